@@ -1,1 +1,19 @@
-export {};
+/**
+ * @ratatoskr/core: the `ModelGateway` interface, its types, the error type
+ * and the provider plugin contract. No runtime dependencies.
+ *
+ * @packageDocumentation
+ */
+export * from "./capabilities.ts";
+export * from "./chat-stream-accumulator.ts";
+export * from "./errors.ts";
+export * from "./events.ts";
+export * from "./messages.ts";
+export * from "./model-gateway.ts";
+export * from "./options.ts";
+export * from "./provider-plugin.ts";
+export * from "./responses.ts";
+export * from "./secrets.ts";
+export * from "./tools.ts";
+export * from "./usage.ts";
+export * from "./validation.ts";

@@ -1,0 +1,204 @@
+/**
+ * Rebuilds a {@link ChatResponse} from a {@link ChatEvent} stream. Tool calls
+ * are keyed by `index`, so parallel calls whose deltas interleave are
+ * reassembled correctly.
+ */
+import { abortedError, type PartialOutput, RatatoskrError } from "./errors.ts";
+import type { ChatEvent } from "./events.ts";
+import type { ReasoningDetail } from "./messages.ts";
+import type { ChatResponse, FinishReason } from "./responses.ts";
+import type { ToolCall } from "./tools.ts";
+import type { Usage } from "./usage.ts";
+
+interface PendingToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+  complete: boolean;
+}
+
+/**
+ * Accumulates events; call {@link ChatStreamAccumulator.push} for each, then
+ * {@link ChatStreamAccumulator.toResponse} after `done`.
+ */
+export class ChatStreamAccumulator {
+  #content: string[] = [];
+  #reasoning: string[] = [];
+  #details: ReasoningDetail[] = [];
+  #toolCalls = new Map<number, PendingToolCall>();
+  #usage: Usage | undefined;
+  #done: { finishReason: FinishReason; rawFinishReason?: string; model?: string; provider?: string } | undefined;
+
+  /** Whether a `done` event was seen. */
+  get isDone(): boolean {
+    return this.#done !== undefined;
+  }
+
+  /** Add one event. Throws a `stream` error on an event that breaks the protocol. */
+  push(event: ChatEvent): void {
+    if (this.#done !== undefined) {
+      throw streamError(`Received a "${event.type}" event after "done"`, this.partial());
+    }
+    switch (event.type) {
+      case "content":
+        this.#content.push(event.text);
+        return;
+      case "reasoning":
+        this.#reasoning.push(event.text);
+        return;
+      case "reasoning_detail":
+        this.#details.push(event.detail);
+        return;
+      case "tool_call_start": {
+        if (this.#toolCalls.has(event.index)) {
+          throw streamError(`Tool call index ${event.index} started twice`, this.partial());
+        }
+        this.#toolCalls.set(event.index, {
+          id: event.id,
+          name: event.name,
+          arguments: "",
+          complete: false,
+        });
+        return;
+      }
+      case "tool_call_delta": {
+        const call = this.#pendingCall(event.index, "tool_call_delta");
+        if (call.complete) {
+          throw streamError(`Tool call index ${event.index} received arguments after its end`, this.partial());
+        }
+        call.arguments += event.arguments;
+        return;
+      }
+      case "tool_call_end": {
+        const call = this.#pendingCall(event.index, "tool_call_end");
+        call.complete = true;
+        return;
+      }
+      case "usage":
+        this.#usage = event.usage;
+        return;
+      case "done": {
+        const open = [...this.#toolCalls.entries()].filter(([, call]) => !call.complete);
+        if (open.length > 0) {
+          throw streamError(
+            `Stream finished with tool call(s) never ended: index ${open.map(([index]) => index).join(", ")}`,
+            this.partial(),
+          );
+        }
+        if (event.usage !== undefined) this.#usage = event.usage;
+        this.#done = {
+          finishReason: event.finishReason,
+          ...(event.rawFinishReason === undefined ? {} : { rawFinishReason: event.rawFinishReason }),
+          ...(event.model === undefined ? {} : { model: event.model }),
+          ...(event.provider === undefined ? {} : { provider: event.provider }),
+        };
+        return;
+      }
+      default: {
+        const unknown: never = event;
+        throw streamError(`Unknown chat event ${JSON.stringify(unknown)}`, this.partial());
+      }
+    }
+  }
+
+  #pendingCall(index: number, type: string): PendingToolCall {
+    const call = this.#toolCalls.get(index);
+    if (call === undefined) {
+      throw streamError(`"${type}" for tool call index ${index} before its start`, this.partial());
+    }
+    return call;
+  }
+
+  /** What has been delivered so far (kept on errors so nothing is lost). */
+  partial(): PartialOutput {
+    const partial: PartialOutput = { content: this.#content.join("") };
+    if (this.#reasoning.length > 0) partial.reasoning = this.#reasoning.join("");
+    if (this.#toolCalls.size > 0) {
+      partial.toolCalls = this.#sortedCalls().map((call) => ({ ...call }));
+    }
+    return partial;
+  }
+
+  #sortedCalls(): PendingToolCall[] {
+    return [...this.#toolCalls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
+  }
+
+  /** The complete response. Throws a `stream` error if `done` was never seen. */
+  toResponse(): ChatResponse {
+    const done = this.#done;
+    if (done === undefined) {
+      throw streamError("The stream ended without a finish marker", this.partial());
+    }
+    const toolCalls: ToolCall[] = this.#sortedCalls().map(({ id, name, arguments: args }) => ({
+      id,
+      name,
+      arguments: args,
+    }));
+    const response: ChatResponse = {
+      content: this.#content.join(""),
+      toolCalls,
+      finishReason: done.finishReason,
+    };
+    if (this.#reasoning.length > 0) response.reasoning = this.#reasoning.join("");
+    if (this.#details.length > 0) response.reasoningDetails = [...this.#details];
+    if (this.#usage !== undefined) response.usage = this.#usage;
+    if (done.model !== undefined) response.model = done.model;
+    if (done.provider !== undefined) response.provider = done.provider;
+    if (done.rawFinishReason !== undefined) response.rawFinishReason = done.rawFinishReason;
+    return response;
+  }
+}
+
+function streamError(message: string, partial: PartialOutput): RatatoskrError {
+  return new RatatoskrError({ code: "stream", message, partial });
+}
+
+/**
+ * Consume a chat stream into a {@link ChatResponse}. A stream that ends
+ * without `done` rejects with a `stream` error whose `partial` keeps the
+ * text delivered so far; an error thrown by the stream gets the partial
+ * output attached when it has none.
+ */
+export async function collectChatStream(
+  stream: AsyncIterable<ChatEvent>,
+  signal?: AbortSignal,
+): Promise<ChatResponse> {
+  const accumulator = new ChatStreamAccumulator();
+  try {
+    for await (const event of stream) accumulator.push(event);
+  } catch (error) {
+    throw withPartial(error, accumulator.partial(), signal);
+  }
+  if (!accumulator.isDone && signal?.aborted) throw abortedError(signal, accumulator.partial());
+  return accumulator.toResponse();
+}
+
+/** Attach `partial` to a RatatoskrError that lacks one; wrap foreign errors. */
+export function withPartial(error: unknown, partial: PartialOutput, signal?: AbortSignal): RatatoskrError {
+  if (RatatoskrError.isInstance(error)) {
+    if (error.partial !== undefined || (partial.content === "" && !partial.toolCalls && !partial.reasoning)) {
+      return error;
+    }
+    return new RatatoskrError({
+      code: error.code,
+      message: error.message,
+      cause: error.cause,
+      ...(error.provider === undefined ? {} : { provider: error.provider }),
+      ...(error.model === undefined ? {} : { model: error.model }),
+      ...(error.status === undefined ? {} : { status: error.status }),
+      ...(error.body === undefined ? {} : { body: error.body }),
+      ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+      isRetryable: error.isRetryable,
+      ...(error.timeoutKind === undefined ? {} : { timeoutKind: error.timeoutKind }),
+      ...(error.details === undefined ? {} : { details: error.details }),
+      partial,
+    });
+  }
+  if (signal?.aborted) return abortedError(signal, partial);
+  return new RatatoskrError({
+    code: "stream",
+    message: `The stream failed: ${error instanceof Error ? error.message : String(error)}`,
+    cause: error,
+    partial,
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * Stream events. `ChatEvent` and `GenerateEvent` are discriminated unions on
+ * `type`. A stream ends with exactly one `done`, or throws a RatatoskrError.
+ */
+import type { ReasoningDetail } from "./messages.ts";
+import type { FinishReason } from "./responses.ts";
+import type { Usage } from "./usage.ts";
+
+/** A piece of answer text. */
+export interface ContentEvent {
+  type: "content";
+  text: string;
+}
+/** A piece of reasoning text. */
+export interface ReasoningEvent {
+  type: "reasoning";
+  text: string;
+}
+/** A complete reasoning record to keep for the next turn (signature, encrypted block, …). */
+export interface ReasoningDetailEvent {
+  type: "reasoning_detail";
+  detail: ReasoningDetail;
+}
+/** A tool call begins; `index` identifies it among this turn's calls. */
+export interface ToolCallStartEvent {
+  type: "tool_call_start";
+  index: number;
+  id: string;
+  name: string;
+}
+/** A fragment of a tool call's JSON arguments, in order. */
+export interface ToolCallDeltaEvent {
+  type: "tool_call_delta";
+  index: number;
+  arguments: string;
+}
+/** A tool call is complete: its argument buffer is the whole JSON text. */
+export interface ToolCallEndEvent {
+  type: "tool_call_end";
+  index: number;
+}
+/** Usage for this request, when the provider reports it. */
+export interface UsageEvent {
+  type: "usage";
+  usage: Usage;
+}
+/** The stream completed after the provider's finish marker. */
+export interface DoneEvent {
+  type: "done";
+  finishReason: FinishReason;
+  rawFinishReason?: string;
+  /** Undefined when the provider did not report usage. */
+  usage?: Usage;
+  model?: string;
+  /** The provider plugin id that answered (set by the gateway). */
+  provider?: string;
+}
+
+/** An event of a chat stream. */
+export type ChatEvent =
+  | ContentEvent
+  | ReasoningEvent
+  | ReasoningDetailEvent
+  | ToolCallStartEvent
+  | ToolCallDeltaEvent
+  | ToolCallEndEvent
+  | UsageEvent
+  | DoneEvent;
+
+/** The `type` of every {@link ChatEvent}. */
+export type ChatEventType = ChatEvent["type"];
+
+/** An event of a text-generation stream. */
+export type GenerateEvent =
+  | { type: "text"; text: string }
+  | UsageEvent
+  | { type: "done"; finishReason: FinishReason; usage?: Usage; model?: string; provider?: string };

@@ -1,0 +1,79 @@
+/**
+ * Chat messages. `Message` is a discriminated union on `role`; the
+ * `Message.*` constructors build each kind.
+ */
+import type { ToolCall } from "./tools.ts";
+
+/** Who wrote a message. */
+export type Role = "system" | "user" | "assistant" | "tool";
+
+/**
+ * One piece of a model's reasoning that must be sent back unchanged on the
+ * next turn (Anthropic thinking blocks with signatures, OpenRouter
+ * `reasoning_details`, …).
+ */
+export type ReasoningDetail =
+  /** Readable reasoning text; `signature` is the provider's integrity token, if any. */
+  | { type: "text"; text: string; signature?: string; provider?: string }
+  /** Reasoning the provider returned encrypted/redacted; `data` is opaque. */
+  | { type: "redacted"; data: string; provider?: string }
+  /** A provider-specific record kept verbatim (e.g. one OpenRouter `reasoning_details` entry). */
+  | { type: "opaque"; provider: string; value: unknown };
+
+/** Instructions for the model. Several are allowed; providers keep all of them, in order. */
+export interface SystemMessage {
+  role: "system";
+  content: string;
+}
+
+/** A user turn. */
+export interface UserMessage {
+  role: "user";
+  content: string;
+  /** Optional participant name, for providers that accept one. */
+  name?: string;
+}
+
+/** A model turn: text, tool calls, and the reasoning that produced them. */
+export interface AssistantMessage {
+  role: "assistant";
+  content: string;
+  toolCalls?: ToolCall[];
+  /** Reasoning text, for display. */
+  reasoning?: string;
+  /** Reasoning to send back verbatim on the next turn (signatures, encrypted blocks). */
+  reasoningDetails?: ReasoningDetail[];
+}
+
+/** The result of a tool call, answering the assistant's call with `toolCallId`. */
+export interface ToolMessage {
+  role: "tool";
+  content: string;
+  toolCallId: string;
+  /** The tool's name, for providers that want it. */
+  name?: string;
+}
+
+/** A chat message. */
+export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
+
+/** Constructors for each kind of {@link Message}. */
+export const Message = {
+  system(content: string): SystemMessage {
+    return { role: "system", content };
+  },
+  user(content: string, name?: string): UserMessage {
+    return name === undefined ? { role: "user", content } : { role: "user", content, name };
+  },
+  assistant(content: string): AssistantMessage {
+    return { role: "assistant", content };
+  },
+  assistantWithToolCalls(content: string, toolCalls: ToolCall[]): AssistantMessage {
+    return { role: "assistant", content, toolCalls };
+  },
+  toolResult(toolCallId: string, content: string, name?: string): ToolMessage {
+    return name === undefined
+      ? { role: "tool", content, toolCallId }
+      : { role: "tool", content, toolCallId, name };
+  },
+} as const;

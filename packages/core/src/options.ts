@@ -1,0 +1,84 @@
+/**
+ * Options of the gateway's methods. Every method takes {@link CallOptions}
+ * (an AbortSignal and a timeout); chat and generate add their own.
+ */
+import type { JsonSchema, ToolChoice, ToolDefinition } from "./tools.ts";
+
+/** Options every async gateway method accepts. */
+export interface CallOptions {
+  /** Cancels the request; the promise rejects (or the stream ends) with an `aborted` error. */
+  signal?: AbortSignal;
+  /** Overall deadline for this call in milliseconds (overrides the gateway default). */
+  timeout?: number;
+}
+
+/** How much the model should reason, for models that can. */
+export type ReasoningEffort = "minimal" | "low" | "medium" | "high";
+
+/** Reasoning ("thinking") configuration. */
+export interface ReasoningConfig {
+  /** Effort level, for providers that take one (OpenAI o-series, OpenRouter). */
+  effort?: ReasoningEffort;
+  /** Token budget for reasoning (Anthropic `budget_tokens`, OpenRouter `max_tokens`). */
+  maxTokens?: number;
+  /** Reason, but do not return the reasoning text. */
+  exclude?: boolean;
+}
+
+/** The format the model must answer in. */
+export type ResponseFormat =
+  | { type: "text" }
+  | { type: "json_object" }
+  | { type: "json_schema"; name: string; schema: JsonSchema; strict?: boolean; description?: string };
+
+/** Options of `chat` and `chatStream`. */
+export interface ChatOptions extends CallOptions {
+  /** Model name; may carry a `provider:` prefix (`ollama:llama3.2`). */
+  model: string;
+  /** Tools the model may call. */
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  /** Allow several tool calls in one turn (provider default when unset). */
+  parallelToolCalls?: boolean;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  stop?: string[];
+  seed?: number;
+  frequencyPenalty?: number;
+  presencePenalty?: number;
+  responseFormat?: ResponseFormat;
+  /** Ask the provider to cache the prompt prefix (Anthropic `cache_control` breakpoints). */
+  cachePrompt?: boolean;
+  reasoning?: ReasoningConfig;
+  /** Provider-specific fields merged into the request body as-is. */
+  rawProviderOptions?: Record<string, unknown>;
+}
+
+/** Options of `generate` and `generateStream` (raw text completion). */
+export interface GenerateOptions extends CallOptions {
+  model: string;
+  maxTokens?: number;
+  temperature?: number;
+  topP?: number;
+  /** Sample only among the k most likely tokens. */
+  topK?: number;
+  /** Seed for reproducible sampling. */
+  seed?: number;
+  stopSequences?: string[];
+  rawProviderOptions?: Record<string, unknown>;
+}
+
+/** Options of `classifyZeroShot`. */
+export interface ClassifyOptions extends CallOptions {
+  /** Template turning a label into a hypothesis; `{}` is replaced by the label. Default `"This example is {}."`. */
+  hypothesisTemplate?: string;
+  /** Score each label independently (true) or as one distribution over labels (false, default). */
+  multiLabel?: boolean;
+}
+
+/** Options of `countTokens`. */
+export interface CountTokensOptions extends CallOptions {
+  /** Accept an approximate count when no exact tokenizer is known for the model. Default false. */
+  allowApproximate?: boolean;
+}

@@ -1,0 +1,55 @@
+/**
+ * The provider plugin contract. A provider package exports a factory
+ * returning a {@link ProviderPlugin}; the gateway's registry holds plugins and
+ * routes each call to one of them.
+ */
+import type { Capability } from "./capabilities.ts";
+import type { ProviderMethods } from "./model-gateway.ts";
+
+/** The contract version this package defines. */
+export const PROVIDER_SPECIFICATION_VERSION = "v1";
+
+/** A provider's answer to "do you serve this model for this capability?". */
+export type ModelSupport = boolean | { supported: boolean; reason?: string };
+
+/**
+ * A provider plugin. Implement the methods of the capabilities you offer;
+ * the gateway derives the rest where it can (`chat` from `chatStream`,
+ * `embed` from `embedBatch` and back, `inferNli` from `inferNliBatch` and
+ * back, `generate` from `generateStream`).
+ *
+ * Methods receive the model name with any `provider:` prefix removed, and
+ * an `options.signal` that the gateway always sets: honour it. `chatStream`
+ * and `generateStream` must not throw synchronously: report every failure,
+ * validation included, through the iterator.
+ *
+ * To decline a model at call time so the next provider is tried, reject with
+ * a `RatatoskrError` of code `model_not_available`.
+ */
+export interface ProviderPlugin extends ProviderMethods {
+  /** Contract version; the gateway refuses plugins of another version. */
+  readonly specificationVersion: typeof PROVIDER_SPECIFICATION_VERSION;
+  /** Unique id, also the explicit routing prefix (`ollama` in `ollama:llama3.2`). */
+  readonly id: string;
+  /** Other explicit prefixes that select this provider (`hf` for `huggingface`). */
+  readonly aliases?: readonly string[];
+  /** The capabilities this provider offers. */
+  readonly capabilities: readonly Capability[];
+  /** Whether chat supports tools (default true when `chat` is offered). */
+  readonly toolUse?: boolean;
+  /** Whether inference runs locally (no network). */
+  readonly localInference?: boolean;
+  /**
+   * Whether this provider serves `model` for `capability`. Omitted: it serves
+   * every model of its capabilities. Return `{supported: false, reason}` to
+   * explain a decline in `gateway.route()`.
+   */
+  supports?(capability: Capability, model: string): ModelSupport;
+  /** Release resources (sessions, sockets). Called by `gateway.dispose()`. */
+  dispose?(): void | Promise<void>;
+}
+
+/** Normalise a {@link ModelSupport} answer. */
+export function normalizeSupport(answer: ModelSupport): { supported: boolean; reason?: string } {
+  return typeof answer === "boolean" ? { supported: answer } : answer;
+}

@@ -1,0 +1,91 @@
+/**
+ * Results of the gateway's methods.
+ */
+import type { AssistantMessage, ReasoningDetail } from "./messages.ts";
+import type { ToolCall } from "./tools.ts";
+import type { Usage } from "./usage.ts";
+
+/**
+ * Why the model stopped. `pause` is a provider pausing a long turn
+ * (Anthropic `pause_turn`); `other` is anything unmapped (the raw value is kept).
+ */
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "pause" | "other";
+
+/** A complete chat answer. */
+export interface ChatResponse {
+  content: string;
+  reasoning?: string;
+  reasoningDetails?: ReasoningDetail[];
+  toolCalls: ToolCall[];
+  /** Undefined when the provider did not report usage (unknown, not zero). */
+  usage?: Usage;
+  /** The model that answered, as the provider named it. */
+  model?: string;
+  /** The provider plugin id that answered (set by the gateway). */
+  provider?: string;
+  finishReason: FinishReason;
+  /** The provider's own finish reason string, when it had one. */
+  rawFinishReason?: string;
+}
+
+/** The assistant message to append to the conversation for the next turn. */
+export function toAssistantMessage(response: ChatResponse): AssistantMessage {
+  const message: AssistantMessage = { role: "assistant", content: response.content };
+  if (response.toolCalls.length > 0) message.toolCalls = response.toolCalls;
+  if (response.reasoning !== undefined) message.reasoning = response.reasoning;
+  if (response.reasoningDetails !== undefined && response.reasoningDetails.length > 0) {
+    message.reasoningDetails = response.reasoningDetails;
+  }
+  return message;
+}
+
+/** A complete text generation. */
+export interface GenerateResponse {
+  text: string;
+  usage?: Usage;
+  model: string;
+  provider?: string;
+  finishReason: FinishReason;
+}
+
+/** One embedding vector. */
+export interface Embedding {
+  values: number[];
+  model: string;
+  dimensions: number;
+}
+
+/** NLI label. */
+export type NliLabel = "entailment" | "neutral" | "contradiction";
+
+/** Natural-language-inference scores for one (premise, hypothesis) pair; scores sum to ~1. */
+export interface NliResult {
+  entailment: number;
+  contradiction: number;
+  neutral: number;
+  /** The label with the highest score. */
+  label: NliLabel;
+}
+
+/** One (premise, hypothesis) pair for `inferNliBatch`. */
+export interface NliPair {
+  premise: string;
+  hypothesis: string;
+}
+
+/** Zero-shot classification result. */
+export interface ClassifyResult {
+  /** Score for every candidate label. */
+  scores: Record<string, number>;
+  topLabel: string;
+  confidence: number;
+}
+
+/** A token count. */
+export interface TokenCount {
+  count: number;
+  /** True when the tokenizer is not the model's own (e.g. the public pre-Claude-3 tokenizer). */
+  approximate: boolean;
+  /** What counted: a tokenizer name or a provider endpoint. */
+  source: string;
+}

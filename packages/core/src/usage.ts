@@ -1,0 +1,34 @@
+/**
+ * Token usage. A missing `Usage` means the provider did not report it:
+ * unknown is never reported as zero.
+ */
+
+/** Tokens used by one request, as the provider reported them. */
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  /** Reasoning tokens, when the provider reports them separately (included in completionTokens). */
+  reasoningTokens?: number;
+  /** Prompt tokens read from the provider's prompt cache. */
+  cacheReadTokens?: number;
+  /** Prompt tokens written to the provider's prompt cache. */
+  cacheWriteTokens?: number;
+}
+
+/** Build a {@link Usage}, computing `totalTokens` when it is not given. */
+export function createUsage(
+  promptTokens: number,
+  completionTokens: number,
+  extra: Partial<Omit<Usage, "promptTokens" | "completionTokens">> = {},
+): Usage {
+  const usage: Usage = {
+    promptTokens,
+    completionTokens,
+    totalTokens: extra.totalTokens ?? promptTokens + completionTokens,
+  };
+  if (extra.reasoningTokens !== undefined) usage.reasoningTokens = extra.reasoningTokens;
+  if (extra.cacheReadTokens !== undefined) usage.cacheReadTokens = extra.cacheReadTokens;
+  if (extra.cacheWriteTokens !== undefined) usage.cacheWriteTokens = extra.cacheWriteTokens;
+  return usage;
+}

@@ -1,0 +1,151 @@
+/**
+ * Benchmark harness: a reference and a candidate run in the same process,
+ * in interleaved rounds (A, B, A, B, …) so drift and GC hit both alike.
+ * Results are printed as ratios and added time per call; nothing here
+ * asserts wall-clock numbers.
+ */
+
+/** One side of a comparison. */
+export interface Variant {
+  name: string;
+  /** One operation (a call, a whole stream). */
+  run: () => unknown | Promise<unknown>;
+}
+
+/** Options of {@link compare}. */
+export interface CompareOptions {
+  /** Interleaved rounds (default 10). */
+  rounds?: number;
+  /** Operations per round per variant (default 1,000). */
+  iterations?: number;
+  /** Untimed operations per variant before the first round (default iterations). */
+  warmup?: number;
+}
+
+/** Statistics of one variant, in nanoseconds per operation. */
+export interface Stats {
+  name: string;
+  operations: number;
+  meanNs: number;
+  p50Ns: number;
+  p99Ns: number;
+  opsPerSecond: number;
+}
+
+/** A reference/candidate comparison. */
+export interface Comparison {
+  reference: Stats;
+  candidate: Stats;
+  /** Candidate throughput / reference throughput (1 = same speed, < 1 = slower). */
+  throughputRatio: number;
+  /** Candidate − reference, microseconds per operation. */
+  addedMeanUs: number;
+  addedP50Us: number;
+  addedP99Us: number;
+}
+
+/** The p-th percentile (0–100) of ascending `sorted`. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+/** Summarise per-operation samples (ns). */
+export function summarize(name: string, samples: readonly number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const total = sorted.reduce((sum, value) => sum + value, 0);
+  const meanNs = total / sorted.length;
+  return {
+    name,
+    operations: sorted.length,
+    meanNs,
+    p50Ns: percentile(sorted, 50),
+    p99Ns: percentile(sorted, 99),
+    opsPerSecond: 1e9 / meanNs,
+  };
+}
+
+async function runOnce(variant: Variant): Promise<number> {
+  const start = process.hrtime.bigint();
+  const result = variant.run();
+  if (result !== null && typeof result === "object" && "then" in (result as object)) await result;
+  return Number(process.hrtime.bigint() - start);
+}
+
+/** Time `iterations` operations of `variant`, returning per-operation samples (ns). */
+export async function sample(variant: Variant, iterations: number): Promise<number[]> {
+  const samples = new Array<number>(iterations);
+  for (let i = 0; i < iterations; i++) samples[i] = await runOnce(variant);
+  return samples;
+}
+
+/** Compare `candidate` against `reference` in interleaved rounds. */
+export async function compare(
+  reference: Variant,
+  candidate: Variant,
+  options: CompareOptions = {},
+): Promise<Comparison> {
+  const rounds = options.rounds ?? 10;
+  const iterations = options.iterations ?? 1_000;
+  const warmup = options.warmup ?? iterations;
+  await sample(reference, warmup);
+  await sample(candidate, warmup);
+  const referenceSamples: number[] = [];
+  const candidateSamples: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    // Alternate which goes first so neither always runs on a warmer heap.
+    const order = round % 2 === 0 ? [reference, candidate] : [candidate, reference];
+    for (const variant of order) {
+      const samples = await sample(variant, iterations);
+      (variant === reference ? referenceSamples : candidateSamples).push(...samples);
+    }
+  }
+  const referenceStats = summarize(reference.name, referenceSamples);
+  const candidateStats = summarize(candidate.name, candidateSamples);
+  return {
+    reference: referenceStats,
+    candidate: candidateStats,
+    throughputRatio: referenceStats.meanNs / candidateStats.meanNs,
+    addedMeanUs: (candidateStats.meanNs - referenceStats.meanNs) / 1000,
+    addedP50Us: (candidateStats.p50Ns - referenceStats.p50Ns) / 1000,
+    addedP99Us: (candidateStats.p99Ns - referenceStats.p99Ns) / 1000,
+  };
+}
+
+function us(ns: number): string {
+  return (ns / 1000).toFixed(ns < 10_000 ? 2 : 1);
+}
+
+/** Print a comparison as a small table plus its ratio line; returns the text. */
+export function printComparison(title: string, comparison: Comparison, target?: string): string {
+  const rows = [comparison.reference, comparison.candidate].map((stats) => [
+    stats.name,
+    String(stats.operations),
+    us(stats.meanNs),
+    us(stats.p50Ns),
+    us(stats.p99Ns),
+    Math.round(stats.opsPerSecond).toLocaleString("en-US"),
+  ]);
+  const header = ["variant", "ops", "mean µs", "p50 µs", "p99 µs", "ops/s"];
+  const widths = header.map((cell, column) =>
+    Math.max(cell.length, ...rows.map((row) => row[column]!.length)),
+  );
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join("  ");
+  const text = [
+    `\n## ${title}`,
+    line(header),
+    line(widths.map((width) => "-".repeat(width))),
+    ...rows.map(line),
+    `ratio (candidate/reference throughput): ${comparison.throughputRatio.toFixed(3)}x; ` +
+      `added per op: mean ${comparison.addedMeanUs.toFixed(2)} µs, p50 ${comparison.addedP50Us.toFixed(2)} µs, p99 ${comparison.addedP99Us.toFixed(2)} µs` +
+      (target ? `  [target: ${target}]` : ""),
+  ].join("\n");
+  console.log(text);
+  return text;
+}
+
+/** Peak resident set size of this process so far, in MiB. */
+export function peakRssMiB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
