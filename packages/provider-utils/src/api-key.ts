@@ -1,0 +1,31 @@
+/**
+ * API key loading: an explicit setting wins, else the conventional
+ * environment variable. The key is registered for redaction.
+ */
+import { RatatoskrError, registerSecret } from "@ratatoskr/core";
+
+/** Options of {@link loadApiKey}. */
+export interface LoadApiKeyOptions {
+  apiKey: string | undefined;
+  /** Environment variable to fall back to (e.g. `OPENROUTER_API_KEY`). */
+  environmentVariable: string;
+  /** Provider name for the error message. */
+  provider: string;
+  /** When false, a missing key returns undefined instead of throwing. */
+  required?: boolean;
+}
+
+/** The API key to use; throws an `authentication` error naming the variable when required and missing. */
+export function loadApiKey(options: LoadApiKeyOptions): string | undefined {
+  const key = options.apiKey ?? process.env[options.environmentVariable];
+  if (key === undefined || key.trim() === "") {
+    if (options.required === false) return undefined;
+    throw new RatatoskrError({
+      code: "authentication",
+      message: `No API key for ${options.provider}: pass apiKey or set ${options.environmentVariable}`,
+      provider: options.provider,
+    });
+  }
+  registerSecret(key);
+  return key;
+}

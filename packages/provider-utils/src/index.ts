@@ -1,0 +1,10 @@
+/**
+ * @ratatoskr/provider-utils: helpers shared by provider packages (HTTP
+ * error mapping, retry-after parsing, API keys, AbortSignal linking).
+ *
+ * @packageDocumentation
+ */
+export * from "./api-key.ts";
+export * from "./http-error.ts";
+export * from "./retry-after.ts";
+export * from "./signals.ts";

@@ -1,0 +1,127 @@
+import { RatatoskrError, registerSecret } from "@ratatoskr/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadApiKey } from "./api-key.ts";
+import { codeForStatus, httpError, networkError } from "./http-error.ts";
+import { parseRetryAfterMs, readHeader } from "./retry-after.ts";
+import { linkSignals } from "./signals.ts";
+
+describe("parseRetryAfterMs", () => {
+  const now = Date.parse("2026-11-24T12:00:00Z");
+  it("prefers retry-after-ms, then seconds, then an HTTP date", () => {
+    expect(parseRetryAfterMs({ "retry-after-ms": "250", "retry-after": "9" }, now)).toBe(250);
+    expect(parseRetryAfterMs(new Headers({ "Retry-After": "2" }), now)).toBe(2000);
+    expect(parseRetryAfterMs({ "retry-after": "Tue, 24 Nov 2026 12:00:30 GMT" }, now)).toBe(30_000);
+  });
+  it("returns undefined for absent, empty, negative or garbage values; a past date is 0", () => {
+    expect(parseRetryAfterMs(undefined)).toBeUndefined();
+    expect(parseRetryAfterMs({ "retry-after": "" })).toBeUndefined();
+    expect(parseRetryAfterMs({ "retry-after": "-3" })).toBeUndefined();
+    expect(parseRetryAfterMs({ "retry-after": "soon" })).toBeUndefined();
+    expect(parseRetryAfterMs({ "retry-after-ms": "x", "retry-after": "1" }, now)).toBe(1000);
+    expect(parseRetryAfterMs({ "retry-after": "Tue, 24 Nov 2026 11:00:00 GMT" }, now)).toBe(0);
+  });
+  it("reads header records case-insensitively, taking the first of repeated values", () => {
+    expect(readHeader({ "X-Thing": ["a", "b"] }, "x-thing")).toBe("a");
+  });
+});
+
+describe("httpError", () => {
+  it.each([
+    [401, "authentication", false],
+    [403, "authentication", false],
+    [404, "model_not_found", false],
+    [408, "timeout", true],
+    [409, "http", true],
+    [429, "rate_limited", true],
+    [500, "provider", true],
+    [503, "provider", true],
+    [418, "http", false],
+  ] as const)("maps %i to %s (retryable %s)", (status, code, retryable) => {
+    const error = httpError({ status, provider: "p" });
+    expect(error.code).toBe(code);
+    expect(codeForStatus(status)).toBe(code);
+    expect(error.isRetryable).toBe(retryable);
+    expect(error.status).toBe(status);
+  });
+  it("recognises context-length 400s and keeps retry-after", () => {
+    const error = httpError({
+      status: 400,
+      provider: "openai",
+      body: '{"error":{"message":"This model\'s maximum context length is 128000 tokens"}}',
+    });
+    expect(error.code).toBe("context_length_exceeded");
+    const limited = httpError({ status: 429, provider: "p", headers: { "retry-after": "3" } });
+    expect(limited.retryAfterMs).toBe(3000);
+    expect(limited.retryAfter).toBe(3);
+  });
+  it("lets a provider refine the code from the body", () => {
+    const error = httpError({ status: 400, provider: "p", body: "weird", classifyBody: () => "unsupported_parameter" });
+    expect(error.code).toBe("unsupported_parameter");
+  });
+  it("redacts a registered key echoed in the body", () => {
+    registerSecret("sk-test-canary-1234567890");
+    const error = httpError({ status: 401, provider: "p", body: "bad key sk-test-canary-1234567890" });
+    expect(JSON.stringify(error.toJSON())).not.toContain("canary");
+  });
+});
+
+describe("networkError", () => {
+  it("names the URL and the system error code", () => {
+    const cause = Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } });
+    const error = networkError("ollama", "http://localhost:11434", cause);
+    expect(error.code).toBe("network");
+    expect(error.message).toContain("http://localhost:11434");
+    expect(error.message).toContain("ECONNREFUSED");
+    expect(error.isRetryable).toBe(true);
+  });
+});
+
+describe("loadApiKey", () => {
+  afterEach(() => {
+    delete process.env.RATATOSKR_TEST_KEY;
+  });
+  it("prefers the explicit key, then the environment variable", () => {
+    process.env.RATATOSKR_TEST_KEY = "env-key-123456";
+    expect(loadApiKey({ apiKey: "explicit-key-1", environmentVariable: "RATATOSKR_TEST_KEY", provider: "p" })).toBe("explicit-key-1");
+    expect(loadApiKey({ apiKey: undefined, environmentVariable: "RATATOSKR_TEST_KEY", provider: "p" })).toBe("env-key-123456");
+  });
+  it("throws an authentication error naming the variable when missing", () => {
+    const call = () => loadApiKey({ apiKey: undefined, environmentVariable: "RATATOSKR_TEST_KEY", provider: "p" });
+    expect(call).toThrowError(/RATATOSKR_TEST_KEY/);
+    try {
+      call();
+    } catch (error) {
+      expect(RatatoskrError.isInstance(error, "authentication")).toBe(true);
+    }
+    expect(loadApiKey({ apiKey: undefined, environmentVariable: "RATATOSKR_TEST_KEY", provider: "p", required: false })).toBeUndefined();
+  });
+});
+
+describe("linkSignals", () => {
+  it("aborts when a parent aborts and removes its listeners on dispose", () => {
+    const parent = new AbortController();
+    const linked = linkSignals(parent.signal, undefined);
+    parent.abort("why");
+    expect(linked.signal.aborted).toBe(true);
+    expect(linked.signal.reason).toBe("why");
+    const other = new AbortController();
+    let added = 0;
+    let removed = 0;
+    const signal = other.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...args: Parameters<typeof add>) => {
+      added++;
+      add(...args);
+    };
+    signal.removeEventListener = (...args: Parameters<typeof remove>) => {
+      removed++;
+      remove(...args);
+    };
+    linkSignals(signal).dispose();
+    expect([added, removed]).toEqual([1, 1]);
+  });
+  it("starts aborted when a parent already is", () => {
+    expect(linkSignals(AbortSignal.abort("x")).signal.aborted).toBe(true);
+  });
+});
