@@ -1,0 +1,123 @@
+/**
+ * A small helper over `onnx-proto` for writing ONNX graphs by hand: typed
+ * inputs/outputs with symbolic (dynamic) dimensions, initializers from typed
+ * arrays, and nodes with attributes.
+ */
+import type { onnx as OnnxTypes } from "onnx-proto";
+import * as onnxModule from "onnx-proto";
+
+// onnx-proto is CommonJS (`module.exports = $root`): the namespace is on the default export.
+const onnx = (onnxModule as unknown as { default: typeof onnxModule }).default.onnx;
+
+/** ONNX element types used here (TensorProto.DataType). */
+export const DataType = { FLOAT: 1, INT64: 7 } as const;
+
+/** A dimension: a fixed size, or a symbolic name (dynamic axis). */
+export type Dimension = number | string;
+
+/** An attribute value for {@link GraphBuilder.node}. */
+export type AttributeValue = number | number[] | string;
+
+/** Builds one ONNX graph, then a serialised model. */
+export class GraphBuilder {
+  readonly #nodes: OnnxTypes.INodeProto[] = [];
+  readonly #initializers: OnnxTypes.ITensorProto[] = [];
+  readonly #inputs: OnnxTypes.IValueInfoProto[] = [];
+  readonly #outputs: OnnxTypes.IValueInfoProto[] = [];
+  #counter = 0;
+
+  /** Declare a graph input. */
+  input(name: string, dataType: number, shape: Dimension[]): string {
+    this.#inputs.push(valueInfo(name, dataType, shape));
+    return name;
+  }
+
+  /** Declare a graph output (produced by some node under the same name). */
+  output(name: string, dataType: number, shape: Dimension[]): string {
+    this.#outputs.push(valueInfo(name, dataType, shape));
+    return name;
+  }
+
+  /** A float initializer. */
+  floats(name: string, dims: number[], values: Float32Array): string {
+    this.#initializers.push({
+      name,
+      dims,
+      dataType: DataType.FLOAT,
+      rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+    });
+    return name;
+  }
+
+  /** An int64 initializer (`dims` [] for a scalar). */
+  int64s(name: string, dims: number[], values: number[]): string {
+    const data = new BigInt64Array(values.map((value) => BigInt(value)));
+    this.#initializers.push({
+      name,
+      dims,
+      dataType: DataType.INT64,
+      rawData: new Uint8Array(data.buffer),
+    });
+    return name;
+  }
+
+  /** Add a node; returns its (first) output name. */
+  node(
+    opType: string,
+    inputs: string[],
+    attributes: Record<string, AttributeValue> = {},
+    output?: string,
+  ): string {
+    const name = output ?? `${opType.toLowerCase()}_${this.#counter++}`;
+    this.#nodes.push({
+      opType,
+      name: `${name}_node`,
+      input: inputs,
+      output: [name],
+      attribute: Object.entries(attributes).map(([key, value]) => attribute(key, value)),
+    });
+    return name;
+  }
+
+  /** Serialise the model (IR 8, opset 17). */
+  encode(graphName: string): Uint8Array {
+    const model = onnx.ModelProto.create({
+      irVersion: 8,
+      producerName: "@ratatoskr/onnx-test-models",
+      opsetImport: [{ domain: "", version: 17 }],
+      graph: {
+        name: graphName,
+        node: this.#nodes,
+        initializer: this.#initializers,
+        input: this.#inputs,
+        output: this.#outputs,
+      },
+    });
+    return onnx.ModelProto.encode(model).finish();
+  }
+}
+
+function valueInfo(name: string, elemType: number, shape: Dimension[]): OnnxTypes.IValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType,
+        shape: {
+          dim: shape.map((dimension) =>
+            typeof dimension === "number" ? { dimValue: dimension } : { dimParam: dimension },
+          ),
+        },
+      },
+    },
+  };
+}
+
+function attribute(name: string, value: AttributeValue): OnnxTypes.IAttributeProto {
+  const { AttributeType } = onnx.AttributeProto;
+  if (typeof value === "string") {
+    return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
+  }
+  if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: value };
+  return { name, type: AttributeType.INT, i: value };
+}
