@@ -1,0 +1,280 @@
+/**
+ * The Anthropic provider plugin: chat, streaming chat and exact token
+ * counting for Claude models, on `@anthropic-ai/sdk`.
+ *
+ * @see https://platform.claude.com/docs/en/api/messages
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import {
+  abortedError,
+  assertMessages,
+  assertModel,
+  assertText,
+  type Capability,
+  type ChatEvent,
+  type ChatOptions,
+  type ChatResponse,
+  type CountTokensOptions,
+  type Message,
+  type ModelSupport,
+  PROVIDER_SPECIFICATION_VERSION,
+  type ProviderPlugin,
+  RatatoskrError,
+  type TokenCount,
+} from "@ratatoskr/core";
+import { loadApiKey } from "@ratatoskr/provider-utils";
+import { mapAnthropicError } from "./anthropic-error.ts";
+import { defaultMaxTokens } from "./anthropic-max-tokens.ts";
+import { type AnthropicWarning, buildAnthropicRequest } from "./anthropic-request.ts";
+import { convertAnthropicMessage } from "./anthropic-response.ts";
+import { AnthropicStreamMapper } from "./anthropic-stream-mapper.ts";
+import { ANTHROPIC_PROVIDER_ID } from "./convert-to-anthropic-messages.ts";
+
+/** Settings of {@link createAnthropic}. */
+export interface AnthropicProviderSettings {
+  /** API key; defaults to the `ANTHROPIC_API_KEY` environment variable (read at the first call). */
+  apiKey?: string;
+  /** API base URL; defaults to the SDK's (`ANTHROPIC_BASE_URL`, else `https://api.anthropic.com`). */
+  baseURL?: string;
+  /** Extra headers sent with every request (e.g. `anthropic-beta`). */
+  headers?: Record<string, string>;
+  /** A `fetch` implementation (tests, proxies). */
+  fetch?: typeof globalThis.fetch;
+  /** Per-attempt timeout of the SDK in milliseconds (default 600,000). The gateway's deadlines apply on top. */
+  timeout?: number;
+  /** Default `max_tokens` for a model when `ChatOptions.maxTokens` is unset (default: {@link defaultMaxTokens}). */
+  defaultMaxTokens?: number | ((model: string) => number);
+  /**
+   * Called for each setting that could not be sent (e.g. `temperature`, which
+   * API version 2026-10-21 rejects). Default: one `process.emitWarning` per
+   * setting per provider instance.
+   */
+  onWarning?: (warning: AnthropicWarning) => void;
+  /** Plugin id, also the routing prefix (default `"anthropic"`). */
+  id?: string;
+}
+
+/** The Anthropic plugin: a {@link ProviderPlugin} plus whole-request token counting. */
+export interface AnthropicProvider extends ProviderPlugin {
+  chat(messages: readonly Message[], options: ChatOptions): Promise<ChatResponse>;
+  chatStream(messages: readonly Message[], options: ChatOptions): AsyncIterable<ChatEvent>;
+  countTokens(text: string, model: string, options?: CountTokensOptions): Promise<TokenCount>;
+  /**
+   * Exact input tokens of a whole chat request (system, messages, tools,
+   * tool choice, thinking) as `/v1/messages/count_tokens` counts it.
+   */
+  countChatTokens(messages: readonly Message[], options: ChatOptions): Promise<TokenCount>;
+}
+
+/** `source` of the token counts this provider returns. */
+export const ANTHROPIC_COUNT_TOKENS_SOURCE = "anthropic:count_tokens";
+
+const CAPABILITIES: readonly Capability[] = ["chat", "countTokens"];
+
+/**
+ * Create the Anthropic provider plugin. It serves `chat` and `countTokens`
+ * for model names that start with `claude`. The SDK client is built on the
+ * first call with `maxRetries: 0`: retries belong to the gateway.
+ *
+ * @example
+ * ```ts
+ * const gateway = await Ratatoskr.builder().use(createAnthropic()).build();
+ * const answer = await gateway.chat([Message.user("Hi")], { model: "claude-sonnet-4-5" });
+ * ```
+ */
+export function createAnthropic(settings: AnthropicProviderSettings = {}): AnthropicProvider {
+  return new AnthropicPlugin(settings);
+}
+
+class AnthropicPlugin implements AnthropicProvider {
+  readonly specificationVersion = PROVIDER_SPECIFICATION_VERSION;
+  readonly id: string;
+  readonly capabilities = CAPABILITIES;
+  readonly toolUse = true;
+  readonly localInference = false;
+  readonly #settings: AnthropicProviderSettings;
+  #client: Anthropic | undefined;
+  readonly #warned = new Set<string>();
+
+  constructor(settings: AnthropicProviderSettings) {
+    this.#settings = settings;
+    this.id = settings.id ?? ANTHROPIC_PROVIDER_ID;
+  }
+
+  supports(capability: Capability, model: string): ModelSupport {
+    if (!CAPABILITIES.includes(capability)) {
+      return { supported: false, reason: `${this.id} offers only chat and countTokens` };
+    }
+    return model.startsWith("claude")
+      ? true
+      : { supported: false, reason: `${this.id} serves model names that start with "claude"` };
+  }
+
+  #getClient(): Anthropic {
+    if (this.#client !== undefined) return this.#client;
+    const apiKey = loadApiKey({
+      apiKey: this.#settings.apiKey,
+      environmentVariable: "ANTHROPIC_API_KEY",
+      provider: this.id,
+    })!;
+    this.#client = new Anthropic({
+      apiKey,
+      authToken: null,
+      ...(this.#settings.baseURL === undefined ? {} : { baseURL: this.#settings.baseURL }),
+      ...(this.#settings.headers === undefined ? {} : { defaultHeaders: this.#settings.headers }),
+      ...(this.#settings.fetch === undefined ? {} : { fetch: this.#settings.fetch }),
+      maxRetries: 0,
+      timeout: this.#timeout(),
+    });
+    return this.#client;
+  }
+
+  #timeout(): number {
+    return this.#settings.timeout ?? 600_000;
+  }
+
+  #maxTokensFor = (model: string): number => {
+    const setting = this.#settings.defaultMaxTokens;
+    if (typeof setting === "number") return setting;
+    return setting === undefined ? defaultMaxTokens(model) : setting(model);
+  };
+
+  #report(warnings: AnthropicWarning[]): void {
+    for (const warning of warnings) {
+      if (this.#settings.onWarning !== undefined) {
+        this.#settings.onWarning(warning);
+      } else if (!this.#warned.has(warning.setting)) {
+        this.#warned.add(warning.setting);
+        process.emitWarning(`${this.id}: ${warning.setting} was not sent (${warning.details})`, {
+          code: "RATATOSKR_UNSUPPORTED_SETTING",
+        });
+      }
+    }
+  }
+
+  #context(model: string | undefined, signal: AbortSignal | undefined) {
+    return {
+      provider: this.id,
+      ...(model === undefined ? {} : { model }),
+      ...(signal === undefined ? {} : { signal }),
+      ...(this.#settings.baseURL === undefined ? {} : { baseURL: this.#settings.baseURL }),
+    };
+  }
+
+  #prepare(messages: readonly Message[], options: ChatOptions) {
+    assertMessages(messages);
+    assertModel(options?.model);
+    const { body, warnings } = buildAnthropicRequest(messages, options, options.model, this.#maxTokensFor);
+    this.#report(warnings);
+    return body;
+  }
+
+  async chat(messages: readonly Message[], options: ChatOptions): Promise<ChatResponse> {
+    const signal = options?.signal;
+    if (signal?.aborted) throw abortedError(signal);
+    try {
+      const body = this.#prepare(messages, options);
+      const message = await this.#getClient().messages.create(
+        { ...body, stream: false },
+        { ...(signal === undefined ? {} : { signal }), timeout: this.#timeout() },
+      );
+      return convertAnthropicMessage(message, { excludeReasoning: options.reasoning?.exclude === true });
+    } catch (error) {
+      throw mapAnthropicError(error, this.#context(options?.model, signal));
+    }
+  }
+
+  async *chatStream(messages: readonly Message[], options: ChatOptions): AsyncGenerator<ChatEvent> {
+    const signal = options?.signal;
+    if (signal?.aborted) throw abortedError(signal);
+    let stream: AsyncIterable<Anthropic.RawMessageStreamEvent>;
+    try {
+      const body = this.#prepare(messages, options);
+      const streaming: Anthropic.MessageCreateParamsStreaming = { ...body, stream: true };
+      stream = await this.#getClient().messages.create(
+        streaming,
+        signal === undefined ? undefined : { signal },
+      );
+    } catch (error) {
+      throw mapAnthropicError(error, this.#context(options?.model, signal));
+    }
+    const mapper = new AnthropicStreamMapper({
+      provider: this.id,
+      model: options.model,
+      excludeReasoning: options.reasoning?.exclude === true,
+    });
+    try {
+      for await (const event of stream) {
+        const mapped = mapper.handle(event);
+        if (mapped === undefined) continue;
+        if (Array.isArray(mapped)) {
+          for (const item of mapped) yield item;
+        } else {
+          yield mapped;
+        }
+      }
+    } catch (error) {
+      throw mapAnthropicError(error, { ...this.#context(options.model, signal), partial: mapper.partial() });
+    }
+    if (!mapper.isFinished) {
+      // The SDK ends its loop silently when the signal aborts.
+      if (signal?.aborted) throw abortedError(signal, mapper.partial());
+      throw new RatatoskrError({
+        code: "stream",
+        message: `The ${this.id} stream ended before message_stop`,
+        provider: this.id,
+        model: options.model,
+        isRetryable: true,
+        partial: mapper.partial(),
+      });
+    }
+  }
+
+  async countTokens(text: string, model: string, options: CountTokensOptions = {}): Promise<TokenCount> {
+    const signal = options.signal;
+    if (signal?.aborted) throw abortedError(signal);
+    try {
+      assertText(text, "text", { allowEmpty: false });
+      assertModel(model);
+      const result = await this.#getClient().messages.countTokens(
+        { model, messages: [{ role: "user", content: text }] },
+        signal === undefined ? undefined : { signal },
+      );
+      return toTokenCount(result);
+    } catch (error) {
+      throw mapAnthropicError(error, this.#context(model, signal));
+    }
+  }
+
+  async countChatTokens(messages: readonly Message[], options: ChatOptions): Promise<TokenCount> {
+    const signal = options?.signal;
+    if (signal?.aborted) throw abortedError(signal);
+    try {
+      const body = this.#prepare(messages, options);
+      const params: Anthropic.MessageCountTokensParams = { model: body.model, messages: body.messages };
+      if (body.system !== undefined) params.system = body.system;
+      if (body.tools !== undefined) params.tools = body.tools as Anthropic.MessageCountTokensTool[];
+      if (body.tool_choice !== undefined) params.tool_choice = body.tool_choice;
+      if (body.thinking !== undefined) params.thinking = body.thinking;
+      if (body.output_config !== undefined) params.output_config = body.output_config;
+      const result = await this.#getClient().messages.countTokens(
+        params,
+        signal === undefined ? undefined : { signal },
+      );
+      return toTokenCount(result);
+    } catch (error) {
+      throw mapAnthropicError(error, this.#context(options?.model, signal));
+    }
+  }
+}
+
+function toTokenCount(result: Anthropic.MessageTokensCount): TokenCount {
+  if (typeof result?.input_tokens !== "number") {
+    throw new RatatoskrError({
+      code: "data",
+      message: "The count_tokens response had no numeric input_tokens",
+      provider: ANTHROPIC_PROVIDER_ID,
+    });
+  }
+  return { count: result.input_tokens, approximate: false, source: ANTHROPIC_COUNT_TOKENS_SOURCE };
+}

@@ -1,0 +1,136 @@
+/**
+ * Ratatoskr messages → Anthropic Messages API `system` + `messages`.
+ *
+ * @see https://platform.claude.com/docs/en/api/messages
+ */
+import type Anthropic from "@anthropic-ai/sdk";
+import { invalidInput, type Message, type ReasoningDetail } from "@ratatoskr/core";
+
+type ContentBlockParam = Anthropic.ContentBlockParam;
+type TextBlockParam = Anthropic.TextBlockParam;
+
+/** The Anthropic prompt: top-level `system` blocks and alternating user/assistant `messages`. */
+export interface AnthropicPrompt {
+  /** One text block per system message, in order; undefined when there are none. */
+  system: TextBlockParam[] | undefined;
+  messages: Anthropic.MessageParam[];
+}
+
+/** The provider id written on and accepted from {@link ReasoningDetail}s. */
+export const ANTHROPIC_PROVIDER_ID = "anthropic";
+
+/**
+ * Convert messages to the Anthropic prompt shape:
+ *
+ * - every system message becomes one block of the top-level `system`, in order
+ *   (a system message in the middle of a conversation is hoisted there too);
+ * - an assistant message becomes its thinking / redacted_thinking blocks (from
+ *   `reasoningDetails`, unchanged), then its text, then one `tool_use` block per
+ *   tool call;
+ * - tool results become `tool_result` blocks; consecutive messages of the same
+ *   role (tool results and the user text after them) are merged into one turn,
+ *   since the API wants user and assistant turns to alternate.
+ *
+ * Throws an `invalid_input` error for a tool call whose arguments are not a JSON object.
+ *
+ * @see https://platform.claude.com/docs/en/build-with-claude/tool-use/implement-tool-use
+ * @see https://platform.claude.com/docs/en/build-with-claude/extended-thinking#preserving-thinking-blocks
+ */
+export function convertToAnthropicMessages(messages: readonly Message[]): AnthropicPrompt {
+  const system: TextBlockParam[] = [];
+  const turns: Array<{ role: "user" | "assistant"; content: ContentBlockParam[] }> = [];
+
+  const push = (role: "user" | "assistant", blocks: ContentBlockParam[]) => {
+    const last = turns[turns.length - 1];
+    if (last !== undefined && last.role === role) last.content.push(...blocks);
+    else turns.push({ role, content: blocks });
+  };
+
+  messages.forEach((message, index) => {
+    switch (message.role) {
+      case "system":
+        system.push({ type: "text", text: message.content });
+        return;
+      case "user":
+        push("user", [{ type: "text", text: message.content }]);
+        return;
+      case "tool":
+        push("user", [
+          { type: "tool_result", tool_use_id: message.toolCallId, content: message.content },
+        ]);
+        return;
+      case "assistant":
+        push("assistant", convertAssistant(message, index));
+        return;
+      default: {
+        const unknown: never = message;
+        throw invalidInput(`messages[${index}] has an unknown role: ${JSON.stringify(unknown)}`);
+      }
+    }
+  });
+
+  return {
+    system: system.length > 0 ? system : undefined,
+    messages: turns.map(({ role, content }) => ({ role, content: compact(content) })),
+  };
+}
+
+function convertAssistant(
+  message: Extract<Message, { role: "assistant" }>,
+  index: number,
+): ContentBlockParam[] {
+  const blocks: ContentBlockParam[] = [];
+  for (const detail of message.reasoningDetails ?? []) {
+    const block = reasoningDetailToBlock(detail);
+    if (block !== undefined) blocks.push(block);
+  }
+  if (message.content !== "") blocks.push({ type: "text", text: message.content });
+  message.toolCalls?.forEach((call, callIndex) => {
+    blocks.push({
+      type: "tool_use",
+      id: call.id,
+      name: call.name,
+      input: parseToolInput(call.arguments, `messages[${index}].toolCalls[${callIndex}]`),
+    });
+  });
+  // The API rejects an assistant turn with no content at all.
+  if (blocks.length === 0) blocks.push({ type: "text", text: "" });
+  return blocks;
+}
+
+/**
+ * A reasoning detail as the thinking block to send back, or undefined when it
+ * cannot be one (another provider's record, or text without a signature).
+ */
+export function reasoningDetailToBlock(detail: ReasoningDetail): ContentBlockParam | undefined {
+  if (detail.provider !== undefined && detail.provider !== ANTHROPIC_PROVIDER_ID) return undefined;
+  if (detail.type === "text") {
+    if (detail.signature === undefined) return undefined;
+    return { type: "thinking", thinking: detail.text, signature: detail.signature };
+  }
+  if (detail.type === "redacted") return { type: "redacted_thinking", data: detail.data };
+  return undefined;
+}
+
+function parseToolInput(text: string, where: string): unknown {
+  const source = text.trim() === "" ? "{}" : text;
+  let value: unknown;
+  try {
+    value = JSON.parse(source);
+  } catch {
+    throw invalidInput(`${where}.arguments is not valid JSON`);
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw invalidInput(`${where}.arguments must be a JSON object`);
+  }
+  return value;
+}
+
+/** A lone text block is sent as a plain string (the API's shorthand). */
+function compact(blocks: ContentBlockParam[]): string | ContentBlockParam[] {
+  const only = blocks[0];
+  if (blocks.length === 1 && only !== undefined && only.type === "text" && only.text !== "") {
+    return only.text;
+  }
+  return blocks;
+}

@@ -1,0 +1,31 @@
+/**
+ * Anthropic `stop_reason` → Ratatoskr {@link FinishReason}.
+ *
+ * @see https://platform.claude.com/docs/en/build-with-claude/handling-stop-reasons
+ */
+import type { FinishReason } from "@ratatoskr/core";
+
+/**
+ * `end_turn` and `stop_sequence` → `stop`; `max_tokens` and
+ * `model_context_window_exceeded` → `length`; `tool_use` → `tool_calls`;
+ * `refusal` → `content_filter`; `pause_turn` → `pause`; anything else → `other`
+ * (the raw value is kept as `rawFinishReason`).
+ */
+export function mapAnthropicStopReason(stopReason: string | null | undefined): FinishReason {
+  switch (stopReason) {
+    case "end_turn":
+    case "stop_sequence":
+      return "stop";
+    case "max_tokens":
+    case "model_context_window_exceeded":
+      return "length";
+    case "tool_use":
+      return "tool_calls";
+    case "refusal":
+      return "content_filter";
+    case "pause_turn":
+      return "pause";
+    default:
+      return "other";
+  }
+}
