@@ -27,7 +27,9 @@ export class ChatStreamAccumulator {
   #details: ReasoningDetail[] = [];
   #toolCalls = new Map<number, PendingToolCall>();
   #usage: Usage | undefined;
-  #done: { finishReason: FinishReason; rawFinishReason?: string; model?: string; provider?: string } | undefined;
+  #done:
+    | { finishReason: FinishReason; rawFinishReason?: string; model?: string; provider?: string }
+    | undefined;
 
   /** Whether a `done` event was seen. */
   get isDone(): boolean {
@@ -64,7 +66,10 @@ export class ChatStreamAccumulator {
       case "tool_call_delta": {
         const call = this.#pendingCall(event.index, "tool_call_delta");
         if (call.complete) {
-          throw streamError(`Tool call index ${event.index} received arguments after its end`, this.partial());
+          throw streamError(
+            `Tool call index ${event.index} received arguments after its end`,
+            this.partial(),
+          );
         }
         call.arguments += event.arguments;
         return;
@@ -88,7 +93,9 @@ export class ChatStreamAccumulator {
         if (event.usage !== undefined) this.#usage = event.usage;
         this.#done = {
           finishReason: event.finishReason,
-          ...(event.rawFinishReason === undefined ? {} : { rawFinishReason: event.rawFinishReason }),
+          ...(event.rawFinishReason === undefined
+            ? {}
+            : { rawFinishReason: event.rawFinishReason }),
           ...(event.model === undefined ? {} : { model: event.model }),
           ...(event.provider === undefined ? {} : { provider: event.provider }),
         };
@@ -174,9 +181,16 @@ export async function collectChatStream(
 }
 
 /** Attach `partial` to a RatatoskrError that lacks one; wrap foreign errors. */
-export function withPartial(error: unknown, partial: PartialOutput, signal?: AbortSignal): RatatoskrError {
+export function withPartial(
+  error: unknown,
+  partial: PartialOutput,
+  signal?: AbortSignal,
+): RatatoskrError {
   if (RatatoskrError.isInstance(error)) {
-    if (error.partial !== undefined || (partial.content === "" && !partial.toolCalls && !partial.reasoning)) {
+    if (
+      error.partial !== undefined ||
+      (partial.content === "" && !partial.toolCalls && !partial.reasoning)
+    ) {
       return error;
     }
     return new RatatoskrError({

@@ -159,7 +159,10 @@ export class RatatoskrError extends Error {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(options: RatatoskrErrorOptions) {
-    super(redactSecrets(options.message), options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      redactSecrets(options.message),
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.code = options.code;
     this.provider = options.provider;
     this.model = options.model;

@@ -29,7 +29,13 @@ export interface ReasoningConfig {
 export type ResponseFormat =
   | { type: "text" }
   | { type: "json_object" }
-  | { type: "json_schema"; name: string; schema: JsonSchema; strict?: boolean; description?: string };
+  | {
+      type: "json_schema";
+      name: string;
+      schema: JsonSchema;
+      strict?: boolean;
+      description?: string;
+    };
 
 /** Options of `chat` and `chatStream`. */
 export interface ChatOptions extends CallOptions {

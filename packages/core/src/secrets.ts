@@ -6,8 +6,9 @@
 
 const STORE = Symbol.for("ratatoskr.secrets");
 /** Shared through a global symbol so every copy of this package redacts the same secrets. */
-const registered: Set<string> = ((globalThis as Record<symbol, unknown>)[STORE] ??=
-  new Set<string>()) as Set<string>;
+const globalStore = globalThis as Record<symbol, Set<string> | undefined>;
+const registered: Set<string> = globalStore[STORE] ?? new Set<string>();
+globalStore[STORE] = registered;
 
 /**
  * Key shapes redacted even when not registered: OpenAI/OpenRouter (`sk-…`),
@@ -18,7 +19,10 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bsk-[A-Za-z0-9_-]{8,}/g, "[REDACTED]"],
   [/\bhf_[A-Za-z0-9]{8,}/g, "[REDACTED]"],
   [/\b(Bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [REDACTED]"],
-  [/\b((?:x-)?api[-_]?key|access_token|token)(["']?\s*[:=]\s*["']?)[^\s"',&}]{6,}/gi, "$1$2[REDACTED]"],
+  [
+    /\b((?:x-)?api[-_]?key|access_token|token)(["']?\s*[:=]\s*["']?)[^\s"',&}]{6,}/gi,
+    "$1$2[REDACTED]",
+  ],
 ];
 
 /** Placeholder written where a secret was. */

@@ -38,7 +38,9 @@ export const ToolDefinition = {
   /** Convert an OpenAI `{type: "function", function: {...}}` tool. */
   fromOpenAI(tool: OpenAIToolFormat): ToolDefinition {
     if (tool?.type !== "function" || typeof tool.function?.name !== "string") {
-      throw invalidInput('Expected an OpenAI tool of the form {type: "function", function: {name, ...}}');
+      throw invalidInput(
+        'Expected an OpenAI tool of the form {type: "function", function: {name, ...}}',
+      );
     }
     const { name, description, parameters } = tool.function;
     return {

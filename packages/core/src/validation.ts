@@ -30,7 +30,8 @@ export function assertText(
 
 /** Require a non-empty array of non-empty strings. */
 export function assertTexts(values: unknown, name: string): asserts values is string[] {
-  if (!Array.isArray(values)) throw invalidInput(`${name} must be an array, got ${describe(values)}`);
+  if (!Array.isArray(values))
+    throw invalidInput(`${name} must be an array, got ${describe(values)}`);
   if (values.length === 0) throw invalidInput(`${name} must not be empty`);
   values.forEach((value, index) => {
     assertText(value, `${name}[${index}]`);
@@ -43,7 +44,9 @@ export function assertNliPairs(pairs: unknown): asserts pairs is NliPair[] {
   if (pairs.length === 0) throw invalidInput("pairs must not be empty");
   pairs.forEach((pair, index) => {
     if (typeof pair !== "object" || pair === null) {
-      throw invalidInput(`pairs[${index}] must be an object {premise, hypothesis}, got ${describe(pair)}`);
+      throw invalidInput(
+        `pairs[${index}] must be an object {premise, hypothesis}, got ${describe(pair)}`,
+      );
     }
     assertText((pair as NliPair).premise, `pairs[${index}].premise`);
     assertText((pair as NliPair).hypothesis, `pairs[${index}].hypothesis`);
@@ -77,13 +80,15 @@ export function assertMessages(messages: unknown): asserts messages is Message[]
       );
     }
     assertText(content, `messages[${index}].content`, { allowEmpty: true });
-    if (role === "tool") assertText((message as { toolCallId?: unknown }).toolCallId, `messages[${index}].toolCallId`);
+    if (role === "tool")
+      assertText((message as { toolCallId?: unknown }).toolCallId, `messages[${index}].toolCallId`);
   });
 }
 
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "string") return value === "" ? "an empty string" : `"${value.slice(0, 40)}"`;
+  if (typeof value === "string")
+    return value === "" ? "an empty string" : `"${value.slice(0, 40)}"`;
   return typeof value;
 }

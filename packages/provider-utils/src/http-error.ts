@@ -24,7 +24,8 @@ export interface HttpFailure {
   classifyBody?: (body: string, status: number) => ErrorCode | undefined;
 }
 
-const CONTEXT_LENGTH = /context[ _-]?length|maximum context|too many tokens|prompt is too long|context window|reduce the length/i;
+const CONTEXT_LENGTH =
+  /context[ _-]?length|maximum context|too many tokens|prompt is too long|context window|reduce the length/i;
 
 /** Whether a 400 body is a context-length error (OpenAI, Anthropic, OpenRouter wording). */
 export function isContextLengthMessage(text: string): boolean {
@@ -72,7 +73,11 @@ export function httpError(failure: HttpFailure): RatatoskrError {
 }
 
 /** A connection-level failure (refused, reset, DNS) as a retryable `network` error. */
-export function networkError(provider: string, url: string | undefined, cause: unknown): RatatoskrError {
+export function networkError(
+  provider: string,
+  url: string | undefined,
+  cause: unknown,
+): RatatoskrError {
   const reason = cause instanceof Error ? describeNetworkCause(cause) : String(cause);
   return new RatatoskrError({
     code: "network",

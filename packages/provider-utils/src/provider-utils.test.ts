@@ -55,12 +55,21 @@ describe("httpError", () => {
     expect(limited.retryAfter).toBe(3);
   });
   it("lets a provider refine the code from the body", () => {
-    const error = httpError({ status: 400, provider: "p", body: "weird", classifyBody: () => "unsupported_parameter" });
+    const error = httpError({
+      status: 400,
+      provider: "p",
+      body: "weird",
+      classifyBody: () => "unsupported_parameter",
+    });
     expect(error.code).toBe("unsupported_parameter");
   });
   it("redacts a registered key echoed in the body", () => {
     registerSecret("sk-test-canary-1234567890");
-    const error = httpError({ status: 401, provider: "p", body: "bad key sk-test-canary-1234567890" });
+    const error = httpError({
+      status: 401,
+      provider: "p",
+      body: "bad key sk-test-canary-1234567890",
+    });
     expect(JSON.stringify(error.toJSON())).not.toContain("canary");
   });
 });
@@ -82,18 +91,34 @@ describe("loadApiKey", () => {
   });
   it("prefers the explicit key, then the environment variable", () => {
     process.env.RATATOSKR_TEST_KEY = "env-key-123456";
-    expect(loadApiKey({ apiKey: "explicit-key-1", environmentVariable: "RATATOSKR_TEST_KEY", provider: "p" })).toBe("explicit-key-1");
-    expect(loadApiKey({ apiKey: undefined, environmentVariable: "RATATOSKR_TEST_KEY", provider: "p" })).toBe("env-key-123456");
+    expect(
+      loadApiKey({
+        apiKey: "explicit-key-1",
+        environmentVariable: "RATATOSKR_TEST_KEY",
+        provider: "p",
+      }),
+    ).toBe("explicit-key-1");
+    expect(
+      loadApiKey({ apiKey: undefined, environmentVariable: "RATATOSKR_TEST_KEY", provider: "p" }),
+    ).toBe("env-key-123456");
   });
   it("throws an authentication error naming the variable when missing", () => {
-    const call = () => loadApiKey({ apiKey: undefined, environmentVariable: "RATATOSKR_TEST_KEY", provider: "p" });
+    const call = () =>
+      loadApiKey({ apiKey: undefined, environmentVariable: "RATATOSKR_TEST_KEY", provider: "p" });
     expect(call).toThrowError(/RATATOSKR_TEST_KEY/);
     try {
       call();
     } catch (error) {
       expect(RatatoskrError.isInstance(error, "authentication")).toBe(true);
     }
-    expect(loadApiKey({ apiKey: undefined, environmentVariable: "RATATOSKR_TEST_KEY", provider: "p", required: false })).toBeUndefined();
+    expect(
+      loadApiKey({
+        apiKey: undefined,
+        environmentVariable: "RATATOSKR_TEST_KEY",
+        provider: "p",
+        required: false,
+      }),
+    ).toBeUndefined();
   });
 });
 

@@ -19,7 +19,9 @@ export function readHeader(headers: HeaderSource, name: string): string | undefi
     return (headers as { get(name: string): string | null | undefined }).get(name) ?? undefined;
   }
   const lower = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers as Record<string, string | string[] | undefined>)) {
+  for (const [key, value] of Object.entries(
+    headers as Record<string, string | string[] | undefined>,
+  )) {
     if (key.toLowerCase() === lower) return Array.isArray(value) ? value[0] : value;
   }
   return undefined;
@@ -29,7 +31,10 @@ export function readHeader(headers: HeaderSource, name: string): string | undefi
  * Milliseconds to wait before retrying, or undefined when the headers do not
  * say (or say something unparseable or negative).
  */
-export function parseRetryAfterMs(headers: HeaderSource, now: number = Date.now()): number | undefined {
+export function parseRetryAfterMs(
+  headers: HeaderSource,
+  now: number = Date.now(),
+): number | undefined {
   const milliseconds = readHeader(headers, "retry-after-ms");
   if (milliseconds !== undefined) {
     const value = Number(milliseconds);

@@ -16,17 +16,17 @@
  */
 import {
   CAPABILITIES,
+  type CallOptions,
   type ChatEvent,
   type ChatOptions,
-  type CallOptions,
-  type ClassifyOptions,
   ChatStreamAccumulator,
+  type ClassifyOptions,
+  type ErrorCode,
   type Message,
   type NliPair,
   PROVIDER_SPECIFICATION_VERSION,
   type ProviderPlugin,
   RatatoskrError,
-  type ErrorCode,
 } from "@ratatoskr/core";
 import { describe, expect, it } from "vitest";
 
@@ -49,7 +49,10 @@ export interface ChatScenario extends ScenarioBase {
 
 /** An error scenario: any call that must reject with `code`. */
 export interface ErrorScenario extends ScenarioBase {
-  call: (provider: ProviderPlugin, options: CallOptions) => Promise<unknown> | AsyncIterable<unknown>;
+  call: (
+    provider: ProviderPlugin,
+    options: CallOptions,
+  ) => Promise<unknown> | AsyncIterable<unknown>;
   code: ErrorCode;
   /** A secret that must appear nowhere in the error (message, body, toJSON). */
   secret?: string;
@@ -98,7 +101,10 @@ export function assertChatEventProtocol(events: ChatEvent[]) {
   expect(events.length).toBeGreaterThan(0);
   const last = events[events.length - 1]!;
   expect(last.type, "the last event must be done").toBe("done");
-  expect(events.filter((event) => event.type === "done"), "exactly one done").toHaveLength(1);
+  expect(
+    events.filter((event) => event.type === "done"),
+    "exactly one done",
+  ).toHaveLength(1);
   const started = new Set<number>();
   const ended = new Set<number>();
   for (const event of events) {
@@ -109,10 +115,14 @@ export function assertChatEventProtocol(events: ChatEvent[]) {
       expect(event.name.length).toBeGreaterThan(0);
     }
     if (event.type === "tool_call_delta") {
-      expect(started.has(event.index) && !ended.has(event.index), "delta inside its call").toBe(true);
+      expect(started.has(event.index) && !ended.has(event.index), "delta inside its call").toBe(
+        true,
+      );
     }
     if (event.type === "tool_call_end") {
-      expect(started.has(event.index) && !ended.has(event.index), "end after start, once").toBe(true);
+      expect(started.has(event.index) && !ended.has(event.index), "end after start, once").toBe(
+        true,
+      );
       ended.add(event.index);
     }
   }
@@ -121,7 +131,10 @@ export function assertChatEventProtocol(events: ChatEvent[]) {
   for (const event of events) accumulator.push(event);
   const response = accumulator.toResponse();
   for (const call of response.toolCalls) {
-    expect(() => JSON.parse(call.arguments), `tool call ${call.name} arguments are JSON`).not.toThrow();
+    expect(
+      () => JSON.parse(call.arguments),
+      `tool call ${call.name} arguments are JSON`,
+    ).not.toThrow();
   }
   return response;
 }
@@ -193,39 +206,60 @@ export function runProviderConformance(options: ConformanceOptions): void {
       const response = await run(scenario, async () => {
         if (provider.chat) return provider.chat(scenario.messages, withSignal(scenario.options));
         const accumulator = new ChatStreamAccumulator();
-        for await (const event of provider.chatStream!(scenario.messages, withSignal(scenario.options))) accumulator.push(event);
+        for await (const event of provider.chatStream!(
+          scenario.messages,
+          withSignal(scenario.options),
+        ))
+          accumulator.push(event);
         return accumulator.toResponse();
       });
       expect(typeof response.content).toBe("string");
-      expect(["stop", "length", "tool_calls", "content_filter", "pause", "other"]).toContain(response.finishReason);
-      if (scenario.expectContent !== undefined) expect(response.content).toBe(scenario.expectContent);
+      expect(["stop", "length", "tool_calls", "content_filter", "pause", "other"]).toContain(
+        response.finishReason,
+      );
+      if (scenario.expectContent !== undefined)
+        expect(response.content).toBe(scenario.expectContent);
       if (response.usage !== undefined) {
         expect(response.usage.totalTokens).toBeGreaterThanOrEqual(0);
       }
     });
 
-    check("chatStream", "chatStream follows the event protocol and ends with one done", async () => {
-      const scenario = scenarios.chatStream!;
-      const provider = await options.createProvider();
-      const events = await run(scenario, () => drain(provider.chatStream!(scenario.messages, withSignal(scenario.options))));
-      const response = assertChatEventProtocol(events);
-      if (scenario.expectContent !== undefined) expect(response.content).toBe(scenario.expectContent);
-      for (const event of events) {
-        if (event.type === "usage") {
-          expect(Number.isInteger(event.usage.promptTokens)).toBe(true);
+    check(
+      "chatStream",
+      "chatStream follows the event protocol and ends with one done",
+      async () => {
+        const scenario = scenarios.chatStream!;
+        const provider = await options.createProvider();
+        const events = await run(scenario, () =>
+          drain(provider.chatStream!(scenario.messages, withSignal(scenario.options))),
+        );
+        const response = assertChatEventProtocol(events);
+        if (scenario.expectContent !== undefined)
+          expect(response.content).toBe(scenario.expectContent);
+        for (const event of events) {
+          if (event.type === "usage") {
+            expect(Number.isInteger(event.usage.promptTokens)).toBe(true);
+          }
         }
-      }
-    });
+      },
+    );
 
-    check("toolCalls", "tool calls stream start → deltas → end with complete JSON arguments", async () => {
-      const scenario = scenarios.toolCalls!;
-      const provider = await options.createProvider();
-      const events = await run(scenario, () => drain(provider.chatStream!(scenario.messages, withSignal(scenario.options))));
-      const response = assertChatEventProtocol(events);
-      expect(response.toolCalls.length).toBeGreaterThan(0);
-      if (scenario.expectToolCalls) expect(response.toolCalls.map((call) => call.name)).toEqual(scenario.expectToolCalls);
-      expect(response.finishReason).toBe("tool_calls");
-    });
+    check(
+      "toolCalls",
+      "tool calls stream start → deltas → end with complete JSON arguments",
+      async () => {
+        const scenario = scenarios.toolCalls!;
+        const provider = await options.createProvider();
+        const events = await run(scenario, () =>
+          drain(provider.chatStream!(scenario.messages, withSignal(scenario.options))),
+        );
+        const response = assertChatEventProtocol(events);
+        expect(response.toolCalls.length).toBeGreaterThan(0);
+        if (scenario.expectToolCalls)
+          expect(response.toolCalls.map((call) => call.name)).toEqual(scenario.expectToolCalls);
+        expect(response.finishReason).toBe("tool_calls");
+      },
+    );
 
     check("abort", "aborting mid-stream ends the stream with an aborted error", async () => {
       const scenario = scenarios.abort!;
@@ -235,7 +269,10 @@ export function runProviderConformance(options: ConformanceOptions): void {
       const seen: ChatEvent[] = [];
       const outcome = await (async () => {
         try {
-          for await (const event of provider.chatStream!(scenario.messages, { ...scenario.options, signal: controller.signal })) {
+          for await (const event of provider.chatStream!(scenario.messages, {
+            ...scenario.options,
+            signal: controller.signal,
+          })) {
             seen.push(event);
             if (seen.length === 1) controller.abort();
           }
@@ -249,9 +286,11 @@ export function runProviderConformance(options: ConformanceOptions): void {
       // An already-aborted signal rejects before anything is delivered.
       const already = new AbortController();
       already.abort();
-      await expect(drain(provider.chatStream!(scenario.messages, { ...scenario.options, signal: already.signal }))).rejects.toSatisfy(
-        (error: unknown) => RatatoskrError.isInstance(error, "aborted"),
-      );
+      await expect(
+        drain(
+          provider.chatStream!(scenario.messages, { ...scenario.options, signal: already.signal }),
+        ),
+      ).rejects.toSatisfy((error: unknown) => RatatoskrError.isInstance(error, "aborted"));
     });
 
     check("embed", "embed returns a vector whose dimensions match", async () => {
@@ -267,19 +306,30 @@ export function runProviderConformance(options: ConformanceOptions): void {
       for (const value of embedding.values) expect(Number.isFinite(value)).toBe(true);
     });
 
-    check("embedBatch", "embedBatch returns one vector per text, in order, same dimensions", async () => {
-      const scenario = scenarios.embedBatch!;
-      const provider = await options.createProvider();
-      const embeddings = await run(scenario, () => provider.embedBatch!(scenario.texts, scenario.model, withSignal({})));
-      expect(embeddings).toHaveLength(scenario.texts.length);
-      const dimensions = embeddings[0]!.dimensions;
-      for (const embedding of embeddings) {
-        expect(embedding.dimensions).toBe(dimensions);
-        expect(embedding.values).toHaveLength(dimensions);
-      }
-    });
+    check(
+      "embedBatch",
+      "embedBatch returns one vector per text, in order, same dimensions",
+      async () => {
+        const scenario = scenarios.embedBatch!;
+        const provider = await options.createProvider();
+        const embeddings = await run(scenario, () =>
+          provider.embedBatch!(scenario.texts, scenario.model, withSignal({})),
+        );
+        expect(embeddings).toHaveLength(scenario.texts.length);
+        const dimensions = embeddings[0]!.dimensions;
+        for (const embedding of embeddings) {
+          expect(embedding.dimensions).toBe(dimensions);
+          expect(embedding.values).toHaveLength(dimensions);
+        }
+      },
+    );
 
-    const checkNli = (result: { entailment: number; contradiction: number; neutral: number; label: string }) => {
+    const checkNli = (result: {
+      entailment: number;
+      contradiction: number;
+      neutral: number;
+      label: string;
+    }) => {
       const { entailment, contradiction, neutral } = result;
       for (const score of [entailment, contradiction, neutral]) {
         expect(score).toBeGreaterThanOrEqual(0);
@@ -296,7 +346,13 @@ export function runProviderConformance(options: ConformanceOptions): void {
       const result = await run(scenario, async () =>
         provider.inferNli
           ? provider.inferNli(scenario.premise, scenario.hypothesis, scenario.model, withSignal({}))
-          : (await provider.inferNliBatch!([{ premise: scenario.premise, hypothesis: scenario.hypothesis }], scenario.model, withSignal({})))[0]!,
+          : (
+              await provider.inferNliBatch!(
+                [{ premise: scenario.premise, hypothesis: scenario.hypothesis }],
+                scenario.model,
+                withSignal({}),
+              )
+            )[0]!,
       );
       checkNli(result);
     });
@@ -304,7 +360,9 @@ export function runProviderConformance(options: ConformanceOptions): void {
     check("nliBatch", "inferNliBatch returns one result per pair, in order", async () => {
       const scenario = scenarios.nliBatch!;
       const provider = await options.createProvider();
-      const results = await run(scenario, () => provider.inferNliBatch!(scenario.pairs, scenario.model, withSignal({})));
+      const results = await run(scenario, () =>
+        provider.inferNliBatch!(scenario.pairs, scenario.model, withSignal({})),
+      );
       expect(results).toHaveLength(scenario.pairs.length);
       results.forEach(checkNli);
     });
@@ -313,7 +371,12 @@ export function runProviderConformance(options: ConformanceOptions): void {
       const scenario = scenarios.classify!;
       const provider = await options.createProvider();
       const result = await run(scenario, () =>
-        provider.classifyZeroShot!(scenario.text, scenario.labels, scenario.model, withSignal<ClassifyOptions>({ multiLabel: scenario.multiLabel ?? false })),
+        provider.classifyZeroShot!(
+          scenario.text,
+          scenario.labels,
+          scenario.model,
+          withSignal<ClassifyOptions>({ multiLabel: scenario.multiLabel ?? false }),
+        ),
       );
       expect(Object.keys(result.scores).sort()).toEqual([...scenario.labels].sort());
       const best = Math.max(...Object.values(result.scores));
@@ -324,16 +387,22 @@ export function runProviderConformance(options: ConformanceOptions): void {
       }
     });
 
-    check("countTokens", "countTokens returns a non-negative integer and says whether it is exact", async () => {
-      const scenario = scenarios.countTokens!;
-      const provider = await options.createProvider();
-      const count = await run(scenario, () => provider.countTokens!(scenario.text, scenario.model, withSignal({})));
-      expect(Number.isInteger(count.count)).toBe(true);
-      expect(count.count).toBeGreaterThanOrEqual(0);
-      expect(typeof count.approximate).toBe("boolean");
-      expect(count.source.length).toBeGreaterThan(0);
-      if (scenario.expectCount !== undefined) expect(count.count).toBe(scenario.expectCount);
-    });
+    check(
+      "countTokens",
+      "countTokens returns a non-negative integer and says whether it is exact",
+      async () => {
+        const scenario = scenarios.countTokens!;
+        const provider = await options.createProvider();
+        const count = await run(scenario, () =>
+          provider.countTokens!(scenario.text, scenario.model, withSignal({})),
+        );
+        expect(Number.isInteger(count.count)).toBe(true);
+        expect(count.count).toBeGreaterThanOrEqual(0);
+        expect(typeof count.approximate).toBe("boolean");
+        expect(count.source.length).toBeGreaterThan(0);
+        if (scenario.expectCount !== undefined) expect(count.count).toBe(scenario.expectCount);
+      },
+    );
 
     for (const [title, scenario] of Object.entries(scenarios.errors ?? {})) {
       it(`maps ${title} to a typed "${scenario.code}" error without leaking secrets`, async () => {
@@ -342,7 +411,10 @@ export function runProviderConformance(options: ConformanceOptions): void {
         let caught: unknown;
         try {
           const result = scenario.call(provider, withSignal({}));
-          if (result && typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") {
+          if (
+            result &&
+            typeof (result as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function"
+          ) {
             for await (const _ of result as AsyncIterable<unknown>) {
               // drain until the error
             }
@@ -353,11 +425,19 @@ export function runProviderConformance(options: ConformanceOptions): void {
           caught = error;
         }
         await scenario.verify?.();
-        expect(RatatoskrError.isInstance(caught), `expected a RatatoskrError, got ${String(caught)}`).toBe(true);
+        expect(
+          RatatoskrError.isInstance(caught),
+          `expected a RatatoskrError, got ${String(caught)}`,
+        ).toBe(true);
         const error = caught as RatatoskrError;
         expect(error.code).toBe(scenario.code);
         if (scenario.secret !== undefined) {
-          const text = [error.message, error.body ?? "", JSON.stringify(error.toJSON()), String(error.stack)].join("\n");
+          const text = [
+            error.message,
+            error.body ?? "",
+            JSON.stringify(error.toJSON()),
+            String(error.stack),
+          ].join("\n");
           expect(text).not.toContain(scenario.secret);
         }
       });

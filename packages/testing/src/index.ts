@@ -5,5 +5,5 @@
  * @packageDocumentation
  */
 export * from "./conformance.ts";
-export * from "./mock-provider.ts";
 export * from "./loopback-server.ts";
+export * from "./mock-provider.ts";

@@ -47,7 +47,12 @@ export async function startLoopbackServer(
     request.on("end", () => {
       const body = Buffer.concat(parts).toString("utf8");
       if (record) {
-        requests.push({ method: request.method ?? "GET", url: request.url ?? "/", headers: request.headers, body });
+        requests.push({
+          method: request.method ?? "GET",
+          url: request.url ?? "/",
+          headers: request.headers,
+          body,
+        });
       }
       Promise.resolve(handler(request, response, body)).catch((error: unknown) => {
         if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
@@ -63,7 +68,8 @@ export async function startLoopbackServer(
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("loopback server has no port");
+  if (address === null || typeof address === "string")
+    throw new Error("loopback server has no port");
   return {
     url: `http://127.0.0.1:${address.port}`,
     server,

@@ -1,4 +1,4 @@
-import { RatatoskrError, collectChatStream, Message } from "@ratatoskr/core";
+import { collectChatStream, Message, RatatoskrError } from "@ratatoskr/core";
 import { describe, expect, it } from "vitest";
 import { runProviderConformance } from "./conformance.ts";
 import { createMockProvider, defaultMockStream, hashEmbedding } from "./mock-provider.ts";
@@ -35,7 +35,9 @@ describe("createMockProvider", () => {
       events: [{ type: "content", text: "partial" }],
       error: new RatatoskrError({ code: "stream", message: "cut" }),
     });
-    const error = await collectChatStream(mock.chatStream!([Message.user("x")], { model: "m" })).catch((e) => e);
+    const error = await collectChatStream(
+      mock.chatStream!([Message.user("x")], { model: "m" }),
+    ).catch((e) => e);
     expect(RatatoskrError.isInstance(error, "stream")).toBe(true);
     expect(error.partial.content).toBe("partial");
   });
@@ -44,7 +46,9 @@ describe("createMockProvider", () => {
     const mock = createMockProvider();
     const controller = new AbortController();
     controller.abort();
-    await expect(mock.embed!("x", "m", { signal: controller.signal })).rejects.toMatchObject({ code: "aborted" });
+    await expect(mock.embed!("x", "m", { signal: controller.signal })).rejects.toMatchObject({
+      code: "aborted",
+    });
   });
 
   it("hashEmbedding is deterministic, unit length and text-dependent", () => {
@@ -88,16 +92,29 @@ runProviderConformance({
     abort: {
       prepare: () => {
         shared.reset();
-        shared.enqueueStream({ events: defaultMockStream([Message.user("a b c d e")], "m"), delayMs: 5 });
+        shared.enqueueStream({
+          events: defaultMockStream([Message.user("a b c d e")], "m"),
+          delayMs: 5,
+        });
       },
       messages: [Message.user("a b c d e")],
       options: { model: "m" },
     },
-    chatStream: { messages: [Message.user("hi you")], options: { model: "m" }, expectContent: "mock: hi you" },
+    chatStream: {
+      messages: [Message.user("hi you")],
+      options: { model: "m" },
+      expectContent: "mock: hi you",
+    },
     embed: { text: "x", model: "m", dimensions: 8 },
     embedBatch: { texts: ["a", "b", "c"], model: "m" },
     nli: { premise: "the cat sat", hypothesis: "cat sat", model: "m" },
-    nliBatch: { pairs: [{ premise: "a b", hypothesis: "a" }, { premise: "x", hypothesis: "not x" }], model: "m" },
+    nliBatch: {
+      pairs: [
+        { premise: "a b", hypothesis: "a" },
+        { premise: "x", hypothesis: "not x" },
+      ],
+      model: "m",
+    },
     classify: { text: "I love sports", labels: ["sports", "politics"], model: "m" },
     countTokens: { text: "one two three", model: "m", expectCount: 3 },
   },

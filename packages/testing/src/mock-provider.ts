@@ -4,23 +4,23 @@
  * (echo chat, hash embeddings), so it also works as a zero-config provider.
  */
 import {
+  abortedError,
   type Capability,
   type ChatEvent,
   type ChatOptions,
   type ChatResponse,
   type ClassifyResult,
+  collectChatStream,
+  createUsage,
   type Embedding,
+  type GenerateEvent,
   type Message,
+  type ModelSupport,
   type NliResult,
   PROVIDER_SPECIFICATION_VERSION,
   type ProviderPlugin,
   RatatoskrError,
   type TokenCount,
-  abortedError,
-  collectChatStream,
-  createUsage,
-  type ModelSupport,
-  type GenerateEvent,
 } from "@ratatoskr/core";
 
 /** One recorded call. */
@@ -161,7 +161,9 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
   ): AsyncGenerator<ChatEvent> {
     const scripted = streamQueue.shift();
     if (scripted instanceof Error) throw scripted;
-    const script: ScriptedStream = scripted ?? { events: defaultMockStream(messages, chatOptions.model) };
+    const script: ScriptedStream = scripted ?? {
+      events: defaultMockStream(messages, chatOptions.model),
+    };
     for (const event of script.events) {
       if (script.delayMs !== undefined) await sleep(script.delayMs, chatOptions.signal);
       if (chatOptions.signal?.aborted) throw abortedError(chatOptions.signal);
@@ -242,13 +244,19 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
       labels.forEach((label, index) => {
         scores[label] = classifyOptions?.multiLabel ? raw[index]! / 3 : raw[index]! / sum;
       });
-      const topLabel = labels.reduce((best, label) => (scores[label]! > scores[best]! ? label : best));
+      const topLabel = labels.reduce((best, label) =>
+        scores[label]! > scores[best]! ? label : best,
+      );
       return { scores, topLabel, confidence: scores[topLabel]! };
     },
 
     async countTokens(text, model, countOptions): Promise<TokenCount> {
       record("countTokens", [text, model, countOptions]);
-      return { count: chunks(text).filter((piece) => piece.trim() !== "").length, approximate: true, source: "mock:whitespace" };
+      return {
+        count: chunks(text).filter((piece) => piece.trim() !== "").length,
+        approximate: true,
+        source: "mock:whitespace",
+      };
     },
 
     enqueueChat(result) {
@@ -280,11 +288,20 @@ function mockNli(premise: string, hypothesis: string): NliResult {
   const entailment = contained ? 0.9 : negated ? 0.05 : 0.2;
   const contradiction = negated ? 0.85 : 0.05;
   const neutral = Math.max(0, 1 - entailment - contradiction);
-  const label = entailment >= contradiction && entailment >= neutral ? "entailment" : contradiction >= neutral ? "contradiction" : "neutral";
+  const label =
+    entailment >= contradiction && entailment >= neutral
+      ? "entailment"
+      : contradiction >= neutral
+        ? "contradiction"
+        : "neutral";
   return { entailment, contradiction, neutral, label };
 }
 
 /** An error that `RatatoskrError.isInstance` recognises, for scripting failures. */
-export function mockError(code: RatatoskrError["code"], message = `mock ${code}`, extra: Partial<ConstructorParameters<typeof RatatoskrError>[0]> = {}): RatatoskrError {
+export function mockError(
+  code: RatatoskrError["code"],
+  message = `mock ${code}`,
+  extra: Partial<ConstructorParameters<typeof RatatoskrError>[0]> = {},
+): RatatoskrError {
   return new RatatoskrError({ code, message, ...extra });
 }

@@ -131,7 +131,8 @@ export function printComparison(title: string, comparison: Comparison, target?: 
   const widths = header.map((cell, column) =>
     Math.max(cell.length, ...rows.map((row) => row[column]!.length)),
   );
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join("  ");
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => cell.padEnd(widths[column]!)).join("  ");
   const text = [
     `\n## ${title}`,
     line(header),

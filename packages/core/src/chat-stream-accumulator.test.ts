@@ -1,0 +1,166 @@
+import { describe, expect, it } from "vitest";
+import {
+  ChatStreamAccumulator,
+  collectChatStream,
+  withPartial,
+} from "./chat-stream-accumulator.ts";
+import { RatatoskrError } from "./errors.ts";
+import type { ChatEvent } from "./events.ts";
+import { toAssistantMessage } from "./responses.ts";
+import { createUsage } from "./usage.ts";
+
+async function* from(events: ChatEvent[], error?: Error): AsyncGenerator<ChatEvent> {
+  yield* events;
+  if (error) throw error;
+}
+
+describe("ChatStreamAccumulator", () => {
+  it("reassembles interleaved parallel tool calls by index, in index order", async () => {
+    const usage = createUsage(10, 5);
+    const response = await collectChatStream(
+      from([
+        { type: "reasoning", text: "think " },
+        { type: "reasoning", text: "more" },
+        {
+          type: "reasoning_detail",
+          detail: { type: "text", text: "think more", signature: "sig", provider: "anthropic" },
+        },
+        { type: "content", text: "Let me " },
+        { type: "tool_call_start", index: 1, id: "call_b", name: "get_time" },
+        { type: "tool_call_start", index: 0, id: "call_a", name: "get_weather" },
+        { type: "tool_call_delta", index: 0, arguments: '{"ci' },
+        { type: "tool_call_delta", index: 1, arguments: '{"tz":' },
+        { type: "tool_call_delta", index: 0, arguments: 'ty":"Oslo"}' },
+        { type: "tool_call_delta", index: 1, arguments: '"UTC"}' },
+        { type: "tool_call_end", index: 1 },
+        { type: "content", text: "check." },
+        { type: "tool_call_end", index: 0 },
+        { type: "usage", usage },
+        {
+          type: "done",
+          finishReason: "tool_calls",
+          rawFinishReason: "tool_use",
+          model: "m",
+          provider: "p",
+        },
+      ]),
+    );
+    expect(response).toEqual({
+      content: "Let me check.",
+      reasoning: "think more",
+      reasoningDetails: [
+        { type: "text", text: "think more", signature: "sig", provider: "anthropic" },
+      ],
+      toolCalls: [
+        { id: "call_a", name: "get_weather", arguments: '{"city":"Oslo"}' },
+        { id: "call_b", name: "get_time", arguments: '{"tz":"UTC"}' },
+      ],
+      usage,
+      finishReason: "tool_calls",
+      rawFinishReason: "tool_use",
+      model: "m",
+      provider: "p",
+    });
+    expect(toAssistantMessage(response)).toEqual({
+      role: "assistant",
+      content: "Let me check.",
+      toolCalls: response.toolCalls,
+      reasoning: "think more",
+      reasoningDetails: response.reasoningDetails,
+    });
+  });
+
+  it("takes usage from done when there was no usage event; leaves it undefined when unknown", async () => {
+    const withDoneUsage = await collectChatStream(
+      from([{ type: "done", finishReason: "stop", usage: createUsage(1, 2) }]),
+    );
+    expect(withDoneUsage.usage?.totalTokens).toBe(3);
+    const unknown = await collectChatStream(
+      from([
+        { type: "content", text: "x" },
+        { type: "done", finishReason: "stop" },
+      ]),
+    );
+    expect(unknown.usage).toBeUndefined();
+    expect("usage" in unknown).toBe(false);
+  });
+
+  it("a stream without done is a stream error keeping the partial text and tool calls", async () => {
+    const error = await collectChatStream(
+      from([
+        { type: "content", text: "partial " },
+        { type: "tool_call_start", index: 0, id: "c", name: "f" },
+        { type: "tool_call_delta", index: 0, arguments: '{"a":1' },
+      ]),
+    ).catch((caught: unknown) => caught);
+    expect(RatatoskrError.isInstance(error, "stream")).toBe(true);
+    expect((error as RatatoskrError).partial).toEqual({
+      content: "partial ",
+      toolCalls: [{ id: "c", name: "f", arguments: '{"a":1', complete: false }],
+    });
+  });
+
+  it("an upstream error keeps its code and gains the partial output", async () => {
+    const upstream = new RatatoskrError({
+      code: "provider",
+      message: "overloaded",
+      status: 529,
+      isRetryable: true,
+    });
+    const error = (await collectChatStream(
+      from([{ type: "content", text: "so far" }], upstream),
+    ).catch((caught: unknown) => caught)) as RatatoskrError;
+    expect(error).toMatchObject({
+      code: "provider",
+      status: 529,
+      isRetryable: true,
+      partial: { content: "so far" },
+    });
+  });
+
+  it("wraps foreign errors as stream errors, or aborted when the signal fired", () => {
+    expect(withPartial(new TypeError("bad"), { content: "" }).code).toBe("stream");
+    expect(withPartial(new TypeError("bad"), { content: "" }, AbortSignal.abort()).code).toBe(
+      "aborted",
+    );
+  });
+
+  it.each([
+    ["delta before start", [{ type: "tool_call_delta", index: 0, arguments: "{" }]],
+    ["end before start", [{ type: "tool_call_end", index: 0 }]],
+    [
+      "start twice",
+      [
+        { type: "tool_call_start", index: 0, id: "a", name: "f" },
+        { type: "tool_call_start", index: 0, id: "b", name: "g" },
+      ],
+    ],
+    [
+      "delta after end",
+      [
+        { type: "tool_call_start", index: 0, id: "a", name: "f" },
+        { type: "tool_call_end", index: 0 },
+        { type: "tool_call_delta", index: 0, arguments: "x" },
+      ],
+    ],
+    [
+      "event after done",
+      [
+        { type: "done", finishReason: "stop" },
+        { type: "content", text: "late" },
+      ],
+    ],
+    [
+      "done with an open tool call",
+      [
+        { type: "tool_call_start", index: 0, id: "a", name: "f" },
+        { type: "done", finishReason: "tool_calls" },
+      ],
+    ],
+  ] as Array<[string, ChatEvent[]]>)("rejects a protocol violation: %s", (_name, events) => {
+    const accumulator = new ChatStreamAccumulator();
+    expect(() => {
+      for (const event of events) accumulator.push(event);
+    }).toThrowError(RatatoskrError);
+  });
+});

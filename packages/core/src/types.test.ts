@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { Capabilities } from "./capabilities.ts";
+import { RatatoskrError } from "./errors.ts";
+import { Message } from "./messages.ts";
+import { ToolDefinition } from "./tools.ts";
+import { createUsage } from "./usage.ts";
+import { assertLabels, assertMessages, assertNliPairs, assertTexts } from "./validation.ts";
+
+describe("Message constructors", () => {
+  it("build each role", () => {
+    expect(Message.system("be brief")).toEqual({ role: "system", content: "be brief" });
+    expect(Message.user("hi", "ada")).toEqual({ role: "user", content: "hi", name: "ada" });
+    expect(Message.assistant("ok")).toEqual({ role: "assistant", content: "ok" });
+    expect(Message.assistantWithToolCalls("", [{ id: "c1", name: "f", arguments: "{}" }])).toEqual({
+      role: "assistant",
+      content: "",
+      toolCalls: [{ id: "c1", name: "f", arguments: "{}" }],
+    });
+    expect(Message.toolResult("c1", "42", "f")).toEqual({
+      role: "tool",
+      content: "42",
+      toolCallId: "c1",
+      name: "f",
+    });
+  });
+});
+
+describe("ToolDefinition", () => {
+  it("converts from and to the OpenAI tool format", () => {
+    const openai = {
+      type: "function" as const,
+      function: {
+        name: "get_weather",
+        description: "Weather",
+        parameters: { type: "object", properties: { city: { type: "string" } } },
+      },
+    };
+    const tool = ToolDefinition.fromOpenAI(openai);
+    expect(tool).toEqual({
+      name: "get_weather",
+      description: "Weather",
+      parameters: openai.function.parameters,
+    });
+    expect(ToolDefinition.toOpenAI(tool)).toEqual(openai);
+    expect(
+      ToolDefinition.fromOpenAI({ type: "function", function: { name: "noop" } }).parameters,
+    ).toEqual({ type: "object", properties: {} });
+  });
+  it("rejects something that is not an OpenAI tool", () => {
+    expect(() => ToolDefinition.fromOpenAI({ type: "retrieval" } as never)).toThrow(RatatoskrError);
+  });
+});
+
+describe("Capabilities", () => {
+  it("merges field-wise and keeps provider order without duplicates", () => {
+    const merged = Capabilities.merge(
+      Capabilities.fromCapabilities(["chat", "countTokens"], "anthropic"),
+      Capabilities.fromCapabilities(["embed", "nli", "classify"], "local", {
+        localInference: true,
+      }),
+      Capabilities.fromCapabilities(["countTokens"], "tokenizers"),
+      Capabilities.fromCapabilities(["countTokens"], "tokenizers"),
+    );
+    expect(merged).toMatchObject({
+      chat: true,
+      chatStreaming: true,
+      toolUse: true,
+      embeddings: true,
+      nli: true,
+      classification: true,
+      tokenCounting: true,
+      localInference: true,
+      generate: false,
+    });
+    expect(merged.providers.countTokens).toEqual(["anthropic", "tokenizers"]);
+    expect(Capabilities.merge()).toEqual(Capabilities.none());
+    expect(Capabilities.chatOnly()).toMatchObject({ chat: true, embeddings: false });
+    expect(Capabilities.localInference()).toMatchObject({
+      embeddings: true,
+      localInference: true,
+      chat: false,
+    });
+  });
+});
+
+describe("usage", () => {
+  it("computes the total unless given and keeps optional fields only when known", () => {
+    expect(createUsage(3, 4)).toEqual({ promptTokens: 3, completionTokens: 4, totalTokens: 7 });
+    expect(createUsage(3, 4, { totalTokens: 9, reasoningTokens: 2, cacheReadTokens: 1 })).toEqual({
+      promptTokens: 3,
+      completionTokens: 4,
+      totalTokens: 9,
+      reasoningTokens: 2,
+      cacheReadTokens: 1,
+    });
+  });
+});
+
+describe("validation", () => {
+  it("names the problem", () => {
+    expect(() => assertTexts(["a", 3], "texts")).toThrow("texts[1] must be a string, got number");
+    expect(() => assertNliPairs([{ premise: "a", hypothesis: "" }])).toThrow(
+      "pairs[0].hypothesis must not be empty",
+    );
+    expect(() => assertLabels(["x", "x"])).toThrow('"x" appears twice');
+    expect(() => assertMessages([{ role: "user", content: "hi" }, null])).toThrow(
+      "messages[1] must be an object, got null",
+    );
+    expect(() => assertMessages("hi")).toThrow("messages must be an array");
+  });
+});
