@@ -1,0 +1,53 @@
+/**
+ * Splitting large batches into requests and running them with bounded
+ * concurrency, results reassembled in input order.
+ */
+import { linkSignals } from "@ratatoskr/provider-utils";
+
+/** `items` in consecutive chunks of at most `size`. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+/**
+ * Run `worker` over `items` with at most `concurrency` in flight; results in
+ * input order. The first failure aborts the other in-flight workers (through
+ * the signal they receive) and is the one rethrown.
+ */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  signal: AbortSignal | undefined,
+  worker: (item: T, index: number, signal: AbortSignal | undefined) => Promise<R>,
+): Promise<R[]> {
+  if (items.length === 1) return [await worker(items[0]!, 0, signal)];
+  const linked = linkSignals(signal);
+  const results = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  let failure: unknown;
+  const runner = async () => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await worker(items[index]!, index, linked.signal);
+      } catch (error) {
+        if (!failed) {
+          failed = true;
+          failure = error;
+          linked.abort(error);
+        }
+        return;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, runner));
+  } finally {
+    linked.dispose();
+  }
+  if (failed) throw failure;
+  return results;
+}

@@ -1,0 +1,500 @@
+/**
+ * The Hugging Face Inference provider plugin: embeddings (feature
+ * extraction), NLI (sentence-pair text classification) and zero-shot
+ * classification through `@huggingface/inference`.
+ *
+ * The SDK builds every request (URL layout, authentication, payload, the
+ * Hub's provider mapping for third-party inference providers); this plugin
+ * sends it with the configured `fetch`, maps failures to `RatatoskrError`s,
+ * validates the response shape, and splits large batches.
+ *
+ * @see https://huggingface.co/docs/inference-providers/index
+ * @see https://github.com/huggingface/huggingface.js/tree/main/packages/inference
+ */
+import {
+  type CallOptions,
+  type Capability,
+  type ClassifyOptions,
+  type ClassifyResult,
+  type Embedding,
+  type ModelSupport,
+  type NliPair,
+  type NliResult,
+  PROVIDER_SPECIFICATION_VERSION,
+  type ProviderPlugin,
+  RatatoskrError,
+  abortedError,
+  assertLabels,
+  assertModel,
+  assertNliPairs,
+  assertText,
+  assertTexts,
+  invalidInput,
+} from "@ratatoskr/core";
+import { loadApiKey, networkError } from "@ratatoskr/provider-utils";
+import { chunk, mapWithConcurrency } from "./huggingface-batching.ts";
+import {
+  HUGGING_FACE_PROVIDER_ID,
+  describeShape,
+  huggingFaceDataError,
+  huggingFaceHttpError,
+} from "./huggingface-error.ts";
+import { type HuggingFacePooling, toEmbeddingVectors } from "./map-huggingface-embeddings.ts";
+import { toNliResults } from "./map-huggingface-nli.ts";
+import { toClassifyResult } from "./map-huggingface-zero-shot.ts";
+
+/** The HF Inference (`hf-inference`) base URL on the router. */
+export const HUGGING_FACE_INFERENCE_BASE_URL = "https://router.huggingface.co/hf-inference";
+
+/** Default texts per feature-extraction request (TEI's default `max_client_batch_size`). */
+export const DEFAULT_EMBEDDING_BATCH_SIZE = 32;
+/** Default pairs per NLI request: the memory manager's ~50 candidates fit one request. */
+export const DEFAULT_NLI_BATCH_SIZE = 64;
+/** Default requests in flight for one batch call. */
+export const DEFAULT_MAX_CONCURRENCY = 4;
+
+/** The SDK task names this plugin uses. */
+export type HuggingFaceTask = "feature-extraction" | "text-classification" | "zero-shot-classification";
+
+/** Settings of {@link createHuggingFace}. */
+export interface HuggingFaceSettings {
+  /** Access token (`hf_…`). Default: the `HF_TOKEN` environment variable. */
+  apiKey?: string;
+  /**
+   * Base URL of the HF Inference API, for `inferenceProvider: "hf-inference"`.
+   * Default `https://router.huggingface.co/hf-inference`; requests go to
+   * `<baseURL>/models/<id>` (and `/pipeline/feature-extraction` for embeddings).
+   */
+  baseURL?: string;
+  /**
+   * A dedicated Inference Endpoint (or a self-hosted TEI / inference server)
+   * serving one model: every request is POSTed to exactly this URL.
+   */
+  endpointUrl?: string;
+  /**
+   * Which inference provider runs the models (`hf-inference`, `sambanova`,
+   * `nebius`, …; see `INFERENCE_PROVIDERS` in `@huggingface/inference`).
+   * Default `hf-inference`. Other providers are resolved through the Hub's
+   * inference provider mapping (one extra lookup per model, cached).
+   */
+  inferenceProvider?: string;
+  /** Extra headers on every request (e.g. `X-HF-Bill-To`). */
+  headers?: Record<string, string>;
+  /** The fetch implementation (tests, proxies). Default: the global `fetch` at call time. */
+  fetch?: typeof globalThis.fetch;
+  /** Texts per feature-extraction request (default 32). */
+  batchSize?: number;
+  /** Pairs per NLI request (default 64). */
+  nliBatchSize?: number;
+  /** Requests in flight for one batch call (default 4). */
+  maxConcurrency?: number;
+  /** Pooling of token-level feature-extraction outputs: `mean` (default) or `cls`. */
+  pooling?: HuggingFacePooling;
+  /** L2-normalise vectors pooled from token-level outputs (default true). */
+  normalize?: boolean;
+}
+
+type Sdk = typeof import("@huggingface/inference");
+let sdkPromise: Promise<Sdk> | undefined;
+
+/** The SDK, imported on first use so importing this package stays cheap. */
+function loadSdk(): Promise<Sdk> {
+  sdkPromise ??= import("@huggingface/inference");
+  return sdkPromise;
+}
+
+const HUB_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const CAPABILITIES: readonly Capability[] = ["embed", "nli", "classify"];
+const DEFAULT_TEMPLATE_PLACEHOLDER = "{}";
+
+function positiveInteger(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RatatoskrError({
+      code: "configuration",
+      message: `huggingface: ${name} must be a positive integer, got ${String(value)}`,
+      provider: HUGGING_FACE_PROVIDER_ID,
+    });
+  }
+  return value;
+}
+
+/** One request to send. */
+interface HuggingFaceRequest {
+  task: HuggingFaceTask;
+  model: string;
+  inputs: unknown;
+  parameters?: Record<string, unknown>;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * The plugin returned by {@link createHuggingFace}. Serves `embed`, `nli` and
+ * `classify` for Hub model ids (`owner/name`).
+ */
+export class HuggingFaceProvider implements ProviderPlugin {
+  readonly specificationVersion = PROVIDER_SPECIFICATION_VERSION;
+  readonly id = HUGGING_FACE_PROVIDER_ID;
+  readonly aliases = ["hf"] as const;
+  readonly capabilities = CAPABILITIES;
+  readonly localInference = false;
+
+  readonly #token: string | undefined;
+  readonly #baseURL: string;
+  readonly #endpointUrl: string | undefined;
+  readonly #inferenceProvider: string;
+  readonly #headers: Record<string, string>;
+  readonly #fetch: typeof globalThis.fetch | undefined;
+  readonly #batchSize: number;
+  readonly #nliBatchSize: number;
+  readonly #maxConcurrency: number;
+  readonly #pooling: HuggingFacePooling;
+  readonly #normalize: boolean;
+  /** Batch limits servers reported (`maximum allowed batch size N`), per task and model. */
+  readonly #learnedLimits = new Map<string, number>();
+
+  constructor(settings: HuggingFaceSettings = {}) {
+    this.#token = loadApiKey({
+      apiKey: settings.apiKey,
+      environmentVariable: "HF_TOKEN",
+      provider: HUGGING_FACE_PROVIDER_ID,
+      required: false,
+    });
+    this.#baseURL = (settings.baseURL ?? HUGGING_FACE_INFERENCE_BASE_URL).replace(/\/+$/, "");
+    this.#endpointUrl = settings.endpointUrl;
+    this.#inferenceProvider = settings.inferenceProvider ?? "hf-inference";
+    this.#headers = { ...settings.headers };
+    this.#fetch = settings.fetch;
+    this.#batchSize = positiveInteger(settings.batchSize, "batchSize", DEFAULT_EMBEDDING_BATCH_SIZE);
+    this.#nliBatchSize = positiveInteger(settings.nliBatchSize, "nliBatchSize", DEFAULT_NLI_BATCH_SIZE);
+    this.#maxConcurrency = positiveInteger(settings.maxConcurrency, "maxConcurrency", DEFAULT_MAX_CONCURRENCY);
+    this.#pooling = settings.pooling ?? "mean";
+    this.#normalize = settings.normalize ?? true;
+    if (this.#endpointUrl !== undefined && this.#inferenceProvider !== "hf-inference") {
+      throw new RatatoskrError({
+        code: "configuration",
+        message: `huggingface: endpointUrl cannot be combined with inferenceProvider "${this.#inferenceProvider}"`,
+        provider: HUGGING_FACE_PROVIDER_ID,
+      });
+    }
+    if (this.#pooling !== "mean" && this.#pooling !== "cls") {
+      throw new RatatoskrError({
+        code: "configuration",
+        message: `huggingface: pooling must be "mean" or "cls", got ${String(this.#pooling)}`,
+        provider: HUGGING_FACE_PROVIDER_ID,
+      });
+    }
+  }
+
+  /** Hub model ids (`owner/name`) for embed, nli and classify. */
+  supports(capability: Capability, model: string): ModelSupport {
+    if (!CAPABILITIES.includes(capability)) {
+      return { supported: false, reason: `huggingface serves ${CAPABILITIES.join(", ")}, not ${capability}` };
+    }
+    if (!HUB_ID.test(model)) {
+      return { supported: false, reason: `"${model}" is not a Hugging Face Hub model id (owner/name)` };
+    }
+    return true;
+  }
+
+  /**
+   * Embed one text (feature extraction).
+   *
+   * @see https://huggingface.co/docs/inference-providers/tasks/feature-extraction
+   */
+  async embed(text: string, model: string, options: CallOptions = {}): Promise<Embedding> {
+    assertText(text, "text");
+    assertModel(model);
+    const output = await this.#send({ task: "feature-extraction", model, inputs: text, signal: options.signal });
+    const [values] = toEmbeddingVectors(output, this.#mapping(model, 1, true));
+    return { values: values!, model, dimensions: values!.length };
+  }
+
+  /**
+   * Embed many texts: requests of `batchSize` texts, up to `maxConcurrency`
+   * in flight, reassembled in input order; every vector has the same dimensions.
+   *
+   * @see https://huggingface.co/docs/inference-providers/tasks/feature-extraction
+   */
+  async embedBatch(texts: readonly string[], model: string, options: CallOptions = {}): Promise<Embedding[]> {
+    assertTexts(texts, "texts");
+    assertModel(model);
+    const vectors = await this.#inBatches(
+      `feature-extraction:${model}`,
+      texts,
+      this.#batchSize,
+      options.signal,
+      async (part, signal) => {
+        const output = await this.#send({ task: "feature-extraction", model, inputs: part, signal });
+        return toEmbeddingVectors(output, this.#mapping(model, part.length, false));
+      },
+    );
+    const dimensions = vectors[0]!.length;
+    return vectors.map((values, index) => {
+      if (values.length !== dimensions) {
+        throw huggingFaceDataError(
+          model,
+          "feature-extraction",
+          `${dimensions}-dimensional vectors in every batch, but text ${index} has ${values.length}`,
+        );
+      }
+      return { values, model, dimensions };
+    });
+  }
+
+  /**
+   * NLI scores for one (premise, hypothesis) pair.
+   *
+   * @see https://huggingface.co/docs/inference-providers/tasks/text-classification
+   */
+  async inferNli(premise: string, hypothesis: string, model: string, options: CallOptions = {}): Promise<NliResult> {
+    assertText(premise, "premise");
+    assertText(hypothesis, "hypothesis");
+    const [result] = await this.inferNliBatch([{ premise, hypothesis }], model, options);
+    return result!;
+  }
+
+  /**
+   * NLI scores for many pairs: text classification with
+   * `inputs: [{text: premise, text_pair: hypothesis}, …]`, `nliBatchSize`
+   * pairs per request, results in input order.
+   *
+   * @see https://huggingface.co/docs/inference-providers/tasks/text-classification
+   */
+  async inferNliBatch(pairs: readonly NliPair[], model: string, options: CallOptions = {}): Promise<NliResult[]> {
+    assertNliPairs(pairs);
+    assertModel(model);
+    return this.#inBatches(`text-classification:${model}`, pairs, this.#nliBatchSize, options.signal, async (part, signal) => {
+      const inputs = part.map((pair) => ({ text: pair.premise, text_pair: pair.hypothesis }));
+      const output = await this.#send({ task: "text-classification", model, inputs, signal });
+      return toNliResults(output, part.length, model);
+    });
+  }
+
+  /**
+   * Zero-shot classification of `text` against `labels`; `hypothesisTemplate`
+   * (must contain `{}`) and `multiLabel` are passed as `hypothesis_template`
+   * and `multi_label`.
+   *
+   * @see https://huggingface.co/docs/inference-providers/tasks/zero-shot-classification
+   */
+  async classifyZeroShot(
+    text: string,
+    labels: readonly string[],
+    model: string,
+    options: ClassifyOptions = {},
+  ): Promise<ClassifyResult> {
+    assertText(text, "text");
+    assertLabels(labels);
+    assertModel(model);
+    const template = options.hypothesisTemplate;
+    if (template !== undefined && !template.includes(DEFAULT_TEMPLATE_PLACEHOLDER)) {
+      throw invalidInput(`hypothesisTemplate must contain "{}" where the label goes, got "${template}"`);
+    }
+    const parameters: Record<string, unknown> = {
+      candidate_labels: [...labels],
+      multi_label: options.multiLabel ?? false,
+    };
+    if (template !== undefined) parameters.hypothesis_template = template;
+    const output = await this.#send({
+      task: "zero-shot-classification",
+      model,
+      inputs: text,
+      parameters,
+      signal: options.signal,
+    });
+    return toClassifyResult(output, labels, model);
+  }
+
+  #mapping(model: string, count: number, single: boolean) {
+    return { model, count, single, pooling: this.#pooling, normalize: this.#normalize };
+  }
+
+  /**
+   * Split `items` into chunks of `size` (or a smaller limit a server
+   * reported), send them with bounded concurrency, and flatten the results in
+   * order. A chunk refused with "maximum allowed batch size N" is re-sent in
+   * chunks of N, and N is remembered for the model.
+   */
+  async #inBatches<T, R>(
+    key: string,
+    items: readonly T[],
+    size: number,
+    signal: AbortSignal | undefined,
+    send: (part: T[], signal: AbortSignal | undefined) => Promise<R[]>,
+  ): Promise<R[]> {
+    const limit = Math.min(size, this.#learnedLimits.get(key) ?? size);
+    const parts = chunk(items, limit);
+    const results = await mapWithConcurrency(parts, this.#maxConcurrency, signal, async (part, _index, partSignal) => {
+      try {
+        return await send(part, partSignal);
+      } catch (error) {
+        const serverLimit = (error as RatatoskrError).details?.maxBatchSize;
+        if (!RatatoskrError.isInstance(error) || typeof serverLimit !== "number" || serverLimit >= part.length) {
+          throw error;
+        }
+        this.#learnedLimits.set(key, serverLimit);
+        const out: R[] = [];
+        for (const smaller of chunk(part, serverLimit)) out.push(...(await send(smaller, partSignal)));
+        return out;
+      }
+    });
+    return results.flat();
+  }
+
+  /** Build the request with the SDK, send it, map failures, parse JSON. */
+  async #send(request: HuggingFaceRequest): Promise<unknown> {
+    const { task, model, signal } = request;
+    if (signal?.aborted) throw abortedError(signal);
+    const usesRouter = this.#endpointUrl === undefined && this.#baseURL === HUGGING_FACE_INFERENCE_BASE_URL;
+    if (this.#token === undefined && (usesRouter || this.#inferenceProvider !== "hf-inference")) {
+      throw new RatatoskrError({
+        code: "authentication",
+        message: "No API key for huggingface: pass apiKey or set HF_TOKEN",
+        provider: HUGGING_FACE_PROVIDER_ID,
+        model,
+      });
+    }
+    const sdk = await loadSdk();
+    const fetchImplementation = this.#fetch ?? globalThis.fetch;
+    let helper: ReturnType<Sdk["getProviderHelper"]>;
+    let url: string;
+    let init: RequestInit;
+    try {
+      helper = sdk.getProviderHelper(this.#inferenceProvider as never, task);
+      const args = {
+        ...(this.#token === undefined ? {} : { accessToken: this.#token }),
+        model,
+        inputs: request.inputs,
+        ...(request.parameters === undefined ? {} : { parameters: request.parameters }),
+      } as Parameters<Sdk["makeRequestOptions"]>[0];
+      if (this.#inferenceProvider === "hf-inference") {
+        // HF Inference serves Hub ids as-is: build the URL directly instead of
+        // asking the Hub for the provider mapping on every new model.
+        const baseURL = this.#baseURL;
+        const routed =
+          this.#endpointUrl !== undefined
+            ? { ...args, endpointUrl: this.#endpointUrl }
+            : baseURL === HUGGING_FACE_INFERENCE_BASE_URL
+              ? args
+              : { ...args, urlTransform: (raw: string) => rebase(raw, baseURL) };
+        ({ url, info: init } = sdk.makeRequestOptionsFromResolvedModel(model, helper, routed, undefined, { task }));
+      } else {
+        ({ url, info: init } = await sdk.makeRequestOptions(
+          { ...args, provider: this.#inferenceProvider as never },
+          helper,
+          { task, fetch: fetchImplementation, ...(signal ? { signal } : {}) },
+        ));
+      }
+    } catch (error) {
+      throw sdkError(error, model, signal);
+    }
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetchImplementation(url, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), ...this.#headers },
+        ...(signal ? { signal } : {}),
+      });
+      text = await response.text();
+    } catch (error) {
+      if (signal?.aborted) throw abortedError(signal);
+      throw networkError(HUGGING_FACE_PROVIDER_ID, url, error);
+    }
+    if (!response.ok) {
+      throw huggingFaceHttpError({ status: response.status, headers: response.headers, body: text, model });
+    }
+    let output: unknown;
+    try {
+      output = JSON.parse(text);
+    } catch (error) {
+      throw new RatatoskrError({
+        code: "json",
+        message: `huggingface ${task} response for ${model} is not JSON (content-type ${
+          response.headers.get("content-type") ?? "none"
+        })`,
+        provider: HUGGING_FACE_PROVIDER_ID,
+        model,
+        status: response.status,
+        body: text,
+        cause: error,
+      });
+    }
+    if (this.#inferenceProvider === "hf-inference") return output;
+    // Third-party providers answer in their own formats; the SDK normalises them.
+    try {
+      return await helper.getResponse(output);
+    } catch (error) {
+      throw new RatatoskrError({
+        code: "data",
+        message: `huggingface ${task} response for ${model} from ${this.#inferenceProvider}: ${
+          error instanceof Error ? error.message : String(error)
+        }; got ${describeShape(output)}`,
+        provider: HUGGING_FACE_PROVIDER_ID,
+        model,
+        cause: error,
+      });
+    }
+  }
+}
+
+function rebase(url: string, baseURL: string): string {
+  return url.startsWith(HUGGING_FACE_INFERENCE_BASE_URL)
+    ? baseURL + url.slice(HUGGING_FACE_INFERENCE_BASE_URL.length)
+    : url;
+}
+
+/** Map an error thrown while the SDK prepared a request (bad provider, Hub mapping lookup). */
+function sdkError(error: unknown, model: string, signal: AbortSignal | undefined): RatatoskrError {
+  if (RatatoskrError.isInstance(error)) return error;
+  if (signal?.aborted) return abortedError(signal);
+  const name = error instanceof Error ? error.name : "";
+  const message = error instanceof Error ? error.message : String(error);
+  const httpResponse = (error as { httpResponse?: { status?: number; body?: unknown } }).httpResponse;
+  if (name === "HubApiError" && typeof httpResponse?.status === "number") {
+    const body = typeof httpResponse.body === "string" ? httpResponse.body : JSON.stringify(httpResponse.body ?? "");
+    return huggingFaceHttpError({ status: httpResponse.status, body, model });
+  }
+  if (/not been able to find inference provider|No Inference Provider available/i.test(message)) {
+    return new RatatoskrError({
+      code: "model_not_found",
+      message: `huggingface: ${message}`,
+      provider: HUGGING_FACE_PROVIDER_ID,
+      model,
+      cause: error,
+    });
+  }
+  if (name === "InputError") {
+    return new RatatoskrError({
+      code: "configuration",
+      message: `huggingface: ${message}`,
+      provider: HUGGING_FACE_PROVIDER_ID,
+      model,
+      cause: error,
+    });
+  }
+  if (error instanceof TypeError && /fetch/i.test(message)) {
+    return networkError(HUGGING_FACE_PROVIDER_ID, "https://huggingface.co", error);
+  }
+  return new RatatoskrError({
+    code: "provider",
+    message: `huggingface: preparing the request failed: ${message}`,
+    provider: HUGGING_FACE_PROVIDER_ID,
+    model,
+    cause: error,
+  });
+}
+
+/**
+ * Create the Hugging Face Inference provider plugin.
+ *
+ * @example
+ * ```ts
+ * const gateway = await Ratatoskr.builder().use(createHuggingFace()).build();
+ * const vector = await gateway.embed("hello", "hf:sentence-transformers/all-MiniLM-L6-v2");
+ * ```
+ */
+export function createHuggingFace(settings: HuggingFaceSettings = {}): HuggingFaceProvider {
+  return new HuggingFaceProvider(settings);
+}
