@@ -205,6 +205,8 @@ class AnthropicPlugin implements AnthropicProvider {
     });
     try {
       for await (const event of stream) {
+        // Events already buffered when the signal fired are not delivered.
+        if (signal?.aborted) break;
         const mapped = mapper.handle(event);
         if (mapped === undefined) continue;
         if (Array.isArray(mapped)) {

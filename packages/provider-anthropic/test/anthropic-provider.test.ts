@@ -1,0 +1,542 @@
+import {
+  type ChatEvent,
+  type ChatOptions,
+  collectChatStream,
+  Message,
+  RatatoskrError,
+  type ToolDefinition,
+} from "@ratatoskr/core";
+import { assertChatEventProtocol } from "@ratatoskr/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type AnthropicWarning, createAnthropic } from "../src/index.ts";
+import { type AnthropicMock, fixture, fixtureJson, startAnthropicMock } from "./anthropic-mock-server.ts";
+
+const KEY = "test-key-canary-123456";
+const MODEL = "claude-sonnet-4-6";
+const WEATHER: ToolDefinition = {
+  name: "get_weather",
+  description: "Current weather for a location",
+  parameters: {
+    type: "object",
+    properties: { location: { type: "string" }, unit: { type: "string", enum: ["celsius", "fahrenheit"] } },
+    required: ["location"],
+  },
+};
+
+let mock: AnthropicMock;
+let warnings: AnthropicWarning[] = [];
+
+beforeAll(async () => {
+  mock = await startAnthropicMock();
+});
+afterAll(async () => {
+  await mock.close();
+});
+afterEach(() => {
+  warnings = [];
+});
+
+function provider() {
+  return createAnthropic({ apiKey: KEY, baseURL: mock.url, onWarning: (warning) => warnings.push(warning) });
+}
+
+async function drain(stream: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
+  const events: ChatEvent[] = [];
+  for await (const event of stream) events.push(event);
+  return events;
+}
+
+async function failure(run: () => Promise<unknown>): Promise<RatatoskrError> {
+  try {
+    await run();
+  } catch (error) {
+    expect(RatatoskrError.isInstance(error), `not a RatatoskrError: ${String(error)}`).toBe(true);
+    return error as RatatoskrError;
+  }
+  throw new Error("expected a failure");
+}
+
+function expectNoKey(error: RatatoskrError): void {
+  const text = [error.message, error.body ?? "", JSON.stringify(error.toJSON()), String(error.stack)].join("\n");
+  expect(text).not.toContain(KEY);
+}
+
+const user = [Message.user("What's the weather in Paris?")];
+
+describe("chatStream event sequences", () => {
+  it("plain text: content deltas, usage, done with end_turn", async () => {
+    mock.enqueue({ sse: fixture("text.sse") });
+    const events = await drain(provider().chatStream(user, { model: MODEL }));
+    expect(events).toEqual([
+      { type: "content", text: "Hello" },
+      { type: "content", text: "! How can" },
+      { type: "content", text: " I help you today?" },
+      { type: "usage", usage: { promptTokens: 25, completionTokens: 12, totalTokens: 37, cacheReadTokens: 0, cacheWriteTokens: 0 } },
+      {
+        type: "done",
+        finishReason: "stop",
+        rawFinishReason: "end_turn",
+        model: "claude-sonnet-4-5-20250929",
+        usage: { promptTokens: 25, completionTokens: 12, totalTokens: 37, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      },
+    ]);
+    const request = mock.requests.at(-1)!;
+    expect(request.url).toBe("/v1/messages");
+    expect(request.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(request.headers["x-stainless-retry-count"]).toBe("0");
+    expect(mock.body()).toMatchInlineSnapshot(`
+      {
+        "max_tokens": 64000,
+        "messages": [
+          {
+            "content": "What's the weather in Paris?",
+            "role": "user",
+          },
+        ],
+        "model": "claude-sonnet-4-6",
+        "stream": true,
+      }
+    `);
+  });
+
+  it("tool use: input_json_delta pieces split mid-key become ordered deltas, end on block stop", async () => {
+    mock.enqueue({ sse: fixture("tool-use.sse") });
+    const events = await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER], toolChoice: "auto" }));
+    expect(events.filter((event) => event.type !== "usage" && event.type !== "done")).toEqual([
+      { type: "content", text: "Let me look that up." },
+      { type: "tool_call_start", index: 0, id: "toolu_01A09q90qw90lq917835lq9", name: "get_weather" },
+      { type: "tool_call_delta", index: 0, arguments: '{"loc' },
+      { type: "tool_call_delta", index: 0, arguments: 'ation": "San Fra' },
+      { type: "tool_call_delta", index: 0, arguments: 'ncisco, CA"' },
+      { type: "tool_call_delta", index: 0, arguments: ', "unit": "fah' },
+      { type: "tool_call_delta", index: 0, arguments: 'renheit"}' },
+      { type: "tool_call_end", index: 0 },
+    ]);
+    const response = assertChatEventProtocol(events);
+    expect(response.finishReason).toBe("tool_calls");
+    expect(response.rawFinishReason).toBe("tool_use");
+    expect(JSON.parse(response.toolCalls[0]!.arguments)).toEqual({ location: "San Francisco, CA", unit: "fahrenheit" });
+    expect(mock.body()).toMatchSnapshot();
+  });
+
+  it("parallel tool use: calls numbered 0.. in order; a call without input gets {}", async () => {
+    mock.enqueue({ sse: fixture("parallel-tool-use.sse") });
+    const events = await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] }));
+    const response = assertChatEventProtocol(events);
+    expect(response.toolCalls).toEqual([
+      { id: "toolu_01Paris7yT4kD9sLq2Wm3Xc", name: "get_weather", arguments: '{"location": "Paris"}' },
+      { id: "toolu_01Tokyo2bN8vF5rHj6Pz1Ke", name: "get_weather", arguments: '{"location": "Tokyo"}' },
+      { id: "toolu_01Clock9aQ3mV7cRt2Lx8Ud", name: "get_time", arguments: "{}" },
+    ]);
+    expect(events.filter((event) => event.type.startsWith("tool_call")).map((event) => `${event.type}:${(event as { index: number }).index}`)).toEqual([
+      "tool_call_start:0",
+      "tool_call_delta:0",
+      "tool_call_delta:0",
+      "tool_call_end:0",
+      "tool_call_start:1",
+      "tool_call_delta:1",
+      "tool_call_delta:1",
+      "tool_call_end:1",
+      "tool_call_start:2",
+      "tool_call_delta:2",
+      "tool_call_end:2",
+    ]);
+  });
+
+  it("thinking with signature: reasoning deltas, then one reasoning_detail at the block's stop", async () => {
+    mock.enqueue({ sse: fixture("thinking-tool.sse") });
+    const events = await drain(
+      provider().chatStream(user, { model: MODEL, tools: [WEATHER], reasoning: { maxTokens: 2048 }, maxTokens: 4096 }),
+    );
+    expect(events.slice(0, 4)).toEqual([
+      { type: "reasoning", text: "The user wants to know" },
+      { type: "reasoning", text: " the current weather in Paris." },
+      { type: "reasoning", text: " I have access to a function `get_weather`..." },
+      {
+        type: "reasoning_detail",
+        detail: {
+          type: "text",
+          text: "The user wants to know the current weather in Paris. I have access to a function `get_weather`...",
+          signature: expect.stringMatching(/^EvQBCkYICxgCKkAxhD4N.*BgB$/),
+          provider: "anthropic",
+        },
+      },
+    ]);
+    const response = assertChatEventProtocol(events);
+    expect(response.reasoningDetails).toHaveLength(1);
+    expect(response.content).toBe("I can help you get the current weather information for Paris. Let me check that for you");
+    expect(response.toolCalls).toEqual([{ id: "toolu_01CswdEQBMshySk6Y9DFKrfq", name: "get_weather", arguments: '{"location": "Paris"}' }]);
+    expect(response.usage).toEqual({ promptTokens: 417, completionTokens: 108, totalTokens: 525, cacheReadTokens: 0, cacheWriteTokens: 0 });
+    expect(mock.body().thinking).toEqual({ type: "enabled", budget_tokens: 2048 });
+    expect(mock.body().max_tokens).toBe(4096);
+  });
+
+  it("redacted thinking becomes a redacted reasoning detail, in block order", async () => {
+    mock.enqueue({ sse: fixture("redacted-thinking.sse") });
+    const response = await collectChatStream(provider().chatStream(user, { model: MODEL, reasoning: { effort: "low" } }));
+    expect(response.reasoningDetails?.map((detail) => detail.type)).toEqual(["redacted", "text"]);
+    expect(response.reasoningDetails?.[0]).toMatchObject({ type: "redacted", provider: "anthropic", data: expect.stringMatching(/^EmwKAhgB/) });
+    expect(response.reasoning).toBe("Answering briefly.");
+    expect(mock.body().thinking).toEqual({ type: "enabled", budget_tokens: 4096 });
+  });
+
+  it("reasoning.exclude omits reasoning text but keeps the signed detail", async () => {
+    mock.enqueue({ sse: fixture("thinking-tool.sse") });
+    const events = await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER], reasoning: { exclude: true } }));
+    expect(events.some((event) => event.type === "reasoning")).toBe(false);
+    expect(events.filter((event) => event.type === "reasoning_detail")).toHaveLength(1);
+    expect(mock.body().thinking).toEqual({ type: "enabled", budget_tokens: 16384, display: "omitted" });
+  });
+
+  it("cache usage: prompt = input + cache write + cache read; cache parts reported", async () => {
+    mock.enqueue({ sse: fixture("cache-usage.sse") });
+    const response = await collectChatStream(
+      provider().chatStream([Message.system("You are a weather bot."), ...user], { model: MODEL, cachePrompt: true, tools: [WEATHER] }),
+    );
+    expect(response.usage).toEqual({
+      promptTokens: 21 + 188 + 2048,
+      completionTokens: 7,
+      totalTokens: 21 + 188 + 2048 + 7,
+      cacheReadTokens: 2048,
+      cacheWriteTokens: 188,
+    });
+    const body = mock.body();
+    expect(body.system).toEqual([{ type: "text", text: "You are a weather bot.", cache_control: { type: "ephemeral" } }]);
+    expect((body.tools as Array<Record<string, unknown>>)[0]!.cache_control).toEqual({ type: "ephemeral" });
+  });
+
+  it.each([
+    ["refusal.sse", "content_filter", "refusal"],
+    ["pause-turn.sse", "pause", "pause_turn"],
+    ["max-tokens.sse", "length", "max_tokens"],
+  ])("%s maps the stop reason to %s and keeps the raw %s", async (file, finishReason, raw) => {
+    mock.enqueue({ sse: fixture(file) });
+    const events = await drain(provider().chatStream(user, { model: MODEL }));
+    expect(events.at(-1)).toMatchObject({ type: "done", finishReason, rawFinishReason: raw });
+  });
+
+  it("gives the same events however the bytes are split (1, 3, 7, 64 bytes)", async () => {
+    const expected = await drain(
+      (mock.enqueue({ sse: fixture("thinking-tool.sse") }), provider().chatStream(user, { model: MODEL, tools: [WEATHER] })),
+    );
+    for (const chunkSize of [1, 3, 7, 64]) {
+      mock.enqueue({ sse: fixture("thinking-tool.sse"), chunkSize });
+      expect(await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] }))).toEqual(expected);
+    }
+  });
+
+  it("reads CRLF-framed events the same way", async () => {
+    mock.enqueue({ sse: fixture("text.sse").replaceAll("\n", "\r\n") });
+    const response = await collectChatStream(provider().chatStream(user, { model: MODEL }));
+    expect(response.content).toBe("Hello! How can I help you today?");
+  });
+});
+
+describe("chatStream failures", () => {
+  it("a mid-stream overloaded_error is a typed, retryable error keeping the partial text", async () => {
+    mock.enqueue({ sse: fixture("overloaded.sse") });
+    const seen: ChatEvent[] = [];
+    const error = await failure(async () => {
+      for await (const event of provider().chatStream(user, { model: MODEL })) seen.push(event);
+    });
+    expect(seen).toEqual([{ type: "content", text: "Hello" }]);
+    expect(error.code).toBe("provider");
+    expect(error.isRetryable).toBe(true);
+    expect(error.details).toMatchObject({ errorType: "overloaded_error", midStream: true });
+    expect(error.partial).toEqual({ content: "Hello" });
+    expect(error.message).toContain("Overloaded");
+  });
+
+  it("a stream cut before message_stop is a stream error keeping the partial text, never done", async () => {
+    mock.enqueue({ sse: fixture("cut-before-stop.sse") });
+    const seen: ChatEvent[] = [];
+    const error = await failure(async () => {
+      for await (const event of provider().chatStream(user, { model: MODEL })) seen.push(event);
+    });
+    expect(seen.some((event) => event.type === "done")).toBe(false);
+    expect(error.code).toBe("stream");
+    expect(error.partial?.content).toBe("The first half of an answer");
+    expect(error.message).toContain("message_stop");
+  });
+
+  it("a connection reset mid-body is a stream error keeping the partial text", async () => {
+    const sse = fixture("cut-before-stop.sse");
+    mock.enqueue({ sseThenReset: sse });
+    const error = await failure(() => collectChatStream(provider().chatStream(user, { model: MODEL })));
+    expect(error.code).toBe("stream");
+    expect(error.partial?.content).toBe("The first half of an answer");
+  });
+
+  it("tool arguments cut off (not JSON at block stop) are a stream error with the raw arguments", async () => {
+    mock.enqueue({ sse: fixture("tool-cut-off.sse") });
+    const error = await failure(() => drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] })));
+    expect(error.code).toBe("stream");
+    expect(error.partial?.toolCalls).toEqual([
+      { id: "toolu_01Cut4Fz7Kx1Pm8Qn5Wr2Ty", name: "get_weather", arguments: '{"location": "Par', complete: false },
+    ]);
+  });
+
+  it("aborting mid-stream ends with aborted, delivers nothing more and closes the upstream socket", async () => {
+    const own = await startAnthropicMock();
+    try {
+      const [head] = fixture("text.sse").split("event: content_block_stop");
+      own.enqueue({ sseThenHang: head! });
+      const controller = new AbortController();
+      const seen: ChatEvent[] = [];
+      const plugin = createAnthropic({ apiKey: KEY, baseURL: own.url });
+      const error = await failure(async () => {
+        for await (const event of plugin.chatStream(user, { model: MODEL, signal: controller.signal })) {
+          seen.push(event);
+          if (seen.length === 2) controller.abort();
+        }
+      });
+      expect(error.code).toBe("aborted");
+      expect(seen).toHaveLength(2);
+      expect(error.partial?.content).toBe("Hello! How can");
+      await expect.poll(() => own.openSockets(), { timeout: 2000 }).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("breaking out of the loop closes the upstream socket", async () => {
+    const own = await startAnthropicMock();
+    try {
+      const [head] = fixture("text.sse").split("event: content_block_stop");
+      own.enqueue({ sseThenHang: head! });
+      const plugin = createAnthropic({ apiKey: KEY, baseURL: own.url });
+      for await (const event of plugin.chatStream(user, { model: MODEL })) {
+        expect(event.type).toBe("content");
+        break;
+      }
+      await expect.poll(() => own.openSockets(), { timeout: 2000 }).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("an already-aborted signal rejects before any request", async () => {
+    const before = mock.requests.length;
+    const error = await failure(() => drain(provider().chatStream(user, { model: MODEL, signal: AbortSignal.abort() })));
+    expect(error.code).toBe("aborted");
+    expect(mock.requests.length).toBe(before);
+  });
+
+  it("invalid input is reported through the iterator, not thrown synchronously", async () => {
+    const stream = provider().chatStream([], { model: MODEL });
+    const error = await failure(() => drain(stream));
+    expect(error.code).toBe("invalid_input");
+    const badArguments = [
+      Message.user("hi"),
+      Message.assistantWithToolCalls("", [{ id: "t1", name: "get_weather", arguments: "{not json" }]),
+    ];
+    expect((await failure(() => drain(provider().chatStream(badArguments, { model: MODEL })))).code).toBe("invalid_input");
+  });
+
+  it("a missing API key is an authentication error naming ANTHROPIC_API_KEY", async () => {
+    const saved = process.env.ANTHROPIC_API_KEY;
+    delete process.env.ANTHROPIC_API_KEY;
+    try {
+      const error = await failure(() => drain(createAnthropic({ baseURL: mock.url }).chatStream(user, { model: MODEL })));
+      expect(error.code).toBe("authentication");
+      expect(error.message).toContain("ANTHROPIC_API_KEY");
+    } finally {
+      if (saved !== undefined) process.env.ANTHROPIC_API_KEY = saved;
+    }
+  });
+});
+
+describe("HTTP errors", () => {
+  const cases: Array<[string, number, string, string, boolean, Record<string, string>?]> = [
+    ["401", 401, "error-401.json", "authentication", false],
+    ["404", 404, "error-404.json", "model_not_found", false],
+    ["429", 429, "error-429.json", "rate_limited", true, fixtureJson<Record<string, string>>("error-429.headers.json")],
+    ["500", 500, "error-500.json", "provider", true],
+    ["529 overloaded", 529, "error-529.json", "provider", true],
+    ["400 prompt too long", 400, "error-400-prompt-too-long.json", "context_length_exceeded", false],
+    ["400 invalid request", 400, "error-400-invalid.json", "invalid_input", false],
+  ];
+  it.each(cases)("%s → %s", async (_title, status, file, code, retryable, headers) => {
+    for (const call of ["stream", "chat"] as const) {
+      mock.enqueue({ json: fixture(file), status, ...(headers ? { headers } : {}) });
+      const before = mock.requests.length;
+      const error = await failure(() =>
+        call === "stream" ? drain(provider().chatStream(user, { model: MODEL })) : provider().chat(user, { model: MODEL }),
+      );
+      expect(mock.requests.length - before, "the SDK must not retry").toBe(1);
+      expect(error.code).toBe(code);
+      expect(error.status).toBe(status);
+      expect(error.isRetryable).toBe(retryable);
+      expect(error.provider).toBe("anthropic");
+      expect(error.model).toBe(MODEL);
+      expectNoKey(error);
+      if (status === 429) {
+        expect(error.retryAfterMs).toBe(18_000);
+        expect(error.details?.errorType).toBe("rate_limit_error");
+      }
+      if (code === "context_length_exceeded") expect(error.limit).toBe(200_000);
+    }
+  });
+
+  it("a refused connection is a retryable network error", async () => {
+    const closed = await startAnthropicMock();
+    const url = closed.url;
+    await closed.close();
+    const error = await failure(() =>
+      createAnthropic({ apiKey: KEY, baseURL: url }).chat(user, { model: MODEL }),
+    );
+    expect(error.code).toBe("network");
+    expect(error.isRetryable).toBe(true);
+    expectNoKey(error);
+  });
+});
+
+describe("chat (non-streaming)", () => {
+  it("maps a text message", async () => {
+    mock.enqueue({ json: fixture("message-text.json") });
+    const response = await provider().chat(user, { model: MODEL, maxTokens: 1024 });
+    expect(response).toEqual({
+      content: "Hi! My name is Claude.",
+      toolCalls: [],
+      finishReason: "stop",
+      rawFinishReason: "end_turn",
+      model: "claude-sonnet-4-5-20250929",
+      usage: { promptTokens: 2095, completionTokens: 503, totalTokens: 2598, cacheReadTokens: 0, cacheWriteTokens: 0 },
+    });
+    expect(mock.body()).toEqual({ model: MODEL, max_tokens: 1024, messages: [{ role: "user", content: user[0]!.content }], stream: false });
+  });
+
+  it("maps thinking, redacted thinking, text and tool_use blocks", async () => {
+    mock.enqueue({ json: fixture("message-thinking-tool.json") });
+    const response = await provider().chat(user, { model: MODEL, tools: [WEATHER], reasoning: { effort: "high" } });
+    expect(response.reasoning).toBe("I should call get_weather for Paris.");
+    expect(response.reasoningDetails?.map((detail) => detail.type)).toEqual(["text", "redacted"]);
+    expect(response.toolCalls).toEqual([{ id: "toolu_01CswdEQBMshySk6Y9DFKrfq", name: "get_weather", arguments: '{"location":"Paris"}' }]);
+    expect(response.finishReason).toBe("tool_calls");
+    expect(response.usage).toEqual({
+      promptTokens: 817,
+      completionTokens: 108,
+      totalTokens: 925,
+      reasoningTokens: 60,
+      cacheReadTokens: 300,
+      cacheWriteTokens: 100,
+    });
+    expect(mock.body().thinking).toEqual({ type: "enabled", budget_tokens: 32768 });
+  });
+});
+
+describe("request mapping", () => {
+  it("snapshots a full request: systems, tool loop, tool choice, stop, json schema; warns on unsupported settings", async () => {
+    mock.enqueue({ sse: fixture("text.sse") });
+    const messages: Message[] = [
+      Message.system("You are terse."),
+      Message.user("Weather in Paris and Tokyo?"),
+      Message.assistantWithToolCalls("Checking.", [
+        { id: "toolu_1", name: "get_weather", arguments: '{"location":"Paris"}' },
+        { id: "toolu_2", name: "get_weather", arguments: '{"location":"Tokyo"}' },
+      ]),
+      Message.toolResult("toolu_1", "18°C sunny"),
+      Message.toolResult("toolu_2", "9°C rain"),
+      Message.system("Answer in one line."),
+      Message.user("Thanks, summarise."),
+    ];
+    const options: ChatOptions = {
+      model: MODEL,
+      tools: [WEATHER],
+      toolChoice: { name: "get_weather" },
+      parallelToolCalls: false,
+      stop: ["\n\n"],
+      maxTokens: 512,
+      temperature: 0.2,
+      topP: 0.9,
+      seed: 7,
+      responseFormat: { type: "json_schema", name: "summary", schema: { type: "object", properties: { text: { type: "string" } } } },
+      rawProviderOptions: { metadata: { user_id: "user-123" } },
+    };
+    await drain(provider().chatStream(messages, options));
+    expect(mock.body()).toMatchSnapshot();
+    expect(warnings.map((warning) => warning.setting)).toEqual(["temperature", "topP", "seed"]);
+  });
+
+  it("emits a process warning once per setting when no onWarning is given", async () => {
+    const emitted: string[] = [];
+    const listener = (warning: Error) => emitted.push(warning.message);
+    process.on("warning", listener);
+    try {
+      const plugin = createAnthropic({ apiKey: KEY, baseURL: mock.url });
+      for (let i = 0; i < 3; i++) {
+        mock.enqueue({ sse: fixture("text.sse") });
+        await drain(plugin.chatStream(user, { model: MODEL, temperature: 0.5 }));
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(emitted.filter((message) => message.includes("temperature"))).toHaveLength(1);
+    } finally {
+      process.off("warning", listener);
+    }
+  });
+
+  it("sends extra headers and no x-api-key", async () => {
+    mock.enqueue({ sse: fixture("text.sse") });
+    const plugin = createAnthropic({ apiKey: KEY, baseURL: mock.url, headers: { "anthropic-beta": "test-beta-1" } });
+    await drain(plugin.chatStream(user, { model: MODEL }));
+    expect(mock.requests.at(-1)!.headers["anthropic-beta"]).toBe("test-beta-1");
+    expect(mock.requests.at(-1)!.headers["anthropic-version"]).toBe("2026-10-21");
+  });
+
+  it("uses an injected fetch", async () => {
+    const urls: string[] = [];
+    const plugin = createAnthropic({
+      apiKey: KEY,
+      baseURL: "http://anthropic.invalid",
+      fetch: async (input, init) => {
+        urls.push(String(input));
+        return new Response(fixture("text.sse"), { status: 200, headers: { "content-type": "text/event-stream" } });
+      },
+    });
+    const response = await collectChatStream(plugin.chatStream(user, { model: MODEL }));
+    expect(response.content).toBe("Hello! How can I help you today?");
+    expect(urls).toEqual(["http://anthropic.invalid/v1/messages"]);
+  });
+});
+
+describe("token counting", () => {
+  it("countTokens posts one user message to /v1/messages/count_tokens and is exact", async () => {
+    mock.enqueue({ json: fixture("count-tokens.json") });
+    const count = await provider().countTokens("Hello, world", MODEL);
+    expect(count).toEqual({ count: 2095, approximate: false, source: "anthropic:count_tokens" });
+    expect(mock.requests.at(-1)!.url).toBe("/v1/messages/count_tokens");
+    expect(mock.body()).toEqual({ model: MODEL, messages: [{ role: "user", content: "Hello, world" }] });
+  });
+
+  it("countChatTokens counts a whole request with system, tools and thinking", async () => {
+    mock.enqueue({ json: { input_tokens: 418 } });
+    const count = await provider().countChatTokens([Message.system("Be brief."), ...user], {
+      model: MODEL,
+      tools: [WEATHER],
+      toolChoice: "auto",
+      reasoning: { maxTokens: 2048 },
+    });
+    expect(count.count).toBe(418);
+    expect(mock.body()).toMatchSnapshot();
+  });
+
+  it("maps count errors and malformed answers", async () => {
+    mock.enqueue({ json: fixture("error-401.json"), status: 401 });
+    expect((await failure(() => provider().countTokens("x", MODEL))).code).toBe("authentication");
+    mock.enqueue({ json: { tokens: 3 } });
+    expect((await failure(() => provider().countTokens("x", MODEL))).code).toBe("data");
+    expect((await failure(() => provider().countTokens("", MODEL))).code).toBe("invalid_input");
+  });
+});
+
+describe("plugin", () => {
+  it("serves chat and countTokens for claude* models only", () => {
+    const plugin = provider();
+    expect(plugin.id).toBe("anthropic");
+    expect(plugin.capabilities).toEqual(["chat", "countTokens"]);
+    expect(plugin.supports!("chat", "claude-sonnet-4-6")).toBe(true);
+    expect(plugin.supports!("countTokens", "claude-opus-4-1")).toBe(true);
+    expect(plugin.supports!("chat", "gpt-4o")).toMatchObject({ supported: false });
+    expect(plugin.supports!("embed", "claude-sonnet-4-6")).toMatchObject({ supported: false });
+  });
+});
