@@ -1,1 +1,18 @@
-export {};
+/**
+ * @ratatoskr/provider-openai-compat: chat over the OpenAI Chat Completions
+ * wire for any compatible server (`createOpenAICompatible`), the direct
+ * OpenAI preset (`createOpenAI`), and the shared mapping functions that the
+ * OpenRouter, Ollama and Hugging Face presets reuse.
+ *
+ * @packageDocumentation
+ */
+export * from "./convert-to-openai-chat-messages.ts";
+export * from "./map-openai-chat-response.ts";
+export * from "./map-openai-error.ts";
+export * from "./map-openai-finish-reason.ts";
+export * from "./map-openai-usage.ts";
+export * from "./openai-chat-request.ts";
+export * from "./openai-chat-stream-mapper.ts";
+export * from "./openai-compatible-provider.ts";
+export * from "./openai-provider.ts";
+export * from "./openai-reasoning.ts";

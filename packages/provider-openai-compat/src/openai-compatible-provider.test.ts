@@ -1,0 +1,663 @@
+import {
+  type ChatEvent,
+  type ChatOptions,
+  collectChatStream,
+  Message,
+  RatatoskrError,
+  toAssistantMessage,
+} from "@ratatoskr/core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  jsonReply,
+  type MockOpenAIServer,
+  readFixture,
+  sseReply,
+  startMockOpenAIServer,
+} from "../test/mock-openai-server.ts";
+import {
+  createOpenAICompatible,
+  type OpenAICompatibleSettings,
+} from "./openai-compatible-provider.ts";
+
+const KEY = "test-key-canary-123456";
+const fixture = (name: string) => readFixture(new URL(`./__fixtures__/${name}`, import.meta.url));
+
+let server: MockOpenAIServer;
+beforeAll(async () => {
+  server = await startMockOpenAIServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(() => {
+  server.requests.length = 0;
+});
+
+function provider(settings: Partial<OpenAICompatibleSettings> = {}) {
+  return createOpenAICompatible({
+    id: "compat",
+    baseURL: `${server.url}/v1`,
+    apiKey: KEY,
+    ...settings,
+  });
+}
+
+async function drain(stream: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
+  const events: ChatEvent[] = [];
+  for await (const event of stream) events.push(event);
+  return events;
+}
+
+async function failure(promise: Promise<unknown>): Promise<RatatoskrError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(RatatoskrError.isInstance(error), `not a RatatoskrError: ${String(error)}`).toBe(true);
+    return error as RatatoskrError;
+  }
+  throw new Error("expected a rejection");
+}
+
+const messages = [Message.system("Be brief."), Message.user("Hi")];
+const options: ChatOptions = { model: "gpt-4o-mini" };
+
+describe("chatStream: plain text", () => {
+  it("yields content deltas, then usage, then done, and sends the exact body", async () => {
+    server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
+    const events = await drain(provider().chatStream(messages, options));
+    expect(events).toEqual([
+      ...["Hello", "!", " How", " can", " I", " help", " you", " today", "?"].map((text) => ({
+        type: "content",
+        text,
+      })),
+      {
+        type: "usage",
+        usage: {
+          promptTokens: 19,
+          completionTokens: 10,
+          totalTokens: 29,
+          reasoningTokens: 0,
+          cacheReadTokens: 0,
+        },
+      },
+      {
+        type: "done",
+        finishReason: "stop",
+        rawFinishReason: "stop",
+        usage: {
+          promptTokens: 19,
+          completionTokens: 10,
+          totalTokens: 29,
+          reasoningTokens: 0,
+          cacheReadTokens: 0,
+        },
+        model: "gpt-4o-mini-2024-07-18",
+      },
+    ]);
+    const [request] = server.requests;
+    expect(request?.method).toBe("POST");
+    expect(request?.path).toBe("/v1/chat/completions");
+    expect(request?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(request?.body).toMatchInlineSnapshot(`
+      {
+        "messages": [
+          {
+            "content": "Be brief.",
+            "role": "system",
+          },
+          {
+            "content": "Hi",
+            "role": "user",
+          },
+        ],
+        "model": "gpt-4o-mini",
+        "stream": true,
+        "stream_options": {
+          "include_usage": true,
+        },
+      }
+    `);
+  });
+
+  it("gives the same events however the bytes are split, and with CRLF line endings", async () => {
+    const text = fixture("openai-chat-stream-text.sse");
+    server.reply(sseReply(text));
+    const reference = await drain(provider().chatStream(messages, options));
+    for (const chunkSize of [1, 7, 64]) {
+      server.reply(sseReply(text, { chunkSize }));
+      expect(await drain(provider().chatStream(messages, options))).toEqual(reference);
+    }
+    server.reply(sseReply(text.replaceAll("\n", "\r\n")));
+    expect(await drain(provider().chatStream(messages, options))).toEqual(reference);
+  });
+
+  it("ignores SSE comments (keep-alives) between events", async () => {
+    const text = fixture("openai-chat-stream-text.sse").replaceAll(
+      "data: ",
+      ": keep-alive\n\ndata: ",
+    );
+    server.reply(sseReply(text));
+    const response = await collectChatStream(provider().chatStream(messages, options));
+    expect(response.content).toBe("Hello! How can I help you today?");
+  });
+
+  it("turns a stream cut before the finish reason into a stream error that keeps the text", async () => {
+    server.reply(sseReply(fixture("openai-chat-stream-cut.sse")));
+    const error = await failure(drain(provider().chatStream(messages, options)));
+    expect(error.code).toBe("stream");
+    expect(error.partial?.content).toBe("The answer is");
+    expect(error.message).toMatch(/without a finish reason/);
+  });
+
+  it("turns a connection reset mid-stream into an error that keeps the text, never success", async () => {
+    server.reply(
+      sseReply(fixture("openai-chat-stream-cut.sse"), {
+        destroy: true,
+        chunkSize: 300,
+        delayMs: 5,
+      }),
+    );
+    const seen: ChatEvent[] = [];
+    const error = await failure(
+      (async () => {
+        for await (const event of provider().chatStream(messages, options)) seen.push(event);
+      })(),
+    );
+    expect(error.code, String(error.cause)).toBe("network");
+    expect(error.isRetryable).toBe(true);
+    expect(seen.some((event) => event.type === "done")).toBe(false);
+    expect(seen.map((event) => (event.type === "content" ? event.text : "")).join("")).toBe(
+      "The answer is",
+    );
+    expect(error.partial?.content).toBe("The answer is");
+  });
+
+  it("turns a malformed event into a clean stream error", async () => {
+    const text =
+      fixture("openai-chat-stream-cut.sse") + 'data: {"choices":[{"delta":{"content":"x"}\n\n';
+    server.reply(sseReply(text));
+    const error = await failure(drain(provider().chatStream(messages, options)));
+    expect(error.code).toBe("stream");
+    expect(error.partial?.content).toBe("The answer is");
+  });
+
+  it("maps an error object sent after a 200 to a typed, retryable provider error with the partial text", async () => {
+    server.reply(sseReply(fixture("compatible-chat-stream-midstream-error.sse")));
+    const error = await failure(drain(provider().chatStream(messages, options)));
+    expect(error.code).toBe("provider");
+    expect(error.isRetryable).toBe(true);
+    expect(error.message).toContain("overloaded");
+    expect(error.partial?.content).toBe("Partial answer");
+  });
+});
+
+describe("chatStream: tool calls", () => {
+  const toolOptions: ChatOptions = {
+    model: "gpt-4o",
+    tools: [
+      {
+        name: "GetWeatherArgs",
+        description: "Weather",
+        parameters: { type: "object", properties: { city: { type: "string" } } },
+      },
+      {
+        name: "get_stock_price",
+        parameters: { type: "object", properties: { ticker: { type: "string" } } },
+      },
+    ],
+    toolChoice: "auto",
+    parallelToolCalls: true,
+  };
+
+  it("streams two parallel calls start → deltas → end, ending each only at the finish reason", async () => {
+    server.reply(sseReply(fixture("openai-chat-stream-tools-parallel.sse")));
+    const events = await drain(provider().chatStream(messages, toolOptions));
+    const kinds = events.map((event) =>
+      event.type.startsWith("tool_call")
+        ? `${event.type}:${(event as { index: number }).index}`
+        : event.type,
+    );
+    expect(kinds).toEqual([
+      "tool_call_start:0",
+      ...Array(11).fill("tool_call_delta:0"),
+      "tool_call_start:1",
+      ...Array(9).fill("tool_call_delta:1"),
+      "tool_call_end:0",
+      "tool_call_end:1",
+      "usage",
+      "done",
+    ]);
+    expect(events[0]).toEqual({
+      type: "tool_call_start",
+      index: 0,
+      id: "call_JMW1whyEaYG438VE1OIflxA2",
+      name: "GetWeatherArgs",
+    });
+    const response = await collectChatStream(
+      (async function* () {
+        yield* events;
+      })(),
+    );
+    expect(response.toolCalls).toEqual([
+      {
+        id: "call_JMW1whyEaYG438VE1OIflxA2",
+        name: "GetWeatherArgs",
+        arguments: '{"city": "Edinburgh", "country": "GB", "units": "c"}',
+      },
+      {
+        id: "call_DNYTawLBoN8fj3KN6qU9N1Ou",
+        name: "get_stock_price",
+        arguments: '{"ticker": "AAPL", "exchange": "NASDAQ"}',
+      },
+    ]);
+    expect(response.finishReason).toBe("tool_calls");
+    expect(response.usage).toEqual({
+      promptTokens: 149,
+      completionTokens: 60,
+      totalTokens: 209,
+      reasoningTokens: 0,
+    });
+    expect(server.requests[0]?.body).toMatchSnapshot();
+  });
+
+  it("keeps interleaved argument fragments apart by index", async () => {
+    server.reply(sseReply(fixture("openai-chat-stream-tools-interleaved.sse")));
+    const events = await drain(provider().chatStream(messages, toolOptions));
+    const deltas = events
+      .filter((event) => event.type === "tool_call_delta")
+      .map((event) => (event as { index: number }).index);
+    expect(new Set(deltas.slice(0, 6)).size).toBe(2); // really interleaved
+    const response = await collectChatStream(
+      (async function* () {
+        yield* events;
+      })(),
+    );
+    expect(response.toolCalls.map((call) => JSON.parse(call.arguments))).toEqual([
+      { city: "Edinburgh", country: "GB", units: "c" },
+      { ticker: "AAPL", exchange: "NASDAQ" },
+    ]);
+  });
+
+  it("rebuilds one call from arguments split across many chunks; unknown usage stays undefined", async () => {
+    server.reply(sseReply(fixture("openai-chat-stream-tool-single.sse")));
+    const events = await drain(provider().chatStream(messages, toolOptions));
+    expect(events.filter((event) => event.type === "usage")).toEqual([]);
+    const done = events.at(-1);
+    expect(done).toEqual({
+      type: "done",
+      finishReason: "tool_calls",
+      rawFinishReason: "tool_calls",
+      model: "gpt-4o-mini-2024-07-18",
+    });
+    expect("usage" in (done as object)).toBe(false);
+    const response = await collectChatStream(
+      (async function* () {
+        yield* events;
+      })(),
+    );
+    expect(response.toolCalls).toEqual([
+      {
+        id: "call_9pQ2wXv7LrT4sYb1",
+        name: "get_weather",
+        arguments: '{"location":"Paris, France","unit":"celsius"}',
+      },
+    ]);
+  });
+
+  it("fails with the raw arguments when a call's JSON is cut off by the length limit", async () => {
+    server.reply(sseReply(fixture("openai-chat-stream-tool-truncated.sse")));
+    const seen: ChatEvent[] = [];
+    const error = await failure(
+      (async () => {
+        for await (const event of provider().chatStream(messages, toolOptions)) seen.push(event);
+      })(),
+    );
+    expect(error.code).toBe("stream");
+    expect(error.partial?.toolCalls).toEqual([
+      {
+        id: "call_T3uNcAt3dArgs01",
+        name: "write_file",
+        arguments: '{"path":"notes.md","content":"# Notes\\nfirst line',
+        complete: false,
+      },
+    ]);
+    expect(seen.some((event) => event.type === "tool_call_end")).toBe(false);
+  });
+});
+
+describe("chatStream: reasoning", () => {
+  it("streams reasoning_content as reasoning and sends it back in the same field on the next turn", async () => {
+    server.reply(sseReply(fixture("deepseek-chat-stream-reasoning-content.sse")));
+    const deepseek = provider({ id: "deepseek" });
+    const response = await collectChatStream(
+      deepseek.chatStream([Message.user("9.11 or 9.8?")], { model: "deepseek-reasoner" }),
+    );
+    expect(response.reasoning).toBe("The user wants 9.11 vs 9.8. 9.8 is larger.");
+    expect(response.content).toBe("9.8 is larger.");
+    expect(response.usage?.reasoningTokens).toBe(31);
+    expect(response.reasoningDetails).toEqual([
+      {
+        type: "opaque",
+        provider: "deepseek",
+        value: { field: "reasoning_content", text: "The user wants 9.11 vs 9.8. 9.8 is larger." },
+      },
+    ]);
+    server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
+    const foreign = {
+      ...toAssistantMessage(response),
+      reasoningDetails: [
+        ...response.reasoningDetails!,
+        { type: "text" as const, text: "elsewhere", provider: "anthropic" },
+      ],
+    };
+    await drain(
+      deepseek.chatStream([Message.user("9.11 or 9.8?"), foreign, Message.user("Why?")], {
+        model: "deepseek-reasoner",
+      }),
+    );
+    const sent = (server.requests[1]!.body as { messages: unknown[] }).messages[1];
+    expect(sent).toEqual({
+      role: "assistant",
+      content: "9.8 is larger.",
+      reasoning_content: "The user wants 9.11 vs 9.8. 9.8 is larger.",
+    });
+  });
+
+  it("does not send another provider's reasoning records", async () => {
+    server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
+    const assistant = {
+      role: "assistant" as const,
+      content: "x",
+      reasoningDetails: [
+        {
+          type: "opaque" as const,
+          provider: "other",
+          value: { field: "reasoning", text: "secret thoughts" },
+        },
+      ],
+    };
+    await drain(provider().chatStream([Message.user("a"), assistant, Message.user("b")], options));
+    expect((server.requests[0]!.body as { messages: unknown[] }).messages[1]).toEqual({
+      role: "assistant",
+      content: "x",
+    });
+  });
+});
+
+describe("chat (non-streamed)", () => {
+  it("maps a text completion", async () => {
+    server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));
+    const response = await provider().chat(messages, { ...options, temperature: 0 });
+    expect(response).toEqual({
+      content: "Hello! How can I help you today?",
+      toolCalls: [],
+      finishReason: "stop",
+      rawFinishReason: "stop",
+      usage: {
+        promptTokens: 19,
+        completionTokens: 10,
+        totalTokens: 29,
+        reasoningTokens: 0,
+        cacheReadTokens: 0,
+      },
+      model: "gpt-4o-mini-2024-07-18",
+    });
+    expect(server.requests[0]?.body).toEqual({
+      model: "gpt-4o-mini",
+      messages: [
+        { role: "system", content: "Be brief." },
+        { role: "user", content: "Hi" },
+      ],
+      temperature: 0,
+    });
+  });
+
+  it("maps parallel tool calls and cached prompt tokens", async () => {
+    server.reply(jsonReply(200, fixture("openai-chat-completion-tools.json")));
+    const response = await provider().chat(messages, options);
+    expect(response.toolCalls).toEqual([
+      {
+        id: "call_Ab12Cd34Ef56Gh78",
+        name: "get_weather",
+        arguments: '{"location":"Paris, France"}',
+      },
+      {
+        id: "call_Ij90Kl12Mn34Op56",
+        name: "get_weather",
+        arguments: '{"location":"Oslo, Norway"}',
+      },
+    ]);
+    expect(response.finishReason).toBe("tool_calls");
+    expect(response.usage?.cacheReadTokens).toBe(64);
+  });
+});
+
+describe("request mapping", () => {
+  it("maps every option and merges rawProviderOptions last", async () => {
+    server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
+    const conversation = [
+      Message.system("sys"),
+      Message.user("What is the weather in Paris?", "alice"),
+      Message.assistantWithToolCalls("", [
+        { id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' },
+      ]),
+      Message.toolResult("call_1", '{"celsius":21}', "get_weather"),
+    ];
+    await drain(
+      provider().chatStream(conversation, {
+        model: "m",
+        tools: [
+          {
+            name: "get_weather",
+            description: "Weather now",
+            parameters: {
+              type: "object",
+              properties: { city: { type: "string" } },
+              required: ["city"],
+            },
+          },
+        ],
+        toolChoice: { name: "get_weather" },
+        parallelToolCalls: false,
+        temperature: 0.2,
+        topP: 0.9,
+        maxTokens: 256,
+        stop: ["\n\n"],
+        seed: 7,
+        frequencyPenalty: 0.1,
+        presencePenalty: 0.3,
+        responseFormat: {
+          type: "json_schema",
+          name: "weather",
+          schema: { type: "object" },
+          strict: true,
+        },
+        reasoning: { effort: "low", maxTokens: 1000 },
+        rawProviderOptions: { top_k: 40, temperature: 0.3 },
+      }),
+    );
+    expect(server.requests[0]?.body).toMatchSnapshot();
+  });
+
+  it("maps json_object, tool choice strings and max_completion_tokens", async () => {
+    server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
+    await drain(
+      provider({ maxTokensField: "max_completion_tokens", includeUsage: false }).chatStream(
+        messages,
+        {
+          model: "m",
+          responseFormat: { type: "json_object" },
+          toolChoice: "required",
+          maxTokens: 5,
+        },
+      ),
+    );
+    const body = server.requests[0]?.body as Record<string, unknown>;
+    expect(body.response_format).toEqual({ type: "json_object" });
+    expect(body.tool_choice).toBe("required");
+    expect(body.max_completion_tokens).toBe(5);
+    expect(body.max_tokens).toBeUndefined();
+    expect(body.stream_options).toBeUndefined();
+  });
+
+  it("sends no Authorization header without a key, never the OPENAI_API_KEY of the environment, and extra headers", async () => {
+    const previous = process.env.OPENAI_API_KEY;
+    process.env.OPENAI_API_KEY = "sk-environment-key-should-not-leak";
+    try {
+      server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
+      const keyless = createOpenAICompatible({
+        id: "local",
+        baseURL: `${server.url}/v1`,
+        headers: { "X-Extra": "1" },
+      });
+      await drain(keyless.chatStream(messages, options));
+      const headers = server.requests[0]?.headers ?? {};
+      expect(headers.authorization).toBeUndefined();
+      expect(headers["x-extra"]).toBe("1");
+      expect(JSON.stringify(headers)).not.toContain("should-not-leak");
+    } finally {
+      if (previous === undefined) delete process.env.OPENAI_API_KEY;
+      else process.env.OPENAI_API_KEY = previous;
+    }
+  });
+
+  it("uses an injected fetch", async () => {
+    let calls = 0;
+    const counting: typeof fetch = (input, init) => {
+      calls++;
+      return fetch(input, init);
+    };
+    server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
+    await drain(provider({ fetch: counting }).chatStream(messages, options));
+    expect(calls).toBe(1);
+  });
+
+  it("rejects invalid input through the iterator, before any request", async () => {
+    const stream = provider().chatStream([], options);
+    const error = await failure(drain(stream));
+    expect(error.code).toBe("invalid_input");
+    expect((await failure(drain(provider().chatStream(messages, { model: "" })))).code).toBe(
+      "invalid_input",
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("refuses a bad id or baseURL at creation", () => {
+    expect(() => createOpenAICompatible({ id: "Bad Id", baseURL: "http://x" })).toThrow(
+      /id must match/,
+    );
+    expect(() => createOpenAICompatible({ id: "x", baseURL: "localhost:8000" })).toThrow(/baseURL/);
+  });
+});
+
+describe("HTTP errors", () => {
+  it.each([
+    [401, "openai-error-401.json", {}, "authentication", false],
+    [404, "openai-error-404.json", {}, "model_not_found", false],
+    [429, "openai-error-429.json", { "retry-after": "2" }, "rate_limited", true],
+    [500, "openai-error-500.json", {}, "provider", true],
+    [400, "openai-error-400-context-length.json", {}, "context_length_exceeded", false],
+  ] as const)(
+    "maps %i to %s, once (SDK retries off), without the key",
+    async (status, file, headers, code, retryable) => {
+      server.reply(jsonReply(status, fixture(file), headers));
+      const error = await failure(drain(provider().chatStream(messages, options)));
+      expect(error.code).toBe(code);
+      expect(error.status).toBe(status);
+      expect(error.isRetryable).toBe(retryable);
+      expect(server.requests).toHaveLength(1);
+      const text = [
+        error.message,
+        error.body ?? "",
+        JSON.stringify(error.toJSON()),
+        String(error.stack),
+      ].join("\n");
+      expect(text).not.toContain(KEY);
+      if (status === 429) expect(error.retryAfterMs).toBe(2000);
+    },
+  );
+
+  it("maps errors of the non-streamed call the same way", async () => {
+    server.reply(jsonReply(429, fixture("openai-error-429.json"), { "retry-after-ms": "1500" }));
+    const error = await failure(provider().chat(messages, options));
+    expect(error.code).toBe("rate_limited");
+    expect(error.retryAfterMs).toBe(1500);
+  });
+
+  it("gives a network error naming the URL when nothing listens", async () => {
+    const closed = await startMockOpenAIServer();
+    const url = closed.url;
+    await closed.close();
+    const unreachable = createOpenAICompatible({
+      id: "compat",
+      baseURL: `${url}/v1`,
+      networkErrorHint: "Is it running?",
+    });
+    const error = await failure(drain(unreachable.chatStream(messages, options)));
+    expect(error.code).toBe("network");
+    expect(error.message).toContain(url);
+    expect(error.message).toContain("Is it running?");
+    expect(error.isRetryable).toBe(true);
+  });
+});
+
+describe("cancellation", () => {
+  it("aborting mid-stream yields an aborted error with the partial text and closes the upstream request", async () => {
+    server.reply(
+      sseReply(fixture("openai-chat-stream-text.sse"), { chunkSize: 400, delayMs: 5, hang: true }),
+    );
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const error = await failure(
+      (async () => {
+        for await (const event of provider().chatStream(messages, {
+          ...options,
+          signal: controller.signal,
+        })) {
+          if (event.type === "content") seen.push(event.text);
+          if (seen.length === 2) controller.abort();
+        }
+      })(),
+    );
+    expect(error.code).toBe("aborted");
+    expect(error.partial?.content).toBe(seen.join(""));
+    await expect.poll(() => server.requests[0]?.clientClosedEarly).toBe(true);
+  });
+
+  it("breaking out of the loop aborts the upstream request", async () => {
+    server.reply(
+      sseReply(fixture("openai-chat-stream-text.sse"), { chunkSize: 400, delayMs: 5, hang: true }),
+    );
+    for await (const event of provider().chatStream(messages, options)) {
+      if (event.type === "content") break;
+    }
+    await expect.poll(() => server.requests[0]?.clientClosedEarly).toBe(true);
+  });
+
+  it("an already-aborted signal rejects before any request", async () => {
+    const error = await failure(
+      drain(provider().chatStream(messages, { ...options, signal: AbortSignal.abort() })),
+    );
+    expect(error.code).toBe("aborted");
+    expect(
+      (await failure(provider().chat(messages, { ...options, signal: AbortSignal.abort() }))).code,
+    ).toBe("aborted");
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("aborting a stalled request before headers rejects with aborted", async () => {
+    server.reply({
+      status: 200,
+      headers: { "content-type": "text/event-stream" },
+      body: "",
+      hang: true,
+      delayMs: 1_000,
+    });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    const error = await failure(
+      drain(provider().chatStream(messages, { ...options, signal: controller.signal })),
+    );
+    expect(error.code).toBe("aborted");
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * A loopback OpenAI-compatible mock server for tests (this package's and the
+ * OpenRouter / Ollama presets', which import it by relative path). It
+ * answers each request with the next scripted reply: a fixture body written
+ * as-is (optionally in small pieces, slowly, or cut off), so the SDK parses
+ * real bytes in each server's real wire format.
+ */
+import { readFileSync } from "node:fs";
+import type { ServerResponse } from "node:http";
+import { type LoopbackServer, startLoopbackServer } from "@ratatoskr/testing";
+
+/** One scripted answer. */
+export interface MockReply {
+  status?: number;
+  headers?: Record<string, string>;
+  /** The body, sent byte for byte. */
+  body?: string;
+  /** Write the body in pieces of this many bytes (default: one write). */
+  chunkSize?: number;
+  /** Milliseconds to wait before each piece. */
+  delayMs?: number;
+  /** Destroy the socket after the body instead of ending the response (a reset mid-stream). */
+  destroy?: boolean;
+  /** Keep the response open after the body (a stalled upstream). */
+  hang?: boolean;
+}
+
+/** A request as the mock saw it, with its JSON body parsed. */
+export interface MockRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  /** Set when the client closed the connection before the reply ended. */
+  clientClosedEarly: boolean;
+}
+
+/** The running mock server. */
+export interface MockOpenAIServer {
+  /** `http://127.0.0.1:<port>` (no path). */
+  readonly url: string;
+  readonly requests: MockRequest[];
+  /** Queue replies, answered in order. */
+  reply(...replies: MockReply[]): void;
+  /** Sockets currently open. */
+  openSockets(): number;
+  close(): Promise<void>;
+}
+
+/** An SSE reply from fixture text. */
+export function sseReply(body: string, extra: Omit<MockReply, "body"> = {}): MockReply {
+  return {
+    status: 200,
+    headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
+    body,
+    ...extra,
+  };
+}
+
+/** A JSON reply. */
+export function jsonReply(
+  status: number,
+  body: string | unknown,
+  headers: Record<string, string> = {},
+): MockReply {
+  return {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  };
+}
+
+/** Read a fixture file relative to a module: `readFixture(new URL("./__fixtures__/x.sse", import.meta.url))`. */
+export function readFixture(url: URL): string {
+  return readFileSync(url, "utf8");
+}
+
+async function write(response: ServerResponse, reply: MockReply): Promise<void> {
+  const body = Buffer.from(reply.body ?? "", "utf8");
+  const size = reply.chunkSize ?? Math.max(1, body.length);
+  for (let offset = 0; offset < body.length; offset += size) {
+    if (reply.delayMs !== undefined)
+      await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+    if (response.destroyed) return;
+    response.write(body.subarray(offset, offset + size));
+  }
+  if (reply.destroy) {
+    // Let the written bytes reach the client first, then reset.
+    await new Promise((resolve) => setTimeout(resolve, (reply.delayMs ?? 0) + 10));
+    response.socket?.destroy();
+    return;
+  }
+  if (!reply.hang) response.end();
+}
+
+/** Start the mock on 127.0.0.1 (an ephemeral port). */
+export async function startMockOpenAIServer(): Promise<MockOpenAIServer> {
+  const queue: MockReply[] = [];
+  const requests: MockRequest[] = [];
+  const server: LoopbackServer = await startLoopbackServer(
+    async (request, response, text) => {
+      let body: unknown = text;
+      try {
+        body = text === "" ? undefined : JSON.parse(text);
+      } catch {
+        // keep the raw text
+      }
+      const record: MockRequest = {
+        method: request.method ?? "GET",
+        path: request.url ?? "/",
+        headers: request.headers,
+        body,
+        clientClosedEarly: false,
+      };
+      requests.push(record);
+      response.on("close", () => {
+        if (!response.writableFinished) record.clientClosedEarly = true;
+      });
+      const reply =
+        queue.shift() ?? jsonReply(500, { error: { message: "mock: no scripted reply" } });
+      response.writeHead(reply.status ?? 200, reply.headers ?? {});
+      response.flushHeaders();
+      await write(response, reply);
+    },
+    { record: false },
+  );
+  return {
+    url: server.url,
+    requests,
+    reply: (...replies) => {
+      queue.push(...replies);
+    },
+    openSockets: () => server.openSockets(),
+    close: () => server.close(),
+  };
+}
