@@ -32,9 +32,11 @@ export function extractHuggingFaceMessage(body: string): string | undefined {
   }
   const record = parsed as Record<string, unknown>;
   if (typeof record.error === "string") return record.error;
-  if (Array.isArray(record.error) && typeof record.error[0] === "string") return record.error.join("; ");
+  if (Array.isArray(record.error) && typeof record.error[0] === "string")
+    return record.error.join("; ");
   const nested = record.error as Record<string, unknown> | undefined;
-  if (nested && typeof nested === "object" && typeof nested.message === "string") return nested.message;
+  if (nested && typeof nested === "object" && typeof nested.message === "string")
+    return nested.message;
   if (typeof record.detail === "string") return record.detail;
   if (typeof record.message === "string") return record.message;
   return undefined;
@@ -70,7 +72,10 @@ export function huggingFaceHttpError(failure: HuggingFaceFailure): RatatoskrErro
     parsed !== null && typeof parsed === "object" && typeof parsed.estimated_time === "number"
       ? parsed.estimated_time
       : undefined;
-  if (failure.status === 503 && (estimatedSeconds !== undefined || /loading/i.test(message ?? ""))) {
+  if (
+    failure.status === 503 &&
+    (estimatedSeconds !== undefined || /loading/i.test(message ?? ""))
+  ) {
     const retryAfterMs =
       estimatedSeconds !== undefined && Number.isFinite(estimatedSeconds) && estimatedSeconds >= 0
         ? Math.round(estimatedSeconds * 1000)
@@ -113,7 +118,12 @@ export function huggingFaceHttpError(failure: HuggingFaceFailure): RatatoskrErro
 }
 
 /** A `data` error: the response parsed but had the wrong shape; says what was expected. */
-export function huggingFaceDataError(model: string, task: string, expected: string, got?: unknown): RatatoskrError {
+export function huggingFaceDataError(
+  model: string,
+  task: string,
+  expected: string,
+  got?: unknown,
+): RatatoskrError {
   return new RatatoskrError({
     code: "data",
     message: `${HUGGING_FACE_PROVIDER_ID} ${task} response for ${model}: expected ${expected}${

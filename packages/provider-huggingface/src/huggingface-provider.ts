@@ -12,30 +12,30 @@
  * @see https://github.com/huggingface/huggingface.js/tree/main/packages/inference
  */
 import {
-  type CallOptions,
-  type Capability,
-  type ClassifyOptions,
-  type ClassifyResult,
-  type Embedding,
-  type ModelSupport,
-  type NliPair,
-  type NliResult,
-  PROVIDER_SPECIFICATION_VERSION,
-  type ProviderPlugin,
-  RatatoskrError,
   abortedError,
   assertLabels,
   assertModel,
   assertNliPairs,
   assertText,
   assertTexts,
+  type CallOptions,
+  type Capability,
+  type ClassifyOptions,
+  type ClassifyResult,
+  type Embedding,
   invalidInput,
+  type ModelSupport,
+  type NliPair,
+  type NliResult,
+  PROVIDER_SPECIFICATION_VERSION,
+  type ProviderPlugin,
+  RatatoskrError,
 } from "@ratatoskr/core";
 import { loadApiKey, networkError } from "@ratatoskr/provider-utils";
 import { chunk, mapWithConcurrency } from "./huggingface-batching.ts";
 import {
-  HUGGING_FACE_PROVIDER_ID,
   describeShape,
+  HUGGING_FACE_PROVIDER_ID,
   huggingFaceDataError,
   huggingFaceHttpError,
 } from "./huggingface-error.ts";
@@ -54,7 +54,10 @@ export const DEFAULT_NLI_BATCH_SIZE = 64;
 export const DEFAULT_MAX_CONCURRENCY = 4;
 
 /** The SDK task names this plugin uses. */
-export type HuggingFaceTask = "feature-extraction" | "text-classification" | "zero-shot-classification";
+export type HuggingFaceTask =
+  | "feature-extraction"
+  | "text-classification"
+  | "zero-shot-classification";
 
 /** Settings of {@link createHuggingFace}. */
 export interface HuggingFaceSettings {
@@ -165,9 +168,21 @@ export class HuggingFaceProvider implements ProviderPlugin {
     this.#inferenceProvider = settings.inferenceProvider ?? "hf-inference";
     this.#headers = { ...settings.headers };
     this.#fetch = settings.fetch;
-    this.#batchSize = positiveInteger(settings.batchSize, "batchSize", DEFAULT_EMBEDDING_BATCH_SIZE);
-    this.#nliBatchSize = positiveInteger(settings.nliBatchSize, "nliBatchSize", DEFAULT_NLI_BATCH_SIZE);
-    this.#maxConcurrency = positiveInteger(settings.maxConcurrency, "maxConcurrency", DEFAULT_MAX_CONCURRENCY);
+    this.#batchSize = positiveInteger(
+      settings.batchSize,
+      "batchSize",
+      DEFAULT_EMBEDDING_BATCH_SIZE,
+    );
+    this.#nliBatchSize = positiveInteger(
+      settings.nliBatchSize,
+      "nliBatchSize",
+      DEFAULT_NLI_BATCH_SIZE,
+    );
+    this.#maxConcurrency = positiveInteger(
+      settings.maxConcurrency,
+      "maxConcurrency",
+      DEFAULT_MAX_CONCURRENCY,
+    );
     this.#pooling = settings.pooling ?? "mean";
     this.#normalize = settings.normalize ?? true;
     if (this.#endpointUrl !== undefined && this.#inferenceProvider !== "hf-inference") {
@@ -189,10 +204,16 @@ export class HuggingFaceProvider implements ProviderPlugin {
   /** Hub model ids (`owner/name`) for embed, nli and classify. */
   supports(capability: Capability, model: string): ModelSupport {
     if (!CAPABILITIES.includes(capability)) {
-      return { supported: false, reason: `huggingface serves ${CAPABILITIES.join(", ")}, not ${capability}` };
+      return {
+        supported: false,
+        reason: `huggingface serves ${CAPABILITIES.join(", ")}, not ${capability}`,
+      };
     }
     if (!HUB_ID.test(model)) {
-      return { supported: false, reason: `"${model}" is not a Hugging Face Hub model id (owner/name)` };
+      return {
+        supported: false,
+        reason: `"${model}" is not a Hugging Face Hub model id (owner/name)`,
+      };
     }
     return true;
   }
@@ -205,7 +226,12 @@ export class HuggingFaceProvider implements ProviderPlugin {
   async embed(text: string, model: string, options: CallOptions = {}): Promise<Embedding> {
     assertText(text, "text");
     assertModel(model);
-    const output = await this.#send({ task: "feature-extraction", model, inputs: text, signal: options.signal });
+    const output = await this.#send({
+      task: "feature-extraction",
+      model,
+      inputs: text,
+      signal: options.signal,
+    });
     const [values] = toEmbeddingVectors(output, this.#mapping(model, 1, true));
     return { values: values!, model, dimensions: values!.length };
   }
@@ -216,7 +242,11 @@ export class HuggingFaceProvider implements ProviderPlugin {
    *
    * @see https://huggingface.co/docs/inference-providers/tasks/feature-extraction
    */
-  async embedBatch(texts: readonly string[], model: string, options: CallOptions = {}): Promise<Embedding[]> {
+  async embedBatch(
+    texts: readonly string[],
+    model: string,
+    options: CallOptions = {},
+  ): Promise<Embedding[]> {
     assertTexts(texts, "texts");
     assertModel(model);
     const vectors = await this.#inBatches(
@@ -225,7 +255,12 @@ export class HuggingFaceProvider implements ProviderPlugin {
       this.#batchSize,
       options.signal,
       async (part, signal) => {
-        const output = await this.#send({ task: "feature-extraction", model, inputs: part, signal });
+        const output = await this.#send({
+          task: "feature-extraction",
+          model,
+          inputs: part,
+          signal,
+        });
         return toEmbeddingVectors(output, this.#mapping(model, part.length, false));
       },
     );
@@ -247,7 +282,12 @@ export class HuggingFaceProvider implements ProviderPlugin {
    *
    * @see https://huggingface.co/docs/inference-providers/tasks/text-classification
    */
-  async inferNli(premise: string, hypothesis: string, model: string, options: CallOptions = {}): Promise<NliResult> {
+  async inferNli(
+    premise: string,
+    hypothesis: string,
+    model: string,
+    options: CallOptions = {},
+  ): Promise<NliResult> {
     assertText(premise, "premise");
     assertText(hypothesis, "hypothesis");
     const [result] = await this.inferNliBatch([{ premise, hypothesis }], model, options);
@@ -261,14 +301,24 @@ export class HuggingFaceProvider implements ProviderPlugin {
    *
    * @see https://huggingface.co/docs/inference-providers/tasks/text-classification
    */
-  async inferNliBatch(pairs: readonly NliPair[], model: string, options: CallOptions = {}): Promise<NliResult[]> {
+  async inferNliBatch(
+    pairs: readonly NliPair[],
+    model: string,
+    options: CallOptions = {},
+  ): Promise<NliResult[]> {
     assertNliPairs(pairs);
     assertModel(model);
-    return this.#inBatches(`text-classification:${model}`, pairs, this.#nliBatchSize, options.signal, async (part, signal) => {
-      const inputs = part.map((pair) => ({ text: pair.premise, text_pair: pair.hypothesis }));
-      const output = await this.#send({ task: "text-classification", model, inputs, signal });
-      return toNliResults(output, part.length, model);
-    });
+    return this.#inBatches(
+      `text-classification:${model}`,
+      pairs,
+      this.#nliBatchSize,
+      options.signal,
+      async (part, signal) => {
+        const inputs = part.map((pair) => ({ text: pair.premise, text_pair: pair.hypothesis }));
+        const output = await this.#send({ task: "text-classification", model, inputs, signal });
+        return toNliResults(output, part.length, model);
+      },
+    );
   }
 
   /**
@@ -289,7 +339,9 @@ export class HuggingFaceProvider implements ProviderPlugin {
     assertModel(model);
     const template = options.hypothesisTemplate;
     if (template !== undefined && !template.includes(DEFAULT_TEMPLATE_PLACEHOLDER)) {
-      throw invalidInput(`hypothesisTemplate must contain "{}" where the label goes, got "${template}"`);
+      throw invalidInput(
+        `hypothesisTemplate must contain "{}" where the label goes, got "${template}"`,
+      );
     }
     const parameters: Record<string, unknown> = {
       candidate_labels: [...labels],
@@ -325,20 +377,30 @@ export class HuggingFaceProvider implements ProviderPlugin {
   ): Promise<R[]> {
     const limit = Math.min(size, this.#learnedLimits.get(key) ?? size);
     const parts = chunk(items, limit);
-    const results = await mapWithConcurrency(parts, this.#maxConcurrency, signal, async (part, _index, partSignal) => {
-      try {
-        return await send(part, partSignal);
-      } catch (error) {
-        const serverLimit = (error as RatatoskrError).details?.maxBatchSize;
-        if (!RatatoskrError.isInstance(error) || typeof serverLimit !== "number" || serverLimit >= part.length) {
-          throw error;
+    const results = await mapWithConcurrency(
+      parts,
+      this.#maxConcurrency,
+      signal,
+      async (part, _index, partSignal) => {
+        try {
+          return await send(part, partSignal);
+        } catch (error) {
+          const serverLimit = (error as RatatoskrError).details?.maxBatchSize;
+          if (
+            !RatatoskrError.isInstance(error) ||
+            typeof serverLimit !== "number" ||
+            serverLimit >= part.length
+          ) {
+            throw error;
+          }
+          this.#learnedLimits.set(key, serverLimit);
+          const out: R[] = [];
+          for (const smaller of chunk(part, serverLimit))
+            out.push(...(await send(smaller, partSignal)));
+          return out;
         }
-        this.#learnedLimits.set(key, serverLimit);
-        const out: R[] = [];
-        for (const smaller of chunk(part, serverLimit)) out.push(...(await send(smaller, partSignal)));
-        return out;
-      }
-    });
+      },
+    );
     return results.flat();
   }
 
@@ -346,7 +408,8 @@ export class HuggingFaceProvider implements ProviderPlugin {
   async #send(request: HuggingFaceRequest): Promise<unknown> {
     const { task, model, signal } = request;
     if (signal?.aborted) throw abortedError(signal);
-    const usesRouter = this.#endpointUrl === undefined && this.#baseURL === HUGGING_FACE_INFERENCE_BASE_URL;
+    const usesRouter =
+      this.#endpointUrl === undefined && this.#baseURL === HUGGING_FACE_INFERENCE_BASE_URL;
     if (this.#token === undefined && (usesRouter || this.#inferenceProvider !== "hf-inference")) {
       throw new RatatoskrError({
         code: "authentication",
@@ -378,7 +441,13 @@ export class HuggingFaceProvider implements ProviderPlugin {
             : baseURL === HUGGING_FACE_INFERENCE_BASE_URL
               ? args
               : { ...args, urlTransform: (raw: string) => rebase(raw, baseURL) };
-        ({ url, info: init } = sdk.makeRequestOptionsFromResolvedModel(model, helper, routed, undefined, { task }));
+        ({ url, info: init } = sdk.makeRequestOptionsFromResolvedModel(
+          model,
+          helper,
+          routed,
+          undefined,
+          { task },
+        ));
       } else {
         ({ url, info: init } = await sdk.makeRequestOptions(
           { ...args, provider: this.#inferenceProvider as never },
@@ -403,7 +472,12 @@ export class HuggingFaceProvider implements ProviderPlugin {
       throw networkError(HUGGING_FACE_PROVIDER_ID, url, error);
     }
     if (!response.ok) {
-      throw huggingFaceHttpError({ status: response.status, headers: response.headers, body: text, model });
+      throw huggingFaceHttpError({
+        status: response.status,
+        headers: response.headers,
+        body: text,
+        model,
+      });
     }
     let output: unknown;
     try {
@@ -451,9 +525,13 @@ function sdkError(error: unknown, model: string, signal: AbortSignal | undefined
   if (signal?.aborted) return abortedError(signal);
   const name = error instanceof Error ? error.name : "";
   const message = error instanceof Error ? error.message : String(error);
-  const httpResponse = (error as { httpResponse?: { status?: number; body?: unknown } }).httpResponse;
+  const httpResponse = (error as { httpResponse?: { status?: number; body?: unknown } })
+    .httpResponse;
   if (name === "HubApiError" && typeof httpResponse?.status === "number") {
-    const body = typeof httpResponse.body === "string" ? httpResponse.body : JSON.stringify(httpResponse.body ?? "");
+    const body =
+      typeof httpResponse.body === "string"
+        ? httpResponse.body
+        : JSON.stringify(httpResponse.body ?? "");
     return huggingFaceHttpError({ status: httpResponse.status, body, model });
   }
   if (/not been able to find inference provider|No Inference Provider available/i.test(message)) {

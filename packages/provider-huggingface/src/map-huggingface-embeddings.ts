@@ -37,13 +37,17 @@ export function toEmbeddingVectors(output: unknown, options: EmbeddingMappingOpt
     ? "number[] (pooled) or number[][] (token-level)"
     : `${count} vectors as number[][] (pooled) or number[][][] (token-level)`;
   const depth = numericDepth(output);
-  if (depth === undefined) throw huggingFaceDataError(model, TASK, `${expected} of finite numbers`, output);
+  if (depth === undefined)
+    throw huggingFaceDataError(model, TASK, `${expected} of finite numbers`, output);
   const pool = (tokens: number[][]) => poolTokens(tokens, options);
   let vectors: number[][];
   if (single) {
     if (depth === 1) vectors = [output as number[]];
+    else if (depth === 2 && (output as unknown[]).length === 1)
+      vectors = [(output as number[][])[0]!];
     else if (depth === 2) vectors = [pool(output as number[][])];
-    else if (depth === 3 && (output as unknown[]).length === 1) vectors = [pool((output as number[][][])[0]!)];
+    else if (depth === 3 && (output as unknown[]).length === 1)
+      vectors = [pool((output as number[][][])[0]!)];
     else throw huggingFaceDataError(model, TASK, expected, output);
   } else {
     const rows = output as unknown[];
@@ -69,7 +73,11 @@ export function toEmbeddingVectors(output: unknown, options: EmbeddingMappingOpt
 /** Reduce token vectors to one vector (mean or CLS), optionally L2-normalised. */
 export function poolTokens(
   tokens: readonly number[][],
-  { pooling = "mean", normalize = true, model }: Pick<EmbeddingMappingOptions, "pooling" | "normalize" | "model">,
+  {
+    pooling = "mean",
+    normalize = true,
+    model,
+  }: Pick<EmbeddingMappingOptions, "pooling" | "normalize" | "model">,
 ): number[] {
   const first = tokens[0];
   if (first === undefined || first.length === 0) {
@@ -106,7 +114,8 @@ export function l2Normalize(vector: number[]): number[] {
 function numericDepth(value: unknown, limit = 3): number | undefined {
   if (!Array.isArray(value) || value.length === 0 || limit === 0) return undefined;
   if (typeof value[0] === "number") {
-    for (const item of value) if (typeof item !== "number" || !Number.isFinite(item)) return undefined;
+    for (const item of value)
+      if (typeof item !== "number" || !Number.isFinite(item)) return undefined;
     return 1;
   }
   let depth: number | undefined;

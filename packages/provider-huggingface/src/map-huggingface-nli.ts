@@ -43,20 +43,39 @@ export function toNliResults(output: unknown, count: number, model: string): Nli
   let lists: unknown[];
   if (Array.isArray(output) && output.length > 0 && output.every(Array.isArray)) {
     lists = output;
-  } else if (count === 1 && Array.isArray(output) && output.length > 0 && output.every(isLabelScore)) {
+  } else if (
+    count === 1 &&
+    Array.isArray(output) &&
+    output.length > 0 &&
+    output.every(isLabelScore)
+  ) {
     lists = [output];
   } else {
-    throw huggingFaceDataError(model, TASK, `one [{label, score}] list per pair (${count})`, output);
+    throw huggingFaceDataError(
+      model,
+      TASK,
+      `one [{label, score}] list per pair (${count})`,
+      output,
+    );
   }
   if (lists.length !== count) {
-    throw huggingFaceDataError(model, TASK, `${count} [{label, score}] lists, one per pair, but got ${lists.length}`);
+    throw huggingFaceDataError(
+      model,
+      TASK,
+      `${count} [{label, score}] lists, one per pair, but got ${lists.length}`,
+    );
   }
   return lists.map((list, index) => toNliResult(list, model, index));
 }
 
 function toNliResult(list: unknown, model: string, index: number): NliResult {
   if (!Array.isArray(list) || !list.every(isLabelScore)) {
-    throw huggingFaceDataError(model, TASK, `pair ${index}: a list of {label: string, score: number}`, list);
+    throw huggingFaceDataError(
+      model,
+      TASK,
+      `pair ${index}: a list of {label: string, score: number}`,
+      list,
+    );
   }
   const scores: Partial<Record<NliLabel, number>> = {};
   for (const { label, score } of list) {

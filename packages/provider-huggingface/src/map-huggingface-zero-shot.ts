@@ -13,10 +13,13 @@ const TASK = "zero-shot-classification";
 function pairsOf(output: unknown): Array<{ label: unknown; score: unknown }> | undefined {
   const first: unknown = Array.isArray(output) && output.length === 1 ? output[0] : undefined;
   const legacy =
-    first !== null && typeof first === "object" && !Array.isArray(first) && "labels" in first ? first : output;
+    first !== null && typeof first === "object" && !Array.isArray(first) && "labels" in first
+      ? first
+      : output;
   if (legacy !== null && typeof legacy === "object" && !Array.isArray(legacy)) {
     const { labels, scores } = legacy as { labels?: unknown; scores?: unknown };
-    if (!Array.isArray(labels) || !Array.isArray(scores) || labels.length !== scores.length) return undefined;
+    if (!Array.isArray(labels) || !Array.isArray(scores) || labels.length !== scores.length)
+      return undefined;
     return labels.map((label, index) => ({ label, score: scores[index] }));
   }
   if (Array.isArray(output) && output.every((item) => item !== null && typeof item === "object")) {
@@ -26,7 +29,11 @@ function pairsOf(output: unknown): Array<{ label: unknown; score: unknown }> | u
 }
 
 /** Scores for every candidate label (in the caller's order), the top label and its score. */
-export function toClassifyResult(output: unknown, labels: readonly string[], model: string): ClassifyResult {
+export function toClassifyResult(
+  output: unknown,
+  labels: readonly string[],
+  model: string,
+): ClassifyResult {
   const pairs = pairsOf(output);
   const expected = "[{label, score}] or {sequence, labels, scores} covering every candidate label";
   if (pairs === undefined) throw huggingFaceDataError(model, TASK, expected, output);
