@@ -1,0 +1,87 @@
+/**
+ * Gateway dispatch overhead: gateway.chat / chatStream / embed through the
+ * mock provider vs calling the same mock directly, same process,
+ * interleaved rounds. Targets (issue "Foundation"): < 5 µs added per call,
+ * >= 0.95x the direct stream throughput on a 10,000-event stream.
+ *
+ * Run: npx -y pnpm@12.4.2 --filter @ratatoskr/bench bench
+ */
+import { type ChatEvent, Message } from "@ratatoskr/core";
+import { Ratatoskr } from "@ratatoskr/gateway";
+import { createMockProvider } from "@ratatoskr/testing";
+import { compare, peakRssMiB, printComparison } from "./harness.ts";
+
+const mock = createMockProvider({ id: "mock" });
+const gateway = await Ratatoskr.builder().use(mock).build();
+const messages = [Message.user("hello world")];
+const signal = new AbortController().signal;
+const chatResponse = { content: "hi", toolCalls: [], finishReason: "stop" as const };
+
+function trim(): void {
+  if (mock.calls.length > 5_000) mock.reset();
+}
+
+const STREAM_EVENTS = 10_000;
+const streamScript: ChatEvent[] = [
+  ...Array.from({ length: STREAM_EVENTS - 1 }, (_, index): ChatEvent => ({ type: "content", text: `t${index} ` })),
+  { type: "done", finishReason: "stop" },
+];
+
+async function consume(stream: AsyncIterable<ChatEvent>): Promise<number> {
+  let count = 0;
+  for await (const _ of stream) count++;
+  if (count !== STREAM_EVENTS) throw new Error(`expected ${STREAM_EVENTS} events, got ${count}`);
+  return count;
+}
+
+const chat = await compare(
+  {
+    name: "mock.chat (direct)",
+    run: () => {
+      trim();
+      mock.enqueueChat(chatResponse);
+      return mock.chat!(messages, { model: "m", signal });
+    },
+  },
+  {
+    name: "gateway.chat",
+    run: () => {
+      trim();
+      mock.enqueueChat(chatResponse);
+      return gateway.chat(messages, { model: "m" });
+    },
+  },
+  { rounds: 10, iterations: 2_000 },
+);
+printComparison("chat dispatch", chat, "< 5 µs added per call");
+
+const embed = await compare(
+  { name: "mock.embed (direct)", run: () => (trim(), mock.embed!("hello", "m", { signal })) },
+  { name: "gateway.embed", run: () => (trim(), gateway.embed("hello", "m")) },
+  { rounds: 10, iterations: 2_000 },
+);
+printComparison("embed dispatch", embed, "< 5 µs added per call");
+
+const stream = await compare(
+  {
+    name: "mock.chatStream (direct)",
+    run: () => {
+      trim();
+      mock.enqueueStream(streamScript);
+      return consume(mock.chatStream!(messages, { model: "m", signal }));
+    },
+  },
+  {
+    name: "gateway.chatStream",
+    run: () => {
+      trim();
+      mock.enqueueStream(streamScript);
+      return consume(gateway.chatStream(messages, { model: "m" }));
+    },
+  },
+  { rounds: 10, iterations: 10, warmup: 5 },
+);
+printComparison(`chatStream of ${STREAM_EVENTS.toLocaleString("en-US")} events`, stream, ">= 0.95x direct throughput");
+console.log(
+  `\nper event: direct ${(stream.reference.meanNs / STREAM_EVENTS).toFixed(1)} ns, gateway ${(stream.candidate.meanNs / STREAM_EVENTS).toFixed(1)} ns; peak RSS ${peakRssMiB().toFixed(0)} MiB; node ${process.version}`,
+);
