@@ -9,12 +9,7 @@ import {
   APIError,
   APIUserAbortError,
 } from "@anthropic-ai/sdk";
-import {
-  abortedError,
-  type ErrorCode,
-  type PartialOutput,
-  RatatoskrError,
-} from "@ratatoskr/core";
+import { abortedError, type ErrorCode, type PartialOutput, RatatoskrError } from "@ratatoskr/core";
 import { httpError, isContextLengthMessage, networkError } from "@ratatoskr/provider-utils";
 
 /** Where an error happened, for the typed error. */
@@ -35,7 +30,9 @@ const PROMPT_TOO_LONG_LIMIT = /(\d+)\s*tokens?\s*>\s*(\d+)\s*maximum/i;
  * `event: error` in a stream (no HTTP status there) and to refine HTTP errors.
  * `overloaded_error` (HTTP 529) and `api_error` (5xx) are retryable.
  */
-const ERROR_TYPES: Readonly<Record<string, { code: ErrorCode; retryable: boolean; status?: number }>> = {
+const ERROR_TYPES: Readonly<
+  Record<string, { code: ErrorCode; retryable: boolean; status?: number }>
+> = {
   invalid_request_error: { code: "invalid_input", retryable: false, status: 400 },
   authentication_error: { code: "authentication", retryable: false, status: 401 },
   billing_error: { code: "provider", retryable: false, status: 402 },
@@ -83,7 +80,9 @@ export function mapAnthropicError(error: unknown, context: AnthropicErrorContext
     return attach(networkError(context.provider, context.baseURL, error.cause ?? error), partial);
   }
   if (error instanceof APIError) {
-    return error.status === undefined ? fromStreamErrorEvent(error, context) : fromHttpError(error, context);
+    return error.status === undefined
+      ? fromStreamErrorEvent(error, context)
+      : fromHttpError(error, context);
   }
   const reason = error instanceof Error ? error.message : String(error);
   return new RatatoskrError({
@@ -110,8 +109,12 @@ function fromHttpError(error: APIError, context: AnthropicErrorContext): Ratatos
     ...(context.model === undefined ? {} : { model: context.model }),
     cause: error,
   });
-  const limit = mapped.code === "context_length_exceeded" ? parseLimit(message ?? body ?? "") : undefined;
-  const details = error.type === null ? undefined : { errorType: error.type, requestId: error.requestID ?? undefined };
+  const limit =
+    mapped.code === "context_length_exceeded" ? parseLimit(message ?? body ?? "") : undefined;
+  const details =
+    error.type === null
+      ? undefined
+      : { errorType: error.type, requestId: error.requestID ?? undefined };
   return rebuild(mapped, { limit, partial: context.partial, details });
 }
 
@@ -120,7 +123,8 @@ function fromStreamErrorEvent(error: APIError, context: AnthropicErrorContext): 
   const known = ERROR_TYPES[type];
   const apiMessage = error.apiMessage ?? "no message";
   let code: ErrorCode = known?.code ?? "stream";
-  if (code === "invalid_input" && isContextLengthMessage(apiMessage)) code = "context_length_exceeded";
+  if (code === "invalid_input" && isContextLengthMessage(apiMessage))
+    code = "context_length_exceeded";
   const limit = code === "context_length_exceeded" ? parseLimit(apiMessage) : undefined;
   return new RatatoskrError({
     code,
@@ -152,9 +156,14 @@ function attach(error: RatatoskrError, partial: PartialOutput | undefined): Rata
 
 function rebuild(
   error: RatatoskrError,
-  extra: { limit?: number | undefined; partial?: PartialOutput | undefined; details?: Record<string, unknown> | undefined },
+  extra: {
+    limit?: number | undefined;
+    partial?: PartialOutput | undefined;
+    details?: Record<string, unknown> | undefined;
+  },
 ): RatatoskrError {
-  if (extra.limit === undefined && extra.partial === undefined && extra.details === undefined) return error;
+  if (extra.limit === undefined && extra.partial === undefined && extra.details === undefined)
+    return error;
   return new RatatoskrError({
     code: error.code,
     message: error.message,
@@ -167,7 +176,11 @@ function rebuild(
     ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
     ...(error.timeoutKind === undefined ? {} : { timeoutKind: error.timeoutKind }),
     ...((extra.limit ?? error.limit) === undefined ? {} : { limit: extra.limit ?? error.limit }),
-    ...((extra.partial ?? error.partial) === undefined ? {} : { partial: extra.partial ?? error.partial }),
-    ...((extra.details ?? error.details) === undefined ? {} : { details: { ...error.details, ...extra.details } }),
+    ...((extra.partial ?? error.partial) === undefined
+      ? {}
+      : { partial: extra.partial ?? error.partial }),
+    ...((extra.details ?? error.details) === undefined
+      ? {}
+      : { details: { ...error.details, ...extra.details } }),
   });
 }

@@ -7,7 +7,9 @@
  */
 
 /** Model-name prefix → default `max_tokens`, first match wins. */
-export const ANTHROPIC_DEFAULT_MAX_TOKENS: ReadonlyArray<readonly [prefix: string, maxTokens: number]> = [
+export const ANTHROPIC_DEFAULT_MAX_TOKENS: ReadonlyArray<
+  readonly [prefix: string, maxTokens: number]
+> = [
   ["claude-3-haiku", 4096],
   ["claude-3-opus", 4096],
   ["claude-3-sonnet", 4096],

@@ -164,7 +164,12 @@ class AnthropicPlugin implements AnthropicProvider {
   #prepare(messages: readonly Message[], options: ChatOptions) {
     assertMessages(messages);
     assertModel(options?.model);
-    const { body, warnings } = buildAnthropicRequest(messages, options, options.model, this.#maxTokensFor);
+    const { body, warnings } = buildAnthropicRequest(
+      messages,
+      options,
+      options.model,
+      this.#maxTokensFor,
+    );
     this.#report(warnings);
     return body;
   }
@@ -178,7 +183,9 @@ class AnthropicPlugin implements AnthropicProvider {
         { ...body, stream: false },
         { ...(signal === undefined ? {} : { signal }), timeout: this.#timeout() },
       );
-      return convertAnthropicMessage(message, { excludeReasoning: options.reasoning?.exclude === true });
+      return convertAnthropicMessage(message, {
+        excludeReasoning: options.reasoning?.exclude === true,
+      });
     } catch (error) {
       throw mapAnthropicError(error, this.#context(options?.model, signal));
     }
@@ -216,7 +223,10 @@ class AnthropicPlugin implements AnthropicProvider {
         }
       }
     } catch (error) {
-      throw mapAnthropicError(error, { ...this.#context(options.model, signal), partial: mapper.partial() });
+      throw mapAnthropicError(error, {
+        ...this.#context(options.model, signal),
+        partial: mapper.partial(),
+      });
     }
     if (!mapper.isFinished) {
       // The SDK ends its loop silently when the signal aborts.
@@ -232,7 +242,11 @@ class AnthropicPlugin implements AnthropicProvider {
     }
   }
 
-  async countTokens(text: string, model: string, options: CountTokensOptions = {}): Promise<TokenCount> {
+  async countTokens(
+    text: string,
+    model: string,
+    options: CountTokensOptions = {},
+  ): Promise<TokenCount> {
     const signal = options.signal;
     if (signal?.aborted) throw abortedError(signal);
     try {
@@ -253,7 +267,10 @@ class AnthropicPlugin implements AnthropicProvider {
     if (signal?.aborted) throw abortedError(signal);
     try {
       const body = this.#prepare(messages, options);
-      const params: Anthropic.MessageCountTokensParams = { model: body.model, messages: body.messages };
+      const params: Anthropic.MessageCountTokensParams = {
+        model: body.model,
+        messages: body.messages,
+      };
       if (body.system !== undefined) params.system = body.system;
       if (body.tools !== undefined) params.tools = body.tools as Anthropic.MessageCountTokensTool[];
       if (body.tool_choice !== undefined) params.tool_choice = body.tool_choice;

@@ -101,7 +101,8 @@ export function buildAnthropicRequest(
     if (toolChoice !== undefined) body.tool_choice = toolChoice;
   }
 
-  if (options.stop !== undefined && options.stop.length > 0) body.stop_sequences = [...options.stop];
+  if (options.stop !== undefined && options.stop.length > 0)
+    body.stop_sequences = [...options.stop];
 
   const format = options.responseFormat;
   if (format?.type === "json_schema") {
@@ -115,7 +116,8 @@ export function buildAnthropicRequest(
   }
 
   for (const [setting, details] of UNSUPPORTED) {
-    if (options[setting] !== undefined) warnings.push({ type: "unsupported_setting", setting, details });
+    if (options[setting] !== undefined)
+      warnings.push({ type: "unsupported_setting", setting, details });
   }
 
   if (options.rawProviderOptions !== undefined) Object.assign(body, options.rawProviderOptions);
@@ -159,5 +161,7 @@ export function toAnthropicToolChoice(
   if (typeof toolChoice === "object" && typeof toolChoice.name === "string") {
     return { type: "tool", name: toolChoice.name, ...disableParallel };
   }
-  throw invalidInput(`toolChoice must be auto, none, required or {name}; got ${JSON.stringify(toolChoice)}`);
+  throw invalidInput(
+    `toolChoice must be auto, none, required or {name}; got ${JSON.stringify(toolChoice)}`,
+  );
 }

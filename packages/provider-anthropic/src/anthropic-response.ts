@@ -31,7 +31,11 @@ export function convertAnthropicMessage(
         break;
       case "thinking": {
         if (!excludeReasoning && block.thinking !== "") reasoning.push(block.thinking);
-        const detail: ReasoningDetail = { type: "text", text: block.thinking, provider: ANTHROPIC_PROVIDER_ID };
+        const detail: ReasoningDetail = {
+          type: "text",
+          text: block.thinking,
+          provider: ANTHROPIC_PROVIDER_ID,
+        };
         if (block.signature) detail.signature = block.signature;
         details.push(detail);
         break;
@@ -40,7 +44,11 @@ export function convertAnthropicMessage(
         details.push({ type: "redacted", data: block.data, provider: ANTHROPIC_PROVIDER_ID });
         break;
       case "tool_use":
-        toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
+        toolCalls.push({
+          id: block.id,
+          name: block.name,
+          arguments: JSON.stringify(block.input ?? {}),
+        });
         break;
       default:
         break;

@@ -23,7 +23,14 @@ type BlockState =
   | { kind: "text" }
   | { kind: "thinking"; text: string; signature: string }
   | { kind: "redacted"; data: string }
-  | { kind: "tool"; toolIndex: number; id: string; name: string; arguments: string; complete: boolean }
+  | {
+      kind: "tool";
+      toolIndex: number;
+      id: string;
+      name: string;
+      arguments: string;
+      complete: boolean;
+    }
   | { kind: "ignored" };
 
 /** What {@link AnthropicStreamMapper.handle} returns: nothing, one event, or several in order. */
@@ -110,7 +117,11 @@ export class AnthropicStreamMapper {
         this.#blocks[event.index] = { kind: "text" };
         return block.text === "" ? undefined : this.#text(block.text);
       case "thinking":
-        this.#blocks[event.index] = { kind: "thinking", text: block.thinking, signature: block.signature ?? "" };
+        this.#blocks[event.index] = {
+          kind: "thinking",
+          text: block.thinking,
+          signature: block.signature ?? "",
+        };
         return block.thinking === "" ? undefined : this.#reasoningEvent(block.thinking);
       case "redacted_thinking":
         this.#blocks[event.index] = { kind: "redacted", data: block.data };
@@ -118,7 +129,9 @@ export class AnthropicStreamMapper {
       case "tool_use": {
         const input = block.input;
         const initial =
-          input !== null && typeof input === "object" && Object.keys(input).length > 0 ? JSON.stringify(input) : "";
+          input !== null && typeof input === "object" && Object.keys(input).length > 0
+            ? JSON.stringify(input)
+            : "";
         const state = {
           kind: "tool" as const,
           toolIndex: this.#toolCount++,
@@ -128,8 +141,15 @@ export class AnthropicStreamMapper {
           complete: false,
         };
         this.#blocks[event.index] = state;
-        const start: ChatEvent = { type: "tool_call_start", index: state.toolIndex, id: block.id, name: block.name };
-        return initial === "" ? start : [start, { type: "tool_call_delta", index: state.toolIndex, arguments: initial }];
+        const start: ChatEvent = {
+          type: "tool_call_start",
+          index: state.toolIndex,
+          id: block.id,
+          name: block.name,
+        };
+        return initial === ""
+          ? start
+          : [start, { type: "tool_call_delta", index: state.toolIndex, arguments: initial }];
       }
       default:
         this.#blocks[event.index] = { kind: "ignored" };
@@ -151,7 +171,9 @@ export class AnthropicStreamMapper {
         return undefined;
       case "input_json_delta": {
         if (block?.kind !== "tool") {
-          throw this.#error(`input_json_delta for content block ${event.index}, which is not a tool_use block`);
+          throw this.#error(
+            `input_json_delta for content block ${event.index}, which is not a tool_use block`,
+          );
         }
         if (delta.partial_json === "") return undefined;
         block.arguments += delta.partial_json;
@@ -167,7 +189,11 @@ export class AnthropicStreamMapper {
     if (block === undefined) return undefined;
     switch (block.kind) {
       case "thinking": {
-        const detail: ReasoningDetail = { type: "text", text: block.text, provider: ANTHROPIC_PROVIDER_ID };
+        const detail: ReasoningDetail = {
+          type: "text",
+          text: block.text,
+          provider: ANTHROPIC_PROVIDER_ID,
+        };
         if (block.signature !== "") detail.signature = block.signature;
         return { type: "reasoning_detail", detail };
       }
@@ -185,7 +211,9 @@ export class AnthropicStreamMapper {
         try {
           JSON.parse(block.arguments);
         } catch {
-          throw this.#error(`Tool call "${block.name}" (index ${block.toolIndex}) ended with arguments that are not JSON`);
+          throw this.#error(
+            `Tool call "${block.name}" (index ${block.toolIndex}) ended with arguments that are not JSON`,
+          );
         }
         block.complete = true;
         events.push({ type: "tool_call_end", index: block.toolIndex });
@@ -198,10 +226,14 @@ export class AnthropicStreamMapper {
 
   #finish(): MappedEvents {
     const open = this.#blocks.filter((block) => block?.kind === "tool" && !block.complete);
-    if (open.length > 0) throw this.#error("message_stop arrived while a tool_use block was still open");
+    if (open.length > 0)
+      throw this.#error("message_stop arrived while a tool_use block was still open");
     this.#finished = true;
     const usage = convertAnthropicUsage(this.#usage);
-    const done: DoneEvent = { type: "done", finishReason: mapAnthropicStopReason(this.#stopReason) };
+    const done: DoneEvent = {
+      type: "done",
+      finishReason: mapAnthropicStopReason(this.#stopReason),
+    };
     if (this.#stopReason !== null) done.rawFinishReason = this.#stopReason;
     if (usage !== undefined) done.usage = usage;
     if (this.#model !== undefined) done.model = this.#model;
@@ -223,9 +255,16 @@ export class AnthropicStreamMapper {
   partial(): PartialOutput {
     const partial: PartialOutput = { content: this.#content.join("") };
     if (this.#reasoning.length > 0) partial.reasoning = this.#reasoning.join("");
-    const calls = this.#blocks.filter((block): block is Extract<BlockState, { kind: "tool" }> => block?.kind === "tool");
+    const calls = this.#blocks.filter(
+      (block): block is Extract<BlockState, { kind: "tool" }> => block?.kind === "tool",
+    );
     if (calls.length > 0) {
-      partial.toolCalls = calls.map(({ id, name, arguments: args, complete }) => ({ id, name, arguments: args, complete }));
+      partial.toolCalls = calls.map(({ id, name, arguments: args, complete }) => ({
+        id,
+        name,
+        arguments: args,
+        complete,
+      }));
     }
     return partial;
   }

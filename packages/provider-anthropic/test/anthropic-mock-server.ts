@@ -45,14 +45,21 @@ export interface AnthropicMock {
 }
 
 /** Start the fake on 127.0.0.1. */
-export async function startAnthropicMock({ record = true }: { record?: boolean } = {}): Promise<AnthropicMock> {
+export async function startAnthropicMock({
+  record = true,
+}: {
+  record?: boolean;
+} = {}): Promise<AnthropicMock> {
   const queue: MockAnswer[] = [];
   let fallback: MockAnswer | undefined;
   const server: LoopbackServer = await startLoopbackServer(
     (_request, response) => {
       const answer = queue.shift() ?? fallback;
       if (answer === undefined) {
-        writeJson(response, 500, { type: "error", error: { type: "api_error", message: "mock: no answer queued" } });
+        writeJson(response, 500, {
+          type: "error",
+          error: { type: "api_error", message: "mock: no answer queued" },
+        });
         return;
       }
       serve(response, answer);
@@ -108,12 +115,22 @@ function serve(response: ServerResponse, answer: MockAnswer): void {
     return;
   }
   const bytes = Buffer.from(answer.sse, "utf8");
-  for (let offset = 0; offset < bytes.length; offset += size) response.write(bytes.subarray(offset, offset + size));
+  for (let offset = 0; offset < bytes.length; offset += size)
+    response.write(bytes.subarray(offset, offset + size));
   response.end();
 }
 
-function writeJson(response: ServerResponse, status: number, body: string | object, headers: Record<string, string> = {}): void {
+function writeJson(
+  response: ServerResponse,
+  status: number,
+  body: string | object,
+  headers: Record<string, string> = {},
+): void {
   const text = typeof body === "string" ? body : JSON.stringify(body);
-  response.writeHead(status, { "content-type": "application/json", "request-id": "req_mock_01", ...headers });
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "request-id": "req_mock_01",
+    ...headers,
+  });
   response.end(text);
 }

@@ -9,7 +9,12 @@ import {
 import { assertChatEventProtocol } from "@ratatoskr/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type AnthropicWarning, createAnthropic } from "../src/index.ts";
-import { type AnthropicMock, fixture, fixtureJson, startAnthropicMock } from "./anthropic-mock-server.ts";
+import {
+  type AnthropicMock,
+  fixture,
+  fixtureJson,
+  startAnthropicMock,
+} from "./anthropic-mock-server.ts";
 
 const KEY = "test-key-canary-123456";
 const MODEL = "claude-sonnet-4-6";
@@ -18,7 +23,10 @@ const WEATHER: ToolDefinition = {
   description: "Current weather for a location",
   parameters: {
     type: "object",
-    properties: { location: { type: "string" }, unit: { type: "string", enum: ["celsius", "fahrenheit"] } },
+    properties: {
+      location: { type: "string" },
+      unit: { type: "string", enum: ["celsius", "fahrenheit"] },
+    },
     required: ["location"],
   },
 };
@@ -37,7 +45,11 @@ afterEach(() => {
 });
 
 function provider() {
-  return createAnthropic({ apiKey: KEY, baseURL: mock.url, onWarning: (warning) => warnings.push(warning) });
+  return createAnthropic({
+    apiKey: KEY,
+    baseURL: mock.url,
+    onWarning: (warning) => warnings.push(warning),
+  });
 }
 
 async function drain(stream: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
@@ -57,7 +69,12 @@ async function failure(run: () => Promise<unknown>): Promise<RatatoskrError> {
 }
 
 function expectNoKey(error: RatatoskrError): void {
-  const text = [error.message, error.body ?? "", JSON.stringify(error.toJSON()), String(error.stack)].join("\n");
+  const text = [
+    error.message,
+    error.body ?? "",
+    JSON.stringify(error.toJSON()),
+    String(error.stack),
+  ].join("\n");
   expect(text).not.toContain(KEY);
 }
 
@@ -71,13 +88,28 @@ describe("chatStream event sequences", () => {
       { type: "content", text: "Hello" },
       { type: "content", text: "! How can" },
       { type: "content", text: " I help you today?" },
-      { type: "usage", usage: { promptTokens: 25, completionTokens: 12, totalTokens: 37, cacheReadTokens: 0, cacheWriteTokens: 0 } },
+      {
+        type: "usage",
+        usage: {
+          promptTokens: 25,
+          completionTokens: 12,
+          totalTokens: 37,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+        },
+      },
       {
         type: "done",
         finishReason: "stop",
         rawFinishReason: "end_turn",
         model: "claude-sonnet-4-5-20250929",
-        usage: { promptTokens: 25, completionTokens: 12, totalTokens: 37, cacheReadTokens: 0, cacheWriteTokens: 0 },
+        usage: {
+          promptTokens: 25,
+          completionTokens: 12,
+          totalTokens: 37,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 0,
+        },
       },
     ]);
     const request = mock.requests.at(-1)!;
@@ -101,10 +133,17 @@ describe("chatStream event sequences", () => {
 
   it("tool use: input_json_delta pieces split mid-key become ordered deltas, end on block stop", async () => {
     mock.enqueue({ sse: fixture("tool-use.sse") });
-    const events = await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER], toolChoice: "auto" }));
+    const events = await drain(
+      provider().chatStream(user, { model: MODEL, tools: [WEATHER], toolChoice: "auto" }),
+    );
     expect(events.filter((event) => event.type !== "usage" && event.type !== "done")).toEqual([
       { type: "content", text: "Let me look that up." },
-      { type: "tool_call_start", index: 0, id: "toolu_01A09q90qw90lq917835lq9", name: "get_weather" },
+      {
+        type: "tool_call_start",
+        index: 0,
+        id: "toolu_01A09q90qw90lq917835lq9",
+        name: "get_weather",
+      },
       { type: "tool_call_delta", index: 0, arguments: '{"loc' },
       { type: "tool_call_delta", index: 0, arguments: 'ation": "San Fra' },
       { type: "tool_call_delta", index: 0, arguments: 'ncisco, CA"' },
@@ -115,7 +154,10 @@ describe("chatStream event sequences", () => {
     const response = assertChatEventProtocol(events);
     expect(response.finishReason).toBe("tool_calls");
     expect(response.rawFinishReason).toBe("tool_use");
-    expect(JSON.parse(response.toolCalls[0]!.arguments)).toEqual({ location: "San Francisco, CA", unit: "fahrenheit" });
+    expect(JSON.parse(response.toolCalls[0]!.arguments)).toEqual({
+      location: "San Francisco, CA",
+      unit: "fahrenheit",
+    });
     expect(mock.body()).toMatchSnapshot();
   });
 
@@ -124,11 +166,23 @@ describe("chatStream event sequences", () => {
     const events = await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] }));
     const response = assertChatEventProtocol(events);
     expect(response.toolCalls).toEqual([
-      { id: "toolu_01Paris7yT4kD9sLq2Wm3Xc", name: "get_weather", arguments: '{"location": "Paris"}' },
-      { id: "toolu_01Tokyo2bN8vF5rHj6Pz1Ke", name: "get_weather", arguments: '{"location": "Tokyo"}' },
+      {
+        id: "toolu_01Paris7yT4kD9sLq2Wm3Xc",
+        name: "get_weather",
+        arguments: '{"location": "Paris"}',
+      },
+      {
+        id: "toolu_01Tokyo2bN8vF5rHj6Pz1Ke",
+        name: "get_weather",
+        arguments: '{"location": "Tokyo"}',
+      },
       { id: "toolu_01Clock9aQ3mV7cRt2Lx8Ud", name: "get_time", arguments: "{}" },
     ]);
-    expect(events.filter((event) => event.type.startsWith("tool_call")).map((event) => `${event.type}:${(event as { index: number }).index}`)).toEqual([
+    expect(
+      events
+        .filter((event) => event.type.startsWith("tool_call"))
+        .map((event) => `${event.type}:${(event as { index: number }).index}`),
+    ).toEqual([
       "tool_call_start:0",
       "tool_call_delta:0",
       "tool_call_delta:0",
@@ -146,7 +200,12 @@ describe("chatStream event sequences", () => {
   it("thinking with signature: reasoning deltas, then one reasoning_detail at the block's stop", async () => {
     mock.enqueue({ sse: fixture("thinking-tool.sse") });
     const events = await drain(
-      provider().chatStream(user, { model: MODEL, tools: [WEATHER], reasoning: { maxTokens: 2048 }, maxTokens: 4096 }),
+      provider().chatStream(user, {
+        model: MODEL,
+        tools: [WEATHER],
+        reasoning: { maxTokens: 2048 },
+        maxTokens: 4096,
+      }),
     );
     expect(events.slice(0, 4)).toEqual([
       { type: "reasoning", text: "The user wants to know" },
@@ -164,34 +223,64 @@ describe("chatStream event sequences", () => {
     ]);
     const response = assertChatEventProtocol(events);
     expect(response.reasoningDetails).toHaveLength(1);
-    expect(response.content).toBe("I can help you get the current weather information for Paris. Let me check that for you");
-    expect(response.toolCalls).toEqual([{ id: "toolu_01CswdEQBMshySk6Y9DFKrfq", name: "get_weather", arguments: '{"location": "Paris"}' }]);
-    expect(response.usage).toEqual({ promptTokens: 417, completionTokens: 108, totalTokens: 525, cacheReadTokens: 0, cacheWriteTokens: 0 });
+    expect(response.content).toBe(
+      "I can help you get the current weather information for Paris. Let me check that for you",
+    );
+    expect(response.toolCalls).toEqual([
+      {
+        id: "toolu_01CswdEQBMshySk6Y9DFKrfq",
+        name: "get_weather",
+        arguments: '{"location": "Paris"}',
+      },
+    ]);
+    expect(response.usage).toEqual({
+      promptTokens: 417,
+      completionTokens: 108,
+      totalTokens: 525,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+    });
     expect(mock.body().thinking).toEqual({ type: "enabled", budget_tokens: 2048 });
     expect(mock.body().max_tokens).toBe(4096);
   });
 
   it("redacted thinking becomes a redacted reasoning detail, in block order", async () => {
     mock.enqueue({ sse: fixture("redacted-thinking.sse") });
-    const response = await collectChatStream(provider().chatStream(user, { model: MODEL, reasoning: { effort: "low" } }));
+    const response = await collectChatStream(
+      provider().chatStream(user, { model: MODEL, reasoning: { effort: "low" } }),
+    );
     expect(response.reasoningDetails?.map((detail) => detail.type)).toEqual(["redacted", "text"]);
-    expect(response.reasoningDetails?.[0]).toMatchObject({ type: "redacted", provider: "anthropic", data: expect.stringMatching(/^EmwKAhgB/) });
+    expect(response.reasoningDetails?.[0]).toMatchObject({
+      type: "redacted",
+      provider: "anthropic",
+      data: expect.stringMatching(/^EmwKAhgB/),
+    });
     expect(response.reasoning).toBe("Answering briefly.");
     expect(mock.body().thinking).toEqual({ type: "enabled", budget_tokens: 4096 });
   });
 
   it("reasoning.exclude omits reasoning text but keeps the signed detail", async () => {
     mock.enqueue({ sse: fixture("thinking-tool.sse") });
-    const events = await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER], reasoning: { exclude: true } }));
+    const events = await drain(
+      provider().chatStream(user, { model: MODEL, tools: [WEATHER], reasoning: { exclude: true } }),
+    );
     expect(events.some((event) => event.type === "reasoning")).toBe(false);
     expect(events.filter((event) => event.type === "reasoning_detail")).toHaveLength(1);
-    expect(mock.body().thinking).toEqual({ type: "enabled", budget_tokens: 16384, display: "omitted" });
+    expect(mock.body().thinking).toEqual({
+      type: "enabled",
+      budget_tokens: 16384,
+      display: "omitted",
+    });
   });
 
   it("cache usage: prompt = input + cache write + cache read; cache parts reported", async () => {
     mock.enqueue({ sse: fixture("cache-usage.sse") });
     const response = await collectChatStream(
-      provider().chatStream([Message.system("You are a weather bot."), ...user], { model: MODEL, cachePrompt: true, tools: [WEATHER] }),
+      provider().chatStream([Message.system("You are a weather bot."), ...user], {
+        model: MODEL,
+        cachePrompt: true,
+        tools: [WEATHER],
+      }),
     );
     expect(response.usage).toEqual({
       promptTokens: 21 + 188 + 2048,
@@ -201,8 +290,12 @@ describe("chatStream event sequences", () => {
       cacheWriteTokens: 188,
     });
     const body = mock.body();
-    expect(body.system).toEqual([{ type: "text", text: "You are a weather bot.", cache_control: { type: "ephemeral" } }]);
-    expect((body.tools as Array<Record<string, unknown>>)[0]!.cache_control).toEqual({ type: "ephemeral" });
+    expect(body.system).toEqual([
+      { type: "text", text: "You are a weather bot.", cache_control: { type: "ephemeral" } },
+    ]);
+    expect((body.tools as Array<Record<string, unknown>>)[0]!.cache_control).toEqual({
+      type: "ephemeral",
+    });
   });
 
   it.each([
@@ -216,12 +309,13 @@ describe("chatStream event sequences", () => {
   });
 
   it("gives the same events however the bytes are split (1, 3, 7, 64 bytes)", async () => {
-    const expected = await drain(
-      (mock.enqueue({ sse: fixture("thinking-tool.sse") }), provider().chatStream(user, { model: MODEL, tools: [WEATHER] })),
-    );
+    mock.enqueue({ sse: fixture("thinking-tool.sse") });
+    const expected = await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] }));
     for (const chunkSize of [1, 3, 7, 64]) {
       mock.enqueue({ sse: fixture("thinking-tool.sse"), chunkSize });
-      expect(await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] }))).toEqual(expected);
+      expect(await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] }))).toEqual(
+        expected,
+      );
     }
   });
 
@@ -262,17 +356,26 @@ describe("chatStream failures", () => {
   it("a connection reset mid-body is a stream error keeping the partial text", async () => {
     const sse = fixture("cut-before-stop.sse");
     mock.enqueue({ sseThenReset: sse });
-    const error = await failure(() => collectChatStream(provider().chatStream(user, { model: MODEL })));
+    const error = await failure(() =>
+      collectChatStream(provider().chatStream(user, { model: MODEL })),
+    );
     expect(error.code).toBe("stream");
     expect(error.partial?.content).toBe("The first half of an answer");
   });
 
   it("tool arguments cut off (not JSON at block stop) are a stream error with the raw arguments", async () => {
     mock.enqueue({ sse: fixture("tool-cut-off.sse") });
-    const error = await failure(() => drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] })));
+    const error = await failure(() =>
+      drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] })),
+    );
     expect(error.code).toBe("stream");
     expect(error.partial?.toolCalls).toEqual([
-      { id: "toolu_01Cut4Fz7Kx1Pm8Qn5Wr2Ty", name: "get_weather", arguments: '{"location": "Par', complete: false },
+      {
+        id: "toolu_01Cut4Fz7Kx1Pm8Qn5Wr2Ty",
+        name: "get_weather",
+        arguments: '{"location": "Par',
+        complete: false,
+      },
     ]);
   });
 
@@ -285,7 +388,10 @@ describe("chatStream failures", () => {
       const seen: ChatEvent[] = [];
       const plugin = createAnthropic({ apiKey: KEY, baseURL: own.url });
       const error = await failure(async () => {
-        for await (const event of plugin.chatStream(user, { model: MODEL, signal: controller.signal })) {
+        for await (const event of plugin.chatStream(user, {
+          model: MODEL,
+          signal: controller.signal,
+        })) {
           seen.push(event);
           if (seen.length === 2) controller.abort();
         }
@@ -317,7 +423,9 @@ describe("chatStream failures", () => {
 
   it("an already-aborted signal rejects before any request", async () => {
     const before = mock.requests.length;
-    const error = await failure(() => drain(provider().chatStream(user, { model: MODEL, signal: AbortSignal.abort() })));
+    const error = await failure(() =>
+      drain(provider().chatStream(user, { model: MODEL, signal: AbortSignal.abort() })),
+    );
     expect(error.code).toBe("aborted");
     expect(mock.requests.length).toBe(before);
   });
@@ -328,16 +436,22 @@ describe("chatStream failures", () => {
     expect(error.code).toBe("invalid_input");
     const badArguments = [
       Message.user("hi"),
-      Message.assistantWithToolCalls("", [{ id: "t1", name: "get_weather", arguments: "{not json" }]),
+      Message.assistantWithToolCalls("", [
+        { id: "t1", name: "get_weather", arguments: "{not json" },
+      ]),
     ];
-    expect((await failure(() => drain(provider().chatStream(badArguments, { model: MODEL })))).code).toBe("invalid_input");
+    expect(
+      (await failure(() => drain(provider().chatStream(badArguments, { model: MODEL })))).code,
+    ).toBe("invalid_input");
   });
 
   it("a missing API key is an authentication error naming ANTHROPIC_API_KEY", async () => {
     const saved = process.env.ANTHROPIC_API_KEY;
     delete process.env.ANTHROPIC_API_KEY;
     try {
-      const error = await failure(() => drain(createAnthropic({ baseURL: mock.url }).chatStream(user, { model: MODEL })));
+      const error = await failure(() =>
+        drain(createAnthropic({ baseURL: mock.url }).chatStream(user, { model: MODEL })),
+      );
       expect(error.code).toBe("authentication");
       expect(error.message).toContain("ANTHROPIC_API_KEY");
     } finally {
@@ -350,10 +464,23 @@ describe("HTTP errors", () => {
   const cases: Array<[string, number, string, string, boolean, Record<string, string>?]> = [
     ["401", 401, "error-401.json", "authentication", false],
     ["404", 404, "error-404.json", "model_not_found", false],
-    ["429", 429, "error-429.json", "rate_limited", true, fixtureJson<Record<string, string>>("error-429.headers.json")],
+    [
+      "429",
+      429,
+      "error-429.json",
+      "rate_limited",
+      true,
+      fixtureJson<Record<string, string>>("error-429.headers.json"),
+    ],
     ["500", 500, "error-500.json", "provider", true],
     ["529 overloaded", 529, "error-529.json", "provider", true],
-    ["400 prompt too long", 400, "error-400-prompt-too-long.json", "context_length_exceeded", false],
+    [
+      "400 prompt too long",
+      400,
+      "error-400-prompt-too-long.json",
+      "context_length_exceeded",
+      false,
+    ],
     ["400 invalid request", 400, "error-400-invalid.json", "invalid_input", false],
   ];
   it.each(cases)("%s → %s", async (_title, status, file, code, retryable, headers) => {
@@ -361,7 +488,9 @@ describe("HTTP errors", () => {
       mock.enqueue({ json: fixture(file), status, ...(headers ? { headers } : {}) });
       const before = mock.requests.length;
       const error = await failure(() =>
-        call === "stream" ? drain(provider().chatStream(user, { model: MODEL })) : provider().chat(user, { model: MODEL }),
+        call === "stream"
+          ? drain(provider().chatStream(user, { model: MODEL }))
+          : provider().chat(user, { model: MODEL }),
       );
       expect(mock.requests.length - before, "the SDK must not retry").toBe(1);
       expect(error.code).toBe(code);
@@ -401,17 +530,38 @@ describe("chat (non-streaming)", () => {
       finishReason: "stop",
       rawFinishReason: "end_turn",
       model: "claude-sonnet-4-5-20250929",
-      usage: { promptTokens: 2095, completionTokens: 503, totalTokens: 2598, cacheReadTokens: 0, cacheWriteTokens: 0 },
+      usage: {
+        promptTokens: 2095,
+        completionTokens: 503,
+        totalTokens: 2598,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+      },
     });
-    expect(mock.body()).toEqual({ model: MODEL, max_tokens: 1024, messages: [{ role: "user", content: user[0]!.content }], stream: false });
+    expect(mock.body()).toEqual({
+      model: MODEL,
+      max_tokens: 1024,
+      messages: [{ role: "user", content: user[0]!.content }],
+      stream: false,
+    });
   });
 
   it("maps thinking, redacted thinking, text and tool_use blocks", async () => {
     mock.enqueue({ json: fixture("message-thinking-tool.json") });
-    const response = await provider().chat(user, { model: MODEL, tools: [WEATHER], reasoning: { effort: "high" } });
+    const response = await provider().chat(user, {
+      model: MODEL,
+      tools: [WEATHER],
+      reasoning: { effort: "high" },
+    });
     expect(response.reasoning).toBe("I should call get_weather for Paris.");
     expect(response.reasoningDetails?.map((detail) => detail.type)).toEqual(["text", "redacted"]);
-    expect(response.toolCalls).toEqual([{ id: "toolu_01CswdEQBMshySk6Y9DFKrfq", name: "get_weather", arguments: '{"location":"Paris"}' }]);
+    expect(response.toolCalls).toEqual([
+      {
+        id: "toolu_01CswdEQBMshySk6Y9DFKrfq",
+        name: "get_weather",
+        arguments: '{"location":"Paris"}',
+      },
+    ]);
     expect(response.finishReason).toBe("tool_calls");
     expect(response.usage).toEqual({
       promptTokens: 817,
@@ -450,7 +600,11 @@ describe("request mapping", () => {
       temperature: 0.2,
       topP: 0.9,
       seed: 7,
-      responseFormat: { type: "json_schema", name: "summary", schema: { type: "object", properties: { text: { type: "string" } } } },
+      responseFormat: {
+        type: "json_schema",
+        name: "summary",
+        schema: { type: "object", properties: { text: { type: "string" } } },
+      },
       rawProviderOptions: { metadata: { user_id: "user-123" } },
     };
     await drain(provider().chatStream(messages, options));
@@ -477,7 +631,11 @@ describe("request mapping", () => {
 
   it("sends extra headers and no x-api-key", async () => {
     mock.enqueue({ sse: fixture("text.sse") });
-    const plugin = createAnthropic({ apiKey: KEY, baseURL: mock.url, headers: { "anthropic-beta": "test-beta-1" } });
+    const plugin = createAnthropic({
+      apiKey: KEY,
+      baseURL: mock.url,
+      headers: { "anthropic-beta": "test-beta-1" },
+    });
     await drain(plugin.chatStream(user, { model: MODEL }));
     expect(mock.requests.at(-1)!.headers["anthropic-beta"]).toBe("test-beta-1");
     expect(mock.requests.at(-1)!.headers["anthropic-version"]).toBe("2026-10-21");
@@ -488,9 +646,12 @@ describe("request mapping", () => {
     const plugin = createAnthropic({
       apiKey: KEY,
       baseURL: "http://anthropic.invalid",
-      fetch: async (input, init) => {
+      fetch: async (input) => {
         urls.push(String(input));
-        return new Response(fixture("text.sse"), { status: 200, headers: { "content-type": "text/event-stream" } });
+        return new Response(fixture("text.sse"), {
+          status: 200,
+          headers: { "content-type": "text/event-stream" },
+        });
       },
     });
     const response = await collectChatStream(plugin.chatStream(user, { model: MODEL }));
@@ -505,7 +666,10 @@ describe("token counting", () => {
     const count = await provider().countTokens("Hello, world", MODEL);
     expect(count).toEqual({ count: 2095, approximate: false, source: "anthropic:count_tokens" });
     expect(mock.requests.at(-1)!.url).toBe("/v1/messages/count_tokens");
-    expect(mock.body()).toEqual({ model: MODEL, messages: [{ role: "user", content: "Hello, world" }] });
+    expect(mock.body()).toEqual({
+      model: MODEL,
+      messages: [{ role: "user", content: "Hello, world" }],
+    });
   });
 
   it("countChatTokens counts a whole request with system, tools and thinking", async () => {
