@@ -62,6 +62,8 @@ function classifyOpenAIBody(body: string, status: number): ErrorCode | undefined
   if (body.includes('"model_not_found"')) return "model_not_found";
   if (body.includes('"context_length_exceeded"')) return "context_length_exceeded";
   if (status === 404 && /model/i.test(body)) return "model_not_found";
+  // OpenRouter: 400 "x is not a valid model ID"; Ollama: 404 "model \"x\" not found".
+  if (status === 400 && /not a valid model/i.test(body)) return "model_not_found";
   return undefined;
 }
 

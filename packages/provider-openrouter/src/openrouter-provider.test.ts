@@ -1,0 +1,318 @@
+import {
+  type ChatEvent,
+  collectChatStream,
+  Message,
+  RatatoskrError,
+  toAssistantMessage,
+} from "@ratatoskr/core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  jsonReply,
+  type MockOpenAIServer,
+  readFixture,
+  sseReply,
+  startMockOpenAIServer,
+} from "../../provider-openai-compat/test/mock-openai-server.ts";
+import { createOpenRouter, OPENROUTER_BASE_URL } from "./openrouter-provider.ts";
+
+const KEY = "test-key-canary-123456";
+const fixture = (name: string) => readFixture(new URL(`./__fixtures__/${name}`, import.meta.url));
+
+let server: MockOpenAIServer;
+beforeAll(async () => {
+  server = await startMockOpenAIServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(() => {
+  server.requests.length = 0;
+  delete process.env.OPENROUTER_API_KEY;
+});
+
+const openrouter = (settings: Parameters<typeof createOpenRouter>[0] = {}) =>
+  createOpenRouter({ apiKey: KEY, baseURL: `${server.url}/api/v1`, ...settings });
+
+async function drain(stream: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
+  const events: ChatEvent[] = [];
+  for await (const event of stream) events.push(event);
+  return events;
+}
+
+async function failure(promise: Promise<unknown>): Promise<RatatoskrError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(RatatoskrError.isInstance(error), String(error)).toBe(true);
+    return error as RatatoskrError;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("createOpenRouter", () => {
+  it("is the `openrouter` plugin for vendor/model chat names, on OpenRouter's URL", () => {
+    const plugin = createOpenRouter({ apiKey: KEY });
+    expect(plugin.id).toBe("openrouter");
+    expect(plugin.baseURL).toBe(OPENROUTER_BASE_URL);
+    expect(plugin.supports?.("chat", "anthropic/claude-sonnet-4")).toBe(true);
+    expect(plugin.supports?.("chat", "openrouter/auto")).toBe(true);
+    expect(plugin.supports?.("chat", "gpt-4o")).toMatchObject({ supported: false });
+    expect(plugin.supports?.("embed", "openai/text-embedding-3-small")).toMatchObject({
+      supported: false,
+    });
+  });
+
+  it("reads OPENROUTER_API_KEY and names it when missing", () => {
+    expect(() => createOpenRouter()).toThrowError(/OPENROUTER_API_KEY/);
+    process.env.OPENROUTER_API_KEY = "test-key-env-1234567";
+    expect(createOpenRouter().id).toBe("openrouter");
+  });
+
+  it("sends app attribution headers, the reasoning object and provider preferences", async () => {
+    server.reply(sseReply(fixture("openrouter-chat-stream-reasoning.sse")));
+    const plugin = openrouter({
+      appName: "Ratatoskr tests",
+      appUrl: "https://example.com/ratatoskr",
+      providerPreferences: {
+        order: ["deepinfra", "together"],
+        allow_fallbacks: false,
+        data_collection: "deny",
+      },
+    });
+    await drain(
+      plugin.chatStream([Message.user("What is 15 × 23?")], {
+        model: "z-ai/glm-4.5",
+        maxTokens: 2000,
+        reasoning: { effort: "high", exclude: false },
+      }),
+    );
+    const request = server.requests[0]!;
+    expect(request.path).toBe("/api/v1/chat/completions");
+    expect(request.headers["http-referer"]).toBe("https://example.com/ratatoskr");
+    expect(request.headers["x-title"]).toBe("Ratatoskr tests");
+    expect(request.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(request.body).toMatchInlineSnapshot(`
+      {
+        "max_tokens": 2000,
+        "messages": [
+          {
+            "content": "What is 15 × 23?",
+            "role": "user",
+          },
+        ],
+        "model": "z-ai/glm-4.5",
+        "provider": {
+          "allow_fallbacks": false,
+          "data_collection": "deny",
+          "order": [
+            "deepinfra",
+            "together",
+          ],
+        },
+        "reasoning": {
+          "effort": "high",
+          "exclude": false,
+        },
+        "stream": true,
+        "stream_options": {
+          "include_usage": true,
+        },
+      }
+    `);
+  });
+
+  it("lets a request's rawProviderOptions.provider override the preferences", async () => {
+    server.reply(sseReply(fixture("openrouter-chat-stream-reasoning.sse")));
+    await drain(
+      openrouter({ providerPreferences: { order: ["a"] } }).chatStream([Message.user("x")], {
+        model: "z-ai/glm-4.5",
+        reasoning: { maxTokens: 1024 },
+        rawProviderOptions: { provider: { only: ["b"] } },
+      }),
+    );
+    expect(server.requests[0]?.body).toMatchObject({
+      provider: { only: ["b"] },
+      reasoning: { max_tokens: 1024 },
+    });
+  });
+});
+
+describe("OpenRouter streams", () => {
+  it("ignores keep-alive comments and maps reasoning, content, the late usage chunk and done", async () => {
+    server.reply(sseReply(fixture("openrouter-chat-stream-reasoning.sse")));
+    const events = await drain(
+      openrouter().chatStream([Message.user("What is 15 × 23?")], { model: "z-ai/glm-4.5" }),
+    );
+    expect(events.map((event) => event.type)).toEqual([
+      "reasoning",
+      "reasoning",
+      "reasoning",
+      "reasoning",
+      "reasoning",
+      "content",
+      "content",
+      "usage",
+      "reasoning_detail",
+      "done",
+    ]);
+    const response = await collectChatStream(
+      (async function* () {
+        yield* events;
+      })(),
+    );
+    expect(response.reasoning).toBe(
+      "The user asks for 15 × 23.\n15 × 20 = 300 and 15 × 3 = 45, so 300 + 45 = 345.",
+    );
+    expect(response.content).toBe("15 × 23 = **345**");
+    expect(response.usage).toEqual({
+      promptTokens: 14,
+      completionTokens: 41,
+      totalTokens: 55,
+      reasoningTokens: 29,
+      cacheReadTokens: 0,
+    });
+    expect(response.reasoningDetails).toEqual([
+      {
+        type: "opaque",
+        provider: "openrouter",
+        value: { type: "reasoning.text", text: response.reasoning, format: "unknown", index: 0 },
+      },
+    ]);
+    expect(events.at(-1)).toMatchObject({
+      type: "done",
+      finishReason: "stop",
+      model: "z-ai/glm-4.5",
+    });
+  });
+
+  it("keeps the signed reasoning of a tool-calling turn and sends it back verbatim on the next turn", async () => {
+    server.reply(sseReply(fixture("openrouter-chat-stream-reasoning-tool.sse")));
+    const plugin = openrouter();
+    const tools = [
+      {
+        name: "get_weather",
+        parameters: { type: "object", properties: { location: { type: "string" } } },
+      },
+    ];
+    const question = Message.user("Weather in Paris?");
+    const first = await collectChatStream(
+      plugin.chatStream([question], { model: "anthropic/claude-sonnet-4", tools }),
+    );
+    expect(first.finishReason).toBe("tool_calls");
+    expect(first.toolCalls).toEqual([
+      {
+        id: "toolu_01A09q90qw90lq917835lq9",
+        name: "get_weather",
+        arguments: '{"location": "Paris, France"}',
+      },
+    ]);
+    expect(first.reasoningDetails).toEqual([
+      {
+        type: "opaque",
+        provider: "openrouter",
+        value: {
+          type: "reasoning.text",
+          text: "I should check the weather in Paris first.",
+          format: "anthropic-claude-v1",
+          index: 0,
+          signature:
+            "ErUBCkYIBRgCIkDk9sRdXqm0Zp3Yw1cT8vLjN6hQ2aF4uB7eG0iK5oM9sP1rV3xZ6yC8wE2tH4nJ7gL0bD5fA9",
+        },
+      },
+    ]);
+    server.reply(sseReply(fixture("openrouter-chat-stream-reasoning.sse")));
+    await drain(
+      plugin.chatStream(
+        [
+          question,
+          toAssistantMessage(first),
+          Message.toolResult("toolu_01A09q90qw90lq917835lq9", '{"celsius":18}'),
+        ],
+        { model: "anthropic/claude-sonnet-4", tools },
+      ),
+    );
+    expect((server.requests[1]!.body as { messages: unknown[] }).messages).toMatchSnapshot();
+  });
+
+  it.each([
+    [
+      "openrouter-chat-stream-midstream-error.sse",
+      "rate_limited",
+      true,
+      "Once upon a time, in a land",
+    ],
+    ["openrouter-chat-stream-midstream-error-string-code.sse", "provider", true, "Hello there"],
+  ] as const)(
+    "maps the finish_reason error chunk of %s to %s, keeping the partial text",
+    async (file, code, retryable, partial) => {
+      server.reply(sseReply(fixture(file)));
+      const seen: ChatEvent[] = [];
+      const error = await failure(
+        (async () => {
+          for await (const event of openrouter().chatStream([Message.user("x")], {
+            model: "openai/gpt-4o",
+          }))
+            seen.push(event);
+        })(),
+      );
+      expect(error.code).toBe(code);
+      expect(error.isRetryable).toBe(retryable);
+      expect(error.partial?.content).toBe(partial);
+      expect(seen.some((event) => event.type === "done")).toBe(false);
+    },
+  );
+
+  it.each([
+    [401, "openrouter-error-401.json", {}, "authentication"],
+    [400, "openrouter-error-400-invalid-model.json", {}, "model_not_found"],
+    [429, "openrouter-error-429.json", { "retry-after": "3" }, "rate_limited"],
+    [502, "openrouter-error-502.json", {}, "provider"],
+  ] as const)("maps HTTP %i to %s without leaking the key", async (status, file, headers, code) => {
+    server.reply(jsonReply(status, fixture(file), headers));
+    const error = await failure(
+      drain(openrouter().chatStream([Message.user("x")], { model: "anthropic/claude-nope" })),
+    );
+    expect(error.code).toBe(code);
+    expect(JSON.stringify(error.toJSON()) + error.message).not.toContain(KEY);
+    if (status === 429) expect(error.retryAfterMs).toBe(3000);
+  });
+});
+
+describe("OpenRouter chat (non-streamed)", () => {
+  it("keeps reasoning text and reasoning_details of a complete answer", async () => {
+    server.reply(jsonReply(200, fixture("openrouter-chat-completion-reasoning.json")));
+    const response = await openrouter().chat([Message.user("What is 15 × 23?")], {
+      model: "z-ai/glm-4.5",
+    });
+    expect(response.content).toBe("15 × 23 = **345**");
+    expect(response.reasoning).toContain("300 + 45 = 345");
+    expect(response.reasoningDetails).toHaveLength(1);
+    expect(response.reasoningDetails?.[0]).toMatchObject({
+      type: "opaque",
+      provider: "openrouter",
+      value: { type: "reasoning.text" },
+    });
+    expect(response.usage?.reasoningTokens).toBe(29);
+    expect(server.requests[0]?.body).not.toHaveProperty("stream");
+  });
+
+  it("turns a 200 that carries an error object into a typed error", async () => {
+    server.reply(jsonReply(200, { error: { code: 502, message: "Provider returned error" } }));
+    const error = await failure(openrouter().chat([Message.user("x")], { model: "openai/gpt-4o" }));
+    expect(error.code).toBe("provider");
+    expect(error.isRetryable).toBe(true);
+  });
+});
+
+describe.skipIf(!process.env.OPENROUTER_API_KEY)("live OpenRouter (OPENROUTER_API_KEY)", () => {
+  it("streams a short answer", async () => {
+    const plugin = createOpenRouter({ appName: "ratatoskr-live-test" });
+    const response = await collectChatStream(
+      plugin.chatStream([Message.user("Reply with the single word: pong")], {
+        model: process.env.OPENROUTER_TEST_MODEL ?? "openai/gpt-4o-mini",
+        maxTokens: 16,
+      }),
+    );
+    expect(response.content.toLowerCase()).toContain("pong");
+  });
+});
