@@ -4,7 +4,12 @@
  * @see https://platform.claude.com/docs/en/api/messages
  */
 import type Anthropic from "@anthropic-ai/sdk";
-import type { ChatResponse, ReasoningDetail, ToolCall } from "@ratatoskr/core";
+import {
+  type ChatResponse,
+  RatatoskrError,
+  type ReasoningDetail,
+  type ToolCall,
+} from "@ratatoskr/core";
 import { convertAnthropicUsage } from "./anthropic-usage.ts";
 import { ANTHROPIC_PROVIDER_ID } from "./convert-to-anthropic-messages.ts";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
@@ -14,12 +19,20 @@ import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
  * `reasoningDetails` (with their signatures), redacted thinking →
  * `reasoningDetails`; `tool_use` blocks → `toolCalls` (arguments are the
  * input as JSON text); `stop_reason` → `finishReason` (raw value kept).
- * Server-tool blocks are not part of the response.
+ * Server-tool blocks are not part of the response. A body that is not a
+ * message (no `content` array) is a `data` error.
  */
 export function convertAnthropicMessage(
   message: Anthropic.Message,
   { excludeReasoning = false }: { excludeReasoning?: boolean } = {},
 ): ChatResponse {
+  if (message === null || typeof message !== "object" || !Array.isArray(message.content)) {
+    throw new RatatoskrError({
+      code: "data",
+      message: "Expected an Anthropic message with a content array",
+      provider: ANTHROPIC_PROVIDER_ID,
+    });
+  }
   const content: string[] = [];
   const reasoning: string[] = [];
   const details: ReasoningDetail[] = [];

@@ -546,6 +546,11 @@ describe("chat (non-streaming)", () => {
     });
   });
 
+  it("rejects a body that is not a message with a data error", async () => {
+    mock.enqueue({ json: { unexpected: true } });
+    expect((await failure(() => provider().chat(user, { model: MODEL }))).code).toBe("data");
+  });
+
   it("maps thinking, redacted thinking, text and tool_use blocks", async () => {
     mock.enqueue({ json: fixture("message-thinking-tool.json") });
     const response = await provider().chat(user, {

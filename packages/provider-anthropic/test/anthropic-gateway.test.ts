@@ -1,0 +1,123 @@
+/**
+ * The provider behind the composed gateway: routing of bare `claude*`
+ * names, and a multi-turn tool loop with extended thinking through
+ * `ModelGateway` alone.
+ */
+
+import {
+  type ChatOptions,
+  collectChatStream,
+  Message,
+  type ModelGateway,
+  RatatoskrError,
+  toAssistantMessage,
+} from "@ratatoskr/core";
+import { Ratatoskr } from "@ratatoskr/gateway";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAnthropic } from "../src/index.ts";
+import { type AnthropicMock, fixture, startAnthropicMock } from "./anthropic-mock-server.ts";
+
+const KEY = "test-key-canary-123456";
+let mock: AnthropicMock;
+beforeAll(async () => {
+  mock = await startAnthropicMock();
+});
+afterAll(async () => {
+  await mock.close();
+});
+
+describe("through the gateway", () => {
+  it("runs a two-turn tool loop with thinking via ModelGateway.chatStream", async () => {
+    const gateway: ModelGateway = await Ratatoskr.builder()
+      .use(createAnthropic({ apiKey: KEY, baseURL: mock.url }))
+      .build();
+    mock.enqueue({ sse: fixture("thinking-tool.sse") }, { sse: fixture("thinking-final.sse") });
+    const options: ChatOptions = {
+      model: "claude-sonnet-4-6",
+      maxTokens: 8192,
+      reasoning: { maxTokens: 4096 },
+      tools: [
+        {
+          name: "get_weather",
+          parameters: { type: "object", properties: { location: { type: "string" } } },
+        },
+      ],
+    };
+    const conversation: Message[] = [Message.user("What's the weather in Paris?")];
+    const first = await collectChatStream(gateway.chatStream(conversation, options));
+    expect(first.finishReason).toBe("tool_calls");
+    expect(first.reasoningDetails?.[0]).toMatchObject({ type: "text", provider: "anthropic" });
+    conversation.push(toAssistantMessage(first));
+    for (const call of first.toolCalls)
+      conversation.push(Message.toolResult(call.id, "18°C and sunny"));
+    const second = await collectChatStream(gateway.chatStream(conversation, options));
+    expect(second.content).toBe("It is 18°C and sunny in Paris right now.");
+    const sent = mock.body(-1) as {
+      messages: Array<{ role: string; content: Array<{ type: string; signature?: string }> }>;
+    };
+    expect(sent.messages[1]!.content.map((block) => block.type)).toEqual([
+      "thinking",
+      "text",
+      "tool_use",
+    ]);
+    expect(sent.messages[1]!.content[0]!.signature).toBe(
+      first.reasoningDetails?.[0] && (first.reasoningDetails[0] as { signature: string }).signature,
+    );
+    expect(sent.messages[2]!.content.map((block) => block.type)).toEqual(["tool_result"]);
+  });
+
+  it("ModelGateway.chat returns thinking details that go back on the next turn", async () => {
+    const gateway = await Ratatoskr.builder()
+      .use(createAnthropic({ apiKey: KEY, baseURL: mock.url }))
+      .build();
+    mock.enqueue(
+      { json: fixture("message-thinking-tool.json") },
+      { json: fixture("message-text.json") },
+    );
+    const options: ChatOptions = { model: "claude-sonnet-4-6", reasoning: { effort: "low" } };
+    const conversation: Message[] = [Message.user("Weather in Paris?")];
+    const first = await gateway.chat(conversation, options);
+    expect(first.provider).toBe("anthropic");
+    conversation.push(
+      toAssistantMessage(first),
+      Message.toolResult(first.toolCalls[0]!.id, "18°C"),
+    );
+    await gateway.chat(conversation, options);
+    const sent = mock.body(-1) as { messages: Array<{ content: Array<{ type: string }> }> };
+    expect(sent.messages[1]!.content.map((block) => block.type)).toEqual([
+      "thinking",
+      "redacted_thinking",
+      "text",
+      "tool_use",
+    ]);
+  });
+
+  it("routes bare claude* names through the .anthropic() shorthand and streams", async () => {
+    const gateway = await Ratatoskr.builder().anthropic(KEY, { baseURL: mock.url }).build();
+    mock.enqueue({ sse: fixture("text.sse") });
+    const texts: string[] = [];
+    for await (const event of gateway.chatStream([Message.user("hi")], {
+      model: "claude-haiku-4-5",
+    })) {
+      if (event.type === "content") texts.push(event.text);
+    }
+    expect(texts.join("")).toBe("Hello! How can I help you today?");
+    mock.enqueue({ json: fixture("count-tokens.json") });
+    expect(await gateway.countTokens("Hello, world", "claude-haiku-4-5")).toMatchObject({
+      count: 2095,
+      approximate: false,
+    });
+  });
+
+  it("a 401 reaches the caller as an authentication error without the key", async () => {
+    const gateway = await Ratatoskr.builder()
+      .use(createAnthropic({ apiKey: KEY, baseURL: mock.url }))
+      .build();
+    mock.enqueue({ json: fixture("error-401.json"), status: 401 });
+    const error = await gateway
+      .chat([Message.user("hi")], { model: "claude-sonnet-4-6" })
+      .catch((caught: unknown) => caught);
+    expect(RatatoskrError.isInstance(error, "authentication")).toBe(true);
+    expect(JSON.stringify((error as RatatoskrError).toJSON())).not.toContain(KEY);
+  });
+});
