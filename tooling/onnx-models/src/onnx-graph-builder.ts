@@ -49,6 +49,25 @@ export class GraphBuilder {
     return name;
   }
 
+  /**
+   * A float initializer stored outside the model, in `location` (relative to
+   * the model file) at `offset`; the caller writes the bytes there.
+   */
+  externalFloats(name: string, dims: number[], location: string, offset: number, byteLength: number): string {
+    this.#initializers.push({
+      name,
+      dims,
+      dataType: DataType.FLOAT,
+      dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
+      externalData: [
+        { key: "location", value: location },
+        { key: "offset", value: String(offset) },
+        { key: "length", value: String(byteLength) },
+      ],
+    });
+    return name;
+  }
+
   /** An int64 initializer (`dims` [] for a scalar). */
   int64s(name: string, dims: number[], values: number[]): string {
     const data = new BigInt64Array(values.map((value) => BigInt(value)));

@@ -128,8 +128,15 @@ function positionEmbeddings(graph: GraphBuilder, inputIds: string, table: string
   return graph.node("Gather", [table, range], { axis: 0 });
 }
 
-/** Serialise the `mini-bert` encoder. */
-export function encoderModel(): Uint8Array {
+/**
+ * Serialise the `mini-bert` encoder. With `externalData`, the word
+ * embeddings are stored outside the model under that location (the bytes to
+ * write there are returned as `data`); the location is written as given, so
+ * tests can also produce hostile references (`../x`, `/etc/passwd`).
+ */
+export function encoderModel(): Uint8Array;
+export function encoderModel(externalData: { location: string }): { model: Uint8Array; data: Uint8Array };
+export function encoderModel(externalData?: { location: string }): Uint8Array | { model: Uint8Array; data: Uint8Array } {
   const weights = encoderWeights();
   const size = ENCODER.hiddenSize;
   const graph = new GraphBuilder();
@@ -168,7 +175,9 @@ export function encoderModel(): Uint8Array {
     ]),
   ]);
   graph.node("Tanh", [mixed], {}, "last_hidden_state");
-  return graph.encode("mini_bert");
+  const model = graph.encode("mini_bert");
+  if (!externalData) return model;
+  return { model, data: new Uint8Array(weights.word.buffer, weights.word.byteOffset, weights.word.byteLength) };
 }
 
 // ---------------------------------------------------------------------------

@@ -1,0 +1,213 @@
+/**
+ * Downloads Hugging Face Hub files into a local cache directory, once.
+ *
+ * URLs are the Hub's: `{hubUrl}/{repo}/resolve/{revision}/{path}`. Large
+ * (LFS) files answer with a redirect whose headers carry the file's SHA-256
+ * (`x-linked-etag`) and size (`x-linked-size`); the download is checked
+ * against them. Files are written to a temporary name in the same directory
+ * and renamed when complete, so a failed or interrupted download leaves
+ * nothing half-written and the next call simply retries.
+ *
+ * Cache layout: `{cacheDir}/models--{org}--{name}/snapshots/{revision}/{path}`.
+ *
+ * @see https://huggingface.co/docs/hub/api#get-apimodelsrepoid-or-apimodelsrepoidrevisionrevision
+ * @see https://huggingface.co/docs/huggingface_hub/guides/manage-cache
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { RatatoskrError } from "@ratatoskr/core";
+import { httpError, networkError } from "@ratatoskr/provider-utils";
+import { assertSafeRelativePath } from "./safe-paths.ts";
+
+/** Default Hub address. */
+export const DEFAULT_HUB_URL = "https://huggingface.co";
+
+/** The user's cache directory + `ratatoskr/models` (XDG on Linux, Library/Caches on macOS, LOCALAPPDATA on Windows). */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.RATATOSKR_CACHE_DIR) return env.RATATOSKR_CACHE_DIR;
+  let base: string;
+  if (process.platform === "win32") base = env.LOCALAPPDATA ?? join(homedir(), "AppData", "Local");
+  else if (process.platform === "darwin") base = join(homedir(), "Library", "Caches");
+  else base = env.XDG_CACHE_HOME ?? join(homedir(), ".cache");
+  return join(base, "ratatoskr", "models");
+}
+
+/** Whether `HF_HUB_OFFLINE` asks for offline mode (`1`, `true`, `yes`, `on`). */
+export function offlineFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return /^(1|true|yes|on)$/i.test(env.HF_HUB_OFFLINE ?? "");
+}
+
+/** Options of {@link HubDownloader}. */
+export interface HubDownloaderOptions {
+  cacheDir: string;
+  hubUrl: string;
+  offline: boolean;
+  fetch: typeof globalThis.fetch;
+  /** Sent as `authorization: Bearer …` to the Hub host only (never to a redirect target). */
+  token?: string;
+}
+
+/** One Hub file to fetch. */
+export interface HubFile {
+  repo: string;
+  revision: string;
+  path: string;
+  /** A missing optional file (404) resolves to undefined instead of failing. */
+  optional?: boolean;
+}
+
+/** Fetches Hub files into the cache. */
+export class HubDownloader {
+  readonly #options: HubDownloaderOptions;
+  readonly #inFlight = new Map<string, Promise<string | undefined>>();
+
+  constructor(options: HubDownloaderOptions) {
+    this.#options = { ...options, hubUrl: options.hubUrl.replace(/\/+$/, "") };
+  }
+
+  /** The snapshot directory of a repo revision in the cache. */
+  snapshotDir(repo: string, revision: string): string {
+    return join(this.#options.cacheDir, `models--${repo.replace("/", "--")}`, "snapshots", revision);
+  }
+
+  /** The file's path in the cache, downloading it first if needed; undefined for a missing optional file. */
+  async file(file: HubFile, signal?: AbortSignal): Promise<string | undefined> {
+    assertSafeRelativePath(file.path, `Hub file of ${file.repo}`);
+    const target = join(this.snapshotDir(file.repo, file.revision), file.path);
+    if (await isFile(target)) return target;
+    if (this.#options.offline) {
+      if (file.optional) return undefined;
+      throw new RatatoskrError({
+        code: "configuration",
+        provider: "local",
+        message:
+          `${file.repo}/${file.path} is not in the cache (${this.#options.cacheDir}) and offline mode is on ` +
+          "(HF_HUB_OFFLINE or offline: true). Run once online, or copy the model into a directory and configure it with { name, path }.",
+        details: { repo: file.repo, path: file.path, offline: true },
+      });
+    }
+    const existing = this.#inFlight.get(target);
+    if (existing) return existing;
+    const pending = this.#download(file, target, signal).finally(() => this.#inFlight.delete(target));
+    this.#inFlight.set(target, pending);
+    return pending;
+  }
+
+  async #download(file: HubFile, target: string, signal?: AbortSignal): Promise<string | undefined> {
+    const { hubUrl, fetch } = this.#options;
+    const url = `${hubUrl}/${file.repo}/resolve/${encodeURIComponent(file.revision)}/${file.path
+      .split("/")
+      .map(encodeURIComponent)
+      .join("/")}`;
+    const headers: Record<string, string> = {};
+    if (this.#options.token) headers.authorization = `Bearer ${this.#options.token}`;
+    let response = await request(fetch, url, { headers, redirect: "manual", ...(signal ? { signal } : {}) }, file);
+    // The Hub's own headers (on the redirect for LFS files) describe the file.
+    const expectedSha256 = parseSha256(response.headers.get("x-linked-etag") ?? response.headers.get("etag"));
+    const linkedSize = response.headers.get("x-linked-size");
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.get("location");
+      await response.body?.cancel();
+      if (!location) throw dataError(file, `redirect without a location (status ${response.status})`);
+      // Credentials are not forwarded to the redirect target (a CDN).
+      response = await request(fetch, new URL(location, url).toString(), signal ? { signal } : {}, file);
+    }
+    if (response.status === 404 && file.optional) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    if (!response.ok) {
+      const body = await response.text().catch(() => "");
+      throw httpError({
+        status: response.status,
+        headers: response.headers,
+        body,
+        message: `Downloading ${file.repo}/${file.path} failed with HTTP ${response.status}`,
+        provider: "local",
+        model: file.repo,
+      });
+    }
+    const expectedSize = Number(linkedSize ?? response.headers.get("content-length") ?? Number.NaN);
+    await mkdir(dirname(target), { recursive: true });
+    const temporary = `${target}.${process.pid}.${randomBytes(6).toString("hex")}.incomplete`;
+    try {
+      const hash = createHash("sha256");
+      let size = 0;
+      const output = createWriteStream(temporary, { flags: "wx" });
+      const closed = new Promise<void>((resolve, reject) => {
+        output.on("close", resolve);
+        output.on("error", reject);
+      });
+      try {
+        if (!response.body) throw dataError(file, "empty response body");
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          hash.update(chunk);
+          size += chunk.byteLength;
+          if (!output.write(chunk)) await new Promise<void>((resolve) => output.once("drain", () => resolve()));
+        }
+      } finally {
+        output.end();
+        await closed;
+      }
+      if (Number.isFinite(expectedSize) && size !== expectedSize) {
+        throw dataError(file, `size mismatch: expected ${expectedSize} bytes, got ${size}`);
+      }
+      const actual = hash.digest("hex");
+      if (expectedSha256 !== undefined && actual !== expectedSha256) {
+        throw dataError(file, `SHA-256 mismatch: expected ${expectedSha256}, got ${actual}`);
+      }
+      await rename(temporary, target);
+      return target;
+    } catch (error) {
+      await rm(temporary, { force: true });
+      if (signal?.aborted) {
+        throw new RatatoskrError({ code: "aborted", message: "The download was aborted", cause: signal.reason, provider: "local" });
+      }
+      if (RatatoskrError.isInstance(error)) throw error;
+      throw networkError("the Hugging Face Hub", `${file.repo}/${file.path}`, error);
+    }
+  }
+}
+
+async function request(
+  fetch: typeof globalThis.fetch,
+  url: string,
+  init: RequestInit,
+  file: HubFile,
+): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if (init.signal?.aborted) {
+      throw new RatatoskrError({ code: "aborted", message: "The download was aborted", cause: init.signal.reason, provider: "local" });
+    }
+    throw networkError("the Hugging Face Hub", url, error);
+  }
+}
+
+function dataError(file: HubFile, what: string): RatatoskrError {
+  return new RatatoskrError({
+    code: "data",
+    provider: "local",
+    model: file.repo,
+    message: `Download of ${file.repo}/${file.path} is corrupt: ${what}; nothing was kept, retry`,
+    isRetryable: true,
+  });
+}
+
+function parseSha256(etag: string | null): string | undefined {
+  if (!etag) return undefined;
+  const value = etag.replace(/^W\//, "").replace(/"/g, "").toLowerCase();
+  return /^[0-9a-f]{64}$/.test(value) ? value : undefined;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}

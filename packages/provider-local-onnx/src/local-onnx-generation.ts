@@ -1,0 +1,316 @@
+/**
+ * Text generation with a causal LM exported to ONNX with a KV cache, as
+ * Optimum exports decoders: inputs `input_ids`, `attention_mask`,
+ * (`position_ids`), `past_key_values.N.key|value`, (`use_cache_branch`);
+ * outputs `logits` and `present.N.key|value`. The prompt runs once
+ * (prefill), then one token per step reusing the cache. Greedy by default;
+ * temperature / top-k / top-p sampling with a seeded generator; stop
+ * sequences; streaming text that never splits a multi-byte character.
+ *
+ * @see https://huggingface.co/docs/optimum/exporters/onnx/usage_guides/export_a_model#exporting-a-model-using-past-keysvalues-in-the-decoder
+ * @see https://huggingface.co/docs/transformers/generation_strategies
+ */
+import {
+  abortedError,
+  createUsage,
+  type FinishReason,
+  type GenerateEvent,
+  RatatoskrError,
+  type Usage,
+} from "@ratatoskr/core";
+import type * as Ort from "onnxruntime-node";
+import { runSession } from "./encoder-feeds.ts";
+import { tokenText } from "./model-tokenizer.ts";
+import type { LoadedOnnxModel } from "./onnx-model-loader.ts";
+
+/** Decoding settings of one generation. */
+export interface DecodingOptions {
+  maxTokens?: number;
+  /** 0 or undefined: greedy. */
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  seed?: number;
+  stopSequences?: string[];
+  signal?: AbortSignal;
+}
+
+/** Default `maxTokens` when the caller sets none. */
+export const DEFAULT_MAX_TOKENS = 256;
+
+const PAST = /^past_key_values\.(\d+)\.(key|value)$/;
+
+/** A seeded PRNG (mulberry32) returning floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let value = state;
+    value = Math.imul(value ^ (value >>> 15), value | 1);
+    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
+    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Pick the next token from `logits`: argmax when `temperature` is 0/unset,
+ * else sample from softmax(logits / temperature) restricted to the top-k
+ * tokens and then to the smallest set whose probability reaches top-p.
+ */
+export function selectToken(
+  logits: Float32Array,
+  options: Pick<DecodingOptions, "temperature" | "topK" | "topP">,
+  random: () => number,
+): number {
+  const temperature = options.temperature ?? 0;
+  if (!(temperature > 0)) {
+    let best = 0;
+    for (let index = 1; index < logits.length; index++) if (logits[index]! > logits[best]!) best = index;
+    return best;
+  }
+  let candidates = Array.from(logits.keys()).sort((a, b) => logits[b]! - logits[a]! || a - b);
+  if (options.topK !== undefined && options.topK > 0) candidates = candidates.slice(0, options.topK);
+  const max = logits[candidates[0]!]! / temperature;
+  let probabilities = candidates.map((index) => Math.exp(logits[index]! / temperature - max));
+  let total = probabilities.reduce((sum, value) => sum + value, 0);
+  probabilities = probabilities.map((value) => value / total);
+  if (options.topP !== undefined && options.topP < 1) {
+    let cumulative = 0;
+    let keep = 0;
+    while (keep < probabilities.length) {
+      cumulative += probabilities[keep]!;
+      keep++;
+      if (cumulative >= options.topP) break;
+    }
+    candidates = candidates.slice(0, keep);
+    probabilities = probabilities.slice(0, keep);
+    total = probabilities.reduce((sum, value) => sum + value, 0);
+    probabilities = probabilities.map((value) => value / total);
+  }
+  let threshold = random();
+  for (let index = 0; index < candidates.length; index++) {
+    threshold -= probabilities[index]!;
+    if (threshold < 0) return candidates[index]!;
+  }
+  return candidates[candidates.length - 1]!;
+}
+
+function numberOrFirst(value: unknown): number[] {
+  if (typeof value === "number") return [value];
+  if (Array.isArray(value)) return value.filter((item): item is number => typeof item === "number");
+  return [];
+}
+
+/**
+ * One sequence's decoding state on a causal-LM session: `prefill(ids)` runs
+ * the prompt, `step(id)` one more token; both return the next-token logits.
+ * The KV cache moves from `present.N.*` outputs to `past_key_values.N.*` inputs.
+ */
+export class CausalLmSession {
+  readonly #model: LoadedOnnxModel;
+  readonly #pastNames: string[];
+  readonly #heads: number;
+  readonly #headSize: number;
+  #past: Record<string, Ort.Tensor> = {};
+  #length = 0;
+
+  constructor(model: LoadedOnnxModel) {
+    this.#model = model;
+    const { session, config, spec } = model;
+    this.#pastNames = session.inputNames.filter((name) => PAST.test(name));
+    const fail = (message: string) =>
+      new RatatoskrError({ code: "configuration", provider: "local", model: spec.name, message: `Model "${spec.name}": ${message}` });
+    if (!session.inputNames.includes("input_ids") || !session.outputNames.includes("logits")) {
+      throw fail("not a causal LM export (needs input_ids → logits)");
+    }
+    if (this.#pastNames.length === 0) throw fail("has no past_key_values.N.key/value inputs (export it with a KV cache)");
+    for (const name of this.#pastNames) {
+      if (!session.outputNames.includes(name.replace("past_key_values", "present"))) {
+        throw fail(`has ${name} but no ${name.replace("past_key_values", "present")} output`);
+      }
+    }
+    const metadata = (session as unknown as { inputMetadata?: ReadonlyArray<{ name: string; shape?: ReadonlyArray<number | string> }> })
+      .inputMetadata?.find((entry) => entry.name === this.#pastNames[0]);
+    const shape = metadata?.shape ?? [];
+    const configHeads = numberOrFirst(config.num_key_value_heads ?? config.num_attention_heads ?? config.n_head)[0];
+    const heads = typeof shape[1] === "number" && shape[1] > 0 ? shape[1] : configHeads;
+    const hidden = numberOrFirst(config.hidden_size ?? config.n_embd)[0];
+    const configHeadSize = numberOrFirst(config.head_dim)[0] ?? (hidden !== undefined && configHeads ? hidden / configHeads : undefined);
+    const headSize = typeof shape[3] === "number" && shape[3] > 0 ? shape[3] : configHeadSize;
+    if (!heads || !headSize) throw fail("cannot tell the KV cache shape (no static dims, no num_key_value_heads/head_dim in config.json)");
+    this.#heads = heads;
+    this.#headSize = headSize;
+    this.reset();
+  }
+
+  /** Tokens in the cache so far. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /** Forget the cache. */
+  reset(): void {
+    const { ort } = this.#model;
+    this.#past = {};
+    for (const name of this.#pastNames) {
+      this.#past[name] = new ort.Tensor("float32", new Float32Array(0), [1, this.#heads, 0, this.#headSize]);
+    }
+    this.#length = 0;
+  }
+
+  /** Run the prompt; returns the logits for the token after it. */
+  prefill(ids: readonly number[]): Promise<Float32Array> {
+    this.reset();
+    return this.#run(ids);
+  }
+
+  /** Append one token; returns the logits for the token after it. */
+  step(id: number): Promise<Float32Array> {
+    return this.#run([id]);
+  }
+
+  async #run(ids: readonly number[]): Promise<Float32Array> {
+    const { ort, session } = this.#model;
+    const count = ids.length;
+    const total = this.#length + count;
+    const feeds: Record<string, Ort.Tensor> = { ...this.#past };
+    feeds.input_ids = new ort.Tensor("int64", BigInt64Array.from(ids, (id) => BigInt(id)), [1, count]);
+    if (session.inputNames.includes("attention_mask")) {
+      feeds.attention_mask = new ort.Tensor("int64", new BigInt64Array(total).fill(1n), [1, total]);
+    }
+    if (session.inputNames.includes("position_ids")) {
+      feeds.position_ids = new ort.Tensor(
+        "int64",
+        BigInt64Array.from({ length: count }, (_, index) => BigInt(this.#length + index)),
+        [1, count],
+      );
+    }
+    if (session.inputNames.includes("use_cache_branch")) {
+      feeds.use_cache_branch = new ort.Tensor("bool", new Uint8Array([this.#length > 0 ? 1 : 0]), [1]);
+    }
+    const outputs = await runSession(this.#model, feeds);
+    const logits = outputs.logits!;
+    const vocabulary = logits.dims[logits.dims.length - 1]!;
+    const data = logits.data as Float32Array;
+    for (const name of this.#pastNames) this.#past[name] = outputs[name.replace("past_key_values", "present")] as Ort.Tensor;
+    this.#length = total;
+    // Copy: the output buffer belongs to onnxruntime's tensor.
+    return data.slice(data.length - vocabulary);
+  }
+}
+
+/** Longest suffix of `text` that is a proper prefix of one of `stops` (held back while streaming). */
+function heldBack(text: string, stops: readonly string[]): number {
+  let hold = 0;
+  for (const stop of stops) {
+    for (let length = Math.min(stop.length - 1, text.length); length > hold; length--) {
+      if (text.endsWith(stop.slice(0, length))) {
+        hold = length;
+        break;
+      }
+    }
+  }
+  return hold;
+}
+
+/** Context window of the model (positions), from config.json or tokenizer_config.json. */
+export function contextWindow(model: LoadedOnnxModel): number {
+  const fromConfig = numberOrFirst(model.config.max_position_embeddings ?? model.config.n_positions)[0];
+  if (fromConfig !== undefined) return fromConfig;
+  const fromTokenizer = numberOrFirst(model.tokenizer.config.model_max_length)[0];
+  return fromTokenizer !== undefined && fromTokenizer < 1e7 ? fromTokenizer : Number.POSITIVE_INFINITY;
+}
+
+/** End-of-sequence token ids: generation_config.json, config.json, then the tokenizer's eos_token. */
+export function endOfSequenceIds(model: LoadedOnnxModel): Set<number> {
+  const ids = numberOrFirst(model.generationConfig.eos_token_id ?? model.config.eos_token_id);
+  if (ids.length === 0) {
+    const token = tokenText(model.tokenizer.config.eos_token);
+    const id = token === undefined ? undefined : model.tokenizer.tokenId(token);
+    if (id !== undefined) ids.push(id);
+  }
+  return new Set(ids);
+}
+
+/**
+ * Generate from `prompt`, yielding `text` events (never a broken multi-byte
+ * character, never part of a stop sequence), then `usage` and `done`.
+ */
+export async function* generateTokens(
+  model: LoadedOnnxModel,
+  prompt: string,
+  options: DecodingOptions,
+): AsyncGenerator<GenerateEvent> {
+  const { tokenizer, spec } = model;
+  const { signal } = options;
+  let promptIds = tokenizer.tokenizer.encode(prompt).ids;
+  const endIds = endOfSequenceIds(model);
+  if (promptIds.length === 0) {
+    const bos = numberOrFirst(model.generationConfig.bos_token_id ?? model.config.bos_token_id)[0];
+    if (bos === undefined) throw new RatatoskrError({ code: "invalid_input", message: "prompt encodes to no tokens", model: spec.name });
+    promptIds = [bos];
+  }
+  const window = contextWindow(model);
+  if (promptIds.length >= window) {
+    throw new RatatoskrError({
+      code: "context_length_exceeded",
+      provider: "local",
+      model: spec.name,
+      limit: window,
+      message: `The prompt has ${promptIds.length} tokens; model "${spec.name}" takes at most ${window}`,
+    });
+  }
+  const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const stops = (options.stopSequences ?? []).filter((stop) => stop.length > 0);
+  const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+  const session = new CausalLmSession(model);
+  const generated: number[] = [];
+  let emitted = 0;
+  let text = "";
+  let finishReason: FinishReason = "length";
+  const partial = () => ({ content: text.slice(0, emitted) });
+
+  if (signal?.aborted) throw abortedError(signal);
+  let logits = await session.prefill(promptIds);
+  let produced = 0;
+  for (;;) {
+    if (signal?.aborted) throw abortedError(signal, partial());
+    if (produced >= maxTokens) break;
+    const token = selectToken(logits, options, random);
+    produced++;
+    if (endIds.has(token)) {
+      finishReason = "stop";
+      break;
+    }
+    generated.push(token);
+    text = tokenizer.decode(generated);
+    let stopAt = -1;
+    for (const stop of stops) {
+      const index = text.indexOf(stop, Math.max(0, emitted - stop.length));
+      if (index >= 0 && (stopAt < 0 || index < stopAt)) stopAt = index;
+    }
+    if (stopAt >= 0) {
+      if (stopAt > emitted) yield { type: "text", text: text.slice(emitted, stopAt) };
+      emitted = stopAt;
+      text = text.slice(0, stopAt);
+      finishReason = "stop";
+      break;
+    }
+    if (!text.endsWith("\uFFFD")) {
+      const safe = text.length - heldBack(text, stops);
+      if (safe > emitted) {
+        yield { type: "text", text: text.slice(emitted, safe) };
+        emitted = safe;
+      }
+    }
+    if (session.length + 1 > window) break;
+    logits = await session.step(token);
+  }
+  if (finishReason !== "stop" || emitted < text.length) {
+    if (text.length > emitted) yield { type: "text", text: text.slice(emitted) };
+    emitted = text.length;
+  }
+  const usage: Usage = createUsage(promptIds.length, produced);
+  yield { type: "usage", usage };
+  yield { type: "done", finishReason, usage, model: spec.name };
+}

@@ -1,0 +1,250 @@
+/**
+ * Model presets and the resolution of a model name or setting to a
+ * {@link ResolvedModel}: where its files are (local directory or Hub repo),
+ * which ONNX file to load, and how to post-process its output.
+ */
+import { RatatoskrError } from "@ratatoskr/core";
+import { assertSafeRelativePath } from "./safe-paths.ts";
+
+/** How token vectors become one sentence vector. */
+export type Pooling = "mean" | "cls";
+
+/** What a model is used for. */
+export type ModelKind = "embedding" | "nli" | "generation";
+
+/** A custom model: a local directory or a Hub repo, plus how to use it. */
+export interface CustomModelSettings {
+  /** The name callers pass as `model` (`embed(text, name)`). */
+  name: string;
+  /** A local directory holding the ONNX file, `tokenizer.json` and (for NLI) `config.json`. */
+  path?: string;
+  /** A Hugging Face Hub repo (`org/name`), downloaded once into the cache directory. */
+  repo?: string;
+  /** Hub revision (branch, tag or commit). Default `main`. */
+  revision?: string;
+  /** The ONNX file inside the directory or repo. Default: `onnx/model.onnx`, else `model.onnx`. */
+  file?: string;
+  /** Embeddings: pooling (default `mean`). */
+  pooling?: Pooling;
+  /** Embeddings: L2-normalise the vector (default true). */
+  normalize?: boolean;
+  /** Maximum tokens per input; longer inputs are truncated. Default 512 (embeddings, NLI). */
+  maxLength?: number;
+  /** Embeddings: the vector size, when known (checked against the model's output). */
+  dimensions?: number;
+  /** Other names that select this model. */
+  aliases?: string[];
+}
+
+/** A model setting: a preset name, a Hub repo (`org/name`), or a {@link CustomModelSettings}. */
+export type ModelSetting = string | CustomModelSettings;
+
+/** Where a model's files come from. */
+export type ModelSource = { type: "directory"; path: string } | { type: "hub"; repo: string; revision: string };
+
+/** A model setting resolved to everything the provider needs. */
+export interface ResolvedModel {
+  /** Canonical name (the preset name, or the custom `name`). */
+  name: string;
+  kind: ModelKind;
+  source: ModelSource;
+  /** ONNX files to try, in order (relative to the model directory). */
+  files: string[];
+  pooling: Pooling;
+  normalize: boolean;
+  maxLength: number;
+  dimensions?: number;
+  aliases: string[];
+}
+
+/** A built-in model preset (ORIGINAL-API.md "Local models"). */
+export interface ModelPreset {
+  name: string;
+  kind: ModelKind;
+  repo: string;
+  file: string;
+  pooling: Pooling;
+  dimensions?: number;
+  aliases: string[];
+}
+
+/**
+ * Built-in presets. Embedding outputs are L2-normalised; all take at most
+ * 512 tokens.
+ *
+ * @see https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (mean pooling, normalised)
+ * @see https://huggingface.co/BAAI/bge-small-en-v1.5 (CLS pooling, normalised)
+ * @see https://huggingface.co/cross-encoder/nli-deberta-v3-base (labels contradiction, entailment, neutral)
+ */
+export const MODEL_PRESETS: readonly ModelPreset[] = [
+  {
+    name: "AllMiniLmL6V2",
+    kind: "embedding",
+    repo: "Qdrant/all-MiniLM-L6-v2-onnx",
+    file: "model.onnx",
+    pooling: "mean",
+    dimensions: 384,
+    aliases: ["all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"],
+  },
+  {
+    name: "AllMiniLmL12V2",
+    kind: "embedding",
+    repo: "Xenova/all-MiniLM-L12-v2",
+    file: "onnx/model.onnx",
+    pooling: "mean",
+    dimensions: 384,
+    aliases: ["all-MiniLM-L12-v2", "sentence-transformers/all-MiniLM-L12-v2"],
+  },
+  {
+    name: "BgeSmallEn",
+    kind: "embedding",
+    repo: "Xenova/bge-small-en-v1.5",
+    file: "onnx/model.onnx",
+    pooling: "cls",
+    dimensions: 384,
+    aliases: ["bge-small-en-v1.5", "BAAI/bge-small-en-v1.5"],
+  },
+  {
+    name: "BgeBaseEn",
+    kind: "embedding",
+    repo: "Xenova/bge-base-en-v1.5",
+    file: "onnx/model.onnx",
+    pooling: "cls",
+    dimensions: 768,
+    aliases: ["bge-base-en-v1.5", "BAAI/bge-base-en-v1.5"],
+  },
+  {
+    name: "NliDebertaV3Base",
+    kind: "nli",
+    repo: "cross-encoder/nli-deberta-v3-base",
+    file: "onnx/model.onnx",
+    pooling: "cls",
+    aliases: ["nli-deberta-v3-base"],
+  },
+  {
+    name: "NliDebertaV3Small",
+    kind: "nli",
+    repo: "cross-encoder/nli-deberta-v3-small",
+    file: "onnx/model.onnx",
+    pooling: "cls",
+    aliases: ["nli-deberta-v3-small"],
+  },
+];
+
+const DEFAULT_FILES = ["onnx/model.onnx", "model.onnx"];
+const REPO_PATTERN = /^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/;
+const REVISION_PATTERN = /^[\w.-]+$/;
+
+/** Whether `value` looks like a Hub repo id (`org/name`). */
+export function isHubRepo(value: string): boolean {
+  return REPO_PATTERN.test(value) && !value.includes("..");
+}
+
+function configurationError(message: string): RatatoskrError {
+  return new RatatoskrError({ code: "configuration", message, provider: "local" });
+}
+
+function presetFor(name: string, kind?: ModelKind): ModelPreset | undefined {
+  const wanted = name.toLowerCase();
+  return MODEL_PRESETS.find(
+    (preset) =>
+      (kind === undefined || preset.kind === kind) &&
+      (preset.name.toLowerCase() === wanted ||
+        preset.repo.toLowerCase() === wanted ||
+        preset.aliases.some((alias) => alias.toLowerCase() === wanted)),
+  );
+}
+
+function fromPreset(preset: ModelPreset): ResolvedModel {
+  return {
+    name: preset.name,
+    kind: preset.kind,
+    source: { type: "hub", repo: preset.repo, revision: "main" },
+    files: [preset.file],
+    pooling: preset.pooling,
+    normalize: true,
+    maxLength: 512,
+    ...(preset.dimensions === undefined ? {} : { dimensions: preset.dimensions }),
+    aliases: [preset.repo, ...preset.aliases],
+  };
+}
+
+/** Resolve one model setting of kind `kind`; throws a `configuration` error when it is unusable. */
+export function resolveModelSetting(setting: ModelSetting, kind: ModelKind): ResolvedModel {
+  if (typeof setting === "string") {
+    const preset = presetFor(setting, kind);
+    if (preset) return fromPreset(preset);
+    if (isHubRepo(setting)) return resolveModelSetting({ name: setting, repo: setting }, kind);
+    throw configurationError(
+      `Unknown ${kind} model "${setting}": use a preset (${MODEL_PRESETS.filter((p) => p.kind === kind)
+        .map((p) => p.name)
+        .join(", ")}), a Hub repo "org/name", or { name, path | repo }`,
+    );
+  }
+  if (typeof setting.name !== "string" || setting.name.trim() === "") {
+    throw configurationError("A custom model needs a non-empty name");
+  }
+  if ((setting.path === undefined) === (setting.repo === undefined)) {
+    throw configurationError(`Model "${setting.name}" needs exactly one of path (a directory) or repo (a Hub repo)`);
+  }
+  if (setting.repo !== undefined && !isHubRepo(setting.repo)) {
+    throw configurationError(`Model "${setting.name}": repo must look like "org/name", got "${setting.repo}"`);
+  }
+  const revision = setting.revision ?? "main";
+  if (!REVISION_PATTERN.test(revision) || revision.includes("..")) {
+    throw configurationError(`Model "${setting.name}": invalid revision "${revision}"`);
+  }
+  const files = setting.file === undefined ? DEFAULT_FILES : [setting.file];
+  for (const file of files) assertSafeRelativePath(file, `model "${setting.name}" file`);
+  if (setting.pooling !== undefined && setting.pooling !== "mean" && setting.pooling !== "cls") {
+    throw configurationError(`Model "${setting.name}": pooling must be "mean" or "cls"`);
+  }
+  const maxLength = setting.maxLength ?? 512;
+  if (!Number.isInteger(maxLength) || maxLength < 2) {
+    throw configurationError(`Model "${setting.name}": maxLength must be an integer ≥ 2`);
+  }
+  return {
+    name: setting.name,
+    kind,
+    source:
+      setting.path !== undefined
+        ? { type: "directory", path: setting.path }
+        : { type: "hub", repo: setting.repo!, revision },
+    files,
+    pooling: setting.pooling ?? "mean",
+    normalize: setting.normalize ?? true,
+    maxLength,
+    ...(setting.dimensions === undefined ? {} : { dimensions: setting.dimensions }),
+    aliases: [...(setting.aliases ?? []), ...(setting.repo !== undefined && setting.repo !== setting.name ? [setting.repo] : [])],
+  };
+}
+
+/** The configured models of each kind, plus the presets, looked up by name or alias. */
+export class ModelCatalog {
+  readonly #configured: ResolvedModel[];
+
+  constructor(settings: Partial<Record<ModelKind, readonly ModelSetting[] | undefined>>) {
+    this.#configured = [];
+    for (const kind of ["embedding", "nli", "generation"] as const) {
+      for (const setting of settings[kind] ?? []) this.#configured.push(resolveModelSetting(setting, kind));
+    }
+  }
+
+  /** The configured models (not the unconfigured presets). */
+  configured(): readonly ResolvedModel[] {
+    return this.#configured;
+  }
+
+  /** The model of `kind` called `name` (configured first, then presets), or undefined. */
+  find(name: string, kind: ModelKind): ResolvedModel | undefined {
+    const wanted = name.toLowerCase();
+    const configured = this.#configured.find(
+      (model) =>
+        model.kind === kind &&
+        (model.name.toLowerCase() === wanted || model.aliases.some((alias) => alias.toLowerCase() === wanted)),
+    );
+    if (configured) return configured;
+    const preset = presetFor(name, kind);
+    return preset ? fromPreset(preset) : undefined;
+  }
+}
