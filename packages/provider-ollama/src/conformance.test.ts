@@ -1,0 +1,104 @@
+import { Message } from "@ratatoskr/core";
+import { runProviderConformance } from "@ratatoskr/testing";
+import { afterAll, beforeAll } from "vitest";
+import {
+  jsonReply,
+  type MockOpenAIServer,
+  readFixture,
+  sseReply,
+  startMockOpenAIServer,
+} from "../../provider-openai-compat/test/mock-openai-server.ts";
+import { createOllama } from "./ollama-provider.ts";
+
+const fixture = (name: string) => readFixture(new URL(`./__fixtures__/${name}`, import.meta.url));
+let server: MockOpenAIServer;
+beforeAll(async () => {
+  server = await startMockOpenAIServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const messages = [Message.user("Hi")];
+const tools = [
+  { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } },
+];
+
+runProviderConformance({
+  name: "ollama",
+  createProvider: () => createOllama({ baseURL: server.url }),
+  scenarios: {
+    chatStream: {
+      prepare: () =>
+        server.reply(sseReply(fixture("ollama-openai-chat-stream-text.sse"), { chunkSize: 3 })),
+      messages,
+      options: { model: "llama3.2" },
+      expectContent: "That's a fantastic question!",
+    },
+    chat: {
+      prepare: () =>
+        server.reply(
+          jsonReply(200, {
+            id: "chatcmpl-93",
+            object: "chat.completion",
+            created: 1764002100,
+            model: "llama3.2",
+            system_fingerprint: "fp_ollama",
+            choices: [
+              {
+                index: 0,
+                message: { role: "assistant", content: "Hello!" },
+                finish_reason: "stop",
+              },
+            ],
+            usage: { prompt_tokens: 26, completion_tokens: 3, total_tokens: 29 },
+          }),
+        ),
+      messages,
+      options: { model: "llama3.2" },
+      expectContent: "Hello!",
+    },
+    toolCalls: {
+      prepare: () =>
+        server.reply(sseReply(fixture("ollama-openai-chat-stream-tools-index-zero.sse"))),
+      messages,
+      options: { model: "qwen3:8b", tools },
+      expectToolCalls: ["get_weather", "get_weather"],
+    },
+    abort: {
+      prepare: () =>
+        server.reply(
+          sseReply(fixture("ollama-openai-chat-stream-text.sse"), {
+            chunkSize: 300,
+            delayMs: 5,
+            hang: true,
+          }),
+        ),
+      messages,
+      options: { model: "llama3.2" },
+    },
+    embed: {
+      prepare: () => server.reply(jsonReply(200, fixture("ollama-embed-single.json"))),
+      text: "first text",
+      model: "all-minilm",
+      dimensions: 384,
+    },
+    embedBatch: {
+      prepare: () => server.reply(jsonReply(200, fixture("ollama-embed-batch.json"))),
+      texts: ["first text", "second text"],
+      model: "all-minilm",
+    },
+    errors: {
+      "missing chat model": {
+        prepare: () => server.reply(jsonReply(404, fixture("ollama-openai-error-404-model.json"))),
+        call: (p, o) => p.chatStream!(messages, { ...o, model: "llama3.2" }),
+        code: "model_not_found",
+      },
+      "missing embedding model": {
+        prepare: () => server.reply(jsonReply(404, fixture("ollama-error-404-model.json"))),
+        call: (p, o) => p.embed!("x", "nomic-embed-text", o),
+        code: "model_not_found",
+      },
+    },
+  },
+});

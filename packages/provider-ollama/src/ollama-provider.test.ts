@@ -1,0 +1,292 @@
+import {
+  type ChatEvent,
+  collectChatStream,
+  Message,
+  RatatoskrError,
+  toAssistantMessage,
+} from "@ratatoskr/core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  jsonReply,
+  type MockOpenAIServer,
+  readFixture,
+  sseReply,
+  startMockOpenAIServer,
+} from "../../provider-openai-compat/test/mock-openai-server.ts";
+import { OLLAMA_DEFAULT_BASE_URL, resolveOllamaBaseURL } from "./ollama-base-url.ts";
+import { createOllama } from "./ollama-provider.ts";
+
+const fixture = (name: string) => readFixture(new URL(`./__fixtures__/${name}`, import.meta.url));
+
+let server: MockOpenAIServer;
+beforeAll(async () => {
+  server = await startMockOpenAIServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(() => {
+  server.requests.length = 0;
+});
+
+const ollama = () => createOllama({ baseURL: server.url });
+
+async function drain(stream: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
+  const events: ChatEvent[] = [];
+  for await (const event of stream) events.push(event);
+  return events;
+}
+
+async function failure(promise: Promise<unknown>): Promise<RatatoskrError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(RatatoskrError.isInstance(error), String(error)).toBe(true);
+    return error as RatatoskrError;
+  }
+  throw new Error("expected a rejection");
+}
+
+describe("resolveOllamaBaseURL", () => {
+  it.each([
+    [undefined, OLLAMA_DEFAULT_BASE_URL],
+    ["", OLLAMA_DEFAULT_BASE_URL],
+    ["0.0.0.0", "http://0.0.0.0:11434"],
+    ["127.0.0.1:8080", "http://127.0.0.1:8080"],
+    ["gpu-box", "http://gpu-box:11434"],
+    ["http://gpu-box", "http://gpu-box:80"],
+    ["https://ollama.example.com", "https://ollama.example.com:443"],
+    ["http://localhost:11434/", "http://localhost:11434"],
+    ["http://localhost:11434/v1", "http://localhost:11434"],
+    ["[::1]:11434", "http://[::1]:11434"],
+  ])("reads %j as %s", (value, expected) => {
+    expect(resolveOllamaBaseURL(value)).toBe(expected);
+  });
+
+  it("defaults to OLLAMA_HOST", () => {
+    const previous = process.env.OLLAMA_HOST;
+    process.env.OLLAMA_HOST = "10.0.0.5:11434";
+    try {
+      expect(createOllama().baseURL).toBe("http://10.0.0.5:11434");
+    } finally {
+      if (previous === undefined) delete process.env.OLLAMA_HOST;
+      else process.env.OLLAMA_HOST = previous;
+    }
+  });
+});
+
+describe("createOllama", () => {
+  it("is the keyless `ollama` plugin for chat and embeddings", () => {
+    const plugin = ollama();
+    expect(plugin.id).toBe("ollama");
+    expect(plugin.capabilities).toEqual(["chat", "embed"]);
+    expect(plugin.supports?.("chat", "llama3.2:3b")).toBe(true);
+    expect(plugin.supports?.("chat", "llama3.2")).toMatchObject({ supported: false });
+    expect(plugin.supports?.("embed", "nomic-embed-text")).toBe(true);
+    expect(plugin.supports?.("embed", "bge-m3:567m")).toBe(true);
+    expect(plugin.supports?.("embed", "AllMiniLmL6V2")).toMatchObject({ supported: false });
+    expect(plugin.supports?.("nli", "x:y")).toMatchObject({ supported: false });
+  });
+
+  it("streams chat from /v1/chat/completions without an Authorization header", async () => {
+    server.reply(sseReply(fixture("ollama-openai-chat-stream-text.sse")));
+    const events = await drain(ollama().chatStream([Message.user("Hi")], { model: "llama3.2" }));
+    expect(
+      events
+        .filter((event) => event.type === "content")
+        .map((event) => (event as { text: string }).text)
+        .join(""),
+    ).toBe("That's a fantastic question!");
+    expect(events.at(-1)).toEqual({
+      type: "done",
+      finishReason: "stop",
+      rawFinishReason: "stop",
+      usage: { promptTokens: 26, completionTokens: 8, totalTokens: 34 },
+      model: "llama3.2",
+    });
+    const request = server.requests[0]!;
+    expect(request.path).toBe("/v1/chat/completions");
+    expect(request.headers.authorization).toBeUndefined();
+    expect(request.body).toMatchInlineSnapshot(`
+      {
+        "messages": [
+          {
+            "content": "Hi",
+            "role": "user",
+          },
+        ],
+        "model": "llama3.2",
+        "stream": true,
+        "stream_options": {
+          "include_usage": true,
+        },
+      }
+    `);
+  });
+
+  it.each([
+    "ollama-openai-chat-stream-tools-index-zero.sse",
+    "ollama-openai-chat-stream-tools-index-zero-split.sse",
+  ])("keeps parallel calls that all say index 0 apart by id (%s)", async (file) => {
+    server.reply(sseReply(fixture(file)));
+    const events = await drain(
+      ollama().chatStream([Message.user("Weather in Paris and Oslo?")], {
+        model: "qwen3:8b",
+        tools: [
+          {
+            name: "get_weather",
+            parameters: { type: "object", properties: { city: { type: "string" } } },
+          },
+        ],
+      }),
+    );
+    expect(events.map((event) => event.type)).toEqual([
+      "tool_call_start",
+      "tool_call_delta",
+      "tool_call_start",
+      "tool_call_delta",
+      "tool_call_end",
+      "tool_call_end",
+      "usage",
+      "done",
+    ]);
+    const response = await collectChatStream(
+      (async function* () {
+        yield* events;
+      })(),
+    );
+    expect(response.toolCalls).toEqual([
+      { id: "call_k3v9x2ap", name: "get_weather", arguments: '{"city":"Paris"}' },
+      { id: "call_q8m1z7wd", name: "get_weather", arguments: '{"city":"Oslo"}' },
+    ]);
+    expect(response.finishReason).toBe("tool_calls");
+  });
+
+  it("streams reasoning and sends it back as `reasoning` on the next turn", async () => {
+    server.reply(sseReply(fixture("ollama-openai-chat-stream-reasoning.sse")));
+    const plugin = ollama();
+    const first = await collectChatStream(
+      plugin.chatStream([Message.user("Hello")], {
+        model: "gpt-oss:20b",
+        reasoning: { effort: "low" },
+      }),
+    );
+    expect(first.reasoning).toBe("User greets. Reply briefly.");
+    expect(first.content).toBe("Hi there!");
+    expect((server.requests[0]!.body as { reasoning_effort?: string }).reasoning_effort).toBe(
+      "low",
+    );
+    server.reply(sseReply(fixture("ollama-openai-chat-stream-text.sse")));
+    await drain(
+      plugin.chatStream([Message.user("Hello"), toAssistantMessage(first), Message.user("Again")], {
+        model: "gpt-oss:20b",
+      }),
+    );
+    expect((server.requests[1]!.body as { messages: unknown[] }).messages[1]).toEqual({
+      role: "assistant",
+      content: "Hi there!",
+      reasoning: "User greets. Reply briefly.",
+    });
+  });
+
+  it("maps a missing chat model to model_not_found", async () => {
+    server.reply(jsonReply(404, fixture("ollama-openai-error-404-model.json")));
+    const error = await failure(
+      drain(ollama().chatStream([Message.user("Hi")], { model: "llama3.2" })),
+    );
+    expect(error.code).toBe("model_not_found");
+    expect(error.message).toContain("try pulling it first");
+  });
+
+  it("gives a clear connection error naming the URL when Ollama is not running", async () => {
+    const stopped = await startMockOpenAIServer();
+    const url = stopped.url;
+    await stopped.close();
+    const plugin = createOllama({ baseURL: url });
+    const chatError = await failure(
+      drain(plugin.chatStream([Message.user("Hi")], { model: "llama3.2" })),
+    );
+    const embedError = await failure(plugin.embed("hi", "all-minilm"));
+    for (const error of [chatError, embedError]) {
+      expect(error.code).toBe("network");
+      expect(error.message).toContain(url);
+      expect(error.message).toContain("ollama serve");
+    }
+  });
+});
+
+describe("Ollama embeddings (/api/embed)", () => {
+  it("embeds a batch in one request, in input order", async () => {
+    server.reply(jsonReply(200, fixture("ollama-embed-batch.json")));
+    const plugin = createOllama({ baseURL: server.url, keepAlive: "10m", truncate: true });
+    const embeddings = await plugin.embedBatch(["first text", "second text"], "all-minilm");
+    expect(embeddings).toHaveLength(2);
+    expect(embeddings.map((embedding) => embedding.dimensions)).toEqual([384, 384]);
+    expect(embeddings[0]!.model).toBe("all-minilm");
+    const norm = Math.hypot(...embeddings[0]!.values);
+    expect(norm).toBeCloseTo(1, 5);
+    expect(embeddings[0]!.values).not.toEqual(embeddings[1]!.values);
+    const request = server.requests[0]!;
+    expect(request.path).toBe("/api/embed");
+    expect(request.body).toEqual({
+      model: "all-minilm",
+      input: ["first text", "second text"],
+      truncate: true,
+      keep_alive: "10m",
+    });
+  });
+
+  it("embeds one text", async () => {
+    server.reply(jsonReply(200, fixture("ollama-embed-single.json")));
+    const embedding = await ollama().embed("first text", "all-minilm");
+    expect(embedding.dimensions).toBe(384);
+    expect(embedding.values).toHaveLength(384);
+  });
+
+  it("maps a missing model to model_not_found and a wrong count to a data error", async () => {
+    server.reply(jsonReply(404, fixture("ollama-error-404-model.json")));
+    const missing = await failure(ollama().embed("x", "nomic-embed-text"));
+    expect(missing.code).toBe("model_not_found");
+    expect(missing.message).toContain("not found");
+    server.reply(jsonReply(200, fixture("ollama-embed-single.json")));
+    expect((await failure(ollama().embedBatch(["a", "b"], "all-minilm"))).code).toBe("data");
+    server.reply(jsonReply(200, "not json"));
+    expect((await failure(ollama().embed("a", "all-minilm"))).code).toBe("json");
+  });
+
+  it("validates input and honours an aborted signal before any request", async () => {
+    expect((await failure(ollama().embedBatch([], "all-minilm"))).code).toBe("invalid_input");
+    expect((await failure(ollama().embed("x", ""))).code).toBe("invalid_input");
+    expect(
+      (await failure(ollama().embed("x", "all-minilm", { signal: AbortSignal.abort() }))).code,
+    ).toBe("aborted");
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("aborts a slow request", async () => {
+    server.reply({ ...jsonReply(200, fixture("ollama-embed-single.json")), delayMs: 2_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    expect(
+      (await failure(ollama().embed("x", "all-minilm", { signal: controller.signal }))).code,
+    ).toBe("aborted");
+  });
+});
+
+describe.skipIf(!process.env.OLLAMA_HOST)("live Ollama (OLLAMA_HOST)", () => {
+  it("chats and embeds", async () => {
+    const plugin = createOllama();
+    const response = await collectChatStream(
+      plugin.chatStream([Message.user("Reply with the single word: pong")], {
+        model: process.env.OLLAMA_TEST_MODEL ?? "llama3.2",
+        maxTokens: 16,
+      }),
+    );
+    expect(response.content.length).toBeGreaterThan(0);
+    const embedding = await plugin.embed(
+      "hello",
+      process.env.OLLAMA_TEST_EMBED_MODEL ?? "all-minilm",
+    );
+    expect(embedding.dimensions).toBeGreaterThan(0);
+  });
+});
