@@ -107,22 +107,33 @@ export function l2Normalize(vector: number[]): number[] {
   return norm === 0 ? vector : vector.map((value) => value / norm);
 }
 
+/** A non-empty array of numbers (JSON numbers are always finite; NaN is refused too). */
+function isNumberRow(value: unknown): value is number[] {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  for (let index = 0; index < value.length; index++) {
+    const item = value[index];
+    if (typeof item !== "number" || Number.isNaN(item)) return false;
+  }
+  return true;
+}
+
+/** Whether every element of `value` is a number row. */
+function isNumberMatrix(value: unknown): value is number[][] {
+  if (!Array.isArray(value) || value.length === 0) return false;
+  for (let index = 0; index < value.length; index++) if (!isNumberRow(value[index])) return false;
+  return true;
+}
+
 /**
- * Nesting depth of a rectangular-enough array of finite numbers (1 for
- * `number[]`, 2 for `number[][]`, …), or undefined when it is not one.
+ * Nesting depth of an array of numbers (1 for `number[]`, 2 for
+ * `number[][]`, 3 for `number[][][]`), or undefined when it is not one.
  */
-function numericDepth(value: unknown, limit = 3): number | undefined {
-  if (!Array.isArray(value) || value.length === 0 || limit === 0) return undefined;
-  if (typeof value[0] === "number") {
-    for (const item of value)
-      if (typeof item !== "number" || !Number.isFinite(item)) return undefined;
-    return 1;
-  }
-  let depth: number | undefined;
-  for (const item of value) {
-    const inner = numericDepth(item, limit - 1);
-    if (inner === undefined || (depth !== undefined && inner !== depth)) return undefined;
-    depth = inner;
-  }
-  return depth === undefined ? undefined : depth + 1;
+function numericDepth(value: unknown): number | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const first: unknown = value[0];
+  if (typeof first === "number") return isNumberRow(value) ? 1 : undefined;
+  if (isNumberRow(first)) return isNumberMatrix(value) ? 2 : undefined;
+  for (let index = 0; index < value.length; index++)
+    if (!isNumberMatrix(value[index])) return undefined;
+  return 3;
 }
