@@ -4,7 +4,7 @@
  *
  * @see https://platform.claude.com/docs/en/api/messages
  */
-import Anthropic from "@anthropic-ai/sdk";
+import Anthropic, { APIError } from "@anthropic-ai/sdk";
 import {
   abortedError,
   assertMessages,
@@ -22,11 +22,12 @@ import {
   RatatoskrError,
   type TokenCount,
 } from "@ratatoskr/core";
-import { loadApiKey } from "@ratatoskr/provider-utils";
+import { linkSignals, loadApiKey } from "@ratatoskr/provider-utils";
 import { mapAnthropicError } from "./anthropic-error.ts";
 import { defaultMaxTokens } from "./anthropic-max-tokens.ts";
 import { type AnthropicWarning, buildAnthropicRequest } from "./anthropic-request.ts";
 import { convertAnthropicMessage } from "./anthropic-response.ts";
+import { SseDecoder } from "./anthropic-sse-decoder.ts";
 import { AnthropicStreamMapper } from "./anthropic-stream-mapper.ts";
 import { ANTHROPIC_PROVIDER_ID } from "./convert-to-anthropic-messages.ts";
 
@@ -191,45 +192,92 @@ class AnthropicPlugin implements AnthropicProvider {
     }
   }
 
+  /**
+   * The request goes through the SDK (headers, auth, HTTP errors); the SSE
+   * body is decoded here, one event at a time, so that nothing is mapped
+   * ahead of what the caller has consumed and no extra async layer sits
+   * between the socket and the caller.
+   */
   async *chatStream(messages: readonly Message[], options: ChatOptions): AsyncGenerator<ChatEvent> {
     const signal = options?.signal;
     if (signal?.aborted) throw abortedError(signal);
-    let stream: AsyncIterable<Anthropic.RawMessageStreamEvent>;
+    const context = this.#context(options?.model, signal);
+    // A per-request signal: the SDK's listener lives on it, not on the caller's long-lived one.
+    const link = linkSignals(signal);
+    let response: Response;
     try {
       const body = this.#prepare(messages, options);
       const streaming: Anthropic.MessageCreateParamsStreaming = { ...body, stream: true };
-      stream = await this.#getClient().messages.create(
-        streaming,
-        signal === undefined ? undefined : { signal },
-      );
+      response = await this.#getClient()
+        .messages.create(streaming, { signal: link.signal })
+        .asResponse();
     } catch (error) {
-      throw mapAnthropicError(error, this.#context(options?.model, signal));
+      link.dispose();
+      throw mapAnthropicError(error, context);
     }
     const mapper = new AnthropicStreamMapper({
       provider: this.id,
       model: options.model,
       excludeReasoning: options.reasoning?.exclude === true,
     });
+    let completed = false;
+    const reader = response.body?.getReader();
     try {
-      for await (const event of stream) {
-        // Events already buffered when the signal fired are not delivered.
-        if (signal?.aborted) break;
-        const mapped = mapper.handle(event);
-        if (mapped === undefined) continue;
-        if (Array.isArray(mapped)) {
-          for (const item of mapped) yield item;
-        } else {
-          yield mapped;
-        }
+      if (reader === undefined) {
+        throw new RatatoskrError({
+          code: "empty_response",
+          message: `${this.id} sent no stream body`,
+          provider: this.id,
+        });
       }
+      const text = new TextDecoder();
+      const sse = new SseDecoder();
+      const names: Array<string | undefined> = [];
+      const payloads: string[] = [];
+      const collect = (name: string | undefined, data: string) => {
+        names.push(name);
+        payloads.push(data);
+      };
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          sse.push(text.decode(), collect);
+          sse.flush(collect);
+        } else {
+          sse.push(text.decode(chunk.value, { stream: true }), collect);
+        }
+        for (let index = 0; index < payloads.length; index++) {
+          // Events already received when the signal fired are not delivered.
+          if (signal?.aborted) throw abortedError(signal, mapper.partial());
+          const name = names[index];
+          if (name === undefined || name === "ping") continue;
+          if (name === "error") throw streamErrorEvent(payloads[index]!, response.headers);
+          const mapped = mapper.handle(
+            JSON.parse(payloads[index]!) as Anthropic.RawMessageStreamEvent,
+          );
+          if (mapped === undefined) continue;
+          if (Array.isArray(mapped)) {
+            for (const item of mapped) yield item;
+          } else {
+            yield mapped;
+          }
+        }
+        names.length = 0;
+        payloads.length = 0;
+        if (chunk.done) break;
+      }
+      completed = true;
     } catch (error) {
-      throw mapAnthropicError(error, {
-        ...this.#context(options.model, signal),
-        partial: mapper.partial(),
-      });
+      throw mapAnthropicError(error, { ...context, partial: mapper.partial() });
+    } finally {
+      if (!completed) {
+        // Left early (break, abort, error): close the upstream request.
+        link.abort();
+        reader?.cancel().catch(() => {});
+      }
+      link.dispose();
     }
     if (!mapper.isFinished) {
-      // The SDK ends its loop silently when the signal aborts.
       if (signal?.aborted) throw abortedError(signal, mapper.partial());
       throw new RatatoskrError({
         code: "stream",
@@ -285,6 +333,24 @@ class AnthropicPlugin implements AnthropicProvider {
       throw mapAnthropicError(error, this.#context(options?.model, signal));
     }
   }
+}
+
+/** An `event: error` payload as the SDK would raise it, for {@link mapAnthropicError}. */
+function streamErrorEvent(data: string, headers: Headers): APIError {
+  let body: unknown = data;
+  try {
+    body = JSON.parse(data);
+  } catch {
+    // keep the raw text
+  }
+  const type = (body as { error?: { type?: unknown } } | null)?.error?.type;
+  return new APIError(
+    undefined,
+    body as object,
+    undefined,
+    headers,
+    typeof type === "string" ? (type as never) : null,
+  );
 }
 
 function toTokenCount(result: Anthropic.MessageTokensCount): TokenCount {

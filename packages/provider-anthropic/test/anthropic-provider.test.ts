@@ -319,6 +319,19 @@ describe("chatStream event sequences", () => {
     }
   });
 
+  it("keeps multi-byte characters split across chunks intact", async () => {
+    mock.enqueue({ sse: fixture("thinking-final.sse"), chunkSize: 1 });
+    const response = await collectChatStream(provider().chatStream(user, { model: MODEL }));
+    expect(response.content).toBe("It is 18°C and sunny in Paris right now.");
+    expect(response.reasoning).toBe("The tool says 18°C and sunny.");
+  });
+
+  it("accepts a last event without its blank line", async () => {
+    mock.enqueue({ sse: fixture("text.sse").trimEnd() });
+    const events = await drain(provider().chatStream(user, { model: MODEL }));
+    expect(events.at(-1)?.type).toBe("done");
+  });
+
   it("reads CRLF-framed events the same way", async () => {
     mock.enqueue({ sse: fixture("text.sse").replaceAll("\n", "\r\n") });
     const response = await collectChatStream(provider().chatStream(user, { model: MODEL }));
@@ -351,6 +364,44 @@ describe("chatStream failures", () => {
     expect(error.code).toBe("stream");
     expect(error.partial?.content).toBe("The first half of an answer");
     expect(error.message).toContain("message_stop");
+  });
+
+  it("an event whose data is not JSON is a clean stream error", async () => {
+    mock.enqueue({
+      sse: fixture("text.sse").replace(
+        'data: {"type":"content_block_stop","index":0}',
+        "data: {not json",
+      ),
+    });
+    const error = await failure(() => drain(provider().chatStream(user, { model: MODEL })));
+    expect(error.code).toBe("stream");
+    expect(error.partial?.content).toBe("Hello! How can I help you today?");
+  });
+
+  it("leaves no abort listener behind on a long-lived signal", async () => {
+    const session = new AbortController();
+    const signal = session.signal;
+    let live = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...args: Parameters<typeof add>) => {
+      if (args[0] === "abort") live++;
+      add(...args);
+    };
+    signal.removeEventListener = (...args: Parameters<typeof remove>) => {
+      if (args[0] === "abort") live--;
+      remove(...args);
+    };
+    const plugin = provider();
+    for (let i = 0; i < 15; i++) {
+      mock.enqueue(
+        i % 3 === 2
+          ? { json: fixture("error-529.json"), status: 529 }
+          : { sse: fixture("text.sse") },
+      );
+      await drain(plugin.chatStream(user, { model: MODEL, signal })).catch(() => undefined);
+    }
+    expect(live).toBe(0);
   });
 
   it("a connection reset mid-body is a stream error keeping the partial text", async () => {
