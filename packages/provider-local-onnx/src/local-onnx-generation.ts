@@ -260,7 +260,8 @@ export async function* generateTokens(
       message: `The prompt has ${promptIds.length} tokens; model "${spec.name}" takes at most ${window}`,
     });
   }
-  const maxTokens = options.maxTokens ?? DEFAULT_MAX_TOKENS;
+  // Prompt plus generated tokens never exceed the context window.
+  const maxTokens = Math.min(options.maxTokens ?? DEFAULT_MAX_TOKENS, window - promptIds.length);
   const stops = (options.stopSequences ?? []).filter((stop) => stop.length > 0);
   const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
   const session = new CausalLmSession(model);
@@ -303,7 +304,6 @@ export async function* generateTokens(
         emitted = safe;
       }
     }
-    if (session.length + 1 > window) break;
     logits = await session.step(token);
   }
   if (finishReason !== "stop" || emitted < text.length) {

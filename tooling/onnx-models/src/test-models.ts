@@ -278,6 +278,9 @@ export const DECODER = {
   keyWeight: 0.5,
 } as const;
 
+/** The token (`~`) the model favours at positions past the script. */
+export const FILLER_ID = 126;
+
 /** Token ids of the script followed by end-of-text: position p's logits favour `script[p]`. */
 export function decoderScriptIds(): number[] {
   return [...byteIds(DECODER_SCRIPT), DECODER.endOfTextId];
@@ -290,7 +293,8 @@ export function decoderWeights() {
   const script = decoderScriptIds();
   const positionLogits = new Float32Array(DECODER.maxPositions * vocabularySize);
   for (let position = 0; position < DECODER.maxPositions; position++) {
-    const target = script[Math.min(position, script.length - 1)]!;
+    // Past the script, "~" forever: a long prompt runs into the context window instead of stopping.
+    const target = position < script.length ? script[position]! : FILLER_ID;
     positionLogits[position * vocabularySize + target] = DECODER.scriptLogit;
   }
   return {

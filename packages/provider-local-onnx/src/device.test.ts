@@ -1,0 +1,74 @@
+import { describe, expect, it, vi } from "vitest";
+import { type CudaProbe, parseDevice, probeCuda, selectDevice } from "./device.ts";
+import { createLocalOnnx } from "./local-onnx-provider.ts";
+
+const nothing: CudaProbe = { providerLibrary: false, gpuCount: 0, libraryDirectory: "/x/bin/napi-v6/linux/x64" };
+const libraryOnly: CudaProbe = { providerLibrary: true, gpuCount: 0 };
+const gpuOnly: CudaProbe = { providerLibrary: false, gpuCount: 1 };
+const ready: CudaProbe = { providerLibrary: true, gpuCount: 2 };
+
+describe("device selection", () => {
+  it("parses every accepted form", () => {
+    expect(parseDevice(undefined)).toEqual({ type: "cpu" });
+    expect(parseDevice("cpu")).toEqual({ type: "cpu" });
+    expect(parseDevice("auto")).toEqual({ type: "auto" });
+    expect(parseDevice("cuda")).toEqual({ type: "cuda", deviceId: 0 });
+    expect(parseDevice("cuda:3")).toEqual({ type: "cuda", deviceId: 3 });
+    expect(parseDevice({ type: "cuda", deviceId: 1 })).toEqual({ type: "cuda", deviceId: 1 });
+    expect(parseDevice({ type: "cuda" })).toEqual({ type: "cuda", deviceId: 0 });
+  });
+
+  it("rejects unknown devices with a configuration error", () => {
+    for (const bad of ["gpu", "cuda:", "cuda:-1", "cuda:x", { type: "cuda", deviceId: -1 }, { type: "tpu" }]) {
+      expect(() => parseDevice(bad as never)).toThrow(expect.objectContaining({ code: "configuration" }));
+    }
+  });
+
+  it("cpu uses only the CPU execution provider", () => {
+    expect(selectDevice("cpu", ready)).toMatchObject({ device: "cpu", executionProviders: ["cpu"], reason: "CPU requested" });
+  });
+
+  it("auto chooses CUDA when the provider library and a GPU are present", () => {
+    expect(selectDevice("auto", ready)).toEqual({
+      requested: "auto",
+      device: "cuda",
+      deviceId: 0,
+      reason: "auto: CUDA provider library and a GPU are present",
+      executionProviders: [{ name: "cuda", deviceId: 0 }, "cpu"],
+    });
+  });
+
+  it("auto falls back to CPU and says what was missing", () => {
+    const none = selectDevice("auto", nothing);
+    expect(none.device).toBe("cpu");
+    expect(none.reason).toContain("CUDA provider library is not installed");
+    expect(none.reason).toContain("no NVIDIA GPU");
+    expect(selectDevice("auto", libraryOnly).reason).toContain("no NVIDIA GPU");
+    expect(selectDevice("auto", gpuOnly).reason).toContain("provider library");
+  });
+
+  it("explicit CUDA without CUDA is a configuration error naming the opt-in install", () => {
+    expect(() => selectDevice("cuda", nothing)).toThrow(
+      expect.objectContaining({ code: "configuration", message: expect.stringContaining("ONNXRUNTIME_NODE_INSTALL=cuda12") }),
+    );
+    expect(() => selectDevice("cuda:2", ready)).toThrow(expect.objectContaining({ message: expect.stringContaining("CUDA device 2 does not exist") }));
+    expect(selectDevice("cuda:1", ready)).toMatchObject({ device: "cuda", deviceId: 1, executionProviders: [{ name: "cuda", deviceId: 1 }, "cpu"] });
+  });
+
+  it("this machine: the probe finds no CUDA provider library (CPU-only install)", () => {
+    const probe = probeCuda();
+    expect(probe.providerLibrary).toBe(false);
+    expect(probe.libraryDirectory).toContain("onnxruntime-node");
+  });
+
+  it("createLocalOnnx: explicit cuda fails at creation, auto reports CPU and why", () => {
+    expect(() => createLocalOnnx({ device: "cuda:0", cudaProbe: () => nothing })).toThrow(
+      expect.objectContaining({ code: "configuration" }),
+    );
+    const onDeviceSelected = vi.fn();
+    const provider = createLocalOnnx({ device: "auto", cudaProbe: () => nothing, onDeviceSelected });
+    expect(provider.deviceSelection()).toMatchObject({ requested: "auto", device: "cpu" });
+    expect(onDeviceSelected).toHaveBeenCalledWith(expect.objectContaining({ device: "cpu", reason: expect.stringContaining("auto: using CPU") }));
+    expect(createLocalOnnx({}).deviceSelection().device).toBe("cpu");
+  });
+});

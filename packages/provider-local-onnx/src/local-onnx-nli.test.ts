@@ -1,0 +1,168 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { NLI, NLI_LABELS, nliReference } from "@ratatoskr/onnx-test-models";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createLocalOnnx, type LocalOnnxProvider } from "./local-onnx-provider.ts";
+import { loadOnnxModel } from "./onnx-model-loader.ts";
+import { nliLabelIndices, pairLogits, softmax, zeroShotScores } from "./local-onnx-nli.ts";
+import { selectDevice } from "./device.ts";
+import { HubDownloader } from "./hub-download.ts";
+import { temporaryTestModels } from "./test-fixtures.ts";
+import { cp } from "node:fs/promises";
+
+const vocabulary = NLI.vocabulary as Record<string, number>;
+const tokens = (text: string) => text.split(" ").map((word) => vocabulary[word]!);
+const CLS = vocabulary["[CLS]"]!;
+const SEP = vocabulary["[SEP]"]!;
+const pairIds = (premise: string, hypothesis: string) => [CLS, ...tokens(premise), SEP, ...tokens(hypothesis), SEP];
+
+/** Softmaxed scores by label name, computed independently from the model's weights. */
+function expectedScores(premise: string, hypothesis: string): Record<string, number> {
+  const scores = softmax(nliReference(pairIds(premise, hypothesis)));
+  return Object.fromEntries(NLI_LABELS.map((label, index) => [label, scores[index]!]));
+}
+
+describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
+  let models: Awaited<ReturnType<typeof temporaryTestModels>>;
+  let provider: LocalOnnxProvider;
+
+  beforeAll(async () => {
+    models = await temporaryTestModels();
+    // Variants: labels in another order, and configs without the needed labels.
+    const variant = async (name: string, edit: (config: Record<string, unknown>) => void) => {
+      const directory = join(models.root, name);
+      await cp(models.nli, directory, { recursive: true });
+      const config = JSON.parse(await readFile(join(directory, "config.json"), "utf8"));
+      edit(config);
+      await writeFile(join(directory, "config.json"), JSON.stringify(config));
+      return directory;
+    };
+    const reordered = await variant("nli-reordered", (config) => {
+      config.id2label = { "0": "ENTAILMENT", "1": "NEUTRAL", "2": "CONTRADICTION" };
+    });
+    const noLabels = await variant("nli-no-labels", (config) => {
+      delete config.id2label;
+    });
+    const noContradiction = await variant("nli-no-contradiction", (config) => {
+      config.id2label = { "0": "LABEL_0", "1": "entailment", "2": "neutral" };
+    });
+    provider = createLocalOnnx({
+      nliModels: [
+        { name: "tiny-nli", path: models.nli },
+        { name: "tiny-nli-reordered", path: reordered },
+        { name: "tiny-nli-no-labels", path: noLabels },
+        { name: "tiny-nli-no-contradiction", path: noContradiction },
+      ],
+      offline: true,
+      cacheDir: models.root,
+    });
+  });
+  afterAll(async () => {
+    await provider.dispose?.();
+    await models.cleanup();
+  });
+
+  it("softmax scores for all three labels, mapped by config.json id2label", async () => {
+    const result = await provider.inferNli!("the cat sat on the mat", "the cat is sleeping", "tiny-nli");
+    const expected = expectedScores("the cat sat on the mat", "the cat is sleeping");
+    expect(result.entailment).toBeCloseTo(expected.entailment!, 5);
+    expect(result.contradiction).toBeCloseTo(expected.contradiction!, 5);
+    expect(result.neutral).toBeCloseTo(expected.neutral!, 5);
+    expect(result.entailment + result.contradiction + result.neutral).toBeCloseTo(1, 6);
+    const best = Object.entries(expected).sort((a, b) => b[1] - a[1])[0]![0];
+    expect(result.label).toBe(best);
+  });
+
+  it("reads the label order from the config, never a fixed order", async () => {
+    const normal = await provider.inferNli!("the dog won", "it is happy", "tiny-nli");
+    const reordered = await provider.inferNli!("the dog won", "it is happy", "tiny-nli-reordered");
+    // Same logits; the reordered config names index 0 entailment and index 2 contradiction.
+    expect(reordered.entailment).toBeCloseTo(normal.contradiction, 6);
+    expect(reordered.contradiction).toBeCloseTo(normal.neutral, 6);
+    expect(reordered.neutral).toBeCloseTo(normal.entailment, 6);
+  });
+
+  it("a config without id2label, or without a contradiction label, is a configuration error", async () => {
+    await expect(provider.inferNli!("a", "b", "tiny-nli-no-labels")).rejects.toMatchObject({
+      code: "configuration",
+      message: expect.stringContaining("id2label"),
+    });
+    await expect(
+      provider.classifyZeroShot!("the game", ["sports"], "tiny-nli-no-contradiction", { multiLabel: true }),
+    ).rejects.toMatchObject({ code: "configuration", message: expect.stringContaining("contradiction") });
+  });
+
+  it("inferNliBatch of 50 pairs: one result per pair, each equal to the pair run alone", async () => {
+    const premises = ["the cat sat on the mat", "i love the sun", "the team won the game today", "rain"];
+    const hypotheses = ["it is sleeping", "the weather is good", "the team is sad", "it is outside"];
+    const pairs = Array.from({ length: 50 }, (_, index) => ({
+      premise: premises[index % premises.length]!,
+      hypothesis: hypotheses[(index * 3) % hypotheses.length]!,
+    }));
+    const results = await provider.inferNliBatch!(pairs, "tiny-nli");
+    expect(results).toHaveLength(50);
+    for (const [index, pair] of pairs.entries()) {
+      const expected = expectedScores(pair.premise, pair.hypothesis);
+      expect(results[index]!.entailment).toBeCloseTo(expected.entailment!, 5);
+      expect(results[index]!.neutral).toBeCloseTo(expected.neutral!, 5);
+    }
+  });
+
+  it("runs a batch of pairs as one forward pass, and zero-shot labels as one batched tensor", async () => {
+    const hub = new HubDownloader({ cacheDir: models.root, hubUrl: "http://127.0.0.1:9", offline: true, fetch });
+    const loaded = await loadOnnxModel(
+      { name: "n", kind: "nli", source: { type: "directory", path: models.nli }, files: ["onnx/model.onnx"], pooling: "cls", normalize: true, maxLength: 512, aliases: [] },
+      { hub, device: selectDevice("cpu") },
+    );
+    const run = vi.spyOn(loaded.session, "run");
+    const pairs = Array.from({ length: 50 }, () => ({ premise: "the cat", hypothesis: "the dog" }));
+    await pairLogits(loaded, pairs, 64);
+    expect(run).toHaveBeenCalledTimes(1);
+    expect((run.mock.calls[0]![0] as Record<string, { dims: number[] }>).input_ids!.dims[0]).toBe(50);
+    await loaded.dispose();
+  });
+
+  it("zero-shot single-label: softmax of the entailment logits across labels (HF pipeline)", async () => {
+    const labels = ["sports", "politics", "weather"];
+    const result = await provider.classifyZeroShot!("the team won the game", labels, "tiny-nli");
+    const entailment = NLI_LABELS.indexOf("entailment");
+    const logits = labels.map((label) => nliReference(pairIds("the team won the game", `this example is ${label} .`))[entailment]!);
+    const expected = softmax(logits);
+    labels.forEach((label, index) => expect(result.scores[label]).toBeCloseTo(expected[index]!, 5));
+    const sum = Object.values(result.scores).reduce((a, b) => a + b, 0);
+    expect(sum).toBeCloseTo(1, 6);
+    expect(result.confidence).toBe(result.scores[result.topLabel]);
+  });
+
+  it("zero-shot multi-label: softmax over [contradiction, entailment] per label, with a custom template", async () => {
+    const labels = ["happy", "sad"];
+    const result = await provider.classifyZeroShot!("i love it", labels, "tiny-nli", {
+      multiLabel: true,
+      hypothesisTemplate: "it is {}",
+    });
+    const contradiction = NLI_LABELS.indexOf("contradiction");
+    const entailment = NLI_LABELS.indexOf("entailment");
+    for (const label of labels) {
+      const logits = nliReference(pairIds("i love it", `it is ${label}`));
+      const expected = softmax([logits[contradiction]!, logits[entailment]!])[1]!;
+      expect(result.scores[label]).toBeCloseTo(expected, 5);
+    }
+  });
+
+  it("zeroShotScores uses the indices it is given", () => {
+    const indices = nliLabelIndices({ id2label: { 0: "entailment", 1: "neutral", 2: "contradiction" } }, "m");
+    expect(indices).toEqual({ entailment: 0, neutral: 1, contradiction: 2, count: 3 });
+    const scores = zeroShotScores([[2, 0, 0], [0, 0, 2]], indices, true);
+    expect(scores[0]).toBeCloseTo(1 / (1 + Math.exp(-2)), 9);
+    expect(scores[1]).toBeCloseTo(1 / (1 + Math.exp(2)), 9);
+  });
+
+  it("rejects bad input before running anything", async () => {
+    await expect(provider.classifyZeroShot!("text", [], "tiny-nli")).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(provider.classifyZeroShot!("text", ["a", "a"], "tiny-nli")).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(
+      provider.classifyZeroShot!("text", ["a"], "tiny-nli", { hypothesisTemplate: "no placeholder" }),
+    ).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(provider.inferNliBatch!([], "tiny-nli")).rejects.toMatchObject({ code: "invalid_input" });
+  });
+});
