@@ -80,11 +80,35 @@ describe("createOllama", () => {
     const plugin = ollama();
     expect(plugin.id).toBe("ollama");
     expect(plugin.capabilities).toEqual(["chat", "embed"]);
-    expect(plugin.supports?.("chat", "llama3.2:3b")).toBe(true);
-    expect(plugin.supports?.("chat", "llama3.2")).toMatchObject({ supported: false });
+    for (const model of [
+      "llama3.2:3b",
+      "llama3.2",
+      "gpt-oss",
+      "gpt-oss:20b",
+      "hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M",
+    ]) {
+      expect(plugin.supports?.("chat", model), model).toBe(true);
+    }
+    for (const model of [
+      "anthropic/claude-sonnet-4",
+      "claude-sonnet-4",
+      "gpt-4o",
+      "o3-mini",
+      "gemini-2.5-pro",
+      "chatgpt-4o-latest",
+    ]) {
+      expect(plugin.supports?.("chat", model), model).toMatchObject({ supported: false });
+    }
     expect(plugin.supports?.("embed", "nomic-embed-text")).toBe(true);
     expect(plugin.supports?.("embed", "bge-m3:567m")).toBe(true);
-    expect(plugin.supports?.("embed", "AllMiniLmL6V2")).toMatchObject({ supported: false });
+    expect(plugin.supports?.("embed", "my-custom-embedder")).toBe(true);
+    for (const model of [
+      "AllMiniLmL6V2",
+      "text-embedding-3-small",
+      "sentence-transformers/all-MiniLM-L6-v2",
+    ]) {
+      expect(plugin.supports?.("embed", model), model).toMatchObject({ supported: false });
+    }
     expect(plugin.supports?.("nli", "x:y")).toMatchObject({ supported: false });
   });
 

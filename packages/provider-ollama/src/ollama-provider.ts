@@ -53,6 +53,30 @@ export const OLLAMA_EMBEDDING_MODELS: readonly string[] = [
   "nomic-embed-text-v2-moe",
 ];
 
+const OTHER_CHAT_PROVIDERS = /^(?:claude|chatgpt|gemini|gpt-(?!oss)|o[134](?:$|-))/i;
+
+/**
+ * Why a name without a tag is probably another provider's, or undefined when
+ * Ollama may serve it. Ollama accepts any name it has pulled (`llama3.2`,
+ * `ollama:my-model`), so it declines only names that clearly belong
+ * elsewhere: `vendor/model` (OpenRouter, unless tagged like
+ * `hf.co/org/repo:Q4_K_M`), OpenAI/Anthropic/Gemini chat names, OpenAI
+ * embedding names and CamelCase local-catalog names (`AllMiniLmL6V2`).
+ */
+function foreignModelReason(capability: Capability, model: string): string | undefined {
+  if (model.includes("/"))
+    return 'a "vendor/model" name without a tag is not an Ollama model (tag it, e.g. "hf.co/org/repo:Q4_K_M")';
+  if (capability === "chat" && OTHER_CHAT_PROVIDERS.test(model))
+    return `"${model}" names another provider's model`;
+  if (
+    capability === "embed" &&
+    (/^text-embedding-/.test(model) || /^[A-Z][A-Za-z0-9]*$/.test(model))
+  ) {
+    return `"${model}" names another provider's embedding model`;
+  }
+  return undefined;
+}
+
 /**
  * Create the Ollama provider (plugin id `ollama`).
  *
@@ -71,24 +95,12 @@ export function createOllama(settings: OllamaSettings = {}): OllamaProvider {
     ...(settings.embeddingModels ?? []),
   ]);
   const supports = (capability: Capability, model: string): ModelSupport => {
-    if (capability === "chat") {
-      return model.includes(":")
-        ? true
-        : {
-            supported: false,
-            reason:
-              'ollama serves tagged names ("llama3.2:3b"); use the "ollama:" prefix for a bare name',
-          };
+    if (capability !== "chat" && capability !== "embed") {
+      return { supported: false, reason: `ollama serves chat and embed, not ${capability}` };
     }
-    if (capability === "embed") {
-      return model.includes(":") || embeddingModels.has(model)
-        ? true
-        : {
-            supported: false,
-            reason: `ollama serves tagged names or known embedding models (${[...embeddingModels].slice(0, 3).join(", ")}, …)`,
-          };
-    }
-    return { supported: false, reason: `ollama serves chat and embed, not ${capability}` };
+    if (model.includes(":") || (capability === "embed" && embeddingModels.has(model))) return true;
+    const foreign = foreignModelReason(capability, model);
+    return foreign === undefined ? true : { supported: false, reason: foreign };
   };
   const chat = createOpenAICompatible({
     id: "ollama",
