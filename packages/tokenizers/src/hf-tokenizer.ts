@@ -145,42 +145,60 @@ export class HfTokenizer {
         cause: error,
       });
     }
-    let cacheFile: string | undefined;
-    if (options.cacheDirectory) {
-      let configStamp = "";
-      try {
-        const configInfo = await stat(configPath);
-        configStamp = `${configInfo.size}:${configInfo.mtimeMs}`;
-      } catch {
-        // no config
-      }
-      const key = createHash("sha256")
-        .update(`${COMPILED_FORMAT}\0${absolute}\0${info.size}\0${info.mtimeMs}\0${configStamp}`)
-        .digest("hex")
-        .slice(0, 32);
-      cacheFile = join(options.cacheDirectory, "tokenizers", "compiled", `${key}.bin`);
-      const cached = await readCompactTokenizer(cacheFile);
-      if (cached) return HfTokenizer.fromCompiled(cached, name);
-    }
-    let json: Record<string, unknown>;
-    let config: Record<string, unknown> = {};
+    let configStamp = "";
     try {
-      json = JSON.parse(await readFile(absolute, "utf8")) as Record<string, unknown>;
-    } catch (error) {
-      throw new RatatoskrError({ code: "data", message: `Could not parse ${tokenizerPath}`, cause: error });
-    }
-    try {
-      config = JSON.parse(await readFile(configPath, "utf8")) as Record<string, unknown>;
+      const configInfo = await stat(configPath);
+      configStamp = `${configInfo.size}:${configInfo.mtimeMs}`;
     } catch {
       // tokenizer_config.json is optional
     }
-    const result = compileTokenizer(json, config);
-    if (!result.ok) return HfTokenizer.#reference(json, config, name, result.reason);
+    const key = `directory\0${absolute}\0${info.size}\0${info.mtimeMs}\0${configStamp}`;
+    return HfTokenizer.fromCache(
+      key,
+      async () => {
+        let tokenizer: Record<string, unknown>;
+        let config: Record<string, unknown> = {};
+        try {
+          tokenizer = JSON.parse(await readFile(absolute, "utf8")) as Record<string, unknown>;
+        } catch (error) {
+          throw new RatatoskrError({ code: "data", message: `Could not parse ${tokenizerPath}`, cause: error });
+        }
+        try {
+          config = JSON.parse(await readFile(configPath, "utf8")) as Record<string, unknown>;
+        } catch {
+          // tokenizer_config.json is optional
+        }
+        return { tokenizer, config };
+      },
+      { name, ...(options.cacheDirectory ? { cacheDirectory: options.cacheDirectory } : {}) },
+    );
+  }
+
+  /**
+   * Build from JSON produced by `build`, through the compact cache: when
+   * `cacheDirectory` holds a compiled file for `key`, `build` is not called.
+   */
+  static async fromCache(
+    key: string,
+    build: () => Promise<{ tokenizer: Record<string, unknown>; config?: Record<string, unknown> }>,
+    options: { name: string; cacheDirectory?: string },
+  ): Promise<HfTokenizer> {
+    const digest = createHash("sha256").update(`${COMPILED_FORMAT}\0${key}`).digest("hex").slice(0, 32);
+    const cacheFile = options.cacheDirectory
+      ? join(options.cacheDirectory, "tokenizers", "compiled", `${digest}.bin`)
+      : undefined;
+    if (cacheFile) {
+      const cached = await readCompactTokenizer(cacheFile);
+      if (cached) return HfTokenizer.fromCompiled(cached, options.name);
+    }
+    const { tokenizer, config = {} } = await build();
+    const result = compileTokenizer(tokenizer, config);
+    if (!result.ok) return HfTokenizer.#reference(tokenizer, config, options.name, result.reason);
     if (cacheFile) {
       // Best effort: a read-only cache directory only costs speed.
       await writeFileAtomic(cacheFile, encodeCompactTokenizer(result.data)).catch(() => {});
     }
-    return HfTokenizer.fromCompiled(result.data, name);
+    return HfTokenizer.fromCompiled(result.data, options.name);
   }
 
   static #reference(json: Record<string, unknown>, config: Record<string, unknown>, name: string, reason: string): HfTokenizer {

@@ -14,6 +14,7 @@ export * from "./count-chat-tokens.ts";
 export * from "./default-tokenizer-mappings.ts";
 export * from "./hf-tokenizer.ts";
 export * from "./hub-download.ts";
+export * from "./tiktoken-conversion.ts";
 export * from "./tokenizer-mapping.ts";
 export * from "./tokenizer-registry.ts";
 export * from "./tokenizer-source.ts";

@@ -18,9 +18,12 @@ import { DEFAULT_TOKENIZER_MAPPINGS } from "./default-tokenizer-mappings.ts";
 import { type DecodeOptions, type EncodeOptions, HfTokenizer } from "./hf-tokenizer.ts";
 import { downloadHubTokenizer } from "./hub-download.ts";
 import type { TokenizerMapping } from "./tokenizer-mapping.ts";
+import { stat } from "node:fs/promises";
+import { tiktokenToTokenizerJson } from "./tiktoken-conversion.ts";
 import {
   describeTokenizerSource,
   findPackageTokenizerDirectory,
+  loadTiktokenRanks,
   parseTokenizerSource,
   type TokenizerSource,
 } from "./tokenizer-source.ts";
@@ -242,6 +245,16 @@ export class TokenizerRegistry {
         return source.tokenizer;
       case "directory":
         return HfTokenizer.fromDirectory(source.path, { name, cacheDirectory });
+      case "tiktoken": {
+        const loaded = await loadTiktokenRanks(source.encoding);
+        if (loaded === undefined) return undefined;
+        const info = await stat(loaded.file);
+        return HfTokenizer.fromCache(
+          `tiktoken\0${source.encoding}\0${loaded.file}\0${info.size}\0${info.mtimeMs}`,
+          async () => ({ tokenizer: tiktokenToTokenizerJson(loaded.ranks, source.encoding) }),
+          { name, cacheDirectory },
+        );
+      }
       case "package": {
         const directory = findPackageTokenizerDirectory(source.name);
         if (directory === undefined) return undefined;

@@ -11,17 +11,20 @@
  * | `hf:org/name`, `hf:org/name@revision`, or plain `org/name` | Hugging Face Hub |
  * | `npm:@scope/package` | installed package with `tokenizer.json` (or `models/tokenizer.json`) |
  * | `file:/path`, `/path`, `./path`, `../path`, `C:\path` | local directory with `tokenizer.json` |
+ * | `tiktoken:cl100k_base`, `tiktoken:o200k_base` | the rank table of `gpt-tokenizer` (optional peer), converted once |
  */
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
 import type { HfTokenizer } from "./hf-tokenizer.ts";
+import { TIKTOKEN_ENCODINGS, type TiktokenEncoding } from "./tiktoken-conversion.ts";
 
 /** A tokenizer source. */
 export type TokenizerSource =
   | { type: "directory"; path: string }
   | { type: "package"; name: string }
   | { type: "hub"; repository: string; revision?: string }
+  | { type: "tiktoken"; encoding: TiktokenEncoding }
   | { type: "tokenizer"; tokenizer: HfTokenizer };
 
 /** A source as users may write it: an object or one of the string forms. */
@@ -33,6 +36,16 @@ export function parseTokenizerSource(input: TokenizerSourceInput): TokenizerSour
   const text = input.trim();
   if (text.startsWith("hf:") || text.startsWith("hub:")) return parseHub(text.slice(text.indexOf(":") + 1));
   if (text.startsWith("npm:")) return { type: "package", name: text.slice(4) };
+  if (text.startsWith("tiktoken:")) {
+    const encoding = text.slice(9);
+    if (!(encoding in TIKTOKEN_ENCODINGS)) {
+      throw new RatatoskrError({
+        code: "configuration",
+        message: `Unknown tiktoken encoding "${encoding}" (known: ${Object.keys(TIKTOKEN_ENCODINGS).join(", ")})`,
+      });
+    }
+    return { type: "tiktoken", encoding: encoding as TiktokenEncoding };
+  }
   if (text.startsWith("file:")) return { type: "directory", path: resolve(text.slice(5).replace(/^\/\/(?=\/)/, "")) };
   if (isAbsolute(text) || text.startsWith("./") || text.startsWith("../") || /^[A-Za-z]:[\\/]/.test(text)) {
     return { type: "directory", path: resolve(text) };
@@ -62,6 +75,8 @@ export function describeTokenizerSource(source: TokenizerSource): string {
       return `npm:${source.name}`;
     case "hub":
       return `hf:${source.repository}${source.revision ? `@${source.revision}` : ""}`;
+    case "tiktoken":
+      return `tiktoken:${source.encoding}`;
     case "tokenizer":
       return `tokenizer:${source.tokenizer.name}`;
   }
@@ -88,6 +103,29 @@ export function findPackageTokenizerDirectory(name: string): string | undefined 
     } catch {
       // not installed here
     }
+  }
+  return undefined;
+}
+
+/**
+ * The rank table of a tiktoken encoding from the optional peer
+ * `gpt-tokenizer`, with the resolved file (for cache keys); undefined when
+ * `gpt-tokenizer` is not installed.
+ */
+export async function loadTiktokenRanks(
+  encoding: TiktokenEncoding,
+): Promise<{ ranks: Array<string | number[]>; file: string } | undefined> {
+  const requires = [createRequire(import.meta.url), createRequire(join(process.cwd(), "package.json"))];
+  for (const require of requires) {
+    let file: string;
+    try {
+      file = require.resolve(`gpt-tokenizer/bpeRanks/${encoding}`);
+    } catch {
+      continue;
+    }
+    const loaded = require(file) as { default?: Array<string | number[]> } | Array<string | number[]>;
+    const ranks = Array.isArray(loaded) ? loaded : loaded.default;
+    if (Array.isArray(ranks)) return { ranks, file };
   }
   return undefined;
 }
