@@ -308,6 +308,24 @@ describe("chatStream event sequences", () => {
     expect(events.at(-1)).toMatchObject({ type: "done", finishReason, rawFinishReason: raw });
   });
 
+  it.each([
+    "text.sse",
+    "tool-use.sse",
+    "parallel-tool-use.sse",
+    "thinking-tool.sse",
+    "thinking-final.sse",
+    "redacted-thinking.sse",
+    "cache-usage.sse",
+    "refusal.sse",
+    "pause-turn.sse",
+    "max-tokens.sse",
+  ])("exact event sequence for %s", async (file) => {
+    mock.enqueue({ sse: fixture(file) });
+    const events = await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] }));
+    assertChatEventProtocol(events);
+    expect(events).toMatchSnapshot();
+  });
+
   it("gives the same events however the bytes are split (1, 3, 7, 64 bytes)", async () => {
     mock.enqueue({ sse: fixture("thinking-tool.sse") });
     const expected = await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] }));
