@@ -168,6 +168,16 @@ const gatewayStream = {
     if (length === 0) throw new Error("no content");
   },
 };
+const pluginStream = {
+  name: `provider plugin chatStream (${CHUNKS} chunks)`,
+  run: async () => {
+    let length = 0;
+    for await (const event of plugin.chatStream(messages, { model: MODEL })) {
+      if (event.type === "content") length += event.text.length;
+    }
+    if (length === 0) throw new Error("no content");
+  },
+};
 const streamIterations = quick ? 10 : 30;
 // Warm up outside compare() so first-event samples come from measured rounds only.
 for (let index = 0; index < streamIterations; index++) {

@@ -200,12 +200,16 @@ export function createOpenAICompatible(
     const signal = options?.signal;
     try {
       const { body, requestOptions } = prepare(messages, options, true);
-      const stream = await client.chat.completions.create(
-        body as unknown as OpenAI.Chat.ChatCompletionCreateParamsStreaming,
-        requestOptions,
-      );
+      // `post` rather than `chat.completions.create`: the same request, retries
+      // and SSE parsing, without the SDK's per-chunk normalising copy (~10 %
+      // of stream time); the mapper reads wire chunks as they are.
+      const stream = await client.post<AsyncIterable<OpenAIWireChunk>>("/chat/completions", {
+        body,
+        stream: true,
+        ...requestOptions,
+      });
       for await (const chunk of stream) {
-        const events = mapper.push(chunk as unknown as OpenAIWireChunk);
+        const events = mapper.push(chunk);
         for (let position = 0; position < events.length; position++) yield events[position]!;
       }
       // The SDK ends its loop silently when the signal aborts mid-stream.
