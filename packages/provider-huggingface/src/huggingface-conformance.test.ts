@@ -1,4 +1,10 @@
-import { runProviderConformance } from "@ratatoskr/testing";
+import { Message } from "@ratatoskr/core";
+import {
+  type LoopbackServer,
+  runProviderConformance,
+  startLoopbackServer,
+  writeSse,
+} from "@ratatoskr/testing";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import {
@@ -12,7 +18,26 @@ import {
 } from "./huggingface-fixtures.test-helpers.ts";
 import { createHuggingFace } from "./huggingface-provider.ts";
 
-beforeAll(() => nock.disableNetConnect());
+/** The chat router stand-in: each chat scenario sets `answer`. */
+let chatServer: LoopbackServer;
+let answer: (response: import("node:http").ServerResponse) => void = (response) => response.end();
+beforeAll(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect("127.0.0.1");
+  chatServer = await startLoopbackServer((_request, response) => answer(response));
+});
+afterAll(async () => {
+  await chatServer.close();
+});
+
+function sseBlocks(name: string): string[] {
+  return fixture(name)
+    .split("\n\n")
+    .filter((block) => block.trim() !== "")
+    .map((block) => `${block}\n\n`);
+}
+const CHAT_MODEL = "meta-llama/Llama-3.1-8B-Instruct";
+const chatMessages = [Message.user("Tea or coffee?")];
 afterEach(() => {
   nock.cleanAll();
 });
@@ -23,8 +48,57 @@ const allUsed = () => expect(nock.pendingMocks()).toEqual([]);
 
 runProviderConformance({
   name: "huggingface",
-  createProvider: () => createHuggingFace({ apiKey: TEST_KEY }),
+  createProvider: () =>
+    createHuggingFace({ apiKey: TEST_KEY, chatBaseURL: `${chatServer.url}/v1` }),
   scenarios: {
+    chat: {
+      prepare: () => {
+        answer = (response) => {
+          response.writeHead(200, { "content-type": "application/json" });
+          response.end(fixture("hf-router-chat-completion.json"));
+        };
+      },
+      messages: chatMessages,
+      options: { model: CHAT_MODEL },
+      expectContent: "Tea it is.",
+    },
+    chatStream: {
+      prepare: () => {
+        answer = (response) => writeSse(response, sseBlocks("hf-router-chat-stream-text.sse"));
+      },
+      messages: chatMessages,
+      options: { model: CHAT_MODEL },
+      expectContent: "Tea it is.",
+    },
+    toolCalls: {
+      prepare: () => {
+        answer = (response) => writeSse(response, sseBlocks("hf-router-chat-stream-tool.sse"));
+      },
+      messages: [Message.user("Weather in Oslo?")],
+      options: {
+        model: CHAT_MODEL,
+        tools: [
+          {
+            name: "get_weather",
+            description: "Weather",
+            parameters: { type: "object", properties: { city: { type: "string" } } },
+          },
+        ],
+      },
+      expectToolCalls: ["get_weather"],
+    },
+    abort: {
+      prepare: () => {
+        // First events, then silence until the client goes away.
+        answer = (response) => {
+          response.writeHead(200, { "content-type": "text/event-stream" });
+          for (const block of sseBlocks("hf-router-chat-stream-text.sse").slice(0, 2))
+            response.write(block);
+        };
+      },
+      messages: chatMessages,
+      options: { model: CHAT_MODEL },
+    },
     embed: {
       prepare: () => void interceptPost(EMBED_PATH, 200, fixture("feature-extraction-single.json")),
       verify: allUsed,

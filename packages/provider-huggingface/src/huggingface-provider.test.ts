@@ -51,15 +51,19 @@ describe("plugin", () => {
     const plugin = provider();
     expect(plugin.id).toBe("huggingface");
     expect(plugin.aliases).toEqual(["hf"]);
-    expect(plugin.capabilities).toEqual(["embed", "nli", "classify"]);
+    expect(plugin.capabilities).toEqual(["embed", "nli", "classify", "chat"]);
     expect(plugin.supports("embed", EMBEDDING_MODEL)).toBe(true);
     expect(plugin.supports("nli", NLI_MODEL)).toBe(true);
     expect(plugin.supports("classify", ZERO_SHOT_MODEL)).toBe(true);
     expect(plugin.supports("embed", "all-MiniLM-L6-v2")).toMatchObject({ supported: false });
     expect(plugin.supports("embed", "a/b/c")).toMatchObject({ supported: false });
-    expect(plugin.supports("chat", "meta-llama/Llama-3.1-8B-Instruct")).toMatchObject({
+    expect(plugin.supports("chat", "meta-llama/Llama-3.1-8B-Instruct")).toBe(true);
+    expect(plugin.supports("chat", "openai/gpt-oss-120b:fastest")).toBe(true);
+    expect(plugin.supports("chat", "llama3.2")).toMatchObject({ supported: false });
+    expect(plugin.supports("embed", "openai/gpt-oss-120b:fastest")).toMatchObject({
       supported: false,
     });
+    expect(plugin.supports("generate", EMBEDDING_MODEL)).toMatchObject({ supported: false });
   });
 
   it("rejects bad settings with a configuration error", () => {

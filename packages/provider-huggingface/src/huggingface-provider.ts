@@ -1,7 +1,8 @@
 /**
  * The Hugging Face Inference provider plugin: embeddings (feature
  * extraction), NLI (sentence-pair text classification) and zero-shot
- * classification through `@huggingface/inference`.
+ * classification through `@huggingface/inference`, and chat through Hugging
+ * Face's OpenAI-compatible router (`@ratatoskr/provider-openai-compat`).
  *
  * The SDK builds every request (URL layout, authentication, payload, the
  * Hub's provider mapping for third-party inference providers); this plugin
@@ -20,10 +21,14 @@ import {
   assertTexts,
   type CallOptions,
   type Capability,
+  type ChatEvent,
+  type ChatOptions,
+  type ChatResponse,
   type ClassifyOptions,
   type ClassifyResult,
   type Embedding,
   invalidInput,
+  type Message,
   type ModelSupport,
   type NliPair,
   type NliResult,
@@ -31,6 +36,7 @@ import {
   type ProviderPlugin,
   RatatoskrError,
 } from "@ratatoskr/core";
+import type { OpenAICompatibleProvider } from "@ratatoskr/provider-openai-compat";
 import { loadApiKey, networkError } from "@ratatoskr/provider-utils";
 import { chunk, mapWithConcurrency } from "./huggingface-batching.ts";
 import {
@@ -45,6 +51,9 @@ import { toClassifyResult } from "./map-huggingface-zero-shot.ts";
 
 /** The HF Inference (`hf-inference`) base URL on the router. */
 export const HUGGING_FACE_INFERENCE_BASE_URL = "https://router.huggingface.co/hf-inference";
+
+/** Hugging Face's OpenAI-compatible chat router. */
+export const HUGGING_FACE_CHAT_BASE_URL = "https://router.huggingface.co/v1";
 
 /** Default texts per feature-extraction request (TEI's default `max_client_batch_size`). */
 export const DEFAULT_EMBEDDING_BATCH_SIZE = 32;
@@ -95,6 +104,14 @@ export interface HuggingFaceSettings {
   pooling?: HuggingFacePooling;
   /** L2-normalise vectors pooled from token-level outputs (default true). */
   normalize?: boolean;
+  /**
+   * Offer chat through Hugging Face's OpenAI-compatible router (default
+   * true). Models are Hub ids, optionally with a `:provider` or `:fastest` /
+   * `:cheapest` policy suffix (`openai/gpt-oss-120b:cerebras`).
+   */
+  chat?: boolean;
+  /** Base URL of the OpenAI-compatible chat router (default `https://router.huggingface.co/v1`). */
+  chatBaseURL?: string;
 }
 
 type Sdk = typeof import("@huggingface/inference");
@@ -107,7 +124,10 @@ function loadSdk(): Promise<Sdk> {
 }
 
 const HUB_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const CAPABILITIES: readonly Capability[] = ["embed", "nli", "classify"];
+/** A Hub id with an optional router suffix: `:provider`, `:fastest`, `:cheapest`. */
+const CHAT_MODEL =
+  /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*(:[a-z0-9][a-z0-9._-]*)?$/;
+const INFERENCE_CAPABILITIES: readonly Capability[] = ["embed", "nli", "classify"];
 const DEFAULT_TEMPLATE_PLACEHOLDER = "{}";
 
 function positiveInteger(value: number | undefined, name: string, fallback: number): number {
@@ -139,8 +159,9 @@ export class HuggingFaceProvider implements ProviderPlugin {
   readonly specificationVersion = PROVIDER_SPECIFICATION_VERSION;
   readonly id = HUGGING_FACE_PROVIDER_ID;
   readonly aliases = ["hf"] as const;
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities: readonly Capability[];
   readonly localInference = false;
+  readonly toolUse = true;
 
   readonly #token: string | undefined;
   readonly #baseURL: string;
@@ -153,6 +174,8 @@ export class HuggingFaceProvider implements ProviderPlugin {
   readonly #maxConcurrency: number;
   readonly #pooling: HuggingFacePooling;
   readonly #normalize: boolean;
+  readonly #chatBaseURL: string;
+  #chatDelegate: Promise<OpenAICompatibleProvider> | undefined;
   /** Batch limits servers reported (`maximum allowed batch size N`), per task and model. */
   readonly #learnedLimits = new Map<string, number>();
 
@@ -185,6 +208,9 @@ export class HuggingFaceProvider implements ProviderPlugin {
     );
     this.#pooling = settings.pooling ?? "mean";
     this.#normalize = settings.normalize ?? true;
+    this.#chatBaseURL = (settings.chatBaseURL ?? HUGGING_FACE_CHAT_BASE_URL).replace(/\/+$/, "");
+    this.capabilities =
+      settings.chat === false ? INFERENCE_CAPABILITIES : [...INFERENCE_CAPABILITIES, "chat"];
     if (this.#endpointUrl !== undefined && this.#inferenceProvider !== "hf-inference") {
       throw new RatatoskrError({
         code: "configuration",
@@ -201,13 +227,18 @@ export class HuggingFaceProvider implements ProviderPlugin {
     }
   }
 
-  /** Hub model ids (`owner/name`) for embed, nli and classify. */
+  /** Hub model ids (`owner/name`; for chat optionally `owner/name:provider`). */
   supports(capability: Capability, model: string): ModelSupport {
-    if (!CAPABILITIES.includes(capability)) {
+    if (!this.capabilities.includes(capability)) {
       return {
         supported: false,
-        reason: `huggingface serves ${CAPABILITIES.join(", ")}, not ${capability}`,
+        reason: `huggingface serves ${this.capabilities.join(", ")}, not ${capability}`,
       };
+    }
+    if (capability === "chat") {
+      return CHAT_MODEL.test(model)
+        ? true
+        : { supported: false, reason: `"${model}" is not a Hub model id (owner/name[:provider])` };
     }
     if (!HUB_ID.test(model)) {
       return {
@@ -356,6 +387,58 @@ export class HuggingFaceProvider implements ProviderPlugin {
       signal: options.signal,
     });
     return toClassifyResult(output, labels, model);
+  }
+
+  /**
+   * One chat turn through Hugging Face's OpenAI-compatible router.
+   *
+   * @see https://huggingface.co/docs/inference-providers/tasks/chat-completion
+   */
+  async chat(messages: readonly Message[], options: ChatOptions): Promise<ChatResponse> {
+    const delegate = await this.#chat(options);
+    return delegate.chat(messages, options);
+  }
+
+  /**
+   * One chat turn as a stream, through Hugging Face's OpenAI-compatible router.
+   * Leaving the loop early or aborting `options.signal` cancels the request.
+   *
+   * @see https://huggingface.co/docs/inference-providers/tasks/chat-completion
+   */
+  async *chatStream(messages: readonly Message[], options: ChatOptions): AsyncGenerator<ChatEvent> {
+    const delegate = await this.#chat(options);
+    yield* delegate.chatStream(messages, options);
+  }
+
+  /** The OpenAI-compatible chat plugin, created (and its SDK imported) on first use. */
+  async #chat(options: ChatOptions): Promise<OpenAICompatibleProvider> {
+    if (!this.capabilities.includes("chat")) {
+      throw new RatatoskrError({
+        code: "unsupported",
+        message: "huggingface: chat is disabled (chat: false)",
+        provider: HUGGING_FACE_PROVIDER_ID,
+      });
+    }
+    if (options?.signal?.aborted) throw abortedError(options.signal);
+    if (this.#token === undefined && this.#chatBaseURL === HUGGING_FACE_CHAT_BASE_URL) {
+      throw new RatatoskrError({
+        code: "authentication",
+        message: "No API key for huggingface: pass apiKey or set HF_TOKEN",
+        provider: HUGGING_FACE_PROVIDER_ID,
+        ...(typeof options?.model === "string" ? { model: options.model } : {}),
+      });
+    }
+    this.#chatDelegate ??= import("@ratatoskr/provider-openai-compat").then(
+      ({ createOpenAICompatible }) =>
+        createOpenAICompatible({
+          id: HUGGING_FACE_PROVIDER_ID,
+          baseURL: this.#chatBaseURL,
+          ...(this.#token === undefined ? {} : { apiKey: this.#token }),
+          headers: this.#headers,
+          ...(this.#fetch === undefined ? {} : { fetch: this.#fetch }),
+        }),
+    );
+    return this.#chatDelegate;
   }
 
   #mapping(model: string, count: number, single: boolean) {
