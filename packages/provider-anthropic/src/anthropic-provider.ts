@@ -268,6 +268,8 @@ class AnthropicPlugin implements AnthropicProvider {
       }
       completed = true;
     } catch (error) {
+      // After message_stop the answer is complete: a later abort or socket error ends it quietly.
+      if (mapper.isFinished) return;
       throw mapAnthropicError(error, { ...context, partial: mapper.partial() });
     } finally {
       if (!completed) {

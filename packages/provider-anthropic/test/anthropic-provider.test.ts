@@ -474,6 +474,27 @@ describe("chatStream failures", () => {
     }
   });
 
+  it("after done, an abort while the server keeps the body open ends the stream quietly", async () => {
+    const own = await startAnthropicMock();
+    try {
+      own.enqueue({ sseThenHang: fixture("text.sse") });
+      const controller = new AbortController();
+      const plugin = createAnthropic({ apiKey: KEY, baseURL: own.url });
+      const types: string[] = [];
+      for await (const event of plugin.chatStream(user, {
+        model: MODEL,
+        signal: controller.signal,
+      })) {
+        types.push(event.type);
+        if (event.type === "done") setTimeout(() => controller.abort(), 10);
+      }
+      expect(types.at(-1)).toBe("done");
+      await expect.poll(() => own.openSockets(), { timeout: 2000 }).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+
   it("breaking out of the loop closes the upstream socket", async () => {
     const own = await startAnthropicMock();
     try {
