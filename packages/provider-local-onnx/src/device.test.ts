@@ -2,7 +2,11 @@ import { describe, expect, it, vi } from "vitest";
 import { type CudaProbe, parseDevice, probeCuda, selectDevice } from "./device.ts";
 import { createLocalOnnx } from "./local-onnx-provider.ts";
 
-const nothing: CudaProbe = { providerLibrary: false, gpuCount: 0, libraryDirectory: "/x/bin/napi-v6/linux/x64" };
+const nothing: CudaProbe = {
+  providerLibrary: false,
+  gpuCount: 0,
+  libraryDirectory: "/x/bin/napi-v6/linux/x64",
+};
 const libraryOnly: CudaProbe = { providerLibrary: true, gpuCount: 0 };
 const gpuOnly: CudaProbe = { providerLibrary: false, gpuCount: 1 };
 const ready: CudaProbe = { providerLibrary: true, gpuCount: 2 };
@@ -19,13 +23,26 @@ describe("device selection", () => {
   });
 
   it("rejects unknown devices with a configuration error", () => {
-    for (const bad of ["gpu", "cuda:", "cuda:-1", "cuda:x", { type: "cuda", deviceId: -1 }, { type: "tpu" }]) {
-      expect(() => parseDevice(bad as never)).toThrow(expect.objectContaining({ code: "configuration" }));
+    for (const bad of [
+      "gpu",
+      "cuda:",
+      "cuda:-1",
+      "cuda:x",
+      { type: "cuda", deviceId: -1 },
+      { type: "tpu" },
+    ]) {
+      expect(() => parseDevice(bad as never)).toThrow(
+        expect.objectContaining({ code: "configuration" }),
+      );
     }
   });
 
   it("cpu uses only the CPU execution provider", () => {
-    expect(selectDevice("cpu", ready)).toMatchObject({ device: "cpu", executionProviders: ["cpu"], reason: "CPU requested" });
+    expect(selectDevice("cpu", ready)).toMatchObject({
+      device: "cpu",
+      executionProviders: ["cpu"],
+      reason: "CPU requested",
+    });
   });
 
   it("auto chooses CUDA when the provider library and a GPU are present", () => {
@@ -49,10 +66,19 @@ describe("device selection", () => {
 
   it("explicit CUDA without CUDA is a configuration error naming the opt-in install", () => {
     expect(() => selectDevice("cuda", nothing)).toThrow(
-      expect.objectContaining({ code: "configuration", message: expect.stringContaining("ONNXRUNTIME_NODE_INSTALL=cuda12") }),
+      expect.objectContaining({
+        code: "configuration",
+        message: expect.stringContaining("ONNXRUNTIME_NODE_INSTALL=cuda12"),
+      }),
     );
-    expect(() => selectDevice("cuda:2", ready)).toThrow(expect.objectContaining({ message: expect.stringContaining("CUDA device 2 does not exist") }));
-    expect(selectDevice("cuda:1", ready)).toMatchObject({ device: "cuda", deviceId: 1, executionProviders: [{ name: "cuda", deviceId: 1 }, "cpu"] });
+    expect(() => selectDevice("cuda:2", ready)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining("CUDA device 2 does not exist") }),
+    );
+    expect(selectDevice("cuda:1", ready)).toMatchObject({
+      device: "cuda",
+      deviceId: 1,
+      executionProviders: [{ name: "cuda", deviceId: 1 }, "cpu"],
+    });
   });
 
   it("this machine: the probe finds no CUDA provider library (CPU-only install)", () => {
@@ -66,9 +92,18 @@ describe("device selection", () => {
       expect.objectContaining({ code: "configuration" }),
     );
     const onDeviceSelected = vi.fn();
-    const provider = createLocalOnnx({ device: "auto", cudaProbe: () => nothing, onDeviceSelected });
+    const provider = createLocalOnnx({
+      device: "auto",
+      cudaProbe: () => nothing,
+      onDeviceSelected,
+    });
     expect(provider.deviceSelection()).toMatchObject({ requested: "auto", device: "cpu" });
-    expect(onDeviceSelected).toHaveBeenCalledWith(expect.objectContaining({ device: "cpu", reason: expect.stringContaining("auto: using CPU") }));
+    expect(onDeviceSelected).toHaveBeenCalledWith(
+      expect.objectContaining({
+        device: "cpu",
+        reason: expect.stringContaining("auto: using CPU"),
+      }),
+    );
     expect(createLocalOnnx({}).deviceSelection().device).toBe("cpu");
   });
 });

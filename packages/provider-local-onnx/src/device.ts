@@ -48,16 +48,25 @@ export interface DeviceSelection {
 }
 
 function configurationError(message: string, details?: Record<string, unknown>): RatatoskrError {
-  return new RatatoskrError({ code: "configuration", message, provider: "local", ...(details ? { details } : {}) });
+  return new RatatoskrError({
+    code: "configuration",
+    message,
+    provider: "local",
+    ...(details ? { details } : {}),
+  });
 }
 
 /** Parse a {@link DeviceSetting}; throws a `configuration` error on anything else. */
-export function parseDevice(setting: DeviceSetting | undefined): { type: "cpu" | "cuda" | "auto"; deviceId?: number } {
+export function parseDevice(setting: DeviceSetting | undefined): {
+  type: "cpu" | "cuda" | "auto";
+  deviceId?: number;
+} {
   if (setting === undefined) return { type: "cpu" };
   if (typeof setting === "object" && setting !== null) {
     if (setting.type === "cuda") {
       const deviceId = setting.deviceId ?? 0;
-      if (!Number.isInteger(deviceId) || deviceId < 0) throw configurationError(`Invalid CUDA device id ${deviceId}`);
+      if (!Number.isInteger(deviceId) || deviceId < 0)
+        throw configurationError(`Invalid CUDA device id ${deviceId}`);
       return { type: "cuda", deviceId };
     }
     if (setting.type === "cpu" || setting.type === "auto") return { type: setting.type };
@@ -86,7 +95,10 @@ export function probeCuda(): CudaProbe {
     const require = createRequire(import.meta.url);
     const packageDirectory = dirname(require.resolve("onnxruntime-node/package.json"));
     libraryDirectory = join(packageDirectory, "bin", "napi-v6", process.platform, process.arch);
-    const library = process.platform === "win32" ? "onnxruntime_providers_cuda.dll" : "libonnxruntime_providers_cuda.so";
+    const library =
+      process.platform === "win32"
+        ? "onnxruntime_providers_cuda.dll"
+        : "libonnxruntime_providers_cuda.so";
     providerLibrary = existsSync(join(libraryDirectory, library));
   } catch {
     providerLibrary = false;
@@ -113,7 +125,10 @@ const INSTALL_HINT =
  * fails (it falls back to CPU with the reason); an explicit CUDA request on a
  * machine without CUDA is a `configuration` error.
  */
-export function selectDevice(setting: DeviceSetting | undefined, probe: CudaProbe = probeCuda()): DeviceSelection {
+export function selectDevice(
+  setting: DeviceSetting | undefined,
+  probe: CudaProbe = probeCuda(),
+): DeviceSelection {
   const parsed = parseDevice(setting);
   const requested = describe(setting);
   if (parsed.type === "cpu") {
@@ -126,23 +141,36 @@ export function selectDevice(setting: DeviceSetting | undefined, probe: CudaProb
       `onnxruntime-node's CUDA provider library is not installed${probe.libraryDirectory ? ` (looked in ${probe.libraryDirectory})` : ""}`,
     );
   }
-  if (probe.gpuCount === 0) missing.push("no NVIDIA GPU is visible (no driver at /proc/driver/nvidia)");
-  else if (deviceId >= probe.gpuCount) missing.push(`CUDA device ${deviceId} does not exist (${probe.gpuCount} GPU(s) found)`);
+  if (probe.gpuCount === 0)
+    missing.push("no NVIDIA GPU is visible (no driver at /proc/driver/nvidia)");
+  else if (deviceId >= probe.gpuCount)
+    missing.push(`CUDA device ${deviceId} does not exist (${probe.gpuCount} GPU(s) found)`);
   if (missing.length === 0) {
     return {
       requested,
       device: "cuda",
       deviceId,
-      reason: parsed.type === "auto" ? "auto: CUDA provider library and a GPU are present" : `CUDA device ${deviceId} requested`,
+      reason:
+        parsed.type === "auto"
+          ? "auto: CUDA provider library and a GPU are present"
+          : `CUDA device ${deviceId} requested`,
       executionProviders: [{ name: "cuda", deviceId }, "cpu"],
     };
   }
   if (parsed.type === "auto") {
-    return { requested, device: "cpu", reason: `auto: using CPU because ${missing.join("; ")}`, executionProviders: ["cpu"] };
+    return {
+      requested,
+      device: "cpu",
+      reason: `auto: using CPU because ${missing.join("; ")}`,
+      executionProviders: ["cpu"],
+    };
   }
-  throw configurationError(`CUDA device ${deviceId} was requested but ${missing.join("; ")}. ${INSTALL_HINT}.`, {
-    requested,
-    providerLibrary: probe.providerLibrary,
-    gpuCount: probe.gpuCount,
-  });
+  throw configurationError(
+    `CUDA device ${deviceId} was requested but ${missing.join("; ")}. ${INSTALL_HINT}.`,
+    {
+      requested,
+      providerLibrary: probe.providerLibrary,
+      gpuCount: probe.gpuCount,
+    },
+  );
 }

@@ -11,14 +11,19 @@ import type { EncodedBatch } from "./model-tokenizer.ts";
 import type { LoadedOnnxModel } from "./onnx-model-loader.ts";
 
 /** Build the session feeds for `batch`; an input the provider cannot fill is a `configuration` error. */
-export function encoderFeeds(model: LoadedOnnxModel, batch: EncodedBatch): Record<string, Ort.Tensor> {
+export function encoderFeeds(
+  model: LoadedOnnxModel,
+  batch: EncodedBatch,
+): Record<string, Ort.Tensor> {
   const { ort, session } = model;
   const dims = [batch.batch, batch.length];
   const feeds: Record<string, Ort.Tensor> = {};
   for (const name of session.inputNames) {
     if (name === "input_ids") feeds[name] = new ort.Tensor("int64", batch.inputIds, dims);
-    else if (name === "attention_mask") feeds[name] = new ort.Tensor("int64", batch.attentionMask, dims);
-    else if (name === "token_type_ids") feeds[name] = new ort.Tensor("int64", batch.tokenTypeIds, dims);
+    else if (name === "attention_mask")
+      feeds[name] = new ort.Tensor("int64", batch.attentionMask, dims);
+    else if (name === "token_type_ids")
+      feeds[name] = new ort.Tensor("int64", batch.tokenTypeIds, dims);
     else {
       throw new RatatoskrError({
         code: "configuration",
@@ -60,6 +65,7 @@ export async function runSession(
 /** Split `items` into chunks of at most `size`. */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
-  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  for (let start = 0; start < items.length; start += size)
+    out.push(items.slice(start, start + size));
   return out;
 }

@@ -8,14 +8,15 @@
  * and renamed when complete, so a failed or interrupted download leaves
  * nothing half-written and the next call simply retries.
  *
- * Cache layout: `{cacheDir}/models--{org}--{name}/snapshots/{revision}/{path}`.
+ * Cache layout: `{cacheDir}/models--{org}--{name}/snapshots/{revision}/{path}`, and
+ * `models--{org}--{name}/.no_exist/{revision}/{path}` for optional files the Hub does not have.
  *
  * @see https://huggingface.co/docs/hub/api#get-apimodelsrepoid-or-apimodelsrepoidrevisionrevision
  * @see https://huggingface.co/docs/huggingface_hub/guides/manage-cache
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
@@ -70,7 +71,11 @@ export class HubDownloader {
 
   /** The snapshot directory of a repo revision in the cache. */
   snapshotDir(repo: string, revision: string): string {
-    return join(this.#options.cacheDir, `models--${repo.replace("/", "--")}`, "snapshots", revision);
+    return join(this.#repoDir(repo), "snapshots", revision);
+  }
+
+  #repoDir(repo: string): string {
+    return join(this.#options.cacheDir, `models--${repo.replace("/", "--")}`);
   }
 
   /** The file's path in the cache, downloading it first if needed; undefined for a missing optional file. */
@@ -78,6 +83,9 @@ export class HubDownloader {
     assertSafeRelativePath(file.path, `Hub file of ${file.repo}`);
     const target = join(this.snapshotDir(file.repo, file.revision), file.path);
     if (await isFile(target)) return target;
+    // A file the Hub said does not exist is remembered, as huggingface_hub's `.no_exist/` does.
+    const absent = join(this.#repoDir(file.repo), ".no_exist", file.revision, file.path);
+    if (file.optional && (await isFile(absent))) return undefined;
     if (this.#options.offline) {
       if (file.optional) return undefined;
       throw new RatatoskrError({
@@ -91,12 +99,24 @@ export class HubDownloader {
     }
     const existing = this.#inFlight.get(target);
     if (existing) return existing;
-    const pending = this.#download(file, target, signal).finally(() => this.#inFlight.delete(target));
+    const pending = this.#download(file, target, signal)
+      .then(async (path) => {
+        if (path === undefined) {
+          await mkdir(dirname(absent), { recursive: true });
+          await writeFile(absent, "");
+        }
+        return path;
+      })
+      .finally(() => this.#inFlight.delete(target));
     this.#inFlight.set(target, pending);
     return pending;
   }
 
-  async #download(file: HubFile, target: string, signal?: AbortSignal): Promise<string | undefined> {
+  async #download(
+    file: HubFile,
+    target: string,
+    signal?: AbortSignal,
+  ): Promise<string | undefined> {
     const { hubUrl, fetch } = this.#options;
     const url = `${hubUrl}/${file.repo}/resolve/${encodeURIComponent(file.revision)}/${file.path
       .split("/")
@@ -104,16 +124,23 @@ export class HubDownloader {
       .join("/")}`;
     const headers: Record<string, string> = {};
     if (this.#options.token) headers.authorization = `Bearer ${this.#options.token}`;
-    let response = await request(fetch, url, { headers, redirect: "manual", ...(signal ? { signal } : {}) }, file);
+    let response = await request(fetch, url, {
+      headers,
+      redirect: "manual",
+      ...(signal ? { signal } : {}),
+    });
     // The Hub's own headers (on the redirect for LFS files) describe the file.
-    const expectedSha256 = parseSha256(response.headers.get("x-linked-etag") ?? response.headers.get("etag"));
+    const expectedSha256 = parseSha256(
+      response.headers.get("x-linked-etag") ?? response.headers.get("etag"),
+    );
     const linkedSize = response.headers.get("x-linked-size");
     if (response.status >= 300 && response.status < 400) {
       const location = response.headers.get("location");
       await response.body?.cancel();
-      if (!location) throw dataError(file, `redirect without a location (status ${response.status})`);
+      if (!location)
+        throw dataError(file, `redirect without a location (status ${response.status})`);
       // Credentials are not forwarded to the redirect target (a CDN).
-      response = await request(fetch, new URL(location, url).toString(), signal ? { signal } : {}, file);
+      response = await request(fetch, new URL(location, url).toString(), signal ? { signal } : {});
     }
     if (response.status === 404 && file.optional) {
       await response.body?.cancel();
@@ -146,7 +173,8 @@ export class HubDownloader {
         for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
           hash.update(chunk);
           size += chunk.byteLength;
-          if (!output.write(chunk)) await new Promise<void>((resolve) => output.once("drain", () => resolve()));
+          if (!output.write(chunk))
+            await new Promise<void>((resolve) => output.once("drain", () => resolve()));
         }
       } finally {
         output.end();
@@ -164,7 +192,12 @@ export class HubDownloader {
     } catch (error) {
       await rm(temporary, { force: true });
       if (signal?.aborted) {
-        throw new RatatoskrError({ code: "aborted", message: "The download was aborted", cause: signal.reason, provider: "local" });
+        throw new RatatoskrError({
+          code: "aborted",
+          message: "The download was aborted",
+          cause: signal.reason,
+          provider: "local",
+        });
       }
       if (RatatoskrError.isInstance(error)) throw error;
       throw networkError("the Hugging Face Hub", `${file.repo}/${file.path}`, error);
@@ -176,13 +209,17 @@ async function request(
   fetch: typeof globalThis.fetch,
   url: string,
   init: RequestInit,
-  file: HubFile,
 ): Promise<Response> {
   try {
     return await fetch(url, init);
   } catch (error) {
     if (init.signal?.aborted) {
-      throw new RatatoskrError({ code: "aborted", message: "The download was aborted", cause: init.signal.reason, provider: "local" });
+      throw new RatatoskrError({
+        code: "aborted",
+        message: "The download was aborted",
+        cause: init.signal.reason,
+        provider: "local",
+      });
     }
     throw networkError("the Hugging Face Hub", url, error);
   }

@@ -7,7 +7,14 @@
  * @packageDocumentation
  */
 export * from "./device.ts";
-export { DEFAULT_HUB_URL, defaultCacheDir, HubDownloader, type HubDownloaderOptions, type HubFile, offlineFromEnv } from "./hub-download.ts";
+export {
+  DEFAULT_HUB_URL,
+  defaultCacheDir,
+  HubDownloader,
+  type HubDownloaderOptions,
+  type HubFile,
+  offlineFromEnv,
+} from "./hub-download.ts";
 export { embedTexts, l2Normalize, poolTokenEmbeddings } from "./local-onnx-embeddings.ts";
 export {
   CausalLmSession,
@@ -20,10 +27,27 @@ export {
   selectToken,
 } from "./local-onnx-generation.ts";
 export * from "./local-onnx-models.ts";
-export { type NliLabelIndices, nliLabelIndices, pairLogits, softmax, toNliResult, zeroShotScores } from "./local-onnx-nli.ts";
+export {
+  type NliLabelIndices,
+  nliLabelIndices,
+  pairLogits,
+  softmax,
+  toNliResult,
+  zeroShotScores,
+} from "./local-onnx-nli.ts";
 export * from "./local-onnx-provider.ts";
 export * from "./model-manager.ts";
-export { type EncodedBatch, type EncodedSequence, ModelTokenizer, padBatch } from "./model-tokenizer.ts";
-export { type LoadContext, type LoadedOnnxModel, loadOnnxModel, loadOnnxRuntime } from "./onnx-model-loader.ts";
+export {
+  type EncodedBatch,
+  type EncodedSequence,
+  ModelTokenizer,
+  padBatch,
+} from "./model-tokenizer.ts";
 export { externalDataLocations } from "./onnx-external-data.ts";
+export {
+  type LoadContext,
+  type LoadedOnnxModel,
+  loadOnnxModel,
+  loadOnnxRuntime,
+} from "./onnx-model-loader.ts";
 export { assertSafeRelativePath, isInside, resolveInside } from "./safe-paths.ts";

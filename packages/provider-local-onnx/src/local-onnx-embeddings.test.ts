@@ -25,7 +25,9 @@ function expectedCls(ids: number[]): number[] {
 
 function expectClose(actual: number[], expected: number[], digits = 5) {
   expect(actual).toHaveLength(expected.length);
-  actual.forEach((value, index) => expect(value).toBeCloseTo(expected[index]!, digits));
+  actual.forEach((value, index) => {
+    expect(value).toBeCloseTo(expected[index]!, digits);
+  });
 }
 
 describe("embeddings on the mini-bert test model (tokenizer → tensors → session → pooling)", () => {
@@ -80,15 +82,22 @@ describe("embeddings on the mini-bert test model (tokenizer → tensors → sess
       "mini-mean",
     );
     expect(batch).toHaveLength(3);
-    alone.values.forEach((value, index) => expect(batch[1]!.values[index]).toBeCloseTo(value, 6));
+    alone.values.forEach((value, index) => {
+      expect(batch[1]!.values[index]).toBeCloseTo(value, 6);
+    });
     const shortAlone = await provider.embed!("hi", "mini-mean");
-    shortAlone.values.forEach((value, index) => expect(batch[2]!.values[index]).toBeCloseTo(value, 6));
+    shortAlone.values.forEach((value, index) => {
+      expect(batch[2]!.values[index]).toBeCloseTo(value, 6);
+    });
   });
 
   it("truncates to maxLength keeping [CLS] … [SEP]", async () => {
     const embedding = await provider.embed!("the cat sat on the mat today", "mini-short");
     // 6 tokens: [CLS] the cat sat on [SEP]
-    expectClose(embedding.values, expectedMean([CLS, id("the"), id("cat"), id("sat"), id("on"), SEP]));
+    expectClose(
+      embedding.values,
+      expectedMean([CLS, id("the"), id("cat"), id("sat"), id("on"), SEP]),
+    );
   });
 
   it("truncates long inputs to 512 tokens instead of failing (the model has 512 positions)", async () => {
@@ -99,27 +108,40 @@ describe("embeddings on the mini-bert test model (tokenizer → tensors → sess
   });
 
   it("embedBatch keeps input order across several forward passes", async () => {
-    const chunked = createLocalOnnx({ embeddingModels: [{ name: "m", path: models.encoder }], maxBatchSize: 2, offline: true, cacheDir: models.root });
+    const chunked = createLocalOnnx({
+      embeddingModels: [{ name: "m", path: models.encoder }],
+      maxBatchSize: 2,
+      offline: true,
+      cacheDir: models.root,
+    });
     const texts = ["hello", "world", "the cat", "the dog", "rain"];
     const batched = await chunked.embedBatch!(texts, "m");
     for (const [index, text] of texts.entries()) {
       const single = await chunked.embed!(text, "m");
-      single.values.forEach((value, d) => expect(batched[index]!.values[d]).toBeCloseTo(value, 6));
+      single.values.forEach((value, d) => {
+        expect(batched[index]!.values[d]).toBeCloseTo(value, 6);
+      });
     }
     await chunked.dispose?.();
   });
 
   it("a dimension mismatch with the configured model is a data error", async () => {
-    await expect(provider.embed!("hello", "mini-wrong-dims")).rejects.toMatchObject({ code: "data" });
+    await expect(provider.embed!("hello", "mini-wrong-dims")).rejects.toMatchObject({
+      code: "data",
+    });
   });
 
   it("rejects empty input before loading anything", async () => {
-    await expect(provider.embedBatch!([], "mini-mean")).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(provider.embedBatch!([], "mini-mean")).rejects.toMatchObject({
+      code: "invalid_input",
+    });
     await expect(provider.embed!("", "mini-mean")).rejects.toMatchObject({ code: "invalid_input" });
   });
 
   it("an unknown model declines with model_not_available so the gateway can try another provider", async () => {
-    await expect(provider.embed!("hello", "not-a-model")).rejects.toMatchObject({ code: "model_not_available" });
+    await expect(provider.embed!("hello", "not-a-model")).rejects.toMatchObject({
+      code: "model_not_available",
+    });
   });
 });
 

@@ -85,10 +85,13 @@ export async function embedTexts(
     }
     const data = output.data as Float32Array;
     let pooled: number[][];
-    if (output.dims.length === 3) pooled = poolTokenEmbeddings(data, output.dims, batch.attentionMask, spec.pooling);
+    if (output.dims.length === 3)
+      pooled = poolTokenEmbeddings(data, output.dims, batch.attentionMask, spec.pooling);
     else if (output.dims.length === 2) {
       const hidden = output.dims[1]!;
-      pooled = Array.from({ length: batch.batch }, (_, row) => Array.from(data.subarray(row * hidden, (row + 1) * hidden)));
+      pooled = Array.from({ length: batch.batch }, (_, row) =>
+        Array.from(data.subarray(row * hidden, (row + 1) * hidden)),
+      );
     } else {
       throw new RatatoskrError({
         code: "data",

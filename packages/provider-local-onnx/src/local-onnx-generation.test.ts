@@ -1,5 +1,10 @@
-import { DECODER, DECODER_SCRIPT, decoderReferenceLogits, decoderScriptIds } from "@ratatoskr/onnx-test-models";
 import type { GenerateEvent } from "@ratatoskr/core";
+import {
+  DECODER,
+  DECODER_SCRIPT,
+  decoderReferenceLogits,
+  decoderScriptIds,
+} from "@ratatoskr/onnx-test-models";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectDevice } from "./device.ts";
 import { HubDownloader } from "./hub-download.ts";
@@ -13,9 +18,6 @@ async function collect(stream: AsyncIterable<GenerateEvent>): Promise<GenerateEv
   for await (const event of stream) events.push(event);
   return events;
 }
-
-const textOf = (events: GenerateEvent[]) =>
-  events.map((event) => (event.type === "text" ? event.text : "")).join("");
 
 const scriptBytes = new TextEncoder().encode(DECODER_SCRIPT).length;
 
@@ -31,9 +33,23 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
       offline: true,
       cacheDir: models.root,
     });
-    const hub = new HubDownloader({ cacheDir: models.root, hubUrl: "http://127.0.0.1:9", offline: true, fetch });
+    const hub = new HubDownloader({
+      cacheDir: models.root,
+      hubUrl: "http://127.0.0.1:9",
+      offline: true,
+      fetch,
+    });
     loaded = await loadOnnxModel(
-      { name: "tiny-gpt", kind: "generation", source: { type: "directory", path: models.decoder }, files: ["onnx/model.onnx"], pooling: "mean", normalize: false, maxLength: 64, aliases: [] },
+      {
+        name: "tiny-gpt",
+        kind: "generation",
+        source: { type: "directory", path: models.decoder },
+        files: ["onnx/model.onnx"],
+        pooling: "mean",
+        normalize: false,
+        maxLength: 64,
+        aliases: [],
+      },
       { hub, device: selectDevice("cpu") },
     );
   });
@@ -50,7 +66,8 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
     for (let length = 2; length <= ids.length; length++) {
       const expected = decoderReferenceLogits(ids.slice(0, length));
       expect(logits).toHaveLength(expected.length);
-      for (let token = 0; token < expected.length; token += 13) expect(logits[token]).toBeCloseTo(expected[token]!, 4);
+      for (let token = 0; token < expected.length; token += 13)
+        expect(logits[token]).toBeCloseTo(expected[token]!, 4);
       if (length < ids.length) logits = await session.step(ids[length]!);
     }
     expect(session.length).toBe(ids.length);
@@ -61,13 +78,19 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
     expect(response.text).toBe(DECODER_SCRIPT);
     expect(response.finishReason).toBe("stop");
     // One prompt token; every script byte plus the end-of-text token were generated.
-    expect(response.usage).toEqual({ promptTokens: 1, completionTokens: scriptBytes + 1, totalTokens: scriptBytes + 2 });
+    expect(response.usage).toEqual({
+      promptTokens: 1,
+      completionTokens: scriptBytes + 1,
+      totalTokens: scriptBytes + 2,
+    });
     expect(response.model).toBe("tiny-gpt");
   });
 
   it("generateStream never splits a multi-byte character and ends with usage then done", async () => {
     const events = await collect(provider.generateStream!(">", { model: "tiny-gpt" }));
-    const texts = events.filter((event) => event.type === "text").map((event) => (event as { text: string }).text);
+    const texts = events
+      .filter((event) => event.type === "text")
+      .map((event) => (event as { text: string }).text);
     for (const text of texts) expect(text).not.toContain("\uFFFD");
     expect(texts.join("")).toBe(DECODER_SCRIPT);
     // ö (2 bytes) and ✓ (3 bytes) come out whole, so there are fewer chunks than byte tokens.
@@ -92,12 +115,19 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
   });
 
   it("stop sequences cut the text and are never streamed, not even in part", async () => {
-    const events = await collect(provider.generateStream!(">", { model: "tiny-gpt", stopSequences: ["Then"] }));
-    const texts = events.filter((event) => event.type === "text").map((event) => (event as { text: string }).text);
+    const events = await collect(
+      provider.generateStream!(">", { model: "tiny-gpt", stopSequences: ["Then"] }),
+    );
+    const texts = events
+      .filter((event) => event.type === "text")
+      .map((event) => (event as { text: string }).text);
     expect(texts.join("")).toBe("Hello, wörld! ✓ ");
     expect(texts.some((text) => text.includes("T"))).toBe(false);
     expect(events.at(-1)).toMatchObject({ type: "done", finishReason: "stop" });
-    const multiByte = await provider.generate!(">", { model: "tiny-gpt", stopSequences: ["rld", "zzz"] });
+    const multiByte = await provider.generate!(">", {
+      model: "tiny-gpt",
+      stopSequences: ["rld", "zzz"],
+    });
     expect(multiByte.text).toBe("Hello, wö");
     expect(multiByte.finishReason).toBe("stop");
   });
@@ -108,8 +138,12 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
     expect(response.finishReason).toBe("length");
     expect(response.text).toMatch(/^~+$/);
     // Prompt + generated tokens fill the window exactly.
-    expect(response.usage!.promptTokens + response.usage!.completionTokens).toBe(DECODER.maxPositions);
-    await expect(provider.generate!("x".repeat(DECODER.maxPositions), { model: "tiny-gpt" })).rejects.toMatchObject({
+    expect(response.usage!.promptTokens + response.usage!.completionTokens).toBe(
+      DECODER.maxPositions,
+    );
+    await expect(
+      provider.generate!("x".repeat(DECODER.maxPositions), { model: "tiny-gpt" }),
+    ).rejects.toMatchObject({
       code: "context_length_exceeded",
       limit: DECODER.maxPositions,
     });
@@ -121,7 +155,12 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
     const second = await provider.generate!(">", options);
     expect(second.text).toBe(first.text);
     expect(first.text).not.toBe("Hello, wörld");
-    const topOne = await provider.generate!(">", { model: "tiny-gpt", temperature: 5, topK: 1, seed: 3 });
+    const topOne = await provider.generate!(">", {
+      model: "tiny-gpt",
+      temperature: 5,
+      topK: 1,
+      seed: 3,
+    });
     expect(topOne.text).toBe(DECODER_SCRIPT);
   });
 
@@ -130,7 +169,10 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
     const seen: GenerateEvent[] = [];
     const outcome = await (async () => {
       try {
-        for await (const event of provider.generateStream!(">", { model: "tiny-gpt", signal: controller.signal })) {
+        for await (const event of provider.generateStream!(">", {
+          model: "tiny-gpt",
+          signal: controller.signal,
+        })) {
           seen.push(event);
           if (seen.length === 2) controller.abort();
         }
@@ -143,7 +185,9 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
     expect(seen.some((event) => event.type === "done")).toBe(false);
     const already = new AbortController();
     already.abort();
-    await expect(provider.generate!(">", { model: "tiny-gpt", signal: already.signal })).rejects.toMatchObject({ code: "aborted" });
+    await expect(
+      provider.generate!(">", { model: "tiny-gpt", signal: already.signal }),
+    ).rejects.toMatchObject({ code: "aborted" });
   });
 
   it("breaking out of the stream releases the model (it can be unloaded)", async () => {
@@ -174,9 +218,12 @@ describe("selectToken", () => {
   it("samples in proportion to softmax(logits / temperature)", () => {
     const random = seededRandom(42);
     const counts = [0, 0, 0, 0];
-    for (let draw = 0; draw < 4000; draw++) counts[selectToken(logits, { temperature: 1 }, random)]!++;
+    for (let draw = 0; draw < 4000; draw++)
+      counts[selectToken(logits, { temperature: 1 }, random)]!++;
     const exps = [...logits].map((value) => Math.exp(value));
     const total = exps.reduce((a, b) => a + b, 0);
-    counts.forEach((count, index) => expect(count / 4000).toBeCloseTo(exps[index]! / total, 1));
+    counts.forEach((count, index) => {
+      expect(count / 4000).toBeCloseTo(exps[index]! / total, 1);
+    });
   });
 });

@@ -65,11 +65,13 @@ export function selectToken(
   const temperature = options.temperature ?? 0;
   if (!(temperature > 0)) {
     let best = 0;
-    for (let index = 1; index < logits.length; index++) if (logits[index]! > logits[best]!) best = index;
+    for (let index = 1; index < logits.length; index++)
+      if (logits[index]! > logits[best]!) best = index;
     return best;
   }
   let candidates = Array.from(logits.keys()).sort((a, b) => logits[b]! - logits[a]! || a - b);
-  if (options.topK !== undefined && options.topK > 0) candidates = candidates.slice(0, options.topK);
+  if (options.topK !== undefined && options.topK > 0)
+    candidates = candidates.slice(0, options.topK);
   const max = logits[candidates[0]!]! / temperature;
   let probabilities = candidates.map((index) => Math.exp(logits[index]! / temperature - max));
   let total = probabilities.reduce((sum, value) => sum + value, 0);
@@ -119,25 +121,41 @@ export class CausalLmSession {
     const { session, config, spec } = model;
     this.#pastNames = session.inputNames.filter((name) => PAST.test(name));
     const fail = (message: string) =>
-      new RatatoskrError({ code: "configuration", provider: "local", model: spec.name, message: `Model "${spec.name}": ${message}` });
+      new RatatoskrError({
+        code: "configuration",
+        provider: "local",
+        model: spec.name,
+        message: `Model "${spec.name}": ${message}`,
+      });
     if (!session.inputNames.includes("input_ids") || !session.outputNames.includes("logits")) {
       throw fail("not a causal LM export (needs input_ids → logits)");
     }
-    if (this.#pastNames.length === 0) throw fail("has no past_key_values.N.key/value inputs (export it with a KV cache)");
+    if (this.#pastNames.length === 0)
+      throw fail("has no past_key_values.N.key/value inputs (export it with a KV cache)");
     for (const name of this.#pastNames) {
       if (!session.outputNames.includes(name.replace("past_key_values", "present"))) {
         throw fail(`has ${name} but no ${name.replace("past_key_values", "present")} output`);
       }
     }
-    const metadata = (session as unknown as { inputMetadata?: ReadonlyArray<{ name: string; shape?: ReadonlyArray<number | string> }> })
-      .inputMetadata?.find((entry) => entry.name === this.#pastNames[0]);
+    const metadata = (
+      session as unknown as {
+        inputMetadata?: ReadonlyArray<{ name: string; shape?: ReadonlyArray<number | string> }>;
+      }
+    ).inputMetadata?.find((entry) => entry.name === this.#pastNames[0]);
     const shape = metadata?.shape ?? [];
-    const configHeads = numberOrFirst(config.num_key_value_heads ?? config.num_attention_heads ?? config.n_head)[0];
+    const configHeads = numberOrFirst(
+      config.num_key_value_heads ?? config.num_attention_heads ?? config.n_head,
+    )[0];
     const heads = typeof shape[1] === "number" && shape[1] > 0 ? shape[1] : configHeads;
     const hidden = numberOrFirst(config.hidden_size ?? config.n_embd)[0];
-    const configHeadSize = numberOrFirst(config.head_dim)[0] ?? (hidden !== undefined && configHeads ? hidden / configHeads : undefined);
+    const configHeadSize =
+      numberOrFirst(config.head_dim)[0] ??
+      (hidden !== undefined && configHeads ? hidden / configHeads : undefined);
     const headSize = typeof shape[3] === "number" && shape[3] > 0 ? shape[3] : configHeadSize;
-    if (!heads || !headSize) throw fail("cannot tell the KV cache shape (no static dims, no num_key_value_heads/head_dim in config.json)");
+    if (!heads || !headSize)
+      throw fail(
+        "cannot tell the KV cache shape (no static dims, no num_key_value_heads/head_dim in config.json)",
+      );
     this.#heads = heads;
     this.#headSize = headSize;
     this.reset();
@@ -153,7 +171,12 @@ export class CausalLmSession {
     const { ort } = this.#model;
     this.#past = {};
     for (const name of this.#pastNames) {
-      this.#past[name] = new ort.Tensor("float32", new Float32Array(0), [1, this.#heads, 0, this.#headSize]);
+      this.#past[name] = new ort.Tensor("float32", new Float32Array(0), [
+        1,
+        this.#heads,
+        0,
+        this.#headSize,
+      ]);
     }
     this.#length = 0;
   }
@@ -174,7 +197,11 @@ export class CausalLmSession {
     const count = ids.length;
     const total = this.#length + count;
     const feeds: Record<string, Ort.Tensor> = { ...this.#past };
-    feeds.input_ids = new ort.Tensor("int64", BigInt64Array.from(ids, (id) => BigInt(id)), [1, count]);
+    feeds.input_ids = new ort.Tensor(
+      "int64",
+      BigInt64Array.from(ids, (id) => BigInt(id)),
+      [1, count],
+    );
     if (session.inputNames.includes("attention_mask")) {
       feeds.attention_mask = new ort.Tensor("int64", new BigInt64Array(total).fill(1n), [1, total]);
     }
@@ -186,13 +213,18 @@ export class CausalLmSession {
       );
     }
     if (session.inputNames.includes("use_cache_branch")) {
-      feeds.use_cache_branch = new ort.Tensor("bool", new Uint8Array([this.#length > 0 ? 1 : 0]), [1]);
+      feeds.use_cache_branch = new ort.Tensor(
+        "bool",
+        new Uint8Array([this.#length > 0 ? 1 : 0]),
+        [1],
+      );
     }
     const outputs = await runSession(this.#model, feeds);
     const logits = outputs.logits!;
     const vocabulary = logits.dims[logits.dims.length - 1]!;
     const data = logits.data as Float32Array;
-    for (const name of this.#pastNames) this.#past[name] = outputs[name.replace("past_key_values", "present")] as Ort.Tensor;
+    for (const name of this.#pastNames)
+      this.#past[name] = outputs[name.replace("past_key_values", "present")] as Ort.Tensor;
     this.#length = total;
     // Copy: the output buffer belongs to onnxruntime's tensor.
     return data.slice(data.length - vocabulary);
@@ -215,10 +247,14 @@ function heldBack(text: string, stops: readonly string[]): number {
 
 /** Context window of the model (positions), from config.json or tokenizer_config.json. */
 export function contextWindow(model: LoadedOnnxModel): number {
-  const fromConfig = numberOrFirst(model.config.max_position_embeddings ?? model.config.n_positions)[0];
+  const fromConfig = numberOrFirst(
+    model.config.max_position_embeddings ?? model.config.n_positions,
+  )[0];
   if (fromConfig !== undefined) return fromConfig;
   const fromTokenizer = numberOrFirst(model.tokenizer.config.model_max_length)[0];
-  return fromTokenizer !== undefined && fromTokenizer < 1e7 ? fromTokenizer : Number.POSITIVE_INFINITY;
+  return fromTokenizer !== undefined && fromTokenizer < 1e7
+    ? fromTokenizer
+    : Number.POSITIVE_INFINITY;
 }
 
 /** End-of-sequence token ids: generation_config.json, config.json, then the tokenizer's eos_token. */
@@ -247,7 +283,12 @@ export async function* generateTokens(
   const endIds = endOfSequenceIds(model);
   if (promptIds.length === 0) {
     const bos = numberOrFirst(model.generationConfig.bos_token_id ?? model.config.bos_token_id)[0];
-    if (bos === undefined) throw new RatatoskrError({ code: "invalid_input", message: "prompt encodes to no tokens", model: spec.name });
+    if (bos === undefined)
+      throw new RatatoskrError({
+        code: "invalid_input",
+        message: "prompt encodes to no tokens",
+        model: spec.name,
+      });
     promptIds = [bos];
   }
   const window = contextWindow(model);

@@ -40,7 +40,9 @@ export interface CustomModelSettings {
 export type ModelSetting = string | CustomModelSettings;
 
 /** Where a model's files come from. */
-export type ModelSource = { type: "directory"; path: string } | { type: "hub"; repo: string; revision: string };
+export type ModelSource =
+  | { type: "directory"; path: string }
+  | { type: "hub"; repo: string; revision: string };
 
 /** A model setting resolved to everything the provider needs. */
 export interface ResolvedModel {
@@ -176,7 +178,9 @@ export function resolveModelSetting(setting: ModelSetting, kind: ModelKind): Res
     if (preset) return fromPreset(preset);
     if (isHubRepo(setting)) return resolveModelSetting({ name: setting, repo: setting }, kind);
     throw configurationError(
-      `Unknown ${kind} model "${setting}": use a preset (${MODEL_PRESETS.filter((p) => p.kind === kind)
+      `Unknown ${kind} model "${setting}": use a preset (${MODEL_PRESETS.filter(
+        (p) => p.kind === kind,
+      )
         .map((p) => p.name)
         .join(", ")}), a Hub repo "org/name", or { name, path | repo }`,
     );
@@ -185,10 +189,14 @@ export function resolveModelSetting(setting: ModelSetting, kind: ModelKind): Res
     throw configurationError("A custom model needs a non-empty name");
   }
   if ((setting.path === undefined) === (setting.repo === undefined)) {
-    throw configurationError(`Model "${setting.name}" needs exactly one of path (a directory) or repo (a Hub repo)`);
+    throw configurationError(
+      `Model "${setting.name}" needs exactly one of path (a directory) or repo (a Hub repo)`,
+    );
   }
   if (setting.repo !== undefined && !isHubRepo(setting.repo)) {
-    throw configurationError(`Model "${setting.name}": repo must look like "org/name", got "${setting.repo}"`);
+    throw configurationError(
+      `Model "${setting.name}": repo must look like "org/name", got "${setting.repo}"`,
+    );
   }
   const revision = setting.revision ?? "main";
   if (!REVISION_PATTERN.test(revision) || revision.includes("..")) {
@@ -215,7 +223,10 @@ export function resolveModelSetting(setting: ModelSetting, kind: ModelKind): Res
     normalize: setting.normalize ?? true,
     maxLength,
     ...(setting.dimensions === undefined ? {} : { dimensions: setting.dimensions }),
-    aliases: [...(setting.aliases ?? []), ...(setting.repo !== undefined && setting.repo !== setting.name ? [setting.repo] : [])],
+    aliases: [
+      ...(setting.aliases ?? []),
+      ...(setting.repo !== undefined && setting.repo !== setting.name ? [setting.repo] : []),
+    ],
   };
 }
 
@@ -226,7 +237,8 @@ export class ModelCatalog {
   constructor(settings: Partial<Record<ModelKind, readonly ModelSetting[] | undefined>>) {
     this.#configured = [];
     for (const kind of ["embedding", "nli", "generation"] as const) {
-      for (const setting of settings[kind] ?? []) this.#configured.push(resolveModelSetting(setting, kind));
+      for (const setting of settings[kind] ?? [])
+        this.#configured.push(resolveModelSetting(setting, kind));
     }
   }
 
@@ -241,7 +253,8 @@ export class ModelCatalog {
     const configured = this.#configured.find(
       (model) =>
         model.kind === kind &&
-        (model.name.toLowerCase() === wanted || model.aliases.some((alias) => alias.toLowerCase() === wanted)),
+        (model.name.toLowerCase() === wanted ||
+          model.aliases.some((alias) => alias.toLowerCase() === wanted)),
     );
     if (configured) return configured;
     const preset = presetFor(name, kind);

@@ -1,20 +1,25 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { NLI, NLI_LABELS, nliReference } from "@ratatoskr/onnx-test-models";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createLocalOnnx, type LocalOnnxProvider } from "./local-onnx-provider.ts";
-import { loadOnnxModel } from "./onnx-model-loader.ts";
-import { nliLabelIndices, pairLogits, softmax, zeroShotScores } from "./local-onnx-nli.ts";
 import { selectDevice } from "./device.ts";
 import { HubDownloader } from "./hub-download.ts";
+import { nliLabelIndices, pairLogits, softmax, zeroShotScores } from "./local-onnx-nli.ts";
+import { createLocalOnnx, type LocalOnnxProvider } from "./local-onnx-provider.ts";
+import { loadOnnxModel } from "./onnx-model-loader.ts";
 import { temporaryTestModels } from "./test-fixtures.ts";
-import { cp } from "node:fs/promises";
 
 const vocabulary = NLI.vocabulary as Record<string, number>;
 const tokens = (text: string) => text.split(" ").map((word) => vocabulary[word]!);
 const CLS = vocabulary["[CLS]"]!;
 const SEP = vocabulary["[SEP]"]!;
-const pairIds = (premise: string, hypothesis: string) => [CLS, ...tokens(premise), SEP, ...tokens(hypothesis), SEP];
+const pairIds = (premise: string, hypothesis: string) => [
+  CLS,
+  ...tokens(premise),
+  SEP,
+  ...tokens(hypothesis),
+  SEP,
+];
 
 /** Softmaxed scores by label name, computed independently from the model's weights. */
 function expectedScores(premise: string, hypothesis: string): Record<string, number> {
@@ -63,7 +68,11 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
   });
 
   it("softmax scores for all three labels, mapped by config.json id2label", async () => {
-    const result = await provider.inferNli!("the cat sat on the mat", "the cat is sleeping", "tiny-nli");
+    const result = await provider.inferNli!(
+      "the cat sat on the mat",
+      "the cat is sleeping",
+      "tiny-nli",
+    );
     const expected = expectedScores("the cat sat on the mat", "the cat is sleeping");
     expect(result.entailment).toBeCloseTo(expected.entailment!, 5);
     expect(result.contradiction).toBeCloseTo(expected.contradiction!, 5);
@@ -88,13 +97,28 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
       message: expect.stringContaining("id2label"),
     });
     await expect(
-      provider.classifyZeroShot!("the game", ["sports"], "tiny-nli-no-contradiction", { multiLabel: true }),
-    ).rejects.toMatchObject({ code: "configuration", message: expect.stringContaining("contradiction") });
+      provider.classifyZeroShot!("the game", ["sports"], "tiny-nli-no-contradiction", {
+        multiLabel: true,
+      }),
+    ).rejects.toMatchObject({
+      code: "configuration",
+      message: expect.stringContaining("contradiction"),
+    });
   });
 
   it("inferNliBatch of 50 pairs: one result per pair, each equal to the pair run alone", async () => {
-    const premises = ["the cat sat on the mat", "i love the sun", "the team won the game today", "rain"];
-    const hypotheses = ["it is sleeping", "the weather is good", "the team is sad", "it is outside"];
+    const premises = [
+      "the cat sat on the mat",
+      "i love the sun",
+      "the team won the game today",
+      "rain",
+    ];
+    const hypotheses = [
+      "it is sleeping",
+      "the weather is good",
+      "the team is sad",
+      "it is outside",
+    ];
     const pairs = Array.from({ length: 50 }, (_, index) => ({
       premise: premises[index % premises.length]!,
       hypothesis: hypotheses[(index * 3) % hypotheses.length]!,
@@ -109,16 +133,33 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
   });
 
   it("runs a batch of pairs as one forward pass, and zero-shot labels as one batched tensor", async () => {
-    const hub = new HubDownloader({ cacheDir: models.root, hubUrl: "http://127.0.0.1:9", offline: true, fetch });
+    const hub = new HubDownloader({
+      cacheDir: models.root,
+      hubUrl: "http://127.0.0.1:9",
+      offline: true,
+      fetch,
+    });
     const loaded = await loadOnnxModel(
-      { name: "n", kind: "nli", source: { type: "directory", path: models.nli }, files: ["onnx/model.onnx"], pooling: "cls", normalize: true, maxLength: 512, aliases: [] },
+      {
+        name: "n",
+        kind: "nli",
+        source: { type: "directory", path: models.nli },
+        files: ["onnx/model.onnx"],
+        pooling: "cls",
+        normalize: true,
+        maxLength: 512,
+        aliases: [],
+      },
       { hub, device: selectDevice("cpu") },
     );
     const run = vi.spyOn(loaded.session, "run");
     const pairs = Array.from({ length: 50 }, () => ({ premise: "the cat", hypothesis: "the dog" }));
     await pairLogits(loaded, pairs, 64);
     expect(run).toHaveBeenCalledTimes(1);
-    expect((run.mock.calls[0]![0] as Record<string, { dims: number[] }>).input_ids!.dims[0]).toBe(50);
+    expect(
+      (run.mock.calls[0]![0] as unknown as Record<string, { dims: readonly number[] }>).input_ids!
+        .dims[0],
+    ).toBe(50);
     await loaded.dispose();
   });
 
@@ -126,9 +167,14 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
     const labels = ["sports", "politics", "weather"];
     const result = await provider.classifyZeroShot!("the team won the game", labels, "tiny-nli");
     const entailment = NLI_LABELS.indexOf("entailment");
-    const logits = labels.map((label) => nliReference(pairIds("the team won the game", `this example is ${label} .`))[entailment]!);
+    const logits = labels.map(
+      (label) =>
+        nliReference(pairIds("the team won the game", `this example is ${label} .`))[entailment]!,
+    );
     const expected = softmax(logits);
-    labels.forEach((label, index) => expect(result.scores[label]).toBeCloseTo(expected[index]!, 5));
+    labels.forEach((label, index) => {
+      expect(result.scores[label]).toBeCloseTo(expected[index]!, 5);
+    });
     const sum = Object.values(result.scores).reduce((a, b) => a + b, 0);
     expect(sum).toBeCloseTo(1, 6);
     expect(result.confidence).toBe(result.scores[result.topLabel]);
@@ -150,19 +196,37 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
   });
 
   it("zeroShotScores uses the indices it is given", () => {
-    const indices = nliLabelIndices({ id2label: { 0: "entailment", 1: "neutral", 2: "contradiction" } }, "m");
+    const indices = nliLabelIndices(
+      { id2label: { 0: "entailment", 1: "neutral", 2: "contradiction" } },
+      "m",
+    );
     expect(indices).toEqual({ entailment: 0, neutral: 1, contradiction: 2, count: 3 });
-    const scores = zeroShotScores([[2, 0, 0], [0, 0, 2]], indices, true);
+    const scores = zeroShotScores(
+      [
+        [2, 0, 0],
+        [0, 0, 2],
+      ],
+      indices,
+      true,
+    );
     expect(scores[0]).toBeCloseTo(1 / (1 + Math.exp(-2)), 9);
     expect(scores[1]).toBeCloseTo(1 / (1 + Math.exp(2)), 9);
   });
 
   it("rejects bad input before running anything", async () => {
-    await expect(provider.classifyZeroShot!("text", [], "tiny-nli")).rejects.toMatchObject({ code: "invalid_input" });
-    await expect(provider.classifyZeroShot!("text", ["a", "a"], "tiny-nli")).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(provider.classifyZeroShot!("text", [], "tiny-nli")).rejects.toMatchObject({
+      code: "invalid_input",
+    });
+    await expect(provider.classifyZeroShot!("text", ["a", "a"], "tiny-nli")).rejects.toMatchObject({
+      code: "invalid_input",
+    });
     await expect(
-      provider.classifyZeroShot!("text", ["a"], "tiny-nli", { hypothesisTemplate: "no placeholder" }),
+      provider.classifyZeroShot!("text", ["a"], "tiny-nli", {
+        hypothesisTemplate: "no placeholder",
+      }),
     ).rejects.toMatchObject({ code: "invalid_input" });
-    await expect(provider.inferNliBatch!([], "tiny-nli")).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(provider.inferNliBatch!([], "tiny-nli")).rejects.toMatchObject({
+      code: "invalid_input",
+    });
   });
 });

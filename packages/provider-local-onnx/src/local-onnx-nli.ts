@@ -23,7 +23,10 @@ export interface NliLabelIndices {
 }
 
 /** Read the label order from `config.json` (`id2label`); a config without entailment and contradiction is an error. */
-export function nliLabelIndices(config: Record<string, unknown>, modelName: string): NliLabelIndices {
+export function nliLabelIndices(
+  config: Record<string, unknown>,
+  modelName: string,
+): NliLabelIndices {
   const id2label = config.id2label;
   const fail = (what: string) =>
     new RatatoskrError({
@@ -37,7 +40,8 @@ export function nliLabelIndices(config: Record<string, unknown>, modelName: stri
   let count = 0;
   for (const [key, value] of Object.entries(id2label as Record<string, unknown>)) {
     const index = Number(key);
-    if (!Number.isInteger(index) || index < 0 || typeof value !== "string") throw fail(`has an invalid id2label entry "${key}"`);
+    if (!Number.isInteger(index) || index < 0 || typeof value !== "string")
+      throw fail(`has an invalid id2label entry "${key}"`);
     count = Math.max(count, index + 1);
     const label = value.toLowerCase();
     if (label.startsWith("entail")) indices.entailment = index;
@@ -81,13 +85,18 @@ export async function pairLogits(
     }
     const width = logits.dims[1]!;
     const data = logits.data as Float32Array;
-    for (let row = 0; row < chunk.length; row++) out.push(Array.from(data.subarray(row * width, (row + 1) * width)));
+    for (let row = 0; row < chunk.length; row++)
+      out.push(Array.from(data.subarray(row * width, (row + 1) * width)));
   }
   return out;
 }
 
 /** Softmax scores of one pair's logits as an {@link NliResult}. */
-export function toNliResult(logits: readonly number[], indices: NliLabelIndices, modelName: string): NliResult {
+export function toNliResult(
+  logits: readonly number[],
+  indices: NliLabelIndices,
+  modelName: string,
+): NliResult {
   if (indices.neutral === undefined || logits.length !== indices.count) {
     throw new RatatoskrError({
       code: "configuration",
@@ -102,7 +111,9 @@ export function toNliResult(logits: readonly number[], indices: NliLabelIndices,
     contradiction: scores[indices.contradiction]!,
     neutral: scores[indices.neutral]!,
   };
-  const label = (Object.keys(result) as NliLabel[]).reduce((best, key) => (result[key] > result[best] ? key : best));
+  const label = (Object.keys(result) as NliLabel[]).reduce((best, key) =>
+    result[key] > result[best] ? key : best,
+  );
   return { ...result, label };
 }
 
@@ -117,7 +128,9 @@ export function zeroShotScores(
   multiLabel: boolean,
 ): number[] {
   if (multiLabel) {
-    return logitsPerLabel.map((logits) => softmax([logits[indices.contradiction]!, logits[indices.entailment]!])[1]!);
+    return logitsPerLabel.map(
+      (logits) => softmax([logits[indices.contradiction]!, logits[indices.entailment]!])[1]!,
+    );
   }
   return softmax(logitsPerLabel.map((logits) => logits[indices.entailment]!));
 }

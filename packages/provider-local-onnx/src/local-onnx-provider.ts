@@ -4,12 +4,12 @@
  * onnxruntime-node, on CPU or CUDA.
  */
 import {
+  abortedError,
   assertLabels,
   assertModel,
   assertNliPairs,
   assertText,
   assertTexts,
-  abortedError,
   type CallOptions,
   type Capability,
   type ClassifyOptions,
@@ -26,11 +26,22 @@ import {
   RatatoskrError,
   type Usage,
 } from "@ratatoskr/core";
-import { type CudaProbe, type DeviceSelection, type DeviceSetting, probeCuda, selectDevice } from "./device.ts";
+import {
+  type CudaProbe,
+  type DeviceSelection,
+  type DeviceSetting,
+  probeCuda,
+  selectDevice,
+} from "./device.ts";
 import { DEFAULT_HUB_URL, defaultCacheDir, HubDownloader, offlineFromEnv } from "./hub-download.ts";
 import { embedTexts } from "./local-onnx-embeddings.ts";
 import { generateTokens } from "./local-onnx-generation.ts";
-import { ModelCatalog, type ModelKind, type ModelSetting, type ResolvedModel } from "./local-onnx-models.ts";
+import {
+  ModelCatalog,
+  type ModelKind,
+  type ModelSetting,
+  type ResolvedModel,
+} from "./local-onnx-models.ts";
 import { nliLabelIndices, pairLogits, toNliResult, zeroShotScores } from "./local-onnx-nli.ts";
 import { ModelManager } from "./model-manager.ts";
 import { type LoadedOnnxModel, loadOnnxModel } from "./onnx-model-loader.ts";
@@ -125,11 +136,17 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
     hubUrl: settings.hubUrl ?? DEFAULT_HUB_URL,
     offline: settings.offline ?? offlineFromEnv(),
     fetch: settings.fetch ?? globalThis.fetch,
-    ...((settings.hubToken ?? process.env.HF_TOKEN) ? { token: settings.hubToken ?? process.env.HF_TOKEN! } : {}),
+    ...((settings.hubToken ?? process.env.HF_TOKEN)
+      ? { token: settings.hubToken ?? process.env.HF_TOKEN! }
+      : {}),
   });
   const manager = new ModelManager<LoadedOnnxModel>({
-    ...(settings.maxLoadedModels === undefined ? {} : { maxLoadedModels: settings.maxLoadedModels }),
-    ...(settings.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: settings.memoryBudgetBytes }),
+    ...(settings.maxLoadedModels === undefined
+      ? {}
+      : { maxLoadedModels: settings.maxLoadedModels }),
+    ...(settings.memoryBudgetBytes === undefined
+      ? {}
+      : { memoryBudgetBytes: settings.memoryBudgetBytes }),
   });
   const maxBatchSize = Math.max(1, settings.maxBatchSize ?? 64);
 
@@ -163,8 +180,12 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
         loadOnnxModel(resolved, {
           hub,
           device: device(),
-          ...(settings.intraOpNumThreads === undefined ? {} : { intraOpNumThreads: settings.intraOpNumThreads }),
-          ...(settings.interOpNumThreads === undefined ? {} : { interOpNumThreads: settings.interOpNumThreads }),
+          ...(settings.intraOpNumThreads === undefined
+            ? {}
+            : { intraOpNumThreads: settings.intraOpNumThreads }),
+          ...(settings.interOpNumThreads === undefined
+            ? {}
+            : { interOpNumThreads: settings.interOpNumThreads }),
           ...(signal ? { signal } : {}),
           onFallback: (fallback) => {
             selection = fallback;
@@ -180,15 +201,27 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
     return result;
   };
 
-  const embedBatch = async (texts: readonly string[], model: string, options?: CallOptions): Promise<Embedding[]> => {
+  const embedBatch = async (
+    texts: readonly string[],
+    model: string,
+    options?: CallOptions,
+  ): Promise<Embedding[]> => {
     assertTexts(texts, "texts");
     return withModel(model, "embedding", options, async (loaded) => {
       const vectors = await embedTexts(loaded, texts, maxBatchSize);
-      return vectors.map((values) => ({ values, model: loaded.spec.name, dimensions: values.length }));
+      return vectors.map((values) => ({
+        values,
+        model: loaded.spec.name,
+        dimensions: values.length,
+      }));
     });
   };
 
-  const inferNliBatch = async (pairs: readonly NliPair[], model: string, options?: CallOptions): Promise<NliResult[]> => {
+  const inferNliBatch = async (
+    pairs: readonly NliPair[],
+    model: string,
+    options?: CallOptions,
+  ): Promise<NliResult[]> => {
     assertNliPairs(pairs);
     return withModel(model, "nli", options, async (loaded) => {
       const indices = nliLabelIndices(loaded.config, loaded.spec.name);
@@ -197,7 +230,10 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
     });
   };
 
-  async function* generateStream(prompt: string, options: GenerateOptions): AsyncGenerator<GenerateEvent> {
+  async function* generateStream(
+    prompt: string,
+    options: GenerateOptions,
+  ): AsyncGenerator<GenerateEvent> {
     assertText(prompt, "prompt");
     assertModel(options?.model);
     const resolved = resolve(options.model, "generation");
@@ -240,9 +276,13 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
 
     supports(capability: Capability, model: string): ModelSupport {
       const kind = KIND_FOR[capability];
-      if (kind === undefined) return { supported: false, reason: `the local provider does not serve ${capability}` };
+      if (kind === undefined)
+        return { supported: false, reason: `the local provider does not serve ${capability}` };
       if (catalog.find(model, kind)) return true;
-      return { supported: false, reason: `no local ${kind} model "${model}" is configured or preset` };
+      return {
+        supported: false,
+        reason: `no local ${kind} model "${model}" is configured or preset`,
+      };
     },
 
     deviceSelection: device,
@@ -273,7 +313,12 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
 
     inferNliBatch,
 
-    async inferNli(premise: string, hypothesis: string, model: string, options?: CallOptions): Promise<NliResult> {
+    async inferNli(
+      premise: string,
+      hypothesis: string,
+      model: string,
+      options?: CallOptions,
+    ): Promise<NliResult> {
       return (await inferNliBatch([{ premise, hypothesis }], model, options))[0]!;
     },
 
@@ -322,10 +367,20 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
         if (event.type === "text") text += event.text;
         else if (event.type === "done") {
           usage = event.usage;
-          return { text, model: event.model ?? options.model, finishReason: event.finishReason, ...(usage ? { usage } : {}) };
+          return {
+            text,
+            model: event.model ?? options.model,
+            finishReason: event.finishReason,
+            ...(usage ? { usage } : {}),
+          };
         }
       }
-      throw new RatatoskrError({ code: "stream", provider: "local", message: "generation ended without finishing", partial: { content: text } });
+      throw new RatatoskrError({
+        code: "stream",
+        provider: "local",
+        message: "generation ended without finishing",
+        partial: { content: text },
+      });
     },
   };
   return provider;

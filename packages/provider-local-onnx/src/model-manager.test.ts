@@ -2,7 +2,14 @@ import { describe, expect, it, vi } from "vitest";
 import { type ManagedModel, ModelManager } from "./model-manager.ts";
 
 function fakeModel(name: string, bytes = 10) {
-  const model = { name, approximateBytes: bytes, disposed: false, dispose: vi.fn(() => { model.disposed = true; }) };
+  const model = {
+    name,
+    approximateBytes: bytes,
+    disposed: false,
+    dispose: vi.fn(() => {
+      model.disposed = true;
+    }),
+  };
   return model;
 }
 type Fake = ReturnType<typeof fakeModel> & ManagedModel;
@@ -22,7 +29,9 @@ describe("ModelManager", () => {
     const manager = new ModelManager<Fake>();
     const gate = deferred<Fake>();
     const load = vi.fn(() => gate.promise);
-    const calls = Array.from({ length: 5 }, () => manager.use("a", load, async (model) => model.name));
+    const calls = Array.from({ length: 5 }, () =>
+      manager.use("a", load, async (model) => model.name),
+    );
     gate.resolve(fakeModel("a"));
     expect(await Promise.all(calls)).toEqual(["a", "a", "a", "a", "a"]);
     expect(load).toHaveBeenCalledTimes(1);
@@ -34,16 +43,30 @@ describe("ModelManager", () => {
     const failing = vi.fn(async (): Promise<Fake> => {
       throw new Error("boom");
     });
-    const results = await Promise.allSettled([manager.use("a", failing, async () => 1), manager.use("a", failing, async () => 2)]);
+    const results = await Promise.allSettled([
+      manager.use("a", failing, async () => 1),
+      manager.use("a", failing, async () => 2),
+    ]);
     expect(results.map((result) => result.status)).toEqual(["rejected", "rejected"]);
     expect(failing).toHaveBeenCalledTimes(1);
-    expect(await manager.use("a", async () => fakeModel("a"), async (model) => model.name)).toBe("a");
+    expect(
+      await manager.use(
+        "a",
+        async () => fakeModel("a"),
+        async (model) => model.name,
+      ),
+    ).toBe("a");
   });
 
   it("evicts the least recently used model beyond maxLoadedModels", async () => {
     const manager = new ModelManager<Fake>({ maxLoadedModels: 2 });
     const models = { a: fakeModel("a"), b: fakeModel("b"), c: fakeModel("c") };
-    const use = (key: keyof typeof models) => manager.use(key, async () => models[key], async () => undefined);
+    const use = (key: keyof typeof models) =>
+      manager.use(
+        key,
+        async () => models[key],
+        async () => undefined,
+      );
     await use("a");
     await use("b");
     await use("a"); // a is now more recent than b
@@ -67,7 +90,11 @@ describe("ModelManager", () => {
     const manager = new ModelManager<Fake>({ maxLoadedModels: 1 });
     const a = fakeModel("a");
     const inside = deferred<void>();
-    const running = manager.use("a", async () => a, () => inside.promise);
+    const running = manager.use(
+      "a",
+      async () => a,
+      () => inside.promise,
+    );
     await new Promise((resolve) => setTimeout(resolve, 0));
     await manager.preload("b", async () => fakeModel("b"));
     expect(manager.loaded()).toEqual(["b"]);

@@ -12,8 +12,12 @@ describe("ModelTokenizer: truncation and padding on top of @huggingface/tokenize
 
   beforeAll(async () => {
     models = await temporaryTestModels();
-    tokenizer = await ModelTokenizer.load(join(models.encoder, "tokenizer.json"), join(models.encoder, "tokenizer_config.json"));
-    vocabulary = JSON.parse(await readFile(join(models.encoder, "tokenizer.json"), "utf8")).model.vocab;
+    tokenizer = await ModelTokenizer.load(
+      join(models.encoder, "tokenizer.json"),
+      join(models.encoder, "tokenizer_config.json"),
+    );
+    vocabulary = JSON.parse(await readFile(join(models.encoder, "tokenizer.json"), "utf8")).model
+      .vocab;
   });
   afterAll(() => models.cleanup());
 
@@ -34,15 +38,34 @@ describe("ModelTokenizer: truncation and padding on top of @huggingface/tokenize
   it("truncates pairs longest-first, as transformers does", () => {
     // A has 6 tokens, B has 2; budget 8 - 3 specials = 5 → A keeps 3, B keeps 2.
     const encoded = tokenizer.encode("the cat sat on the mat", "a dog", 8);
-    expect(encoded.ids).toEqual([id("[CLS]"), id("the"), id("cat"), id("sat"), id("[SEP]"), id("a"), id("dog"), id("[SEP]")]);
+    expect(encoded.ids).toEqual([
+      id("[CLS]"),
+      id("the"),
+      id("cat"),
+      id("sat"),
+      id("[SEP]"),
+      id("a"),
+      id("dog"),
+      id("[SEP]"),
+    ]);
     expect(encoded.typeIds).toEqual([0, 0, 0, 0, 0, 1, 1, 1]);
     // Equal lengths: both shrink alternately.
     const even = tokenizer.encode("the cat sat on", "a dog is happy", 7);
-    expect(even.ids).toEqual([id("[CLS]"), id("the"), id("cat"), id("[SEP]"), id("a"), id("dog"), id("[SEP]")]);
+    expect(even.ids).toEqual([
+      id("[CLS]"),
+      id("the"),
+      id("cat"),
+      id("[SEP]"),
+      id("a"),
+      id("dog"),
+      id("[SEP]"),
+    ]);
   });
 
   it("refuses a maxLength that leaves no room for text", () => {
-    expect(() => tokenizer.encode("the cat", "a dog", 4)).toThrow(expect.objectContaining({ code: "configuration" }));
+    expect(() => tokenizer.encode("the cat", "a dog", 4)).toThrow(
+      expect.objectContaining({ code: "configuration" }),
+    );
   });
 
   it("pads a batch to its longest row with the pad id and a zero mask", () => {

@@ -37,7 +37,8 @@ interface Layout {
 
 function sameIds(full: number[], start: number, part: number[]): boolean {
   if (start + part.length > full.length) return false;
-  for (let index = 0; index < part.length; index++) if (full[start + index] !== part[index]) return false;
+  for (let index = 0; index < part.length; index++)
+    if (full[start + index] !== part[index]) return false;
   return true;
 }
 
@@ -71,7 +72,10 @@ export class ModelTokenizer {
   }
 
   /** Load `tokenizer.json` (required) and `tokenizer_config.json` (optional) from their paths. */
-  static async load(tokenizerPath: string, configPath: string | undefined): Promise<ModelTokenizer> {
+  static async load(
+    tokenizerPath: string,
+    configPath: string | undefined,
+  ): Promise<ModelTokenizer> {
     const json = await readJson(tokenizerPath);
     const config = configPath === undefined ? {} : await readJson(configPath);
     try {
@@ -93,16 +97,26 @@ export class ModelTokenizer {
 
   /** Encode one text or a (text, pair) with special tokens, truncated to `maxLength` tokens. */
   encode(text: string, pair: string | undefined, maxLength: number): EncodedSequence {
-    const full = this.tokenizer.encode(text, { text_pair: pair ?? null, return_token_type_ids: true });
+    const full = this.tokenizer.encode(text, {
+      text_pair: pair ?? null,
+      return_token_type_ids: true,
+    });
     const typeIds = full.token_type_ids ?? full.ids.map(() => 0);
     if (full.ids.length <= maxLength) return { ids: full.ids, typeIds, truncated: false };
     const a = this.tokenizer.encode(text, { add_special_tokens: false }).ids;
-    const b = pair === undefined ? undefined : this.tokenizer.encode(pair, { add_special_tokens: false }).ids;
+    const b =
+      pair === undefined
+        ? undefined
+        : this.tokenizer.encode(pair, { add_special_tokens: false }).ids;
     const layout = locate(full.ids, a, b);
     if (!layout) {
       // Unknown layout: keep the head and the final (special) token.
       const keep = [...Array(maxLength - 1).keys(), full.ids.length - 1];
-      return { ids: keep.map((i) => full.ids[i]!), typeIds: keep.map((i) => typeIds[i]!), truncated: true };
+      return {
+        ids: keep.map((i) => full.ids[i]!),
+        typeIds: keep.map((i) => typeIds[i]!),
+        truncated: true,
+      };
     }
     const overhead = layout.prefix + layout.middle + layout.suffix;
     const budget = maxLength - overhead;
@@ -136,7 +150,10 @@ export class ModelTokenizer {
   }
 
   /** Encode and pad a batch (to its longest row) as int64 row-major arrays. */
-  encodeBatch(items: ReadonlyArray<{ text: string; pair?: string }>, maxLength: number): EncodedBatch {
+  encodeBatch(
+    items: ReadonlyArray<{ text: string; pair?: string }>,
+    maxLength: number,
+  ): EncodedBatch {
     const sequences = items.map((item) => this.encode(item.text, item.pair, maxLength));
     return padBatch(sequences, this.padId);
   }
@@ -162,13 +179,24 @@ export function padBatch(sequences: readonly EncodedSequence[], padId: number): 
       tokenTypeIds[offset + column] = BigInt(sequence.typeIds[column] ?? 0);
     });
   });
-  return { batch, length, inputIds, attentionMask, tokenTypeIds, lengths: sequences.map((sequence) => sequence.ids.length) };
+  return {
+    batch,
+    length,
+    inputIds,
+    attentionMask,
+    tokenTypeIds,
+    lengths: sequences.map((sequence) => sequence.ids.length),
+  };
 }
 
 /** A special token from `tokenizer_config.json`: a string or `{ content }`. */
 export function tokenText(value: unknown): string | undefined {
   if (typeof value === "string") return value;
-  if (value && typeof value === "object" && typeof (value as { content?: unknown }).content === "string") {
+  if (
+    value &&
+    typeof value === "object" &&
+    typeof (value as { content?: unknown }).content === "string"
+  ) {
     return (value as { content: string }).content;
   }
   return undefined;
@@ -179,7 +207,8 @@ export async function readJson(path: string): Promise<Record<string, unknown>> {
   const text = await readFile(path, "utf8");
   try {
     const value: unknown = JSON.parse(text);
-    if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error("not a JSON object");
+    if (value === null || typeof value !== "object" || Array.isArray(value))
+      throw new Error("not a JSON object");
     return value as Record<string, unknown>;
   } catch (error) {
     throw new RatatoskrError({

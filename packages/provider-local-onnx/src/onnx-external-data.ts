@@ -80,7 +80,8 @@ function tensorLocations(tensor: Uint8Array, out: Set<string>): void {
 function sparseLocations(sparse: Uint8Array, out: Set<string>): void {
   // SparseTensorProto.values = 1, indices = 2 (TensorProto)
   for (const field of fields(sparse)) {
-    if ((field.number === 1 || field.number === 2) && field.bytes) tensorLocations(field.bytes, out);
+    if ((field.number === 1 || field.number === 2) && field.bytes)
+      tensorLocations(field.bytes, out);
   }
 }
 
@@ -88,17 +89,22 @@ function graphLocations(graph: Uint8Array, out: Set<string>, depth: number): voi
   if (depth > 64) throw new Error("graphs nested too deeply");
   for (const field of fields(graph)) {
     if (!field.bytes) continue;
-    if (field.number === 5) tensorLocations(field.bytes, out); // initializer
-    else if (field.number === 15) sparseLocations(field.bytes, out); // sparse_initializer
+    if (field.number === 5)
+      tensorLocations(field.bytes, out); // initializer
+    else if (field.number === 15)
+      sparseLocations(field.bytes, out); // sparse_initializer
     else if (field.number === 1) {
       // node → attribute = 5
       for (const nodeField of fields(field.bytes)) {
         if (nodeField.number !== 5 || !nodeField.bytes) continue;
         for (const attribute of fields(nodeField.bytes)) {
           if (!attribute.bytes) continue;
-          if (attribute.number === 5 || attribute.number === 10) tensorLocations(attribute.bytes, out); // t, tensors
-          else if (attribute.number === 6 || attribute.number === 11) graphLocations(attribute.bytes, out, depth + 1); // g, graphs
-          else if (attribute.number === 22 || attribute.number === 23) sparseLocations(attribute.bytes, out); // sparse_tensor(s)
+          if (attribute.number === 5 || attribute.number === 10)
+            tensorLocations(attribute.bytes, out); // t, tensors
+          else if (attribute.number === 6 || attribute.number === 11)
+            graphLocations(attribute.bytes, out, depth + 1); // g, graphs
+          else if (attribute.number === 22 || attribute.number === 23)
+            sparseLocations(attribute.bytes, out); // sparse_tensor(s)
         }
       }
     }

@@ -104,7 +104,9 @@ async function directoryFiles(spec: ResolvedModel, root: string): Promise<ModelF
     });
   }
   const optional = async (name: string) =>
-    (await exists(posix.join(root, name))) ? resolveInside(root, name, `model "${spec.name}" ${name}`) : undefined;
+    (await exists(posix.join(root, name)))
+      ? resolveInside(root, name, `model "${spec.name}" ${name}`)
+      : undefined;
   const tokenizer = await optional("tokenizer.json");
   if (!tokenizer) {
     throw new RatatoskrError({
@@ -137,12 +139,16 @@ async function hubFiles(spec: ResolvedModel, context: LoadContext): Promise<Mode
       break;
     }
   }
-  const fetchFile = (path: string, optional: boolean) => hub.file({ repo, revision, path, optional }, signal);
+  const fetchFile = (path: string, optional: boolean) =>
+    hub.file({ repo, revision, path, optional }, signal);
   await fetchFile("tokenizer.json", false);
   await Promise.all(
-    ["tokenizer_config.json", "config.json", "generation_config.json", "special_tokens_map.json"].map((name) =>
-      fetchFile(name, true),
-    ),
+    [
+      "tokenizer_config.json",
+      "config.json",
+      "generation_config.json",
+      "special_tokens_map.json",
+    ].map((name) => fetchFile(name, true)),
   );
   const root = hub.snapshotDir(repo, revision);
   // External data next to the model file (model.onnx_data, …): fetched before the checks below.
@@ -166,20 +172,30 @@ function locationsOf(spec: ResolvedModel, bytes: Uint8Array): string[] {
       cause: error,
     });
   }
-  for (const location of locations) assertSafeRelativePath(location, `model "${spec.name}" external data`);
+  for (const location of locations)
+    assertSafeRelativePath(location, `model "${spec.name}" external data`);
   return locations;
 }
 
 /** Load `spec`: locate or download its files, check every path, create the session and tokenizer. */
-export async function loadOnnxModel(spec: ResolvedModel, context: LoadContext): Promise<LoadedOnnxModel> {
+export async function loadOnnxModel(
+  spec: ResolvedModel,
+  context: LoadContext,
+): Promise<LoadedOnnxModel> {
   const files =
-    spec.source.type === "directory" ? await directoryFiles(spec, spec.source.path) : await hubFiles(spec, context);
+    spec.source.type === "directory"
+      ? await directoryFiles(spec, spec.source.path)
+      : await hubFiles(spec, context);
   const modelBytes = await readFile(files.model);
   let approximateBytes = modelBytes.byteLength;
   for (const location of locationsOf(spec, modelBytes)) {
     // onnxruntime resolves a location against the model file's directory (itself inside the model
     // directory): it must stay there, symlinks included.
-    const real = await resolveInside(dirname(files.model), location, `model "${spec.name}" external data`);
+    const real = await resolveInside(
+      dirname(files.model),
+      location,
+      `model "${spec.name}" external data`,
+    );
     approximateBytes += (await stat(real)).size;
   }
   const ort = await loadOnnxRuntime();
@@ -191,8 +207,12 @@ export async function loadOnnxModel(spec: ResolvedModel, context: LoadContext): 
     ort.InferenceSession.create(files.model, {
       executionProviders: selection.executionProviders,
       graphOptimizationLevel: "all",
-      ...(context.intraOpNumThreads === undefined ? {} : { intraOpNumThreads: context.intraOpNumThreads }),
-      ...(context.interOpNumThreads === undefined ? {} : { interOpNumThreads: context.interOpNumThreads }),
+      ...(context.intraOpNumThreads === undefined
+        ? {}
+        : { intraOpNumThreads: context.intraOpNumThreads }),
+      ...(context.interOpNumThreads === undefined
+        ? {}
+        : { interOpNumThreads: context.interOpNumThreads }),
     });
   let session: Ort.InferenceSession;
   try {

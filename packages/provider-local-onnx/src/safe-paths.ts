@@ -21,13 +21,17 @@ function refused(message: string, path: string): RatatoskrError {
  * not absolute (POSIX, Windows drive or UNC), no backslash, no NUL, not empty.
  */
 export function assertSafeRelativePath(path: string, what: string): void {
-  if (typeof path !== "string" || path.length === 0) throw refused(`${what}: empty path`, String(path));
+  if (typeof path !== "string" || path.length === 0)
+    throw refused(`${what}: empty path`, String(path));
   if (path.includes("\0")) throw refused(`${what}: path contains a NUL byte`, path);
   if (path.includes("\\")) throw refused(`${what}: backslashes are not allowed in "${path}"`, path);
   if (isAbsolute(path) || /^[A-Za-z]:/.test(path) || path.startsWith("/")) {
-    throw refused(`${what}: absolute path "${path}" refused; paths must stay inside the model directory`, path);
+    throw refused(
+      `${what}: absolute path "${path}" refused; paths must stay inside the model directory`,
+      path,
+    );
   }
-  if (path.split("/").some((segment) => segment === ".." )) {
+  if (path.split("/").some((segment) => segment === "..")) {
     throw refused(`${what}: "${path}" escapes the model directory ("..")`, path);
   }
 }
@@ -42,7 +46,11 @@ export function isInside(root: string, child: string): boolean {
  * Join `relativePath` to `root` and check that the result, with symlinks
  * resolved, is still inside `root` (resolved). The file must exist.
  */
-export async function resolveInside(root: string, relativePath: string, what: string): Promise<string> {
+export async function resolveInside(
+  root: string,
+  relativePath: string,
+  what: string,
+): Promise<string> {
   assertSafeRelativePath(relativePath, what);
   const realRoot = await realpath(root);
   const joined = join(realRoot, relativePath);
@@ -58,7 +66,10 @@ export async function resolveInside(root: string, relativePath: string, what: st
     });
   }
   if (!isInside(realRoot, real)) {
-    throw refused(`${what}: "${relativePath}" resolves outside the model directory (symlink)`, relativePath);
+    throw refused(
+      `${what}: "${relativePath}" resolves outside the model directory (symlink)`,
+      relativePath,
+    );
   }
   return real;
 }

@@ -53,7 +53,13 @@ export class GraphBuilder {
    * A float initializer stored outside the model, in `location` (relative to
    * the model file) at `offset`; the caller writes the bytes there.
    */
-  externalFloats(name: string, dims: number[], location: string, offset: number, byteLength: number): string {
+  externalFloats(
+    name: string,
+    dims: number[],
+    location: string,
+    offset: number,
+    byteLength: number,
+  ): string {
     this.#initializers.push({
       name,
       dims,

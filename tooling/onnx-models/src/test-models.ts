@@ -135,8 +135,13 @@ function positionEmbeddings(graph: GraphBuilder, inputIds: string, table: string
  * tests can also produce hostile references (`../x`, `/etc/passwd`).
  */
 export function encoderModel(): Uint8Array;
-export function encoderModel(externalData: { location: string }): { model: Uint8Array; data: Uint8Array };
-export function encoderModel(externalData?: { location: string }): Uint8Array | { model: Uint8Array; data: Uint8Array } {
+export function encoderModel(externalData: { location: string }): {
+  model: Uint8Array;
+  data: Uint8Array;
+};
+export function encoderModel(externalData?: {
+  location: string;
+}): Uint8Array | { model: Uint8Array; data: Uint8Array } {
   const weights = encoderWeights();
   const size = ENCODER.hiddenSize;
   const graph = new GraphBuilder();
@@ -145,11 +150,16 @@ export function encoderModel(externalData?: { location: string }): Uint8Array | 
   const attentionMask = graph.input("attention_mask", I, axes);
   const tokenTypeIds = graph.input("token_type_ids", I, axes);
   graph.output("last_hidden_state", F, ["batch_size", "sequence_length", size]);
-  const word = graph.floats(
-    "embeddings.word_embeddings.weight",
-    [weights.vocabularySize, size],
-    weights.word,
-  );
+  const wordName = "embeddings.word_embeddings.weight";
+  const word = externalData
+    ? graph.externalFloats(
+        wordName,
+        [weights.vocabularySize, size],
+        externalData.location,
+        0,
+        weights.word.byteLength,
+      )
+    : graph.floats(wordName, [weights.vocabularySize, size], weights.word);
   const position = graph.floats(
     "embeddings.position_embeddings.weight",
     [ENCODER.maxPositions, size],
@@ -177,7 +187,10 @@ export function encoderModel(externalData?: { location: string }): Uint8Array | 
   graph.node("Tanh", [mixed], {}, "last_hidden_state");
   const model = graph.encode("mini_bert");
   if (!externalData) return model;
-  return { model, data: new Uint8Array(weights.word.buffer, weights.word.byteOffset, weights.word.byteLength) };
+  return {
+    model,
+    data: new Uint8Array(weights.word.buffer, weights.word.byteOffset, weights.word.byteLength),
+  };
 }
 
 // ---------------------------------------------------------------------------
