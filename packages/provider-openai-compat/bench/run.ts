@@ -203,6 +203,11 @@ console.log(
     `${gatewayFirst.name}: p50 ${(gatewayFirst.p50Ns / 1000).toFixed(1)} µs, p99 ${(gatewayFirst.p99Ns / 1000).toFixed(1)} µs\n` +
     `added: p50 ${((gatewayFirst.p50Ns - sdkFirst.p50Ns) / 1000).toFixed(1)} µs, p99 ${((gatewayFirst.p99Ns - sdkFirst.p99Ns) / 1000).toFixed(1)} µs  [target: ≤ 1 ms added]`,
 );
+record = false;
+printComparison(
+  `streaming ${CHUNKS} chunks: provider plugin chatStream alone vs openai SDK stream`,
+  await compare(sdkStream, pluginStream, { rounds: quick ? 4 : 10, iterations: streamIterations }),
+);
 console.log(`\npeak RSS: ${peakRssMiB().toFixed(0)} MiB; node ${process.version}`);
 await gateway.dispose?.();
 await server.close();

@@ -65,7 +65,9 @@ export function mapOpenAIChatResponse(
   }));
   let finishReason = mapOpenAIFinishReason(rawFinishReason);
   if (finishReason === "stop" && toolCalls.length > 0) finishReason = "tool_calls";
-  const response: ChatResponse = { content: message.content ?? "", toolCalls, finishReason };
+  const content = message.content ?? "";
+  const refusal = typeof message.refusal === "string" ? message.refusal : "";
+  const response: ChatResponse = { content: content + refusal, toolCalls, finishReason };
   if (rawFinishReason !== undefined) response.rawFinishReason = rawFinishReason;
   let field: OpenAIReasoningField | undefined;
   let reasoning = "";

@@ -113,6 +113,18 @@ describe("OpenAIChatStreamMapper", () => {
     ]);
   });
 
+  it("keeps a refusal's text as content", () => {
+    const events = run([
+      delta({ content: null, refusal: "I can't" }),
+      delta({ refusal: " help with that." }),
+      delta({}, "stop"),
+    ]);
+    expect(events.slice(0, 2)).toEqual([
+      { type: "content", text: "I can't" },
+      { type: "content", text: " help with that." },
+    ]);
+  });
+
   it("rejects arguments before a call's name", () => {
     const mapper = new OpenAIChatStreamMapper("p");
     expect(() =>

@@ -39,6 +39,7 @@ export interface OpenAIWireChunk {
     delta?: {
       role?: string | null;
       content?: string | null;
+      refusal?: string | null;
       reasoning?: string | null;
       reasoning_content?: string | null;
       reasoning_details?: unknown;
@@ -101,6 +102,12 @@ export class OpenAIChatStreamMapper {
         if (typeof content === "string" && content !== "") {
           this.#content += content;
           events.push({ type: "content", text: content });
+        }
+        // A refusal (structured outputs) is the model's answer too: keep its text.
+        const refusal = delta.refusal;
+        if (typeof refusal === "string" && refusal !== "") {
+          this.#content += refusal;
+          events.push({ type: "content", text: refusal });
         }
         const toolCalls = delta.tool_calls;
         if (Array.isArray(toolCalls)) {

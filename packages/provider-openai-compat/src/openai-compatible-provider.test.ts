@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import {
   type ChatEvent,
   type ChatOptions,
@@ -632,6 +633,30 @@ describe("cancellation", () => {
       if (event.type === "content") break;
     }
     await expect.poll(() => server.requests[0]?.clientClosedEarly).toBe(true);
+  });
+
+  it("leaves no abort listener behind on a long-lived signal, whether streams complete or are left early", async () => {
+    const controller = new AbortController();
+    for (let round = 0; round < 10; round++) {
+      server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
+      await drain(provider().chatStream(messages, { ...options, signal: controller.signal }));
+      server.reply(
+        sseReply(fixture("openai-chat-stream-text.sse"), {
+          chunkSize: 400,
+          delayMs: 2,
+          hang: true,
+        }),
+      );
+      for await (const event of provider().chatStream(messages, {
+        ...options,
+        signal: controller.signal,
+      })) {
+        if (event.type === "content") break;
+      }
+      server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));
+      await provider().chat(messages, { ...options, signal: controller.signal });
+    }
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 
   it("an already-aborted signal rejects before any request", async () => {
