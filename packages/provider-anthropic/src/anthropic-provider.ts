@@ -300,8 +300,11 @@ class AnthropicPlugin implements AnthropicProvider {
     const signal = options.signal;
     if (signal?.aborted) throw abortedError(signal);
     try {
-      assertText(text, "text", { allowEmpty: false });
+      assertText(text, "text", { allowEmpty: true });
       assertModel(model);
+      // The API refuses empty content; an empty text is zero tokens.
+      if (text === "")
+        return { count: 0, approximate: false, source: ANTHROPIC_COUNT_TOKENS_SOURCE };
       const result = await this.#getClient().messages.countTokens(
         { model, messages: [{ role: "user", content: text }] },
         signal === undefined ? undefined : { signal },

@@ -784,7 +784,16 @@ describe("token counting", () => {
     expect((await failure(() => provider().countTokens("x", MODEL))).code).toBe("authentication");
     mock.enqueue({ json: { tokens: 3 } });
     expect((await failure(() => provider().countTokens("x", MODEL))).code).toBe("data");
-    expect((await failure(() => provider().countTokens("", MODEL))).code).toBe("invalid_input");
+    expect((await failure(() => provider().countTokens(42 as never, MODEL))).code).toBe(
+      "invalid_input",
+    );
+    const before = mock.requests.length;
+    expect(await provider().countTokens("", MODEL)).toEqual({
+      count: 0,
+      approximate: false,
+      source: "anthropic:count_tokens",
+    });
+    expect(mock.requests.length).toBe(before);
   });
 });
 
