@@ -148,11 +148,11 @@ export class HfTokenizer {
     let configStamp = "";
     try {
       const configInfo = await stat(configPath);
-      configStamp = `${configInfo.size}:${configInfo.mtimeMs}`;
+      configStamp = `${configInfo.size}:${Math.trunc(configInfo.mtimeMs)}`;
     } catch {
       // tokenizer_config.json is optional
     }
-    const key = `directory\0${absolute}\0${info.size}\0${info.mtimeMs}\0${configStamp}`;
+    const key = `directory\0${absolute}\0${info.size}\0${Math.trunc(info.mtimeMs)}\0${configStamp}`;
     return HfTokenizer.fromCache(
       key,
       async () => {

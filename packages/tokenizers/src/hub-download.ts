@@ -120,7 +120,15 @@ export async function downloadHubTokenizer(
       }
       throw error;
     }
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await response.arrayBuffer());
+    } catch (error) {
+      if (settings.signal?.aborted) {
+        throw new RatatoskrError({ code: "aborted", message: "The tokenizer download was aborted", cause: error });
+      }
+      throw networkError(PROVIDER, url, error);
+    }
     const expectedSize = response.headers.get("x-linked-size") ?? response.headers.get("content-length");
     if (expectedSize !== null && !response.headers.get("content-encoding") && Number(expectedSize) !== bytes.length) {
       throw new RatatoskrError({

@@ -250,7 +250,7 @@ export class TokenizerRegistry {
         if (loaded === undefined) return undefined;
         const info = await stat(loaded.file);
         return HfTokenizer.fromCache(
-          `tiktoken\0${source.encoding}\0${loaded.file}\0${info.size}\0${info.mtimeMs}`,
+          `tiktoken\0${source.encoding}\0${loaded.file}\0${info.size}\0${Math.trunc(info.mtimeMs)}`,
           async () => ({ tokenizer: tiktokenToTokenizerJson(loaded.ranks, source.encoding) }),
           { name, cacheDirectory },
         );
