@@ -63,6 +63,19 @@ export function mapOpenAIChatResponse(
     name: call.function?.name ?? "",
     arguments: call.function?.arguments || "{}",
   }));
+  for (const call of toolCalls) {
+    if (isCompleteJson(call.arguments)) continue;
+    throw new RatatoskrError({
+      code: "data",
+      message: `${context.provider} returned incomplete JSON arguments for tool call "${call.name}" (${call.id}, finish_reason ${rawFinishReason ?? "missing"})`,
+      provider: context.provider,
+      ...(context.model === undefined ? {} : { model: context.model }),
+      partial: {
+        content: message.content ?? "",
+        toolCalls: toolCalls.map((each) => ({ ...each, complete: isCompleteJson(each.arguments) })),
+      },
+    });
+  }
   let finishReason = mapOpenAIFinishReason(rawFinishReason);
   if (finishReason === "stop" && toolCalls.length > 0) finishReason = "tool_calls";
   const content = message.content ?? "";
@@ -90,4 +103,13 @@ export function mapOpenAIChatResponse(
   if (typeof completion.model === "string" && completion.model !== "")
     response.model = completion.model;
   return response;
+}
+
+function isCompleteJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

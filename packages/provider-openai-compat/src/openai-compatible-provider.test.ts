@@ -433,6 +433,23 @@ describe("chat (non-streamed)", () => {
   });
 });
 
+describe("chat (non-streamed): truncated tool arguments", () => {
+  it("fails with a data error that keeps the raw arguments", async () => {
+    const body = JSON.parse(fixture("openai-chat-completion-tools.json"));
+    body.choices[0].message.tool_calls[1].function.arguments = '{"location":"Oslo, No';
+    body.choices[0].finish_reason = "length";
+    server.reply(jsonReply(200, body));
+    const error = await failure(provider().chat(messages, options));
+    expect(error.code).toBe("data");
+    expect(error.partial?.toolCalls?.[1]).toEqual({
+      id: "call_Ij90Kl12Mn34Op56",
+      name: "get_weather",
+      arguments: '{"location":"Oslo, No',
+      complete: false,
+    });
+  });
+});
+
 describe("request mapping", () => {
   it("maps every option and merges rawProviderOptions last", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
