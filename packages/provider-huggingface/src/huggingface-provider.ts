@@ -468,14 +468,10 @@ export class HuggingFaceProvider implements ProviderPlugin {
         try {
           return await send(part, partSignal);
         } catch (error) {
-          const serverLimit = (error as RatatoskrError).details?.maxBatchSize;
-          if (
-            !RatatoskrError.isInstance(error) ||
-            typeof serverLimit !== "number" ||
-            serverLimit >= part.length
-          ) {
-            throw error;
-          }
+          const serverLimit = RatatoskrError.isInstance(error)
+            ? error.details?.maxBatchSize
+            : undefined;
+          if (typeof serverLimit !== "number" || serverLimit >= part.length) throw error;
           this.#learnedLimits.set(key, serverLimit);
           const out: R[] = [];
           for (const smaller of chunk(part, serverLimit))
