@@ -305,6 +305,9 @@ describe("inferNli / inferNliBatch (sentence-pair text classification)", () => {
               "text_pair": "A man eats something",
             },
           ],
+          "parameters": {
+            "top_k": 3,
+          },
         },
       ]
     `);

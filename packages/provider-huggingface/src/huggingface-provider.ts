@@ -327,8 +327,9 @@ export class HuggingFaceProvider implements ProviderPlugin {
 
   /**
    * NLI scores for many pairs: text classification with
-   * `inputs: [{text: premise, text_pair: hypothesis}, …]`, `nliBatchSize`
-   * pairs per request, results in input order.
+   * `inputs: [{text: premise, text_pair: hypothesis}, …]` and
+   * `parameters: {top_k: 3}`, `nliBatchSize` pairs per request, results in
+   * input order.
    *
    * @see https://huggingface.co/docs/inference-providers/tasks/text-classification
    */
@@ -346,7 +347,14 @@ export class HuggingFaceProvider implements ProviderPlugin {
       options.signal,
       async (part, signal) => {
         const inputs = part.map((pair) => ({ text: pair.premise, text_pair: pair.hypothesis }));
-        const output = await this.#send({ task: "text-classification", model, inputs, signal });
+        // top_k 3: ask for all three NLI scores per pair, not just the best label.
+        const output = await this.#send({
+          task: "text-classification",
+          model,
+          inputs,
+          parameters: { top_k: 3 },
+          signal,
+        });
         return toNliResults(output, part.length, model);
       },
     );
