@@ -16,7 +16,8 @@ export function resolveCacheDirectory(explicit?: string): string {
 }
 
 function userCacheDirectory(): string {
-  if (process.platform === "win32") return process.env.LOCALAPPDATA ?? join(homedir(), "AppData", "Local");
+  if (process.platform === "win32")
+    return process.env.LOCALAPPDATA ?? join(homedir(), "AppData", "Local");
   if (process.platform === "darwin") return join(homedir(), "Library", "Caches");
   return process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
 }

@@ -9,7 +9,11 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { COMPILED_FORMAT, type CompiledTokenizerData, type CompiledTokenizerSpec } from "./compile-tokenizer.ts";
+import {
+  COMPILED_FORMAT,
+  type CompiledTokenizerData,
+  type CompiledTokenizerSpec,
+} from "./compile-tokenizer.ts";
 
 const MAGIC = 0x434b5452; // "RTKC" little-endian
 
@@ -24,7 +28,15 @@ export function encodeCompactTokenizer(data: CompiledTokenizerData): Uint8Array 
   }
   const text = Buffer.from(data.vocabulary.join(""), "utf16le");
   if (text.length !== totalUnits * 2) throw new Error("vocabulary text length mismatch");
-  const size = 16 + pad4(header.length) + 4 + lengths.byteLength + 4 + pad4(text.length) + 4 + data.merges.byteLength;
+  const size =
+    16 +
+    pad4(header.length) +
+    4 +
+    lengths.byteLength +
+    4 +
+    pad4(text.length) +
+    4 +
+    data.merges.byteLength;
   const out = Buffer.alloc(size);
   let offset = 0;
   out.writeUInt32LE(MAGIC, offset);
@@ -51,13 +63,19 @@ export function encodeCompactTokenizer(data: CompiledTokenizerData): Uint8Array 
 /** Parse bytes written by {@link encodeCompactTokenizer}; undefined when they are not a valid file of this format. */
 export function decodeCompactTokenizer(bytes: Uint8Array): CompiledTokenizerData | undefined {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buffer.length < 16 || buffer.readUInt32LE(0) !== MAGIC || buffer.readUInt32LE(4) !== COMPILED_FORMAT) {
+  if (
+    buffer.length < 16 ||
+    buffer.readUInt32LE(0) !== MAGIC ||
+    buffer.readUInt32LE(4) !== COMPILED_FORMAT
+  ) {
     return undefined;
   }
   try {
     const headerLength = buffer.readUInt32LE(8);
     let offset = 16;
-    const spec = JSON.parse(buffer.toString("utf8", offset, offset + headerLength)) as CompiledTokenizerSpec;
+    const spec = JSON.parse(
+      buffer.toString("utf8", offset, offset + headerLength),
+    ) as CompiledTokenizerSpec;
     offset += pad4(headerLength);
     const count = buffer.readUInt32LE(offset);
     offset += 4;
@@ -87,7 +105,9 @@ export function decodeCompactTokenizer(bytes: Uint8Array): CompiledTokenizerData
 }
 
 /** Read a compact file; undefined when it is missing or unreadable. */
-export async function readCompactTokenizer(path: string): Promise<CompiledTokenizerData | undefined> {
+export async function readCompactTokenizer(
+  path: string,
+): Promise<CompiledTokenizerData | undefined> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);

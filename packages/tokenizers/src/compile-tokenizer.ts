@@ -25,12 +25,22 @@ export type NormalizerStep =
   | { type: "lowercase" };
 
 /** How a split keeps its delimiters (the `tokenizers` SplitDelimiterBehavior). */
-export type SplitBehavior = "removed" | "isolated" | "mergedwithprevious" | "mergedwithnext" | "contiguous";
+export type SplitBehavior =
+  | "removed"
+  | "isolated"
+  | "mergedwithprevious"
+  | "mergedwithnext"
+  | "contiguous";
 
 /** A pre-tokenizer step the compiled engine runs. */
 export type PreTokenizerStep =
   | { type: "split"; regex?: string; string?: string; behavior: SplitBehavior; invert: boolean }
-  | { type: "metaspace"; replacement: string; prependScheme: "always" | "first" | "never"; split: boolean };
+  | {
+      type: "metaspace";
+      replacement: string;
+      prependScheme: "always" | "first" | "never";
+      split: boolean;
+    };
 
 /** A decoder step the compiled engine runs. */
 export type DecoderStep =
@@ -91,7 +101,9 @@ export interface CompiledTokenizerData {
 export const COMPILED_FORMAT = 1;
 
 /** Result of {@link compileTokenizer}: the data, or why the engine cannot run this tokenizer exactly. */
-export type CompileResult = { ok: true; data: CompiledTokenizerData } | { ok: false; reason: string };
+export type CompileResult =
+  | { ok: true; data: CompiledTokenizerData }
+  | { ok: false; reason: string };
 
 type Json = Record<string, unknown>;
 
@@ -133,21 +145,29 @@ function compile(tokenizer: Json, config: Json): CompiledTokenizerData {
       special: Boolean(raw.special),
       normalized: (raw.normalized as boolean | undefined) ?? !raw.special,
     };
-    if (raw.lstrip || raw.rstrip || raw.single_word) unsupported("added token with lstrip/rstrip/single_word");
+    if (raw.lstrip || raw.rstrip || raw.single_word)
+      unsupported("added token with lstrip/rstrip/single_word");
     addedTokens.push({ id: added.id, content: added.content, special: added.special });
     if (vocabulary[added.id] === undefined) vocabulary[added.id] = added.content;
-    if (added.normalized && !added.special) (addedTokens.at(-1) as { normalized?: boolean }).normalized = true;
+    if (added.normalized && !added.special)
+      (addedTokens.at(-1) as { normalized?: boolean }).normalized = true;
   }
-  for (let id = 0; id < vocabulary.length; id++) if (vocabulary[id] === undefined) vocabulary[id] = "";
+  for (let id = 0; id < vocabulary.length; id++)
+    if (vocabulary[id] === undefined) vocabulary[id] = "";
 
   const normalizers = compileNormalizer(tokenizer.normalizer as Json | null);
   const identityNormalizer = normalizers.length === 0;
-  if (!identityNormalizer && addedTokens.some((token) => (token as { normalized?: boolean }).normalized)) {
+  if (
+    !identityNormalizer &&
+    addedTokens.some((token) => (token as { normalized?: boolean }).normalized)
+  ) {
     unsupported("normalized added tokens with a normalizer");
   }
   for (const token of addedTokens) delete (token as { normalized?: boolean }).normalized;
 
-  const { steps: preTokenizers, byteLevel } = compilePreTokenizer(tokenizer.pre_tokenizer as Json | null);
+  const { steps: preTokenizers, byteLevel } = compilePreTokenizer(
+    tokenizer.pre_tokenizer as Json | null,
+  );
 
   const merges = compileMerges(model.merges as unknown[] | undefined, toId);
   const unknownToken = model.unk_token as string | null | undefined;
@@ -155,7 +175,8 @@ function compile(tokenizer: Json, config: Json): CompiledTokenizerData {
 
   if (byteLevel) {
     for (let byte = 0; byte < 256; byte++) {
-      if (!toId.has(BYTE_TO_CHARACTER[byte]!)) unsupported("byte-level vocabulary without every byte");
+      if (!toId.has(BYTE_TO_CHARACTER[byte]!))
+        unsupported("byte-level vocabulary without every byte");
     }
   }
 
@@ -181,7 +202,8 @@ function compile(tokenizer: Json, config: Json): CompiledTokenizerData {
   if (typeof template === "string") spec.chatTemplate = template;
   else if (Array.isArray(template)) {
     const main = (template as Json[]).find((entry) => entry.name === "default") ?? template[0];
-    if (main && typeof (main as Json).template === "string") spec.chatTemplate = (main as Json).template as string;
+    if (main && typeof (main as Json).template === "string")
+      spec.chatTemplate = (main as Json).template as string;
   }
   const bos = tokenText(config.bos_token);
   const eos = tokenText(config.eos_token);
@@ -202,7 +224,9 @@ function compileNormalizer(normalizer: Json | null | undefined): NormalizerStep[
   if (!normalizer) return [];
   switch (normalizer.type) {
     case "Sequence":
-      return ((normalizer.normalizers ?? []) as Json[]).flatMap((inner) => compileNormalizer(inner));
+      return ((normalizer.normalizers ?? []) as Json[]).flatMap((inner) =>
+        compileNormalizer(inner),
+      );
     case "NFC":
     case "NFD":
     case "NFKC":
@@ -257,7 +281,9 @@ function compilePreTokenizer(preTokenizer: Json | null | undefined): {
         return;
       }
       case "Metaspace": {
-        const scheme = (node.prepend_scheme as string | undefined) ?? (node.add_prefix_space === false ? "never" : "always");
+        const scheme =
+          (node.prepend_scheme as string | undefined) ??
+          (node.add_prefix_space === false ? "never" : "always");
         steps.push({
           type: "metaspace",
           replacement: (node.replacement as string | undefined) ?? "▁",
@@ -271,7 +297,8 @@ function compilePreTokenizer(preTokenizer: Json | null | undefined): {
     }
   };
   if (preTokenizer) visit(preTokenizer);
-  if (byteLevel && steps.some((step) => step.type === "metaspace")) unsupported("ByteLevel with Metaspace");
+  if (byteLevel && steps.some((step) => step.type === "metaspace"))
+    unsupported("ByteLevel with Metaspace");
   return { steps, byteLevel };
 }
 
@@ -302,7 +329,10 @@ function compileMerges(raw: unknown[] | undefined, toId: Map<string, number>): I
   return out.slice(0, count * 3);
 }
 
-function compilePostProcessor(processor: Json | null | undefined): { prefixIds: number[]; suffixIds: number[] } {
+function compilePostProcessor(processor: Json | null | undefined): {
+  prefixIds: number[];
+  suffixIds: number[];
+} {
   const prefixIds: number[] = [];
   const suffixIds: number[] = [];
   const visit = (node: Json | null | undefined) => {
@@ -354,7 +384,9 @@ function compileDecoder(decoder: Json | null | undefined): DecoderStep[] {
       return [{ type: "replace", pattern: pattern.String, content: decoder.content as string }];
     }
     case "Metaspace": {
-      const scheme = (decoder.prepend_scheme as string | undefined) ?? (decoder.add_prefix_space === false ? "never" : "always");
+      const scheme =
+        (decoder.prepend_scheme as string | undefined) ??
+        (decoder.add_prefix_space === false ? "never" : "always");
       return [
         {
           type: "metaspace",
@@ -381,11 +413,20 @@ function findWordBoundary(
 ): { marker: string; unsafeBefore: string } | undefined {
   const metaspace = preTokenizers.find((step) => step.type === "metaspace");
   const replace = normalizers.find((step) => step.type === "replace" && step.pattern === " ");
-  const marker = metaspace?.type === "metaspace" ? metaspace.replacement : replace?.type === "replace" ? replace.content : undefined;
+  const marker =
+    metaspace?.type === "metaspace"
+      ? metaspace.replacement
+      : replace?.type === "replace"
+        ? replace.content
+        : undefined;
   if (!marker || marker.length !== 1) return undefined;
   const unsafe = new Set<string>();
   for (const token of vocabulary) {
-    for (let index = token.indexOf(marker, 1); index !== -1; index = token.indexOf(marker, index + 1)) {
+    for (
+      let index = token.indexOf(marker, 1);
+      index !== -1;
+      index = token.indexOf(marker, index + 1)
+    ) {
       const before = token[index - 1]!;
       if (before !== marker) unsafe.add(before);
     }

@@ -87,9 +87,15 @@ describe("compiled engine against @huggingface/tokenizers", () => {
       for (const text of INPUTS) {
         const expected = theirs.encode(text, { add_special_tokens: false }).ids;
         // tokenizers.js always recognises special tokens; so do we with allowSpecial.
-        expect(ours.encode(text, { allowSpecial: true }), JSON.stringify(text.slice(0, 50))).toEqual(expected);
+        expect(
+          ours.encode(text, { allowSpecial: true }),
+          JSON.stringify(text.slice(0, 50)),
+        ).toEqual(expected);
         if (expected.length === 0) expect(ours.decode(expected)).toBe("");
-        else expect(ours.decode(expected)).toBe(theirs.decode(expected, { clean_up_tokenization_spaces: false }));
+        else
+          expect(ours.decode(expected)).toBe(
+            theirs.decode(expected, { clean_up_tokenization_spaces: false }),
+          );
       }
     });
   }
@@ -97,10 +103,14 @@ describe("compiled engine against @huggingface/tokenizers", () => {
   it("adds the template's special tokens only when asked", () => {
     const ours = HfTokenizer.fromJson(tinySentencePieceTokenizer());
     const theirs = reference(tinySentencePieceTokenizer());
-    expect(ours.encode("hello world", { addSpecialTokens: true })).toEqual(theirs.encode("hello world").ids);
+    expect(ours.encode("hello world", { addSpecialTokens: true })).toEqual(
+      theirs.encode("hello world").ids,
+    );
     expect(ours.encode("hello world", { addSpecialTokens: true })[0]).toBe(1);
     expect(ours.encode("hello world")[0]).not.toBe(1);
-    expect(ours.count("hello world", { addSpecialTokens: true })).toBe(ours.count("hello world") + 1);
+    expect(ours.count("hello world", { addSpecialTokens: true })).toBe(
+      ours.count("hello world") + 1,
+    );
   });
 
   it("uses byte fallback for characters outside the vocabulary and decodes them back", () => {
@@ -119,7 +129,11 @@ describe("compiled engine against @huggingface/tokenizers", () => {
     expect(special).toHaveLength(1);
     expect(ours.encode("<|endoftext|>").length).toBeGreaterThan(1);
     expect(ours.encode("<tool>")).toHaveLength(1);
-    expect(ours.decode(ours.encode("x<|endoftext|>y", { allowSpecial: true }), { skipSpecialTokens: true })).toBe("xy");
+    expect(
+      ours.decode(ours.encode("x<|endoftext|>y", { allowSpecial: true }), {
+        skipSpecialTokens: true,
+      }),
+    ).toBe("xy");
   });
 
   it("applies clean_up_tokenization_spaces only when asked", () => {
@@ -130,12 +144,17 @@ describe("compiled engine against @huggingface/tokenizers", () => {
   });
 
   it("falls back to @huggingface/tokenizers for configurations it cannot reproduce, and says why", () => {
-    const json = { ...tinyByteLevelTokenizer(), normalizer: { type: "BertNormalizer", lowercase: true } };
+    const json = {
+      ...tinyByteLevelTokenizer(),
+      normalizer: { type: "BertNormalizer", lowercase: true },
+    };
     expect(compileTokenizer(json)).toEqual({ ok: false, reason: "normalizer BertNormalizer" });
     const tokenizer = HfTokenizer.fromJson(json);
     expect(tokenizer.engine).toBe("reference");
     expect(tokenizer.referenceReason).toBe("normalizer BertNormalizer");
-    expect(tokenizer.encode("HELLO")).toEqual(reference(json).encode("HELLO", { add_special_tokens: false }).ids);
+    expect(tokenizer.encode("HELLO")).toEqual(
+      reference(json).encode("HELLO", { add_special_tokens: false }).ids,
+    );
     expect(tokenizer.decode(tokenizer.encode("hello"))).toBe("hello");
   });
 
@@ -150,6 +169,8 @@ describe("compiled engine against @huggingface/tokenizers", () => {
       source: "tokenizer.json",
       method: "chat-template",
     });
-    expect(result.count).toBe(reference(tinyByteLevelTokenizer(), CHATML_CONFIG).encode(rendered).ids.length);
+    expect(result.count).toBe(
+      reference(tinyByteLevelTokenizer(), CHATML_CONFIG).encode(rendered).ids.length,
+    );
   });
 });

@@ -5,8 +5,9 @@
  * cache of pre-token → ids (text repeats words), and merges on integer ids in
  * a typed-array hash table.
  */
-import { BYTE_TO_CHARACTER, byteLevelToBytes } from "./byte-level.ts";
+
 import { MergeTable } from "./bpe-merges.ts";
+import { BYTE_TO_CHARACTER, byteLevelToBytes } from "./byte-level.ts";
 import type {
   CompiledAddedToken,
   CompiledTokenizerData,
@@ -72,7 +73,8 @@ export class CompiledTokenizer {
     const spec = data.spec;
     if (spec.byteLevel) {
       const index = this.#index();
-      for (let byte = 0; byte < 256; byte++) this.#byteIds[byte] = index.get(BYTE_TO_CHARACTER[byte]!) ?? -1;
+      for (let byte = 0; byte < 256; byte++)
+        this.#byteIds[byte] = index.get(BYTE_TO_CHARACTER[byte]!) ?? -1;
     } else {
       const vocabulary = data.vocabulary;
       for (let id = 0; id < vocabulary.length; id++) {
@@ -80,7 +82,8 @@ export class CompiledTokenizer {
         if (token.length === 0 || token.length > 2) {
           if (token.length === 6 && token.startsWith("<0x") && token.endsWith(">")) {
             const byte = Number.parseInt(token.slice(3, 5), 16);
-            if (!Number.isNaN(byte) && this.#byteFallbackIds[byte] === -1) this.#byteFallbackIds[byte] = id;
+            if (!Number.isNaN(byte) && this.#byteFallbackIds[byte] === -1)
+              this.#byteFallbackIds[byte] = id;
           }
           continue;
         }
@@ -98,7 +101,9 @@ export class CompiledTokenizer {
     this.#specialTrie = buildTrie(spec.addedTokens);
     this.#plainFirst = firstCharacters(plain);
     this.#specialFirst = firstCharacters(spec.addedTokens);
-    this.#specialIds = new Set(spec.addedTokens.filter((token) => token.special).map((token) => token.id));
+    this.#specialIds = new Set(
+      spec.addedTokens.filter((token) => token.special).map((token) => token.id),
+    );
     this.#addedIds = new Set(spec.addedTokens.map((token) => token.id));
     this.#boundaryUnsafe = new Set(
       [...(spec.wordBoundary?.unsafeBefore ?? "")].map((character) => character.charCodeAt(0)),
@@ -108,7 +113,8 @@ export class CompiledTokenizer {
       only?.type === "split" &&
       only.regex !== undefined &&
       !spec.wordBoundary &&
-      ((only.behavior === "isolated" && !only.invert) || (only.behavior === "removed" && only.invert))
+      ((only.behavior === "isolated" && !only.invert) ||
+        (only.behavior === "removed" && only.invert))
     ) {
       this.#simpleRegex = this.#splitRegexes[0];
       this.#simpleKeepGaps = !only.invert;
@@ -141,7 +147,9 @@ export class CompiledTokenizer {
 
   /** Number of tokens of `text` (same as `encode(text, options).length`, without building the array). */
   count(text: string, options: EngineEncodeOptions = {}): number {
-    let count = options.addSpecialTokens ? this.spec.prefixIds.length + this.spec.suffixIds.length : 0;
+    let count = options.addSpecialTokens
+      ? this.spec.prefixIds.length + this.spec.suffixIds.length
+      : 0;
     const simple = this.#simpleRegex;
     if (simple !== undefined && this.spec.normalizers.length === 0) {
       const trie = options.allowSpecial === true ? this.#specialTrie : this.#plainTrie;
@@ -210,7 +218,8 @@ export class CompiledTokenizer {
         regex.lastIndex++;
         continue;
       }
-      if (keepGaps && match.index > last) count += this.#encodePiece(text.slice(last, match.index)).length;
+      if (keepGaps && match.index > last)
+        count += this.#encodePiece(text.slice(last, match.index)).length;
       const cached = this.#cache.get(piece);
       count += cached === undefined ? this.#encodePiece(piece).length : cached.length;
       last = match.index + piece.length;
@@ -239,7 +248,12 @@ export class CompiledTokenizer {
   }
 
   /** Split off added tokens, normalise, pre-tokenize; calls `onPiece` per pre-token and `onAdded` per added token. */
-  #walk(text: string, allowSpecial: boolean, onPiece: PieceSink, onAdded: (id: number) => void): void {
+  #walk(
+    text: string,
+    allowSpecial: boolean,
+    onPiece: PieceSink,
+    onAdded: (id: number) => void,
+  ): void {
     const trie = allowSpecial ? this.#specialTrie : this.#plainTrie;
     const first = allowSpecial ? this.#specialFirst : this.#plainFirst;
     if (trie.children.size === 0) {
@@ -306,7 +320,8 @@ export class CompiledTokenizer {
           simple.lastIndex++;
           continue;
         }
-        if (this.#simpleKeepGaps && match.index > last) onPiece(normalized.slice(last, match.index));
+        if (this.#simpleKeepGaps && match.index > last)
+          onPiece(normalized.slice(last, match.index));
         onPiece(piece);
         last = match.index + piece.length;
       }
@@ -324,7 +339,8 @@ export class CompiledTokenizer {
       return;
     }
     const step = steps[stepIndex]!;
-    const next = (piece: string, isFirst: boolean) => this.#preTokenize(piece, stepIndex + 1, isFirst, onPiece);
+    const next = (piece: string, isFirst: boolean) =>
+      this.#preTokenize(piece, stepIndex + 1, isFirst, onPiece);
     if (step.type === "metaspace") {
       metaspace(step, text, firstSection, next);
       return;
@@ -350,7 +366,8 @@ export class CompiledTokenizer {
     let ids = this.#cache.get(piece);
     if (ids !== undefined) return ids;
     ids = this.#previousCache.get(piece);
-    if (ids === undefined) ids = this.spec.byteLevel ? this.#encodeBytes(piece) : this.#encodeCharacters(piece);
+    if (ids === undefined)
+      ids = this.spec.byteLevel ? this.#encodeBytes(piece) : this.#encodeCharacters(piece);
     if (this.#cache.size >= CACHE_LIMIT) {
       this.#previousCache = this.#cache;
       this.#cache = new Map();
@@ -409,7 +426,9 @@ export class CompiledTokenizer {
       }
       const unknown = this.spec.unknownId;
       if (unknown === -1) {
-        throw new Error(`The tokenizer has no token for ${JSON.stringify(character)} and no unknown token`);
+        throw new Error(
+          `The tokenizer has no token for ${JSON.stringify(character)} and no unknown token`,
+        );
       }
       if (!(this.spec.fuseUnknown && lastWasUnknown)) symbols.push(unknown);
       lastWasUnknown = true;
@@ -471,7 +490,11 @@ function splitPieces(
       matches.push(match.index, match.index + match[0].length);
     }
   } else if (step.string) {
-    for (let index = text.indexOf(step.string); index !== -1; index = text.indexOf(step.string, index + step.string.length)) {
+    for (
+      let index = text.indexOf(step.string);
+      index !== -1;
+      index = text.indexOf(step.string, index + step.string.length)
+    ) {
       matches.push(index, index + step.string.length);
     }
   }
@@ -506,7 +529,8 @@ function splitPieces(
         break;
       case "contiguous": {
         const previous = segments[index - 1];
-        if (previous?.[2] && pieces.length > 0 && previous[1] === start) pieces[pieces.length - 1] += value;
+        if (previous?.[2] && pieces.length > 0 && previous[1] === start)
+          pieces[pieces.length - 1] += value;
         else pieces.push(value);
         break;
       }
@@ -577,10 +601,15 @@ function applyDecoder(step: DecoderStep, tokens: string[], first: boolean): stri
     case "strip":
       return tokens.map((token) => {
         let start = 0;
-        while (start < step.start && token.startsWith(step.content, start)) start += step.content.length;
+        while (start < step.start && token.startsWith(step.content, start))
+          start += step.content.length;
         let end = token.length;
         let stripped = 0;
-        while (stripped < step.stop && end - step.content.length >= start && token.endsWith(step.content, end)) {
+        while (
+          stripped < step.stop &&
+          end - step.content.length >= start &&
+          token.endsWith(step.content, end)
+        ) {
           end -= step.content.length;
           stripped++;
         }
@@ -616,7 +645,8 @@ function applyDecoder(step: DecoderStep, tokens: string[], first: boolean): stri
     case "metaspace":
       return tokens.map((token, index) => {
         let value = token.replaceAll(step.replacement, " ");
-        if (index === 0 && first && step.prependScheme !== "never" && value.startsWith(" ")) value = value.slice(1);
+        if (index === 0 && first && step.prependScheme !== "never" && value.startsWith(" "))
+          value = value.slice(1);
         return value;
       });
   }

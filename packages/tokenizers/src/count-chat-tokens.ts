@@ -54,17 +54,24 @@ function parseArguments(text: string): unknown {
 }
 
 /** Messages in the shape Hugging Face chat templates expect. */
-export function toTemplateMessages(messages: readonly Message[], argumentsAsObjects: boolean): Record<string, unknown>[] {
+export function toTemplateMessages(
+  messages: readonly Message[],
+  argumentsAsObjects: boolean,
+): Record<string, unknown>[] {
   return messages.map((message) => {
     const out: Record<string, unknown> = { role: message.role, content: message.content };
     if (message.role === "assistant" && message.toolCalls?.length) {
       out.tool_calls = message.toolCalls.map((call) => ({
         id: call.id,
         type: "function",
-        function: { name: call.name, arguments: argumentsAsObjects ? parseArguments(call.arguments) : call.arguments },
+        function: {
+          name: call.name,
+          arguments: argumentsAsObjects ? parseArguments(call.arguments) : call.arguments,
+        },
       }));
     }
-    if (message.role === "assistant" && message.reasoning) out.reasoning_content = message.reasoning;
+    if (message.role === "assistant" && message.reasoning)
+      out.reasoning_content = message.reasoning;
     if (message.role === "tool") {
       out.tool_call_id = message.toolCallId;
       if (message.name) out.name = message.name;
@@ -139,7 +146,12 @@ export async function countChatTokensWith(
       }
     }
     if (tools.length > 0) total += count(openAiToolNamespace(tools)) + 7;
-    return { count: total, approximate: approximate || usesTools, source: tokenizer.name, method: "openai" };
+    return {
+      count: total,
+      approximate: approximate || usesTools,
+      source: tokenizer.name,
+      method: "openai",
+    };
   }
   let total = 0;
   for (const message of messages) {
@@ -162,20 +174,30 @@ function openAiToolNamespace(tools: readonly ToolDefinition[]): string {
   const lines = ["# Tools", "", "## functions", "", "namespace functions {", ""];
   for (const tool of tools) {
     if (tool.description) lines.push(`// ${tool.description}`);
-    const properties = (tool.parameters.properties ?? {}) as Record<string, Record<string, unknown>>;
+    const properties = (tool.parameters.properties ?? {}) as Record<
+      string,
+      Record<string, unknown>
+    >;
     const required = new Set((tool.parameters.required ?? []) as string[]);
     const fields = Object.entries(properties).map(([name, schema]) => {
-      const description = typeof schema.description === "string" ? `// ${schema.description}\n` : "";
+      const description =
+        typeof schema.description === "string" ? `// ${schema.description}\n` : "";
       return `${description}${name}${required.has(name) ? "" : "?"}: ${schemaType(schema)},`;
     });
-    lines.push(fields.length ? `type ${tool.name} = (_: {\n${fields.join("\n")}\n}) => any;` : `type ${tool.name} = () => any;`, "");
+    lines.push(
+      fields.length
+        ? `type ${tool.name} = (_: {\n${fields.join("\n")}\n}) => any;`
+        : `type ${tool.name} = () => any;`,
+      "",
+    );
   }
   lines.push("} // namespace functions");
   return lines.join("\n");
 }
 
 function schemaType(schema: Record<string, unknown>): string {
-  if (Array.isArray(schema.enum)) return schema.enum.map((value) => JSON.stringify(value)).join(" | ");
+  if (Array.isArray(schema.enum))
+    return schema.enum.map((value) => JSON.stringify(value)).join(" | ");
   switch (schema.type) {
     case "string":
       return "string";

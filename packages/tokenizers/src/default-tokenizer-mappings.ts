@@ -35,7 +35,18 @@ export const DEFAULT_TOKENIZER_MAPPINGS: readonly TokenizerMapping[] = [
   ...family(
     "o200k_base",
     O200K,
-    ["gpt-4o", "chatgpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3", "o4", "codex-mini", "gpt-oss"],
+    [
+      "gpt-4o",
+      "chatgpt-4o",
+      "gpt-4.1",
+      "gpt-4.5",
+      "gpt-5",
+      "o1",
+      "o3",
+      "o4",
+      "codex-mini",
+      "gpt-oss",
+    ],
     { chatFormat: "openai" },
   ),
   ...family(

@@ -21,8 +21,16 @@ import { readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Tokenizer as ReferenceTokenizer } from "@huggingface/tokenizers";
 import { RatatoskrError } from "@ratatoskr/core";
-import { readCompactTokenizer, encodeCompactTokenizer, writeFileAtomic } from "./compact-tokenizer-file.ts";
-import { COMPILED_FORMAT, compileTokenizer, type CompiledTokenizerData } from "./compile-tokenizer.ts";
+import {
+  encodeCompactTokenizer,
+  readCompactTokenizer,
+  writeFileAtomic,
+} from "./compact-tokenizer-file.ts";
+import {
+  COMPILED_FORMAT,
+  type CompiledTokenizerData,
+  compileTokenizer,
+} from "./compile-tokenizer.ts";
 import { CompiledTokenizer, cleanUpTokenizationSpaces } from "./compiled-tokenizer.ts";
 
 /** Options of {@link HfTokenizer.encode} and {@link HfTokenizer.count}. */
@@ -98,8 +106,14 @@ export class HfTokenizer {
    * Build from parsed `tokenizer.json` (object or JSON text) and
    * `tokenizer_config.json` objects. Synchronous; no cache.
    */
-  static fromJson(tokenizerJson: object | string, config: object = {}, options: { name?: string } = {}): HfTokenizer {
-    const json = (typeof tokenizerJson === "string" ? JSON.parse(tokenizerJson) : tokenizerJson) as Record<string, unknown>;
+  static fromJson(
+    tokenizerJson: object | string,
+    config: object = {},
+    options: { name?: string } = {},
+  ): HfTokenizer {
+    const json = (
+      typeof tokenizerJson === "string" ? JSON.parse(tokenizerJson) : tokenizerJson
+    ) as Record<string, unknown>;
     const result = compileTokenizer(json, config as Record<string, unknown>);
     const name = options.name ?? "tokenizer.json";
     if (result.ok) return HfTokenizer.fromCompiled(result.data, name);
@@ -119,7 +133,11 @@ export class HfTokenizer {
         tokenize: (text, options) => engine.tokenize(text, options),
       },
       "compiled",
-      { ...(chatTemplate ? { chatTemplate } : {}), ...(bosToken ? { bosToken } : {}), ...(eosToken ? { eosToken } : {}) },
+      {
+        ...(chatTemplate ? { chatTemplate } : {}),
+        ...(bosToken ? { bosToken } : {}),
+        ...(eosToken ? { eosToken } : {}),
+      },
     );
   }
 
@@ -129,7 +147,10 @@ export class HfTokenizer {
    * (or written to) the compact cache, keyed by the file's path, size and
    * modification time.
    */
-  static async fromDirectory(directory: string, options: HfTokenizerLoadOptions = {}): Promise<HfTokenizer> {
+  static async fromDirectory(
+    directory: string,
+    options: HfTokenizerLoadOptions = {},
+  ): Promise<HfTokenizer> {
     const tokenizerPath = join(directory, "tokenizer.json");
     const configPath = join(directory, "tokenizer_config.json");
     const name = options.name ?? directory.split(/[\\/]/).filter(Boolean).slice(-2).join("/");
@@ -161,7 +182,11 @@ export class HfTokenizer {
         try {
           tokenizer = JSON.parse(await readFile(absolute, "utf8")) as Record<string, unknown>;
         } catch (error) {
-          throw new RatatoskrError({ code: "data", message: `Could not parse ${tokenizerPath}`, cause: error });
+          throw new RatatoskrError({
+            code: "data",
+            message: `Could not parse ${tokenizerPath}`,
+            cause: error,
+          });
         }
         try {
           config = JSON.parse(await readFile(configPath, "utf8")) as Record<string, unknown>;
@@ -183,7 +208,10 @@ export class HfTokenizer {
     build: () => Promise<{ tokenizer: Record<string, unknown>; config?: Record<string, unknown> }>,
     options: { name: string; cacheDirectory?: string },
   ): Promise<HfTokenizer> {
-    const digest = createHash("sha256").update(`${COMPILED_FORMAT}\0${key}`).digest("hex").slice(0, 32);
+    const digest = createHash("sha256")
+      .update(`${COMPILED_FORMAT}\0${key}`)
+      .digest("hex")
+      .slice(0, 32);
     const cacheFile = options.cacheDirectory
       ? join(options.cacheDirectory, "tokenizers", "compiled", `${digest}.bin`)
       : undefined;
@@ -201,7 +229,12 @@ export class HfTokenizer {
     return HfTokenizer.fromCompiled(result.data, options.name);
   }
 
-  static #reference(json: Record<string, unknown>, config: Record<string, unknown>, name: string, reason: string): HfTokenizer {
+  static #reference(
+    json: Record<string, unknown>,
+    config: Record<string, unknown>,
+    name: string,
+    reason: string,
+  ): HfTokenizer {
     const reference = new ReferenceTokenizer(json, config);
     const template = config.chat_template;
     const text = (value: unknown) =>
@@ -214,7 +247,8 @@ export class HfTokenizer {
         encode: (input, options) =>
           reference.encode(input, { add_special_tokens: options.addSpecialTokens ?? false }).ids,
         count: (input, options) =>
-          reference.encode(input, { add_special_tokens: options.addSpecialTokens ?? false }).ids.length,
+          reference.encode(input, { add_special_tokens: options.addSpecialTokens ?? false }).ids
+            .length,
         decode: (ids, options) => {
           const decoded = reference.decode([...ids], {
             skip_special_tokens: options.skipSpecialTokens ?? false,

@@ -35,12 +35,22 @@ const REVISION = /^[\w.-]+$/;
 const PROVIDER = "huggingface-hub";
 
 /** The cache folder of a Hub repository at a revision; throws on names that could escape the cache. */
-export function hubCacheFolder(cacheDirectory: string, repository: string, revision: string): string {
+export function hubCacheFolder(
+  cacheDirectory: string,
+  repository: string,
+  revision: string,
+): string {
   if (!REPOSITORY.test(repository) || repository.includes("..")) {
-    throw new RatatoskrError({ code: "configuration", message: `Invalid Hugging Face repository name "${repository}"` });
+    throw new RatatoskrError({
+      code: "configuration",
+      message: `Invalid Hugging Face repository name "${repository}"`,
+    });
   }
   if (!REVISION.test(revision) || revision.includes("..")) {
-    throw new RatatoskrError({ code: "configuration", message: `Invalid Hugging Face revision "${revision}"` });
+    throw new RatatoskrError({
+      code: "configuration",
+      message: `Invalid Hugging Face revision "${revision}"`,
+    });
   }
   return join(cacheDirectory, "tokenizers", "hub", repository.replace("/", "--"), revision);
 }
@@ -75,7 +85,10 @@ export async function downloadHubTokenizer(
       details: { repository, revision, cacheFolder: folder },
     });
   }
-  const base = (settings.hubURL ?? process.env.HF_ENDPOINT ?? "https://huggingface.co").replace(/\/+$/, "");
+  const base = (settings.hubURL ?? process.env.HF_ENDPOINT ?? "https://huggingface.co").replace(
+    /\/+$/,
+    "",
+  );
   const token = settings.hubToken ?? process.env.HF_TOKEN;
   const fetchImpl = settings.fetch ?? globalThis.fetch;
   const fetchFile = async (file: string, optional: boolean): Promise<Uint8Array | undefined> => {
@@ -89,7 +102,11 @@ export async function downloadHubTokenizer(
       });
     } catch (error) {
       if (settings.signal?.aborted) {
-        throw new RatatoskrError({ code: "aborted", message: "The tokenizer download was aborted", cause: error });
+        throw new RatatoskrError({
+          code: "aborted",
+          message: "The tokenizer download was aborted",
+          cause: error,
+        });
       }
       throw networkError(PROVIDER, url, error);
     }
@@ -99,7 +116,12 @@ export async function downloadHubTokenizer(
     }
     if (!response.ok) {
       const body = await response.text().catch(() => "");
-      const error = httpError({ status: response.status, headers: response.headers, body, provider: PROVIDER });
+      const error = httpError({
+        status: response.status,
+        headers: response.headers,
+        body,
+        provider: PROVIDER,
+      });
       if (response.status === 401 || response.status === 403) {
         throw new RatatoskrError({
           code: "authentication",
@@ -125,12 +147,21 @@ export async function downloadHubTokenizer(
       bytes = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       if (settings.signal?.aborted) {
-        throw new RatatoskrError({ code: "aborted", message: "The tokenizer download was aborted", cause: error });
+        throw new RatatoskrError({
+          code: "aborted",
+          message: "The tokenizer download was aborted",
+          cause: error,
+        });
       }
       throw networkError(PROVIDER, url, error);
     }
-    const expectedSize = response.headers.get("x-linked-size") ?? response.headers.get("content-length");
-    if (expectedSize !== null && !response.headers.get("content-encoding") && Number(expectedSize) !== bytes.length) {
+    const expectedSize =
+      response.headers.get("x-linked-size") ?? response.headers.get("content-length");
+    if (
+      expectedSize !== null &&
+      !response.headers.get("content-encoding") &&
+      Number(expectedSize) !== bytes.length
+    ) {
       throw new RatatoskrError({
         code: "data",
         message: `Download of ${file} from ${repository} is incomplete (${bytes.length} of ${expectedSize} bytes)`,

@@ -13,7 +13,7 @@ import { encode as encodeO200k } from "gpt-tokenizer/encoding/o200k_base";
 import { Tiktoken } from "js-tiktoken/lite";
 import cl100kRanks from "js-tiktoken/ranks/cl100k_base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SAMPLES, generateCorpus } from "./__fixtures__/corpus.ts";
+import { generateCorpus, SAMPLES } from "./__fixtures__/corpus.ts";
 import type { HfTokenizer } from "./hf-tokenizer.ts";
 import { TokenizerRegistry } from "./tokenizer-registry.ts";
 
@@ -44,10 +44,25 @@ describe("OpenAI encodings", () => {
   });
 
   it("shares one o200k tokenizer across the models that use it", async () => {
-    for (const model of ["gpt-4o-mini", "gpt-4.1", "gpt-5", "o1", "o3-mini", "o4-mini", "openai/gpt-4o", "chatgpt-4o-latest"]) {
+    for (const model of [
+      "gpt-4o-mini",
+      "gpt-4.1",
+      "gpt-5",
+      "o1",
+      "o3-mini",
+      "o4-mini",
+      "openai/gpt-4o",
+      "chatgpt-4o-latest",
+    ]) {
       expect((await registry.load(model)).tokenizer, model).toBe(o200k);
     }
-    for (const model of ["gpt-4", "gpt-4-turbo", "gpt-4-0613", "gpt-3.5-turbo", "text-embedding-3-small"]) {
+    for (const model of [
+      "gpt-4",
+      "gpt-4-turbo",
+      "gpt-4-0613",
+      "gpt-3.5-turbo",
+      "text-embedding-3-small",
+    ]) {
       expect((await registry.load(model)).tokenizer, model).toBe(cl100k);
     }
   });
@@ -98,10 +113,25 @@ describe("OpenAI encodings", () => {
       3 +
       (3 + o200k.count("system") + o200k.count(messages[0]!.content)) +
       (3 + o200k.count("user") + o200k.count("Hello!") + 1 + o200k.count("alice"));
-    expect(result).toEqual({ count: expected, approximate: false, source: "o200k_base", method: "openai" });
+    expect(result).toEqual({
+      count: expected,
+      approximate: false,
+      source: "o200k_base",
+      method: "openai",
+    });
     const withTools = await registry.countChatTokens(
       messages,
-      [{ name: "get_weather", description: "Weather now", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } }],
+      [
+        {
+          name: "get_weather",
+          description: "Weather now",
+          parameters: {
+            type: "object",
+            properties: { city: { type: "string" } },
+            required: ["city"],
+          },
+        },
+      ],
       "gpt-4o",
     );
     expect(withTools.count).toBeGreaterThan(expected);

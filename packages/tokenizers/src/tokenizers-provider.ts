@@ -53,7 +53,10 @@ export interface TokenizersProvider extends ProviderPlugin {
 /** Create the tokenizers plugin. */
 export function createTokenizers(settings: TokenizersSettings = {}): TokenizersProvider {
   const registry = new TokenizerRegistry(settings);
-  const guard = async <T>(options: CountTokensOptions | undefined, work: () => Promise<T>): Promise<T> => {
+  const guard = async <T>(
+    options: CountTokensOptions | undefined,
+    work: () => Promise<T>,
+  ): Promise<T> => {
     const signal = options?.signal;
     if (signal?.aborted) throw abortedError(signal);
     const result = await work();
@@ -67,7 +70,8 @@ export function createTokenizers(settings: TokenizersSettings = {}): TokenizersP
     localInference: true,
     registry,
     supports(capability: Capability, model: string): ModelSupport {
-      if (capability !== "countTokens") return { supported: false, reason: "tokenizers only count tokens" };
+      if (capability !== "countTokens")
+        return { supported: false, reason: "tokenizers only count tokens" };
       if (registry.has(model)) return true;
       if (settings.allowApproximate) return true;
       return {
@@ -79,7 +83,9 @@ export function createTokenizers(settings: TokenizersSettings = {}): TokenizersP
       return guard(options, () =>
         registry.countTokens(text, model, {
           ...(options?.signal ? { signal: options.signal } : {}),
-          ...(options?.allowApproximate === undefined ? {} : { allowApproximate: options.allowApproximate }),
+          ...(options?.allowApproximate === undefined
+            ? {}
+            : { allowApproximate: options.allowApproximate }),
         }),
       );
     },
@@ -87,7 +93,9 @@ export function createTokenizers(settings: TokenizersSettings = {}): TokenizersP
       return guard(options, () =>
         registry.countChatTokens(messages, tools, model, {
           ...(options?.signal ? { signal: options.signal } : {}),
-          ...(options?.allowApproximate === undefined ? {} : { allowApproximate: options.allowApproximate }),
+          ...(options?.allowApproximate === undefined
+            ? {}
+            : { allowApproximate: options.allowApproximate }),
         }),
       );
     },
