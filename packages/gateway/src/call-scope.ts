@@ -11,9 +11,12 @@ export class CallScope {
   readonly #parent: AbortSignal | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #onParentAbort: (() => void) | undefined;
+  /** `performance.now()` value of the overall deadline (Infinity when none). */
+  readonly deadline: number;
 
   constructor(parent: AbortSignal | undefined, timeoutMs: number | undefined) {
     this.#parent = parent;
+    this.deadline = Number.POSITIVE_INFINITY;
     if (parent !== undefined) {
       if (parent.aborted) {
         this.#controller.abort(parent.reason);
@@ -28,6 +31,7 @@ export class CallScope {
       Number.isFinite(timeoutMs) &&
       !this.#controller.signal.aborted
     ) {
+      this.deadline = performance.now() + timeoutMs;
       this.#timer = setTimeout(() => {
         this.#controller.abort(
           new RatatoskrError({
@@ -44,6 +48,13 @@ export class CallScope {
   /** The signal handed to the provider. */
   get signal(): AbortSignal {
     return this.#controller.signal;
+  }
+
+  /** Milliseconds left before the overall deadline (Infinity when none). */
+  remainingMs(): number {
+    return this.deadline === Number.POSITIVE_INFINITY
+      ? this.deadline
+      : Math.max(0, this.deadline - performance.now());
   }
 
   /** The error to report for the current abort (timeout or caller abort). */

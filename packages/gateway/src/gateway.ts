@@ -32,11 +32,28 @@ import {
   type ProviderPlugin,
   RatatoskrError,
   type TokenCount,
+  type Usage,
   withPartial,
 } from "@ratatoskr/core";
+import {
+  type CallContext,
+  type CallTarget,
+  normalizeError,
+  type ReliabilityPolicy,
+  runAttempts,
+} from "./call-runner.ts";
 import { CallScope } from "./call-scope.ts";
+import { emitHook, type GatewayHooks, summarizeError } from "./gateway-hooks.ts";
+import { type CooldownOptions, type ProviderCooldown, ProviderHealth } from "./provider-health.ts";
 import type { ProviderRegistry } from "./provider-registry.ts";
-import { RoutedChatStream, RoutedStream, type StreamCandidate } from "./routed-chat-stream.ts";
+import {
+  DEFAULT_TIMEOUTS,
+  type FallbackTarget,
+  type GatewayCallOptions,
+  type ReliabilityCallOptions,
+} from "./reliability-options.ts";
+import { type RetryOptions, resolveRetry } from "./retry-policy.ts";
+import { RoutedChatStream, RoutedStream, type StreamPlan } from "./routed-chat-stream.ts";
 import {
   DEFAULT_ROUTING_RULES,
   type RouteDecision,
@@ -49,14 +66,40 @@ import { chatResponseToEvents, generateResponseToEvents } from "./synthesized-st
 export interface GatewaySettings {
   /** Default overall deadline per call, in ms (default 120,000; 0 disables). */
   timeout?: number;
+  /** Default attempt timeout, in ms (default 60,000; 0 disables). See {@link TimeoutOptions}. */
+  attemptTimeout?: number;
+  /** Default idle timeout between stream events, in ms (default 30,000; 0 disables). */
+  idleTimeout?: number;
   /** Routing preferences (default {@link DEFAULT_ROUTING_RULES}). */
   rules?: readonly RoutingRule[];
+  /** Retry settings (default {@link DEFAULT_RETRY}); `false`: one attempt per target. */
+  retry?: RetryOptions | false;
+  /** Fallback targets per capability, tried in order when a call fails before delivering anything. */
+  fallbacks?: Partial<Record<Capability, readonly FallbackTarget[]>>;
+  /** Cool-down of failing providers (default {@link DEFAULT_COOLDOWN}); `false` disables. */
+  cooldown?: CooldownOptions | false;
+  /** Observability hooks. */
+  hooks?: GatewayHooks;
 }
 
 /** Default overall deadline per call: 120 s, as in the original design. */
-export const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_TIMEOUT_MS = DEFAULT_TIMEOUTS.total;
+
+/** A routing decision plus the gateway's live state: fallbacks and cool-downs. */
+export interface GatewayRouteDecision extends RouteDecision {
+  /** The configured fallback targets for the capability, in order. */
+  fallbacks?: readonly FallbackTarget[];
+  /** Providers of this route that are cooling down now (tried last until `until`). */
+  cooldowns?: ProviderCooldown[];
+}
 
 const ROUTE_CACHE_LIMIT = 1024;
+
+/** The per-attempt options the gateway hands a provider on top of the caller's. */
+interface ProviderCallOptions {
+  signal: AbortSignal;
+  timeout?: number;
+}
 
 /**
  * A {@link ModelGateway} composed of provider plugins. Build one with
@@ -67,18 +110,83 @@ export class Gateway implements ModelGateway {
   readonly #timeout: number;
   readonly #rules: readonly RoutingRule[];
   readonly #routes = new Map<string, RouteDecision>();
+  readonly #targetCache = new Map<string, CallTarget[]>();
+  readonly #policy: ReliabilityPolicy;
+  readonly #fallbacks: Partial<Record<Capability, readonly FallbackTarget[]>>;
+  readonly #health: ProviderHealth;
+  readonly #hooks: GatewayHooks | undefined;
+  #callIds = 0;
 
   constructor(registry: ProviderRegistry, settings: GatewaySettings = {}) {
     this.#registry = registry;
     this.#timeout = settings.timeout ?? DEFAULT_TIMEOUT_MS;
     this.#rules = settings.rules ?? DEFAULT_ROUTING_RULES;
+    this.#policy = {
+      retry: resolveRetry(settings.retry),
+      attemptTimeout: settings.attemptTimeout ?? DEFAULT_TIMEOUTS.attempt,
+      idleTimeout: settings.idleTimeout ?? DEFAULT_TIMEOUTS.idle,
+    };
+    this.#fallbacks = settings.fallbacks ?? {};
+    this.#health = new ProviderHealth(settings.cooldown ?? {});
+    this.#hooks = settings.hooks;
+    for (const [capability, targets] of Object.entries(this.#fallbacks)) {
+      for (const target of targets ?? []) this.#fallbackRoute(capability as Capability, target);
+    }
+  }
+
+  /** The route of a fallback target; a target nobody serves is a configuration error. */
+  #fallbackRoute(capability: Capability, target: FallbackTarget): RouteDecision {
+    const decision = this.#route(capability, target);
+    if (decision.providers.length === 0) {
+      throw new RatatoskrError({
+        code: "configuration",
+        message: `Fallback "${target}" for ${capability} is not served by any registered provider: ${decision.explanation}`,
+        details: { route: decision },
+      });
+    }
+    return decision;
   }
 
   /**
    * Where a call for `capability` and `model` would go, and why; on a miss,
    * which providers were asked and what they said.
    */
-  route(capability: Capability, model: string): RouteDecision {
+  route(capability: Capability, model: string): GatewayRouteDecision {
+    const decision = this.#route(capability, model);
+    const fallbacks = this.#fallbacks[capability];
+    const cooldowns: ProviderCooldown[] = [];
+    if (this.#health.tracking) {
+      for (const provider of decision.providers) {
+        const cooldown = this.#health.cooldown(provider);
+        if (cooldown !== undefined) cooldowns.push(cooldown);
+      }
+    }
+    if ((fallbacks === undefined || fallbacks.length === 0) && cooldowns.length === 0) {
+      return decision;
+    }
+    const result: GatewayRouteDecision = { ...decision };
+    if (fallbacks !== undefined && fallbacks.length > 0) {
+      result.fallbacks = fallbacks;
+      result.explanation += `; fallbacks: ${fallbacks.join(", ")}`;
+    }
+    if (cooldowns.length > 0) {
+      const cooling = new Set(cooldowns.map((cooldown) => cooldown.provider));
+      result.cooldowns = cooldowns;
+      result.providers = [
+        ...decision.providers.filter((provider) => !cooling.has(provider)),
+        ...decision.providers.filter((provider) => cooling.has(provider)),
+      ];
+      result.explanation += `; cooling down (tried last): ${cooldowns
+        .map(
+          (cooldown) =>
+            `${cooldown.provider} for ${Math.max(0, Math.ceil((cooldown.until - Date.now()) / 1000))} s after ${cooldown.failures} failures (last: ${cooldown.lastError})`,
+        )
+        .join(", ")}`;
+    }
+    return result;
+  }
+
+  #route(capability: Capability, model: string): RouteDecision {
     const key = `${capability}\u0000${model}`;
     const cached = this.#routes.get(key);
     if (cached !== undefined) return cached;
@@ -114,7 +222,7 @@ export class Gateway implements ModelGateway {
     capability: Capability,
     model: string,
   ): { plugins: ProviderPlugin[]; providerModel: string } {
-    const decision = this.route(capability, model);
+    const decision = this.#route(capability, model);
     if (decision.providers.length === 0) {
       throw new RatatoskrError({
         code:
@@ -138,116 +246,297 @@ export class Gateway implements ModelGateway {
     };
   }
 
-  /** Run a unary call on the first candidate that does not decline the model. */
+  /** The policy of one call: the gateway's, unless the call overrides part of it. */
+  #policyFor(options: ReliabilityCallOptions | undefined): ReliabilityPolicy {
+    if (
+      options === undefined ||
+      (options.retry === undefined &&
+        options.attemptTimeout === undefined &&
+        options.idleTimeout === undefined)
+    ) {
+      return this.#policy;
+    }
+    return {
+      retry: resolveRetry(options.retry, this.#policy.retry),
+      attemptTimeout: options.attemptTimeout ?? this.#policy.attemptTimeout,
+      idleTimeout: options.idleTimeout ?? this.#policy.idleTimeout,
+    };
+  }
+
+  /**
+   * The targets of a call: the route's providers (group 0; the next one is
+   * tried only when one declines the model), then each fallback's.
+   */
+  #targets(
+    capability: Capability,
+    model: string,
+    options: ReliabilityCallOptions | undefined,
+  ): readonly CallTarget[] {
+    const perCall = options?.fallbacks;
+    if (perCall === undefined) {
+      const key = `${capability}\u0000${model}`;
+      const cached = this.#targetCache.get(key);
+      if (cached !== undefined) return cached;
+      const targets = this.#buildTargets(capability, model, this.#fallbacks[capability] ?? []);
+      if (this.#targetCache.size >= ROUTE_CACHE_LIMIT) this.#targetCache.clear();
+      this.#targetCache.set(key, targets);
+      return targets;
+    }
+    return this.#buildTargets(capability, model, perCall === false ? [] : perCall);
+  }
+
+  #buildTargets(
+    capability: Capability,
+    model: string,
+    fallbacks: readonly FallbackTarget[],
+  ): CallTarget[] {
+    const { plugins, providerModel } = this.#plugins(capability, model);
+    const targets: CallTarget[] = plugins.map((plugin) => ({ plugin, providerModel, group: 0 }));
+    for (const [index, fallback] of fallbacks.entries()) {
+      const decision = this.#fallbackRoute(capability, fallback);
+      for (const id of decision.providers) {
+        const plugin = this.#registry.get(id)!;
+        if (
+          targets.some(
+            (target) => target.plugin === plugin && target.providerModel === decision.providerModel,
+          )
+        ) {
+          continue;
+        }
+        targets.push({ plugin, providerModel: decision.providerModel, group: index + 1 });
+      }
+    }
+    return targets;
+  }
+
+  #context(
+    capability: Capability,
+    model: string,
+    options: GatewayCallOptions | undefined,
+    stream: boolean,
+    scope: CallScope,
+  ): CallContext {
+    const context: CallContext = {
+      callId: ++this.#callIds,
+      capability,
+      model,
+      stream,
+      startedAt: performance.now(),
+      scope,
+      policy: this.#policyFor(options),
+      hooks: this.#hooks,
+      health: this.#health,
+      attempts: 0,
+    };
+    if (this.#hooks?.onRequestStart && !stream) {
+      emitHook(this.#hooks.onRequestStart, {
+        callId: context.callId,
+        capability,
+        model,
+        stream,
+        timestamp: Date.now(),
+      });
+    }
+    return context;
+  }
+
+  /** What the provider gets besides the caller's options: the attempt's signal and request timeout. */
+  #callOptions(context: CallContext, signal: AbortSignal): ProviderCallOptions {
+    const attempt = context.policy.attemptTimeout;
+    const remaining = context.scope.remainingMs();
+    const limit = attempt > 0 ? Math.min(attempt, remaining) : remaining;
+    return Number.isFinite(limit) ? { signal, timeout: Math.max(1, Math.ceil(limit)) } : { signal };
+  }
+
+  /**
+   * Run a unary call: each target in turn (retries, fallbacks, cool-downs),
+   * raced against the call's deadline and signal.
+   */
   async #unary<T>(
     capability: Capability,
     model: string,
-    options: CallOptions | undefined,
-    invoke: (plugin: ProviderPlugin, providerModel: string, signal: AbortSignal) => Promise<T>,
+    options: GatewayCallOptions | undefined,
+    invoke: (
+      plugin: ProviderPlugin,
+      providerModel: string,
+      call: ProviderCallOptions,
+    ) => Promise<T>,
+    usageOf?: (value: T) => Usage | undefined,
   ): Promise<T> {
-    const { plugins, providerModel } = this.#plugins(capability, model);
+    const targets = this.#targets(capability, model, options);
     const scope = new CallScope(options?.signal, options?.timeout ?? this.#timeout);
+    const context = this.#context(capability, model, options, false, scope);
     try {
-      let lastDecline: unknown;
-      for (const plugin of plugins) {
+      const { value, target } = await runAttempts(context, targets, async (target) => {
+        const signal = scope.signal;
         try {
-          return await scope.race(invoke(plugin, providerModel, scope.signal));
+          return await scope.race(
+            invoke(target.plugin, target.providerModel, this.#callOptions(context, signal)),
+          );
         } catch (error) {
-          if (RatatoskrError.isInstance(error, "model_not_available") && !scope.signal.aborted) {
-            lastDecline = error;
-            continue;
-          }
-          throw normalizeError(error, plugin.id, scope.signal);
+          throw normalizeError(error, target.plugin.id, signal);
         }
+      });
+      if (this.#hooks?.onComplete) {
+        const usage = usageOf?.(value);
+        emitHook(this.#hooks.onComplete, {
+          callId: context.callId,
+          capability,
+          model,
+          stream: false,
+          provider: target.plugin.id,
+          providerModel: target.providerModel,
+          attempts: context.attempts,
+          latencyMs: performance.now() - context.startedAt,
+          ...(usage === undefined ? {} : { usage }),
+        });
       }
-      throw lastDecline;
+      return value;
+    } catch (error) {
+      if (this.#hooks?.onError) {
+        emitHook(this.#hooks.onError, {
+          callId: context.callId,
+          capability,
+          model,
+          stream: false,
+          attempts: context.attempts,
+          latencyMs: performance.now() - context.startedAt,
+          error: summarizeError(error),
+          ...(RatatoskrError.isInstance(error) && error.provider !== undefined
+            ? { provider: error.provider }
+            : {}),
+        });
+      }
+      throw error;
     } finally {
       scope.dispose();
     }
   }
 
-  async chat(messages: readonly Message[], options: ChatOptions): Promise<ChatResponse> {
+  #streamPlan(
+    capability: Capability,
+    model: string,
+    options: GatewayCallOptions,
+    scope: CallScope,
+  ): StreamPlan {
+    const targets = this.#targets(capability, model, options);
+    return { context: this.#context(capability, model, options, true, scope), targets };
+  }
+
+  async chat(
+    messages: readonly Message[],
+    options: GatewayCallOptions<ChatOptions>,
+  ): Promise<ChatResponse> {
     assertMessages(messages);
     assertModel(options?.model);
-    return this.#unary("chat", options.model, options, async (plugin, model, signal) => {
-      const providerOptions = { ...options, model, signal };
-      const response = plugin.chat
-        ? await plugin.chat(messages, providerOptions)
-        : await collectChatStream(plugin.chatStream!(messages, providerOptions), signal);
-      return { ...response, provider: plugin.id };
-    });
+    return this.#unary(
+      "chat",
+      options.model,
+      options,
+      async (plugin, model, call) => {
+        const providerOptions = { ...options, model, ...call };
+        const response = plugin.chat
+          ? await plugin.chat(messages, providerOptions)
+          : await collectChatStream(plugin.chatStream!(messages, providerOptions), call.signal);
+        return { ...response, provider: plugin.id, model: response.model ?? model };
+      },
+      (response) => response.usage,
+    );
   }
 
-  chatStream(messages: readonly Message[], options: ChatOptions): AsyncIterable<ChatEvent> {
+  chatStream(
+    messages: readonly Message[],
+    options: GatewayCallOptions<ChatOptions>,
+  ): AsyncIterable<ChatEvent> {
     const scope = new CallScope(options?.signal, options?.timeout ?? this.#timeout);
-    return new RoutedChatStream(() => {
-      assertMessages(messages);
-      assertModel(options?.model);
-      const { plugins, providerModel } = this.#plugins("chat", options.model);
-      return plugins.map(
-        (plugin): StreamCandidate<ChatEvent> => ({
-          provider: plugin.id,
-          start: (signal) => {
-            const providerOptions = { ...options, model: providerModel, signal };
-            if (plugin.chatStream) return plugin.chatStream(messages, providerOptions);
-            return chatResponseToEvents(plugin.chat!(messages, providerOptions));
-          },
-        }),
-      );
-    }, scope);
+    return new RoutedChatStream(
+      () => {
+        assertMessages(messages);
+        assertModel(options?.model);
+        return this.#streamPlan("chat", options.model, options, scope);
+      },
+      (target, signal, context) => {
+        const plugin = target.plugin;
+        const providerOptions = {
+          ...options,
+          model: target.providerModel,
+          ...this.#callOptions(context, signal),
+        };
+        if (plugin.chatStream) return plugin.chatStream(messages, providerOptions);
+        return chatResponseToEvents(plugin.chat!(messages, providerOptions));
+      },
+      scope,
+    );
   }
 
-  async generate(prompt: string, options: GenerateOptions): Promise<GenerateResponse> {
+  async generate(
+    prompt: string,
+    options: GatewayCallOptions<GenerateOptions>,
+  ): Promise<GenerateResponse> {
     assertText(prompt, "prompt");
     assertModel(options?.model);
-    return this.#unary("generate", options.model, options, async (plugin, model, signal) => {
-      const providerOptions = { ...options, model, signal };
-      if (plugin.generate)
-        return { ...(await plugin.generate(prompt, providerOptions)), provider: plugin.id };
-      let text = "";
-      for await (const event of plugin.generateStream!(prompt, providerOptions)) {
-        if (event.type === "text") text += event.text;
-        if (event.type === "done") {
-          return {
-            text,
-            model: event.model ?? model,
-            finishReason: event.finishReason,
-            provider: plugin.id,
-            ...(event.usage === undefined ? {} : { usage: event.usage }),
-          };
+    return this.#unary(
+      "generate",
+      options.model,
+      options,
+      async (plugin, model, call) => {
+        const providerOptions = { ...options, model, ...call };
+        if (plugin.generate)
+          return { ...(await plugin.generate(prompt, providerOptions)), provider: plugin.id };
+        let text = "";
+        for await (const event of plugin.generateStream!(prompt, providerOptions)) {
+          if (event.type === "text") text += event.text;
+          if (event.type === "done") {
+            return {
+              text,
+              model: event.model ?? model,
+              finishReason: event.finishReason,
+              provider: plugin.id,
+              ...(event.usage === undefined ? {} : { usage: event.usage }),
+            };
+          }
         }
-      }
-      throw new RatatoskrError({
-        code: "stream",
-        message: `The generation stream from "${plugin.id}" ended without a finish marker`,
-        provider: plugin.id,
-        partial: { content: text },
-      });
-    });
+        throw new RatatoskrError({
+          code: "stream",
+          message: `The generation stream from "${plugin.id}" ended without a finish marker`,
+          provider: plugin.id,
+          partial: { content: text },
+        });
+      },
+      (response) => response.usage,
+    );
   }
 
-  generateStream(prompt: string, options: GenerateOptions): AsyncIterable<GenerateEvent> {
+  generateStream(
+    prompt: string,
+    options: GatewayCallOptions<GenerateOptions>,
+  ): AsyncIterable<GenerateEvent> {
     const scope = new CallScope(options?.signal, options?.timeout ?? this.#timeout);
-    return new RoutedGenerateStream(() => {
-      assertText(prompt, "prompt");
-      assertModel(options?.model);
-      const { plugins, providerModel } = this.#plugins("generate", options.model);
-      return plugins.map((plugin) => ({
-        provider: plugin.id,
-        start: (signal: AbortSignal) => {
-          const providerOptions = { ...options, model: providerModel, signal };
-          if (plugin.generateStream) return plugin.generateStream(prompt, providerOptions);
-          return generateResponseToEvents(plugin.generate!(prompt, providerOptions));
-        },
-      }));
-    }, scope);
+    return new RoutedGenerateStream(
+      () => {
+        assertText(prompt, "prompt");
+        assertModel(options?.model);
+        return this.#streamPlan("generate", options.model, options, scope);
+      },
+      (target, signal, context) => {
+        const plugin = target.plugin;
+        const providerOptions = {
+          ...options,
+          model: target.providerModel,
+          ...this.#callOptions(context, signal),
+        };
+        if (plugin.generateStream) return plugin.generateStream(prompt, providerOptions);
+        return generateResponseToEvents(plugin.generate!(prompt, providerOptions));
+      },
+      scope,
+    );
   }
 
-  async embed(text: string, model: string, options?: CallOptions): Promise<Embedding> {
+  async embed(text: string, model: string, options?: GatewayCallOptions): Promise<Embedding> {
     assertText(text, "text");
     assertModel(model);
-    return this.#unary("embed", model, options, async (plugin, providerModel, signal) => {
-      const callOptions = { ...options, signal };
+    return this.#unary("embed", model, options, async (plugin, providerModel, call) => {
+      const callOptions = { ...options, ...call };
       if (plugin.embed)
         return checkEmbedding(await plugin.embed(text, providerModel, callOptions), plugin.id);
       const [embedding] = checkCount(
@@ -267,8 +556,8 @@ export class Gateway implements ModelGateway {
   ): Promise<Embedding[]> {
     assertTexts(texts, "texts");
     assertModel(model);
-    return this.#unary("embed", model, options, async (plugin, providerModel, signal) => {
-      const callOptions = { ...options, signal };
+    return this.#unary("embed", model, options, async (plugin, providerModel, call) => {
+      const callOptions = { ...options, ...call };
       let embeddings: Embedding[];
       if (plugin.embedBatch) {
         embeddings = await plugin.embedBatch(texts, providerModel, callOptions);
@@ -301,8 +590,8 @@ export class Gateway implements ModelGateway {
     assertText(premise, "premise");
     assertText(hypothesis, "hypothesis");
     assertModel(model);
-    return this.#unary("nli", model, options, async (plugin, providerModel, signal) => {
-      const callOptions = { ...options, signal };
+    return this.#unary("nli", model, options, async (plugin, providerModel, call) => {
+      const callOptions = { ...options, ...call };
       if (plugin.inferNli) return plugin.inferNli(premise, hypothesis, providerModel, callOptions);
       const results = await plugin.inferNliBatch!(
         [{ premise, hypothesis }],
@@ -320,8 +609,8 @@ export class Gateway implements ModelGateway {
   ): Promise<NliResult[]> {
     assertNliPairs(pairs);
     assertModel(model);
-    return this.#unary("nli", model, options, async (plugin, providerModel, signal) => {
-      const callOptions = { ...options, signal };
+    return this.#unary("nli", model, options, async (plugin, providerModel, call) => {
+      const callOptions = { ...options, ...call };
       if (plugin.inferNliBatch) {
         return checkCount(
           await plugin.inferNliBatch(pairs, providerModel, callOptions),
@@ -343,7 +632,7 @@ export class Gateway implements ModelGateway {
     text: string,
     labels: readonly string[],
     model: string,
-    options?: ClassifyOptions,
+    options?: GatewayCallOptions<ClassifyOptions>,
   ): Promise<ClassifyResult> {
     assertText(text, "text");
     assertLabels(labels);
@@ -351,20 +640,20 @@ export class Gateway implements ModelGateway {
     if (options?.hypothesisTemplate !== undefined) {
       assertText(options.hypothesisTemplate, "hypothesisTemplate");
     }
-    return this.#unary("classify", model, options, (plugin, providerModel, signal) =>
-      plugin.classifyZeroShot!(text, labels, providerModel, { ...options, signal }),
+    return this.#unary("classify", model, options, (plugin, providerModel, call) =>
+      plugin.classifyZeroShot!(text, labels, providerModel, { ...options, ...call }),
     );
   }
 
   async countTokens(
     text: string,
     model: string,
-    options?: CountTokensOptions,
+    options?: GatewayCallOptions<CountTokensOptions>,
   ): Promise<TokenCount> {
     assertText(text, "text", { allowEmpty: true });
     assertModel(model);
-    return this.#unary("countTokens", model, options, (plugin, providerModel, signal) =>
-      plugin.countTokens!(text, providerModel, { ...options, signal }),
+    return this.#unary("countTokens", model, options, (plugin, providerModel, call) =>
+      plugin.countTokens!(text, providerModel, { ...options, ...call }),
     );
   }
 }
@@ -372,9 +661,12 @@ export class Gateway implements ModelGateway {
 /** The generation stream returned by `gateway.generateStream()`. */
 class RoutedGenerateStream extends RoutedStream<GenerateEvent> {
   #text = "";
+  #usage: Usage | undefined;
 
   protected observe(event: GenerateEvent): void {
     if (event.type === "text") this.#text += event.text;
+    else if (event.type !== "usage") this.#usage = event.usage ?? this.#usage;
+    else this.#usage = event.usage;
   }
 
   protected decorate(error: unknown, signal: AbortSignal): RatatoskrError {
@@ -388,24 +680,14 @@ class RoutedGenerateStream extends RoutedStream<GenerateEvent> {
     return withPartial(error, partial, signal);
   }
 
-  protected stamp(event: GenerateEvent, provider: string): GenerateEvent {
-    return { ...event, provider } as GenerateEvent;
+  protected stamp(event: GenerateEvent, provider: string, model: string): GenerateEvent {
+    if (event.type !== "done") return event;
+    return { ...event, provider, model: event.model ?? model };
   }
-}
 
-function normalizeError(error: unknown, provider: string, signal: AbortSignal): RatatoskrError {
-  if (signal.aborted && (!RatatoskrError.isInstance(error) || error.code === "aborted")) {
-    const reason: unknown = signal.reason;
-    if (RatatoskrError.isInstance(reason)) return reason;
+  protected usage(): Usage | undefined {
+    return this.#usage;
   }
-  if (RatatoskrError.isInstance(error)) return error;
-  if (signal.aborted) return withPartial(error, { content: "" }, signal);
-  return new RatatoskrError({
-    code: "provider",
-    message: `Provider "${provider}" failed: ${error instanceof Error ? error.message : String(error)}`,
-    provider,
-    cause: error,
-  });
 }
 
 function dataError(provider: string, message: string): RatatoskrError {

@@ -7,7 +7,29 @@
  */
 import { type BuilderOptions, RatatoskrBuilder } from "./ratatoskr-builder.ts";
 
-export { DEFAULT_TIMEOUT_MS, Gateway, type GatewaySettings } from "./gateway.ts";
+export { isFallbackEligible } from "./call-runner.ts";
+export {
+  DEFAULT_TIMEOUT_MS,
+  Gateway,
+  type GatewayRouteDecision,
+  type GatewaySettings,
+} from "./gateway.ts";
+export type {
+  CompleteEvent,
+  ErrorEvent,
+  ErrorSummary,
+  FallbackEvent,
+  GatewayHooks,
+  HookEventBase,
+  RequestStartEvent,
+  RetryEvent,
+} from "./gateway-hooks.ts";
+export {
+  type CooldownOptions,
+  DEFAULT_COOLDOWN,
+  isProviderFailure,
+  type ProviderCooldown,
+} from "./provider-health.ts";
 export { defaultImporter, type ModuleImporter } from "./provider-loader.ts";
 export { ProviderRegistry } from "./provider-registry.ts";
 export {
@@ -17,6 +39,22 @@ export {
   type ProviderSettings,
   RatatoskrBuilder,
 } from "./ratatoskr-builder.ts";
+export {
+  DEFAULT_TIMEOUTS,
+  type FallbackTarget,
+  type GatewayCallOptions,
+  type ReliabilityCallOptions,
+  type TimeoutOptions,
+} from "./reliability-options.ts";
+export {
+  backoffDelay,
+  DEFAULT_RETRY,
+  decideRetry,
+  isRetryableError,
+  type ResolvedRetry,
+  type RetryDecision,
+  type RetryOptions,
+} from "./retry-policy.ts";
 export {
   DEFAULT_ROUTING_RULES,
   KNOWN_PROVIDER_IDS,

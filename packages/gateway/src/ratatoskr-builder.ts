@@ -17,10 +17,14 @@
  * provider package lazily at `build()`; a missing package fails with a
  * `configuration` error naming the package to install.
  */
-import { type ProviderPlugin, RatatoskrError } from "@ratatoskr/core";
+import { type Capability, type ProviderPlugin, RatatoskrError } from "@ratatoskr/core";
 import { Gateway, type GatewaySettings } from "./gateway.ts";
+import type { GatewayHooks } from "./gateway-hooks.ts";
+import type { CooldownOptions } from "./provider-health.ts";
 import { defaultImporter, loadFactory, type ModuleImporter } from "./provider-loader.ts";
 import { ProviderRegistry } from "./provider-registry.ts";
+import type { FallbackTarget, TimeoutOptions } from "./reliability-options.ts";
+import { type RetryOptions, resolveRetry } from "./retry-policy.ts";
 import type { RoutingRule } from "./router.ts";
 
 /** Where local inference runs: `cpu`, `cuda` / `cuda:N`, or `auto` (CUDA when available). */
@@ -231,6 +235,76 @@ export class RatatoskrBuilder {
       });
     }
     this.#settings = { ...this.#settings, timeout: milliseconds };
+    return this;
+  }
+
+  /**
+   * The three deadlines at once: `total` (same as {@link timeout}), `attempt`
+   * and `idle` (see {@link TimeoutOptions}); 0 disables one.
+   */
+  timeouts(timeouts: TimeoutOptions): this {
+    const settings: GatewaySettings = { ...this.#settings };
+    for (const [key, field] of [
+      ["total", "timeout"],
+      ["attempt", "attemptTimeout"],
+      ["idle", "idleTimeout"],
+    ] as const) {
+      const value = timeouts?.[key];
+      if (value === undefined) continue;
+      if (!Number.isFinite(value) || value < 0) {
+        throw new RatatoskrError({
+          code: "configuration",
+          message: `timeouts.${key} must be a non-negative number of ms, got ${value}`,
+        });
+      }
+      settings[field] = value;
+    }
+    this.#settings = settings;
+    return this;
+  }
+
+  /**
+   * Retry settings (merged over the defaults: 3 attempts per target, backoff
+   * 0.5 s → 8 s with 25 % jitter, server waits honoured up to 60 s); `false`
+   * makes one attempt per target.
+   */
+  retry(options: RetryOptions | false): this {
+    resolveRetry(options); // validate now
+    this.#settings = { ...this.#settings, retry: options };
+    return this;
+  }
+
+  /**
+   * Fallback targets for a capability, in order (model strings, usually with
+   * a `provider:` prefix). A call falls back only when its target failed
+   * before delivering anything. Checked at `build()`: each must be routable.
+   */
+  fallbacks(capability: Capability, targets: readonly FallbackTarget[]): this {
+    if (
+      !Array.isArray(targets) ||
+      targets.some((target) => typeof target !== "string" || target.trim() === "")
+    ) {
+      throw new RatatoskrError({
+        code: "configuration",
+        message: `fallbacks(${capability}, targets) needs an array of model strings`,
+      });
+    }
+    this.#settings = {
+      ...this.#settings,
+      fallbacks: { ...this.#settings.fallbacks, [capability]: [...targets] },
+    };
+    return this;
+  }
+
+  /** Cool-down of failing providers (default 3 consecutive failures → 30 s); `false` disables. */
+  cooldown(options: CooldownOptions | false): this {
+    this.#settings = { ...this.#settings, cooldown: options };
+    return this;
+  }
+
+  /** Observability hooks (request start, retry, fallback, completion, error). */
+  hooks(hooks: GatewayHooks): this {
+    this.#settings = { ...this.#settings, hooks: { ...this.#settings.hooks, ...hooks } };
     return this;
   }
 

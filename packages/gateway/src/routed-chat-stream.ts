@@ -1,37 +1,74 @@
 /**
  * The gateway's chat stream: a hand-written async iterator (no generator
- * layer, one `then` per event) that starts the routed provider's stream,
- * falls back to the next candidate when a provider declines the model
- * before delivering anything, checks the event protocol, stamps the
- * answering provider on `done`, and turns every failure into a typed error
- * that keeps the partial output.
+ * layer, one `then` per event). Before the first event it runs the attempt
+ * loop (retries, fallbacks, the attempt timeout); from the first event on,
+ * the answering attempt is committed and any failure is final and typed. It
+ * checks the event protocol, stamps the answering provider and model on
+ * `done`, ends a silent upstream with an idle timeout (one interval per
+ * stream that compares an event counter: no timer work per event), turns a
+ * missing `done` into a `stream` error that keeps the partial output, and
+ * aborts the provider when the consumer leaves the loop early.
  */
 import {
+  abortedError,
   type ChatEvent,
   ChatStreamAccumulator,
   RatatoskrError,
+  type Usage,
   withPartial,
 } from "@ratatoskr/core";
+import { AttemptScope, timeoutError } from "./attempt-scope.ts";
+import { type CallContext, type CallTarget, normalizeError, runAttempts } from "./call-runner.ts";
 import type { CallScope } from "./call-scope.ts";
+import { emitHook, summarizeError } from "./gateway-hooks.ts";
 
-/** One provider attempt: its id and a function starting its stream. */
-export interface StreamCandidate<E> {
-  provider: string;
-  start: (signal: AbortSignal) => AsyncIterable<E>;
+/** What a stream needs to run: the call's context and its targets (computed on first `next()`). */
+export interface StreamPlan {
+  context: CallContext;
+  targets: readonly CallTarget[];
 }
+
+/** Starts one attempt's provider stream. */
+export type StreamStarter<E> = (
+  target: CallTarget,
+  signal: AbortSignal,
+  context: CallContext,
+) => AsyncIterable<E>;
+
+interface Started<E> {
+  inner: AsyncIterator<E>;
+  first: IteratorResult<E>;
+  attemptScope: AttemptScope;
+}
+
+/** Idle checks per idle window: the timeout fires between 1 and 1.25 windows of silence. */
+const IDLE_TICKS = 4;
 
 /** Shared machinery of the chat and generate streams. */
 export abstract class RoutedStream<E extends { type: string }> implements AsyncIterableIterator<E> {
-  readonly #candidates: () => Array<StreamCandidate<E>>;
+  readonly #plan: () => StreamPlan;
+  readonly #startStream: StreamStarter<E>;
   readonly #scope: CallScope;
+  #context: CallContext | undefined;
   #inner: AsyncIterator<E> | undefined;
+  #attemptScope: AttemptScope | undefined;
+  #target: CallTarget | undefined;
   #provider = "";
   #finished = false;
   #doneSeen = false;
   #started = false;
+  #reported = false;
+  #firstEventMs: number | undefined;
+  // Idle watchdog state: written once per event (cheap), read by one interval.
+  #waiting = false;
+  #received = 0;
+  #seen = 0;
+  #stalledTicks = 0;
+  #watchdog: ReturnType<typeof setInterval> | undefined;
 
-  constructor(candidates: () => Array<StreamCandidate<E>>, scope: CallScope) {
-    this.#candidates = candidates;
+  constructor(plan: () => StreamPlan, start: StreamStarter<E>, scope: CallScope) {
+    this.#plan = plan;
+    this.#startStream = start;
     this.#scope = scope;
   }
 
@@ -43,12 +80,15 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
   protected abstract observe(event: E): void;
   /** The error to throw for `error`, with partial output attached. */
   protected abstract decorate(error: unknown, signal: AbortSignal): RatatoskrError;
-  /** A `done` event with the provider stamped on it. */
-  protected abstract stamp(event: E, provider: string): E;
+  /** A `done` event with the answering provider and model stamped on it. */
+  protected abstract stamp(event: E, provider: string, model: string): E;
+  /** The answering attempt's usage, once `done` was seen (undefined when unknown). */
+  protected abstract usage(): Usage | undefined;
 
   next(): Promise<IteratorResult<E>> {
     if (this.#finished) return Promise.resolve({ done: true, value: undefined });
     if (this.#inner === undefined) return this.#start();
+    this.#waiting = true;
     return this.#inner.next().then(this.#onResult, this.#onError);
   }
 
@@ -56,55 +96,119 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
     if (this.#started)
       throw new RatatoskrError({ code: "stream", message: "A stream can be consumed only once" });
     this.#started = true;
-    let candidates: Array<StreamCandidate<E>>;
+    let plan: StreamPlan;
     try {
-      candidates = this.#candidates();
+      plan = this.#plan();
     } catch (error) {
       this.#finish();
       throw error;
     }
-    let lastDecline: unknown;
-    for (const candidate of candidates) {
-      if (this.#scope.signal.aborted) break;
-      let inner: AsyncIterator<E>;
-      let first: IteratorResult<E>;
-      try {
-        inner = candidate.start(this.#scope.signal)[Symbol.asyncIterator]();
-        first = await inner.next();
-      } catch (error) {
-        if (
-          RatatoskrError.isInstance(error, "model_not_available") &&
-          !this.#scope.signal.aborted
-        ) {
-          lastDecline = error;
-          continue;
-        }
-        this.#provider = candidate.provider;
-        return this.#onError(error);
-      }
-      this.#inner = inner;
-      this.#provider = candidate.provider;
-      return this.#onResult(first);
+    const context = plan.context;
+    this.#context = context;
+    if (context.hooks?.onRequestStart) {
+      emitHook(context.hooks.onRequestStart, {
+        callId: context.callId,
+        capability: context.capability,
+        model: context.model,
+        stream: true,
+        timestamp: Date.now(),
+      });
     }
-    this.#finish();
-    if (this.#scope.signal.aborted) throw this.decorate(undefined, this.#scope.signal);
-    throw lastDecline;
+    let started: Started<E>;
+    let target: CallTarget;
+    try {
+      ({ value: started, target } = await runAttempts(context, plan.targets, (candidate) =>
+        this.#attempt(candidate, context),
+      ));
+    } catch (error) {
+      this.#finish();
+      throw this.#report(this.decorate(error, this.#scope.signal));
+    }
+    this.#inner = started.inner;
+    this.#attemptScope = started.attemptScope;
+    this.#target = target;
+    this.#provider = target.plugin.id;
+    this.#firstEventMs = performance.now() - context.startedAt;
+    const idle = context.policy.idleTimeout;
+    if (idle > 0 && Number.isFinite(idle)) {
+      this.#watchdog = setInterval(this.#tick, Math.max(1, idle / IDLE_TICKS));
+      this.#watchdog.unref?.();
+    }
+    return this.#onResult(started.first);
   }
 
-  #onResult = (result: IteratorResult<E>): IteratorResult<E> => {
-    if (result.done === true) {
-      this.#finish();
-      if (this.#doneSeen) return result;
-      const signal = this.#scope.signal;
-      throw this.decorate(
-        signal.aborted
-          ? undefined
+  /** One attempt: start the provider's stream and wait for its first event (attempt timeout). */
+  async #attempt(target: CallTarget, context: CallContext): Promise<Started<E>> {
+    const provider = target.plugin.id;
+    const attemptScope = new AttemptScope(this.#scope.signal);
+    attemptScope.startTimer(context.policy.attemptTimeout, provider);
+    let inner: AsyncIterator<E> | undefined;
+    try {
+      inner = this.#startStream(target, attemptScope.signal, context)[Symbol.asyncIterator]();
+      const first = await attemptScope.race(inner.next());
+      if (first.done === true) {
+        throw attemptScope.signal.aborted
+          ? abortedError(attemptScope.signal)
           : new RatatoskrError({
               code: "stream",
-              message: `The stream from "${this.#provider}" ended without a finish marker`,
-              provider: this.#provider,
-            }),
-        signal,
+              message: `The stream from "${provider}" ended before any event`,
+              provider,
+            });
+      }
+      attemptScope.clearTimer();
+      return { inner, first, attemptScope };
+    } catch (error) {
+      const normalized = normalizeError(error, provider, attemptScope.signal);
+      if (!attemptScope.signal.aborted) attemptScope.abort(normalized);
+      attemptScope.dispose();
+      try {
+        inner?.return?.()?.catch(() => {});
+      } catch {
+        // A provider iterator whose return() throws has nothing left to close.
+      }
+      throw normalized;
+    }
+  }
+
+  #tick = (): void => {
+    if (!this.#waiting) {
+      this.#stalledTicks = 0;
+      this.#seen = this.#received;
+      return;
+    }
+    if (this.#received !== this.#seen) {
+      this.#seen = this.#received;
+      this.#stalledTicks = 0;
+      return;
+    }
+    if (++this.#stalledTicks <= IDLE_TICKS) return;
+    this.#stopWatchdog();
+    this.#attemptScope?.abort(
+      timeoutError("idle", this.#context!.policy.idleTimeout, this.#provider),
+    );
+  };
+
+  #onResult = (result: IteratorResult<E>): IteratorResult<E> => {
+    this.#waiting = false;
+    this.#received++;
+    if (result.done === true) {
+      this.#finish();
+      if (this.#doneSeen) {
+        this.#complete();
+        return result;
+      }
+      const signal = this.#signal();
+      throw this.#report(
+        this.decorate(
+          signal.aborted
+            ? undefined
+            : new RatatoskrError({
+                code: "stream",
+                message: `The stream from "${this.#provider}" ended without a finish marker`,
+                provider: this.#provider,
+              }),
+          signal,
+        ),
       );
     }
     const event = result.value;
@@ -112,40 +216,109 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
       this.observe(event);
     } catch (error) {
       this.#abandon();
-      throw this.decorate(error, this.#scope.signal);
+      throw this.#report(this.decorate(error, this.#signal()));
     }
     if (event.type === "done") {
       this.#doneSeen = true;
-      return { done: false, value: this.stamp(event, this.#provider) };
+      return {
+        done: false,
+        value: this.stamp(event, this.#provider, this.#target?.providerModel ?? ""),
+      };
     }
     return result;
   };
 
   #onError = (error: unknown): never => {
+    this.#waiting = false;
     this.#finish();
-    throw this.decorate(error, this.#scope.signal);
+    throw this.#report(this.decorate(error, this.#signal()));
   };
+
+  /** The answering attempt's signal (aborted with the idle/total/caller reason), else the call's. */
+  #signal(): AbortSignal {
+    return this.#attemptScope?.signal ?? this.#scope.signal;
+  }
+
+  #stopWatchdog(): void {
+    if (this.#watchdog !== undefined) {
+      clearInterval(this.#watchdog);
+      this.#watchdog = undefined;
+    }
+  }
 
   #finish(): void {
     if (this.#finished) return;
     this.#finished = true;
+    this.#stopWatchdog();
+    this.#attemptScope?.dispose();
     this.#scope.dispose();
   }
 
-  #abandon(): void {
+  #complete(): void {
+    const context = this.#context;
+    if (this.#reported || context === undefined) return;
+    this.#reported = true;
+    if (context.hooks?.onComplete === undefined) return;
+    const usage = this.usage();
+    emitHook(context.hooks.onComplete, {
+      callId: context.callId,
+      capability: context.capability,
+      model: context.model,
+      stream: true,
+      provider: this.#provider,
+      providerModel: this.#target?.providerModel ?? "",
+      attempts: context.attempts,
+      latencyMs: performance.now() - context.startedAt,
+      ...(this.#firstEventMs === undefined ? {} : { timeToFirstEventMs: this.#firstEventMs }),
+      ...(usage === undefined ? {} : { usage }),
+    });
+  }
+
+  #report(error: RatatoskrError): RatatoskrError {
+    const context = this.#context;
+    if (this.#reported || context === undefined) return error;
+    this.#reported = true;
+    if (context.hooks?.onError) {
+      emitHook(context.hooks.onError, {
+        callId: context.callId,
+        capability: context.capability,
+        model: context.model,
+        stream: true,
+        ...(this.#provider === "" ? {} : { provider: this.#provider }),
+        attempts: context.attempts,
+        latencyMs: performance.now() - context.startedAt,
+        error: summarizeError(error),
+      });
+    }
+    return error;
+  }
+
+  #abandon(reason: RatatoskrError = consumerLeft()): void {
     const inner = this.#inner;
-    this.#scope.abort(
-      new RatatoskrError({ code: "aborted", message: "The consumer stopped reading the stream" }),
-    );
+    this.#scope.abort(reason);
     this.#finish();
     inner?.return?.()?.catch(() => {});
   }
 
   /** Leaving a `for await` loop early: aborts the provider's request. */
   return(): Promise<IteratorResult<E>> {
-    if (!this.#finished || this.#inner !== undefined) this.#abandon();
+    if (!this.#finished) {
+      const reason = consumerLeft();
+      if (this.#doneSeen) this.#complete();
+      else if (this.#inner !== undefined) this.#report(reason);
+      this.#abandon(reason);
+    } else if (this.#inner !== undefined) {
+      this.#abandon();
+    }
     return Promise.resolve({ done: true, value: undefined });
   }
+}
+
+function consumerLeft(): RatatoskrError {
+  return new RatatoskrError({
+    code: "aborted",
+    message: "The consumer stopped reading the stream",
+  });
 }
 
 /** The chat stream returned by `gateway.chatStream()`. */
@@ -167,7 +340,12 @@ export class RoutedChatStream extends RoutedStream<ChatEvent> {
     return withPartial(error, partial, signal);
   }
 
-  protected stamp(event: ChatEvent, provider: string): ChatEvent {
-    return { ...event, provider } as ChatEvent;
+  protected stamp(event: ChatEvent, provider: string, model: string): ChatEvent {
+    if (event.type !== "done") return event;
+    return { ...event, provider, model: event.model ?? model };
+  }
+
+  protected usage(): Usage | undefined {
+    return this.#accumulator.isDone ? this.#accumulator.toResponse().usage : undefined;
   }
 }

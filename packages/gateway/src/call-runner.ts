@@ -1,0 +1,174 @@
+/**
+ * The attempt loop shared by unary calls and streams: try each target
+ * (routed provider, then configured fallbacks) with retries, backoff and
+ * `retry-after`, within the call's deadline; cool down providers that keep
+ * failing; report retries and fallbacks to the hooks. A stream hands over
+ * to the caller after its first event, so everything here happens before
+ * anything was delivered.
+ */
+import { type Capability, type ProviderPlugin, RatatoskrError, withPartial } from "@ratatoskr/core";
+import { sleep } from "./attempt-scope.ts";
+import type { CallScope } from "./call-scope.ts";
+import { emitHook, type GatewayHooks, summarizeError } from "./gateway-hooks.ts";
+import type { ProviderHealth } from "./provider-health.ts";
+import { decideRetry, type ResolvedRetry } from "./retry-policy.ts";
+
+/** One provider/model pair to try. Targets of one `group` come from one route. */
+export interface CallTarget {
+  plugin: ProviderPlugin;
+  providerModel: string;
+  /** 0: the requested model's route; 1…: the configured fallbacks, in order. */
+  group: number;
+}
+
+/** Timeouts and retries of one call, defaults applied. */
+export interface ReliabilityPolicy {
+  retry: ResolvedRetry;
+  /** Streams: until the first event; unary: passed to the provider as its request timeout. 0 = none. */
+  attemptTimeout: number;
+  /** Streams: longest silence between events after the first. 0 = none. */
+  idleTimeout: number;
+}
+
+/** The state of one call, shared by the loop, the stream and the hooks. */
+export interface CallContext {
+  callId: number;
+  capability: Capability;
+  model: string;
+  stream: boolean;
+  /** `performance.now()` at the start. */
+  startedAt: number;
+  scope: CallScope;
+  policy: ReliabilityPolicy;
+  hooks: GatewayHooks | undefined;
+  health: ProviderHealth;
+  /** Upstream attempts so far, across every target. */
+  attempts: number;
+}
+
+const NO_FALLBACK_CODES = new Set(["aborted", "invalid_input", "content_filtered"]);
+
+/** Whether a failure before any delivery may move on to the next target. */
+export function isFallbackEligible(error: RatatoskrError): boolean {
+  if (NO_FALLBACK_CODES.has(error.code)) return false;
+  return !(error.code === "timeout" && error.timeoutKind === "total");
+}
+
+/** Turn whatever a provider threw into a RatatoskrError (the abort reason when `signal` aborted). */
+export function normalizeError(
+  error: unknown,
+  provider: string,
+  signal: AbortSignal,
+): RatatoskrError {
+  if (signal.aborted && (!RatatoskrError.isInstance(error) || error.code === "aborted")) {
+    const reason: unknown = signal.reason;
+    if (RatatoskrError.isInstance(reason)) return reason;
+  }
+  if (RatatoskrError.isInstance(error)) return error;
+  if (signal.aborted) return withPartial(error, { content: "" }, signal);
+  return new RatatoskrError({
+    code: "provider",
+    message: `Provider "${provider}" failed: ${error instanceof Error ? error.message : String(error)}`,
+    provider,
+    cause: error,
+  });
+}
+
+/** Cooling targets go last (tried only when the others failed). */
+function ordered(targets: readonly CallTarget[], health: ProviderHealth): readonly CallTarget[] {
+  if (!health.tracking) return targets;
+  let cooling: CallTarget[] | undefined;
+  const ready: CallTarget[] = [];
+  for (const target of targets) {
+    if (health.cooldown(target.plugin.id) === undefined) ready.push(target);
+    else {
+      cooling ??= [];
+      cooling.push(target);
+    }
+  }
+  return cooling === undefined ? targets : [...ready, ...cooling];
+}
+
+/**
+ * Run `attempt` on the targets until one succeeds. `attempt` receives the
+ * target and must throw a RatatoskrError (see {@link normalizeError}).
+ * Throws the last error when every target failed, or at once when the call
+ * is over (aborted, total deadline) or the error rules out a fallback.
+ */
+export async function runAttempts<T>(
+  context: CallContext,
+  targets: readonly CallTarget[],
+  attempt: (target: CallTarget) => Promise<T>,
+): Promise<{ value: T; target: CallTarget }> {
+  const { scope, policy, health } = context;
+  let lastError: RatatoskrError | undefined;
+  let previous: CallTarget | undefined;
+  let failedGroups: Set<number> | undefined;
+  for (const target of ordered(targets, health)) {
+    if (failedGroups?.has(target.group)) continue;
+    if (previous !== undefined && lastError !== undefined && context.hooks?.onFallback) {
+      emitHook(context.hooks.onFallback, {
+        callId: context.callId,
+        capability: context.capability,
+        model: context.model,
+        stream: context.stream,
+        from: { provider: previous.plugin.id, model: previous.providerModel },
+        to: { provider: target.plugin.id, model: target.providerModel },
+        reason: summarizeError(lastError),
+      });
+    }
+    previous = target;
+    for (let attemptNumber = 1; ; attemptNumber++) {
+      if (scope.signal.aborted) throw scope.abortError();
+      context.attempts++;
+      let error: RatatoskrError;
+      try {
+        const value = await attempt(target);
+        health.success(target.plugin.id);
+        return { value, target };
+      } catch (raw) {
+        error = RatatoskrError.isInstance(raw)
+          ? raw
+          : normalizeError(raw, target.plugin.id, scope.signal);
+      }
+      // The call is over (caller abort or total deadline): final, no retry.
+      if (scope.signal.aborted) throw scope.abortError();
+      lastError = error;
+      if (error.code === "model_not_available") break; // a decline: next target, no retry
+      health.failure(target.plugin.id, error);
+      const decision = decideRetry(policy.retry, error, attemptNumber);
+      if (!decision.retry || decision.waitMs >= scope.remainingMs()) {
+        if (!isFallbackEligible(error)) throw error;
+        failedGroups ??= new Set();
+        failedGroups.add(target.group);
+        break;
+      }
+      if (context.hooks?.onRetry) {
+        emitHook(context.hooks.onRetry, {
+          callId: context.callId,
+          capability: context.capability,
+          model: context.model,
+          stream: context.stream,
+          provider: target.plugin.id,
+          providerModel: target.providerModel,
+          attempt: attemptNumber,
+          waitMs: decision.waitMs,
+          waitSource: decision.source,
+          reason: summarizeError(error),
+        });
+      }
+      await sleep(decision.waitMs, scope.signal).catch(() => {
+        throw scope.abortError();
+      });
+    }
+  }
+  if (lastError === undefined) {
+    if (scope.signal.aborted) throw scope.abortError();
+    throw new RatatoskrError({
+      code: "no_provider",
+      message: `No provider left to try for ${context.capability} with model "${context.model}"`,
+      model: context.model,
+    });
+  }
+  throw lastError;
+}

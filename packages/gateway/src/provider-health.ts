@@ -1,0 +1,130 @@
+/**
+ * Cool-down of failing providers: after `failureThreshold` consecutive
+ * failed attempts (provider-side failures only: network, timeouts, 429,
+ * 5xx, broken streams — not bad input or aborts), a provider is cooled down
+ * for `cooldownMs`. While it cools, the gateway tries its other targets
+ * (fallbacks, other accepting providers) first and the cooled one last.
+ * A success resets the count; after the cool-down the next failure cools
+ * it again at once (half-open).
+ */
+import { type ErrorCode, RatatoskrError } from "@ratatoskr/core";
+
+/** Cool-down settings (builder `.cooldown()`). */
+export interface CooldownOptions {
+  /** Consecutive failed attempts that trigger a cool-down. Default 3. */
+  failureThreshold?: number;
+  /** How long a provider cools down, in ms. Default 30,000. */
+  cooldownMs?: number;
+}
+
+/** A provider currently cooling down, as `gateway.route()` reports it. */
+export interface ProviderCooldown {
+  provider: string;
+  /** `Date.now()` value when the cool-down ends. */
+  until: number;
+  /** Consecutive failed attempts so far. */
+  failures: number;
+  /** Code of the last failure. */
+  lastError: ErrorCode;
+}
+
+/** The defaults (documented in docs/reliability.md). */
+export const DEFAULT_COOLDOWN: Readonly<Required<CooldownOptions>> = Object.freeze({
+  failureThreshold: 3,
+  cooldownMs: 30_000,
+});
+
+const NOT_THE_PROVIDERS_FAULT: ReadonlySet<ErrorCode> = new Set([
+  "aborted",
+  "invalid_input",
+  "context_length_exceeded",
+  "content_filtered",
+  "unsupported",
+  "unsupported_parameter",
+  "model_not_found",
+  "model_not_available",
+  "no_provider",
+  "not_implemented",
+  "configuration",
+]);
+
+/** Whether `error` counts as a failure of the provider (for cool-downs). */
+export function isProviderFailure(error: unknown): boolean {
+  if (!RatatoskrError.isInstance(error)) return true;
+  if (error.code === "timeout") return error.timeoutKind !== "total";
+  return !NOT_THE_PROVIDERS_FAULT.has(error.code);
+}
+
+interface Health {
+  failures: number;
+  until: number;
+  lastError: ErrorCode;
+}
+
+/** Per-provider failure counts and cool-downs of one gateway. */
+export class ProviderHealth {
+  readonly #threshold: number;
+  readonly #cooldownMs: number;
+  readonly #now: () => number;
+  readonly #health = new Map<string, Health>();
+
+  constructor(options: CooldownOptions | false = {}, now: () => number = Date.now) {
+    const settings = options === false ? { failureThreshold: 0, cooldownMs: 0 } : options;
+    this.#threshold = settings.failureThreshold ?? DEFAULT_COOLDOWN.failureThreshold;
+    this.#cooldownMs = settings.cooldownMs ?? DEFAULT_COOLDOWN.cooldownMs;
+    for (const [name, value] of [
+      ["failureThreshold", this.#threshold],
+      ["cooldownMs", this.#cooldownMs],
+    ] as const) {
+      if (!Number.isFinite(value) || value < 0) {
+        throw new RatatoskrError({
+          code: "configuration",
+          message: `cooldown.${name} must be a non-negative number, got ${value}`,
+        });
+      }
+    }
+    this.#now = now;
+  }
+
+  /** Whether cool-downs are on (threshold and duration both > 0). */
+  get enabled(): boolean {
+    return this.#threshold > 0 && this.#cooldownMs > 0;
+  }
+
+  /** Whether any provider has a failure on record (cheap hot-path check). */
+  get tracking(): boolean {
+    return this.#health.size > 0;
+  }
+
+  /** Record a failed attempt of `provider`. */
+  failure(provider: string, error: unknown): void {
+    if (!this.enabled || !isProviderFailure(error)) return;
+    const health = this.#health.get(provider) ?? { failures: 0, until: 0, lastError: "provider" };
+    health.failures++;
+    health.lastError = RatatoskrError.isInstance(error) ? error.code : "provider";
+    if (health.failures >= this.#threshold) health.until = this.#now() + this.#cooldownMs;
+    this.#health.set(provider, health);
+  }
+
+  /** Record a successful attempt of `provider`. */
+  success(provider: string): void {
+    if (this.#health.size !== 0) this.#health.delete(provider);
+  }
+
+  /** The cool-down of `provider`, when it is cooling now. */
+  cooldown(provider: string): ProviderCooldown | undefined {
+    const health = this.#health.get(provider);
+    if (health === undefined || health.until <= this.#now()) return undefined;
+    return {
+      provider,
+      until: health.until,
+      failures: health.failures,
+      lastError: health.lastError,
+    };
+  }
+
+  /** Forget every failure (e.g. after a configuration change or in tests). */
+  reset(): void {
+    this.#health.clear();
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The gateway's one retry layer (provider SDKs run with `maxRetries: 0`):
+ * which failures are retried, how long to wait, and when to give up.
+ *
+ * Retried: connection errors, 408, 409, 429, 5xx, attempt/idle timeouts and
+ * any provider error marked `isRetryable`. The wait is the server's
+ * `retry-after-ms`, then `retry-after` (seconds or HTTP date) as parsed by
+ * the provider into `error.retryAfterMs`, capped by `maxRetryAfterMs` (a
+ * longer wait fails fast with the rate-limit error that carries it);
+ * otherwise exponential backoff with jitter, as the OpenAI and Anthropic SDKs
+ * do (0.5 s → 8 s, up to 25 % less).
+ *
+ * @see https://github.com/openai/openai-node/blob/master/src/client.ts (retry logic this mirrors)
+ */
+import { type ErrorCode, RatatoskrError } from "@ratatoskr/core";
+
+/** Retry settings (builder `.retry()` or per call `options.retry`). */
+export interface RetryOptions {
+  /** Attempts per target (provider/model), the first included. Default 3 (2 retries). `1` disables retries. */
+  maxAttempts?: number;
+  /** Backoff before the first retry, in ms. Default 500. */
+  initialDelayMs?: number;
+  /** Longest backoff, in ms. Default 8,000. */
+  maxDelayMs?: number;
+  /** Backoff growth factor per retry. Default 2. */
+  multiplier?: number;
+  /** Fraction of the backoff removed at random (0–1). Default 0.25. */
+  jitter?: number;
+  /**
+   * Longest server-requested wait (`retry-after`) honoured, in ms. A longer
+   * one ends the target at once with the rate-limit error carrying it.
+   * Default 60,000.
+   */
+  maxRetryAfterMs?: number;
+  /** Override the retry decision for an error (default {@link isRetryableError}). */
+  shouldRetry?: (error: RatatoskrError) => boolean;
+}
+
+/** Settings after defaults are applied. */
+export interface ResolvedRetry {
+  maxAttempts: number;
+  initialDelayMs: number;
+  maxDelayMs: number;
+  multiplier: number;
+  jitter: number;
+  maxRetryAfterMs: number;
+  shouldRetry: (error: RatatoskrError) => boolean;
+}
+
+/** Status codes worth retrying: 408, 409, 429 and 5xx. */
+export function isRetryableStatus(status: number | undefined): boolean {
+  return (
+    status !== undefined && (status === 408 || status === 409 || status === 429 || status >= 500)
+  );
+}
+
+const NEVER_RETRIED: ReadonlySet<ErrorCode> = new Set([
+  "aborted",
+  "invalid_input",
+  "authentication",
+  "context_length_exceeded",
+  "content_filtered",
+  "configuration",
+  "no_provider",
+  "not_implemented",
+  "unsupported",
+  "unsupported_parameter",
+  "model_not_found",
+  "model_not_available",
+]);
+
+/**
+ * The default retry decision: connection errors, retryable statuses,
+ * attempt/idle timeouts and errors the provider marked retryable; never an
+ * abort, a total timeout, bad input, authentication or a context-length error.
+ */
+export function isRetryableError(error: RatatoskrError): boolean {
+  if (NEVER_RETRIED.has(error.code)) return false;
+  if (error.code === "timeout") return error.timeoutKind !== "total";
+  if (error.code === "network" || error.code === "rate_limited") return true;
+  return error.isRetryable || isRetryableStatus(error.status);
+}
+
+/** The defaults (documented in docs/reliability.md). */
+export const DEFAULT_RETRY: Readonly<ResolvedRetry> = Object.freeze({
+  maxAttempts: 3,
+  initialDelayMs: 500,
+  maxDelayMs: 8_000,
+  multiplier: 2,
+  jitter: 0.25,
+  maxRetryAfterMs: 60_000,
+  shouldRetry: isRetryableError,
+});
+
+/** Merge `options` over `base`; `false` means one attempt. Throws `configuration` on nonsense. */
+export function resolveRetry(
+  options: RetryOptions | false | undefined,
+  base: ResolvedRetry = DEFAULT_RETRY,
+): ResolvedRetry {
+  if (options === undefined) return base;
+  if (options === false) return { ...base, maxAttempts: 1 };
+  const resolved: ResolvedRetry = { ...base };
+  for (const key of [
+    "maxAttempts",
+    "initialDelayMs",
+    "maxDelayMs",
+    "multiplier",
+    "jitter",
+    "maxRetryAfterMs",
+  ] as const) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
+      throw new RatatoskrError({
+        code: "configuration",
+        message: `retry.${key} must be a non-negative number, got ${String(value)}`,
+      });
+    }
+    resolved[key] = value;
+  }
+  if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
+    throw new RatatoskrError({
+      code: "configuration",
+      message: `retry.maxAttempts must be an integer >= 1, got ${resolved.maxAttempts}`,
+    });
+  }
+  if (resolved.jitter > 1) {
+    throw new RatatoskrError({
+      code: "configuration",
+      message: `retry.jitter must be between 0 and 1, got ${resolved.jitter}`,
+    });
+  }
+  if (options.shouldRetry !== undefined) resolved.shouldRetry = options.shouldRetry;
+  return resolved;
+}
+
+/** Exponential backoff before retry number `retry` (1-based), with jitter. */
+export function backoffDelay(
+  retry: ResolvedRetry,
+  retryNumber: number,
+  random: () => number = Math.random,
+): number {
+  const base = Math.min(
+    retry.initialDelayMs * retry.multiplier ** Math.max(0, retryNumber - 1),
+    retry.maxDelayMs,
+  );
+  return Math.round(base * (1 - retry.jitter * random()));
+}
+
+/** What to do after a failed attempt. */
+export type RetryDecision =
+  | { retry: true; waitMs: number; source: "retry-after" | "backoff" }
+  | { retry: false; why: "not-retryable" | "attempts-exhausted" | "retry-after-too-long" };
+
+/** Decide whether attempt number `attempt` (1-based), which failed with `error`, is retried. */
+export function decideRetry(
+  retry: ResolvedRetry,
+  error: RatatoskrError,
+  attempt: number,
+  random: () => number = Math.random,
+): RetryDecision {
+  if (!retry.shouldRetry(error)) return { retry: false, why: "not-retryable" };
+  if (attempt >= retry.maxAttempts) return { retry: false, why: "attempts-exhausted" };
+  const told = error.retryAfterMs;
+  if (told !== undefined && Number.isFinite(told) && told >= 0) {
+    if (told > retry.maxRetryAfterMs) return { retry: false, why: "retry-after-too-long" };
+    return { retry: true, waitMs: Math.ceil(told), source: "retry-after" };
+  }
+  return { retry: true, waitMs: backoffDelay(retry, attempt, random), source: "backoff" };
+}
