@@ -474,6 +474,24 @@ describe("chatStream failures", () => {
     }
   });
 
+  it("headers then silence: an abort while waiting for bytes ends with aborted and closes the socket", async () => {
+    const own = await startAnthropicMock();
+    try {
+      const [head] = fixture("text.sse").split("event: content_block_delta");
+      own.enqueue({ sseThenHang: head! });
+      const plugin = createAnthropic({ apiKey: KEY, baseURL: own.url });
+      const started = Date.now();
+      const error = await failure(() =>
+        drain(plugin.chatStream(user, { model: MODEL, signal: AbortSignal.timeout(50) })),
+      );
+      expect(error.code).toBe("aborted");
+      expect(Date.now() - started).toBeLessThan(2000);
+      await expect.poll(() => own.openSockets(), { timeout: 2000 }).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+
   it("after done, an abort while the server keeps the body open ends the stream quietly", async () => {
     const own = await startAnthropicMock();
     try {
