@@ -539,6 +539,17 @@ describe("request mapping", () => {
     }
   });
 
+  it("keeps a caller's own Authorization header when there is no key", async () => {
+    server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
+    const basic = createOpenAICompatible({
+      id: "proxy",
+      baseURL: `${server.url}/v1`,
+      headers: { Authorization: "Basic dXNlcjpwYXNz" },
+    });
+    await drain(basic.chatStream(messages, options));
+    expect(server.requests[0]?.headers.authorization).toBe("Basic dXNlcjpwYXNz");
+  });
+
   it("uses an injected fetch", async () => {
     let calls = 0;
     const counting: typeof fetch = (input, init) => {

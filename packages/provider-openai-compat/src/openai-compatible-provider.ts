@@ -75,6 +75,10 @@ export interface OpenAICompatibleProvider extends ProviderPlugin {
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
 
+function hasHeader(headers: Record<string, string> | undefined, name: string): boolean {
+  return headers !== undefined && Object.keys(headers).some((key) => key.toLowerCase() === name);
+}
+
 function configurationError(message: string, provider: string): RatatoskrError {
   return new RatatoskrError({ code: "configuration", message, provider });
 }
@@ -142,8 +146,11 @@ export function createOpenAICompatible(
     maxRetries: 0,
     logLevel: "off",
     defaultHeaders: {
+      // No key: send no bearer token, unless the caller set its own Authorization header.
+      ...(apiKey === undefined && !hasHeader(settings.headers, "authorization")
+        ? { Authorization: null }
+        : {}),
       ...settings.headers,
-      ...(apiKey === undefined ? { Authorization: null } : {}),
     },
     ...(settings.fetch === undefined ? {} : { fetch: settings.fetch }),
   });
