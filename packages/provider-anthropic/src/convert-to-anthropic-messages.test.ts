@@ -88,6 +88,23 @@ describe("convertToAnthropicMessages", () => {
     });
   });
 
+  it("leaves out an empty assistant message and merges the user turns around it", () => {
+    const prompt = convertToAnthropicMessages([
+      Message.user("a"),
+      Message.assistant(""),
+      Message.user("b"),
+    ]);
+    expect(prompt.messages).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "a" },
+          { type: "text", text: "b" },
+        ],
+      },
+    ]);
+  });
+
   it("accepts a detail without a provider tag", () => {
     expect(reasoningDetailToBlock({ type: "text", text: "t", signature: "s" })).toEqual({
       type: "thinking",

@@ -29,7 +29,8 @@ export const ANTHROPIC_PROVIDER_ID = "anthropic";
  *   tool call;
  * - tool results become `tool_result` blocks; consecutive messages of the same
  *   role (tool results and the user text after them) are merged into one turn,
- *   since the API wants user and assistant turns to alternate.
+ *   since the API wants user and assistant turns to alternate;
+ * - an assistant message with no text, tool calls or reasoning details is left out.
  *
  * Throws an `invalid_input` error for a tool call whose arguments are not a JSON object.
  *
@@ -59,9 +60,12 @@ export function convertToAnthropicMessages(messages: readonly Message[]): Anthro
           { type: "tool_result", tool_use_id: message.toolCallId, content: message.content },
         ]);
         return;
-      case "assistant":
-        push("assistant", convertAssistant(message, index));
+      case "assistant": {
+        // An assistant message with nothing in it is left out (the API refuses empty text blocks).
+        const blocks = convertAssistant(message, index);
+        if (blocks.length > 0) push("assistant", blocks);
         return;
+      }
       default: {
         const unknown: never = message;
         throw invalidInput(`messages[${index}] has an unknown role: ${JSON.stringify(unknown)}`);
@@ -93,8 +97,6 @@ function convertAssistant(
       input: parseToolInput(call.arguments, `messages[${index}].toolCalls[${callIndex}]`),
     });
   });
-  // The API rejects an assistant turn with no content at all.
-  if (blocks.length === 0) blocks.push({ type: "text", text: "" });
   return blocks;
 }
 
