@@ -92,6 +92,25 @@ describe("tool choice", () => {
     );
   });
 
+  it("refuses a forced tool choice together with thinking, before any request", () => {
+    const tools = [{ name: "f", parameters: { type: "object" } }];
+    for (const toolChoice of ["required", { name: "f" }] as const) {
+      expect(() =>
+        buildAnthropicRequest(
+          messages,
+          { model: "m", tools, toolChoice, reasoning: { effort: "low" } },
+          "claude-x",
+        ),
+      ).toThrowError(expect.objectContaining({ code: "unsupported_parameter" }));
+    }
+    const { body } = buildAnthropicRequest(
+      messages,
+      { model: "m", tools, toolChoice: "auto", reasoning: { effort: "low" } },
+      "claude-x",
+    );
+    expect(body.tool_choice).toEqual({ type: "auto" });
+  });
+
   it("sends no tool_choice without tools", () => {
     const { body } = buildAnthropicRequest(
       messages,

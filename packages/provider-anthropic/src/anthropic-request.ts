@@ -9,6 +9,7 @@ import {
   type ChatOptions,
   invalidInput,
   type Message,
+  RatatoskrError,
   type ToolChoice,
   type ToolDefinition,
 } from "@ratatoskr/core";
@@ -55,7 +56,8 @@ const UNSUPPORTED: ReadonlyArray<readonly [keyof ChatOptions, string]> = [
  * - `reasoning` → `thinking: {type: "enabled", budget_tokens}`;
  * - `tools` → `tools` (`parameters` → `input_schema`), `toolChoice` → `tool_choice`
  *   (`required` → `any`, `{name}` → `tool`), `parallelToolCalls: false` →
- *   `disable_parallel_tool_use`;
+ *   `disable_parallel_tool_use`; a forced tool choice with thinking is an
+ *   `unsupported_parameter` error (the API does not allow it);
  * - `cachePrompt` → a `cache_control` breakpoint on the last system block and the last tool;
  * - `stop` → `stop_sequences`; `responseFormat: json_schema` → `output_config.format`;
  * - `rawProviderOptions` merged last, as-is.
@@ -98,6 +100,15 @@ export function buildAnthropicRequest(
       toAnthropicTool(tool, options.cachePrompt === true && index === options.tools!.length - 1),
     );
     const toolChoice = toAnthropicToolChoice(options.toolChoice, options.parallelToolCalls);
+    if (thinking !== undefined && (toolChoice?.type === "any" || toolChoice?.type === "tool")) {
+      throw new RatatoskrError({
+        code: "unsupported_parameter",
+        message:
+          'Anthropic extended thinking cannot be combined with a forced tool choice ("required" or {name}); use "auto" or "none", or drop reasoning',
+        provider: "anthropic",
+        model,
+      });
+    }
     if (toolChoice !== undefined) body.tool_choice = toolChoice;
   }
 
