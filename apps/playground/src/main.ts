@@ -1,19 +1,56 @@
 /**
- * Playground (placeholder until the web app lands): builds a gateway with
- * the mock provider and prints its capabilities and a few routing decisions.
+ * `pnpm playground`: start the Ratatoskr playground on loopback and print
+ * its URL and what each capability needs. Works with no keys and no
+ * network: token counting and routing always do.
  */
-import { Message, Ratatoskr } from "@ratatoskr/gateway";
-import { createMockProvider } from "@ratatoskr/testing";
+import { CAPABILITIES } from "@ratatoskr/core";
+import { loadClientAssets } from "./client-assets.ts";
+import { loadPlaygroundConfig, PlaygroundConfigError } from "./playground-config.ts";
+import { buildPlaygroundGateway } from "./playground-gateway.ts";
+import { playgroundStatus, startPlaygroundServer } from "./playground-server.ts";
 
-const gateway = await Ratatoskr.builder()
-  .use(createMockProvider({ id: "mock", capabilities: ["chat", "embed", "nli", "classify", "countTokens"] }))
-  .build();
+async function main(): Promise<void> {
+  const config = loadPlaygroundConfig();
+  const [built, assets] = await Promise.all([buildPlaygroundGateway(config), loadClientAssets()]);
+  const context = { ...built, config, assets };
+  const server = await startPlaygroundServer(context);
+  const status = playgroundStatus(context);
 
-console.log("Ratatoskr playground");
-console.log("capabilities:", JSON.stringify(gateway.capabilities(), null, 2));
-for (const model of ["mock:echo", "anthropic/claude-sonnet-4", "claude-sonnet-4", "ollama:llama3.2", "gpt-4o"]) {
-  const decision = gateway.route("chat", model);
-  console.log(`route chat ${model} → ${decision.provider ?? "(none)"}: ${decision.explanation}`);
+  console.log("\nRatatoskr playground");
+  if (config.configFile) console.log(`config file: ${config.configFile}`);
+  console.log("\nproviders:");
+  for (const provider of status.providers) {
+    const mark = provider.state === "ready" ? "✓" : "·";
+    console.log(`  ${mark} ${provider.id.padEnd(12)} ${provider.state === "ready" ? provider.detail : `${provider.detail} — ${provider.configure}`}`);
+  }
+  console.log("\ncapabilities:");
+  for (const capability of CAPABILITIES) {
+    const entry = status.capabilities[capability] as { available: boolean; providers: string[]; hints: Array<{ setting: string; packageName: string }> };
+    if (entry.available) console.log(`  ✓ ${capability.padEnd(12)} ${entry.providers.join(", ")}`);
+    else {
+      const hints = entry.hints.slice(0, 3).map((hint) => `${hint.setting} (${hint.packageName})`);
+      console.log(`  · ${capability.padEnd(12)} not configured: ${hints.join("; or ")}`);
+    }
+  }
+  const url = config.token ? `${server.url}?token=<RATATOSKR_PLAYGROUND_TOKEN>` : server.url;
+  console.log(`\nPlayground running at ${url}\n(Ctrl+C to stop)\n`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await server.close();
+    await built.gateway.dispose();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
 }
-const response = await gateway.chat([Message.user("hello from the playground")], { model: "mock:echo" });
-console.log(`chat → ${response.provider}: ${response.content}`);
+
+main().catch((error: unknown) => {
+  if (error instanceof PlaygroundConfigError) console.error(`playground: ${error.message}`);
+  else if ((error as { code?: string })?.code === "EADDRINUSE") {
+    console.error(`playground: the port is already in use; set PORT to another one (PORT=0 picks a free port).`);
+  } else console.error("playground: failed to start:", error);
+  process.exit(1);
+});

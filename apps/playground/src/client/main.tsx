@@ -1,0 +1,12 @@
+/**
+ * Browser entry point of the playground.
+ */
+import { render } from "preact";
+import { App } from "./app.tsx";
+import "./styles.css";
+
+const root = document.getElementById("app");
+if (root) {
+  root.textContent = "";
+  render(<App />, root);
+}

@@ -1,0 +1,110 @@
+/**
+ * Embeddings: several texts, one vector each, and their pairwise cosine
+ * similarities drawn as a heatmap.
+ */
+import { useState } from "preact/hooks";
+import { type ApiError, ApiCallError, postJson, type RouteSummary, type Status } from "../api.ts";
+import { defaultModel, ErrorBox, ModelPicker, Provenance, Unavailable } from "../components.tsx";
+
+interface EmbeddingsAnswer {
+  model: string;
+  route: RouteSummary;
+  latencyMs: number;
+  dimensions: number;
+  matrix: number[][];
+}
+
+const SAMPLE = [
+  "Ratatoskr runs up and down the world tree.",
+  "A squirrel climbs the ash tree carrying messages.",
+  "The stock market closed higher on Friday.",
+  "Shares rallied at the end of the week.",
+].join("\n");
+
+/** A colour for a similarity in [-1, 1]: blue (low) through white to orange (high). */
+export function heatColor(value: number): string {
+  const clamped = Math.max(-1, Math.min(1, value));
+  const scaled = (clamped + 1) / 2;
+  const hue = 220 - 190 * scaled;
+  const lightness = 92 - 42 * Math.abs(scaled - 0.5) * 2;
+  return `hsl(${hue.toFixed(0)} 80% ${lightness.toFixed(0)}%)`;
+}
+
+/** The embeddings page. */
+export function EmbeddingsPage(props: { status: Status }) {
+  const { status } = props;
+  const [model, setModel] = useState(defaultModel(status, "embed"));
+  const [input, setInput] = useState(SAMPLE);
+  const [answer, setAnswer] = useState<EmbeddingsAnswer & { texts: string[] }>();
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+
+  const run = async (event: Event) => {
+    event.preventDefault();
+    const texts = input
+      .split("\n")
+      .map((line) => line.trim())
+      .filter((line) => line !== "");
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await postJson<EmbeddingsAnswer>("/api/embeddings", { texts, model: model.trim() });
+      setAnswer({ ...result, texts });
+    } catch (caught) {
+      setError(caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="page">
+      <h2>Embeddings</h2>
+      <Unavailable status={status} capability="embed" what="Embeddings" />
+      <form onSubmit={run} class="stack">
+        <ModelPicker status={status} capability="embed" value={model} onChange={setModel} testId="embed-model" />
+        <label>
+          Texts, one per line
+          <textarea data-testid="embed-texts" rows={6} value={input} onInput={(event) => setInput((event.target as HTMLTextAreaElement).value)} />
+        </label>
+        <button type="submit" data-testid="embed-run" disabled={busy || model.trim() === ""}>
+          {busy ? "Embedding…" : "Embed and compare"}
+        </button>
+      </form>
+      <ErrorBox error={error} />
+      {answer && (
+        <div class="result">
+          <Provenance route={answer.route} latencyMs={answer.latencyMs} />
+          <p class="hint">
+            {answer.texts.length} vectors of {answer.dimensions} dimensions; cosine similarity:
+          </p>
+          <div class="heatmap" data-testid="heatmap" style={{ gridTemplateColumns: `minmax(8rem, 16rem) repeat(${answer.texts.length}, minmax(3.5rem, 1fr))` }}>
+            <span />
+            {answer.texts.map((_, column) => (
+              <span class="heat-head" key={`h${column}`}>#{column + 1}</span>
+            ))}
+            {answer.matrix.map((row, rowIndex) => (
+              <>
+                <span class="heat-label" key={`l${rowIndex}`} title={answer.texts[rowIndex]}>
+                  #{rowIndex + 1} {answer.texts[rowIndex]}
+                </span>
+                {row.map((value, column) => (
+                  <span
+                    class="heat-cell"
+                    key={`${rowIndex}-${column}`}
+                    data-testid="heatmap-cell"
+                    data-value={value}
+                    title={`${answer.texts[rowIndex]} ↔ ${answer.texts[column]}: ${value.toFixed(3)}`}
+                    style={{ background: heatColor(value) }}
+                  >
+                    {value.toFixed(2)}
+                  </span>
+                ))}
+              </>
+            ))}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,137 @@
+/**
+ * The demo provider: a scripted, offline stand-in so the UI can be tried
+ * with no keys (`RATATOSKR_PLAYGROUND_DEMO=1`). Chat streams reasoning,
+ * calls the demo tools when asked for arithmetic or the time, and answers
+ * from their results; embeddings, NLI, zero-shot and token counts are the
+ * deterministic ones of `@ratatoskr/testing`'s mock provider. Its answers are
+ * labelled as such: nothing here is a language model.
+ */
+import {
+  abortedError,
+  type ChatEvent,
+  type ChatOptions,
+  createUsage,
+  type Message,
+  type ProviderPlugin,
+} from "@ratatoskr/core";
+import { createMockProvider } from "@ratatoskr/testing";
+
+/** The demo provider's plugin id (`demo:…` models). */
+export const DEMO_PROVIDER_ID = "demo";
+
+/** Models the demo provider suggests per capability. */
+export const DEMO_MODELS = {
+  chat: ["demo:scripted-squirrel"],
+  embed: ["demo:hash-embeddings"],
+  nli: ["demo:keyword-nli"],
+  classify: ["demo:keyword-classifier"],
+} as const;
+
+function words(text: string): string[] {
+  return text.match(/\S+\s*|\s+/g) ?? [];
+}
+
+function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortedError(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortedError(signal));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, milliseconds);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Pull an arithmetic expression out of a question, if it has one. */
+export function findExpression(text: string): string | undefined {
+  const candidates = text.match(/[-+*/^%().\d\s]*\d[-+*/^%().\d\s]*/g) ?? [];
+  const expression = candidates
+    .map((candidate) => candidate.trim())
+    .filter((candidate) => /\d\s*[-+*/^%]\s*[\d(]/.test(candidate))
+    .sort((a, b) => b.length - a.length)[0];
+  return expression;
+}
+
+function script(messages: readonly Message[], hasTools: boolean): ChatEvent[] {
+  const last = messages.at(-1);
+  const events: ChatEvent[] = [];
+  const say = (text: string) => {
+    for (const piece of words(text)) events.push({ type: "content", text: piece });
+  };
+  const think = (text: string) => {
+    for (const piece of words(text)) events.push({ type: "reasoning", text: piece });
+  };
+  const call = (name: string, argumentsText: string) => {
+    events.push({ type: "tool_call_start", index: 0, id: `call_demo_${name}_${messages.length}`, name });
+    for (let start = 0; start < argumentsText.length; start += 6) {
+      events.push({ type: "tool_call_delta", index: 0, arguments: argumentsText.slice(start, start + 6) });
+    }
+    events.push({ type: "tool_call_end", index: 0 });
+  };
+  if (last?.role === "tool") {
+    think("The tool answered; I will report its result.");
+    say(`The ${last.name ?? "tool"} tool says: ${last.content}. (Scripted demo answer: configure a real provider for a model's reply.)`);
+    return events;
+  }
+  const question = last?.role === "user" ? last.content : "";
+  const expression = findExpression(question);
+  if (hasTools && expression !== undefined) {
+    think(`The user asks for arithmetic: ${expression}. I should use the calculator instead of guessing.`);
+    call("calculator", JSON.stringify({ expression }));
+    return events;
+  }
+  if (hasTools && /\b(time|date|clock)\b/i.test(question)) {
+    think("The user asks for the time; the current_time tool knows it.");
+    call("current_time", JSON.stringify({ timeZone: "UTC" }));
+    return events;
+  }
+  think("No tool needed. I am the scripted demo provider, so I will say so.");
+  say(
+    `Hello from the demo provider! You wrote: “${question}”. I am a scripted stand-in, not a model: ask me to compute something like 12 * (3 + 4) or for the time to see a tool call. Set OPENROUTER_API_KEY, ANTHROPIC_API_KEY or OPENAI_API_KEY, or run Ollama, to talk to a real model.`,
+  );
+  return events;
+}
+
+/** Options of {@link createDemoProvider}. */
+export interface DemoProviderOptions {
+  /** Milliseconds between streamed events (default 25), so streaming is visible. */
+  delayMs?: number;
+}
+
+/** Create the demo provider. */
+export function createDemoProvider(options: DemoProviderOptions = {}): ProviderPlugin {
+  const delayMs = options.delayMs ?? 25;
+  const mock = createMockProvider({ id: DEMO_PROVIDER_ID, capabilities: ["chat", "embed", "nli", "classify", "countTokens"], dimensions: 32 });
+  return {
+    specificationVersion: mock.specificationVersion,
+    id: DEMO_PROVIDER_ID,
+    capabilities: mock.capabilities,
+    localInference: true,
+    async *chatStream(messages: readonly Message[], chatOptions: ChatOptions): AsyncGenerator<ChatEvent> {
+      const events = script(messages, (chatOptions.tools?.length ?? 0) > 0);
+      const calledTool = events.some((event) => event.type === "tool_call_start");
+      for (const event of events) {
+        await sleep(delayMs, chatOptions.signal);
+        yield event;
+      }
+      const promptTokens = messages.reduce((sum, message) => sum + words(message.content).length, 0);
+      const completionTokens = events.length;
+      const usage = createUsage(promptTokens, completionTokens);
+      yield { type: "usage", usage };
+      yield {
+        type: "done",
+        finishReason: calledTool ? "tool_calls" : "stop",
+        usage,
+        model: chatOptions.model,
+      };
+    },
+    embedBatch: (texts, model, callOptions) => mock.embedBatch!(texts, model, callOptions),
+    inferNli: (premise, hypothesis, model, callOptions) => mock.inferNli!(premise, hypothesis, model, callOptions),
+    classifyZeroShot: (text, labels, model, classifyOptions) => mock.classifyZeroShot!(text, labels, model, classifyOptions),
+    countTokens: (text, model, countOptions) => mock.countTokens!(text, model, countOptions),
+  };
+}
