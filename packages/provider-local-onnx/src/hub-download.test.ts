@@ -1,7 +1,6 @@
 import { cp, mkdir, readdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { encoderModel, testModelFiles } from "@ratatoskr/onnx-test-models";
-import type { LoopbackServer } from "@ratatoskr/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLocalOnnx } from "./local-onnx-provider.ts";
 import {
@@ -34,7 +33,7 @@ const escaping = {
 };
 
 describe("Hub download into the cache (loopback fake Hub)", () => {
-  let hub: LoopbackServer;
+  let hub: Awaited<ReturnType<typeof startFakeHub>>;
   const faults: FakeHubFaults = { cut: new Map(), corrupt: new Map(), status: new Map() };
   let cache: Awaited<ReturnType<typeof temporaryDirectory>>;
   let local: Awaited<ReturnType<typeof temporaryTestModels>>;
@@ -228,7 +227,10 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
     const token = "test-key-canary-123456";
     const instance = provider({ hubToken: token });
     await instance.preload("hub-mini");
-    const toHub = hub.requests.filter((request) => request.url.includes("/resolve/"));
+    const toHub = hub.requests.filter(
+      (request) => request.url.includes("/resolve/") || request.url.includes("/resolve-cache/"),
+    );
+    expect(toHub.some((request) => request.url.startsWith("/api/resolve-cache/"))).toBe(true);
     const toCdn = hub.requests.filter((request) => request.url.startsWith("/cdn/"));
     expect(toHub.every((request) => request.headers.authorization === `Bearer ${token}`)).toBe(
       true,

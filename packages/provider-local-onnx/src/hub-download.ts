@@ -139,8 +139,14 @@ export class HubDownloader {
       await response.body?.cancel();
       if (!location)
         throw dataError(file, `redirect without a location (status ${response.status})`);
-      // Credentials are not forwarded to the redirect target (a CDN).
-      response = await request(fetch, new URL(location, url).toString(), signal ? { signal } : {});
+      // The Hub redirects small files within itself (/api/resolve-cache/…) and large ones to a CDN:
+      // credentials go only to the Hub's own origin, never to another host.
+      const target = new URL(location, url);
+      const sameOrigin = target.origin === new URL(hubUrl).origin;
+      response = await request(fetch, target.toString(), {
+        ...(sameOrigin ? { headers } : {}),
+        ...(signal ? { signal } : {}),
+      });
     }
     if (response.status === 404 && file.optional) {
       await response.body?.cancel();

@@ -309,6 +309,8 @@ export async function* generateTokens(
   const generated: number[] = [];
   let emitted = 0;
   let text = "";
+  let prefixOffset = 0;
+  let readOffset = 0;
   let finishReason: FinishReason = "length";
   const partial = () => ({ content: text.slice(0, emitted) });
 
@@ -325,7 +327,18 @@ export async function* generateTokens(
       break;
     }
     generated.push(token);
-    text = tokenizer.decode(generated);
+    // Incremental detokenisation (as text-generation-inference does): decode a short window that
+    // starts a few tokens back, and append what it adds once it does not end in a partial character.
+    const known = tokenizer.decode(generated.slice(prefixOffset, readOffset));
+    const extended = tokenizer.decode(generated.slice(prefixOffset));
+    if (extended.length > known.length && !extended.endsWith("\uFFFD")) {
+      text += extended.slice(known.length);
+      prefixOffset = readOffset;
+      readOffset = generated.length;
+    } else {
+      logits = await session.step(token);
+      continue;
+    }
     let stopAt = -1;
     for (const stop of stops) {
       const index = text.indexOf(stop, Math.max(0, emitted - stop.length));
@@ -338,16 +351,19 @@ export async function* generateTokens(
       finishReason = "stop";
       break;
     }
-    if (!text.endsWith("\uFFFD")) {
-      const safe = text.length - heldBack(text, stops);
-      if (safe > emitted) {
-        yield { type: "text", text: text.slice(emitted, safe) };
-        emitted = safe;
-      }
+    const safe = text.length - heldBack(text, stops);
+    if (safe > emitted) {
+      yield { type: "text", text: text.slice(emitted, safe) };
+      emitted = safe;
     }
     logits = await session.step(token);
   }
   if (finishReason !== "stop" || emitted < text.length) {
+    // Tokens still undecoded at the end (a character cut by maxTokens) are flushed as they decode.
+    if (readOffset < generated.length) {
+      const known = tokenizer.decode(generated.slice(prefixOffset, readOffset));
+      text += tokenizer.decode(generated.slice(prefixOffset)).slice(known.length);
+    }
     if (text.length > emitted) yield { type: "text", text: text.slice(emitted) };
     emitted = text.length;
   }

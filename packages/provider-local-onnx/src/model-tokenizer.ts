@@ -160,6 +160,7 @@ export class ModelTokenizer {
 
   /** Decode ids to text. */
   decode(ids: number[], skipSpecialTokens = true): string {
+    if (ids.length === 0) return "";
     return this.tokenizer.decode(ids, { skip_special_tokens: skipSpecialTokens });
   }
 }

@@ -3,9 +3,11 @@
  * of @ratatoskr/onnx-test-models into a fresh temporary directory.
  */
 import { mkdtemp, rm } from "node:fs/promises";
+import type { IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TestModelDirectories, writeTestModels } from "@ratatoskr/onnx-test-models";
+import type { RecordedRequest } from "@ratatoskr/testing";
 
 /** A temporary directory holding the test models; `cleanup()` removes it. */
 export async function temporaryTestModels(): Promise<
@@ -40,30 +42,43 @@ export interface FakeHubFaults {
 /**
  * A loopback fake of the Hugging Face Hub's file endpoint:
  * `GET /{org}/{name}/resolve/{revision}/{path}`. Like the real Hub, large
- * files (`.onnx`, `*_data`) answer with a 302 to a CDN URL carrying
- * `x-linked-etag` (SHA-256) and `x-linked-size`; small files are served
- * directly with a git-style etag.
+ * files (`.onnx`, `*_data`) answer with a 302 to a CDN on another origin,
+ * carrying `x-linked-etag` (SHA-256) and `x-linked-size`; small files answer
+ * with a relative 307 to `/api/resolve-cache/…` on the Hub itself.
  */
 export async function startFakeHub(repos: Record<string, FakeRepo>, faults: FakeHubFaults = {}) {
   const { createHash } = await import("node:crypto");
   const { startLoopbackServer } = await import("@ratatoskr/testing");
   const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
   const blobs = new Map<string, Uint8Array>();
+  const requests: RecordedRequest[] = [];
   const take = (map: Map<string, number> | undefined, key: string) => {
     const count = map?.get(key) ?? 0;
     if (count > 0) map!.set(key, count - 1);
     return count > 0;
   };
-  const server = await startLoopbackServer((request, response) => {
-    const url = new URL(request.url ?? "/", "http://hub");
-    const cdn = /^\/cdn\/([0-9a-f]{64})\/(.+)$/.exec(url.pathname);
-    if (cdn) {
-      const bytes = blobs.get(cdn[1]!);
-      const path = decodeURIComponent(cdn[2]!);
-      if (!bytes) {
+  const record = (request: IncomingMessage, body: string) =>
+    requests.push({
+      method: request.method ?? "GET",
+      url: request.url ?? "/",
+      headers: request.headers,
+      body,
+    });
+  const commit = "0123456789abcdef0123456789abcdef01234567";
+
+  // The CDN is another origin, as the real Hub's (cas-bridge.xethub.hf.co, cdn-lfs.hf.co).
+  const cdn = await startLoopbackServer(
+    (request, response, body) => {
+      record(request, body);
+      const match = /^\/cdn\/([0-9a-f]{64})\/(.+)$/.exec(
+        new URL(request.url ?? "/", "http://cdn").pathname,
+      );
+      const bytes = match ? blobs.get(match[1]!) : undefined;
+      if (!match || !bytes) {
         response.writeHead(404).end();
         return;
       }
+      const path = decodeURIComponent(match[2]!);
       if (take(faults.cut, path)) {
         response.writeHead(200, {
           "content-length": String(bytes.length),
@@ -73,58 +88,94 @@ export async function startFakeHub(repos: Record<string, FakeRepo>, faults: Fake
         setTimeout(() => response.socket?.destroy(), 5);
         return;
       }
-      const body = take(faults.corrupt, path) ? bytes.map((byte) => byte ^ 0xff) : bytes;
+      const served = take(faults.corrupt, path) ? bytes.map((byte) => byte ^ 0xff) : bytes;
       response.writeHead(200, {
-        "content-length": String(body.length),
+        "content-length": String(served.length),
         "content-type": "application/octet-stream",
       });
-      response.end(body);
-      return;
-    }
-    const match = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
-    const repo = match ? repos[decodeURIComponent(match[1]!)] : undefined;
-    const path = match ? match[3]!.split("/").map(decodeURIComponent).join("/") : "";
-    const status = faults.status?.get(path);
-    if (status !== undefined) {
-      response
-        .writeHead(status, { "content-type": "application/json" })
-        .end(JSON.stringify({ error: "fault" }));
-      return;
-    }
-    if (!repo) {
-      response
-        .writeHead(401, { "content-type": "application/json", "x-error-code": "RepoNotFound" })
-        .end(JSON.stringify({ error: "Repository not found" }));
-      return;
-    }
-    const bytes = repo[path];
-    if (!bytes) {
-      response
-        .writeHead(404, { "content-type": "application/json", "x-error-code": "EntryNotFound" })
-        .end(JSON.stringify({ error: "Entry not found" }));
-      return;
-    }
-    const commit = "0123456789abcdef0123456789abcdef01234567";
-    if (path.endsWith(".onnx") || path.endsWith("_data")) {
-      const hash = sha256(bytes);
-      blobs.set(hash, bytes);
-      response
-        .writeHead(302, {
-          location: `/cdn/${hash}/${encodeURIComponent(path)}`,
-          "x-linked-etag": `"${hash}"`,
-          "x-linked-size": String(bytes.length),
+      response.end(served);
+    },
+    { record: false },
+  );
+
+  const hub = await startLoopbackServer(
+    (request, response, body) => {
+      record(request, body);
+      const url = new URL(request.url ?? "/", "http://hub");
+      const cached = /^\/api\/resolve-cache\/models\/([^/]+\/[^/]+)\/([^/]+)\/(.+)$/.exec(
+        url.pathname,
+      );
+      if (cached) {
+        const bytes =
+          repos[decodeURIComponent(cached[1]!)]?.[
+            cached[3]!.split("/").map(decodeURIComponent).join("/")
+          ];
+        if (!bytes) {
+          response.writeHead(404).end();
+          return;
+        }
+        response.writeHead(200, {
+          "content-length": String(bytes.length),
           "x-repo-commit": commit,
-          etag: `"${hash}"`,
+        });
+        response.end(bytes);
+        return;
+      }
+      const match = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
+      const repo = match ? repos[decodeURIComponent(match[1]!)] : undefined;
+      const path = match ? match[3]!.split("/").map(decodeURIComponent).join("/") : "";
+      const status = faults.status?.get(path);
+      if (status !== undefined) {
+        response
+          .writeHead(status, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: "fault" }));
+        return;
+      }
+      if (!repo) {
+        response
+          .writeHead(401, { "content-type": "application/json", "x-error-code": "RepoNotFound" })
+          .end(JSON.stringify({ error: "Repository not found" }));
+        return;
+      }
+      const bytes = repo[path];
+      if (!bytes) {
+        response
+          .writeHead(404, { "content-type": "application/json", "x-error-code": "EntryNotFound" })
+          .end(JSON.stringify({ error: "Entry not found" }));
+        return;
+      }
+      if (path.endsWith(".onnx") || path.endsWith("_data")) {
+        // Large (LFS/Xet) files: 302 to the CDN, with the file's SHA-256 and size in x-linked-*.
+        const hash = sha256(bytes);
+        blobs.set(hash, bytes);
+        response
+          .writeHead(302, {
+            location: `${cdn.url}/cdn/${hash}/${encodeURIComponent(path)}`,
+            "x-linked-etag": `"${hash}"`,
+            "x-linked-size": String(bytes.length),
+            "x-repo-commit": commit,
+            etag: `"${hash}"`,
+          })
+          .end();
+        return;
+      }
+      // Small files: a relative 307 within the Hub, with a git (SHA-1) etag.
+      response
+        .writeHead(307, {
+          location: `/api/resolve-cache/models/${match![1]}/${commit}/${match![3]}`,
+          etag: `"${createHash("sha1").update(bytes).digest("hex")}"`,
+          "x-repo-commit": commit,
         })
         .end();
-      return;
-    }
-    response.writeHead(200, {
-      "content-length": String(bytes.length),
-      etag: `"${createHash("sha1").update(bytes).digest("hex")}"`,
-      "x-repo-commit": commit,
-    });
-    response.end(bytes);
-  });
-  return server;
+    },
+    { record: false },
+  );
+  return {
+    url: hub.url,
+    requests,
+    close: async () => {
+      await hub.close();
+      await cdn.close();
+    },
+  };
 }

@@ -6,6 +6,8 @@
  *
  * @packageDocumentation
  */
+
+export * from "./bench-models.ts";
 export * from "./onnx-graph-builder.ts";
 export * from "./test-models.ts";
 export * from "./tokenizer-files.ts";
