@@ -95,11 +95,7 @@ export async function downloadHubTokenizer(
     const url = `${base}/${repository}/resolve/${encodeURIComponent(revision)}/${file}`;
     let response: Response;
     try {
-      response = await fetchImpl(url, {
-        headers: token ? { authorization: `Bearer ${token}` } : {},
-        redirect: "follow",
-        ...(settings.signal ? { signal: settings.signal } : {}),
-      });
+      response = await fetchFollowingRedirects(fetchImpl, url, base, token, settings.signal);
     } catch (error) {
       if (settings.signal?.aborted) {
         throw new RatatoskrError({
@@ -108,6 +104,7 @@ export async function downloadHubTokenizer(
           cause: error,
         });
       }
+      if (RatatoskrError.isInstance(error)) throw error;
       throw networkError(PROVIDER, url, error);
     }
     if (response.status === 404 && optional) {
@@ -188,4 +185,40 @@ export async function downloadHubTokenizer(
   if (config) await writeFileAtomic(join(folder, "tokenizer_config.json"), config);
   await writeFileAtomic(join(folder, "tokenizer.json"), tokenizer!);
   return folder;
+}
+
+const MAX_REDIRECTS = 5;
+
+/**
+ * GET `url`, following redirects by hand so the token goes only to the Hub's
+ * own origin (large files redirect to a CDN, which must not receive it).
+ */
+async function fetchFollowingRedirects(
+  fetchImpl: typeof globalThis.fetch,
+  url: string,
+  base: string,
+  token: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<Response> {
+  const hubOrigin = new URL(base).origin;
+  let current = url;
+  for (let redirects = 0; ; redirects++) {
+    const sameOrigin = new URL(current).origin === hubOrigin;
+    const response = await fetchImpl(current, {
+      headers: token && sameOrigin ? { authorization: `Bearer ${token}` } : {},
+      redirect: "manual",
+      ...(signal ? { signal } : {}),
+    });
+    const location = response.headers.get("location");
+    if (response.status < 300 || response.status >= 400 || location === null) return response;
+    await response.body?.cancel();
+    if (redirects >= MAX_REDIRECTS) {
+      throw new RatatoskrError({
+        code: "network",
+        message: `Too many redirects downloading ${url}`,
+        provider: PROVIDER,
+      });
+    }
+    current = new URL(location, current).toString();
+  }
 }

@@ -15,6 +15,7 @@ import cl100kRanks from "js-tiktoken/ranks/cl100k_base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCorpus, SAMPLES } from "./__fixtures__/corpus.ts";
 import type { HfTokenizer } from "./hf-tokenizer.ts";
+import { tokenizerMapping } from "./tokenizer-mapping.ts";
 import { TokenizerRegistry } from "./tokenizer-registry.ts";
 
 const corpus = [...SAMPLES, generateCorpus(150_000, 11), generateCorpus(50_000, 12)];
@@ -86,6 +87,18 @@ describe("OpenAI encodings", () => {
   it("cl100k equals js-tiktoken on every sample", () => {
     const tiktoken = new Tiktoken(cl100kRanks);
     for (const text of SAMPLES) expect(cl100k.encode(text)).toEqual(tiktoken.encode(text));
+  });
+
+  it("o200k converted from gpt-tokenizer's rank table (the fallback source) encodes identically", async () => {
+    const converted = new TokenizerRegistry({
+      cacheDir: cacheDirectory,
+      offline: true,
+      defaults: false,
+      mappings: [tokenizerMapping("o200k-from-ranks", "tiktoken:o200k_base")],
+    });
+    const tokenizer = (await converted.load("o200k-from-ranks")).tokenizer;
+    expect(tokenizer.engine).toBe("compiled");
+    for (const text of corpus) expect(tokenizer.encode(text)).toEqual(o200k.encode(text));
   });
 
   it("round-trips exactly (no normaliser)", () => {

@@ -256,11 +256,16 @@ describe("sources", () => {
 
 describe("Hugging Face Hub source (loopback fake Hub)", () => {
   let hub: LoopbackServer;
+  let cdn: LoopbackServer;
   let mode: "ok" | "gated" | "bad-hash" | "truncated" | "no-config" = "ok";
   let downloads = 0;
   const sha = createHash("sha256").update(TOKENIZER_JSON).digest("hex");
 
   beforeAll(async () => {
+    cdn = await startLoopbackServer((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(TOKENIZER_JSON);
+    });
     hub = await startLoopbackServer(async (request, response) => {
       const url = request.url ?? "";
       if (mode === "gated") {
@@ -291,6 +296,11 @@ describe("Hugging Face Hub source (loopback fake Hub)", () => {
         response.end(CONFIG_JSON);
         return;
       }
+      if (url === "/acme/big/resolve/main/tokenizer.json") {
+        response.writeHead(302, { location: `${cdn.url}/blobs/tokenizer.json` });
+        response.end();
+        return;
+      }
       if (url === "/acme/sp/resolve/v2/tokenizer.json") {
         response.writeHead(200, { "content-type": "application/json" });
         response.end(JSON.stringify(tinySentencePieceTokenizer()));
@@ -302,6 +312,7 @@ describe("Hugging Face Hub source (loopback fake Hub)", () => {
   });
   afterAll(async () => {
     await hub.close();
+    await cdn.close();
   });
   beforeEach(() => {
     mode = "ok";
@@ -315,7 +326,11 @@ describe("Hugging Face Hub source (loopback fake Hub)", () => {
       hubURL: hub.url,
       offline: settings.offline ?? false,
       ...(settings.hubToken ? { hubToken: settings.hubToken } : {}),
-      mappings: [tokenizerMapping("tiny", "hf:acme/tiny"), tokenizerMapping("sp", "hf:acme/sp@v2")],
+      mappings: [
+        tokenizerMapping("tiny", "hf:acme/tiny"),
+        tokenizerMapping("sp", "hf:acme/sp@v2"),
+        tokenizerMapping("big", "hf:acme/big"),
+      ],
     });
 
   it("downloads once into the cache, then works offline", async () => {
@@ -383,6 +398,17 @@ describe("Hugging Face Hub source (loopback fake Hub)", () => {
     expect(hub.requests[0]!.headers.authorization).toBe(`Bearer ${SECRET}`);
     expect(JSON.stringify((error as RatatoskrError).toJSON())).not.toContain(SECRET);
     expect((error as Error).message).not.toContain(SECRET);
+  });
+
+  it("follows a redirect to another origin without sending the token there", async () => {
+    cdn.requests.length = 0;
+    const registry = registryFor({ hubToken: SECRET });
+    expect((await registry.countTokens("hello world", "big")).count).toBe(2);
+    expect(
+      hub.requests.every((request) => request.headers.authorization === `Bearer ${SECRET}`),
+    ).toBe(true);
+    expect(cdn.requests).toHaveLength(1);
+    expect(cdn.requests[0]!.headers.authorization).toBeUndefined();
   });
 
   it("rejects a download whose SHA-256 does not match, leaving nothing behind", async () => {
