@@ -35,14 +35,18 @@ type Token =
 
 function tokenize(expression: string): Token[] {
   const tokens: Token[] = [];
-  const pattern = /\s*(?:(\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?)|([a-z_][a-z0-9_]*)|(\*\*|[-+*/%^(),]))/giy;
+  const pattern =
+    /\s*(?:(\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+(?:e[+-]?\d+)?)|([a-z_][a-z0-9_]*)|(\*\*|[-+*/%^(),]))/giy;
   let position = 0;
   while (position < expression.length) {
     if (/^\s*$/.test(expression.slice(position))) break;
     pattern.lastIndex = position;
     const match = pattern.exec(expression);
     if (!match) {
-      throw new CalculatorError(`Unexpected character "${expression.trimStart()[0] ?? ""}" at ${position}`);
+      const rest = expression.slice(position).trimStart();
+      throw new CalculatorError(
+        `Unexpected character "${rest[0] ?? ""}" at ${expression.length - rest.length}`,
+      );
     }
     if (match[1] !== undefined) tokens.push({ kind: "number", value: Number(match[1]) });
     else if (match[2] !== undefined) tokens.push({ kind: "name", value: match[2].toLowerCase() });
@@ -132,14 +136,14 @@ export function evaluateExpression(expression: string): number {
     if (token === undefined) throw new CalculatorError("The expression ends too early");
     if (token.kind === "number") return token.value;
     if (token.kind === "name") {
-      const fn = FUNCTIONS[token.value];
+      const fn = Object.hasOwn(FUNCTIONS, token.value) ? FUNCTIONS[token.value] : undefined;
       if (fn) {
         expect("(");
         const argument = parseExpression();
         expect(")");
         return fn(argument);
       }
-      const constant = CONSTANTS[token.value];
+      const constant = Object.hasOwn(CONSTANTS, token.value) ? CONSTANTS[token.value] : undefined;
       if (constant !== undefined) return constant;
       throw new CalculatorError(`Unknown name "${token.value}"`);
     }

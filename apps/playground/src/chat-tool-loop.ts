@@ -33,7 +33,16 @@ export type PlaygroundChatEvent =
   /** A model round begins (1-based). */
   | { type: "round"; round: number }
   /** A tool call was executed on the server. */
-  | { type: "tool_result"; round: number; index: number; id: string; name: string; content: string; isError: boolean; durationMs: number }
+  | {
+      type: "tool_result";
+      round: number;
+      index: number;
+      id: string;
+      name: string;
+      content: string;
+      isError: boolean;
+      durationMs: number;
+    }
   /** Messages to append to the conversation (assistant turns and tool results), in order. */
   | { type: "messages"; messages: Message[] }
   /** Timing and summed usage of the whole turn. */
@@ -67,7 +76,8 @@ function addUsage(total: Usage | undefined, next: Usage | undefined): Usage | un
     totalTokens: total.totalTokens + next.totalTokens,
   };
   for (const key of ["reasoningTokens", "cacheReadTokens", "cacheWriteTokens"] as const) {
-    if (total[key] !== undefined || next[key] !== undefined) sum[key] = (total[key] ?? 0) + (next[key] ?? 0);
+    if (total[key] !== undefined || next[key] !== undefined)
+      sum[key] = (total[key] ?? 0) + (next[key] ?? 0);
   }
   return sum;
 }
@@ -99,14 +109,20 @@ export async function* runChatTurn(
       round++;
       yield { type: "round", round };
       const chatOptions: ChatOptions = { model: request.model, signal: options.signal };
-      if (request.tools !== false) chatOptions.tools = Object.values(tools).map((tool) => tool.definition);
+      if (request.tools !== false)
+        chatOptions.tools = Object.values(tools).map((tool) => tool.definition);
       if (request.reasoning !== undefined) chatOptions.reasoning = { effort: request.reasoning };
       if (request.temperature !== undefined) chatOptions.temperature = request.temperature;
       if (request.maxTokens !== undefined) chatOptions.maxTokens = request.maxTokens;
       const accumulator = new ChatStreamAccumulator();
       partial = "";
-      for await (const event of gateway.chatStream(conversation, chatOptions)) {
-        if (firstTokenMs === undefined && (event.type === "content" || event.type === "reasoning" || event.type === "tool_call_start")) {
+      for await (const event of gateway.chatStream([...conversation], chatOptions)) {
+        if (
+          firstTokenMs === undefined &&
+          (event.type === "content" ||
+            event.type === "reasoning" ||
+            event.type === "tool_call_start")
+        ) {
           firstTokenMs = Math.round(performance.now() - started);
         }
         accumulator.push(event);

@@ -15,7 +15,9 @@ export interface ClientAssets {
 const CLIENT_ENTRY = new URL("./client/main.tsx", import.meta.url);
 
 /** Bundle the browser app with esbuild (a devDependency: only needed when running from source). */
-export async function buildClientAssets(options: { outdir?: string; minify?: boolean } = {}): Promise<ClientAssets> {
+export async function buildClientAssets(
+  options: { outdir?: string; minify?: boolean } = {},
+): Promise<ClientAssets> {
   const esbuild = await import("esbuild");
   const write = options.outdir !== undefined;
   const result = await esbuild.build({

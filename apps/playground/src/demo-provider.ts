@@ -66,21 +66,34 @@ function script(messages: readonly Message[], hasTools: boolean): ChatEvent[] {
     for (const piece of words(text)) events.push({ type: "reasoning", text: piece });
   };
   const call = (name: string, argumentsText: string) => {
-    events.push({ type: "tool_call_start", index: 0, id: `call_demo_${name}_${messages.length}`, name });
+    events.push({
+      type: "tool_call_start",
+      index: 0,
+      id: `call_demo_${name}_${messages.length}`,
+      name,
+    });
     for (let start = 0; start < argumentsText.length; start += 6) {
-      events.push({ type: "tool_call_delta", index: 0, arguments: argumentsText.slice(start, start + 6) });
+      events.push({
+        type: "tool_call_delta",
+        index: 0,
+        arguments: argumentsText.slice(start, start + 6),
+      });
     }
     events.push({ type: "tool_call_end", index: 0 });
   };
   if (last?.role === "tool") {
     think("The tool answered; I will report its result.");
-    say(`The ${last.name ?? "tool"} tool says: ${last.content}. (Scripted demo answer: configure a real provider for a model's reply.)`);
+    say(
+      `The ${last.name ?? "tool"} tool says: ${last.content}. (Scripted demo answer: configure a real provider for a model's reply.)`,
+    );
     return events;
   }
   const question = last?.role === "user" ? last.content : "";
   const expression = findExpression(question);
   if (hasTools && expression !== undefined) {
-    think(`The user asks for arithmetic: ${expression}. I should use the calculator instead of guessing.`);
+    think(
+      `The user asks for arithmetic: ${expression}. I should use the calculator instead of guessing.`,
+    );
     call("calculator", JSON.stringify({ expression }));
     return events;
   }
@@ -105,20 +118,30 @@ export interface DemoProviderOptions {
 /** Create the demo provider. */
 export function createDemoProvider(options: DemoProviderOptions = {}): ProviderPlugin {
   const delayMs = options.delayMs ?? 25;
-  const mock = createMockProvider({ id: DEMO_PROVIDER_ID, capabilities: ["chat", "embed", "nli", "classify", "countTokens"], dimensions: 32 });
+  const mock = createMockProvider({
+    id: DEMO_PROVIDER_ID,
+    capabilities: ["chat", "embed", "nli", "classify", "countTokens"],
+    dimensions: 32,
+  });
   return {
     specificationVersion: mock.specificationVersion,
     id: DEMO_PROVIDER_ID,
     capabilities: mock.capabilities,
     localInference: true,
-    async *chatStream(messages: readonly Message[], chatOptions: ChatOptions): AsyncGenerator<ChatEvent> {
+    async *chatStream(
+      messages: readonly Message[],
+      chatOptions: ChatOptions,
+    ): AsyncGenerator<ChatEvent> {
       const events = script(messages, (chatOptions.tools?.length ?? 0) > 0);
       const calledTool = events.some((event) => event.type === "tool_call_start");
       for (const event of events) {
         await sleep(delayMs, chatOptions.signal);
         yield event;
       }
-      const promptTokens = messages.reduce((sum, message) => sum + words(message.content).length, 0);
+      const promptTokens = messages.reduce(
+        (sum, message) => sum + words(message.content).length,
+        0,
+      );
       const completionTokens = events.length;
       const usage = createUsage(promptTokens, completionTokens);
       yield { type: "usage", usage };
@@ -130,8 +153,10 @@ export function createDemoProvider(options: DemoProviderOptions = {}): ProviderP
       };
     },
     embedBatch: (texts, model, callOptions) => mock.embedBatch!(texts, model, callOptions),
-    inferNli: (premise, hypothesis, model, callOptions) => mock.inferNli!(premise, hypothesis, model, callOptions),
-    classifyZeroShot: (text, labels, model, classifyOptions) => mock.classifyZeroShot!(text, labels, model, classifyOptions),
+    inferNli: (premise, hypothesis, model, callOptions) =>
+      mock.inferNli!(premise, hypothesis, model, callOptions),
+    classifyZeroShot: (text, labels, model, classifyOptions) =>
+      mock.classifyZeroShot!(text, labels, model, classifyOptions),
     countTokens: (text, model, countOptions) => mock.countTokens!(text, model, countOptions),
   };
 }

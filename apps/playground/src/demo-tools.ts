@@ -17,7 +17,11 @@ export class ToolArgumentError extends Error {
   override name = "ToolArgumentError";
 }
 
-function stringArgument(argumentsObject: Record<string, unknown>, name: string, required: boolean): string | undefined {
+function stringArgument(
+  argumentsObject: Record<string, unknown>,
+  name: string,
+  required: boolean,
+): string | undefined {
   const value = argumentsObject[name];
   if (value === undefined || value === null) {
     if (required) throw new ToolArgumentError(`Missing argument "${name}"`);
@@ -30,9 +34,10 @@ function stringArgument(argumentsObject: Record<string, unknown>, name: string, 
 const NORSE_FACTS: Record<string, string> = {
   ratatoskr:
     "Ratatoskr is the squirrel who runs up and down the world tree Yggdrasil, carrying (often insulting) messages between the eagle at the top and the dragon Níðhöggr at the roots.",
-  yggdrasil: "Yggdrasil is the immense ash tree at the centre of Norse cosmology, connecting the nine worlds.",
+  yggdrasil:
+    "Yggdrasil is the immense ash tree at the centre of Norse cosmology, connecting the nine worlds.",
   nidhoggr: "Níðhöggr is the dragon gnawing at the roots of Yggdrasil.",
-  "níðhöggr": "Níðhöggr is the dragon gnawing at the roots of Yggdrasil.",
+  níðhöggr: "Níðhöggr is the dragon gnawing at the roots of Yggdrasil.",
   odin: "Odin is the chief of the Æsir, god of wisdom, poetry and war, who hung nine nights on Yggdrasil to learn the runes.",
 };
 
@@ -45,7 +50,9 @@ export const DEMO_TOOLS: Readonly<Record<string, PlaygroundTool>> = {
         "Evaluate an arithmetic expression exactly. Supports + - * / % ^, parentheses, sqrt, abs, ln, log10, sin, cos, tan, round, floor, ceil, pi and e.",
       parameters: {
         type: "object",
-        properties: { expression: { type: "string", description: "The expression, e.g. 2 * (3 + 4) ^ 2" } },
+        properties: {
+          expression: { type: "string", description: "The expression, e.g. 2 * (3 + 4) ^ 2" },
+        },
         required: ["expression"],
         additionalProperties: false,
       },
@@ -63,11 +70,15 @@ export const DEMO_TOOLS: Readonly<Record<string, PlaygroundTool>> = {
   current_time: {
     definition: {
       name: "current_time",
-      description: "The current date and time, in ISO 8601 and in words, optionally in an IANA time zone.",
+      description:
+        "The current date and time, in ISO 8601 and in words, optionally in an IANA time zone.",
       parameters: {
         type: "object",
         properties: {
-          timeZone: { type: "string", description: "IANA time zone such as Europe/Oslo; default UTC" },
+          timeZone: {
+            type: "string",
+            description: "IANA time zone such as Europe/Oslo; default UTC",
+          },
         },
         additionalProperties: false,
       },
@@ -77,7 +88,11 @@ export const DEMO_TOOLS: Readonly<Record<string, PlaygroundTool>> = {
       const date = now();
       let formatted: string;
       try {
-        formatted = new Intl.DateTimeFormat("en-GB", { dateStyle: "full", timeStyle: "long", timeZone }).format(date);
+        formatted = new Intl.DateTimeFormat("en-GB", {
+          dateStyle: "full",
+          timeStyle: "long",
+          timeZone,
+        }).format(date);
       } catch {
         throw new ToolArgumentError(`Unknown time zone "${timeZone}"`);
       }
@@ -133,7 +148,8 @@ export function executeTool(
   try {
     return { content: tool.execute(parsed as Record<string, unknown>, now), isError: false };
   } catch (error) {
-    if (error instanceof ToolArgumentError) return { content: `Error: ${error.message}`, isError: true };
+    if (error instanceof ToolArgumentError)
+      return { content: `Error: ${error.message}`, isError: true };
     throw error;
   }
 }

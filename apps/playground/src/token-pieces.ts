@@ -8,7 +8,11 @@
 /** A tokenizer that can encode and decode (the tokenizers plugin is one). */
 export interface PieceTokenizer {
   encode(text: string, model: string, options?: { addSpecialTokens?: boolean }): Promise<number[]>;
-  decode(ids: readonly number[], model: string, options?: { skipSpecialTokens?: boolean }): Promise<string>;
+  decode(
+    ids: readonly number[],
+    model: string,
+    options?: { skipSpecialTokens?: boolean },
+  ): Promise<string>;
 }
 
 /** One highlighted piece: its text and how many tokens it covers (more than 1 for a split character). */
@@ -39,7 +43,8 @@ export async function tokenPieces(
   const ids = await tokenizer.encode(text, model, { addSpecialTokens: false });
   const shown = ids.slice(0, limit);
   const pieces: TokenPiece[] = [];
-  const decode = (part: readonly number[]) => tokenizer.decode(part, model, { skipSpecialTokens: false });
+  const decode = (part: readonly number[]) =>
+    tokenizer.decode(part, model, { skipSpecialTokens: false });
   // Decode each piece after a few tokens of context and keep the difference: decoders that
   // drop the first token's leading space (SentencePiece's "▁") then keep it inside the text.
   const pieceText = async (start: number, end: number): Promise<string> => {
@@ -47,7 +52,9 @@ export async function tokenPieces(
     if (context.length === 0) return decode(shown.slice(start, end));
     const before = await decode(context);
     const after = await decode(shown.slice(Math.max(0, start - 3), end));
-    return after.startsWith(before) && !before.endsWith("\uFFFD") ? after.slice(before.length) : decode(shown.slice(start, end));
+    return after.startsWith(before) && !before.endsWith("\uFFFD")
+      ? after.slice(before.length)
+      : decode(shown.slice(start, end));
   };
   let start = 0;
   for (let end = 1; end <= shown.length; end++) {

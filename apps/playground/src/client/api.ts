@@ -36,7 +36,13 @@ export interface RouteSummary {
 /** An event of the chat stream: the server loop's events plus the route and hints it sends first. */
 export type ChatStreamEvent =
   | PlaygroundChatEvent
-  | { type: "route"; provider: string | null; rule: string | null; providerModel: string; explanation: string }
+  | {
+      type: "route";
+      provider: string | null;
+      rule: string | null;
+      providerModel: string;
+      explanation: string;
+    }
   | { type: "hints"; hints: CapabilityHint[] };
 
 /** A failed API call, carrying the server's error body. */
@@ -49,8 +55,13 @@ export class ApiCallError extends Error {
 }
 
 async function parse<T>(response: Response): Promise<T> {
-  const body = (await response.json().catch(() => ({ error: { code: "internal", message: `HTTP ${response.status}` } }))) as T & { error?: ApiError };
-  if (!response.ok || body.error) throw new ApiCallError(body.error ?? { code: "internal", message: `HTTP ${response.status}` });
+  const body = (await response
+    .json()
+    .catch(() => ({ error: { code: "internal", message: `HTTP ${response.status}` } }))) as T & {
+    error?: ApiError;
+  };
+  if (!response.ok || body.error)
+    throw new ApiCallError(body.error ?? { code: "internal", message: `HTTP ${response.status}` });
   return body;
 }
 

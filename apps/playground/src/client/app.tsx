@@ -3,7 +3,7 @@
  * server status every page reads.
  */
 import { useEffect, useState } from "preact/hooks";
-import { type ApiError, ApiCallError, getJson, type Status } from "./api.ts";
+import { ApiCallError, type ApiError, getJson, type Status } from "./api.ts";
 import { ChatPage } from "./pages/chat-page.tsx";
 import { EmbeddingsPage } from "./pages/embeddings-page.tsx";
 import { NliPage } from "./pages/nli-page.tsx";
@@ -34,7 +34,13 @@ export function App() {
     addEventListener("hashchange", onHash);
     getJson<Status>("/api/status")
       .then(setStatus)
-      .catch((caught) => setError(caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) }));
+      .catch((caught) =>
+        setError(
+          caught instanceof ApiCallError
+            ? caught.body
+            : { code: "network", message: String(caught) },
+        ),
+      );
     return () => removeEventListener("hashchange", onHash);
   }, []);
 
@@ -44,11 +50,15 @@ export function App() {
     <div class="shell">
       <header class="top">
         <h1>
-          <span aria-hidden="true">🐿️</span> Ratatoskr <small>playground</small>
+          Ratatoskr <small>playground</small>
         </h1>
         <nav>
           {PAGES.map((candidate) => {
-            const available = !candidate.capability || !status || (status.capabilities as Record<string, { available: boolean }>)[candidate.capability]?.available;
+            const available =
+              !candidate.capability ||
+              !status ||
+              (status.capabilities as Record<string, { available: boolean }>)[candidate.capability]
+                ?.available;
             return (
               <a
                 key={candidate.path}
@@ -62,7 +72,11 @@ export function App() {
             );
           })}
         </nav>
-        {status?.demo && <span class="badge warn" title="RATATOSKR_PLAYGROUND_DEMO is on">demo provider on</span>}
+        {status?.demo && (
+          <span class="badge warn" title="RATATOSKR_PLAYGROUND_DEMO is on">
+            demo provider on
+          </span>
+        )}
       </header>
       <main>
         {error && (

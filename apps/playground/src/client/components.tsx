@@ -24,7 +24,10 @@ export function ModelPicker(props: {
     }
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      getJson<RouteSummary>(`/api/route?capability=${capability}&model=${encodeURIComponent(value.trim())}`, controller.signal)
+      getJson<RouteSummary>(
+        `/api/route?capability=${capability}&model=${encodeURIComponent(value.trim())}`,
+        controller.signal,
+      )
         .then(setRoute)
         .catch(() => undefined);
     }, 150);
@@ -54,10 +57,15 @@ export function ModelPicker(props: {
         ))}
       </datalist>
       {route && (
-        <p class={route.provider ? "route ok" : "route miss"} data-testid={`${props.testId}-route`} title={route.explanation}>
+        <p
+          class={route.provider ? "route ok" : "route miss"}
+          data-testid={`${props.testId}-route`}
+          title={route.explanation}
+        >
           {route.provider ? (
             <>
-              → <strong>{route.provider}</strong> ({route.rule}) as <code>{route.providerModel}</code>
+              → <strong>{route.provider}</strong> ({route.rule}) as{" "}
+              <code>{route.providerModel}</code>
             </>
           ) : (
             <>no provider: {route.explanation}</>
@@ -80,7 +88,10 @@ export function Unavailable(props: { status: Status; capability: Capability; wha
   return (
     <div class="unavailable" data-testid={`unavailable-${props.capability}`}>
       <h3>{props.what} needs a provider</h3>
-      <p>No registered provider offers <code>{props.capability}</code>. Configure one of these and restart the playground:</p>
+      <p>
+        No registered provider offers <code>{props.capability}</code>. Configure one of these and
+        restart the playground:
+      </p>
       <ul>
         {entry.hints.map((hint) => (
           <li key={hint.setting}>
@@ -118,7 +129,10 @@ export function ScoreBar(props: { label: string; score: number; testId: string; 
     <div class="score" data-testid={props.testId} data-score={props.score.toFixed(4)}>
       <span class="score-label">{props.label}</span>
       <span class="score-track">
-        <span class={`score-fill ${props.tone ?? ""}`} style={{ width: `${percent.toFixed(1)}%` }} />
+        <span
+          class={`score-fill ${props.tone ?? ""}`}
+          style={{ width: `${percent.toFixed(1)}%` }}
+        />
       </span>
       <span class="score-value">{props.score.toFixed(3)}</span>
     </div>
@@ -126,7 +140,10 @@ export function ScoreBar(props: { label: string; score: number; testId: string; 
 }
 
 /** Where an answer came from, and how long it took. */
-export function Provenance(props: { route: RouteSummary | undefined; latencyMs?: number | undefined }) {
+export function Provenance(props: {
+  route: RouteSummary | undefined;
+  latencyMs?: number | undefined;
+}) {
   if (!props.route) return null;
   return (
     <p class="provenance" data-testid="provenance">

@@ -4,13 +4,29 @@
  */
 import type { Message, Usage } from "@ratatoskr/core";
 import { useRef, useState } from "preact/hooks";
-import { type ApiError, ApiCallError, type ChatStreamEvent, type Status, streamChat } from "../api.ts";
+import {
+  ApiCallError,
+  type ApiError,
+  type ChatStreamEvent,
+  type Status,
+  streamChat,
+} from "../api.ts";
 import { defaultModel, ErrorBox, ModelPicker, Unavailable } from "../components.tsx";
 
 type Part =
   | { kind: "text"; text: string }
   | { kind: "reasoning"; text: string }
-  | { kind: "tool"; index: number; round: number; id: string; name: string; arguments: string; complete: boolean; result?: string; isError?: boolean };
+  | {
+      kind: "tool";
+      index: number;
+      round: number;
+      id: string;
+      name: string;
+      arguments: string;
+      complete: boolean;
+      result?: string;
+      isError?: boolean;
+    };
 
 interface AssistantTurn {
   role: "assistant";
@@ -30,35 +46,60 @@ interface AssistantTurn {
 type Turn = { role: "user"; text: string } | AssistantTurn;
 
 /** Apply one stream event to the assistant turn being built (returns a new object for Preact). */
-export function applyChatEvent(turn: AssistantTurn, event: ChatStreamEvent, round: { value: number }): AssistantTurn {
+export function applyChatEvent(
+  turn: AssistantTurn,
+  event: ChatStreamEvent,
+  round: { value: number },
+): AssistantTurn {
   const parts = [...turn.parts];
   const last = parts.at(-1);
   switch (event.type) {
     case "route":
       return { ...turn, provider: event.provider ?? undefined, rule: event.rule ?? undefined };
     case "hints":
-      return { ...turn, error: { code: "no_provider", message: "No provider serves this chat model.", hints: event.hints } };
+      return {
+        ...turn,
+        error: {
+          code: "no_provider",
+          message: "No provider serves this chat model.",
+          hints: event.hints,
+        },
+      };
     case "round":
       round.value = event.round;
       return turn;
     case "content":
-      if (last?.kind === "text") parts[parts.length - 1] = { ...last, text: last.text + event.text };
+      if (last?.kind === "text")
+        parts[parts.length - 1] = { ...last, text: last.text + event.text };
       else parts.push({ kind: "text", text: event.text });
       return { ...turn, parts };
     case "reasoning":
-      if (last?.kind === "reasoning") parts[parts.length - 1] = { ...last, text: last.text + event.text };
+      if (last?.kind === "reasoning")
+        parts[parts.length - 1] = { ...last, text: last.text + event.text };
       else parts.push({ kind: "reasoning", text: event.text });
       return { ...turn, parts };
     case "tool_call_start":
-      parts.push({ kind: "tool", index: event.index, round: round.value, id: event.id, name: event.name, arguments: "", complete: false });
+      parts.push({
+        kind: "tool",
+        index: event.index,
+        round: round.value,
+        id: event.id,
+        name: event.name,
+        arguments: "",
+        complete: false,
+      });
       return { ...turn, parts };
     case "tool_call_delta":
     case "tool_call_end": {
-      const position = parts.findLastIndex((part) => part.kind === "tool" && part.index === event.index && part.round === round.value);
+      const position = parts.findLastIndex(
+        (part) => part.kind === "tool" && part.index === event.index && part.round === round.value,
+      );
       const part = parts[position];
       if (part?.kind !== "tool") return turn;
       parts[position] =
-        event.type === "tool_call_delta" ? { ...part, arguments: part.arguments + event.arguments } : { ...part, complete: true };
+        event.type === "tool_call_delta"
+          ? { ...part, arguments: part.arguments + event.arguments }
+          : { ...part, complete: true };
       return { ...turn, parts };
     }
     case "tool_result": {
@@ -69,7 +110,12 @@ export function applyChatEvent(turn: AssistantTurn, event: ChatStreamEvent, roun
       return { ...turn, parts };
     }
     case "done":
-      return { ...turn, provider: event.provider ?? turn.provider, model: event.model ?? turn.model, finishReason: event.finishReason };
+      return {
+        ...turn,
+        provider: event.provider ?? turn.provider,
+        model: event.model ?? turn.model,
+        finishReason: event.finishReason,
+      };
     case "stats":
       return {
         ...turn,
@@ -82,7 +128,11 @@ export function applyChatEvent(turn: AssistantTurn, event: ChatStreamEvent, roun
         state: turn.state === "streaming" ? "done" : turn.state,
       };
     case "error":
-      return { ...turn, state: event.code === "aborted" ? "aborted" : "error", error: { code: event.code, message: event.message } };
+      return {
+        ...turn,
+        state: event.code === "aborted" ? "aborted" : "error",
+        error: { code: event.code, message: event.message },
+      };
     default:
       return turn;
   }
@@ -111,9 +161,18 @@ function ToolCallView(props: { part: Extract<Part, { kind: "tool" }> }) {
 function AssistantView(props: { turn: AssistantTurn }) {
   const { turn } = props;
   return (
-    <div class={`turn assistant ${turn.state}`} data-testid="assistant-turn" data-state={turn.state}>
+    <div
+      class={`turn assistant ${turn.state}`}
+      data-testid="assistant-turn"
+      data-state={turn.state}
+    >
       {turn.parts.map((part, index) => {
-        if (part.kind === "text") return <div class="text" data-testid="assistant-text" key={index}>{part.text}</div>;
+        if (part.kind === "text")
+          return (
+            <div class="text" data-testid="assistant-text" key={index}>
+              {part.text}
+            </div>
+          );
         if (part.kind === "reasoning") {
           return (
             <details class="reasoning" data-testid="reasoning" key={index}>
@@ -124,8 +183,14 @@ function AssistantView(props: { turn: AssistantTurn }) {
         }
         return <ToolCallView part={part} key={index} />;
       })}
-      {turn.state === "streaming" && turn.parts.length === 0 && <div class="pulse">waiting for the first token…</div>}
-      {turn.state === "aborted" && <div class="stopped" data-testid="stopped">Stopped: the request was aborted.</div>}
+      {turn.state === "streaming" && turn.parts.length === 0 && (
+        <div class="pulse">waiting for the first token…</div>
+      )}
+      {turn.state === "aborted" && (
+        <div class="stopped" data-testid="stopped">
+          Stopped: the request was aborted.
+        </div>
+      )}
       <ErrorBox error={turn.state === "aborted" ? undefined : turn.error} />
       <div class="meta" data-testid="turn-meta">
         {turn.provider && (
@@ -137,7 +202,9 @@ function AssistantView(props: { turn: AssistantTurn }) {
         {turn.model && <span>model {turn.model}</span>}
         {turn.finishReason && <span>finish {turn.finishReason}</span>}
         {turn.firstTokenMs !== undefined && <span>first token {turn.firstTokenMs} ms</span>}
-        {turn.latencyMs !== undefined && <span data-testid="latency">total {turn.latencyMs} ms</span>}
+        {turn.latencyMs !== undefined && (
+          <span data-testid="latency">total {turn.latencyMs} ms</span>
+        )}
         {turn.rounds !== undefined && turn.rounds > 1 && <span>{turn.rounds} rounds</span>}
         {turn.state === "done" && (
           <span data-testid="usage">
@@ -192,13 +259,17 @@ export function ChatPage(props: { status: Status }) {
       if (turn.state === "streaming") update({ ...turn, state: "done" });
     } catch (error) {
       if (abort.signal.aborted) update({ ...turn, state: "aborted" });
-      else if (error instanceof ApiCallError) update({ ...turn, state: "error", error: error.body });
+      else if (error instanceof ApiCallError)
+        update({ ...turn, state: "error", error: error.body });
       else update({ ...turn, state: "error", error: { code: "network", message: String(error) } });
     } finally {
       // Keep the conversation well-formed for the next turn: what the server confirmed, or the partial text.
-      const partial = turn.parts.flatMap((part) => (part.kind === "text" ? [part.text] : [])).join("");
+      const partial = turn.parts
+        .flatMap((part) => (part.kind === "text" ? [part.text] : []))
+        .join("");
       if (added.length > 0) setConversation([...messages, ...added]);
-      else if (partial !== "") setConversation([...messages, { role: "assistant", content: partial }]);
+      else if (partial !== "")
+        setConversation([...messages, { role: "assistant", content: partial }]);
       else setConversation(conversation);
       controller.current = undefined;
       setBusy(false);
@@ -210,29 +281,57 @@ export function ChatPage(props: { status: Status }) {
       <h2>Chat</h2>
       <Unavailable status={status} capability="chat" what="Chat" />
       <div class="toolbar">
-        <ModelPicker status={status} capability="chat" value={model} onChange={setModel} testId="chat-model" />
+        <ModelPicker
+          status={status}
+          capability="chat"
+          value={model}
+          onChange={setModel}
+          testId="chat-model"
+        />
         <label class="inline">
-          <input type="checkbox" checked={useTools} onChange={(event) => setUseTools((event.target as HTMLInputElement).checked)} /> demo tools (
-          {status.tools.map((tool) => tool.name).join(", ")})
+          <input
+            type="checkbox"
+            checked={useTools}
+            onChange={(event) => setUseTools((event.target as HTMLInputElement).checked)}
+          />{" "}
+          demo tools ({status.tools.map((tool) => tool.name).join(", ")})
         </label>
         <label class="inline">
           reasoning
-          <select value={reasoning} onChange={(event) => setReasoning((event.target as HTMLSelectElement).value)}>
+          <select
+            value={reasoning}
+            onChange={(event) => setReasoning((event.target as HTMLSelectElement).value)}
+          >
             <option value="">default</option>
             <option value="low">low</option>
             <option value="medium">medium</option>
             <option value="high">high</option>
           </select>
         </label>
-        <button type="button" class="secondary" disabled={busy || turns.length === 0} onClick={() => { setTurns([]); setConversation([]); }}>
+        <button
+          type="button"
+          class="secondary"
+          disabled={busy || turns.length === 0}
+          onClick={() => {
+            setTurns([]);
+            setConversation([]);
+          }}
+        >
           New chat
         </button>
       </div>
       <div class="transcript" data-testid="transcript">
-        {turns.length === 0 && <p class="hint">Ask something. Try “What is 12 * (3 + 4)?” or “What time is it in Oslo?” to see a tool call.</p>}
+        {turns.length === 0 && (
+          <p class="hint">
+            Ask something. Try “What is 12 * (3 + 4)?” or “What time is it in Oslo?” to see a tool
+            call.
+          </p>
+        )}
         {turns.map((turn, index) =>
           turn.role === "user" ? (
-            <div class="turn user" data-testid="user-turn" key={index}>{turn.text}</div>
+            <div class="turn user" data-testid="user-turn" key={index}>
+              {turn.text}
+            </div>
           ) : (
             <AssistantView turn={turn} key={index} />
           ),
@@ -250,7 +349,12 @@ export function ChatPage(props: { status: Status }) {
           }}
         />
         {busy ? (
-          <button type="button" class="stop" data-testid="chat-stop" onClick={() => controller.current?.abort()}>
+          <button
+            type="button"
+            class="stop"
+            data-testid="chat-stop"
+            onClick={() => controller.current?.abort()}
+          >
             Stop
           </button>
         ) : (

@@ -3,7 +3,7 @@
  * similarities drawn as a heatmap.
  */
 import { useState } from "preact/hooks";
-import { type ApiError, ApiCallError, postJson, type RouteSummary, type Status } from "../api.ts";
+import { ApiCallError, type ApiError, postJson, type RouteSummary, type Status } from "../api.ts";
 import { defaultModel, ErrorBox, ModelPicker, Provenance, Unavailable } from "../components.tsx";
 
 interface EmbeddingsAnswer {
@@ -48,10 +48,15 @@ export function EmbeddingsPage(props: { status: Status }) {
     setBusy(true);
     setError(undefined);
     try {
-      const result = await postJson<EmbeddingsAnswer>("/api/embeddings", { texts, model: model.trim() });
+      const result = await postJson<EmbeddingsAnswer>("/api/embeddings", {
+        texts,
+        model: model.trim(),
+      });
       setAnswer({ ...result, texts });
     } catch (caught) {
-      setError(caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) });
+      setError(
+        caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) },
+      );
     } finally {
       setBusy(false);
     }
@@ -62,10 +67,21 @@ export function EmbeddingsPage(props: { status: Status }) {
       <h2>Embeddings</h2>
       <Unavailable status={status} capability="embed" what="Embeddings" />
       <form onSubmit={run} class="stack">
-        <ModelPicker status={status} capability="embed" value={model} onChange={setModel} testId="embed-model" />
+        <ModelPicker
+          status={status}
+          capability="embed"
+          value={model}
+          onChange={setModel}
+          testId="embed-model"
+        />
         <label>
           Texts, one per line
-          <textarea data-testid="embed-texts" rows={6} value={input} onInput={(event) => setInput((event.target as HTMLTextAreaElement).value)} />
+          <textarea
+            data-testid="embed-texts"
+            rows={6}
+            value={input}
+            onInput={(event) => setInput((event.target as HTMLTextAreaElement).value)}
+          />
         </label>
         <button type="submit" data-testid="embed-run" disabled={busy || model.trim() === ""}>
           {busy ? "Embedding…" : "Embed and compare"}
@@ -78,10 +94,18 @@ export function EmbeddingsPage(props: { status: Status }) {
           <p class="hint">
             {answer.texts.length} vectors of {answer.dimensions} dimensions; cosine similarity:
           </p>
-          <div class="heatmap" data-testid="heatmap" style={{ gridTemplateColumns: `minmax(8rem, 16rem) repeat(${answer.texts.length}, minmax(3.5rem, 1fr))` }}>
+          <div
+            class="heatmap"
+            data-testid="heatmap"
+            style={{
+              gridTemplateColumns: `minmax(8rem, 16rem) repeat(${answer.texts.length}, minmax(3.5rem, 1fr))`,
+            }}
+          >
             <span />
             {answer.texts.map((_, column) => (
-              <span class="heat-head" key={`h${column}`}>#{column + 1}</span>
+              <span class="heat-head" key={`h${column}`}>
+                #{column + 1}
+              </span>
             ))}
             {answer.matrix.map((row, rowIndex) => (
               <>

@@ -4,8 +4,15 @@
  */
 import type { ClassifyResult, NliResult } from "@ratatoskr/core";
 import { useState } from "preact/hooks";
-import { type ApiError, ApiCallError, postJson, type RouteSummary, type Status } from "../api.ts";
-import { defaultModel, ErrorBox, ModelPicker, Provenance, ScoreBar, Unavailable } from "../components.tsx";
+import { ApiCallError, type ApiError, postJson, type RouteSummary, type Status } from "../api.ts";
+import {
+  defaultModel,
+  ErrorBox,
+  ModelPicker,
+  Provenance,
+  ScoreBar,
+  Unavailable,
+} from "../components.tsx";
 
 function useCall<T>() {
   const [answer, setAnswer] = useState<T>();
@@ -18,7 +25,9 @@ function useCall<T>() {
       setAnswer(await postJson<T>(path, body));
     } catch (caught) {
       setAnswer(undefined);
-      setError(caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) });
+      setError(
+        caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) },
+      );
     } finally {
       setBusy(false);
     }
@@ -28,7 +37,9 @@ function useCall<T>() {
 
 function NliSection(props: { status: Status }) {
   const [model, setModel] = useState(defaultModel(props.status, "nli"));
-  const [premise, setPremise] = useState("Ratatoskr carries messages between the eagle and the dragon.");
+  const [premise, setPremise] = useState(
+    "Ratatoskr carries messages between the eagle and the dragon.",
+  );
   const [hypothesis, setHypothesis] = useState("Ratatoskr is not a messenger.");
   const nli = useCall<{ route: RouteSummary; latencyMs: number; result: NliResult }>();
   return (
@@ -42,14 +53,29 @@ function NliSection(props: { status: Status }) {
           nli.call("/api/nli", { premise, hypothesis, model: model.trim() });
         }}
       >
-        <ModelPicker status={props.status} capability="nli" value={model} onChange={setModel} testId="nli-model" />
+        <ModelPicker
+          status={props.status}
+          capability="nli"
+          value={model}
+          onChange={setModel}
+          testId="nli-model"
+        />
         <label>
           Premise
-          <textarea data-testid="nli-premise" rows={2} value={premise} onInput={(event) => setPremise((event.target as HTMLTextAreaElement).value)} />
+          <textarea
+            data-testid="nli-premise"
+            rows={2}
+            value={premise}
+            onInput={(event) => setPremise((event.target as HTMLTextAreaElement).value)}
+          />
         </label>
         <label>
           Hypothesis
-          <input data-testid="nli-hypothesis" value={hypothesis} onInput={(event) => setHypothesis((event.target as HTMLInputElement).value)} />
+          <input
+            data-testid="nli-hypothesis"
+            value={hypothesis}
+            onInput={(event) => setHypothesis((event.target as HTMLInputElement).value)}
+          />
         </label>
         <button type="submit" data-testid="nli-run" disabled={nli.busy || model.trim() === ""}>
           {nli.busy ? "Scoring…" : "Score"}
@@ -59,9 +85,24 @@ function NliSection(props: { status: Status }) {
       {nli.answer && (
         <div class="result" data-testid="nli-result">
           <Provenance route={nli.answer.route} latencyMs={nli.answer.latencyMs} />
-          <ScoreBar label="entailment" score={nli.answer.result.entailment} testId="nli-bar-entailment" tone="good" />
-          <ScoreBar label="neutral" score={nli.answer.result.neutral} testId="nli-bar-neutral" tone="neutral" />
-          <ScoreBar label="contradiction" score={nli.answer.result.contradiction} testId="nli-bar-contradiction" tone="bad" />
+          <ScoreBar
+            label="entailment"
+            score={nli.answer.result.entailment}
+            testId="nli-bar-entailment"
+            tone="good"
+          />
+          <ScoreBar
+            label="neutral"
+            score={nli.answer.result.neutral}
+            testId="nli-bar-neutral"
+            tone="neutral"
+          />
+          <ScoreBar
+            label="contradiction"
+            score={nli.answer.result.contradiction}
+            testId="nli-bar-contradiction"
+            tone="bad"
+          />
           <p>
             label: <strong data-testid="nli-label">{nli.answer.result.label}</strong>
           </p>
@@ -77,7 +118,12 @@ function ZeroShotSection(props: { status: Status }) {
   const [labels, setLabels] = useState("animals, finance, mythology, sports");
   const [multiLabel, setMultiLabel] = useState(false);
   const [template, setTemplate] = useState("This example is about {}.");
-  const classify = useCall<{ route: RouteSummary; latencyMs: number; result: ClassifyResult; ranked: Array<{ label: string; score: number }> }>();
+  const classify = useCall<{
+    route: RouteSummary;
+    latencyMs: number;
+    result: ClassifyResult;
+    ranked: Array<{ label: string; score: number }>;
+  }>();
   return (
     <div class="panel">
       <h3>Zero-shot classification</h3>
@@ -88,31 +134,60 @@ function ZeroShotSection(props: { status: Status }) {
           event.preventDefault();
           classify.call("/api/classify", {
             text,
-            labels: labels.split(",").map((label) => label.trim()).filter((label) => label !== ""),
+            labels: labels
+              .split(",")
+              .map((label) => label.trim())
+              .filter((label) => label !== ""),
             model: model.trim(),
             multiLabel,
             hypothesisTemplate: template,
           });
         }}
       >
-        <ModelPicker status={props.status} capability="classify" value={model} onChange={setModel} testId="classify-model" />
+        <ModelPicker
+          status={props.status}
+          capability="classify"
+          value={model}
+          onChange={setModel}
+          testId="classify-model"
+        />
         <label>
           Text
-          <textarea data-testid="classify-text" rows={2} value={text} onInput={(event) => setText((event.target as HTMLTextAreaElement).value)} />
+          <textarea
+            data-testid="classify-text"
+            rows={2}
+            value={text}
+            onInput={(event) => setText((event.target as HTMLTextAreaElement).value)}
+          />
         </label>
         <label>
           Labels, comma-separated
-          <input data-testid="classify-labels" value={labels} onInput={(event) => setLabels((event.target as HTMLInputElement).value)} />
+          <input
+            data-testid="classify-labels"
+            value={labels}
+            onInput={(event) => setLabels((event.target as HTMLInputElement).value)}
+          />
         </label>
         <label>
           Hypothesis template
-          <input value={template} onInput={(event) => setTemplate((event.target as HTMLInputElement).value)} />
+          <input
+            value={template}
+            onInput={(event) => setTemplate((event.target as HTMLInputElement).value)}
+          />
         </label>
         <label class="inline">
-          <input type="checkbox" checked={multiLabel} onChange={(event) => setMultiLabel((event.target as HTMLInputElement).checked)} /> multi-label
-          (score each label independently)
+          <input
+            type="checkbox"
+            checked={multiLabel}
+            onChange={(event) => setMultiLabel((event.target as HTMLInputElement).checked)}
+          />{" "}
+          multi-label (score each label independently)
         </label>
-        <button type="submit" data-testid="classify-run" disabled={classify.busy || model.trim() === ""}>
+        <button
+          type="submit"
+          data-testid="classify-run"
+          disabled={classify.busy || model.trim() === ""}
+        >
           {classify.busy ? "Classifying…" : "Classify"}
         </button>
       </form>
@@ -121,7 +196,13 @@ function ZeroShotSection(props: { status: Status }) {
         <div class="result" data-testid="classify-result">
           <Provenance route={classify.answer.route} latencyMs={classify.answer.latencyMs} />
           {classify.answer.ranked.map((entry, index) => (
-            <ScoreBar key={entry.label} label={`${index + 1}. ${entry.label}`} score={entry.score} testId="classify-bar" tone={index === 0 ? "good" : ""} />
+            <ScoreBar
+              key={entry.label}
+              label={`${index + 1}. ${entry.label}`}
+              score={entry.score}
+              testId="classify-bar"
+              tone={index === 0 ? "good" : ""}
+            />
           ))}
         </div>
       )}

@@ -5,12 +5,14 @@
 import type { Capability } from "@ratatoskr/core";
 import type { RouteDecision } from "@ratatoskr/gateway";
 import { useState } from "preact/hooks";
-import { type ApiError, ApiCallError, capabilityStatus, getJson, type Status } from "../api.ts";
+import { ApiCallError, type ApiError, capabilityStatus, getJson, type Status } from "../api.ts";
 import { ErrorBox } from "../components.tsx";
 
 const ALL: Capability[] = ["chat", "generate", "embed", "nli", "classify", "countTokens"];
 
-type Decision = RouteDecision & { hints: Array<{ setting: string; packageName: string; note: string }> };
+type Decision = RouteDecision & {
+  hints: Array<{ setting: string; packageName: string; note: string }>;
+};
 
 /** The routes page. */
 export function RoutesPage(props: { status: Status }) {
@@ -24,9 +26,15 @@ export function RoutesPage(props: { status: Status }) {
     event.preventDefault();
     setError(undefined);
     try {
-      setDecision(await getJson<Decision>(`/api/route?capability=${capability}&model=${encodeURIComponent(model.trim())}`));
+      setDecision(
+        await getJson<Decision>(
+          `/api/route?capability=${capability}&model=${encodeURIComponent(model.trim())}`,
+        ),
+      );
     } catch (caught) {
-      setError(caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) });
+      setError(
+        caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) },
+      );
     }
   };
 
@@ -36,14 +44,24 @@ export function RoutesPage(props: { status: Status }) {
       <div class="panel">
         <h3>Explain a route</h3>
         <form class="row" onSubmit={explain}>
-          <select data-testid="route-capability" value={capability} onChange={(event) => setCapability((event.target as HTMLSelectElement).value as Capability)}>
+          <select
+            data-testid="route-capability"
+            value={capability}
+            onChange={(event) =>
+              setCapability((event.target as HTMLSelectElement).value as Capability)
+            }
+          >
             {ALL.map((name) => (
               <option value={name} key={name}>
                 {name}
               </option>
             ))}
           </select>
-          <input data-testid="route-model" value={model} onInput={(event) => setModel((event.target as HTMLInputElement).value)} />
+          <input
+            data-testid="route-model"
+            value={model}
+            onInput={(event) => setModel((event.target as HTMLInputElement).value)}
+          />
           <button type="submit" data-testid="route-run">
             route()
           </button>
@@ -54,15 +72,21 @@ export function RoutesPage(props: { status: Status }) {
             <p>
               {decision.provider ? (
                 <>
-                  → <strong data-testid="route-provider">{decision.provider}</strong> by rule <code>{decision.rule}</code>, model sent as{" "}
-                  <code>{decision.providerModel}</code>
-                  {decision.providers.length > 1 && <> (then {decision.providers.slice(1).join(", ")} if it declines)</>}
+                  → <strong data-testid="route-provider">{decision.provider}</strong> by rule{" "}
+                  <code>{decision.rule}</code>, model sent as <code>{decision.providerModel}</code>
+                  {decision.providers.length > 1 && (
+                    <> (then {decision.providers.slice(1).join(", ")} if it declines)</>
+                  )}
                 </>
               ) : (
-                <strong class="error-text" data-testid="route-provider">no provider</strong>
+                <strong class="error-text" data-testid="route-provider">
+                  no provider
+                </strong>
               )}
             </p>
-            <p class="explanation" data-testid="route-explanation">{decision.explanation}</p>
+            <p class="explanation" data-testid="route-explanation">
+              {decision.explanation}
+            </p>
             <table>
               <thead>
                 <tr>
@@ -107,7 +131,11 @@ export function RoutesPage(props: { status: Status }) {
             {ALL.map((name) => {
               const entry = capabilityStatus(status, name);
               return (
-                <tr key={name} data-testid={`capability-${name}`} class={entry.available ? "" : "missing"}>
+                <tr
+                  key={name}
+                  data-testid={`capability-${name}`}
+                  class={entry.available ? "" : "missing"}
+                >
                   <td>
                     <code>{name}</code>
                   </td>
@@ -139,14 +167,20 @@ export function RoutesPage(props: { status: Status }) {
           </thead>
           <tbody>
             {status.providers.map((provider) => (
-              <tr key={provider.id} data-testid={`provider-${provider.id}`} class={provider.state === "ready" ? "" : "missing"}>
+              <tr
+                key={provider.id}
+                data-testid={`provider-${provider.id}`}
+                class={provider.state === "ready" ? "" : "missing"}
+              >
                 <td>
                   <strong>{provider.id}</strong>
                   <br />
                   <small>{provider.packageName}</small>
                 </td>
                 <td>
-                  <span class={`badge ${provider.state === "ready" ? "ok" : "warn"}`}>{provider.state}</span>
+                  <span class={`badge ${provider.state === "ready" ? "ok" : "warn"}`}>
+                    {provider.state}
+                  </span>
                 </td>
                 <td>{provider.capabilities.join(", ")}</td>
                 <td>

@@ -3,7 +3,7 @@
  * with its tokens highlighted.
  */
 import { useState } from "preact/hooks";
-import { type ApiError, ApiCallError, postJson, type RouteSummary, type Status } from "../api.ts";
+import { ApiCallError, type ApiError, postJson, type RouteSummary, type Status } from "../api.ts";
 import { ErrorBox, Unavailable } from "../components.tsx";
 
 interface TokenResult {
@@ -45,21 +45,37 @@ function TokenColumn(props: { result: TokenResult }) {
       ) : (
         <>
           <p class="hint">
-            {result.approximate ? <span class="badge warn" data-testid="approximate">approximate</span> : <span class="badge ok">exact</span>} {result.source}
+            {result.approximate ? (
+              <span class="badge warn" data-testid="approximate">
+                approximate
+              </span>
+            ) : (
+              <span class="badge ok">exact</span>
+            )}{" "}
+            {result.source}
             {" · "}via {result.route.provider}
             {result.latencyMs !== undefined ? ` · ${result.latencyMs} ms` : ""}
           </p>
           {result.pieces ? (
             <div class="tokens" data-testid="token-pieces">
               {result.pieces.map((piece, index) => (
-                <span class={`tok t${index % 6}`} key={index} title={piece.tokens > 1 ? `${piece.tokens} tokens (one character)` : "1 token"}>
+                <span
+                  class={`tok t${index % 6}`}
+                  key={index}
+                  title={piece.tokens > 1 ? `${piece.tokens} tokens (one character)` : "1 token"}
+                >
                   {visible(piece.text)}
                 </span>
               ))}
-              {result.truncated && <span class="hint"> … (highlighting stops here; the count covers everything)</span>}
+              {result.truncated && (
+                <span class="hint"> … (highlighting stops here; the count covers everything)</span>
+              )}
             </div>
           ) : (
-            <p class="hint">This provider counts tokens but does not expose them, so there is nothing to highlight.</p>
+            <p class="hint">
+              This provider counts tokens but does not expose them, so there is nothing to
+              highlight.
+            </p>
           )}
         </>
       )}
@@ -83,11 +99,16 @@ export function TokensPage(props: { status: Status }) {
     try {
       const answer = await postJson<{ results: TokenResult[] }>("/api/tokens", {
         text,
-        models: models.split(",").map((model) => model.trim()).filter((model) => model !== ""),
+        models: models
+          .split(",")
+          .map((model) => model.trim())
+          .filter((model) => model !== ""),
       });
       setResults(answer.results);
     } catch (caught) {
-      setError(caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) });
+      setError(
+        caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) },
+      );
     } finally {
       setBusy(false);
     }
@@ -100,11 +121,20 @@ export function TokensPage(props: { status: Status }) {
       <form onSubmit={run} class="stack">
         <label>
           Text ({text.length} characters)
-          <textarea data-testid="tokens-text" rows={4} value={text} onInput={(event) => setText((event.target as HTMLTextAreaElement).value)} />
+          <textarea
+            data-testid="tokens-text"
+            rows={4}
+            value={text}
+            onInput={(event) => setText((event.target as HTMLTextAreaElement).value)}
+          />
         </label>
         <label>
           Models, comma-separated
-          <input data-testid="tokens-models" value={models} onInput={(event) => setModels((event.target as HTMLInputElement).value)} />
+          <input
+            data-testid="tokens-models"
+            value={models}
+            onInput={(event) => setModels((event.target as HTMLInputElement).value)}
+          />
         </label>
         <button type="submit" data-testid="tokens-run" disabled={busy}>
           {busy ? "Counting… (the first count loads each tokenizer)" : "Count tokens"}

@@ -1,0 +1,109 @@
+/**
+ * Shared setup of the browser test: the playground on loopback with
+ * scripted mock providers, and Debian's Chromium driven by playwright-core.
+ */
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { buildClientAssets } from "../src/client-assets.ts";
+import { loadPlaygroundConfig, type PlaygroundConfig } from "../src/playground-config.ts";
+import { buildPlaygroundGateway, type ExtraPlugin } from "../src/playground-gateway.ts";
+import { type RunningPlayground, startPlaygroundServer } from "../src/playground-server.ts";
+
+/** Chromium from Debian's package (`apt-get install chromium`); override with CHROMIUM_PATH. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Launch flags for headless Chromium in containers and CI (see shared TOOLCHAIN notes). */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-dev-shm-usage",
+];
+
+/** Where screenshots go: test artifacts (gitignored) and, with UPDATE_SCREENSHOTS=1, the README's. */
+export const ARTIFACTS_DIR = fileURLToPath(new URL("../artifacts/", import.meta.url));
+export const DOCS_SCREENSHOTS_DIR = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
+
+/** Fail (never skip) with instructions when Chromium is missing. */
+export function assertChromiumInstalled(): void {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `The playground's browser test needs Chromium at ${CHROMIUM_PATH}, which is missing. ` +
+        "Install it with `apt-get update && apt-get install -y chromium` (CI's .ci/run does this), " +
+        "or point CHROMIUM_PATH at another Chromium binary.",
+    );
+  }
+}
+
+/** A test configuration: no keys, no probing, no cached-model detection. */
+export function testConfig(overrides: Partial<PlaygroundConfig> = {}): PlaygroundConfig {
+  const base = loadPlaygroundConfig({
+    env: { PORT: "0" },
+    cwd: fileURLToPath(new URL(".", import.meta.url)),
+  });
+  return {
+    ...base,
+    providers: { ollama: { probe: false }, local: { detectCached: false } },
+    ...overrides,
+  };
+}
+
+/** The running playground and a browser page on it. */
+export interface BrowserHarness {
+  server: RunningPlayground;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Start the playground with `plugins` and open it in Chromium. */
+export async function startBrowserHarness(
+  plugins: ExtraPlugin[],
+  config: PlaygroundConfig,
+): Promise<BrowserHarness> {
+  assertChromiumInstalled();
+  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  const [built, assets] = await Promise.all([
+    buildPlaygroundGateway(config, { plugins }),
+    buildClientAssets({ minify: false }),
+  ]);
+  const server = await startPlaygroundServer({ ...built, config, assets });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const browserErrors: string[] = [];
+  page.on("pageerror", (error) => browserErrors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/Failed to load resource/.test(message.text()))
+      browserErrors.push(message.text());
+  });
+  return {
+    server,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await server.close();
+      await built.gateway.dispose();
+      if (browserErrors.length > 0)
+        throw new Error(`Errors in the browser: ${browserErrors.join("; ")}`);
+    },
+  };
+}
+
+/** Save a screenshot as a test artifact (and as the README's screenshot when UPDATE_SCREENSHOTS=1). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${ARTIFACTS_DIR}${name}.png`, fullPage: true });
+  if (process.env.UPDATE_SCREENSHOTS === "1") {
+    await mkdir(DOCS_SCREENSHOTS_DIR, { recursive: true });
+    await page.screenshot({ path: `${DOCS_SCREENSHOTS_DIR}${name}.png`, fullPage: false });
+  }
+}

@@ -1,0 +1,153 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMockProvider } from "@ratatoskr/testing";
+import { describe, expect, it } from "vitest";
+import { loadPlaygroundConfig, type PlaygroundConfig } from "../src/playground-config.ts";
+import {
+  buildPlaygroundGateway,
+  defaultPackageImporter,
+  type PackageImporter,
+} from "../src/playground-gateway.ts";
+
+const CANARY = "test-key-canary-123456";
+
+/** No keys, no Ollama probe and no cache detection unless a test asks for them. */
+function config(
+  env: Record<string, string> = {},
+  providers: PlaygroundConfig["providers"] = {},
+): PlaygroundConfig {
+  const base = loadPlaygroundConfig({ env, cwd: "/nonexistent" });
+  return {
+    ...base,
+    providers: {
+      ...base.providers,
+      ollama: { probe: false, ...base.providers?.ollama },
+      local: { detectCached: false, ...base.providers?.local },
+      ...providers,
+    },
+  };
+}
+
+const state = (setup: Array<{ id: string; state: string }>, id: string) =>
+  setup.find((provider) => provider.id === id)?.state;
+
+describe("buildPlaygroundGateway", () => {
+  it("registers the cloud providers whose keys are set, and only those, without network", async () => {
+    const built = await buildPlaygroundGateway(
+      config({ OPENROUTER_API_KEY: CANARY, ANTHROPIC_API_KEY: CANARY }),
+    );
+    expect(built.gateway.providers().map((plugin) => plugin.id)).toEqual([
+      "openrouter",
+      "anthropic",
+      "tokenizers",
+    ]);
+    expect(state(built.setup, "openai")).toBe("not-configured");
+    expect(built.gateway.route("chat", "anthropic/claude-sonnet-4").provider).toBe("openrouter");
+    expect(built.gateway.route("chat", "claude-sonnet-4-5").provider).toBe("anthropic");
+    expect(built.gateway.route("countTokens", "claude-sonnet-4-5").provider).toBe("anthropic");
+    expect(built.gateway.route("countTokens", "gpt-4o").provider).toBe("tokenizers");
+    expect(JSON.stringify(built.setup)).not.toContain(CANARY);
+  });
+
+  it("puts caller plugins first and the demo provider last", async () => {
+    const mock = createMockProvider({ id: "mock", capabilities: ["chat"] });
+    const built = await buildPlaygroundGateway(config({ RATATOSKR_PLAYGROUND_DEMO: "1" }), {
+      plugins: [{ plugin: mock }],
+    });
+    expect(built.gateway.providers().map((plugin) => plugin.id)).toEqual([
+      "mock",
+      "tokenizers",
+      "demo",
+    ]);
+    expect(built.gateway.route("chat", "anything").provider).toBe("mock");
+    expect(built.gateway.route("embed", "anything").provider).toBe("demo");
+  });
+
+  it("reports a provider package that is not installed, naming it", async () => {
+    const importPackage: PackageImporter = async (name) => {
+      if (name === "@ratatoskr/provider-openrouter") {
+        throw Object.assign(new Error(`Cannot find package '${name}' imported from x`), {
+          code: "ERR_MODULE_NOT_FOUND",
+        });
+      }
+      if (name === "@ratatoskr/provider-anthropic") throw new Error(`boom with ${CANARY}`);
+      return defaultPackageImporter(name);
+    };
+    const built = await buildPlaygroundGateway(
+      config({ OPENROUTER_API_KEY: CANARY, ANTHROPIC_API_KEY: CANARY }),
+      { importPackage },
+    );
+    const openrouter = built.setup.find((provider) => provider.id === "openrouter")!;
+    expect(openrouter.state).toBe("missing-package");
+    expect(openrouter.detail).toBe(
+      "@ratatoskr/provider-openrouter is not installed: pnpm add @ratatoskr/provider-openrouter",
+    );
+    expect(state(built.setup, "anthropic")).toBe("failed");
+    expect(built.gateway.providers().map((plugin) => plugin.id)).toEqual(["tokenizers"]);
+  });
+
+  it("detects a running Ollama and lists its models, chat and embedding apart", async () => {
+    const requested: string[] = [];
+    const fetch: typeof globalThis.fetch = async (input) => {
+      requested.push(String(input));
+      return new Response(
+        JSON.stringify({
+          models: [{ name: "llama3.2:latest" }, { name: "nomic-embed-text:latest" }],
+        }),
+        {
+          headers: { "content-type": "application/json" },
+        },
+      );
+    };
+    const built = await buildPlaygroundGateway(config({}, { ollama: {} }), { fetch });
+    expect(requested).toEqual(["http://localhost:11434/api/tags"]);
+    const ollama = built.setup.find((provider) => provider.id === "ollama")!;
+    expect(ollama.state).toBe("ready");
+    expect(ollama.models).toEqual({
+      chat: ["ollama:llama3.2:latest"],
+      embed: ["ollama:nomic-embed-text:latest"],
+    });
+    expect(ollama.detail).toContain("2 models installed");
+  });
+
+  it("leaves Ollama out when nothing answers, and says where it looked", async () => {
+    const fetch: typeof globalThis.fetch = async () => {
+      throw new TypeError("fetch failed");
+    };
+    const built = await buildPlaygroundGateway(config({}, { ollama: {} }), { fetch });
+    const ollama = built.setup.find((provider) => provider.id === "ollama")!;
+    expect(ollama.state).toBe("not-configured");
+    expect(ollama.detail).toBe("no Ollama server answered at http://localhost:11434");
+  });
+
+  it("registers Ollama when OLLAMA_HOST is set even if it does not answer yet", async () => {
+    const fetch: typeof globalThis.fetch = async () => new Response("no", { status: 502 });
+    const built = await buildPlaygroundGateway(config({ OLLAMA_HOST: "127.0.0.1:11999" }), {
+      fetch,
+    });
+    const ollama = built.setup.find((provider) => provider.id === "ollama")!;
+    expect(ollama.state).toBe("ready");
+    expect(ollama.detail).toBe("at http://127.0.0.1:11999 (not answering right now)");
+  });
+
+  it("finds local model presets already in the cache", async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), "playground-cache-"));
+    const snapshot = join(cacheDir, "models--Qdrant--all-MiniLM-L6-v2-onnx", "snapshots", "main");
+    mkdirSync(snapshot, { recursive: true });
+    writeFileSync(join(snapshot, "model.onnx"), "not really a model");
+    writeFileSync(join(snapshot, "tokenizer.json"), "{}");
+    const built = await buildPlaygroundGateway(config({}, { local: { cacheDir } }));
+    const local = built.setup.find((provider) => provider.id === "local")!;
+    expect(local.state).toBe("ready");
+    expect(local.models.embed).toEqual(["local:all-MiniLM-L6-v2"]);
+    expect(built.gateway.route("embed", "local:all-MiniLM-L6-v2").provider).toBe("local");
+
+    const empty = mkdtempSync(join(tmpdir(), "playground-cache-"));
+    const none = await buildPlaygroundGateway(config({}, { local: { cacheDir: empty } }));
+    expect(none.setup.find((provider) => provider.id === "local")).toMatchObject({
+      state: "not-configured",
+      detail: "no local model configured, and none in the model cache",
+    });
+  });
+});

@@ -1,0 +1,412 @@
+/**
+ * The playground's HTTP API, through Hono's in-memory `app.request()`:
+ * status and hints, routing, each endpoint, the chat stream, and the
+ * request guards (loopback Host, same-origin JSON, token, size limits).
+ */
+import { type ChatEvent, createUsage } from "@ratatoskr/core";
+import { createMockProvider } from "@ratatoskr/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadPlaygroundConfig, type PlaygroundConfig } from "../src/playground-config.ts";
+import { buildPlaygroundGateway, type ExtraPlugin } from "../src/playground-gateway.ts";
+import { createPlaygroundApp, LIMITS } from "../src/playground-server.ts";
+
+const CANARY = "test-key-canary-123456";
+
+function config(
+  overrides: Partial<PlaygroundConfig> = {},
+  env: Record<string, string> = {},
+): PlaygroundConfig {
+  return {
+    ...loadPlaygroundConfig({ env: { PORT: "0", ...env }, cwd: "/nonexistent" }),
+    providers: { ollama: { probe: false }, local: { detectCached: false } },
+    ...overrides,
+  };
+}
+
+async function app(plugins: ExtraPlugin[], playgroundConfig: PlaygroundConfig) {
+  const built = await buildPlaygroundGateway(playgroundConfig, { plugins });
+  return createPlaygroundApp({
+    ...built,
+    config: playgroundConfig,
+    assets: { script: "/* app */", style: "/* css */" },
+  });
+}
+
+const HOST = { host: "127.0.0.1:4173" };
+const post = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: "POST",
+  headers: { ...HOST, "content-type": "application/json", ...headers },
+  body: typeof body === "string" ? body : JSON.stringify(body),
+});
+
+async function readLines(response: Response): Promise<Array<Record<string, unknown>>> {
+  const text = await response.text();
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe("with no keys and no providers but the bundled ones", () => {
+  let bare: Awaited<ReturnType<typeof app>>;
+  beforeAll(async () => {
+    bare = await app([], config());
+  });
+
+  it("serves the page with a strict content security policy", async () => {
+    const response = await bare.request("/", { headers: HOST });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<script type="module" src="/assets/app.js">');
+    expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(
+      (await bare.request("/assets/app.js", { headers: HOST })).headers.get("content-type"),
+    ).toContain("javascript");
+  });
+
+  it("reports every capability, with what to configure for the missing ones", async () => {
+    const status = (await (await bare.request("/api/status", { headers: HOST })).json()) as {
+      capabilities: Record<
+        string,
+        {
+          available: boolean;
+          providers: string[];
+          hints: Array<{ setting: string; packageName: string }>;
+        }
+      >;
+      providers: Array<{ id: string; state: string; configure: string }>;
+      models: Record<string, Array<{ model: string; provider: string }>>;
+    };
+    expect(status.capabilities.countTokens).toMatchObject({
+      available: true,
+      providers: ["tokenizers"],
+    });
+    expect(status.capabilities.chat!.available).toBe(false);
+    expect(status.capabilities.chat!.hints.map((hint) => hint.setting)).toEqual(
+      expect.arrayContaining([
+        "OPENROUTER_API_KEY",
+        "ANTHROPIC_API_KEY",
+        "OPENAI_API_KEY",
+        "RATATOSKR_PLAYGROUND_DEMO=1",
+      ]),
+    );
+    expect(status.capabilities.embed!.hints[0]).toMatchObject({
+      setting: "RATATOSKR_LOCAL_EMBEDDINGS=all-MiniLM-L6-v2",
+      packageName: "@ratatoskr/provider-local-onnx",
+    });
+    expect(
+      status.capabilities.nli!.hints.some(
+        (hint) => hint.packageName === "@ratatoskr/provider-huggingface",
+      ),
+    ).toBe(true);
+    expect(status.providers.find((provider) => provider.id === "openrouter")).toMatchObject({
+      state: "not-configured",
+    });
+    expect(status.models.countTokens!.map((entry) => entry.model)).toContain("gpt-4o");
+    expect(status.models.chat).toEqual([]);
+  });
+
+  it("answers a chat for an unserved capability with hints, in the stream", async () => {
+    const response = await bare.request(
+      "/api/chat",
+      post({ messages: [{ role: "user", content: "hi" }], model: "gpt-4o" }),
+    );
+    expect(response.status).toBe(200);
+    const lines = await readLines(response);
+    expect(lines[0]).toMatchObject({ type: "route", provider: null });
+    expect(lines[1]).toMatchObject({ type: "hints" });
+    expect(lines.find((line) => line.type === "error")).toMatchObject({ code: "not_implemented" });
+    expect(lines.at(-1)).toMatchObject({ type: "stats", rounds: 1 });
+  });
+
+  it("answers a missing capability with 404 and the hints", async () => {
+    const response = await bare.request(
+      "/api/embeddings",
+      post({ texts: ["a", "b"], model: "all-MiniLM-L6-v2" }),
+    );
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as {
+      error: { code: string; hints: Array<{ setting: string }> };
+    };
+    expect(body.error.code).toBe("not_implemented");
+    expect(body.error.hints[0]!.setting).toContain("RATATOSKR_LOCAL_EMBEDDINGS");
+  });
+
+  it("explains routes, hits and misses", async () => {
+    const hit = (await (
+      await bare.request("/api/route?capability=countTokens&model=gpt-4o", { headers: HOST })
+    ).json()) as Record<string, unknown>;
+    expect(hit).toMatchObject({ provider: "tokenizers", providerModel: "gpt-4o", hints: [] });
+    const miss = (await (
+      await bare.request("/api/route?capability=chat&model=ollama:llama3.2", { headers: HOST })
+    ).json()) as Record<string, unknown>;
+    expect(miss.provider).toBeUndefined();
+    expect(String(miss.explanation)).toMatch(/ollama/i);
+    expect((miss.hints as unknown[]).length).toBeGreaterThan(0);
+    expect(
+      (await bare.request("/api/route?capability=teleport&model=x", { headers: HOST })).status,
+    ).toBe(400);
+  });
+
+  it("counts tokens with the tokenizers and reports per-model errors", async () => {
+    const response = await bare.request(
+      "/api/tokens",
+      post({ text: "Hello, Yggdrasil!", models: ["gpt-4o", "no-such-model-xyz"] }),
+    );
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { results: Array<Record<string, unknown>> };
+    expect(body.results[0]).toMatchObject({
+      model: "gpt-4o",
+      approximate: false,
+      source: "o200k_base",
+    });
+    expect(
+      (body.results[0]!.pieces as Array<{ text: string }>).map((piece) => piece.text).join(""),
+    ).toBe("Hello, Yggdrasil!");
+    expect(body.results[1]).toMatchObject({
+      model: "no-such-model-xyz",
+      error: { code: "no_provider" },
+    });
+  });
+});
+
+describe("with a mock provider", () => {
+  const mock = createMockProvider({
+    id: "mock",
+    capabilities: ["chat", "embed", "nli", "classify"],
+  });
+  let mocked: Awaited<ReturnType<typeof app>>;
+  beforeAll(async () => {
+    mocked = await app(
+      [{ plugin: mock, models: { chat: ["mock:one"] } }],
+      config({ models: { chat: ["gpt-4o", "mock:two"] } }),
+    );
+  });
+  afterAll(() => mock.reset());
+
+  it("suggests only models that route somewhere", async () => {
+    const status = (await (await mocked.request("/api/status", { headers: HOST })).json()) as {
+      models: Record<string, Array<{ model: string; provider: string }>>;
+    };
+    // gpt-4o routes to the mock as the first provider offering chat; all three are served.
+    expect(status.models.chat!.map((entry) => entry.model)).toEqual([
+      "gpt-4o",
+      "mock:two",
+      "mock:one",
+    ]);
+    expect(status.models.chat!.every((entry) => entry.provider === "mock")).toBe(true);
+  });
+
+  it("streams a tool loop as NDJSON: route, events, tool result, messages, stats", async () => {
+    const usage = createUsage(5, 3);
+    const first: ChatEvent[] = [
+      { type: "tool_call_start", index: 0, id: "call_1", name: "calculator" },
+      { type: "tool_call_delta", index: 0, arguments: '{"expression":"2^10"}' },
+      { type: "tool_call_end", index: 0 },
+      { type: "done", finishReason: "tool_calls", usage },
+    ];
+    const second: ChatEvent[] = [
+      { type: "content", text: "1024" },
+      { type: "done", finishReason: "stop", usage },
+    ];
+    mock.enqueueStream(first).enqueueStream(second);
+    const response = await mocked.request(
+      "/api/chat",
+      post({ messages: [{ role: "user", content: "2^10?" }], model: "mock:one" }),
+    );
+    expect(response.headers.get("content-type")).toContain("application/x-ndjson");
+    const lines = await readLines(response);
+    expect(lines.map((line) => line.type)).toEqual([
+      "route",
+      "round",
+      "tool_call_start",
+      "tool_call_delta",
+      "tool_call_end",
+      "done",
+      "tool_result",
+      "round",
+      "content",
+      "done",
+      "messages",
+      "stats",
+    ]);
+    expect(lines[0]).toMatchObject({
+      provider: "mock",
+      rule: "explicit-prefix",
+      providerModel: "one",
+    });
+    expect(lines[6]).toMatchObject({ name: "calculator", content: "1024", isError: false });
+    expect(lines.at(-1)).toMatchObject({
+      rounds: 2,
+      provider: "mock",
+      usage: { promptTokens: 10, completionTokens: 6, totalTokens: 16 },
+    });
+    const added = lines.at(-2)!.messages as Array<{ role: string }>;
+    expect(added.map((message) => message.role)).toEqual(["assistant", "tool", "assistant"]);
+  });
+
+  it("embeds, scores NLI and classifies", async () => {
+    const embeddings = (await (
+      await mocked.request("/api/embeddings", post({ texts: ["a", "b", "a"], model: "mock:e" }))
+    ).json()) as { matrix: number[][]; dimensions: number; route: { provider: string } };
+    expect(embeddings.dimensions).toBe(8);
+    expect(embeddings.matrix[0]![0]).toBe(1);
+    expect(embeddings.matrix[0]![2]).toBe(1);
+    expect(embeddings.matrix[0]![1]).toBe(embeddings.matrix[1]![0]);
+    expect(embeddings.route.provider).toBe("mock");
+
+    const nli = (await (
+      await mocked.request(
+        "/api/nli",
+        post({ premise: "the cat sat", hypothesis: "the cat", model: "mock:n" }),
+      )
+    ).json()) as { result: { label: string } };
+    expect(nli.result.label).toBe("entailment");
+
+    const classify = (await (
+      await mocked.request(
+        "/api/classify",
+        post({
+          text: "a sports story",
+          labels: ["finance", " sports ", ""],
+          model: "mock:c",
+          multiLabel: true,
+        }),
+      )
+    ).json()) as { ranked: Array<{ label: string; score: number }> };
+    expect(classify.ranked.map((entry) => entry.label)).toEqual(["sports", "finance"]);
+    const call = mock.calls.find((recorded) => recorded.method === "classifyZeroShot")!;
+    expect(call.args[3]).toMatchObject({ multiLabel: true });
+  });
+
+  it("validates bodies", async () => {
+    const cases: Array<[string, unknown]> = [
+      ["/api/embeddings", { texts: "not a list", model: "mock:e" }],
+      ["/api/embeddings", { texts: [], model: "mock:e" }],
+      [
+        "/api/embeddings",
+        { texts: Array.from({ length: LIMITS.texts + 1 }, () => "x"), model: "mock:e" },
+      ],
+      ["/api/nli", { premise: "p", model: "mock:n" }],
+      ["/api/classify", { text: "t", labels: [" "], model: "mock:c" }],
+      ["/api/tokens", { text: "t", models: [] }],
+      ["/api/chat", { messages: [], model: "mock:one" }],
+      ["/api/chat", { messages: [{ role: "wizard", content: "x" }], model: "mock:one" }],
+      ["/api/chat", { messages: [{ role: "user", content: "x" }], model: "  " }],
+      [
+        "/api/chat",
+        { messages: [{ role: "user", content: "x" }], model: "mock:one", temperature: 7 },
+      ],
+      ["/api/nli", "[1,2]"],
+      ["/api/nli", "{not json"],
+    ];
+    for (const [path, body] of cases) {
+      const response = await mocked.request(path, post(body));
+      expect(response.status, `${path} ${JSON.stringify(body)}`).toBe(400);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+        "invalid_input",
+      );
+    }
+  });
+});
+
+describe("request guards", () => {
+  it("refuses other Host names (DNS rebinding), cross-origin and non-JSON posts, and oversized bodies", async () => {
+    const guarded = await app([], config());
+    expect(
+      (await guarded.request("/api/status", { headers: { host: "evil.example:4173" } })).status,
+    ).toBe(403);
+    expect(
+      (await guarded.request("/api/status", { headers: { host: "localhost:4173" } })).status,
+    ).toBe(200);
+    expect((await guarded.request("/api/status", { headers: { host: "[::1]:4173" } })).status).toBe(
+      200,
+    );
+    const crossOrigin = await guarded.request(
+      "/api/tokens",
+      post({ text: "x", models: ["gpt-4o"] }, { origin: "http://evil.example" }),
+    );
+    expect(crossOrigin.status).toBe(403);
+    const sameOrigin = await guarded.request(
+      "/api/tokens",
+      post({ text: "x", models: ["gpt-4o"] }, { origin: "http://127.0.0.1:4173" }),
+    );
+    expect(sameOrigin.status).toBe(200);
+    const form = await guarded.request("/api/tokens", {
+      method: "POST",
+      headers: { ...HOST, "content-type": "text/plain" },
+      body: "{}",
+    });
+    expect(form.status).toBe(415);
+    const huge = await guarded.request(
+      "/api/tokens",
+      post({ text: "x".repeat(LIMITS.bodyBytes + 10), models: ["gpt-4o"] }),
+    );
+    expect(huge.status).toBe(413);
+  });
+
+  it("requires the token when one is set, and takes it once from ?token= into an HttpOnly cookie", async () => {
+    const token = "a-long-enough-playground-token";
+    const withToken = await app([], config({}, { RATATOSKR_PLAYGROUND_TOKEN: token }));
+    expect((await withToken.request("/api/status", { headers: HOST })).status).toBe(401);
+    expect(
+      (
+        await withToken.request("/api/status", {
+          headers: { ...HOST, "x-playground-token": "wrong-token-wrong-token" },
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await withToken.request("/api/status", {
+          headers: { ...HOST, "x-playground-token": token },
+        })
+      ).status,
+    ).toBe(200);
+    const login = await withToken.request(`/?token=${token}`, { headers: HOST });
+    expect(login.status).toBe(303);
+    const cookie = login.headers.get("set-cookie")!;
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Strict");
+    const withCookie = await withToken.request("/api/status", {
+      headers: { ...HOST, cookie: cookie.split(";")[0]! },
+    });
+    expect(withCookie.status).toBe(200);
+    // With a token the server may be bound beyond loopback: any Host is then accepted.
+    expect(
+      (
+        await withToken.request("/api/status", {
+          headers: { host: "10.0.0.5:4173", "x-playground-token": token },
+        })
+      ).status,
+    ).toBe(200);
+  });
+
+  it("never sends a key to the browser", async () => {
+    const withKeys = await app(
+      [],
+      config(
+        {},
+        {
+          OPENROUTER_API_KEY: CANARY,
+          ANTHROPIC_API_KEY: CANARY,
+          OPENAI_API_KEY: CANARY,
+          HF_TOKEN: CANARY,
+        },
+      ),
+    );
+    const status = await (await withKeys.request("/api/status", { headers: HOST })).text();
+    expect(status).toContain('"openrouter"');
+    expect(
+      JSON.parse(status).providers.find((provider: { id: string }) => provider.id === "openrouter")
+        .state,
+    ).toBe("ready");
+    expect(status).not.toContain(CANARY);
+    const route = await (
+      await withKeys.request("/api/route?capability=chat&model=anthropic/claude-sonnet-4", {
+        headers: HOST,
+      })
+    ).text();
+    expect(route).not.toContain(CANARY);
+    expect(JSON.parse(route).provider).toBe("openrouter");
+  });
+});
