@@ -111,6 +111,8 @@ function numberOrFirst(value: unknown): number[] {
 export class CausalLmSession {
   readonly #model: LoadedOnnxModel;
   readonly #pastNames: string[];
+  readonly #presentNames: string[];
+  readonly #inputs: { attentionMask: boolean; positionIds: boolean; useCacheBranch: boolean };
   readonly #heads: number;
   readonly #headSize: number;
   #past: Record<string, Ort.Tensor> = {};
@@ -158,6 +160,12 @@ export class CausalLmSession {
       );
     this.#heads = heads;
     this.#headSize = headSize;
+    this.#presentNames = this.#pastNames.map((name) => name.replace("past_key_values", "present"));
+    this.#inputs = {
+      attentionMask: session.inputNames.includes("attention_mask"),
+      positionIds: session.inputNames.includes("position_ids"),
+      useCacheBranch: session.inputNames.includes("use_cache_branch"),
+    };
     this.reset();
   }
 
@@ -193,7 +201,7 @@ export class CausalLmSession {
   }
 
   async #run(ids: readonly number[]): Promise<Float32Array> {
-    const { ort, session } = this.#model;
+    const { ort } = this.#model;
     const count = ids.length;
     const total = this.#length + count;
     const feeds: Record<string, Ort.Tensor> = { ...this.#past };
@@ -202,17 +210,17 @@ export class CausalLmSession {
       BigInt64Array.from(ids, (id) => BigInt(id)),
       [1, count],
     );
-    if (session.inputNames.includes("attention_mask")) {
+    if (this.#inputs.attentionMask) {
       feeds.attention_mask = new ort.Tensor("int64", new BigInt64Array(total).fill(1n), [1, total]);
     }
-    if (session.inputNames.includes("position_ids")) {
+    if (this.#inputs.positionIds) {
       feeds.position_ids = new ort.Tensor(
         "int64",
         BigInt64Array.from({ length: count }, (_, index) => BigInt(this.#length + index)),
         [1, count],
       );
     }
-    if (session.inputNames.includes("use_cache_branch")) {
+    if (this.#inputs.useCacheBranch) {
       feeds.use_cache_branch = new ort.Tensor(
         "bool",
         new Uint8Array([this.#length > 0 ? 1 : 0]),
@@ -223,8 +231,9 @@ export class CausalLmSession {
     const logits = outputs.logits!;
     const vocabulary = logits.dims[logits.dims.length - 1]!;
     const data = logits.data as Float32Array;
-    for (const name of this.#pastNames)
-      this.#past[name] = outputs[name.replace("past_key_values", "present")] as Ort.Tensor;
+    this.#pastNames.forEach((name, index) => {
+      this.#past[name] = outputs[this.#presentNames[index]!] as Ort.Tensor;
+    });
     this.#length = total;
     // Copy: the output buffer belongs to onnxruntime's tensor.
     return data.slice(data.length - vocabulary);

@@ -67,12 +67,16 @@ export interface ModelPreset {
   file: string;
   pooling: Pooling;
   dimensions?: number;
+  /** Token limit the model was trained with (sentence-transformers `max_seq_length`). */
+  maxLength: number;
   aliases: string[];
 }
 
 /**
- * Built-in presets. Embedding outputs are L2-normalised; all take at most
- * 512 tokens.
+ * Built-in presets. Embedding outputs are L2-normalised. Inputs are
+ * truncated as sentence-transformers does for each model
+ * (`sentence_bert_config.json` `max_seq_length`): all-MiniLM-L6-v2 256,
+ * all-MiniLM-L12-v2 128, BGE and the NLI cross-encoders 512.
  *
  * @see https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2 (mean pooling, normalised)
  * @see https://huggingface.co/BAAI/bge-small-en-v1.5 (CLS pooling, normalised)
@@ -86,6 +90,7 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     file: "model.onnx",
     pooling: "mean",
     dimensions: 384,
+    maxLength: 256,
     aliases: ["all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"],
   },
   {
@@ -95,6 +100,7 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     file: "onnx/model.onnx",
     pooling: "mean",
     dimensions: 384,
+    maxLength: 128,
     aliases: ["all-MiniLM-L12-v2", "sentence-transformers/all-MiniLM-L12-v2"],
   },
   {
@@ -104,6 +110,7 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     file: "onnx/model.onnx",
     pooling: "cls",
     dimensions: 384,
+    maxLength: 512,
     aliases: ["bge-small-en-v1.5", "BAAI/bge-small-en-v1.5"],
   },
   {
@@ -113,6 +120,7 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     file: "onnx/model.onnx",
     pooling: "cls",
     dimensions: 768,
+    maxLength: 512,
     aliases: ["bge-base-en-v1.5", "BAAI/bge-base-en-v1.5"],
   },
   {
@@ -121,6 +129,7 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     repo: "cross-encoder/nli-deberta-v3-base",
     file: "onnx/model.onnx",
     pooling: "cls",
+    maxLength: 512,
     aliases: ["nli-deberta-v3-base"],
   },
   {
@@ -129,6 +138,7 @@ export const MODEL_PRESETS: readonly ModelPreset[] = [
     repo: "cross-encoder/nli-deberta-v3-small",
     file: "onnx/model.onnx",
     pooling: "cls",
+    maxLength: 512,
     aliases: ["nli-deberta-v3-small"],
   },
 ];
@@ -165,7 +175,7 @@ function fromPreset(preset: ModelPreset): ResolvedModel {
     files: [preset.file],
     pooling: preset.pooling,
     normalize: true,
-    maxLength: 512,
+    maxLength: preset.maxLength,
     ...(preset.dimensions === undefined ? {} : { dimensions: preset.dimensions }),
     aliases: [preset.repo, ...preset.aliases],
   };
@@ -207,7 +217,10 @@ export function resolveModelSetting(setting: ModelSetting, kind: ModelKind): Res
   if (setting.pooling !== undefined && setting.pooling !== "mean" && setting.pooling !== "cls") {
     throw configurationError(`Model "${setting.name}": pooling must be "mean" or "cls"`);
   }
-  const maxLength = setting.maxLength ?? 512;
+  // A custom model named like a preset (e.g. a local copy of all-MiniLM-L6-v2) keeps the preset's pooling and limits.
+  const preset = presetFor(setting.name, kind);
+  const maxLength = setting.maxLength ?? preset?.maxLength ?? 512;
+  const dimensions = setting.dimensions ?? preset?.dimensions;
   if (!Number.isInteger(maxLength) || maxLength < 2) {
     throw configurationError(`Model "${setting.name}": maxLength must be an integer ≥ 2`);
   }
@@ -219,12 +232,13 @@ export function resolveModelSetting(setting: ModelSetting, kind: ModelKind): Res
         ? { type: "directory", path: setting.path }
         : { type: "hub", repo: setting.repo!, revision },
     files,
-    pooling: setting.pooling ?? "mean",
+    pooling: setting.pooling ?? preset?.pooling ?? "mean",
     normalize: setting.normalize ?? true,
     maxLength,
-    ...(setting.dimensions === undefined ? {} : { dimensions: setting.dimensions }),
+    ...(dimensions === undefined ? {} : { dimensions }),
     aliases: [
       ...(setting.aliases ?? []),
+      ...(preset ? [preset.name, ...preset.aliases] : []),
       ...(setting.repo !== undefined && setting.repo !== setting.name ? [setting.repo] : []),
     ],
   };
