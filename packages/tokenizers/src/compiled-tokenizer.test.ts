@@ -158,6 +158,55 @@ describe("compiled engine against @huggingface/tokenizers", () => {
     expect(tokenizer.decode(tokenizer.encode("hello"))).toBe("hello");
   });
 
+  it("adds what a template leaves out (tools, tool calls) and marks the count approximate", async () => {
+    const tokenizer = HfTokenizer.fromJson(tinyByteLevelTokenizer(), CHATML_CONFIG);
+    const messages = [
+      { role: "user" as const, content: "hello" },
+      {
+        role: "assistant" as const,
+        content: "",
+        toolCalls: [{ id: "1", name: "lookup", arguments: '{"q":"world"}' }],
+      },
+    ];
+    const tools = [{ name: "lookup", parameters: { type: "object", properties: {} } }];
+    const plain = await countChatTokensWith(tokenizer, [messages[0]!]);
+    expect(plain.approximate).toBe(false);
+    const result = await countChatTokensWith(tokenizer, messages, tools);
+    expect(result.method).toBe("chat-template");
+    expect(result.approximate).toBe(true);
+    const rendered =
+      "<|endoftext|>user\nhello<|endoftext|>\n<|endoftext|>assistant\n<|endoftext|>\n<|endoftext|>assistant\n";
+    const omitted =
+      tokenizer.count(
+        JSON.stringify([
+          {
+            type: "function",
+            function: { name: "lookup", parameters: { type: "object", properties: {} } },
+          },
+        ]),
+      ) +
+      tokenizer.count("lookup") +
+      tokenizer.count('{"q":"world"}');
+    expect(result.count).toBe(tokenizer.count(rendered, { allowSpecial: true }) + omitted);
+  });
+
+  it("counts plainly (approximate) when the template refuses the conversation", async () => {
+    const tokenizer = HfTokenizer.fromJson(tinyByteLevelTokenizer(), {
+      chat_template:
+        "{% for message in messages %}{% if message['role'] == 'tool' %}{{ raise_exception('no tools') }}{% endif %}{{ message['content'] }}{% endfor %}",
+    });
+    const result = await countChatTokensWith(tokenizer, [
+      { role: "user", content: "hello" },
+      { role: "tool", content: "world", toolCallId: "1" },
+    ]);
+    expect(result).toEqual({
+      count: 3 + tokenizer.count("hello") + 3 + tokenizer.count("world"),
+      approximate: true,
+      source: "tokenizer.json",
+      method: "plain",
+    });
+  });
+
   it("counts a chat through the tokenizer's chat template, with special tokens recognised", async () => {
     const tokenizer = HfTokenizer.fromJson(tinyByteLevelTokenizer(), CHATML_CONFIG);
     expect(tokenizer.chatTemplate).toContain("add_generation_prompt");

@@ -57,10 +57,13 @@ function parseArguments(text: string): unknown {
 export function toTemplateMessages(
   messages: readonly Message[],
   argumentsAsObjects: boolean,
+  nullContentForToolCalls = false,
 ): Record<string, unknown>[] {
   return messages.map((message) => {
     const out: Record<string, unknown> = { role: message.role, content: message.content };
     if (message.role === "assistant" && message.toolCalls?.length) {
+      // OpenAI-shaped conversations send `content: null` next to tool calls; some templates test for it.
+      if (nullContentForToolCalls && message.content === "") out.content = null;
       out.tool_calls = message.toolCalls.map((call) => ({
         id: call.id,
         type: "function",
@@ -103,13 +106,47 @@ export async function renderChatTemplate(
   if (!template) throw new Error(`${tokenizer.name} has no chat template`);
   // Templates that apply `| tojson` to arguments want objects; others concatenate strings.
   const argumentsAsObjects = /arguments\s*\|\s*tojson/.test(template);
-  return renderTemplate(template, {
-    messages: toTemplateMessages(messages, argumentsAsObjects),
-    ...(tools.length > 0 ? { tools: toTemplateTools(tools) } : {}),
-    add_generation_prompt: true,
-    bos_token: tokenizer.bosToken ?? "",
-    eos_token: tokenizer.eosToken ?? "",
-  });
+  const render = (nullContent: boolean) =>
+    renderTemplate(template, {
+      messages: toTemplateMessages(messages, argumentsAsObjects, nullContent),
+      ...(tools.length > 0 ? { tools: toTemplateTools(tools) } : {}),
+      add_generation_prompt: true,
+      bos_token: tokenizer.bosToken ?? "",
+      eos_token: tokenizer.eosToken ?? "",
+    });
+  const hasToolCalls = messages.some(
+    (message) => message.role === "assistant" && message.toolCalls?.length,
+  );
+  if (!hasToolCalls) return render(false);
+  // Prefer `content: null` beside tool calls (transformers' convention); fall back for templates that cannot take it.
+  try {
+    return await render(true);
+  } catch {
+    return render(false);
+  }
+}
+
+/**
+ * What a chat template leaves out: tool definitions when it never reads
+ * `tools`, tool calls when it never reads `tool_calls`. Counted separately
+ * (and marked approximate) so a count is never short.
+ */
+function templateOmissions(
+  template: string,
+  messages: readonly Message[],
+  tools: readonly ToolDefinition[],
+  count: (text: string) => number,
+): number {
+  let extra = 0;
+  if (tools.length > 0 && !/\btools\b/.test(template))
+    extra += count(JSON.stringify(toTemplateTools(tools)));
+  if (!/tool_calls/.test(template)) {
+    for (const message of messages) {
+      if (message.role !== "assistant") continue;
+      for (const call of message.toolCalls ?? []) extra += count(call.name) + count(call.arguments);
+    }
+  }
+  return extra;
 }
 
 /**
@@ -124,16 +161,25 @@ export async function countChatTokensWith(
   format: ChatFormat = "plain",
   approximate = false,
 ): Promise<ChatTokenCount> {
-  if (tokenizer.chatTemplate && format !== "openai" && format !== "claude") {
-    const text = await renderChatTemplate(tokenizer, messages, tools);
-    return {
-      count: tokenizer.count(text, { allowSpecial: true }),
-      approximate,
-      source: tokenizer.name,
-      method: "chat-template",
-    };
-  }
   const count = (text: string) => tokenizer.count(text);
+  if (tokenizer.chatTemplate && format !== "openai" && format !== "claude") {
+    let text: string | undefined;
+    try {
+      text = await renderChatTemplate(tokenizer, messages, tools);
+    } catch {
+      // The template refused the conversation (e.g. Gemma's has no tool role): count it plainly, approximately.
+      text = undefined;
+    }
+    if (text !== undefined) {
+      const omitted = templateOmissions(tokenizer.chatTemplate, messages, tools, count);
+      return {
+        count: tokenizer.count(text, { allowSpecial: true }) + omitted,
+        approximate: approximate || omitted > 0,
+        source: tokenizer.name,
+        method: "chat-template",
+      };
+    }
+  }
   if (format === "openai") {
     let total = 3; // every reply is primed with <|start|>assistant<|message|>
     let usesTools = tools.length > 0;

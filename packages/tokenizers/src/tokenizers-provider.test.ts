@@ -2,7 +2,6 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
-import { Ratatoskr } from "@ratatoskr/gateway";
 import { runProviderConformance } from "@ratatoskr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyByteLevelTokenizer } from "./__fixtures__/tiny-tokenizers.ts";
@@ -104,20 +103,5 @@ describe("createTokenizers", () => {
       "tiny",
     );
     expect(chat).toMatchObject({ approximate: true, method: "plain" });
-  });
-
-  it("serves countTokens through the gateway", async () => {
-    const gateway = await Ratatoskr.builder().use(create()).build();
-    expect(await gateway.countTokens("hello world", "tiny")).toEqual({
-      count: 2,
-      approximate: false,
-      source: `file:${directory}`,
-    });
-    expect(await gateway.countTokens("hello world", "tokenizers:tiny")).toMatchObject({ count: 2 });
-    expect(gateway.capabilities().tokenCounting).toBe(true);
-    const error = await gateway
-      .countTokens("hi", "acme/unknown")
-      .catch((caught: unknown) => caught);
-    expect(RatatoskrError.isInstance(error)).toBe(true);
   });
 });

@@ -108,6 +108,34 @@ export function runFamilySuite(options: FamilySuiteOptions): void {
       expect(again.chatTemplate).toBe(tokenizer.chatTemplate);
     });
 
+    it("counts a tool conversation without failing, never below its contents", async () => {
+      const registry = new TokenizerRegistry({
+        cacheDir: cacheDirectory,
+        offline: true,
+        mappings: [{ pattern: options.model, source: { type: "tokenizer", tokenizer } }],
+      });
+      const tools = [
+        {
+          name: "get_weather",
+          description: "Current weather for a city",
+          parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+        },
+      ];
+      const messages = [
+        Message.system("Be brief."),
+        Message.user("Weather in Paris?"),
+        Message.assistantWithToolCalls("", [{ id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' }]),
+        Message.toolResult("call_1", '{"temp":21}', "get_weather"),
+        Message.assistant("21 degrees."),
+        Message.user("Thanks"),
+      ];
+      const withTools = await registry.countChatTokens(messages, tools, options.model);
+      const withoutTools = await registry.countChatTokens(messages, [], options.model);
+      const contents = messages.reduce((sum, message) => sum + tokenizer.count(message.content), 0);
+      expect(withoutTools.count).toBeGreaterThan(contents);
+      expect(withTools.count).toBeGreaterThan(withoutTools.count);
+    });
+
     it("counts a chat request with the family's method", async () => {
       const registry = new TokenizerRegistry({
         cacheDir: cacheDirectory,
