@@ -1,0 +1,528 @@
+import {
+  type ChatEvent,
+  createUsage,
+  Message,
+  PROVIDER_SPECIFICATION_VERSION,
+  type ProviderPlugin,
+  RatatoskrError,
+  registerSecret,
+} from "@ratatoskr/core";
+import { createMockProvider } from "@ratatoskr/testing";
+import { describe, expect, it } from "vitest";
+import { Ratatoskr } from "./index.ts";
+import { ProviderHealth } from "./provider-health.ts";
+import { backoffDelay, DEFAULT_RETRY, decideRetry, resolveRetry } from "./retry-policy.ts";
+
+const hello = [Message.user("hello world")];
+const fast = { initialDelayMs: 1, maxDelayMs: 2 };
+
+async function errorOf(promise: Promise<unknown>): Promise<RatatoskrError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (RatatoskrError.isInstance(error)) return error;
+    throw new Error(`expected a RatatoskrError, got ${String(error)}`);
+  }
+  throw new Error("expected a rejection");
+}
+
+async function drain<T>(stream: AsyncIterable<T>): Promise<T[]> {
+  const events: T[] = [];
+  for await (const event of stream) events.push(event);
+  return events;
+}
+
+const unavailable = () =>
+  new RatatoskrError({
+    code: "provider",
+    status: 503,
+    message: "upstream returned HTTP 503",
+    isRetryable: true,
+  });
+const rateLimited = (retryAfterMs?: number) =>
+  new RatatoskrError({
+    code: "rate_limited",
+    status: 429,
+    message: "slow down",
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
+
+/** A chat-stream-only plugin whose stream is produced by `script(signal)`. */
+function streamPlugin(
+  id: string,
+  script: (signal: AbortSignal, call: number) => AsyncGenerator<ChatEvent>,
+): ProviderPlugin & { calls: number } {
+  const plugin = {
+    specificationVersion: PROVIDER_SPECIFICATION_VERSION,
+    id,
+    capabilities: ["chat" as const],
+    calls: 0,
+    chatStream(_messages: unknown, options: { signal?: AbortSignal }) {
+      plugin.calls++;
+      return script(options.signal!, plugin.calls);
+    },
+  };
+  return plugin as ProviderPlugin & { calls: number };
+}
+
+function abortable(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+describe("retry policy", () => {
+  it("backs off exponentially with at most 25 % jitter, capped at 8 s", () => {
+    expect(backoffDelay(DEFAULT_RETRY, 1, () => 0)).toBe(500);
+    expect(backoffDelay(DEFAULT_RETRY, 2, () => 0)).toBe(1000);
+    expect(backoffDelay(DEFAULT_RETRY, 10, () => 0)).toBe(8000);
+    expect(backoffDelay(DEFAULT_RETRY, 1, () => 0.999)).toBeGreaterThanOrEqual(375);
+  });
+
+  it("honours retry-after up to the cap and fails fast beyond it", () => {
+    expect(decideRetry(DEFAULT_RETRY, rateLimited(1000), 1)).toEqual({
+      retry: true,
+      waitMs: 1000,
+      source: "retry-after",
+    });
+    expect(decideRetry(DEFAULT_RETRY, rateLimited(3_600_000), 1)).toEqual({
+      retry: false,
+      why: "retry-after-too-long",
+    });
+    expect(decideRetry(DEFAULT_RETRY, rateLimited(), 3)).toEqual({
+      retry: false,
+      why: "attempts-exhausted",
+    });
+  });
+
+  it("retries connection errors, 408/409/429/5xx and attempt/idle timeouts only", () => {
+    const retried = (error: RatatoskrError) => decideRetry(DEFAULT_RETRY, error, 1).retry;
+    expect(retried(new RatatoskrError({ code: "network", message: "reset" }))).toBe(true);
+    expect(retried(new RatatoskrError({ code: "http", status: 409, message: "conflict" }))).toBe(
+      true,
+    );
+    expect(retried(unavailable())).toBe(true);
+    expect(
+      retried(new RatatoskrError({ code: "timeout", timeoutKind: "idle", message: "idle" })),
+    ).toBe(true);
+    expect(
+      retried(new RatatoskrError({ code: "timeout", timeoutKind: "total", message: "total" })),
+    ).toBe(false);
+    for (const code of ["authentication", "invalid_input", "context_length_exceeded", "aborted"]) {
+      expect(retried(new RatatoskrError({ code: code as never, status: 400, message: code }))).toBe(
+        false,
+      );
+    }
+  });
+
+  it("rejects nonsense settings as configuration errors", () => {
+    expect(() => resolveRetry({ maxAttempts: 0 })).toThrow(/maxAttempts/);
+    expect(() => resolveRetry({ jitter: 2 })).toThrow(/jitter/);
+    expect(() => Ratatoskr.builder().retry({ initialDelayMs: -1 })).toThrow(/initialDelayMs/);
+    expect(resolveRetry(false).maxAttempts).toBe(1);
+  });
+});
+
+describe("retries through the gateway", () => {
+  it("503 twice, then success: three attempts, usage of the successful one, retry hooks", async () => {
+    const mock = createMockProvider().failNext("chat", unavailable(), 2);
+    const retries: unknown[] = [];
+    const completions: unknown[] = [];
+    const gateway = await Ratatoskr.builder()
+      .use(mock)
+      .retry(fast)
+      .hooks({
+        onRetry: (event) => retries.push(event),
+        onComplete: (event) => completions.push(event),
+      })
+      .build();
+    const response = await gateway.chat(hello, { model: "m" });
+    expect(response.content).toBe("mock: hello world");
+    expect(mock.calls).toHaveLength(3);
+    expect(retries).toHaveLength(2);
+    expect(retries[0]).toMatchObject({
+      provider: "mock",
+      attempt: 1,
+      waitSource: "backoff",
+      reason: { code: "provider", status: 503 },
+    });
+    expect(completions).toEqual([
+      expect.objectContaining({ attempts: 3, provider: "mock", usage: response.usage }),
+    ]);
+  });
+
+  it("waits as a retry-after says", async () => {
+    const mock = createMockProvider().failNext("embed", rateLimited(40));
+    const waits: number[] = [];
+    const gateway = await Ratatoskr.builder()
+      .use(mock)
+      .hooks({ onRetry: (event) => waits.push(event.waitMs) })
+      .build();
+    const started = performance.now();
+    await gateway.embed("x", "m");
+    expect(performance.now() - started).toBeGreaterThanOrEqual(35);
+    expect(waits).toEqual([40]);
+  });
+
+  it("an absurd retry-after fails fast with the rate-limit error carrying it", async () => {
+    const mock = createMockProvider().failNext("embed", rateLimited(3_600_000), 5);
+    const gateway = await Ratatoskr.builder().use(mock).build();
+    const started = performance.now();
+    const error = await errorOf(gateway.embed("x", "m"));
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(error).toMatchObject({ code: "rate_limited", retryAfterMs: 3_600_000 });
+    expect(error.retryAfter).toBe(3600);
+    expect(mock.calls).toHaveLength(1);
+  });
+
+  it("always failing: exactly maxAttempts attempts, then the typed error", async () => {
+    const mock = createMockProvider().failNext("embed", rateLimited(), 100);
+    const gateway = await Ratatoskr.builder()
+      .use(mock)
+      .retry({ ...fast, maxAttempts: 4 })
+      .build();
+    expect((await errorOf(gateway.embed("x", "m"))).code).toBe("rate_limited");
+    expect(mock.calls).toHaveLength(4);
+    mock.reset();
+    mock.failNext("embed", rateLimited(), 100);
+    await errorOf(gateway.embed("x", "m", { retry: false }));
+    expect(mock.calls).toHaveLength(1);
+  });
+
+  it("does not retry authentication or bad-request errors", async () => {
+    const mock = createMockProvider().failNext(
+      "chat",
+      new RatatoskrError({ code: "authentication", status: 401, message: "bad key" }),
+    );
+    const gateway = await Ratatoskr.builder().use(mock).retry(fast).build();
+    expect((await errorOf(gateway.chat(hello, { model: "m" }))).code).toBe("authentication");
+    expect(mock.calls).toHaveLength(1);
+  });
+
+  it("does not sleep past the overall deadline: the last error comes at once", async () => {
+    const mock = createMockProvider().failNext("embed", rateLimited(5_000), 5);
+    const gateway = await Ratatoskr.builder().use(mock).build();
+    const started = performance.now();
+    const error = await errorOf(gateway.embed("x", "m", { timeout: 1_000 }));
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(error.code).toBe("rate_limited");
+    expect(mock.calls).toHaveLength(1);
+  });
+
+  it("a stream is retried while nothing was delivered; the text is delivered once", async () => {
+    const mock = createMockProvider()
+      .enqueueStream(unavailable())
+      .enqueueStream({ events: [], error: new RatatoskrError({ code: "network", message: "x" }) })
+      .enqueueStream([
+        { type: "content", text: "once" },
+        { type: "done", finishReason: "stop" },
+      ]);
+    const gateway = await Ratatoskr.builder().use(mock).retry(fast).build();
+    const events = await drain(gateway.chatStream(hello, { model: "m" }));
+    expect(events).toEqual([
+      { type: "content", text: "once" },
+      { type: "done", finishReason: "stop", provider: "mock", model: "m" },
+    ]);
+    expect(mock.calls).toHaveLength(3);
+  });
+
+  it("after the first event an upstream error is final: no retry, partial kept", async () => {
+    const mock = createMockProvider().enqueueStream({
+      events: [{ type: "content", text: "half " }],
+      error: unavailable(),
+    });
+    const gateway = await Ratatoskr.builder().use(mock).retry(fast).build();
+    const seen: ChatEvent[] = [];
+    const error = await errorOf(
+      (async () => {
+        for await (const event of gateway.chatStream(hello, { model: "m" })) seen.push(event);
+      })(),
+    );
+    expect(error).toMatchObject({ code: "provider", status: 503, partial: { content: "half " } });
+    expect(seen).toEqual([{ type: "content", text: "half " }]);
+    expect(mock.calls).toHaveLength(1);
+  });
+});
+
+describe("timeouts", () => {
+  it("attempt timeout: a stream silent before its first event is retried, then served", async () => {
+    const plugin = streamPlugin("slow", async function* (signal, call) {
+      if (call === 1) await abortable(10_000, signal);
+      yield { type: "content", text: "ok" };
+      yield { type: "done", finishReason: "stop" };
+    });
+    const retries: string[] = [];
+    const gateway = await Ratatoskr.builder()
+      .use(plugin)
+      .retry(fast)
+      .timeouts({ attempt: 40 })
+      .hooks({ onRetry: (event) => retries.push(event.reason.timeoutKind ?? "") })
+      .build();
+    const events = await drain(gateway.chatStream(hello, { model: "m" }));
+    expect(events.at(-1)).toMatchObject({ type: "done", provider: "slow" });
+    expect(retries).toEqual(["attempt"]);
+    expect(plugin.calls).toBe(2);
+  });
+
+  it("idle timeout: silence after the first event ends the stream with timeoutKind idle and the partial", async () => {
+    let upstreamSignal: AbortSignal | undefined;
+    const plugin = streamPlugin("stall", async function* (signal) {
+      upstreamSignal = signal;
+      yield { type: "content", text: "partial " };
+      await abortable(10_000, signal);
+      yield { type: "done", finishReason: "stop" };
+    });
+    const gateway = await Ratatoskr.builder().use(plugin).timeouts({ idle: 40 }).build();
+    const started = performance.now();
+    const error = await errorOf(drain(gateway.chatStream(hello, { model: "m" })));
+    const elapsed = performance.now() - started;
+    expect(error).toMatchObject({
+      code: "timeout",
+      timeoutKind: "idle",
+      partial: { content: "partial " },
+    });
+    expect(elapsed).toBeGreaterThanOrEqual(35);
+    expect(elapsed).toBeLessThan(1_000);
+    expect(upstreamSignal?.aborted).toBe(true);
+    expect(plugin.calls).toBe(1);
+  });
+
+  it("a slow consumer does not trigger the idle timeout", async () => {
+    const mock = createMockProvider();
+    const gateway = await Ratatoskr.builder().use(mock).timeouts({ idle: 20 }).build();
+    const events: ChatEvent[] = [];
+    for await (const event of gateway.chatStream(hello, { model: "m" })) {
+      events.push(event);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    expect(events.at(-1)?.type).toBe("done");
+  });
+
+  it("the overall deadline ends a stream whose events keep coming too slowly", async () => {
+    const plugin = streamPlugin("trickle", async function* (signal) {
+      for (let i = 0; i < 1000; i++) {
+        await abortable(10, signal);
+        yield { type: "content", text: "." };
+      }
+      yield { type: "done", finishReason: "stop" };
+    });
+    const gateway = await Ratatoskr.builder().use(plugin).build();
+    const error = await errorOf(drain(gateway.chatStream(hello, { model: "m", timeout: 80 })));
+    expect(error).toMatchObject({ code: "timeout", timeoutKind: "total" });
+    expect(error.partial?.content).toMatch(/^\.+$/);
+  });
+
+  it("unary calls pass the attempt timeout to the provider as its request timeout", async () => {
+    const mock = createMockProvider();
+    const gateway = await Ratatoskr.builder().use(mock).timeouts({ attempt: 1234 }).build();
+    await gateway.embed("x", "m");
+    expect(mock.calls[0]!.args.at(-1)).toMatchObject({ timeout: 1234 });
+    await gateway.embed("x", "m", { timeout: 100 });
+    expect((mock.calls[1]!.args.at(-1) as { timeout: number }).timeout).toBeLessThanOrEqual(100);
+  });
+});
+
+describe("fallbacks", () => {
+  it("a primary failing before any content falls back; provider and model are reported", async () => {
+    const primary = createMockProvider({ id: "primary" }).failNext("chatStream", unavailable(), 9);
+    primary.failNext("chat", unavailable(), 9);
+    const backup = createMockProvider({ id: "backup" });
+    const fallbacks: unknown[] = [];
+    const gateway = await Ratatoskr.builder()
+      .use(primary)
+      .use(backup)
+      .retry({ ...fast, maxAttempts: 2 })
+      .fallbacks("chat", ["backup:small-model"])
+      .hooks({ onFallback: (event) => fallbacks.push(event) })
+      .build();
+    const events = await drain(gateway.chatStream(hello, { model: "primary:big" }));
+    expect(events.at(-1)).toMatchObject({
+      type: "done",
+      provider: "backup",
+      model: "small-model",
+    });
+    expect(events.filter((event) => event.type === "content").length).toBeGreaterThan(0);
+    expect(fallbacks).toEqual([
+      expect.objectContaining({
+        from: { provider: "primary", model: "big" },
+        to: { provider: "backup", model: "small-model" },
+        reason: expect.objectContaining({ code: "provider", status: 503 }),
+      }),
+    ]);
+    const response = await gateway.chat(hello, { model: "primary:big" });
+    expect(response).toMatchObject({ provider: "backup", model: "small-model" });
+    expect(primary.calls.filter((call) => call.method === "chatStream")).toHaveLength(2);
+  });
+
+  it("no fallback after the first event, nor for bad input, nor when disabled per call", async () => {
+    const primary = createMockProvider({ id: "primary" });
+    const backup = createMockProvider({ id: "backup" });
+    const gateway = await Ratatoskr.builder()
+      .use(primary)
+      .use(backup)
+      .retry(fast)
+      .fallbacks("chat", ["backup:m"])
+      .build();
+    primary.enqueueStream({ events: [{ type: "content", text: "a" }], error: unavailable() });
+    expect((await errorOf(drain(gateway.chatStream(hello, { model: "primary:m" })))).code).toBe(
+      "provider",
+    );
+    primary.failNext(
+      "chat",
+      new RatatoskrError({ code: "invalid_input", status: 400, message: "bad" }),
+    );
+    expect((await errorOf(gateway.chat(hello, { model: "primary:m" }))).code).toBe("invalid_input");
+    primary.failNext("chat", unavailable(), 3);
+    expect(
+      (await errorOf(gateway.chat(hello, { model: "primary:m", fallbacks: false }))).status,
+    ).toBe(503);
+    expect(backup.calls).toHaveLength(0);
+  });
+
+  it("an unroutable fallback target is a configuration error at build()", async () => {
+    const error = await errorOf(
+      Ratatoskr.builder()
+        .use(createMockProvider({ id: "only", capabilities: ["chat"] }))
+        .fallbacks("chat", ["ollama:llama3.2"])
+        .build(),
+    );
+    expect(error.code).toBe("configuration");
+    expect(error.message).toContain("ollama:llama3.2");
+  });
+});
+
+describe("cool-down", () => {
+  it("a provider that keeps failing is cooled down, visible in route(), and tried last", async () => {
+    const primary = createMockProvider({ id: "primary" }).failNext("chat", unavailable(), 100);
+    const backup = createMockProvider({ id: "backup" });
+    const gateway = await Ratatoskr.builder()
+      .use(primary)
+      .use(backup)
+      .retry({ ...fast, maxAttempts: 3 })
+      .cooldown({ failureThreshold: 3, cooldownMs: 60_000 })
+      .fallbacks("chat", ["backup:m"])
+      .build();
+    expect(gateway.route("chat", "primary:m").cooldowns).toBeUndefined();
+    expect((await gateway.chat(hello, { model: "primary:m" })).provider).toBe("backup");
+    expect(primary.calls).toHaveLength(3);
+    const route = gateway.route("chat", "primary:m");
+    expect(route.cooldowns).toEqual([
+      expect.objectContaining({ provider: "primary", failures: 3, lastError: "provider" }),
+    ]);
+    expect(route.explanation).toContain("cooling down");
+    expect(route.fallbacks).toEqual(["backup:m"]);
+    // While cooling, the backup answers first and the primary is not called.
+    expect((await gateway.chat(hello, { model: "primary:m" })).provider).toBe("backup");
+    expect(primary.calls).toHaveLength(3);
+  });
+
+  it("a success resets the count; bad input does not count", () => {
+    let now = 0;
+    const health = new ProviderHealth({ failureThreshold: 2, cooldownMs: 100 }, () => now);
+    health.failure("p", unavailable());
+    health.success("p");
+    health.failure("p", unavailable());
+    expect(health.cooldown("p")).toBeUndefined();
+    health.failure("p", new RatatoskrError({ code: "invalid_input", message: "x" }));
+    expect(health.cooldown("p")).toBeUndefined();
+    health.failure("p", unavailable());
+    expect(health.cooldown("p")).toMatchObject({ until: 100, failures: 2 });
+    now = 100;
+    expect(health.cooldown("p")).toBeUndefined();
+  });
+});
+
+describe("hooks", () => {
+  it("report start, completion with usage and attempts, and errors; a throwing hook changes nothing", async () => {
+    const seen: string[] = [];
+    const completions: Array<{ usage?: unknown; attempts: number; provider: string }> = [];
+    const mock = createMockProvider();
+    const gateway = await Ratatoskr.builder()
+      .use(mock)
+      .hooks({
+        onRequestStart: (event) => {
+          seen.push(`start:${event.callId}:${event.stream}`);
+          throw new Error("hook bug");
+        },
+        onComplete: (event) => completions.push(event),
+        onError: (event) => seen.push(`error:${event.error.code}`),
+      })
+      .build();
+    await drain(gateway.chatStream(hello, { model: "m" }));
+    mock.failNext("embed", new RatatoskrError({ code: "authentication", message: "no" }));
+    await errorOf(gateway.embed("x", "m"));
+    expect(seen).toEqual(["start:1:true", "start:2:false", "error:authentication"]);
+    expect(completions).toEqual([
+      expect.objectContaining({ provider: "mock", attempts: 1, usage: createUsage(2, 3) }),
+    ]);
+  });
+
+  it("unknown usage stays undefined in the completion hook", async () => {
+    const completions: Array<Record<string, unknown>> = [];
+    const mock = createMockProvider().enqueueStream([
+      { type: "content", text: "x" },
+      { type: "done", finishReason: "stop" },
+    ]);
+    const gateway = await Ratatoskr.builder()
+      .use(mock)
+      .hooks({ onComplete: (event) => completions.push({ ...event }) })
+      .build();
+    await drain(gateway.chatStream(hello, { model: "m" }));
+    expect(completions[0]).not.toHaveProperty("usage");
+  });
+
+  it("a consumer leaving early is reported once, as aborted", async () => {
+    const seen: string[] = [];
+    const gateway = await Ratatoskr.builder()
+      .use(createMockProvider())
+      .hooks({
+        onComplete: () => seen.push("complete"),
+        onError: (event) => seen.push(event.error.code),
+      })
+      .build();
+    for await (const _ of gateway.chatStream(hello, { model: "m" })) break;
+    expect(seen).toEqual(["aborted"]);
+  });
+
+  it("no hook payload ever holds a registered API key", async () => {
+    const key = "sk-test-key-canary-hooks-123456";
+    registerSecret(key);
+    const payloads: unknown[] = [];
+    const record = (event: unknown) => payloads.push(event);
+    const mock = createMockProvider()
+      .failNext("chat", new RatatoskrError({ code: "network", message: `reset with ${key}` }))
+      .failNext(
+        "embed",
+        new RatatoskrError({
+          code: "authentication",
+          message: `key ${key} rejected`,
+          body: key,
+          cause: new Error(key),
+        }),
+      );
+    const gateway = await Ratatoskr.builder()
+      .use(mock)
+      .retry(fast)
+      .hooks({
+        onRequestStart: record,
+        onRetry: record,
+        onFallback: record,
+        onComplete: record,
+        onError: record,
+      })
+      .build();
+    await gateway.chat(hello, { model: "m" });
+    const error = await errorOf(gateway.embed("x", "m"));
+    expect(payloads.length).toBeGreaterThanOrEqual(4);
+    expect(JSON.stringify(payloads)).not.toContain(key);
+    expect(JSON.stringify(error.toJSON())).not.toContain(key);
+  });
+});
