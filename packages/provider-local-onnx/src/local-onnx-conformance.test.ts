@@ -85,7 +85,17 @@ describe("through the gateway", () => {
     const generated = await gateway.generate(">", { model: "tiny-gpt", maxTokens: 5 });
     expect(generated.text).toBe("Hello");
     expect(gateway.capabilities().localInference).toBe(true);
+    expect(local.loaded().sort()).toEqual([
+      "embedding:mini-bert",
+      "generation:tiny-gpt",
+      "nli:tiny-nli",
+    ]);
+    expect(await local.unload("tiny-nli")).toBe(true);
+    expect(await local.unload("tiny-nli")).toBe(false);
+    await local.preload("tiny-nli");
+    expect(local.loaded()[0]).toBe("nli:tiny-nli");
     await gateway.dispose();
+    expect(local.loaded()).toEqual([]);
   });
 
   it("the builder shorthands create the plugin from this package", async () => {

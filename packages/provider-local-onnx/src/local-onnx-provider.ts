@@ -86,15 +86,17 @@ export interface LocalOnnxSettings {
 export interface LocalOnnxProvider extends ProviderPlugin {
   /** The device in use and why it was chosen. */
   deviceSelection(): DeviceSelection;
-  /** Load a model now (downloading it if needed), e.g. at startup. */
+  /** Load a model now (downloading it if needed), e.g. at startup. Without `kind`, the first kind that knows the name. */
   preload(model: string, kind?: ModelKind): Promise<void>;
-  /** Unload a model; returns whether it was loaded. */
+  /** Unload a model (of `kind`, or of every kind with that name); returns whether anything was loaded. */
   unload(model: string, kind?: ModelKind): Promise<boolean>;
   /** Names of the loaded models (`kind:name`), most recently used first. */
   loaded(): string[];
   /** Resolve a model name to its settings (undefined when not served). */
   resolveModel(model: string, kind: ModelKind): ResolvedModel | undefined;
 }
+
+const KINDS: readonly ModelKind[] = ["embedding", "nli", "generation"];
 
 const KIND_FOR: Record<Capability, ModelKind | undefined> = {
   embed: "embedding",
@@ -287,13 +289,19 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
 
     deviceSelection: device,
 
-    async preload(model: string, kind: ModelKind = "embedding"): Promise<void> {
-      await withModel(model, kind, undefined, async () => undefined);
+    async preload(model: string, kind?: ModelKind): Promise<void> {
+      const found =
+        kind ?? KINDS.find((candidate) => catalog.find(model, candidate)) ?? "embedding";
+      await withModel(model, found, undefined, async () => undefined);
     },
 
-    async unload(model: string, kind: ModelKind = "embedding"): Promise<boolean> {
-      const resolved = catalog.find(model, kind);
-      return resolved ? manager.unload(`${kind}:${resolved.name}`) : false;
+    async unload(model: string, kind?: ModelKind): Promise<boolean> {
+      let unloaded = false;
+      for (const candidate of kind ? [kind] : KINDS) {
+        const resolved = catalog.find(model, candidate);
+        if (resolved && (await manager.unload(`${candidate}:${resolved.name}`))) unloaded = true;
+      }
+      return unloaded;
     },
 
     loaded: () => manager.loaded(),
