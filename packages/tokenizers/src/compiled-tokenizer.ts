@@ -33,6 +33,7 @@ export interface EngineDecodeOptions {
 }
 
 const CACHE_LIMIT = 32_768;
+const MAX_CACHED_PIECE = 256;
 const encoder = new TextEncoder();
 const utf8 = new TextDecoder("utf-8");
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -361,6 +362,33 @@ export class CompiledTokenizer {
       return;
     }
     const regex = this.#splitRegexes[stepIndex];
+    if (regex !== undefined && !step.invert && step.behavior === "isolated") {
+      // Streaming form of the common case (matches and the gaps between them, in order).
+      regex.lastIndex = 0;
+      let last = 0;
+      let first = firstSection;
+      for (;;) {
+        const match = regex.exec(text);
+        if (match === null) break;
+        const piece = match[0];
+        if (piece.length === 0) {
+          regex.lastIndex++;
+          continue;
+        }
+        const end = match.index + piece.length;
+        if (match.index > last) {
+          next(text.slice(last, match.index), first);
+          first = false;
+        }
+        next(piece, first);
+        first = false;
+        last = end;
+        // Nested steps reuse their own regexes, but this one must resume where it was.
+        regex.lastIndex = end;
+      }
+      if (last < text.length) next(last === 0 ? text : text.slice(last), first);
+      return;
+    }
     splitPieces(text, step, regex, firstSection, next);
   }
 
@@ -383,6 +411,8 @@ export class CompiledTokenizer {
     ids = this.#previousCache.get(piece);
     if (ids === undefined)
       ids = this.spec.byteLevel ? this.#encodeBytes(piece) : this.#encodeCharacters(piece);
+    // Long pieces (a pasted blob) rarely repeat: not worth their memory in the cache.
+    if (piece.length > MAX_CACHED_PIECE) return ids;
     if (this.#cache.size >= CACHE_LIMIT) {
       this.#previousCache = this.#cache;
       this.#cache = new Map();
