@@ -34,7 +34,11 @@ async function main(): Promise<void> {
     };
     if (entry.available) console.log(`  ✓ ${capability.padEnd(12)} ${entry.providers.join(", ")}`);
     else {
-      const hints = entry.hints.slice(0, 3).map((hint) => `${hint.setting} (${hint.packageName})`);
+      const hints = entry.hints
+        .slice(0, 3)
+        .map((hint) =>
+          hint.packageName.startsWith("@") ? `${hint.setting} (${hint.packageName})` : hint.setting,
+        );
       console.log(`  · ${capability.padEnd(12)} not configured: ${hints.join("; or ")}`);
     }
   }

@@ -152,7 +152,8 @@ export function isLoopbackHost(host: string): boolean {
 
 /**
  * Resolve the configuration from the environment and the optional config
- * file (`RATATOSKR_PLAYGROUND_CONFIG`, else `./ratatoskr.playground.json`).
+ * file (`RATATOSKR_PLAYGROUND_CONFIG`, else `ratatoskr.playground.json` in
+ * the directory the command was run from, else in the working directory).
  * Environment variables win over the file.
  */
 export function loadPlaygroundConfig(
@@ -160,10 +161,17 @@ export function loadPlaygroundConfig(
 ): PlaygroundConfig {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
+  // `pnpm playground` runs the app in apps/playground; INIT_CWD is where the command was typed.
+  const directories = [
+    ...new Set([env.INIT_CWD, cwd].filter((directory): directory is string => Boolean(directory))),
+  ];
   let configFile: string | undefined;
-  if (env.RATATOSKR_PLAYGROUND_CONFIG) configFile = resolve(cwd, env.RATATOSKR_PLAYGROUND_CONFIG);
-  else if (existsSync(resolve(cwd, DEFAULT_CONFIG_FILE)))
-    configFile = resolve(cwd, DEFAULT_CONFIG_FILE);
+  if (env.RATATOSKR_PLAYGROUND_CONFIG)
+    configFile = resolve(directories[0]!, env.RATATOSKR_PLAYGROUND_CONFIG);
+  else
+    configFile = directories
+      .map((directory) => resolve(directory, DEFAULT_CONFIG_FILE))
+      .find((path) => existsSync(path));
   const file = configFile === undefined ? {} : readConfigFile(configFile);
 
   const host = env.HOST || file.host || "127.0.0.1";

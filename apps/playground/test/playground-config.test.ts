@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import {
   DEFAULT_PORT,
@@ -149,5 +150,40 @@ describe("loadPlaygroundConfig", () => {
       true,
     );
     expect(["0.0.0.0", "192.168.1.2", "example.com", "::"].some(isLoopbackHost)).toBe(false);
+  });
+});
+
+describe("config file lookup under pnpm", () => {
+  it("finds the file where the command was typed (INIT_CWD) before the app's directory", () => {
+    const typedIn = directory({ "ratatoskr.playground.json": '{"tokenModels":["qwen3-8b"]}' });
+    const app = directory({ "ratatoskr.playground.json": '{"tokenModels":["gpt-4o"]}' });
+    expect(loadPlaygroundConfig({ env: { INIT_CWD: typedIn }, cwd: app }).tokenModels).toEqual([
+      "qwen3-8b",
+    ]);
+    expect(loadPlaygroundConfig({ env: { INIT_CWD: directory() }, cwd: app }).tokenModels).toEqual([
+      "gpt-4o",
+    ]);
+    expect(
+      loadPlaygroundConfig({
+        env: { INIT_CWD: typedIn, RATATOSKR_PLAYGROUND_CONFIG: "ratatoskr.playground.json" },
+        cwd: app,
+      }).configFile,
+    ).toBe(join(typedIn, "ratatoskr.playground.json"));
+  });
+});
+
+describe("the example config file", () => {
+  it("loads as documented in the README", () => {
+    const example = fileURLToPath(new URL("../ratatoskr.playground.example.json", import.meta.url));
+    const config = loadPlaygroundConfig({
+      env: { RATATOSKR_PLAYGROUND_CONFIG: example },
+      cwd: directory(),
+    });
+    expect(config.providers?.openaiCompatible?.map((server) => server.id)).toEqual([
+      "lmstudio",
+      "together",
+    ]);
+    expect(config.providers?.local?.embeddingModels).toEqual(["all-MiniLM-L6-v2"]);
+    expect(config.tokenModels).toHaveLength(6);
   });
 });
