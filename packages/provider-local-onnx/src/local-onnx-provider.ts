@@ -24,7 +24,6 @@ import {
   PROVIDER_SPECIFICATION_VERSION,
   type ProviderPlugin,
   RatatoskrError,
-  type Usage,
 } from "@ratatoskr/core";
 import {
   type CudaProbe,
@@ -35,7 +34,7 @@ import {
 } from "./device.ts";
 import { DEFAULT_HUB_URL, defaultCacheDir, HubDownloader, offlineFromEnv } from "./hub-download.ts";
 import { embedTexts } from "./local-onnx-embeddings.ts";
-import { generateTokens } from "./local-onnx-generation.ts";
+import { type DecodingOptions, generateTokens } from "./local-onnx-generation.ts";
 import {
   ModelCatalog,
   type ModelKind,
@@ -232,6 +231,16 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
     });
   };
 
+  const decodingOptions = (options: GenerateOptions): DecodingOptions => ({
+    ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+    ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+    ...(options.topK === undefined ? {} : { topK: options.topK }),
+    ...(options.topP === undefined ? {} : { topP: options.topP }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.stopSequences === undefined ? {} : { stopSequences: options.stopSequences }),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+
   async function* generateStream(
     prompt: string,
     options: GenerateOptions,
@@ -255,15 +264,7 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
     });
     try {
       loadedModel = await ready;
-      yield* generateTokens(loadedModel, prompt, {
-        ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
-        ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-        ...(options.topK === undefined ? {} : { topK: options.topK }),
-        ...(options.topP === undefined ? {} : { topP: options.topP }),
-        ...(options.seed === undefined ? {} : { seed: options.seed }),
-        ...(options.stopSequences === undefined ? {} : { stopSequences: options.stopSequences }),
-        ...(signal ? { signal } : {}),
-      });
+      yield* generateTokens(loadedModel, prompt, decodingOptions(options));
     } finally {
       release?.();
     }
@@ -369,25 +370,28 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
     generateStream,
 
     async generate(prompt: string, options: GenerateOptions): Promise<GenerateResponse> {
-      let text = "";
-      let usage: Usage | undefined;
-      for await (const event of generateStream(prompt, options)) {
-        if (event.type === "text") text += event.text;
-        else if (event.type === "done") {
-          usage = event.usage;
-          return {
-            text,
-            model: event.model ?? options.model,
-            finishReason: event.finishReason,
-            ...(usage ? { usage } : {}),
-          };
+      assertText(prompt, "prompt");
+      assertModel(options?.model);
+      // The whole generation runs inside one model use (no stream wrapper in between).
+      return withModel(options.model, "generation", options, async (loaded) => {
+        let text = "";
+        for await (const event of generateTokens(loaded, prompt, decodingOptions(options))) {
+          if (event.type === "text") text += event.text;
+          else if (event.type === "done") {
+            return {
+              text,
+              model: event.model ?? options.model,
+              finishReason: event.finishReason,
+              ...(event.usage ? { usage: event.usage } : {}),
+            };
+          }
         }
-      }
-      throw new RatatoskrError({
-        code: "stream",
-        provider: "local",
-        message: "generation ended without finishing",
-        partial: { content: text },
+        throw new RatatoskrError({
+          code: "stream",
+          provider: "local",
+          message: "generation ended without finishing",
+          partial: { content: text },
+        });
       });
     },
   };

@@ -7,7 +7,7 @@
  * @see https://huggingface.co/docs/transformers/pad_truncation
  */
 import { readFile } from "node:fs/promises";
-import { Tokenizer } from "@huggingface/tokenizers";
+import type { Tokenizer } from "@huggingface/tokenizers";
 import { RatatoskrError } from "@ratatoskr/core";
 
 /** One encoded sequence (before padding). */
@@ -64,8 +64,9 @@ export class ModelTokenizer {
   /** Id used for padding (`pad_token`, else 0). */
   readonly padId: number;
 
-  constructor(tokenizerJson: Record<string, unknown>, config: Record<string, unknown>) {
-    this.tokenizer = new Tokenizer(tokenizerJson, config);
+  /** Wrap a loaded `@huggingface/tokenizers` Tokenizer and its `tokenizer_config.json`. */
+  constructor(tokenizer: Tokenizer, config: Record<string, unknown>) {
+    this.tokenizer = tokenizer;
     this.config = config;
     const padToken = tokenText(config.pad_token);
     this.padId = (padToken === undefined ? undefined : this.tokenizer.token_to_id(padToken)) ?? 0;
@@ -79,7 +80,9 @@ export class ModelTokenizer {
     const json = await readJson(tokenizerPath);
     const config = configPath === undefined ? {} : await readJson(configPath);
     try {
-      return new ModelTokenizer(json, config);
+      // Imported on first use, like onnxruntime-node: importing this package stays cheap.
+      const { Tokenizer } = await import("@huggingface/tokenizers");
+      return new ModelTokenizer(new Tokenizer(json, config), config);
     } catch (error) {
       throw new RatatoskrError({
         code: "data",
