@@ -34,7 +34,12 @@ const escaping = {
 
 describe("Hub download into the cache (loopback fake Hub)", () => {
   let hub: Awaited<ReturnType<typeof startFakeHub>>;
-  const faults: FakeHubFaults = { cut: new Map(), corrupt: new Map(), status: new Map() };
+  const faults: FakeHubFaults = {
+    cut: new Map(),
+    corrupt: new Map(),
+    status: new Map(),
+    delayMs: new Map(),
+  };
   let cache: Awaited<ReturnType<typeof temporaryDirectory>>;
   let local: Awaited<ReturnType<typeof temporaryTestModels>>;
 
@@ -60,6 +65,7 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
     faults.cut!.clear();
     faults.corrupt!.clear();
     faults.status!.clear();
+    faults.delayMs!.clear();
     await cache?.cleanup();
   });
 
@@ -177,6 +183,23 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  it("an abort ends the call at once; the shared download goes on and serves the next call", async () => {
+    cache = await temporaryDirectory("ratatoskr-cache-");
+    faults.delayMs!.set("model.onnx", 400);
+    const instance = provider();
+    const controller = new AbortController();
+    const started = Date.now();
+    const first = instance.embed!("hello", "hub-mini", { signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    await expect(first).rejects.toMatchObject({ code: "aborted" });
+    expect(Date.now() - started).toBeLessThan(350);
+    expect((await instance.embed!("hello", "hub-mini")).dimensions).toBe(8);
+    const modelRequests = hub.requests.filter(
+      (request) => request.url.endsWith("/model.onnx") && request.url.startsWith("/cdn/"),
+    );
+    expect(modelRequests).toHaveLength(1);
   });
 
   it("a download cut mid-body fails cleanly (nothing half-written) and the next call retries", async () => {

@@ -95,6 +95,29 @@ export interface LocalOnnxProvider extends ProviderPlugin {
   resolveModel(model: string, kind: ModelKind): ResolvedModel | undefined;
 }
 
+/** `promise`, or an `aborted` error as soon as `signal` fires (the promise's own outcome is then ignored). */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.catch(() => undefined);
+      reject(abortedError(signal));
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 const KINDS: readonly ModelKind[] = ["embedding", "nli", "generation"];
 
 const KIND_FOR: Record<Capability, ModelKind | undefined> = {
@@ -175,7 +198,10 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
     const signal = options?.signal;
     if (signal?.aborted) throw abortedError(signal);
     const key = `${kind}:${resolved.name}`;
-    const result = await manager.use(
+    // The load is shared by every caller (single flight), so it does not take this caller's signal:
+    // an abort or deadline ends this call at once, while a download or load goes on for the others
+    // (and for the next call). Inference already started finishes in the background.
+    const use = manager.use(
       key,
       () =>
         loadOnnxModel(resolved, {
@@ -187,7 +213,6 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
           ...(settings.interOpNumThreads === undefined
             ? {}
             : { interOpNumThreads: settings.interOpNumThreads }),
-          ...(signal ? { signal } : {}),
           onFallback: (fallback) => {
             selection = fallback;
             settings.onDeviceSelected?.(fallback);
@@ -198,8 +223,7 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
         return body(loaded);
       },
     );
-    if (signal?.aborted) throw abortedError(signal);
-    return result;
+    return raceAbort(use, signal);
   };
 
   const embedBatch = async (

@@ -37,6 +37,8 @@ export interface FakeHubFaults {
   corrupt?: Map<string, number>;
   /** Paths answered with this status. */
   status?: Map<string, number>;
+  /** Paths whose CDN response waits this many milliseconds. */
+  delayMs?: Map<string, number>;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function startFakeHub(repos: Record<string, FakeRepo>, faults: Fake
 
   // The CDN is another origin, as the real Hub's (cas-bridge.xethub.hf.co, cdn-lfs.hf.co).
   const cdn = await startLoopbackServer(
-    (request, response, body) => {
+    async (request, response, body) => {
       record(request, body);
       const match = /^\/cdn\/([0-9a-f]{64})\/(.+)$/.exec(
         new URL(request.url ?? "/", "http://cdn").pathname,
@@ -79,6 +81,8 @@ export async function startFakeHub(repos: Record<string, FakeRepo>, faults: Fake
         return;
       }
       const path = decodeURIComponent(match[2]!);
+      const delay = faults.delayMs?.get(path);
+      if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
       if (take(faults.cut, path)) {
         response.writeHead(200, {
           "content-length": String(bytes.length),
