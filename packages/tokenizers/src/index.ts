@@ -11,6 +11,7 @@ export * from "./compact-tokenizer-file.ts";
 export * from "./compile-tokenizer.ts";
 export * from "./compiled-tokenizer.ts";
 export * from "./count-chat-tokens.ts";
+export * from "./default-registry.ts";
 export * from "./default-tokenizer-mappings.ts";
 export * from "./hf-tokenizer.ts";
 export * from "./hub-download.ts";

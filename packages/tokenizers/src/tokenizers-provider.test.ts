@@ -104,4 +104,31 @@ describe("createTokenizers", () => {
     );
     expect(chat).toMatchObject({ approximate: true, method: "plain" });
   });
+
+  it("exports module-level helpers on a shared default registry", async () => {
+    const previous = process.env.RATATOSKR_CACHE_DIR;
+    process.env.RATATOSKR_CACHE_DIR = cacheDir;
+    try {
+      const helpers = await import("./default-registry.ts");
+      expect(helpers.defaultTokenizerRegistry()).toBe(helpers.defaultTokenizerRegistry());
+      expect(helpers.defaultTokenizerRegistry().cacheDirectory).toBe(cacheDir);
+      expect(await helpers.countTokens("Hello, world!", "claude-3-haiku")).toEqual({
+        count: 4,
+        approximate: true,
+        source: "claude",
+      });
+      expect(await helpers.tokenize("Hello, world!", "claude-3-haiku")).toHaveLength(4);
+      const ids = await helpers.encode("Hello, world!", "claude-3-haiku");
+      expect(await helpers.decode(ids, "claude-3-haiku")).toBe("Hello, world!");
+      const chat = await helpers.countChatTokens(
+        [{ role: "user", content: "Hi" }],
+        undefined,
+        "claude-3-haiku",
+      );
+      expect(chat).toMatchObject({ approximate: true, method: "claude" });
+    } finally {
+      if (previous === undefined) delete process.env.RATATOSKR_CACHE_DIR;
+      else process.env.RATATOSKR_CACHE_DIR = previous;
+    }
+  });
 });
