@@ -43,7 +43,7 @@ export {
   ModelTokenizer,
   padBatch,
 } from "./model-tokenizer.ts";
-export { externalDataLocations } from "./onnx-external-data.ts";
+export { externalDataLocations, externalDataLocationsOfFile } from "./onnx-external-data.ts";
 export {
   type LoadContext,
   type LoadedOnnxModel,

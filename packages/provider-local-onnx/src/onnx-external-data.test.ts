@@ -1,6 +1,6 @@
-import { encoderModel, nliModel } from "@ratatoskr/onnx-test-models";
+import { decoderModel, encoderModel, nliModel } from "@ratatoskr/onnx-test-models";
 import { describe, expect, it } from "vitest";
-import { externalDataLocations } from "./onnx-external-data.ts";
+import { externalDataLocations, externalDataLocationsOfFile } from "./onnx-external-data.ts";
 import { assertSafeRelativePath, isInside } from "./safe-paths.ts";
 
 describe("externalDataLocations", () => {
@@ -15,6 +15,27 @@ describe("externalDataLocations", () => {
     expect(externalDataLocations(encoderModel({ location: "../../etc/passwd" }).model)).toEqual([
       "../../etc/passwd",
     ]);
+  });
+
+  it("reads a model file in blocks and gives the same answer as from memory", async () => {
+    const { mkdtemp, rm, writeFile } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const directory = await mkdtemp(join(tmpdir(), "ratatoskr-scan-"));
+    try {
+      // Large enough to span many 64 KiB blocks (the position table alone is 512 × 8 floats).
+      const { model } = encoderModel({ location: "weights/model.onnx_data" });
+      await writeFile(join(directory, "model.onnx"), model);
+      expect(externalDataLocationsOfFile(join(directory, "model.onnx"))).toEqual([
+        "weights/model.onnx_data",
+      ]);
+      await writeFile(join(directory, "decoder.onnx"), decoderModel());
+      expect(externalDataLocationsOfFile(join(directory, "decoder.onnx"))).toEqual([]);
+      await writeFile(join(directory, "truncated.onnx"), decoderModel().subarray(0, 100_000));
+      expect(() => externalDataLocationsOfFile(join(directory, "truncated.onnx"))).toThrow();
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it("throws on bytes that are not a protobuf message", () => {

@@ -4,7 +4,7 @@
  * model directory (external-data references included), then an
  * onnxruntime-node session on the selected device and the model's tokenizer.
  */
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { dirname, posix } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
 import type * as Ort from "onnxruntime-node";
@@ -13,7 +13,7 @@ import type { HubDownloader } from "./hub-download.ts";
 import type { ResolvedModel } from "./local-onnx-models.ts";
 import type { ManagedModel } from "./model-manager.ts";
 import { ModelTokenizer, readJson } from "./model-tokenizer.ts";
-import { externalDataLocations } from "./onnx-external-data.ts";
+import { externalDataLocationsOfFile } from "./onnx-external-data.ts";
 import { assertSafeRelativePath, resolveInside } from "./safe-paths.ts";
 
 /** A model ready to run. */
@@ -152,17 +152,17 @@ async function hubFiles(spec: ResolvedModel, context: LoadContext): Promise<Mode
   );
   const root = hub.snapshotDir(repo, revision);
   // External data next to the model file (model.onnx_data, …): fetched before the checks below.
-  const modelBytes = await readFile(posix.join(root, modelPath!));
-  for (const location of locationsOf(spec, modelBytes)) {
+  for (const location of locationsOf(spec, posix.join(root, modelPath!))) {
     await fetchFile(posix.join(posix.dirname(modelPath!), location), false);
   }
   return directoryFiles({ ...spec, files: [modelPath!] }, root);
 }
 
-function locationsOf(spec: ResolvedModel, bytes: Uint8Array): string[] {
+/** External-data references of the model file (its structure only is read), each checked to be a safe relative path. */
+function locationsOf(spec: ResolvedModel, modelPath: string): string[] {
   let locations: string[];
   try {
-    locations = externalDataLocations(bytes);
+    locations = externalDataLocationsOfFile(modelPath);
   } catch (error) {
     throw new RatatoskrError({
       code: "data",
@@ -186,9 +186,8 @@ export async function loadOnnxModel(
     spec.source.type === "directory"
       ? await directoryFiles(spec, spec.source.path)
       : await hubFiles(spec, context);
-  const modelBytes = await readFile(files.model);
-  let approximateBytes = modelBytes.byteLength;
-  for (const location of locationsOf(spec, modelBytes)) {
+  let approximateBytes = (await stat(files.model)).size;
+  for (const location of locationsOf(spec, files.model)) {
     // onnxruntime resolves a location against the model file's directory (itself inside the model
     // directory): it must stay there, symlinks included.
     const real = await resolveInside(
