@@ -27,11 +27,7 @@ async function main(): Promise<void> {
   }
   console.log("\ncapabilities:");
   for (const capability of CAPABILITIES) {
-    const entry = status.capabilities[capability] as {
-      available: boolean;
-      providers: string[];
-      hints: Array<{ setting: string; packageName: string }>;
-    };
+    const entry = status.capabilities[capability];
     if (entry.available) console.log(`  ✓ ${capability.padEnd(12)} ${entry.providers.join(", ")}`);
     else {
       const hints = entry.hints
@@ -41,6 +37,11 @@ async function main(): Promise<void> {
         );
       console.log(`  · ${capability.padEnd(12)} not configured: ${hints.join("; or ")}`);
     }
+  }
+  if (!config.demo && !status.capabilities.chat.available) {
+    console.log(
+      "\nTo try every page offline with a scripted stand-in: RATATOSKR_PLAYGROUND_DEMO=1 npx -y pnpm@12.4.2 playground",
+    );
   }
   const url = config.token ? `${server.url}?token=<RATATOSKR_PLAYGROUND_TOKEN>` : server.url;
   console.log(`\nPlayground running at ${url}\n(Ctrl+C to stop)\n`);

@@ -19,7 +19,11 @@ import type { ClientAssets } from "./client-assets.ts";
 import { DEMO_TOOLS } from "./demo-tools.ts";
 import { renderIndexHtml } from "./index-html.ts";
 import type { PlaygroundConfig } from "./playground-config.ts";
-import { CAPABILITY_HINTS, type PlaygroundGateway } from "./playground-gateway.ts";
+import {
+  CAPABILITY_HINTS,
+  type CapabilityHint,
+  type PlaygroundGateway,
+} from "./playground-gateway.ts";
 import { isLoopbackHostHeader, readCookie, TOKEN_COOKIE, tokenMatches } from "./security.ts";
 import { similarityMatrix } from "./similarity.ts";
 import { isPieceTokenizer, tokenPieces } from "./token-pieces.ts";
@@ -167,6 +171,18 @@ export function playgroundStatus(context: PlaygroundServerContext) {
         : [{ model: name, provider: decision.provider, rule: decision.rule }];
     });
   }
+  const availability = {} as Record<
+    Capability,
+    { available: boolean; providers: string[]; hints: CapabilityHint[] }
+  >;
+  for (const capability of CAPABILITIES) {
+    const providers = capabilities.providers[capability];
+    availability[capability] = {
+      available: providers.length > 0,
+      providers,
+      hints: providers.length > 0 ? [] : CAPABILITY_HINTS[capability],
+    };
+  }
   return {
     demo: context.config.demo,
     configFile: context.config.configFile ?? null,
@@ -183,19 +199,7 @@ export function playgroundStatus(context: PlaygroundServerContext) {
         localInference: context.plugins.get(id)?.localInference ?? false,
       }),
     ),
-    capabilities: Object.fromEntries(
-      CAPABILITIES.map((capability) => {
-        const providers = capabilities.providers[capability];
-        return [
-          capability,
-          {
-            available: providers.length > 0,
-            providers,
-            hints: providers.length > 0 ? [] : CAPABILITY_HINTS[capability],
-          },
-        ];
-      }),
-    ),
+    capabilities: availability,
     models,
     tokenModels: context.config.tokenModels,
     tools: Object.values(DEMO_TOOLS).map((tool) => tool.definition),

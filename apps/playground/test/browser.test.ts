@@ -12,6 +12,7 @@ import { buildPlaygroundGateway } from "../src/playground-gateway.ts";
 import { startPlaygroundServer } from "../src/playground-server.ts";
 import { similarityMatrix } from "../src/similarity.ts";
 import {
+  assertChromiumInstalled,
   type BrowserHarness,
   screenshot,
   startBrowserHarness,
@@ -56,6 +57,10 @@ function slowStream(): ChatEvent[] {
   }));
   return [...words, { type: "done", finishReason: "stop", model: "scripted" }];
 }
+
+it("has Chromium to run the browser test with (apt-get install chromium; CI's .ci/run installs it)", () => {
+  assertChromiumInstalled();
+});
 
 describe("playground in Chromium", () => {
   const mock = createMockProvider({
