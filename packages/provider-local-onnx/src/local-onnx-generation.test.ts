@@ -227,3 +227,58 @@ describe("selectToken", () => {
     });
   });
 });
+
+describe("CausalLmSession: what a decoder export must look like", () => {
+  const fake = (
+    inputNames: string[],
+    outputNames: string[],
+    cacheType = "float32",
+    config: Record<string, unknown> = {},
+  ) =>
+    ({
+      spec: { name: "fake" },
+      config,
+      session: {
+        inputNames,
+        outputNames,
+        inputMetadata: inputNames.map((name) => ({
+          name,
+          isTensor: true,
+          type: name.startsWith("past") ? cacheType : "int64",
+          shape: name.startsWith("past")
+            ? ["batch_size", 2, "past_sequence_length", 4]
+            : ["batch_size", "sequence_length"],
+        })),
+      },
+      ort: { Tensor: class {} },
+    }) as unknown as LoadedOnnxModel;
+  const standard = [
+    "input_ids",
+    "attention_mask",
+    "past_key_values.0.key",
+    "past_key_values.0.value",
+  ];
+  const presents = ["logits", "present.0.key", "present.0.value"];
+
+  it("accepts the standard export", () => {
+    expect(() => new CausalLmSession(fake(standard, presents))).not.toThrow();
+  });
+
+  it("refuses exports it cannot drive, saying why", () => {
+    const cases: Array<[LoadedOnnxModel, string]> = [
+      [fake(["input_ids", "attention_mask"], ["logits"]), "KV cache"],
+      [fake(standard, ["logits", "present.0.key"]), "no present.0.value"],
+      [fake([...standard, "num_logits_to_keep"], presents), "num_logits_to_keep"],
+      [fake(standard, presents, "float16"), "float16 KV cache"],
+      [fake(["input_ids"], ["last_hidden_state"]), "not a causal LM"],
+    ];
+    for (const [model, message] of cases) {
+      expect(() => new CausalLmSession(model), message).toThrow(
+        expect.objectContaining({
+          code: "configuration",
+          message: expect.stringContaining(message),
+        }),
+      );
+    }
+  });
+});

@@ -39,6 +39,12 @@ export interface DecodingOptions {
 export const DEFAULT_MAX_TOKENS = 256;
 
 const PAST = /^past_key_values\.(\d+)\.(key|value)$/;
+const KNOWN_DECODER_INPUTS = new Set([
+  "input_ids",
+  "attention_mask",
+  "position_ids",
+  "use_cache_branch",
+]);
 
 /** A seeded PRNG (mulberry32) returning floats in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -139,11 +145,28 @@ export class CausalLmSession {
         throw fail(`has ${name} but no ${name.replace("past_key_values", "present")} output`);
       }
     }
+    const unknown = session.inputNames.filter(
+      (name) => !PAST.test(name) && !KNOWN_DECODER_INPUTS.has(name),
+    );
+    if (unknown.length > 0) {
+      throw fail(
+        `has input(s) ${unknown.join(", ")} that this provider cannot fill (supported: ${[...KNOWN_DECODER_INPUTS].join(", ")}, past_key_values.N.key/value)`,
+      );
+    }
     const metadata = (
       session as unknown as {
-        inputMetadata?: ReadonlyArray<{ name: string; shape?: ReadonlyArray<number | string> }>;
+        inputMetadata?: ReadonlyArray<{
+          name: string;
+          type?: string;
+          shape?: ReadonlyArray<number | string>;
+        }>;
       }
     ).inputMetadata?.find((entry) => entry.name === this.#pastNames[0]);
+    if (metadata?.type !== undefined && metadata.type !== "float32") {
+      throw fail(
+        `has a ${metadata.type} KV cache; only float32 caches are supported (use the fp32 / int8-weights export)`,
+      );
+    }
     const shape = metadata?.shape ?? [];
     const configHeads = numberOrFirst(
       config.num_key_value_heads ?? config.num_attention_heads ?? config.n_head,
