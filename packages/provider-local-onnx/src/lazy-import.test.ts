@@ -1,0 +1,38 @@
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+describe("importing the package stays cheap", () => {
+  it("does not load onnxruntime-node or @huggingface/tokenizers until a model is used", () => {
+    const entry = fileURLToPath(new URL("./index.ts", import.meta.url));
+    const script = `
+      import { registerHooks } from "node:module";
+      const resolved = [];
+      registerHooks({
+        resolve(specifier, context, next) {
+          const result = next(specifier, context);
+          resolved.push(result.url);
+          return result;
+        },
+      });
+      const loaded = (name) => resolved.some((url) => url.includes(name));
+      const local = await import(${JSON.stringify(entry)});
+      local.createLocalOnnx({ embeddingModels: ["AllMiniLmL6V2"] });
+      const before = { ort: loaded("onnxruntime-node"), tokenizers: loaded("tokenizers@") };
+      await local.loadOnnxRuntime();
+      console.log(JSON.stringify({ before, after: loaded("onnxruntime-node") }));
+    `;
+    const output = execFileSync(
+      process.execPath,
+      ["--conditions=@ratatoskr/source", "--input-type=module", "-e", script],
+      {
+        encoding: "utf8",
+        timeout: 15_000,
+      },
+    );
+    expect(JSON.parse(output.trim().split("\n").at(-1)!)).toEqual({
+      before: { ort: false, tokenizers: false },
+      after: true,
+    });
+  });
+});
