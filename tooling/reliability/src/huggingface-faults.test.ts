@@ -1,0 +1,153 @@
+/**
+ * The unary faults against the Hugging Face Inference wire
+ * (@ratatoskr/provider-huggingface on @huggingface/inference), through the
+ * gateway, with a fallback to Ollama's `/api/embed` on a second loopback
+ * server.
+ */
+import { Ratatoskr } from "@ratatoskr/gateway";
+import { createHuggingFace } from "@ratatoskr/provider-huggingface";
+import { createOllama } from "@ratatoskr/provider-ollama";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FaultServer, startFaultServer } from "./fault-server.ts";
+import { createFaultyFetch } from "./faulty-fetch.ts";
+import {
+  CANARY_KEY,
+  errorOf,
+  everythingSaid,
+  FAST_RETRY,
+  recordingHooks,
+} from "./suite-helpers.ts";
+import { HF_EMBEDDING } from "./wire-formats.ts";
+
+const MODEL = "huggingface:sentence-transformers/all-MiniLM-L6-v2";
+const OLLAMA_VECTOR = [0.1, 0.2, 0.3, 0.4];
+
+let server: FaultServer;
+let ollama: FaultServer;
+
+beforeAll(async () => {
+  server = await startFaultServer({ kind: "json", status: 200, body: HF_EMBEDDING });
+  ollama = await startFaultServer({
+    kind: "json",
+    status: 200,
+    body: { model: "all-minilm", embeddings: [OLLAMA_VECTOR] },
+  });
+});
+afterAll(async () => {
+  await server.close();
+  await ollama.close();
+});
+beforeEach(() => {
+  server.reset();
+  ollama.reset();
+});
+
+async function gatewayFor(fetch?: typeof globalThis.fetch) {
+  const recorder = recordingHooks();
+  const gateway = await Ratatoskr.builder()
+    .use(
+      createHuggingFace({
+        apiKey: CANARY_KEY,
+        baseURL: server.url,
+        chat: false,
+        ...(fetch === undefined ? {} : { fetch }),
+      }),
+    )
+    .use(createOllama({ baseURL: ollama.url }))
+    .fallbacks("embed", ["ollama:all-minilm"])
+    .retry(FAST_RETRY)
+    .hooks(recorder.hooks)
+    .build();
+  return { gateway, hooks: recorder.events };
+}
+
+describe("Hugging Face: retried faults", () => {
+  it("503 model loading (estimated_time) once, then 200: waits as told, one retry", async () => {
+    server.enqueue({
+      kind: "json",
+      status: 503,
+      body: {
+        error: "Model sentence-transformers/all-MiniLM-L6-v2 is currently loading",
+        estimated_time: 0.05,
+      },
+    });
+    const { gateway, hooks } = await gatewayFor();
+    const embedding = await gateway.embed("hello", MODEL);
+    expect(embedding.values).toEqual(HF_EMBEDDING);
+    expect(server.hits).toBe(2);
+    expect(hooks.find(([name]) => name === "retry")?.[1]).toMatchObject({
+      waitMs: 50,
+      waitSource: "retry-after",
+    });
+  });
+
+  it("429 with retry-after: 1 waits a second and succeeds", async () => {
+    server.enqueue({
+      kind: "json",
+      status: 429,
+      headers: { "retry-after": "1" },
+      body: { error: "Rate limit reached. You reached free usage limit (reset hourly)." },
+    });
+    const { gateway } = await gatewayFor();
+    const started = performance.now();
+    await gateway.embed("hello", MODEL);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(990);
+    expect(server.hits).toBe(2);
+  });
+
+  it("connection refused, then reset before headers (injected fetch): retried, success", async () => {
+    const faulty = createFaultyFetch([{ kind: "refused" }, { kind: "reset" }]);
+    const { gateway } = await gatewayFor(faulty);
+    expect((await gateway.embed("hello", MODEL)).values).toEqual(HF_EMBEDDING);
+    expect(faulty.calls).toBe(3);
+  });
+
+  it("500 on every attempt: the fallback (Ollama) serves and is reported", async () => {
+    server.enqueue(
+      ...Array.from({ length: 3 }, () => ({
+        kind: "json" as const,
+        status: 500,
+        body: { error: "Internal Server Error" },
+      })),
+    );
+    const { gateway, hooks } = await gatewayFor();
+    const embedding = await gateway.embed("hello", MODEL);
+    expect(embedding.values).toEqual(OLLAMA_VECTOR);
+    expect(server.hits).toBe(3);
+    expect(ollama.hits).toBe(1);
+    expect(hooks.find(([name]) => name === "complete")?.[1]).toMatchObject({
+      provider: "ollama",
+      providerModel: "all-minilm",
+      attempts: 4,
+    });
+  });
+});
+
+describe("Hugging Face: not retried; the key appears nowhere", () => {
+  it("401 bad token: authentication error, one attempt", async () => {
+    server.enqueue({
+      kind: "json",
+      status: 401,
+      body: { error: `Invalid credentials in Authorization header: ${CANARY_KEY}` },
+    });
+    const { gateway, hooks } = await gatewayFor();
+    const error = await errorOf(gateway.embed("hello", MODEL, { fallbacks: false }));
+    expect(error.code).toBe("authentication");
+    expect(server.hits).toBe(1);
+    expect(everythingSaid(error, hooks)).not.toContain(CANARY_KEY);
+    expect(server.loopback.requests.at(-1)!.headers.authorization).toBe(`Bearer ${CANARY_KEY}`);
+  });
+
+  it("an absurd retry-after fails fast with the rate-limit error carrying it", async () => {
+    server.enqueue({
+      kind: "json",
+      status: 429,
+      headers: { "retry-after": "3600" },
+      body: { error: "Rate limit reached." },
+    });
+    const { gateway } = await gatewayFor();
+    const error = await errorOf(gateway.embed("hello", MODEL, { fallbacks: false }));
+    expect(error).toMatchObject({ code: "rate_limited", retryAfterMs: 3_600_000 });
+    expect(server.hits).toBe(1);
+  });
+});
