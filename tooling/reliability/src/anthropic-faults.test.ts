@@ -30,7 +30,7 @@ import {
 const hello = [Message.user("hello")];
 const PIECES = ["Hello", "! How can", " I help", " you today?"];
 const TEXT = PIECES.join("");
-const MODEL = "claude-sonnet-4-5";
+const MODEL = "claude-sonnet-4-6";
 
 function message(text: string) {
   return {
