@@ -15,6 +15,9 @@ export interface CloudProviderConfig {
   baseURL?: string;
 }
 
+/** A local model: a preset name or Hub repo, or a custom model (`{ name, path | repo, pooling?, … }`). */
+export type LocalModelSetting = string | ({ name: string } & Record<string, unknown>);
+
 /** An extra OpenAI-compatible server (vLLM, LM Studio, llama.cpp, Together, …). */
 export interface OpenAICompatibleConfig {
   /** Plugin id and routing prefix (`lmstudio` → `lmstudio:qwen3-8b`). */
@@ -41,8 +44,9 @@ export interface PlaygroundConfigFile {
     openaiCompatible?: OpenAICompatibleConfig[];
     local?: {
       enabled?: boolean;
-      embeddingModels?: string[];
-      nliModels?: string[];
+      /** Preset names, Hub repos, or `{ name, path }` model directories (see @ratatoskr/provider-local-onnx). */
+      embeddingModels?: LocalModelSetting[];
+      nliModels?: LocalModelSetting[];
       device?: string;
       cacheDir?: string;
       /** Register presets already in the model cache (default true). */

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Capability, ProviderPlugin } from "@ratatoskr/core";
 import { type Gateway, Ratatoskr } from "@ratatoskr/gateway";
 import { createDemoProvider, DEMO_MODELS } from "./demo-provider.ts";
-import type { PlaygroundConfig } from "./playground-config.ts";
+import type { LocalModelSetting, PlaygroundConfig } from "./playground-config.ts";
 
 /** Where a provider stands. */
 export type ProviderState = "ready" | "not-configured" | "missing-package" | "failed";
@@ -484,8 +484,11 @@ function candidates(config: PlaygroundConfig, options: BuildPlaygroundOptions): 
     },
   });
 
-  let localModels = { embedding: [] as string[], nli: [] as string[] };
-  let localOffline = false;
+  // Configured models (names, Hub repos, or { name, path } directories) plus presets already in the cache.
+  let configured = { embedding: [] as LocalModelSetting[], nli: [] as LocalModelSetting[] };
+  let cached = { embedding: [] as string[], nli: [] as string[] };
+  const modelName = (setting: LocalModelSetting) =>
+    typeof setting === "string" ? setting : setting.name;
   list.push({
     id: "local",
     label: "Local ONNX",
@@ -496,54 +499,83 @@ function candidates(config: PlaygroundConfig, options: BuildPlaygroundOptions): 
     async enabled() {
       const local = providers.local ?? {};
       if (local.enabled === false) return { reason: "disabled in the config file" };
-      localModels = {
+      configured = {
         embedding: [...(local.embeddingModels ?? [])],
         nli: [...(local.nliModels ?? [])],
       };
-      if (localModels.embedding.length > 0 || localModels.nli.length > 0) return undefined;
-      if (local.detectCached === false) return { reason: "no local model configured" };
-      try {
-        const module = await (options.importPackage ?? defaultPackageImporter)(
-          "@ratatoskr/provider-local-onnx",
-        );
-        const cacheDir =
-          local.cacheDir ??
-          (module.defaultCacheDir as (env?: NodeJS.ProcessEnv) => string)(
-            config.env as NodeJS.ProcessEnv,
+      if (local.detectCached !== false) {
+        try {
+          const module = await (options.importPackage ?? defaultPackageImporter)(
+            "@ratatoskr/provider-local-onnx",
           );
-        localModels = cachedLocalPresets(module, cacheDir);
-        localOffline = true;
-      } catch {
-        return { reason: "no local model configured" };
+          const cacheDir =
+            local.cacheDir ??
+            (module.defaultCacheDir as (env?: NodeJS.ProcessEnv) => string)(
+              config.env as NodeJS.ProcessEnv,
+            );
+          const found = cachedLocalPresets(module, cacheDir);
+          const known = (list: LocalModelSetting[]) =>
+            new Set(list.map((setting) => modelName(setting).toLowerCase()));
+          const embedding = known(configured.embedding);
+          const nli = known(configured.nli);
+          cached = {
+            embedding: found.embedding.filter((name) => !embedding.has(name.toLowerCase())),
+            nli: found.nli.filter((name) => !nli.has(name.toLowerCase())),
+          };
+        } catch {
+          // A missing package is reported when the provider is created.
+        }
       }
-      if (localModels.embedding.length > 0 || localModels.nli.length > 0) return undefined;
-      return { reason: "no local model configured, and none in the model cache" };
+      const total =
+        configured.embedding.length +
+        configured.nli.length +
+        cached.embedding.length +
+        cached.nli.length;
+      if (total > 0) return undefined;
+      return {
+        reason:
+          local.detectCached === false
+            ? "no local model configured"
+            : "no local model configured, and none in the model cache",
+      };
     },
     async create(module) {
       const local = providers.local ?? {};
+      const embedding = [...configured.embedding, ...cached.embedding];
+      const nli = [...configured.nli, ...cached.nli];
+      // Only cached presets: never download. Otherwise HF_HUB_OFFLINE decides, as in the provider.
+      const offline =
+        (configured.embedding.length === 0 && configured.nli.length === 0) ||
+        /^(1|true|yes|on)$/i.test(config.env.HF_HUB_OFFLINE ?? "");
       const plugin = factory(
         module,
         "createLocalOnnx",
       )({
-        embeddingModels: localModels.embedding,
-        nliModels: localModels.nli,
+        embeddingModels: embedding,
+        nliModels: nli,
+        offline,
         ...(local.device === undefined ? {} : { device: local.device }),
         ...(local.cacheDir === undefined ? {} : { cacheDir: local.cacheDir }),
-        ...(localOffline ? { offline: true } : {}),
       });
       const selection = (
-        plugin as { deviceSelection?: () => { device?: unknown; reason?: string } }
+        plugin as { deviceSelection?: () => { device: string; reason: string } }
       ).deviceSelection?.();
+      const parts = [
+        configured.embedding.length + configured.nli.length > 0
+          ? `configured: ${[...configured.embedding, ...configured.nli].map(modelName).join(", ")}`
+          : undefined,
+        cached.embedding.length + cached.nli.length > 0
+          ? `found in the cache: ${[...cached.embedding, ...cached.nli].join(", ")}`
+          : undefined,
+        offline ? "offline" : undefined,
+        selection ? `device ${selection.device} (${selection.reason})` : undefined,
+      ];
+      const names = (settings: LocalModelSetting[]) =>
+        settings.map((setting) => `local:${modelName(setting)}`);
       return {
         plugin,
-        detail: `${localOffline ? "models found in the cache" : "configured models"}: ${[...localModels.embedding, ...localModels.nli].join(", ")}${
-          selection ? ` (device: ${JSON.stringify(selection.device ?? selection)})` : ""
-        }`,
-        models: {
-          embed: localModels.embedding.map((name) => `local:${name}`),
-          nli: localModels.nli.map((name) => `local:${name}`),
-          classify: localModels.nli.map((name) => `local:${name}`),
-        },
+        detail: parts.filter((part) => part !== undefined).join("; "),
+        models: { embed: names(embedding), nli: names(nli), classify: names(nli) },
       };
     },
   });
