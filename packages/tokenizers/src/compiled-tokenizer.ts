@@ -33,7 +33,7 @@ export interface EngineDecodeOptions {
 }
 
 const CACHE_LIMIT = 32_768;
-const MAX_CACHED_PIECE = 256;
+const MAX_CACHED_PIECE = 8192;
 const encoder = new TextEncoder();
 const utf8 = new TextDecoder("utf-8");
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
