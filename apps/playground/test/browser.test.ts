@@ -95,8 +95,8 @@ describe("playground in Chromium", () => {
   it("streams a chat turn in order: reasoning, text, the tool call, its result, the answer", async () => {
     const { page, server } = harness;
     mock
-      .enqueueStream({ events: toolCallStream(), delayMs: 40 })
-      .enqueueStream({ events: answerStream(), delayMs: 40 });
+      .enqueueStream({ events: toolCallStream(), delayMs: 80 })
+      .enqueueStream({ events: answerStream(), delayMs: 60 });
     await page.goto(`${server.url}#/chat`);
     await page.getByTestId("chat-model").fill("mock:scripted");
     await expect.poll(() => page.getByTestId("chat-model-route").textContent()).toContain("mock");
