@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { DataType, GraphBuilder } from "./onnx-graph-builder.ts";
-import { deterministicWeights, NLI_LABELS, testModelFiles } from "./test-models.ts";
+import { decoderModel, deterministicWeights, NLI_LABELS, testModelFiles } from "./test-models.ts";
 import { wordPieceVocabulary } from "./tokenizer-files.ts";
 
 const F = DataType.FLOAT;
@@ -130,13 +130,48 @@ export function benchNliModel(shape: BenchModelShape = {}): Uint8Array {
   return graph.encode("bench_nli");
 }
 
-/** Write `bench-encoder/` and `bench-nli/` (same tokenizer and config layout as the test models) under `root`. */
+/**
+ * The test decoder (same inputs/outputs, cache, tokenizer and greedy script)
+ * plus dense layers on each token, so a decoding step costs about a
+ * millisecond instead of tens of microseconds. Their logits are scaled down,
+ * so greedy decoding still spells the script.
+ */
+export function benchDecoderModel(shape: BenchModelShape = {}): Uint8Array {
+  const size = shape.hiddenSize ?? 512;
+  return decoderModel((graph, inputIds, vocabularySize) => {
+    const embedding = graph.floats(
+      "bench.embedding",
+      [vocabularySize, size],
+      deterministicWeights(601, vocabularySize * size, 1),
+    );
+    const hidden = denseStack(
+      graph,
+      graph.node("Gather", [embedding, inputIds], { axis: 0 }),
+      size,
+      shape,
+      700,
+    );
+    const head = graph.floats(
+      "bench.head",
+      [size, vocabularySize],
+      deterministicWeights(801, size * vocabularySize, 0.01 / Math.sqrt(size)),
+    );
+    return graph.node("MatMul", [hidden, head]);
+  });
+}
+
+/** Write `bench-encoder/`, `bench-nli/` and `bench-decoder/` (same tokenizers and config layout as the test models) under `root`. */
 export async function writeBenchModels(
   root: string,
   shape: BenchModelShape = {},
-): Promise<{ encoder: string; nli: string }> {
+  decoderShape: BenchModelShape = { hiddenSize: 512, layers: 4 },
+): Promise<{ encoder: string; nli: string; decoder: string }> {
   const files = testModelFiles();
-  const directories = { encoder: join(root, "bench-encoder"), nli: join(root, "bench-nli") };
+  const directories = {
+    encoder: join(root, "bench-encoder"),
+    nli: join(root, "bench-nli"),
+    decoder: join(root, "bench-decoder"),
+  };
   const write = async (directory: string, contents: Record<string, Uint8Array>) => {
     for (const [path, bytes] of Object.entries(contents)) {
       await mkdir(dirname(join(directory, path)), { recursive: true });
@@ -145,5 +180,9 @@ export async function writeBenchModels(
   };
   await write(directories.encoder, { ...files.encoder, "model.onnx": benchEncoderModel(shape) });
   await write(directories.nli, { ...files.nli, "onnx/model.onnx": benchNliModel(shape) });
+  await write(directories.decoder, {
+    ...files.decoder,
+    "onnx/model.onnx": benchDecoderModel(decoderShape),
+  });
   return directories;
 }

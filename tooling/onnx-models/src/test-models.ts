@@ -357,8 +357,14 @@ export function decoderReferenceLogits(ids: number[]): Float32Array {
   return logits;
 }
 
-/** Serialise the `tiny-gpt` causal LM. */
-export function decoderModel(): Uint8Array {
+/**
+ * Serialise the `tiny-gpt` causal LM. `extraLogits` (benchmarks) may add a
+ * `[batch, sequence, vocabulary]` term computed from `input_ids` — e.g. dense
+ * layers that make each step cost what a real model's does.
+ */
+export function decoderModel(
+  extraLogits?: (graph: GraphBuilder, inputIds: string, vocabularySize: number) => string,
+): Uint8Array {
   const weights = decoderWeights();
   const { vocabularySize, width } = weights;
   const graph = new GraphBuilder();
@@ -434,10 +440,11 @@ export function decoderModel(): Uint8Array {
     [graph.floats("token_logits", [vocabularySize, vocabularySize], weights.tokenLogits), inputIds],
     { axis: 0 },
   );
+  const base = graph.node("Add", [positionLogits, tokenLogits]);
   graph.node(
     "Add",
     [
-      graph.node("Add", [positionLogits, tokenLogits]),
+      extraLogits ? graph.node("Add", [base, extraLogits(graph, inputIds, vocabularySize)]) : base,
       graph.node("Unsqueeze", [cacheLogits, graph.int64s("axes_1b", [1], [1])]),
     ],
     {},
