@@ -1,0 +1,62 @@
+/**
+ * "No socket, timer or abort listener is left behind" (RELIABILITY.md rule
+ * 7), measured: 10,000 aborted streaming calls through the gateway and the
+ * OpenAI-wire provider against a loopback server.
+ */
+import { Ratatoskr } from "@ratatoskr/gateway";
+import { createOpenAI } from "@ratatoskr/provider-openai-compat";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type FaultServer, startFaultServer } from "./fault-server.ts";
+import { abortListeners, abortMany, activeResources, settledHeap } from "./leak-probe.ts";
+import { CANARY_KEY, waitFor } from "./suite-helpers.ts";
+import { openaiStream } from "./wire-formats.ts";
+
+let server: FaultServer;
+
+beforeAll(async () => {
+  server = await startFaultServer(
+    // The first content event after 2 ms, the rest slowly: every call is aborted mid-stream.
+    { kind: "sse", chunks: openaiStream(["a", "b", "c", "d"]), delayMs: 2 },
+    { record: false },
+  );
+});
+afterAll(() => server.close());
+
+it("10,000 aborted calls leave no listener, timer, socket or heap growth behind", async () => {
+  const gateway = await Ratatoskr.builder()
+    .use(createOpenAI({ apiKey: CANARY_KEY, baseURL: `${server.url}/v1` }))
+    .timeouts({ idle: 30_000, attempt: 60_000, total: 120_000 })
+    .build();
+  const longLived = new AbortController();
+  const model = "gpt-4o-mini";
+
+  // Warm up (connection pool, JIT, lazy SDK import), then take the baseline.
+  expect(await abortMany({ gateway, model, calls: 500, longLived: longLived.signal })).toBe(500);
+  await waitFor(() => server.openResponses() === 0, 5_000);
+  const heapBefore = await settledHeap();
+  const before = activeResources();
+
+  const started = performance.now();
+  const aborted = await abortMany({ gateway, model, calls: 10_000, longLived: longLived.signal });
+  const seconds = (performance.now() - started) / 1000;
+  expect(aborted).toBe(10_000);
+
+  expect(await waitFor(() => server.openResponses() === 0, 5_000)).toBe(true);
+  const heapAfter = await settledHeap();
+  const after = activeResources();
+  const growthMiB = (heapAfter - heapBefore) / 1024 / 1024;
+  console.log(
+    `leak probe: 10,000 aborted calls in ${seconds.toFixed(1)} s; abort listeners ${abortListeners(longLived.signal)}; ` +
+      `heap ${(heapBefore / 1048576).toFixed(1)} → ${(heapAfter / 1048576).toFixed(1)} MiB; ` +
+      `resources before ${JSON.stringify(before)} after ${JSON.stringify(after)}`,
+  );
+
+  expect(abortListeners(longLived.signal)).toBe(0);
+  expect(after.Timeout ?? 0).toBeLessThanOrEqual(before.Timeout ?? 0);
+  // Sockets: bounded by the concurrency (keep-alive pool; both ends live in this
+  // process), not by the number of calls.
+  expect(after.TCPSocketWrap ?? 0).toBeLessThanOrEqual(2 * 2 * 16);
+  expect(server.loopback.openSockets()).toBeLessThanOrEqual(2 * 16);
+  // 10,000 calls retaining even 1 KiB each would be ~10 MiB.
+  expect(growthMiB).toBeLessThan(5);
+});
