@@ -46,6 +46,15 @@ function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<v
   });
 }
 
+/** Cities the demo recognises in "what time is it in …?". */
+const CITY_TIME_ZONES: Record<string, string> = {
+  oslo: "Europe/Oslo",
+  reykjavik: "Atlantic/Reykjavik",
+  london: "Europe/London",
+  "new york": "America/New_York",
+  tokyo: "Asia/Tokyo",
+};
+
 /** Pull an arithmetic expression out of a question, if it has one. */
 export function findExpression(text: string): string | undefined {
   const candidates = text.match(/[-+*/^%().\d\s]*\d[-+*/^%().\d\s]*/g) ?? [];
@@ -99,7 +108,8 @@ function script(messages: readonly Message[], hasTools: boolean): ChatEvent[] {
   }
   if (hasTools && /\b(time|date|clock)\b/i.test(question)) {
     think("The user asks for the time; the current_time tool knows it.");
-    call("current_time", JSON.stringify({ timeZone: "UTC" }));
+    const city = Object.keys(CITY_TIME_ZONES).find((name) => question.toLowerCase().includes(name));
+    call("current_time", JSON.stringify({ timeZone: city ? CITY_TIME_ZONES[city] : "UTC" }));
     return events;
   }
   think("No tool needed. I am the scripted demo provider, so I will say so.");

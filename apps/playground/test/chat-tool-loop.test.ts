@@ -227,6 +227,25 @@ describe("demo provider", () => {
     expect(answer).toContain("Scripted demo answer");
   });
 
+  it("asks for the time in a city it knows", async () => {
+    const gateway = await Ratatoskr.builder()
+      .use(createDemoProvider({ delayMs: 0 }))
+      .build();
+    const events = await collect(
+      runChatTurn(
+        gateway,
+        { messages: [Message.user("What time is it in Oslo?")], model: "demo:x" },
+        { signal: new AbortController().signal },
+      ),
+    );
+    const result = events.find((event) => event.type === "tool_result") as {
+      name: string;
+      content: string;
+    };
+    expect(result.name).toBe("current_time");
+    expect(JSON.parse(result.content).timeZone).toBe("Europe/Oslo");
+  });
+
   it("says it is not a model when there is nothing to compute", async () => {
     const gateway = await Ratatoskr.builder()
       .use(createDemoProvider({ delayMs: 0 }))

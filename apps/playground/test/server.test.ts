@@ -58,6 +58,8 @@ describe("with no keys and no providers but the bundled ones", () => {
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<script type="module" src="/assets/app.js">');
     expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
     expect(
       (await bare.request("/assets/app.js", { headers: HOST })).headers.get("content-type"),
     ).toContain("javascript");

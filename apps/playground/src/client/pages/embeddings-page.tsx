@@ -2,6 +2,7 @@
  * Embeddings: several texts, one vector each, and their pairwise cosine
  * similarities drawn as a heatmap.
  */
+import { Fragment } from "preact";
 import { useState } from "preact/hooks";
 import { ApiCallError, type ApiError, postJson, type RouteSummary, type Status } from "../api.ts";
 import { defaultModel, ErrorBox, ModelPicker, Provenance, Unavailable } from "../components.tsx";
@@ -108,8 +109,8 @@ export function EmbeddingsPage(props: { status: Status }) {
               </span>
             ))}
             {answer.matrix.map((row, rowIndex) => (
-              <>
-                <span class="heat-label" key={`l${rowIndex}`} title={answer.texts[rowIndex]}>
+              <Fragment key={`row${rowIndex}`}>
+                <span class="heat-label" title={answer.texts[rowIndex]}>
                   #{rowIndex + 1} {answer.texts[rowIndex]}
                 </span>
                 {row.map((value, column) => (
@@ -124,7 +125,7 @@ export function EmbeddingsPage(props: { status: Status }) {
                     {value.toFixed(2)}
                   </span>
                 ))}
-              </>
+              </Fragment>
             ))}
           </div>
         </div>
