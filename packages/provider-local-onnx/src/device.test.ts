@@ -107,3 +107,19 @@ describe("device selection", () => {
     expect(createLocalOnnx({}).deviceSelection().device).toBe("cpu");
   });
 });
+
+describe("cache directory and offline defaults", () => {
+  it("RATATOSKR_CACHE_DIR wins, else the platform's user cache dir + ratatoskr/models", async () => {
+    const { defaultCacheDir, offlineFromEnv } = await import("./hub-download.ts");
+    expect(defaultCacheDir({ RATATOSKR_CACHE_DIR: "/data/models" })).toBe("/data/models");
+    if (process.platform === "linux") {
+      expect(defaultCacheDir({ XDG_CACHE_HOME: "/xdg" })).toBe("/xdg/ratatoskr/models");
+      expect(defaultCacheDir({})).toMatch(/\.cache\/ratatoskr\/models$/);
+    }
+    for (const value of ["1", "true", "YES", "on"])
+      expect(offlineFromEnv({ HF_HUB_OFFLINE: value })).toBe(true);
+    for (const value of ["", "0", "false", "off"])
+      expect(offlineFromEnv({ HF_HUB_OFFLINE: value })).toBe(false);
+    expect(offlineFromEnv({})).toBe(false);
+  });
+});
