@@ -24,7 +24,7 @@ import type { TokenizerMapping } from "./tokenizer-mapping.ts";
 import {
   describeTokenizerSource,
   findPackageTokenizerDirectory,
-  loadTiktokenRanks,
+  findTiktokenRanks,
   parseTokenizerSource,
   type TokenizerSource,
 } from "./tokenizer-source.ts";
@@ -269,12 +269,12 @@ export class TokenizerRegistry {
       case "directory":
         return HfTokenizer.fromDirectory(source.path, { name, cacheDirectory });
       case "tiktoken": {
-        const loaded = await loadTiktokenRanks(source.encoding);
-        if (loaded === undefined) return undefined;
-        const info = await stat(loaded.file);
+        const ranks = findTiktokenRanks(source.encoding);
+        if (ranks === undefined) return undefined;
+        const info = await stat(ranks.file);
         return HfTokenizer.fromCache(
-          `tiktoken\0${source.encoding}\0${loaded.file}\0${info.size}\0${Math.trunc(info.mtimeMs)}`,
-          async () => ({ tokenizer: tiktokenToTokenizerJson(loaded.ranks, source.encoding) }),
+          `tiktoken\0${source.encoding}\0${ranks.file}\0${info.size}\0${Math.trunc(info.mtimeMs)}`,
+          async () => ({ tokenizer: tiktokenToTokenizerJson(ranks.load(), source.encoding) }),
           { name, cacheDirectory },
         );
       }

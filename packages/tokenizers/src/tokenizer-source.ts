@@ -119,12 +119,13 @@ export function findPackageTokenizerDirectory(name: string): string | undefined 
 
 /**
  * The rank table of a tiktoken encoding from the optional peer
- * `gpt-tokenizer`, with the resolved file (for cache keys); undefined when
- * `gpt-tokenizer` is not installed.
+ * `gpt-tokenizer`: `file` is the resolved module (for cache keys) and
+ * `load()` reads it (several MB of JavaScript, so only when the compact
+ * cache misses). Undefined when `gpt-tokenizer` is not installed.
  */
-export async function loadTiktokenRanks(
+export function findTiktokenRanks(
   encoding: TiktokenEncoding,
-): Promise<{ ranks: Array<string | number[]>; file: string } | undefined> {
+): { file: string; load: () => Array<string | number[]> } | undefined {
   const requires = [
     createRequire(import.meta.url),
     createRequire(join(process.cwd(), "package.json")),
@@ -136,11 +137,22 @@ export async function loadTiktokenRanks(
     } catch {
       continue;
     }
-    const loaded = require(file) as
-      | { default?: Array<string | number[]> }
-      | Array<string | number[]>;
-    const ranks = Array.isArray(loaded) ? loaded : loaded.default;
-    if (Array.isArray(ranks)) return { ranks, file };
+    return {
+      file,
+      load: () => {
+        const loaded = require(file) as
+          | { default?: Array<string | number[]> }
+          | Array<string | number[]>;
+        const ranks = Array.isArray(loaded) ? loaded : loaded.default;
+        if (!Array.isArray(ranks)) {
+          throw new RatatoskrError({
+            code: "data",
+            message: `${file} is not a tiktoken rank table`,
+          });
+        }
+        return ranks;
+      },
+    };
   }
   return undefined;
 }
