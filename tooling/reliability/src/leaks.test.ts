@@ -59,4 +59,4 @@ it("10,000 aborted calls leave no listener, timer, socket or heap growth behind"
   expect(server.loopback.openSockets()).toBeLessThanOrEqual(2 * 16);
   // 10,000 calls retaining even 1 KiB each would be ~10 MiB.
   expect(growthMiB).toBeLessThan(5);
-});
+}, 120_000);
