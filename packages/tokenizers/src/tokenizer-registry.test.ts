@@ -257,7 +257,7 @@ describe("sources", () => {
 describe("Hugging Face Hub source (loopback fake Hub)", () => {
   let hub: LoopbackServer;
   let cdn: LoopbackServer;
-  let mode: "ok" | "gated" | "bad-hash" | "truncated" | "no-config" = "ok";
+  let mode: "ok" | "gated" | "bad-hash" | "truncated" | "no-config" | "slow" = "ok";
   let downloads = 0;
   const sha = createHash("sha256").update(TOKENIZER_JSON).digest("hex");
 
@@ -275,6 +275,7 @@ describe("Hugging Face Hub source (loopback fake Hub)", () => {
       }
       if (url === "/acme/tiny/resolve/main/tokenizer.json") {
         downloads++;
+        if (mode === "slow") await new Promise((resolve) => setTimeout(resolve, 150));
         const body = mode === "bad-hash" ? TOKENIZER_JSON.replace("hell", "HELL") : TOKENIZER_JSON;
         const headers: Record<string, string> = {
           "content-type": "application/json",
@@ -443,6 +444,19 @@ describe("Hugging Face Hub source (loopback fake Hub)", () => {
     await expect(registry.load("evil")).rejects.toThrow(/Invalid Hugging Face repository/);
     await expect(registry.load("evil2")).rejects.toThrow(/Invalid Hugging Face revision/);
     expect(hub.requests).toHaveLength(0);
+  });
+
+  it("lets one caller abort its wait without cancelling the shared download for the others", async () => {
+    mode = "slow";
+    const registry = registryFor();
+    const controller = new AbortController();
+    const aborted = registry.countTokens("hello world", "tiny", { signal: controller.signal });
+    const patient = registry.countTokens("hello world", "tiny");
+    setTimeout(() => controller.abort(), 20);
+    const error = await aborted.catch((caught: unknown) => caught);
+    expect(RatatoskrError.isInstance(error, "aborted")).toBe(true);
+    expect((await patient).count).toBe(2);
+    expect(downloads).toBe(1);
   });
 
   it("turns an abort into an aborted error", async () => {

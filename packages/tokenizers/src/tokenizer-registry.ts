@@ -13,7 +13,7 @@
 
 import { stat } from "node:fs/promises";
 import type { Message, TokenCount, ToolDefinition } from "@ratatoskr/core";
-import { RatatoskrError } from "@ratatoskr/core";
+import { abortedError, RatatoskrError } from "@ratatoskr/core";
 import { resolveCacheDirectory, resolveOffline } from "./cache-directory.ts";
 import { type ChatTokenCount, countChatTokensWith } from "./count-chat-tokens.ts";
 import { DEFAULT_TOKENIZER_MAPPINGS } from "./default-tokenizer-mappings.ts";
@@ -77,6 +77,25 @@ export interface RegistryCountOptions extends EncodeOptions {
   signal?: AbortSignal;
   /** Allow the approximate fallback for an unknown model (overrides the setting). */
   allowApproximate?: boolean;
+}
+
+/** `promise`, or an `aborted` rejection as soon as `signal` fires (the promise itself goes on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortedError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortedError(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** The candidate names tried for `model`, in order. */
@@ -214,20 +233,21 @@ export class TokenizerRegistry {
     const key = `${mapping.tokenizer ?? ""}|${mapping.approximate ? 1 : 0}|${mapping.chatFormat ?? ""}|${sources.map(describeTokenizerSource).join(",")}`;
     let load = this.#loads.get(key);
     if (load === undefined) {
-      load = this.#loadSources(mapping, sources, options.signal);
+      // The load is shared, so no single caller's signal may cancel it: each caller's
+      // signal only ends that caller's wait.
+      load = this.#loadSources(mapping, sources);
       this.#loads.set(key, load);
       // A failed load is not cached: the next call tries again (e.g. once online).
       load.catch(() => {
         if (this.#loads.get(key) === load) this.#loads.delete(key);
       });
     }
-    return load;
+    return options.signal ? untilAborted(load, options.signal) : load;
   }
 
   async #loadSources(
     mapping: TokenizerMapping,
     sources: TokenizerSource[],
-    signal?: AbortSignal,
   ): Promise<LoadedTokenizer> {
     const failures: string[] = [];
     let lastError: unknown;
@@ -235,7 +255,7 @@ export class TokenizerRegistry {
       const description = describeTokenizerSource(source);
       const name = mapping.tokenizer ?? description;
       try {
-        const tokenizer = await this.#loadSource(source, name, signal);
+        const tokenizer = await this.#loadSource(source, name);
         if (tokenizer) return { tokenizer, mapping, source: description };
         failures.push(`${description} (not installed)`);
       } catch (error) {
@@ -257,11 +277,7 @@ export class TokenizerRegistry {
     });
   }
 
-  async #loadSource(
-    source: TokenizerSource,
-    name: string,
-    signal?: AbortSignal,
-  ): Promise<HfTokenizer | undefined> {
+  async #loadSource(source: TokenizerSource, name: string): Promise<HfTokenizer | undefined> {
     const cacheDirectory = this.#cacheDirectory;
     switch (source.type) {
       case "tokenizer":
@@ -290,7 +306,6 @@ export class TokenizerRegistry {
           ...(this.#settings.hubURL ? { hubURL: this.#settings.hubURL } : {}),
           ...(this.#settings.hubToken ? { hubToken: this.#settings.hubToken } : {}),
           ...(this.#settings.fetch ? { fetch: this.#settings.fetch } : {}),
-          ...(signal ? { signal } : {}),
         });
         return HfTokenizer.fromDirectory(folder, { name, cacheDirectory });
       }
@@ -309,7 +324,8 @@ export class TokenizerRegistry {
       throw this.unknownModelError(model);
     try {
       return { loaded: await this.loadMapping(FALLBACK_MAPPING, options), fallback: true };
-    } catch {
+    } catch (error) {
+      if (RatatoskrError.isInstance(error, "aborted")) throw error;
       return { fallback: true };
     }
   }
