@@ -448,9 +448,8 @@ export class Gateway implements ModelGateway {
     messages: readonly Message[],
     options: GatewayCallOptions<ChatOptions>,
   ): AsyncIterable<ChatEvent> {
-    const scope = new CallScope(options?.signal, options?.timeout ?? this.#timeout);
     return new RoutedChatStream(
-      () => {
+      (scope) => {
         assertMessages(messages);
         assertModel(options?.model);
         return this.#streamPlan("chat", options.model, options, scope);
@@ -465,7 +464,7 @@ export class Gateway implements ModelGateway {
         if (plugin.chatStream) return plugin.chatStream(messages, providerOptions);
         return chatResponseToEvents(plugin.chat!(messages, providerOptions));
       },
-      scope,
+      () => new CallScope(options?.signal, options?.timeout ?? this.#timeout),
     );
   }
 
@@ -511,9 +510,8 @@ export class Gateway implements ModelGateway {
     prompt: string,
     options: GatewayCallOptions<GenerateOptions>,
   ): AsyncIterable<GenerateEvent> {
-    const scope = new CallScope(options?.signal, options?.timeout ?? this.#timeout);
     return new RoutedGenerateStream(
-      () => {
+      (scope) => {
         assertText(prompt, "prompt");
         assertModel(options?.model);
         return this.#streamPlan("generate", options.model, options, scope);
@@ -528,7 +526,7 @@ export class Gateway implements ModelGateway {
         if (plugin.generateStream) return plugin.generateStream(prompt, providerOptions);
         return generateResponseToEvents(plugin.generate!(prompt, providerOptions));
       },
-      scope,
+      () => new CallScope(options?.signal, options?.timeout ?? this.#timeout),
     );
   }
 

@@ -440,6 +440,30 @@ describe("cool-down", () => {
   });
 });
 
+describe("streams that are never iterated", () => {
+  it("hold no listener on the caller's signal and call no provider", async () => {
+    const mock = createMockProvider();
+    const gateway = await Ratatoskr.builder().use(mock).build();
+    const controller = new AbortController();
+    const { getEventListeners } = await import("node:events");
+    for (let i = 0; i < 100; i++)
+      gateway.chatStream(hello, { model: "m", signal: controller.signal });
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    const stream = gateway.chatStream(hello, { model: "m", signal: controller.signal });
+    await stream[Symbol.asyncIterator]().return?.();
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    expect(mock.calls).toHaveLength(0);
+  });
+
+  it("an already-aborted signal ends the first next() with aborted", async () => {
+    const gateway = await Ratatoskr.builder().use(createMockProvider()).build();
+    const error = await errorOf(
+      drain(gateway.chatStream(hello, { model: "m", signal: AbortSignal.abort() })),
+    );
+    expect(error.code).toBe("aborted");
+  });
+});
+
 describe("hooks", () => {
   it("report start, completion with usage and attempts, and errors; a throwing hook changes nothing", async () => {
     const seen: string[] = [];

@@ -46,9 +46,10 @@ const IDLE_TICKS = 4;
 
 /** Shared machinery of the chat and generate streams. */
 export abstract class RoutedStream<E extends { type: string }> implements AsyncIterableIterator<E> {
-  readonly #plan: () => StreamPlan;
+  readonly #plan: (scope: CallScope) => StreamPlan;
   readonly #startStream: StreamStarter<E>;
-  readonly #scope: CallScope;
+  readonly #openScope: () => CallScope;
+  #scope: CallScope | undefined;
   #context: CallContext | undefined;
   #inner: AsyncIterator<E> | undefined;
   #attemptScope: AttemptScope | undefined;
@@ -66,10 +67,18 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
   #stalledTicks = 0;
   #watchdog: ReturnType<typeof setInterval> | undefined;
 
-  constructor(plan: () => StreamPlan, start: StreamStarter<E>, scope: CallScope) {
+  /**
+   * `openScope` runs on the first `next()`: a stream that is never iterated
+   * holds no timer and no listener on the caller's signal.
+   */
+  constructor(
+    plan: (scope: CallScope) => StreamPlan,
+    start: StreamStarter<E>,
+    openScope: () => CallScope,
+  ) {
     this.#plan = plan;
     this.#startStream = start;
-    this.#scope = scope;
+    this.#openScope = openScope;
   }
 
   [Symbol.asyncIterator](): this {
@@ -96,9 +105,11 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
     if (this.#started)
       throw new RatatoskrError({ code: "stream", message: "A stream can be consumed only once" });
     this.#started = true;
+    const scope = this.#openScope();
+    this.#scope = scope;
     let plan: StreamPlan;
     try {
-      plan = this.#plan();
+      plan = this.#plan(scope);
     } catch (error) {
       this.#finish();
       throw error;
@@ -122,7 +133,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
       ));
     } catch (error) {
       this.#finish();
-      throw this.#report(this.decorate(error, this.#scope.signal));
+      throw this.#report(this.decorate(error, scope.signal));
     }
     this.#inner = started.inner;
     this.#attemptScope = started.attemptScope;
@@ -140,7 +151,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
   /** One attempt: start the provider's stream and wait for its first event (attempt timeout). */
   async #attempt(target: CallTarget, context: CallContext): Promise<Started<E>> {
     const provider = target.plugin.id;
-    const attemptScope = new AttemptScope(this.#scope.signal);
+    const attemptScope = new AttemptScope(context.scope.signal);
     attemptScope.startTimer(context.policy.attemptTimeout, provider);
     let inner: AsyncIterator<E> | undefined;
     try {
@@ -236,7 +247,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
 
   /** The answering attempt's signal (aborted with the idle/total/caller reason), else the call's. */
   #signal(): AbortSignal {
-    return this.#attemptScope?.signal ?? this.#scope.signal;
+    return this.#attemptScope?.signal ?? this.#scope!.signal;
   }
 
   #stopWatchdog(): void {
@@ -251,7 +262,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
     this.#finished = true;
     this.#stopWatchdog();
     this.#attemptScope?.dispose();
-    this.#scope.dispose();
+    this.#scope?.dispose();
   }
 
   #complete(): void {
@@ -295,7 +306,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
 
   #abandon(reason: RatatoskrError = consumerLeft()): void {
     const inner = this.#inner;
-    this.#scope.abort(reason);
+    this.#scope?.abort(reason);
     this.#finish();
     inner?.return?.()?.catch(() => {});
   }
