@@ -94,8 +94,15 @@ export async function downloadHubTokenizer(
   const fetchFile = async (file: string, optional: boolean): Promise<Uint8Array | undefined> => {
     const url = `${base}/${repository}/resolve/${encodeURIComponent(revision)}/${file}`;
     let response: Response;
+    let linked: LinkedFile;
     try {
-      response = await fetchFollowingRedirects(fetchImpl, url, base, token, settings.signal);
+      ({ response, linked } = await fetchFollowingRedirects(
+        fetchImpl,
+        url,
+        base,
+        token,
+        settings.signal,
+      ));
     } catch (error) {
       if (settings.signal?.aborted) {
         throw new RatatoskrError({
@@ -152,8 +159,7 @@ export async function downloadHubTokenizer(
       }
       throw networkError(PROVIDER, url, error);
     }
-    const expectedSize =
-      response.headers.get("x-linked-size") ?? response.headers.get("content-length");
+    const expectedSize = linked.size ?? response.headers.get("content-length");
     if (
       expectedSize !== null &&
       !response.headers.get("content-encoding") &&
@@ -166,7 +172,7 @@ export async function downloadHubTokenizer(
         isRetryable: true,
       });
     }
-    const etag = (response.headers.get("x-linked-etag") ?? "").replaceAll('"', "");
+    const etag = (linked.etag ?? "").replaceAll('"', "");
     if (/^[0-9a-f]{64}$/.test(etag)) {
       const digest = createHash("sha256").update(bytes).digest("hex");
       if (digest !== etag) {
@@ -189,6 +195,12 @@ export async function downloadHubTokenizer(
 
 const MAX_REDIRECTS = 5;
 
+/** Size and SHA-256 the Hub announces for a (Git LFS) file. */
+interface LinkedFile {
+  size?: string | undefined;
+  etag?: string | undefined;
+}
+
 /**
  * GET `url`, following redirects by hand so the token goes only to the Hub's
  * own origin (large files redirect to a CDN, which must not receive it).
@@ -199,8 +211,9 @@ async function fetchFollowingRedirects(
   base: string,
   token: string | undefined,
   signal: AbortSignal | undefined,
-): Promise<Response> {
+): Promise<{ response: Response; linked: LinkedFile }> {
   const hubOrigin = new URL(base).origin;
+  const linked: LinkedFile = {};
   let current = url;
   for (let redirects = 0; ; redirects++) {
     const sameOrigin = new URL(current).origin === hubOrigin;
@@ -209,8 +222,13 @@ async function fetchFollowingRedirects(
       redirect: "manual",
       ...(signal ? { signal } : {}),
     });
+    // The Hub puts the LFS file's size and SHA-256 on the redirect, not on the CDN's answer.
+    linked.size ??= response.headers.get("x-linked-size") ?? undefined;
+    linked.etag ??= response.headers.get("x-linked-etag") ?? undefined;
     const location = response.headers.get("location");
-    if (response.status < 300 || response.status >= 400 || location === null) return response;
+    if (response.status < 300 || response.status >= 400 || location === null) {
+      return { response, linked };
+    }
     await response.body?.cancel();
     if (redirects >= MAX_REDIRECTS) {
       throw new RatatoskrError({

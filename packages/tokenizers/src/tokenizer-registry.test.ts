@@ -298,7 +298,13 @@ describe("Hugging Face Hub source (loopback fake Hub)", () => {
         return;
       }
       if (url === "/acme/big/resolve/main/tokenizer.json") {
-        response.writeHead(302, { location: `${cdn.url}/blobs/tokenizer.json` });
+        // As the Hub does for LFS files: size and SHA-256 on the redirect.
+        const announced = mode === "bad-hash" ? "0".repeat(64) : sha;
+        response.writeHead(302, {
+          location: `${cdn.url}/blobs/tokenizer.json`,
+          "x-linked-etag": `"${announced}"`,
+          "x-linked-size": String(Buffer.byteLength(TOKENIZER_JSON)),
+        });
         response.end();
         return;
       }
@@ -410,6 +416,15 @@ describe("Hugging Face Hub source (loopback fake Hub)", () => {
     ).toBe(true);
     expect(cdn.requests).toHaveLength(1);
     expect(cdn.requests[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it("checks the SHA-256 the Hub announces on a redirect against the CDN's bytes", async () => {
+    mode = "bad-hash";
+    const error = await registryFor()
+      .load("big")
+      .catch((caught: unknown) => caught);
+    expect(RatatoskrError.isInstance(error, "data")).toBe(true);
+    expect((error as Error).message).toContain("SHA-256");
   });
 
   it("rejects a download whose SHA-256 does not match, leaving nothing behind", async () => {
