@@ -38,7 +38,6 @@ import {
 import {
   type CallContext,
   type CallTarget,
-  normalizeError,
   type ReliabilityPolicy,
   runAttempts,
 } from "./call-runner.ts";
@@ -367,16 +366,12 @@ export class Gateway implements ModelGateway {
     const scope = new CallScope(options?.signal, options?.timeout ?? this.#timeout);
     const context = this.#context(capability, model, options, false, scope);
     try {
-      const { value, target } = await runAttempts(context, targets, async (target) => {
-        const signal = scope.signal;
-        try {
-          return await scope.race(
-            invoke(target.plugin, target.providerModel, this.#callOptions(context, signal)),
-          );
-        } catch (error) {
-          throw normalizeError(error, target.plugin.id, signal);
-        }
-      });
+      // runAttempts turns whatever the provider throws into a RatatoskrError.
+      const { value, target } = await runAttempts(context, targets, (target) =>
+        scope.race(
+          invoke(target.plugin, target.providerModel, this.#callOptions(context, scope.signal)),
+        ),
+      );
       if (this.#hooks?.onComplete) {
         const usage = usageOf?.(value);
         emitHook(this.#hooks.onComplete, {

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import {
   type ChatEvent,
   createUsage,
@@ -445,7 +446,6 @@ describe("streams that are never iterated", () => {
     const mock = createMockProvider();
     const gateway = await Ratatoskr.builder().use(mock).build();
     const controller = new AbortController();
-    const { getEventListeners } = await import("node:events");
     for (let i = 0; i < 100; i++)
       gateway.chatStream(hello, { model: "m", signal: controller.signal });
     expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
