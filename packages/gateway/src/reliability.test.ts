@@ -235,6 +235,23 @@ describe("retries through the gateway", () => {
     expect(mock.calls).toHaveLength(3);
   });
 
+  it("generate and generateStream retry too, and report usage and the answering model", async () => {
+    const mock = createMockProvider()
+      .failNext("generate", unavailable())
+      .failNext("generateStream", unavailable());
+    const completions: Array<{ usage?: unknown; attempts: number }> = [];
+    const gateway = await Ratatoskr.builder()
+      .use(mock)
+      .retry(fast)
+      .hooks({ onComplete: (event) => completions.push(event) })
+      .build();
+    expect((await gateway.generate("p", { model: "m" })).text).toBe("mock: p");
+    const events = await drain(gateway.generateStream("p", { model: "m" }));
+    expect(events.at(-1)).toMatchObject({ type: "done", provider: "mock", model: "m" });
+    expect(completions.map((event) => event.attempts)).toEqual([2, 2]);
+    expect(completions[1]!.usage).toEqual((events.at(-1) as { usage?: unknown }).usage);
+  });
+
   it("after the first event an upstream error is final: no retry, partial kept", async () => {
     const mock = createMockProvider().enqueueStream({
       events: [{ type: "content", text: "half " }],
