@@ -2,14 +2,56 @@
  * Options of the gateway's methods. Every method takes {@link CallOptions}
  * (an AbortSignal and a timeout); chat and generate add their own.
  */
+import type { RatatoskrError } from "./errors.ts";
 import type { JsonSchema, ToolChoice, ToolDefinition } from "./tools.ts";
+
+/**
+ * Retry settings of the gateway's one retry layer (builder `.retry()` or per
+ * call `options.retry`). Provider SDKs run with their own retries off.
+ */
+export interface RetryOptions {
+  /** Attempts per target (provider/model), the first included. Default 3 (2 retries). `1` disables retries. */
+  maxAttempts?: number;
+  /** Backoff before the first retry, in ms. Default 500. */
+  initialDelayMs?: number;
+  /** Longest backoff, in ms. Default 8,000. */
+  maxDelayMs?: number;
+  /** Backoff growth factor per retry. Default 2. */
+  multiplier?: number;
+  /** Fraction of the backoff removed at random (0–1). Default 0.25. */
+  jitter?: number;
+  /**
+   * Longest server-requested wait (`retry-after`) honoured, in ms. A longer
+   * one ends the target at once with the rate-limit error carrying it.
+   * Default 60,000.
+   */
+  maxRetryAfterMs?: number;
+  /** Override the retry decision for an error. */
+  shouldRetry?: (error: RatatoskrError) => boolean;
+}
 
 /** Options every async gateway method accepts. */
 export interface CallOptions {
   /** Cancels the request; the promise rejects (or the stream ends) with an `aborted` error. */
   signal?: AbortSignal;
-  /** Overall deadline for this call in milliseconds (overrides the gateway default). */
+  /**
+   * Overall deadline for this call in ms, retries and fallbacks included
+   * (overrides the gateway default). Providers receive the per-attempt
+   * deadline here as their request timeout.
+   */
   timeout?: number;
+  /** Retry settings for this call, merged over the gateway's; `false`: one attempt per target. */
+  retry?: RetryOptions | false;
+  /** Per-attempt deadline in ms: until a stream's first event, or a unary call's response headers. */
+  attemptTimeout?: number;
+  /** Longest silence between two stream events in ms; keep-alive comments do not reset it. */
+  idleTimeout?: number;
+  /**
+   * Fallback targets for this call (`"provider:model"` strings), replacing the
+   * gateway's for the capability; `false`: none. Used only before anything
+   * was delivered.
+   */
+  fallbacks?: readonly string[] | false;
 }
 
 /** How much the model should reason, for models that can. */

@@ -5,6 +5,7 @@ import { expectTypeOf } from "vitest";
 import type { ChatEvent, GenerateEvent } from "./events.ts";
 import type { AssistantMessage, Message, ToolMessage } from "./messages.ts";
 import type { ModelGateway, ProviderMethods } from "./model-gateway.ts";
+import type { CallOptions } from "./options.ts";
 import type { ProviderPlugin } from "./provider-plugin.ts";
 import type { ChatResponse, TokenCount } from "./responses.ts";
 
@@ -28,7 +29,8 @@ if (message.role === "assistant") expectTypeOf(message.toolCalls).toEqualTypeOf<
 // Every async gateway method returns a promise or an async iterable and takes an options object last.
 expectTypeOf<ReturnType<ModelGateway["countTokens"]>>().toEqualTypeOf<Promise<TokenCount>>();
 expectTypeOf<ReturnType<ModelGateway["chatStream"]>>().toEqualTypeOf<AsyncIterable<ChatEvent>>();
-expectTypeOf<Parameters<ModelGateway["embed"]>[2]>().toEqualTypeOf<{ signal?: AbortSignal; timeout?: number } | undefined>();
+expectTypeOf<Parameters<ModelGateway["embed"]>[2]>().toEqualTypeOf<CallOptions | undefined>();
+expectTypeOf<CallOptions["signal"]>().toEqualTypeOf<AbortSignal | undefined>();
 
 // A plugin implements any subset of the gateway's methods.
 expectTypeOf<ProviderPlugin>().toMatchTypeOf<ProviderMethods>();

@@ -1,11 +1,10 @@
 /**
  * Reliability settings of the gateway (builder) and of one call (options).
- * Core's `CallOptions` carries `signal` and `timeout`; the per-call fields
- * here extend it structurally, so `gateway.chat(messages, { model, retry: false })`
- * type-checks against the {@link Gateway} class.
+ * The per-call fields (`retry`, `attemptTimeout`, `idleTimeout`,
+ * `fallbacks`) are declared on core's `CallOptions`, so code typed against
+ * `ModelGateway` can pass them.
  */
 import type { CallOptions } from "@ratatoskr/core";
-import type { RetryOptions } from "./retry-policy.ts";
 
 /** The three deadlines of a call, in ms (0 disables one). */
 export interface TimeoutOptions {
@@ -37,17 +36,8 @@ export const DEFAULT_TIMEOUTS: Readonly<Required<TimeoutOptions>> = Object.freez
  */
 export type FallbackTarget = string;
 
-/** Per-call reliability options, accepted by every gateway method next to core's options. */
-export interface ReliabilityCallOptions {
-  /** Retry settings for this call, merged over the gateway's; `false`: one attempt per target. */
-  retry?: RetryOptions | false;
-  /** Attempt timeout for this call in ms (see {@link TimeoutOptions.attempt}). */
-  attemptTimeout?: number;
-  /** Idle timeout between stream events for this call in ms (see {@link TimeoutOptions.idle}). */
-  idleTimeout?: number;
-  /** Fallback targets for this call, replacing the gateway's for the capability; `false`: none. */
-  fallbacks?: readonly FallbackTarget[] | false;
-}
+/** Per-call reliability options (declared on core's `CallOptions`), accepted by every gateway method. */
+export type ReliabilityCallOptions = Pick<CallOptions, "retry" | "attemptTimeout" | "idleTimeout" | "fallbacks">;
 
 /** Core's options of any method plus the per-call reliability options. */
 export type GatewayCallOptions<O extends CallOptions = CallOptions> = O & ReliabilityCallOptions;

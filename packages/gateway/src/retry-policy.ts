@@ -12,29 +12,10 @@
  *
  * @see https://github.com/openai/openai-node/blob/master/src/client.ts (retry logic this mirrors)
  */
-import { type ErrorCode, RatatoskrError } from "@ratatoskr/core";
+import { type ErrorCode, RatatoskrError, type RetryOptions } from "@ratatoskr/core";
 
-/** Retry settings (builder `.retry()` or per call `options.retry`). */
-export interface RetryOptions {
-  /** Attempts per target (provider/model), the first included. Default 3 (2 retries). `1` disables retries. */
-  maxAttempts?: number;
-  /** Backoff before the first retry, in ms. Default 500. */
-  initialDelayMs?: number;
-  /** Longest backoff, in ms. Default 8,000. */
-  maxDelayMs?: number;
-  /** Backoff growth factor per retry. Default 2. */
-  multiplier?: number;
-  /** Fraction of the backoff removed at random (0–1). Default 0.25. */
-  jitter?: number;
-  /**
-   * Longest server-requested wait (`retry-after`) honoured, in ms. A longer
-   * one ends the target at once with the rate-limit error carrying it.
-   * Default 60,000.
-   */
-  maxRetryAfterMs?: number;
-  /** Override the retry decision for an error (default {@link isRetryableError}). */
-  shouldRetry?: (error: RatatoskrError) => boolean;
-}
+/** Retry settings (builder `.retry()` or per call `options.retry`); defined in core. */
+export type { RetryOptions };
 
 /** Settings after defaults are applied. */
 export interface ResolvedRetry {

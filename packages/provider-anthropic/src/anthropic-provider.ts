@@ -130,8 +130,9 @@ class AnthropicPlugin implements AnthropicProvider {
     return this.#client;
   }
 
-  #timeout(): number {
-    return this.#settings.timeout ?? 600_000;
+  /** The SDK request timeout: the gateway's per-attempt deadline when it passes one, else the setting. */
+  #timeout(perCall?: number): number {
+    return perCall !== undefined && perCall > 0 ? perCall : (this.#settings.timeout ?? 600_000);
   }
 
   #maxTokensFor = (model: string): number => {
@@ -182,7 +183,7 @@ class AnthropicPlugin implements AnthropicProvider {
       const body = this.#prepare(messages, options);
       const message = await this.#getClient().messages.create(
         { ...body, stream: false },
-        { ...(signal === undefined ? {} : { signal }), timeout: this.#timeout() },
+        { ...(signal === undefined ? {} : { signal }), timeout: this.#timeout(options.timeout) },
       );
       return convertAnthropicMessage(message, {
         excludeReasoning: options.reasoning?.exclude === true,
@@ -209,7 +210,7 @@ class AnthropicPlugin implements AnthropicProvider {
       const body = this.#prepare(messages, options);
       const streaming: Anthropic.MessageCreateParamsStreaming = { ...body, stream: true };
       response = await this.#getClient()
-        .messages.create(streaming, { signal: link.signal })
+        .messages.create(streaming, { signal: link.signal, timeout: this.#timeout(options.timeout) })
         .asResponse();
     } catch (error) {
       link.dispose();
