@@ -16,15 +16,18 @@ if (event.type === "tool_call_start") {
   expectTypeOf(event.name).toEqualTypeOf<string>();
 }
 if (event.type === "tool_call_delta") expectTypeOf(event.arguments).toEqualTypeOf<string>();
-if (event.type === "tool_call_end") expectTypeOf(event).toEqualTypeOf<{ type: "tool_call_end"; index: number }>();
-if (event.type === "done") expectTypeOf(event.finishReason).toEqualTypeOf<ChatResponse["finishReason"]>();
+if (event.type === "tool_call_end")
+  expectTypeOf(event).toEqualTypeOf<{ type: "tool_call_end"; index: number }>();
+if (event.type === "done")
+  expectTypeOf(event.finishReason).toEqualTypeOf<ChatResponse["finishReason"]>();
 
 declare const generateEvent: GenerateEvent;
 if (generateEvent.type === "text") expectTypeOf(generateEvent.text).toEqualTypeOf<string>();
 
 declare const message: Message;
 if (message.role === "tool") expectTypeOf(message).toEqualTypeOf<ToolMessage>();
-if (message.role === "assistant") expectTypeOf(message.toolCalls).toEqualTypeOf<AssistantMessage["toolCalls"]>();
+if (message.role === "assistant")
+  expectTypeOf(message.toolCalls).toEqualTypeOf<AssistantMessage["toolCalls"]>();
 
 // Every async gateway method returns a promise or an async iterable and takes an options object last.
 expectTypeOf<ReturnType<ModelGateway["countTokens"]>>().toEqualTypeOf<Promise<TokenCount>>();

@@ -37,7 +37,10 @@ export const DEFAULT_TIMEOUTS: Readonly<Required<TimeoutOptions>> = Object.freez
 export type FallbackTarget = string;
 
 /** Per-call reliability options (declared on core's `CallOptions`), accepted by every gateway method. */
-export type ReliabilityCallOptions = Pick<CallOptions, "retry" | "attemptTimeout" | "idleTimeout" | "fallbacks">;
+export type ReliabilityCallOptions = Pick<
+  CallOptions,
+  "retry" | "attemptTimeout" | "idleTimeout" | "fallbacks"
+>;
 
 /** Core's options of any method plus the per-call reliability options. */
 export type GatewayCallOptions<O extends CallOptions = CallOptions> = O & ReliabilityCallOptions;

@@ -210,7 +210,10 @@ class AnthropicPlugin implements AnthropicProvider {
       const body = this.#prepare(messages, options);
       const streaming: Anthropic.MessageCreateParamsStreaming = { ...body, stream: true };
       response = await this.#getClient()
-        .messages.create(streaming, { signal: link.signal, timeout: this.#timeout(options.timeout) })
+        .messages.create(streaming, {
+          signal: link.signal,
+          timeout: this.#timeout(options.timeout),
+        })
         .asResponse();
     } catch (error) {
       link.dispose();

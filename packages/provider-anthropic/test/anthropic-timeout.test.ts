@@ -15,8 +15,16 @@ describe("per-attempt timeout from the gateway", () => {
     "%s applies options.timeout as the SDK request timeout (headers never come)",
     async (method) => {
       server = await startLoopbackServer(() => {});
-      const plugin = createAnthropic({ apiKey: "test-key-canary-123456", baseURL: server.url, timeout: 600_000 });
-      const options = { model: "claude-sonnet-4-5", timeout: 80, signal: new AbortController().signal };
+      const plugin = createAnthropic({
+        apiKey: "test-key-canary-123456",
+        baseURL: server.url,
+        timeout: 600_000,
+      });
+      const options = {
+        model: "claude-sonnet-4-5",
+        timeout: 80,
+        signal: new AbortController().signal,
+      };
       const started = Date.now();
       const error = await (async () => {
         try {

@@ -23,7 +23,10 @@ function trim(): void {
 
 const STREAM_EVENTS = 10_000;
 const streamScript: ChatEvent[] = [
-  ...Array.from({ length: STREAM_EVENTS - 1 }, (_, index): ChatEvent => ({ type: "content", text: `t${index} ` })),
+  ...Array.from(
+    { length: STREAM_EVENTS - 1 },
+    (_, index): ChatEvent => ({ type: "content", text: `t${index} ` }),
+  ),
   { type: "done", finishReason: "stop" },
 ];
 
@@ -56,8 +59,20 @@ const chat = await compare(
 printComparison("chat dispatch", chat, "< 5 µs added per call");
 
 const embed = await compare(
-  { name: "mock.embed (direct)", run: () => (trim(), mock.embed!("hello", "m", { signal })) },
-  { name: "gateway.embed", run: () => (trim(), gateway.embed("hello", "m")) },
+  {
+    name: "mock.embed (direct)",
+    run: () => {
+      trim();
+      return mock.embed!("hello", "m", { signal });
+    },
+  },
+  {
+    name: "gateway.embed",
+    run: () => {
+      trim();
+      return gateway.embed("hello", "m");
+    },
+  },
   { rounds: 10, iterations: 2_000 },
 );
 printComparison("embed dispatch", embed, "< 5 µs added per call");
@@ -81,7 +96,11 @@ const stream = await compare(
   },
   { rounds: 10, iterations: 10, warmup: 5 },
 );
-printComparison(`chatStream of ${STREAM_EVENTS.toLocaleString("en-US")} events`, stream, ">= 0.95x direct throughput");
+printComparison(
+  `chatStream of ${STREAM_EVENTS.toLocaleString("en-US")} events`,
+  stream,
+  ">= 0.95x direct throughput",
+);
 console.log(
   `\nper event: direct ${(stream.reference.meanNs / STREAM_EVENTS).toFixed(1)} ns, gateway ${(stream.candidate.meanNs / STREAM_EVENTS).toFixed(1)} ns; peak RSS ${peakRssMiB().toFixed(0)} MiB; node ${process.version}`,
 );

@@ -31,8 +31,20 @@ describe("compare", () => {
       }
     };
     const result = await compare(
-      { name: "fast", run: () => (order.push("a"), busyWait(20)) },
-      { name: "slow", run: async () => (order.push("b"), busyWait(200)) },
+      {
+        name: "fast",
+        run: () => {
+          order.push("a");
+          busyWait(20);
+        },
+      },
+      {
+        name: "slow",
+        run: async () => {
+          order.push("b");
+          busyWait(200);
+        },
+      },
       { rounds: 4, iterations: 5, warmup: 1 },
     );
     expect(order.filter((entry) => entry === "a")).toHaveLength(21);
