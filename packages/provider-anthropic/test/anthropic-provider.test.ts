@@ -6,7 +6,7 @@ import {
   RatatoskrError,
   type ToolDefinition,
 } from "@ratatoskr/core";
-import { assertChatEventProtocol } from "@ratatoskr/testing";
+import { assertChatEventProtocol } from "@ratatoskr/testing/conformance";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type AnthropicWarning, createAnthropic } from "../src/index.ts";
 import {

@@ -1,10 +1,6 @@
 import { Message } from "@ratatoskr/core";
-import {
-  type LoopbackServer,
-  runProviderConformance,
-  startLoopbackServer,
-  writeSse,
-} from "@ratatoskr/testing";
+import { type LoopbackServer, startLoopbackServer, writeSse } from "@ratatoskr/testing";
+import { runProviderConformance } from "@ratatoskr/testing/conformance";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
 import {

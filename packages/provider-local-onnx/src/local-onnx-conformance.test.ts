@@ -1,5 +1,5 @@
 import { Ratatoskr } from "@ratatoskr/gateway";
-import { runProviderConformance } from "@ratatoskr/testing";
+import { runProviderConformance } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeCuda } from "./device.ts";
 import { createLocalOnnx } from "./local-onnx-provider.ts";

@@ -1,5 +1,5 @@
 import { Message } from "@ratatoskr/core";
-import { runProviderConformance } from "@ratatoskr/testing";
+import { runProviderConformance } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll } from "vitest";
 import {
   jsonReply,

@@ -1,5 +1,6 @@
 /**
- * The provider conformance suite. Every provider package runs it against
+ * The provider conformance suite (`@ratatoskr/testing/conformance`). Every
+ * provider package runs it against
  * its own fixtures:
  *
  * ```ts

@@ -1,9 +1,10 @@
 /**
- * @ratatoskr/testing: a scriptable mock provider and the provider
- * conformance suite that every provider package runs.
+ * @ratatoskr/testing: a scriptable mock provider and loopback HTTP servers.
+ * Safe to import at runtime (no test runner is loaded); the provider
+ * conformance suite, which needs vitest, is the `@ratatoskr/testing/conformance`
+ * entry.
  *
  * @packageDocumentation
  */
-export * from "./conformance.ts";
 export * from "./loopback-server.ts";
 export * from "./mock-provider.ts";

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
-import { runProviderConformance } from "@ratatoskr/testing";
+import { runProviderConformance } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tinyByteLevelTokenizer } from "./__fixtures__/tiny-tokenizers.ts";
 import { tokenizerMapping } from "./tokenizer-mapping.ts";
