@@ -44,6 +44,11 @@ describe("SseDecoder", () => {
     }
   });
 
+  it("keeps a CR and its LF together across an empty chunk between them", () => {
+    // An empty read decodes to "": it must not split the CRLF into two line ends.
+    expect(decode(["data: a\r", "", "\ndata: b\n\n"])).toEqual([[undefined, "a\nb"]]);
+  });
+
   it("delivers a last event that has no blank line after it", () => {
     expect(decode(['event: message_stop\ndata: {"type":"message_stop"}'])).toEqual([
       ["message_stop", '{"type":"message_stop"}'],

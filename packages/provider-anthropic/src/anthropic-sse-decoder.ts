@@ -20,6 +20,7 @@ export class SseDecoder {
 
   /** Decode `text`, calling `onEvent` for every event it completes. */
   push(text: string, onEvent: SseEventHandler): void {
+    if (text === "") return;
     let chunk = text;
     if (this.#pendingCarriageReturn) {
       this.#pendingCarriageReturn = false;
