@@ -9,7 +9,7 @@ import {
   registerSecret,
 } from "@ratatoskr/core";
 import { createMockProvider } from "@ratatoskr/testing";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Ratatoskr } from "./index.ts";
 import { ProviderHealth } from "./provider-health.ts";
 import { backoffDelay, DEFAULT_RETRY, decideRetry, resolveRetry } from "./retry-policy.ts";
@@ -565,5 +565,52 @@ describe("hooks", () => {
     expect(payloads.length).toBeGreaterThanOrEqual(4);
     expect(JSON.stringify(payloads)).not.toContain(key);
     expect(JSON.stringify(error.toJSON())).not.toContain(key);
+  });
+});
+
+describe("a consumer leaving while the first event is on its way", () => {
+  it("closes the provider stream, leaves no timer and reports one terminal hook, however the timing falls", async () => {
+    for (let ticks = 0; ticks < 40; ticks++) {
+      const seen: string[] = [];
+      let closed = false;
+      const plugin = streamPlugin("p", async function* () {
+        try {
+          yield { type: "content", text: "a" };
+          yield { type: "done", finishReason: "stop" };
+        } finally {
+          closed = true;
+        }
+      });
+      const gateway = await Ratatoskr.builder()
+        .use(plugin)
+        .timeouts({ total: 60_000, attempt: 60_000, idle: 60_000 })
+        .hooks({
+          onComplete: () => seen.push("complete"),
+          onError: (event) => seen.push(event.error.code),
+        })
+        .build();
+      vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+      try {
+        const iterator = gateway.chatStream(hello, { model: "m" })[Symbol.asyncIterator]();
+        const first = iterator.next().then(
+          (result) => (result.done ? "done" : "event"),
+          (error: unknown) => (RatatoskrError.isInstance(error) ? error.code : "other"),
+        );
+        for (let tick = 0; tick < ticks; tick++) await Promise.resolve();
+        await iterator.return?.();
+        const outcome = await first;
+        await new Promise((resolve) => setImmediate(resolve));
+        expect({ ticks, outcome, timers: vi.getTimerCount(), closed, seen }).toEqual({
+          ticks,
+          // "event" when the first event was delivered before return() ran.
+          outcome: expect.stringMatching(/^(event|aborted)$/),
+          timers: 0,
+          closed: true,
+          seen: ["aborted"],
+        });
+      } finally {
+        vi.useRealTimers();
+      }
+    }
   });
 });

@@ -135,6 +135,12 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
       this.#finish();
       throw this.#report(this.decorate(error, scope.signal));
     }
+    if (this.#finished) {
+      // The consumer left (return()) while the first event was on its way.
+      started.attemptScope.dispose();
+      started.inner.return?.()?.catch(() => {});
+      throw this.#report(this.decorate(undefined, scope.signal));
+    }
     this.#inner = started.inner;
     this.#attemptScope = started.attemptScope;
     this.#target = target;
