@@ -58,7 +58,7 @@ export interface AnthropicStreamMapperOptions {
  * - `message_delta` keeps `stop_reason` and the cumulative usage;
  * - `message_stop` → `usage` (when known) and `done`.
  *
- * `ping` never reaches it (the SDK drops it) and unknown events or blocks
+ * `ping` never reaches it (the provider drops it) and unknown events or blocks
  * (server tools, citations) are ignored.
  */
 export class AnthropicStreamMapper {

@@ -78,6 +78,15 @@ function expectNoKey(error: RatatoskrError): void {
   expect(text).not.toContain(KEY);
 }
 
+function collectContent(events: ChatEvent[]): string {
+  return events.map((event) => (event.type === "content" ? event.text : "")).join("");
+}
+
+/** thinking-final.sse with raw UTF-8 (2- and 3-byte) characters instead of JSON escapes. */
+function multiByteFixture(): string {
+  return fixture("thinking-final.sse").replaceAll("\\u00b0", "°").replaceAll("sunny", "sunny ☀");
+}
+
 const user = [Message.user("What's the weather in Paris?")];
 
 describe("chatStream event sequences", () => {
@@ -337,11 +346,41 @@ describe("chatStream event sequences", () => {
     }
   });
 
+  it("gives the same events for a two-piece split at every byte position, LF and CRLF", async () => {
+    // An injected fetch delivers exactly the pieces asked for (TCP may merge small writes).
+    const splitAt = (bytes: Uint8Array, cut: number) =>
+      createAnthropic({
+        apiKey: KEY,
+        baseURL: "http://anthropic.invalid",
+        fetch: async () =>
+          new Response(
+            new ReadableStream<Uint8Array>({
+              start(controller) {
+                controller.enqueue(bytes.subarray(0, cut));
+                controller.enqueue(bytes.subarray(cut));
+                controller.close();
+              },
+            }),
+            { status: 200, headers: { "content-type": "text/event-stream" } },
+          ),
+      });
+    for (const text of [multiByteFixture(), multiByteFixture().replaceAll("\n", "\r\n")]) {
+      const bytes = new TextEncoder().encode(text);
+      const expected = await drain(splitAt(bytes, 0).chatStream(user, { model: MODEL }));
+      expect(collectContent(expected)).toBe("It is 18°C and sunny ☀ in Paris right now.");
+      for (let cut = 1; cut <= bytes.length; cut++) {
+        expect(await drain(splitAt(bytes, cut).chatStream(user, { model: MODEL }))).toEqual(
+          expected,
+        );
+      }
+    }
+  });
+
   it("keeps multi-byte characters split across chunks intact", async () => {
-    mock.enqueue({ sse: fixture("thinking-final.sse"), chunkSize: 1 });
+    mock.enqueue({ sse: multiByteFixture(), chunkSize: 1 });
     const response = await collectChatStream(provider().chatStream(user, { model: MODEL }));
-    expect(response.content).toBe("It is 18°C and sunny in Paris right now.");
-    expect(response.reasoning).toBe("The tool says 18°C and sunny.");
+    expect(response.content).toBe("It is 18°C and sunny ☀ in Paris right now.");
+    expect(response.reasoning).toBe("The tool says 18°C and sunny ☀.");
   });
 
   it("accepts a last event without its blank line", async () => {
