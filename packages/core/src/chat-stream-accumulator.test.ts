@@ -118,6 +118,22 @@ describe("ChatStreamAccumulator", () => {
     });
   });
 
+  it("keeps every field of the error it attaches the partial output to", () => {
+    const original = new RatatoskrError({
+      code: "content_filtered",
+      message: "filtered",
+      reason: "violence",
+      limit: 8192,
+      body: "{}",
+      details: { upstream: "x" },
+      cause: new Error("root"),
+    });
+    const decorated = withPartial(original, { content: "so far" });
+    const { partial, ...fields } = decorated.toJSON();
+    expect(partial).toEqual({ content: "so far" });
+    expect(fields).toEqual(original.toJSON());
+  });
+
   it("wraps foreign errors as stream errors, or aborted when the signal fired", () => {
     expect(withPartial(new TypeError("bad"), { content: "" }).code).toBe("stream");
     expect(withPartial(new TypeError("bad"), { content: "" }, AbortSignal.abort()).code).toBe(

@@ -203,6 +203,8 @@ export function withPartial(
       ...(error.body === undefined ? {} : { body: error.body }),
       ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
       isRetryable: error.isRetryable,
+      ...(error.limit === undefined ? {} : { limit: error.limit }),
+      ...(error.reason === undefined ? {} : { reason: error.reason }),
       ...(error.timeoutKind === undefined ? {} : { timeoutKind: error.timeoutKind }),
       ...(error.details === undefined ? {} : { details: error.details }),
       partial,
