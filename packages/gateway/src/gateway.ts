@@ -29,11 +29,11 @@ import {
   type ModelGateway,
   type NliPair,
   type NliResult,
+  type PartialOutput,
   type ProviderPlugin,
   RatatoskrError,
   type TokenCount,
   type Usage,
-  withPartial,
 } from "@ratatoskr/core";
 import {
   type CallContext,
@@ -662,15 +662,8 @@ class RoutedGenerateStream extends RoutedStream<GenerateEvent> {
     else this.#usage = event.usage;
   }
 
-  protected decorate(error: unknown, signal: AbortSignal): RatatoskrError {
-    const partial = { content: this.#text };
-    if (
-      signal.aborted &&
-      (error === undefined || !RatatoskrError.isInstance(error) || error.code === "aborted")
-    ) {
-      return withPartial(signal.reason instanceof Error ? signal.reason : error, partial, signal);
-    }
-    return withPartial(error, partial, signal);
+  protected partial(): PartialOutput {
+    return { content: this.#text };
   }
 
   protected stamp(event: GenerateEvent, provider: string, model: string): GenerateEvent {

@@ -13,6 +13,7 @@ import {
   abortedError,
   type ChatEvent,
   ChatStreamAccumulator,
+  type PartialOutput,
   RatatoskrError,
   type Usage,
   withPartial,
@@ -87,8 +88,8 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
 
   /** Inspect an event (protocol checks, partial output). Throws on a violation. */
   protected abstract observe(event: E): void;
-  /** The error to throw for `error`, with partial output attached. */
-  protected abstract decorate(error: unknown, signal: AbortSignal): RatatoskrError;
+  /** What the stream delivered so far (attached to its error). */
+  protected abstract partial(): PartialOutput;
   /** A `done` event with the answering provider and model stamped on it. */
   protected abstract stamp(event: E, provider: string, model: string): E;
   /** The answering attempt's usage, once `done` was seen (undefined when unknown). */
@@ -317,6 +318,22 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
     inner?.return?.()?.catch(() => {});
   }
 
+  /**
+   * The error to throw for `error`, with the partial output attached: the
+   * abort reason (idle/total timeout, caller abort) when `signal` fired and
+   * the provider threw nothing more specific.
+   */
+  private decorate(error: unknown, signal: AbortSignal): RatatoskrError {
+    const partial = this.partial();
+    if (
+      signal.aborted &&
+      (error === undefined || !RatatoskrError.isInstance(error) || error.code === "aborted")
+    ) {
+      return withPartial(abortedError(signal, partial), partial);
+    }
+    return withPartial(error, partial, signal);
+  }
+
   /** Leaving a `for await` loop early: aborts the provider's request. */
   return(): Promise<IteratorResult<E>> {
     if (!this.#finished) {
@@ -346,15 +363,8 @@ export class RoutedChatStream extends RoutedStream<ChatEvent> {
     this.#accumulator.push(event);
   }
 
-  protected decorate(error: unknown, signal: AbortSignal): RatatoskrError {
-    const partial = this.#accumulator.partial();
-    if (
-      signal.aborted &&
-      (error === undefined || !RatatoskrError.isInstance(error) || error.code === "aborted")
-    ) {
-      return withPartial(signal.reason instanceof Error ? signal.reason : error, partial, signal);
-    }
-    return withPartial(error, partial, signal);
+  protected partial(): PartialOutput {
+    return this.#accumulator.partial();
   }
 
   protected stamp(event: ChatEvent, provider: string, model: string): ChatEvent {
