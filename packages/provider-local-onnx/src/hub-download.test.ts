@@ -2,6 +2,7 @@ import { cp, mkdir, readdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { encoderModel, testModelFiles } from "@ratatoskr/onnx-test-models";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { HubDownloader } from "./hub-download.ts";
 import { createLocalOnnx } from "./local-onnx-provider.ts";
 import {
   type FakeHubFaults,
@@ -306,6 +307,36 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
       message: expect.stringContaining("escapes the model directory"),
     });
     expect(hub.requests.some((request) => request.url.includes("secret"))).toBe(false);
+  });
+});
+
+describe("HubDownloader (used directly)", () => {
+  it("refuses repo and revision names that would leave the cache, before any request", async () => {
+    const requested: string[] = [];
+    const downloader = new HubDownloader({
+      cacheDir: "/nonexistent/cache",
+      hubUrl: "http://hub.invalid",
+      offline: false,
+      fetch: async (input) => {
+        requested.push(String(input));
+        return new Response("x");
+      },
+    });
+    for (const [repo, revision] of [
+      ["org/../../escape", "main"],
+      ["../escape", "main"],
+      ["org/name", "../../../escape"],
+      ["org/name", ".."],
+    ] as const) {
+      await expect(
+        downloader.file({ repo, revision, path: "model.onnx" }),
+        `${repo}@${revision}`,
+      ).rejects.toMatchObject({ code: "configuration" });
+      expect(() => downloader.snapshotDir(repo, revision)).toThrow(
+        expect.objectContaining({ code: "configuration" }),
+      );
+    }
+    expect(requested).toEqual([]);
   });
 });
 

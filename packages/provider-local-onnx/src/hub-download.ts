@@ -21,6 +21,7 @@ import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
 import { httpError, networkError } from "@ratatoskr/provider-utils";
+import { isHubRepo, isHubRevision } from "./local-onnx-models.ts";
 import { assertSafeRelativePath } from "./safe-paths.ts";
 
 /** Default Hub address. */
@@ -69,12 +70,26 @@ export class HubDownloader {
     this.#options = { ...options, hubUrl: options.hubUrl.replace(/\/+$/, "") };
   }
 
-  /** The snapshot directory of a repo revision in the cache. */
+  /** The snapshot directory of a repo revision in the cache; refuses names that would leave the cache. */
   snapshotDir(repo: string, revision: string): string {
+    if (!isHubRevision(revision)) {
+      throw new RatatoskrError({
+        code: "configuration",
+        provider: "local",
+        message: `Invalid Hugging Face revision "${revision}"`,
+      });
+    }
     return join(this.#repoDir(repo), "snapshots", revision);
   }
 
   #repoDir(repo: string): string {
+    if (!isHubRepo(repo)) {
+      throw new RatatoskrError({
+        code: "configuration",
+        provider: "local",
+        message: `Invalid Hugging Face repo "${repo}": expected "org/name"`,
+      });
+    }
     return join(this.#options.cacheDir, `models--${repo.replace("/", "--")}`);
   }
 

@@ -152,6 +152,11 @@ export function isHubRepo(value: string): boolean {
   return REPO_PATTERN.test(value) && !value.includes("..");
 }
 
+/** Whether `value` is a Hub revision (branch, tag or commit) that is safe as a cache folder name. */
+export function isHubRevision(value: string): boolean {
+  return REVISION_PATTERN.test(value) && !value.includes("..");
+}
+
 function configurationError(message: string): RatatoskrError {
   return new RatatoskrError({ code: "configuration", message, provider: "local" });
 }
@@ -209,7 +214,7 @@ export function resolveModelSetting(setting: ModelSetting, kind: ModelKind): Res
     );
   }
   const revision = setting.revision ?? "main";
-  if (!REVISION_PATTERN.test(revision) || revision.includes("..")) {
+  if (!isHubRevision(revision)) {
     throw configurationError(`Model "${setting.name}": invalid revision "${revision}"`);
   }
   const files = setting.file === undefined ? DEFAULT_FILES : [setting.file];
