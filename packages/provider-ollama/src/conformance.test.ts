@@ -1,23 +1,15 @@
 import { Message } from "@ratatoskr/core";
 import { runProviderConformance } from "@ratatoskr/testing/conformance";
-import { afterAll, beforeAll } from "vitest";
 import {
+  fixtureReader,
   jsonReply,
-  type MockOpenAIServer,
-  readFixture,
   sseReply,
-  startMockOpenAIServer,
+  useMockOpenAIServer,
 } from "../../provider-openai-compat/test/mock-openai-server.ts";
 import { createOllama } from "./ollama-provider.ts";
 
-const fixture = (name: string) => readFixture(new URL(`./__fixtures__/${name}`, import.meta.url));
-let server: MockOpenAIServer;
-beforeAll(async () => {
-  server = await startMockOpenAIServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const fixture = fixtureReader(import.meta.url);
+const server = useMockOpenAIServer();
 
 const messages = [Message.user("Hi")];
 const tools = [

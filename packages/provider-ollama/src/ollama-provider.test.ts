@@ -1,51 +1,25 @@
+import { collectChatStream, Message, toAssistantMessage } from "@ratatoskr/core";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  type ChatEvent,
-  collectChatStream,
-  Message,
-  RatatoskrError,
-  toAssistantMessage,
-} from "@ratatoskr/core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
+  drain,
+  failure,
+  fixtureReader,
   jsonReply,
-  type MockOpenAIServer,
-  readFixture,
+  replay,
   sseReply,
   startMockOpenAIServer,
+  useMockOpenAIServer,
 } from "../../provider-openai-compat/test/mock-openai-server.ts";
 import { OLLAMA_DEFAULT_BASE_URL, resolveOllamaBaseURL } from "./ollama-base-url.ts";
 import { createOllama } from "./ollama-provider.ts";
 
-const fixture = (name: string) => readFixture(new URL(`./__fixtures__/${name}`, import.meta.url));
-
-let server: MockOpenAIServer;
-beforeAll(async () => {
-  server = await startMockOpenAIServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const fixture = fixtureReader(import.meta.url);
+const server = useMockOpenAIServer();
 afterEach(() => {
-  server.requests.length = 0;
+  vi.unstubAllEnvs();
 });
 
 const ollama = () => createOllama({ baseURL: server.url });
-
-async function drain(stream: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
-  const events: ChatEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
-
-async function failure(promise: Promise<unknown>): Promise<RatatoskrError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(RatatoskrError.isInstance(error), String(error)).toBe(true);
-    return error as RatatoskrError;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("resolveOllamaBaseURL", () => {
   it.each([
@@ -60,18 +34,13 @@ describe("resolveOllamaBaseURL", () => {
     ["http://localhost:11434/v1", "http://localhost:11434"],
     ["[::1]:11434", "http://[::1]:11434"],
   ])("reads %j as %s", (value, expected) => {
+    vi.stubEnv("OLLAMA_HOST", undefined); // undefined falls back to it
     expect(resolveOllamaBaseURL(value)).toBe(expected);
   });
 
   it("defaults to OLLAMA_HOST", () => {
-    const previous = process.env.OLLAMA_HOST;
-    process.env.OLLAMA_HOST = "10.0.0.5:11434";
-    try {
-      expect(createOllama().baseURL).toBe("http://10.0.0.5:11434");
-    } finally {
-      if (previous === undefined) delete process.env.OLLAMA_HOST;
-      else process.env.OLLAMA_HOST = previous;
-    }
+    vi.stubEnv("OLLAMA_HOST", "10.0.0.5:11434");
+    expect(createOllama().baseURL).toBe("http://10.0.0.5:11434");
   });
 });
 
@@ -174,11 +143,7 @@ describe("createOllama", () => {
       "usage",
       "done",
     ]);
-    const response = await collectChatStream(
-      (async function* () {
-        yield* events;
-      })(),
-    );
+    const response = await collectChatStream(replay(events));
     expect(response.toolCalls).toEqual([
       { id: "call_k3v9x2ap", name: "get_weather", arguments: '{"city":"Paris"}' },
       { id: "call_q8m1z7wd", name: "get_weather", arguments: '{"city":"Oslo"}' },

@@ -6,11 +6,10 @@
 import { collectChatStream, Message, RatatoskrError } from "@ratatoskr/core";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { readFixture } from "../test/mock-openai-server.ts";
+import { fixtureReader, TEST_API_KEY as KEY } from "../test/mock-openai-server.ts";
 import { createOpenAI } from "./openai-provider.ts";
 
-const KEY = "test-key-canary-123456";
-const fixture = (name: string) => readFixture(new URL(`./__fixtures__/${name}`, import.meta.url));
+const fixture = fixtureReader(import.meta.url);
 
 beforeAll(() => {
   nock.disableNetConnect();

@@ -4,35 +4,27 @@ import {
   type ChatOptions,
   collectChatStream,
   Message,
-  RatatoskrError,
   toAssistantMessage,
 } from "@ratatoskr/core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
+  drain,
+  failure,
+  fixtureReader,
   jsonReply,
-  type MockOpenAIServer,
-  readFixture,
+  TEST_API_KEY as KEY,
+  replay,
   sseReply,
   startMockOpenAIServer,
+  useMockOpenAIServer,
 } from "../test/mock-openai-server.ts";
 import {
   createOpenAICompatible,
   type OpenAICompatibleSettings,
 } from "./openai-compatible-provider.ts";
 
-const KEY = "test-key-canary-123456";
-const fixture = (name: string) => readFixture(new URL(`./__fixtures__/${name}`, import.meta.url));
-
-let server: MockOpenAIServer;
-beforeAll(async () => {
-  server = await startMockOpenAIServer();
-});
-afterAll(async () => {
-  await server.close();
-});
-afterEach(() => {
-  server.requests.length = 0;
-});
+const fixture = fixtureReader(import.meta.url);
+const server = useMockOpenAIServer();
 
 function provider(settings: Partial<OpenAICompatibleSettings> = {}) {
   return createOpenAICompatible({
@@ -41,22 +33,6 @@ function provider(settings: Partial<OpenAICompatibleSettings> = {}) {
     apiKey: KEY,
     ...settings,
   });
-}
-
-async function drain(stream: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
-  const events: ChatEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
-
-async function failure(promise: Promise<unknown>): Promise<RatatoskrError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(RatatoskrError.isInstance(error), `not a RatatoskrError: ${String(error)}`).toBe(true);
-    return error as RatatoskrError;
-  }
-  throw new Error("expected a rejection");
 }
 
 const messages = [Message.system("Be brief."), Message.user("Hi")];
@@ -234,11 +210,7 @@ describe("chatStream: tool calls", () => {
       id: "call_JMW1whyEaYG438VE1OIflxA2",
       name: "GetWeatherArgs",
     });
-    const response = await collectChatStream(
-      (async function* () {
-        yield* events;
-      })(),
-    );
+    const response = await collectChatStream(replay(events));
     expect(response.toolCalls).toEqual([
       {
         id: "call_JMW1whyEaYG438VE1OIflxA2",
@@ -268,11 +240,7 @@ describe("chatStream: tool calls", () => {
       .filter((event) => event.type === "tool_call_delta")
       .map((event) => (event as { index: number }).index);
     expect(new Set(deltas.slice(0, 6)).size).toBe(2); // really interleaved
-    const response = await collectChatStream(
-      (async function* () {
-        yield* events;
-      })(),
-    );
+    const response = await collectChatStream(replay(events));
     expect(response.toolCalls.map((call) => JSON.parse(call.arguments))).toEqual([
       { city: "Edinburgh", country: "GB", units: "c" },
       { ticker: "AAPL", exchange: "NASDAQ" },
@@ -291,11 +259,7 @@ describe("chatStream: tool calls", () => {
       model: "gpt-4o-mini-2024-07-18",
     });
     expect("usage" in (done as object)).toBe(false);
-    const response = await collectChatStream(
-      (async function* () {
-        yield* events;
-      })(),
-    );
+    const response = await collectChatStream(replay(events));
     expect(response.toolCalls).toEqual([
       {
         id: "call_9pQ2wXv7LrT4sYb1",

@@ -1,27 +1,23 @@
 import { Message, RatatoskrError } from "@ratatoskr/core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  type MockOpenAIServer,
-  readFixture,
+  drain,
+  fixtureReader,
+  TEST_API_KEY as KEY,
   sseReply,
-  startMockOpenAIServer,
+  useMockOpenAIServer,
 } from "../test/mock-openai-server.ts";
 import { createOpenAI, isOpenAIChatModel } from "./openai-provider.ts";
 
-let server: MockOpenAIServer;
-beforeAll(async () => {
-  server = await startMockOpenAIServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const fixture = fixtureReader(import.meta.url);
+const server = useMockOpenAIServer();
 afterEach(() => {
-  delete process.env.OPENAI_API_KEY;
+  vi.unstubAllEnvs();
 });
 
 describe("createOpenAI", () => {
   it("is the `openai` plugin serving gpt*, chatgpt*, o1*, o3*, o4* chat models only", () => {
-    const openai = createOpenAI({ apiKey: "test-key-canary-123456" });
+    const openai = createOpenAI({ apiKey: KEY });
     expect(openai.id).toBe("openai");
     expect(openai.baseURL).toBe("https://api.openai.com/v1");
     expect(openai.capabilities).toEqual(["chat"]);
@@ -53,33 +49,35 @@ describe("createOpenAI", () => {
   });
 
   it("reads OPENAI_API_KEY, and names it when missing", () => {
-    expect(() => createOpenAI()).toThrowError(/OPENAI_API_KEY/);
-    try {
-      createOpenAI();
-    } catch (error) {
-      expect(RatatoskrError.isInstance(error, "authentication")).toBe(true);
-    }
-    process.env.OPENAI_API_KEY = "test-key-from-env-123456";
+    vi.stubEnv("OPENAI_API_KEY", undefined);
+    const missing = (() => {
+      try {
+        createOpenAI();
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(RatatoskrError.isInstance(missing, "authentication")).toBe(true);
+    expect((missing as RatatoskrError).message).toMatch(/OPENAI_API_KEY/);
+    vi.stubEnv("OPENAI_API_KEY", "test-key-from-env-123456");
     expect(createOpenAI().id).toBe("openai");
   });
 
   it("sends max_completion_tokens, reasoning_effort and organization/project headers", async () => {
-    server.reply(
-      sseReply(readFixture(new URL("./__fixtures__/openai-chat-stream-text.sse", import.meta.url))),
-    );
+    server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
     const openai = createOpenAI({
-      apiKey: "test-key-canary-123456",
+      apiKey: KEY,
       baseURL: `${server.url}/v1`,
       organization: "org-1",
       project: "proj-1",
     });
-    for await (const _ of openai.chatStream([Message.user("Hi")], {
-      model: "o4-mini",
-      maxTokens: 100,
-      reasoning: { effort: "high" },
-    })) {
-      // drain
-    }
+    await drain(
+      openai.chatStream([Message.user("Hi")], {
+        model: "o4-mini",
+        maxTokens: 100,
+        reasoning: { effort: "high" },
+      }),
+    );
     const request = server.requests[0]!;
     expect(request.headers["openai-organization"]).toBe("org-1");
     expect(request.headers["openai-project"]).toBe("proj-1");

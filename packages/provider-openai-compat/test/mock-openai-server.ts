@@ -1,13 +1,19 @@
 /**
- * A loopback OpenAI-compatible mock server for tests (this package's and the
- * OpenRouter / Ollama presets', which import it by relative path). It
- * answers each request with the next scripted reply: a fixture body written
- * as-is (optionally in small pieces, slowly, or cut off), so the SDK parses
- * real bytes in each server's real wire format.
+ * A loopback OpenAI-compatible mock server and the setup every OpenAI-wire
+ * test file shares (this package's and the OpenRouter / Ollama presets',
+ * which import it by relative path). The mock answers each request with the
+ * next scripted reply: a fixture body written as-is (optionally in small
+ * pieces, slowly, or cut off), so the SDK parses real bytes in each server's
+ * real wire format.
  */
 import { readFileSync } from "node:fs";
 import type { ServerResponse } from "node:http";
+import { type ChatEvent, RatatoskrError } from "@ratatoskr/core";
 import { type LoopbackServer, startLoopbackServer } from "@ratatoskr/testing";
+import { afterAll, afterEach, beforeAll, expect } from "vitest";
+
+/** The fake API key of these tests: it must never appear in an error. */
+export const TEST_API_KEY = "test-key-canary-123456";
 
 /** One scripted answer. */
 export interface MockReply {
@@ -70,9 +76,9 @@ export function jsonReply(
   };
 }
 
-/** Read a fixture file relative to a module: `readFixture(new URL("./__fixtures__/x.sse", import.meta.url))`. */
-export function readFixture(url: URL): string {
-  return readFileSync(url, "utf8");
+/** A reader of the `__fixtures__/` folder beside a test module: `const fixture = fixtureReader(import.meta.url)`. */
+export function fixtureReader(moduleUrl: string): (name: string) => string {
+  return (name) => readFileSync(new URL(`./__fixtures__/${name}`, moduleUrl), "utf8");
 }
 
 async function write(response: ServerResponse, reply: MockReply): Promise<void> {
@@ -133,4 +139,60 @@ export async function startMockOpenAIServer(): Promise<MockOpenAIServer> {
     openSockets: () => server.openSockets(),
     close: () => server.close(),
   };
+}
+
+/**
+ * One mock for the calling test file: started before its tests, its recorded
+ * requests forgotten after each test, closed after the file. The returned
+ * handle reads the running mock, so it can be taken at module level.
+ */
+export function useMockOpenAIServer(): MockOpenAIServer {
+  let server: MockOpenAIServer | undefined;
+  const running = (): MockOpenAIServer => {
+    if (server === undefined) throw new Error("the mock OpenAI server runs only inside tests");
+    return server;
+  };
+  beforeAll(async () => {
+    server = await startMockOpenAIServer();
+  });
+  afterEach(() => {
+    if (server !== undefined) server.requests.length = 0;
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return {
+    get url() {
+      return running().url;
+    },
+    get requests() {
+      return running().requests;
+    },
+    reply: (...replies) => running().reply(...replies),
+    openSockets: () => running().openSockets(),
+    close: () => running().close(),
+  };
+}
+
+/** Every event of a stream, in order. */
+export async function drain(stream: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
+  const events: ChatEvent[] = [];
+  for await (const event of stream) events.push(event);
+  return events;
+}
+
+/** Events already collected, as a stream again (for `collectChatStream`). */
+export async function* replay(events: readonly ChatEvent[]): AsyncGenerator<ChatEvent> {
+  yield* events;
+}
+
+/** The {@link RatatoskrError} a promise rejects with; fails the test when it resolves or rejects with anything else. */
+export async function failure(promise: Promise<unknown>): Promise<RatatoskrError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(RatatoskrError.isInstance(error), `not a RatatoskrError: ${String(error)}`).toBe(true);
+    return error as RatatoskrError;
+  }
+  throw new Error("expected a rejection");
 }

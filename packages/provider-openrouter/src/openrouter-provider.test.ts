@@ -1,53 +1,25 @@
+import { type ChatEvent, collectChatStream, Message, toAssistantMessage } from "@ratatoskr/core";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  type ChatEvent,
-  collectChatStream,
-  Message,
-  RatatoskrError,
-  toAssistantMessage,
-} from "@ratatoskr/core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
+  drain,
+  failure,
+  fixtureReader,
   jsonReply,
-  type MockOpenAIServer,
-  readFixture,
+  TEST_API_KEY as KEY,
+  replay,
   sseReply,
-  startMockOpenAIServer,
+  useMockOpenAIServer,
 } from "../../provider-openai-compat/test/mock-openai-server.ts";
 import { createOpenRouter, OPENROUTER_BASE_URL } from "./openrouter-provider.ts";
 
-const KEY = "test-key-canary-123456";
-const fixture = (name: string) => readFixture(new URL(`./__fixtures__/${name}`, import.meta.url));
-
-let server: MockOpenAIServer;
-beforeAll(async () => {
-  server = await startMockOpenAIServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const fixture = fixtureReader(import.meta.url);
+const server = useMockOpenAIServer();
 afterEach(() => {
-  server.requests.length = 0;
-  delete process.env.OPENROUTER_API_KEY;
+  vi.unstubAllEnvs();
 });
 
 const openrouter = (settings: Parameters<typeof createOpenRouter>[0] = {}) =>
   createOpenRouter({ apiKey: KEY, baseURL: `${server.url}/api/v1`, ...settings });
-
-async function drain(stream: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
-  const events: ChatEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
-
-async function failure(promise: Promise<unknown>): Promise<RatatoskrError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(RatatoskrError.isInstance(error), String(error)).toBe(true);
-    return error as RatatoskrError;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("createOpenRouter", () => {
   it("is the `openrouter` plugin for vendor/model chat names, on OpenRouter's URL", () => {
@@ -63,8 +35,9 @@ describe("createOpenRouter", () => {
   });
 
   it("reads OPENROUTER_API_KEY and names it when missing", () => {
+    vi.stubEnv("OPENROUTER_API_KEY", undefined);
     expect(() => createOpenRouter()).toThrowError(/OPENROUTER_API_KEY/);
-    process.env.OPENROUTER_API_KEY = "test-key-env-1234567";
+    vi.stubEnv("OPENROUTER_API_KEY", "test-key-env-1234567");
     expect(createOpenRouter().id).toBe("openrouter");
   });
 
@@ -155,11 +128,7 @@ describe("OpenRouter streams", () => {
       "reasoning_detail",
       "done",
     ]);
-    const response = await collectChatStream(
-      (async function* () {
-        yield* events;
-      })(),
-    );
+    const response = await collectChatStream(replay(events));
     expect(response.reasoning).toBe(
       "The user asks for 15 × 23.\n15 × 20 = 300 and 15 × 3 = 45, so 300 + 45 = 345.",
     );
