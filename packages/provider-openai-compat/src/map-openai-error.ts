@@ -91,7 +91,7 @@ function wireMessage(payload: unknown): string | undefined {
  */
 export function mapOpenAIStreamError(
   payload: unknown,
-  context: OpenAIErrorContext,
+  context: Pick<OpenAIErrorContext, "provider" | "model">,
 ): RatatoskrError {
   const wire: OpenAIWireError =
     typeof payload === "object" && payload !== null

@@ -144,6 +144,33 @@ describe("OpenAIChatStreamMapper", () => {
     }
   });
 
+  it("refuses a tool call that starts after the finish reason instead of leaving it unended", () => {
+    const mapper = new OpenAIChatStreamMapper("p");
+    mapper.push(delta({ content: "done" }, "stop"));
+    expect(() =>
+      mapper.push(
+        delta({ tool_calls: [{ id: "late", index: 0, function: { name: "f", arguments: "{}" } }] }),
+      ),
+    ).toThrow(/after the finish reason/);
+  });
+
+  it("maps an error object in a chunk (OpenRouter's mid-stream error) by its code, keeping the partial text", () => {
+    const mapper = new OpenAIChatStreamMapper("p");
+    mapper.push(delta({ content: "Once upon" }));
+    let caught: unknown;
+    try {
+      mapper.push({
+        error: { code: 429, message: "Rate limit exceeded" },
+        choices: [{ index: 0, delta: { content: "" }, finish_reason: "error" }],
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(RatatoskrError.isInstance(caught, "rate_limited")).toBe(true);
+    expect((caught as RatatoskrError).isRetryable).toBe(true);
+    expect((caught as RatatoskrError).partial?.content).toBe("Once upon");
+  });
+
   it("maps unknown finish reasons to other, keeping the raw value, and reads Groq's x_groq usage", () => {
     const events = run([
       delta({ content: "hi" }, "eos_token"),

@@ -12,7 +12,14 @@
  * @see https://platform.openai.com/docs/api-reference/chat-streaming/streaming
  * @see https://openrouter.ai/docs/api-reference/streaming
  */
-import { type ChatEvent, type PartialOutput, RatatoskrError, type Usage } from "@ratatoskr/core";
+import {
+  type ChatEvent,
+  type PartialOutput,
+  RatatoskrError,
+  type Usage,
+  withPartial,
+} from "@ratatoskr/core";
+import { mapOpenAIStreamError } from "./map-openai-error.ts";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.ts";
 import { mapOpenAIUsage, type OpenAIWireUsage } from "./map-openai-usage.ts";
 import {
@@ -90,6 +97,17 @@ export class OpenAIChatStreamMapper {
 
   /** The events for one chunk (often one, sometimes none or several). */
   push(chunk: OpenAIWireChunk): ChatEvent[] {
+    if (chunk.error !== undefined && chunk.error !== null) {
+      // An error object after a 200 (OpenRouter, vLLM). The SDK throws these
+      // before they get here; chunks from another SSE reader map the same way.
+      throw withPartial(
+        mapOpenAIStreamError(chunk.error, {
+          provider: this.#provider,
+          ...(this.#model === undefined ? {} : { model: this.#model }),
+        }),
+        this.partial(),
+      );
+    }
     const events: ChatEvent[] = [];
     if (typeof chunk.model === "string" && chunk.model !== "") this.#model = chunk.model;
     const choices = chunk.choices;
@@ -180,6 +198,15 @@ export class OpenAIChatStreamMapper {
       return;
     }
     if (call === undefined || (id !== undefined && id !== call.id)) {
+      if (this.#rawFinishReason !== undefined) {
+        // It could never get its tool_call_end: refuse it rather than drop it.
+        throw new RatatoskrError({
+          code: "stream",
+          message: `${this.#provider} started tool call "${name ?? ""}" after the finish reason (${this.#rawFinishReason})`,
+          provider: this.#provider,
+          partial: this.partial(),
+        });
+      }
       if (typeof name !== "string" || name === "") {
         throw new RatatoskrError({
           code: "stream",
