@@ -106,7 +106,9 @@ describe("through the gateway", () => {
       .cacheDir(models.root)
       .build();
     expect((await gateway.embed("hello", "mini-bert")).dimensions).toBe(8);
-    expect((await gateway.inferNli("the cat", "a dog", "tiny-nli")).label).toBeDefined();
+    expect(await gateway.inferNli("the cat", "a dog", "tiny-nli")).toEqual(
+      await create().inferNli!("the cat", "a dog", "tiny-nli"),
+    );
     await gateway.dispose();
     if (!probeCuda().providerLibrary) {
       // Explicit CUDA on a CPU-only install fails at build() with a configuration error.
