@@ -546,7 +546,9 @@ function candidates(config: PlaygroundConfig, options: BuildPlaygroundOptions): 
       // Only cached presets: never download. Otherwise HF_HUB_OFFLINE decides, as in the provider.
       const offline =
         (configured.embedding.length === 0 && configured.nli.length === 0) ||
-        /^(1|true|yes|on)$/i.test(config.env.HF_HUB_OFFLINE ?? "");
+        (module.offlineFromEnv as (env?: NodeJS.ProcessEnv) => boolean)(
+          config.env as NodeJS.ProcessEnv,
+        );
       const plugin = factory(
         module,
         "createLocalOnnx",
