@@ -1,51 +1,25 @@
-import { type ChatEvent, Message, RatatoskrError } from "@ratatoskr/core";
+import { Message, RatatoskrError } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
-import { type LoopbackServer, startLoopbackServer, writeSse } from "@ratatoskr/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import {
+  drain,
+  jsonReply,
+  sseReply,
+  useMockOpenAIServer,
+} from "../../provider-openai-compat/test/mock-openai-server.ts";
 import { fixture, TEST_KEY } from "./huggingface-fixtures.test-helpers.ts";
 import { createHuggingFace } from "./huggingface-provider.ts";
 
 const CHAT_MODEL = "meta-llama/Llama-3.1-8B-Instruct";
 
-/** SSE blocks of a fixture (each `data:` event with its blank line). */
-function sseBlocks(name: string): string[] {
-  return fixture(name)
-    .split("\n\n")
-    .filter((block) => block.trim() !== "")
-    .map((block) => `${block}\n\n`);
-}
-
-let server: LoopbackServer;
-let reply: (stream: boolean) => { status: number; body?: string; sse?: string[] } = () => ({
-  status: 500,
-});
-beforeAll(async () => {
-  server = await startLoopbackServer((_request, response, body) => {
-    const answer = reply(Boolean((JSON.parse(body) as { stream?: boolean }).stream));
-    if (answer.sse) return writeSse(response, answer.sse);
-    response.writeHead(answer.status, { "content-type": "application/json" });
-    response.end(answer.body ?? "{}");
-  });
-});
-afterEach(() => {
-  server.requests.length = 0;
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useMockOpenAIServer();
 
 const plugin = (settings = {}) =>
   createHuggingFace({ apiKey: TEST_KEY, chatBaseURL: `${server.url}/v1`, ...settings });
 
-async function drain(stream: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
-  const events: ChatEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
-
 describe("chat through the OpenAI-compatible router", () => {
   it("streams text, usage and done from the router's SSE; posts to /v1/chat/completions with the token", async () => {
-    reply = () => ({ status: 200, sse: sseBlocks("hf-router-chat-stream-text.sse") });
+    server.reply(sseReply(fixture("hf-router-chat-stream-text.sse")));
     const events = await drain(
       plugin().chatStream([Message.user("Tea or coffee?")], { model: CHAT_MODEL }),
     );
@@ -60,9 +34,9 @@ describe("chat through the OpenAI-compatible router", () => {
       usage: { promptTokens: 21, completionTokens: 4, totalTokens: 25 },
     });
     const [request] = server.requests;
-    expect(request!.url).toBe("/v1/chat/completions");
+    expect(request!.path).toBe("/v1/chat/completions");
     expect(request!.headers.authorization).toBe(`Bearer ${TEST_KEY}`);
-    const body = JSON.parse(request!.body) as Record<string, unknown>;
+    const body = request!.body as Record<string, unknown>;
     expect({
       model: body.model,
       messages: body.messages,
@@ -82,14 +56,14 @@ describe("chat through the OpenAI-compatible router", () => {
   });
 
   it("answers chat() from a chat.completion JSON", async () => {
-    reply = () => ({ status: 200, body: fixture("hf-router-chat-completion.json") });
+    server.reply(jsonReply(200, fixture("hf-router-chat-completion.json")));
     const response = await plugin().chat([Message.user("Tea or coffee?")], { model: CHAT_MODEL });
     expect(response.content).toBe("Tea it is.");
     expect(response.finishReason).toBe("stop");
   });
 
   it("streams a tool call start → deltas → end", async () => {
-    reply = () => ({ status: 200, sse: sseBlocks("hf-router-chat-stream-tool.sse") });
+    server.reply(sseReply(fixture("hf-router-chat-stream-tool.sse")));
     const events = await drain(
       plugin().chatStream([Message.user("Weather in Oslo?")], {
         model: CHAT_MODEL,
@@ -113,7 +87,7 @@ describe("chat through the OpenAI-compatible router", () => {
   });
 
   it("routes hf:owner/name:provider with the suffix kept for the router", async () => {
-    reply = () => ({ status: 200, body: fixture("hf-router-chat-completion.json") });
+    server.reply(jsonReply(200, fixture("hf-router-chat-completion.json")));
     const gateway = await Ratatoskr.builder().use(plugin()).build();
     const model = "hf:openai/gpt-oss-120b:cerebras";
     expect(gateway.route("chat", model)).toMatchObject({
@@ -121,13 +95,13 @@ describe("chat through the OpenAI-compatible router", () => {
       providerModel: "openai/gpt-oss-120b:cerebras",
     });
     await gateway.chat([Message.user("Hi")], { model });
-    expect((JSON.parse(server.requests[0]!.body) as { model: string }).model).toBe(
+    expect((server.requests[0]!.body as { model: string }).model).toBe(
       "openai/gpt-oss-120b:cerebras",
     );
   });
 
   it("maps a 401 to an authentication error without the key", async () => {
-    reply = () => ({ status: 401, body: fixture("error-401.json") });
+    server.reply(jsonReply(401, fixture("error-401.json")));
     const error = await plugin()
       .chat([Message.user("Hi")], { model: CHAT_MODEL })
       .catch((caught: unknown) => caught);
