@@ -45,16 +45,9 @@ export function toAnthropicThinking(
         `reasoning.maxTokens (${budget}) must be less than maxTokens (${maxTokens}) for Anthropic`,
       );
     }
-  } else if (reasoning.effort !== undefined) {
-    budget = Math.min(ANTHROPIC_EFFORT_BUDGETS[reasoning.effort], maxTokens - 1);
-    if (budget < ANTHROPIC_MIN_THINKING_BUDGET) {
-      throw invalidInput(
-        `maxTokens (${maxTokens}) leaves no room for a thinking budget of at least ${ANTHROPIC_MIN_THINKING_BUDGET}`,
-      );
-    }
   } else {
     // Reasoning asked for without a size: the "medium" budget.
-    budget = Math.min(ANTHROPIC_EFFORT_BUDGETS.medium, maxTokens - 1);
+    budget = Math.min(ANTHROPIC_EFFORT_BUDGETS[reasoning.effort ?? "medium"], maxTokens - 1);
     if (budget < ANTHROPIC_MIN_THINKING_BUDGET) {
       throw invalidInput(
         `maxTokens (${maxTokens}) leaves no room for a thinking budget of at least ${ANTHROPIC_MIN_THINKING_BUDGET}`,
