@@ -1,4 +1,5 @@
 import { type ChatResponse, RatatoskrError, type ToolCall } from "@ratatoskr/core";
+import { isCompleteJson } from "./is-complete-json.ts";
 import { mapOpenAIStreamError, type OpenAIErrorContext } from "./map-openai-error.ts";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.ts";
 import { mapOpenAIUsage, type OpenAIWireUsage } from "./map-openai-usage.ts";
@@ -103,13 +104,4 @@ export function mapOpenAIChatResponse(
   if (typeof completion.model === "string" && completion.model !== "")
     response.model = completion.model;
   return response;
-}
-
-function isCompleteJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -19,6 +19,7 @@ import {
   type Usage,
   withPartial,
 } from "@ratatoskr/core";
+import { isCompleteJson } from "./is-complete-json.ts";
 import { mapOpenAIStreamError } from "./map-openai-error.ts";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.ts";
 import { mapOpenAIUsage, type OpenAIWireUsage } from "./map-openai-usage.ts";
@@ -308,14 +309,5 @@ export class OpenAIChatStreamMapper {
       }));
     }
     return partial;
-  }
-}
-
-function isCompleteJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -71,7 +71,7 @@ export class OpenAIReasoningDetailsMerger {
   #entries: OpenAIReasoningDetailsEntry[] = [];
   #byIndex = new Map<number, OpenAIReasoningDetailsEntry>();
 
-  /** Whether any entry was seen. */
+  /** How many merged entries there are so far. */
   get size(): number {
     return this.#entries.length;
   }
