@@ -18,6 +18,8 @@ describe("parseRetryAfterMs", () => {
     expect(parseRetryAfterMs({ "retry-after": "-3" })).toBeUndefined();
     expect(parseRetryAfterMs({ "retry-after": "soon" })).toBeUndefined();
     expect(parseRetryAfterMs({ "retry-after-ms": "x", "retry-after": "1" }, now)).toBe(1000);
+    expect(parseRetryAfterMs({ "retry-after-ms": "", "retry-after": "1" }, now)).toBe(1000);
+    expect(parseRetryAfterMs({ "retry-after-ms": " " })).toBeUndefined();
     expect(parseRetryAfterMs({ "retry-after": "Tue, 24 Nov 2026 11:00:00 GMT" }, now)).toBe(0);
   });
   it("reads header records case-insensitively, taking the first of repeated values", () => {

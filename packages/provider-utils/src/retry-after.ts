@@ -36,7 +36,7 @@ export function parseRetryAfterMs(
   now: number = Date.now(),
 ): number | undefined {
   const milliseconds = readHeader(headers, "retry-after-ms");
-  if (milliseconds !== undefined) {
+  if (milliseconds !== undefined && milliseconds.trim() !== "") {
     const value = Number(milliseconds);
     if (Number.isFinite(value) && value >= 0) return value;
   }
