@@ -173,6 +173,23 @@ describe("sources", () => {
     expect(() => parseTokenizerSource("tiktoken:p99k")).toThrow(/Unknown tiktoken encoding/);
   });
 
+  it("keeps two already loaded tokenizers apart even when their names are the same", async () => {
+    const byteLevel = HfTokenizer.fromJson(tinyByteLevelTokenizer());
+    const sentencePiece = HfTokenizer.fromJson(tinySentencePieceTokenizer());
+    expect(byteLevel.name).toBe(sentencePiece.name);
+    const registry = new TokenizerRegistry({
+      cacheDir,
+      offline: true,
+      defaults: false,
+      mappings: [
+        { pattern: "model-a", source: { type: "tokenizer", tokenizer: byteLevel } },
+        { pattern: "model-b", source: { type: "tokenizer", tokenizer: sentencePiece } },
+      ],
+    });
+    expect((await registry.load("model-a")).tokenizer).toBe(byteLevel);
+    expect((await registry.load("model-b")).tokenizer).toBe(sentencePiece);
+  });
+
   it("loads a local directory and caches its compiled form", async () => {
     const directory = join(cacheDir, "model");
     await mkdir(directory);

@@ -160,6 +160,9 @@ export class TokenizerRegistry {
   readonly #settings: TokenizerRegistrySettings;
   readonly #cacheDirectory: string;
   readonly #loads = new Map<string, Promise<LoadedTokenizer>>();
+  /** Identities of already loaded tokenizers given as sources: their names need not be unique. */
+  readonly #tokenizerKeys = new WeakMap<HfTokenizer, number>();
+  #nextTokenizerKey = 0;
 
   constructor(settings: TokenizerRegistrySettings = {}) {
     this.#settings = settings;
@@ -230,7 +233,7 @@ export class TokenizerRegistry {
     options: { signal?: AbortSignal } = {},
   ): Promise<LoadedTokenizer> {
     const sources = sourcesOf(mapping);
-    const key = `${mapping.tokenizer ?? ""}|${mapping.approximate ? 1 : 0}|${mapping.chatFormat ?? ""}|${sources.map(describeTokenizerSource).join(",")}`;
+    const key = `${mapping.tokenizer ?? ""}|${mapping.approximate ? 1 : 0}|${mapping.chatFormat ?? ""}|${sources.map((source) => this.#sourceKey(source)).join(",")}`;
     let load = this.#loads.get(key);
     if (load === undefined) {
       // The load is shared, so no single caller's signal may cancel it: each caller's
@@ -243,6 +246,16 @@ export class TokenizerRegistry {
       });
     }
     return options.signal ? untilAborted(load, options.signal) : load;
+  }
+
+  #sourceKey(source: TokenizerSource): string {
+    if (source.type !== "tokenizer") return describeTokenizerSource(source);
+    let key = this.#tokenizerKeys.get(source.tokenizer);
+    if (key === undefined) {
+      key = ++this.#nextTokenizerKey;
+      this.#tokenizerKeys.set(source.tokenizer, key);
+    }
+    return `tokenizer#${key}`;
   }
 
   async #loadSources(
