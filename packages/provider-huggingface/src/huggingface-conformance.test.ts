@@ -1,8 +1,12 @@
 import { Message } from "@ratatoskr/core";
-import { type LoopbackServer, startLoopbackServer, writeSse } from "@ratatoskr/testing";
 import { runProviderConformance } from "@ratatoskr/testing/conformance";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import {
+  jsonReply,
+  sseReply,
+  useMockOpenAIServer,
+} from "../../provider-openai-compat/test/mock-openai-server.ts";
 import {
   EMBEDDING_MODEL,
   fixture,
@@ -14,24 +18,12 @@ import {
 } from "./huggingface-fixtures.test-helpers.ts";
 import { createHuggingFace } from "./huggingface-provider.ts";
 
-/** The chat router stand-in: each chat scenario sets `answer`. */
-let chatServer: LoopbackServer;
-let answer: (response: import("node:http").ServerResponse) => void = (response) => response.end();
-beforeAll(async () => {
+/** The chat router stand-in: each chat scenario queues its reply. */
+const chatServer = useMockOpenAIServer();
+beforeAll(() => {
   nock.disableNetConnect();
   nock.enableNetConnect("127.0.0.1");
-  chatServer = await startLoopbackServer((_request, response) => answer(response));
 });
-afterAll(async () => {
-  await chatServer.close();
-});
-
-function sseBlocks(name: string): string[] {
-  return fixture(name)
-    .split("\n\n")
-    .filter((block) => block.trim() !== "")
-    .map((block) => `${block}\n\n`);
-}
 const CHAT_MODEL = "meta-llama/Llama-3.1-8B-Instruct";
 const chatMessages = [Message.user("Tea or coffee?")];
 afterEach(() => {
@@ -48,28 +40,19 @@ runProviderConformance({
     createHuggingFace({ apiKey: TEST_KEY, chatBaseURL: `${chatServer.url}/v1` }),
   scenarios: {
     chat: {
-      prepare: () => {
-        answer = (response) => {
-          response.writeHead(200, { "content-type": "application/json" });
-          response.end(fixture("hf-router-chat-completion.json"));
-        };
-      },
+      prepare: () => chatServer.reply(jsonReply(200, fixture("hf-router-chat-completion.json"))),
       messages: chatMessages,
       options: { model: CHAT_MODEL },
       expectContent: "Tea it is.",
     },
     chatStream: {
-      prepare: () => {
-        answer = (response) => writeSse(response, sseBlocks("hf-router-chat-stream-text.sse"));
-      },
+      prepare: () => chatServer.reply(sseReply(fixture("hf-router-chat-stream-text.sse"))),
       messages: chatMessages,
       options: { model: CHAT_MODEL },
       expectContent: "Tea it is.",
     },
     toolCalls: {
-      prepare: () => {
-        answer = (response) => writeSse(response, sseBlocks("hf-router-chat-stream-tool.sse"));
-      },
+      prepare: () => chatServer.reply(sseReply(fixture("hf-router-chat-stream-tool.sse"))),
       messages: [Message.user("Weather in Oslo?")],
       options: {
         model: CHAT_MODEL,
@@ -84,14 +67,14 @@ runProviderConformance({
       expectToolCalls: ["get_weather"],
     },
     abort: {
-      prepare: () => {
-        // First events, then silence until the client goes away.
-        answer = (response) => {
-          response.writeHead(200, { "content-type": "text/event-stream" });
-          for (const block of sseBlocks("hf-router-chat-stream-text.sse").slice(0, 2))
-            response.write(block);
-        };
-      },
+      // The first two events, then silence until the client goes away.
+      prepare: () =>
+        chatServer.reply(
+          sseReply(
+            `${fixture("hf-router-chat-stream-text.sse").split("\n\n").slice(0, 2).join("\n\n")}\n\n`,
+            { hang: true },
+          ),
+        ),
       messages: chatMessages,
       options: { model: CHAT_MODEL },
     },
