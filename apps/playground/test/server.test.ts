@@ -373,6 +373,14 @@ describe("request guards", () => {
       headers: { ...HOST, cookie: cookie.split(";")[0]! },
     });
     expect(withCookie.status).toBe(200);
+    // A cookie that is not valid percent-encoding is no token (401), not a server error.
+    expect(
+      (
+        await withToken.request("/api/status", {
+          headers: { ...HOST, cookie: "ratatoskr_playground_token=%E0%A4%A" },
+        })
+      ).status,
+    ).toBe(401);
     // With a token the server may be bound beyond loopback: any Host is then accepted.
     expect(
       (
