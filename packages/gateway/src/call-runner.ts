@@ -44,6 +44,8 @@ export interface CallContext {
   health: ProviderHealth;
   /** Upstream attempts so far, across every target. */
   attempts: number;
+  /** The provider of the latest attempt (undefined before the first). */
+  lastProvider?: string;
 }
 
 const NO_FALLBACK_CODES = new Set(["aborted", "invalid_input", "content_filtered"]);
@@ -121,6 +123,7 @@ export async function runAttempts<T>(
     for (let attemptNumber = 1; ; attemptNumber++) {
       if (scope.signal.aborted) throw scope.abortError();
       context.attempts++;
+      context.lastProvider = target.plugin.id;
       let error: RatatoskrError;
       try {
         const value = await attempt(target);

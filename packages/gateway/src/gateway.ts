@@ -397,9 +397,7 @@ export class Gateway implements ModelGateway {
           attempts: context.attempts,
           latencyMs: performance.now() - context.startedAt,
           error: summarizeError(error),
-          ...(RatatoskrError.isInstance(error) && error.provider !== undefined
-            ? { provider: error.provider }
-            : {}),
+          ...(context.lastProvider === undefined ? {} : { provider: context.lastProvider }),
         });
       }
       throw error;

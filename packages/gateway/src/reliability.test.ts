@@ -506,6 +506,23 @@ describe("hooks", () => {
     ]);
   });
 
+  it("the error hook names the provider of the last attempt, for streams and unary calls alike", async () => {
+    const providers: unknown[] = [];
+    const failing = () => unavailable();
+    const mock = createMockProvider()
+      .enqueueStream(failing())
+      .enqueueStream(failing())
+      .failNext("chat", failing(), 2);
+    const gateway = await Ratatoskr.builder()
+      .use(mock)
+      .retry({ ...fast, maxAttempts: 2 })
+      .hooks({ onError: (event) => providers.push(event.provider) })
+      .build();
+    await errorOf(drain(gateway.chatStream(hello, { model: "m" })));
+    await errorOf(gateway.chat(hello, { model: "m" }));
+    expect(providers).toEqual(["mock", "mock"]);
+  });
+
   it("unknown usage stays undefined in the completion hook", async () => {
     const completions: Array<Record<string, unknown>> = [];
     const mock = createMockProvider().enqueueStream([

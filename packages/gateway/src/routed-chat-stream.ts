@@ -302,7 +302,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
         capability: context.capability,
         model: context.model,
         stream: true,
-        ...(this.#provider === "" ? {} : { provider: this.#provider }),
+        ...(context.lastProvider === undefined ? {} : { provider: context.lastProvider }),
         attempts: context.attempts,
         latencyMs: performance.now() - context.startedAt,
         error: summarizeError(error),
