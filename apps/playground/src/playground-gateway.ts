@@ -6,7 +6,12 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Capability, ProviderPlugin } from "@ratatoskr/core";
+import {
+  type Capability,
+  type ProviderPlugin,
+  redactSecrets,
+  registerSecret,
+} from "@ratatoskr/core";
 import { type Gateway, Ratatoskr } from "@ratatoskr/gateway";
 import { createDemoProvider, DEMO_MODELS } from "./demo-provider.ts";
 import type { LocalModelSetting, PlaygroundConfig } from "./playground-config.ts";
@@ -218,8 +223,9 @@ function isMissingPackage(error: unknown, packageName: string): boolean {
   );
 }
 
+/** An error message for `detail` (shown in the browser): redacted, and at most 400 characters. */
 function describeError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = redactSecrets(error instanceof Error ? error.message : String(error));
   return message.length > 400 ? `${message.slice(0, 400)}…` : message;
 }
 
@@ -618,6 +624,16 @@ export async function buildPlaygroundGateway(
   options: BuildPlaygroundOptions = {},
 ): Promise<PlaygroundGateway> {
   const importPackage = options.importPackage ?? defaultPackageImporter;
+  // Every key the playground hands to a provider is redacted wherever a message reaches the browser.
+  for (const name of [
+    "OPENROUTER_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "OPENAI_API_KEY",
+    "HF_TOKEN",
+    ...(config.providers?.openaiCompatible ?? []).map((server) => server.apiKeyEnv),
+  ]) {
+    if (name !== undefined) registerSecret(config.env[name]);
+  }
   const setup: ProviderSetup[] = [];
   const registered: ProviderPlugin[] = [];
 

@@ -84,6 +84,8 @@ describe("buildPlaygroundGateway", () => {
       "@ratatoskr/provider-openrouter is not installed: pnpm add @ratatoskr/provider-openrouter",
     );
     expect(state(built.setup, "anthropic")).toBe("failed");
+    // The failure's message reaches the browser through /api/status: the key must not.
+    expect(JSON.stringify(built.setup)).not.toContain(CANARY);
     expect(built.gateway.providers().map((plugin) => plugin.id)).toEqual(["tokenizers"]);
   });
 
