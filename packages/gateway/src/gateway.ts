@@ -311,7 +311,7 @@ export class Gateway implements ModelGateway {
   #context(
     capability: Capability,
     model: string,
-    options: GatewayCallOptions | undefined,
+    policy: ReliabilityPolicy,
     stream: boolean,
     scope: CallScope,
   ): CallContext {
@@ -322,7 +322,7 @@ export class Gateway implements ModelGateway {
       stream,
       startedAt: performance.now(),
       scope,
-      policy: this.#policyFor(options),
+      policy,
       hooks: this.#hooks,
       health: this.#health,
       attempts: 0,
@@ -362,9 +362,11 @@ export class Gateway implements ModelGateway {
     ) => Promise<T>,
     usageOf?: (value: T) => Usage | undefined,
   ): Promise<T> {
+    // Everything that can throw on bad settings runs before the scope links to the caller's signal.
     const targets = this.#targets(capability, model, options);
+    const policy = this.#policyFor(options);
     const scope = new CallScope(options?.signal, options?.timeout ?? this.#timeout);
-    const context = this.#context(capability, model, options, false, scope);
+    const context = this.#context(capability, model, policy, false, scope);
     try {
       // runAttempts turns whatever the provider throws into a RatatoskrError.
       const { value, target } = await runAttempts(context, targets, (target) =>
@@ -413,7 +415,8 @@ export class Gateway implements ModelGateway {
     scope: CallScope,
   ): StreamPlan {
     const targets = this.#targets(capability, model, options);
-    return { context: this.#context(capability, model, options, true, scope), targets };
+    const policy = this.#policyFor(options);
+    return { context: this.#context(capability, model, policy, true, scope), targets };
   }
 
   async chat(

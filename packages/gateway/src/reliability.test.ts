@@ -458,6 +458,17 @@ describe("cool-down", () => {
   });
 });
 
+describe("bad per-call settings", () => {
+  it("reject with configuration and leave no listener on the caller's signal", async () => {
+    const gateway = await Ratatoskr.builder().use(createMockProvider()).build();
+    const controller = new AbortController();
+    const options = { model: "m", signal: controller.signal, retry: { maxAttempts: 0 } };
+    expect((await errorOf(gateway.chat(hello, options))).code).toBe("configuration");
+    expect((await errorOf(drain(gateway.chatStream(hello, options)))).code).toBe("configuration");
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
+});
+
 describe("streams that are never iterated", () => {
   it("hold no listener on the caller's signal and call no provider", async () => {
     const mock = createMockProvider();
