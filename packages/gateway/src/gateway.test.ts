@@ -335,6 +335,29 @@ describe("cancellation", () => {
     expect(mock.calls[0]!.signal!.aborted).toBe(true);
   });
 
+  it("a generation stream with an event after done is a stream error keeping the text", async () => {
+    const plugin: ProviderPlugin = {
+      specificationVersion: PROVIDER_SPECIFICATION_VERSION,
+      id: "p",
+      capabilities: ["generate"],
+      async *generateStream() {
+        yield { type: "text", text: "a" };
+        yield { type: "done", finishReason: "stop" };
+        yield { type: "text", text: "late" };
+      },
+    };
+    const gateway = await Ratatoskr.builder().use(plugin).build();
+    const seen: string[] = [];
+    const error = await errorOf(
+      (async () => {
+        for await (const event of gateway.generateStream("p", { model: "m" }))
+          seen.push(event.type);
+      })(),
+    );
+    expect(error).toMatchObject({ code: "stream", partial: { content: "a" } });
+    expect(seen).toEqual(["text", "done"]);
+  });
+
   it("a stream can be consumed once", async () => {
     const gateway = await Ratatoskr.builder().use(createMockProvider()).build();
     const stream = gateway.chatStream(hello, { model: "m" });

@@ -656,11 +656,20 @@ export class Gateway implements ModelGateway {
 class RoutedGenerateStream extends RoutedStream<GenerateEvent> {
   #text = "";
   #usage: Usage | undefined;
+  #done = false;
 
   protected observe(event: GenerateEvent): void {
+    if (this.#done) {
+      throw new RatatoskrError({
+        code: "stream",
+        message: `Received a "${event.type}" event after "done"`,
+      });
+    }
     if (event.type === "text") this.#text += event.text;
-    else if (event.type !== "usage") this.#usage = event.usage ?? this.#usage;
-    else this.#usage = event.usage;
+    else {
+      this.#usage = event.usage ?? this.#usage;
+      this.#done = event.type === "done";
+    }
   }
 
   protected partial(): PartialOutput {
