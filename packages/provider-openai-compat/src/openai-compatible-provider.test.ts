@@ -662,19 +662,17 @@ describe("cancellation", () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it("aborting a stalled request before headers rejects with aborted", async () => {
-    server.reply({
-      status: 200,
-      headers: { "content-type": "text/event-stream" },
-      body: "",
-      hang: true,
-      delayMs: 1_000,
-    });
+  it.each([
+    ["before its headers", sseReply("", { headersDelayMs: 1_000 })],
+    ["after its headers, before any event", sseReply("", { hang: true })],
+  ])("aborting a request stalled %s rejects with aborted and closes it", async (_when, reply) => {
+    server.reply(reply);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
     const error = await failure(
       drain(provider().chatStream(messages, { ...options, signal: controller.signal })),
     );
     expect(error.code).toBe("aborted");
+    await expect.poll(() => server.requests[0]?.clientClosedEarly).toBe(true);
   });
 });

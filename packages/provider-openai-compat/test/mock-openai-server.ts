@@ -25,6 +25,8 @@ export interface MockReply {
   chunkSize?: number;
   /** Milliseconds to wait before each piece. */
   delayMs?: number;
+  /** Milliseconds to wait before the status line and headers (a server slow to answer). */
+  headersDelayMs?: number;
   /** Destroy the socket after the body instead of ending the response (a reset mid-stream). */
   destroy?: boolean;
   /** Keep the response open after the body (a stalled upstream). */
@@ -124,6 +126,9 @@ export async function startMockOpenAIServer(): Promise<MockOpenAIServer> {
       });
       const reply =
         queue.shift() ?? jsonReply(500, { error: { message: "mock: no scripted reply" } });
+      if (reply.headersDelayMs !== undefined)
+        await new Promise((resolve) => setTimeout(resolve, reply.headersDelayMs));
+      if (response.destroyed) return;
       response.writeHead(reply.status ?? 200, reply.headers ?? {});
       response.flushHeaders();
       await write(response, reply);
