@@ -8,24 +8,7 @@ import {
 import { createMockProvider, defaultMockStream } from "@ratatoskr/testing";
 import { describe, expect, it } from "vitest";
 import { Ratatoskr } from "./index.ts";
-
-const hello = [Message.user("hello world")];
-
-async function errorOf(promise: Promise<unknown>): Promise<RatatoskrError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (RatatoskrError.isInstance(error)) return error;
-    throw new Error(`expected a RatatoskrError, got ${String(error)}`);
-  }
-  throw new Error("expected a rejection");
-}
-
-async function drain<T>(stream: AsyncIterable<T>): Promise<T[]> {
-  const events: T[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
+import { drain, errorOf, hello } from "./test-helpers.ts";
 
 describe("composed gateway dispatch", () => {
   it("routes each method to the provider and stamps the answering provider", async () => {

@@ -2,7 +2,6 @@ import { getEventListeners } from "node:events";
 import {
   type ChatEvent,
   createUsage,
-  Message,
   PROVIDER_SPECIFICATION_VERSION,
   type ProviderPlugin,
   RatatoskrError,
@@ -13,25 +12,9 @@ import { describe, expect, it, vi } from "vitest";
 import { Ratatoskr } from "./index.ts";
 import { ProviderHealth } from "./provider-health.ts";
 import { backoffDelay, DEFAULT_RETRY, decideRetry, resolveRetry } from "./retry-policy.ts";
+import { drain, errorOf, hello } from "./test-helpers.ts";
 
-const hello = [Message.user("hello world")];
 const fast = { initialDelayMs: 1, maxDelayMs: 2 };
-
-async function errorOf(promise: Promise<unknown>): Promise<RatatoskrError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (RatatoskrError.isInstance(error)) return error;
-    throw new Error(`expected a RatatoskrError, got ${String(error)}`);
-  }
-  throw new Error("expected a rejection");
-}
-
-async function drain<T>(stream: AsyncIterable<T>): Promise<T[]> {
-  const events: T[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
 
 const unavailable = () =>
   new RatatoskrError({
