@@ -6,6 +6,7 @@
  * throughput, per-stream latency percentiles, the p99 the gateway adds, and
  * peak RSS.
  */
+import { peakRssMiB, percentile } from "@ratatoskr/bench";
 import { type ChatEvent, Message, type ProviderPlugin } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
 import { createOpenAI } from "@ratatoskr/provider-openai-compat";
@@ -53,9 +54,7 @@ export interface LoadReport {
 
 function stats(samples: number[]): LatencyStats {
   const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) =>
-    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-  return { p50: at(50), p99: at(99), max: sorted.at(-1)! };
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1)! };
 }
 
 /** Run the load; starts and stops its own loopback server. */
@@ -145,7 +144,7 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadReport> {
       gateway: gatewayStats,
       addedP99Ms: gatewayStats.p99 - directStats.p99,
       addedP50Ms: gatewayStats.p50 - directStats.p50,
-      peakRssMiB: process.resourceUsage().maxRSS / 1024,
+      peakRssMiB: peakRssMiB(),
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
