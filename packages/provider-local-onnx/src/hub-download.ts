@@ -19,6 +19,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { RatatoskrError } from "@ratatoskr/core";
 import { httpError, networkError } from "@ratatoskr/provider-utils";
 import { isHubRepo, isHubRevision } from "./local-onnx-models.ts";
@@ -179,28 +180,30 @@ export class HubDownloader {
       });
     }
     const expectedSize = Number(linkedSize ?? response.headers.get("content-length") ?? Number.NaN);
-    await mkdir(dirname(target), { recursive: true });
     const temporary = `${target}.${process.pid}.${randomBytes(6).toString("hex")}.incomplete`;
+    let bodyFailed = false;
     try {
+      if (!response.body) throw dataError(file, "empty response body");
+      await mkdir(dirname(target), { recursive: true });
       const hash = createHash("sha256");
       let size = 0;
-      const output = createWriteStream(temporary, { flags: "wx" });
-      const closed = new Promise<void>((resolve, reject) => {
-        output.on("close", resolve);
-        output.on("error", reject);
-      });
-      try {
-        if (!response.body) throw dataError(file, "empty response body");
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-          hash.update(chunk);
-          size += chunk.byteLength;
-          if (!output.write(chunk))
-            await new Promise<void>((resolve) => output.once("drain", () => resolve()));
-        }
-      } finally {
-        output.end();
-        await closed;
-      }
+      // pipeline: backpressure, and an error on either side (a cut body, a failed write) ends both.
+      await pipeline(
+        response.body as unknown as AsyncIterable<Uint8Array>,
+        async function* (body: AsyncIterable<Uint8Array>) {
+          try {
+            for await (const chunk of body) {
+              hash.update(chunk);
+              size += chunk.byteLength;
+              yield chunk;
+            }
+          } catch (error) {
+            bodyFailed = true;
+            throw error;
+          }
+        },
+        createWriteStream(temporary, { flags: "wx" }),
+      );
       if (Number.isFinite(expectedSize) && size !== expectedSize) {
         throw dataError(file, `size mismatch: expected ${expectedSize} bytes, got ${size}`);
       }
@@ -211,7 +214,9 @@ export class HubDownloader {
       await rename(temporary, target);
       return target;
     } catch (error) {
-      await rm(temporary, { force: true });
+      // A failed clean-up must not hide why the download failed.
+      await rm(temporary, { force: true }).catch(() => {});
+      await response.body?.cancel().catch(() => {}); // unread when the directory could not be made
       if (signal?.aborted) {
         throw new RatatoskrError({
           code: "aborted",
@@ -221,6 +226,15 @@ export class HubDownloader {
         });
       }
       if (RatatoskrError.isInstance(error)) throw error;
+      if (!bodyFailed) {
+        throw new RatatoskrError({
+          code: "configuration",
+          provider: "local",
+          model: file.repo,
+          message: `Could not write ${file.repo}/${file.path} into the cache (${this.#options.cacheDir}): ${error instanceof Error ? error.message : String(error)}`,
+          cause: error,
+        });
+      }
       throw networkError("the Hugging Face Hub", `${file.repo}/${file.path}`, error);
     }
   }
