@@ -22,6 +22,7 @@ import {
   type ChatOptions,
   ChatStreamAccumulator,
   type ClassifyOptions,
+  collectChatStream,
   type ErrorCode,
   type Message,
   type NliPair,
@@ -205,14 +206,12 @@ export function runProviderConformance(options: ConformanceOptions): void {
       const scenario = scenarios.chat!;
       const provider = await options.createProvider();
       const response = await run(scenario, async () => {
-        if (provider.chat) return provider.chat(scenario.messages, withSignal(scenario.options));
-        const accumulator = new ChatStreamAccumulator();
-        for await (const event of provider.chatStream!(
-          scenario.messages,
-          withSignal(scenario.options),
-        ))
-          accumulator.push(event);
-        return accumulator.toResponse();
+        const chatOptions = withSignal(scenario.options);
+        if (provider.chat) return provider.chat(scenario.messages, chatOptions);
+        return collectChatStream(
+          provider.chatStream!(scenario.messages, chatOptions),
+          chatOptions.signal,
+        );
       });
       expect(typeof response.content).toBe("string");
       expect(["stop", "length", "tool_calls", "content_filter", "pause", "other"]).toContain(
