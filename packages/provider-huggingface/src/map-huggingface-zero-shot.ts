@@ -59,7 +59,7 @@ export function toClassifyResult(
     }
   }
   for (const label of received.keys()) {
-    if (!(label in scores)) {
+    if (!Object.hasOwn(scores, label)) {
       throw huggingFaceDataError(model, TASK, `only the candidate labels, but got "${label}"`);
     }
   }

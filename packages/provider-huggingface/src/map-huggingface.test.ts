@@ -159,6 +159,13 @@ describe("zero-shot shapes", () => {
     );
     expect(() => toClassifyResult([1], ["a"], model)).toThrowError(RatatoskrError);
   });
+  it("rejects a label that was not a candidate, even one named like an Object property", () => {
+    for (const extra of ["c", "constructor", "toString"]) {
+      expect(() =>
+        toClassifyResult({ labels: ["a", extra], scores: [0.6, 0.4] }, ["a"], model),
+      ).toThrowError(/only the candidate labels/);
+    }
+  });
 });
 
 describe("error mapping", () => {
