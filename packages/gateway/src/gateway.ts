@@ -46,6 +46,7 @@ import { emitHook, type GatewayHooks, summarizeError } from "./gateway-hooks.ts"
 import { type CooldownOptions, type ProviderCooldown, ProviderHealth } from "./provider-health.ts";
 import type { ProviderRegistry } from "./provider-registry.ts";
 import {
+  assertTimeout,
   DEFAULT_TIMEOUTS,
   type FallbackTarget,
   type GatewayCallOptions,
@@ -245,13 +246,21 @@ export class Gateway implements ModelGateway {
     };
   }
 
-  /** The policy of one call: the gateway's, unless the call overrides part of it. */
-  #policyFor(options: ReliabilityCallOptions | undefined): ReliabilityPolicy {
+  /**
+   * The policy of one call: the gateway's, unless the call overrides part of
+   * it. Throws `configuration` on a bad per-call setting (the total `timeout`
+   * included, which the call's scope reads).
+   */
+  #policyFor(options: GatewayCallOptions | undefined): ReliabilityPolicy {
+    if (options === undefined) return this.#policy;
+    for (const name of ["timeout", "attemptTimeout", "idleTimeout"] as const) {
+      const value = options[name];
+      if (value !== undefined) assertTimeout(name, value);
+    }
     if (
-      options === undefined ||
-      (options.retry === undefined &&
-        options.attemptTimeout === undefined &&
-        options.idleTimeout === undefined)
+      options.retry === undefined &&
+      options.attemptTimeout === undefined &&
+      options.idleTimeout === undefined
     ) {
       return this.#policy;
     }

@@ -23,7 +23,7 @@ import type { GatewayHooks } from "./gateway-hooks.ts";
 import type { CooldownOptions } from "./provider-health.ts";
 import { defaultImporter, loadFactory, type ModuleImporter } from "./provider-loader.ts";
 import { ProviderRegistry } from "./provider-registry.ts";
-import type { FallbackTarget, TimeoutOptions } from "./reliability-options.ts";
+import { assertTimeout, type FallbackTarget, type TimeoutOptions } from "./reliability-options.ts";
 import { type RetryOptions, resolveRetry } from "./retry-policy.ts";
 import type { RoutingRule } from "./router.ts";
 
@@ -228,12 +228,7 @@ export class RatatoskrBuilder {
 
   /** Default overall deadline per call in ms (default 120,000; 0 disables). */
   timeout(milliseconds: number): this {
-    if (!Number.isFinite(milliseconds) || milliseconds < 0) {
-      throw new RatatoskrError({
-        code: "configuration",
-        message: `timeout must be a non-negative number of ms, got ${milliseconds}`,
-      });
-    }
+    assertTimeout("timeout", milliseconds);
     this.#settings = { ...this.#settings, timeout: milliseconds };
     return this;
   }
@@ -251,12 +246,7 @@ export class RatatoskrBuilder {
     ] as const) {
       const value = timeouts?.[key];
       if (value === undefined) continue;
-      if (!Number.isFinite(value) || value < 0) {
-        throw new RatatoskrError({
-          code: "configuration",
-          message: `timeouts.${key} must be a non-negative number of ms, got ${value}`,
-        });
-      }
+      assertTimeout(`timeouts.${key}`, value);
       settings[field] = value;
     }
     this.#settings = settings;

@@ -4,7 +4,7 @@
  * `fallbacks`) are declared on core's `CallOptions`, so code typed against
  * `ModelGateway` can pass them.
  */
-import type { CallOptions } from "@ratatoskr/core";
+import { type CallOptions, RatatoskrError } from "@ratatoskr/core";
 
 /** The three deadlines of a call, in ms (0 disables one). */
 export interface TimeoutOptions {
@@ -21,6 +21,16 @@ export interface TimeoutOptions {
    * Keep-alive comments are not events and do not reset it. Default 30,000.
    */
   idle?: number;
+}
+
+/** Throw a `configuration` error unless `value` is a non-negative number of ms (0 disables). */
+export function assertTimeout(name: string, value: number): void {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new RatatoskrError({
+      code: "configuration",
+      message: `${name} must be a non-negative number of ms, got ${String(value)}`,
+    });
+  }
 }
 
 /** Default deadlines (documented in docs/reliability.md). */

@@ -450,6 +450,23 @@ describe("bad per-call settings", () => {
     expect((await errorOf(drain(gateway.chatStream(hello, options)))).code).toBe("configuration");
     expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
+
+  it.each([
+    ["timeout", Number.NaN],
+    ["attemptTimeout", -1],
+    ["idleTimeout", Number.POSITIVE_INFINITY],
+  ])(
+    "a %s of %s is a configuration error, not a silently disabled deadline",
+    async (name, value) => {
+      const gateway = await Ratatoskr.builder().use(createMockProvider()).build();
+      const options = { model: "m", [name]: value };
+      expect((await errorOf(gateway.chat(hello, options))).code).toBe("configuration");
+      expect((await errorOf(drain(gateway.chatStream(hello, options)))).code).toBe("configuration");
+      expect((await errorOf(gateway.embed("x", "m", { [name]: value }))).code).toBe(
+        "configuration",
+      );
+    },
+  );
 });
 
 describe("streams that are never iterated", () => {
