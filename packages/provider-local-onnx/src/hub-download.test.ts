@@ -341,6 +341,43 @@ describe("HubDownloader (used directly)", () => {
   });
 });
 
+describe("HubDownloader and compressed answers", () => {
+  it("checks the size of what it wrote, not a compressed content-length", async () => {
+    const { gzipSync } = await import("node:zlib");
+    const { startLoopbackServer } = await import("@ratatoskr/testing");
+    const json = new TextEncoder().encode(
+      JSON.stringify({ hidden_size: 8, padding: "x".repeat(500) }),
+    );
+    const compressed = gzipSync(json);
+    const server = await startLoopbackServer((_request, response) => {
+      response.writeHead(200, {
+        "content-encoding": "gzip",
+        "content-length": String(compressed.length),
+      });
+      response.end(compressed);
+    });
+    const cache = await temporaryDirectory("ratatoskr-cache-");
+    try {
+      const downloader = new HubDownloader({
+        cacheDir: cache.path,
+        hubUrl: server.url,
+        offline: false,
+        fetch: globalThis.fetch,
+      });
+      const path = await downloader.file({
+        repo: "org/name",
+        revision: "main",
+        path: "config.json",
+      });
+      const { readFile } = await import("node:fs/promises");
+      expect(new Uint8Array(await readFile(path!))).toEqual(json);
+    } finally {
+      await server.close();
+      await cache.cleanup();
+    }
+  });
+});
+
 describe("HubDownloader writing to disk", () => {
   let cache: Awaited<ReturnType<typeof temporaryDirectory>>;
   afterEach(() => cache?.cleanup());

@@ -179,7 +179,11 @@ export class HubDownloader {
         model: file.repo,
       });
     }
-    const expectedSize = Number(linkedSize ?? response.headers.get("content-length") ?? Number.NaN);
+    // content-length counts the bytes on the wire: with a content-encoding it is not the file's size.
+    const wireLength = response.headers.get("content-encoding")
+      ? null
+      : response.headers.get("content-length");
+    const expectedSize = Number(linkedSize ?? wireLength ?? Number.NaN);
     const temporary = `${target}.${process.pid}.${randomBytes(6).toString("hex")}.incomplete`;
     let bodyFailed = false;
     try {
