@@ -311,7 +311,7 @@ class AnthropicPlugin implements AnthropicProvider {
         return { count: 0, approximate: false, source: ANTHROPIC_COUNT_TOKENS_SOURCE };
       const result = await this.#getClient().messages.countTokens(
         { model, messages: [{ role: "user", content: text }] },
-        signal === undefined ? undefined : { signal },
+        { ...(signal === undefined ? {} : { signal }), timeout: this.#timeout(options.timeout) },
       );
       return toTokenCount(result);
     } catch (error) {
@@ -333,10 +333,10 @@ class AnthropicPlugin implements AnthropicProvider {
       if (body.tool_choice !== undefined) params.tool_choice = body.tool_choice;
       if (body.thinking !== undefined) params.thinking = body.thinking;
       if (body.output_config !== undefined) params.output_config = body.output_config;
-      const result = await this.#getClient().messages.countTokens(
-        params,
-        signal === undefined ? undefined : { signal },
-      );
+      const result = await this.#getClient().messages.countTokens(params, {
+        ...(signal === undefined ? {} : { signal }),
+        timeout: this.#timeout(options.timeout),
+      });
       return toTokenCount(result);
     } catch (error) {
       throw mapAnthropicError(error, this.#context(options?.model, signal));

@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 describe("per-attempt timeout from the gateway", () => {
-  it.each(["chat", "chatStream"] as const)(
+  it.each(["chat", "chatStream", "countTokens"] as const)(
     "%s applies options.timeout as the SDK request timeout (headers never come)",
     async (method) => {
       server = await startLoopbackServer(() => {});
@@ -29,6 +29,8 @@ describe("per-attempt timeout from the gateway", () => {
       const error = await (async () => {
         try {
           if (method === "chat") await plugin.chat!([Message.user("hi")], options);
+          else if (method === "countTokens")
+            await plugin.countTokens!("hi", options.model, options);
           else for await (const _ of plugin.chatStream!([Message.user("hi")], options)) void _;
         } catch (caught) {
           return caught;
