@@ -58,7 +58,6 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
   #provider = "";
   #finished = false;
   #doneSeen = false;
-  #started = false;
   #reported = false;
   #firstEventMs: number | undefined;
   // Idle watchdog state: written once per event (cheap), read by one interval.
@@ -103,9 +102,8 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
   }
 
   async #start(): Promise<IteratorResult<E>> {
-    if (this.#started)
+    if (this.#scope !== undefined)
       throw new RatatoskrError({ code: "stream", message: "A stream can be consumed only once" });
-    this.#started = true;
     const scope = this.#openScope();
     this.#scope = scope;
     let plan: StreamPlan;
@@ -134,13 +132,13 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
       ));
     } catch (error) {
       this.#finish();
-      throw this.#report(this.decorate(error, scope.signal));
+      throw this.#report(this.#decorate(error, scope.signal));
     }
     if (this.#finished) {
       // The consumer left (return()) while the first event was on its way.
       started.attemptScope.dispose();
       started.inner.return?.()?.catch(() => {});
-      throw this.#report(this.decorate(undefined, scope.signal));
+      throw this.#report(this.#decorate(undefined, scope.signal));
     }
     this.#inner = started.inner;
     this.#attemptScope = started.attemptScope;
@@ -217,7 +215,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
       }
       const signal = this.#signal();
       throw this.#report(
-        this.decorate(
+        this.#decorate(
           signal.aborted
             ? undefined
             : new RatatoskrError({
@@ -234,7 +232,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
       this.observe(event);
     } catch (error) {
       this.#abandon();
-      throw this.#report(this.decorate(error, this.#signal()));
+      throw this.#report(this.#decorate(error, this.#signal()));
     }
     if (event.type === "done") {
       this.#doneSeen = true;
@@ -249,7 +247,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
   #onError = (error: unknown): never => {
     this.#waiting = false;
     this.#finish();
-    throw this.#report(this.decorate(error, this.#signal()));
+    throw this.#report(this.#decorate(error, this.#signal()));
   };
 
   /** The answering attempt's signal (aborted with the idle/total/caller reason), else the call's. */
@@ -323,7 +321,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
    * abort reason (idle/total timeout, caller abort) when `signal` fired and
    * the provider threw nothing more specific.
    */
-  private decorate(error: unknown, signal: AbortSignal): RatatoskrError {
+  #decorate(error: unknown, signal: AbortSignal): RatatoskrError {
     const partial = this.partial();
     if (
       signal.aborted &&
@@ -341,8 +339,6 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
       if (this.#doneSeen) this.#complete();
       else if (this.#inner !== undefined) this.#report(reason);
       this.#abandon(reason);
-    } else if (this.#inner !== undefined) {
-      this.#abandon();
     }
     return Promise.resolve({ done: true, value: undefined });
   }
