@@ -4,6 +4,7 @@
  * `dispose()` removes every listener and timer so nothing outlives the call.
  */
 import { abortedError, RatatoskrError } from "@ratatoskr/core";
+import { raceAbort } from "./attempt-scope.ts";
 
 /** A call's signal, deadline and cleanup. */
 export class CallScope {
@@ -84,24 +85,6 @@ export class CallScope {
    * provider ignores its signal (so every call ends within its deadline).
    */
   race<T>(promise: Promise<T>): Promise<T> {
-    const signal = this.#controller.signal;
-    if (signal.aborted) {
-      promise.catch(() => {});
-      return Promise.reject(this.abortError());
-    }
-    return new Promise<T>((resolve, reject) => {
-      const onAbort = () => reject(this.abortError());
-      signal.addEventListener("abort", onAbort, { once: true });
-      promise.then(
-        (value) => {
-          signal.removeEventListener("abort", onAbort);
-          resolve(value);
-        },
-        (error: unknown) => {
-          signal.removeEventListener("abort", onAbort);
-          reject(error);
-        },
-      );
-    });
+    return raceAbort(promise, this.#controller.signal);
   }
 }
