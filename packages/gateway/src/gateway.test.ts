@@ -318,6 +318,27 @@ describe("cancellation", () => {
     expect(mock.calls[0]!.signal!.aborted).toBe(true);
   });
 
+  it("a stream that fails after its done event still completes (done is final), reported once", async () => {
+    const seen: string[] = [];
+    const mock = createMockProvider().enqueueStream({
+      events: [
+        { type: "content", text: "all" },
+        { type: "done", finishReason: "stop" },
+      ],
+      error: new Error("socket closed after the finish marker"),
+    });
+    const gateway = await Ratatoskr.builder()
+      .use(mock)
+      .hooks({
+        onComplete: () => seen.push("complete"),
+        onError: (event) => seen.push(event.error.code),
+      })
+      .build();
+    const events = await drain(gateway.chatStream(hello, { model: "m" }));
+    expect(events.map((event) => event.type)).toEqual(["content", "done"]);
+    expect(seen).toEqual(["complete"]);
+  });
+
   it("a generation stream with an event after done is a stream error keeping the text", async () => {
     const plugin: ProviderPlugin = {
       specificationVersion: PROVIDER_SPECIFICATION_VERSION,

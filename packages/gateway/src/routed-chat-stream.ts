@@ -244,9 +244,14 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
     return result;
   };
 
-  #onError = (error: unknown): never => {
+  #onError = (error: unknown): IteratorResult<E> => {
     this.#waiting = false;
     this.#finish();
+    if (this.#doneSeen) {
+      // The caller already has `done`: a failure after the finish marker loses nothing.
+      this.#complete();
+      return { done: true, value: undefined };
+    }
     throw this.#report(this.#decorate(error, this.#signal()));
   };
 
