@@ -127,7 +127,8 @@ export async function runAttempts<T>(
       let error: RatatoskrError;
       try {
         const value = await attempt(target);
-        health.success(target.plugin.id);
+        // A stream's attempt succeeds only when it completes (RoutedStream records it).
+        if (!context.stream) health.success(target.plugin.id);
         return { value, target };
       } catch (raw) {
         error = RatatoskrError.isInstance(raw)

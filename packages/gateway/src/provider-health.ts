@@ -4,7 +4,7 @@
  * 5xx, broken streams — not bad input or aborts), a provider is cooled down
  * for `cooldownMs`. While it cools, the gateway tries its other targets
  * (fallbacks, other accepting providers) first and the cooled one last.
- * A success resets the count; after the cool-down the next failure cools
+ * A success (for a stream: reaching `done`) resets the count; after the cool-down the next failure cools
  * it again at once (half-open).
  */
 import { type ErrorCode, RatatoskrError } from "@ratatoskr/core";

@@ -425,6 +425,28 @@ describe("cool-down", () => {
     expect(primary.calls).toHaveLength(3);
   });
 
+  it("streams that keep breaking after their first event count too; a consumer leaving does not", async () => {
+    const breaking = streamPlugin("flaky", async function* () {
+      yield { type: "content", text: "half" };
+      throw unavailable();
+    });
+    const gateway = await Ratatoskr.builder()
+      .use(breaking)
+      .cooldown({ failureThreshold: 2, cooldownMs: 60_000 })
+      .build();
+    for await (const _ of gateway.chatStream(hello, { model: "m" })) break;
+    for await (const _ of gateway.chatStream(hello, { model: "m" })) break;
+    expect(gateway.route("chat", "m").cooldowns).toBeUndefined();
+    for (let call = 0; call < 2; call++) {
+      expect((await errorOf(drain(gateway.chatStream(hello, { model: "m" })))).code).toBe(
+        "provider",
+      );
+    }
+    expect(gateway.route("chat", "m").cooldowns).toEqual([
+      expect.objectContaining({ provider: "flaky", failures: 2 }),
+    ]);
+  });
+
   it("a success resets the count; bad input does not count", () => {
     let now = 0;
     const health = new ProviderHealth({ failureThreshold: 2, cooldownMs: 100 }, () => now);

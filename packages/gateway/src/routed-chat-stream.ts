@@ -279,6 +279,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
     const context = this.#context;
     if (this.#reported || context === undefined) return;
     this.#reported = true;
+    context.health.success(this.#provider);
     if (context.hooks?.onComplete === undefined) return;
     const usage = this.usage();
     emitHook(context.hooks.onComplete, {
@@ -299,6 +300,10 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
     const context = this.#context;
     if (this.#reported || context === undefined) return error;
     this.#reported = true;
+    // A committed attempt that broke counts towards its provider's cool-down
+    // (failures before the first event were counted by the attempt loop; a
+    // consumer leaving is no failure of the provider).
+    if (this.#inner !== undefined) context.health.failure(this.#provider, error);
     if (context.hooks?.onError) {
       emitHook(context.hooks.onError, {
         callId: context.callId,
