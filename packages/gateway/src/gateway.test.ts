@@ -391,3 +391,35 @@ describe("cancellation", () => {
     expect(listeners).toBe(0);
   });
 });
+
+describe("concurrent next() calls", () => {
+  it("a second next() while the stream is starting waits for it and gets the following event", async () => {
+    const mock = createMockProvider().enqueueStream({
+      events: [
+        { type: "content", text: "a" },
+        { type: "content", text: "b" },
+        { type: "done", finishReason: "stop" },
+      ],
+      delayMs: 2,
+    });
+    const gateway = await Ratatoskr.builder().use(mock).build();
+    const iterator = gateway.chatStream(hello, { model: "m" })[Symbol.asyncIterator]();
+    const [first, second, third, fourth] = await Promise.all([
+      iterator.next(),
+      iterator.next(),
+      iterator.next(),
+      iterator.next(),
+    ]);
+    expect([first, second, third].map((result) => result.value?.type)).toEqual([
+      "content",
+      "content",
+      "done",
+    ]);
+    expect([first.value, second.value].map((event) => (event as { text: string }).text)).toEqual([
+      "a",
+      "b",
+    ]);
+    expect(fourth.done).toBe(true);
+    expect(mock.calls).toHaveLength(1);
+  });
+});

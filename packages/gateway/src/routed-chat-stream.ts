@@ -94,16 +94,25 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
   /** The answering attempt's usage, once `done` was seen (undefined when unknown). */
   protected abstract usage(): Usage | undefined;
 
+  /** The first `next()`, while the stream is being started. */
+  #starting: Promise<IteratorResult<E>> | undefined;
+
   next(): Promise<IteratorResult<E>> {
     if (this.#finished) return Promise.resolve({ done: true, value: undefined });
-    if (this.#inner === undefined) return this.#start();
+    if (this.#inner === undefined) {
+      // A second next() while the first is still starting waits for it, as an async generator's would.
+      if (this.#starting !== undefined) {
+        const again = () => this.next();
+        return this.#starting.then(again, again);
+      }
+      this.#starting = this.#start();
+      return this.#starting;
+    }
     this.#waiting = true;
     return this.#inner.next().then(this.#onResult, this.#onError);
   }
 
   async #start(): Promise<IteratorResult<E>> {
-    if (this.#scope !== undefined)
-      throw new RatatoskrError({ code: "stream", message: "A stream can be consumed only once" });
     const scope = this.#openScope();
     this.#scope = scope;
     let plan: StreamPlan;

@@ -30,6 +30,22 @@ describe("createMockProvider", () => {
     await expect(mock.embed!("x", "m")).resolves.toMatchObject({ dimensions: 8 });
   });
 
+  it("queues failures of one method in order, each for its count", async () => {
+    const first = new RatatoskrError({ code: "network", message: "first" });
+    const second = new RatatoskrError({ code: "rate_limited", message: "second" });
+    const mock = createMockProvider().failNext("embed", first).failNext("embed", second, 2);
+    const outcomes: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      outcomes.push(
+        await mock.embed!("x", "m").then(
+          () => "ok",
+          (error: RatatoskrError) => error.message,
+        ),
+      );
+    }
+    expect(outcomes).toEqual(["first", "second", "second", "ok"]);
+  });
+
   it("throws a scripted error after the scripted events", async () => {
     const mock = createMockProvider().enqueueStream({
       events: [{ type: "content", text: "partial" }],

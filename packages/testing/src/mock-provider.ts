@@ -63,7 +63,10 @@ export interface MockProvider extends ProviderPlugin {
   enqueueChat(result: ChatResponse | Error): this;
   /** Queue the next `chatStream` script (events, or an error thrown before any event). */
   enqueueStream(script: ChatEvent[] | ScriptedStream | Error): this;
-  /** Make the next `count` calls of `method` reject with `error`. */
+  /**
+   * Make the next `count` calls of `method` reject with `error`. Calls queue:
+   * `failNext("chat", a).failNext("chat", b, 2)` fails with a, then b twice.
+   */
   failNext(method: string, error: Error, count?: number): this;
   /** Forget recorded calls and scripts. */
   reset(): void;
@@ -141,15 +144,17 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
   const dimensions = options.dimensions ?? 8;
   let chatQueue: Array<ChatResponse | Error> = [];
   let streamQueue: Array<ScriptedStream | Error> = [];
-  let failures = new Map<string, { error: Error; count: number }>();
+  let failures = new Map<string, Array<{ error: Error; count: number }>>();
   const calls: MockCall[] = [];
 
   function record(method: string, args: unknown[]): void {
     const last = args[args.length - 1] as { signal?: AbortSignal } | undefined;
     calls.push({ method, args, signal: last?.signal });
-    const failure = failures.get(method);
-    if (failure !== undefined && failure.count > 0) {
+    const queue = failures.get(method);
+    const failure = queue?.[0];
+    if (failure !== undefined) {
       failure.count--;
+      if (failure.count <= 0) queue!.shift();
       throw failure.error;
     }
     if (last?.signal?.aborted) throw abortedError(last.signal);
@@ -268,7 +273,10 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
       return provider;
     },
     failNext(method, error, count = 1) {
-      failures.set(method, { error, count });
+      if (count < 1) return provider;
+      const queue = failures.get(method) ?? [];
+      queue.push({ error, count });
+      failures.set(method, queue);
       return provider;
     },
     reset() {

@@ -118,6 +118,20 @@ describe("429 with retry-after", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(expectedWait - 5);
   });
 
+  it("retry-after as a future HTTP date: waits until that second", async () => {
+    // HTTP dates have one-second resolution: 2 s ahead is a wait in (1 s, 2 s].
+    server.enqueue(rateLimited({ "retry-after": new Date(Date.now() + 2_000).toUTCString() }));
+    const { gateway, hooks } = await gatewayFor();
+    const started = performance.now();
+    const outcome = await consume(gateway.chatStream(hello, { model: "gpt-4o-mini" }));
+    expect(outcome.error).toBeUndefined();
+    expect(server.hits).toBe(2);
+    const retry = hooks.find(([name]) => name === "retry")?.[1] as { waitMs: number };
+    expect(retry.waitMs).toBeGreaterThan(900);
+    expect(retry.waitMs).toBeLessThanOrEqual(2_000);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(retry.waitMs - 5);
+  });
+
   it("retry-after: 3600 fails fast with a rate-limit error carrying it", async () => {
     server.enqueue(rateLimited({ "retry-after": "3600" }));
     const { gateway } = await gatewayFor();
