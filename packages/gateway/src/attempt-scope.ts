@@ -5,6 +5,7 @@
  * and the timer.
  */
 import { abortedError, RatatoskrError } from "@ratatoskr/core";
+import { raceAbort } from "@ratatoskr/provider-utils";
 
 /** A timeout error of the given kind. */
 export function timeoutError(
@@ -84,32 +85,6 @@ export class AttemptScope {
   race<T>(promise: Promise<T>): Promise<T> {
     return raceAbort(promise, this.#controller.signal);
   }
-}
-
-/**
- * Settle with `promise`, or reject with the abort error as soon as `signal`
- * aborts (a provider that ignores its signal still ends on time). The
- * listener is removed when `promise` settles.
- */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(abortedError(signal));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** Wait `milliseconds`, or reject with the abort error as soon as `signal` aborts. */

@@ -4,7 +4,7 @@
  * `dispose()` removes every listener and timer so nothing outlives the call.
  */
 import { abortedError, RatatoskrError } from "@ratatoskr/core";
-import { raceAbort } from "./attempt-scope.ts";
+import { raceAbort } from "@ratatoskr/provider-utils";
 
 /** A call's signal, deadline and cleanup. */
 export class CallScope {

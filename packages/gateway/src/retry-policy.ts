@@ -13,6 +13,7 @@
  * @see https://github.com/openai/openai-node/blob/master/src/client.ts (retry logic this mirrors)
  */
 import { type ErrorCode, RatatoskrError, type RetryOptions } from "@ratatoskr/core";
+import { isRetryableStatus as isRetryableHttpStatus } from "@ratatoskr/provider-utils";
 
 /** Retry settings (builder `.retry()` or per call `options.retry`); defined in core. */
 export type { RetryOptions };
@@ -28,11 +29,9 @@ export interface ResolvedRetry {
   shouldRetry: (error: RatatoskrError) => boolean;
 }
 
-/** Status codes worth retrying: 408, 409, 429 and 5xx. */
+/** Status codes worth retrying: 408, 409, 429 and 5xx (provider-utils' rule; undefined → no). */
 export function isRetryableStatus(status: number | undefined): boolean {
-  return (
-    status !== undefined && (status === 408 || status === 409 || status === 429 || status >= 500)
-  );
+  return status !== undefined && isRetryableHttpStatus(status);
 }
 
 const NEVER_RETRIED: ReadonlySet<ErrorCode> = new Set([

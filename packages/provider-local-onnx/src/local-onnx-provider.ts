@@ -25,6 +25,7 @@ import {
   type ProviderPlugin,
   RatatoskrError,
 } from "@ratatoskr/core";
+import { raceAbort } from "@ratatoskr/provider-utils";
 import {
   type CudaProbe,
   type DeviceSelection,
@@ -93,29 +94,6 @@ export interface LocalOnnxProvider extends ProviderPlugin {
   loaded(): string[];
   /** Resolve a model name to its settings (undefined when not served). */
   resolveModel(model: string, kind: ModelKind): ResolvedModel | undefined;
-}
-
-/** `promise`, or an `aborted` error as soon as `signal` fires (the promise's own outcome is then ignored). */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.catch(() => undefined);
-      reject(abortedError(signal));
-    };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 const KINDS: readonly ModelKind[] = ["embedding", "nli", "generation"];

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadApiKey } from "./api-key.ts";
 import { codeForStatus, httpError, networkError } from "./http-error.ts";
 import { parseRetryAfterMs, readHeader } from "./retry-after.ts";
-import { linkSignals } from "./signals.ts";
+import { linkSignals, raceAbort } from "./signals.ts";
 
 describe("parseRetryAfterMs", () => {
   const now = Date.parse("2026-11-24T12:00:00Z");
@@ -150,5 +150,35 @@ describe("linkSignals", () => {
   });
   it("starts aborted when a parent already is", () => {
     expect(linkSignals(AbortSignal.abort("x")).signal.aborted).toBe(true);
+  });
+});
+
+describe("raceAbort", () => {
+  it("settles with the promise and leaves no listener", async () => {
+    const controller = new AbortController();
+    let listeners = 0;
+    const signal = controller.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...args: Parameters<typeof add>) => {
+      listeners++;
+      add(...args);
+    };
+    signal.removeEventListener = (...args: Parameters<typeof remove>) => {
+      listeners--;
+      remove(...args);
+    };
+    await expect(raceAbort(Promise.resolve(7), signal)).resolves.toBe(7);
+    await expect(raceAbort(Promise.reject(new Error("no")), signal)).rejects.toThrow("no");
+    expect(listeners).toBe(0);
+  });
+  it("rejects with aborted (or the signal's typed reason) as soon as the signal fires", async () => {
+    const controller = new AbortController();
+    const pending = raceAbort(new Promise(() => {}), controller.signal);
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: "aborted" });
+    const timeout = new RatatoskrError({ code: "timeout", message: "t", timeoutKind: "total" });
+    await expect(raceAbort(Promise.resolve(1), AbortSignal.abort(timeout))).rejects.toBe(timeout);
+    await expect(raceAbort(Promise.resolve(1), undefined)).resolves.toBe(1);
   });
 });

@@ -14,6 +14,7 @@
 import { stat } from "node:fs/promises";
 import type { Message, TokenCount, ToolDefinition } from "@ratatoskr/core";
 import { abortedError, RatatoskrError } from "@ratatoskr/core";
+import { raceAbort } from "@ratatoskr/provider-utils";
 import { resolveCacheDirectory, resolveOffline } from "./cache-directory.ts";
 import { type ChatTokenCount, countChatTokensWith } from "./count-chat-tokens.ts";
 import { DEFAULT_TOKENIZER_MAPPINGS } from "./default-tokenizer-mappings.ts";
@@ -77,25 +78,6 @@ export interface RegistryCountOptions extends EncodeOptions {
   signal?: AbortSignal;
   /** Allow the approximate fallback for an unknown model (overrides the setting). */
   allowApproximate?: boolean;
-}
-
-/** `promise`, or an `aborted` rejection as soon as `signal` fires (the promise itself goes on). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortedError(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /** The candidate names tried for `model`, in order. */
@@ -245,7 +227,7 @@ export class TokenizerRegistry {
         if (this.#loads.get(key) === load) this.#loads.delete(key);
       });
     }
-    return options.signal ? untilAborted(load, options.signal) : load;
+    return options.signal ? raceAbort(load, options.signal) : load;
   }
 
   #sourceKey(source: TokenizerSource): string {
