@@ -13,7 +13,7 @@
 
 import { stat } from "node:fs/promises";
 import type { Message, TokenCount, ToolDefinition } from "@ratatoskr/core";
-import { abortedError, RatatoskrError } from "@ratatoskr/core";
+import { RatatoskrError } from "@ratatoskr/core";
 import { raceAbort } from "@ratatoskr/provider-utils";
 import { resolveCacheDirectory, resolveOffline } from "./cache-directory.ts";
 import { type ChatTokenCount, countChatTokensWith } from "./count-chat-tokens.ts";
