@@ -11,28 +11,39 @@ export interface OpenAIWireUsage {
 
 /**
  * Map an OpenAI-wire `usage` object to the core's {@link Usage}. Returns
- * undefined when the server reported no token counts: unknown usage stays
- * unknown, never zero.
+ * undefined when the counts are unknown: unknown usage stays unknown, never
+ * zero. When one of prompt/completion is missing it is derived from
+ * `total_tokens` if the server sent that; otherwise the usage is unknown
+ * (reporting the missing side as 0 would be a false count).
  *
  * @see https://platform.openai.com/docs/api-reference/chat/object#chat/object-usage
  * @see https://openrouter.ai/docs/use-cases/usage-accounting
  */
 export function mapOpenAIUsage(raw: OpenAIWireUsage | null | undefined): Usage | undefined {
   if (raw === null || raw === undefined || typeof raw !== "object") return undefined;
-  const prompt = raw.prompt_tokens;
-  const completion = raw.completion_tokens;
-  if (typeof prompt !== "number" && typeof completion !== "number") return undefined;
-  const promptTokens = typeof prompt === "number" ? prompt : 0;
-  const completionTokens = typeof completion === "number" ? completion : 0;
+  const total = count(raw.total_tokens);
+  let promptTokens = count(raw.prompt_tokens);
+  let completionTokens = count(raw.completion_tokens);
+  if (promptTokens === undefined && completionTokens !== undefined && total !== undefined) {
+    promptTokens = total >= completionTokens ? total - completionTokens : undefined;
+  }
+  if (completionTokens === undefined && promptTokens !== undefined && total !== undefined) {
+    completionTokens = total >= promptTokens ? total - promptTokens : undefined;
+  }
+  if (promptTokens === undefined || completionTokens === undefined) return undefined;
   const usage: Usage = {
     promptTokens,
     completionTokens,
-    totalTokens:
-      typeof raw.total_tokens === "number" ? raw.total_tokens : promptTokens + completionTokens,
+    totalTokens: total ?? promptTokens + completionTokens,
   };
-  const reasoning = raw.completion_tokens_details?.reasoning_tokens;
-  if (typeof reasoning === "number") usage.reasoningTokens = reasoning;
-  const cached = raw.prompt_tokens_details?.cached_tokens;
-  if (typeof cached === "number") usage.cacheReadTokens = cached;
+  const reasoning = count(raw.completion_tokens_details?.reasoning_tokens);
+  if (reasoning !== undefined) usage.reasoningTokens = reasoning;
+  const cached = count(raw.prompt_tokens_details?.cached_tokens);
+  if (cached !== undefined) usage.cacheReadTokens = cached;
   return usage;
+}
+
+/** A token count the server really sent: a finite non-negative number. */
+function count(value: number | null | undefined): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
