@@ -1,18 +1,14 @@
 import { Message, RatatoskrError } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
+import { jsonReply, sseReply } from "@ratatoskr/testing";
+import { drain, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { describe, expect, it } from "vitest";
-import {
-  drain,
-  jsonReply,
-  sseReply,
-  useMockOpenAIServer,
-} from "../../provider-openai-compat/test/mock-openai-server.ts";
 import { fixture, TEST_KEY } from "./huggingface-fixtures.test-helpers.ts";
 import { createHuggingFace } from "./huggingface-provider.ts";
 
 const CHAT_MODEL = "meta-llama/Llama-3.1-8B-Instruct";
 
-const server = useMockOpenAIServer();
+const server = useOpenAIWireMockServer();
 
 const plugin = (settings = {}) =>
   createHuggingFace({ apiKey: TEST_KEY, chatBaseURL: `${server.url}/v1`, ...settings });

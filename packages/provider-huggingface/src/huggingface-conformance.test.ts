@@ -1,12 +1,8 @@
 import { Message } from "@ratatoskr/core";
-import { runProviderConformance } from "@ratatoskr/testing/conformance";
+import { jsonReply, sseReply } from "@ratatoskr/testing";
+import { runProviderConformance, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import {
-  jsonReply,
-  sseReply,
-  useMockOpenAIServer,
-} from "../../provider-openai-compat/test/mock-openai-server.ts";
 import {
   EMBEDDING_MODEL,
   fixture,
@@ -19,7 +15,7 @@ import {
 import { createHuggingFace } from "./huggingface-provider.ts";
 
 /** The chat router stand-in: each chat scenario queues its reply. */
-const chatServer = useMockOpenAIServer();
+const chatServer = useOpenAIWireMockServer();
 beforeAll(() => {
   nock.disableNetConnect();
   nock.enableNetConnect("127.0.0.1");

@@ -1,15 +1,10 @@
 import { Message } from "@ratatoskr/core";
-import { runProviderConformance } from "@ratatoskr/testing/conformance";
-import {
-  fixtureReader,
-  jsonReply,
-  sseReply,
-  useMockOpenAIServer,
-} from "../../provider-openai-compat/test/mock-openai-server.ts";
+import { jsonReply, sseReply } from "@ratatoskr/testing";
+import { runProviderConformance, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
+import { fixture } from "./ollama-fixtures.test-helpers.ts";
 import { createOllama } from "./ollama-provider.ts";
 
-const fixture = fixtureReader(import.meta.url);
-const server = useMockOpenAIServer();
+const server = useOpenAIWireMockServer();
 
 const messages = [Message.user("Hi")];
 const tools = [

@@ -1,20 +1,12 @@
 import { collectChatStream, Message, toAssistantMessage } from "@ratatoskr/core";
+import { jsonReply, sseReply, startOpenAIWireMockServer } from "@ratatoskr/testing";
+import { drain, failure, replay, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  drain,
-  failure,
-  fixtureReader,
-  jsonReply,
-  replay,
-  sseReply,
-  startMockOpenAIServer,
-  useMockOpenAIServer,
-} from "../../provider-openai-compat/test/mock-openai-server.ts";
 import { OLLAMA_DEFAULT_BASE_URL, resolveOllamaBaseURL } from "./ollama-base-url.ts";
+import { fixture } from "./ollama-fixtures.test-helpers.ts";
 import { createOllama } from "./ollama-provider.ts";
 
-const fixture = fixtureReader(import.meta.url);
-const server = useMockOpenAIServer();
+const server = useOpenAIWireMockServer();
 afterEach(() => {
   vi.unstubAllEnvs();
 });
@@ -188,7 +180,7 @@ describe("createOllama", () => {
   });
 
   it("gives a clear connection error naming the URL when Ollama is not running", async () => {
-    const stopped = await startMockOpenAIServer();
+    const stopped = await startOpenAIWireMockServer();
     const url = stopped.url;
     await stopped.close();
     const plugin = createOllama({ baseURL: url });

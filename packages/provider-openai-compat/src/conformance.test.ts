@@ -1,16 +1,10 @@
 import { Message } from "@ratatoskr/core";
-import { runProviderConformance } from "@ratatoskr/testing/conformance";
-import {
-  fixtureReader,
-  jsonReply,
-  TEST_API_KEY as KEY,
-  sseReply,
-  useMockOpenAIServer,
-} from "../test/mock-openai-server.ts";
+import { jsonReply, sseReply } from "@ratatoskr/testing";
+import { runProviderConformance, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { createOpenAICompatible } from "./openai-compatible-provider.ts";
+import { fixture, TEST_API_KEY as KEY } from "./openai-fixtures.test-helpers.ts";
 
-const fixture = fixtureReader(import.meta.url);
-const server = useMockOpenAIServer();
+const server = useOpenAIWireMockServer();
 
 const messages = [Message.user("Hi")];
 const tools = [

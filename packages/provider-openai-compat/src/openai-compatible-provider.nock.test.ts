@@ -6,10 +6,8 @@
 import { collectChatStream, Message, RatatoskrError } from "@ratatoskr/core";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { fixtureReader, TEST_API_KEY as KEY } from "../test/mock-openai-server.ts";
+import { fixture, TEST_API_KEY as KEY } from "./openai-fixtures.test-helpers.ts";
 import { createOpenAI } from "./openai-provider.ts";
-
-const fixture = fixtureReader(import.meta.url);
 
 beforeAll(() => {
   nock.disableNetConnect();

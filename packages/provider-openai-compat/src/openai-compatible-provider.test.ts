@@ -6,25 +6,16 @@ import {
   Message,
   toAssistantMessage,
 } from "@ratatoskr/core";
+import { jsonReply, sseReply, startOpenAIWireMockServer } from "@ratatoskr/testing";
+import { drain, failure, replay, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { describe, expect, it } from "vitest";
-import {
-  drain,
-  failure,
-  fixtureReader,
-  jsonReply,
-  TEST_API_KEY as KEY,
-  replay,
-  sseReply,
-  startMockOpenAIServer,
-  useMockOpenAIServer,
-} from "../test/mock-openai-server.ts";
 import {
   createOpenAICompatible,
   type OpenAICompatibleSettings,
 } from "./openai-compatible-provider.ts";
+import { fixture, TEST_API_KEY as KEY } from "./openai-fixtures.test-helpers.ts";
 
-const fixture = fixtureReader(import.meta.url);
-const server = useMockOpenAIServer();
+const server = useOpenAIWireMockServer();
 
 function provider(settings: Partial<OpenAICompatibleSettings> = {}) {
   return createOpenAICompatible({
@@ -578,7 +569,7 @@ describe("HTTP errors", () => {
   });
 
   it("gives a network error naming the URL when nothing listens", async () => {
-    const closed = await startMockOpenAIServer();
+    const closed = await startOpenAIWireMockServer();
     const url = closed.url;
     await closed.close();
     const unreachable = createOpenAICompatible({

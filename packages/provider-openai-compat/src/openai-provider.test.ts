@@ -1,16 +1,11 @@
 import { Message, RatatoskrError } from "@ratatoskr/core";
+import { sseReply } from "@ratatoskr/testing";
+import { drain, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  drain,
-  fixtureReader,
-  TEST_API_KEY as KEY,
-  sseReply,
-  useMockOpenAIServer,
-} from "../test/mock-openai-server.ts";
+import { fixture, TEST_API_KEY as KEY } from "./openai-fixtures.test-helpers.ts";
 import { createOpenAI, isOpenAIChatModel } from "./openai-provider.ts";
 
-const fixture = fixtureReader(import.meta.url);
-const server = useMockOpenAIServer();
+const server = useOpenAIWireMockServer();
 afterEach(() => {
   vi.unstubAllEnvs();
 });

@@ -1,19 +1,11 @@
 import { type ChatEvent, collectChatStream, Message, toAssistantMessage } from "@ratatoskr/core";
+import { jsonReply, sseReply } from "@ratatoskr/testing";
+import { drain, failure, replay, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  drain,
-  failure,
-  fixtureReader,
-  jsonReply,
-  TEST_API_KEY as KEY,
-  replay,
-  sseReply,
-  useMockOpenAIServer,
-} from "../../provider-openai-compat/test/mock-openai-server.ts";
+import { fixture, TEST_API_KEY as KEY } from "./openrouter-fixtures.test-helpers.ts";
 import { createOpenRouter, OPENROUTER_BASE_URL } from "./openrouter-provider.ts";
 
-const fixture = fixtureReader(import.meta.url);
-const server = useMockOpenAIServer();
+const server = useOpenAIWireMockServer();
 afterEach(() => {
   vi.unstubAllEnvs();
 });

@@ -14,6 +14,10 @@
  *
  * A scenario the provider's capabilities call for but that is neither given
  * nor skipped with a reason is a failing test: skips always carry reasons.
+ *
+ * The entry also carries the test helpers that need vitest:
+ * `useOpenAIWireMockServer` (a mock per test file, reset after each test) and
+ * `drain` / `replay` / `failure` for chat streams and typed errors.
  */
 import {
   CAPABILITIES,
@@ -31,6 +35,10 @@ import {
   RatatoskrError,
 } from "@ratatoskr/core";
 import { describe, expect, it } from "vitest";
+import { drain } from "./chat-stream-test-helpers.ts";
+
+export { drain, failure, replay } from "./chat-stream-test-helpers.ts";
+export { useOpenAIWireMockServer } from "./use-openai-wire-mock-server.ts";
 
 /** Common part of a scenario: `prepare` arranges the upstream (nock, fake server) for one call. */
 export interface ScenarioBase {
@@ -139,12 +147,6 @@ export function assertChatEventProtocol(events: ChatEvent[]) {
     ).not.toThrow();
   }
   return response;
-}
-
-async function drain(iterable: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
-  const events: ChatEvent[] = [];
-  for await (const event of iterable) events.push(event);
-  return events;
 }
 
 function withSignal<T extends CallOptions>(options: T): T & { signal: AbortSignal } {

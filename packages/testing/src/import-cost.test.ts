@@ -28,6 +28,9 @@ describe("importing @ratatoskr/testing", () => {
   it("the main entry loads no test runner (safe at runtime)", () => {
     const modules = resolvedModules("@ratatoskr/testing");
     expect(modules.some((url) => url.includes("/testing/src/mock-provider.ts"))).toBe(true);
+    expect(modules.some((url) => url.includes("/testing/src/openai-wire-mock-server.ts"))).toBe(
+      true,
+    );
     expect(modules.filter((url) => url.includes("vitest"))).toEqual([]);
   });
   it("the conformance entry brings vitest", () => {

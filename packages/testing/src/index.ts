@@ -1,5 +1,6 @@
 /**
- * @ratatoskr/testing: a scriptable mock provider and loopback HTTP servers.
+ * @ratatoskr/testing: a scriptable mock provider, loopback HTTP servers and
+ * an OpenAI-wire mock server.
  * Safe to import at runtime (no test runner is loaded); the provider
  * conformance suite, which needs vitest, is the `@ratatoskr/testing/conformance`
  * entry.
@@ -8,3 +9,4 @@
  */
 export * from "./loopback-server.ts";
 export * from "./mock-provider.ts";
+export * from "./openai-wire-mock-server.ts";
