@@ -15,8 +15,7 @@ import { compare, peakRssMiB, printComparison, summarize } from "@ratatoskr/benc
 import { Message } from "@ratatoskr/core";
 import { startLoopbackServer } from "@ratatoskr/testing";
 import OpenAI from "openai";
-// Relative import: the gateway peer-depends on this package, so a devDependency would make a cycle.
-import { Ratatoskr } from "../../gateway/src/index.ts";
+import { Ratatoskr } from "@ratatoskr/gateway";
 import { createOpenAI } from "../src/index.ts";
 
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 1000);
