@@ -13,9 +13,9 @@
  */
 import { compare, peakRssMiB, printComparison, summarize } from "@ratatoskr/bench";
 import { Message } from "@ratatoskr/core";
+import { Ratatoskr } from "@ratatoskr/gateway";
 import { startLoopbackServer } from "@ratatoskr/testing";
 import OpenAI from "openai";
-import { Ratatoskr } from "@ratatoskr/gateway";
 import { createOpenAI } from "../src/index.ts";
 
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 1000);
