@@ -92,6 +92,17 @@ describe("device selection", () => {
     },
   );
 
+  it("device cpu never runs the CUDA probe; auto and cuda do", () => {
+    const probe = vi.fn(() => ({ providerLibrary: false, gpuCount: 0 }) as CudaProbe);
+    expect(createLocalOnnx({ device: "cpu", cudaProbe: probe }).deviceSelection().device).toBe(
+      "cpu",
+    );
+    expect(selectDevice("cpu", probe).device).toBe("cpu");
+    expect(probe).not.toHaveBeenCalled();
+    selectDevice("auto", probe);
+    expect(probe).toHaveBeenCalledTimes(1);
+  });
+
   it("createLocalOnnx: explicit cuda fails at creation, auto reports CPU and why", () => {
     expect(() => createLocalOnnx({ device: "cuda:0", cudaProbe: () => nothing })).toThrow(
       expect.objectContaining({ code: "configuration" }),

@@ -121,19 +121,22 @@ const INSTALL_HINT =
   "on a machine with an NVIDIA driver, CUDA 12 and cuDNN 9";
 
 /**
- * Choose the device for `setting` given what `probe` found. `auto` never
+ * Choose the device for `setting` given what the CUDA probe finds (a probe
+ * result or a function that probes; it runs only for `cuda`/`auto`). `auto` never
  * fails (it falls back to CPU with the reason); an explicit CUDA request on a
  * machine without CUDA is a `configuration` error.
  */
 export function selectDevice(
   setting: DeviceSetting | undefined,
-  probe: CudaProbe = probeCuda(),
+  cudaProbe: CudaProbe | (() => CudaProbe) = probeCuda,
 ): DeviceSelection {
   const parsed = parseDevice(setting);
   const requested = describe(setting);
   if (parsed.type === "cpu") {
     return { requested, device: "cpu", reason: "CPU requested", executionProviders: ["cpu"] };
   }
+  // Probed only when CUDA is a possibility: "cpu" touches neither the file system nor the driver.
+  const probe = typeof cudaProbe === "function" ? cudaProbe() : cudaProbe;
   const deviceId = parsed.deviceId ?? 0;
   const missing: string[] = [];
   if (!probe.providerLibrary) {

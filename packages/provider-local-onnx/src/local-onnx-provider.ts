@@ -126,7 +126,7 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
   let selection: DeviceSelection | undefined;
   const device = (): DeviceSelection => {
     if (!selection) {
-      selection = selectDevice(settings.device, (settings.cudaProbe ?? probeCuda)());
+      selection = selectDevice(settings.device, settings.cudaProbe ?? probeCuda);
       settings.onDeviceSelected?.(selection);
     }
     return selection;
