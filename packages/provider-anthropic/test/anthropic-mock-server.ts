@@ -38,6 +38,8 @@ export interface AnthropicMock {
   enqueue(...answers: MockAnswer[]): void;
   /** Serve this answer to every request once the queue is empty (benchmarks). */
   setDefault(answer: MockAnswer | undefined): void;
+  /** Drop queued answers (between tests, so one test's leftovers never reach the next). */
+  reset(): void;
   /** The JSON body of the n-th request (negative counts from the end). */
   body(index?: number): Record<string, unknown>;
   openSockets(): number;
@@ -74,6 +76,9 @@ export async function startAnthropicMock({
     },
     setDefault: (answer) => {
       fallback = answer;
+    },
+    reset: () => {
+      queue.length = 0;
     },
     body: (index = -1) => {
       const request = server.requests.at(index);

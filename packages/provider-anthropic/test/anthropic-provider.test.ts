@@ -42,6 +42,7 @@ afterAll(async () => {
 });
 afterEach(() => {
   warnings = [];
+  mock.reset();
 });
 
 function provider() {
