@@ -5,7 +5,7 @@ import {
   type ProviderPlugin,
   RatatoskrError,
 } from "@ratatoskr/core";
-import { createMockProvider, defaultMockStream } from "@ratatoskr/testing";
+import { createMockProvider, defaultMockStream, trackAbortListeners } from "@ratatoskr/testing";
 import { describe, expect, it } from "vitest";
 import { Ratatoskr } from "./index.ts";
 import { drain, errorOf, hello } from "./test-helpers.ts";
@@ -372,23 +372,13 @@ describe("cancellation", () => {
   it("removes its listener from a long-lived caller signal after each call", async () => {
     const gateway = await Ratatoskr.builder().use(createMockProvider()).build();
     const controller = new AbortController();
-    let listeners = 0;
     const signal = controller.signal;
-    const add = signal.addEventListener.bind(signal);
-    const remove = signal.removeEventListener.bind(signal);
-    signal.addEventListener = (...args: Parameters<typeof add>) => {
-      listeners++;
-      add(...args);
-    };
-    signal.removeEventListener = (...args: Parameters<typeof remove>) => {
-      listeners--;
-      remove(...args);
-    };
+    const listeners = trackAbortListeners(signal);
     for (let i = 0; i < 50; i++) {
       await gateway.embed("x", "m", { signal });
       await drain(gateway.chatStream(hello, { model: "m", signal }));
     }
-    expect(listeners).toBe(0);
+    expect(listeners.count).toBe(0);
   });
 });
 

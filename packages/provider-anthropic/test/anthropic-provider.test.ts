@@ -6,6 +6,7 @@ import {
   RatatoskrError,
   type ToolDefinition,
 } from "@ratatoskr/core";
+import { trackAbortListeners } from "@ratatoskr/testing";
 import { assertChatEventProtocol } from "@ratatoskr/testing/conformance";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type AnthropicWarning, createAnthropic } from "../src/index.ts";
@@ -439,17 +440,7 @@ describe("chatStream failures", () => {
   it("leaves no abort listener behind on a long-lived signal", async () => {
     const session = new AbortController();
     const signal = session.signal;
-    let live = 0;
-    const add = signal.addEventListener.bind(signal);
-    const remove = signal.removeEventListener.bind(signal);
-    signal.addEventListener = (...args: Parameters<typeof add>) => {
-      if (args[0] === "abort") live++;
-      add(...args);
-    };
-    signal.removeEventListener = (...args: Parameters<typeof remove>) => {
-      if (args[0] === "abort") live--;
-      remove(...args);
-    };
+    const listeners = trackAbortListeners(signal);
     const plugin = provider();
     for (let i = 0; i < 15; i++) {
       mock.enqueue(
@@ -459,7 +450,7 @@ describe("chatStream failures", () => {
       );
       await drain(plugin.chatStream(user, { model: MODEL, signal })).catch(() => undefined);
     }
-    expect(live).toBe(0);
+    expect(listeners.count).toBe(0);
   });
 
   it("a connection reset mid-body is a stream error keeping the partial text", async () => {

@@ -1,4 +1,5 @@
 import { RatatoskrError, registerSecret } from "@ratatoskr/core";
+import { trackAbortListeners } from "@ratatoskr/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadApiKey } from "./api-key.ts";
 import { codeForStatus, httpError, networkError } from "./http-error.ts";
@@ -156,21 +157,11 @@ describe("linkSignals", () => {
 describe("raceAbort", () => {
   it("settles with the promise and leaves no listener", async () => {
     const controller = new AbortController();
-    let listeners = 0;
     const signal = controller.signal;
-    const add = signal.addEventListener.bind(signal);
-    const remove = signal.removeEventListener.bind(signal);
-    signal.addEventListener = (...args: Parameters<typeof add>) => {
-      listeners++;
-      add(...args);
-    };
-    signal.removeEventListener = (...args: Parameters<typeof remove>) => {
-      listeners--;
-      remove(...args);
-    };
+    const listeners = trackAbortListeners(signal);
     await expect(raceAbort(Promise.resolve(7), signal)).resolves.toBe(7);
     await expect(raceAbort(Promise.reject(new Error("no")), signal)).rejects.toThrow("no");
-    expect(listeners).toBe(0);
+    expect(listeners.count).toBe(0);
   });
   it("rejects with aborted (or the signal's typed reason) as soon as the signal fires", async () => {
     const controller = new AbortController();

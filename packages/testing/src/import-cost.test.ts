@@ -1,28 +1,10 @@
-import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { modulesResolvedBy } from "./leak-probes.ts";
 
 const packageRoot = fileURLToPath(new URL("..", import.meta.url));
 
-function resolvedModules(entry: string): string[] {
-  const script = `
-    import { registerHooks } from "node:module";
-    const seen = [];
-    registerHooks({ resolve(specifier, context, next) { const result = next(specifier, context); seen.push(result.url); return result; } });
-    await import(${JSON.stringify(entry)});
-    process.stdout.write(JSON.stringify(seen));
-  `;
-  const child = spawnSync(
-    process.execPath,
-    ["--conditions=@ratatoskr/source", "--input-type=module", "-e", script],
-    {
-      cwd: packageRoot,
-      encoding: "utf8",
-    },
-  );
-  if (child.status !== 0) throw new Error(child.stderr);
-  return JSON.parse(child.stdout) as string[];
-}
+const resolvedModules = (entry: string) => modulesResolvedBy(entry, packageRoot);
 
 describe("importing @ratatoskr/testing", () => {
   it("the main entry loads no test runner (safe at runtime)", () => {

@@ -7,6 +7,8 @@
  *
  * @packageDocumentation
  */
+
+export * from "./leak-probes.ts";
 export * from "./loopback-server.ts";
 export * from "./mock-provider.ts";
 export * from "./openai-wire-mock-server.ts";
