@@ -8,7 +8,7 @@
  * Targets: ≤ 100 µs added per call at p99; ≥ 0.9× stream throughput.
  */
 import Anthropic from "@anthropic-ai/sdk";
-import { compare, peakRssMiB, printComparison } from "@ratatoskr/bench";
+import { compare, peakRssMiB, printComparison, type Variant } from "@ratatoskr/bench";
 import { Message } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
 import { createAnthropic } from "../src/index.ts";
@@ -84,6 +84,39 @@ function streamBody(deltas: number): string {
 
 const lines: string[] = [];
 
+/** The SDK streaming one message, consumed to the end. */
+function sdkStreamVariant(name: string, client: Anthropic): Variant {
+  return {
+    name,
+    run: async () => {
+      const stream = await client.messages.create({
+        model: MODEL,
+        max_tokens: 1024,
+        messages: [{ role: "user", content: "Say hello." }],
+        stream: true,
+      });
+      for await (const _event of stream) {
+        // consume
+      }
+    },
+  };
+}
+
+/** The gateway streaming the same request, consumed to the end. */
+function gatewayStreamVariant(
+  name: string,
+  through: { chatStream: typeof gateway.chatStream },
+): Variant {
+  return {
+    name,
+    run: async () => {
+      for await (const _event of through.chatStream(messages, { model: MODEL, maxTokens: 1024 })) {
+        // consume
+      }
+    },
+  };
+}
+
 // 1. One non-streaming chat call: added latency per call.
 mock.setDefault({ json: messageJson });
 const chat = await compare(
@@ -123,28 +156,8 @@ lines.push(
 // 2. A short stream (one delta): added latency per streamed call.
 mock.setDefault({ sse: streamBody(1) });
 const shortStream = await compare(
-  {
-    name: "sdk stream (1 delta)",
-    run: async () => {
-      const stream = await sdk.messages.create({
-        model: MODEL,
-        max_tokens: 1024,
-        messages: [{ role: "user", content: "Say hello." }],
-        stream: true,
-      });
-      for await (const _event of stream) {
-        // consume
-      }
-    },
-  },
-  {
-    name: "gateway.chatStream (1 delta)",
-    run: async () => {
-      for await (const _event of gateway.chatStream(messages, { model: MODEL, maxTokens: 1024 })) {
-        // consume
-      }
-    },
-  },
+  sdkStreamVariant("sdk stream (1 delta)", sdk),
+  gatewayStreamVariant("gateway.chatStream (1 delta)", gateway),
   { rounds: quick ? 4 : 10, iterations: quick ? 100 : 300 },
 );
 lines.push(printComparison("chatStream, short stream", shortStream, "≤ 100 µs added at p99"));
@@ -152,28 +165,8 @@ lines.push(printComparison("chatStream, short stream", shortStream, "≤ 100 µs
 // 3. A long stream: throughput of event delivery.
 mock.setDefault({ sse: streamBody(STREAM_DELTAS) });
 const longStream = await compare(
-  {
-    name: `sdk stream (${STREAM_DELTAS} deltas)`,
-    run: async () => {
-      const stream = await sdk.messages.create({
-        model: MODEL,
-        max_tokens: 1024,
-        messages: [{ role: "user", content: "Say hello." }],
-        stream: true,
-      });
-      for await (const _event of stream) {
-        // consume
-      }
-    },
-  },
-  {
-    name: `gateway.chatStream (${STREAM_DELTAS} deltas)`,
-    run: async () => {
-      for await (const _event of gateway.chatStream(messages, { model: MODEL, maxTokens: 1024 })) {
-        // consume
-      }
-    },
-  },
+  sdkStreamVariant(`sdk stream (${STREAM_DELTAS} deltas)`, sdk),
+  gatewayStreamVariant(`gateway.chatStream (${STREAM_DELTAS} deltas)`, gateway),
   { rounds: quick ? 4 : 8, iterations: quick ? 5 : 20 },
 );
 lines.push(printComparison("chatStream, long stream throughput", longStream, "≥ 0.9× throughput"));
@@ -228,31 +221,8 @@ const shortBody = streamBody(1);
 const memoryStreamSdk = memorySdk(shortBody, "text/event-stream");
 const memoryStreamGateway = await memoryGateway(shortBody, "text/event-stream");
 const memoryStream = await compare(
-  {
-    name: "sdk stream (in-memory)",
-    run: async () => {
-      const stream = await memoryStreamSdk.messages.create({
-        model: MODEL,
-        max_tokens: 1024,
-        messages: [{ role: "user", content: "Say hello." }],
-        stream: true,
-      });
-      for await (const _event of stream) {
-        // consume
-      }
-    },
-  },
-  {
-    name: "gateway.chatStream (in-memory)",
-    run: async () => {
-      for await (const _event of memoryStreamGateway.chatStream(messages, {
-        model: MODEL,
-        maxTokens: 1024,
-      })) {
-        // consume
-      }
-    },
-  },
+  sdkStreamVariant("sdk stream (in-memory)", memoryStreamSdk),
+  gatewayStreamVariant("gateway.chatStream (in-memory)", memoryStreamGateway),
   { rounds: quick ? 4 : 10, iterations: quick ? 300 : 1000 },
 );
 lines.push(
