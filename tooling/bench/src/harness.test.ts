@@ -24,36 +24,37 @@ describe("summarize", () => {
 describe("compare", () => {
   it("runs both variants the same number of times, interleaved, and reports a slower candidate as < 1x", async () => {
     const order: string[] = [];
-    const busyWait = (microseconds: number) => {
-      const end = process.hrtime.bigint() + BigInt(microseconds * 1000);
-      while (process.hrtime.bigint() < end) {
-        // spin
-      }
+    // A fake clock: each operation takes exactly the time it adds, whatever the machine is doing.
+    let now = 0n;
+    const clock = () => now;
+    const advance = (microseconds: number) => {
+      now += BigInt(microseconds * 1000);
     };
     const result = await compare(
       {
         name: "fast",
         run: () => {
           order.push("a");
-          busyWait(20);
+          advance(20);
         },
       },
       {
         name: "slow",
         run: async () => {
           order.push("b");
-          busyWait(200);
+          advance(200);
         },
       },
-      { rounds: 4, iterations: 5, warmup: 1 },
+      { rounds: 4, iterations: 5, warmup: 1, clock },
     );
     expect(order.filter((entry) => entry === "a")).toHaveLength(21);
     expect(order.filter((entry) => entry === "b")).toHaveLength(21);
     // rounds alternate which variant goes first
     expect(order.slice(2, 12).join("")).toBe("aaaaabbbbb");
     expect(order.slice(12, 22).join("")).toBe("bbbbbaaaaa");
-    expect(result.throughputRatio).toBeLessThan(0.5);
-    expect(result.addedMeanUs).toBeGreaterThan(100);
+    expect(result.throughputRatio).toBeCloseTo(0.1, 10);
+    expect(result.addedMeanUs).toBeCloseTo(180, 10);
+    expect(result.addedP99Us).toBeCloseTo(180, 10);
     expect(printComparison("t", result)).toContain("ratio (candidate/reference throughput)");
   });
 });

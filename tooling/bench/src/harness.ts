@@ -20,6 +20,8 @@ export interface CompareOptions {
   iterations?: number;
   /** Untimed operations per variant before the first round (default iterations). */
   warmup?: number;
+  /** Nanosecond clock (default `process.hrtime.bigint`); tests inject a fake one. */
+  clock?: Clock;
 }
 
 /** Statistics of one variant, in nanoseconds per operation. */
@@ -66,17 +68,26 @@ export function summarize(name: string, samples: readonly number[]): Stats {
   };
 }
 
-async function runOnce(variant: Variant): Promise<number> {
-  const start = process.hrtime.bigint();
+/** Nanosecond clock; tests inject a fake one so no assertion depends on wall time. */
+export type Clock = () => bigint;
+
+const hrtime: Clock = () => process.hrtime.bigint();
+
+async function runOnce(variant: Variant, clock: Clock): Promise<number> {
+  const start = clock();
   const result = variant.run();
   if (result !== null && typeof result === "object" && "then" in (result as object)) await result;
-  return Number(process.hrtime.bigint() - start);
+  return Number(clock() - start);
 }
 
 /** Time `iterations` operations of `variant`, returning per-operation samples (ns). */
-export async function sample(variant: Variant, iterations: number): Promise<number[]> {
+export async function sample(
+  variant: Variant,
+  iterations: number,
+  clock: Clock = hrtime,
+): Promise<number[]> {
   const samples = new Array<number>(iterations);
-  for (let i = 0; i < iterations; i++) samples[i] = await runOnce(variant);
+  for (let i = 0; i < iterations; i++) samples[i] = await runOnce(variant, clock);
   return samples;
 }
 
@@ -89,15 +100,16 @@ export async function compare(
   const rounds = options.rounds ?? 10;
   const iterations = options.iterations ?? 1_000;
   const warmup = options.warmup ?? iterations;
-  await sample(reference, warmup);
-  await sample(candidate, warmup);
+  const clock = options.clock ?? hrtime;
+  await sample(reference, warmup, clock);
+  await sample(candidate, warmup, clock);
   const referenceSamples: number[] = [];
   const candidateSamples: number[] = [];
   for (let round = 0; round < rounds; round++) {
     // Alternate which goes first so neither always runs on a warmer heap.
     const order = round % 2 === 0 ? [reference, candidate] : [candidate, reference];
     for (const variant of order) {
-      const samples = await sample(variant, iterations);
+      const samples = await sample(variant, iterations, clock);
       (variant === reference ? referenceSamples : candidateSamples).push(...samples);
     }
   }
