@@ -13,6 +13,7 @@ import {
   createUsage,
   type Message,
   type ProviderPlugin,
+  toolCallEndEvent,
 } from "@ratatoskr/core";
 import { createMockProvider } from "@ratatoskr/testing";
 
@@ -75,12 +76,8 @@ function script(messages: readonly Message[], hasTools: boolean): ChatEvent[] {
     for (const piece of words(text)) events.push({ type: "reasoning", text: piece });
   };
   const call = (name: string, argumentsText: string) => {
-    events.push({
-      type: "tool_call_start",
-      index: 0,
-      id: `call_demo_${name}_${messages.length}`,
-      name,
-    });
+    const id = `call_demo_${name}_${messages.length}`;
+    events.push({ type: "tool_call_start", index: 0, id, name });
     for (let start = 0; start < argumentsText.length; start += 6) {
       events.push({
         type: "tool_call_delta",
@@ -88,7 +85,7 @@ function script(messages: readonly Message[], hasTools: boolean): ChatEvent[] {
         arguments: argumentsText.slice(start, start + 6),
       });
     }
-    events.push({ type: "tool_call_end", index: 0 });
+    events.push(toolCallEndEvent(0, { id, name, arguments: argumentsText }));
   };
   if (last?.role === "tool") {
     think("The tool answered; I will report its result.");

@@ -34,7 +34,14 @@ function toolCallStream(): ChatEvent[] {
     { type: "tool_call_delta", index: 0, arguments: '{"expres' },
     { type: "tool_call_delta", index: 0, arguments: 'sion": "12 * ' },
     { type: "tool_call_delta", index: 0, arguments: '(3 + 4)"}' },
-    { type: "tool_call_end", index: 0 },
+    {
+      type: "tool_call_end",
+      index: 0,
+      id: "call_calc_1",
+      name: "calculator",
+      arguments: '{"expression": "12 * (3 + 4)"}',
+      parsedArguments: { expression: "12 * (3 + 4)" },
+    },
     { type: "usage", usage },
     { type: "done", finishReason: "tool_calls", usage, model: "scripted" },
   ];

@@ -1,4 +1,10 @@
-import { type ChatEvent, createUsage, Message, RatatoskrError } from "@ratatoskr/core";
+import {
+  type ChatEvent,
+  createUsage,
+  Message,
+  RatatoskrError,
+  toolCallEndEvent,
+} from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
 import { createMockProvider } from "@ratatoskr/testing";
 import { describe, expect, it } from "vitest";
@@ -9,7 +15,7 @@ function toolCall(id: string, name: string, argumentsText: string): ChatEvent[] 
   return [
     { type: "tool_call_start", index: 0, id, name },
     { type: "tool_call_delta", index: 0, arguments: argumentsText },
-    { type: "tool_call_end", index: 0 },
+    toolCallEndEvent(0, { id, name, arguments: argumentsText }),
     { type: "done", finishReason: "tool_calls" },
   ];
 }

@@ -203,7 +203,14 @@ describe("with a mock provider", () => {
     const first: ChatEvent[] = [
       { type: "tool_call_start", index: 0, id: "call_1", name: "calculator" },
       { type: "tool_call_delta", index: 0, arguments: '{"expression":"2^10"}' },
-      { type: "tool_call_end", index: 0 },
+      {
+        type: "tool_call_end",
+        index: 0,
+        id: "call_1",
+        name: "calculator",
+        arguments: '{"expression":"2^10"}',
+        parsedArguments: { expression: "2^10" },
+      },
       { type: "done", finishReason: "tool_calls", usage },
     ];
     const second: ChatEvent[] = [

@@ -7,6 +7,7 @@ import {
 import { RatatoskrError } from "./errors.ts";
 import type { ChatEvent } from "./events.ts";
 import { toAssistantMessage } from "./responses.ts";
+import { toolCallEndEvent } from "./tools.ts";
 import { createUsage } from "./usage.ts";
 
 async function* from(events: ChatEvent[], error?: Error): AsyncGenerator<ChatEvent> {
@@ -32,9 +33,23 @@ describe("ChatStreamAccumulator", () => {
         { type: "tool_call_delta", index: 1, arguments: '{"tz":' },
         { type: "tool_call_delta", index: 0, arguments: 'ty":"Oslo"}' },
         { type: "tool_call_delta", index: 1, arguments: '"UTC"}' },
-        { type: "tool_call_end", index: 1 },
+        {
+          type: "tool_call_end",
+          index: 1,
+          id: "call_b",
+          name: "get_time",
+          arguments: '{"tz":"UTC"}',
+          parsedArguments: { tz: "UTC" },
+        },
         { type: "content", text: "check." },
-        { type: "tool_call_end", index: 0 },
+        {
+          type: "tool_call_end",
+          index: 0,
+          id: "call_a",
+          name: "get_weather",
+          arguments: '{"city":"Oslo"}',
+          parsedArguments: { city: "Oslo" },
+        },
         { type: "usage", usage },
         {
           type: "done",
@@ -143,7 +158,10 @@ describe("ChatStreamAccumulator", () => {
 
   it.each([
     ["delta before start", [{ type: "tool_call_delta", index: 0, arguments: "{" }]],
-    ["end before start", [{ type: "tool_call_end", index: 0 }]],
+    [
+      "end before start",
+      [{ type: "tool_call_end", index: 0, id: "a", name: "f", arguments: "", parsedArguments: {} }],
+    ],
     [
       "start twice",
       [
@@ -155,8 +173,45 @@ describe("ChatStreamAccumulator", () => {
       "delta after end",
       [
         { type: "tool_call_start", index: 0, id: "a", name: "f" },
-        { type: "tool_call_end", index: 0 },
+        { type: "tool_call_end", index: 0, id: "a", name: "f", arguments: "", parsedArguments: {} },
         { type: "tool_call_delta", index: 0, arguments: "x" },
+      ],
+    ],
+    [
+      "end twice",
+      [
+        { type: "tool_call_start", index: 0, id: "a", name: "f" },
+        { type: "tool_call_end", index: 0, id: "a", name: "f", arguments: "", parsedArguments: {} },
+        { type: "tool_call_end", index: 0, id: "a", name: "f", arguments: "", parsedArguments: {} },
+      ],
+    ],
+    [
+      "end with another id",
+      [
+        { type: "tool_call_start", index: 0, id: "a", name: "f" },
+        { type: "tool_call_end", index: 0, id: "b", name: "f", arguments: "", parsedArguments: {} },
+      ],
+    ],
+    [
+      "end with another name",
+      [
+        { type: "tool_call_start", index: 0, id: "a", name: "f" },
+        { type: "tool_call_end", index: 0, id: "a", name: "g", arguments: "", parsedArguments: {} },
+      ],
+    ],
+    [
+      "end whose arguments differ from the deltas",
+      [
+        { type: "tool_call_start", index: 0, id: "a", name: "f" },
+        { type: "tool_call_delta", index: 0, arguments: '{"x":1}' },
+        {
+          type: "tool_call_end",
+          index: 0,
+          id: "a",
+          name: "f",
+          arguments: '{"x":2}',
+          parsedArguments: { x: 2 },
+        },
       ],
     ],
     [
@@ -178,5 +233,32 @@ describe("ChatStreamAccumulator", () => {
     expect(() => {
       for (const event of events) accumulator.push(event);
     }).toThrowError(RatatoskrError);
+  });
+});
+
+describe("toolCallEndEvent", () => {
+  it("repeats the call and parses its arguments; an empty buffer is {}", () => {
+    expect(toolCallEndEvent(2, { id: "c", name: "f", arguments: '{"a":[1,2]}' })).toEqual({
+      type: "tool_call_end",
+      index: 2,
+      id: "c",
+      name: "f",
+      arguments: '{"a":[1,2]}',
+      parsedArguments: { a: [1, 2] },
+    });
+    expect(toolCallEndEvent(0, { id: "c", name: "f", arguments: "" }).parsedArguments).toEqual({});
+  });
+
+  it("refuses arguments that are not JSON with a stream error keeping the raw text", () => {
+    let caught: unknown;
+    try {
+      toolCallEndEvent(0, { id: "c", name: "f", arguments: '{"a":' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(RatatoskrError.isInstance(caught, "stream")).toBe(true);
+    expect((caught as RatatoskrError).partial?.toolCalls).toEqual([
+      { id: "c", name: "f", arguments: '{"a":', complete: false },
+    ]);
   });
 });

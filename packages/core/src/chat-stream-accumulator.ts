@@ -76,6 +76,19 @@ export class ChatStreamAccumulator {
       }
       case "tool_call_end": {
         const call = this.#pendingCall(event.index, "tool_call_end");
+        if (call.complete) {
+          throw streamError(`Tool call index ${event.index} ended twice`, this.partial());
+        }
+        if (
+          event.id !== call.id ||
+          event.name !== call.name ||
+          event.arguments !== call.arguments
+        ) {
+          throw streamError(
+            `"tool_call_end" for tool call index ${event.index} disagrees with its start and deltas`,
+            this.partial(),
+          );
+        }
         call.complete = true;
         return;
       }

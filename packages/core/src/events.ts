@@ -34,10 +34,22 @@ export interface ToolCallDeltaEvent {
   index: number;
   arguments: string;
 }
-/** A tool call is complete: its argument buffer is the whole JSON text. */
+/**
+ * A tool call is complete: its argument buffer is the whole JSON text. The
+ * event repeats the call's id and name and carries the complete arguments, so
+ * a tool loop can run the call from this one event without bookkeeping.
+ */
 export interface ToolCallEndEvent {
   type: "tool_call_end";
   index: number;
+  /** The call's id, as in its `tool_call_start`. */
+  id: string;
+  /** The tool's name, as in its `tool_call_start`. */
+  name: string;
+  /** The complete JSON argument text exactly as the model produced it (every delta joined). */
+  arguments: string;
+  /** `arguments` parsed (`{}` for an empty buffer). */
+  parsedArguments: unknown;
 }
 /** Usage for this request, when the provider reports it. */
 export interface UsageEvent {

@@ -1,7 +1,8 @@
 /**
  * Tools the model may call, the calls it makes, and how it may choose them.
  */
-import { invalidInput } from "./errors.ts";
+import { invalidInput, RatatoskrError } from "./errors.ts";
+import type { ToolCallEndEvent } from "./events.ts";
 
 /** A JSON Schema object (draft 2020-12 / OpenAPI subset, as the providers accept). */
 export type JsonSchema = Record<string, unknown>;
@@ -19,6 +20,42 @@ export interface ToolCall {
   id: string;
   name: string;
   arguments: string;
+}
+
+/**
+ * Parse a complete tool-call argument buffer (an empty buffer is `{}`).
+ * Returns undefined when the text is not valid JSON: such a call is not final.
+ */
+export function parseToolArguments(text: string): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(text === "" ? "{}" : text) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The `tool_call_end` event of a complete call, with its arguments parsed.
+ * Throws a `stream` error naming the call when the arguments are not valid
+ * JSON, since such a call can never be final.
+ */
+export function toolCallEndEvent(index: number, call: ToolCall): ToolCallEndEvent {
+  const parsed = parseToolArguments(call.arguments);
+  if (parsed === undefined) {
+    throw new RatatoskrError({
+      code: "stream",
+      message: `Tool call ${index} ("${call.name}") ended with arguments that are not valid JSON`,
+      partial: { content: "", toolCalls: [{ ...call, complete: false }] },
+    });
+  }
+  return {
+    type: "tool_call_end",
+    index,
+    id: call.id,
+    name: call.name,
+    arguments: call.arguments,
+    parsedArguments: parsed.value,
+  };
 }
 
 /**

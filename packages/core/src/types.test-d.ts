@@ -17,7 +17,14 @@ if (event.type === "tool_call_start") {
 }
 if (event.type === "tool_call_delta") expectTypeOf(event.arguments).toEqualTypeOf<string>();
 if (event.type === "tool_call_end")
-  expectTypeOf(event).toEqualTypeOf<{ type: "tool_call_end"; index: number }>();
+  expectTypeOf(event).toEqualTypeOf<{
+    type: "tool_call_end";
+    index: number;
+    id: string;
+    name: string;
+    arguments: string;
+    parsedArguments: unknown;
+  }>();
 if (event.type === "done")
   expectTypeOf(event.finishReason).toEqualTypeOf<ChatResponse["finishReason"]>();
 

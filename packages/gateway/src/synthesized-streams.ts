@@ -2,7 +2,13 @@
  * Streams synthesized from unary results, for providers that implement only
  * `chat` (or only `generate`): the gateway still offers `chatStream`.
  */
-import type { ChatEvent, ChatResponse, GenerateEvent, GenerateResponse } from "@ratatoskr/core";
+import {
+  type ChatEvent,
+  type ChatResponse,
+  type GenerateEvent,
+  type GenerateResponse,
+  toolCallEndEvent,
+} from "@ratatoskr/core";
 
 /** The events a stream would have carried for `response`, in protocol order. */
 export async function* chatResponseToEvents(
@@ -15,7 +21,7 @@ export async function* chatResponseToEvents(
   for (const [index, call] of result.toolCalls.entries()) {
     yield { type: "tool_call_start", index, id: call.id, name: call.name };
     yield { type: "tool_call_delta", index, arguments: call.arguments };
-    yield { type: "tool_call_end", index };
+    yield toolCallEndEvent(index, call);
   }
   if (result.usage) yield { type: "usage", usage: result.usage };
   yield {

@@ -95,6 +95,10 @@ describe("AnthropicStreamMapper", () => {
     expect(mapper.handle(event({ type: "content_block_stop", index: 0 }))).toEqual({
       type: "tool_call_end",
       index: 0,
+      id: "t",
+      name: "f",
+      arguments: '{"a":1}',
+      parsedArguments: { a: 1 },
     });
   });
 

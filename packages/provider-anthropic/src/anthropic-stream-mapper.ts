@@ -8,6 +8,7 @@ import {
   type ChatEvent,
   type DoneEvent,
   type PartialOutput,
+  parseToolArguments,
   RatatoskrError,
   type ReasoningDetail,
 } from "@ratatoskr/core";
@@ -208,15 +209,21 @@ export class AnthropicStreamMapper {
           block.arguments = "{}";
           events.push({ type: "tool_call_delta", index: block.toolIndex, arguments: "{}" });
         }
-        try {
-          JSON.parse(block.arguments);
-        } catch {
+        const parsed = parseToolArguments(block.arguments);
+        if (parsed === undefined) {
           throw this.#error(
             `Tool call "${block.name}" (index ${block.toolIndex}) ended with arguments that are not JSON`,
           );
         }
         block.complete = true;
-        events.push({ type: "tool_call_end", index: block.toolIndex });
+        events.push({
+          type: "tool_call_end",
+          index: block.toolIndex,
+          id: block.id,
+          name: block.name,
+          arguments: block.arguments,
+          parsedArguments: parsed.value,
+        });
         return events.length === 1 ? events[0] : events;
       }
       default:

@@ -160,7 +160,14 @@ describe("chatStream event sequences", () => {
       { type: "tool_call_delta", index: 0, arguments: 'ncisco, CA"' },
       { type: "tool_call_delta", index: 0, arguments: ', "unit": "fah' },
       { type: "tool_call_delta", index: 0, arguments: 'renheit"}' },
-      { type: "tool_call_end", index: 0 },
+      {
+        type: "tool_call_end",
+        index: 0,
+        id: "toolu_01A09q90qw90lq917835lq9",
+        name: "get_weather",
+        arguments: '{"location": "San Francisco, CA", "unit": "fahrenheit"}',
+        parsedArguments: { location: "San Francisco, CA", unit: "fahrenheit" },
+      },
     ]);
     const response = assertChatEventProtocol(events);
     expect(response.finishReason).toBe("tool_calls");

@@ -1,5 +1,9 @@
-import { type ChatResponse, RatatoskrError, type ToolCall } from "@ratatoskr/core";
-import { isCompleteJson } from "./is-complete-json.ts";
+import {
+  type ChatResponse,
+  parseToolArguments,
+  RatatoskrError,
+  type ToolCall,
+} from "@ratatoskr/core";
 import { mapOpenAIStreamError, type OpenAIErrorContext } from "./map-openai-error.ts";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.ts";
 import { mapOpenAIUsage, type OpenAIWireUsage } from "./map-openai-usage.ts";
@@ -65,7 +69,7 @@ export function mapOpenAIChatResponse(
     arguments: call.function?.arguments || "{}",
   }));
   for (const call of toolCalls) {
-    if (isCompleteJson(call.arguments)) continue;
+    if (parseToolArguments(call.arguments) !== undefined) continue;
     throw new RatatoskrError({
       code: "data",
       message: `${context.provider} returned incomplete JSON arguments for tool call "${call.name}" (${call.id}, finish_reason ${rawFinishReason ?? "missing"})`,
@@ -73,7 +77,10 @@ export function mapOpenAIChatResponse(
       ...(context.model === undefined ? {} : { model: context.model }),
       partial: {
         content: message.content ?? "",
-        toolCalls: toolCalls.map((each) => ({ ...each, complete: isCompleteJson(each.arguments) })),
+        toolCalls: toolCalls.map((each) => ({
+          ...each,
+          complete: parseToolArguments(each.arguments) !== undefined,
+        })),
       },
     });
   }

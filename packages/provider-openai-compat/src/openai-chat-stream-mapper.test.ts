@@ -93,7 +93,14 @@ describe("OpenAIChatStreamMapper", () => {
     expect(events).toEqual([
       { type: "tool_call_start", index: 0, id: "call_n", name: "now" },
       { type: "tool_call_delta", index: 0, arguments: "{}" },
-      { type: "tool_call_end", index: 0 },
+      {
+        type: "tool_call_end",
+        index: 0,
+        id: "call_n",
+        name: "now",
+        arguments: "{}",
+        parsedArguments: {},
+      },
       { type: "done", finishReason: "tool_calls", rawFinishReason: "stop" },
     ]);
   });
@@ -109,7 +116,14 @@ describe("OpenAIChatStreamMapper", () => {
     );
     expect(second).toEqual([
       { type: "tool_call_delta", index: 0, arguments: "23" },
-      { type: "tool_call_end", index: 0 },
+      {
+        type: "tool_call_end",
+        index: 0,
+        id: "c",
+        name: "f",
+        arguments: "123",
+        parsedArguments: 123,
+      },
     ]);
   });
 

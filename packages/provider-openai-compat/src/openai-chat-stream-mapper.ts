@@ -15,11 +15,11 @@
 import {
   type ChatEvent,
   type PartialOutput,
+  parseToolArguments,
   RatatoskrError,
   type Usage,
   withPartial,
 } from "@ratatoskr/core";
-import { isCompleteJson } from "./is-complete-json.ts";
 import { mapOpenAIStreamError } from "./map-openai-error.ts";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.ts";
 import { mapOpenAIUsage, type OpenAIWireUsage } from "./map-openai-usage.ts";
@@ -242,7 +242,9 @@ export class OpenAIChatStreamMapper {
         // A call of a tool without parameters: some servers send no arguments at all.
         call.arguments = "{}";
         events.push({ type: "tool_call_delta", index: call.index, arguments: "{}" });
-      } else if (!isCompleteJson(call.arguments)) {
+      }
+      const parsed = parseToolArguments(call.arguments);
+      if (parsed === undefined) {
         throw new RatatoskrError({
           code: "stream",
           message: `${this.#provider} finished (${this.#rawFinishReason}) with incomplete JSON arguments for tool call "${call.name}" (${call.id})`,
@@ -253,7 +255,14 @@ export class OpenAIChatStreamMapper {
         });
       }
       call.complete = true;
-      events.push({ type: "tool_call_end", index: call.index });
+      events.push({
+        type: "tool_call_end",
+        index: call.index,
+        id: call.id,
+        name: call.name,
+        arguments: call.arguments,
+        parsedArguments: parsed.value,
+      });
     }
   }
 

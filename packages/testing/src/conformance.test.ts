@@ -30,7 +30,14 @@ runProviderConformance({
           { type: "tool_call_start", index: 0, id: "call_1", name: "now" },
           { type: "tool_call_delta", index: 0, arguments: '{"zone":' },
           { type: "tool_call_delta", index: 0, arguments: '"UTC"}' },
-          { type: "tool_call_end", index: 0 },
+          {
+            type: "tool_call_end",
+            index: 0,
+            id: "call_1",
+            name: "now",
+            arguments: '{"zone":"UTC"}',
+            parsedArguments: { zone: "UTC" },
+          },
           { type: "done", finishReason: "tool_calls" },
         ]);
       },

@@ -134,6 +134,9 @@ export function assertChatEventProtocol(events: ChatEvent[]) {
         true,
       );
       ended.add(event.index);
+      expect(event.parsedArguments, "tool_call_end carries the parsed arguments").toEqual(
+        JSON.parse(event.arguments === "" ? "{}" : event.arguments),
+      );
     }
   }
   expect([...started].sort(), "every started tool call ended").toEqual([...ended].sort());
