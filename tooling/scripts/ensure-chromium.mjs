@@ -15,7 +15,7 @@ const path = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 if (existsSync(path)) process.exit(0);
 
 const hint =
-  "The playground's browser test needs Chromium: apt-get update && apt-get install -y chromium (Debian/Ubuntu), or set CHROMIUM_PATH.";
+  "The playground's browser test needs Chromium: apt-get update && apt-get install -y --no-install-recommends chromium (Debian/Ubuntu), or set CHROMIUM_PATH.";
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 const hasApt = process.platform === "linux" && existsSync("/usr/bin/apt-get");
 if (!isRoot || !hasApt || process.env.CHROMIUM_PATH !== undefined) {
@@ -27,7 +27,7 @@ console.log(
   `Chromium not found at ${path}; installing Debian's chromium package for the browser test.`,
 );
 const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-for (const args of [["update"], ["install", "-y", "chromium"]]) {
+for (const args of [["update"], ["install", "-y", "--no-install-recommends", "chromium"]]) {
   const result = spawnSync("apt-get", args, { stdio: "inherit", env });
   if (result.status !== 0) {
     console.warn(`apt-get ${args.join(" ")} failed (exit ${result.status}). ${hint}`);

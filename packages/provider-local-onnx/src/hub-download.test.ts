@@ -39,7 +39,7 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
     cut: new Map(),
     corrupt: new Map(),
     status: new Map(),
-    delayMs: new Map(),
+    hold: new Map(),
   };
   let cache: Awaited<ReturnType<typeof temporaryDirectory>>;
   let local: Awaited<ReturnType<typeof temporaryTestModels>>;
@@ -66,7 +66,7 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
     faults.cut!.clear();
     faults.corrupt!.clear();
     faults.status!.clear();
-    faults.delayMs!.clear();
+    faults.hold!.clear();
     await cache?.cleanup();
   });
 
@@ -188,16 +188,28 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
 
   it("an abort ends the call at once; the shared download goes on and serves the next call", async () => {
     cache = await temporaryDirectory("ratatoskr-cache-");
-    // The download takes 1.5 s; the aborted call must end long before it (wide margin for a loaded machine).
-    faults.delayMs!.set("model.onnx", 1_500);
+    // The CDN holds the model file until the test releases it: the aborted call
+    // must end while the download is still in flight.
+    let reached!: () => void;
+    let release!: () => void;
+    const requested = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    faults.hold!.set("model.onnx", {
+      reached,
+      release: new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    });
     const instance = provider();
     const controller = new AbortController();
-    const started = Date.now();
     const first = instance.embed!("hello", "hub-mini", { signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
+    await requested;
+    controller.abort();
     await expect(first).rejects.toMatchObject({ code: "aborted" });
-    expect(Date.now() - started).toBeLessThan(1_200);
-    expect((await instance.embed!("hello", "hub-mini")).dimensions).toBe(8);
+    const second = instance.embed!("hello", "hub-mini");
+    release();
+    expect((await second).dimensions).toBe(8);
     const modelRequests = hub.requests.filter(
       (request) => request.url.endsWith("/model.onnx") && request.url.startsWith("/cdn/"),
     );

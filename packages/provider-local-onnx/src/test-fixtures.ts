@@ -37,8 +37,11 @@ export interface FakeHubFaults {
   corrupt?: Map<string, number>;
   /** Paths answered with this status. */
   status?: Map<string, number>;
-  /** Paths whose CDN response waits this many milliseconds. */
-  delayMs?: Map<string, number>;
+  /**
+   * Paths whose CDN response is held: the server calls `reached()` when the
+   * request arrives and answers once `release` settles (an event, not a delay).
+   */
+  hold?: Map<string, { reached: () => void; release: Promise<void> }>;
 }
 
 /**
@@ -81,15 +84,20 @@ export async function startFakeHub(repos: Record<string, FakeRepo>, faults: Fake
         return;
       }
       const path = decodeURIComponent(match[2]!);
-      const delay = faults.delayMs?.get(path);
-      if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
+      const held = faults.hold?.get(path);
+      if (held !== undefined) {
+        held.reached();
+        await held.release;
+      }
       if (take(faults.cut, path)) {
         response.writeHead(200, {
           "content-length": String(bytes.length),
           "content-type": "application/octet-stream",
         });
-        response.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
-        setTimeout(() => response.socket?.destroy(), 5);
+        // Destroy the socket once the first half reached it.
+        response.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () =>
+          response.socket?.destroy(),
+        );
         return;
       }
       const served = take(faults.corrupt, path) ? bytes.map((byte) => byte ^ 0xff) : bytes;

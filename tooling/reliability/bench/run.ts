@@ -11,7 +11,7 @@ import { createOpenAI } from "@ratatoskr/provider-openai-compat";
 import { startFaultServer } from "../src/fault-server.ts";
 import { abortListeners, abortMany, activeResources, settledHeap } from "../src/leak-probe.ts";
 import { formatLoadReport, runLoad } from "../src/load-run.ts";
-import { CANARY_KEY, waitFor } from "../src/suite-helpers.ts";
+import { CANARY_KEY } from "../src/suite-helpers.ts";
 import { openaiStream } from "../src/wire-formats.ts";
 
 const rounds = Number(process.env.LOAD_ROUNDS ?? 6);
@@ -30,13 +30,13 @@ const gateway = await Ratatoskr.builder()
   .build();
 const longLived = new AbortController();
 await abortMany({ gateway, model: "gpt-4o-mini", calls: 500, longLived: longLived.signal });
-await waitFor(() => server.openResponses() === 0, 5_000);
+await server.allClosed();
 const heapBefore = await settledHeap();
 const before = activeResources();
 const started = performance.now();
 await abortMany({ gateway, model: "gpt-4o-mini", calls: 10_000, longLived: longLived.signal });
 const seconds = (performance.now() - started) / 1000;
-await waitFor(() => server.openResponses() === 0, 5_000);
+await server.allClosed();
 const heapAfter = await settledHeap();
 console.log(
   `${seconds.toFixed(1)} s; abort listeners left on the long-lived signal: ${abortListeners(longLived.signal)}; ` +

@@ -7,16 +7,17 @@ import { Message } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
 import { createAnthropic } from "@ratatoskr/provider-anthropic";
 import { createOpenAICompatible } from "@ratatoskr/provider-openai-compat";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { expectWaitOf, IDLE_SLACK_MS, useFakeClock } from "./fake-clock.ts";
 import { type FaultPlan, type FaultServer, startFaultServer } from "./fault-server.ts";
 import {
   CANARY_KEY,
   consume,
+  consumeLive,
   errorOf,
   everythingSaid,
   FAST_RETRY,
   recordingHooks,
-  waitFor,
 } from "./suite-helpers.ts";
 import {
   anthropicErrorBody,
@@ -77,6 +78,9 @@ afterAll(async () => {
 beforeEach(() => {
   server.reset();
   backup.reset();
+});
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 async function gatewayFor(timeouts: { idle?: number; attempt?: number } = {}) {
@@ -183,10 +187,14 @@ describe("Anthropic: faults after the first event are final", () => {
       keepAliveComment: 'event: ping\ndata: {"type": "ping"}',
     });
     const { gateway } = await gatewayFor({ idle: 120 });
-    const outcome = await consume(gateway.chatStream(hello, { model: MODEL }));
+    useFakeClock();
+    const live = consumeLive(gateway.chatStream(hello, { model: MODEL }));
+    await live.when(({ text }) => text === "Hello");
+    await expectWaitOf(120, live.done, IDLE_SLACK_MS);
+    const outcome = await live.done;
     expect(outcome.error).toMatchObject({ code: "timeout", timeoutKind: "idle" });
     expect(outcome.error?.partial?.content).toBe("Hello");
-    expect(await waitFor(() => server.openResponses() === 0)).toBe(true);
+    await server.allClosed();
   });
 });
 
@@ -235,7 +243,7 @@ it("Anthropic: abort mid-stream closes the upstream socket; result aborted", asy
   );
   expect(error.code).toBe("aborted");
   expect(error.partial?.content).toBe("Hello");
-  expect(await waitFor(() => server.openResponses() === 0, 1_000)).toBe(true);
+  await server.allClosed();
 });
 
 describe("Anthropic: not retried; the key appears nowhere", () => {

@@ -44,11 +44,23 @@ export interface FaultServer {
   readonly hits: number;
   /** Request bodies received, parsed as JSON where possible. */
   readonly bodies: unknown[];
+  /**
+   * Resolves once `count` responses (since the last reset) went silent on
+   * purpose (`end: "hang"`, after writing their chunks).
+   */
+  hung(count: number): Promise<void>;
+  /** Resolves once the server has received `count` requests since the last reset. */
+  received(count: number): Promise<void>;
   /** Queue faults for the next requests, in order. */
   enqueue(...faults: FaultPlan[]): FaultServer;
   /** Responses still open (streams in flight). */
   openResponses(): number;
-  /** Forget the queue and the counters. */
+  /**
+   * Resolves once no response is open (every stream ended or its socket
+   * closed): wait for this event instead of polling with a time limit.
+   */
+  allClosed(): Promise<void>;
+  /** Forget the queue and the counters, and end the streams still open. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -63,6 +75,16 @@ export async function startFaultServer(
   const bodies: unknown[] = [];
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const open = new Set<ServerResponse>();
+  const idleWaiters: Array<() => void> = [];
+  const hitWaiters: Array<{ count: number; resolve: () => void }> = [];
+  let hangs = 0;
+  const hangWaiters: Array<{ count: number; resolve: () => void }> = [];
+  const settle = (waiters: Array<{ count: number; resolve: () => void }>, reached: number) => {
+    for (const waiter of waiters.filter((each) => each.count <= reached)) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  };
 
   const later = (ms: number, action: () => void) => {
     const timer = setTimeout(() => {
@@ -103,13 +125,16 @@ export async function startFaultServer(
         response.on("close", () => {
           open.delete(response);
           if (keepAlive !== undefined) clearInterval(keepAlive);
+          if (open.size === 0) for (const resolve of idleWaiters.splice(0)) resolve();
         });
         const finish = () => {
           if (response.destroyed) return;
           const end = fault.end ?? "close";
           if (end === "close") response.end();
           else if (end === "reset") response.socket?.destroy();
-          else if (fault.keepAliveEveryMs !== undefined) {
+          else {
+            settle(hangWaiters, ++hangs);
+            if (fault.keepAliveEveryMs === undefined) return;
             keepAlive = setInterval(() => {
               if (!response.destroyed)
                 response.write(`${fault.keepAliveComment ?? ": keep-alive"}\n\n`);
@@ -118,18 +143,23 @@ export async function startFaultServer(
         };
         const delay = fault.delayMs ?? 0;
         if (delay === 0) {
-          for (const chunk of fault.chunks) response.write(chunk);
-          // Let the chunks reach the socket before a reset destroys it.
-          if ((fault.end ?? "close") === "reset") later(20, finish);
-          else finish();
+          if ((fault.end ?? "close") !== "reset" || fault.chunks.length === 0) {
+            for (const chunk of fault.chunks) response.write(chunk);
+            finish();
+            return;
+          }
+          // A reset destroys the socket only once the chunks reached it (the write callback).
+          for (const [index, chunk] of fault.chunks.entries()) {
+            if (index < fault.chunks.length - 1) response.write(chunk);
+            else response.write(chunk, finish);
+          }
           return;
         }
         let position = 0;
         const step = () => {
           if (response.destroyed) return;
           if (position < fault.chunks.length) {
-            response.write(fault.chunks[position++]!);
-            later(delay, step);
+            response.write(fault.chunks[position++]!, () => later(delay, step));
           } else finish();
         };
         step();
@@ -141,6 +171,7 @@ export async function startFaultServer(
   const loopback = await startLoopbackServer(
     (_request, response, body) => {
       hits++;
+      settle(hitWaiters, hits);
       let parsed: unknown = body;
       try {
         parsed = JSON.parse(body);
@@ -161,14 +192,27 @@ export async function startFaultServer(
       return hits;
     },
     bodies,
+    hung: (count) =>
+      hangs >= count
+        ? Promise.resolve()
+        : new Promise((resolve) => hangWaiters.push({ count, resolve })),
+    received: (count) =>
+      hits >= count
+        ? Promise.resolve()
+        : new Promise((resolve) => hitWaiters.push({ count, resolve })),
     enqueue(...faults) {
       queue.push(...faults);
       return server;
     },
     openResponses: () => open.size,
+    allClosed: () =>
+      open.size === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve)),
     reset() {
+      // A test that failed midway must not leave a stream open for the next one.
+      for (const response of open) response.socket?.destroy();
       queue = [];
       hits = 0;
+      hangs = 0;
       bodies.length = 0;
     },
     async close() {

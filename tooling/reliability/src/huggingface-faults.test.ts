@@ -7,7 +7,8 @@
 import { Ratatoskr } from "@ratatoskr/gateway";
 import { createHuggingFace } from "@ratatoskr/provider-huggingface";
 import { createOllama } from "@ratatoskr/provider-ollama";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { expectWaitOf, useFakeClock } from "./fake-clock.ts";
 import { type FaultServer, startFaultServer } from "./fault-server.ts";
 import { createFaultyFetch } from "./faulty-fetch.ts";
 import {
@@ -41,6 +42,9 @@ beforeEach(() => {
   server.reset();
   ollama.reset();
 });
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 async function gatewayFor(fetch?: typeof globalThis.fetch) {
   const recorder = recordingHooks();
@@ -58,7 +62,7 @@ async function gatewayFor(fetch?: typeof globalThis.fetch) {
     .retry(FAST_RETRY)
     .hooks(recorder.hooks)
     .build();
-  return { gateway, hooks: recorder.events };
+  return { gateway, hooks: recorder.events, recorder };
 }
 
 describe("Hugging Face: retried faults", () => {
@@ -88,10 +92,12 @@ describe("Hugging Face: retried faults", () => {
       headers: { "retry-after": "1" },
       body: { error: "Rate limit reached. You reached free usage limit (reset hourly)." },
     });
-    const { gateway } = await gatewayFor();
-    const started = performance.now();
-    await gateway.embed("hello", MODEL);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(990);
+    const { gateway, recorder } = await gatewayFor();
+    useFakeClock();
+    const call = gateway.embed("hello", MODEL);
+    await recorder.nth("retry");
+    await expectWaitOf(1_000, server.received(2));
+    await call;
     expect(server.hits).toBe(2);
   });
 

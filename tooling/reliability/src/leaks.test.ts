@@ -1,15 +1,21 @@
 /**
  * "No socket, timer or abort listener is left behind" (RELIABILITY.md rule
- * 7), measured: 10,000 aborted streaming calls through the gateway and the
- * OpenAI-wire provider against a loopback server.
+ * 7), measured: 5,000 aborted streaming calls through the gateway and the
+ * OpenAI-wire provider against a loopback server. The test is bounded by
+ * that amount of work, not by time: it waits for events (every upstream
+ * response closed) and asserts on what is left behind, however long a busy
+ * machine takes to get there.
  */
 import { Ratatoskr } from "@ratatoskr/gateway";
 import { createOpenAI } from "@ratatoskr/provider-openai-compat";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { type FaultServer, startFaultServer } from "./fault-server.ts";
 import { abortListeners, abortMany, activeResources, settledHeap } from "./leak-probe.ts";
-import { CANARY_KEY, waitFor } from "./suite-helpers.ts";
+import { CANARY_KEY } from "./suite-helpers.ts";
 import { openaiStream } from "./wire-formats.ts";
+
+/** Aborted calls measured (after a warm-up of 500). */
+const CALLS = 5_000;
 
 let server: FaultServer;
 
@@ -22,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-it("10,000 aborted calls leave no listener, timer, socket or heap growth behind", async () => {
+it(`${CALLS.toLocaleString("en")} aborted calls leave no listener, timer, socket or heap growth behind`, async () => {
   const gateway = await Ratatoskr.builder()
     .use(createOpenAI({ apiKey: CANARY_KEY, baseURL: `${server.url}/v1` }))
     .timeouts({ idle: 30_000, attempt: 60_000, total: 120_000 })
@@ -32,21 +38,21 @@ it("10,000 aborted calls leave no listener, timer, socket or heap growth behind"
 
   // Warm up (connection pool, JIT, lazy SDK import), then take the baseline.
   expect(await abortMany({ gateway, model, calls: 500, longLived: longLived.signal })).toBe(500);
-  await waitFor(() => server.openResponses() === 0, 5_000);
+  await server.allClosed();
   const heapBefore = await settledHeap();
   const before = activeResources();
 
   const started = performance.now();
-  const aborted = await abortMany({ gateway, model, calls: 10_000, longLived: longLived.signal });
+  const aborted = await abortMany({ gateway, model, calls: CALLS, longLived: longLived.signal });
   const seconds = (performance.now() - started) / 1000;
-  expect(aborted).toBe(10_000);
+  expect(aborted).toBe(CALLS);
 
-  expect(await waitFor(() => server.openResponses() === 0, 5_000)).toBe(true);
+  await server.allClosed();
   const heapAfter = await settledHeap();
   const after = activeResources();
   const growthMiB = (heapAfter - heapBefore) / 1024 / 1024;
   console.log(
-    `leak probe: 10,000 aborted calls in ${seconds.toFixed(1)} s; abort listeners ${abortListeners(longLived.signal)}; ` +
+    `leak probe: ${CALLS} aborted calls in ${seconds.toFixed(1)} s; abort listeners ${abortListeners(longLived.signal)}; ` +
       `heap ${(heapBefore / 1048576).toFixed(1)} → ${(heapAfter / 1048576).toFixed(1)} MiB; ` +
       `resources before ${JSON.stringify(before)} after ${JSON.stringify(after)}`,
   );
@@ -57,6 +63,7 @@ it("10,000 aborted calls leave no listener, timer, socket or heap growth behind"
   // process), not by the number of calls.
   expect(after.TCPSocketWrap ?? 0).toBeLessThanOrEqual(2 * 2 * 16);
   expect(server.loopback.openSockets()).toBeLessThanOrEqual(2 * 16);
-  // 10,000 calls retaining even 1 KiB each would be ~10 MiB.
-  expect(growthMiB).toBeLessThan(5);
-}, 120_000);
+  // Retaining even 1 KiB per call would be ~5 MiB; half of that fails the test.
+  expect(growthMiB).toBeLessThan((CALLS * 0.5) / 1024);
+  // A hang guard only: the amount of work bounds the test, however slow the machine.
+}, 900_000);

@@ -7,16 +7,17 @@ import { Message } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
 import { createOllama } from "@ratatoskr/provider-ollama";
 import { createOpenRouter } from "@ratatoskr/provider-openrouter";
-import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from "vitest";
+import { expectWaitOf, IDLE_SLACK_MS, useFakeClock } from "./fake-clock.ts";
 import { type FaultServer, startFaultServer } from "./fault-server.ts";
 import {
   CANARY_KEY,
   consume,
+  consumeLive,
   errorOf,
   everythingSaid,
   FAST_RETRY,
   recordingHooks,
-  waitFor,
 } from "./suite-helpers.ts";
 import { openaiErrorBody, openaiMidStreamError, openaiStream } from "./wire-formats.ts";
 
@@ -39,6 +40,9 @@ beforeEach(() => {
   openrouter.reset();
   ollama.reset();
 });
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 async function gatewayFor(timeouts: { attempt?: number; idle?: number } = {}) {
   const recorder = recordingHooks();
@@ -50,7 +54,7 @@ async function gatewayFor(timeouts: { attempt?: number; idle?: number } = {}) {
     .timeouts(timeouts)
     .hooks(recorder.hooks)
     .build();
-  return { gateway, hooks: recorder.events };
+  return { gateway, hooks: recorder.events, recorder };
 }
 
 const processing = (chunks: string[]) => ({
@@ -63,8 +67,17 @@ const processing = (chunks: string[]) => ({
 
 it("OpenRouter: keep-alive comments only → attempt timeouts, then Ollama serves", async () => {
   openrouter.enqueue(processing([]), processing([]), processing([]));
-  const { gateway, hooks } = await gatewayFor({ attempt: 80 });
-  const outcome = await consume(gateway.chatStream(hello, { model: MODEL }));
+  const { gateway, hooks, recorder } = await gatewayFor({ attempt: 80 });
+  useFakeClock();
+  const live = consumeLive(gateway.chatStream(hello, { model: MODEL }));
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    await openrouter.received(attempt);
+    const failed = attempt < 3 ? recorder.nth("retry", attempt) : recorder.nth("fallback");
+    await expectWaitOf(80, failed);
+    if (attempt < 3)
+      await vi.advanceTimersByTimeAsync(((await failed) as { waitMs: number }).waitMs);
+  }
+  const outcome = await live.done;
   expect(outcome.text).toBe("local answer");
   expect(outcome.events.at(-1)).toMatchObject({ provider: "ollama", model: expect.any(String) });
   expect(openrouter.hits).toBe(3);
@@ -73,13 +86,17 @@ it("OpenRouter: keep-alive comments only → attempt timeouts, then Ollama serve
     to: { provider: "ollama", model: "llama3.2" },
     reason: { code: "timeout", timeoutKind: "attempt" },
   });
-  expect(await waitFor(() => openrouter.openResponses() === 0)).toBe(true);
+  await openrouter.allClosed();
 });
 
 it("OpenRouter: processing comments between events do not reset the idle timeout", async () => {
   openrouter.enqueue(processing(openaiStream(PIECES).slice(0, 2)));
   const { gateway } = await gatewayFor({ idle: 100 });
-  const outcome = await consume(gateway.chatStream(hello, { model: MODEL }));
+  useFakeClock();
+  const live = consumeLive(gateway.chatStream(hello, { model: MODEL }));
+  await live.when(({ text }) => text === "Routed ");
+  await expectWaitOf(100, live.done, IDLE_SLACK_MS);
+  const outcome = await live.done;
   expect(outcome.error).toMatchObject({ code: "timeout", timeoutKind: "idle" });
   expect(outcome.error?.partial?.content).toBe("Routed ");
   expect(ollama.hits).toBe(0);

@@ -46,14 +46,72 @@ export async function consume(stream: AsyncIterable<ChatEvent>): Promise<StreamO
   }
 }
 
+/** A stream being consumed in the background: its outcome so far, and events to wait for. */
+export interface LiveStream extends StreamOutcome {
+  /** Resolves once `condition` holds for what arrived so far (checked at every event). */
+  when(condition: (outcome: StreamOutcome) => boolean): Promise<void>;
+  /** Resolves with the whole outcome once the stream ended. */
+  done: Promise<StreamOutcome>;
+}
+
+/** Consume `stream` in the background; wait on its events with `when()`. */
+export function consumeLive(stream: AsyncIterable<ChatEvent>): LiveStream {
+  const waiters: Array<{ condition: (outcome: StreamOutcome) => boolean; resolve: () => void }> =
+    [];
+  const outcome: StreamOutcome = { events: [], text: "", error: undefined };
+  const done = (async () => {
+    try {
+      for await (const event of stream) {
+        outcome.events.push(event);
+        if (event.type === "content") outcome.text += event.text;
+        for (const waiter of waiters.filter((each) => each.condition(outcome))) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
+      }
+    } catch (error) {
+      if (!RatatoskrError.isInstance(error)) throw error;
+      outcome.error = error;
+    }
+    return { ...outcome };
+  })();
+  return Object.assign(outcome, {
+    done,
+    when(condition: (current: StreamOutcome) => boolean): Promise<void> {
+      if (condition(outcome)) return Promise.resolve();
+      return new Promise<void>((resolve) => waiters.push({ condition, resolve }));
+    },
+  });
+}
+
+/** Recorded hook payloads, and a way to wait for the next one of a kind. */
+export interface HookRecorder {
+  hooks: GatewayHooks;
+  events: Array<[string, unknown]>;
+  /** Resolves with the `count`-th payload of hook `name` (1-based), once it was emitted. */
+  nth(name: string, count?: number): Promise<unknown>;
+}
+
 /** Hooks that record every payload (as JSON text too, for secret checks). */
-export function recordingHooks(): { hooks: GatewayHooks; events: Array<[string, unknown]> } {
+export function recordingHooks(): HookRecorder {
   const events: Array<[string, unknown]> = [];
+  const waiters: Array<{ name: string; count: number; resolve: (event: unknown) => void }> = [];
+  const ofName = (name: string) => events.filter(([each]) => each === name);
   const record = (name: string) => (event: unknown) => {
     events.push([name, event]);
+    const seen = ofName(name).length;
+    for (const waiter of waiters.filter((each) => each.name === name && each.count === seen)) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve(event);
+    }
   };
   return {
     events,
+    nth(name, count = 1) {
+      const seen = ofName(name);
+      if (seen.length >= count) return Promise.resolve(seen[count - 1]![1]);
+      return new Promise((resolve) => waiters.push({ name, count, resolve }));
+    },
     hooks: {
       onRequestStart: record("start"),
       onRetry: record("retry"),
@@ -62,16 +120,6 @@ export function recordingHooks(): { hooks: GatewayHooks; events: Array<[string, 
       onError: record("error"),
     },
   };
-}
-
-/** Wait until `condition()` holds (polling every 5 ms), at most `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return true;
 }
 
 /** Everything a secret must not appear in: the error's message, JSON, stack and the hooks. */
