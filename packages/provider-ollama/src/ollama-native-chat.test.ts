@@ -345,6 +345,14 @@ describe("native NDJSON framing", () => {
     expect(error.partial?.content).toBe("That's");
   });
 
+  it("reports a connection reset mid-stream as a retryable network error keeping the partial text", async () => {
+    const lines = fixture("ollama-chat-stream-text.ndjson").split("\n").slice(0, 4);
+    server.reply(ndjsonReply(`${lines.join("\n")}\n`, { destroy: true }));
+    const error = await failure(drain(ollama().chatStream(hi, { model: "llama3.2" })));
+    expect(error).toMatchObject({ code: "network", isRetryable: true });
+    expect(error.partial?.content).toBe("That's a");
+  });
+
   it("fails a stream that ends in the middle of a line", async () => {
     const text = fixture("ollama-chat-stream-text.ndjson");
     server.reply(ndjsonReply(text.slice(0, text.indexOf('"content":" a"'))));
