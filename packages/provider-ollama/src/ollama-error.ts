@@ -133,8 +133,9 @@ function isResponseError(error: unknown): error is Error & { error: string; stat
 
 /** Map anything a request to Ollama threw to a {@link RatatoskrError}. */
 export function mapOllamaError(error: unknown, context: OllamaErrorContext): RatatoskrError {
-  if (RatatoskrError.isInstance(error)) return error;
+  // Aborted wins: an error raised while the request was being torn down is not the outcome.
   if (context.signal?.aborted) return abortedError(context.signal);
+  if (RatatoskrError.isInstance(error)) return error;
   const about = {
     provider: context.provider,
     ...(context.model === undefined ? {} : { model: context.model }),

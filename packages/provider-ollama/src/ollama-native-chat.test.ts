@@ -461,10 +461,18 @@ describe("native transport errors", () => {
       { embeddingDimensions: -3 },
       { keepAlive: Number.NaN },
       { modelOptions: [] },
+      { baseURL: "ftp://gpu-box:11434" },
+      { baseURL: "http://user:hunter2-secret@gpu-box:11434" },
+      { baseURL: "http://[bad" },
     ]) {
-      expect(() => createOllama(settings as OllamaSettings), JSON.stringify(settings)).toThrow(
-        expect.objectContaining({ code: "configuration" }),
-      );
+      let caught: unknown;
+      try {
+        createOllama(settings as OllamaSettings);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, JSON.stringify(settings)).toMatchObject({ code: "configuration" });
+      expect(String((caught as Error).message)).not.toContain("hunter2-secret");
     }
   });
 

@@ -168,6 +168,31 @@ function checkSettings(settings: OllamaSettings): OllamaTransport {
   return transport;
 }
 
+/**
+ * The parsed server URL, or a `configuration` error: it must be http(s) and
+ * carry no credentials (they would be named in connection errors; use
+ * `apiKey` or `headers`). The URL itself is not repeated in the message.
+ */
+function checkBaseURL(baseURL: string): URL {
+  let url: URL;
+  try {
+    url = new URL(baseURL);
+  } catch {
+    throw configurationError("ollama: baseURL / OLLAMA_HOST is not a valid URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw configurationError(
+      `ollama: baseURL / OLLAMA_HOST must be an http(s) URL, got the scheme "${url.protocol}"`,
+    );
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw configurationError(
+      "ollama: baseURL / OLLAMA_HOST must not contain credentials (user:password@); pass apiKey or headers instead",
+    );
+  }
+  return url;
+}
+
 /** Report each warning to `onWarning`, or once per setting as a process warning. */
 function warningReporter(
   onWarning: ((warning: OllamaWarning) => void) | undefined,
@@ -255,6 +280,8 @@ export function createOllama(settings: OllamaSettings = {}): OllamaProvider {
     registerSecret(settings.apiKey);
     headers.Authorization = `Bearer ${settings.apiKey}`;
   }
+  // The client adds OLLAMA_API_KEY itself for https://ollama.com: keep it out of errors too.
+  if (checkBaseURL(baseURL).hostname === "ollama.com") registerSecret(process.env.OLLAMA_API_KEY);
   for (const [name, value] of Object.entries(headers)) {
     if (/^(?:proxy-)?authorization$|api[-_]?key/i.test(name)) registerSecret(value);
   }
