@@ -1,7 +1,11 @@
 import { Message } from "@ratatoskr/core";
 import { jsonReply, sseReply } from "@ratatoskr/testing";
-import { runProviderConformance, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
-import { fixture } from "./ollama-fixtures.test-helpers.ts";
+import {
+  type ErrorScenario,
+  runProviderConformance,
+  useOpenAIWireMockServer,
+} from "@ratatoskr/testing/conformance";
+import { fixture, ndjsonReply } from "./ollama-fixtures.test-helpers.ts";
 import { createOllama } from "./ollama-provider.ts";
 
 const server = useOpenAIWireMockServer();
@@ -11,9 +15,82 @@ const tools = [
   { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } },
 ];
 
+const embeddingScenarios = {
+  embed: {
+    prepare: () => server.reply(jsonReply(200, fixture("ollama-embed-single.json"))),
+    text: "first text",
+    model: "all-minilm",
+    dimensions: 384,
+  },
+  embedBatch: {
+    prepare: () => server.reply(jsonReply(200, fixture("ollama-embed-batch.json"))),
+    texts: ["first text", "second text"],
+    model: "all-minilm",
+  },
+};
+
+const missingEmbeddingModel: ErrorScenario = {
+  prepare: () => server.reply(jsonReply(404, fixture("ollama-error-404-model.json"))),
+  call: (p, o) => p.embed!("x", "nomic-embed-text", o),
+  code: "model_not_found",
+};
+
 runProviderConformance({
-  name: "ollama",
+  name: "ollama (native /api/chat, the default)",
   createProvider: () => createOllama({ baseURL: server.url }),
+  scenarios: {
+    chatStream: {
+      prepare: () =>
+        server.reply(ndjsonReply(fixture("ollama-chat-stream-text.ndjson"), { chunkSize: 3 })),
+      messages,
+      options: { model: "llama3.2" },
+      expectContent: "That's a fantastic question!",
+    },
+    chat: {
+      prepare: () => server.reply(ndjsonReply(fixture("ollama-chat-stream-thinking.ndjson"))),
+      messages,
+      options: { model: "qwen3", reasoning: { effort: "low" } },
+      expectContent: "17 × 23 = **391**",
+    },
+    toolCalls: {
+      prepare: () => server.reply(ndjsonReply(fixture("ollama-chat-stream-tools-parallel.ndjson"))),
+      messages,
+      options: { model: "qwen3:8b", tools },
+      expectToolCalls: ["get_weather", "get_weather"],
+    },
+    abort: {
+      prepare: () =>
+        server.reply(
+          ndjsonReply(fixture("ollama-chat-stream-text.ndjson"), {
+            chunkSize: 300,
+            delayMs: 5,
+            hang: true,
+          }),
+        ),
+      messages,
+      options: { model: "llama3.2" },
+    },
+    ...embeddingScenarios,
+    errors: {
+      "missing chat model": {
+        prepare: () => server.reply(jsonReply(404, fixture("ollama-error-404-chat-model.json"))),
+        call: (p, o) => p.chatStream!(messages, { ...o, model: "llama3.2" }),
+        code: "model_not_found",
+      },
+      "an error object mid-stream": {
+        prepare: () =>
+          server.reply(ndjsonReply(fixture("ollama-chat-stream-midstream-error.ndjson"))),
+        call: (p, o) => p.chatStream!(messages, { ...o, model: "llama3.2" }),
+        code: "stream",
+      },
+      "missing embedding model": missingEmbeddingModel,
+    },
+  },
+});
+
+runProviderConformance({
+  name: 'ollama (transport "openai", /v1)',
+  createProvider: () => createOllama({ baseURL: server.url, transport: "openai" }),
   scenarios: {
     chatStream: {
       prepare: () =>
@@ -64,28 +141,14 @@ runProviderConformance({
       messages,
       options: { model: "llama3.2" },
     },
-    embed: {
-      prepare: () => server.reply(jsonReply(200, fixture("ollama-embed-single.json"))),
-      text: "first text",
-      model: "all-minilm",
-      dimensions: 384,
-    },
-    embedBatch: {
-      prepare: () => server.reply(jsonReply(200, fixture("ollama-embed-batch.json"))),
-      texts: ["first text", "second text"],
-      model: "all-minilm",
-    },
+    ...embeddingScenarios,
     errors: {
       "missing chat model": {
         prepare: () => server.reply(jsonReply(404, fixture("ollama-openai-error-404-model.json"))),
         call: (p, o) => p.chatStream!(messages, { ...o, model: "llama3.2" }),
         code: "model_not_found",
       },
-      "missing embedding model": {
-        prepare: () => server.reply(jsonReply(404, fixture("ollama-error-404-model.json"))),
-        call: (p, o) => p.embed!("x", "nomic-embed-text", o),
-        code: "model_not_found",
-      },
+      "missing embedding model": missingEmbeddingModel,
     },
   },
 });

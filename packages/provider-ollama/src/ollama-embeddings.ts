@@ -1,6 +1,7 @@
 /**
- * Embeddings from Ollama's native `/api/embed` endpoint (one request for a
- * whole batch; vectors come back L2-normalised, in input order).
+ * Embeddings from Ollama's native `/api/embed` endpoint through the official
+ * `ollama` client (one request for a whole batch; vectors come back
+ * L2-normalised, in input order).
  *
  * @see https://docs.ollama.com/api/embed
  */
@@ -12,18 +13,18 @@ import {
   type Embedding,
   RatatoskrError,
 } from "@ratatoskr/core";
-import { httpError, networkError } from "@ratatoskr/provider-utils";
+import type { EmbedRequest } from "ollama/browser";
+import { type OllamaClientContext, openOllamaRequest } from "./ollama-client.ts";
+import { mapOllamaError } from "./ollama-error.ts";
 
 /** What the embedding call needs to know. */
-export interface OllamaEmbeddingContext {
-  baseURL: string;
-  headers: Record<string, string>;
-  fetch: typeof globalThis.fetch;
+export interface OllamaEmbeddingContext extends OllamaClientContext {
   /** How long Ollama keeps the model loaded after the call (`"5m"`, seconds, `-1`). */
   keepAlive?: string | number;
   /** Whether Ollama truncates inputs longer than the context (Ollama's default: true). */
   truncate?: boolean;
-  networkErrorHint: string;
+  /** Shorten the vectors to this many dimensions (models that support it). */
+  dimensions?: number;
 }
 
 /** The `/api/embed` response body. */
@@ -35,22 +36,12 @@ export interface OllamaEmbedResponse {
   prompt_eval_count?: number;
 }
 
-function classifyOllamaBody(body: string, status: number) {
-  if (status === 404 || /model .* not found/i.test(body)) return "model_not_found" as const;
-  if (/context length|input length exceeds/i.test(body)) return "context_length_exceeded" as const;
-  return undefined;
-}
-
-function errorMessage(body: string): string | undefined {
-  try {
-    const parsed = JSON.parse(body) as { error?: unknown };
-    if (typeof parsed.error === "string") return parsed.error;
-    if (typeof (parsed.error as { message?: unknown })?.message === "string")
-      return (parsed.error as { message: string }).message;
-  } catch {
-    // not JSON
-  }
-  return body === "" ? undefined : body.slice(0, 200);
+function isVector(values: unknown): values is number[] {
+  return (
+    Array.isArray(values) &&
+    values.length > 0 &&
+    values.every((value) => typeof value === "number" && Number.isFinite(value))
+  );
 }
 
 /**
@@ -68,77 +59,37 @@ export async function embedWithOllama(
   assertTexts(texts, "texts");
   const signal = options.signal;
   if (signal?.aborted) throw abortedError(signal);
-  const body: Record<string, unknown> = { model, input: texts };
+  const body: EmbedRequest = { model, input: [...texts] };
   if (context.truncate !== undefined) body.truncate = context.truncate;
   if (context.keepAlive !== undefined) body.keep_alive = context.keepAlive;
-  let response: Response;
-  let text: string;
-  try {
-    response = await context.fetch(`${context.baseURL}/api/embed`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json",
-        ...context.headers,
-      },
-      body: JSON.stringify(body),
-      ...(signal === undefined ? {} : { signal }),
-    });
-    text = await response.text();
-  } catch (error) {
-    if (signal?.aborted) throw abortedError(signal);
-    const mapped = networkError("ollama", context.baseURL, error);
-    throw new RatatoskrError({
-      code: "network",
-      message: `${mapped.message}. ${context.networkErrorHint}`,
-      provider: "ollama",
-      model,
-      cause: error,
-      isRetryable: true,
-    });
-  }
-  if (!response.ok) {
-    const message = errorMessage(text);
-    throw httpError({
-      status: response.status,
-      headers: response.headers,
-      body: text,
-      ...(message === undefined ? {} : { message }),
-      provider: "ollama",
-      model,
-      classifyBody: classifyOllamaBody,
-    });
-  }
+  if (context.dimensions !== undefined) body.dimensions = context.dimensions;
   let parsed: OllamaEmbedResponse;
+  const request = await openOllamaRequest(context, { signal, model, stream: false });
   try {
-    parsed = JSON.parse(text) as OllamaEmbedResponse;
+    parsed = (await request.client.embed(body)) as OllamaEmbedResponse;
   } catch (error) {
-    throw new RatatoskrError({
-      code: "json",
-      message: "ollama /api/embed returned invalid JSON",
-      provider: "ollama",
+    throw mapOllamaError(error, {
+      provider: context.provider,
       model,
-      body: text,
-      cause: error,
+      baseURL: context.baseURL,
+      ...(signal === undefined ? {} : { signal }),
+      networkErrorHint: context.networkErrorHint,
     });
+  } finally {
+    request.dispose();
   }
-  const embeddings = parsed.embeddings;
+  const embeddings = parsed?.embeddings;
   if (
     !Array.isArray(embeddings) ||
     embeddings.length !== texts.length ||
-    !embeddings.every(
-      (values) =>
-        Array.isArray(values) &&
-        values.length > 0 &&
-        values.every((value) => typeof value === "number"),
-    )
+    !embeddings.every(isVector)
   ) {
     throw new RatatoskrError({
       code: "data",
-      message: `ollama /api/embed returned ${Array.isArray(embeddings) ? embeddings.length : "no"} embeddings for ${texts.length} inputs (expected one number array per input)`,
-      provider: "ollama",
+      message: `${context.provider} /api/embed returned ${Array.isArray(embeddings) ? embeddings.length : "no"} embeddings for ${texts.length} inputs (expected one number array per input)`,
+      provider: context.provider,
       model,
-      body: text.slice(0, 1000),
+      body: JSON.stringify(parsed ?? null).slice(0, 1000),
     });
   }
   return embeddings.map((values) => ({ values, model, dimensions: values.length }));

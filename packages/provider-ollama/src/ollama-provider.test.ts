@@ -12,6 +12,8 @@ afterEach(() => {
 });
 
 const ollama = () => createOllama({ baseURL: server.url });
+/** The OpenAI-compatible `/v1` transport, opted into. */
+const ollamaOpenAI = () => createOllama({ baseURL: server.url, transport: "openai" });
 
 describe("resolveOllamaBaseURL", () => {
   it.each([
@@ -73,9 +75,11 @@ describe("createOllama", () => {
     expect(plugin.supports?.("nli", "x:y")).toMatchObject({ supported: false });
   });
 
-  it("streams chat from /v1/chat/completions without an Authorization header", async () => {
+  it('transport "openai" streams chat from /v1/chat/completions without an Authorization header', async () => {
     server.reply(sseReply(fixture("ollama-openai-chat-stream-text.sse")));
-    const events = await drain(ollama().chatStream([Message.user("Hi")], { model: "llama3.2" }));
+    const plugin = ollamaOpenAI();
+    expect(plugin.transport).toBe("openai");
+    const events = await drain(plugin.chatStream([Message.user("Hi")], { model: "llama3.2" }));
     expect(
       events
         .filter((event) => event.type === "content")
@@ -112,40 +116,43 @@ describe("createOllama", () => {
   it.each([
     "ollama-openai-chat-stream-tools-index-zero.sse",
     "ollama-openai-chat-stream-tools-index-zero-split.sse",
-  ])("keeps parallel calls that all say index 0 apart by id (%s)", async (file) => {
-    server.reply(sseReply(fixture(file)));
-    const events = await drain(
-      ollama().chatStream([Message.user("Weather in Paris and Oslo?")], {
-        model: "qwen3:8b",
-        tools: [
-          {
-            name: "get_weather",
-            parameters: { type: "object", properties: { city: { type: "string" } } },
-          },
-        ],
-      }),
-    );
-    expect(events.map((event) => event.type)).toEqual([
-      "tool_call_start",
-      "tool_call_delta",
-      "tool_call_start",
-      "tool_call_delta",
-      "tool_call_end",
-      "tool_call_end",
-      "usage",
-      "done",
-    ]);
-    const response = await collectChatStream(replay(events));
-    expect(response.toolCalls).toEqual([
-      { id: "call_k3v9x2ap", name: "get_weather", arguments: '{"city":"Paris"}' },
-      { id: "call_q8m1z7wd", name: "get_weather", arguments: '{"city":"Oslo"}' },
-    ]);
-    expect(response.finishReason).toBe("tool_calls");
-  });
+  ])(
+    'transport "openai" keeps parallel calls that all say index 0 apart by id (%s)',
+    async (file) => {
+      server.reply(sseReply(fixture(file)));
+      const events = await drain(
+        ollamaOpenAI().chatStream([Message.user("Weather in Paris and Oslo?")], {
+          model: "qwen3:8b",
+          tools: [
+            {
+              name: "get_weather",
+              parameters: { type: "object", properties: { city: { type: "string" } } },
+            },
+          ],
+        }),
+      );
+      expect(events.map((event) => event.type)).toEqual([
+        "tool_call_start",
+        "tool_call_delta",
+        "tool_call_start",
+        "tool_call_delta",
+        "tool_call_end",
+        "tool_call_end",
+        "usage",
+        "done",
+      ]);
+      const response = await collectChatStream(replay(events));
+      expect(response.toolCalls).toEqual([
+        { id: "call_k3v9x2ap", name: "get_weather", arguments: '{"city":"Paris"}' },
+        { id: "call_q8m1z7wd", name: "get_weather", arguments: '{"city":"Oslo"}' },
+      ]);
+      expect(response.finishReason).toBe("tool_calls");
+    },
+  );
 
-  it("streams reasoning and sends it back as `reasoning` on the next turn", async () => {
+  it('transport "openai" streams reasoning and sends it back as `reasoning` on the next turn', async () => {
     server.reply(sseReply(fixture("ollama-openai-chat-stream-reasoning.sse")));
-    const plugin = ollama();
+    const plugin = ollamaOpenAI();
     const first = await collectChatStream(
       plugin.chatStream([Message.user("Hello")], {
         model: "gpt-oss:20b",
@@ -170,10 +177,10 @@ describe("createOllama", () => {
     });
   });
 
-  it("maps a missing chat model to model_not_found", async () => {
+  it('transport "openai" maps a missing chat model to model_not_found', async () => {
     server.reply(jsonReply(404, fixture("ollama-openai-error-404-model.json")));
     const error = await failure(
-      drain(ollama().chatStream([Message.user("Hi")], { model: "llama3.2" })),
+      drain(ollamaOpenAI().chatStream([Message.user("Hi")], { model: "llama3.2" })),
     );
     expect(error.code).toBe("model_not_found");
     expect(error.message).toContain("try pulling it first");
@@ -187,8 +194,15 @@ describe("createOllama", () => {
     const chatError = await failure(
       drain(plugin.chatStream([Message.user("Hi")], { model: "llama3.2" })),
     );
+    const openAIChatError = await failure(
+      drain(
+        createOllama({ baseURL: url, transport: "openai" }).chatStream([Message.user("Hi")], {
+          model: "llama3.2",
+        }),
+      ),
+    );
     const embedError = await failure(plugin.embed("hi", "all-minilm"));
-    for (const error of [chatError, embedError]) {
+    for (const error of [chatError, openAIChatError, embedError]) {
       expect(error.code).toBe("network");
       expect(error.message).toContain(url);
       expect(error.message).toContain("ollama serve");
@@ -199,7 +213,12 @@ describe("createOllama", () => {
 describe("Ollama embeddings (/api/embed)", () => {
   it("embeds a batch in one request, in input order", async () => {
     server.reply(jsonReply(200, fixture("ollama-embed-batch.json")));
-    const plugin = createOllama({ baseURL: server.url, keepAlive: "10m", truncate: true });
+    const plugin = createOllama({
+      baseURL: server.url,
+      keepAlive: "10m",
+      truncate: true,
+      embeddingDimensions: 384,
+    });
     const embeddings = await plugin.embedBatch(["first text", "second text"], "all-minilm");
     expect(embeddings).toHaveLength(2);
     expect(embeddings.map((embedding) => embedding.dimensions)).toEqual([384, 384]);
@@ -214,6 +233,7 @@ describe("Ollama embeddings (/api/embed)", () => {
       input: ["first text", "second text"],
       truncate: true,
       keep_alive: "10m",
+      dimensions: 384,
     });
   });
 
@@ -229,6 +249,7 @@ describe("Ollama embeddings (/api/embed)", () => {
     const missing = await failure(ollama().embed("x", "nomic-embed-text"));
     expect(missing.code).toBe("model_not_found");
     expect(missing.message).toContain("not found");
+    expect(missing.message).toContain("`ollama pull nomic-embed-text`");
     server.reply(jsonReply(200, fixture("ollama-embed-single.json")));
     expect((await failure(ollama().embedBatch(["a", "b"], "all-minilm"))).code).toBe("data");
     server.reply(jsonReply(200, "not json"));
@@ -255,8 +276,8 @@ describe("Ollama embeddings (/api/embed)", () => {
 });
 
 describe.skipIf(!process.env.OLLAMA_HOST)("live Ollama (OLLAMA_HOST)", () => {
-  it("chats and embeds", async () => {
-    const plugin = createOllama();
+  it.each(["native", "openai"] as const)("chats (transport %s) and embeds", async (transport) => {
+    const plugin = createOllama({ transport });
     const response = await collectChatStream(
       plugin.chatStream([Message.user("Reply with the single word: pong")], {
         model: process.env.OLLAMA_TEST_MODEL ?? "llama3.2",
@@ -264,6 +285,7 @@ describe.skipIf(!process.env.OLLAMA_HOST)("live Ollama (OLLAMA_HOST)", () => {
       }),
     );
     expect(response.content.length).toBeGreaterThan(0);
+    expect(response.usage?.completionTokens).toBeGreaterThan(0);
     const embedding = await plugin.embed(
       "hello",
       process.env.OLLAMA_TEST_EMBED_MODEL ?? "all-minilm",

@@ -1,7 +1,8 @@
 /**
  * The presets on the OpenAI wire: OpenRouter (keep-alive comments
  * `: OPENROUTER PROCESSING`, mid-stream `data: {"error"}` after a 200) with
- * a local Ollama server as the fallback, both loopback fakes.
+ * a local Ollama server as the fallback (its OpenAI-compatible `/v1`
+ * transport), both loopback fakes.
  */
 import { Message } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
@@ -48,7 +49,7 @@ async function gatewayFor(timeouts: { attempt?: number; idle?: number } = {}) {
   const recorder = recordingHooks();
   const gateway = await Ratatoskr.builder()
     .use(createOpenRouter({ apiKey: CANARY_KEY, baseURL: `${openrouter.url}/api/v1` }))
-    .use(createOllama({ baseURL: ollama.url }))
+    .use(createOllama({ baseURL: ollama.url, transport: "openai" }))
     .fallbacks("chat", ["ollama:llama3.2"])
     .retry(FAST_RETRY)
     .timeouts(timeouts)
