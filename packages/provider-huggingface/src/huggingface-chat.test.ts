@@ -80,6 +80,14 @@ describe("chat through the OpenAI-compatible router", () => {
       "usage",
       "done",
     ]);
+    expect(events.find((event) => event.type === "tool_call_end")).toEqual({
+      type: "tool_call_end",
+      index: 0,
+      id: "call_hf_1",
+      name: "get_weather",
+      arguments: '{"city": "Oslo"}',
+      parsedArguments: { city: "Oslo" },
+    });
   });
 
   it("routes hf:owner/name:provider with the suffix kept for the router", async () => {

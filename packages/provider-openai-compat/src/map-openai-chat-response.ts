@@ -7,19 +7,22 @@ import {
 import { mapOpenAIStreamError, type OpenAIErrorContext } from "./map-openai-error.ts";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.ts";
 import { mapOpenAIUsage, type OpenAIWireUsage } from "./map-openai-usage.ts";
+import type { OpenAIWireContentPart } from "./openai-chat-stream-mapper.ts";
 import {
   OpenAIReasoningDetailsMerger,
   type OpenAIReasoningField,
   reasoningDetailsText,
   toReasoningDetails,
 } from "./openai-reasoning.ts";
+import { readOpenAIMessageContent } from "./read-openai-message-content.ts";
 
 /** A non-streamed OpenAI-wire chat completion (the fields this mapping reads). */
 export interface OpenAIWireCompletion {
   model?: string;
   choices?: Array<{
     message?: {
-      content?: string | null;
+      /** A string; Mistral's reasoning models send a list of `text` and `thinking` parts. */
+      content?: string | OpenAIWireContentPart[] | null;
       reasoning?: string | null;
       reasoning_content?: string | null;
       reasoning_details?: unknown;
@@ -27,7 +30,7 @@ export interface OpenAIWireCompletion {
       tool_calls?: Array<{
         id?: string;
         type?: string;
-        function?: { name?: string; arguments?: string };
+        function?: { name?: string; arguments?: string } | null;
       }> | null;
     } | null;
     finish_reason?: string | null;
@@ -63,11 +66,10 @@ export function mapOpenAIChatResponse(
   if (rawFinishReason === "error")
     throw mapOpenAIStreamError({ message: "finish_reason error" }, context);
   const message = choice.message ?? {};
-  const toolCalls: ToolCall[] = (message.tool_calls ?? []).map((call, index) => ({
-    id: call.id || `call_${index}`,
-    name: call.function?.name ?? "",
-    arguments: call.function?.arguments || "{}",
-  }));
+  const { content, reasoning: partsReasoning } = readContent(message.content, context);
+  const toolCalls: ToolCall[] = (message.tool_calls ?? []).map((call, index) =>
+    toToolCall(call, index, context),
+  );
   for (const call of toolCalls) {
     if (parseToolArguments(call.arguments) !== undefined) continue;
     throw new RatatoskrError({
@@ -76,7 +78,7 @@ export function mapOpenAIChatResponse(
       provider: context.provider,
       ...(context.model === undefined ? {} : { model: context.model }),
       partial: {
-        content: message.content ?? "",
+        content,
         toolCalls: toolCalls.map((each) => ({
           ...each,
           complete: parseToolArguments(each.arguments) !== undefined,
@@ -86,7 +88,6 @@ export function mapOpenAIChatResponse(
   }
   let finishReason = mapOpenAIFinishReason(rawFinishReason);
   if (finishReason === "stop" && toolCalls.length > 0) finishReason = "tool_calls";
-  const content = message.content ?? "";
   const refusal = typeof message.refusal === "string" ? message.refusal : "";
   const response: ChatResponse = { content: content + refusal, toolCalls, finishReason };
   if (rawFinishReason !== undefined) response.rawFinishReason = rawFinishReason;
@@ -101,6 +102,8 @@ export function mapOpenAIChatResponse(
   } else {
     reasoning = reasoningDetailsText(message.reasoning_details);
   }
+  // Mistral's thinking parts (a stream delivers them in the same order).
+  reasoning += partsReasoning;
   if (reasoning !== "") response.reasoning = reasoning;
   const merger = new OpenAIReasoningDetailsMerger();
   merger.push(message.reasoning_details);
@@ -111,4 +114,66 @@ export function mapOpenAIChatResponse(
   if (typeof completion.model === "string" && completion.model !== "")
     response.model = completion.model;
   return response;
+}
+
+/** The answer text and the thinking text of `message.content`; a shape it cannot read is a `data` error. */
+function readContent(
+  messageContent: unknown,
+  context: OpenAIErrorContext,
+): { content: string; reasoning: string } {
+  const reading = readOpenAIMessageContent(messageContent);
+  if (reading.problem !== undefined) {
+    throw dataError(
+      `${context.provider} returned ${reading.problem} in message.content; this mapping reads a string or a list of "text" and "thinking" parts`,
+      context,
+      JSON.stringify(messageContent),
+    );
+  }
+  let content = "";
+  let reasoning = "";
+  for (const piece of reading.pieces) {
+    if (piece.kind === "content") content += piece.text;
+    else reasoning += piece.text;
+  }
+  return { content, reasoning };
+}
+
+type OpenAIWireToolCall = NonNullable<
+  NonNullable<NonNullable<OpenAIWireCompletion["choices"]>[number]["message"]>["tool_calls"]
+>[number];
+
+/** One complete tool call; a call without a function name or with non-string arguments is a `data` error. */
+function toToolCall(
+  call: OpenAIWireToolCall,
+  index: number,
+  context: OpenAIErrorContext,
+): ToolCall {
+  const id = typeof call?.id === "string" && call.id !== "" ? call.id : `call_${index}`;
+  const name = call?.function?.name;
+  if (typeof name !== "string" || name === "") {
+    throw dataError(
+      `${context.provider} returned tool call ${id} without a function name (type ${JSON.stringify(call?.type ?? null)})`,
+      context,
+      JSON.stringify(call),
+    );
+  }
+  const args = call.function?.arguments;
+  if (args !== undefined && args !== null && typeof args !== "string") {
+    throw dataError(
+      `${context.provider} returned arguments that are not a string (${typeof args}) for tool call "${name}" (${id})`,
+      context,
+      JSON.stringify(call),
+    );
+  }
+  return { id, name, arguments: args || "{}" };
+}
+
+function dataError(message: string, context: OpenAIErrorContext, body: string): RatatoskrError {
+  return new RatatoskrError({
+    code: "data",
+    message,
+    provider: context.provider,
+    ...(context.model === undefined ? {} : { model: context.model }),
+    body,
+  });
 }

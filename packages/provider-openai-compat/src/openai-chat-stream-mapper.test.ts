@@ -1,6 +1,10 @@
 import { type ChatEvent, collectChatStream, RatatoskrError } from "@ratatoskr/core";
 import { describe, expect, it } from "vitest";
-import { OpenAIChatStreamMapper, type OpenAIWireChunk } from "./openai-chat-stream-mapper.ts";
+import {
+  OpenAIChatStreamMapper,
+  type OpenAIWireChunk,
+  type OpenAIWireContentPart,
+} from "./openai-chat-stream-mapper.ts";
 import { OpenAIReasoningDetailsMerger } from "./openai-reasoning.ts";
 
 function run(chunks: OpenAIWireChunk[], provider = "p"): ChatEvent[] {
@@ -158,14 +162,140 @@ describe("OpenAIChatStreamMapper", () => {
     }
   });
 
-  it("refuses a tool call that starts after the finish reason instead of leaving it unended", () => {
+  it("delivers a second complete call at index 0 that follows a finish reason (a finish reason per call)", async () => {
+    const paris = {
+      id: "call_a",
+      index: 0,
+      type: "function",
+      function: { name: "get_weather", arguments: '{"city":"Paris"}' },
+    };
+    const oslo = {
+      id: "call_b",
+      index: 0,
+      type: "function",
+      function: { name: "get_weather", arguments: '{"city":"Oslo"}' },
+    };
+    const events = run([
+      delta({ role: "assistant", tool_calls: [paris] }, "tool_calls"),
+      delta({ tool_calls: [oslo] }, "tool_calls"),
+    ]);
+    expect(events.filter((event) => event.type === "tool_call_end")).toEqual([
+      {
+        type: "tool_call_end",
+        index: 0,
+        id: "call_a",
+        name: "get_weather",
+        arguments: '{"city":"Paris"}',
+        parsedArguments: { city: "Paris" },
+      },
+      {
+        type: "tool_call_end",
+        index: 1,
+        id: "call_b",
+        name: "get_weather",
+        arguments: '{"city":"Oslo"}',
+        parsedArguments: { city: "Oslo" },
+      },
+    ]);
+    expect((await collect(events)).toolCalls.map((call) => call.id)).toEqual(["call_a", "call_b"]);
+  });
+
+  it("ends a call that starts after the finish reason when the stream ends, and fails if its JSON is cut", async () => {
+    const late = run([
+      delta({ content: "Checking." }, "stop"),
+      delta({
+        tool_calls: [{ id: "late", index: 0, function: { name: "f", arguments: '{"a":1}' } }],
+      }),
+    ]);
+    expect(late.at(-2)).toEqual({
+      type: "tool_call_end",
+      index: 0,
+      id: "late",
+      name: "f",
+      arguments: '{"a":1}',
+      parsedArguments: { a: 1 },
+    });
+    expect(late.at(-1)).toMatchObject({ type: "done", finishReason: "tool_calls" });
     const mapper = new OpenAIChatStreamMapper("p");
     mapper.push(delta({ content: "done" }, "stop"));
-    expect(() =>
-      mapper.push(
-        delta({ tool_calls: [{ id: "late", index: 0, function: { name: "f", arguments: "{}" } }] }),
+    mapper.push(
+      delta({ tool_calls: [{ id: "cut", index: 0, function: { name: "f", arguments: '{"a":' } }] }),
+    );
+    expect(() => mapper.finish()).toThrow(/incomplete JSON arguments for tool call "f" \(cut\)/);
+  });
+
+  it("starts a new call for a delta without an id that names another tool at an index in use", async () => {
+    const events = run([
+      delta({
+        tool_calls: [
+          { id: "call_a", index: 0, function: { name: "get_weather", arguments: '{"city":' } },
+        ],
+      }),
+      delta({ tool_calls: [{ index: 0, function: { arguments: '"Paris"}' } }] }),
+      delta({ tool_calls: [{ index: 0, function: { name: "get_time", arguments: "{" } }] }),
+      delta({ tool_calls: [{ index: 0, function: { arguments: '"zone":"CET"}' } }] }),
+      delta({
+        tool_calls: [{ index: 0, function: { name: "get_time", arguments: '{"zone":"UTC"}' } }],
+      }),
+      delta({}, "tool_calls"),
+    ]);
+    expect((await collect(events)).toolCalls).toEqual([
+      { id: "call_a", name: "get_weather", arguments: '{"city":"Paris"}' },
+      { id: "call_1", name: "get_time", arguments: '{"zone":"CET"}' },
+      { id: "call_2", name: "get_time", arguments: '{"zone":"UTC"}' },
+    ]);
+  });
+
+  it("fails, never drops, argument fragments that arrive for a call after its end", () => {
+    const mapper = new OpenAIChatStreamMapper("p");
+    mapper.push(
+      delta(
+        { tool_calls: [{ id: "call_a", index: 0, function: { name: "f", arguments: '{"a":1}' } }] },
+        "tool_calls",
       ),
-    ).toThrow(/after the finish reason/);
+    );
+    // A repeat of the call's id and name without arguments carries nothing new.
+    expect(
+      mapper.push(delta({ tool_calls: [{ id: "call_a", index: 0, function: { name: "f" } }] })),
+    ).toEqual([]);
+    expect(() =>
+      mapper.push(delta({ tool_calls: [{ index: 0, function: { arguments: "  " } }] })),
+    ).not.toThrow();
+    let caught: unknown;
+    try {
+      mapper.push(delta({ tool_calls: [{ index: 0, function: { arguments: ',"b":2}' } }] }));
+    } catch (error) {
+      caught = error;
+    }
+    expect(RatatoskrError.isInstance(caught, "stream")).toBe(true);
+    expect((caught as RatatoskrError).message).toMatch(/after its end/);
+    expect((caught as RatatoskrError).partial?.toolCalls).toEqual([
+      { id: "call_a", name: "f", arguments: '{"a":1}', complete: true },
+    ]);
+  });
+
+  it("rejects a tool call fragment whose arguments are not a string, or that renames its call", () => {
+    const objectArguments = new OpenAIChatStreamMapper("p");
+    expect(() =>
+      objectArguments.push(
+        delta({
+          tool_calls: [
+            {
+              id: "call_a",
+              index: 0,
+              function: { name: "f", arguments: { a: 1 } as unknown as string },
+            },
+          ],
+        }),
+      ),
+    ).toThrow(/arguments that are not a string \(object\)/);
+    const renamed = new OpenAIChatStreamMapper("p");
+    renamed.push(
+      delta({ tool_calls: [{ id: "call_a", index: 0, function: { name: "f", arguments: "{" } }] }),
+    );
+    expect(() =>
+      renamed.push(delta({ tool_calls: [{ id: "call_a", index: 0, function: { name: "g" } }] })),
+    ).toThrow(/renamed tool call call_a from "f" to "g"/);
   });
 
   it("maps an error object in a chunk (OpenRouter's mid-stream error) by its code, keeping the partial text", () => {
@@ -231,6 +361,77 @@ describe("OpenAIChatStreamMapper", () => {
       },
     ]);
   });
+});
+
+describe("OpenAIChatStreamMapper: content as a list of parts (Mistral)", () => {
+  const thinking = (text: string, extra: Record<string, unknown> = {}) => ({
+    type: "thinking",
+    thinking: [{ type: "text", text }],
+    ...extra,
+  });
+  const parts = (value: unknown) =>
+    delta({
+      content: value as OpenAIWireContentPart[],
+    });
+
+  it("maps thinking parts to reasoning and text parts to content, in order", async () => {
+    const events = run([
+      parts([thinking("Plan: ")]),
+      parts([thinking("add.", { closed: true }), { type: "text", text: "2 + 2" }]),
+      delta({ content: " = 4" }),
+      parts([{ type: "text", text: "." }]),
+      delta({}, "stop"),
+    ]);
+    expect(events.slice(0, 5)).toEqual([
+      { type: "reasoning", text: "Plan: " },
+      { type: "reasoning", text: "add." },
+      { type: "content", text: "2 + 2" },
+      { type: "content", text: " = 4" },
+      { type: "content", text: "." },
+    ]);
+    const response = await collect(events);
+    expect(response.content).toBe("2 + 2 = 4.");
+    expect(response.reasoning).toBe("Plan: add.");
+  });
+
+  it.each([
+    [
+      [{ type: "image_url", image_url: { url: "https://x/y.png" } }],
+      /a content part of type "image_url"/,
+    ],
+    [[{ type: "reference", reference_ids: [1] }], /a content part of type "reference"/],
+    [[{ text: "no type" }], /a content part without a type/],
+    [[{ type: "text", text: 42 }], /a "text" part whose text is not a string/],
+    [[{ type: "thinking", thinking: "flat" }], /a "thinking" part whose thinking is not a list/],
+    [
+      [
+        {
+          type: "thinking",
+          thinking: [{ type: "tool_reference", tool: "web_search", title: "t" }],
+        },
+      ],
+      /a "thinking" part holding a part of type "tool_reference"/,
+    ],
+    [["loose string"], /a content part that is not an object/],
+    [{ type: "text", text: "object, not a list" }, /content that is an object/],
+    [42, /content that is a number/],
+  ])(
+    "ends in a stream error, keeping the partial text, for content it does not understand: %j",
+    (content, message) => {
+      const mapper = new OpenAIChatStreamMapper("p");
+      mapper.push(delta({ content: "Before" }));
+      let caught: unknown;
+      try {
+        mapper.push(parts(content));
+      } catch (error) {
+        caught = error;
+      }
+      expect(RatatoskrError.isInstance(caught, "stream")).toBe(true);
+      expect((caught as RatatoskrError).message).toMatch(message);
+      expect((caught as RatatoskrError).message).toMatch(/^p sent /);
+      expect((caught as RatatoskrError).partial?.content).toBe("Before");
+    },
+  );
 });
 
 describe("OpenAIReasoningDetailsMerger", () => {

@@ -29,6 +29,7 @@ import {
   reasoningDetailsText,
   toReasoningDetails,
 } from "./openai-reasoning.ts";
+import { readOpenAIMessageContent } from "./read-openai-message-content.ts";
 
 /** One streamed tool call fragment, as the wire carries it. */
 export interface OpenAIWireToolCallDelta {
@@ -36,6 +37,14 @@ export interface OpenAIWireToolCallDelta {
   id?: string | null;
   type?: string | null;
   function?: { name?: string | null; arguments?: string | null } | null;
+}
+
+/** One part of a list-form `content` (Mistral): `{type: "text", text}` or `{type: "thinking", thinking: [{type: "text", text}]}`. */
+export interface OpenAIWireContentPart {
+  type?: string;
+  text?: string;
+  thinking?: Array<{ type?: string; text?: string; [key: string]: unknown }>;
+  [key: string]: unknown;
 }
 
 /** One chunk of an OpenAI-wire chat completion stream (the fields this mapping reads). */
@@ -46,7 +55,8 @@ export interface OpenAIWireChunk {
     index?: number;
     delta?: {
       role?: string | null;
-      content?: string | null;
+      /** A string; Mistral's reasoning models send a list of `text` and `thinking` parts. */
+      content?: string | OpenAIWireContentPart[] | null;
       refusal?: string | null;
       reasoning?: string | null;
       reasoning_content?: string | null;
@@ -118,9 +128,13 @@ export class OpenAIChatStreamMapper {
       if (delta !== undefined && delta !== null) {
         this.#pushReasoning(delta, events);
         const content = delta.content;
-        if (typeof content === "string" && content !== "") {
-          this.#content += content;
-          events.push({ type: "content", text: content });
+        if (typeof content === "string") {
+          if (content !== "") {
+            this.#content += content;
+            events.push({ type: "content", text: content });
+          }
+        } else if (content !== undefined && content !== null) {
+          this.#pushContentParts(content, events);
         }
         // A refusal (structured outputs) is the model's answer too: keep its text.
         const refusal = delta.refusal;
@@ -134,11 +148,7 @@ export class OpenAIChatStreamMapper {
         }
       }
       const finishReason = choice.finish_reason;
-      if (
-        typeof finishReason === "string" &&
-        finishReason !== "" &&
-        this.#rawFinishReason === undefined
-      ) {
+      if (typeof finishReason === "string" && finishReason !== "") {
         if (finishReason === "error") {
           throw new RatatoskrError({
             code: "stream",
@@ -148,7 +158,9 @@ export class OpenAIChatStreamMapper {
             partial: this.partial(),
           });
         }
-        this.#rawFinishReason = finishReason;
+        // Some servers send a finish reason after each of several calls: the
+        // first one counts, and every one ends the calls open so far.
+        this.#rawFinishReason ??= finishReason;
         this.#endToolCalls(events);
       }
     }
@@ -185,54 +197,93 @@ export class OpenAIChatStreamMapper {
     }
   }
 
+  /** A `delta.content` list of parts (Mistral): text → content, thinking → reasoning. */
+  #pushContentParts(content: unknown, events: ChatEvent[]): void {
+    const reading = readOpenAIMessageContent(content);
+    if (reading.problem !== undefined) {
+      throw new RatatoskrError({
+        code: "stream",
+        message: `${this.#provider} sent ${reading.problem} in delta.content; this mapping reads a string or a list of "text" and "thinking" parts`,
+        provider: this.#provider,
+        ...(this.#model === undefined ? {} : { model: this.#model }),
+        body: JSON.stringify(content),
+        partial: this.partial(),
+      });
+    }
+    for (const piece of reading.pieces) {
+      if (piece.kind === "content") this.#content += piece.text;
+      else this.#reasoning += piece.text;
+      events.push({ type: piece.kind, text: piece.text });
+    }
+  }
+
   #pushToolCall(delta: OpenAIWireToolCallDelta, events: ChatEvent[]): void {
     const upstreamIndex = typeof delta.index === "number" ? delta.index : undefined;
     const id = typeof delta.id === "string" && delta.id !== "" ? delta.id : undefined;
-    const name = delta.function?.name;
+    const rawName = delta.function?.name;
+    const name = typeof rawName === "string" && rawName !== "" ? rawName : undefined;
     const fragment = delta.function?.arguments;
+    if (fragment !== undefined && fragment !== null && typeof fragment !== "string") {
+      throw this.#toolCallError(
+        `sent tool call arguments that are not a string (${typeof fragment}) for "${name ?? ""}" (${id ?? `index ${upstreamIndex ?? "missing"}`})`,
+      );
+    }
     let call = this.#openByUpstreamIndex.get(upstreamIndex);
     if (call === undefined && upstreamIndex === undefined && id === undefined) {
       call = this.#calls[this.#calls.length - 1];
     }
-    if (call?.complete) {
-      // Deltas after the finish reason cannot change a completed call.
-      return;
+    if (call !== undefined && startsAnotherCall(call, id, name, fragment)) call = undefined;
+    if (call === undefined) {
+      call = this.#startToolCall(upstreamIndex, id, name, events);
+    } else if (name !== undefined && name !== call.name) {
+      throw this.#toolCallError(`renamed tool call ${call.id} from "${call.name}" to "${name}"`);
     }
-    if (call === undefined || (id !== undefined && id !== call.id)) {
-      if (this.#rawFinishReason !== undefined) {
-        // It could never get its tool_call_end: refuse it rather than drop it.
-        throw new RatatoskrError({
-          code: "stream",
-          message: `${this.#provider} started tool call "${name ?? ""}" after the finish reason (${this.#rawFinishReason})`,
-          provider: this.#provider,
-          partial: this.partial(),
-        });
-      }
-      if (typeof name !== "string" || name === "") {
-        throw new RatatoskrError({
-          code: "stream",
-          message: `${this.#provider} sent tool call arguments before the call's name (index ${upstreamIndex ?? "missing"})`,
-          provider: this.#provider,
-          partial: this.partial(),
-        });
-      }
-      const index = this.#calls.length;
-      call = {
-        index,
-        upstreamIndex,
-        id: id ?? `call_${index}`,
-        name,
-        arguments: "",
-        complete: false,
-      };
-      this.#calls.push(call);
-      this.#openByUpstreamIndex.set(upstreamIndex, call);
-      events.push({ type: "tool_call_start", index, id: call.id, name });
+    if (typeof fragment !== "string" || fragment === "") return;
+    if (call.complete) {
+      // Its tool_call_end is delivered: a fragment now would be lost or change a final call.
+      if (fragment.trim() === "") return;
+      throw this.#toolCallError(
+        `sent arguments for tool call "${call.name}" (${call.id}) after its end: ${JSON.stringify(fragment)}`,
+      );
     }
-    if (typeof fragment === "string" && fragment !== "") {
-      call.arguments += fragment;
-      events.push({ type: "tool_call_delta", index: call.index, arguments: fragment });
+    call.arguments += fragment;
+    events.push({ type: "tool_call_delta", index: call.index, arguments: fragment });
+  }
+
+  #startToolCall(
+    upstreamIndex: number | undefined,
+    id: string | undefined,
+    name: string | undefined,
+    events: ChatEvent[],
+  ): StreamToolCall {
+    if (name === undefined) {
+      throw this.#toolCallError(
+        `sent tool call arguments before the call's name (index ${upstreamIndex ?? "missing"})`,
+      );
     }
+    const index = this.#calls.length;
+    const call: StreamToolCall = {
+      index,
+      upstreamIndex,
+      id: id ?? `call_${index}`,
+      name,
+      arguments: "",
+      complete: false,
+    };
+    this.#calls.push(call);
+    this.#openByUpstreamIndex.set(upstreamIndex, call);
+    events.push({ type: "tool_call_start", index, id: call.id, name });
+    return call;
+  }
+
+  #toolCallError(problem: string): RatatoskrError {
+    return new RatatoskrError({
+      code: "stream",
+      message: `${this.#provider} ${problem}`,
+      provider: this.#provider,
+      ...(this.#model === undefined ? {} : { model: this.#model }),
+      partial: this.partial(),
+    });
   }
 
   #endToolCalls(events: ChatEvent[]): void {
@@ -284,6 +335,8 @@ export class OpenAIChatStreamMapper {
       });
     }
     const events: ChatEvent[] = [];
+    // Calls that started after the finish reason end with the stream.
+    this.#endToolCalls(events);
     for (const detail of toReasoningDetails(
       this.#provider,
       this.#details.entries(),
@@ -319,4 +372,31 @@ export class OpenAIChatStreamMapper {
     }
     return partial;
   }
+}
+
+/**
+ * Whether a delta at the index of `call` is the first delta of another call:
+ * it carries another id, or (servers that send no ids) it names another tool,
+ * or names a tool again with new arguments after `call`'s JSON object closed.
+ */
+function startsAnotherCall(
+  call: StreamToolCall,
+  id: string | undefined,
+  name: string | undefined,
+  fragment: string | null | undefined,
+): boolean {
+  if (id !== undefined) return id !== call.id;
+  if (name === undefined) return false;
+  if (name !== call.name) return true;
+  return (
+    typeof fragment === "string" && fragment.trim() !== "" && isCompleteJsonObject(call.arguments)
+  );
+}
+
+/** Whether `text` is one whole JSON object (nothing can follow it). */
+function isCompleteJsonObject(text: string): boolean {
+  const trimmed = text.trim();
+  return (
+    trimmed.startsWith("{") && trimmed.endsWith("}") && parseToolArguments(trimmed) !== undefined
+  );
 }

@@ -405,6 +405,32 @@ describe("chat (non-streamed): truncated tool arguments", () => {
   });
 });
 
+describe("chat (non-streamed): tool calls it cannot read", () => {
+  it.each([
+    [
+      "a custom tool call without a function",
+      { id: "call_custom", type: "custom", custom: { name: "grep", input: "x" } },
+      /tool call call_custom without a function name \(type "custom"\)/,
+    ],
+    [
+      "arguments sent as an object",
+      { id: "call_object", type: "function", function: { name: "f", arguments: { a: 1 } } },
+      /arguments that are not a string \(object\) for tool call "f" \(call_object\)/,
+    ],
+  ])(
+    "fails %s with a data error instead of a call with an empty name or lost arguments",
+    async (_case, call, message) => {
+      const body = JSON.parse(fixture("openai-chat-completion-tools.json"));
+      body.choices[0].message.tool_calls[1] = call;
+      server.reply(jsonReply(200, body));
+      const error = await failure(provider().chat(messages, options));
+      expect(error.code).toBe("data");
+      expect(error.message).toMatch(message);
+      expect(error.provider).toBe("compat");
+    },
+  );
+});
+
 describe("request mapping", () => {
   it("maps every option and merges rawProviderOptions last", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-text.sse")));

@@ -11,3 +11,22 @@ export function fixture(name: string): string {
 
 /** The fake API key of these tests: it must never appear in an error. */
 export const TEST_API_KEY = "test-key-canary-123456";
+
+/**
+ * A `fetch` that answers every request with an SSE body made of the byte
+ * pieces `pieces()` returns at that moment, so one plugin can be fed the same
+ * fixture split in many ways.
+ */
+export function piecesFetch(pieces: () => readonly Uint8Array[]): typeof fetch {
+  return (async () => {
+    const parts = pieces();
+    let position = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (position < parts.length) controller.enqueue(parts[position++]!);
+        else controller.close();
+      },
+    });
+    return new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } });
+  }) as unknown as typeof fetch;
+}

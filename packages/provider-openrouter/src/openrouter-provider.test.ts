@@ -146,6 +146,26 @@ describe("OpenRouter streams", () => {
     });
   });
 
+  it("ends a streamed tool call with its id, name, complete arguments and parsed arguments", async () => {
+    server.reply(sseReply(fixture("openrouter-chat-stream-reasoning-tool.sse")));
+    const events = await drain(
+      openrouter().chatStream([Message.user("Weather in Paris?")], {
+        model: "anthropic/claude-sonnet-4",
+        tools: [{ name: "get_weather", parameters: { type: "object", properties: {} } }],
+      }),
+    );
+    expect(events.filter((event) => event.type === "tool_call_end")).toEqual([
+      {
+        type: "tool_call_end",
+        index: 0,
+        id: "toolu_01A09q90qw90lq917835lq9",
+        name: "get_weather",
+        arguments: '{"location": "Paris, France"}',
+        parsedArguments: { location: "Paris, France" },
+      },
+    ]);
+  });
+
   it("keeps the signed reasoning of a tool-calling turn and sends it back verbatim on the next turn", async () => {
     server.reply(sseReply(fixture("openrouter-chat-stream-reasoning-tool.sse")));
     const plugin = openrouter();
