@@ -11,6 +11,7 @@ import {
   type CallOptions,
   type Embedding,
   RatatoskrError,
+  redactAndTruncate,
 } from "@ratatoskr/core";
 import { httpError, networkError } from "@ratatoskr/provider-utils";
 
@@ -50,7 +51,8 @@ function errorMessage(body: string): string | undefined {
   } catch {
     // not JSON
   }
-  return body === "" ? undefined : body.slice(0, 200);
+  // Redact before cutting: a cut through a key would leave a piece that no longer matches it.
+  return body === "" ? undefined : redactAndTruncate(body, 200);
 }
 
 /**
@@ -138,7 +140,7 @@ export async function embedWithOllama(
       message: `ollama /api/embed returned ${Array.isArray(embeddings) ? embeddings.length : "no"} embeddings for ${texts.length} inputs (expected one number array per input)`,
       provider: "ollama",
       model,
-      body: text.slice(0, 1000),
+      body: redactAndTruncate(text, 1000),
     });
   }
   return embeddings.map((values) => ({ values, model, dimensions: values.length }));

@@ -10,12 +10,18 @@ import {
   createOpenAICompatible,
   type OpenAICompatibleProvider,
 } from "@ratatoskr/provider-openai-compat";
+import { validateBaseURL } from "@ratatoskr/provider-utils";
 import { resolveOllamaBaseURL } from "./ollama-base-url.ts";
 import { embedWithOllama, type OllamaEmbeddingContext } from "./ollama-embeddings.ts";
 
 /** Settings of {@link createOllama}. */
 export interface OllamaSettings {
-  /** Server URL; default `OLLAMA_HOST`, else `http://localhost:11434`. */
+  /**
+   * Server URL; default `OLLAMA_HOST`, else `http://localhost:11434`. Read as
+   * Ollama reads `OLLAMA_HOST` (`host:port` works), then checked: credentials
+   * (`user:password@`), an unparsable URL or a scheme other than http(s) is an
+   * `invalid_input` error at creation.
+   */
   baseURL?: string;
   /** For an Ollama behind an authenticating proxy: sent as `Authorization: Bearer …`. */
   apiKey?: string;
@@ -88,7 +94,13 @@ function foreignModelReason(capability: Capability, model: string): string | und
  * ```
  */
 export function createOllama(settings: OllamaSettings = {}): OllamaProvider {
-  const baseURL = resolveOllamaBaseURL(settings.baseURL);
+  const configured: unknown = settings.baseURL;
+  const baseURL = validateBaseURL(
+    configured === undefined || typeof configured === "string"
+      ? resolveOllamaBaseURL(configured)
+      : configured,
+    { setting: configured === undefined ? "OLLAMA_HOST" : "baseURL", provider: "ollama" },
+  );
   const hint = `Is Ollama running at ${baseURL}? Start it with \`ollama serve\`, or set OLLAMA_HOST / baseURL.`;
   const embeddingModels = new Set([
     ...OLLAMA_EMBEDDING_MODELS,
