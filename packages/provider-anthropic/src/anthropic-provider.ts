@@ -22,7 +22,12 @@ import {
   RatatoskrError,
   type TokenCount,
 } from "@ratatoskr/core";
-import { linkSignals, loadApiKey, validateBaseURL } from "@ratatoskr/provider-utils";
+import {
+  linkSignals,
+  loadApiKey,
+  registerHeaderSecrets,
+  validateBaseURL,
+} from "@ratatoskr/provider-utils";
 import { mapAnthropicError } from "./anthropic-error.ts";
 import { defaultMaxTokens } from "./anthropic-max-tokens.ts";
 import { type AnthropicWarning, buildAnthropicRequest } from "./anthropic-request.ts";
@@ -41,7 +46,7 @@ export interface AnthropicProviderSettings {
    * else (here or in `ANTHROPIC_BASE_URL`) is an `invalid_input` error at creation.
    */
   baseURL?: string;
-  /** Extra headers sent with every request (e.g. `anthropic-beta`). */
+  /** Extra headers sent with every request (e.g. `anthropic-beta`); credentials in them are registered for redaction. */
   headers?: Record<string, string>;
   /** A `fetch` implementation (tests, proxies). */
   fetch?: typeof globalThis.fetch;
@@ -115,6 +120,7 @@ class AnthropicPlugin implements AnthropicProvider {
             setting: settings.baseURL === undefined ? "ANTHROPIC_BASE_URL" : "baseURL",
             provider: this.id,
           });
+    registerHeaderSecrets(settings.headers);
   }
 
   supports(capability: Capability, model: string): ModelSupport {

@@ -37,7 +37,12 @@ import {
   RatatoskrError,
 } from "@ratatoskr/core";
 import type { OpenAICompatibleProvider } from "@ratatoskr/provider-openai-compat";
-import { loadApiKey, networkError, validateBaseURL } from "@ratatoskr/provider-utils";
+import {
+  loadApiKey,
+  networkError,
+  registerHeaderSecrets,
+  validateBaseURL,
+} from "@ratatoskr/provider-utils";
 import { chunk, mapWithConcurrency } from "./huggingface-batching.ts";
 import {
   describeShape,
@@ -93,7 +98,7 @@ export interface HuggingFaceSettings {
    * inference provider mapping (one extra lookup per model, cached).
    */
   inferenceProvider?: string;
-  /** Extra headers on every request (e.g. `X-HF-Bill-To`). */
+  /** Extra headers on every request (e.g. `X-HF-Bill-To`); credentials in them are registered for redaction. */
   headers?: Record<string, string>;
   /** The fetch implementation (tests, proxies). Default: the global `fetch` at call time. */
   fetch?: typeof globalThis.fetch;
@@ -197,6 +202,7 @@ export class HuggingFaceProvider implements ProviderPlugin {
     this.#endpointUrl = settings.endpointUrl;
     this.#inferenceProvider = settings.inferenceProvider ?? "hf-inference";
     this.#headers = { ...settings.headers };
+    registerHeaderSecrets(this.#headers);
     this.#fetch = settings.fetch;
     this.#batchSize = positiveInteger(
       settings.batchSize,

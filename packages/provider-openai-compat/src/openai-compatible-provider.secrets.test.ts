@@ -45,6 +45,19 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
     expect(server.requests.at(-1)?.headers.authorization).toBe(`Bearer ${CANARY}`);
   });
 
+  it("a key given as an Authorization header instead of apiKey is redacted the same way", async () => {
+    const headerKey = "canary-header-key-0123456789-abcdefg";
+    const provider = createOpenAICompatible({
+      id: "compat",
+      baseURL: `${server.url}/v1`,
+      headers: { Authorization: `Bearer ${headerKey}` },
+    });
+    const error = await failure(provider.chat(messages, { model: "gpt-4o-mini" }));
+    expect(error.code).toBe("authentication");
+    expect(server.requests.at(-1)?.headers.authorization).toBe(`Bearer ${headerKey}`);
+    expectNoSecret(error, headerKey);
+  });
+
   it("console.error(error) in a real process prints no key", async () => {
     const { stdout, stderr } = await printedFailure(
       {

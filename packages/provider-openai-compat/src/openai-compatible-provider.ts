@@ -20,7 +20,7 @@ import {
   registerSecret,
   withPartial,
 } from "@ratatoskr/core";
-import { loadApiKey, validateBaseURL } from "@ratatoskr/provider-utils";
+import { loadApiKey, registerHeaderSecrets, validateBaseURL } from "@ratatoskr/provider-utils";
 import OpenAI from "openai";
 import { mapOpenAIChatResponse, type OpenAIWireCompletion } from "./map-openai-chat-response.ts";
 import { mapOpenAIError, type OpenAIErrorContext } from "./map-openai-error.ts";
@@ -47,7 +47,7 @@ export interface OpenAICompatibleSettings {
   apiKeyEnvironmentVariable?: string;
   /** Fail at creation when no key is found (default: true when `apiKeyEnvironmentVariable` is set). */
   requireApiKey?: boolean;
-  /** Extra headers sent with every request. */
+  /** Extra headers sent with every request; credentials in them (`Authorization`, `x-api-key`, `api-key`) are registered for redaction. */
   headers?: Record<string, string>;
   /** A `fetch` implementation (tests, proxies, custom agents). Defaults to the global one. */
   fetch?: typeof globalThis.fetch;
@@ -113,6 +113,7 @@ export function createOpenAICompatible(
     );
   }
   const baseURL = validateBaseURL(settings.baseURL, { setting: "baseURL", provider });
+  registerHeaderSecrets(settings.headers);
   let apiKey: string | undefined;
   if (settings.apiKeyEnvironmentVariable !== undefined) {
     apiKey = loadApiKey({
