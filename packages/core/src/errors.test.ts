@@ -189,7 +189,7 @@ describe("RatatoskrError", () => {
     expect(new RatatoskrError({ code: "stream", message: "s", cause: typed }).cause).toBe(typed);
   });
 
-  it("copies a cyclic cause chain, a DOMException and a plain object without hanging or throwing", () => {
+  it("copies a cyclic cause chain, a DOMException, a plain object and a hostile proxy without hanging or throwing", () => {
     const first = new Error(`first ${CANARY}`);
     const second = new Error("second", { cause: first });
     (first as { cause?: unknown }).cause = second;
@@ -207,6 +207,17 @@ describe("RatatoskrError", () => {
       cause: { message: CANARY, response: new Response("x"), count: 2 },
     });
     expect(plain.cause).toEqual({ message: "[REDACTED]", response: "[Response]", count: 2 });
+
+    const hostile = new Proxy(
+      {},
+      {
+        getPrototypeOf: () => {
+          throw new Error(CANARY);
+        },
+      },
+    );
+    const safe = new RatatoskrError({ code: "provider", message: "x", cause: hostile });
+    expect(safe.cause).toBe("[could not be copied]");
   });
 
   it("keeps delivered text byte for byte in partial (only registered keys go)", () => {

@@ -177,7 +177,7 @@ export class RatatoskrError extends Error {
   constructor(options: RatatoskrErrorOptions) {
     // The stack is captured here, with this (already redacted) message.
     super(
-      redactSecrets(options.message),
+      redactSecrets(String(options.message)),
       options.cause === undefined
         ? undefined
         : {
@@ -202,7 +202,7 @@ export class RatatoskrError extends Error {
     this.details =
       options.details === undefined
         ? undefined
-        : (safeCopy(options.details, { redact: redactSecrets }) as Record<string, unknown>);
+        : (redactDeep(options.details) as Record<string, unknown>);
   }
 
   /** Seconds to wait before retrying, when the provider said (derived from `retryAfterMs`). */
@@ -288,6 +288,7 @@ function redactOptional<T>(value: T): T {
   return (typeof value === "string" ? redactSecrets(value) : value) as T;
 }
 
+/** A redacted copy of plain data (strings redacted; errors, cycles and foreign objects handled by {@link safeCopy}). */
 function redactDeep(value: unknown): unknown {
   return safeCopy(value, { redact: redactSecrets });
 }

@@ -51,7 +51,12 @@ const BUILTIN_ERRORS: readonly BuiltinErrorConstructor[] = [
  * - cycles are kept as cycles, and nesting deeper than 8 levels is cut.
  */
 export function safeCopy(value: unknown, options: SafeCopyOptions): unknown {
-  return new SafeCopier(options).copy(value, 0);
+  try {
+    return new SafeCopier(options).copy(value, 0);
+  } catch {
+    // A hostile object (a proxy whose every trap throws): nothing of it is kept.
+    return "[could not be copied]";
+  }
 }
 
 class SafeCopier {
