@@ -1,6 +1,35 @@
+import { inspect } from "node:util";
 import { describe, expect, it, vi } from "vitest";
 import { abortedError, ERROR_CODES, RatatoskrError } from "./errors.ts";
-import { redactSecrets, registerSecret } from "./secrets.ts";
+import { redactAndTruncate, redactSecrets, registerSecret } from "./secrets.ts";
+
+/** Registered like a provider's key; not shaped like any real key. */
+const CANARY = "canary-core-0123456789-abcdefghij";
+registerSecret(CANARY);
+
+/** Every way Node and a logger show an error. */
+function everyRendering(error: unknown): string {
+  return [
+    inspect(error, { depth: Number.POSITIVE_INFINITY }),
+    inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true }),
+    String(error),
+    (error as Error).stack,
+    JSON.stringify(error),
+  ].join("\n");
+}
+
+/** An SDK-style error: it keeps the request's headers and the raw body. */
+class FakeSdkError extends Error {
+  override name = "AuthenticationError";
+  readonly status = 401;
+  readonly code = "invalid_api_key";
+  readonly headers = new Headers({ "x-echo": CANARY });
+  readonly request = { headers: { authorization: `Bearer ${CANARY}` } };
+  readonly error = { message: `bad key ${CANARY}` };
+  constructor() {
+    super(`401 Incorrect key provided: ${CANARY}`);
+  }
+}
 
 describe("RatatoskrError", () => {
   it("is recognised across two copies of the module (global symbol marker)", async () => {
@@ -34,7 +63,8 @@ describe("RatatoskrError", () => {
       status: 429,
       retryAfterMs: 1500,
     });
-    expect(error.cause).toBe(cause);
+    expect(error.cause).toBeInstanceOf(Error);
+    expect(error.cause).toMatchObject({ name: "Error", message: "socket hang up" });
     expect(error.retryAfter).toBe(1.5);
     expect(error.isRetryable).toBe(true);
     expect(new RatatoskrError({ code: "authentication", message: "no" }).isRetryable).toBe(false);
@@ -89,6 +119,117 @@ describe("RatatoskrError", () => {
     expect(error.body!.length).toBe(4096);
   });
 
+  it.each([1, 10, CANARY.length - 1])(
+    "redacts a key that the 4 KiB body cut would split (%i characters before the cut)",
+    (before) => {
+      const body = `${"a".repeat(4096 - before)}${CANARY}${"b".repeat(100)}`;
+      const error = new RatatoskrError({ code: "http", message: "x", body });
+      expect(error.body!.length).toBe(4096);
+      expect(error.body).not.toContain(CANARY.slice(0, Math.min(before, 8)));
+    },
+  );
+
+  it("prints no registered key however it is shown: inspect, console, stack, String, JSON, cause chain", () => {
+    const inner = new FakeSdkError();
+    const aggregate = new AggregateError(
+      [new TypeError(`connect failed with ${CANARY}`), { note: CANARY }],
+      `all attempts failed (${CANARY})`,
+      { cause: inner },
+    );
+    const error = new RatatoskrError({
+      code: "authentication",
+      message: `401 ${CANARY}`,
+      reason: CANARY,
+      cause: new Error(`wrapped ${CANARY}`, { cause: aggregate }),
+      body: `{"echo":"${CANARY}"}`,
+      details: { nested: { header: CANARY }, list: [CANARY], headers: new Headers({ a: CANARY }) },
+      partial: {
+        content: `echo ${CANARY}`,
+        reasoning: CANARY,
+        toolCalls: [{ id: "1", name: "f", arguments: `{"k":"${CANARY}"}`, complete: false }],
+      },
+    });
+    const printed: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => {
+      printed.push(args.map((arg) => inspect(arg, { depth: Number.POSITIVE_INFINITY })).join(" "));
+    });
+    console.error(error);
+    spy.mockRestore();
+    const everything = `${everyRendering(error)}\n${printed.join("\n")}`;
+    expect(everything).toContain("AuthenticationError"); // the chain is printed…
+    expect(everything).not.toContain(CANARY); // …without the key
+    expect(everything).not.toContain("Headers {");
+  });
+
+  it("keeps the cause useful: name, message, code, status, stack, class of built-ins, nested causes", () => {
+    const error = new RatatoskrError({
+      code: "authentication",
+      message: "401",
+      cause: new FakeSdkError(),
+    });
+    const cause = error.cause as Record<string, unknown> & Error;
+    expect(cause).toBeInstanceOf(Error);
+    expect(cause.name).toBe("AuthenticationError");
+    expect(cause.message).toBe("401 Incorrect key provided: [REDACTED]");
+    expect([cause.status, cause.code]).toEqual([401, "invalid_api_key"]);
+    expect(cause.stack).toContain("errors.test.ts");
+    expect(cause.stack).not.toContain(CANARY);
+    expect(cause.headers).toBeUndefined();
+    expect(cause.request).toBeUndefined();
+    expect(cause.error).toBeUndefined();
+
+    const system = Object.assign(new TypeError("fetch failed"), {
+      cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED", port: 1 }),
+    });
+    const network = new RatatoskrError({ code: "network", message: "x", cause: system });
+    expect(network.cause).toBeInstanceOf(TypeError);
+    expect((network.cause as Error).cause).toMatchObject({ code: "ECONNREFUSED", port: 1 });
+
+    const typed = new RatatoskrError({ code: "timeout", message: "t" });
+    expect(new RatatoskrError({ code: "stream", message: "s", cause: typed }).cause).toBe(typed);
+  });
+
+  it("copies a cyclic cause chain, a DOMException, a plain object and a hostile proxy without hanging or throwing", () => {
+    const first = new Error(`first ${CANARY}`);
+    const second = new Error("second", { cause: first });
+    (first as { cause?: unknown }).cause = second;
+    const cyclic = new RatatoskrError({ code: "provider", message: "x", cause: first });
+    expect(everyRendering(cyclic)).not.toContain(CANARY);
+    const cause = cyclic.cause as Error & { cause: Error & { cause: unknown } };
+    expect(cause.cause.cause).toBe(cause);
+
+    const aborted = abortedError(AbortSignal.abort());
+    expect(aborted.cause).toMatchObject({ name: "AbortError" });
+
+    const plain = new RatatoskrError({
+      code: "provider",
+      message: "x",
+      cause: { message: CANARY, response: new Response("x"), count: 2 },
+    });
+    expect(plain.cause).toEqual({ message: "[REDACTED]", response: "[Response]", count: 2 });
+
+    const hostile = new Proxy(
+      {},
+      {
+        getPrototypeOf: () => {
+          throw new Error(CANARY);
+        },
+      },
+    );
+    const safe = new RatatoskrError({ code: "provider", message: "x", cause: hostile });
+    expect(safe.cause).toBe("[could not be copied]");
+  });
+
+  it("keeps delivered text byte for byte in partial (only registered keys go)", () => {
+    const text = "use `Authorization: Bearer abcdefghijkl` and token=abcdefgh";
+    const error = new RatatoskrError({
+      code: "stream",
+      message: "cut",
+      partial: { content: `${text} ${CANARY}` },
+    });
+    expect(error.partial?.content).toBe(`${text} [REDACTED]`);
+  });
+
   it("abortedError uses a RatatoskrError reason (e.g. a timeout) as is", () => {
     const timeout = new RatatoskrError({ code: "timeout", message: "t", timeoutKind: "idle" });
     const controller = new AbortController();
@@ -108,6 +249,16 @@ describe("redactSecrets", () => {
     );
     expect(redactSecrets('{"api_key": "abcdefgh12"}')).toBe('{"api_key": "[REDACTED]"}');
     expect(redactSecrets("the task is done")).toBe("the task is done");
+  });
+  it("redacts the start of a registered key that someone else's cut left at the end", () => {
+    expect(redactSecrets(`message: ${CANARY.slice(0, -1)}`)).toBe("message: [REDACTED]");
+    expect(redactSecrets(`message: ${CANARY.slice(0, 12)}`)).toBe("message: [REDACTED]");
+    expect(redactSecrets("message: canary")).toBe("message: canary");
+  });
+  it("redactAndTruncate redacts first, then cuts", () => {
+    const text = `${"x".repeat(20)}${CANARY}`;
+    expect(redactAndTruncate(text, 25)).toBe(`${"x".repeat(20)}[REDA`);
+    expect(redactAndTruncate("short", 25)).toBe("short");
   });
   it("ignores very short registered values", () => {
     registerSecret("abc");

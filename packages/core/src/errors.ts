@@ -1,11 +1,13 @@
 /**
  * The one error type of Ratatoskr. Every failure that crosses the gateway is a
  * {@link RatatoskrError} with a stable {@link ErrorCode}; provider errors keep
- * the original as `cause`. Messages, bodies and `toJSON()` are passed through
- * {@link redactSecrets}, so an API key never appears in a log line or a
- * serialized error.
+ * a redacted copy of the original as `cause`. Everything the error holds —
+ * message, stack, body, details, partial output, the whole cause chain — is
+ * redacted when it is built, so an API key never appears in a log line,
+ * `util.inspect`/`console.error` output or a serialized error.
  */
-import { redactSecrets } from "./secrets.ts";
+import { safeCopy } from "./safe-copy.ts";
+import { redactAndTruncate, redactSecrets } from "./secrets.ts";
 
 /** Stable, machine-readable kind of a {@link RatatoskrError}. */
 export type ErrorCode =
@@ -94,6 +96,10 @@ export interface PartialOutput {
 export interface RatatoskrErrorOptions {
   code: ErrorCode;
   message: string;
+  /**
+   * The underlying failure. The error keeps a redacted copy (see
+   * {@link RatatoskrError.cause}), never the object itself.
+   */
   cause?: unknown;
   /** The provider plugin id involved, when known. */
   provider?: string;
@@ -121,6 +127,8 @@ export interface RatatoskrErrorOptions {
 
 const MARKER = Symbol.for("ratatoskr.error");
 const MAX_BODY = 4096;
+/** Longest string kept in a copied cause (its message or stack), after redaction. */
+const MAX_CAUSE_STRING = 16_384;
 
 const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set([
   "network",
@@ -142,6 +150,14 @@ const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set([
  * ```
  */
 export class RatatoskrError extends Error {
+  /**
+   * A copy of the underlying failure that is safe to print: same `name`,
+   * `message`, `stack`, `code`, `status` and other plain fields (redacted),
+   * the class kept for built-in errors (`TypeError`, …), nested causes and
+   * AggregateError `errors` copied the same way; no request, headers or
+   * response objects. A RatatoskrError cause is kept as it is.
+   */
+  declare cause: unknown;
   /** Brand checked by {@link RatatoskrError.isInstance}; a global symbol survives package duplication. */
   readonly [MARKER] = true;
   override readonly name = "RatatoskrError";
@@ -159,23 +175,34 @@ export class RatatoskrError extends Error {
   readonly details: Record<string, unknown> | undefined;
 
   constructor(options: RatatoskrErrorOptions) {
+    // The stack is captured here, with this (already redacted) message.
     super(
-      redactSecrets(options.message),
-      options.cause === undefined ? undefined : { cause: options.cause },
+      redactSecrets(String(options.message)),
+      options.cause === undefined
+        ? undefined
+        : {
+            cause: safeCopy(options.cause, {
+              redact: redactSecrets,
+              maxStringLength: MAX_CAUSE_STRING,
+              keep: (value) => RatatoskrError.isInstance(value),
+            }),
+          },
     );
     this.code = options.code;
-    this.provider = options.provider;
-    this.model = options.model;
+    this.provider = redactOptional(options.provider);
+    this.model = redactOptional(options.model);
     this.status = options.status;
-    this.body =
-      options.body === undefined ? undefined : redactSecrets(options.body).slice(0, MAX_BODY);
+    this.body = options.body === undefined ? undefined : redactAndTruncate(options.body, MAX_BODY);
     this.retryAfterMs = options.retryAfterMs;
     this.isRetryable = options.isRetryable ?? RETRYABLE_BY_DEFAULT.has(options.code);
     this.limit = options.limit;
-    this.reason = options.reason;
+    this.reason = redactOptional(options.reason);
     this.timeoutKind = options.timeoutKind;
-    this.partial = options.partial;
-    this.details = options.details;
+    this.partial = options.partial === undefined ? undefined : redactPartial(options.partial);
+    this.details =
+      options.details === undefined
+        ? undefined
+        : (redactDeep(options.details) as Record<string, unknown>);
   }
 
   /** Seconds to wait before retrying, when the provider said (derived from `retryAfterMs`). */
@@ -233,15 +260,37 @@ function describeCause(cause: unknown): string | undefined {
   return typeof cause === "string" ? cause : undefined;
 }
 
+/**
+ * Delivered model output, with registered keys removed: other text (code
+ * that mentions `Bearer …`, say) stays byte for byte, so nothing is lost.
+ */
+function redactPartial(partial: PartialOutput): PartialOutput {
+  const redact = <T>(text: T): T =>
+    (typeof text === "string" ? redactSecrets(text, { keyShapes: false }) : text) as T;
+  return {
+    ...partial,
+    content: redact(partial.content),
+    ...(partial.reasoning === undefined ? {} : { reasoning: redact(partial.reasoning) }),
+    ...(partial.toolCalls === undefined
+      ? {}
+      : {
+          toolCalls: partial.toolCalls.map((call) => ({
+            ...call,
+            name: redact(call.name),
+            arguments: redact(call.arguments),
+          })),
+        }),
+  };
+}
+
+/** Redacts a string; leaves anything else (a caller's wrong-typed value) as it is. */
+function redactOptional<T>(value: T): T {
+  return (typeof value === "string" ? redactSecrets(value) : value) as T;
+}
+
+/** A redacted copy of plain data (strings redacted; errors, cycles and foreign objects handled by {@link safeCopy}). */
 function redactDeep(value: unknown): unknown {
-  if (typeof value === "string") return redactSecrets(value);
-  if (Array.isArray(value)) return value.map(redactDeep);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) out[key] = redactDeep(inner);
-    return out;
-  }
-  return value;
+  return safeCopy(value, { redact: redactSecrets });
 }
 
 /** Shorthand for an `invalid_input` error. */

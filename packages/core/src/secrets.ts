@@ -1,7 +1,9 @@
 /**
  * Secret redaction. Providers register the keys they hold with
  * {@link registerSecret}; {@link redactSecrets} replaces those values and
- * anything shaped like a well-known API key or bearer token.
+ * anything shaped like a well-known API key or bearer token. Text that is cut
+ * to a length is redacted first ({@link redactAndTruncate}), so a cut never
+ * leaves part of a key behind.
  */
 
 const STORE = Symbol.for("ratatoskr.secrets");
@@ -25,23 +27,61 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   ],
 ];
 
+/** Shortest registered secret, and shortest cut-off start of one, that is redacted. */
+const MIN_SECRET_LENGTH = 8;
+
 /** Placeholder written where a secret was. */
 export const REDACTED = "[REDACTED]";
+
+/** Options of {@link redactSecrets}. */
+export interface RedactSecretsOptions {
+  /**
+   * Also redact text shaped like a well-known key (`sk-…`, `hf_…`, `Bearer …`,
+   * `api_key=…`) that was never registered. Default true; false redacts
+   * registered secrets only (for model output, where such shapes are ordinary text).
+   */
+  keyShapes?: boolean;
+}
 
 /**
  * Remember a secret so that every later {@link redactSecrets} call removes it.
  * Values shorter than 8 characters are ignored (too likely to hit ordinary text).
  */
 export function registerSecret(secret: string | undefined | null): void {
-  if (typeof secret === "string" && secret.length >= 8) registered.add(secret);
+  if (typeof secret === "string" && secret.length >= MIN_SECRET_LENGTH) registered.add(secret);
 }
 
-/** Replace registered secrets and known key shapes in `text` with `[REDACTED]`. */
-export function redactSecrets(text: string): string {
+/**
+ * Replace registered secrets and known key shapes in `text` with `[REDACTED]`.
+ * Text that ends with the first 8 or more characters of a registered secret
+ * (a key cut off by someone else's truncation) has that tail redacted too.
+ */
+export function redactSecrets(text: string, options: RedactSecretsOptions = {}): string {
   let out = text;
   for (const secret of registered) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    out = redactCutOffTail(out, secret);
   }
+  if (options.keyShapes === false) return out;
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
+}
+
+/**
+ * {@link redactSecrets}, then cut to at most `maxLength` characters: the
+ * order matters, a cut before redaction could leave all but the last
+ * characters of a key, which no longer match it.
+ */
+export function redactAndTruncate(text: string, maxLength: number): string {
+  const redacted = redactSecrets(text);
+  return redacted.length <= maxLength ? redacted : redacted.slice(0, maxLength);
+}
+
+/** `text` without a trailing start of `secret` (at least {@link MIN_SECRET_LENGTH} characters). */
+function redactCutOffTail(text: string, secret: string): string {
+  const longest = Math.min(secret.length - 1, text.length);
+  for (let length = longest; length >= MIN_SECRET_LENGTH; length--) {
+    if (text.endsWith(secret.slice(0, length))) return text.slice(0, -length) + REDACTED;
+  }
+  return text;
 }

@@ -22,7 +22,12 @@ import {
   RatatoskrError,
   type TokenCount,
 } from "@ratatoskr/core";
-import { linkSignals, loadApiKey } from "@ratatoskr/provider-utils";
+import {
+  linkSignals,
+  loadApiKey,
+  registerHeaderSecrets,
+  validateBaseURL,
+} from "@ratatoskr/provider-utils";
 import { mapAnthropicError } from "./anthropic-error.ts";
 import { defaultMaxTokens } from "./anthropic-max-tokens.ts";
 import { type AnthropicWarning, buildAnthropicRequest } from "./anthropic-request.ts";
@@ -35,9 +40,13 @@ import { ANTHROPIC_PROVIDER_ID } from "./convert-to-anthropic-messages.ts";
 export interface AnthropicProviderSettings {
   /** API key; defaults to the `ANTHROPIC_API_KEY` environment variable (read at the first call). */
   apiKey?: string;
-  /** API base URL; defaults to the SDK's (`ANTHROPIC_BASE_URL`, else `https://api.anthropic.com`). */
+  /**
+   * API base URL; defaults to the SDK's (`ANTHROPIC_BASE_URL`, else
+   * `https://api.anthropic.com`). An http(s) URL without credentials: anything
+   * else (here or in `ANTHROPIC_BASE_URL`) is an `invalid_input` error at creation.
+   */
   baseURL?: string;
-  /** Extra headers sent with every request (e.g. `anthropic-beta`). */
+  /** Extra headers sent with every request (e.g. `anthropic-beta`); credentials in them are registered for redaction. */
   headers?: Record<string, string>;
   /** A `fetch` implementation (tests, proxies). */
   fetch?: typeof globalThis.fetch;
@@ -94,12 +103,24 @@ class AnthropicPlugin implements AnthropicProvider {
   readonly toolUse = true;
   readonly localInference = false;
   readonly #settings: AnthropicProviderSettings;
+  /** The validated base URL (setting, else `ANTHROPIC_BASE_URL`); undefined: the SDK's default. */
+  readonly #baseURL: string | undefined;
   #client: Anthropic | undefined;
   readonly #warned = new Set<string>();
 
   constructor(settings: AnthropicProviderSettings) {
     this.#settings = settings;
     this.id = settings.id ?? ANTHROPIC_PROVIDER_ID;
+    const environment = process.env.ANTHROPIC_BASE_URL || undefined; // empty = unset, as the SDK reads it
+    const configured = settings.baseURL ?? environment;
+    this.#baseURL =
+      configured === undefined
+        ? undefined
+        : validateBaseURL(configured, {
+            setting: settings.baseURL === undefined ? "ANTHROPIC_BASE_URL" : "baseURL",
+            provider: this.id,
+          });
+    registerHeaderSecrets(settings.headers);
   }
 
   supports(capability: Capability, model: string): ModelSupport {
@@ -121,7 +142,7 @@ class AnthropicPlugin implements AnthropicProvider {
     this.#client = new Anthropic({
       apiKey,
       authToken: null,
-      ...(this.#settings.baseURL === undefined ? {} : { baseURL: this.#settings.baseURL }),
+      ...(this.#baseURL === undefined ? {} : { baseURL: this.#baseURL }),
       ...(this.#settings.headers === undefined ? {} : { defaultHeaders: this.#settings.headers }),
       ...(this.#settings.fetch === undefined ? {} : { fetch: this.#settings.fetch }),
       maxRetries: 0,
@@ -159,7 +180,7 @@ class AnthropicPlugin implements AnthropicProvider {
       provider: this.id,
       ...(model === undefined ? {} : { model }),
       ...(signal === undefined ? {} : { signal }),
-      ...(this.#settings.baseURL === undefined ? {} : { baseURL: this.#settings.baseURL }),
+      ...(this.#baseURL === undefined ? {} : { baseURL: this.#baseURL }),
     };
   }
 

@@ -4,7 +4,7 @@
  *
  * @see https://huggingface.co/docs/inference-providers/index
  */
-import { RatatoskrError } from "@ratatoskr/core";
+import { RatatoskrError, redactAndTruncate } from "@ratatoskr/core";
 import { type HeaderSource, httpError, parseRetryAfterMs } from "@ratatoskr/provider-utils";
 
 /** The provider id used in errors. */
@@ -28,7 +28,8 @@ export function extractHuggingFaceMessage(body: string): string | undefined {
   const parsed = parseJson(body);
   if (parsed === undefined || parsed === null || typeof parsed !== "object") {
     const text = body.trim();
-    return text === "" || text.startsWith("<") ? undefined : text.slice(0, 300);
+    // Redact before cutting: a cut through a key would leave a piece that no longer matches it.
+    return text === "" || text.startsWith("<") ? undefined : redactAndTruncate(text, 300);
   }
   const record = parsed as Record<string, unknown>;
   if (typeof record.error === "string") return record.error;

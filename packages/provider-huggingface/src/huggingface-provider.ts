@@ -37,7 +37,12 @@ import {
   RatatoskrError,
 } from "@ratatoskr/core";
 import type { OpenAICompatibleProvider } from "@ratatoskr/provider-openai-compat";
-import { loadApiKey, networkError } from "@ratatoskr/provider-utils";
+import {
+  loadApiKey,
+  networkError,
+  registerHeaderSecrets,
+  validateBaseURL,
+} from "@ratatoskr/provider-utils";
 import { chunk, mapWithConcurrency } from "./huggingface-batching.ts";
 import {
   describeShape,
@@ -76,6 +81,9 @@ export interface HuggingFaceSettings {
    * Base URL of the HF Inference API, for `inferenceProvider: "hf-inference"`.
    * Default `https://router.huggingface.co/hf-inference`; requests go to
    * `<baseURL>/models/<id>` (and `/pipeline/feature-extraction` for embeddings).
+   * This, `endpointUrl` and `chatBaseURL` are checked at creation: credentials
+   * (`user:password@`), an unparsable URL or a scheme other than http(s) is an
+   * `invalid_input` error.
    */
   baseURL?: string;
   /**
@@ -90,7 +98,7 @@ export interface HuggingFaceSettings {
    * inference provider mapping (one extra lookup per model, cached).
    */
   inferenceProvider?: string;
-  /** Extra headers on every request (e.g. `X-HF-Bill-To`). */
+  /** Extra headers on every request (e.g. `X-HF-Bill-To`); credentials in them are registered for redaction. */
   headers?: Record<string, string>;
   /** The fetch implementation (tests, proxies). Default: the global `fetch` at call time. */
   fetch?: typeof globalThis.fetch;
@@ -186,10 +194,15 @@ export class HuggingFaceProvider implements ProviderPlugin {
       provider: HUGGING_FACE_PROVIDER_ID,
       required: false,
     });
-    this.#baseURL = (settings.baseURL ?? HUGGING_FACE_INFERENCE_BASE_URL).replace(/\/+$/, "");
+    const url = (value: string, setting: string) =>
+      validateBaseURL(value, { setting, provider: HUGGING_FACE_PROVIDER_ID });
+    this.#baseURL = url(settings.baseURL ?? HUGGING_FACE_INFERENCE_BASE_URL, "baseURL");
+    // An endpoint is used exactly as given (trailing slash included), once checked.
+    if (settings.endpointUrl !== undefined) url(settings.endpointUrl, "endpointUrl");
     this.#endpointUrl = settings.endpointUrl;
     this.#inferenceProvider = settings.inferenceProvider ?? "hf-inference";
     this.#headers = { ...settings.headers };
+    registerHeaderSecrets(this.#headers);
     this.#fetch = settings.fetch;
     this.#batchSize = positiveInteger(
       settings.batchSize,
@@ -208,7 +221,7 @@ export class HuggingFaceProvider implements ProviderPlugin {
     );
     this.#pooling = settings.pooling ?? "mean";
     this.#normalize = settings.normalize ?? true;
-    this.#chatBaseURL = (settings.chatBaseURL ?? HUGGING_FACE_CHAT_BASE_URL).replace(/\/+$/, "");
+    this.#chatBaseURL = url(settings.chatBaseURL ?? HUGGING_FACE_CHAT_BASE_URL, "chatBaseURL");
     this.capabilities =
       settings.chat === false ? INFERENCE_CAPABILITIES : [...INFERENCE_CAPABILITIES, "chat"];
     if (this.#endpointUrl !== undefined && this.#inferenceProvider !== "hf-inference") {

@@ -1,6 +1,7 @@
 import { cp, mkdir, readdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { encoderModel, testModelFiles } from "@ratatoskr/onnx-test-models";
+import { expectBaseURLRejected } from "@ratatoskr/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { HubDownloader } from "./hub-download.ts";
 import { createLocalOnnx } from "./local-onnx-provider.ts";
@@ -324,6 +325,13 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
 });
 
 describe("HubDownloader (used directly)", () => {
+  it("refuses a hubUrl with credentials, unparsable or not http(s) when the provider is created", () => {
+    expectBaseURLRejected(
+      (hubUrl) => createLocalOnnx({ cacheDir: "/nonexistent/cache", hubUrl, offline: false }),
+      "hubUrl",
+    );
+  });
+
   it("refuses repo and revision names that would leave the cache, before any request", async () => {
     const requested: string[] = [];
     const downloader = new HubDownloader({

@@ -35,6 +35,7 @@ export function offlineFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
 /** Options of {@link HubDownloader}. */
 export interface HubDownloaderOptions {
   cacheDir: string;
+  /** An http(s) URL without credentials; anything else is an `invalid_input` error here. */
   hubUrl: string;
   offline: boolean;
   fetch: typeof globalThis.fetch;
@@ -59,6 +60,7 @@ export class HubDownloader {
     this.#downloader = new HubFileDownloader({
       cacheDirectory: options.cacheDir,
       hubURL: options.hubUrl,
+      hubURLSetting: "hubUrl",
       offline: options.offline,
       fetch: options.fetch,
       provider: "local",

@@ -60,7 +60,10 @@ export interface LocalOnnxSettings {
   cacheDir?: string;
   /** Never download; use only cached files. Default: `HF_HUB_OFFLINE`. */
   offline?: boolean;
-  /** Hub address. Default `https://huggingface.co`. */
+  /**
+   * Hub address. Default `https://huggingface.co`. An http(s) URL without
+   * credentials: anything else is an `invalid_input` error at creation.
+   */
   hubUrl?: string;
   /** Hub token for gated/private repos. Default `HF_TOKEN`. Sent to the Hub host only. */
   hubToken?: string;

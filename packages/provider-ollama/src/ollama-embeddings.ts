@@ -12,6 +12,7 @@ import {
   type CallOptions,
   type Embedding,
   RatatoskrError,
+  redactAndTruncate,
 } from "@ratatoskr/core";
 import type { EmbedRequest } from "ollama/browser";
 import { type OllamaClientContext, openOllamaRequest } from "./ollama-client.ts";
@@ -89,7 +90,7 @@ export async function embedWithOllama(
       message: `${context.provider} /api/embed returned ${Array.isArray(embeddings) ? embeddings.length : "no"} embeddings for ${texts.length} inputs (expected one number array per input)`,
       provider: context.provider,
       model,
-      body: JSON.stringify(parsed ?? null).slice(0, 1000),
+      body: redactAndTruncate(JSON.stringify(parsed ?? null), 1000),
     });
   }
   return embeddings.map((values) => ({ values, model, dimensions: values.length }));

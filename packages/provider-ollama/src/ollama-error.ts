@@ -5,7 +5,7 @@
  *
  * @see https://docs.ollama.com/api/errors
  */
-import { abortedError, type ErrorCode, RatatoskrError } from "@ratatoskr/core";
+import { abortedError, type ErrorCode, RatatoskrError, redactAndTruncate } from "@ratatoskr/core";
 import { httpError, networkError } from "@ratatoskr/provider-utils";
 
 /** What the mapping needs to know about the call that failed. */
@@ -50,7 +50,8 @@ function errorMessageOf(body: string): string | undefined {
   } catch {
     // not JSON
   }
-  return body.trim() === "" ? undefined : body.slice(0, 200);
+  // Redact before cutting: a cut through a key would leave a piece that no longer matches it.
+  return body.trim() === "" ? undefined : redactAndTruncate(body, 200);
 }
 
 /** At most {@link MAX_ERROR_BODY_BYTES} of a body, as text; the rest is not read. */

@@ -453,7 +453,7 @@ describe("native transport errors", () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  it("refuses bad settings with a configuration error", () => {
+  it("refuses bad settings: configuration errors, and invalid_input for a bad base URL", () => {
     for (const settings of [
       { transport: "grpc" },
       { numCtx: 0 },
@@ -461,9 +461,6 @@ describe("native transport errors", () => {
       { embeddingDimensions: -3 },
       { keepAlive: Number.NaN },
       { modelOptions: [] },
-      { baseURL: "ftp://gpu-box:11434" },
-      { baseURL: "http://user:hunter2-secret@gpu-box:11434" },
-      { baseURL: "http://[bad" },
     ]) {
       let caught: unknown;
       try {
@@ -472,6 +469,19 @@ describe("native transport errors", () => {
         caught = error;
       }
       expect(caught, JSON.stringify(settings)).toMatchObject({ code: "configuration" });
+    }
+    for (const baseURL of [
+      "ftp://gpu-box:11434",
+      "http://user:hunter2-secret@gpu-box:11434",
+      "http://[bad",
+    ]) {
+      let caught: unknown;
+      try {
+        createOllama({ baseURL });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, baseURL).toMatchObject({ code: "invalid_input" });
       expect(String((caught as Error).message)).not.toContain("hunter2-secret");
     }
   });

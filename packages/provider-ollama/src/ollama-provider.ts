@@ -23,6 +23,7 @@ import {
   registerSecret,
 } from "@ratatoskr/core";
 import type { OpenAICompatibleProvider } from "@ratatoskr/provider-openai-compat";
+import { validateBaseURL } from "@ratatoskr/provider-utils";
 import { resolveOllamaBaseURL } from "./ollama-base-url.ts";
 import type { OllamaChatDefaults, OllamaWarning } from "./ollama-chat-request.ts";
 import type { OllamaClientContext } from "./ollama-client.ts";
@@ -43,7 +44,12 @@ export type OllamaTransport = "native" | "openai";
 
 /** Settings of {@link createOllama}. */
 export interface OllamaSettings {
-  /** Server URL; default `OLLAMA_HOST`, else `http://localhost:11434`. */
+  /**
+   * Server URL; default `OLLAMA_HOST`, else `http://localhost:11434`. Read as
+   * Ollama reads `OLLAMA_HOST` (`host:port` works), then checked: credentials
+   * (`user:password@`), an unparsable URL or a scheme other than http(s) is an
+   * `invalid_input` error at creation.
+   */
   baseURL?: string;
   /** For an Ollama behind an authenticating proxy: sent as `Authorization: Bearer …`. */
   apiKey?: string;
@@ -168,31 +174,6 @@ function checkSettings(settings: OllamaSettings): OllamaTransport {
   return transport;
 }
 
-/**
- * The parsed server URL, or a `configuration` error: it must be http(s) and
- * carry no credentials (they would be named in connection errors; use
- * `apiKey` or `headers`). The URL itself is not repeated in the message.
- */
-function checkBaseURL(baseURL: string): URL {
-  let url: URL;
-  try {
-    url = new URL(baseURL);
-  } catch {
-    throw configurationError("ollama: baseURL / OLLAMA_HOST is not a valid URL");
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw configurationError(
-      `ollama: baseURL / OLLAMA_HOST must be an http(s) URL, got the scheme "${url.protocol}"`,
-    );
-  }
-  if (url.username !== "" || url.password !== "") {
-    throw configurationError(
-      "ollama: baseURL / OLLAMA_HOST must not contain credentials (user:password@); pass apiKey or headers instead",
-    );
-  }
-  return url;
-}
-
 /** Report each warning to `onWarning`, or once per setting as a process warning. */
 function warningReporter(
   onWarning: ((warning: OllamaWarning) => void) | undefined,
@@ -261,7 +242,13 @@ function openAITransport(
  */
 export function createOllama(settings: OllamaSettings = {}): OllamaProvider {
   const transport = checkSettings(settings);
-  const baseURL = resolveOllamaBaseURL(settings.baseURL);
+  const configured: unknown = settings.baseURL;
+  const baseURL = validateBaseURL(
+    configured === undefined || typeof configured === "string"
+      ? resolveOllamaBaseURL(configured)
+      : configured,
+    { setting: configured === undefined ? "OLLAMA_HOST" : "baseURL", provider: "ollama" },
+  );
   const networkErrorHint = `Is Ollama running at ${baseURL}? Start it with \`ollama serve\`, or set OLLAMA_HOST / baseURL.`;
   const embeddingModels = new Set([
     ...OLLAMA_EMBEDDING_MODELS,
@@ -281,7 +268,7 @@ export function createOllama(settings: OllamaSettings = {}): OllamaProvider {
     headers.Authorization = `Bearer ${settings.apiKey}`;
   }
   // The client adds OLLAMA_API_KEY itself for https://ollama.com: keep it out of errors too.
-  if (checkBaseURL(baseURL).hostname === "ollama.com") registerSecret(process.env.OLLAMA_API_KEY);
+  if (new URL(baseURL).hostname === "ollama.com") registerSecret(process.env.OLLAMA_API_KEY);
   for (const [name, value] of Object.entries(headers)) {
     if (/^(?:proxy-)?authorization$|api[-_]?key/i.test(name)) registerSecret(value);
   }

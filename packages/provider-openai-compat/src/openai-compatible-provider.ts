@@ -20,7 +20,7 @@ import {
   registerSecret,
   withPartial,
 } from "@ratatoskr/core";
-import { loadApiKey } from "@ratatoskr/provider-utils";
+import { loadApiKey, registerHeaderSecrets, validateBaseURL } from "@ratatoskr/provider-utils";
 import OpenAI from "openai";
 import { mapOpenAIChatResponse, type OpenAIWireCompletion } from "./map-openai-chat-response.ts";
 import { mapOpenAIError, type OpenAIErrorContext } from "./map-openai-error.ts";
@@ -35,7 +35,11 @@ import { OpenAIChatStreamMapper, type OpenAIWireChunk } from "./openai-chat-stre
 export interface OpenAICompatibleSettings {
   /** Plugin id and routing prefix (`together` → `together:meta-llama/…`). Lowercase letters, digits, `.`, `_`, `-`. */
   id: string;
-  /** Base URL of the OpenAI-compatible API, including its version path (`https://api.together.xyz/v1`). */
+  /**
+   * Base URL of the OpenAI-compatible API, including its version path
+   * (`https://api.together.xyz/v1`). An http(s) URL without credentials:
+   * anything else is an `invalid_input` error at creation.
+   */
   baseURL: string;
   /** API key, sent as `Authorization: Bearer …`. Optional for servers without authentication. */
   apiKey?: string;
@@ -43,7 +47,7 @@ export interface OpenAICompatibleSettings {
   apiKeyEnvironmentVariable?: string;
   /** Fail at creation when no key is found (default: true when `apiKeyEnvironmentVariable` is set). */
   requireApiKey?: boolean;
-  /** Extra headers sent with every request. */
+  /** Extra headers sent with every request; credentials in them (`Authorization`, `x-api-key`, `api-key`) are registered for redaction. */
   headers?: Record<string, string>;
   /** A `fetch` implementation (tests, proxies, custom agents). Defaults to the global one. */
   fetch?: typeof globalThis.fetch;
@@ -108,13 +112,8 @@ export function createOpenAICompatible(
       String(provider),
     );
   }
-  if (typeof settings.baseURL !== "string" || !/^https?:\/\//.test(settings.baseURL)) {
-    throw configurationError(
-      `${provider}: baseURL must be an http(s) URL such as "https://api.example.com/v1", got ${JSON.stringify(settings.baseURL)}`,
-      provider,
-    );
-  }
-  const baseURL = settings.baseURL.replace(/\/+$/, "");
+  const baseURL = validateBaseURL(settings.baseURL, { setting: "baseURL", provider });
+  registerHeaderSecrets(settings.headers);
   let apiKey: string | undefined;
   if (settings.apiKeyEnvironmentVariable !== undefined) {
     apiKey = loadApiKey({

@@ -29,3 +29,26 @@ export function loadApiKey(options: LoadApiKeyOptions): string | undefined {
   registerSecret(key);
   return key;
 }
+
+/** Header names whose values are credentials (compared lowercase). */
+const CREDENTIAL_HEADERS = new Set([
+  "authorization",
+  "proxy-authorization",
+  "x-api-key",
+  "api-key",
+]);
+
+/**
+ * Register for redaction the credentials in configured `headers`
+ * (`Authorization`, `Proxy-Authorization`, `x-api-key`, `api-key`): the whole
+ * value and, for `Scheme credentials` values such as `Bearer …`, the
+ * credentials alone — so a key passed as a header instead of `apiKey` is
+ * redacted the same way.
+ */
+export function registerHeaderSecrets(headers: Record<string, string> | undefined): void {
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!CREDENTIAL_HEADERS.has(name.toLowerCase()) || typeof value !== "string") continue;
+    registerSecret(value);
+    registerSecret(value.replace(/^[A-Za-z][\w-]*\s+/, ""));
+  }
+}

@@ -23,7 +23,8 @@ import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { abortedError, RatatoskrError } from "@ratatoskr/core";
+import { abortedError, RatatoskrError, registerSecret } from "@ratatoskr/core";
+import { validateBaseURL } from "./base-url.ts";
 import { httpError, networkError } from "./http-error.ts";
 import { raceAbort } from "./signals.ts";
 
@@ -60,9 +61,18 @@ export interface HubFileDownloaderSettings {
   layout?: HubCacheLayout;
   /** Never use the network: a file not in the cache is a `configuration` error. */
   offline: boolean;
-  /** Hub base URL (default `HF_ENDPOINT`, else {@link DEFAULT_HUB_URL}). */
+  /**
+   * Hub base URL (default `HF_ENDPOINT`, else {@link DEFAULT_HUB_URL}). An
+   * http(s) URL without credentials, checked when the downloader is created
+   * (`invalid_input` otherwise).
+   */
   hubURL?: string;
-  /** Access token for gated or private repositories. Sent only to the Hub URL's origin. */
+  /** The name of the `hubURL` setting in the caller's own settings, for error messages (default `hubURL`). */
+  hubURLSetting?: string;
+  /**
+   * Access token for gated or private repositories. Sent only to the Hub URL's
+   * origin; registered for redaction, so no error shows it.
+   */
   token?: string;
   /** `fetch` to use (tests pass one, or point `hubURL` at a loopback fake Hub). */
   fetch?: typeof globalThis.fetch;
@@ -138,11 +148,20 @@ export class HubFileDownloader {
   readonly #settings: HubFileDownloaderSettings;
   readonly #layout: HubCacheLayout;
   readonly #provider: string;
+  readonly #hubURL: string;
 
+  /** Throws `invalid_input` when the Hub URL (setting or `HF_ENDPOINT`) is not a usable http(s) URL. */
   constructor(settings: HubFileDownloaderSettings) {
     this.#settings = settings;
     this.#layout = settings.layout ?? HUGGING_FACE_CACHE_LAYOUT;
     this.#provider = settings.provider ?? "huggingface-hub";
+    const environment = process.env.HF_ENDPOINT || undefined; // empty = unset
+    const fromEnvironment = settings.hubURL === undefined && environment !== undefined;
+    this.#hubURL = validateBaseURL(settings.hubURL ?? environment ?? DEFAULT_HUB_URL, {
+      setting: fromEnvironment ? "HF_ENDPOINT" : (settings.hubURLSetting ?? "hubURL"),
+      provider: this.#provider,
+    });
+    registerSecret(settings.token);
   }
 
   /** The folder of a repository revision in the cache; refuses names that would leave the cache. */
@@ -203,10 +222,7 @@ export class HubFileDownloader {
 
   async #download(file: HubFileRequest, target: string): Promise<string | undefined> {
     const provider = this.#provider;
-    const base = (this.#settings.hubURL ?? process.env.HF_ENDPOINT ?? DEFAULT_HUB_URL).replace(
-      /\/+$/,
-      "",
-    );
+    const base = this.#hubURL;
     const url = `${base}/${file.repository}/resolve/${encodeURIComponent(file.revision)}/${file.path
       .split("/")
       .map(encodeURIComponent)

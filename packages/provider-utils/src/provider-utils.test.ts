@@ -1,7 +1,7 @@
-import { RatatoskrError, registerSecret } from "@ratatoskr/core";
+import { RatatoskrError, redactSecrets, registerSecret } from "@ratatoskr/core";
 import { trackAbortListeners } from "@ratatoskr/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadApiKey } from "./api-key.ts";
+import { loadApiKey, registerHeaderSecrets } from "./api-key.ts";
 import { codeForStatus, httpError, networkError } from "./http-error.ts";
 import { parseRetryAfterMs, readHeader } from "./retry-after.ts";
 import { linkSignals, raceAbort } from "./signals.ts";
@@ -122,6 +122,28 @@ describe("loadApiKey", () => {
         required: false,
       }),
     ).toBeUndefined();
+  });
+});
+
+describe("registerHeaderSecrets", () => {
+  it("registers credentials of Authorization, Proxy-Authorization, x-api-key and api-key headers, with and without their scheme", () => {
+    const bearer = "canary-bearer-0123456789";
+    const proxy = "canary-proxy-0123456789";
+    const apiKey = "canary-api-key-0123456789";
+    const azure = "canary-azure-0123456789";
+    const harmless = "canary-not-a-credential-0123456789";
+    registerHeaderSecrets({
+      authorization: `Bearer ${bearer}`,
+      "Proxy-Authorization": `Basic ${proxy}`,
+      "X-Api-Key": apiKey,
+      "api-key": azure,
+      "X-Title": harmless,
+    });
+    expect(redactSecrets(`${bearer} ${proxy} ${apiKey} ${azure}`)).toBe(
+      "[REDACTED] [REDACTED] [REDACTED] [REDACTED]",
+    );
+    expect(redactSecrets(harmless)).toBe(harmless);
+    expect(() => registerHeaderSecrets(undefined)).not.toThrow();
   });
 });
 

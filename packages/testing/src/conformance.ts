@@ -36,6 +36,7 @@ import {
 } from "@ratatoskr/core";
 import { describe, expect, it } from "vitest";
 import { drain } from "./chat-stream-test-helpers.ts";
+import { expectNoSecret } from "./expect-no-secret.ts";
 
 export { drain, failure, replay } from "./chat-stream-test-helpers.ts";
 export { useOpenAIWireMockServer } from "./use-openai-wire-mock-server.ts";
@@ -64,7 +65,11 @@ export interface ErrorScenario extends ScenarioBase {
     options: CallOptions,
   ) => Promise<unknown> | AsyncIterable<unknown>;
   code: ErrorCode;
-  /** A secret that must appear nowhere in the error (message, body, toJSON). */
+  /**
+   * A secret that must appear nowhere in the error: no rendering of it or of
+   * its cause chain ({@link expectNoSecret}: `util.inspect`, `String`, stack,
+   * `JSON.stringify`), not even a cut-off piece.
+   */
   secret?: string;
 }
 
@@ -438,15 +443,7 @@ export function runProviderConformance(options: ConformanceOptions): void {
         ).toBe(true);
         const error = caught as RatatoskrError;
         expect(error.code).toBe(scenario.code);
-        if (scenario.secret !== undefined) {
-          const text = [
-            error.message,
-            error.body ?? "",
-            JSON.stringify(error.toJSON()),
-            String(error.stack),
-          ].join("\n");
-          expect(text).not.toContain(scenario.secret);
-        }
+        if (scenario.secret !== undefined) expectNoSecret(error, scenario.secret);
       });
     }
   });

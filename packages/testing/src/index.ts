@@ -1,6 +1,7 @@
 /**
- * @ratatoskr/testing: a scriptable mock provider, loopback HTTP servers and
- * an OpenAI-wire mock server.
+ * @ratatoskr/testing: a scriptable mock provider, loopback HTTP servers, an
+ * OpenAI-wire mock server, and the "key appears nowhere" check
+ * (`expectNoSecret`, a key-echoing server, a script runner that captures output).
  * Safe to import at runtime (no test runner is loaded); the provider
  * conformance suite, which needs vitest, is the `@ratatoskr/testing/conformance`
  * entry.
@@ -8,7 +9,11 @@
  * @packageDocumentation
  */
 
+export * from "./expect-base-url-rejected.ts";
+export * from "./expect-no-secret.ts";
+export * from "./key-echo-server.ts";
 export * from "./leak-probes.ts";
 export * from "./loopback-server.ts";
 export * from "./mock-provider.ts";
 export * from "./openai-wire-mock-server.ts";
+export * from "./run-node-script.ts";

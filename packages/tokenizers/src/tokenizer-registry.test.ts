@@ -3,7 +3,11 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
-import { type LoopbackServer, startLoopbackServer } from "@ratatoskr/testing";
+import {
+  expectBaseURLRejected,
+  type LoopbackServer,
+  startLoopbackServer,
+} from "@ratatoskr/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   CHATML_CONFIG,
@@ -422,6 +426,10 @@ describe("Hugging Face Hub source (loopback fake Hub)", () => {
     expect(hub.requests[0]!.headers.authorization).toBe(`Bearer ${SECRET}`);
     expect(JSON.stringify((error as RatatoskrError).toJSON())).not.toContain(SECRET);
     expect((error as Error).message).not.toContain(SECRET);
+  });
+
+  it("refuses a hubURL with credentials, unparsable or not http(s) when the registry is created", () => {
+    expectBaseURLRejected((hubURL) => new TokenizerRegistry({ cacheDir, hubURL }), "hubURL");
   });
 
   it("follows a redirect to another origin without sending the token there", async () => {

@@ -14,7 +14,7 @@
 import { stat } from "node:fs/promises";
 import type { Message, TokenCount, ToolDefinition } from "@ratatoskr/core";
 import { RatatoskrError } from "@ratatoskr/core";
-import { raceAbort } from "@ratatoskr/provider-utils";
+import { raceAbort, validateBaseURL } from "@ratatoskr/provider-utils";
 import { resolveCacheDirectory, resolveOffline } from "./cache-directory.ts";
 import { type ChatTokenCount, countChatTokensWith } from "./count-chat-tokens.ts";
 import { DEFAULT_TOKENIZER_MAPPINGS } from "./default-tokenizer-mappings.ts";
@@ -42,7 +42,11 @@ export interface TokenizerRegistrySettings {
   offline?: boolean;
   /** `fetch` for Hub downloads (tests use a loopback fake Hub). */
   fetch?: typeof globalThis.fetch;
-  /** Hub base URL (else `HF_ENDPOINT`, else `https://huggingface.co`). */
+  /**
+   * Hub base URL (else `HF_ENDPOINT`, else `https://huggingface.co`). An
+   * http(s) URL without credentials: anything else is an `invalid_input`
+   * error when the registry is created (`HF_ENDPOINT`: at the first download).
+   */
   hubURL?: string;
   /** Token for gated Hub repositories (else `HF_TOKEN`). */
   hubToken?: string;
@@ -150,6 +154,9 @@ export class TokenizerRegistry {
     this.#settings = settings;
     this.#defaults = settings.defaults === false ? [] : DEFAULT_TOKENIZER_MAPPINGS;
     this.#cacheDirectory = resolveCacheDirectory(settings.cacheDir);
+    if (settings.hubURL !== undefined) {
+      validateBaseURL(settings.hubURL, { setting: "hubURL", provider: "huggingface-hub" });
+    }
     for (const mapping of settings.mappings ?? []) this.addMapping(mapping);
   }
 
