@@ -110,7 +110,8 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
       return this.#starting;
     }
     this.#waiting = true;
-    this.#waitingSince = performance.now();
+    // The one clock read per event, and only with an idle timeout (its timer is armed then).
+    if (this.#watchdog !== undefined) this.#waitingSince = performance.now();
     return this.#inner.next().then(this.#onResult, this.#onError);
   }
 
