@@ -63,6 +63,7 @@ import { mergeRetry, type RetryOptions, resolveRetry } from "./retry-policy.ts";
 import { callTargetsBytes, RouteCache, routeDecisionBytes } from "./route-cache.ts";
 import { RoutedChatStream, RoutedStream, type StreamPlan } from "./routed-chat-stream.ts";
 import {
+  assertRoutingRules,
   DEFAULT_ROUTING_RULES,
   type RouteDecision,
   type RoutingRule,
@@ -145,6 +146,7 @@ export class Gateway implements ModelGateway {
       if (settings[name] !== undefined) assertTimeout(name, settings[name]);
     }
     if (settings.hooks !== undefined) assertHooks(settings.hooks);
+    if (settings.rules !== undefined) assertRoutingRules(settings.rules);
     this.#registry = registry;
     this.#timeout = settings.timeout ?? DEFAULT_TIMEOUT_MS;
     this.#rules = settings.rules ?? DEFAULT_ROUTING_RULES;

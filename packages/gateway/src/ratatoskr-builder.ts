@@ -32,7 +32,7 @@ import { defaultImporter, loadFactory, type ModuleImporter } from "./provider-lo
 import { ProviderRegistry } from "./provider-registry.ts";
 import { assertTimeout, type FallbackTarget, type TimeoutOptions } from "./reliability-options.ts";
 import { type RetryOptions, resolveRetry } from "./retry-policy.ts";
-import type { RoutingRule } from "./router.ts";
+import { assertRoutingRules, type RoutingRule } from "./router.ts";
 
 /** Where local inference runs: `cpu`, `cuda` / `cuda:N`, or `auto` (CUDA when available). */
 export type DeviceSetting =
@@ -313,6 +313,7 @@ export class RatatoskrBuilder {
 
   /** Replace the built-in routing preferences. */
   routingRules(rules: readonly RoutingRule[]): this {
+    assertRoutingRules(rules);
     this.#settings = { ...this.#settings, rules };
     return this;
   }
