@@ -39,12 +39,12 @@ describe("assertMessages", () => {
   ];
 
   it.each([
-    [[{ id: "", name: "f", arguments: "{}" }], "messages[1].toolCalls[0].id"],
-    [[{ id: "c1", name: 3, arguments: "{}" }], "messages[1].toolCalls[0].name"],
-    [[call, { id: "c2", name: "f", arguments: "{'a':1}" }], "messages[1].toolCalls[1].arguments"],
-    [[{ id: "c1", name: "f" }], "messages[1].toolCalls[0].arguments"],
-    [{}, "messages[1].toolCalls"],
-  ])("rejects malformed tool calls, naming %#: %s", (toolCalls, field) => {
+    ["messages[1].toolCalls[0].id", [{ id: "", name: "f", arguments: "{}" }]],
+    ["messages[1].toolCalls[0].name", [{ id: "c1", name: 3, arguments: "{}" }]],
+    ["messages[1].toolCalls[1].arguments", [call, { id: "c2", name: "f", arguments: "{'a':1}" }]],
+    ["messages[1].toolCalls[0].arguments", [{ id: "c1", name: "f" }]],
+    ["messages[1].toolCalls", {}],
+  ])("rejects malformed tool calls, naming %s", (field, toolCalls) => {
     const error = invalid(() => assertMessages(withCalls(toolCalls)));
     expect(error.details).toEqual({ field });
     expect(error.message.startsWith(`${field} `)).toBe(true);
