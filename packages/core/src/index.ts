@@ -4,6 +4,9 @@
  *
  * @packageDocumentation
  */
+export * from "./assert-messages.ts";
+export * from "./assert-options.ts";
+export * from "./assert-tools.ts";
 export * from "./capabilities.ts";
 export * from "./chat-stream-accumulator.ts";
 export * from "./errors.ts";

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { assertMessages } from "./assert-messages.ts";
 import { Capabilities } from "./capabilities.ts";
 import { RatatoskrError } from "./errors.ts";
 import { Message } from "./messages.ts";
 import { ToolDefinition } from "./tools.ts";
 import { createUsage } from "./usage.ts";
-import { assertLabels, assertMessages, assertNliPairs, assertTexts } from "./validation.ts";
+import { assertLabels, assertNliPairs, assertTexts } from "./validation.ts";
 
 describe("Message constructors", () => {
   it("build each role", () => {
@@ -98,7 +99,7 @@ describe("usage", () => {
 
 describe("validation", () => {
   it("names the problem", () => {
-    expect(() => assertTexts(["a", 3], "texts")).toThrow("texts[1] must be a string, got number");
+    expect(() => assertTexts(["a", 3], "texts")).toThrow("texts[1] must be a string, got 3");
     expect(() => assertNliPairs([{ premise: "a", hypothesis: "" }])).toThrow(
       "pairs[0].hypothesis must not be empty",
     );

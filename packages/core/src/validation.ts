@@ -1,18 +1,33 @@
 /**
  * Input validation shared by the gateway and providers: bad input is
- * rejected with an `invalid_input` error naming the problem, before any
- * provider is called.
+ * rejected with an `invalid_input` error naming the field and the problem
+ * (`details.field` holds the field's path), before any provider is called.
+ * Messages, tools and options have their own files (`assert-messages.ts`,
+ * `assert-tools.ts`, `assert-options.ts`).
  */
-import { invalidInput } from "./errors.ts";
-import type { Message } from "./messages.ts";
+import { describeValue, invalidField, isRecord } from "./invalid-field.ts";
 import type { NliPair } from "./responses.ts";
 
-const ROLES = new Set(["system", "user", "assistant", "tool"]);
+/**
+ * The longest model string accepted, in UTF-16 code units (`string.length`).
+ * Real model ids are far shorter: Hugging Face repo ids are at most 96
+ * characters per part, OpenRouter ids and Ollama references (registry host,
+ * namespace, name and tag) stay well under 300 with a `provider:` prefix.
+ * 1024 leaves room for every real name while keeping one request from
+ * pinning megabytes in the gateway's route cache.
+ */
+export const MAX_MODEL_LENGTH = 1024;
 
-/** Require a non-empty model name. */
-export function assertModel(model: unknown): asserts model is string {
+/** Require a non-empty model name of at most {@link MAX_MODEL_LENGTH} characters. */
+export function assertModel(model: unknown, field = "model"): asserts model is string {
   if (typeof model !== "string" || model.trim() === "") {
-    throw invalidInput(`model must be a non-empty string, got ${describe(model)}`);
+    throw invalidField(field, `must be a non-empty string, got ${describeValue(model)}`);
+  }
+  if (model.length > MAX_MODEL_LENGTH) {
+    throw invalidField(
+      field,
+      `must be at most ${MAX_MODEL_LENGTH} characters, got ${model.length}`,
+    );
   }
 }
 
@@ -23,33 +38,38 @@ export function assertText(
   { allowEmpty = false }: { allowEmpty?: boolean } = {},
 ): asserts value is string {
   if (typeof value !== "string") {
-    throw invalidInput(`${name} must be a string, got ${describe(value)}`);
+    throw invalidField(name, `must be a string, got ${describeValue(value)}`);
   }
-  if (!allowEmpty && value.length === 0) throw invalidInput(`${name} must not be empty`);
+  if (!allowEmpty && value.length === 0) throw invalidField(name, "must not be empty");
 }
 
 /** Require a non-empty array of non-empty strings. */
 export function assertTexts(values: unknown, name: string): asserts values is string[] {
-  if (!Array.isArray(values))
-    throw invalidInput(`${name} must be an array, got ${describe(values)}`);
-  if (values.length === 0) throw invalidInput(`${name} must not be empty`);
-  values.forEach((value, index) => {
-    assertText(value, `${name}[${index}]`);
-  });
+  if (!Array.isArray(values)) {
+    throw invalidField(name, `must be an array, got ${describeValue(values)}`);
+  }
+  if (values.length === 0) throw invalidField(name, "must not be empty");
+  for (let index = 0; index < values.length; index++) {
+    const value: unknown = values[index];
+    if (typeof value !== "string" || value.length === 0) assertText(value, `${name}[${index}]`);
+  }
 }
 
 /** Require a non-empty array of {premise, hypothesis} string pairs. */
 export function assertNliPairs(pairs: unknown): asserts pairs is NliPair[] {
-  if (!Array.isArray(pairs)) throw invalidInput(`pairs must be an array, got ${describe(pairs)}`);
-  if (pairs.length === 0) throw invalidInput("pairs must not be empty");
-  pairs.forEach((pair, index) => {
-    if (typeof pair !== "object" || pair === null) {
-      throw invalidInput(
-        `pairs[${index}] must be an object {premise, hypothesis}, got ${describe(pair)}`,
+  if (!Array.isArray(pairs)) {
+    throw invalidField("pairs", `must be an array, got ${describeValue(pairs)}`);
+  }
+  if (pairs.length === 0) throw invalidField("pairs", "must not be empty");
+  pairs.forEach((pair: unknown, index) => {
+    if (!isRecord(pair)) {
+      throw invalidField(
+        `pairs[${index}]`,
+        `must be an object {premise, hypothesis}, got ${describeValue(pair)}`,
       );
     }
-    assertText((pair as NliPair).premise, `pairs[${index}].premise`);
-    assertText((pair as NliPair).hypothesis, `pairs[${index}].hypothesis`);
+    assertText(pair.premise, `pairs[${index}].premise`);
+    assertText(pair.hypothesis, `pairs[${index}].hypothesis`);
   });
 }
 
@@ -58,37 +78,9 @@ export function assertLabels(labels: unknown): asserts labels is string[] {
   assertTexts(labels, "labels");
   const seen = new Set<string>();
   for (const label of labels) {
-    if (seen.has(label)) throw invalidInput(`labels must be distinct; "${label}" appears twice`);
+    if (seen.has(label)) {
+      throw invalidField("labels", `must be distinct; ${describeValue(label)} appears twice`);
+    }
     seen.add(label);
   }
-}
-
-/** Require a non-empty array of well-formed messages. */
-export function assertMessages(messages: unknown): asserts messages is Message[] {
-  if (!Array.isArray(messages)) {
-    throw invalidInput(`messages must be an array, got ${describe(messages)}`);
-  }
-  if (messages.length === 0) throw invalidInput("messages must not be empty");
-  messages.forEach((message, index) => {
-    if (typeof message !== "object" || message === null) {
-      throw invalidInput(`messages[${index}] must be an object, got ${describe(message)}`);
-    }
-    const { role, content } = message as Message;
-    if (!ROLES.has(role)) {
-      throw invalidInput(
-        `messages[${index}].role must be one of system, user, assistant, tool; got ${describe(role)}`,
-      );
-    }
-    assertText(content, `messages[${index}].content`, { allowEmpty: true });
-    if (role === "tool")
-      assertText((message as { toolCallId?: unknown }).toolCallId, `messages[${index}].toolCallId`);
-  });
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string")
-    return value === "" ? "an empty string" : `"${value.slice(0, 40)}"`;
-  return typeof value;
 }

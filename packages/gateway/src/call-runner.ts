@@ -76,6 +76,14 @@ export function normalizeError(
   });
 }
 
+/** Whether `targets` holds the same provider and model as `target`. */
+function isSameTarget(targets: readonly CallTarget[], target: CallTarget): boolean {
+  for (const other of targets) {
+    if (other.plugin === target.plugin && other.providerModel === target.providerModel) return true;
+  }
+  return false;
+}
+
 /** Cooling targets go last (tried only when the others failed). */
 function ordered(targets: readonly CallTarget[], health: ProviderHealth): readonly CallTarget[] {
   if (!health.tracking) return targets;
@@ -106,10 +114,13 @@ export async function runAttempts<T>(
   let lastError: RatatoskrError | undefined;
   let previous: CallTarget | undefined;
   let failedGroups: Set<number> | undefined;
+  // Targets that failed or declined: a fallback never tries one again.
+  let failedTargets: CallTarget[] | undefined;
   for (const target of ordered(targets, health)) {
     if (failedGroups?.has(target.group)) continue;
+    if (failedTargets !== undefined && isSameTarget(failedTargets, target)) continue;
     if (previous !== undefined && lastError !== undefined && context.hooks?.onFallback) {
-      emitHook(context.hooks.onFallback, {
+      emitHook(context.hooks, "onFallback", {
         callId: context.callId,
         capability: context.capability,
         model: context.model,
@@ -138,17 +149,24 @@ export async function runAttempts<T>(
       // The call is over (caller abort or total deadline): final, no retry.
       if (scope.signal.aborted) throw scope.abortError();
       lastError = error;
-      if (error.code === "model_not_available") break; // a decline: next target, no retry
+      if (error.code === "model_not_available") {
+        // A decline: next target, no retry.
+        failedTargets ??= [];
+        failedTargets.push(target);
+        break;
+      }
       health.failure(target.plugin.id, error);
       const decision = decideRetry(policy.retry, error, attemptNumber);
       if (!decision.retry || decision.waitMs >= scope.remainingMs()) {
         if (!isFallbackEligible(error)) throw error;
         failedGroups ??= new Set();
         failedGroups.add(target.group);
+        failedTargets ??= [];
+        failedTargets.push(target);
         break;
       }
       if (context.hooks?.onRetry) {
-        emitHook(context.hooks.onRetry, {
+        emitHook(context.hooks, "onRetry", {
           callId: context.callId,
           capability: context.capability,
           model: context.model,

@@ -77,13 +77,79 @@ export interface ErrorEvent extends HookEventBase {
   error: ErrorSummary;
 }
 
-/** The hooks (builder `.hooks()`); each is optional. A hook that throws is ignored. */
+/** A hook failed: it threw, or the promise it returned rejected. */
+export interface HookErrorEvent extends HookEventBase {
+  /** The hook that failed. */
+  hook: HookName;
+  /** What it threw or rejected with, as is (the application's own error). */
+  error: unknown;
+}
+
+/**
+ * The hooks (builder `.hooks()`); each is optional and may be async. A hook
+ * that throws or whose promise rejects never changes the call's outcome and
+ * never crashes the process: each failure is reported once, to
+ * `onHookError` when set, else as a process warning
+ * (`RatatoskrHookWarning`). The gateway does not wait for a hook's promise.
+ * (The hooks are typed as returning `void`, so any function fits; a
+ * returned promise is observed all the same.)
+ */
 export interface GatewayHooks {
   onRequestStart?(event: RequestStartEvent): void;
   onRetry?(event: RetryEvent): void;
   onFallback?(event: FallbackEvent): void;
   onComplete?(event: CompleteEvent): void;
   onError?(event: ErrorEvent): void;
+  /**
+   * A hook above failed. When this one fails too, that failure becomes a
+   * process warning.
+   */
+  onHookError?(event: HookErrorEvent): void;
+}
+
+/** The payload of each observing hook. */
+interface HookEvents {
+  onRequestStart: RequestStartEvent;
+  onRetry: RetryEvent;
+  onFallback: FallbackEvent;
+  onComplete: CompleteEvent;
+  onError: ErrorEvent;
+}
+
+/** The name of a hook that observes calls (every hook but `onHookError`). */
+export type HookName = keyof HookEvents;
+
+const HOOK_NAMES: ReadonlySet<string> = new Set<keyof GatewayHooks>([
+  "onRequestStart",
+  "onRetry",
+  "onFallback",
+  "onComplete",
+  "onError",
+  "onHookError",
+]);
+
+/** Throw a `configuration` error unless `hooks` is an object of known hooks that are functions. */
+export function assertHooks(hooks: unknown): asserts hooks is GatewayHooks {
+  if (typeof hooks !== "object" || hooks === null || Array.isArray(hooks)) {
+    throw new RatatoskrError({
+      code: "configuration",
+      message: `hooks must be an object of functions, got ${hooks === null ? "null" : typeof hooks}`,
+    });
+  }
+  for (const [name, hook] of Object.entries(hooks)) {
+    if (!HOOK_NAMES.has(name)) {
+      throw new RatatoskrError({
+        code: "configuration",
+        message: `hooks.${name} is not a hook; the hooks are ${[...HOOK_NAMES].join(", ")}`,
+      });
+    }
+    if (hook !== undefined && typeof hook !== "function") {
+      throw new RatatoskrError({
+        code: "configuration",
+        message: `hooks.${name} must be a function, got ${hook === null ? "null" : typeof hook}`,
+      });
+    }
+  }
 }
 
 /** Summarise an error for a hook payload (redacted, no cause, no headers). */
@@ -107,12 +173,83 @@ export function summarizeError(error: unknown): ErrorSummary {
   return summary;
 }
 
-/** Call a hook, swallowing whatever it throws (observability must not break calls). */
-export function emitHook<E>(hook: ((event: E) => void) | undefined, event: E): void {
+/**
+ * Call hook `name` with `event` if it is set. A synchronous throw or a
+ * rejected promise is reported once ({@link GatewayHooks.onHookError}, else
+ * a process warning) and changes nothing else: observability must not break
+ * calls, nor crash the host with an unhandled rejection.
+ */
+export function emitHook<N extends HookName>(
+  hooks: GatewayHooks | undefined,
+  name: N,
+  event: HookEvents[N],
+): void {
+  const hook = hooks?.[name] as ((event: HookEvents[N]) => unknown) | undefined;
   if (hook === undefined) return;
+  let result: unknown;
   try {
-    hook(event);
-  } catch {
-    // A failing hook is the application's bug; the call goes on.
+    result = hook(event);
+  } catch (error) {
+    reportHookError(hooks!, name, event, error);
+    return;
   }
+  if (isPromiseLike(result)) {
+    result.then(undefined, (error: unknown) => reportHookError(hooks!, name, event, error));
+  }
+}
+
+function reportHookError(
+  hooks: GatewayHooks,
+  name: HookName,
+  event: HookEventBase,
+  error: unknown,
+): void {
+  const handler = hooks.onHookError;
+  if (handler === undefined) {
+    warnHookFailed(name, error);
+    return;
+  }
+  let result: unknown;
+  try {
+    result = handler({
+      callId: event.callId,
+      capability: event.capability,
+      model: event.model,
+      stream: event.stream,
+      hook: name,
+      error,
+    });
+  } catch (handlerError) {
+    warnHookFailed("onHookError", handlerError);
+    return;
+  }
+  if (isPromiseLike(result)) {
+    result.then(undefined, (handlerError: unknown) => warnHookFailed("onHookError", handlerError));
+  }
+}
+
+/** One process warning for one hook failure (console.warn where there is no `process`). */
+function warnHookFailed(name: keyof GatewayHooks, error: unknown): void {
+  const reason = redactSecrets(
+    error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  );
+  const message = `The ${name} hook failed (${reason}); the call's outcome is unchanged. Set hooks.onHookError to handle hook failures.`;
+  try {
+    const emitWarning = globalThis.process?.emitWarning;
+    if (typeof emitWarning === "function") {
+      globalThis.process.emitWarning(message, { type: "RatatoskrHookWarning" });
+    } else {
+      console.warn(message);
+    }
+  } catch {
+    // Reporting must not throw either.
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  );
 }

@@ -4,12 +4,17 @@
  * and returns typed results and errors.
  */
 import {
+  assertCallOptions,
+  assertChatRequest,
+  assertClassifyOptions,
+  assertFallbackTargets,
+  assertGenerateOptions,
   assertLabels,
-  assertMessages,
   assertModel,
   assertNliPairs,
   assertText,
   assertTexts,
+  CAPABILITIES,
   type CallOptions,
   type Capabilities,
   Capabilities as CapabilitiesHelpers,
@@ -25,6 +30,7 @@ import {
   type GenerateEvent,
   type GenerateOptions,
   type GenerateResponse,
+  invalidInput,
   type Message,
   type ModelGateway,
   type NliPair,
@@ -35,6 +41,7 @@ import {
   type TokenCount,
   type Usage,
 } from "@ratatoskr/core";
+import { asConfiguration } from "./as-configuration.ts";
 import {
   type CallContext,
   type CallTarget,
@@ -42,7 +49,7 @@ import {
   runAttempts,
 } from "./call-runner.ts";
 import { CallScope } from "./call-scope.ts";
-import { emitHook, type GatewayHooks, summarizeError } from "./gateway-hooks.ts";
+import { assertHooks, emitHook, type GatewayHooks, summarizeError } from "./gateway-hooks.ts";
 import { type CooldownOptions, type ProviderCooldown, ProviderHealth } from "./provider-health.ts";
 import type { ProviderRegistry } from "./provider-registry.ts";
 import {
@@ -52,9 +59,11 @@ import {
   type GatewayCallOptions,
   type ReliabilityCallOptions,
 } from "./reliability-options.ts";
-import { type RetryOptions, resolveRetry } from "./retry-policy.ts";
+import { mergeRetry, type RetryOptions, resolveRetry } from "./retry-policy.ts";
+import { callTargetsBytes, RouteCache, routeDecisionBytes } from "./route-cache.ts";
 import { RoutedChatStream, RoutedStream, type StreamPlan } from "./routed-chat-stream.ts";
 import {
+  assertRoutingRules,
   DEFAULT_ROUTING_RULES,
   type RouteDecision,
   type RoutingRule,
@@ -93,7 +102,14 @@ export interface GatewayRouteDecision extends RouteDecision {
   cooldowns?: ProviderCooldown[];
 }
 
-const ROUTE_CACHE_LIMIT = 1024;
+/** Most entries of each route cache (decisions; target lists). */
+const ROUTE_CACHE_ENTRIES = 1024;
+/**
+ * Most estimated bytes of each route cache: with model strings capped at
+ * core's `MAX_MODEL_LENGTH`, a cache holds at least a few hundred of the
+ * longest names and all 1,024 entries of ordinary ones.
+ */
+const ROUTE_CACHE_BYTES = 4 * 1024 * 1024;
 
 /** The per-attempt options the gateway hands a provider on top of the caller's. */
 interface ProviderCallOptions {
@@ -109,8 +125,16 @@ export class Gateway implements ModelGateway {
   readonly #registry: ProviderRegistry;
   readonly #timeout: number;
   readonly #rules: readonly RoutingRule[];
-  readonly #routes = new Map<string, RouteDecision>();
-  readonly #targetCache = new Map<string, CallTarget[]>();
+  readonly #routes = new RouteCache<RouteDecision>({
+    maxEntries: ROUTE_CACHE_ENTRIES,
+    maxBytes: ROUTE_CACHE_BYTES,
+    sizeOf: routeDecisionBytes,
+  });
+  readonly #targetCache = new RouteCache<readonly CallTarget[]>({
+    maxEntries: ROUTE_CACHE_ENTRIES,
+    maxBytes: ROUTE_CACHE_BYTES,
+    sizeOf: callTargetsBytes,
+  });
   readonly #policy: ReliabilityPolicy;
   readonly #fallbacks: Partial<Record<Capability, readonly FallbackTarget[]>>;
   readonly #health: ProviderHealth;
@@ -118,6 +142,11 @@ export class Gateway implements ModelGateway {
   #callIds = 0;
 
   constructor(registry: ProviderRegistry, settings: GatewaySettings = {}) {
+    for (const name of ["timeout", "attemptTimeout", "idleTimeout"] as const) {
+      if (settings[name] !== undefined) assertTimeout(name, settings[name]);
+    }
+    if (settings.hooks !== undefined) assertHooks(settings.hooks);
+    if (settings.rules !== undefined) assertRoutingRules(settings.rules);
     this.#registry = registry;
     this.#timeout = settings.timeout ?? DEFAULT_TIMEOUT_MS;
     this.#rules = settings.rules ?? DEFAULT_ROUTING_RULES;
@@ -130,21 +159,49 @@ export class Gateway implements ModelGateway {
     this.#health = new ProviderHealth(settings.cooldown ?? {});
     this.#hooks = settings.hooks;
     for (const [capability, targets] of Object.entries(this.#fallbacks)) {
+      if (!CAPABILITIES.includes(capability as Capability)) {
+        throw new RatatoskrError({
+          code: "configuration",
+          message: `fallbacks.${capability} names no capability; the capabilities are ${CAPABILITIES.join(", ")}`,
+        });
+      }
+      asConfiguration(() => assertFallbackTargets(targets, `fallbacks.${capability}`));
       for (const target of targets ?? []) this.#fallbackRoute(capability as Capability, target);
     }
   }
 
-  /** The route of a fallback target; a target nobody serves is a configuration error. */
-  #fallbackRoute(capability: Capability, target: FallbackTarget): RouteDecision {
-    const decision = this.#route(capability, target);
-    if (decision.providers.length === 0) {
-      throw new RatatoskrError({
-        code: "configuration",
-        message: `Fallback "${target}" for ${capability} is not served by any registered provider: ${decision.explanation}`,
-        details: { route: decision },
-      });
+  /**
+   * The route of a fallback target. Its `provider:` prefix must name a
+   * registered provider (a target is never re-read as a bare model name,
+   * which could route back to the failing primary), and that provider must
+   * serve it. A bad configured target is a `configuration` error; a bad
+   * per-call one (`field` set) is `invalid_input`.
+   */
+  #fallbackRoute(capability: Capability, target: FallbackTarget, field?: string): RouteDecision {
+    const colon = target.indexOf(":");
+    const prefix = colon > 0 ? target.slice(0, colon) : target;
+    let problem: string | undefined;
+    let decision: RouteDecision | undefined;
+    if (this.#registry.get(prefix) === undefined) {
+      problem = `names provider "${prefix}", which is not registered (registered: ${
+        this.#registry
+          .all()
+          .map((plugin) => plugin.id)
+          .join(", ") || "none"
+      })`;
+    } else {
+      decision = this.#route(capability, target);
+      if (decision.providers.length > 0) return decision;
+      problem = `is not served by any registered provider: ${decision.explanation}`;
     }
-    return decision;
+    if (field !== undefined) {
+      throw invalidInput(`${field} ("${target}") ${problem}`, { field });
+    }
+    throw new RatatoskrError({
+      code: "configuration",
+      message: `Fallback "${target}" for ${capability} ${problem}`,
+      ...(decision === undefined ? {} : { details: { route: decision } }),
+    });
   }
 
   /**
@@ -152,6 +209,13 @@ export class Gateway implements ModelGateway {
    * which providers were asked and what they said.
    */
   route(capability: Capability, model: string): GatewayRouteDecision {
+    if (!CAPABILITIES.includes(capability)) {
+      throw invalidInput(
+        `capability must be one of ${CAPABILITIES.join(", ")}; got ${typeof capability === "string" ? `"${capability.slice(0, 40)}"` : typeof capability}`,
+        { field: "capability" },
+      );
+    }
+    assertModel(model);
     const decision = this.#route(capability, model);
     const fallbacks = this.#fallbacks[capability];
     const cooldowns: ProviderCooldown[] = [];
@@ -191,7 +255,6 @@ export class Gateway implements ModelGateway {
     const cached = this.#routes.get(key);
     if (cached !== undefined) return cached;
     const decision = routeModel(this.#registry, capability, model, this.#rules);
-    if (this.#routes.size >= ROUTE_CACHE_LIMIT) this.#routes.clear();
     this.#routes.set(key, decision);
     return decision;
   }
@@ -248,15 +311,10 @@ export class Gateway implements ModelGateway {
 
   /**
    * The policy of one call: the gateway's, unless the call overrides part of
-   * it. Throws `configuration` on a bad per-call setting (the total `timeout`
-   * included, which the call's scope reads).
+   * it (options already validated: core's `assertCallOptions`).
    */
   #policyFor(options: GatewayCallOptions | undefined): ReliabilityPolicy {
     if (options === undefined) return this.#policy;
-    for (const name of ["timeout", "attemptTimeout", "idleTimeout"] as const) {
-      const value = options[name];
-      if (value !== undefined) assertTimeout(name, value);
-    }
     if (
       options.retry === undefined &&
       options.attemptTimeout === undefined &&
@@ -265,7 +323,7 @@ export class Gateway implements ModelGateway {
       return this.#policy;
     }
     return {
-      retry: resolveRetry(options.retry, this.#policy.retry),
+      retry: mergeRetry(options.retry, this.#policy.retry),
       attemptTimeout: options.attemptTimeout ?? this.#policy.attemptTimeout,
       idleTimeout: options.idleTimeout ?? this.#policy.idleTimeout,
     };
@@ -286,31 +344,33 @@ export class Gateway implements ModelGateway {
       const cached = this.#targetCache.get(key);
       if (cached !== undefined) return cached;
       const targets = this.#buildTargets(capability, model, this.#fallbacks[capability] ?? []);
-      if (this.#targetCache.size >= ROUTE_CACHE_LIMIT) this.#targetCache.clear();
       this.#targetCache.set(key, targets);
       return targets;
     }
-    return this.#buildTargets(capability, model, perCall === false ? [] : perCall);
+    return this.#buildTargets(capability, model, perCall === false ? [] : perCall, true);
   }
 
+  /**
+   * The route's providers (group 0), then each fallback's (group 1…). A
+   * target may appear twice (a fallback naming a provider of the route);
+   * the attempt loop never tries one that already failed.
+   */
   #buildTargets(
     capability: Capability,
     model: string,
     fallbacks: readonly FallbackTarget[],
+    perCall = false,
   ): CallTarget[] {
     const { plugins, providerModel } = this.#plugins(capability, model);
     const targets: CallTarget[] = plugins.map((plugin) => ({ plugin, providerModel, group: 0 }));
     for (const [index, fallback] of fallbacks.entries()) {
-      const decision = this.#fallbackRoute(capability, fallback);
+      const decision = this.#fallbackRoute(
+        capability,
+        fallback,
+        perCall ? `options.fallbacks[${index}]` : undefined,
+      );
       for (const id of decision.providers) {
         const plugin = this.#registry.get(id)!;
-        if (
-          targets.some(
-            (target) => target.plugin === plugin && target.providerModel === decision.providerModel,
-          )
-        ) {
-          continue;
-        }
         targets.push({ plugin, providerModel: decision.providerModel, group: index + 1 });
       }
     }
@@ -337,7 +397,7 @@ export class Gateway implements ModelGateway {
       attempts: 0,
     };
     if (this.#hooks?.onRequestStart && !stream) {
-      emitHook(this.#hooks.onRequestStart, {
+      emitHook(this.#hooks, "onRequestStart", {
         callId: context.callId,
         capability,
         model,
@@ -385,7 +445,7 @@ export class Gateway implements ModelGateway {
       );
       if (this.#hooks?.onComplete) {
         const usage = usageOf?.(value);
-        emitHook(this.#hooks.onComplete, {
+        emitHook(this.#hooks, "onComplete", {
           callId: context.callId,
           capability,
           model,
@@ -400,7 +460,7 @@ export class Gateway implements ModelGateway {
       return value;
     } catch (error) {
       if (this.#hooks?.onError) {
-        emitHook(this.#hooks.onError, {
+        emitHook(this.#hooks, "onError", {
           callId: context.callId,
           capability,
           model,
@@ -432,8 +492,7 @@ export class Gateway implements ModelGateway {
     messages: readonly Message[],
     options: GatewayCallOptions<ChatOptions>,
   ): Promise<ChatResponse> {
-    assertMessages(messages);
-    assertModel(options?.model);
+    assertChatRequest(messages, options);
     return this.#unary(
       "chat",
       options.model,
@@ -454,11 +513,7 @@ export class Gateway implements ModelGateway {
     options: GatewayCallOptions<ChatOptions>,
   ): AsyncIterable<ChatEvent> {
     return new RoutedChatStream(
-      (scope) => {
-        assertMessages(messages);
-        assertModel(options?.model);
-        return this.#streamPlan("chat", options.model, options, scope);
-      },
+      (scope) => this.#streamPlan("chat", options.model, options, scope),
       (target, signal, context) => {
         const plugin = target.plugin;
         const providerOptions = {
@@ -469,7 +524,10 @@ export class Gateway implements ModelGateway {
         if (plugin.chatStream) return plugin.chatStream(messages, providerOptions);
         return chatResponseToEvents(plugin.chat!(messages, providerOptions));
       },
-      () => new CallScope(options?.signal, options?.timeout ?? this.#timeout),
+      () => {
+        assertChatRequest(messages, options);
+        return new CallScope(options.signal, options.timeout ?? this.#timeout);
+      },
     );
   }
 
@@ -478,7 +536,7 @@ export class Gateway implements ModelGateway {
     options: GatewayCallOptions<GenerateOptions>,
   ): Promise<GenerateResponse> {
     assertText(prompt, "prompt");
-    assertModel(options?.model);
+    assertGenerateOptions(options);
     return this.#unary(
       "generate",
       options.model,
@@ -516,11 +574,7 @@ export class Gateway implements ModelGateway {
     options: GatewayCallOptions<GenerateOptions>,
   ): AsyncIterable<GenerateEvent> {
     return new RoutedGenerateStream(
-      (scope) => {
-        assertText(prompt, "prompt");
-        assertModel(options?.model);
-        return this.#streamPlan("generate", options.model, options, scope);
-      },
+      (scope) => this.#streamPlan("generate", options.model, options, scope),
       (target, signal, context) => {
         const plugin = target.plugin;
         const providerOptions = {
@@ -531,13 +585,18 @@ export class Gateway implements ModelGateway {
         if (plugin.generateStream) return plugin.generateStream(prompt, providerOptions);
         return generateResponseToEvents(plugin.generate!(prompt, providerOptions));
       },
-      () => new CallScope(options?.signal, options?.timeout ?? this.#timeout),
+      () => {
+        assertText(prompt, "prompt");
+        assertGenerateOptions(options);
+        return new CallScope(options.signal, options.timeout ?? this.#timeout);
+      },
     );
   }
 
   async embed(text: string, model: string, options?: GatewayCallOptions): Promise<Embedding> {
     assertText(text, "text");
     assertModel(model);
+    assertCallOptions(options);
     return this.#unary("embed", model, options, async (plugin, providerModel, call) => {
       const callOptions = { ...options, ...call };
       if (plugin.embed)
@@ -559,6 +618,7 @@ export class Gateway implements ModelGateway {
   ): Promise<Embedding[]> {
     assertTexts(texts, "texts");
     assertModel(model);
+    assertCallOptions(options);
     return this.#unary("embed", model, options, async (plugin, providerModel, call) => {
       const callOptions = { ...options, ...call };
       let embeddings: Embedding[];
@@ -593,6 +653,7 @@ export class Gateway implements ModelGateway {
     assertText(premise, "premise");
     assertText(hypothesis, "hypothesis");
     assertModel(model);
+    assertCallOptions(options);
     return this.#unary("nli", model, options, async (plugin, providerModel, call) => {
       const callOptions = { ...options, ...call };
       if (plugin.inferNli) return plugin.inferNli(premise, hypothesis, providerModel, callOptions);
@@ -612,6 +673,7 @@ export class Gateway implements ModelGateway {
   ): Promise<NliResult[]> {
     assertNliPairs(pairs);
     assertModel(model);
+    assertCallOptions(options);
     return this.#unary("nli", model, options, async (plugin, providerModel, call) => {
       const callOptions = { ...options, ...call };
       if (plugin.inferNliBatch) {
@@ -640,9 +702,7 @@ export class Gateway implements ModelGateway {
     assertText(text, "text");
     assertLabels(labels);
     assertModel(model);
-    if (options?.hypothesisTemplate !== undefined) {
-      assertText(options.hypothesisTemplate, "hypothesisTemplate");
-    }
+    assertClassifyOptions(options);
     return this.#unary("classify", model, options, (plugin, providerModel, call) =>
       plugin.classifyZeroShot!(text, labels, providerModel, { ...options, ...call }),
     );
@@ -655,6 +715,7 @@ export class Gateway implements ModelGateway {
   ): Promise<TokenCount> {
     assertText(text, "text", { allowEmpty: true });
     assertModel(model);
+    assertCallOptions(options);
     return this.#unary("countTokens", model, options, (plugin, providerModel, call) =>
       plugin.countTokens!(text, providerModel, { ...options, ...call }),
     );

@@ -20,7 +20,9 @@ export type {
   ErrorSummary,
   FallbackEvent,
   GatewayHooks,
+  HookErrorEvent,
   HookEventBase,
+  HookName,
   RequestStartEvent,
   RetryEvent,
 } from "./gateway-hooks.ts";

@@ -173,6 +173,17 @@ describe("Ratatoskr.builder()", () => {
     expect(() => builder.device({ type: "cuda", deviceId: 1 })).not.toThrow();
   });
 
+  it("rejects routing rules of the wrong shape as configuration, not a TypeError at call time", () => {
+    for (const rules of ["claude → anthropic", [{ name: "x", provider: "p" }], [null]]) {
+      expect(() => Ratatoskr.builder().routingRules(rules as never)).toThrow(
+        expect.objectContaining({
+          code: "configuration",
+          message: expect.stringContaining("routingRules"),
+        }),
+      );
+    }
+  });
+
   it("duplicate provider ids fail at build()", async () => {
     const error = await Ratatoskr.builder()
       .use(createMockProvider({ id: "same" }))

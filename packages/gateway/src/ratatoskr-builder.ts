@@ -17,15 +17,22 @@
  * provider package lazily at `build()`; a missing package fails with a
  * `configuration` error naming the package to install.
  */
-import { type Capability, type ProviderPlugin, RatatoskrError } from "@ratatoskr/core";
+import {
+  assertFallbackTargets,
+  CAPABILITIES,
+  type Capability,
+  type ProviderPlugin,
+  RatatoskrError,
+} from "@ratatoskr/core";
+import { asConfiguration } from "./as-configuration.ts";
 import { Gateway, type GatewaySettings } from "./gateway.ts";
-import type { GatewayHooks } from "./gateway-hooks.ts";
+import { assertHooks, type GatewayHooks } from "./gateway-hooks.ts";
 import type { CooldownOptions } from "./provider-health.ts";
 import { defaultImporter, loadFactory, type ModuleImporter } from "./provider-loader.ts";
 import { ProviderRegistry } from "./provider-registry.ts";
 import { assertTimeout, type FallbackTarget, type TimeoutOptions } from "./reliability-options.ts";
 import { type RetryOptions, resolveRetry } from "./retry-policy.ts";
-import type { RoutingRule } from "./router.ts";
+import { assertRoutingRules, type RoutingRule } from "./router.ts";
 
 /** Where local inference runs: `cpu`, `cuda` / `cuda:N`, or `auto` (CUDA when available). */
 export type DeviceSetting =
@@ -265,20 +272,20 @@ export class RatatoskrBuilder {
   }
 
   /**
-   * Fallback targets for a capability, in order (model strings, usually with
-   * a `provider:` prefix). A call falls back only when its target failed
-   * before delivering anything. Checked at `build()`: each must be routable.
+   * Fallback targets for a capability, in order: `"provider:model"` strings
+   * whose prefix is a registered provider id or alias. A call falls back
+   * only when its target failed before delivering anything. The shape is
+   * checked here; at `build()` each prefix must be registered and serve the
+   * model (a `configuration` error otherwise).
    */
   fallbacks(capability: Capability, targets: readonly FallbackTarget[]): this {
-    if (
-      !Array.isArray(targets) ||
-      targets.some((target) => typeof target !== "string" || target.trim() === "")
-    ) {
+    if (!CAPABILITIES.includes(capability)) {
       throw new RatatoskrError({
         code: "configuration",
-        message: `fallbacks(${capability}, targets) needs an array of model strings`,
+        message: `fallbacks(capability, targets): capability must be one of ${CAPABILITIES.join(", ")}; got ${JSON.stringify(capability)}`,
       });
     }
+    asConfiguration(() => assertFallbackTargets(targets, `fallbacks.${capability}`));
     this.#settings = {
       ...this.#settings,
       fallbacks: { ...this.#settings.fallbacks, [capability]: [...targets] },
@@ -292,14 +299,21 @@ export class RatatoskrBuilder {
     return this;
   }
 
-  /** Observability hooks (request start, retry, fallback, completion, error). */
+  /**
+   * Observability hooks (request start, retry, fallback, completion, error,
+   * and `onHookError` for a hook that throws or rejects). Each must be a
+   * function; an unknown name is a `configuration` error (a misspelt hook
+   * would otherwise never fire).
+   */
   hooks(hooks: GatewayHooks): this {
+    assertHooks(hooks);
     this.#settings = { ...this.#settings, hooks: { ...this.#settings.hooks, ...hooks } };
     return this;
   }
 
   /** Replace the built-in routing preferences. */
   routingRules(rules: readonly RoutingRule[]): this {
+    assertRoutingRules(rules);
     this.#settings = { ...this.#settings, rules };
     return this;
   }

@@ -4,7 +4,8 @@
  * `fallbacks`) are declared on core's `CallOptions`, so code typed against
  * `ModelGateway` can pass them.
  */
-import { type CallOptions, RatatoskrError } from "@ratatoskr/core";
+import { assertMilliseconds, type CallOptions } from "@ratatoskr/core";
+import { asConfiguration } from "./as-configuration.ts";
 
 /** The three deadlines of a call, in ms (0 disables one). */
 export interface TimeoutOptions {
@@ -23,14 +24,12 @@ export interface TimeoutOptions {
   idle?: number;
 }
 
-/** Throw a `configuration` error unless `value` is a non-negative number of ms (0 disables). */
-export function assertTimeout(name: string, value: number): void {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new RatatoskrError({
-      code: "configuration",
-      message: `${name} must be a non-negative number of ms, got ${String(value)}`,
-    });
-  }
+/**
+ * Throw a `configuration` error unless `value` is a number of ms from 0
+ * (disabled) to core's `MAX_TIMEOUT_MS` (the longest timer a runtime keeps).
+ */
+export function assertTimeout(name: string, value: unknown): void {
+  asConfiguration(() => assertMilliseconds(value, name));
 }
 
 /** Default deadlines (documented in docs/reliability.md). */

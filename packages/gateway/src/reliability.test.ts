@@ -282,29 +282,96 @@ describe("timeouts", () => {
       yield { type: "done", finishReason: "stop" };
     });
     const gateway = await Ratatoskr.builder().use(plugin).timeouts({ idle: 40 }).build();
-    const started = performance.now();
     const error = await errorOf(drain(gateway.chatStream(hello, { model: "m" })));
-    const elapsed = performance.now() - started;
     expect(error).toMatchObject({
       code: "timeout",
       timeoutKind: "idle",
       partial: { content: "partial " },
     });
-    expect(elapsed).toBeGreaterThanOrEqual(35);
-    expect(elapsed).toBeLessThan(1_000);
     expect(upstreamSignal?.aborted).toBe(true);
     expect(plugin.calls).toBe(1);
   });
 
-  it("a slow consumer does not trigger the idle timeout", async () => {
-    const mock = createMockProvider();
-    const gateway = await Ratatoskr.builder().use(mock).timeouts({ idle: 20 }).build();
-    const events: ChatEvent[] = [];
-    for await (const event of gateway.chatStream(hello, { model: "m" })) {
-      events.push(event);
-      await new Promise((resolve) => setTimeout(resolve, 40));
+  describe("the idle timeout fires within the configured value plus a bounded slack (fake clock)", () => {
+    /** How late the idle timeout may fire, in ms of fake time (timer granularity). */
+    const SLACK_MS = 2;
+
+    /** A stream that sends its events after the given pauses (ms), then stalls. */
+    function pausing(pauses: number[]) {
+      return streamPlugin("stall", async function* (signal) {
+        for (const pause of pauses) {
+          if (pause > 0) await abortable(pause, signal);
+          yield { type: "content", text: "." };
+        }
+        await abortable(24 * 3_600_000, signal);
+        yield { type: "done", finishReason: "stop" };
+      });
     }
-    expect(events.at(-1)?.type).toBe("done");
+
+    /** Read events until the stream ends; resolves with the error it ended with. */
+    function consume(iterator: AsyncIterator<ChatEvent>): Promise<RatatoskrError | "done"> {
+      const step = (): Promise<RatatoskrError | "done"> =>
+        iterator.next().then(
+          (result) => (result.done ? "done" : step()),
+          (error: RatatoskrError) => error,
+        );
+      return step();
+    }
+
+    it.each([
+      ["the documented 30 s default, right after the first event", undefined, [0]],
+      ["the default, after events at uneven times", undefined, [0, 10_001, 3_333, 29_999]],
+      ["a configured 1 s", 1_000, [0, 999, 1]],
+      ["a configured 7 ms", 7, [0, 5]],
+    ])("%s", async (_name, idle, pauses) => {
+      vi.useFakeTimers();
+      try {
+        const builder = Ratatoskr.builder().use(pausing(pauses)).timeouts({ total: 0, attempt: 0 });
+        const gateway = await (idle === undefined ? builder : builder.timeouts({ idle })).build();
+        const idleMs = idle ?? 30_000;
+        const iterator = gateway.chatStream(hello, { model: "m" })[Symbol.asyncIterator]();
+        let outcome: RatatoskrError | "done" | undefined;
+        const ended = consume(iterator).then((value) => {
+          outcome = value;
+        });
+        // Let the events arrive (each pause is shorter than the idle timeout).
+        const lastEventAt = pauses.reduce((sum, pause) => sum + pause, 0);
+        await vi.advanceTimersByTimeAsync(lastEventAt);
+        await vi.advanceTimersByTimeAsync(idleMs - 1);
+        expect(outcome).toBeUndefined();
+        await vi.advanceTimersByTimeAsync(1 + SLACK_MS);
+        expect(outcome).toMatchObject({
+          code: "timeout",
+          timeoutKind: "idle",
+          partial: { content: ".".repeat(pauses.length) },
+        });
+        await ended;
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it("a slow consumer never triggers it: silence counts only while the consumer waits", async () => {
+      vi.useFakeTimers();
+      try {
+        const gateway = await Ratatoskr.builder()
+          .use(createMockProvider())
+          .timeouts({ total: 0, attempt: 0, idle: 1_000 })
+          .build();
+        const iterator = gateway.chatStream(hello, { model: "m" })[Symbol.asyncIterator]();
+        const types: string[] = [];
+        for (;;) {
+          const result = await iterator.next();
+          if (result.done) break;
+          types.push(result.value.type);
+          await vi.advanceTimersByTimeAsync(5_000);
+        }
+        expect(types.at(-1)).toBe("done");
+        expect(vi.getTimerCount()).toBe(0);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
   });
 
   it("the overall deadline ends a stream whose events keep coming too slowly", async () => {
@@ -388,6 +455,55 @@ describe("fallbacks", () => {
     expect(backup.calls).toHaveLength(0);
   });
 
+  it("a fallback target needs a registered provider: prefix; it is never read as a bare model name", async () => {
+    for (const target of ["nope:m", "small-model", "primary", ":m", "primary:"]) {
+      const error = await errorOf(
+        (async () =>
+          Ratatoskr.builder()
+            .use(createMockProvider({ id: "primary" }))
+            .fallbacks("chat", [target])
+            .build())(),
+      );
+      expect(error.code).toBe("configuration");
+      expect(error.message).toContain(`"${target}"`);
+    }
+    // Aliases are registered names too.
+    const gateway = await Ratatoskr.builder()
+      .use(createMockProvider({ id: "primary" }))
+      .use(createMockProvider({ id: "backup", aliases: ["bk"] }))
+      .fallbacks("chat", ["bk:m"])
+      .build();
+    expect(gateway.route("chat", "primary:m").fallbacks).toEqual(["bk:m"]);
+  });
+
+  it("an unregistered prefix per call is invalid_input and never routes back to the failing primary", async () => {
+    const primary = createMockProvider({ id: "primary" }).failNext("chat", unavailable(), 9);
+    const gateway = await Ratatoskr.builder().use(primary).retry(fast).build();
+    const error = await errorOf(gateway.chat(hello, { model: "primary:m", fallbacks: ["nope:m"] }));
+    expect(error.code).toBe("invalid_input");
+    expect(error.message).toContain("nope");
+    expect(primary.calls).toHaveLength(0);
+  });
+
+  it("a fallback naming another provider of the primary's route is tried; the failed target is not retried", async () => {
+    // Both accept "m": the route is [first, second], second only on a decline.
+    const first = createMockProvider({ id: "first" }).failNext("chat", unavailable(), 9);
+    const second = createMockProvider({ id: "second" });
+    const fallbacks: unknown[] = [];
+    const gateway = await Ratatoskr.builder()
+      .use(first)
+      .use(second)
+      .retry({ ...fast, maxAttempts: 2 })
+      .fallbacks("chat", ["first:m", "second:m"])
+      .hooks({ onFallback: (event) => fallbacks.push(event.to) })
+      .build();
+    const response = await gateway.chat(hello, { model: "m" });
+    expect(response.provider).toBe("second");
+    expect(first.calls).toHaveLength(2);
+    expect(second.calls).toHaveLength(1);
+    expect(fallbacks).toEqual([{ provider: "second", model: "m" }]);
+  });
+
   it("an unroutable fallback target is a configuration error at build()", async () => {
     const error = await errorOf(
       Ratatoskr.builder()
@@ -464,12 +580,12 @@ describe("cool-down", () => {
 });
 
 describe("bad per-call settings", () => {
-  it("reject with configuration and leave no listener on the caller's signal", async () => {
+  it("reject with invalid_input and leave no listener on the caller's signal", async () => {
     const gateway = await Ratatoskr.builder().use(createMockProvider()).build();
     const controller = new AbortController();
     const options = { model: "m", signal: controller.signal, retry: { maxAttempts: 0 } };
-    expect((await errorOf(gateway.chat(hello, options))).code).toBe("configuration");
-    expect((await errorOf(drain(gateway.chatStream(hello, options)))).code).toBe("configuration");
+    expect((await errorOf(gateway.chat(hello, options))).code).toBe("invalid_input");
+    expect((await errorOf(drain(gateway.chatStream(hello, options)))).code).toBe("invalid_input");
     expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 
@@ -477,18 +593,38 @@ describe("bad per-call settings", () => {
     ["timeout", Number.NaN],
     ["attemptTimeout", -1],
     ["idleTimeout", Number.POSITIVE_INFINITY],
+    ["timeout", 2 ** 31],
   ])(
-    "a %s of %s is a configuration error, not a silently disabled deadline",
+    "a %s of %s is invalid_input naming it, not a silently disabled deadline",
     async (name, value) => {
-      const gateway = await Ratatoskr.builder().use(createMockProvider()).build();
+      const mock = createMockProvider();
+      const gateway = await Ratatoskr.builder().use(mock).build();
       const options = { model: "m", [name]: value };
-      expect((await errorOf(gateway.chat(hello, options))).code).toBe("configuration");
-      expect((await errorOf(drain(gateway.chatStream(hello, options)))).code).toBe("configuration");
-      expect((await errorOf(gateway.embed("x", "m", { [name]: value }))).code).toBe(
-        "configuration",
-      );
+      for (const error of [
+        await errorOf(gateway.chat(hello, options)),
+        await errorOf(drain(gateway.chatStream(hello, options))),
+        await errorOf(gateway.embed("x", "m", { [name]: value })),
+      ]) {
+        expect(error).toMatchObject({
+          code: "invalid_input",
+          details: { field: `options.${name}` },
+        });
+      }
+      expect(mock.calls).toHaveLength(0);
     },
   );
+
+  it("the same values on the builder are configuration errors", () => {
+    expect(() => Ratatoskr.builder().timeouts({ idle: Number.NaN })).toThrow(
+      expect.objectContaining({
+        code: "configuration",
+        message: expect.stringContaining("timeouts.idle"),
+      }),
+    );
+    expect(() => Ratatoskr.builder().timeout(2 ** 31)).toThrow(
+      expect.objectContaining({ code: "configuration" }),
+    );
+  });
 });
 
 describe("streams that are never iterated", () => {

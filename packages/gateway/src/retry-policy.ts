@@ -12,8 +12,14 @@
  *
  * @see https://github.com/openai/openai-node/blob/master/src/client.ts (retry logic this mirrors)
  */
-import { type ErrorCode, RatatoskrError, type RetryOptions } from "@ratatoskr/core";
+import {
+  assertRetryOptions,
+  type ErrorCode,
+  type RatatoskrError,
+  type RetryOptions,
+} from "@ratatoskr/core";
 import { isRetryableStatus as isRetryableHttpStatus } from "@ratatoskr/provider-utils";
+import { asConfiguration } from "./as-configuration.ts";
 
 /** Retry settings (builder `.retry()` or per call `options.retry`); defined in core. */
 export type { RetryOptions };
@@ -72,44 +78,33 @@ export const DEFAULT_RETRY: Readonly<ResolvedRetry> = Object.freeze({
   shouldRetry: isRetryableError,
 });
 
-/** Merge `options` over `base`; `false` means one attempt. Throws `configuration` on nonsense. */
+/**
+ * Merge `options` over `base`; `false` means one attempt. Throws a
+ * `configuration` error on nonsense (builder settings); per-call options
+ * are checked before, as `invalid_input` (core's `assertRetryOptions`).
+ */
 export function resolveRetry(
   options: RetryOptions | false | undefined,
   base: ResolvedRetry = DEFAULT_RETRY,
 ): ResolvedRetry {
+  if (options !== undefined) asConfiguration(() => assertRetryOptions(options, "retry"));
+  return mergeRetry(options, base);
+}
+
+/** Merge already-validated `options` over `base`; `false` means one attempt. */
+export function mergeRetry(
+  options: RetryOptions | false | undefined,
+  base: ResolvedRetry,
+): ResolvedRetry {
   if (options === undefined) return base;
   if (options === false) return { ...base, maxAttempts: 1 };
   const resolved: ResolvedRetry = { ...base };
-  for (const key of [
-    "maxAttempts",
-    "initialDelayMs",
-    "maxDelayMs",
-    "multiplier",
-    "jitter",
-    "maxRetryAfterMs",
-  ] as const) {
-    const value = options[key];
-    if (value === undefined) continue;
-    if (typeof value !== "number" || Number.isNaN(value) || value < 0) {
-      throw new RatatoskrError({
-        code: "configuration",
-        message: `retry.${key} must be a non-negative number, got ${String(value)}`,
-      });
-    }
-    resolved[key] = value;
-  }
-  if (!Number.isInteger(resolved.maxAttempts) || resolved.maxAttempts < 1) {
-    throw new RatatoskrError({
-      code: "configuration",
-      message: `retry.maxAttempts must be an integer >= 1, got ${resolved.maxAttempts}`,
-    });
-  }
-  if (resolved.jitter > 1) {
-    throw new RatatoskrError({
-      code: "configuration",
-      message: `retry.jitter must be between 0 and 1, got ${resolved.jitter}`,
-    });
-  }
+  if (options.maxAttempts !== undefined) resolved.maxAttempts = options.maxAttempts;
+  if (options.initialDelayMs !== undefined) resolved.initialDelayMs = options.initialDelayMs;
+  if (options.maxDelayMs !== undefined) resolved.maxDelayMs = options.maxDelayMs;
+  if (options.multiplier !== undefined) resolved.multiplier = options.multiplier;
+  if (options.jitter !== undefined) resolved.jitter = options.jitter;
+  if (options.maxRetryAfterMs !== undefined) resolved.maxRetryAfterMs = options.maxRetryAfterMs;
   if (options.shouldRetry !== undefined) resolved.shouldRetry = options.shouldRetry;
   return resolved;
 }

@@ -4,8 +4,10 @@
  * loop (retries, fallbacks, the attempt timeout); from the first event on,
  * the answering attempt is committed and any failure is final and typed. It
  * checks the event protocol, stamps the answering provider and model on
- * `done`, ends a silent upstream with an idle timeout (one interval per
- * stream that compares an event counter: no timer work per event), turns a
+ * `done`, ends a silent upstream with an idle timeout (one timer per
+ * stream that re-arms itself for the rest of the current wait, so it fires
+ * at the configured silence plus timer granularity; per event only a clock
+ * read and two field writes), turns a
  * missing `done` into a `stream` error that keeps the partial output, and
  * aborts the provider when the consumer leaves the loop early.
  */
@@ -42,9 +44,6 @@ interface Started<E> {
   attemptScope: AttemptScope;
 }
 
-/** Idle checks per idle window: the timeout fires between 1 and 1.25 windows of silence. */
-const IDLE_TICKS = 4;
-
 /** Shared machinery of the chat and generate streams. */
 export abstract class RoutedStream<E extends { type: string }> implements AsyncIterableIterator<E> {
   readonly #plan: (scope: CallScope) => StreamPlan;
@@ -60,16 +59,18 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
   #doneSeen = false;
   #reported = false;
   #firstEventMs: number | undefined;
-  // Idle watchdog state: written once per event (cheap), read by one interval.
+  // Idle watchdog state: written once per next() (cheap), read by one timer.
+  /** Whether the consumer waits on a `next()` of the provider's stream. */
   #waiting = false;
-  #received = 0;
-  #seen = 0;
-  #stalledTicks = 0;
-  #watchdog: ReturnType<typeof setInterval> | undefined;
+  /** `performance.now()` when that wait began. */
+  #waitingSince = 0;
+  #watchdog: ReturnType<typeof setTimeout> | undefined;
 
   /**
-   * `openScope` runs on the first `next()`: a stream that is never iterated
-   * holds no timer and no listener on the caller's signal.
+   * `openScope` runs on the first `next()`: it validates the request (bad
+   * input rejects that `next()` before anything links to the caller's
+   * signal) and opens the call's scope, so a stream that is never iterated
+   * holds no timer and no listener on the caller's signal. `plan` runs next.
    */
   constructor(
     plan: (scope: CallScope) => StreamPlan,
@@ -109,14 +110,17 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
       return this.#starting;
     }
     this.#waiting = true;
+    // The one clock read per event, and only with an idle timeout (its timer is armed then).
+    if (this.#watchdog !== undefined) this.#waitingSince = performance.now();
     return this.#inner.next().then(this.#onResult, this.#onError);
   }
 
   async #start(): Promise<IteratorResult<E>> {
-    const scope = this.#openScope();
-    this.#scope = scope;
+    let scope: CallScope;
     let plan: StreamPlan;
     try {
+      scope = this.#openScope();
+      this.#scope = scope;
       plan = this.#plan(scope);
     } catch (error) {
       this.#finish();
@@ -125,7 +129,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
     const context = plan.context;
     this.#context = context;
     if (context.hooks?.onRequestStart) {
-      emitHook(context.hooks.onRequestStart, {
+      emitHook(context.hooks, "onRequestStart", {
         callId: context.callId,
         capability: context.capability,
         model: context.model,
@@ -155,10 +159,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
     this.#provider = target.plugin.id;
     this.#firstEventMs = performance.now() - context.startedAt;
     const idle = context.policy.idleTimeout;
-    if (idle > 0 && Number.isFinite(idle)) {
-      this.#watchdog = setInterval(this.#tick, Math.max(1, idle / IDLE_TICKS));
-      this.#watchdog.unref?.();
-    }
+    if (idle > 0 && Number.isFinite(idle)) this.#armWatchdog(idle);
     return this.#onResult(started.first);
   }
 
@@ -195,27 +196,36 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
     }
   }
 
-  #tick = (): void => {
+  #armWatchdog(milliseconds: number): void {
+    this.#watchdog = setTimeout(this.#onWatchdog, milliseconds);
+    this.#watchdog.unref?.();
+  }
+
+  /**
+   * The idle timer fired. The silence that counts is the consumer's current
+   * wait on the provider (a slow consumer is never the provider's silence):
+   * when it has lasted the idle timeout, abort the attempt; otherwise sleep
+   * exactly until it would (or a whole timeout when nobody waits). A wait
+   * begins after the timer was armed, so the timer is never late for it.
+   */
+  #onWatchdog = (): void => {
+    this.#watchdog = undefined;
+    if (this.#finished) return;
+    const idle = this.#context!.policy.idleTimeout;
     if (!this.#waiting) {
-      this.#stalledTicks = 0;
-      this.#seen = this.#received;
+      this.#armWatchdog(idle);
       return;
     }
-    if (this.#received !== this.#seen) {
-      this.#seen = this.#received;
-      this.#stalledTicks = 0;
+    const silent = performance.now() - this.#waitingSince;
+    if (silent < idle) {
+      this.#armWatchdog(Math.ceil(idle - silent));
       return;
     }
-    if (++this.#stalledTicks <= IDLE_TICKS) return;
-    this.#stopWatchdog();
-    this.#attemptScope?.abort(
-      timeoutError("idle", this.#context!.policy.idleTimeout, this.#provider),
-    );
+    this.#attemptScope?.abort(timeoutError("idle", idle, this.#provider));
   };
 
   #onResult = (result: IteratorResult<E>): IteratorResult<E> => {
     this.#waiting = false;
-    this.#received++;
     if (result.done === true) {
       this.#finish();
       if (this.#doneSeen) {
@@ -271,7 +281,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
 
   #stopWatchdog(): void {
     if (this.#watchdog !== undefined) {
-      clearInterval(this.#watchdog);
+      clearTimeout(this.#watchdog);
       this.#watchdog = undefined;
     }
   }
@@ -291,7 +301,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
     context.health.success(this.#provider);
     if (context.hooks?.onComplete === undefined) return;
     const usage = this.usage();
-    emitHook(context.hooks.onComplete, {
+    emitHook(context.hooks, "onComplete", {
       callId: context.callId,
       capability: context.capability,
       model: context.model,
@@ -314,7 +324,7 @@ export abstract class RoutedStream<E extends { type: string }> implements AsyncI
     // consumer leaving is no failure of the provider).
     if (this.#inner !== undefined) context.health.failure(this.#provider, error);
     if (context.hooks?.onError) {
-      emitHook(context.hooks.onError, {
+      emitHook(context.hooks, "onError", {
         callId: context.callId,
         capability: context.capability,
         model: context.model,

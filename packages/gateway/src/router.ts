@@ -14,7 +14,12 @@
  * Every decision lists the providers asked and what they said, so a miss
  * explains itself.
  */
-import { type Capability, normalizeSupport, type ProviderPlugin } from "@ratatoskr/core";
+import {
+  type Capability,
+  normalizeSupport,
+  type ProviderPlugin,
+  RatatoskrError,
+} from "@ratatoskr/core";
 import type { ProviderRegistry } from "./provider-registry.ts";
 
 /** A built-in routing preference. */
@@ -24,6 +29,31 @@ export interface RoutingRule {
   /** The provider id this rule prefers. */
   provider: string;
   matches(model: string): boolean;
+}
+
+/** Throw a `configuration` error unless `rules` is an array of {@link RoutingRule}s. */
+export function assertRoutingRules(rules: unknown): asserts rules is readonly RoutingRule[] {
+  if (!Array.isArray(rules)) {
+    throw new RatatoskrError({
+      code: "configuration",
+      message: `routingRules must be an array of {name, provider, matches(model)}, got ${typeof rules}`,
+    });
+  }
+  rules.forEach((rule: unknown, index) => {
+    const candidate = rule as Partial<RoutingRule> | null;
+    if (
+      typeof candidate !== "object" ||
+      candidate === null ||
+      typeof candidate.name !== "string" ||
+      typeof candidate.provider !== "string" ||
+      typeof candidate.matches !== "function"
+    ) {
+      throw new RatatoskrError({
+        code: "configuration",
+        message: `routingRules[${index}] must be {name: string, provider: string, matches(model): boolean}`,
+      });
+    }
+  });
 }
 
 /** The built-in preferences (rule 2). */
