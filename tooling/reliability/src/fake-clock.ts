@@ -7,20 +7,23 @@
 import { expect, vi } from "vitest";
 
 /**
- * Put timers (`setTimeout`, `setInterval`) on vitest's fake clock while
+ * Put timers (`setTimeout`, `setInterval`) and `performance.now()` (which
+ * the gateway's deadlines read) on vitest's fake clock while
  * sockets stay real: the gateway's deadlines, backoff sleeps and the fault
  * server's pacing then move only when the test advances the clock, so a
  * slow machine cannot make a deadline fire. Undo with `vi.useRealTimers()`.
  */
 export function useFakeClock(): void {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
+  vi.useFakeTimers({
+    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "performance"],
+  });
 }
 
 /**
  * How late past its configured value the gateway's idle timeout may fire on
  * the fake clock (the watchdog's bounded slack).
  */
-export const IDLE_SLACK_MS = 100;
+export const IDLE_SLACK_MS = 2;
 
 /**
  * On the fake clock: `pending` (an event the test waits for) has not

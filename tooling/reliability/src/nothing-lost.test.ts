@@ -17,7 +17,7 @@ import { createAnthropic } from "@ratatoskr/provider-anthropic";
 import { createOpenAI } from "@ratatoskr/provider-openai-compat";
 import fc from "fast-check";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { IDLE_SLACK_MS, useFakeClock } from "./fake-clock.ts";
+import { useFakeClock } from "./fake-clock.ts";
 import { type Fault, type FaultServer, startFaultServer } from "./fault-server.ts";
 import { CANARY_KEY, consume, type HookRecorder, recordingHooks } from "./suite-helpers.ts";
 import {
@@ -125,12 +125,14 @@ const WIRES: Wire[] = [
 ];
 
 /**
- * Drive the fake clock for one call until `done` settles: whenever the
- * gateway announces a retry wait, advance by that wait; whenever the server
- * goes silent on purpose, advance by the attempt/idle timeout (plus the
- * watchdog's slack). Time moves only on these events, so how fast the machine
- * is decides nothing; a timer nobody announced would leave the call hanging,
- * and the test's timeout would report it.
+ * Drive the fake clock for one call until `done` settles. Time moves only on
+ * events: when the gateway announces a retry wait, the clock jumps by that
+ * wait; when the server goes silent on purpose, the clock moves 1 ms per turn
+ * of the event loop until the call reacts (it ends, retries, or sends a new
+ * request), so the deadline fires in fake time whatever the machine's speed,
+ * and events already on the wire are read first or after, both valid. A
+ * timer nobody announced would leave the call hanging, and the test's
+ * timeout would report it.
  */
 async function driveClock(
   done: Promise<unknown>,
@@ -138,32 +140,41 @@ async function driveClock(
   recorder: HookRecorder,
 ): Promise<void> {
   let finished = false;
-  done.then(
+  const ended = done.then(
     () => {
       finished = true;
+      return "done" as const;
     },
     () => {
       finished = true;
+      return "done" as const;
     },
   );
-  let retries = 0;
+  const retries = () => recorder.events.filter(([name]) => name === "retry").length;
+  let retried = 0;
   let hangs = 0;
+  let stalledAtHit: number | undefined;
   while (!finished) {
+    if (retries() > retried) {
+      const retry = (await recorder.nth("retry", ++retried)) as { waitMs: number };
+      stalledAtHit = undefined;
+      await vi.advanceTimersByTimeAsync(retry.waitMs);
+      continue;
+    }
+    if (stalledAtHit !== undefined && server.hits === stalledAtHit) {
+      await vi.advanceTimersByTimeAsync(1);
+      await new Promise((resolve) => setImmediate(resolve));
+      continue;
+    }
+    stalledAtHit = undefined;
     const step = await Promise.race([
-      done.then(
-        () => "done" as const,
-        () => "done" as const,
-      ),
-      recorder.nth("retry", retries + 1).then((event) => ({ retry: event as { waitMs: number } })),
+      ended,
+      recorder.nth("retry", retried + 1).then(() => "retry" as const),
       server.hung(hangs + 1).then(() => "hang" as const),
     ]);
-    if (step === "done") return;
     if (step === "hang") {
       hangs++;
-      await vi.advanceTimersByTimeAsync(STALL_MS + IDLE_SLACK_MS);
-    } else {
-      retries++;
-      await vi.advanceTimersByTimeAsync(step.retry.waitMs);
+      stalledAtHit = server.hits;
     }
   }
 }
