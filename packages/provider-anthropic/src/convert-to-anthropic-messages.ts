@@ -5,6 +5,7 @@
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import { invalidInput, type Message, type ReasoningDetail } from "@ratatoskr/core";
+import { serverToolCallToBlock, serverToolResultToBlock } from "./anthropic-server-tools.ts";
 
 type ContentBlockParam = Anthropic.ContentBlockParam;
 type TextBlockParam = Anthropic.TextBlockParam;
@@ -25,16 +26,20 @@ export const ANTHROPIC_PROVIDER_ID = "anthropic";
  * - every system message becomes one block of the top-level `system`, in order
  *   (a system message in the middle of a conversation is hoisted there too);
  * - an assistant message becomes its thinking / redacted_thinking blocks (from
- *   `reasoningDetails`, unchanged), then its text, then one `tool_use` block per
- *   tool call;
+ *   `reasoningDetails`, unchanged), then its text with its server tool calls
+ *   and results at their `contentOffset` (each call followed by its results;
+ *   Anthropic's own blocks sent back exactly as they came, another provider's
+ *   left out), then one `tool_use` block per tool call;
  * - tool results become `tool_result` blocks; consecutive messages of the same
  *   role (tool results and the user text after them) are merged into one turn,
  *   since the API wants user and assistant turns to alternate;
  * - an assistant message with no text, tool calls or reasoning details is left out.
  *
- * Throws an `invalid_input` error for a tool call whose arguments are not a JSON object.
+ * Throws an `invalid_input` error for a tool call whose arguments are not a
+ * JSON object, and for a malformed server tool call or result.
  *
  * @see https://platform.claude.com/docs/en/build-with-claude/tool-use/implement-tool-use
+ * @see https://platform.claude.com/docs/en/agents-and-tools/tool-use/server-tools
  * @see https://platform.claude.com/docs/en/build-with-claude/extended-thinking#preserving-thinking-blocks
  */
 export function convertToAnthropicMessages(messages: readonly Message[]): AnthropicPrompt {
@@ -88,7 +93,7 @@ function convertAssistant(
     const block = reasoningDetailToBlock(detail);
     if (block !== undefined) blocks.push(block);
   }
-  if (message.content !== "") blocks.push({ type: "text", text: message.content });
+  blocks.push(...textWithServerTools(message, `messages[${index}]`));
   message.toolCalls?.forEach((call, callIndex) => {
     blocks.push({
       type: "tool_use",
@@ -98,6 +103,77 @@ function convertAssistant(
     });
   });
   return blocks;
+}
+
+/** Server tool blocks that go together at one place in the text. */
+interface PlacedBlocks {
+  offset: number;
+  /** 0 for results of earlier turns' calls, 1 for a call with its results. */
+  rank: number;
+  sequence: number;
+  blocks: ContentBlockParam[];
+}
+
+/**
+ * The assistant text cut at the server tool blocks' `contentOffset`s (0 when
+ * absent), with the blocks in between: each call followed by its results; at
+ * one offset, results of earlier turns' calls first.
+ */
+function textWithServerTools(
+  message: Extract<Message, { role: "assistant" }>,
+  where: string,
+): ContentBlockParam[] {
+  const text = message.content;
+  const calls = optionalArray(message.serverToolCalls, `${where}.serverToolCalls`);
+  const results = optionalArray(message.serverToolResults, `${where}.serverToolResults`);
+  const groups: PlacedBlocks[] = calls.map((call, callIndex) => {
+    const name = `${where}.serverToolCalls[${callIndex}]`;
+    const block = serverToolCallToBlock(call, name);
+    return {
+      offset: offsetIn(text, call.contentOffset, name),
+      rank: 1,
+      sequence: callIndex,
+      blocks: block === undefined ? [] : [block],
+    };
+  });
+  results.forEach((result, resultIndex) => {
+    const name = `${where}.serverToolResults[${resultIndex}]`;
+    const callIndex = calls.findIndex((call) => call.id === result?.toolCallId);
+    const call = calls[callIndex];
+    const block = serverToolResultToBlock(result, call?.server !== undefined, name);
+    const offset = offsetIn(text, result.contentOffset, name);
+    if (block === undefined) return;
+    if (call !== undefined) groups[callIndex]!.blocks.push(block);
+    else groups.push({ offset, rank: 0, sequence: resultIndex, blocks: [block] });
+  });
+  groups.sort((a, b) => a.offset - b.offset || a.rank - b.rank || a.sequence - b.sequence);
+  const blocks: ContentBlockParam[] = [];
+  let position = 0;
+  for (const group of groups) {
+    if (group.blocks.length === 0) continue;
+    if (group.offset > position) {
+      blocks.push({ type: "text", text: text.slice(position, group.offset) });
+      position = group.offset;
+    }
+    blocks.push(...group.blocks);
+  }
+  if (position < text.length) blocks.push({ type: "text", text: text.slice(position) });
+  return blocks;
+}
+
+/** A server tool item's place in the text, checked, and clamped to the text's length. */
+function offsetIn(text: string, offset: unknown, name: string): number {
+  if (offset === undefined) return 0;
+  if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0) {
+    throw invalidInput(`${name}.contentOffset must be a non-negative integer`);
+  }
+  return Math.min(offset, text.length);
+}
+
+function optionalArray<T>(value: T[] | undefined, name: string): T[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw invalidInput(`${name} must be an array`);
+  return value;
 }
 
 /**
