@@ -3,6 +3,7 @@
  * execution, a remote MCP server's tools): the caller sees the call and its
  * result, but never executes them.
  */
+import type { ContentEvent, ServerToolCallEvent, ServerToolResultEvent } from "./events.ts";
 
 /**
  * A provider's own record of an item, kept verbatim so that the same provider
@@ -52,4 +53,68 @@ export interface ServerToolResult {
   contentOffset?: number;
   /** The provider's verbatim record of the result, to send it back unchanged. */
   record?: ProviderRecord;
+}
+
+/** A piece of a turn in its original order: text, a server tool call, or its result. */
+export type ServerToolTimelineEntry = ContentEvent | ServerToolCallEvent | ServerToolResultEvent;
+
+/**
+ * A turn's text with its server tool calls and results put back in their
+ * original order, as events: the text is cut at each item's `contentOffset`
+ * (0 when absent, clamped to the text's length); each call is followed by its
+ * results; at one place, results of calls from earlier turns come first.
+ * Items keep every field but `contentOffset`. Used to replay a response as a
+ * stream, and by providers that must send a turn back in order.
+ */
+export function serverToolTimeline(turn: {
+  content: string;
+  serverToolCalls?: readonly ServerToolCall[] | undefined;
+  serverToolResults?: readonly ServerToolResult[] | undefined;
+}): ServerToolTimelineEntry[] {
+  const text = turn.content;
+  const calls = turn.serverToolCalls ?? [];
+  const groups = calls.map((call, sequence) => ({
+    offset: offsetIn(text, call.contentOffset),
+    rank: 1,
+    sequence,
+    entries: [{ type: "server_tool_call", call: withoutOffset(call) }] as ServerToolTimelineEntry[],
+  }));
+  (turn.serverToolResults ?? []).forEach((result, sequence) => {
+    const entry: ServerToolTimelineEntry = {
+      type: "server_tool_result",
+      result: withoutOffset(result),
+    };
+    const callIndex = calls.findIndex((call) => call.id === result.toolCallId);
+    if (callIndex !== -1) groups[callIndex]!.entries.push(entry);
+    else
+      groups.push({
+        offset: offsetIn(text, result.contentOffset),
+        rank: 0,
+        sequence,
+        entries: [entry],
+      });
+  });
+  groups.sort((a, b) => a.offset - b.offset || a.rank - b.rank || a.sequence - b.sequence);
+  const timeline: ServerToolTimelineEntry[] = [];
+  let position = 0;
+  for (const group of groups) {
+    if (group.offset > position) {
+      timeline.push({ type: "content", text: text.slice(position, group.offset) });
+      position = group.offset;
+    }
+    timeline.push(...group.entries);
+  }
+  if (position < text.length) timeline.push({ type: "content", text: text.slice(position) });
+  return timeline;
+}
+
+function offsetIn(text: string, offset: number | undefined): number {
+  return offset !== undefined && Number.isInteger(offset) && offset > 0
+    ? Math.min(offset, text.length)
+    : 0;
+}
+
+function withoutOffset<T extends { contentOffset?: number }>(item: T): Omit<T, "contentOffset"> {
+  const { contentOffset: _offset, ...rest } = item;
+  return rest;
 }

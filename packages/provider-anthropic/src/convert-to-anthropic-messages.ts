@@ -4,7 +4,12 @@
  * @see https://platform.claude.com/docs/en/api/messages
  */
 import type Anthropic from "@anthropic-ai/sdk";
-import { invalidInput, type Message, type ReasoningDetail } from "@ratatoskr/core";
+import {
+  invalidInput,
+  type Message,
+  type ReasoningDetail,
+  serverToolTimeline,
+} from "@ratatoskr/core";
 import { serverToolCallToBlock, serverToolResultToBlock } from "./anthropic-server-tools.ts";
 
 type ContentBlockParam = Anthropic.ContentBlockParam;
@@ -27,9 +32,10 @@ export const ANTHROPIC_PROVIDER_ID = "anthropic";
  *   (a system message in the middle of a conversation is hoisted there too);
  * - an assistant message becomes its thinking / redacted_thinking blocks (from
  *   `reasoningDetails`, unchanged), then its text with its server tool calls
- *   and results at their `contentOffset` (each call followed by its results;
- *   Anthropic's own blocks sent back exactly as they came, another provider's
- *   left out), then one `tool_use` block per tool call;
+ *   and results at their `contentOffset`, in their original order (Anthropic's
+ *   own blocks sent back exactly as they came, rebuilt from their fields when
+ *   they have no record, another provider's left out), then one `tool_use`
+ *   block per tool call;
  * - tool results become `tool_result` blocks; consecutive messages of the same
  *   role (tool results and the user text after them) are merged into one turn,
  *   since the API wants user and assistant turns to alternate;
@@ -105,69 +111,66 @@ function convertAssistant(
   return blocks;
 }
 
-/** Server tool blocks that go together at one place in the text. */
-interface PlacedBlocks {
-  offset: number;
-  /** 0 for results of earlier turns' calls, 1 for a call with its results. */
-  rank: number;
-  sequence: number;
-  blocks: ContentBlockParam[];
-}
-
 /**
- * The assistant text cut at the server tool blocks' `contentOffset`s (0 when
- * absent), with the blocks in between: each call followed by its results; at
- * one offset, results of earlier turns' calls first.
+ * The assistant text with its server tool calls and results in their
+ * original order ({@link serverToolTimeline}), after checking each of them.
  */
 function textWithServerTools(
   message: Extract<Message, { role: "assistant" }>,
   where: string,
 ): ContentBlockParam[] {
-  const text = message.content;
   const calls = optionalArray(message.serverToolCalls, `${where}.serverToolCalls`);
   const results = optionalArray(message.serverToolResults, `${where}.serverToolResults`);
-  const groups: PlacedBlocks[] = calls.map((call, callIndex) => {
+  const mcpCalls = new Set<string>();
+  calls.forEach((call, callIndex) => {
     const name = `${where}.serverToolCalls[${callIndex}]`;
-    const block = serverToolCallToBlock(call, name);
-    return {
-      offset: offsetIn(text, call.contentOffset, name),
-      rank: 1,
-      sequence: callIndex,
-      blocks: block === undefined ? [] : [block],
-    };
+    serverToolCallToBlock(call, name);
+    checkOffset(call.contentOffset, name);
+    if (call.server !== undefined) mcpCalls.add(call.id);
   });
   results.forEach((result, resultIndex) => {
     const name = `${where}.serverToolResults[${resultIndex}]`;
-    const callIndex = calls.findIndex((call) => call.id === result?.toolCallId);
-    const call = calls[callIndex];
-    const block = serverToolResultToBlock(result, call?.server !== undefined, name);
-    const offset = offsetIn(text, result.contentOffset, name);
-    if (block === undefined) return;
-    if (call !== undefined) groups[callIndex]!.blocks.push(block);
-    else groups.push({ offset, rank: 0, sequence: resultIndex, blocks: [block] });
+    serverToolResultToBlock(result, false, name);
+    checkOffset(result.contentOffset, name);
   });
-  groups.sort((a, b) => a.offset - b.offset || a.rank - b.rank || a.sequence - b.sequence);
   const blocks: ContentBlockParam[] = [];
-  let position = 0;
-  for (const group of groups) {
-    if (group.blocks.length === 0) continue;
-    if (group.offset > position) {
-      blocks.push({ type: "text", text: text.slice(position, group.offset) });
-      position = group.offset;
-    }
-    blocks.push(...group.blocks);
+  for (const entry of serverToolTimeline({
+    ...message,
+    serverToolCalls: calls,
+    serverToolResults: results,
+  })) {
+    const block =
+      entry.type === "content"
+        ? ({ type: "text", text: entry.text } as const)
+        : entry.type === "server_tool_call"
+          ? serverToolCallToBlock(entry.call, where)
+          : serverToolResultToBlock(entry.result, mcpCalls.has(entry.result.toolCallId), where);
+    if (block !== undefined) blocks.push(block);
   }
-  if (position < text.length) blocks.push({ type: "text", text: text.slice(position) });
-  return blocks;
+  return mergeText(blocks);
 }
 
-/** A server tool item's place in the text, checked, and clamped to the text's length. */
-function offsetIn(text: string, offset: unknown, name: string): number {
-  if (offset === undefined) return 0;
-  if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0) {
+/** Adjacent text blocks (left around another provider's items) joined into one. */
+function mergeText(blocks: ContentBlockParam[]): ContentBlockParam[] {
+  const merged: ContentBlockParam[] = [];
+  for (const block of blocks) {
+    const last = merged[merged.length - 1];
+    if (block.type === "text" && last?.type === "text") {
+      merged[merged.length - 1] = { type: "text", text: last.text + block.text };
+    } else {
+      merged.push(block);
+    }
+  }
+  return merged;
+}
+
+function checkOffset(offset: unknown, name: string): void {
+  if (
+    offset !== undefined &&
+    (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0)
+  ) {
     throw invalidInput(`${name}.contentOffset must be a non-negative integer`);
   }
-  return Math.min(offset, text.length);
 }
 
 function optionalArray<T>(value: T[] | undefined, name: string): T[] {
