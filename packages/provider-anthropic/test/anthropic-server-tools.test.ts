@@ -146,6 +146,24 @@ describe("web search", () => {
     expect(response.finishReason).toBe("stop");
   });
 
+  it("a non-streamed server tool block without its ids is a data error, never a TypeError", async () => {
+    const message = fixtureJson<{ content: Array<Record<string, unknown>> }>(
+      "message-web-search.json",
+    );
+    delete message.content[2]!.tool_use_id;
+    mock.enqueue({ json: message });
+    let caught: unknown;
+    try {
+      await provider().chat(user, { model: MODEL });
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as { code?: string }).code).toBe("data");
+    expect(String((caught as Error).message)).toMatch(
+      /content\[2\] \(web_search_tool_result\) has no string tool_use_id/,
+    );
+  });
+
   it("the next turn sends the search back in its place, verbatim", async () => {
     mock.enqueue({ sse: fixture("web-search.sse") });
     const first = await collectChatStream(
