@@ -36,7 +36,7 @@ describe("through the gateway", () => {
       model: "claude-sonnet-4-6",
       rawProviderOptions: { tools: [{ type: "web_fetch_20250910", name: "web_fetch" }] },
     };
-    const conversation = [Message.user("Summarise https://example.com/article")];
+    const conversation: Message[] = [Message.user("Summarise https://example.com/article")];
     const rounds: string[] = [];
     for (;;) {
       const response = await collectChatStream(gateway.chatStream(conversation, options));
