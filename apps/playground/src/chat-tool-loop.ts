@@ -1,7 +1,10 @@
 /**
  * The playground's chat turn: stream the model's answer, execute the tool
  * calls it makes on the server, send the results back, and repeat until the
- * model answers without calling a tool (or the round limit is reached).
+ * model answers without calling a tool (or the round limit is reached). A
+ * turn the provider paused (`finishReason: "pause"`, its own server tools
+ * still at work) is sent back as it is, to let the model continue; server
+ * tool calls are never executed here.
  */
 import {
   type ChatEvent,
@@ -79,6 +82,12 @@ function addUsage(total: Usage | undefined, next: Usage | undefined): Usage | un
     if (total[key] !== undefined || next[key] !== undefined)
       sum[key] = (total[key] ?? 0) + (next[key] ?? 0);
   }
+  if (total.serverToolRequests !== undefined || next.serverToolRequests !== undefined) {
+    const requests: Record<string, number> = { ...total.serverToolRequests };
+    for (const [tool, count] of Object.entries(next.serverToolRequests ?? {}))
+      requests[tool] = (requests[tool] ?? 0) + count;
+    sum.serverToolRequests = requests;
+  }
   return sum;
 }
 
@@ -121,7 +130,8 @@ export async function* runChatTurn(
           firstTokenMs === undefined &&
           (event.type === "content" ||
             event.type === "reasoning" ||
-            event.type === "tool_call_start")
+            event.type === "tool_call_start" ||
+            event.type === "server_tool_call")
         ) {
           firstTokenMs = Math.round(performance.now() - started);
         }
@@ -138,6 +148,17 @@ export async function* runChatTurn(
       const assistant = toAssistantMessage(response);
       conversation.push(assistant);
       added.push(assistant);
+      if (response.finishReason === "pause" && response.toolCalls.length === 0) {
+        // The provider paused a long turn of its own server tools: sending it back continues it.
+        if (round === maxRounds) {
+          yield {
+            type: "error",
+            code: "tool_loop_limit",
+            message: `The model was still working after ${maxRounds} rounds; stopped.`,
+          };
+        }
+        continue;
+      }
       if (response.toolCalls.length === 0) break;
       for (const [index, call] of response.toolCalls.entries()) {
         if (options.signal.aborted) throw options.signal.reason;

@@ -138,6 +138,57 @@ describe("runChatTurn", () => {
     expect(stats.usage).toBeUndefined(); // the scripts reported none: unknown, not zero
   });
 
+  it("continues a paused server-tool turn without running its server tools, and sums their usage", async () => {
+    const { gateway, mock } = await setup();
+    const search = { id: "srv_1", name: "web_search", input: { query: "Oslo" } };
+    mock
+      .enqueueStream([
+        { type: "content", text: "Searching. " },
+        { type: "server_tool_call", call: search },
+        {
+          type: "server_tool_result",
+          result: { toolCallId: "srv_1", name: "web_search", content: [{ title: "Oslo" }] },
+        },
+        {
+          type: "done",
+          finishReason: "pause",
+          usage: createUsage(10, 2, { serverToolRequests: { web_search: 1 } }),
+        },
+      ])
+      .enqueueStream([
+        { type: "content", text: "Oslo is in Norway." },
+        {
+          type: "done",
+          finishReason: "stop",
+          usage: createUsage(20, 5, { serverToolRequests: { web_search: 2 } }),
+        },
+      ]);
+    const events = await collect(
+      runChatTurn(
+        gateway,
+        { messages: [Message.user("Where is Oslo?")], model: "x" },
+        { signal: new AbortController().signal },
+      ),
+    );
+    expect(mock.calls).toHaveLength(2);
+    expect(events.some((event) => event.type === "tool_result")).toBe(false);
+    const second = mock.calls[1]!.args[0] as Message[];
+    expect(second.map((message) => message.role)).toEqual(["user", "assistant"]);
+    expect(second[1]).toMatchObject({
+      role: "assistant",
+      content: "Searching. ",
+      serverToolCalls: [{ ...search, contentOffset: 11 }],
+    });
+    const stats = events.at(-1) as Extract<PlaygroundChatEvent, { type: "stats" }>;
+    expect(stats.rounds).toBe(2);
+    expect(stats.usage).toEqual({
+      promptTokens: 30,
+      completionTokens: 7,
+      totalTokens: 37,
+      serverToolRequests: { web_search: 3 },
+    });
+  });
+
   it("stops at the round limit with an error", async () => {
     const { gateway, mock } = await setup();
     for (let round = 0; round < 3; round++)

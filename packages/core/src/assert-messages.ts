@@ -62,6 +62,12 @@ function assertMessage(message: unknown, index: number): void {
     if (message.reasoningDetails !== undefined) {
       assertReasoningDetails(message.reasoningDetails, index);
     }
+    if (message.serverToolCalls !== undefined) {
+      assertServerToolItems(message.serverToolCalls, index, "serverToolCalls", message.content);
+    }
+    if (message.serverToolResults !== undefined) {
+      assertServerToolItems(message.serverToolResults, index, "serverToolResults", message.content);
+    }
   } else if (role === "tool") {
     const id = message.toolCallId;
     if (typeof id !== "string" || id === "") {
@@ -183,5 +189,75 @@ function optionalDetailString(
       detailPath(index, detailIndex, key),
       `must be a string when present, got ${describeValue(value)}`,
     );
+  }
+}
+
+/**
+ * An assistant's `serverToolCalls` (`id`, `name`) or `serverToolResults`
+ * (`toolCallId`, `name`, optional boolean `isError`): non-empty string ids and
+ * names, `server` a string, `contentOffset` an integer within the content,
+ * `record` a `{provider, value}` object.
+ */
+function assertServerToolItems(
+  items: unknown,
+  index: number,
+  key: "serverToolCalls" | "serverToolResults",
+  content: string,
+): void {
+  const path = (itemIndex: number, field: string) =>
+    `messages[${index}].${key}[${itemIndex}]${field}`;
+  if (!Array.isArray(items)) {
+    throw invalidField(
+      `messages[${index}].${key}`,
+      `must be an array, got ${describeValue(items)}`,
+    );
+  }
+  const idKey = key === "serverToolCalls" ? "id" : "toolCallId";
+  for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+    const item: unknown = items[itemIndex];
+    if (!isRecord(item)) {
+      throw invalidField(path(itemIndex, ""), `must be an object, got ${describeValue(item)}`);
+    }
+    for (const field of [idKey, "name"]) {
+      const value = item[field];
+      if (typeof value !== "string" || value === "") {
+        throw invalidField(
+          path(itemIndex, `.${field}`),
+          `must be a non-empty string, got ${describeValue(value)}`,
+        );
+      }
+    }
+    if (item.server !== undefined && typeof item.server !== "string") {
+      throw invalidField(
+        path(itemIndex, ".server"),
+        `must be a string when present, got ${describeValue(item.server)}`,
+      );
+    }
+    if (item.isError !== undefined && typeof item.isError !== "boolean") {
+      throw invalidField(
+        path(itemIndex, ".isError"),
+        `must be a boolean when present, got ${describeValue(item.isError)}`,
+      );
+    }
+    const offset = item.contentOffset;
+    if (
+      offset !== undefined &&
+      !(Number.isInteger(offset) && (offset as number) >= 0 && (offset as number) <= content.length)
+    ) {
+      throw invalidField(
+        path(itemIndex, ".contentOffset"),
+        `must be an integer from 0 to the content's length (${content.length}), got ${describeValue(offset)}`,
+      );
+    }
+    const record = item.record;
+    if (
+      record !== undefined &&
+      !(isRecord(record) && typeof record.provider === "string" && record.provider !== "")
+    ) {
+      throw invalidField(
+        path(itemIndex, ".record"),
+        `must be a {provider, value} record when present, got ${describeValue(record)}`,
+      );
+    }
   }
 }

@@ -85,6 +85,41 @@ describe("ChatStreamAccumulator", () => {
     });
   });
 
+  it("keeps server tool calls and results apart from client tool calls, with their place in the text", async () => {
+    const call = { id: "srv_1", name: "web_search", input: { query: "q" } };
+    const result = { toolCallId: "srv_1", name: "web_search", content: [{ title: "A" }] };
+    const response = await collectChatStream(
+      from([
+        { type: "content", text: "Searching. " },
+        { type: "server_tool_call", call },
+        { type: "server_tool_result", result },
+        { type: "content", text: "Found it." },
+        { type: "tool_call_start", index: 0, id: "call_a", name: "save" },
+        toolCallEndEvent(0, { id: "call_a", name: "save", arguments: "" }),
+        { type: "done", finishReason: "tool_calls" },
+      ]),
+    );
+    expect(response.content).toBe("Searching. Found it.");
+    expect(response.toolCalls).toEqual([{ id: "call_a", name: "save", arguments: "" }]);
+    expect(response.serverToolCalls).toEqual([{ ...call, contentOffset: 11 }]);
+    expect(response.serverToolResults).toEqual([{ ...result, contentOffset: 11 }]);
+    const message = toAssistantMessage(response);
+    expect(message.serverToolCalls).toEqual(response.serverToolCalls);
+    expect(message.serverToolResults).toEqual(response.serverToolResults);
+  });
+
+  it("leaves the server tool fields out when there were none", async () => {
+    const response = await collectChatStream(
+      from([
+        { type: "content", text: "Hi" },
+        { type: "done", finishReason: "stop" },
+      ]),
+    );
+    expect(response).not.toHaveProperty("serverToolCalls");
+    expect(response).not.toHaveProperty("serverToolResults");
+    expect(toAssistantMessage(response)).toEqual({ role: "assistant", content: "Hi" });
+  });
+
   it("takes usage from done when there was no usage event; leaves it undefined when unknown", async () => {
     const withDoneUsage = await collectChatStream(
       from([{ type: "done", finishReason: "stop", usage: createUsage(1, 2) }]),
@@ -233,6 +268,54 @@ describe("ChatStreamAccumulator", () => {
     expect(() => {
       for (const event of events) accumulator.push(event);
     }).toThrowError(RatatoskrError);
+  });
+});
+
+describe("ChatStreamAccumulator server tools", () => {
+  it.each([
+    [
+      "a server tool call delivered twice",
+      /server tool call "s" was delivered twice/i,
+      [
+        { type: "server_tool_call", call: { id: "s", name: "web_search", input: {} } },
+        { type: "server_tool_call", call: { id: "s", name: "web_search", input: {} } },
+      ],
+    ],
+    [
+      "a server tool result delivered twice",
+      /result of server tool call "s" was delivered twice/,
+      [
+        {
+          type: "server_tool_result",
+          result: { toolCallId: "s", name: "web_search", content: [] },
+        },
+        {
+          type: "server_tool_result",
+          result: { toolCallId: "s", name: "web_search", content: [] },
+        },
+      ],
+    ],
+    [
+      "a server tool call whose id is a client tool call's",
+      /"a" is already a client tool call/,
+      [
+        { type: "tool_call_start", index: 0, id: "a", name: "f" },
+        { type: "server_tool_call", call: { id: "a", name: "web_search", input: {} } },
+      ],
+    ],
+    [
+      "a client tool call whose id is a server tool call's",
+      /"a" is already a server tool call/,
+      [
+        { type: "server_tool_call", call: { id: "a", name: "web_search", input: {} } },
+        { type: "tool_call_start", index: 0, id: "a", name: "f" },
+      ],
+    ],
+  ] as Array<[string, RegExp, ChatEvent[]]>)("rejects %s", (_name, pattern, events) => {
+    const accumulator = new ChatStreamAccumulator();
+    expect(() => {
+      for (const event of events) accumulator.push(event);
+    }).toThrowError(pattern);
   });
 });
 

@@ -1,12 +1,14 @@
 /**
  * Rebuilds a {@link ChatResponse} from a {@link ChatEvent} stream. Tool calls
  * are keyed by `index`, so parallel calls whose deltas interleave are
- * reassembled correctly.
+ * reassembled correctly. Server tool calls and results are kept apart from
+ * client tool calls, each with its place in the text (`contentOffset`).
  */
 import { abortedError, type PartialOutput, RatatoskrError } from "./errors.ts";
 import type { ChatEvent } from "./events.ts";
 import type { ReasoningDetail } from "./messages.ts";
 import type { ChatResponse, FinishReason } from "./responses.ts";
+import type { ServerToolCall, ServerToolResult } from "./server-tools.ts";
 import type { ToolCall } from "./tools.ts";
 import type { Usage } from "./usage.ts";
 
@@ -23,9 +25,13 @@ interface PendingToolCall {
  */
 export class ChatStreamAccumulator {
   #content: string[] = [];
+  #contentLength = 0;
   #reasoning: string[] = [];
   #details: ReasoningDetail[] = [];
   #toolCalls = new Map<number, PendingToolCall>();
+  #clientCallIds = new Set<string>();
+  #serverCalls: ServerToolCall[] = [];
+  #serverResults: ServerToolResult[] = [];
   #usage: Usage | undefined;
   #done:
     | { finishReason: FinishReason; rawFinishReason?: string; model?: string; provider?: string }
@@ -44,6 +50,7 @@ export class ChatStreamAccumulator {
     switch (event.type) {
       case "content":
         this.#content.push(event.text);
+        this.#contentLength += event.text.length;
         return;
       case "reasoning":
         this.#reasoning.push(event.text);
@@ -55,6 +62,13 @@ export class ChatStreamAccumulator {
         if (this.#toolCalls.has(event.index)) {
           throw streamError(`Tool call index ${event.index} started twice`, this.partial());
         }
+        if (this.#serverCalls.some((call) => call.id === event.id)) {
+          throw streamError(
+            `Tool call id "${event.id}" is already a server tool call: the provider runs it, not the caller`,
+            this.partial(),
+          );
+        }
+        this.#clientCallIds.add(event.id);
         this.#toolCalls.set(event.index, {
           id: event.id,
           name: event.name,
@@ -92,6 +106,12 @@ export class ChatStreamAccumulator {
         call.complete = true;
         return;
       }
+      case "server_tool_call":
+        this.#pushServerCall(event.call);
+        return;
+      case "server_tool_result":
+        this.#pushServerResult(event.result);
+        return;
       case "usage":
         this.#usage = event.usage;
         return;
@@ -119,6 +139,29 @@ export class ChatStreamAccumulator {
         throw streamError(`Unknown chat event ${JSON.stringify(unknown)}`, this.partial());
       }
     }
+  }
+
+  #pushServerCall(call: ServerToolCall): void {
+    if (this.#serverCalls.some((seen) => seen.id === call.id)) {
+      throw streamError(`Server tool call "${call.id}" was delivered twice`, this.partial());
+    }
+    if (this.#clientCallIds.has(call.id)) {
+      throw streamError(
+        `Server tool call id "${call.id}" is already a client tool call`,
+        this.partial(),
+      );
+    }
+    this.#serverCalls.push({ ...call, contentOffset: this.#contentLength });
+  }
+
+  #pushServerResult(result: ServerToolResult): void {
+    if (this.#serverResults.some((seen) => seen.toolCallId === result.toolCallId)) {
+      throw streamError(
+        `The result of server tool call "${result.toolCallId}" was delivered twice`,
+        this.partial(),
+      );
+    }
+    this.#serverResults.push({ ...result, contentOffset: this.#contentLength });
   }
 
   #pendingCall(index: number, type: string): PendingToolCall {
@@ -161,6 +204,8 @@ export class ChatStreamAccumulator {
     };
     if (this.#reasoning.length > 0) response.reasoning = this.#reasoning.join("");
     if (this.#details.length > 0) response.reasoningDetails = [...this.#details];
+    if (this.#serverCalls.length > 0) response.serverToolCalls = [...this.#serverCalls];
+    if (this.#serverResults.length > 0) response.serverToolResults = [...this.#serverResults];
     if (this.#usage !== undefined) response.usage = this.#usage;
     if (done.model !== undefined) response.model = done.model;
     if (done.provider !== undefined) response.provider = done.provider;

@@ -4,6 +4,7 @@
  */
 import type { ReasoningDetail } from "./messages.ts";
 import type { FinishReason } from "./responses.ts";
+import type { ServerToolCall, ServerToolResult } from "./server-tools.ts";
 import type { Usage } from "./usage.ts";
 
 /** A piece of answer text. */
@@ -51,6 +52,20 @@ export interface ToolCallEndEvent {
   /** `arguments` parsed (`{}` for an empty buffer). */
   parsedArguments: unknown;
 }
+/**
+ * The provider executed a tool on its side (web search, code execution, an
+ * MCP server's tool), with this complete input. Not a client tool call:
+ * nothing for the caller to run, and it never produces `tool_call_*` events.
+ */
+export interface ServerToolCallEvent {
+  type: "server_tool_call";
+  call: ServerToolCall;
+}
+/** The result of a server tool call, as the provider reported it. */
+export interface ServerToolResultEvent {
+  type: "server_tool_result";
+  result: ServerToolResult;
+}
 /** Usage for this request, when the provider reports it. */
 export interface UsageEvent {
   type: "usage";
@@ -76,6 +91,8 @@ export type ChatEvent =
   | ToolCallStartEvent
   | ToolCallDeltaEvent
   | ToolCallEndEvent
+  | ServerToolCallEvent
+  | ServerToolResultEvent
   | UsageEvent
   | DoneEvent;
 

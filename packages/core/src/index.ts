@@ -17,6 +17,7 @@ export * from "./options.ts";
 export * from "./provider-plugin.ts";
 export * from "./responses.ts";
 export * from "./secrets.ts";
+export * from "./server-tools.ts";
 export * from "./tools.ts";
 export * from "./usage.ts";
 export * from "./validation.ts";

@@ -2,6 +2,7 @@
  * Chat messages. `Message` is a discriminated union on `role`; the
  * `Message.*` constructors build each kind.
  */
+import type { ServerToolCall, ServerToolResult } from "./server-tools.ts";
 import type { ToolCall } from "./tools.ts";
 
 /** Who wrote a message. */
@@ -39,6 +40,10 @@ export interface AssistantMessage {
   role: "assistant";
   content: string;
   toolCalls?: ToolCall[];
+  /** Tools the provider ran itself in this turn; sent back to the provider that ran them. */
+  serverToolCalls?: ServerToolCall[];
+  /** Their results; sent back to the provider that ran them. */
+  serverToolResults?: ServerToolResult[];
   /** Reasoning text, for display. */
   reasoning?: string;
   /** Reasoning to send back verbatim on the next turn (signatures, encrypted blocks). */

@@ -80,6 +80,58 @@ describe("assertMessages", () => {
     expect(error.message).toBe("messages[0].reasoningDetails[1] must be an object, got 7");
   });
 
+  it.each([
+    [{ serverToolCalls: "x" }, "messages[0].serverToolCalls"],
+    [
+      { serverToolCalls: [{ id: "", name: "web_search", input: {} }] },
+      "messages[0].serverToolCalls[0].id",
+    ],
+    [
+      { serverToolCalls: [{ id: "s1", name: 3, input: {} }] },
+      "messages[0].serverToolCalls[0].name",
+    ],
+    [
+      { serverToolCalls: [{ id: "s1", name: "web_search", input: {}, contentOffset: 99 }] },
+      "messages[0].serverToolCalls[0].contentOffset",
+    ],
+    [
+      { serverToolCalls: [{ id: "s1", name: "web_search", input: {}, record: { value: 1 } }] },
+      "messages[0].serverToolCalls[0].record",
+    ],
+    [
+      { serverToolResults: [{ toolCallId: "s1", name: "web_search", content: [], isError: "no" }] },
+      "messages[0].serverToolResults[0].isError",
+    ],
+    [
+      { serverToolResults: [{ name: "web_search", content: [] }] },
+      "messages[0].serverToolResults[0].toolCallId",
+    ],
+  ])("names the bad server tool item: %o", (fields, field) => {
+    const error = invalid(() => assertMessages([{ role: "assistant", content: "ok", ...fields }]));
+    expect(error.details).toEqual({ field });
+  });
+
+  it("accepts server tool calls and results with their records", () => {
+    assertMessages([
+      {
+        role: "assistant",
+        content: "found it",
+        serverToolCalls: [
+          {
+            id: "s1",
+            name: "web_search",
+            input: { query: "q" },
+            contentOffset: 0,
+            record: { provider: "anthropic", value: {} },
+          },
+        ],
+        serverToolResults: [
+          { toolCallId: "s1", name: "web_search", content: [], isError: false, contentOffset: 8 },
+        ],
+      },
+    ]);
+  });
+
   it("describes a long bad value by its length, never by its whole text", () => {
     const error = invalid(() => assertMessages([{ role: "x".repeat(1_000_000), content: "" }]));
     expect(error.message.length).toBeLessThan(200);

@@ -2,12 +2,15 @@
  * Results of the gateway's methods.
  */
 import type { AssistantMessage, ReasoningDetail } from "./messages.ts";
+import type { ServerToolCall, ServerToolResult } from "./server-tools.ts";
 import type { ToolCall } from "./tools.ts";
 import type { Usage } from "./usage.ts";
 
 /**
- * Why the model stopped. `pause` is a provider pausing a long turn
- * (Anthropic `pause_turn`); `other` is anything unmapped (the raw value is kept).
+ * Why the model stopped. `pause`: the provider paused a long turn of its own
+ * server tools (Anthropic `pause_turn`); the turn is not finished: append
+ * `toAssistantMessage(response)` and send the same request again to let the
+ * model continue. `other` is anything unmapped (the raw value is kept).
  */
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "pause" | "other";
 
@@ -16,7 +19,12 @@ export interface ChatResponse {
   content: string;
   reasoning?: string;
   reasoningDetails?: ReasoningDetail[];
+  /** Client tool calls: the caller runs them and answers with tool messages. */
   toolCalls: ToolCall[];
+  /** Tools the provider ran itself during the turn, in order (absent when none). */
+  serverToolCalls?: ServerToolCall[];
+  /** Results of server tool calls, in order (absent when none). */
+  serverToolResults?: ServerToolResult[];
   /** Undefined when the provider did not report usage (unknown, not zero). */
   usage?: Usage;
   /** The model that answered, as the provider named it. */
@@ -28,10 +36,20 @@ export interface ChatResponse {
   rawFinishReason?: string;
 }
 
-/** The assistant message to append to the conversation for the next turn. */
+/**
+ * The assistant message to append to the conversation for the next turn: text,
+ * client tool calls, reasoning, and the server tool calls and results the
+ * provider needs to see again.
+ */
 export function toAssistantMessage(response: ChatResponse): AssistantMessage {
   const message: AssistantMessage = { role: "assistant", content: response.content };
   if (response.toolCalls.length > 0) message.toolCalls = response.toolCalls;
+  if (response.serverToolCalls !== undefined && response.serverToolCalls.length > 0) {
+    message.serverToolCalls = response.serverToolCalls;
+  }
+  if (response.serverToolResults !== undefined && response.serverToolResults.length > 0) {
+    message.serverToolResults = response.serverToolResults;
+  }
   if (response.reasoning !== undefined) message.reasoning = response.reasoning;
   if (response.reasoningDetails !== undefined && response.reasoningDetails.length > 0) {
     message.reasoningDetails = response.reasoningDetails;

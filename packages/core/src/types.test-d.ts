@@ -25,6 +25,15 @@ if (event.type === "tool_call_end")
     arguments: string;
     parsedArguments: unknown;
   }>();
+if (event.type === "server_tool_call") {
+  expectTypeOf(event.call.id).toEqualTypeOf<string>();
+  expectTypeOf(event.call.input).toEqualTypeOf<unknown>();
+  expectTypeOf(event.call.server).toEqualTypeOf<string | undefined>();
+}
+if (event.type === "server_tool_result") {
+  expectTypeOf(event.result.toolCallId).toEqualTypeOf<string>();
+  expectTypeOf(event.result.isError).toEqualTypeOf<boolean | undefined>();
+}
 if (event.type === "done")
   expectTypeOf(event.finishReason).toEqualTypeOf<ChatResponse["finishReason"]>();
 

@@ -95,6 +95,13 @@ describe("usage", () => {
       cacheReadTokens: 1,
     });
   });
+
+  it("keeps a copy of the server tool request counts", () => {
+    const counts = { web_search: 2 };
+    const usage = createUsage(3, 4, { serverToolRequests: counts });
+    counts.web_search = 5;
+    expect(usage.serverToolRequests).toEqual({ web_search: 2 });
+  });
 });
 
 describe("validation", () => {

@@ -14,6 +14,11 @@ export interface Usage {
   cacheReadTokens?: number;
   /** Prompt tokens written to the provider's prompt cache. */
   cacheWriteTokens?: number;
+  /**
+   * Billed requests of tools the provider ran itself, by tool (e.g.
+   * `{web_search: 2}`); only tools used at least once are listed.
+   */
+  serverToolRequests?: Record<string, number>;
 }
 
 /** Build a {@link Usage}, computing `totalTokens` when it is not given. */
@@ -30,5 +35,8 @@ export function createUsage(
   if (extra.reasoningTokens !== undefined) usage.reasoningTokens = extra.reasoningTokens;
   if (extra.cacheReadTokens !== undefined) usage.cacheReadTokens = extra.cacheReadTokens;
   if (extra.cacheWriteTokens !== undefined) usage.cacheWriteTokens = extra.cacheWriteTokens;
+  if (extra.serverToolRequests !== undefined) {
+    usage.serverToolRequests = { ...extra.serverToolRequests };
+  }
   return usage;
 }

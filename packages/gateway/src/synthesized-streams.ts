@@ -7,17 +7,21 @@ import {
   type ChatResponse,
   type GenerateEvent,
   type GenerateResponse,
+  serverToolTimeline,
   toolCallEndEvent,
 } from "@ratatoskr/core";
 
-/** The events a stream would have carried for `response`, in protocol order. */
+/**
+ * The events a stream would have carried for `response`, in protocol order:
+ * server tool calls and results come where they came in the text.
+ */
 export async function* chatResponseToEvents(
   response: Promise<ChatResponse>,
 ): AsyncGenerator<ChatEvent> {
   const result = await response;
   if (result.reasoning) yield { type: "reasoning", text: result.reasoning };
   for (const detail of result.reasoningDetails ?? []) yield { type: "reasoning_detail", detail };
-  if (result.content) yield { type: "content", text: result.content };
+  yield* serverToolTimeline(result);
   for (const [index, call] of result.toolCalls.entries()) {
     yield { type: "tool_call_start", index, id: call.id, name: call.name };
     yield { type: "tool_call_delta", index, arguments: call.arguments };

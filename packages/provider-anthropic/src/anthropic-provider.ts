@@ -277,9 +277,8 @@ class AnthropicPlugin implements AnthropicProvider {
           const name = names[index];
           if (name === undefined || name === "ping") continue;
           if (name === "error") throw streamErrorEvent(payloads[index]!, response.headers);
-          const mapped = mapper.handle(
-            JSON.parse(payloads[index]!) as Anthropic.RawMessageStreamEvent,
-          );
+          // Checked against the protocol before anything it produces is delivered.
+          const mapped = mapper.handleSse(name, payloads[index]!);
           if (mapped === undefined) continue;
           if (Array.isArray(mapped)) {
             for (const item of mapped) yield item;
@@ -293,8 +292,9 @@ class AnthropicPlugin implements AnthropicProvider {
       }
       completed = true;
     } catch (error) {
-      // After message_stop the answer is complete: a later abort or socket error ends it quietly.
-      if (mapper.isFinished) return;
+      // After message_stop the answer is complete: a later abort or socket error ends it
+      // quietly, but anything more from the server is a protocol violation.
+      if (mapper.isFinished && mapper.failure === undefined) return;
       throw mapAnthropicError(error, { ...context, partial: mapper.partial() });
     } finally {
       if (!completed) {

@@ -8,8 +8,19 @@ import {
   type ChatResponse,
   RatatoskrError,
   type ReasoningDetail,
+  type ServerToolCall,
+  type ServerToolResult,
   type ToolCall,
 } from "@ratatoskr/core";
+import {
+  describeToolUseProblem,
+  isServerToolResultType,
+  isServerToolUseType,
+  type ServerToolResultBlock,
+  type ServerToolUseBlock,
+  toServerToolCall,
+  toServerToolResult,
+} from "./anthropic-server-tools.ts";
 import { convertAnthropicUsage } from "./anthropic-usage.ts";
 import { ANTHROPIC_PROVIDER_ID } from "./convert-to-anthropic-messages.ts";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
@@ -18,9 +29,11 @@ import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
  * Text blocks → `content`; thinking blocks → `reasoning` text and
  * `reasoningDetails` (with their signatures), redacted thinking →
  * `reasoningDetails`; `tool_use` blocks → `toolCalls` (arguments are the
- * input as JSON text); `stop_reason` → `finishReason` (raw value kept).
- * Server-tool blocks are not part of the response. A body that is not a
- * message (no `content` array) is a `data` error.
+ * input as JSON text); `server_tool_use` / `mcp_tool_use` blocks →
+ * `serverToolCalls` and `*_tool_result` blocks → `serverToolResults`, each
+ * with its `contentOffset` in the text; `stop_reason` → `finishReason` (raw
+ * value kept). A body that is not a message (no `content` array), or a server
+ * tool block without its ids, is a `data` error.
  */
 export function convertAnthropicMessage(
   message: Anthropic.Message,
@@ -37,10 +50,15 @@ export function convertAnthropicMessage(
   const reasoning: string[] = [];
   const details: ReasoningDetail[] = [];
   const toolCalls: ToolCall[] = [];
-  for (const block of message.content) {
-    switch (block.type) {
+  const serverCalls: ServerToolCall[] = [];
+  const serverResults: ServerToolResult[] = [];
+  let contentLength = 0;
+  for (const [index, block] of message.content.entries()) {
+    switch (block?.type) {
       case "text":
+        if (typeof block.text !== "string") throw malformed(`content[${index}] has no string text`);
         content.push(block.text);
+        contentLength += block.text.length;
         break;
       case "thinking": {
         if (!excludeReasoning && block.thinking !== "") reasoning.push(block.thinking);
@@ -63,8 +81,24 @@ export function convertAnthropicMessage(
           arguments: JSON.stringify(block.input ?? {}),
         });
         break;
-      default:
+      default: {
+        const raw = block as unknown as Record<string, unknown>;
+        const type = typeof raw?.type === "string" ? raw.type : "";
+        if (isServerToolUseType(type)) {
+          const problem = describeToolUseProblem(raw);
+          if (problem !== undefined) throw malformed(`content[${index}] (${type}) ${problem}`);
+          const call = toServerToolCall(raw as ServerToolUseBlock, raw.input ?? {});
+          serverCalls.push({ ...call, contentOffset: contentLength });
+        } else if (isServerToolResultType(type)) {
+          if (typeof raw.tool_use_id !== "string") {
+            throw malformed(`content[${index}] (${type}) has no string tool_use_id`);
+          }
+          const name = serverCalls.find((call) => call.id === raw.tool_use_id)?.name;
+          const result = toServerToolResult(raw as ServerToolResultBlock, name);
+          serverResults.push({ ...result, contentOffset: contentLength });
+        }
         break;
+      }
     }
   }
   const response: ChatResponse = {
@@ -74,9 +108,19 @@ export function convertAnthropicMessage(
   };
   if (reasoning.length > 0) response.reasoning = reasoning.join("");
   if (details.length > 0) response.reasoningDetails = details;
+  if (serverCalls.length > 0) response.serverToolCalls = serverCalls;
+  if (serverResults.length > 0) response.serverToolResults = serverResults;
   const usage = convertAnthropicUsage(message.usage ?? undefined);
   if (usage !== undefined) response.usage = usage;
   if (message.model) response.model = message.model;
   if (message.stop_reason) response.rawFinishReason = message.stop_reason;
   return response;
+}
+
+function malformed(what: string): RatatoskrError {
+  return new RatatoskrError({
+    code: "data",
+    message: `The Anthropic message is malformed: ${what}`,
+    provider: ANTHROPIC_PROVIDER_ID,
+  });
 }

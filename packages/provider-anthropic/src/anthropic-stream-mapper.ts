@@ -12,6 +12,16 @@ import {
   RatatoskrError,
   type ReasoningDetail,
 } from "@ratatoskr/core";
+import { isJsonObject } from "./anthropic-json.ts";
+import {
+  isServerToolResultType,
+  isServerToolUseType,
+  type ServerToolResultBlock,
+  type ServerToolUseBlock,
+  toServerToolCall,
+  toServerToolResult,
+} from "./anthropic-server-tools.ts";
+import { AnthropicStreamProtocol, type TypedObject } from "./anthropic-stream-protocol.ts";
 import {
   type AnthropicUsageFields,
   convertAnthropicUsage,
@@ -32,6 +42,8 @@ type BlockState =
       arguments: string;
       complete: boolean;
     }
+  | { kind: "server_call"; block: ServerToolUseBlock; arguments: string }
+  | { kind: "server_result"; block: ServerToolResultBlock }
   | { kind: "ignored" };
 
 /** What {@link AnthropicStreamMapper.handle} returns: nothing, one event, or several in order. */
@@ -56,21 +68,33 @@ export interface AnthropicStreamMapperOptions {
  * - `tool_use` start → `tool_call_start` (tool calls numbered 0, 1, … in
  *   order), `input_json_delta` → `tool_call_delta`, its `content_block_stop` →
  *   `tool_call_end` once the whole buffer parses as JSON (an empty buffer is `{}`);
+ * - `server_tool_use` / `mcp_tool_use` → one `server_tool_call` at the block's
+ *   stop, with the parsed input; a `*_tool_result` block → one
+ *   `server_tool_result` at its stop. They never produce `tool_call_*` events;
  * - `message_delta` keeps `stop_reason` and the cumulative usage;
  * - `message_stop` → `usage` (when known) and `done`.
  *
- * `ping` never reaches it (the provider drops it) and unknown events or blocks
- * (server tools, citations) are ignored.
+ * Every event is checked by {@link AnthropicStreamProtocol} before anything
+ * it would produce is returned: a protocol violation or a malformed event
+ * throws a `stream` error (with the partial output), and so does every later
+ * call. Unknown event, block and delta types are skipped (citations too), as
+ * the API's versioning policy asks. `ping` never reaches it (the provider
+ * drops it).
  */
 export class AnthropicStreamMapper {
   #blocks: BlockState[] = [];
   #toolCount = 0;
+  #serverCallNames = new Map<string, string>();
   #usage: AnthropicUsageFields | undefined;
   #stopReason: string | null = null;
   #model: string | undefined;
   #content: string[] = [];
   #reasoning: string[] = [];
   #finished = false;
+  #failure: RatatoskrError | undefined;
+  readonly #protocol = new AnthropicStreamProtocol((message) => {
+    throw this.#fail(message);
+  });
   readonly #provider: string;
   readonly #excludeReasoning: boolean;
 
@@ -85,24 +109,48 @@ export class AnthropicStreamMapper {
     return this.#finished;
   }
 
-  /** Translate one raw stream event. Throws a `stream` error when the protocol is broken. */
-  handle(event: Anthropic.RawMessageStreamEvent): MappedEvents {
-    switch (event.type) {
-      case "content_block_delta":
-        return this.#delta(event);
-      case "content_block_start":
-        return this.#start(event);
-      case "content_block_stop":
-        return this.#stop(event.index);
+  /** The protocol violation that broke the stream, if one did. */
+  get failure(): RatatoskrError | undefined {
+    return this.#failure;
+  }
+
+  /**
+   * Translate one SSE event: `data` is parsed as JSON and checked to be the
+   * event `eventName` announced. Throws a `stream` error when it is not.
+   */
+  handleSse(eventName: string | undefined, data: string): MappedEvents {
+    if (this.#failure !== undefined) throw this.#failure;
+    let event: unknown;
+    try {
+      event = JSON.parse(data);
+    } catch (error) {
+      throw this.#fail(`The data of a "${eventName ?? "message"}" event is not JSON`, error);
+    }
+    return this.handle(event as Anthropic.RawMessageStreamEvent, eventName);
+  }
+
+  /**
+   * Translate one raw stream event. `eventName` is the SSE event name, when
+   * known: it must agree with the payload's `type`. Throws a `stream` error
+   * when the protocol is broken.
+   */
+  handle(event: Anthropic.RawMessageStreamEvent, eventName?: string): MappedEvents {
+    if (this.#failure !== undefined) throw this.#failure;
+    const checked = this.#protocol.check(event, eventName);
+    switch (checked.type) {
       case "message_start":
-        this.#model = event.message.model ?? this.#model;
-        this.#usage = mergeAnthropicUsage(this.#usage, event.message.usage);
+        if (typeof checked.message.model === "string") this.#model = checked.message.model;
+        this.#usage = mergeAnthropicUsage(this.#usage, usageFields(checked.message.usage));
         return undefined;
+      case "content_block_start":
+        return this.#start(checked.block);
+      case "content_block_delta":
+        return this.#delta(this.#blocks[checked.index]!, checked.delta);
+      case "content_block_stop":
+        return this.#stop(this.#blocks[checked.index]!);
       case "message_delta":
-        if (event.delta.stop_reason !== null && event.delta.stop_reason !== undefined) {
-          this.#stopReason = event.delta.stop_reason;
-        }
-        this.#usage = mergeAnthropicUsage(this.#usage, event.usage);
+        if (checked.stopReason !== undefined) this.#stopReason = checked.stopReason;
+        this.#usage = mergeAnthropicUsage(this.#usage, usageFields(checked.usage));
         return undefined;
       case "message_stop":
         return this.#finish();
@@ -111,130 +159,167 @@ export class AnthropicStreamMapper {
     }
   }
 
-  #start(event: Anthropic.RawContentBlockStartEvent): MappedEvents {
-    const block = event.content_block;
-    switch (block.type) {
-      case "text":
-        this.#blocks[event.index] = { kind: "text" };
-        return block.text === "" ? undefined : this.#text(block.text);
+  #start(block: TypedObject): MappedEvents {
+    const state = this.#blockState(block);
+    this.#blocks.push(state);
+    switch (state.kind) {
+      case "text": {
+        const text = (block.text as string | undefined) ?? "";
+        return text === "" ? undefined : this.#text(text);
+      }
       case "thinking":
-        this.#blocks[event.index] = {
-          kind: "thinking",
-          text: block.thinking,
-          signature: block.signature ?? "",
-        };
-        return block.thinking === "" ? undefined : this.#reasoningEvent(block.thinking);
-      case "redacted_thinking":
-        this.#blocks[event.index] = { kind: "redacted", data: block.data };
-        return undefined;
-      case "tool_use": {
-        const input = block.input;
-        const initial =
-          input !== null && typeof input === "object" && Object.keys(input).length > 0
-            ? JSON.stringify(input)
-            : "";
-        const state = {
-          kind: "tool" as const,
-          toolIndex: this.#toolCount++,
-          id: block.id,
-          name: block.name,
-          arguments: initial,
-          complete: false,
-        };
-        this.#blocks[event.index] = state;
+        return state.text === "" ? undefined : this.#reasoningEvent(state.text);
+      case "tool": {
         const start: ChatEvent = {
           type: "tool_call_start",
           index: state.toolIndex,
-          id: block.id,
-          name: block.name,
+          id: state.id,
+          name: state.name,
         };
-        return initial === ""
+        return state.arguments === ""
           ? start
-          : [start, { type: "tool_call_delta", index: state.toolIndex, arguments: initial }];
+          : [
+              start,
+              { type: "tool_call_delta", index: state.toolIndex, arguments: state.arguments },
+            ];
       }
       default:
-        this.#blocks[event.index] = { kind: "ignored" };
         return undefined;
     }
   }
 
-  #delta(event: Anthropic.RawContentBlockDeltaEvent): MappedEvents {
-    const delta = event.delta;
-    const block = this.#blocks[event.index];
+  #blockState(block: TypedObject): BlockState {
+    switch (block.type) {
+      case "text":
+        return { kind: "text" };
+      case "thinking":
+        return {
+          kind: "thinking",
+          text: (block.thinking as string | undefined) ?? "",
+          signature: typeof block.signature === "string" ? block.signature : "",
+        };
+      case "redacted_thinking":
+        return { kind: "redacted", data: block.data as string };
+      case "tool_use":
+        return {
+          kind: "tool",
+          toolIndex: this.#toolCount++,
+          id: block.id as string,
+          name: block.name as string,
+          arguments: initialInput(block.input),
+          complete: false,
+        };
+      default:
+        if (isServerToolUseType(block.type)) {
+          return {
+            kind: "server_call",
+            block: block as ServerToolUseBlock,
+            arguments: initialInput(block.input),
+          };
+        }
+        if (isServerToolResultType(block.type)) {
+          return { kind: "server_result", block: block as ServerToolResultBlock };
+        }
+        return { kind: "ignored" };
+    }
+  }
+
+  #delta(state: BlockState, delta: TypedObject): MappedEvents {
     switch (delta.type) {
-      case "text_delta":
-        return delta.text === "" ? undefined : this.#text(delta.text);
-      case "thinking_delta":
-        if (block?.kind === "thinking") block.text += delta.thinking;
-        return delta.thinking === "" ? undefined : this.#reasoningEvent(delta.thinking);
+      case "text_delta": {
+        const text = delta.text as string;
+        return text === "" ? undefined : this.#text(text);
+      }
+      case "thinking_delta": {
+        const text = delta.thinking as string;
+        if (state.kind === "thinking") state.text += text;
+        return text === "" ? undefined : this.#reasoningEvent(text);
+      }
       case "signature_delta":
-        if (block?.kind === "thinking") block.signature += delta.signature;
+        if (state.kind === "thinking") state.signature += delta.signature as string;
         return undefined;
       case "input_json_delta": {
-        if (block?.kind !== "tool") {
-          throw this.#error(
-            `input_json_delta for content block ${event.index}, which is not a tool_use block`,
-          );
+        const piece = delta.partial_json as string;
+        if (piece === "" || (state.kind !== "tool" && state.kind !== "server_call")) {
+          return undefined;
         }
-        if (delta.partial_json === "") return undefined;
-        block.arguments += delta.partial_json;
-        return { type: "tool_call_delta", index: block.toolIndex, arguments: delta.partial_json };
+        state.arguments += piece;
+        return state.kind === "tool"
+          ? { type: "tool_call_delta", index: state.toolIndex, arguments: piece }
+          : undefined;
       }
       default:
+        // citations_delta: citations are not mapped.
         return undefined;
     }
   }
 
-  #stop(index: number): MappedEvents {
-    const block = this.#blocks[index];
-    if (block === undefined) return undefined;
-    switch (block.kind) {
+  #stop(state: BlockState): MappedEvents {
+    switch (state.kind) {
       case "thinking": {
         const detail: ReasoningDetail = {
           type: "text",
-          text: block.text,
+          text: state.text,
           provider: ANTHROPIC_PROVIDER_ID,
         };
-        if (block.signature !== "") detail.signature = block.signature;
+        if (state.signature !== "") detail.signature = state.signature;
         return { type: "reasoning_detail", detail };
       }
       case "redacted":
         return {
           type: "reasoning_detail",
-          detail: { type: "redacted", data: block.data, provider: ANTHROPIC_PROVIDER_ID },
+          detail: { type: "redacted", data: state.data, provider: ANTHROPIC_PROVIDER_ID },
         };
-      case "tool": {
-        const events: ChatEvent[] = [];
-        if (block.arguments === "") {
-          block.arguments = "{}";
-          events.push({ type: "tool_call_delta", index: block.toolIndex, arguments: "{}" });
-        }
-        const parsed = parseToolArguments(block.arguments);
+      case "tool":
+        return this.#endToolCall(state);
+      case "server_call": {
+        const parsed = parseToolArguments(state.arguments);
         if (parsed === undefined) {
-          throw this.#error(
-            `Tool call "${block.name}" (index ${block.toolIndex}) ended with arguments that are not JSON`,
+          throw this.#fail(
+            `Server tool call "${state.block.name}" (${state.block.id}) ended with an input that is not JSON`,
           );
         }
-        block.complete = true;
-        events.push({
-          type: "tool_call_end",
-          index: block.toolIndex,
-          id: block.id,
-          name: block.name,
-          arguments: block.arguments,
-          parsedArguments: parsed.value,
-        });
-        return events.length === 1 ? events[0] : events;
+        this.#serverCallNames.set(state.block.id, state.block.name);
+        return { type: "server_tool_call", call: toServerToolCall(state.block, parsed.value) };
       }
+      case "server_result":
+        return {
+          type: "server_tool_result",
+          result: toServerToolResult(
+            state.block,
+            this.#serverCallNames.get(state.block.tool_use_id),
+          ),
+        };
       default:
         return undefined;
     }
   }
 
+  #endToolCall(state: Extract<BlockState, { kind: "tool" }>): MappedEvents {
+    const parsed = parseToolArguments(state.arguments);
+    if (parsed === undefined) {
+      throw this.#fail(
+        `Tool call "${state.name}" (index ${state.toolIndex}) ended with arguments that are not JSON`,
+      );
+    }
+    const events: ChatEvent[] = [];
+    if (state.arguments === "") {
+      state.arguments = "{}";
+      events.push({ type: "tool_call_delta", index: state.toolIndex, arguments: "{}" });
+    }
+    state.complete = true;
+    events.push({
+      type: "tool_call_end",
+      index: state.toolIndex,
+      id: state.id,
+      name: state.name,
+      arguments: state.arguments,
+      parsedArguments: parsed.value,
+    });
+    return events.length === 1 ? events[0] : events;
+  }
+
   #finish(): MappedEvents {
-    const open = this.#blocks.filter((block) => block?.kind === "tool" && !block.complete);
-    if (open.length > 0)
-      throw this.#error("message_stop arrived while a tool_use block was still open");
     this.#finished = true;
     const usage = convertAnthropicUsage(this.#usage);
     const done: DoneEvent = {
@@ -262,9 +347,7 @@ export class AnthropicStreamMapper {
   partial(): PartialOutput {
     const partial: PartialOutput = { content: this.#content.join("") };
     if (this.#reasoning.length > 0) partial.reasoning = this.#reasoning.join("");
-    const calls = this.#blocks.filter(
-      (block): block is Extract<BlockState, { kind: "tool" }> => block?.kind === "tool",
-    );
+    const calls = this.#blocks.flatMap((state) => (state.kind === "tool" ? [state] : []));
     if (calls.length > 0) {
       partial.toolCalls = calls.map(({ id, name, arguments: args, complete }) => ({
         id,
@@ -276,13 +359,26 @@ export class AnthropicStreamMapper {
     return partial;
   }
 
-  #error(message: string): RatatoskrError {
-    return new RatatoskrError({
+  /** Record a protocol violation: this error, and every later call, ends the stream. */
+  #fail(message: string, cause?: unknown): RatatoskrError {
+    this.#failure = new RatatoskrError({
       code: "stream",
       message,
       provider: this.#provider,
       ...(this.#model === undefined ? {} : { model: this.#model }),
+      ...(cause === undefined ? {} : { cause }),
+      isRetryable: true,
       partial: this.partial(),
     });
+    return this.#failure;
   }
+}
+
+/** A `tool_use` / `server_tool_use` start's input as JSON text: "" when empty (deltas follow). */
+function initialInput(input: unknown): string {
+  return isJsonObject(input) && Object.keys(input).length > 0 ? JSON.stringify(input) : "";
+}
+
+function usageFields(usage: unknown): AnthropicUsageFields | undefined {
+  return isJsonObject(usage) ? (usage as AnthropicUsageFields) : undefined;
 }

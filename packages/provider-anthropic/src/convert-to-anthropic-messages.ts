@@ -4,7 +4,13 @@
  * @see https://platform.claude.com/docs/en/api/messages
  */
 import type Anthropic from "@anthropic-ai/sdk";
-import { invalidInput, type Message, type ReasoningDetail } from "@ratatoskr/core";
+import {
+  invalidInput,
+  type Message,
+  type ReasoningDetail,
+  serverToolTimeline,
+} from "@ratatoskr/core";
+import { serverToolCallToBlock, serverToolResultToBlock } from "./anthropic-server-tools.ts";
 
 type ContentBlockParam = Anthropic.ContentBlockParam;
 type TextBlockParam = Anthropic.TextBlockParam;
@@ -25,16 +31,21 @@ export const ANTHROPIC_PROVIDER_ID = "anthropic";
  * - every system message becomes one block of the top-level `system`, in order
  *   (a system message in the middle of a conversation is hoisted there too);
  * - an assistant message becomes its thinking / redacted_thinking blocks (from
- *   `reasoningDetails`, unchanged), then its text, then one `tool_use` block per
- *   tool call;
+ *   `reasoningDetails`, unchanged), then its text with its server tool calls
+ *   and results at their `contentOffset`, in their original order (Anthropic's
+ *   own blocks sent back exactly as they came, rebuilt from their fields when
+ *   they have no record, another provider's left out), then one `tool_use`
+ *   block per tool call;
  * - tool results become `tool_result` blocks; consecutive messages of the same
  *   role (tool results and the user text after them) are merged into one turn,
  *   since the API wants user and assistant turns to alternate;
  * - an assistant message with no text, tool calls or reasoning details is left out.
  *
- * Throws an `invalid_input` error for a tool call whose arguments are not a JSON object.
+ * Throws an `invalid_input` error for a tool call whose arguments are not a
+ * JSON object, and for a malformed server tool call or result.
  *
  * @see https://platform.claude.com/docs/en/build-with-claude/tool-use/implement-tool-use
+ * @see https://platform.claude.com/docs/en/agents-and-tools/tool-use/server-tools
  * @see https://platform.claude.com/docs/en/build-with-claude/extended-thinking#preserving-thinking-blocks
  */
 export function convertToAnthropicMessages(messages: readonly Message[]): AnthropicPrompt {
@@ -88,7 +99,7 @@ function convertAssistant(
     const block = reasoningDetailToBlock(detail);
     if (block !== undefined) blocks.push(block);
   }
-  if (message.content !== "") blocks.push({ type: "text", text: message.content });
+  blocks.push(...textWithServerTools(message, `messages[${index}]`));
   message.toolCalls?.forEach((call, callIndex) => {
     blocks.push({
       type: "tool_use",
@@ -98,6 +109,74 @@ function convertAssistant(
     });
   });
   return blocks;
+}
+
+/**
+ * The assistant text with its server tool calls and results in their
+ * original order ({@link serverToolTimeline}), after checking each of them.
+ */
+function textWithServerTools(
+  message: Extract<Message, { role: "assistant" }>,
+  where: string,
+): ContentBlockParam[] {
+  const calls = optionalArray(message.serverToolCalls, `${where}.serverToolCalls`);
+  const results = optionalArray(message.serverToolResults, `${where}.serverToolResults`);
+  const mcpCalls = new Set<string>();
+  calls.forEach((call, callIndex) => {
+    const name = `${where}.serverToolCalls[${callIndex}]`;
+    serverToolCallToBlock(call, name);
+    checkOffset(call.contentOffset, name);
+    if (call.server !== undefined) mcpCalls.add(call.id);
+  });
+  results.forEach((result, resultIndex) => {
+    const name = `${where}.serverToolResults[${resultIndex}]`;
+    serverToolResultToBlock(result, false, name);
+    checkOffset(result.contentOffset, name);
+  });
+  const blocks: ContentBlockParam[] = [];
+  for (const entry of serverToolTimeline({
+    ...message,
+    serverToolCalls: calls,
+    serverToolResults: results,
+  })) {
+    const block =
+      entry.type === "content"
+        ? ({ type: "text", text: entry.text } as const)
+        : entry.type === "server_tool_call"
+          ? serverToolCallToBlock(entry.call, where)
+          : serverToolResultToBlock(entry.result, mcpCalls.has(entry.result.toolCallId), where);
+    if (block !== undefined) blocks.push(block);
+  }
+  return mergeText(blocks);
+}
+
+/** Adjacent text blocks (left around another provider's items) joined into one. */
+function mergeText(blocks: ContentBlockParam[]): ContentBlockParam[] {
+  const merged: ContentBlockParam[] = [];
+  for (const block of blocks) {
+    const last = merged[merged.length - 1];
+    if (block.type === "text" && last?.type === "text") {
+      merged[merged.length - 1] = { type: "text", text: last.text + block.text };
+    } else {
+      merged.push(block);
+    }
+  }
+  return merged;
+}
+
+function checkOffset(offset: unknown, name: string): void {
+  if (
+    offset !== undefined &&
+    (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0)
+  ) {
+    throw invalidInput(`${name}.contentOffset must be a non-negative integer`);
+  }
+}
+
+function optionalArray<T>(value: T[] | undefined, name: string): T[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw invalidInput(`${name} must be an array`);
+  return value;
 }
 
 /**

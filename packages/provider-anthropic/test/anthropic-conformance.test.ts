@@ -47,6 +47,15 @@ runProviderConformance({
       options: { model: MODEL, tools },
       expectToolCalls: ["get_weather", "get_weather", "get_time"],
     },
+    serverTools: {
+      prepare: serve("web-search.sse"),
+      messages,
+      options: {
+        model: MODEL,
+        rawProviderOptions: { tools: [{ type: "web_search_20250305", name: "web_search" }] },
+      },
+      expectServerToolCalls: ["web_search"],
+    },
     abort: {
       prepare: () =>
         mock.enqueue({ sseThenHang: fixture("text.sse").split("event: content_block_stop")[0]! }),

@@ -27,6 +27,34 @@ afterAll(async () => {
 });
 
 describe("through the gateway", () => {
+  it("continues a paused web fetch turn and never hands the server tools to the caller's loop", async () => {
+    const gateway: ModelGateway = await Ratatoskr.builder()
+      .use(createAnthropic({ apiKey: KEY, baseURL: mock.url }))
+      .build();
+    mock.enqueue({ sse: fixture("web-fetch-pause-turn.sse") }, { sse: fixture("text.sse") });
+    const options: ChatOptions = {
+      model: "claude-sonnet-4-6",
+      rawProviderOptions: { tools: [{ type: "web_fetch_20250910", name: "web_fetch" }] },
+    };
+    const conversation: Message[] = [Message.user("Summarise https://example.com/article")];
+    const rounds: string[] = [];
+    for (;;) {
+      const response = await collectChatStream(gateway.chatStream(conversation, options));
+      rounds.push(response.finishReason);
+      expect(response.toolCalls).toEqual([]);
+      conversation.push(toAssistantMessage(response));
+      if (response.finishReason !== "pause") break;
+    }
+    expect(rounds).toEqual(["pause", "stop"]);
+    const sent = mock.body().messages as Array<{ role: string; content: Array<{ type: string }> }>;
+    expect(sent.map((message) => message.role)).toEqual(["user", "assistant"]);
+    expect(sent[1]!.content.map((block) => block.type)).toEqual([
+      "text",
+      "server_tool_use",
+      "web_fetch_tool_result",
+    ]);
+  });
+
   it("runs a two-turn tool loop with thinking via ModelGateway.chatStream", async () => {
     const gateway: ModelGateway = await Ratatoskr.builder()
       .use(createAnthropic({ apiKey: KEY, baseURL: mock.url }))

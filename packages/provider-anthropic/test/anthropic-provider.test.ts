@@ -444,6 +444,64 @@ describe("chatStream failures", () => {
     expect(error.partial?.content).toBe("Hello! How can I help you today?");
   });
 
+  it("a spliced second message_start ends the stream before its tool call is delivered", async () => {
+    mock.enqueue({ sse: fixture("spliced-message-start.sse") });
+    const seen: ChatEvent[] = [];
+    const error = await failure(async () => {
+      for await (const event of provider().chatStream(user, { model: MODEL, tools: [WEATHER] }))
+        seen.push(event);
+    });
+    expect(error.code).toBe("stream");
+    expect(error.message).toMatch(/second message_start/);
+    expect(seen.filter((event) => event.type === "tool_call_start")).toEqual([
+      { type: "tool_call_start", index: 0, id: "toolu_01FirstCall5Jk6Lm7Np", name: "get_weather" },
+    ]);
+    expect(seen.some((event) => event.type === "done")).toBe(false);
+    expect(error.partial?.toolCalls?.map((call) => call.id)).toEqual([
+      "toolu_01FirstCall5Jk6Lm7Np",
+    ]);
+  });
+
+  it("a spliced stream is refused however the bytes are split", async () => {
+    for (const chunkSize of [1, 7, 64]) {
+      mock.enqueue({ sse: fixture("spliced-message-start.sse"), chunkSize });
+      const seen: ChatEvent[] = [];
+      const error = await failure(async () => {
+        for await (const event of provider().chatStream(user, { model: MODEL, tools: [WEATHER] }))
+          seen.push(event);
+      });
+      expect(error.code).toBe("stream");
+      expect(seen.filter((event) => event.type === "tool_call_start")).toHaveLength(1);
+    }
+  });
+
+  it("content after message_stop is a stream error, not more events", async () => {
+    mock.enqueue({
+      sse: `${fixture("text.sse")}event: content_block_start\ndata: {"type":"content_block_start","index":1,"content_block":{"type":"text","text":"late"}}\n\n`,
+    });
+    const seen: ChatEvent[] = [];
+    const error = await failure(async () => {
+      for await (const event of provider().chatStream(user, { model: MODEL })) seen.push(event);
+    });
+    expect(error.code).toBe("stream");
+    expect(error.message).toMatch(/after message_stop/);
+    expect(seen.at(-1)?.type).toBe("done");
+    expect(collectContent(seen)).toBe("Hello! How can I help you today?");
+  });
+
+  it("an event whose JSON is not an object is a clean stream error, never a TypeError", async () => {
+    mock.enqueue({
+      sse: fixture("text.sse").replace(
+        'data: {"type":"content_block_stop","index":0}',
+        "data: null",
+      ),
+    });
+    const error = await failure(() => drain(provider().chatStream(user, { model: MODEL })));
+    expect(error.code).toBe("stream");
+    expect(error.message).toMatch(/not an Anthropic stream event/);
+    expect(error.partial?.content).toBe("Hello! How can I help you today?");
+  });
+
   it("leaves no abort listener behind on a long-lived signal", async () => {
     const session = new AbortController();
     const signal = session.signal;

@@ -45,6 +45,26 @@ runProviderConformance({
       options: { model: "m" },
       expectToolCalls: ["now"],
     },
+    serverTools: {
+      prepare: () => {
+        current.enqueueStream([
+          { type: "content", text: "Searching. " },
+          {
+            type: "server_tool_call",
+            call: { id: "srv_1", name: "web_search", input: { query: "q" } },
+          },
+          {
+            type: "server_tool_result",
+            result: { toolCallId: "srv_1", name: "web_search", content: [{ title: "A" }] },
+          },
+          { type: "content", text: "Found it." },
+          { type: "done", finishReason: "stop" },
+        ]);
+      },
+      messages,
+      options: { model: "m" },
+      expectServerToolCalls: ["web_search"],
+    },
     abort: {
       prepare: () => {
         current.enqueueStream({ events: defaultMockStream(messages, "m"), delayMs: 5 });

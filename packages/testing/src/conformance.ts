@@ -33,6 +33,7 @@ import {
   PROVIDER_SPECIFICATION_VERSION,
   type ProviderPlugin,
   RatatoskrError,
+  toAssistantMessage,
 } from "@ratatoskr/core";
 import { describe, expect, it } from "vitest";
 import { drain } from "./chat-stream-test-helpers.ts";
@@ -56,6 +57,8 @@ export interface ChatScenario extends ScenarioBase {
   expectContent?: string;
   /** Expected tool call names, in order (for tool scenarios). */
   expectToolCalls?: string[];
+  /** Expected server tool call names, in order (for the server tool scenario). */
+  expectServerToolCalls?: string[];
 }
 
 /** An error scenario: any call that must reject with `code`. */
@@ -78,6 +81,11 @@ export interface ConformanceScenarios {
   chat?: ChatScenario;
   chatStream?: ChatScenario;
   toolCalls?: ChatScenario;
+  /**
+   * A stream in which the provider runs tools itself (web search, code
+   * execution, MCP) and then answers: optional, for providers that have them.
+   */
+  serverTools?: ChatScenario;
   embed?: ScenarioBase & { text: string; model: string; dimensions?: number };
   embedBatch?: ScenarioBase & { texts: string[]; model: string };
   nli?: ScenarioBase & { premise: string; hypothesis: string; model: string };
@@ -122,7 +130,22 @@ export function assertChatEventProtocol(events: ChatEvent[]) {
   ).toHaveLength(1);
   const started = new Set<number>();
   const ended = new Set<number>();
+  const serverCalls = new Set<string>();
   for (const event of events) {
+    if (event.type === "server_tool_call") {
+      expect(
+        typeof event.call.id === "string" && event.call.id.length > 0,
+        "server tool call id",
+      ).toBe(true);
+      expect(
+        typeof event.call.name === "string" && event.call.name.length > 0,
+        "server tool name",
+      ).toBe(true);
+      serverCalls.add(event.call.id);
+    }
+    if (event.type === "server_tool_result") {
+      expect(typeof event.result.toolCallId, "server tool result toolCallId").toBe("string");
+    }
     if (event.type === "tool_call_start") {
       expect(started.has(event.index), `tool call ${event.index} started once`).toBe(false);
       started.add(event.index);
@@ -145,6 +168,13 @@ export function assertChatEventProtocol(events: ChatEvent[]) {
     }
   }
   expect([...started].sort(), "every started tool call ended").toEqual([...ended].sort());
+  for (const event of events) {
+    if (event.type === "tool_call_start") {
+      expect(serverCalls.has(event.id), `tool call ${event.id} is not a server tool call`).toBe(
+        false,
+      );
+    }
+  }
   const accumulator = new ChatStreamAccumulator();
   for (const event of events) accumulator.push(event);
   const response = accumulator.toResponse();
@@ -270,6 +300,47 @@ export function runProviderConformance(options: ConformanceOptions): void {
         if (scenario.expectToolCalls)
           expect(response.toolCalls.map((call) => call.name)).toEqual(scenario.expectToolCalls);
         expect(response.finishReason).toBe("tool_calls");
+      },
+    );
+
+    check(
+      "serverTools",
+      "server tool calls stream as server_tool_call / server_tool_result, never as client tool calls, and the text after them keeps streaming",
+      async () => {
+        const scenario = scenarios.serverTools!;
+        const provider = await options.createProvider();
+        const events = await run(scenario, () =>
+          drain(provider.chatStream!(scenario.messages, withSignal(scenario.options))),
+        );
+        const response = assertChatEventProtocol(events);
+        const calls = events.flatMap((event) =>
+          event.type === "server_tool_call" ? [event.call] : [],
+        );
+        expect(calls.length, "at least one server tool call").toBeGreaterThan(0);
+        if (scenario.expectServerToolCalls)
+          expect(calls.map((call) => call.name)).toEqual(scenario.expectServerToolCalls);
+        const clientIds = new Set(response.toolCalls.map((call) => call.id));
+        for (const call of calls)
+          expect(clientIds.has(call.id), `${call.id} is not a client call`).toBe(false);
+        events.forEach((event, position) => {
+          if (event.type !== "server_tool_result") return;
+          const callAt = events.findIndex(
+            (other) =>
+              other.type === "server_tool_call" && other.call.id === event.result.toolCallId,
+          );
+          if (callAt !== -1) expect(callAt, "a result comes after its call").toBeLessThan(position);
+        });
+        const lastServerEvent = events.findLastIndex((event) =>
+          event.type.startsWith("server_tool"),
+        );
+        expect(
+          events.slice(lastServerEvent).some((event) => event.type === "content"),
+          "text streams after the server tools",
+        ).toBe(true);
+        expect(response.serverToolCalls?.map((call) => call.id)).toEqual(
+          calls.map((call) => call.id),
+        );
+        expect(toAssistantMessage(response).serverToolCalls).toEqual(response.serverToolCalls);
       },
     );
 

@@ -26,6 +26,17 @@ type Part =
       complete: boolean;
       result?: string;
       isError?: boolean;
+    }
+  | {
+      /** A tool the provider ran itself (web search, code execution, an MCP server's tool). */
+      kind: "server_tool";
+      id: string;
+      name: string;
+      server?: string;
+      /** The input as JSON text; absent for a result whose call came in an earlier turn. */
+      input?: string;
+      result?: string;
+      isError?: boolean;
     };
 
 interface AssistantTurn {
@@ -102,6 +113,34 @@ export function applyChatEvent(
           : { ...part, complete: true };
       return { ...turn, parts };
     }
+    case "server_tool_call":
+      parts.push({
+        kind: "server_tool",
+        id: event.call.id,
+        name: event.call.name,
+        ...(event.call.server === undefined ? {} : { server: event.call.server }),
+        input: JSON.stringify(event.call.input),
+      });
+      return { ...turn, parts };
+    case "server_tool_result": {
+      const result = {
+        result: JSON.stringify(event.result.content) ?? "",
+        isError: event.result.isError === true,
+      };
+      const position = parts.findLastIndex(
+        (part) => part.kind === "server_tool" && part.id === event.result.toolCallId,
+      );
+      const part = parts[position];
+      if (part?.kind === "server_tool") parts[position] = { ...part, ...result };
+      else
+        parts.push({
+          kind: "server_tool",
+          id: event.result.toolCallId,
+          name: event.result.name,
+          ...result,
+        });
+      return { ...turn, parts };
+    }
     case "tool_result": {
       const position = parts.findLastIndex((part) => part.kind === "tool" && part.id === event.id);
       const part = parts[position];
@@ -136,6 +175,33 @@ export function applyChatEvent(
     default:
       return turn;
   }
+}
+
+/** Longest result text shown for a server tool (search results can be large). */
+const SERVER_RESULT_PREVIEW = 2000;
+
+function ServerToolView(props: { part: Extract<Part, { kind: "server_tool" }> }) {
+  const { part } = props;
+  const result =
+    part.result !== undefined && part.result.length > SERVER_RESULT_PREVIEW
+      ? `${part.result.slice(0, SERVER_RESULT_PREVIEW)}…`
+      : part.result;
+  return (
+    <div class={`tool-call ${part.isError ? "tool-error" : ""}`} data-testid="server-tool-call">
+      <div class="tool-head">
+        <span class="badge">server tool</span> <strong>{part.name}</strong>
+        {part.server && <span> on {part.server}</span>}
+      </div>
+      {part.input !== undefined && <pre>{part.input}</pre>}
+      {result !== undefined ? (
+        <div class="tool-result">
+          <span class="badge">{part.isError ? "error" : "result"}</span> <code>{result}</code>
+        </div>
+      ) : (
+        <div class="pulse">running at the provider…</div>
+      )}
+    </div>
+  );
 }
 
 function ToolCallView(props: { part: Extract<Part, { kind: "tool" }> }) {
@@ -181,6 +247,7 @@ function AssistantView(props: { turn: AssistantTurn }) {
             </details>
           );
         }
+        if (part.kind === "server_tool") return <ServerToolView part={part} key={index} />;
         return <ToolCallView part={part} key={index} />;
       })}
       {turn.state === "streaming" && turn.parts.length === 0 && (
