@@ -35,8 +35,6 @@ export { ProviderRegistry } from "./provider-registry.ts";
 export {
   type BuilderOptions,
   type DeviceSetting,
-  type LocalModelSetting,
-  type ProviderSettings,
   RatatoskrBuilder,
 } from "./ratatoskr-builder.ts";
 export {
@@ -63,6 +61,16 @@ export {
   type RoutingRule,
   routeModel,
 } from "./router.ts";
+export type {
+  AnthropicShorthandSettings,
+  HuggingFaceShorthandSettings,
+  InstalledOr,
+  LocalModelSetting,
+  OllamaShorthandSettings,
+  OpenAIShorthandSettings,
+  OpenRouterShorthandSettings,
+  ProviderSettings,
+} from "./shorthand-settings.ts";
 
 /** Entry point: `Ratatoskr.builder()`. */
 export const Ratatoskr = {
