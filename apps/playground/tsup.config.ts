@@ -1,8 +1,8 @@
 import { defineConfig } from "tsup";
 import { libraryPreset } from "../../tooling/config/tsup.preset.ts";
 
-// The server. `src/build-client.ts` then bundles the browser app into dist/public;
+// The server (an app: ESM only). `src/build-client.ts` then bundles the browser app into dist/public;
 // esbuild (a devDependency) is only imported when running from source without that bundle.
 export default defineConfig(
-  libraryPreset({ entry: ["src/main.ts"], dts: false, external: ["esbuild"] }),
+  libraryPreset({ entry: ["src/main.ts"], format: ["esm"], dts: false, external: ["esbuild"] }),
 );

@@ -37,8 +37,6 @@ export { ProviderRegistry } from "./provider-registry.ts";
 export {
   type BuilderOptions,
   type DeviceSetting,
-  type LocalModelSetting,
-  type ProviderSettings,
   RatatoskrBuilder,
 } from "./ratatoskr-builder.ts";
 export {
@@ -65,6 +63,16 @@ export {
   type RoutingRule,
   routeModel,
 } from "./router.ts";
+export type {
+  AnthropicShorthandSettings,
+  HuggingFaceShorthandSettings,
+  InstalledOr,
+  LocalModelSetting,
+  OllamaShorthandSettings,
+  OpenAIShorthandSettings,
+  OpenRouterShorthandSettings,
+  ProviderSettings,
+} from "./shorthand-settings.ts";
 
 /** Entry point: `Ratatoskr.builder()`. */
 export const Ratatoskr = {

@@ -51,7 +51,7 @@ export async function loadFactory(
   shorthand: string,
   packageName: string,
   factoryName: string,
-): Promise<(settings: Record<string, unknown>) => unknown> {
+): Promise<(settings: object) => unknown> {
   let module: Record<string, unknown>;
   try {
     module = await importer(packageName);
@@ -79,5 +79,5 @@ export async function loadFactory(
       details: { package: packageName },
     });
   }
-  return factory as (settings: Record<string, unknown>) => unknown;
+  return factory as (settings: object) => unknown;
 }

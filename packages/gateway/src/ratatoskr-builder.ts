@@ -33,6 +33,15 @@ import { ProviderRegistry } from "./provider-registry.ts";
 import { assertTimeout, type FallbackTarget, type TimeoutOptions } from "./reliability-options.ts";
 import { type RetryOptions, resolveRetry } from "./retry-policy.ts";
 import { assertRoutingRules, type RoutingRule } from "./router.ts";
+import type {
+  AnthropicShorthandSettings,
+  HuggingFaceShorthandSettings,
+  LocalModelSetting,
+  OllamaShorthandSettings,
+  OpenAIShorthandSettings,
+  OpenRouterShorthandSettings,
+  ProviderSettings,
+} from "./shorthand-settings.ts";
 
 /** Where local inference runs: `cpu`, `cuda` / `cuda:N`, or `auto` (CUDA when available). */
 export type DeviceSetting =
@@ -42,12 +51,6 @@ export type DeviceSetting =
   | `cuda:${number}`
   | { type: "cuda"; deviceId: number };
 
-/** A local model reference: a preset name, a Hub repo, or a custom model description. */
-export type LocalModelSetting = string | Record<string, unknown>;
-
-/** Settings common to the cloud shorthands (each provider package documents the rest). */
-export type ProviderSettings = Record<string, unknown>;
-
 type Entry =
   | { kind: "plugin"; plugin: ProviderPlugin | Promise<ProviderPlugin> }
   | {
@@ -55,7 +58,7 @@ type Entry =
       shorthand: string;
       packageName: string;
       factory: string;
-      settings: () => ProviderSettings;
+      settings: () => object;
     };
 
 /** Options of {@link RatatoskrBuilder} itself. */
@@ -92,46 +95,41 @@ export class RatatoskrBuilder {
     return this;
   }
 
-  #package(
-    shorthand: string,
-    packageName: string,
-    factory: string,
-    settings: () => ProviderSettings,
-  ): this {
+  #package(shorthand: string, packageName: string, factory: string, settings: () => object): this {
     this.#entries.push({ kind: "package", shorthand, packageName, factory, settings });
     return this;
   }
 
   /** OpenRouter (`@ratatoskr/provider-openrouter`); key defaults to `OPENROUTER_API_KEY`. */
-  openrouter(apiKey?: string, settings: ProviderSettings = {}): this {
+  openrouter(apiKey?: string, settings: OpenRouterShorthandSettings = {}): this {
     return this.#package("openrouter", "@ratatoskr/provider-openrouter", "createOpenRouter", () =>
       withKey(settings, apiKey),
     );
   }
 
   /** Direct Anthropic (`@ratatoskr/provider-anthropic`); key defaults to `ANTHROPIC_API_KEY`. */
-  anthropic(apiKey?: string, settings: ProviderSettings = {}): this {
+  anthropic(apiKey?: string, settings: AnthropicShorthandSettings = {}): this {
     return this.#package("anthropic", "@ratatoskr/provider-anthropic", "createAnthropic", () =>
       withKey(settings, apiKey),
     );
   }
 
   /** Direct OpenAI (`@ratatoskr/provider-openai-compat`); key defaults to `OPENAI_API_KEY`. */
-  openai(apiKey?: string, settings: ProviderSettings = {}): this {
+  openai(apiKey?: string, settings: OpenAIShorthandSettings = {}): this {
     return this.#package("openai", "@ratatoskr/provider-openai-compat", "createOpenAI", () =>
       withKey(settings, apiKey),
     );
   }
 
   /** An Ollama server (`@ratatoskr/provider-ollama`); URL defaults to `OLLAMA_HOST`, else http://localhost:11434. */
-  ollama(url?: string, settings: ProviderSettings = {}): this {
+  ollama(url?: string, settings: OllamaShorthandSettings = {}): this {
     return this.#package("ollama", "@ratatoskr/provider-ollama", "createOllama", () =>
       url === undefined ? settings : { ...settings, baseURL: url },
     );
   }
 
   /** Hugging Face Inference (`@ratatoskr/provider-huggingface`); token defaults to `HF_TOKEN`. */
-  huggingface(token?: string, settings: ProviderSettings = {}): this {
+  huggingface(token?: string, settings: HuggingFaceShorthandSettings = {}): this {
     return this.#package(
       "huggingface",
       "@ratatoskr/provider-huggingface",
@@ -348,6 +346,6 @@ export class RatatoskrBuilder {
   }
 }
 
-function withKey(settings: ProviderSettings, apiKey: string | undefined): ProviderSettings {
+function withKey(settings: object, apiKey: string | undefined): object {
   return apiKey === undefined ? settings : { ...settings, apiKey };
 }

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { compare, percentile, printComparison, summarize } from "./harness.ts";
+import { addedTime, compare, percentile, printComparison, summarize } from "./harness.ts";
+
+/** A fake nanosecond clock: each operation advances it by exactly the time it "takes". */
+function fakeClock() {
+  let now = 0n;
+  return {
+    clock: () => now,
+    advance: (microseconds: number) => {
+      now += BigInt(microseconds * 1000);
+    },
+  };
+}
 
 describe("percentile", () => {
   it("uses the nearest-rank method on ascending samples", () => {
@@ -56,5 +67,57 @@ describe("compare", () => {
     expect(result.addedMeanUs).toBeCloseTo(180, 10);
     expect(result.addedP99Us).toBeCloseTo(180, 10);
     expect(printComparison("t", result)).toContain("ratio (candidate/reference throughput)");
+  });
+});
+
+describe("added time", () => {
+  it("is the candidate's extra cost per operation, never negative when every operation costs more", async () => {
+    // The reference has a rare stall (one operation in 50, as a GC pause or a
+    // preempted thread would give), so its own p99 is the stall; the candidate
+    // always costs 2 µs more than the reference's usual 10 µs and never stalls.
+    // Subtracting the two p99s gave 12 − 1,000 = −988 µs "added".
+    const { clock, advance } = fakeClock();
+    let referenceCalls = 0;
+    const result = await compare(
+      {
+        name: "reference",
+        run: () => {
+          referenceCalls++;
+          advance(referenceCalls % 50 === 0 ? 1_000 : 10);
+        },
+      },
+      { name: "candidate", run: () => advance(12) },
+      { rounds: 4, iterations: 50, warmup: 0, clock },
+    );
+    expect(result.reference.p99Ns).toBe(1_000_000);
+    expect(result.candidate.p99Ns).toBe(12_000);
+    expect(result.addedP50Us).toBeCloseTo(2, 10);
+    expect(result.addedP99Us).toBeCloseTo(2, 10);
+    expect(result.addedP99Us).toBeGreaterThanOrEqual(result.addedP50Us);
+  });
+
+  it("keeps the candidate's own stalls in the added p99", async () => {
+    const { clock, advance } = fakeClock();
+    let candidateCalls = 0;
+    const result = await compare(
+      { name: "reference", run: () => advance(10) },
+      {
+        name: "candidate",
+        run: () => {
+          candidateCalls++;
+          advance(candidateCalls % 20 === 0 ? 510 : 12);
+        },
+      },
+      { rounds: 2, iterations: 100, warmup: 0, clock },
+    );
+    expect(result.addedP50Us).toBeCloseTo(2, 10);
+    expect(result.addedP99Us).toBeCloseTo(500, 10);
+  });
+});
+
+describe("addedTime", () => {
+  it("pairs samples by position and refuses unpaired ones", () => {
+    expect(addedTime([10, 20, 30], [15, 20, 40])).toEqual({ meanNs: 5, p50Ns: 5, p99Ns: 10 });
+    expect(() => addedTime([1, 2], [1])).toThrow(/paired samples: 2 reference vs 1 candidate/);
   });
 });

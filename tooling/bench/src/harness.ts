@@ -40,10 +40,17 @@ export interface Comparison {
   candidate: Stats;
   /** Candidate throughput / reference throughput (1 = same speed, < 1 = slower). */
   throughputRatio: number;
-  /** Candidate − reference, microseconds per operation. */
+  /** Candidate − reference, microseconds per operation (see {@link addedTime}). */
   addedMeanUs: number;
   addedP50Us: number;
   addedP99Us: number;
+}
+
+/** What a candidate adds per operation over a reference, in nanoseconds. */
+export interface AddedTime {
+  meanNs: number;
+  p50Ns: number;
+  p99Ns: number;
 }
 
 /** The p-th percentile (0–100) of ascending `sorted`. */
@@ -66,6 +73,31 @@ export function summarize(name: string, samples: readonly number[]): Stats {
     p99Ns: percentile(sorted, 99),
     opsPerSecond: 1e9 / meanNs,
   };
+}
+
+/**
+ * The time a candidate adds per operation: percentiles of the paired
+ * differences `candidate[i] − reference[i]`, where sample `i` of each side
+ * was taken at the same position of the same round. Not the difference of two
+ * independently measured percentiles: a stall that happens to hit the
+ * reference (GC, a preempted thread) sets the reference's p99 alone, and
+ * `p99(candidate) − p99(reference)` then comes out negative for a candidate
+ * that is slower on every single operation. Paired, the added p99 is never
+ * below the added p50, and it is negative only when the candidate is faster on
+ * at least 99 % of the pairs.
+ */
+export function addedTime(
+  referenceSamples: readonly number[],
+  candidateSamples: readonly number[],
+): AddedTime {
+  if (referenceSamples.length !== candidateSamples.length) {
+    throw new RangeError(
+      `addedTime needs paired samples: ${referenceSamples.length} reference vs ${candidateSamples.length} candidate`,
+    );
+  }
+  const differences = candidateSamples.map((sample, index) => sample - referenceSamples[index]!);
+  const stats = summarize("added", differences);
+  return { meanNs: stats.meanNs, p50Ns: stats.p50Ns, p99Ns: stats.p99Ns };
 }
 
 /** Nanosecond clock; tests inject a fake one so no assertion depends on wall time. */
@@ -115,13 +147,14 @@ export async function compare(
   }
   const referenceStats = summarize(reference.name, referenceSamples);
   const candidateStats = summarize(candidate.name, candidateSamples);
+  const added = addedTime(referenceSamples, candidateSamples);
   return {
     reference: referenceStats,
     candidate: candidateStats,
     throughputRatio: referenceStats.meanNs / candidateStats.meanNs,
-    addedMeanUs: (candidateStats.meanNs - referenceStats.meanNs) / 1000,
-    addedP50Us: (candidateStats.p50Ns - referenceStats.p50Ns) / 1000,
-    addedP99Us: (candidateStats.p99Ns - referenceStats.p99Ns) / 1000,
+    addedMeanUs: added.meanNs / 1000,
+    addedP50Us: added.p50Ns / 1000,
+    addedP99Us: added.p99Ns / 1000,
   };
 }
 

@@ -4,12 +4,12 @@
  * interleaved rounds. Targets (issue "Foundation"): < 5 µs added per call,
  * >= 0.95x the direct stream throughput on a 10,000-event stream.
  *
- * Run: npx -y pnpm@12.4.2 --filter @ratatoskr/bench bench
+ * Run: npx -y pnpm@12.4.2 --filter @ratatoskr/gateway bench
  */
+import { compare, peakRssMiB, printComparison } from "@ratatoskr/bench";
 import { type ChatEvent, Message } from "@ratatoskr/core";
-import { Ratatoskr } from "@ratatoskr/gateway";
 import { createMockProvider } from "@ratatoskr/testing";
-import { compare, peakRssMiB, printComparison } from "./harness.ts";
+import { Ratatoskr } from "../src/index.ts";
 
 const mock = createMockProvider({ id: "mock" });
 const gateway = await Ratatoskr.builder().use(mock).build();
