@@ -15,8 +15,12 @@ export function vitestPreset(overrides: ViteUserConfig = {}): ViteUserConfig {
       test: {
         include: ["src/**/*.test.ts", "test/**/*.test.ts"],
         environment: "node",
-        testTimeout: 20_000,
-        hookTimeout: 20_000,
+        // Hang guards only, never a measure: a test is bounded by its amount of
+        // work and waits for events, so a busy 2-core CI machine only makes it
+        // slower. These limits catch a test that would never end.
+        testTimeout: 300_000,
+        hookTimeout: 300_000,
+        expect: { poll: { timeout: 120_000, interval: 20 } },
         restoreMocks: true,
         typecheck: { enabled: false },
       },

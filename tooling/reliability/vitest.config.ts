@@ -1,3 +1,3 @@
 import { vitestPreset } from "../config/vitest.preset.ts";
 
-export default vitestPreset({ test: { testTimeout: 60_000 } });
+export default vitestPreset();

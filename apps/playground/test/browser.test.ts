@@ -127,7 +127,7 @@ describe("playground in Chromium", () => {
     await page.getByTestId("chat-input").fill("What is 12 * (3 + 4)?");
     await page.getByTestId("chat-send").click();
     const turn = page.getByTestId("assistant-turn");
-    await expect.poll(() => turn.getAttribute("data-state"), { timeout: 15_000 }).toBe("done");
+    await expect.poll(() => turn.getAttribute("data-state")).toBe("done");
 
     const kinds = await turn
       .locator(
@@ -197,14 +197,12 @@ describe("playground in Chromium", () => {
     await page.getByTestId("chat-input").fill("Tell me a long story");
     await page.getByTestId("chat-send").click();
     const turn = page.getByTestId("assistant-turn").nth(1);
-    await expect
-      .poll(() => turn.getByTestId("assistant-text").count(), { timeout: 10_000 })
-      .toBe(1);
+    await expect.poll(() => turn.getByTestId("assistant-text").count()).toBe(1);
     await page.getByTestId("chat-stop").click();
     await expect.poll(() => turn.getAttribute("data-state")).toBe("aborted");
     expect(await turn.getByTestId("stopped").textContent()).toContain("aborted");
     const streamCall = mock.calls.filter((call) => call.method === "chatStream").at(-1)!;
-    await expect.poll(() => streamCall.signal?.aborted, { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => streamCall.signal?.aborted).toBe(true);
     const shown = (await turn.getByTestId("assistant-text").textContent()) ?? "";
     expect(shown).not.toContain("word59");
     // The composer is usable again.
@@ -217,9 +215,7 @@ describe("playground in Chromium", () => {
     await page.getByTestId("tokens-text").fill(TOKEN_TEXT);
     await page.getByTestId("tokens-models").fill(TOKEN_MODELS.join(", "));
     await page.getByTestId("tokens-run").click();
-    await expect
-      .poll(() => page.getByTestId("token-count").count(), { timeout: 45_000 })
-      .toBe(TOKEN_MODELS.length);
+    await expect.poll(() => page.getByTestId("token-count").count()).toBe(TOKEN_MODELS.length);
     const library = createTokenizers();
     for (const model of TOKEN_MODELS) {
       const column = page.locator(`[data-testid="token-result"][data-model="${model}"]`);
@@ -341,6 +337,7 @@ describe("playground in Chromium", () => {
     ]);
     const bare = await startPlaygroundServer({ ...built, config, assets });
     const page = await harness.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(120_000);
     try {
       await page.goto(`${bare.url}#/chat`);
       const chat = page.getByTestId("unavailable-chat");

@@ -197,8 +197,6 @@ describe("an OpenAI-compatible server from the config file", () => {
     controller.abort();
     // Waits for the event; only the test's own timeout bounds it.
     await closed;
-    await expect
-      .poll(() => upstream.openSockets(), { timeout: 60_000, interval: 10 })
-      .toBeLessThanOrEqual(1);
+    await expect.poll(() => upstream.openSockets()).toBeLessThanOrEqual(1);
   });
 });

@@ -53,7 +53,7 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
     expect(stderr).toContain("code: 'authentication'");
     expect(stderr).toContain("[cause]");
     expectNoSecret(undefined, CANARY, { output: `${stdout}\n${stderr}` });
-  }, 60_000); // a fresh Node process loading the SDK: generous on a loaded CI machine, not a measurement
+  });
 });
 
 describe("base URL", () => {

@@ -564,7 +564,7 @@ describe("chatStream failures", () => {
       expect(error.code).toBe("aborted");
       expect(seen).toHaveLength(2);
       expect(error.partial?.content).toBe("Hello! How can");
-      await expect.poll(() => own.openSockets(), { timeout: 60_000 }).toBe(0);
+      await expect.poll(() => own.openSockets()).toBe(0);
     } finally {
       await own.close();
     }
@@ -581,7 +581,7 @@ describe("chatStream failures", () => {
         drain(plugin.chatStream(user, { model: MODEL, signal: AbortSignal.timeout(50) })),
       );
       expect(error.code).toBe("aborted");
-      await expect.poll(() => own.openSockets(), { timeout: 60_000 }).toBe(0);
+      await expect.poll(() => own.openSockets()).toBe(0);
     } finally {
       await own.close();
     }
@@ -602,7 +602,7 @@ describe("chatStream failures", () => {
         if (event.type === "done") setTimeout(() => controller.abort(), 10);
       }
       expect(types.at(-1)).toBe("done");
-      await expect.poll(() => own.openSockets(), { timeout: 60_000 }).toBe(0);
+      await expect.poll(() => own.openSockets()).toBe(0);
     } finally {
       await own.close();
     }
@@ -618,7 +618,7 @@ describe("chatStream failures", () => {
         expect(event.type).toBe("content");
         break;
       }
-      await expect.poll(() => own.openSockets(), { timeout: 60_000 }).toBe(0);
+      await expect.poll(() => own.openSockets()).toBe(0);
     } finally {
       await own.close();
     }

@@ -62,7 +62,7 @@ describe("an upstream that echoes the token in its 401 body, message, status lin
     );
     expect(stderr).toContain("code: 'authentication'");
     expectNoSecret(undefined, CANARY, { output: `${stdout}\n${stderr}` });
-  }, 60_000); // a fresh Node process loading the SDK: generous on a loaded CI machine, not a measurement
+  });
 });
 
 describe("a token that a cut would split", () => {

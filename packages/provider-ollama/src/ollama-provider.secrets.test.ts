@@ -63,7 +63,7 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
     // chat: console.error; embed: console.error and console.log
     expect(`${stdout}\n${stderr}`.match(/code: 'authentication'/g)).toHaveLength(3);
     expectNoSecret(undefined, CANARY, { output: `${stdout}\n${stderr}` });
-  }, 60_000); // a fresh Node process loading the SDK: generous on a loaded CI machine, not a measurement
+  });
 });
 
 describe("a key that a cut would split", () => {

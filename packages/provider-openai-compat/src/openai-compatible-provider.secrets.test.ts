@@ -70,7 +70,7 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
     expect(stderr).toContain("code: 'authentication'"); // the error and…
     expect(stderr).toContain("[cause]"); // …its cause were printed, …
     expectNoSecret(undefined, CANARY, { output: `${stdout}\n${stderr}` }); // …without the key
-  }, 60_000); // a fresh Node process loading the SDK: generous on a loaded CI machine, not a measurement
+  });
 });
 
 describe("base URL", () => {

@@ -60,7 +60,7 @@ describe("a Hub that echoes the token in its 401 body, message, status line and 
     expect(stderr).toContain("code: 'authentication'");
     expect(stderr).toContain("[cause]");
     expectNoSecret(undefined, CANARY, { output: `${stdout}\n${stderr}` });
-  }, 60_000); // a fresh Node process loading the SDK: generous on a loaded CI machine, not a measurement
+  });
 });
 
 describe("Hub URL", () => {

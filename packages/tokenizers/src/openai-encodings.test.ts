@@ -31,7 +31,7 @@ describe("OpenAI encodings", () => {
     registry = new TokenizerRegistry({ cacheDir: cacheDirectory, offline: true });
     o200k = (await registry.load("gpt-4o")).tokenizer;
     cl100k = (await registry.load("gpt-4")).tokenizer;
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await rm(cacheDirectory, { recursive: true, force: true });
