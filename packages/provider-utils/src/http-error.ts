@@ -3,16 +3,22 @@
  * refine the mapping (e.g. which 400 bodies mean "context length exceeded")
  * through `classifyBody`.
  */
-import { type ErrorCode, RatatoskrError } from "@ratatoskr/core";
+import { type ErrorCode, RatatoskrError, redactSecrets } from "@ratatoskr/core";
 import { type HeaderSource, parseRetryAfterMs } from "./retry-after.ts";
 
 /** What is known about a failed HTTP response. */
 export interface HttpFailure {
   status: number;
   headers?: HeaderSource;
-  /** The response body as text (redacted and truncated by the error). */
+  /**
+   * The response body as text (redacted and truncated by the error). Read it
+   * with {@link readErrorBody}, which reads a bounded prefix only.
+   */
   body?: string;
-  /** Provider-level message extracted from the body, when there is one. */
+  /**
+   * Provider-level message extracted from the body, when there is one; the
+   * error's message keeps a bounded excerpt of it ({@link errorMessageExcerpt}).
+   */
   message?: string;
   provider: string;
   model?: string;
@@ -30,6 +36,22 @@ const CONTEXT_LENGTH =
 /** Whether a 400 body is a context-length error (OpenAI, Anthropic, OpenRouter wording). */
 export function isContextLengthMessage(text: string): boolean {
   return CONTEXT_LENGTH.test(text);
+}
+
+/** Characters of a provider's own message kept in a typed error's message; the body keeps more (4 KiB). */
+export const MAX_ERROR_MESSAGE_LENGTH = 500;
+
+/**
+ * A bounded excerpt of a provider's error message for a typed error's
+ * message: redacted first, then cut to `maxLength` characters (an ellipsis
+ * marks the cut), so a secret is never split by the cut.
+ */
+export function errorMessageExcerpt(
+  message: string,
+  maxLength: number = MAX_ERROR_MESSAGE_LENGTH,
+): string {
+  const redacted = redactSecrets(message);
+  return redacted.length <= maxLength ? redacted : `${redacted.slice(0, maxLength)}…`;
 }
 
 /** The status-based code: 401/403 auth, 404 model, 408 timeout, 429 rate limit, 5xx provider. */
@@ -58,7 +80,7 @@ export function httpError(failure: HttpFailure): RatatoskrError {
       ? "context_length_exceeded"
       : codeForStatus(failure.status));
   const retryAfterMs = parseRetryAfterMs(failure.headers);
-  const detail = failure.message ? `: ${failure.message}` : "";
+  const detail = failure.message ? `: ${errorMessageExcerpt(failure.message)}` : "";
   return new RatatoskrError({
     code,
     message: `${failure.provider} returned HTTP ${failure.status}${detail}`,

@@ -25,6 +25,7 @@ import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { abortedError, RatatoskrError } from "@ratatoskr/core";
 import { httpError, networkError } from "./http-error.ts";
+import { readErrorBody } from "./read-error-body.ts";
 import { raceAbort } from "./signals.ts";
 
 /** Default Hub address (when neither the setting nor `HF_ENDPOINT` gives one). */
@@ -224,7 +225,7 @@ export class HubFileDownloader {
       return undefined;
     }
     if (!response.ok) {
-      const body = await response.text().catch(() => "");
+      const body = await readErrorBody(response).catch(() => "");
       const failure = httpError({
         status: response.status,
         headers: response.headers,

@@ -8,6 +8,7 @@
  * @packageDocumentation
  */
 
+export * from "./huge-response-server.ts";
 export * from "./leak-probes.ts";
 export * from "./loopback-server.ts";
 export * from "./mock-provider.ts";
