@@ -22,7 +22,7 @@ import {
   RatatoskrError,
   type TokenCount,
 } from "@ratatoskr/core";
-import { linkSignals, loadApiKey } from "@ratatoskr/provider-utils";
+import { boundErrorBodies, linkSignals, loadApiKey } from "@ratatoskr/provider-utils";
 import { mapAnthropicError } from "./anthropic-error.ts";
 import { defaultMaxTokens } from "./anthropic-max-tokens.ts";
 import { type AnthropicWarning, buildAnthropicRequest } from "./anthropic-request.ts";
@@ -123,7 +123,8 @@ class AnthropicPlugin implements AnthropicProvider {
       authToken: null,
       ...(this.#settings.baseURL === undefined ? {} : { baseURL: this.#settings.baseURL }),
       ...(this.#settings.headers === undefined ? {} : { defaultHeaders: this.#settings.headers }),
-      ...(this.#settings.fetch === undefined ? {} : { fetch: this.#settings.fetch }),
+      // The SDK reads a failed response's body whole: hand it a bounded prefix instead.
+      fetch: boundErrorBodies(this.#settings.fetch),
       maxRetries: 0,
       timeout: this.#timeout(),
     });

@@ -54,6 +54,27 @@ export function errorMessageExcerpt(
   return redacted.length <= maxLength ? redacted : `${redacted.slice(0, maxLength)}…`;
 }
 
+/**
+ * The body text that the `openai` and `@anthropic-ai/sdk` SDKs keep of a
+ * failed response whose body is not JSON (an HTML page, or a body cut to a
+ * bounded prefix by {@link boundErrorBodies}): only in their error message,
+ * as `"<status> <text>"`. Undefined when there is none.
+ */
+export function sdkErrorBodyText(status: number, sdkMessage: string): string | undefined {
+  const prefix = `${status} `;
+  if (!sdkMessage.startsWith(prefix)) return undefined;
+  const text = sdkMessage.slice(prefix.length);
+  return text === "" || text === "status code (no body)" ? undefined : text;
+}
+
+/**
+ * A provider message to show from a raw body text: undefined for an HTML
+ * page (it stays in the error's `body`).
+ */
+export function plainTextMessage(text: string | undefined): string | undefined {
+  return text === undefined || text.trimStart().startsWith("<") ? undefined : text;
+}
+
 /** The status-based code: 401/403 auth, 404 model, 408 timeout, 429 rate limit, 5xx provider. */
 export function codeForStatus(status: number): ErrorCode {
   if (status === 401 || status === 403) return "authentication";

@@ -2,18 +2,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RatatoskrError, registerSecret } from "@ratatoskr/core";
-import { type HugeResponseServer, startHugeResponseServer } from "@ratatoskr/testing";
+import {
+  type HugeResponseServer,
+  LOOPBACK_BUFFER_BYTES,
+  startHugeResponseServer,
+} from "@ratatoskr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errorMessageExcerpt, httpError, MAX_ERROR_MESSAGE_LENGTH } from "./http-error.ts";
 import { HubFileDownloader } from "./hub-download.ts";
 import { boundErrorBodies, MAX_ERROR_BODY_BYTES, readErrorBody } from "./read-error-body.ts";
 
-/**
- * What may sit in loopback socket buffers (the kernel's send and receive
- * buffers, undici's) when the client cancels: measured about 4 MiB here.
- * Far below the 100 MiB body, which is what an unbounded read takes.
- */
-const SOCKET_BUFFERS = 16 * 1024 * 1024;
 const CANARY = "canary-secret-value-for-bounded-bodies";
 
 let server: HugeResponseServer;
@@ -28,7 +26,7 @@ afterAll(async () => {
 async function expectCancelledEarly(): Promise<void> {
   const outcome = await server.outcomes.at(-1)!;
   expect(outcome.complete).toBe(false);
-  expect(outcome.bytesWritten).toBeLessThanOrEqual(MAX_ERROR_BODY_BYTES + SOCKET_BUFFERS);
+  expect(outcome.bytesWritten).toBeLessThanOrEqual(MAX_ERROR_BODY_BYTES + LOOPBACK_BUFFER_BYTES);
 }
 
 /** A small body served by a Response (no network). */

@@ -10,6 +10,15 @@ import { startLoopbackServer } from "./loopback-server.ts";
 /** 100 MiB: the default body size. */
 export const HUGE_BODY_BYTES = 100 * 1024 * 1024;
 
+/**
+ * What loopback socket buffers may hold when a client cancels a body (the
+ * kernel's send and receive buffers, the HTTP client's): about 4 MiB was
+ * measured on Linux; 16 MiB leaves room. A bounded reader's server-side
+ * count stays below its bound plus this; an unbounded one reads the whole
+ * {@link HUGE_BODY_BYTES}.
+ */
+export const LOOPBACK_BUFFER_BYTES = 16 * 1024 * 1024;
+
 const CHUNK_BYTES = 64 * 1024;
 
 /** Options of {@link startHugeResponseServer}. */
@@ -20,6 +29,8 @@ export interface HugeResponseServerOptions {
   totalBytes?: number;
   /** What the body starts with, e.g. `{"error":{"message":"` (default empty). */
   head?: string;
+  /** What the body ends with, e.g. `"}}` so that the whole body is valid JSON (default empty). */
+  tail?: string;
   /** The one ASCII character the rest of the body repeats (default `x`). */
   fill?: string;
   /** Response headers (default `content-type: application/json`; `content-length` is always set). */
@@ -51,23 +62,34 @@ export async function startHugeResponseServer(
   const status = options.status ?? 500;
   const totalBytes = options.totalBytes ?? HUGE_BODY_BYTES;
   const head = Buffer.from(options.head ?? "", "utf8");
+  const tail = Buffer.from(options.tail ?? "", "utf8");
   const fill = Buffer.alloc(CHUNK_BYTES, options.fill ?? "x");
   const outcomes: Array<Promise<HugeResponseOutcome>> = [];
   const loopback = await startLoopbackServer(
     (_request, response) => {
-      outcomes.push(writeHugeBody(response, status, options.headers, head, fill, totalBytes));
+      const chunks = bodyChunks(head, fill, tail, totalBytes);
+      outcomes.push(writeHugeBody(response, status, options.headers, chunks, totalBytes));
     },
     { record: false },
   );
   return { url: loopback.url, outcomes, close: () => loopback.close() };
 }
 
+/** `head`, then `fill` repeated, then `tail`: `totalBytes` in all, made one chunk at a time. */
+function* bodyChunks(head: Buffer, fill: Buffer, tail: Buffer, totalBytes: number) {
+  if (head.byteLength + tail.byteLength > totalBytes)
+    throw new RangeError("head and tail do not fit totalBytes");
+  yield head;
+  for (let left = totalBytes - head.byteLength - tail.byteLength; left > 0; left -= fill.byteLength)
+    yield fill.subarray(0, Math.min(fill.byteLength, left));
+  yield tail;
+}
+
 async function writeHugeBody(
   response: ServerResponse,
   status: number,
   headers: Record<string, string> | undefined,
-  head: Buffer,
-  fill: Buffer,
+  chunks: Iterable<Buffer>,
   totalBytes: number,
 ): Promise<HugeResponseOutcome> {
   let closed = false;
@@ -83,13 +105,10 @@ async function writeHugeBody(
     "content-length": String(totalBytes),
   });
   let bytesWritten = 0;
-  let next: Buffer = head.subarray(0, totalBytes);
-  while (!closed && bytesWritten < totalBytes) {
-    if (next.byteLength === 0)
-      next = fill.subarray(0, Math.min(fill.byteLength, totalBytes - bytesWritten));
-    const flushed = response.write(next);
-    bytesWritten += next.byteLength;
-    next = Buffer.alloc(0);
+  for (const chunk of chunks) {
+    if (closed) break;
+    const flushed = response.write(chunk);
+    bytesWritten += chunk.byteLength;
     if (!flushed) {
       await Promise.race([
         new Promise<void>((resolve) => response.once("drain", resolve)),
