@@ -12,7 +12,7 @@ import {
   type Embedding,
   RatatoskrError,
 } from "@ratatoskr/core";
-import { httpError, networkError } from "@ratatoskr/provider-utils";
+import { httpError, networkError, readErrorBody } from "@ratatoskr/provider-utils";
 
 /** What the embedding call needs to know. */
 export interface OllamaEmbeddingContext {
@@ -84,7 +84,8 @@ export async function embedWithOllama(
       body: JSON.stringify(body),
       ...(signal === undefined ? {} : { signal }),
     });
-    text = await response.text();
+    // An error body is read up to a bound only (the rest is cancelled).
+    text = response.ok ? await response.text() : await readErrorBody(response, { signal });
   } catch (error) {
     if (signal?.aborted) throw abortedError(signal);
     const mapped = networkError("ollama", context.baseURL, error);
