@@ -618,6 +618,22 @@ describe("endpoints", () => {
     }
   });
 
+  it("maps a failed provider-mapping lookup on the Hub to an HTTP error with its status", async () => {
+    const hub = nock("https://huggingface.co")
+      .get("/api/models/org/missing-model")
+      .query(true)
+      .reply(404, { error: "Repository not found" }, { "content-type": "application/json" });
+    const error = await rejection(
+      createHuggingFace({ apiKey: "hf_testtoken1234567890", inferenceProvider: "together" }).embed(
+        "hello",
+        "org/missing-model",
+      ),
+    );
+    expect(hub.isDone()).toBe(true);
+    expect(error).toMatchObject({ code: "model_not_found", status: 404 });
+    expect(error.message).toContain("Repository not found");
+  });
+
   it("routes to a third-party inference provider through the Hub's provider mapping", async () => {
     const hub = nock("https://huggingface.co")
       .get("/api/models/BAAI/bge-large-en-v1.5")

@@ -37,7 +37,12 @@ import {
   RatatoskrError,
 } from "@ratatoskr/core";
 import type { OpenAICompatibleProvider } from "@ratatoskr/provider-openai-compat";
-import { loadApiKey, networkError } from "@ratatoskr/provider-utils";
+import {
+  errorMessageExcerpt,
+  loadApiKey,
+  networkError,
+  readErrorBody,
+} from "@ratatoskr/provider-utils";
 import { chunk, mapWithConcurrency } from "./huggingface-batching.ts";
 import {
   describeShape,
@@ -45,6 +50,7 @@ import {
   huggingFaceDataError,
   huggingFaceHttpError,
 } from "./huggingface-error.ts";
+import { type HubLookupFailure, HubLookupFetch } from "./huggingface-hub-lookup-fetch.ts";
 import { type HuggingFacePooling, toEmbeddingVectors } from "./map-huggingface-embeddings.ts";
 import { toNliResults } from "./map-huggingface-nli.ts";
 import { toClassifyResult } from "./map-huggingface-zero-shot.ts";
@@ -510,6 +516,7 @@ export class HuggingFaceProvider implements ProviderPlugin {
     let helper: ReturnType<Sdk["getProviderHelper"]>;
     let url: string;
     let init: RequestInit;
+    const hubLookup = new HubLookupFetch(fetchImplementation);
     try {
       helper = sdk.getProviderHelper(this.#inferenceProvider as never, task);
       const args = {
@@ -539,11 +546,12 @@ export class HuggingFaceProvider implements ProviderPlugin {
         ({ url, info: init } = await sdk.makeRequestOptions(
           { ...args, provider: this.#inferenceProvider as never },
           helper,
-          { task, fetch: fetchImplementation, ...(signal ? { signal } : {}) },
+          // The SDK reads the Hub's error bodies itself: hand it bounded ones.
+          { task, fetch: hubLookup.fetch, ...(signal ? { signal } : {}) },
         ));
       }
     } catch (error) {
-      throw sdkError(error, model, signal);
+      throw sdkError(error, model, signal, hubLookup.failure);
     }
     let response: Response;
     let text: string;
@@ -553,7 +561,8 @@ export class HuggingFaceProvider implements ProviderPlugin {
         headers: { ...(init.headers as Record<string, string>), ...this.#headers },
         ...(signal ? { signal } : {}),
       });
-      text = await response.text();
+      // An error body is read up to a bound only (the rest is cancelled).
+      text = response.ok ? await response.text() : await readErrorBody(response, { signal });
     } catch (error) {
       if (signal?.aborted) throw abortedError(signal);
       throw networkError(HUGGING_FACE_PROVIDER_ID, url, error);
@@ -606,12 +615,21 @@ function rebase(url: string, baseURL: string): string {
     : url;
 }
 
-/** Map an error thrown while the SDK prepared a request (bad provider, Hub mapping lookup). */
-function sdkError(error: unknown, model: string, signal: AbortSignal | undefined): RatatoskrError {
+/**
+ * Map an error thrown while the SDK prepared a request (bad provider, Hub
+ * mapping lookup); a failed Hub lookup is an HTTP error with its status.
+ */
+function sdkError(
+  error: unknown,
+  model: string,
+  signal: AbortSignal | undefined,
+  hubFailure: HubLookupFailure | undefined,
+): RatatoskrError {
   if (RatatoskrError.isInstance(error)) return error;
   if (signal?.aborted) return abortedError(signal);
+  if (hubFailure !== undefined) return huggingFaceHttpError({ ...hubFailure, model });
   const name = error instanceof Error ? error.name : "";
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessageExcerpt(error instanceof Error ? error.message : String(error));
   const httpResponse = (error as { httpResponse?: { status?: number; body?: unknown } })
     .httpResponse;
   if (name === "HubApiError" && typeof httpResponse?.status === "number") {
