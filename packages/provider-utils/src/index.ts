@@ -1,13 +1,15 @@
 /**
  * @ratatoskr/provider-utils: helpers shared by provider packages (HTTP
  * error mapping, bounded error bodies, retry-after parsing, API keys,
- * AbortSignal linking, the Hugging Face Hub downloader).
+ * AbortSignal linking, chunked batches with bounded concurrency, the Hugging
+ * Face Hub downloader).
  *
  * @packageDocumentation
  */
 export * from "./api-key.ts";
 export * from "./http-error.ts";
 export * from "./hub-download.ts";
+export * from "./map-with-concurrency.ts";
 export * from "./read-error-body.ts";
 export * from "./retry-after.ts";
 export * from "./signals.ts";

@@ -8,7 +8,7 @@ import { Ratatoskr } from "@ratatoskr/gateway";
 import { createHuggingFace } from "@ratatoskr/provider-huggingface";
 import { createOllama } from "@ratatoskr/provider-ollama";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FaultServer, startFaultServer } from "./fault-server.ts";
+import { type Fault, type FaultServer, startFaultServer } from "./fault-server.ts";
 import { createFaultyFetch } from "./faulty-fetch.ts";
 import {
   CANARY_KEY,
@@ -120,6 +120,99 @@ describe("Hugging Face: retried faults", () => {
       providerModel: "all-minilm",
       attempts: 4,
     });
+  });
+});
+
+describe("Hugging Face: batches are retried chunk by chunk", () => {
+  /** Answers each chunk with `[n, 1]` per text `"n"`, except the chunk starting at `failAt`: 503 once. */
+  function failOnceAt(failAt: string) {
+    let failed = false;
+    return (body: unknown): Fault => {
+      const { inputs } = body as { inputs: string[] };
+      if (inputs[0] === failAt && !failed) {
+        failed = true;
+        return { kind: "json", status: 503, body: { error: "Service Unavailable" } };
+      }
+      return { kind: "json", status: 200, body: inputs.map((text) => [Number(text), 1]) };
+    };
+  }
+
+  it("embedBatch: a chunk failing once (503) costs exactly one extra request", async () => {
+    const chunks = await startFaultServer(failOnceAt("30"));
+    try {
+      const recorder = recordingHooks();
+      const gateway = await Ratatoskr.builder()
+        .use(
+          createHuggingFace({
+            apiKey: CANARY_KEY,
+            baseURL: chunks.url,
+            chat: false,
+            batchSize: 10,
+            maxConcurrency: 4,
+          }),
+        )
+        .retry(FAST_RETRY)
+        .hooks(recorder.hooks)
+        .build();
+      const texts = Array.from({ length: 100 }, (_, index) => String(index));
+      const embeddings = await gateway.embedBatch(texts, MODEL);
+      expect(embeddings.map((embedding) => embedding.values[0])).toEqual(texts.map(Number));
+      // 10 chunks of 10, one of them twice.
+      expect(chunks.hits).toBe(11);
+      expect(
+        (chunks.bodies as Array<{ inputs: string[] }>).map((body) => body.inputs.length),
+      ).toEqual(Array.from({ length: 11 }, () => 10));
+      const retries = recorder.events.filter(([name]) => name === "retry");
+      expect(retries).toHaveLength(1);
+      expect(retries[0]![1]).toMatchObject({ attempt: 1, chunk: 3 });
+      expect(recorder.events.find(([name]) => name === "complete")?.[1]).toMatchObject({
+        attempts: 11,
+      });
+    } finally {
+      await chunks.close();
+    }
+  });
+
+  it("inferNliBatch: a chunk failing once (503) costs exactly one extra request", async () => {
+    let failed = false;
+    const chunks = await startFaultServer((body: unknown): Fault => {
+      const { inputs } = body as { inputs: Array<{ text: string; text_pair: string }> };
+      if (inputs[0]!.text === "16" && !failed) {
+        failed = true;
+        return { kind: "json", status: 503, body: { error: "Service Unavailable" } };
+      }
+      return {
+        kind: "json",
+        status: 200,
+        body: inputs.map(() => [
+          { label: "entailment", score: 0.8 },
+          { label: "neutral", score: 0.15 },
+          { label: "contradiction", score: 0.05 },
+        ]),
+      };
+    });
+    try {
+      const gateway = await Ratatoskr.builder()
+        .use(
+          createHuggingFace({
+            apiKey: CANARY_KEY,
+            baseURL: chunks.url,
+            chat: false,
+            nliBatchSize: 8,
+          }),
+        )
+        .retry(FAST_RETRY)
+        .build();
+      const pairs = Array.from({ length: 40 }, (_, index) => ({
+        premise: String(index),
+        hypothesis: "h",
+      }));
+      const results = await gateway.inferNliBatch(pairs, "huggingface:org/nli-model");
+      expect(results).toHaveLength(40);
+      expect(chunks.hits).toBe(6); // 5 chunks of 8, one of them twice
+    } finally {
+      await chunks.close();
+    }
   });
 });
 
