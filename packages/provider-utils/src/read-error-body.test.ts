@@ -30,7 +30,7 @@ async function expectCancelledEarly(): Promise<void> {
 }
 
 /** A small body served by a Response (no network). */
-function responseOf(body: string | Uint8Array, status = 500): Response {
+function responseOf(body: string | Uint8Array<ArrayBuffer>, status = 500): Response {
   return new Response(body, { status });
 }
 
