@@ -8,6 +8,7 @@ import {
   type HugeResponseServer,
   LOOPBACK_BUFFER_BYTES,
   startHugeResponseServer,
+  startLoopbackServer,
 } from "@ratatoskr/testing";
 import { drain, failure } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,5 +47,33 @@ describe("a 100 MiB error body", () => {
 
   it("chatStream: read up to the bound, the rest cancelled", async () => {
     await expectBounded(await failure(drain(provider().chatStream(messages, { model: "m" }))));
+  });
+
+  it("a body that is not JSON stays the error's body; an HTML page stays out of the message", async () => {
+    const pages = await startLoopbackServer((request, response) => {
+      const html = request.url?.includes("html");
+      response.writeHead(502, { "content-type": html ? "text/html" : "text/plain" });
+      response.end(html ? "<html><body>Bad gateway</body></html>" : "upstream connect error");
+    });
+    try {
+      const at = (path: string) =>
+        createOpenAICompatible({
+          id: "compat",
+          baseURL: `${pages.url}/${path}`,
+          apiKey: TEST_API_KEY,
+        });
+      const html = await failure(at("html").chat(messages, { model: "m" }));
+      expect(html).toMatchObject({
+        code: "provider",
+        status: 502,
+        message: "compat returned HTTP 502",
+      });
+      expect(html.body).toBe("<html><body>Bad gateway</body></html>");
+      const text = await failure(at("text").chat(messages, { model: "m" }));
+      expect(text.message).toBe("compat returned HTTP 502: upstream connect error");
+      expect(text.body).toBe("upstream connect error");
+    } finally {
+      await pages.close();
+    }
   });
 });
