@@ -124,6 +124,23 @@ describe("embedBatch in chunks", () => {
     expect(fallback.calls.map((call) => call.args[0])).toEqual([texts(6)]);
   });
 
+  it("a fallback naming the target that already failed is skipped; the next one serves", async () => {
+    const primary = chunkedPlugin({ id: "primary", size: 2, fail: () => unavailable() });
+    const fallback = createMockProvider({ id: "fallback", dimensions: 4 });
+    const fallbacks: unknown[] = [];
+    const gateway = await Ratatoskr.builder()
+      .use(primary.plugin)
+      .use(fallback)
+      .retry(NO_WAIT)
+      .fallbacks("embed", ["primary:m", "fallback:m"])
+      .hooks({ onFallback: (event) => fallbacks.push(event.to) })
+      .build();
+    expect(await gateway.embedBatch(texts(6), "primary:m")).toHaveLength(6);
+    expect(primary.calls).toHaveLength(3); // the first chunk's three attempts, never a second round
+    expect(fallbacks).toEqual([{ provider: "fallback", model: "m" }]);
+    expect(fallback.calls.map((call) => call.args[0])).toEqual([texts(6)]);
+  });
+
   it("fails the call, without a fallback, when a chunk fails after another succeeded", async () => {
     const primary = chunkedPlugin({
       id: "primary",
@@ -224,6 +241,57 @@ describe("embedBatch in chunks", () => {
     }
   });
 });
+
+describe("a batch is validated whole before routing", () => {
+  it.each([
+    [
+      "a bad text in a later chunk",
+      (g: Gw) => g.embedBatch(["a", "b", "c", 42 as never], "m"),
+      "texts[3]",
+    ],
+    [
+      "bad embedBatch options",
+      (g: Gw) => g.embedBatch(texts(4), "m", { timeout: Number.NaN }),
+      "options.timeout",
+    ],
+    [
+      "a bad pair in a later chunk",
+      (g: Gw) =>
+        g.inferNliBatch(
+          [
+            { premise: "p0", hypothesis: "h" },
+            { premise: "p1", hypothesis: "h" },
+            { premise: "p2", hypothesis: 7 as never },
+          ],
+          "m",
+        ),
+      "pairs[2]",
+    ],
+    [
+      "bad inferNliBatch options",
+      (g: Gw) =>
+        g.inferNliBatch([{ premise: "p", hypothesis: "h" }], "m", { retry: { jitter: 3 } }),
+      "options.retry.jitter",
+    ],
+  ])("%s: invalid_input, no chunk sent, no hook", async (_name, call, field) => {
+    const mock = createMockProvider({ maxEmbeddingsPerCall: 2, maxNliPairsPerCall: 2 });
+    const hooked: string[] = [];
+    const gateway = await Ratatoskr.builder()
+      .use(mock)
+      .hooks({
+        onRequestStart: () => hooked.push("start"),
+        onError: () => hooked.push("error"),
+      })
+      .build();
+    const error = await errorOf(call(gateway));
+    expect(error.code).toBe("invalid_input");
+    expect(error.message).toContain(field);
+    expect(mock.calls).toHaveLength(0);
+    expect(hooked).toEqual([]);
+  });
+});
+
+type Gw = Awaited<ReturnType<ReturnType<typeof Ratatoskr.builder>["build"]>>;
 
 describe("inferNliBatch in chunks", () => {
   it("splits by maxNliPairsPerCall and retries a failing chunk alone", async () => {
