@@ -3,7 +3,7 @@
  * refine the mapping (e.g. which 400 bodies mean "context length exceeded")
  * through `classifyBody`.
  */
-import { type ErrorCode, RatatoskrError, redactSecrets } from "@ratatoskr/core";
+import { type ErrorCode, RatatoskrError, redactAndTruncate } from "@ratatoskr/core";
 import { type HeaderSource, parseRetryAfterMs } from "./retry-after.ts";
 
 /** What is known about a failed HTTP response. */
@@ -50,8 +50,9 @@ export function errorMessageExcerpt(
   message: string,
   maxLength: number = MAX_ERROR_MESSAGE_LENGTH,
 ): string {
-  const redacted = redactSecrets(message);
-  return redacted.length <= maxLength ? redacted : `${redacted.slice(0, maxLength)}…`;
+  // One character more than is kept tells whether the redacted text was cut.
+  const excerpt = redactAndTruncate(message, maxLength + 1);
+  return excerpt.length <= maxLength ? excerpt : `${excerpt.slice(0, maxLength)}…`;
 }
 
 /**
