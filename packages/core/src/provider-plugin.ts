@@ -45,6 +45,21 @@ export interface ProviderPlugin extends ProviderMethods {
    * explain a decline in `gateway.route()`.
    */
   supports?(capability: Capability, model: string): ModelSupport;
+  /**
+   * The most texts one upstream request of `embedBatch` takes for `model`
+   * (undefined: no limit). The gateway splits a larger batch into chunks of
+   * at most this size and runs each chunk through its retry layer on its
+   * own, so a failing chunk is retried alone. A provider without
+   * `embedBatch` is called one text at a time the same way.
+   */
+  maxEmbeddingsPerCall?(model: string): number | undefined;
+  /** Like {@link ProviderPlugin.maxEmbeddingsPerCall}, for the pairs of `inferNliBatch`. */
+  maxNliPairsPerCall?(model: string): number | undefined;
+  /**
+   * How many chunk requests of one batch call the gateway runs at once
+   * (default 1: one after another).
+   */
+  readonly maxParallelCalls?: number;
   /** Release resources (sessions, sockets). Called by `gateway.dispose()`. */
   dispose?(): void | Promise<void>;
 }

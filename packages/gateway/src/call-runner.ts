@@ -6,7 +6,13 @@
  * to the caller after its first event, so everything here happens before
  * anything was delivered.
  */
-import { type Capability, type ProviderPlugin, RatatoskrError, withPartial } from "@ratatoskr/core";
+import {
+  abortedError,
+  type Capability,
+  type ProviderPlugin,
+  RatatoskrError,
+  withPartial,
+} from "@ratatoskr/core";
 import { sleep } from "./attempt-scope.ts";
 import type { CallScope } from "./call-scope.ts";
 import { emitHook, type GatewayHooks, summarizeError } from "./gateway-hooks.ts";
@@ -100,6 +106,19 @@ function ordered(targets: readonly CallTarget[], health: ProviderHealth): readon
 }
 
 /**
+ * Thrown by a target's run (see {@link runTargets}) when its failure ends the
+ * call whatever the fallbacks: part of the work already succeeded on this
+ * target (a chunk of a batch), so moving on would mix providers or redo it.
+ */
+export class FinalFailure {
+  readonly error: RatatoskrError;
+
+  constructor(error: RatatoskrError) {
+    this.error = error;
+  }
+}
+
+/**
  * Run `attempt` on the targets until one succeeds. `attempt` receives the
  * target and must throw a RatatoskrError (see {@link normalizeError}).
  * Throws the last error when every target failed, or at once when the call
@@ -110,7 +129,25 @@ export async function runAttempts<T>(
   targets: readonly CallTarget[],
   attempt: (target: CallTarget) => Promise<T>,
 ): Promise<{ value: T; target: CallTarget }> {
-  const { scope, policy, health } = context;
+  return runTargets(context, targets, (target) =>
+    retryTarget(context, target, () => attempt(target), context.scope.signal),
+  );
+}
+
+/**
+ * Try the targets in turn (cooling ones last) with `run`, which makes the
+ * target's attempts and throws its final RatatoskrError (or a
+ * {@link FinalFailure}). The next target is tried when a failure allows a
+ * fallback; a decline (`model_not_available`) moves on within the route. A
+ * target (same plugin and provider model) that already failed or declined
+ * is never run again, wherever it reappears in the list.
+ */
+export async function runTargets<T>(
+  context: CallContext,
+  targets: readonly CallTarget[],
+  run: (target: CallTarget) => Promise<T>,
+): Promise<{ value: T; target: CallTarget }> {
+  const { scope, health } = context;
   let lastError: RatatoskrError | undefined;
   let previous: CallTarget | undefined;
   let failedGroups: Set<number> | undefined;
@@ -131,58 +168,22 @@ export async function runAttempts<T>(
       });
     }
     previous = target;
-    for (let attemptNumber = 1; ; attemptNumber++) {
-      if (scope.signal.aborted) throw scope.abortError();
-      context.attempts++;
-      context.lastProvider = target.plugin.id;
-      let error: RatatoskrError;
-      try {
-        const value = await attempt(target);
-        // A stream's attempt succeeds only when it completes (RoutedStream records it).
-        if (!context.stream) health.success(target.plugin.id);
-        return { value, target };
-      } catch (raw) {
-        error = RatatoskrError.isInstance(raw)
-          ? raw
-          : normalizeError(raw, target.plugin.id, scope.signal);
-      }
-      // The call is over (caller abort or total deadline): final, no retry.
-      if (scope.signal.aborted) throw scope.abortError();
-      lastError = error;
-      if (error.code === "model_not_available") {
-        // A decline: next target, no retry.
-        failedTargets ??= [];
-        failedTargets.push(target);
-        break;
-      }
-      health.failure(target.plugin.id, error);
-      const decision = decideRetry(policy.retry, error, attemptNumber);
-      if (!decision.retry || decision.waitMs >= scope.remainingMs()) {
-        if (!isFallbackEligible(error)) throw error;
-        failedGroups ??= new Set();
-        failedGroups.add(target.group);
-        failedTargets ??= [];
-        failedTargets.push(target);
-        break;
-      }
-      if (context.hooks?.onRetry) {
-        emitHook(context.hooks, "onRetry", {
-          callId: context.callId,
-          capability: context.capability,
-          model: context.model,
-          stream: context.stream,
-          provider: target.plugin.id,
-          providerModel: target.providerModel,
-          attempt: attemptNumber,
-          waitMs: decision.waitMs,
-          waitSource: decision.source,
-          reason: summarizeError(error),
-        });
-      }
-      await sleep(decision.waitMs, scope.signal).catch(() => {
-        throw scope.abortError();
-      });
+    let error: RatatoskrError;
+    try {
+      return { value: await run(target), target };
+    } catch (raw) {
+      if (raw instanceof FinalFailure) throw raw.error;
+      error = raw as RatatoskrError;
     }
+    // The call is over (caller abort or total deadline): final.
+    if (scope.signal.aborted) throw scope.abortError();
+    lastError = error;
+    failedTargets ??= [];
+    failedTargets.push(target);
+    if (error.code === "model_not_available") continue; // a decline: next target
+    if (!isFallbackEligible(error)) throw error;
+    failedGroups ??= new Set();
+    failedGroups.add(target.group);
   }
   if (lastError === undefined) {
     if (scope.signal.aborted) throw scope.abortError();
@@ -193,4 +194,61 @@ export async function runAttempts<T>(
     });
   }
   throw lastError;
+}
+
+/**
+ * Make `attempt` on one target until it succeeds or its retries are spent:
+ * backoff or `retry-after` between attempts, within the call's deadline;
+ * each failure counts towards the provider's cool-down. `signal` ends the
+ * waits (the call's signal, or a batch's, which a failing sibling chunk
+ * aborts). Throws the final RatatoskrError: the abort's when `signal`
+ * aborted, else the last attempt's. `chunk` (0-based) is reported in the
+ * retry hook when the attempt is one chunk of a batch.
+ */
+export async function retryTarget<T>(
+  context: CallContext,
+  target: CallTarget,
+  attempt: () => Promise<T>,
+  signal: AbortSignal,
+  chunk?: number,
+): Promise<T> {
+  const { scope, policy, health } = context;
+  for (let attemptNumber = 1; ; attemptNumber++) {
+    if (signal.aborted) throw abortedError(signal);
+    context.attempts++;
+    context.lastProvider = target.plugin.id;
+    let error: RatatoskrError;
+    try {
+      const value = await attempt();
+      // A stream's attempt succeeds only when it completes (RoutedStream records it).
+      if (!context.stream) health.success(target.plugin.id);
+      return value;
+    } catch (raw) {
+      error = RatatoskrError.isInstance(raw) ? raw : normalizeError(raw, target.plugin.id, signal);
+    }
+    // The call (or the batch) is over: final, no retry.
+    if (signal.aborted) throw abortedError(signal);
+    if (error.code === "model_not_available") throw error; // a decline: no retry
+    health.failure(target.plugin.id, error);
+    const decision = decideRetry(policy.retry, error, attemptNumber);
+    if (!decision.retry || decision.waitMs >= scope.remainingMs()) throw error;
+    if (context.hooks?.onRetry) {
+      emitHook(context.hooks, "onRetry", {
+        callId: context.callId,
+        capability: context.capability,
+        model: context.model,
+        stream: context.stream,
+        provider: target.plugin.id,
+        providerModel: target.providerModel,
+        attempt: attemptNumber,
+        waitMs: decision.waitMs,
+        waitSource: decision.source,
+        reason: summarizeError(error),
+        ...(chunk === undefined ? {} : { chunk }),
+      });
+    }
+    await sleep(decision.waitMs, signal).catch(() => {
+      throw abortedError(signal);
+    });
+  }
 }

@@ -46,6 +46,8 @@ export interface RetryEvent extends HookEventBase {
   /** Where the wait came from: the server's retry-after, or backoff. */
   waitSource: "retry-after" | "backoff";
   reason: ErrorSummary;
+  /** For a batch split into chunks: which chunk (0-based) is retried; `attempt` counts that chunk's attempts. */
+  chunk?: number;
 }
 
 /** A target failed before delivering anything; the next one is tried. */

@@ -49,6 +49,7 @@ import {
   runAttempts,
 } from "./call-runner.ts";
 import { CallScope } from "./call-scope.ts";
+import { chunkConcurrency, chunkSize, runChunkedBatch } from "./chunked-batch-runner.ts";
 import { assertHooks, emitHook, type GatewayHooks, summarizeError } from "./gateway-hooks.ts";
 import { type CooldownOptions, type ProviderCooldown, ProviderHealth } from "./provider-health.ts";
 import type { ProviderRegistry } from "./provider-registry.ts";
@@ -431,18 +432,46 @@ export class Gateway implements ModelGateway {
     ) => Promise<T>,
     usageOf?: (value: T) => Usage | undefined,
   ): Promise<T> {
+    return this.#observed(
+      capability,
+      model,
+      options,
+      (context, targets) =>
+        // runAttempts turns whatever the provider throws into a RatatoskrError.
+        runAttempts(context, targets, (target) =>
+          context.scope.race(
+            invoke(
+              target.plugin,
+              target.providerModel,
+              this.#callOptions(context, context.scope.signal),
+            ),
+          ),
+        ),
+      usageOf,
+    );
+  }
+
+  /**
+   * Run a unary call with `run` (one attempt loop, or a chunked batch),
+   * within the call's scope, reporting it to the hooks.
+   */
+  async #observed<T>(
+    capability: Capability,
+    model: string,
+    options: GatewayCallOptions | undefined,
+    run: (
+      context: CallContext,
+      targets: readonly CallTarget[],
+    ) => Promise<{ value: T; target: CallTarget }>,
+    usageOf?: (value: T) => Usage | undefined,
+  ): Promise<T> {
     // Everything that can throw on bad settings runs before the scope links to the caller's signal.
     const targets = this.#targets(capability, model, options);
     const policy = this.#policyFor(options);
     const scope = new CallScope(options?.signal, options?.timeout ?? this.#timeout);
     const context = this.#context(capability, model, policy, false, scope);
     try {
-      // runAttempts turns whatever the provider throws into a RatatoskrError.
-      const { value, target } = await runAttempts(context, targets, (target) =>
-        scope.race(
-          invoke(target.plugin, target.providerModel, this.#callOptions(context, scope.signal)),
-        ),
-      );
+      const { value, target } = await run(context, targets);
       if (this.#hooks?.onComplete) {
         const usage = usageOf?.(value);
         emitHook(this.#hooks, "onComplete", {
@@ -619,29 +648,40 @@ export class Gateway implements ModelGateway {
     assertTexts(texts, "texts");
     assertModel(model);
     assertCallOptions(options);
-    return this.#unary("embed", model, options, async (plugin, providerModel, call) => {
-      const callOptions = { ...options, ...call };
-      let embeddings: Embedding[];
-      if (plugin.embedBatch) {
-        embeddings = await plugin.embedBatch(texts, providerModel, callOptions);
-      } else {
-        embeddings = [];
-        for (const text of texts)
-          embeddings.push(await plugin.embed!(text, providerModel, callOptions));
-      }
-      checkCount(embeddings, texts.length, plugin.id, "embedBatch");
-      const dimensions = embeddings[0]?.dimensions;
-      for (const embedding of embeddings) {
-        checkEmbedding(embedding, plugin.id);
-        if (embedding.dimensions !== dimensions) {
-          throw dataError(
-            plugin.id,
-            `embeddings of one batch must share dimensions; got ${dimensions} and ${embedding.dimensions}`,
-          );
-        }
-      }
-      return embeddings;
-    });
+    return this.#observed("embed", model, options, (context, targets) =>
+      runChunkedBatch(context, targets, texts, {
+        planFor: ({ plugin, providerModel }) => ({
+          size: plugin.embedBatch
+            ? chunkSize(
+                plugin,
+                plugin.maxEmbeddingsPerCall?.(providerModel),
+                "maxEmbeddingsPerCall",
+              )
+            : 1,
+          concurrency: chunkConcurrency(plugin),
+        }),
+        attempt: async ({ plugin, providerModel }, chunk, signal) => {
+          const callOptions = { ...options, ...this.#callOptions(context, signal) };
+          const embeddings = plugin.embedBatch
+            ? await plugin.embedBatch(chunk, providerModel, callOptions)
+            : [await plugin.embed!(chunk[0]!, providerModel, callOptions)];
+          checkCount(embeddings, chunk.length, plugin.id, "embedBatch");
+          for (const embedding of embeddings) checkEmbedding(embedding, plugin.id);
+          return embeddings;
+        },
+        check: (embeddings, { plugin }) => {
+          const dimensions = embeddings[0]?.dimensions;
+          for (const embedding of embeddings) {
+            if (embedding.dimensions !== dimensions) {
+              throw dataError(
+                plugin.id,
+                `embeddings of one batch must share dimensions; got ${dimensions} and ${embedding.dimensions}`,
+              );
+            }
+          }
+        },
+      }),
+    );
   }
 
   async inferNli(
@@ -674,23 +714,29 @@ export class Gateway implements ModelGateway {
     assertNliPairs(pairs);
     assertModel(model);
     assertCallOptions(options);
-    return this.#unary("nli", model, options, async (plugin, providerModel, call) => {
-      const callOptions = { ...options, ...call };
-      if (plugin.inferNliBatch) {
-        return checkCount(
-          await plugin.inferNliBatch(pairs, providerModel, callOptions),
-          pairs.length,
-          plugin.id,
-          "inferNliBatch",
-        );
-      }
-      const results: NliResult[] = [];
-      for (const pair of pairs)
-        results.push(
-          await plugin.inferNli!(pair.premise, pair.hypothesis, providerModel, callOptions),
-        );
-      return results;
-    });
+    return this.#observed("nli", model, options, (context, targets) =>
+      runChunkedBatch(context, targets, pairs, {
+        planFor: ({ plugin, providerModel }) => ({
+          size: plugin.inferNliBatch
+            ? chunkSize(plugin, plugin.maxNliPairsPerCall?.(providerModel), "maxNliPairsPerCall")
+            : 1,
+          concurrency: chunkConcurrency(plugin),
+        }),
+        attempt: async ({ plugin, providerModel }, chunk, signal) => {
+          const callOptions = { ...options, ...this.#callOptions(context, signal) };
+          if (!plugin.inferNliBatch) {
+            const { premise, hypothesis } = chunk[0]!;
+            return [await plugin.inferNli!(premise, hypothesis, providerModel, callOptions)];
+          }
+          return checkCount(
+            await plugin.inferNliBatch(chunk, providerModel, callOptions),
+            chunk.length,
+            plugin.id,
+            "inferNliBatch",
+          );
+        },
+      }),
+    );
   }
 
   async classifyZeroShot(

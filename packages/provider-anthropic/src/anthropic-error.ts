@@ -10,7 +10,13 @@ import {
   APIUserAbortError,
 } from "@anthropic-ai/sdk";
 import { abortedError, type ErrorCode, type PartialOutput, RatatoskrError } from "@ratatoskr/core";
-import { httpError, isContextLengthMessage, networkError } from "@ratatoskr/provider-utils";
+import {
+  httpError,
+  isContextLengthMessage,
+  networkError,
+  plainTextMessage,
+  sdkErrorBodyText,
+} from "@ratatoskr/provider-utils";
 
 /** Where an error happened, for the typed error. */
 export interface AnthropicErrorContext {
@@ -98,8 +104,10 @@ export function mapAnthropicError(error: unknown, context: AnthropicErrorContext
 
 function fromHttpError(error: APIError, context: AnthropicErrorContext): RatatoskrError {
   const status = error.status!;
-  const body = error.error === undefined ? undefined : JSON.stringify(error.error);
-  const message = error.apiMessage ?? undefined;
+  // A body that is not JSON (cut to a bounded prefix, or an HTML page) is only in the SDK's message.
+  const raw = error.error === undefined ? sdkErrorBodyText(status, error.message) : undefined;
+  const body = error.error === undefined ? raw : JSON.stringify(error.error);
+  const message = error.apiMessage ?? plainTextMessage(raw);
   const mapped = httpError({
     status,
     headers: error.headers,

@@ -23,6 +23,7 @@ import {
   type TokenCount,
 } from "@ratatoskr/core";
 import {
+  boundErrorBodies,
   linkSignals,
   loadApiKey,
   registerHeaderSecrets,
@@ -144,7 +145,8 @@ class AnthropicPlugin implements AnthropicProvider {
       authToken: null,
       ...(this.#baseURL === undefined ? {} : { baseURL: this.#baseURL }),
       ...(this.#settings.headers === undefined ? {} : { defaultHeaders: this.#settings.headers }),
-      ...(this.#settings.fetch === undefined ? {} : { fetch: this.#settings.fetch }),
+      // The SDK reads a failed response's body whole: hand it a bounded prefix instead.
+      fetch: boundErrorBodies(this.#settings.fetch),
       maxRetries: 0,
       timeout: this.#timeout(),
     });

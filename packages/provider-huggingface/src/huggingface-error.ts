@@ -5,7 +5,12 @@
  * @see https://huggingface.co/docs/inference-providers/index
  */
 import { RatatoskrError, redactAndTruncate } from "@ratatoskr/core";
-import { type HeaderSource, httpError, parseRetryAfterMs } from "@ratatoskr/provider-utils";
+import {
+  errorMessageExcerpt,
+  type HeaderSource,
+  httpError,
+  parseRetryAfterMs,
+} from "@ratatoskr/provider-utils";
 
 /** The provider id used in errors. */
 export const HUGGING_FACE_PROVIDER_ID = "huggingface";
@@ -86,7 +91,7 @@ export function huggingFaceHttpError(failure: HuggingFaceFailure): RatatoskrErro
       message:
         `${HUGGING_FACE_PROVIDER_ID}: model ${failure.model} is loading` +
         (estimatedSeconds === undefined ? "" : ` (estimated ${estimatedSeconds} s)`) +
-        (message ? `: ${message}` : ""),
+        (message ? `: ${errorMessageExcerpt(message)}` : ""),
       provider: HUGGING_FACE_PROVIDER_ID,
       model: failure.model,
       status: failure.status,

@@ -101,4 +101,136 @@ describe("through the gateway", () => {
       await server.close();
     }
   });
+
+  it("splits a batch into batchSize chunks, reassembled in input order whatever order they finish", async () => {
+    const server = await startLoopbackServer(async (_request, response, body) => {
+      const { inputs } = JSON.parse(body) as { inputs: string[] };
+      // Later chunks answer first.
+      await new Promise((resolve) => setTimeout(resolve, 40 - Number(inputs[0]) / 2));
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify(inputs.map((text) => [Number(text), 1])));
+    });
+    try {
+      const gateway = await Ratatoskr.builder()
+        .use(
+          createHuggingFace({
+            apiKey: TEST_KEY,
+            baseURL: `${server.url}/hf-inference`,
+            batchSize: 8,
+          }),
+        )
+        .build();
+      const texts = Array.from({ length: 50 }, (_, index) => String(index));
+      const embeddings = await gateway.embedBatch(texts, `hf:${EMBEDDING_MODEL}`);
+      expect(embeddings.map((embedding) => embedding.values[0])).toEqual(texts.map(Number));
+      expect(server.requests).toHaveLength(7);
+      expect(
+        server.requests.map((request) => (JSON.parse(request.body) as { inputs: string[] }).inputs),
+      ).toEqual(
+        expect.arrayContaining([
+          ["0", "1", "2", "3", "4", "5", "6", "7"],
+          ["48", "49"],
+        ]),
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("never has more than maxConcurrency chunk requests in flight", async () => {
+    let active = 0;
+    let peak = 0;
+    const server = await startLoopbackServer(async (_request, response, body) => {
+      active++;
+      peak = Math.max(peak, active);
+      const { inputs } = JSON.parse(body) as { inputs: string[] };
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      active--;
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(JSON.stringify(inputs.map(() => [1, 2])));
+    });
+    try {
+      const gateway = await Ratatoskr.builder()
+        .use(
+          createHuggingFace({
+            apiKey: TEST_KEY,
+            baseURL: `${server.url}/hf-inference`,
+            batchSize: 2,
+            maxConcurrency: 3,
+          }),
+        )
+        .build();
+      const texts = Array.from({ length: 20 }, (_, index) => String(index));
+      await gateway.embedBatch(texts, `hf:${EMBEDDING_MODEL}`);
+      expect(server.requests).toHaveLength(10);
+      expect(peak).toBeLessThanOrEqual(3);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("rejects vectors of inconsistent dimensions across chunks with a data error", async () => {
+    let calls = 0;
+    const server = await startLoopbackServer((_request, response) => {
+      calls++;
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(calls === 1 ? "[[1,2,3],[4,5,6]]" : "[[1,2]]");
+    });
+    try {
+      const gateway = await Ratatoskr.builder()
+        .use(
+          createHuggingFace({
+            apiKey: TEST_KEY,
+            baseURL: `${server.url}/hf-inference`,
+            batchSize: 2,
+            maxConcurrency: 1,
+          }),
+        )
+        .build();
+      await expect(
+        gateway.embedBatch(["a", "b", "c"], `hf:${EMBEDDING_MODEL}`),
+      ).rejects.toMatchObject({
+        code: "data",
+        message: expect.stringMatching(/must share dimensions; got 3 and 2/),
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a chunk that fails for good aborts its siblings in flight and is the error reported", async () => {
+    const siblingsClosed: Array<Promise<void>> = [];
+    const server = await startLoopbackServer((_request, response, body) => {
+      const { inputs } = JSON.parse(body) as { inputs: string[] };
+      if (inputs[0] === "2") {
+        response.writeHead(500, { "content-type": "application/json" });
+        response.end('{"error":"internal"}');
+        return;
+      }
+      // The others never answer: only the gateway's abort ends them.
+      siblingsClosed.push(new Promise((resolve) => response.on("close", () => resolve())));
+    });
+    try {
+      const gateway = await Ratatoskr.builder()
+        .use(
+          createHuggingFace({
+            apiKey: TEST_KEY,
+            baseURL: `${server.url}/hf-inference`,
+            batchSize: 2,
+          }),
+        )
+        .build();
+      const error = await gateway
+        .embedBatch(["0", "1", "2", "3"], `hf:${EMBEDDING_MODEL}`, { retry: false })
+        .then(
+          () => undefined,
+          (rejection: unknown) => rejection,
+        );
+      expect(error).toMatchObject({ code: "provider", status: 500 });
+      await Promise.all(siblingsClosed);
+      expect(server.requests).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
 });

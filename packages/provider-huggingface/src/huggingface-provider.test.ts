@@ -142,43 +142,17 @@ describe("embed / embedBatch (feature extraction)", () => {
     `);
   });
 
-  it("embeds a batch in order with one request per batchSize texts", async () => {
+  it("sends a whole batch in one request and declares its chunk size for the gateway", async () => {
     const bodies: unknown[] = [];
     const rows = JSON.parse(fixture("feature-extraction-batch.json")) as number[][];
-    interceptPost(EMBED_PATH, 200, JSON.stringify(rows.slice(0, 2)), bodies);
-    interceptPost(EMBED_PATH, 200, JSON.stringify(rows.slice(2)), bodies);
-    const embeddings = await createHuggingFace({
-      apiKey: TEST_KEY,
-      batchSize: 2,
-      maxConcurrency: 1,
-    }).embedBatch(["first", "second", "third"], EMBEDDING_MODEL);
+    interceptPost(EMBED_PATH, 200, JSON.stringify(rows), bodies);
+    const plugin = createHuggingFace({ apiKey: TEST_KEY, batchSize: 2, maxConcurrency: 3 });
+    const embeddings = await plugin.embedBatch(["first", "second", "third"], EMBEDDING_MODEL);
     expect(embeddings.map((embedding) => embedding.values)).toEqual(rows);
-    expect(embeddings.every((embedding) => embedding.dimensions === 8)).toBe(true);
-    expect(bodies).toMatchSnapshot();
-  });
-
-  it("reassembles concurrent chunks in input order whatever order they finish", async () => {
-    const server = await startLoopbackServer(async (_request, response, body) => {
-      const { inputs } = JSON.parse(body) as { inputs: string[] };
-      // Later chunks answer first.
-      await new Promise((resolve) => setTimeout(resolve, 40 - Number(inputs[0]) / 2));
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify(inputs.map((text) => [Number(text), 1])));
-    });
-    try {
-      const texts = Array.from({ length: 50 }, (_, index) => String(index));
-      const plugin = createHuggingFace({
-        apiKey: TEST_KEY,
-        baseURL: `${server.url}/hf-inference`,
-        batchSize: 8,
-      });
-      const embeddings = await plugin.embedBatch(texts, EMBEDDING_MODEL);
-      expect(embeddings.map((embedding) => embedding.values[0])).toEqual(texts.map(Number));
-      expect(server.requests).toHaveLength(7);
-      expect(server.requests[0]!.url).toBe(EMBED_PATH);
-    } finally {
-      await server.close();
-    }
+    expect(bodies).toEqual([{ inputs: ["first", "second", "third"] }]);
+    expect(plugin.maxEmbeddingsPerCall(EMBEDDING_MODEL)).toBe(2);
+    expect(plugin.maxNliPairsPerCall(NLI_MODEL)).toBe(64);
+    expect(plugin.maxParallelCalls).toBe(3);
   });
 
   it("mean-pools and normalises token-level outputs (batch and single)", async () => {
@@ -201,19 +175,6 @@ describe("embed / embedBatch (feature extraction)", () => {
       pooling: "cls",
     }).embed("a b c", EMBEDDING_MODEL);
     expect(cls.values).toEqual([0.1, 0.2, 0.3, 0.4]);
-  });
-
-  it("rejects vectors of inconsistent dimensions across batches with a data error", async () => {
-    interceptPost(EMBED_PATH, 200, "[[1,2,3],[4,5,6]]");
-    interceptPost(EMBED_PATH, 200, "[[1,2]]");
-    const error = await rejection(
-      createHuggingFace({ apiKey: TEST_KEY, batchSize: 2, maxConcurrency: 1 }).embedBatch(
-        ["a", "b", "c"],
-        EMBEDDING_MODEL,
-      ),
-    );
-    expect(error.code).toBe("data");
-    expect(error.message).toMatch(/3-dimensional vectors in every batch/);
   });
 
   it.each([
@@ -257,6 +218,7 @@ describe("embed / embedBatch (feature extraction)", () => {
       const first = await plugin.embedBatch(texts, EMBEDDING_MODEL);
       expect(first.map((embedding) => embedding.values[0])).toEqual([0, 1, 2, 3, 4, 5, 6]);
       expect(server.requests).toHaveLength(4); // refused, then 3 + 3 + 1
+      expect(plugin.maxEmbeddingsPerCall(EMBEDDING_MODEL)).toBe(3); // the gateway's chunks from now on
       await plugin.embedBatch(texts, EMBEDDING_MODEL);
       expect(server.requests).toHaveLength(7); // learned: 3 + 3 + 1 straight away
     } finally {
@@ -565,34 +527,6 @@ describe("errors", () => {
       await server.close();
     }
   });
-
-  it("a failing chunk aborts its siblings and is the error reported", async () => {
-    const server = await startLoopbackServer(async (_request, response, body) => {
-      const { inputs } = JSON.parse(body) as { inputs: string[] };
-      if (inputs[0] === "2") {
-        response.writeHead(500, { "content-type": "application/json" });
-        response.end('{"error":"internal"}');
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify(inputs.map(() => [1, 2])));
-    });
-    try {
-      const plugin = createHuggingFace({
-        apiKey: TEST_KEY,
-        baseURL: `${server.url}/hf-inference`,
-        batchSize: 2,
-      });
-      const started = Date.now();
-      const error = await rejection(plugin.embedBatch(["0", "1", "2", "3"], EMBEDDING_MODEL));
-      expect(error.code).toBe("provider");
-      expect(error.status).toBe(500);
-      expect(Date.now() - started).toBeLessThan(1_500);
-    } finally {
-      await server.close();
-    }
-  });
 });
 
 describe("endpoints", () => {
@@ -616,6 +550,22 @@ describe("endpoints", () => {
     } finally {
       await server.close();
     }
+  });
+
+  it("maps a failed provider-mapping lookup on the Hub to an HTTP error with its status", async () => {
+    const hub = nock("https://huggingface.co")
+      .get("/api/models/org/missing-model")
+      .query(true)
+      .reply(404, { error: "Repository not found" }, { "content-type": "application/json" });
+    const error = await rejection(
+      createHuggingFace({ apiKey: "hf_testtoken1234567890", inferenceProvider: "together" }).embed(
+        "hello",
+        "org/missing-model",
+      ),
+    );
+    expect(hub.isDone()).toBe(true);
+    expect(error).toMatchObject({ code: "model_not_found", status: 404 });
+    expect(error.message).toContain("Repository not found");
   });
 
   it("routes to a third-party inference provider through the Hub's provider mapping", async () => {

@@ -6,8 +6,9 @@
  *
  * The SDK builds every request (URL layout, authentication, payload, the
  * Hub's provider mapping for third-party inference providers); this plugin
- * sends it with the configured `fetch`, maps failures to `RatatoskrError`s,
- * validates the response shape, and splits large batches.
+ * sends it with the configured `fetch`, maps failures to `RatatoskrError`s
+ * and validates the response shape. It declares how many texts (NLI pairs)
+ * one request takes; the gateway splits large batches into such chunks.
  *
  * @see https://huggingface.co/docs/inference-providers/index
  * @see https://github.com/huggingface/huggingface.js/tree/main/packages/inference
@@ -38,18 +39,21 @@ import {
 } from "@ratatoskr/core";
 import type { OpenAICompatibleProvider } from "@ratatoskr/provider-openai-compat";
 import {
+  chunk,
+  errorMessageExcerpt,
   loadApiKey,
   networkError,
+  readErrorBody,
   registerHeaderSecrets,
   validateBaseURL,
 } from "@ratatoskr/provider-utils";
-import { chunk, mapWithConcurrency } from "./huggingface-batching.ts";
 import {
   describeShape,
   HUGGING_FACE_PROVIDER_ID,
   huggingFaceDataError,
   huggingFaceHttpError,
 } from "./huggingface-error.ts";
+import { type HubLookupFailure, HubLookupFetch } from "./huggingface-hub-lookup-fetch.ts";
 import { type HuggingFacePooling, toEmbeddingVectors } from "./map-huggingface-embeddings.ts";
 import { toNliResults } from "./map-huggingface-nli.ts";
 import { toClassifyResult } from "./map-huggingface-zero-shot.ts";
@@ -64,7 +68,7 @@ export const HUGGING_FACE_CHAT_BASE_URL = "https://router.huggingface.co/v1";
 export const DEFAULT_EMBEDDING_BATCH_SIZE = 32;
 /** Default pairs per NLI request: the memory manager's ~50 candidates fit one request. */
 export const DEFAULT_NLI_BATCH_SIZE = 64;
-/** Default requests in flight for one batch call. */
+/** Default chunk requests in flight for one batch call. */
 export const DEFAULT_MAX_CONCURRENCY = 4;
 
 /** The SDK task names this plugin uses. */
@@ -102,11 +106,14 @@ export interface HuggingFaceSettings {
   headers?: Record<string, string>;
   /** The fetch implementation (tests, proxies). Default: the global `fetch` at call time. */
   fetch?: typeof globalThis.fetch;
-  /** Texts per feature-extraction request (default 32). */
+  /**
+   * Texts per feature-extraction request (default 32): the gateway splits
+   * `embedBatch` into chunks of this size and retries each on its own.
+   */
   batchSize?: number;
-  /** Pairs per NLI request (default 64). */
+  /** Pairs per NLI request (default 64): the gateway's chunk size for `inferNliBatch`. */
   nliBatchSize?: number;
-  /** Requests in flight for one batch call (default 4). */
+  /** Chunk requests of one batch call the gateway runs at once (default 4). */
   maxConcurrency?: number;
   /** Pooling of token-level feature-extraction outputs: `mean` (default) or `cls`. */
   pooling?: HuggingFacePooling;
@@ -170,6 +177,8 @@ export class HuggingFaceProvider implements ProviderPlugin {
   readonly capabilities: readonly Capability[];
   readonly localInference = false;
   readonly toolUse = true;
+  /** Chunk requests of one batch call the gateway runs at once (the `maxConcurrency` setting). */
+  readonly maxParallelCalls: number;
 
   readonly #token: string | undefined;
   readonly #baseURL: string;
@@ -179,7 +188,6 @@ export class HuggingFaceProvider implements ProviderPlugin {
   readonly #fetch: typeof globalThis.fetch | undefined;
   readonly #batchSize: number;
   readonly #nliBatchSize: number;
-  readonly #maxConcurrency: number;
   readonly #pooling: HuggingFacePooling;
   readonly #normalize: boolean;
   readonly #chatBaseURL: string;
@@ -214,7 +222,7 @@ export class HuggingFaceProvider implements ProviderPlugin {
       "nliBatchSize",
       DEFAULT_NLI_BATCH_SIZE,
     );
-    this.#maxConcurrency = positiveInteger(
+    this.maxParallelCalls = positiveInteger(
       settings.maxConcurrency,
       "maxConcurrency",
       DEFAULT_MAX_CONCURRENCY,
@@ -281,8 +289,29 @@ export class HuggingFaceProvider implements ProviderPlugin {
   }
 
   /**
-   * Embed many texts: requests of `batchSize` texts, up to `maxConcurrency`
-   * in flight, reassembled in input order; every vector has the same dimensions.
+   * Texts per feature-extraction request for `model`: `batchSize`, or the
+   * smaller maximum the server reported. The gateway splits `embedBatch`
+   * into chunks of this size and retries each chunk on its own.
+   */
+  maxEmbeddingsPerCall(model: string): number {
+    return Math.min(
+      this.#batchSize,
+      this.#learnedLimits.get(`feature-extraction:${model}`) ?? Infinity,
+    );
+  }
+
+  /** Pairs per NLI request for `model`: `nliBatchSize`, or the smaller maximum the server reported. */
+  maxNliPairsPerCall(model: string): number {
+    return Math.min(
+      this.#nliBatchSize,
+      this.#learnedLimits.get(`text-classification:${model}`) ?? Infinity,
+    );
+  }
+
+  /**
+   * Embed many texts in one request (the gateway sends chunks of
+   * {@link maxEmbeddingsPerCall}); every vector has the same dimensions. A
+   * request refused for its batch size is re-sent in chunks the server accepts.
    *
    * @see https://huggingface.co/docs/inference-providers/tasks/feature-extraction
    */
@@ -293,17 +322,15 @@ export class HuggingFaceProvider implements ProviderPlugin {
   ): Promise<Embedding[]> {
     assertTexts(texts, "texts");
     assertModel(model);
-    const vectors = await this.#inBatches(
+    const vectors = await this.#withinServerLimit(
       `feature-extraction:${model}`,
       texts,
-      this.#batchSize,
-      options.signal,
-      async (part, signal) => {
+      async (part) => {
         const output = await this.#send({
           task: "feature-extraction",
           model,
           inputs: part,
-          signal,
+          signal: options.signal,
         });
         return toEmbeddingVectors(output, this.#mapping(model, part.length, false));
       },
@@ -339,10 +366,10 @@ export class HuggingFaceProvider implements ProviderPlugin {
   }
 
   /**
-   * NLI scores for many pairs: text classification with
+   * NLI scores for many pairs in one request (the gateway sends chunks of
+   * {@link maxNliPairsPerCall}): text classification with
    * `inputs: [{text: premise, text_pair: hypothesis}, …]` and
-   * `parameters: {top_k: 3}`, `nliBatchSize` pairs per request, results in
-   * input order.
+   * `parameters: {top_k: 3}`, results in input order.
    *
    * @see https://huggingface.co/docs/inference-providers/tasks/text-classification
    */
@@ -353,24 +380,18 @@ export class HuggingFaceProvider implements ProviderPlugin {
   ): Promise<NliResult[]> {
     assertNliPairs(pairs);
     assertModel(model);
-    return this.#inBatches(
-      `text-classification:${model}`,
-      pairs,
-      this.#nliBatchSize,
-      options.signal,
-      async (part, signal) => {
-        const inputs = part.map((pair) => ({ text: pair.premise, text_pair: pair.hypothesis }));
-        // top_k 3: ask for all three NLI scores per pair, not just the best label.
-        const output = await this.#send({
-          task: "text-classification",
-          model,
-          inputs,
-          parameters: { top_k: 3 },
-          signal,
-        });
-        return toNliResults(output, part.length, model);
-      },
-    );
+    return this.#withinServerLimit(`text-classification:${model}`, pairs, async (part) => {
+      const inputs = part.map((pair) => ({ text: pair.premise, text_pair: pair.hypothesis }));
+      // top_k 3: ask for all three NLI scores per pair, not just the best label.
+      const output = await this.#send({
+        task: "text-classification",
+        model,
+        inputs,
+        parameters: { top_k: 3 },
+        signal: options.signal,
+      });
+      return toNliResults(output, part.length, model);
+    });
   }
 
   /**
@@ -467,41 +488,35 @@ export class HuggingFaceProvider implements ProviderPlugin {
   }
 
   /**
-   * Split `items` into chunks of `size` (or a smaller limit a server
-   * reported), send them with bounded concurrency, and flatten the results in
-   * order. A chunk refused with "maximum allowed batch size N" is re-sent in
-   * chunks of N, and N is remembered for the model.
+   * Send `items` in one request, or one after another in chunks of the
+   * maximum batch size the server reported for `key` (task and model). A
+   * request refused with "maximum allowed batch size N" teaches N (which
+   * {@link maxEmbeddingsPerCall} / {@link maxNliPairsPerCall} then declare)
+   * and is re-sent in chunks of N: the only splitting the provider does
+   * itself, because the server forces it. No retries here: they are the
+   * gateway's.
    */
-  async #inBatches<T, R>(
+  async #withinServerLimit<T, R>(
     key: string,
     items: readonly T[],
-    size: number,
-    signal: AbortSignal | undefined,
-    send: (part: T[], signal: AbortSignal | undefined) => Promise<R[]>,
+    send: (part: readonly T[]) => Promise<R[]>,
   ): Promise<R[]> {
-    const limit = Math.min(size, this.#learnedLimits.get(key) ?? size);
-    const parts = chunk(items, limit);
-    const results = await mapWithConcurrency(
-      parts,
-      this.#maxConcurrency,
-      signal,
-      async (part, _index, partSignal) => {
-        try {
-          return await send(part, partSignal);
-        } catch (error) {
-          const serverLimit = RatatoskrError.isInstance(error)
-            ? error.details?.maxBatchSize
-            : undefined;
-          if (typeof serverLimit !== "number" || serverLimit >= part.length) throw error;
-          this.#learnedLimits.set(key, serverLimit);
-          const out: R[] = [];
-          for (const smaller of chunk(part, serverLimit))
-            out.push(...(await send(smaller, partSignal)));
-          return out;
-        }
-      },
-    );
-    return results.flat();
+    const learned = this.#learnedLimits.get(key);
+    if (learned === undefined || items.length <= learned) {
+      try {
+        return await send(items);
+      } catch (error) {
+        const serverLimit = RatatoskrError.isInstance(error)
+          ? error.details?.maxBatchSize
+          : undefined;
+        if (typeof serverLimit !== "number" || serverLimit >= items.length) throw error;
+        this.#learnedLimits.set(key, serverLimit);
+      }
+    }
+    const results: R[] = [];
+    for (const part of chunk(items, this.#learnedLimits.get(key)!))
+      results.push(...(await send(part)));
+    return results;
   }
 
   /** Build the request with the SDK, send it, map failures, parse JSON. */
@@ -523,6 +538,7 @@ export class HuggingFaceProvider implements ProviderPlugin {
     let helper: ReturnType<Sdk["getProviderHelper"]>;
     let url: string;
     let init: RequestInit;
+    const hubLookup = new HubLookupFetch(fetchImplementation);
     try {
       helper = sdk.getProviderHelper(this.#inferenceProvider as never, task);
       const args = {
@@ -552,11 +568,12 @@ export class HuggingFaceProvider implements ProviderPlugin {
         ({ url, info: init } = await sdk.makeRequestOptions(
           { ...args, provider: this.#inferenceProvider as never },
           helper,
-          { task, fetch: fetchImplementation, ...(signal ? { signal } : {}) },
+          // The SDK reads the Hub's error bodies itself: hand it bounded ones.
+          { task, fetch: hubLookup.fetch, ...(signal ? { signal } : {}) },
         ));
       }
     } catch (error) {
-      throw sdkError(error, model, signal);
+      throw sdkError(error, model, signal, hubLookup.failure);
     }
     let response: Response;
     let text: string;
@@ -566,7 +583,8 @@ export class HuggingFaceProvider implements ProviderPlugin {
         headers: { ...(init.headers as Record<string, string>), ...this.#headers },
         ...(signal ? { signal } : {}),
       });
-      text = await response.text();
+      // An error body is read up to a bound only (the rest is cancelled).
+      text = response.ok ? await response.text() : await readErrorBody(response, { signal });
     } catch (error) {
       if (signal?.aborted) throw abortedError(signal);
       throw networkError(HUGGING_FACE_PROVIDER_ID, url, error);
@@ -619,12 +637,21 @@ function rebase(url: string, baseURL: string): string {
     : url;
 }
 
-/** Map an error thrown while the SDK prepared a request (bad provider, Hub mapping lookup). */
-function sdkError(error: unknown, model: string, signal: AbortSignal | undefined): RatatoskrError {
+/**
+ * Map an error thrown while the SDK prepared a request (bad provider, Hub
+ * mapping lookup); a failed Hub lookup is an HTTP error with its status.
+ */
+function sdkError(
+  error: unknown,
+  model: string,
+  signal: AbortSignal | undefined,
+  hubFailure: HubLookupFailure | undefined,
+): RatatoskrError {
   if (RatatoskrError.isInstance(error)) return error;
   if (signal?.aborted) return abortedError(signal);
+  if (hubFailure !== undefined) return huggingFaceHttpError({ ...hubFailure, model });
   const name = error instanceof Error ? error.name : "";
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessageExcerpt(error instanceof Error ? error.message : String(error));
   const httpResponse = (error as { httpResponse?: { status?: number; body?: unknown } })
     .httpResponse;
   if (name === "HubApiError" && typeof httpResponse?.status === "number") {

@@ -1,6 +1,5 @@
 import { RatatoskrError } from "@ratatoskr/core";
 import { describe, expect, it } from "vitest";
-import { chunk, mapWithConcurrency } from "./huggingface-batching.ts";
 import {
   extractHuggingFaceMessage,
   huggingFaceHttpError,
@@ -198,24 +197,5 @@ describe("error mapping", () => {
       model,
     });
     expect(error.details).toEqual({ maxBatchSize: 4 });
-  });
-});
-
-describe("batching", () => {
-  it("chunks in order", () => {
-    expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
-  });
-  it("never runs more than the concurrency limit", async () => {
-    let active = 0;
-    let peak = 0;
-    const results = await mapWithConcurrency([1, 2, 3, 4, 5, 6, 7], 3, undefined, async (value) => {
-      active++;
-      peak = Math.max(peak, active);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      active--;
-      return value * 2;
-    });
-    expect(results).toEqual([2, 4, 6, 8, 10, 12, 14]);
-    expect(peak).toBe(3);
   });
 });

@@ -6,7 +6,7 @@
  * @see https://docs.ollama.com/api/errors
  */
 import { abortedError, type ErrorCode, RatatoskrError, redactAndTruncate } from "@ratatoskr/core";
-import { httpError, networkError } from "@ratatoskr/provider-utils";
+import { httpError, networkError, readErrorBody } from "@ratatoskr/provider-utils";
 
 /** What the mapping needs to know about the call that failed. */
 export interface OllamaErrorContext {
@@ -18,9 +18,6 @@ export interface OllamaErrorContext {
   /** Appended to connection errors. */
   networkErrorHint: string;
 }
-
-/** The most of an error body that is read (the error keeps 4 KiB of it). */
-const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /**
  * The code an Ollama error message implies, if any: a model that is not
@@ -54,26 +51,6 @@ function errorMessageOf(body: string): string | undefined {
   return body.trim() === "" ? undefined : redactAndTruncate(body, 200);
 }
 
-/** At most {@link MAX_ERROR_BODY_BYTES} of a body, as text; the rest is not read. */
-async function readBoundedText(response: Response): Promise<string> {
-  const reader = response.body?.getReader();
-  if (reader === undefined) return "";
-  const decoder = new TextDecoder();
-  let text = "";
-  let bytes = 0;
-  try {
-    while (bytes < MAX_ERROR_BODY_BYTES) {
-      const chunk = await reader.read();
-      if (chunk.done) return text + decoder.decode();
-      bytes += chunk.value.byteLength;
-      text += decoder.decode(chunk.value, { stream: true });
-    }
-    return text.slice(0, MAX_ERROR_BODY_BYTES);
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-}
-
 /**
  * The typed error for a failed HTTP response: status-based code refined by
  * the message (a missing model gets the `ollama pull` command to run),
@@ -85,9 +62,10 @@ export async function ollamaHttpError(
 ): Promise<RatatoskrError> {
   let body = "";
   try {
-    body = await readBoundedText(response);
+    // Up to 64 KiB, redacted; the rest is cancelled (the error keeps 4 KiB of it).
+    body = await readErrorBody(response);
   } catch {
-    // the status still says what happened
+    // aborted while reading: the status still says what happened, the caller maps the abort
   }
   const reported = errorMessageOf(body);
   const code = classifyOllamaBody(body, response.status);

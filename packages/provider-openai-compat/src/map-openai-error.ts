@@ -11,6 +11,8 @@ import {
   httpError,
   isRetryableStatus,
   networkError,
+  plainTextMessage,
+  sdkErrorBodyText,
 } from "@ratatoskr/provider-utils";
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 
@@ -69,7 +71,8 @@ function classifyOpenAIBody(body: string, status: number): ErrorCode | undefined
 
 function describeBody(error: APIError): string | undefined {
   const payload = error.error;
-  if (payload === undefined || payload === null) return undefined;
+  if (payload === undefined || payload === null)
+    return sdkErrorBodyText(error.status ?? 0, error.message);
   return typeof payload === "string" ? payload : JSON.stringify(payload);
 }
 
@@ -168,11 +171,14 @@ export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): Rat
   if (error instanceof APIError) {
     if (error.status === undefined) return mapOpenAIStreamError(error.error, context);
     const body = describeBody(error);
+    // A body that is not JSON (cut to a bounded prefix, or an HTML page) is only in the SDK's message.
+    const message =
+      wireMessage(error.error) ?? plainTextMessage(sdkErrorBodyText(error.status, error.message));
     return httpError({
       status: error.status,
       headers: error.headers,
       ...(body === undefined ? {} : { body }),
-      ...(wireMessage(error.error) === undefined ? {} : { message: wireMessage(error.error)! }),
+      ...(message === undefined ? {} : { message }),
       provider: context.provider,
       ...(context.model === undefined ? {} : { model: context.model }),
       cause: error,

@@ -20,7 +20,12 @@ import {
   registerSecret,
   withPartial,
 } from "@ratatoskr/core";
-import { loadApiKey, registerHeaderSecrets, validateBaseURL } from "@ratatoskr/provider-utils";
+import {
+  boundErrorBodies,
+  loadApiKey,
+  registerHeaderSecrets,
+  validateBaseURL,
+} from "@ratatoskr/provider-utils";
 import OpenAI from "openai";
 import { mapOpenAIChatResponse, type OpenAIWireCompletion } from "./map-openai-chat-response.ts";
 import { mapOpenAIError, type OpenAIErrorContext } from "./map-openai-error.ts";
@@ -151,7 +156,8 @@ export function createOpenAICompatible(
         : {}),
       ...settings.headers,
     },
-    ...(settings.fetch === undefined ? {} : { fetch: settings.fetch }),
+    // The SDK reads a failed response's body whole: hand it a bounded prefix instead.
+    fetch: boundErrorBodies(settings.fetch),
   });
 
   const style: OpenAIChatRequestStyle = {

@@ -3,16 +3,22 @@
  * refine the mapping (e.g. which 400 bodies mean "context length exceeded")
  * through `classifyBody`.
  */
-import { type ErrorCode, RatatoskrError } from "@ratatoskr/core";
+import { type ErrorCode, RatatoskrError, redactAndTruncate } from "@ratatoskr/core";
 import { type HeaderSource, parseRetryAfterMs } from "./retry-after.ts";
 
 /** What is known about a failed HTTP response. */
 export interface HttpFailure {
   status: number;
   headers?: HeaderSource;
-  /** The response body as text (redacted and truncated by the error). */
+  /**
+   * The response body as text (redacted and truncated by the error). Read it
+   * with {@link readErrorBody}, which reads a bounded prefix only.
+   */
   body?: string;
-  /** Provider-level message extracted from the body, when there is one. */
+  /**
+   * Provider-level message extracted from the body, when there is one; the
+   * error's message keeps a bounded excerpt of it ({@link errorMessageExcerpt}).
+   */
   message?: string;
   provider: string;
   model?: string;
@@ -30,6 +36,44 @@ const CONTEXT_LENGTH =
 /** Whether a 400 body is a context-length error (OpenAI, Anthropic, OpenRouter wording). */
 export function isContextLengthMessage(text: string): boolean {
   return CONTEXT_LENGTH.test(text);
+}
+
+/** Characters of a provider's own message kept in a typed error's message; the body keeps more (4 KiB). */
+export const MAX_ERROR_MESSAGE_LENGTH = 500;
+
+/**
+ * A bounded excerpt of a provider's error message for a typed error's
+ * message: redacted first, then cut to `maxLength` characters (an ellipsis
+ * marks the cut), so a secret is never split by the cut.
+ */
+export function errorMessageExcerpt(
+  message: string,
+  maxLength: number = MAX_ERROR_MESSAGE_LENGTH,
+): string {
+  // One character more than is kept tells whether the redacted text was cut.
+  const excerpt = redactAndTruncate(message, maxLength + 1);
+  return excerpt.length <= maxLength ? excerpt : `${excerpt.slice(0, maxLength)}…`;
+}
+
+/**
+ * The body text that the `openai` and `@anthropic-ai/sdk` SDKs keep of a
+ * failed response whose body is not JSON (an HTML page, or a body cut to a
+ * bounded prefix by {@link boundErrorBodies}): only in their error message,
+ * as `"<status> <text>"`. Undefined when there is none.
+ */
+export function sdkErrorBodyText(status: number, sdkMessage: string): string | undefined {
+  const prefix = `${status} `;
+  if (!sdkMessage.startsWith(prefix)) return undefined;
+  const text = sdkMessage.slice(prefix.length);
+  return text === "" || text === "status code (no body)" ? undefined : text;
+}
+
+/**
+ * A provider message to show from a raw body text: undefined for an HTML
+ * page (it stays in the error's `body`).
+ */
+export function plainTextMessage(text: string | undefined): string | undefined {
+  return text === undefined || text.trimStart().startsWith("<") ? undefined : text;
 }
 
 /** The status-based code: 401/403 auth, 404 model, 408 timeout, 429 rate limit, 5xx provider. */
@@ -58,7 +102,7 @@ export function httpError(failure: HttpFailure): RatatoskrError {
       ? "context_length_exceeded"
       : codeForStatus(failure.status));
   const retryAfterMs = parseRetryAfterMs(failure.headers);
-  const detail = failure.message ? `: ${failure.message}` : "";
+  const detail = failure.message ? `: ${errorMessageExcerpt(failure.message)}` : "";
   return new RatatoskrError({
     code,
     message: `${failure.provider} returned HTTP ${failure.status}${detail}`,

@@ -26,6 +26,7 @@ import { pipeline } from "node:stream/promises";
 import { abortedError, RatatoskrError, registerSecret } from "@ratatoskr/core";
 import { validateBaseURL } from "./base-url.ts";
 import { httpError, networkError } from "./http-error.ts";
+import { readErrorBody } from "./read-error-body.ts";
 import { raceAbort } from "./signals.ts";
 
 /** Default Hub address (when neither the setting nor `HF_ENDPOINT` gives one). */
@@ -240,7 +241,7 @@ export class HubFileDownloader {
       return undefined;
     }
     if (!response.ok) {
-      const body = await response.text().catch(() => "");
+      const body = await readErrorBody(response).catch(() => "");
       const failure = httpError({
         status: response.status,
         headers: response.headers,

@@ -1,7 +1,8 @@
 /**
  * @ratatoskr/provider-utils: helpers shared by provider packages (HTTP
- * error mapping, retry-after parsing, API keys, base-URL validation,
- * AbortSignal linking, the Hugging Face Hub downloader).
+ * error mapping, bounded error bodies, retry-after parsing, API keys,
+ * base-URL validation, AbortSignal linking, chunked batches with bounded
+ * concurrency, the Hugging Face Hub downloader).
  *
  * @packageDocumentation
  */
@@ -9,5 +10,7 @@ export * from "./api-key.ts";
 export * from "./base-url.ts";
 export * from "./http-error.ts";
 export * from "./hub-download.ts";
+export * from "./map-with-concurrency.ts";
+export * from "./read-error-body.ts";
 export * from "./retry-after.ts";
 export * from "./signals.ts";

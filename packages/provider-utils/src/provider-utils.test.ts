@@ -3,6 +3,7 @@ import { trackAbortListeners } from "@ratatoskr/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadApiKey, registerHeaderSecrets } from "./api-key.ts";
 import { codeForStatus, httpError, networkError } from "./http-error.ts";
+import { chunk, mapWithConcurrency } from "./map-with-concurrency.ts";
 import { parseRetryAfterMs, readHeader } from "./retry-after.ts";
 import { linkSignals, raceAbort } from "./signals.ts";
 
@@ -193,5 +194,42 @@ describe("raceAbort", () => {
     const timeout = new RatatoskrError({ code: "timeout", message: "t", timeoutKind: "total" });
     await expect(raceAbort(Promise.resolve(1), AbortSignal.abort(timeout))).rejects.toBe(timeout);
     await expect(raceAbort(Promise.resolve(1), undefined)).resolves.toBe(1);
+  });
+});
+
+describe("chunk / mapWithConcurrency", () => {
+  it("chunks in order", () => {
+    expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+  });
+  it("never runs more than the concurrency limit", async () => {
+    let active = 0;
+    let peak = 0;
+    const results = await mapWithConcurrency([1, 2, 3, 4, 5, 6, 7], 3, undefined, async (value) => {
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      active--;
+      return value * 2;
+    });
+    expect(results).toEqual([2, 4, 6, 8, 10, 12, 14]);
+    expect(peak).toBe(3);
+  });
+  it("the first failure aborts the workers in flight, starts no new item, and is rethrown", async () => {
+    const started: number[] = [];
+    const aborted: number[] = [];
+    const failure = new Error("item 1 failed");
+    const pending = mapWithConcurrency([0, 1, 2, 3], 2, undefined, (value, _index, signal) => {
+      started.push(value);
+      if (value === 1) return Promise.reject(failure);
+      return new Promise((_resolve, reject) =>
+        signal.addEventListener("abort", () => {
+          aborted.push(value);
+          reject(signal.reason);
+        }),
+      );
+    });
+    await expect(pending).rejects.toBe(failure);
+    expect(started).toEqual([0, 1]);
+    expect(aborted).toEqual([0]);
   });
 });

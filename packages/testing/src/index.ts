@@ -1,6 +1,7 @@
 /**
- * @ratatoskr/testing: a scriptable mock provider, loopback HTTP servers, an
- * OpenAI-wire mock server, and the "key appears nowhere" check
+ * @ratatoskr/testing: a scriptable mock provider, loopback HTTP servers (a
+ * huge-body server for bounded-read tests included), an OpenAI-wire mock
+ * server, and the "key appears nowhere" check
  * (`expectNoSecret`, a key-echoing server, a script runner that captures output).
  * Safe to import at runtime (no test runner is loaded); the provider
  * conformance suite, which needs vitest, is the `@ratatoskr/testing/conformance`
@@ -11,6 +12,7 @@
 
 export * from "./expect-base-url-rejected.ts";
 export * from "./expect-no-secret.ts";
+export * from "./huge-response-server.ts";
 export * from "./key-echo-server.ts";
 export * from "./leak-probes.ts";
 export * from "./loopback-server.ts";

@@ -53,6 +53,12 @@ export interface MockProviderOptions {
   /** Dimensions of default embeddings (default 8). */
   dimensions?: number;
   localInference?: boolean;
+  /** Declared texts per `embedBatch` call (the gateway splits batches into such chunks); default no limit. */
+  maxEmbeddingsPerCall?: number;
+  /** Declared pairs per `inferNliBatch` call; default no limit. */
+  maxNliPairsPerCall?: number;
+  /** Declared chunk calls of one batch run at once (the gateway's default: 1). */
+  maxParallelCalls?: number;
 }
 
 /** The mock provider: a {@link ProviderPlugin} plus scripting and inspection. */
@@ -185,6 +191,15 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
     localInference: options.localInference ?? false,
     calls,
     ...(options.supports ? { supports: options.supports } : {}),
+    ...(options.maxEmbeddingsPerCall === undefined
+      ? {}
+      : { maxEmbeddingsPerCall: () => options.maxEmbeddingsPerCall }),
+    ...(options.maxNliPairsPerCall === undefined
+      ? {}
+      : { maxNliPairsPerCall: () => options.maxNliPairsPerCall }),
+    ...(options.maxParallelCalls === undefined
+      ? {}
+      : { maxParallelCalls: options.maxParallelCalls }),
 
     async chat(messages, chatOptions) {
       record("chat", [messages, chatOptions]);

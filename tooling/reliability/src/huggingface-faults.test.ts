@@ -9,7 +9,7 @@ import { createHuggingFace } from "@ratatoskr/provider-huggingface";
 import { createOllama } from "@ratatoskr/provider-ollama";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { expectWaitOf, useFakeClock } from "./fake-clock.ts";
-import { type FaultServer, startFaultServer } from "./fault-server.ts";
+import { type Fault, type FaultServer, startFaultServer } from "./fault-server.ts";
 import { createFaultyFetch } from "./faulty-fetch.ts";
 import {
   CANARY_KEY,
@@ -126,6 +126,113 @@ describe("Hugging Face: retried faults", () => {
       providerModel: "all-minilm",
       attempts: 4,
     });
+  });
+});
+
+describe("Hugging Face: batches are retried chunk by chunk", () => {
+  /** A fixed 100 ms backoff, so the test advances the fake clock by a known wait. */
+  const CHUNK_RETRY = { ...FAST_RETRY, initialDelayMs: 100, maxDelayMs: 100, jitter: 0 };
+
+  /** Answers each chunk with `[n, 1]` per text `"n"`, except the chunk starting at `failAt`: 503 once. */
+  function failOnceAt(failAt: string) {
+    let failed = false;
+    return (body: unknown): Fault => {
+      const { inputs } = body as { inputs: string[] };
+      if (inputs[0] === failAt && !failed) {
+        failed = true;
+        return { kind: "json", status: 503, body: { error: "Service Unavailable" } };
+      }
+      return { kind: "json", status: 200, body: inputs.map((text) => [Number(text), 1]) };
+    };
+  }
+
+  it("embedBatch: a chunk failing once (503) costs exactly one extra request", async () => {
+    const chunks = await startFaultServer(failOnceAt("30"));
+    try {
+      const recorder = recordingHooks();
+      const gateway = await Ratatoskr.builder()
+        .use(
+          createHuggingFace({
+            apiKey: CANARY_KEY,
+            baseURL: chunks.url,
+            chat: false,
+            batchSize: 10,
+            maxConcurrency: 4,
+          }),
+        )
+        .retry(CHUNK_RETRY)
+        .hooks(recorder.hooks)
+        .build();
+      const texts = Array.from({ length: 100 }, (_, index) => String(index));
+      useFakeClock();
+      const call = gateway.embedBatch(texts, MODEL);
+      const retry = await recorder.nth("retry");
+      expect(retry).toMatchObject({ attempt: 1, chunk: 3, waitMs: 100 });
+      // The 11th request is the failed chunk's retry: not before its wait is over.
+      await expectWaitOf(100, chunks.received(11));
+      const embeddings = await call;
+      expect(embeddings.map((embedding) => embedding.values[0])).toEqual(texts.map(Number));
+      // 10 chunks of 10, one of them twice.
+      expect(chunks.hits).toBe(11);
+      expect(
+        (chunks.bodies as Array<{ inputs: string[] }>).map((body) => body.inputs.length),
+      ).toEqual(Array.from({ length: 11 }, () => 10));
+      expect(recorder.events.filter(([name]) => name === "retry")).toHaveLength(1);
+      expect(recorder.events.find(([name]) => name === "complete")?.[1]).toMatchObject({
+        attempts: 11,
+      });
+    } finally {
+      await chunks.close();
+    }
+  });
+
+  it("inferNliBatch: a chunk failing once (503) costs exactly one extra request", async () => {
+    let failed = false;
+    const chunks = await startFaultServer((body: unknown): Fault => {
+      const { inputs } = body as { inputs: Array<{ text: string; text_pair: string }> };
+      if (inputs[0]!.text === "16" && !failed) {
+        failed = true;
+        return { kind: "json", status: 503, body: { error: "Service Unavailable" } };
+      }
+      return {
+        kind: "json",
+        status: 200,
+        body: inputs.map(() => [
+          { label: "entailment", score: 0.8 },
+          { label: "neutral", score: 0.15 },
+          { label: "contradiction", score: 0.05 },
+        ]),
+      };
+    });
+    try {
+      const recorder = recordingHooks();
+      const gateway = await Ratatoskr.builder()
+        .use(
+          createHuggingFace({
+            apiKey: CANARY_KEY,
+            baseURL: chunks.url,
+            chat: false,
+            nliBatchSize: 8,
+          }),
+        )
+        .retry(CHUNK_RETRY)
+        .hooks(recorder.hooks)
+        .build();
+      const pairs = Array.from({ length: 40 }, (_, index) => ({
+        premise: String(index),
+        hypothesis: "h",
+      }));
+      useFakeClock();
+      const call = gateway.inferNliBatch(pairs, "huggingface:org/nli-model");
+      expect(await recorder.nth("retry")).toMatchObject({ attempt: 1, chunk: 2, waitMs: 100 });
+      // 5 chunks of 8 and the failed chunk's retry: the 6th request not before its wait is over.
+      await expectWaitOf(100, chunks.received(6));
+      const results = await call;
+      expect(results).toHaveLength(40);
+      expect(chunks.hits).toBe(6); // 5 chunks of 8, one of them twice
+    } finally {
+      await chunks.close();
+    }
   });
 });
 

@@ -1,10 +1,10 @@
 /**
- * Splitting large batches into requests and running them with bounded
- * concurrency, results reassembled in input order.
+ * Batches in chunks: splitting a list into consecutive chunks, and running
+ * work over items with bounded concurrency, results in input order.
  */
-import { linkSignals } from "@ratatoskr/provider-utils";
+import { linkSignals } from "./signals.ts";
 
-/** `items` in consecutive chunks of at most `size`. */
+/** `items` in consecutive chunks of at most `size` (a positive integer). */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const chunks: T[][] = [];
   for (let start = 0; start < items.length; start += size)
@@ -14,16 +14,17 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 
 /**
  * Run `worker` over `items` with at most `concurrency` in flight; results in
- * input order. The first failure aborts the other in-flight workers (through
- * the signal they receive) and is the one rethrown.
+ * input order. Each worker gets a signal linked to `signal`; the first
+ * failure aborts it (with that failure as the reason), so the other
+ * in-flight workers stop, no new item starts, and that failure is the one
+ * rethrown.
  */
 export async function mapWithConcurrency<T, R>(
   items: readonly T[],
   concurrency: number,
   signal: AbortSignal | undefined,
-  worker: (item: T, index: number, signal: AbortSignal | undefined) => Promise<R>,
+  worker: (item: T, index: number, signal: AbortSignal) => Promise<R>,
 ): Promise<R[]> {
-  if (items.length === 1) return [await worker(items[0]!, 0, signal)];
   const linked = linkSignals(signal);
   const results = new Array<R>(items.length);
   let next = 0;
