@@ -195,7 +195,7 @@ describe("embedBatch in chunks", () => {
     const gateway = await Ratatoskr.builder().use(source.plugin).build();
     const controller = new AbortController();
     const pending = gateway.embedBatch(texts(4), "m", { signal: controller.signal });
-    await vi.waitFor(() => expect(source.calls).toHaveLength(2));
+    await expect.poll(() => source.calls.length).toBe(2);
     controller.abort();
     expect((await errorOf(pending)).code).toBe("aborted");
     expect(source.calls.map((call) => call.signal?.aborted)).toEqual([true, true]);

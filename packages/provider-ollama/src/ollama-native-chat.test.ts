@@ -534,10 +534,7 @@ describe("native transport cancellation", () => {
     expect(error.code).toBe("aborted");
     expect(seen).toHaveLength(1);
     expect(error.partial?.content).toBe("That");
-    await vi.waitFor(() => expect(server.requests[0]!.clientClosedEarly).toBe(true), {
-      timeout: 10_000,
-      interval: 5,
-    });
+    await expect.poll(() => server.requests[0]!.clientClosedEarly).toBe(true);
   });
 
   it("leaving the loop early closes the upstream socket", async () => {
@@ -546,10 +543,7 @@ describe("native transport cancellation", () => {
       expect(event.type).toBe("content");
       break;
     }
-    await vi.waitFor(() => expect(server.requests[0]!.clientClosedEarly).toBe(true), {
-      timeout: 10_000,
-      interval: 5,
-    });
+    await expect.poll(() => server.requests[0]!.clientClosedEarly).toBe(true);
   });
 
   it("leaves no listener on a long-lived signal, however the streams end", async () => {
