@@ -1,0 +1,29 @@
+import type { Embedding } from "../responses.ts";
+import type { Usage } from "../usage.ts";
+import type { CallRequestV1 } from "./call-request-v1.ts";
+import type { ResultMetadataV1 } from "./response-metadata-v1.ts";
+
+/** An embedding call: one upstream request for at most `maxEmbeddingsPerCall` texts. */
+export interface EmbeddingRequestV1 extends CallRequestV1 {
+  /** Non-empty texts, in order. */
+  readonly values: readonly string[];
+}
+
+/** One vector per input text, in input order. */
+export interface EmbeddingResultV1 extends ResultMetadataV1 {
+  readonly embeddings: readonly Embedding[];
+  readonly usage?: Usage;
+}
+
+/**
+ * The embedding capability. The gateway splits `embedBatch` into chunks of
+ * `maxEmbeddingsPerCall` texts, runs up to `maxParallelCalls` at once and
+ * retries a failed chunk alone; `embed` is a chunk of one.
+ */
+export interface EmbeddingModelV1 {
+  embed(request: EmbeddingRequestV1): Promise<EmbeddingResultV1>;
+  /** Texts one request may carry for `model` (default: unlimited). */
+  maxEmbeddingsPerCall?(model: string): number | undefined;
+  /** Chunks in flight at once (default 1). */
+  readonly maxParallelCalls?: number;
+}

@@ -1,0 +1,22 @@
+import type { NliPair, NliResult } from "../responses.ts";
+import type { CallRequestV1 } from "./call-request-v1.ts";
+import type { ResultMetadataV1 } from "./response-metadata-v1.ts";
+
+/** A natural-language-inference call over premise/hypothesis pairs. */
+export interface NliRequestV1 extends CallRequestV1 {
+  readonly pairs: readonly NliPair[];
+}
+
+/** One result per pair, in input order. */
+export interface NliResultV1 extends ResultMetadataV1 {
+  readonly results: readonly NliResult[];
+}
+
+/** The NLI capability; the gateway chunks batches by `maxPairsPerCall`. */
+export interface NliModelV1 {
+  infer(request: NliRequestV1): Promise<NliResultV1>;
+  /** Pairs one request may carry for `model` (default: unlimited). */
+  maxPairsPerCall?(model: string): number | undefined;
+  /** Chunks in flight at once (default 1). */
+  readonly maxParallelCalls?: number;
+}

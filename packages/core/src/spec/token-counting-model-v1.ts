@@ -1,0 +1,18 @@
+import type { TokenCount } from "../responses.ts";
+import type { CallRequestV1 } from "./call-request-v1.ts";
+import type { ResultMetadataV1 } from "./response-metadata-v1.ts";
+
+/** A token-counting call. */
+export interface TokenCountingRequestV1 extends CallRequestV1 {
+  readonly text: string;
+  /** Accept a count marked approximate (a tokenizer of a related model) instead of failing. */
+  readonly allowApproximate?: boolean;
+}
+
+/** The count, and whether it is exact for this model. */
+export interface TokenCountingResultV1 extends ResultMetadataV1, TokenCount {}
+
+/** The token-counting capability. Long texts must yield to the event loop and honour `signal`. */
+export interface TokenCountingModelV1 {
+  countTokens(request: TokenCountingRequestV1): Promise<TokenCountingResultV1>;
+}

@@ -1,0 +1,17 @@
+/**
+ * A setting or tool that a provider ignored or could not honour as asked.
+ * Providers return warnings with their results; the gateway stamps the
+ * provider id, puts them on the response and on `done`, and reports them to
+ * the `onWarning` hook. In strict mode a warning is an `invalid_input` error
+ * raised before any request is sent. Nothing a caller asked for is dropped
+ * without one.
+ */
+export type WarningV1 =
+  /** A standard setting the provider or model does not support (`setting` names the option, e.g. `topK`). */
+  | { type: "unsupported_setting"; setting: string; details?: string }
+  /** A tool the provider cannot send (e.g. a schema feature it rejects). */
+  | { type: "unsupported_tool"; tool: string; details?: string }
+  /** An entry of this provider's `providerOptions` that it does not know. */
+  | { type: "unknown_provider_option"; option: string; details?: string }
+  /** Anything else the caller should know (a value clamped, a feature degraded). */
+  | { type: "other"; message: string };
