@@ -332,7 +332,12 @@ export class TokenizerRegistry {
     }
   }
 
-  /** Count the tokens of `text` for `model` (without special tokens). */
+  /**
+   * Count the tokens of `text` for `model` (without special tokens). A long
+   * text is counted in slices that give the event loop back between them
+   * (see `HfTokenizer.countAsync`), so a caller's deadline can fire and its
+   * `signal` stops the count (`aborted`).
+   */
   async countTokens(
     text: string,
     model: string,
@@ -347,7 +352,7 @@ export class TokenizerRegistry {
       };
     }
     return {
-      count: loaded.tokenizer.count(text, options),
+      count: await loaded.tokenizer.countAsync(text, options),
       approximate: fallback || loaded.mapping.approximate === true,
       source: fallback ? `fallback:${loaded.tokenizer.name}` : loaded.tokenizer.name,
     };

@@ -2,7 +2,7 @@
  * The shared exactness suite every model family runs: the fast engine
  * against `@huggingface/tokenizers` (the reference) on the varied corpus,
  * round trips after the family's own normaliser, counts pinned for fixed
- * inputs, the compact cache, and the chat-template count. Each family loads
+ * inputs, the compact cache, counts in slices, and the chat-template count. Each family loads
  * its tokenizer once per file (they are large).
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -17,6 +17,18 @@ import { HfTokenizer } from "../hf-tokenizer.ts";
 import { findPackageTokenizerDirectory } from "../tokenizer-source.ts";
 import { TokenizerRegistry } from "../tokenizer-registry.ts";
 import { SAMPLES, generateCorpus } from "./corpus.ts";
+
+/** Texts whose counts in slices must equal the counts in one go: no whitespace, multi-byte, long single pre-tokens. */
+export const SLICING_TEXTS: readonly string[] = [
+  "日本語のテキストです。東京は日本の首都です。".repeat(100),
+  "中文文本测试我爱自然语言处理今天天气很好".repeat(100),
+  "😀🚀👍🏽👩‍💻🇯🇵".repeat(150),
+  "a".repeat(8000),
+  "Größe".repeat(1000),
+  "Съешь-же-ещё-этих-мягких-французских-булок".repeat(100),
+  `${" ".repeat(2000)}x${"\n".repeat(1000)}`,
+  "e\u0301a\u0308n\u0303".repeat(700),
+];
 
 /** Inputs whose counts each family pins. */
 export const PINNED_INPUTS: readonly string[] = [
@@ -106,6 +118,27 @@ export function runFamilySuite(options: FamilySuiteOptions): void {
       expect(again.engine).toBe("compiled");
       for (const text of SAMPLES) expect(again.encode(text)).toEqual(tokenizer.encode(text));
       expect(again.chatTemplate).toBe(tokenizer.chatTemplate);
+    });
+
+    it("counts in slices exactly as in one go, whatever the slice size", () => {
+      const texts = [...SAMPLES, generateCorpus(20_000, 11), ...SLICING_TEXTS];
+      for (const sliceSize of [1, 13, 509]) {
+        for (const text of texts) {
+          for (const allowSpecial of [false, true]) {
+            const work = tokenizer.countInSlices(text, { allowSpecial }, sliceSize);
+            let step = work.next();
+            let slices = 0;
+            while (!step.done) {
+              slices++;
+              step = work.next();
+            }
+            const label = `${sliceSize} ${JSON.stringify(text.slice(0, 40))}`;
+            expect(step.value, label).toBe(tokenizer.count(text, { allowSpecial }));
+            // The work really was cut into slices (each slice does at most about sliceSize units).
+            if (text.length > 4 * sliceSize) expect(slices, label).toBeGreaterThan(0);
+          }
+        }
+      }
     });
 
     it("counts a tool conversation without failing, never below its contents", async () => {
