@@ -270,6 +270,7 @@ describe("compiled engine against @huggingface/tokenizers", () => {
       approximate: true,
       source: "tokenizer.json",
       method: "plain",
+      approximateReason: "the chat template refused this conversation (no tools)",
     });
   });
 

@@ -16,6 +16,7 @@ export * from "./default-registry.ts";
 export * from "./default-tokenizer-mappings.ts";
 export * from "./hf-tokenizer.ts";
 export * from "./hub-download.ts";
+export * from "./llama-chat-templates.ts";
 export * from "./slice-meter.ts";
 export * from "./tiktoken-conversion.ts";
 export * from "./tokenizer-mapping.ts";
