@@ -358,6 +358,7 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
           loaded,
           labels.map((label) => ({ premise: text, hypothesis: template.replaceAll("{}", label) })),
           Math.max(maxBatchSize, labels.length),
+          (index) => `the hypothesis of labels[${index}]`,
         );
         const scores = zeroShotScores(logits, indices, options?.multiLabel ?? false);
         const byLabel: Record<string, number> = {};
