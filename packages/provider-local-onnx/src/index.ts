@@ -23,8 +23,8 @@ export {
   type DecodingOptions,
   endOfSequenceIds,
   generateTokens,
-  seededRandom,
-  selectToken,
+  type ResolvedDecoding,
+  resolveDecoding,
 } from "./local-onnx-generation.ts";
 export * from "./local-onnx-models.ts";
 export {
@@ -42,6 +42,8 @@ export {
   type EncodedSequence,
   ModelTokenizer,
   padBatch,
+  type TruncationStrategy,
+  truncatedLengths,
 } from "./model-tokenizer.ts";
 export { externalDataLocations, externalDataLocationsOfFile } from "./onnx-external-data.ts";
 export {
@@ -51,3 +53,10 @@ export {
   loadOnnxRuntime,
 } from "./onnx-model-loader.ts";
 export { assertSafeRelativePath, isInside, resolveInside } from "./safe-paths.ts";
+export {
+  applyRepetitionPenalty,
+  argmax,
+  type SamplingOptions,
+  seededRandom,
+  selectToken,
+} from "./select-token.ts";

@@ -127,7 +127,11 @@ describe("embeddings on the mini-bert test model (tokenizer → tensors → sess
 
   it("unload() or dispose() while the model is loading waits for the load and releases its session", async () => {
     const ort = await import("onnxruntime-node");
-    const release = vi.spyOn(ort.InferenceSession.prototype, "release");
+    // Sessions are instances of onnxruntime-common's InferenceSession class (typed as a factory).
+    const sessionClass = ort.InferenceSession as unknown as {
+      prototype: { release(): Promise<void> };
+    };
+    const release = vi.spyOn(sessionClass.prototype, "release");
     try {
       const local = createLocalOnnx({
         embeddingModels: [{ name: "m", path: models.encoder }],

@@ -18,6 +18,7 @@ import {
   type GenerateEvent,
   type GenerateOptions,
   type GenerateResponse,
+  invalidInput,
   type ModelSupport,
   type NliPair,
   type NliResult,
@@ -100,6 +101,24 @@ export interface LocalOnnxProvider extends ProviderPlugin {
 }
 
 const KINDS: readonly ModelKind[] = ["embedding", "nli", "generation"];
+
+/**
+ * `rawProviderOptions.repetition_penalty` (generation_config.json's name): a
+ * positive number overriding the model's; other raw options are not read.
+ */
+function repetitionPenaltyOption(
+  raw: Record<string, unknown> | undefined,
+): Pick<DecodingOptions, "repetitionPenalty"> {
+  const value = raw?.repetition_penalty;
+  if (value === undefined) return {};
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw invalidInput(
+      `options.rawProviderOptions.repetition_penalty must be a number above 0 (1 = off), got ${JSON.stringify(value)}`,
+      { field: "options.rawProviderOptions.repetition_penalty" },
+    );
+  }
+  return { repetitionPenalty: value };
+}
 
 const KIND_FOR: Record<Capability, ModelKind | undefined> = {
   embed: "embedding",
@@ -237,6 +256,7 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
   };
 
   const decodingOptions = (options: GenerateOptions): DecodingOptions => ({
+    ...repetitionPenaltyOption(options.rawProviderOptions),
     ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
     ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
     ...(options.topK === undefined ? {} : { topK: options.topK }),
