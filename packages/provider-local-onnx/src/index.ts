@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export * from "./device.ts";
+export * from "./embedding-pipeline.ts";
 export {
   DEFAULT_HUB_URL,
   defaultCacheDir,

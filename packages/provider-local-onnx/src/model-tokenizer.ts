@@ -240,19 +240,29 @@ export function tokenText(value: unknown): string | undefined {
 }
 
 /** Read and parse a JSON file, as a `data` error when it is not JSON. */
-export async function readJson(path: string): Promise<Record<string, unknown>> {
+export async function readJsonValue(path: string): Promise<unknown> {
   const text = await readFile(path, "utf8");
   try {
-    const value: unknown = JSON.parse(text);
-    if (value === null || typeof value !== "object" || Array.isArray(value))
-      throw new Error("not a JSON object");
-    return value as Record<string, unknown>;
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new RatatoskrError({
       code: "data",
       provider: "local",
-      message: `${path} is not a valid JSON object`,
+      message: `${path} is not valid JSON`,
       cause: error,
     });
   }
+}
+
+/** Read and parse a JSON file holding an object, as a `data` error when it is not one. */
+export async function readJson(path: string): Promise<Record<string, unknown>> {
+  const value = await readJsonValue(path);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new RatatoskrError({
+      code: "data",
+      provider: "local",
+      message: `${path} is not a valid JSON object`,
+    });
+  }
+  return value as Record<string, unknown>;
 }
