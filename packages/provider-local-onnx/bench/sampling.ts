@@ -55,6 +55,14 @@ console.log(
 for (const size of [32_000, 152_064, 256_000]) {
   const vectors = logitVectors(size, 8);
   const iterations = quick ? 10 : 40;
+  // Collect the previous size's garbage now (the script runs with --expose-gc), then warm every
+  // path up on this size (JIT, caches, the scratch buffers' growth).
+  (globalThis as { gc?: () => void }).gc?.();
+  for (const [, settings] of SETTINGS) {
+    const random = seededRandom(2);
+    perToken(vectors, iterations, (logits) => selectToken(logits, settings, random));
+  }
+  perToken(vectors, iterations, (logits) => argmax(logits));
   for (const [name, settings] of SETTINGS) {
     const random = seededRandom(1);
     const greedyTimes: number[] = [];
