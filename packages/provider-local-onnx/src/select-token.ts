@@ -188,10 +188,10 @@ const EXP2_NEGATIVE = Float64Array.from({ length: 1076 }, (_, k) => 2 ** -k);
 /**
  * ln(2)/256 split Cody–Waite style: the high part has few enough bits that
  * n × it is exact; the low part carries the rest, including what the double
- * `Math.LN2` leaves out of ln 2 (2.319046813846299558e-17).
+ * `Math.LN2` leaves out of ln 2 (2.3190468138462996e-17).
  */
 const LN2_BY_256_HIGH = Math.fround(Math.LN2 / 256);
-const LN2_BY_256_LOW = Math.LN2 / 256 - LN2_BY_256_HIGH + 2.319046813846299558e-17 / 256;
+const LN2_BY_256_LOW = Math.LN2 / 256 - LN2_BY_256_HIGH + 2.3190468138462996e-17 / 256;
 
 /**
  * e^x for x ≤ 0 within a few units in the last place of `Math.exp`, at a
