@@ -55,8 +55,9 @@ export interface CudaProbeFileSystem {
   list(path: string): string[] | undefined;
 }
 
-/** WSL2's GPU paravirtualisation device, and the CUDA driver library Windows' NVIDIA driver maps into WSL. */
+/** WSL2's GPU paravirtualisation device: there on any WSL2 machine with a GPU driver on Windows. */
 export const WSL_GPU_DEVICE = "/dev/dxg";
+/** The CUDA driver library that Windows' NVIDIA driver maps into WSL2. */
 export const WSL_CUDA_LIBRARY = "/usr/lib/wsl/lib/libcuda.so.1";
 
 const nodeFileSystem: CudaProbeFileSystem = {

@@ -155,11 +155,24 @@ describe("generation defaults from generation_config.json", () => {
       rawProviderOptions: { repetition_penalty: 1 },
     });
     expect(off.text).toBe(DECODER_SCRIPT);
-    await expect(
-      provider.generate!(">", { model: "penalty", rawProviderOptions: { repetition_penalty: -1 } }),
-    ).rejects.toMatchObject({
+    for (const bad of [-1, 0, "2", Number.NaN]) {
+      await expect(
+        provider.generate!(">", {
+          model: "penalty",
+          rawProviderOptions: { repetition_penalty: bad },
+        }),
+      ).rejects.toMatchObject({
+        code: "invalid_input",
+        details: { field: "options.rawProviderOptions.repetition_penalty" },
+      });
+    }
+    // The stream checks it before it loads the model, on its first step.
+    const streamed = provider.generateStream!(">", {
+      model: "penalty",
+      rawProviderOptions: { repetition_penalty: 0 },
+    });
+    await expect(streamed[Symbol.asyncIterator]().next()).rejects.toMatchObject({
       code: "invalid_input",
-      message: expect.stringContaining("repetition_penalty"),
     });
   });
 

@@ -272,6 +272,8 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
   ): AsyncGenerator<GenerateEvent> {
     assertText(prompt, "prompt");
     assertModel(options?.model);
+    // Options are checked before anything loads.
+    const decoding = decodingOptions(options);
     const resolved = resolve(options.model, "generation");
     const signal = options.signal;
     if (signal?.aborted) throw abortedError(signal);
@@ -289,7 +291,7 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
     });
     try {
       loadedModel = await ready;
-      yield* generateTokens(loadedModel, prompt, decodingOptions(options));
+      yield* generateTokens(loadedModel, prompt, decoding);
     } finally {
       release?.();
     }
@@ -398,10 +400,11 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
     async generate(prompt: string, options: GenerateOptions): Promise<GenerateResponse> {
       assertText(prompt, "prompt");
       assertModel(options?.model);
+      const decoding = decodingOptions(options);
       // The whole generation runs inside one model use (no stream wrapper in between).
       return withModel(options.model, "generation", options, async (loaded) => {
         let text = "";
-        for await (const event of generateTokens(loaded, prompt, decodingOptions(options))) {
+        for await (const event of generateTokens(loaded, prompt, decoding)) {
           if (event.type === "text") text += event.text;
           else if (event.type === "done") {
             return {
