@@ -51,6 +51,44 @@ async function readEvents(response: Response): Promise<Array<Record<string, unkn
   return events as unknown as Array<Record<string, unknown>>;
 }
 
+const chatBody = (model: string) =>
+  post({ messages: [{ role: "user", content: "tell me" }], model });
+
+/** Resolves when `signal` aborts (at once if it has). */
+function abortOf(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
+/**
+ * A chat provider that says "Once " and then waits for as long as its
+ * request lives: only an abort ends it. `waiting` resolves when the first
+ * call has said its word and waits; `signals` are the signals it was given.
+ */
+function hangingProvider() {
+  const signals: AbortSignal[] = [];
+  let reportWaiting: () => void = () => {};
+  const waiting = new Promise<void>((resolve) => {
+    reportWaiting = resolve;
+  });
+  const plugin: ProviderPlugin = {
+    specificationVersion: "v1",
+    id: "hanging",
+    capabilities: ["chat"],
+    async *chatStream(_messages, options) {
+      const signal = options.signal!;
+      signals.push(signal);
+      yield { type: "content", text: "Once " };
+      reportWaiting();
+      await abortOf(signal);
+      throw signal.reason;
+    },
+  };
+  return { plugin, signals, waiting };
+}
+
 describe("with no keys and no providers but the bundled ones", () => {
   let bare: Awaited<ReturnType<typeof app>>;
   beforeAll(async () => {
@@ -497,33 +535,9 @@ describe("request guards", () => {
   });
 
   it("aborts the upstream call when the client leaves mid-stream", async () => {
-    let upstreamSignal: AbortSignal | undefined;
-    let reportWaiting: () => void = () => {};
-    const upstreamWaiting = new Promise<void>((resolve) => {
-      reportWaiting = resolve;
-    });
-    const hanging: ProviderPlugin = {
-      specificationVersion: "v1",
-      id: "hanging",
-      capabilities: ["chat"],
-      async *chatStream(_messages, options) {
-        const signal = options.signal!;
-        upstreamSignal = signal;
-        yield { type: "content", text: "Once " };
-        reportWaiting();
-        // Never finishes on its own: only an abort ends this call.
-        await new Promise<void>((done) => {
-          if (signal.aborted) done();
-          else signal.addEventListener("abort", () => done(), { once: true });
-        });
-        throw signal.reason;
-      },
-    };
-    const served = await app([{ plugin: hanging }], config());
-    const response = await served.request(
-      "/api/chat",
-      post({ messages: [{ role: "user", content: "tell me" }], model: "hanging:x" }),
-    );
+    const hanging = hangingProvider();
+    const served = await app([{ plugin: hanging.plugin }], config());
+    const response = await served.request("/api/chat", chatBody("hanging:x"));
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
     let received = "";
@@ -533,20 +547,38 @@ describe("request guards", () => {
       received += decoder.decode(value, { stream: true });
     }
     expect(received).toContain('"text":"Once "');
-    const signal = upstreamSignal!;
+    const signal = hanging.signals[0]!;
     expect(signal.aborted).toBe(false);
-    const aborted = new Promise<void>((resolve) => {
-      if (signal.aborted) resolve();
-      else signal.addEventListener("abort", () => resolve(), { once: true });
-    });
     // The server pulls the next event, and the provider has nothing more to say.
     const pending = reader.read();
-    await upstreamWaiting;
+    await hanging.waiting;
     await reader.cancel();
     expect((await pending).done).toBe(true);
     // Waits for the abort; only the test's own timeout bounds it.
-    await aborted;
+    await abortOf(signal);
     expect(signal.aborted).toBe(true);
+  });
+
+  it("streams at most LIMITS.concurrentChats chats at once, and frees a slot when a client leaves", async () => {
+    const hanging = hangingProvider();
+    const served = await app([{ plugin: hanging.plugin }], config());
+    const chat = () => served.request("/api/chat", chatBody("hanging:x"));
+    const open: Response[] = [];
+    for (let index = 0; index < LIMITS.concurrentChats; index++) open.push(await chat());
+    expect(open.map((response) => response.status)).toEqual(open.map(() => 200));
+    const refused = await chat();
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+    await open.shift()!.body!.cancel();
+    // The slot frees once the turn has unwound; wait for that, not for a time.
+    let next = await chat();
+    while (next.status === 429) {
+      await new Promise((resolve) => setImmediate(resolve));
+      next = await chat();
+    }
+    expect(next.status).toBe(200);
+    open.push(next);
+    for (const response of open) await response.body!.cancel();
   });
 
   it("requires the token when one is set, and takes it once from ?token= into an HttpOnly cookie", async () => {
