@@ -162,12 +162,12 @@ describe("with no keys and no providers but the bundled ones", () => {
     expect(lines.at(-1)).toMatchObject({ type: "stats", rounds: 1 });
   });
 
-  it("answers a missing capability with 404 and the hints", async () => {
+  it("answers a missing capability with 501 (core's error-trait table) and the hints", async () => {
     const response = await bare.request(
       "/api/embeddings",
       post({ texts: ["a", "b"], model: "all-MiniLM-L6-v2" }),
     );
-    expect(response.status).toBe(404);
+    expect(response.status).toBe(501);
     const body = (await response.json()) as {
       error: { code: string; hints: Array<{ setting: string }> };
     };

@@ -4,31 +4,11 @@
  * to configure when no provider serves the capability. Anything else is an
  * internal error, with no detail.
  */
-import { type Capability, RatatoskrError } from "@ratatoskr/core";
+import { type Capability, errorTraits, RatatoskrError } from "@ratatoskr/core";
 import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { CAPABILITY_HINTS } from "../playground-gateway.ts";
-
-/** The HTTP status for a gateway error. */
-export function statusFor(error: RatatoskrError): ContentfulStatusCode {
-  switch (error.code) {
-    case "invalid_input":
-      return 400;
-    case "no_provider":
-    case "not_implemented":
-    case "model_not_found":
-    case "model_not_available":
-      return 404;
-    case "aborted":
-      // The browser has gone; nobody reads this answer.
-      return 400;
-    case "timeout":
-      return 504;
-    default:
-      return 502;
-  }
-}
 
 /**
  * A failure as a JSON error body: a gateway error with its code, message and
@@ -74,8 +54,9 @@ export function errorResponse(error: unknown, c: Context, capability?: Capabilit
       error.status,
     );
   }
-  const status = RatatoskrError.isInstance(error) ? statusFor(error) : 500;
-  return c.json(errorBody(error, capability), status);
+  // A gateway error answers with its code's HTTP status from core's error-trait table.
+  const status = RatatoskrError.isInstance(error) ? errorTraits(error).httpStatus : 500;
+  return c.json(errorBody(error, capability), status as ContentfulStatusCode);
 }
 
 /** An `onError` handler for the routes of one capability. */
