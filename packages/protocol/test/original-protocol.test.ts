@@ -152,9 +152,7 @@ describe("the original protocol's facts", () => {
         const original = fields.filter((fact) => fact.oneof === oneof.name).map((f) => f.number);
         for (const member of oneof.fields) {
           if (!original.includes(member.number)) {
-            expect(member.number, `${name}.${member.name}`).toBeGreaterThanOrEqual(
-              EXTENSIONS_FROM,
-            );
+            expect(member.number, `${name}.${member.name}`).toBeGreaterThanOrEqual(EXTENSIONS_FROM);
           }
         }
       }

@@ -87,7 +87,10 @@ export function packedFloats(field: number, values: number[]): Bytes {
 
 /** A packed repeated varint field (enums, uint32). */
 export function packedVarints(field: number, values: number[]): Bytes {
-  return delimited(field, values.flatMap((value) => varint(value)));
+  return delimited(
+    field,
+    values.flatMap((value) => varint(value)),
+  );
 }
 
 /** One map entry: key = 1, value = 2. */
