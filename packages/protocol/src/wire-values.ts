@@ -11,7 +11,6 @@ import { RatatoskrError } from "@ratatoskr/core";
 export type WireSide = "request" | "response";
 
 const UINT32_MAX = 0xffff_ffff;
-const UINT64_MAX = (1n << 64n) - 1n;
 
 /** The error of a value that cannot cross the wire: `invalid_input` for requests, `data` for responses. */
 export function wireError(side: WireSide, field: string, problem: string): RatatoskrError {
@@ -69,7 +68,7 @@ export function toUint64(value: number, side: WireSide, field: string): bigint {
 
 /** A `uint64` field's value as a number, when it is a safe integer. */
 export function fromUint64(value: bigint, side: WireSide, field: string): number {
-  if (value < 0n || value > UINT64_MAX || value > BigInt(Number.MAX_SAFE_INTEGER)) {
+  if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) {
     throw wireError(
       side,
       field,
@@ -133,11 +132,4 @@ export function describe(value: unknown): string {
     return String(value);
   }
   return typeof value === "object" ? "an object" : typeof value;
-}
-
-/** A copy of `object` without its `undefined` properties (for optional fields). */
-export function defined<T extends Record<string, unknown>>(object: T): T {
-  const result: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(object)) if (value !== undefined) result[key] = value;
-  return result as T;
 }

@@ -159,3 +159,31 @@ describe("the original protocol's facts", () => {
     }
   });
 });
+
+describe("the README's table of extensions", () => {
+  it("lists every extension field and enum value with its number, and nothing else", () => {
+    const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+    const listed = [...readme.matchAll(/^\| `(\w+)`\s*\| `(\w+)`\s*\| (\d+)\s*\|/gm)].map(
+      ([, container, name, number]) => `${container}.${name} = ${number}`,
+    );
+    const extensions: string[] = [];
+    for (const message of file_ratatoskr_v1_ratatoskr.messages) {
+      if (facts.messages[message.name] === undefined) continue;
+      for (const field of message.fields) {
+        if (field.number >= EXTENSIONS_FROM) {
+          extensions.push(`${message.name}.${field.name} = ${field.number}`);
+        }
+      }
+    }
+    for (const descEnum of file_ratatoskr_v1_ratatoskr.enums) {
+      if (facts.enums[descEnum.name] === undefined) continue;
+      for (const value of descEnum.values) {
+        if (value.number >= EXTENSIONS_FROM) {
+          extensions.push(`${descEnum.name}.${value.name} = ${value.number}`);
+        }
+      }
+    }
+    expect(extensions.length).toBeGreaterThan(40);
+    expect([...listed].sort()).toEqual([...extensions].sort());
+  });
+});
