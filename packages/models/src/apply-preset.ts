@@ -52,7 +52,7 @@ const TYPED_EFFORTS: ReadonlySet<string> = new Set(["minimal", "low", "medium", 
 export function applyPresetToChatOptions<Options extends ChatOptions>(
   options: Options,
   preset: PresetSource,
-): AppliedPreset<Options> {
+): AppliedPreset<ChatOptions & Options> {
   const { parameters, merged } = start(options, preset);
   const ignored: IgnoredPresetParameter[] = [];
   const fill = <Key extends keyof ChatOptions>(key: Key, value: ChatOptions[Key] | undefined) => {
@@ -87,7 +87,7 @@ export function applyPresetToChatOptions<Options extends ChatOptions>(
 export function applyPresetToGenerateOptions<Options extends GenerateOptions>(
   options: Options,
   preset: PresetSource,
-): AppliedPreset<Options> {
+): AppliedPreset<GenerateOptions & Options> {
   const { parameters, merged } = start(options, preset);
   const fill = <Key extends keyof GenerateOptions>(
     key: Key,

@@ -241,6 +241,9 @@ async function fetchRegistry(
         status: response.status,
         headers: response.headers,
         body,
+        // A 404 says the URL is wrong (not that a model is missing); a 400 is not the caller's input.
+        classifyBody: (_body, status) =>
+          status === 404 || status === 400 || status === 422 ? "http" : undefined,
       });
     }
     let text: string;
