@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadRegistry, refreshRegistry } from "./refresh-registry.ts";
 import { registryCachePath } from "./registry-cache.ts";
 import { shippedRegistry } from "./shipped-registry.ts";
@@ -297,6 +297,23 @@ describe("refreshRegistry", () => {
     serve(500, "");
     await refreshRegistry({ url, cacheDirectory, signal: controller.signal });
     expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
+
+  it("clears its deadline timer whatever the outcome", async () => {
+    const setTimer = vi.spyOn(globalThis, "setTimeout");
+    const clearTimer = vi.spyOn(globalThis, "clearTimeout");
+    const timeout = 123_457; // recognisable among other timers
+    serveWithEtag(remoteDocument(), '"v1"');
+    await refreshRegistry({ url, cacheDirectory, timeout }); // 200
+    await refreshRegistry({ url, cacheDirectory, timeout }); // 304
+    serve(500, "");
+    await refreshRegistry({ url, cacheDirectory, timeout }); // error
+    const deadlines = setTimer.mock.results
+      .filter((_result, index) => setTimer.mock.calls[index]?.[1] === timeout)
+      .map((result) => result.value);
+    expect(deadlines).toHaveLength(3);
+    const cleared = clearTimer.mock.calls.map(([handle]) => handle);
+    for (const deadline of deadlines) expect(cleared).toContain(deadline);
   });
 
   it.each([
