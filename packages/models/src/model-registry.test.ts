@@ -204,6 +204,20 @@ describe("reading a registry document", () => {
       "finite number",
     ],
     [
+      "a range bound of the wrong type after the same range with numbers",
+      {
+        version: 1,
+        models: [
+          model("a", { parameters: { t: { availability: "mutable", range: { min: 0, max: 2 } } } }),
+          model("b", {
+            parameters: { t: { availability: "mutable", range: { min: 0, max: "2" } } },
+          }),
+        ],
+      },
+      "models[1].parameters.t.range.max",
+      'must be a finite number, got "2"',
+    ],
+    [
       "read_only without a value",
       {
         version: 1,

@@ -42,7 +42,8 @@ export class ModelRegistry {
    */
   readonly warnings: readonly string[];
   readonly #byId: ReadonlyMap<string, ModelMetadata>;
-  readonly #sorted: readonly ModelMetadata[];
+  /** The records sorted by id, built on the first listing (a load only indexes). */
+  #sorted: readonly ModelMetadata[] | undefined;
   readonly #presets: PresetTable;
 
   private constructor(
@@ -53,9 +54,6 @@ export class ModelRegistry {
   ) {
     this.version = version;
     this.#byId = byId;
-    this.#sorted = Object.freeze(
-      [...byId.values()].sort((a, b) => (a.info.id < b.info.id ? -1 : 1)),
-    );
     this.#presets = presets;
     this.warnings = Object.freeze([...warnings, ...danglingPresets(byId, presets)]);
   }
@@ -113,12 +111,19 @@ export class ModelRegistry {
         : typeof filter.capability === "string"
           ? [filter.capability]
           : filter.capability;
-    return this.#sorted.filter(
+    return this.#sortedRecords().filter(
       (model) =>
         wanted.every((capability) => model.info.capabilities.includes(capability)) &&
         (filter.provider === undefined || model.info.provider === filter.provider) &&
         (filter.parameter === undefined || takesParameter(model, filter.parameter)),
     );
+  }
+
+  #sortedRecords(): readonly ModelMetadata[] {
+    this.#sorted ??= Object.freeze(
+      [...this.#byId.values()].sort((a, b) => (a.info.id < b.info.id ? -1 : 1)),
+    );
+    return this.#sorted;
   }
 
   /** The preset for `tier` and `capability` in this registry's table, if it has one. */
@@ -144,7 +149,7 @@ export class ModelRegistry {
    */
   merge(incoming: ModelRegistry): ModelRegistry {
     const byId = new Map(this.#byId);
-    for (const model of incoming.#sorted) {
+    for (const model of incoming.#byId.values()) {
       const existing = byId.get(model.info.id);
       byId.set(model.info.id, existing === undefined ? model : mergeRecords(existing, model));
     }

@@ -12,6 +12,7 @@ import {
   type DataReader,
   dataError,
   describeValue,
+  isRecord,
   pathKey,
   readChoice,
   readCount,
@@ -127,15 +128,13 @@ function readModel(reader: DataReader, value: unknown, path: string): ModelMetad
     );
   }
   const capabilities: ModelCapability[] = [];
-  info.capabilities.forEach((capability: unknown, index) => {
-    const read = readChoice(
-      reader,
-      capability,
-      `${capabilitiesPath}[${index}]`,
-      MODEL_CAPABILITIES,
-    );
+  for (let index = 0; index < info.capabilities.length; index++) {
+    const capability: unknown = info.capabilities[index];
+    const read = (MODEL_CAPABILITIES as readonly unknown[]).includes(capability)
+      ? (capability as ModelCapability)
+      : readChoice(reader, capability, `${capabilitiesPath}[${index}]`, MODEL_CAPABILITIES);
     if (!capabilities.includes(read)) capabilities.push(read);
-  });
+  }
   const metadata: {
     info: ModelMetadata["info"];
     parameters: ModelMetadata["parameters"];
@@ -172,54 +171,123 @@ function readParameters(
   value: unknown,
   path: string,
 ): Readonly<Record<string, ParameterAvailability>> {
-  if (value === undefined || value === null) return Object.freeze({});
+  if (value === undefined || value === null) return EMPTY_PARAMETERS;
+  const source = readRecord(reader, value, path);
   const parameters: Record<string, ParameterAvailability> = {};
-  for (const [name, availability] of Object.entries(readRecord(reader, value, path))) {
-    if (name.trim() === "" || name === "__proto__") {
+  for (const name in source) {
+    if (!Object.hasOwn(source, name)) continue;
+    if (name === "" || name === "__proto__" || (name.charCodeAt(0) <= 32 && name.trim() === "")) {
       throw dataError(reader, pathKey(path, name), "is not a usable parameter name");
     }
-    parameters[name] = readAvailability(reader, availability, pathKey(path, name));
+    parameters[name] = readAvailability(reader, source[name], path, name);
   }
   return Object.freeze(parameters);
 }
 
-function readAvailability(reader: DataReader, value: unknown, path: string): ParameterAvailability {
-  const record = readRecord(reader, value, path);
-  const kind = readChoice(reader, record.availability, `${path}.availability`, AVAILABILITIES);
-  switch (kind) {
-    case "mutable": {
-      if (record.range === undefined || record.range === null) {
-        return Object.freeze({ availability: kind });
-      }
-      return Object.freeze({
-        availability: kind,
-        range: readRange(reader, record.range, `${path}.range`),
-      });
-    }
-    case "read_only":
-      if (!("value" in record)) throw dataError(reader, `${path}.value`, "is missing");
-      return Object.freeze({
-        availability: kind,
-        value: readJsonData(reader, record.value, `${path}.value`),
-      });
-    default:
-      return Object.freeze({ availability: kind });
+const EMPTY_PARAMETERS: Readonly<Record<string, ParameterAvailability>> = Object.freeze({});
+
+/*
+ * Availabilities without a value are shared: records hold the same few
+ * (`opaque`, `temperature` 0–2, …) thousands of times, and sharing frozen
+ * ones keeps the load of a whole provider list small and quick. The shared
+ * ranges are bounded, so odd documents cannot grow them without limit.
+ */
+const OPAQUE: ParameterAvailability = Object.freeze({ availability: "opaque" });
+const UNSUPPORTED: ParameterAvailability = Object.freeze({ availability: "unsupported" });
+const MUTABLE: ParameterAvailability = Object.freeze({ availability: "mutable" });
+const MAX_SHARED_RANGES = 256;
+
+function readAvailability(
+  reader: DataReader,
+  value: unknown,
+  parametersPath: string,
+  name: string,
+): ParameterAvailability {
+  if (!isRecord(value)) {
+    throw dataError(
+      reader,
+      pathKey(parametersPath, name),
+      `must be an object, got ${describeValue(value)}`,
+    );
   }
+  const kind = value.availability;
+  if (kind === "opaque") return OPAQUE;
+  if (kind === "unsupported") return UNSUPPORTED;
+  if (kind === "mutable") {
+    const raw = value.range;
+    if (raw === undefined || raw === null) return MUTABLE;
+    // The common case, a range already seen, costs three lookups.
+    const shared = isRecord(raw) ? sharedRange(raw) : undefined;
+    if (shared !== undefined) return shared;
+    const availability = Object.freeze({
+      availability: kind,
+      range: readRange(reader, raw, pathKey(parametersPath, name)),
+    });
+    if (isRecord(raw)) shareRange(raw, availability);
+    return availability;
+  }
+  const at = pathKey(parametersPath, name);
+  if (kind === "read_only") {
+    if (!("value" in value)) throw dataError(reader, `${at}.value`, "is missing");
+    return Object.freeze({
+      availability: kind,
+      value: readJsonData(reader, value.value, `${at}.value`),
+    });
+  }
+  throw dataError(
+    reader,
+    `${at}.availability`,
+    `must be one of ${AVAILABILITIES.map((choice) => `"${choice}"`).join(", ")}, got ${describeValue(kind)}`,
+  );
 }
 
-function readRange(reader: DataReader, value: unknown, path: string): ParameterRange {
-  const record = readRecord(reader, value, path);
+/** Shared mutable availabilities by range: min → max → default (`undefined` for an absent bound). */
+const SHARED_RANGES = new Map<unknown, Map<unknown, Map<unknown, ParameterAvailability>>>();
+let sharedRanges = 0;
+
+function sharedRange(range: Record<string, unknown>): ParameterAvailability | undefined {
+  return SHARED_RANGES.get(range.min ?? undefined)
+    ?.get(range.max ?? undefined)
+    ?.get(range.default ?? undefined);
+}
+
+/** Remember a checked range's availability (bounds are numbers or absent by then). */
+function shareRange(range: Record<string, unknown>, availability: ParameterAvailability): void {
+  if (sharedRanges >= MAX_SHARED_RANGES) return;
+  const min = range.min ?? undefined;
+  const max = range.max ?? undefined;
+  let byMax = SHARED_RANGES.get(min);
+  if (byMax === undefined) SHARED_RANGES.set(min, (byMax = new Map()));
+  let byDefault = byMax.get(max);
+  if (byDefault === undefined) byMax.set(max, (byDefault = new Map()));
+  byDefault.set(range.default ?? undefined, availability);
+  sharedRanges++;
+}
+
+function readRange(reader: DataReader, value: unknown, at: string): ParameterRange {
+  if (!isRecord(value)) {
+    throw dataError(reader, `${at}.range`, `must be an object, got ${describeValue(value)}`);
+  }
   const range: { min?: number; max?: number; default?: number } = {};
-  for (const bound of ["min", "max", "default"] as const) {
-    const raw = record[bound];
-    if (raw !== undefined && raw !== null)
-      range[bound] = readNumber(reader, raw, `${path}.${bound}`);
+  for (const bound of RANGE_BOUNDS) {
+    const raw = value[bound];
+    if (raw === undefined || raw === null) continue;
+    if (typeof raw !== "number" || !Number.isFinite(raw)) {
+      throw dataError(
+        reader,
+        `${at}.range.${bound}`,
+        `must be a finite number, got ${describeValue(raw)}`,
+      );
+    }
+    range[bound] = raw;
   }
   if (range.min !== undefined && range.max !== undefined && range.min > range.max) {
-    throw dataError(reader, path, `has min ${range.min} above max ${range.max}`);
+    throw dataError(reader, `${at}.range`, `has min ${range.min} above max ${range.max}`);
   }
   return Object.freeze(range);
 }
+
+const RANGE_BOUNDS = ["min", "max", "default"] as const;
 
 function readPricing(reader: DataReader, value: unknown, path: string): PricingInfo {
   const record = readRecord(reader, value, path);
