@@ -30,7 +30,10 @@ import { registryDocumentFromOpenRouter } from "../src/openrouter-models.ts";
 const DEFAULT_URL = "https://openrouter.ai/api/v1/models?output_modalities=text,embeddings";
 const here = dirname(fileURLToPath(import.meta.url));
 
+const args = process.argv.slice(2);
 const { values } = parseArgs({
+  // `pnpm … regenerate -- --only-listed` passes the `--` on.
+  args: args[0] === "--" ? args.slice(1) : args,
   options: {
     url: { type: "string", default: DEFAULT_URL },
     input: { type: "string" },

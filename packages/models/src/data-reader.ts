@@ -14,11 +14,20 @@ export interface DataReader {
   readonly code: Extract<ErrorCode, "data" | "invalid_input">;
   /** Things worth knowing that do not stop the load (a duplicate id, a preset naming an unknown model). */
   readonly warnings: string[];
+  /**
+   * Whether the document is the reader's own (just parsed here, shared with
+   * no one): its objects may then be frozen and kept instead of copied.
+   */
+  readonly owned: boolean;
 }
 
 /** A reader for `origin` that reports with `code`. */
-export function dataReader(origin: string, code: DataReader["code"] = "data"): DataReader {
-  return { origin, code, warnings: [] };
+export function dataReader(
+  origin: string,
+  code: DataReader["code"] = "data",
+  { owned = false }: { owned?: boolean } = {},
+): DataReader {
+  return { origin, code, warnings: [], owned };
 }
 
 /** The error for `path` in the reader's document: `${origin}: ${path} ${problem}`. */

@@ -389,6 +389,25 @@ describe("a registry's records", () => {
   });
 });
 
+describe("adopting a document (adopt: true)", () => {
+  it("freezes the document's parameter objects in place and reads the same records", () => {
+    const document = structuredClone(RUST_DOCUMENT);
+    const adopted = ModelRegistry.fromPayload(document, { adopt: true });
+    const copied = ModelRegistry.fromPayload(structuredClone(RUST_DOCUMENT));
+    expect(adopted.list()).toEqual(copied.list());
+    expect(adopted.get("anthropic/claude-sonnet-4")?.parameters).toBe(
+      document.models[0].parameters,
+    );
+    expect(Object.isFrozen(document.models[0].parameters)).toBe(true);
+  });
+
+  it("leaves a document alone without it", () => {
+    const document = structuredClone(RUST_DOCUMENT);
+    ModelRegistry.fromPayload(document);
+    expect(Object.isFrozen(document.models[0].parameters)).toBe(false);
+  });
+});
+
 describe("listing", () => {
   const registry = ModelRegistry.fromPayload(RUST_DOCUMENT);
 

@@ -19,6 +19,13 @@ import {
 export interface RegistryReadOptions {
   /** Names the document in error messages and warnings (default `registry`). */
   origin?: string;
+  /**
+   * The document is yours to give away (you just parsed it and keep no
+   * reference): its objects may be frozen and kept instead of copied, which
+   * halves the cost of reading a large one. Default false: the document is
+   * left as it is.
+   */
+  adopt?: boolean;
 }
 
 /** What {@link ModelRegistry.list} keeps; every given condition must hold. */
@@ -65,7 +72,9 @@ export class ModelRegistry {
    * this package reads.
    */
   static fromPayload(value: unknown, options: RegistryReadOptions = {}): ModelRegistry {
-    const reader = dataReader(options.origin ?? "registry");
+    const reader = dataReader(options.origin ?? "registry", "data", {
+      owned: options.adopt === true,
+    });
     const payload = readRegistryPayload(reader, value);
     return ModelRegistry.#fromRead(payload, reader.warnings);
   }

@@ -130,7 +130,7 @@ export async function refreshRegistry(options: RefreshRegistryOptions): Promise<
           error,
         );
 
-  let fetched: { status: number; etag?: string; document?: unknown; registry?: ModelRegistry };
+  let fetched: { status: number; etag?: string; text?: string; registry?: ModelRegistry };
   try {
     fetched = await fetchRegistry(url, {
       ...(cache.cached?.etag === undefined ? {} : { etag: cache.cached.etag }),
@@ -161,7 +161,7 @@ export async function refreshRegistry(options: RefreshRegistryOptions): Promise<
       url,
       etag: fetched.etag,
       fetchedAt,
-      document: fetched.document,
+      text: fetched.text!,
     });
   } catch (error) {
     cacheError = asRatatoskrError(error);
@@ -193,7 +193,7 @@ async function fetchRegistry(
     signal: AbortSignal | undefined;
     fetch: typeof globalThis.fetch;
   },
-): Promise<{ status: number; etag?: string; document?: unknown; registry?: ModelRegistry }> {
+): Promise<{ status: number; etag?: string; text?: string; registry?: ModelRegistry }> {
   const deadline = new AbortController();
   const linked = linkSignals(options.signal, deadline.signal);
   const timer = setTimeout(
@@ -262,9 +262,9 @@ async function fetchRegistry(
         message: `${origin}: not valid JSON (${(error as Error).message})`,
       });
     }
-    const registry = ModelRegistry.fromPayload(document, { origin });
+    const registry = ModelRegistry.fromPayload(document, { origin, adopt: true });
     const etag = response.headers.get("etag") ?? undefined;
-    return { status: response.status, ...(etag === undefined ? {} : { etag }), document, registry };
+    return { status: response.status, ...(etag === undefined ? {} : { etag }), text, registry };
   } finally {
     clearTimeout(timer);
     linked.dispose();

@@ -47,7 +47,7 @@ describe("writeRegistryCache", () => {
       url: URL,
       etag: '"old"',
       fetchedAt: "2026-01-01T00:00:00.000Z",
-      document: document("old/model"),
+      text: JSON.stringify(document("old/model")),
     });
     failNextWrite.armed = true;
     await expect(
@@ -55,7 +55,7 @@ describe("writeRegistryCache", () => {
         url: URL,
         etag: '"new"',
         fetchedAt: "2026-02-01T00:00:00.000Z",
-        document: document("new/model"),
+        text: JSON.stringify(document("new/model")),
       }),
     ).rejects.toMatchObject({
       code: "configuration",
@@ -74,7 +74,7 @@ describe("writeRegistryCache", () => {
     await writeRegistryCache(cacheDirectory, {
       url: URL,
       fetchedAt: "2026-01-01T00:00:00.000Z",
-      document: document("a/b"),
+      text: JSON.stringify(document("a/b")),
     });
     const text = await fs.readFile(registryCachePath(cacheDirectory, URL), "utf8");
     const other = "https://registry.example/other.json";

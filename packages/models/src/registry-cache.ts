@@ -62,6 +62,7 @@ export async function readRegistryCache(
     }
     const registry = ModelRegistry.fromPayload(envelope.registry, {
       origin: `cached registry (${path})`,
+      adopt: true,
     });
     return {
       cached: {
@@ -82,23 +83,25 @@ export async function readRegistryCache(
 }
 
 /**
- * Store `document` (the remote registry, already checked) with its ETag,
- * atomically. Throws a `configuration` error when the directory cannot be
- * written; the temporary file is removed on every failure.
+ * Store `text` (the remote registry as the server sent it, already checked)
+ * with its ETag, atomically. Throws a `configuration` error when the
+ * directory cannot be written; the temporary file is removed on every
+ * failure.
  */
 export async function writeRegistryCache(
   cacheDirectory: string,
-  entry: { url: string; etag?: string | undefined; fetchedAt: string; document: unknown },
+  entry: { url: string; etag?: string | undefined; fetchedAt: string; text: string },
 ): Promise<string> {
   const path = registryCachePath(cacheDirectory, entry.url);
   const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
-  const text = JSON.stringify({
+  const header = JSON.stringify({
     format: CACHE_FORMAT,
     url: entry.url,
     ...(entry.etag === undefined ? {} : { etag: entry.etag }),
     fetchedAt: entry.fetchedAt,
-    registry: entry.document,
   });
+  // The document goes in as the server sent it (it parsed as JSON), not parsed and written again.
+  const text = `${header.slice(0, -1)},"registry":${entry.text}}`;
   try {
     await mkdir(join(cacheDirectory, "model-registry"), { recursive: true });
     await writeFile(temporary, text, { flag: "wx" });

@@ -91,6 +91,8 @@ export function readRegistryPayload(reader: DataReader, value: unknown): Registr
  * is a `json` error.
  */
 export function parseRegistryJson(reader: DataReader, text: string): RegistryPayload {
+  // The parsed document is this function's alone.
+  const owned: DataReader = reader.owned ? reader : { ...reader, owned: true };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -101,7 +103,7 @@ export function parseRegistryJson(reader: DataReader, text: string): RegistryPay
       details: { origin: reader.origin },
     });
   }
-  return readRegistryPayload(reader, value);
+  return readRegistryPayload(owned, value);
 }
 
 function readModels(
@@ -173,7 +175,12 @@ function readParameters(
 ): Readonly<Record<string, ParameterAvailability>> {
   if (value === undefined || value === null) return EMPTY_PARAMETERS;
   const source = readRecord(reader, value, path);
-  const parameters: Record<string, ParameterAvailability> = {};
+  // The document's own object when it is ours (half the cost of a whole load), else a copy by
+  // spread; values are then replaced in place, which is quicker than adding names one by one.
+  const parameters = (reader.owned ? source : { ...source }) as Record<
+    string,
+    ParameterAvailability
+  >;
   for (const name in source) {
     if (!Object.hasOwn(source, name)) continue;
     if (name === "" || name === "__proto__" || (name.charCodeAt(0) <= 32 && name.trim() === "")) {
@@ -257,9 +264,15 @@ function shareRange(range: Record<string, unknown>, availability: ParameterAvail
   const min = range.min ?? undefined;
   const max = range.max ?? undefined;
   let byMax = SHARED_RANGES.get(min);
-  if (byMax === undefined) SHARED_RANGES.set(min, (byMax = new Map()));
+  if (byMax === undefined) {
+    byMax = new Map();
+    SHARED_RANGES.set(min, byMax);
+  }
   let byDefault = byMax.get(max);
-  if (byDefault === undefined) byMax.set(max, (byDefault = new Map()));
+  if (byDefault === undefined) {
+    byDefault = new Map();
+    byMax.set(max, byDefault);
+  }
   byDefault.set(range.default ?? undefined, availability);
   sharedRanges++;
 }

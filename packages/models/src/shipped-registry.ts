@@ -13,8 +13,10 @@ let shipped: ModelRegistry | undefined;
  * registry every time.
  */
 export function shippedRegistry(): ModelRegistry {
+  // The bundled document is this module's alone.
   shipped ??= ModelRegistry.fromPayload(shippedDocument as unknown, {
     origin: "shipped registry",
+    adopt: true,
   });
   return shipped;
 }
