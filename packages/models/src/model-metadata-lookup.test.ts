@@ -60,6 +60,19 @@ describe("modelMetadata", () => {
     });
   });
 
+  it("reports malformed user presets instead of answering undefined", () => {
+    let caught: unknown;
+    try {
+      modelMetadata("ratatoskr:free/agentic", { userPresets: { free: { agentic: 3 } } as never });
+    } catch (error) {
+      caught = error;
+    }
+    expect(RatatoskrError.isInstance(caught, "invalid_input")).toBe(true);
+    expect((caught as RatatoskrError).message).toContain(
+      "userPresets.free.agentic must be a model id",
+    );
+  });
+
   it("answers undefined for an unknown model and for a preset string naming no preset, as the Rust lookup answers None", () => {
     expect(modelMetadata("nobody/knows")).toBeUndefined();
     expect(modelMetadata("ollama:llama3.2")).toBeUndefined();

@@ -9,7 +9,7 @@
  */
 import { assertModel } from "@ratatoskr/core";
 import type { ModelMetadata } from "./model-metadata.ts";
-import { isPresetUri } from "./preset-uri.ts";
+import { isPresetUri, parsePresetUri } from "./preset-uri.ts";
 import { findPreset, type PresetOptions } from "./resolve-preset.ts";
 import { shippedRegistry } from "./shipped-registry.ts";
 
@@ -67,12 +67,13 @@ export function normalizeModel(
 ): NormalizedModel | undefined {
   assertModel(model);
   if (isPresetUri(model)) {
-    let preset: ReturnType<typeof findPreset>;
     try {
-      preset = findPreset(model, options);
+      parsePresetUri(model);
     } catch {
       return undefined; // A malformed preset string names no model (the Rust lookup answers None too).
     }
+    // Malformed user presets are the caller's mistake: that error goes through.
+    const preset = findPreset(model, options);
     if (preset === undefined) return undefined;
     const target = normalizeId(preset.model, options);
     return { ...target, preset: model };
