@@ -28,6 +28,7 @@ const EXPECTED_EXPORTS = {
     "chatRequestToProto",
     "errorToConnectError",
   ],
+  "@ratatoskr/models": ["shippedRegistry", "modelMetadata", "resolvePreset"],
 };
 
 /** A loopback server speaking just enough of the OpenAI, Anthropic and HF Inference wires. */
@@ -135,6 +136,14 @@ async function runChecks(modules, loaded) {
   assert.equal(typeof runtime.InferenceSession.create, "function");
   const tokenizers = modules["@ratatoskr/tokenizers"].createTokenizers();
   assert.equal(tokenizers.id, "tokenizers");
+
+  // The model registry bundled in the build reads, and presets resolve.
+  const models = modules["@ratatoskr/models"];
+  assert.equal(models.modelMetadata("ratatoskr:free/embedding").info.dimensions, 384);
+  assert.equal(
+    models.resolvePreset("ratatoskr:premium/agentic").model,
+    "anthropic/claude-sonnet-4.6",
+  );
 
   console.log(
     JSON.stringify({
