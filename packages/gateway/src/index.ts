@@ -1,19 +1,16 @@
 /**
- * @ratatoskr/gateway: the builder, plugin registry and router that compose
- * provider plugins into one `ModelGateway`. Imports no provider package:
- * shorthands load theirs lazily.
+ * @ratatoskr/gateway: the builder, provider registry and router that
+ * compose v1 providers into one `ModelGateway`. Names no provider and
+ * imports no provider package: the builder's shorthands come from
+ * `@ratatoskr/catalog` and load their packages lazily.
  *
  * @packageDocumentation
  */
 import { type BuilderOptions, RatatoskrBuilder } from "./ratatoskr-builder.ts";
 
+export type { GatewayRouteDecision } from "./call-planner.ts";
 export { isFallbackEligible } from "./call-runner.ts";
-export {
-  DEFAULT_TIMEOUT_MS,
-  Gateway,
-  type GatewayRouteDecision,
-  type GatewaySettings,
-} from "./gateway.ts";
+export { DEFAULT_TIMEOUT_MS, Gateway, type GatewaySettings } from "./gateway.ts";
 export type {
   CompleteEvent,
   ErrorEvent,
@@ -25,6 +22,7 @@ export type {
   HookName,
   RequestStartEvent,
   RetryEvent,
+  WarningEvent,
 } from "./gateway-hooks.ts";
 export {
   type CooldownOptions,
@@ -32,11 +30,10 @@ export {
   isProviderFailure,
   type ProviderCooldown,
 } from "./provider-health.ts";
-export { defaultImporter, type ModuleImporter } from "./provider-loader.ts";
 export { ProviderRegistry } from "./provider-registry.ts";
 export {
   type BuilderOptions,
-  type DeviceSetting,
+  type ProviderWithDescriptor,
   RatatoskrBuilder,
 } from "./ratatoskr-builder.ts";
 export {
@@ -56,23 +53,12 @@ export {
   type RetryOptions,
 } from "./retry-policy.ts";
 export {
-  DEFAULT_ROUTING_RULES,
-  KNOWN_PROVIDER_IDS,
+  type KnownProvider,
   type RouteCandidate,
   type RouteDecision,
-  type RoutingRule,
+  type RouteHint,
   routeModel,
 } from "./router.ts";
-export type {
-  AnthropicShorthandSettings,
-  HuggingFaceShorthandSettings,
-  InstalledOr,
-  LocalModelSetting,
-  OllamaShorthandSettings,
-  OpenAIShorthandSettings,
-  OpenRouterShorthandSettings,
-  ProviderSettings,
-} from "./shorthand-settings.ts";
 
 /** Entry point: `Ratatoskr.builder()`. */
 export const Ratatoskr = {
