@@ -435,3 +435,35 @@ describe("concurrent next() calls", () => {
     expect(mock.calls).toHaveLength(1);
   });
 });
+
+describe("an abort while parts are buffered", () => {
+  it("delivers nothing after the caller aborted, even if the provider keeps yielding", async () => {
+    const deaf: ProviderV1 = {
+      specificationVersion: "v1",
+      id: "deaf",
+      chat: {
+        // Ignores its signal: every part is already buffered.
+        async *stream() {
+          for (const text of ["a", "b", "c"]) yield { type: "content", text };
+          yield { type: "done", finishReason: "stop" };
+        },
+      },
+    };
+    const gateway = await Ratatoskr.builder().use(deaf).build();
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const error = await errorOf(
+      (async () => {
+        for await (const event of gateway.chatStream(hello, {
+          model: "m",
+          signal: controller.signal,
+        })) {
+          seen.push(event.type);
+          controller.abort();
+        }
+      })(),
+    );
+    expect(error).toMatchObject({ code: "aborted", partial: { content: "a" } });
+    expect(seen).toEqual(["content"]);
+  });
+});

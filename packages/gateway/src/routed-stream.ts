@@ -314,6 +314,12 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
         ),
       );
     }
+    const signal = this.#attemptScope!.signal;
+    if (signal.aborted) {
+      // Aborted (caller, deadline, idle) while a part was on its way: nothing more is delivered.
+      this.#abandon();
+      throw this.#report(this.#decorate(undefined, signal));
+    }
     const part = result.value as Part & SpecialPart;
     switch (part.type) {
       case "warning": {
