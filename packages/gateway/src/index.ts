@@ -9,7 +9,6 @@
 import { type BuilderOptions, RatatoskrBuilder } from "./ratatoskr-builder.ts";
 
 export type { GatewayRouteDecision } from "./call-planner.ts";
-export { isFallbackEligible } from "./call-runner.ts";
 export { DEFAULT_TIMEOUT_MS, Gateway, type GatewaySettings } from "./gateway.ts";
 export type {
   CompleteEvent,
@@ -27,10 +26,8 @@ export type {
 export {
   type CooldownOptions,
   DEFAULT_COOLDOWN,
-  isProviderFailure,
   type ProviderCooldown,
 } from "./provider-health.ts";
-export { ProviderRegistry } from "./provider-registry.ts";
 export {
   type BuilderOptions,
   type ProviderWithDescriptor,
@@ -43,22 +40,8 @@ export {
   type ReliabilityCallOptions,
   type TimeoutOptions,
 } from "./reliability-options.ts";
-export {
-  backoffDelay,
-  DEFAULT_RETRY,
-  decideRetry,
-  isRetryableError,
-  type ResolvedRetry,
-  type RetryDecision,
-  type RetryOptions,
-} from "./retry-policy.ts";
-export {
-  type KnownProvider,
-  type RouteCandidate,
-  type RouteDecision,
-  type RouteHint,
-  routeModel,
-} from "./router.ts";
+export { DEFAULT_RETRY, type ResolvedRetry, type RetryOptions } from "./retry-policy.ts";
+export type { KnownProvider, RouteCandidate, RouteDecision, RouteHint } from "./router.ts";
 
 /** Entry point: `Ratatoskr.builder()`. */
 export const Ratatoskr = {
