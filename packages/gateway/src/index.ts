@@ -51,4 +51,6 @@ export const Ratatoskr = {
   },
 } as const;
 
+/** The catalog: the shorthands' settings types, `PROVIDER_CATALOG`, `loadConfiguredProviders()`, … */
+export * from "@ratatoskr/catalog";
 export * from "@ratatoskr/core";
