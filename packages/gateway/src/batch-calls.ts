@@ -14,6 +14,7 @@ import {
   type NliPair,
   type NliResult,
 } from "@ratatoskr/core";
+import { checkCount, checkEmbedding, dataError } from "./answer-checks.ts";
 import type { CallTarget } from "./call-runner.ts";
 import { reportWarnings } from "./call-warnings.ts";
 import { type ChunkedBatch, chunkSize, runChunkedBatch } from "./chunked-batch-runner.ts";
@@ -21,7 +22,6 @@ import { type GatewayCore, openCall } from "./gateway-core.ts";
 import { ownProviderOptions } from "./provider-requests.ts";
 import type { Batched } from "./registered-provider.ts";
 import { reportComplete, reportError } from "./unary-call.ts";
-import { checkCount, checkEmbedding, dataError } from "./unary-calls.ts";
 
 /** Run a batch of `capability` (input validated) and report it to the hooks. */
 async function runBatch<I, R>(

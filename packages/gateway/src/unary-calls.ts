@@ -25,51 +25,14 @@ import {
   type GenerateResponse,
   type Message,
   type NliResult,
-  RatatoskrError,
   type TokenCount,
 } from "@ratatoskr/core";
+import { checkCount, checkEmbedding } from "./answer-checks.ts";
 import type { CallTarget } from "./call-runner.ts";
 import { reportWarnings } from "./call-warnings.ts";
 import type { GatewayCore } from "./gateway-core.ts";
 import { chatSettings, generationSettings, ownProviderOptions } from "./provider-requests.ts";
 import { runUnary } from "./unary-call.ts";
-
-/** A `data` error: the provider's answer has the wrong shape. */
-export function dataError(target: CallTarget, message: string): RatatoskrError {
-  return new RatatoskrError({
-    code: "data",
-    message: `Provider "${target.provider.id}" returned bad data: ${message}`,
-    provider: target.provider.id,
-  });
-}
-
-/** Require `expected` items from a provider. */
-export function checkCount<T>(
-  items: readonly T[] | undefined,
-  expected: number,
-  target: CallTarget,
-  what: string,
-): readonly T[] {
-  if (!Array.isArray(items) || items.length !== expected) {
-    throw dataError(
-      target,
-      `${what} must hold ${expected} result(s), got ${Array.isArray(items) ? items.length : typeof items}`,
-    );
-  }
-  return items;
-}
-
-/** Require an embedding whose `values.length` equals its `dimensions`. */
-export function checkEmbedding(embedding: Embedding | undefined, target: CallTarget): Embedding {
-  if (
-    !embedding ||
-    !Array.isArray(embedding.values) ||
-    embedding.values.length !== embedding.dimensions
-  ) {
-    throw dataError(target, "an embedding's values.length must equal its dimensions");
-  }
-  return embedding;
-}
 
 /** The caller's chat response from the provider's result. */
 function chatResponse(
@@ -80,7 +43,6 @@ function chatResponse(
   const { response, warnings: _warnings, ...answer } = result;
   const out: ChatResponse = {
     ...answer,
-    toolCalls: answer.toolCalls,
     provider: target.provider.id,
     model: response?.model ?? target.providerModel,
   };
