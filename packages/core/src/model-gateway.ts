@@ -70,5 +70,9 @@ export interface ModelGateway {
   capabilities(): Capabilities;
 }
 
-/** The methods a provider may implement: the gateway's, minus `capabilities`. */
+/**
+ * The methods a provider plugin of the previous contract may implement.
+ *
+ * @deprecated providers implement `ProviderV1`.
+ */
 export type ProviderMethods = Partial<Omit<ModelGateway, "capabilities">>;

@@ -1,15 +1,19 @@
 /**
- * The provider plugin contract. A provider package exports a factory
- * returning a {@link ProviderPlugin}; the gateway's registry holds plugins and
- * routes each call to one of them.
+ * The previous provider plugin contract, kept while the provider packages
+ * move to the provider specification v1 (`ProviderV1`, `spec/`); it is
+ * deleted once they have. New code implements `ProviderV1`.
  */
 import type { Capability } from "./capabilities.ts";
 import type { ProviderMethods } from "./model-gateway.ts";
 
-/** The contract version this package defines. */
+/** The contract version this package defines (`ProviderV1.specificationVersion`). */
 export const PROVIDER_SPECIFICATION_VERSION = "v1";
 
-/** A provider's answer to "do you serve this model for this capability?". */
+/**
+ * A provider's answer to "do you serve this model for this capability?".
+ *
+ * @deprecated use `ModelSupportV1`
+ */
 export type ModelSupport = boolean | { supported: boolean; reason?: string };
 
 /**
@@ -25,6 +29,9 @@ export type ModelSupport = boolean | { supported: boolean; reason?: string };
  *
  * To decline a model at call time so the next provider is tried, reject with
  * a `RatatoskrError` of code `model_not_available`.
+ *
+ * @deprecated implement `ProviderV1` (the provider specification v1); this
+ * contract is deleted once every provider package has moved.
  */
 export interface ProviderPlugin extends ProviderMethods {
   /** Contract version; the gateway refuses plugins of another version. */
@@ -62,9 +69,4 @@ export interface ProviderPlugin extends ProviderMethods {
   readonly maxParallelCalls?: number;
   /** Release resources (sessions, sockets). Called by `gateway.dispose()`. */
   dispose?(): void | Promise<void>;
-}
-
-/** Normalise a {@link ModelSupport} answer. */
-export function normalizeSupport(answer: ModelSupport): { supported: boolean; reason?: string } {
-  return typeof answer === "boolean" ? { supported: answer } : answer;
 }

@@ -5,6 +5,7 @@ import type { AssistantMessage, ReasoningDetail } from "./messages.ts";
 import type { ServerToolCall, ServerToolResult } from "./server-tools.ts";
 import type { ToolCall } from "./tools.ts";
 import type { Usage } from "./usage.ts";
+import type { Warning } from "./warning.ts";
 
 /**
  * Why the model stopped. `pause`: the provider paused a long turn of its own
@@ -29,11 +30,15 @@ export interface ChatResponse {
   usage?: Usage;
   /** The model that answered, as the provider named it. */
   model?: string;
-  /** The provider plugin id that answered (set by the gateway). */
+  /** The id of the provider that answered (set by the gateway). */
   provider?: string;
   finishReason: FinishReason;
   /** The provider's own finish reason string, when it had one. */
   rawFinishReason?: string;
+  /** The provider's id of the request or response (for support tickets and logs), when it gave one. */
+  requestId?: string;
+  /** Settings the provider ignored or could not honour (absent: none). */
+  warnings?: Warning[];
 }
 
 /**
@@ -62,8 +67,13 @@ export interface GenerateResponse {
   text: string;
   usage?: Usage;
   model: string;
+  /** The id of the provider that answered (set by the gateway). */
   provider?: string;
   finishReason: FinishReason;
+  /** The provider's id of the request or response, when it gave one. */
+  requestId?: string;
+  /** Settings the provider ignored or could not honour (absent: none). */
+  warnings?: Warning[];
 }
 
 /** One embedding vector. */

@@ -1,13 +1,17 @@
 /**
  * Tools the model may call, the calls it makes, and how it may choose them.
  */
-import { invalidInput, RatatoskrError } from "./errors.ts";
+import { RatatoskrError } from "./errors.ts";
 import type { ToolCallEndEvent } from "./events.ts";
 
 /** A JSON Schema object (draft 2020-12 / OpenAPI subset, as the providers accept). */
 export type JsonSchema = Record<string, unknown>;
 
-/** A tool the model may call. */
+/**
+ * A tool the model may call, provider-neutral: a name, a description and the
+ * JSON Schema of its arguments. Each provider package converts it to its
+ * own wire format.
+ */
 export interface ToolDefinition {
   name: string;
   description?: string;
@@ -64,30 +68,18 @@ export function toolCallEndEvent(index: number, call: ToolCall): ToolCallEndEven
  */
 export type ToolChoice = "auto" | "none" | "required" | { name: string };
 
-/** The OpenAI Chat Completions tool format, accepted by {@link ToolDefinition.fromOpenAI}. */
-export interface OpenAIToolFormat {
-  type: "function";
-  function: { name: string; description?: string; parameters?: JsonSchema; strict?: boolean };
-}
-
-/** Helpers for {@link ToolDefinition}. */
+/**
+ * @deprecated Transitional: tools in core are provider-neutral, and each
+ * provider package converts them to its wire format. This helper stays only
+ * while the provider packages move to the provider specification v1, and is
+ * deleted then.
+ */
 export const ToolDefinition = {
-  /** Convert an OpenAI `{type: "function", function: {...}}` tool. */
-  fromOpenAI(tool: OpenAIToolFormat): ToolDefinition {
-    if (tool?.type !== "function" || typeof tool.function?.name !== "string") {
-      throw invalidInput(
-        'Expected an OpenAI tool of the form {type: "function", function: {name, ...}}',
-      );
-    }
-    const { name, description, parameters } = tool.function;
-    return {
-      name,
-      ...(description === undefined ? {} : { description }),
-      parameters: parameters ?? { type: "object", properties: {} },
-    };
-  },
-  /** Convert to the OpenAI tool format. */
-  toOpenAI(tool: ToolDefinition): OpenAIToolFormat {
+  /** @deprecated convert in the provider package. */
+  toOpenAI(tool: ToolDefinition): {
+    type: "function";
+    function: { name: string; description?: string; parameters: JsonSchema };
+  } {
     return {
       type: "function",
       function: {

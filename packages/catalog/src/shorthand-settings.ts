@@ -11,10 +11,15 @@
 
 import type { AnthropicProviderSettings } from "@ratatoskr/provider-anthropic";
 import type { HuggingFaceSettings } from "@ratatoskr/provider-huggingface";
-import type { ModelSetting } from "@ratatoskr/provider-local-onnx";
+import type {
+  DeviceSetting as LocalDeviceSetting,
+  LocalOnnxSettings,
+  ModelSetting,
+} from "@ratatoskr/provider-local-onnx";
 import type { OllamaSettings } from "@ratatoskr/provider-ollama";
 import type { OpenAISettings } from "@ratatoskr/provider-openai-compat";
 import type { OpenRouterSettings } from "@ratatoskr/provider-openrouter";
+import type { TokenizersSettings } from "@ratatoskr/tokenizers";
 
 /** Settings of a shorthand whose provider package is not installed. */
 export type ProviderSettings = Record<string, unknown>;
@@ -37,6 +42,12 @@ export type OllamaShorthandSettings = InstalledOr<OllamaSettings>;
 /** Settings of `.huggingface()`: `HuggingFaceSettings` from `@ratatoskr/provider-huggingface`. */
 export type HuggingFaceShorthandSettings = InstalledOr<HuggingFaceSettings>;
 
+/** Settings of `.local()`: `LocalOnnxSettings` from `@ratatoskr/provider-local-onnx`. */
+export type LocalShorthandSettings = InstalledOr<LocalOnnxSettings>;
+
+/** Settings of `.tokenizers()`: `TokenizersSettings` from `@ratatoskr/tokenizers`. */
+export type TokenizersShorthandSettings = InstalledOr<TokenizersSettings>;
+
 /**
  * A local model for `.localEmbeddings()`, `.localNli()`, `.localGeneration()`:
  * `ModelSetting` from `@ratatoskr/provider-local-onnx` (a preset name, a Hub
@@ -45,3 +56,8 @@ export type HuggingFaceShorthandSettings = InstalledOr<HuggingFaceSettings>;
 export type LocalModelSetting = 0 extends 1 & ModelSetting
   ? string | ProviderSettings
   : ModelSetting;
+
+/** Where local inference runs (`.device()`): `cpu`, `cuda` / `cuda:N`, or `auto` (CUDA when available). */
+export type DeviceSetting = 0 extends 1 & LocalDeviceSetting
+  ? "cpu" | "cuda" | "auto" | `cuda:${number}` | { type: "cuda"; deviceId: number }
+  : LocalDeviceSetting;
