@@ -18,6 +18,7 @@ function fakeModules(missing: readonly string[] = [], failing: readonly string[]
     const descriptor = createMockDescriptor({
       id: entry.id,
       environment: entry.environment,
+      capabilities: entry.id === "tokenizers" ? ["countTokens"] : ["chat", "embed"],
     });
     return {
       [entry.descriptorExport]: {
@@ -92,5 +93,60 @@ describe("loadConfiguredProviders", () => {
     );
     expect(providers.map((loaded) => loaded.provider.id)).toEqual(["openai"]);
     expect(created.openai).toEqual({ apiKey: "from-settings" });
+  });
+
+  it("treats credentials the caller passes like the environment's: redacted in every detail", async () => {
+    // Canaries of their own: the redaction registry is per process.
+    const fromSettings = "canary-settings-key-5e1f0a9c7d";
+    const fromDefaults = "canary-defaults-key-2b8c4e6a1f";
+    const { importModule } = fakeModules([], ["openai", "anthropic"]);
+    const { report } = await loadConfiguredProviders(
+      {},
+      {
+        importModule,
+        only: ["openai", "anthropic"],
+        settings: { openai: { apiKey: fromSettings }, anthropic: {} },
+        defaults: { anthropic: { apiKey: fromDefaults } },
+      },
+    );
+    expect(report.map((entry) => entry.state)).toEqual(["failed", "failed"]);
+    expect(report.map((entry) => entry.detail).join(" ")).toContain("cannot start with key");
+    expectNoSecret(new Error(JSON.stringify(report)), fromSettings);
+    expectNoSecret(new Error(JSON.stringify(report)), fromDefaults);
+  });
+
+  it("defaults apply to a configured provider without configuring one", async () => {
+    const { created, importModule } = fakeModules();
+    const { providers, report } = await loadConfiguredProviders(
+      { OPENROUTER_API_KEY: "or-key" },
+      {
+        importModule,
+        only: ["openrouter", "anthropic"],
+        defaults: {
+          openrouter: { appName: "demo", apiKey: "overridden by the environment" },
+          anthropic: { baseURL: "http://127.0.0.1:1" },
+        },
+      },
+    );
+    expect(providers.map((loaded) => loaded.provider.id)).toEqual(["openrouter"]);
+    expect(created.openrouter).toEqual({ apiKey: "or-key", appName: "demo" });
+    expect(created.anthropic).toBeUndefined();
+    expect(report.map((entry) => [entry.id, entry.state])).toEqual([
+      ["openrouter", "ready"],
+      ["anthropic", "not-configured"],
+    ]);
+  });
+
+  it("reports the capabilities each descriptor declares, and none for a package that did not load", async () => {
+    const { importModule } = fakeModules(["ollama"]);
+    const { report } = await loadConfiguredProviders(
+      {},
+      { importModule, only: ["anthropic", "ollama", "tokenizers"] },
+    );
+    expect(report.map((entry) => [entry.id, entry.state, entry.capabilities])).toEqual([
+      ["anthropic", "not-configured", ["chat", "embed"]],
+      ["ollama", "missing-package", []],
+      ["tokenizers", "ready", ["countTokens"]],
+    ]);
   });
 });

@@ -8,6 +8,7 @@
  * reported, so an app can show what is ready and what to configure.
  */
 import {
+  type Capability,
   type ProviderDescriptorV1,
   type ProviderV1,
   RatatoskrError,
@@ -31,6 +32,8 @@ export interface ProviderLoadReport {
   detail: string;
   /** The environment variables it reads, by setting name (what to set to configure it). */
   environment: Readonly<Record<string, string>>;
+  /** What its descriptor says it offers (empty when its package did not load). */
+  capabilities: readonly Capability[];
 }
 
 /** A provider created from its descriptor; pass it to the builder's `.use()`. */
@@ -52,8 +55,20 @@ export interface ConfiguredProviders {
 export interface LoadConfiguredProvidersOptions {
   /** How packages are imported (tests inject one). */
   importModule?: ModuleImporter;
-  /** Settings per provider id, over what the environment gives (e.g. `{openrouter: {appName}}`). */
+  /**
+   * Settings per provider id, over what the environment gives (e.g.
+   * `{openrouter: {appName}}`). An entry given settings is configured even
+   * when the environment does not configure it.
+   */
   settings?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * Settings per provider id under what the environment gives, used only
+   * when the provider is configured (by the environment or `settings`):
+   * an app's preferences, such as `{openrouter: {appName}}` or a base URL
+   * from its configuration file, that must not configure a provider by
+   * themselves.
+   */
+  defaults?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Only these provider ids (default: the whole catalog). */
   only?: readonly string[];
 }
@@ -83,6 +98,13 @@ function settingsFromEnvironment(
   return settings;
 }
 
+/** Register the values of credential settings the caller passes, as the environment's are. */
+function registerCredentials(settings: Readonly<Record<string, unknown>> | undefined): void {
+  for (const [setting, value] of Object.entries(settings ?? {})) {
+    if (CREDENTIAL.test(setting) && typeof value === "string") registerSecret(value);
+  }
+}
+
 async function loadOne(
   entry: CatalogEntry,
   env: Readonly<Record<string, string | undefined>>,
@@ -93,6 +115,7 @@ async function loadOne(
     displayName: entry.displayName,
     packageName: entry.packageName,
     environment: entry.environment,
+    capabilities: [] as readonly Capability[],
   };
   let descriptor: ProviderDescriptorV1<Record<string, unknown>>;
   try {
@@ -114,20 +137,23 @@ async function loadOne(
     };
   }
   const environment = descriptor.environment ?? entry.environment;
+  const known = { environment, capabilities: [...descriptor.capabilities] };
   const fromEnvironment = settingsFromEnvironment(environment, env);
   let configured: boolean;
   try {
     configured = descriptor.isConfigured?.(env) ?? true;
   } catch (error) {
-    return { report: { ...base, environment, state: "failed", detail: describeError(error) } };
+    return { report: { ...base, ...known, state: "failed", detail: describeError(error) } };
   }
   const extra = options.settings?.[entry.id];
+  registerCredentials(extra);
+  registerCredentials(options.defaults?.[entry.id]);
   if (!configured && extra === undefined) {
     const variables = Object.values(environment);
     return {
       report: {
         ...base,
-        environment,
+        ...known,
         state: "not-configured",
         detail:
           variables.length === 0
@@ -137,19 +163,23 @@ async function loadOne(
     };
   }
   try {
-    const provider = await descriptor.create({ ...fromEnvironment, ...extra });
+    const provider = await descriptor.create({
+      ...options.defaults?.[entry.id],
+      ...fromEnvironment,
+      ...extra,
+    });
     const from = Object.keys(fromEnvironment).map((setting) => environment[setting]);
     return {
       loaded: { entry, descriptor, provider },
       report: {
         ...base,
-        environment,
+        ...known,
         state: "ready",
         detail: from.length === 0 ? "ready" : `ready (from ${from.join(", ")})`,
       },
     };
   } catch (error) {
-    return { report: { ...base, environment, state: "failed", detail: describeError(error) } };
+    return { report: { ...base, ...known, state: "failed", detail: describeError(error) } };
   }
 }
 
