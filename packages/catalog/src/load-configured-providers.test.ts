@@ -85,6 +85,20 @@ describe("loadConfiguredProviders", () => {
     expectNoSecret(new Error(JSON.stringify(report)), CANARY);
   });
 
+  it("never reports a key from the environment, even when the package fails before its descriptor loads", async () => {
+    const key = "canary-import-failure-key-7d3e9b1a";
+    const importModule = async (specifier: string): Promise<Record<string, unknown>> => {
+      throw new Error(`${specifier} crashed while loading with ${key}`);
+    };
+    const { report } = await loadConfiguredProviders(
+      { ANTHROPIC_API_KEY: key },
+      { importModule, only: ["anthropic"] },
+    );
+    expect(report[0]!.state).toBe("failed");
+    expect(report[0]!.detail).toContain("crashed while loading");
+    expectNoSecret(new Error(JSON.stringify(report)), key);
+  });
+
   it("settings given for an entry configure it even when the environment does not", async () => {
     const { created, importModule } = fakeModules();
     const { providers } = await loadConfiguredProviders(

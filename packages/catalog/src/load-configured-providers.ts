@@ -117,6 +117,8 @@ async function loadOne(
     environment: entry.environment,
     capabilities: [] as readonly Capability[],
   };
+  // Before anything can fail: an import error may echo a key the environment holds.
+  settingsFromEnvironment(entry.environment, env);
   let descriptor: ProviderDescriptorV1<Record<string, unknown>>;
   try {
     descriptor = await loadEntryDescriptor(entry, {
