@@ -1,14 +1,11 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createMockProvider } from "@ratatoskr/testing";
+import { defaultImporter, type ModuleImporter, PROVIDER_CATALOG } from "@ratatoskr/catalog";
+import { createMockDescriptor, createMockProvider } from "@ratatoskr/testing";
 import { describe, expect, it } from "vitest";
+import { buildPlaygroundGateway } from "../src/build-playground-gateway.ts";
 import { loadPlaygroundConfig, type PlaygroundConfig } from "../src/playground-config.ts";
-import {
-  buildPlaygroundGateway,
-  defaultPackageImporter,
-  type PackageImporter,
-} from "../src/playground-gateway.ts";
 
 const CANARY = "test-key-canary-123456";
 
@@ -37,7 +34,7 @@ describe("buildPlaygroundGateway", () => {
     const built = await buildPlaygroundGateway(
       config({ OPENROUTER_API_KEY: CANARY, ANTHROPIC_API_KEY: CANARY }),
     );
-    expect(built.gateway.providers().map((plugin) => plugin.id)).toEqual([
+    expect(built.gateway.providers().map((provider) => provider.id)).toEqual([
       "openrouter",
       "anthropic",
       "tokenizers",
@@ -50,12 +47,12 @@ describe("buildPlaygroundGateway", () => {
     expect(JSON.stringify(built.setup)).not.toContain(CANARY);
   });
 
-  it("puts caller plugins first and the demo provider last", async () => {
+  it("puts caller providers first and the demo provider last", async () => {
     const mock = createMockProvider({ id: "mock", capabilities: ["chat"] });
     const built = await buildPlaygroundGateway(config({ RATATOSKR_PLAYGROUND_DEMO: "1" }), {
-      plugins: [{ plugin: mock }],
+      providers: [{ provider: mock }],
     });
-    expect(built.gateway.providers().map((plugin) => plugin.id)).toEqual([
+    expect(built.gateway.providers().map((provider) => provider.id)).toEqual([
       "mock",
       "tokenizers",
       "demo",
@@ -65,18 +62,18 @@ describe("buildPlaygroundGateway", () => {
   });
 
   it("reports a provider package that is not installed, naming it", async () => {
-    const importPackage: PackageImporter = async (name) => {
+    const importModule: ModuleImporter = async (name) => {
       if (name === "@ratatoskr/provider-openrouter") {
         throw Object.assign(new Error(`Cannot find package '${name}' imported from x`), {
           code: "ERR_MODULE_NOT_FOUND",
         });
       }
       if (name === "@ratatoskr/provider-anthropic") throw new Error(`boom with ${CANARY}`);
-      return defaultPackageImporter(name);
+      return defaultImporter(name);
     };
     const built = await buildPlaygroundGateway(
       config({ OPENROUTER_API_KEY: CANARY, ANTHROPIC_API_KEY: CANARY }),
-      { importPackage },
+      { importModule },
     );
     const openrouter = built.setup.find((provider) => provider.id === "openrouter")!;
     expect(openrouter.state).toBe("missing-package");
@@ -86,16 +83,16 @@ describe("buildPlaygroundGateway", () => {
     expect(state(built.setup, "anthropic")).toBe("failed");
     // The failure's message reaches the browser through /api/status: the key must not.
     expect(JSON.stringify(built.setup)).not.toContain(CANARY);
-    expect(built.gateway.providers().map((plugin) => plugin.id)).toEqual(["tokenizers"]);
+    expect(built.gateway.providers().map((provider) => provider.id)).toEqual(["tokenizers"]);
   });
 
   it("still builds a gateway when no provider package can be imported at all", async () => {
-    const importPackage: PackageImporter = async (name) => {
+    const importModule: ModuleImporter = async (name) => {
       throw Object.assign(new Error(`Cannot find package '${name}' imported from x`), {
         code: "ERR_MODULE_NOT_FOUND",
       });
     };
-    const built = await buildPlaygroundGateway(config(), { importPackage });
+    const built = await buildPlaygroundGateway(config(), { importModule });
     expect(built.gateway.providers()).toEqual([]);
     expect(state(built.setup, "tokenizers")).toBe("missing-package");
     // Every capability is missing, so every page can say what to configure.
@@ -169,5 +166,83 @@ describe("buildPlaygroundGateway", () => {
       state: "not-configured",
       detail: "no local model configured, and none in the model cache",
     });
+  });
+
+  it("loads the catalog's providers through loadConfiguredProviders: what the keys configure, config-file settings, the demo last", async () => {
+    // Mock descriptors in place of the provider packages; each records its settings.
+    const created: Record<string, Record<string, unknown>> = {};
+    const importModule: ModuleImporter = async (specifier) => {
+      const entry = PROVIDER_CATALOG.find((known) => known.packageName === specifier);
+      if (entry === undefined) throw new Error(`unexpected import of ${specifier}`);
+      const descriptor = createMockDescriptor({
+        id: entry.id,
+        capabilities: entry.id === "tokenizers" ? ["countTokens"] : ["chat"],
+      });
+      return {
+        [entry.descriptorExport]: {
+          ...descriptor,
+          environment: entry.environment,
+          isConfigured: (env: Readonly<Record<string, string | undefined>>) =>
+            entry.environment.apiKey === undefined || Boolean(env[entry.environment.apiKey]),
+          create(settings: Record<string, unknown> = {}) {
+            created[entry.id] = settings;
+            return descriptor.create({});
+          },
+        },
+      };
+    };
+    const built = await buildPlaygroundGateway(
+      config(
+        { OPENROUTER_API_KEY: CANARY, RATATOSKR_PLAYGROUND_DEMO: "1" },
+        { anthropic: { baseURL: "http://127.0.0.1:9" }, openai: { enabled: false } },
+      ),
+      { importModule },
+    );
+    expect(built.gateway.providers().map((provider) => provider.id)).toEqual([
+      "openrouter",
+      "tokenizers",
+      "demo",
+    ]);
+    expect(created.openrouter).toEqual({ apiKey: CANARY, appName: "Ratatoskr playground" });
+    // A config-file base URL alone does not switch a provider on.
+    expect(created.anthropic).toBeUndefined();
+    expect(
+      built.setup.map(({ id, state, capabilities }) => [id, state, capabilities.join(",")]),
+    ).toEqual([
+      ["openrouter", "ready", "chat"],
+      ["anthropic", "not-configured", "chat"],
+      ["openai", "not-configured", ""],
+      ["huggingface", "not-configured", "chat"],
+      ["ollama", "not-configured", ""],
+      ["local", "not-configured", ""],
+      ["tokenizers", "ready", "countTokens"],
+      ["demo", "ready", "chat,embed,nli,classify,countTokens"],
+    ]);
+    expect(built.setup.find((provider) => provider.id === "openai")?.detail).toBe(
+      "disabled in the config file",
+    );
+    expect(built.setup[0]!.models.chat).toContain("anthropic/claude-sonnet-4");
+    expect(built.gateway.route("embed", "anything").provider).toBe("demo");
+    expect(JSON.stringify(built.setup)).not.toContain(CANARY);
+  });
+
+  it("with no keys and no packages, the demo alone answers every page (first run)", async () => {
+    const importModule: ModuleImporter = async (name) => {
+      throw Object.assign(new Error(`Cannot find package '${name}' imported from x`), {
+        code: "ERR_MODULE_NOT_FOUND",
+      });
+    };
+    const built = await buildPlaygroundGateway(config({ RATATOSKR_PLAYGROUND_DEMO: "1" }), {
+      importModule,
+    });
+    expect(built.gateway.providers().map((provider) => provider.id)).toEqual(["demo"]);
+    for (const capability of ["chat", "embed", "nli", "classify", "countTokens"] as const) {
+      expect(built.gateway.route(capability, "demo:anything").provider).toBe("demo");
+    }
+    const answer = await built.gateway.chat([{ role: "user", content: "hello" }], {
+      model: "demo:scripted-squirrel",
+    });
+    expect(answer.provider).toBe("demo");
+    expect(answer.content).toContain("scripted stand-in");
   });
 });
