@@ -13,6 +13,7 @@ const CANARY = "canary-not-a-real-credential";
 const EXPECTED_EXPORTS = {
   "@ratatoskr/core": ["RatatoskrError", "Message"],
   "@ratatoskr/gateway": ["Ratatoskr", "RatatoskrBuilder"],
+  "@ratatoskr/catalog": ["loadConfiguredProviders", "loadDescriptor", "PROVIDER_CATALOG"],
   "@ratatoskr/provider-utils": ["loadApiKey", "httpError"],
   "@ratatoskr/testing": ["createMockProvider", "startLoopbackServer"],
   "@ratatoskr/provider-openai-compat": ["createOpenAI", "createOpenAICompatible"],
@@ -124,6 +125,15 @@ async function runChecks(modules, loaded) {
   } finally {
     await server.close();
   }
+
+  // The public loader: one report entry per catalog provider, nothing thrown, no key in it.
+  const catalog = modules["@ratatoskr/catalog"];
+  const configured = await catalog.loadConfiguredProviders({ OPENROUTER_API_KEY: CANARY });
+  assert.deepEqual(
+    configured.report.map((entry) => entry.id),
+    catalog.PROVIDER_CATALOG.map((entry) => entry.id),
+  );
+  assert.ok(!JSON.stringify(configured.report).includes(CANARY), "no key in the loader's report");
 
   // The protocol: the generated service descriptor and a mapping, with @bufbuild/protobuf on this Node.
   const protocol = modules["@ratatoskr/protocol"];
