@@ -105,6 +105,15 @@ async function runChecks(modules, loaded) {
   const refused = await gateway.inferNli("a", "b", "mock-model").catch((error) => error);
   assert.ok(RatatoskrError.isInstance(refused), `a typed error, got ${refused}`);
 
+  // The public loader: one report entry per catalog provider, nothing thrown, no key in it.
+  const catalog = modules["@ratatoskr/catalog"];
+  const configured = await catalog.loadConfiguredProviders({ OPENROUTER_API_KEY: CANARY });
+  assert.deepEqual(
+    configured.report.map((entry) => entry.id),
+    catalog.PROVIDER_CATALOG.map((entry) => entry.id),
+  );
+  assert.ok(!JSON.stringify(configured.report).includes(CANARY), "no key in the loader's report");
+
   // The provider SDKs on this Node, through the shorthands (lazy imports), against loopback.
   const server = await fakeUpstream(startLoopbackServer);
   try {
@@ -125,15 +134,6 @@ async function runChecks(modules, loaded) {
   } finally {
     await server.close();
   }
-
-  // The public loader: one report entry per catalog provider, nothing thrown, no key in it.
-  const catalog = modules["@ratatoskr/catalog"];
-  const configured = await catalog.loadConfiguredProviders({ OPENROUTER_API_KEY: CANARY });
-  assert.deepEqual(
-    configured.report.map((entry) => entry.id),
-    catalog.PROVIDER_CATALOG.map((entry) => entry.id),
-  );
-  assert.ok(!JSON.stringify(configured.report).includes(CANARY), "no key in the loader's report");
 
   // The protocol: the generated service descriptor and a mapping, with @bufbuild/protobuf on this Node.
   const protocol = modules["@ratatoskr/protocol"];
