@@ -25,9 +25,9 @@
  * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
  */
 import type { Message, TokenCount, ToolDefinition } from "@ratatoskr/core";
-import type { ChatFormat } from "./default-tokenizer-mappings.ts";
 import type { HfTokenizer } from "./hf-tokenizer.ts";
 import { strftime } from "./strftime.ts";
+import type { ChatFormat } from "./tokenizer-mapping.ts";
 
 /** A chat request's token count and how it was counted. */
 export interface ChatTokenCount extends TokenCount {

@@ -25,15 +25,15 @@ import {
   encodeCompactTokenizer,
   readCompactTokenizer,
   writeFileAtomic,
-} from "./compact-tokenizer-file.ts";
+} from "./engine/compact-tokenizer-file.ts";
 import {
   COMPILED_FORMAT,
   type CompiledTokenizerData,
   compileTokenizer,
-} from "./compile-tokenizer.ts";
-import { cleanUpTokenizationSpaces } from "./compiled-decoders.ts";
-import { CompiledTokenizer } from "./compiled-tokenizer.ts";
-import { runSlices, type SlicedWork, sliceMeter } from "./slice-meter.ts";
+} from "./engine/compile-tokenizer.ts";
+import { cleanUpTokenizationSpaces } from "./engine/compiled-decoders.ts";
+import { CompiledTokenizer } from "./engine/compiled-tokenizer.ts";
+import { runSlices, type SlicedWork, sliceMeter } from "./engine/slice-meter.ts";
 
 /** Options of {@link HfTokenizer.encode} and {@link HfTokenizer.count}. */
 export interface EncodeOptions {

@@ -15,8 +15,8 @@ import {
   tinySentencePieceTokenizer,
 } from "./__fixtures__/tiny-tokenizers.ts";
 import { resolveCacheDirectory, resolveOffline } from "./cache-directory.ts";
-import { decodeCompactTokenizer, encodeCompactTokenizer } from "./compact-tokenizer-file.ts";
-import { compileTokenizer } from "./compile-tokenizer.ts";
+import { decodeCompactTokenizer, encodeCompactTokenizer } from "./engine/compact-tokenizer-file.ts";
+import { compileTokenizer } from "./engine/compile-tokenizer.ts";
 import { HfTokenizer } from "./hf-tokenizer.ts";
 import { tokenizerMapping } from "./tokenizer-mapping.ts";
 import { modelNameCandidates, TokenizerRegistry } from "./tokenizer-registry.ts";

@@ -18,9 +18,9 @@ import { raceAbort, validateBaseURL } from "@ratatoskr/provider-utils";
 import { resolveCacheDirectory, resolveOffline } from "./cache-directory.ts";
 import { type ChatTokenCount, countChatTokensWith } from "./count-chat-tokens.ts";
 import { DEFAULT_TOKENIZER_MAPPINGS } from "./default-tokenizer-mappings.ts";
+import { tiktokenToTokenizerJson } from "./engine/tiktoken-conversion.ts";
 import { type DecodeOptions, type EncodeOptions, HfTokenizer } from "./hf-tokenizer.ts";
 import { downloadHubTokenizer } from "./hub-download.ts";
-import { tiktokenToTokenizerJson } from "./tiktoken-conversion.ts";
 import type { TokenizerMapping } from "./tokenizer-mapping.ts";
 import {
   describeTokenizerSource,

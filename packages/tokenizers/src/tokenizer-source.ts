@@ -16,8 +16,8 @@
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
+import { TIKTOKEN_ENCODINGS, type TiktokenEncoding } from "./engine/tiktoken-conversion.ts";
 import type { HfTokenizer } from "./hf-tokenizer.ts";
-import { TIKTOKEN_ENCODINGS, type TiktokenEncoding } from "./tiktoken-conversion.ts";
 
 /** A tokenizer source. */
 export type TokenizerSource =
