@@ -19,7 +19,6 @@
 import { createHash } from "node:crypto";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { Tokenizer as ReferenceTokenizer } from "@huggingface/tokenizers";
 import { RatatoskrError } from "@ratatoskr/core";
 import {
   encodeCompactTokenizer,
@@ -31,9 +30,10 @@ import {
   type CompiledTokenizerData,
   compileTokenizer,
 } from "./engine/compile-tokenizer.ts";
-import { cleanUpTokenizationSpaces } from "./engine/compiled-decoders.ts";
 import { CompiledTokenizer } from "./engine/compiled-tokenizer.ts";
 import { runSlices, type SlicedWork, sliceMeter } from "./engine/slice-meter.ts";
+import { ReferenceEngine } from "./reference-engine.ts";
+import type { TokenizerEngine } from "./tokenizer-engine.ts";
 
 /** Options of {@link HfTokenizer.encode} and {@link HfTokenizer.count}. */
 export interface EncodeOptions {
@@ -43,7 +43,7 @@ export interface EncodeOptions {
    * Recognise special tokens written in the text (`<|im_start|>`) as the
    * special tokens. Default false: user text is counted as text, as provider
    * APIs do. Non-special added tokens are always recognised, as in
-   * `tokenizers`. (On the `reference` engine special tokens are always recognised.)
+   * `tokenizers`. The same on both engines.
    */
   allowSpecial?: boolean;
 }
@@ -73,19 +73,6 @@ export interface HfTokenizerLoadOptions {
   cacheDirectory?: string;
 }
 
-interface Engine {
-  clearCache(): void;
-  encode(text: string, options: EncodeOptions): number[];
-  count(text: string, options: EncodeOptions): number;
-  countInSlices(
-    text: string,
-    options: EncodeOptions,
-    sliceSize: number | undefined,
-  ): SlicedWork<number>;
-  decode(ids: readonly number[], options: DecodeOptions): string;
-  tokenize(text: string, options: EncodeOptions): string[];
-}
-
 /** A loaded Hugging Face tokenizer. Thread-free and synchronous once loaded. */
 export class HfTokenizer {
   /** Name of the tokenizer (reported as the `source` of counts). */
@@ -99,11 +86,11 @@ export class HfTokenizer {
   /** BOS and EOS token text, from `tokenizer_config.json`. */
   readonly bosToken: string | undefined;
   readonly eosToken: string | undefined;
-  readonly #engine: Engine;
+  readonly #engine: TokenizerEngine;
 
   private constructor(
     name: string,
-    engine: Engine,
+    engine: TokenizerEngine,
     kind: "compiled" | "reference",
     meta: { chatTemplate?: string; bosToken?: string; eosToken?: string; reason?: string },
   ) {
@@ -118,18 +105,22 @@ export class HfTokenizer {
 
   /**
    * Build from parsed `tokenizer.json` (object or JSON text) and
-   * `tokenizer_config.json` objects. Synchronous; no cache.
+   * `tokenizer_config.json` objects. Synchronous; no cache. `engine:
+   * "reference"` runs it on `@huggingface/tokenizers` even where the fast
+   * engine could (to compare the two; `referenceReason` is then "requested").
    */
   static fromJson(
     tokenizerJson: object | string,
     config: object = {},
-    options: { name?: string } = {},
+    options: { name?: string; engine?: "auto" | "reference" } = {},
   ): HfTokenizer {
     const json = (
       typeof tokenizerJson === "string" ? JSON.parse(tokenizerJson) : tokenizerJson
     ) as Record<string, unknown>;
-    const result = compileTokenizer(json, config as Record<string, unknown>);
     const name = options.name ?? "tokenizer.json";
+    if (options.engine === "reference")
+      return HfTokenizer.#reference(json, config as Record<string, unknown>, name, "requested");
+    const result = compileTokenizer(json, config as Record<string, unknown>);
     if (result.ok) return HfTokenizer.fromCompiled(result.data, name);
     return HfTokenizer.#reference(json, config as Record<string, unknown>, name, result.reason);
   }
@@ -252,45 +243,17 @@ export class HfTokenizer {
     name: string,
     reason: string,
   ): HfTokenizer {
-    const reference = new ReferenceTokenizer(json, config);
     const template = config.chat_template;
     const text = (value: unknown) =>
       typeof value === "string" ? value : (value as { content?: string } | undefined)?.content;
     const bosToken = text(config.bos_token);
     const eosToken = text(config.eos_token);
-    return new HfTokenizer(
-      name,
-      {
-        clearCache: () => {},
-        encode: (input, options) =>
-          reference.encode(input, { add_special_tokens: options.addSpecialTokens ?? false }).ids,
-        count: (input, options) =>
-          reference.encode(input, { add_special_tokens: options.addSpecialTokens ?? false }).ids
-            .length,
-        // `@huggingface/tokenizers` has no way to pause: the count runs as one slice.
-        // biome-ignore lint/correctness/useYield: a generator without pauses, for the shared interface.
-        countInSlices: function* (input, options) {
-          return reference.encode(input, { add_special_tokens: options.addSpecialTokens ?? false })
-            .ids.length;
-        },
-        decode: (ids, options) => {
-          const decoded = reference.decode([...ids], {
-            skip_special_tokens: options.skipSpecialTokens ?? false,
-            clean_up_tokenization_spaces: false,
-          });
-          return options.cleanUpTokenizationSpaces ? cleanUpTokenizationSpaces(decoded) : decoded;
-        },
-        tokenize: (input, options) =>
-          reference.tokenize(input, { add_special_tokens: options.addSpecialTokens ?? false }),
-      },
-      "reference",
-      {
-        reason,
-        ...(typeof template === "string" ? { chatTemplate: template } : {}),
-        ...(bosToken ? { bosToken } : {}),
-        ...(eosToken ? { eosToken } : {}),
-      },
-    );
+    return new HfTokenizer(name, new ReferenceEngine(json, config), "reference", {
+      reason,
+      ...(typeof template === "string" ? { chatTemplate: template } : {}),
+      ...(bosToken ? { bosToken } : {}),
+      ...(eosToken ? { eosToken } : {}),
+    });
   }
 
   /** Drop the pre-token cache of the fast engine (bounded anyway; this frees its memory now). */

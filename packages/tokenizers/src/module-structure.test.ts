@@ -80,4 +80,16 @@ describe("module structure", () => {
     );
     expect(outside).toEqual([]);
   });
+
+  it("uses @huggingface/tokenizers through one module, its public Tokenizer only, loaded when needed", () => {
+    const users = moduleFiles()
+      .filter((file) => /["']@huggingface\/tokenizers["']/.test(readFileSync(file, "utf8")))
+      .map((file) => relative(source, file));
+    expect(users).toEqual(["reference-engine.ts"]);
+    const text = readFileSync(join(source, "reference-engine.ts"), "utf8");
+    // Loaded on first use (importing this package stays cheap), never statically.
+    expect(text).not.toMatch(/^import\s(?!type\b)[^;]*"@huggingface\/tokenizers"/m);
+    // No pre-tokenizer, normaliser or decoder classes, whose fields (`.pattern`) are not an API.
+    expect(text).not.toMatch(/PreTokenizer|Normalizer|Decoder|\.pattern\b/);
+  });
 });

@@ -14,8 +14,8 @@
  * @see https://huggingface.co/docs/tokenizers/api/models#tokenizers.models.BPE
  * @see https://huggingface.co/docs/tokenizers/api/decoders
  */
-import { ByteLevelPreTokenizer, SplitPreTokenizer } from "@huggingface/tokenizers";
-import { BYTE_TO_CHARACTER } from "./byte-level.ts";
+import { BYTE_LEVEL_SPLIT_PATTERN, BYTE_TO_CHARACTER } from "./byte-level.ts";
+import { translateOnigurumaPattern } from "./oniguruma-pattern.ts";
 
 /** A normaliser step the compiled engine runs. */
 export type NormalizerStep =
@@ -262,9 +262,8 @@ function compilePreTokenizer(preTokenizer: Json | null | undefined): {
         const behavior = String(node.behavior ?? "Isolated").toLowerCase() as SplitBehavior;
         const invert = Boolean(node.invert);
         if (typeof pattern.Regex === "string") {
-          // `tokenizers.js` translates Oniguruma syntax to a JavaScript RegExp; reuse it.
-          const translated = new SplitPreTokenizer(node as never).pattern;
-          if (!translated) unsupported("unreadable Split pattern");
+          const translated = translateOnigurumaPattern(pattern.Regex);
+          if (!translated.ok) unsupported(`Split pattern: ${translated.reason}`);
           steps.push({ type: "split", regex: translated.source, behavior, invert });
         } else if (typeof pattern.String === "string") {
           steps.push({ type: "split", string: pattern.String, behavior, invert });
@@ -274,8 +273,12 @@ function compilePreTokenizer(preTokenizer: Json | null | undefined): {
       case "ByteLevel": {
         if (node.add_prefix_space) unsupported("ByteLevel add_prefix_space");
         if (node.use_regex !== false) {
-          const gpt2 = new ByteLevelPreTokenizer(node as never).pattern;
-          steps.push({ type: "split", regex: gpt2.source, behavior: "isolated", invert: false });
+          steps.push({
+            type: "split",
+            regex: BYTE_LEVEL_SPLIT_PATTERN,
+            behavior: "isolated",
+            invert: false,
+          });
         }
         byteLevel = true;
         return;
@@ -329,7 +332,8 @@ function compileMerges(raw: unknown[] | undefined, toId: Map<string, number>): I
   return out.slice(0, count * 3);
 }
 
-function compilePostProcessor(processor: Json | null | undefined): {
+/** The ids a post-processor adds around a single sequence (`TemplateProcessing`, `BertProcessing`, `RobertaProcessing`). */
+export function compilePostProcessor(processor: Json | null | undefined): {
   prefixIds: number[];
   suffixIds: number[];
 } {

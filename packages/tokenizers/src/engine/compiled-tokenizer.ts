@@ -282,13 +282,14 @@ export class CompiledTokenizer {
     }
     const first = allowSpecial ? this.#specialFirst : this.#plainFirst;
     const scan = newScan();
-    const onSection = (section: string) => this.#section(section, sink.piece);
+    const onSection = (section: string, isFirst: boolean) =>
+      this.#section(section, sink.piece, isFirst);
     while (!this.#scanAddedTokens(text, trie, first, scan, meter, onSection, sink.added)) {
       const long = scan.long;
       if (long === undefined) yield;
       else {
         scan.long = undefined;
-        yield* this.#sectionInSlices(long, meter, sink);
+        yield* this.#sectionInSlices(long, meter, sink, scan.longFirst);
         if (spend(meter, 0)) yield;
       }
     }
@@ -443,14 +444,16 @@ export class CompiledTokenizer {
       first,
       undefined,
       UNBOUNDED,
-      (section) => this.#section(section, onPiece),
+      (section, isFirst) => this.#section(section, onPiece, isFirst),
       onAdded,
     );
   }
 
   /**
    * Find the added tokens of `text` (leftmost-longest, as `tokenizers`):
-   * sections between them go to `onSection`, the tokens to `onAdded`.
+   * sections between them go to `onSection` (with "does it start the
+   * text", which Metaspace's `prepend_scheme: "first"` reads), the tokens to
+   * `onAdded`.
    * Resumable like {@link CompiledTokenizer.#countSimple}: a section longer
    * than a slice is left in `scan.long` for the caller.
    */
@@ -460,7 +463,7 @@ export class CompiledTokenizer {
     first: Uint8Array,
     scan: Scan | undefined,
     meter: SliceMeter,
-    onSection: (section: string) => void,
+    onSection: (section: string, isFirst: boolean) => void,
     onAdded: (id: number) => void,
   ): boolean {
     const length = text.length;
@@ -491,12 +494,13 @@ export class CompiledTokenizer {
               if (section.length > limit) {
                 // The section first, in slices; the token is found again from here.
                 scan!.long = section;
+                scan!.longFirst = start === 0;
                 scan!.position = index;
                 scan!.last = index;
                 meter.used = used;
                 return false;
               }
-              onSection(section);
+              onSection(section, start === 0);
               used += section.length;
             }
             onAdded(match.id);
@@ -529,17 +533,26 @@ export class CompiledTokenizer {
     const rest = start === 0 ? text : text.slice(start);
     if (rest.length > limit) {
       scan!.long = rest;
+      scan!.longFirst = start === 0;
       return false;
     }
-    onSection(rest);
+    onSection(rest, start === 0);
     if (spend(meter, rest.length)) return false;
     return true;
   }
 
-  /** One section between added tokens: at once when short, else scan by scan in slices. */
-  *#sectionInSlices(text: string, meter: SliceMeter, sink: WalkSink): SlicedWork<void> {
+  /**
+   * One section between added tokens (`isFirst`: it starts the text): at
+   * once when short, else scan by scan in slices.
+   */
+  *#sectionInSlices(
+    text: string,
+    meter: SliceMeter,
+    sink: WalkSink,
+    isFirst = true,
+  ): SlicedWork<void> {
     if (text.length <= meter.size) {
-      this.#section(text, sink.piece);
+      this.#section(text, sink.piece, isFirst);
       if (spend(meter, text.length)) yield;
       return;
     }
@@ -548,13 +561,13 @@ export class CompiledTokenizer {
     if (normalized.length === 0) return;
     const simple = this.#simpleRegex;
     if (simple === undefined) {
-      yield* this.#preTokenizeInSlices(normalized, 0, true, meter, sink);
+      yield* this.#preTokenizeInSlices(normalized, 0, isFirst, meter, sink);
       return;
     }
     // One regex split, nothing after it: its pieces are the pre-tokens.
     const scan = newScan();
     while (
-      !this.#scanSplit(normalized, simple, this.#simpleKeepGaps, true, scan, meter, sink.piece)
+      !this.#scanSplit(normalized, simple, this.#simpleKeepGaps, isFirst, scan, meter, sink.piece)
     ) {
       const long = scan.long;
       if (long === undefined) yield;
@@ -623,7 +636,8 @@ export class CompiledTokenizer {
     return normalized;
   }
 
-  #section(text: string, onPiece: PieceSink): void {
+  /** One section between added tokens; `isFirst`: it starts the text (Metaspace's `first` scheme prepends only there, as `tokenizers` does). */
+  #section(text: string, onPiece: PieceSink, isFirst = true): void {
     const normalized = this.spec.normalizers.length === 0 ? text : this.#normalize(text);
     if (normalized.length === 0) return;
     const simple = this.#simpleRegex;
@@ -633,12 +647,12 @@ export class CompiledTokenizer {
         normalized,
         simple,
         this.#simpleKeepGaps,
-        true,
+        isFirst,
         undefined,
         UNBOUNDED,
         onPiece,
       );
-    else this.#preTokenize(normalized, 0, true, onPiece);
+    else this.#preTokenize(normalized, 0, isFirst, onPiece);
   }
 
   #preTokenize(text: string, stepIndex: number, firstSection: boolean, onPiece: PieceSink): void {
