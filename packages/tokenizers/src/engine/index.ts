@@ -8,5 +8,6 @@ export * from "./compact-tokenizer-file.ts";
 export * from "./compile-tokenizer.ts";
 export * from "./compiled-decoders.ts";
 export * from "./compiled-tokenizer.ts";
+export * from "./rank-table.ts";
 export * from "./slice-meter.ts";
 export * from "./tiktoken-conversion.ts";
