@@ -171,6 +171,107 @@ describe("OpenAI encodings", () => {
       "gpt-4o",
     );
     expect(withTools.count).toBeGreaterThan(expected);
+    // A parameter without a description is outside what OpenAI publishes.
     expect(withTools.approximate).toBe(true);
+    expect(withTools.approximateReason).toContain("parameters without a description");
+  });
+
+  describe("function definitions, by OpenAI's published accounting", () => {
+    // The example of OpenAI's cookbook "How to count tokens with tiktoken",
+    // section "Counting tokens for chat completions with tool calls", and the
+    // prompt_tokens it reports from the API for it.
+    const cookbookTools = [
+      {
+        name: "get_current_weather",
+        description: "Get the current weather in a given location",
+        parameters: {
+          type: "object",
+          properties: {
+            location: {
+              type: "string",
+              description: "The city and state, e.g. San Francisco, CA",
+            },
+            unit: {
+              type: "string",
+              description: "The unit of temperature to return",
+              enum: ["celsius", "fahrenheit"],
+            },
+          },
+          required: ["location"],
+        },
+      },
+    ];
+    const cookbookMessages = [
+      {
+        role: "system" as const,
+        content: "You are a helpful assistant that can answer to questions about the weather.",
+      },
+      { role: "user" as const, content: "What's the weather like in San Francisco?" },
+    ];
+
+    it.each([
+      ["gpt-4o", 101],
+      ["gpt-4o-mini", 101],
+      ["openai/gpt-4o-2024-08-06", 101],
+      ["gpt-4", 105],
+      ["gpt-3.5-turbo", 105],
+    ])(
+      "counts the cookbook's example for %s as the API does (%i), exactly",
+      async (model, expected) => {
+        const result = await registry.countChatTokens(cookbookMessages, cookbookTools, model);
+        expect(result).toEqual({
+          count: expected,
+          approximate: false,
+          source: model.includes("gpt-4o") ? "o200k_base" : "cl100k_base",
+          method: "openai",
+        });
+      },
+    );
+
+    it("stays approximate, with the reason, where OpenAI publishes no rule", async () => {
+      const later = await registry.countChatTokens(cookbookMessages, cookbookTools, "gpt-4.1");
+      expect(later.approximate).toBe(true);
+      expect(later.approximateReason).toContain("function definitions for gpt-4.1");
+      // The same rule and constants as gpt-4o, so the same count on the same encoding.
+      expect(later.count).toBe(101);
+      const nested = await registry.countChatTokens(
+        cookbookMessages,
+        [
+          {
+            name: "book",
+            description: "Book a trip.",
+            parameters: {
+              type: "object",
+              properties: {
+                stops: {
+                  type: "array",
+                  description: "Where to stop.",
+                  items: { type: "object", properties: { city: { type: "string" } } },
+                },
+              },
+            },
+          },
+        ],
+        "gpt-4o",
+      );
+      expect(nested.approximate).toBe(true);
+      expect(nested.approximateReason).toContain("nested or untyped parameters");
+      const withCall = await registry.countChatTokens(
+        [
+          ...cookbookMessages,
+          {
+            role: "assistant" as const,
+            content: "",
+            toolCalls: [{ id: "c1", name: "get_current_weather", arguments: '{"location":"SF"}' }],
+          },
+          { role: "tool" as const, content: '{"celsius":18}', toolCallId: "c1" },
+        ],
+        cookbookTools,
+        "gpt-4o",
+      );
+      expect(withCall.approximate).toBe(true);
+      expect(withCall.approximateReason).toContain("tool calls, tool results");
+      expect(withCall.count).toBeGreaterThan(101);
+    });
   });
 });

@@ -336,13 +336,19 @@ export class TokenizerRegistry {
   async #forCounting(
     model: string,
     options: RegistryCountOptions,
-  ): Promise<{ loaded?: LoadedTokenizer; mapping: TokenizerMapping; fallback: boolean }> {
+  ): Promise<{
+    loaded?: LoadedTokenizer;
+    mapping: TokenizerMapping;
+    fallback: boolean;
+    matchedName?: string;
+  }> {
     const resolved = this.resolve(model);
     if (resolved)
       return {
         loaded: await this.loadMapping(resolved.mapping, options),
         mapping: resolved.mapping,
         fallback: false,
+        matchedName: resolved.matchedName,
       };
     if (!(options.allowApproximate ?? this.#settings.allowApproximate ?? false))
       throw this.unknownModelError(model);
@@ -391,7 +397,7 @@ export class TokenizerRegistry {
     model: string,
     options: RegistryCountOptions = {},
   ): Promise<ChatTokenCount> {
-    const { loaded, mapping, fallback } = await this.#forCounting(model, options);
+    const { loaded, mapping, fallback, matchedName } = await this.#forCounting(model, options);
     const unmapped = `no tokenizer is mapped for "${model}"`;
     if (!loaded) {
       const text =
@@ -422,6 +428,7 @@ export class TokenizerRegistry {
           : `the ${loaded.tokenizer.name} tokenizer is not exactly the model's own`,
         date: (this.#settings.now ?? (() => new Date()))(),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(matchedName === undefined ? {} : { model: matchedName }),
       },
     );
     return fallback ? { ...result, source: `fallback:${result.source}` } : result;
