@@ -38,6 +38,8 @@ export class MergeTable {
   #mask: number;
   #size = 0;
   readonly #learn: ((left: number, right: number) => number) | undefined;
+  #initialCapacity = LEARNED_INITIAL_CAPACITY;
+  #maxCapacity = LEARNED_MAX_CAPACITY;
 
   /**
    * @param merges `[left, right, merged]` id triples in rank order (lowest rank first).
@@ -46,7 +48,7 @@ export class MergeTable {
   constructor(merges: Int32Array, learn?: (left: number, right: number) => number) {
     this.#learn = learn;
     const count = Math.floor(merges.length / 3);
-    let capacity = learn === undefined ? 16 : LEARNED_INITIAL_CAPACITY;
+    let capacity = 16;
     while (capacity < count * 2) capacity *= 2;
     this.#left = new Int32Array(capacity).fill(-1);
     this.#right = new Int32Array(capacity);
@@ -75,10 +77,19 @@ export class MergeTable {
    * A table that learns its rules on first need: `merge(left, right)` gives
    * the id the pair merges into, which is also the merge's rank (lower
    * merges first), or -1 when the pair does not merge. Memory is bounded:
-   * the table forgets everything once it holds about a million pairs.
+   * the table doubles from `initialCapacity` slots (default 65,536) and,
+   * rather than grow past `maxCapacity` (default 2,097,152, about a million
+   * pairs), forgets what it learned and starts again.
    */
-  static learned(merge: (left: number, right: number) => number): MergeTable {
-    return new MergeTable(new Int32Array(0), merge);
+  static learned(
+    merge: (left: number, right: number) => number,
+    limits: { initialCapacity?: number; maxCapacity?: number } = {},
+  ): MergeTable {
+    const table = new MergeTable(new Int32Array(0), merge);
+    table.#initialCapacity = limits.initialCapacity ?? LEARNED_INITIAL_CAPACITY;
+    table.#maxCapacity = limits.maxCapacity ?? LEARNED_MAX_CAPACITY;
+    table.#allocate(table.#initialCapacity);
+    return table;
   }
 
   /** Number of rules held (listed, or learned so far: merges and misses). */
@@ -115,8 +126,8 @@ export class MergeTable {
   #grow(): void {
     const old = { left: this.#left, right: this.#right, merged: this.#merged };
     const capacity = old.left.length * 2;
-    const restart = capacity > LEARNED_MAX_CAPACITY;
-    this.#allocate(restart ? LEARNED_INITIAL_CAPACITY : capacity);
+    const restart = capacity > this.#maxCapacity;
+    this.#allocate(restart ? this.#initialCapacity : capacity);
     this.#size = 0;
     if (restart) return;
     for (let from = 0; from < old.left.length; from++) {
