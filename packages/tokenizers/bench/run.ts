@@ -26,7 +26,8 @@
  * warm throughput against gpt-tokenizer.
  *
  * Run: pnpm --filter @ratatoskr/tokenizers bench
- * (tsup, then node --conditions=@ratatoskr/source bench/run.ts)
+ * (tsup, then node --conditions=@ratatoskr/source bench/run.ts); add
+ * `-- --first-count` for section 1 alone.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
@@ -217,6 +218,20 @@ const first = await firstCounts(firstRounds);
   );
 }
 
+/** The summary table: the figures measured so far against their targets. */
+function printSummary(): void {
+  out("\n## The three figures, side by side (gpt-4o)");
+  out("| figure | measured | target |");
+  out("|---|---:|---:|");
+  for (const line of summary) out(line);
+}
+
+// `--first-count`: only the first-count rounds (quick, for a quiet moment on a shared machine).
+if (process.argv.includes("--first-count")) {
+  printSummary();
+  process.exit(0);
+}
+
 const cacheDirectory = await mkdtemp(join(tmpdir(), "ratatoskr-tokenizers-bench-"));
 try {
   // Loads.
@@ -381,7 +396,4 @@ try {
   await rm(cacheDirectory, { recursive: true, force: true });
 }
 
-out("\n## The three figures, side by side (gpt-4o)");
-out("| figure | measured | target |");
-out("|---|---:|---:|");
-for (const line of summary) out(line);
+printSummary();

@@ -91,6 +91,16 @@ export function describeTokenizerSource(source: TokenizerSource): string {
 }
 
 /**
+ * Where optional peers are looked up: from this package, then from the
+ * working directory (the application). The second is made only when the
+ * first did not find the package.
+ */
+function* packageRequires(): Generator<NodeJS.Require> {
+  yield createRequire(import.meta.url);
+  yield createRequire(join(process.cwd(), "package.json"));
+}
+
+/**
  * The directory holding `tokenizer.json` inside an installed package, or
  * undefined when the package is not installed. Resolved from this package
  * (optional peers) and from the working directory (the application).
@@ -125,11 +135,7 @@ export function findPackageTokenizer(
 }
 
 function resolvePackageTokenizerDirectory(name: string): string | undefined {
-  const requires = [
-    createRequire(import.meta.url),
-    createRequire(join(process.cwd(), "package.json")),
-  ];
-  for (const require of requires) {
+  for (const require of packageRequires()) {
     for (const file of ["models/tokenizer.json", "tokenizer.json"]) {
       try {
         return dirname(require.resolve(`${name}/${file}`));
@@ -157,11 +163,7 @@ function resolvePackageTokenizerDirectory(name: string): string | undefined {
 export function findTiktokenRanks(
   encoding: TiktokenEncoding,
 ): { file: string; version: string; load: () => RankEntry[] } | undefined {
-  const requires = [
-    createRequire(import.meta.url),
-    createRequire(join(process.cwd(), "package.json")),
-  ];
-  for (const require of requires) {
+  for (const require of packageRequires()) {
     let file: string;
     try {
       file = require.resolve(`gpt-tokenizer/bpeRanks/${encoding}`);

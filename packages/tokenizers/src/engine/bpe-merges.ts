@@ -19,7 +19,7 @@ import {
 const MERGE_UNITS = 4;
 
 /** Slots of a learning table when it starts (it doubles as it fills). */
-const LEARNED_INITIAL_CAPACITY = 1 << 16;
+const LEARNED_INITIAL_CAPACITY = 1 << 12;
 /** Slots a learning table grows to at most; when full it forgets what it learned and starts again. */
 const LEARNED_MAX_CAPACITY = 1 << 21;
 
@@ -77,7 +77,7 @@ export class MergeTable {
    * A table that learns its rules on first need: `merge(left, right)` gives
    * the id the pair merges into, which is also the merge's rank (lower
    * merges first), or -1 when the pair does not merge. Memory is bounded:
-   * the table doubles from `initialCapacity` slots (default 65,536) and,
+   * the table doubles from `initialCapacity` slots (default 4,096) and,
    * rather than grow past `maxCapacity` (default 2,097,152, about a million
    * pairs), forgets what it learned and starts again.
    */
