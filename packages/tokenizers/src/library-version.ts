@@ -3,14 +3,14 @@
  * sits one folder above both `src/` and `dist/`). Compiled-cache keys
  * include it, so an upgrade never reads what an older version compiled.
  */
-import { createRequire } from "node:module";
+import { packageRequire } from "./package-require.ts";
 
 let version: string | undefined;
 
 /** This package's version (`@ratatoskr/tokenizers@x.y.z`). */
 export function tokenizersLibraryVersion(): string {
   if (version === undefined) {
-    const manifest = createRequire(import.meta.url)("../package.json") as {
+    const manifest = packageRequire()("../package.json") as {
       name?: string;
       version?: string;
     };

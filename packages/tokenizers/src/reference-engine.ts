@@ -13,13 +13,13 @@
  *
  * @see https://github.com/huggingface/tokenizers.js
  */
-import { createRequire } from "node:module";
 import {
   cleanUpTokenizationSpaces,
   compilePostProcessor,
   type EngineDecodeOptions,
   type EngineEncodeOptions,
 } from "./engine/index.ts";
+import { packageRequire } from "./package-require.ts";
 import type { TokenizerEngine } from "./tokenizer-engine.ts";
 
 type Json = Record<string, unknown>;
@@ -42,7 +42,7 @@ let referenceClass: ReferenceTokenizerClass | undefined;
 /** `@huggingface/tokenizers`' `Tokenizer` class, required on first use. */
 function loadReferenceClass(): ReferenceTokenizerClass {
   referenceClass ??= (
-    createRequire(import.meta.url)("@huggingface/tokenizers") as {
+    packageRequire()("@huggingface/tokenizers") as {
       Tokenizer: ReferenceTokenizerClass;
     }
   ).Tokenizer;

@@ -295,7 +295,7 @@ export class TokenizerRegistry {
         const ranks = findTiktokenRanks(source.encoding);
         if (ranks === undefined) return undefined;
         return HfTokenizer.fromCache(
-          `tiktoken\0${source.encoding}\0${ranks.version}\0${ranks.file}`,
+          `tiktoken\0${source.encoding}\0${ranks.version}\0${ranks.root}`,
           async () => ({ compiled: compileTiktokenRanks(ranks.load(), source.encoding) }),
           { name, cacheDirectory },
         );

@@ -19,6 +19,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
 import { type RankEntry, TIKTOKEN_ENCODINGS, type TiktokenEncoding } from "./engine/index.ts";
 import type { HfTokenizer } from "./hf-tokenizer.ts";
+import { packageRequire } from "./package-require.ts";
 
 /** A tokenizer source. */
 export type TokenizerSource =
@@ -96,7 +97,7 @@ export function describeTokenizerSource(source: TokenizerSource): string {
  * first did not find the package.
  */
 function* packageRequires(): Generator<NodeJS.Require> {
-  yield createRequire(import.meta.url);
+  yield packageRequire();
   yield createRequire(join(process.cwd(), "package.json"));
 }
 
@@ -155,31 +156,27 @@ function resolvePackageTokenizerDirectory(name: string): string | undefined {
 
 /**
  * The rank table of a tiktoken encoding from the optional peer
- * `gpt-tokenizer`: `file` is the resolved module and `version` the
- * package's (`gpt-tokenizer@x.y.z`, for cache keys), and `load()` reads it
- * (several MB of JavaScript, so only when the compact cache misses).
- * Undefined when `gpt-tokenizer` is not installed.
+ * `gpt-tokenizer`: `version` is the installed package's
+ * (`gpt-tokenizer@x.y.z`) and `root` its location (both for cache keys),
+ * and `load()` reads the table (several MB of JavaScript, so only when the
+ * compact cache misses). Undefined when `gpt-tokenizer` is not installed.
  */
 export function findTiktokenRanks(
   encoding: TiktokenEncoding,
-): { file: string; version: string; load: () => RankEntry[] } | undefined {
+): { root: string; version: string; load: () => RankEntry[] } | undefined {
   for (const require of packageRequires()) {
-    let file: string;
+    let manifest: string;
     try {
-      file = require.resolve(`gpt-tokenizer/bpeRanks/${encoding}`);
+      manifest = require.resolve("gpt-tokenizer/package.json");
     } catch {
       continue;
     }
-    let version = "gpt-tokenizer";
-    try {
-      version = `gpt-tokenizer@${(require("gpt-tokenizer/package.json") as { version: string }).version}`;
-    } catch {
-      // an installation without its package.json: the file's path still keys the cache
-    }
+    const { version } = require(manifest) as { version?: string };
     return {
-      file,
-      version,
+      root: dirname(manifest),
+      version: `gpt-tokenizer@${version ?? "unknown"}`,
       load: () => {
+        const file = require.resolve(`gpt-tokenizer/bpeRanks/${encoding}`);
         const loaded = require(file) as { default?: RankEntry[] } | RankEntry[];
         const ranks = Array.isArray(loaded) ? loaded : loaded.default;
         if (!Array.isArray(ranks)) {

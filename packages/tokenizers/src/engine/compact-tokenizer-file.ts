@@ -37,6 +37,7 @@ export function encodeCompactTokenizer(data: CompiledTokenizerData): Uint8Array 
       parts.bytes,
       bytesOf(parts.slots),
       bytesOf(parts.byteSlots),
+      bytesOf(parts.byteIds),
     );
   } else {
     layout = LISTED;
@@ -102,6 +103,7 @@ export function decodeCompactTokenizer(bytes: Uint8Array): CompiledTokenizerData
       const rankBytes = section();
       const slots = int32s(section());
       const byteSlots = int32s(section());
+      const byteIds = int32s(section());
       return {
         spec,
         ranks: RankTable.fromParts({
@@ -112,6 +114,7 @@ export function decodeCompactTokenizer(bytes: Uint8Array): CompiledTokenizerData
           bytes: rankBytes,
           slots,
           byteSlots,
+          byteIds,
         }),
       };
     }

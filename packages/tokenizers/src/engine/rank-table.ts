@@ -33,6 +33,8 @@ export interface RankTableParts {
   slots: Int32Array;
   /** The hash index of the byte tokens, the same way. */
   byteSlots: Int32Array;
+  /** The rank of each single-byte token (-1: none). */
+  byteIds: Int32Array;
 }
 
 const NONE = 0;
@@ -89,6 +91,7 @@ export class RankTable {
   readonly #slots: Int32Array;
   readonly #mask: number;
   readonly #byteSlots: Int32Array;
+  readonly #byteIds: Int32Array;
   /** GPT-2 spellings, made on first need. */
   readonly #spellings: string[] = [];
 
@@ -103,6 +106,7 @@ export class RankTable {
     this.#slots = parts.slots;
     this.#mask = parts.slots.length - 1;
     this.#byteSlots = parts.byteSlots;
+    this.#byteIds = parts.byteIds;
   }
 
   /** Length in bytes of the longest token (a bound: a UTF-16 unit counts 3). */
@@ -172,7 +176,24 @@ export class RankTable {
         byteOffset += entry.length;
       }
     }
-    return new RankTable({ kinds, lengths, starts, text, bytes, slots, byteSlots });
+    const table = new RankTable({
+      kinds,
+      lengths,
+      starts,
+      text,
+      bytes,
+      slots,
+      byteSlots,
+      byteIds: new Int32Array(256).fill(-1),
+    });
+    for (let byte = 0; byte < 256; byte++) {
+      const id =
+        byte < 0x80
+          ? table.textId(String.fromCharCode(byte))
+          : table.#byteTokenId(Uint8Array.of(byte));
+      table.#byteIds[byte] = id ?? -1;
+    }
+    return table;
   }
 
   /** From the parts {@link RankTable.parts} gave (the compact cache). */
@@ -181,6 +202,7 @@ export class RankTable {
       if (length === 0 || (length & (length - 1)) !== 0)
         throw new RangeError("A rank index is not a power of two");
     }
+    if (parts.byteIds.length !== 256) throw new RangeError("The byte ranks are not 256");
     return new RankTable(parts);
   }
 
@@ -194,6 +216,7 @@ export class RankTable {
       bytes: this.#bytes,
       slots: this.#slots,
       byteSlots: this.#byteSlots,
+      byteIds: this.#byteIds,
     };
   }
 
@@ -252,9 +275,8 @@ export class RankTable {
 
   /** The rank of the single-byte token `byte`, or undefined. */
   byteId(byte: number): number | undefined {
-    return byte < 0x80
-      ? this.textId(String.fromCharCode(byte))
-      : this.#byteTokenId(Uint8Array.of(byte));
+    const id = this.#byteIds[byte] ?? -1;
+    return id === -1 ? undefined : id;
   }
 
   /**
