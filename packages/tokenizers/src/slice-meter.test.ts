@@ -28,7 +28,7 @@ beforeAll(async () => {
   cacheDir = await mkdtemp(join(tmpdir(), "ratatoskr-slices-"));
   plugin = createTokenizers({ cacheDir, offline: true });
   tokenizer = (await plugin.registry.load(MODEL)).tokenizer;
-}, 120_000);
+});
 
 afterAll(async () => {
   await rm(cacheDir, { recursive: true, force: true });
@@ -130,7 +130,7 @@ describe("countTokens on a 20 MB text", () => {
       histogram.disable();
       spy.mockRestore();
     }
-  }, 180_000);
+  });
 });
 
 describe("stopping a long count", () => {

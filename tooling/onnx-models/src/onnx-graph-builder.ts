@@ -3,11 +3,24 @@
  * inputs/outputs with symbolic (dynamic) dimensions, initializers from typed
  * arrays, and nodes with attributes.
  */
+import { createRequire } from "node:module";
 import type { onnx as OnnxTypes } from "onnx-proto";
-import * as onnxModule from "onnx-proto";
 
-// onnx-proto is CommonJS (`module.exports = $root`): the namespace is on the default export.
-const onnx = (onnxModule as unknown as { default: typeof onnxModule }).default.onnx;
+// onnx-proto's protobufjs 6 picks up whatever `long` package the install
+// hoists, and a newer major than it was written for breaks int64 fields
+// ("$util.Long.fromBits is not a function", already while onnx-proto loads).
+// Every int64 written here is a small number, so the protobufjs instance
+// onnx-proto uses runs without Long: set before onnx-proto is loaded.
+const require = createRequire(import.meta.url);
+const onnxProtoRequire = createRequire(require.resolve("onnx-proto"));
+const protobuf = onnxProtoRequire("protobufjs/minimal") as {
+  util: { Long: unknown };
+  configure(): void;
+};
+protobuf.util.Long = undefined;
+protobuf.configure();
+// onnx-proto is CommonJS (`module.exports = $root`).
+const onnx = (require("onnx-proto") as typeof import("onnx-proto")).onnx;
 
 /** ONNX element types used here (TensorProto.DataType). */
 export const DataType = { FLOAT: 1, INT64: 7 } as const;
@@ -15,8 +28,8 @@ export const DataType = { FLOAT: 1, INT64: 7 } as const;
 /** A dimension: a fixed size, or a symbolic name (dynamic axis). */
 export type Dimension = number | string;
 
-/** An attribute value for {@link GraphBuilder.node}. */
-export type AttributeValue = number | number[] | string;
+/** An attribute value for {@link GraphBuilder.node}: numbers are INT(S); `{ float }` is a FLOAT. */
+export type AttributeValue = number | number[] | string | { float: number };
 
 /** Builds one ONNX graph, then a serialised model. */
 export class GraphBuilder {
@@ -144,5 +157,6 @@ function attribute(name: string, value: AttributeValue): OnnxTypes.IAttributePro
     return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
   }
   if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: value };
+  if (typeof value === "object") return { name, type: AttributeType.FLOAT, f: value.float };
   return { name, type: AttributeType.INT, i: value };
 }

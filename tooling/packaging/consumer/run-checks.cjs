@@ -22,6 +22,13 @@ const EXPECTED_EXPORTS = {
   "@ratatoskr/provider-huggingface": ["createHuggingFace"],
   "@ratatoskr/provider-local-onnx": ["createLocalOnnx", "loadOnnxRuntime"],
   "@ratatoskr/tokenizers": ["createTokenizers", "TokenizerRegistry"],
+  "@ratatoskr/protocol": [
+    "Ratatoskr",
+    "ChatRequestSchema",
+    "chatRequestToProto",
+    "errorToConnectError",
+  ],
+  "@ratatoskr/models": ["shippedRegistry", "modelMetadata", "resolvePreset"],
 };
 
 /** A loopback server speaking just enough of the OpenAI, Anthropic and HF Inference wires. */
@@ -118,11 +125,25 @@ async function runChecks(modules, loaded) {
     await server.close();
   }
 
+  // The protocol: the generated service descriptor and a mapping, with @bufbuild/protobuf on this Node.
+  const protocol = modules["@ratatoskr/protocol"];
+  assert.equal(protocol.Ratatoskr.methods.length, 20);
+  const request = protocol.chatRequestToProto([Message.user("hi")], { model: "mock-model" });
+  assert.equal(protocol.chatRequestFromProto(request).messages[0].content, "hi");
+
   // Local inference and tokenizers: the native runtime loads on this Node.
   const runtime = await modules["@ratatoskr/provider-local-onnx"].loadOnnxRuntime();
   assert.equal(typeof runtime.InferenceSession.create, "function");
   const tokenizers = modules["@ratatoskr/tokenizers"].createTokenizers();
   assert.equal(tokenizers.id, "tokenizers");
+
+  // The model registry bundled in the build reads, and presets resolve.
+  const models = modules["@ratatoskr/models"];
+  assert.equal(models.modelMetadata("ratatoskr:free/embedding").info.dimensions, 384);
+  assert.equal(
+    models.resolvePreset("ratatoskr:premium/agentic").model,
+    "anthropic/claude-sonnet-4.6",
+  );
 
   console.log(
     JSON.stringify({

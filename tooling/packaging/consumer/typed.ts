@@ -4,6 +4,12 @@
  * type, and a wrong setting is a compile error.
  */
 import { Message, Ratatoskr, RatatoskrError } from "@ratatoskr/gateway";
+import {
+  applyPresetToChatOptions,
+  type ModelMetadata,
+  modelMetadata,
+  resolvePreset,
+} from "@ratatoskr/models";
 import { createOpenRouter, type OpenRouterSettings } from "@ratatoskr/provider-openrouter";
 import { createMockProvider } from "@ratatoskr/testing";
 
@@ -35,4 +41,12 @@ export async function ask(): Promise<string> {
     if (RatatoskrError.isInstance(error)) return error.code;
     throw error;
   }
+}
+
+/** The registry's records and presets, typed. */
+export function presetModel(): { model: string; contextWindow: number | null | undefined } {
+  const preset = resolvePreset("ratatoskr:budget/coding");
+  const { options } = applyPresetToChatOptions({ model: preset.uri, temperature: 0.7 }, preset);
+  const metadata: ModelMetadata | undefined = modelMetadata(options.model);
+  return { model: options.model, contextWindow: metadata?.info.context_window };
 }

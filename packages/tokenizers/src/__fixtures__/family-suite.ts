@@ -188,7 +188,7 @@ export function runFamilySuite(options: FamilySuiteOptions): void {
         JSON.parse(readFileSync(join(directory, "tokenizer.json"), "utf8")),
         JSON.parse(readFileSync(join(directory, "tokenizer_config.json"), "utf8")),
       );
-    }, 60_000);
+    });
 
     afterAll(async () => {
       await rm(cacheDirectory, { recursive: true, force: true });
