@@ -15,6 +15,7 @@ import { Tiktoken } from "js-tiktoken/lite";
 import cl100kRanks from "js-tiktoken/ranks/cl100k_base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCorpus, SAMPLES } from "./__fixtures__/corpus.ts";
+import { SLICING_TEXTS } from "./__fixtures__/family-suite.ts";
 import { compileTiktokenRanks, tiktokenToTokenizerJson } from "./engine/index.ts";
 import { HfTokenizer } from "./hf-tokenizer.ts";
 import { tokenizerMapping } from "./tokenizer-mapping.ts";
@@ -122,6 +123,33 @@ describe("OpenAI encodings", () => {
     for (const text of corpus) expect(cached.encode(text)).toEqual(o200k.encode(text));
     expect(cached.tokenize("Hello world")).toEqual(["Hello", "Ġworld"]);
     expect(cached.decode(cached.encode("é😀\n<|endoftext|>"))).toBe("é😀\n<|endoftext|>");
+  });
+
+  it("counts in slices exactly as in one go, whatever the slice size (the rank-table engine)", async () => {
+    const texts = [...SAMPLES, generateCorpus(8000, 13), ...SLICING_TEXTS, "x".repeat(3000)];
+    for (const [name, tokenizer] of [
+      ["o200k", o200k],
+      ["cl100k", cl100k],
+    ] as const) {
+      for (const sliceSize of [1, 13, 509]) {
+        for (const text of texts) {
+          for (const allowSpecial of [false, true]) {
+            const label = `${name} / ${sliceSize} / ${JSON.stringify(text.slice(0, 30))}`;
+            const work = tokenizer.countInSlices(text, { allowSpecial }, sliceSize);
+            let step = work.next();
+            let slices = 0;
+            while (!step.done) {
+              slices++;
+              step = work.next();
+            }
+            expect(step.value, label).toBe(tokenizer.count(text, { allowSpecial }));
+            if (text.length > 4 * sliceSize) expect(slices, label).toBeGreaterThan(0);
+          }
+        }
+      }
+      const long = generateCorpus(200_000, 14);
+      expect(await tokenizer.countAsync(long), name).toBe(tokenizer.count(long));
+    }
   });
 
   it("round-trips exactly (no normaliser)", () => {
