@@ -11,8 +11,8 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { RatatoskrError } from "@ratatoskr/core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateCorpus } from "./__fixtures__/corpus.ts";
+import { DEFAULT_SLICE_SIZE, runSlices, sliceMeter, spend } from "./engine/slice-meter.ts";
 import type { HfTokenizer } from "./hf-tokenizer.ts";
-import { DEFAULT_SLICE_SIZE, runSlices, sliceMeter, spend } from "./slice-meter.ts";
 import { createTokenizers, type TokenizersProvider } from "./tokenizers-provider.ts";
 
 const MODEL = "llama-3.1-8b-instruct";
