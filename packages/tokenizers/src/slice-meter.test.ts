@@ -11,8 +11,8 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { RatatoskrError } from "@ratatoskr/core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { generateCorpus } from "./__fixtures__/corpus.ts";
+import { DEFAULT_SLICE_SIZE, runSlices, sliceMeter, spend } from "./engine/slice-meter.ts";
 import type { HfTokenizer } from "./hf-tokenizer.ts";
-import { DEFAULT_SLICE_SIZE, runSlices, sliceMeter, spend } from "./slice-meter.ts";
 import { createTokenizers, type TokenizersProvider } from "./tokenizers-provider.ts";
 
 const MODEL = "llama-3.1-8b-instruct";
@@ -118,10 +118,13 @@ describe("countTokens on a 20 MB text", () => {
       expect(histogram.count).toBeGreaterThan(0);
       expect(result).toEqual({ count: expected, approximate: false, source: "llama-3.1" });
       // By work: at least one slice per 2 × DEFAULT_SLICE_SIZE characters, each holding the
-      // loop for a few ms of this thread's CPU (the clock ticks in ~4 ms steps on Linux; a
-      // garbage collection inside a slice can add tens of ms). In one go: the whole count.
+      // loop for a few ms of this thread's CPU (the clock ticks in ~4 ms steps on Linux). A
+      // garbage collection of the 20 MB heap inside a slice can take 100 ms on a loaded
+      // machine, so a few slices may be long: the 95th percentile is what slicing bounds.
+      // In one go there is a single slice: the whole count.
       expect(sliceCpuMs.length).toBeGreaterThanOrEqual(BIG.length / (2 * DEFAULT_SLICE_SIZE));
-      expect(Math.max(...sliceCpuMs)).toBeLessThan(50);
+      const sorted = [...sliceCpuMs].sort((a, b) => a - b);
+      expect(sorted[Math.floor(sorted.length * 0.95)]).toBeLessThan(20);
       // The lag the loop sees: under 100 ms, or, where the machine is so loaded that the
       // count takes over a second (the scheduler alone then delays any busy process by tens
       // of ms), under 10 % of the count's own duration. Counting in one go lags by all of it.

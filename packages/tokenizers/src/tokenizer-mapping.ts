@@ -1,8 +1,10 @@
 /**
  * A model-name pattern mapped to a tokenizer source.
  */
-import type { ChatFormat } from "./default-tokenizer-mappings.ts";
 import type { TokenizerSourceInput } from "./tokenizer-source.ts";
+
+/** How `countChatTokens` counts a family's chat requests when the tokenizer has no chat template. */
+export type ChatFormat = "openai" | "claude" | "template" | "plain";
 
 /** One mapping: models matching `pattern` (exactly, or as a prefix) use `source`. */
 export interface TokenizerMapping {

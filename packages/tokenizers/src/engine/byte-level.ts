@@ -7,6 +7,16 @@
  * @see https://huggingface.co/docs/tokenizers/api/pre-tokenizers#tokenizers.pre_tokenizers.ByteLevel
  */
 
+/**
+ * The split of the `ByteLevel` pre-tokenizer when `use_regex` is on: GPT-2's
+ * pattern, with JavaScript's `\s` as `@huggingface/tokenizers` runs it (the
+ * reference this engine is checked against).
+ *
+ * @see https://github.com/huggingface/tokenizers/blob/main/tokenizers/src/pre_tokenizers/byte_level.rs
+ */
+export const BYTE_LEVEL_SPLIT_PATTERN =
+  "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+
 /** Byte value → the character that stands for it in byte-level vocabularies. */
 export const BYTE_TO_CHARACTER: readonly string[] = buildByteToCharacter();
 

@@ -28,6 +28,7 @@ import {
   normalizationFacts,
 } from "./normalization-boundary.ts";
 import { metaspace, splitPieces } from "./pre-tokenizer-splits.ts";
+import type { RankTable } from "./rank-table.ts";
 import { type SlicedWork, type SliceMeter, sliceMeter, spend } from "./slice-meter.ts";
 
 /** Options of {@link CompiledTokenizer.encode}. */
@@ -95,7 +96,12 @@ const MAX_NORMALIZE_CHUNK = 65_536;
 /** A loaded tokenizer on the fast engine. */
 export class CompiledTokenizer {
   readonly spec: CompiledTokenizerSpec;
-  readonly vocabulary: readonly string[];
+  /** The token strings by id, when listed (`tokenizer.json`); made on first need from a rank table. */
+  #vocabulary: string[] | undefined;
+  /** The rank table, for tiktoken encodings loaded from their ranks. */
+  readonly #ranks: RankTable | undefined;
+  /** Content of the added tokens by id. */
+  readonly #addedContent = new Map<number, string>();
   readonly #merges: MergeTable;
   readonly #byteIds = new Int32Array(256);
   readonly #byteFallbackIds = new Int32Array(256).fill(-1);
@@ -120,39 +126,18 @@ export class CompiledTokenizer {
 
   constructor(data: CompiledTokenizerData) {
     this.spec = data.spec;
-    this.vocabulary = data.vocabulary;
-    this.#merges = new MergeTable(data.merges);
     const spec = data.spec;
-    if (spec.byteLevel) {
-      // Only the 256 one-character tokens are needed here; the full index is built on first need.
-      const characterToByte = new Map(
-        BYTE_TO_CHARACTER.map((character, byte) => [character, byte]),
-      );
-      this.#byteIds.fill(-1);
-      const vocabulary = data.vocabulary;
-      for (let id = 0; id < vocabulary.length; id++) {
-        const token = vocabulary[id]!;
-        if (token.length !== 1) continue;
-        const byte = characterToByte.get(token);
-        if (byte !== undefined && this.#byteIds[byte] === -1) this.#byteIds[byte] = id;
-      }
+    for (const token of spec.addedTokens) this.#addedContent.set(token.id, token.content);
+    if ("ranks" in data) {
+      // tiktoken's BPE on the rank table: merges are learned from it as they are met.
+      const ranks = data.ranks;
+      this.#ranks = ranks;
+      this.#merges = MergeTable.learned((left, right) => ranks.concatenationId(left, right));
+      for (let byte = 0; byte < 256; byte++) this.#byteIds[byte] = ranks.byteId(byte) ?? -1;
     } else {
-      const vocabulary = data.vocabulary;
-      for (let id = 0; id < vocabulary.length; id++) {
-        const token = vocabulary[id]!;
-        if (token.length === 0 || token.length > 2) {
-          if (token.length === 6 && token.startsWith("<0x") && token.endsWith(">")) {
-            const byte = Number.parseInt(token.slice(3, 5), 16);
-            if (!Number.isNaN(byte) && this.#byteFallbackIds[byte] === -1)
-              this.#byteFallbackIds[byte] = id;
-          }
-          continue;
-        }
-        const code = token.codePointAt(0)!;
-        if (String.fromCodePoint(code).length === token.length && !this.#characterIds.has(code)) {
-          this.#characterIds.set(code, id);
-        }
-      }
+      this.#vocabulary = data.vocabulary;
+      this.#merges = new MergeTable(data.merges);
+      this.#findSymbols(data.vocabulary);
     }
     this.#splitRegexes = spec.preTokenizers.map((step) =>
       step.type === "split" && step.regex !== undefined ? new RegExp(step.regex, "gu") : undefined,
@@ -185,9 +170,64 @@ export class CompiledTokenizer {
     this.#normalization = normalizationFacts(spec.normalizers);
   }
 
+  /** The ids of the initial symbols: the 256 byte characters (byte-level), else characters and byte fallbacks. */
+  #findSymbols(vocabulary: readonly string[]): void {
+    if (this.spec.byteLevel) {
+      // Only the 256 one-character tokens are needed here; the full index is built on first need.
+      const characterToByte = new Map(
+        BYTE_TO_CHARACTER.map((character, byte) => [character, byte]),
+      );
+      this.#byteIds.fill(-1);
+      for (let id = 0; id < vocabulary.length; id++) {
+        const token = vocabulary[id]!;
+        if (token.length !== 1) continue;
+        const byte = characterToByte.get(token);
+        if (byte !== undefined && this.#byteIds[byte] === -1) this.#byteIds[byte] = id;
+      }
+    } else {
+      for (let id = 0; id < vocabulary.length; id++) {
+        const token = vocabulary[id]!;
+        if (token.length === 0 || token.length > 2) {
+          if (token.length === 6 && token.startsWith("<0x") && token.endsWith(">")) {
+            const byte = Number.parseInt(token.slice(3, 5), 16);
+            if (!Number.isNaN(byte) && this.#byteFallbackIds[byte] === -1)
+              this.#byteFallbackIds[byte] = id;
+          }
+          continue;
+        }
+        const code = token.codePointAt(0)!;
+        if (String.fromCodePoint(code).length === token.length && !this.#characterIds.has(code)) {
+          this.#characterIds.set(code, id);
+        }
+      }
+    }
+  }
+
   /** Number of ids (vocabulary plus added tokens). */
   get vocabularySize(): number {
-    return this.vocabulary.length;
+    if (this.#vocabulary !== undefined) return this.#vocabulary.length;
+    let size = this.#ranks!.size;
+    for (const id of this.#addedContent.keys()) size = Math.max(size, id + 1);
+    return size;
+  }
+
+  /** The token strings by id ("" for unused ids), as `tokenizer.json` vocabularies spell them. */
+  get vocabulary(): readonly string[] {
+    if (this.#vocabulary === undefined) {
+      const vocabulary: string[] = [];
+      const size = this.vocabularySize;
+      for (let id = 0; id < size; id++) vocabulary.push(this.#token(id));
+      this.#vocabulary = vocabulary;
+    }
+    return this.#vocabulary;
+  }
+
+  /** Token `id` as the vocabulary spells it ("" when there is none). */
+  #token(id: number): string {
+    const ranks = this.#ranks;
+    if (ranks === undefined || this.#vocabulary !== undefined) return this.#vocabulary![id] ?? "";
+    if (ranks.has(id)) return ranks.spelling(id);
+    return this.#addedContent.get(id) ?? "";
   }
 
   /** Token ids of `text`. */
@@ -282,13 +322,14 @@ export class CompiledTokenizer {
     }
     const first = allowSpecial ? this.#specialFirst : this.#plainFirst;
     const scan = newScan();
-    const onSection = (section: string) => this.#section(section, sink.piece);
+    const onSection = (section: string, isFirst: boolean) =>
+      this.#section(section, sink.piece, isFirst);
     while (!this.#scanAddedTokens(text, trie, first, scan, meter, onSection, sink.added)) {
       const long = scan.long;
       if (long === undefined) yield;
       else {
         scan.long = undefined;
-        yield* this.#sectionInSlices(long, meter, sink);
+        yield* this.#sectionInSlices(long, meter, sink, scan.longFirst);
         if (spend(meter, 0)) yield;
       }
     }
@@ -297,7 +338,7 @@ export class CompiledTokenizer {
 
   /** The token strings of `text`, as the vocabulary spells them. */
   tokenize(text: string, options: EngineEncodeOptions = {}): string[] {
-    return this.encode(text, options).map((id) => this.vocabulary[id] ?? "");
+    return this.encode(text, options).map((id) => this.#token(id));
   }
 
   /** Drop the pre-token cache (it is bounded anyway; this frees its memory now). */
@@ -308,7 +349,10 @@ export class CompiledTokenizer {
 
   /** Id of a token string, or undefined. */
   tokenToId(token: string): number | undefined {
-    return this.#index().get(token);
+    const ranks = this.#ranks;
+    if (ranks === undefined) return this.#index().get(token);
+    for (const [id, content] of this.#addedContent) if (content === token) return id;
+    return ranks.spellingId(token);
   }
 
   /** Text of `ids`. */
@@ -325,7 +369,7 @@ export class CompiledTokenizer {
     };
     for (const id of ids) {
       if (options.skipSpecialTokens && this.#specialIds.has(id)) continue;
-      const token = this.vocabulary[id] ?? "";
+      const token = this.#token(id);
       // A byte-level decoder passes added tokens through verbatim (they are not byte strings).
       if (byteLevel && this.#addedIds.has(id)) {
         flush();
@@ -443,14 +487,16 @@ export class CompiledTokenizer {
       first,
       undefined,
       UNBOUNDED,
-      (section) => this.#section(section, onPiece),
+      (section, isFirst) => this.#section(section, onPiece, isFirst),
       onAdded,
     );
   }
 
   /**
    * Find the added tokens of `text` (leftmost-longest, as `tokenizers`):
-   * sections between them go to `onSection`, the tokens to `onAdded`.
+   * sections between them go to `onSection` (with "does it start the
+   * text", which Metaspace's `prepend_scheme: "first"` reads), the tokens to
+   * `onAdded`.
    * Resumable like {@link CompiledTokenizer.#countSimple}: a section longer
    * than a slice is left in `scan.long` for the caller.
    */
@@ -460,7 +506,7 @@ export class CompiledTokenizer {
     first: Uint8Array,
     scan: Scan | undefined,
     meter: SliceMeter,
-    onSection: (section: string) => void,
+    onSection: (section: string, isFirst: boolean) => void,
     onAdded: (id: number) => void,
   ): boolean {
     const length = text.length;
@@ -491,12 +537,13 @@ export class CompiledTokenizer {
               if (section.length > limit) {
                 // The section first, in slices; the token is found again from here.
                 scan!.long = section;
+                scan!.longFirst = start === 0;
                 scan!.position = index;
                 scan!.last = index;
                 meter.used = used;
                 return false;
               }
-              onSection(section);
+              onSection(section, start === 0);
               used += section.length;
             }
             onAdded(match.id);
@@ -529,17 +576,26 @@ export class CompiledTokenizer {
     const rest = start === 0 ? text : text.slice(start);
     if (rest.length > limit) {
       scan!.long = rest;
+      scan!.longFirst = start === 0;
       return false;
     }
-    onSection(rest);
+    onSection(rest, start === 0);
     if (spend(meter, rest.length)) return false;
     return true;
   }
 
-  /** One section between added tokens: at once when short, else scan by scan in slices. */
-  *#sectionInSlices(text: string, meter: SliceMeter, sink: WalkSink): SlicedWork<void> {
+  /**
+   * One section between added tokens (`isFirst`: it starts the text): at
+   * once when short, else scan by scan in slices.
+   */
+  *#sectionInSlices(
+    text: string,
+    meter: SliceMeter,
+    sink: WalkSink,
+    isFirst = true,
+  ): SlicedWork<void> {
     if (text.length <= meter.size) {
-      this.#section(text, sink.piece);
+      this.#section(text, sink.piece, isFirst);
       if (spend(meter, text.length)) yield;
       return;
     }
@@ -548,13 +604,13 @@ export class CompiledTokenizer {
     if (normalized.length === 0) return;
     const simple = this.#simpleRegex;
     if (simple === undefined) {
-      yield* this.#preTokenizeInSlices(normalized, 0, true, meter, sink);
+      yield* this.#preTokenizeInSlices(normalized, 0, isFirst, meter, sink);
       return;
     }
     // One regex split, nothing after it: its pieces are the pre-tokens.
     const scan = newScan();
     while (
-      !this.#scanSplit(normalized, simple, this.#simpleKeepGaps, true, scan, meter, sink.piece)
+      !this.#scanSplit(normalized, simple, this.#simpleKeepGaps, isFirst, scan, meter, sink.piece)
     ) {
       const long = scan.long;
       if (long === undefined) yield;
@@ -623,7 +679,8 @@ export class CompiledTokenizer {
     return normalized;
   }
 
-  #section(text: string, onPiece: PieceSink): void {
+  /** One section between added tokens; `isFirst`: it starts the text (Metaspace's `first` scheme prepends only there, as `tokenizers` does). */
+  #section(text: string, onPiece: PieceSink, isFirst = true): void {
     const normalized = this.spec.normalizers.length === 0 ? text : this.#normalize(text);
     if (normalized.length === 0) return;
     const simple = this.#simpleRegex;
@@ -633,12 +690,12 @@ export class CompiledTokenizer {
         normalized,
         simple,
         this.#simpleKeepGaps,
-        true,
+        isFirst,
         undefined,
         UNBOUNDED,
         onPiece,
       );
-    else this.#preTokenize(normalized, 0, true, onPiece);
+    else this.#preTokenize(normalized, 0, isFirst, onPiece);
   }
 
   #preTokenize(text: string, stepIndex: number, firstSection: boolean, onPiece: PieceSink): void {
@@ -1013,7 +1070,7 @@ export class CompiledTokenizer {
       this.spec.ignoreMerges &&
       size > 1 &&
       size <= this.#longestTokenLength()
-        ? this.#wholeByteToken(word)
+        ? this.#wholeByteToken(piece, word)
         : undefined;
     if (whole !== undefined) ids = [whole];
     else if (size <= 48) ids = this.#merges.merge(Array.from(word));
@@ -1024,6 +1081,8 @@ export class CompiledTokenizer {
 
   /** Length of the longest vocabulary token (a longer pre-token cannot be one token). */
   #longestTokenLength(): number {
+    if (this.#longestToken === -1 && this.#ranks !== undefined)
+      this.#longestToken = this.#ranks.longestTokenBytes;
     if (this.#longestToken === -1) {
       let longest = 0;
       for (const token of this.vocabulary) if (token.length > longest) longest = token.length;
@@ -1033,12 +1092,15 @@ export class CompiledTokenizer {
   }
 
   #encodeBytes(piece: string): number[] {
+    // tiktoken's first step: a pre-token that is a token is that token.
+    const whole = this.#ranks?.textId(piece);
+    if (whole !== undefined) return [whole];
     const symbols: number[] = [];
     this.#byteSymbols(piece, symbols);
     if (symbols.length === 1) return symbols;
-    if (this.spec.ignoreMerges) {
-      const whole = this.#wholeByteToken(symbols);
-      if (whole !== undefined) return [whole];
+    if (this.spec.ignoreMerges && this.#ranks === undefined) {
+      const listed = this.#wholeByteToken(piece, symbols);
+      if (listed !== undefined) return [listed];
     }
     return this.#merges.merge(symbols);
   }
@@ -1057,8 +1119,9 @@ export class CompiledTokenizer {
     }
   }
 
-  /** The vocabulary token spelled by byte-level `symbols` as a whole (`ignore_merges`), if any. */
-  #wholeByteToken(symbols: ArrayLike<number>): number | undefined {
+  /** The vocabulary token spelled by byte-level `symbols` (of `piece`) as a whole (`ignore_merges`), if any. */
+  #wholeByteToken(piece: string, symbols: ArrayLike<number>): number | undefined {
+    if (this.#ranks !== undefined) return this.#ranks.textId(piece);
     let mapped = "";
     for (let index = 0; index < symbols.length; index++) mapped += this.vocabulary[symbols[index]!];
     return this.#index().get(mapped);

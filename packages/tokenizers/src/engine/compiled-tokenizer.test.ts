@@ -1,17 +1,17 @@
 import { Tokenizer } from "@huggingface/tokenizers";
 import { describe, expect, it } from "vitest";
-import { generateCorpus, SAMPLES } from "./__fixtures__/corpus.ts";
-import { SLICING_TEXTS } from "./__fixtures__/family-suite.ts";
+import { generateCorpus, SAMPLES } from "../__fixtures__/corpus.ts";
+import { SLICING_TEXTS } from "../__fixtures__/family-suite.ts";
 import {
   CHATML_CONFIG,
   tinyByteLevelTokenizer,
   tinyMetaspaceTokenizer,
   tinySentencePieceTokenizer,
-} from "./__fixtures__/tiny-tokenizers.ts";
+} from "../__fixtures__/tiny-tokenizers.ts";
+import { countChatTokensWith } from "../count-chat-tokens.ts";
+import { HfTokenizer } from "../hf-tokenizer.ts";
 import { MergeTable } from "./bpe-merges.ts";
 import { compileTokenizer } from "./compile-tokenizer.ts";
-import { countChatTokensWith } from "./count-chat-tokens.ts";
-import { HfTokenizer } from "./hf-tokenizer.ts";
 import { finishSlices, sliceMeter } from "./slice-meter.ts";
 
 const INPUTS = [

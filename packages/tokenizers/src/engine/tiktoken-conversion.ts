@@ -1,14 +1,23 @@
 /**
- * Turns a tiktoken rank table (as `gpt-tokenizer` ships it) into a Hugging
- * Face `tokenizer.json`: the byte-level vocabulary is the rank table, and
- * each token's merge is found by running tiktoken's BPE on the token's bytes
- * with only lower ranks allowed (the conversion `transformers` uses). This
- * is how `cl100k_base` (GPT-4, GPT-3.5) is available without a download when
- * the optional peer `gpt-tokenizer` is installed.
+ * tiktoken encodings from their rank tables (as `gpt-tokenizer` ships them):
+ *
+ * - {@link compileTiktokenRanks} makes the engine's data straight from the
+ *   ranks, with tiktoken's own merge rule (a pair merges when its
+ *   concatenation is a token, lowest rank first), so loading costs little
+ *   more than reading the table. This is how `o200k_base` and `cl100k_base`
+ *   load when the optional peer `gpt-tokenizer` is installed.
+ * - {@link tiktokenToTokenizerJson} writes a Hugging Face `tokenizer.json`
+ *   instead: the byte-level vocabulary is the rank table, and each token's
+ *   merge is found by running tiktoken's BPE on the token's bytes with only
+ *   lower ranks allowed (the conversion `transformers` uses). Slow (seconds),
+ *   for tools that want the file.
  *
  * @see https://github.com/openai/tiktoken/blob/main/tiktoken/_educational.py
  */
 import { BYTE_TO_CHARACTER } from "./byte-level.ts";
+import { COMPILED_FORMAT, type RankedTokenizerData } from "./compile-tokenizer.ts";
+import { translateOnigurumaPattern } from "./oniguruma-pattern.ts";
+import { type RankEntry, RankTable } from "./rank-table.ts";
 
 /** The tiktoken encodings this package can convert, with their split patterns and special tokens. */
 export const TIKTOKEN_ENCODINGS = {
@@ -37,6 +46,38 @@ export const TIKTOKEN_ENCODINGS = {
 export type TiktokenEncoding = keyof typeof TIKTOKEN_ENCODINGS;
 
 const textEncoder = new TextEncoder();
+
+/**
+ * The engine's data for a tiktoken encoding, straight from its rank table
+ * (entry `i` is the token of rank `i`: UTF-8 text, or bytes where the token
+ * is not valid UTF-8; holes allowed). Encodes exactly as tiktoken.
+ */
+export function compileTiktokenRanks(
+  ranks: readonly RankEntry[],
+  encoding: TiktokenEncoding,
+): RankedTokenizerData {
+  const { pattern, special } = TIKTOKEN_ENCODINGS[encoding];
+  const split = translateOnigurumaPattern(pattern);
+  if (!split.ok) throw new Error(`The ${encoding} split pattern: ${split.reason}`);
+  return {
+    spec: {
+      format: COMPILED_FORMAT,
+      normalizers: [],
+      preTokenizers: [{ type: "split", regex: split.source, behavior: "removed", invert: true }],
+      byteLevel: true,
+      ignoreMerges: true,
+      byteFallback: false,
+      fuseUnknown: false,
+      unknownId: -1,
+      addedTokens: Object.entries(special).map(([content, id]) => ({ id, content, special: true })),
+      prefixIds: [],
+      suffixIds: [],
+      decoders: [{ type: "byteLevel" }],
+      cleanUpTokenizationSpaces: false,
+    },
+    ranks: RankTable.fromRanks(ranks),
+  };
+}
 
 /**
  * Build a `tokenizer.json` object from a rank table: entry `i` is the token

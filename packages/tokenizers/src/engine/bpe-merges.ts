@@ -18,18 +18,35 @@ import {
 /** Work units charged per merge of a long word (a heap pop and up to two pushes). */
 const MERGE_UNITS = 4;
 
-/** Merge rules as an open-addressing hash table over typed arrays. */
-export class MergeTable {
-  readonly #left: Int32Array;
-  readonly #right: Int32Array;
-  readonly #rank: Int32Array;
-  readonly #merged: Int32Array;
-  readonly #mask: number;
-  /** Number of merge rules. */
-  readonly size: number;
+/** Slots of a learning table when it starts (it doubles as it fills). */
+const LEARNED_INITIAL_CAPACITY = 1 << 12;
+/** Slots a learning table grows to at most; when full it forgets what it learned and starts again. */
+const LEARNED_MAX_CAPACITY = 1 << 21;
 
-  /** @param merges `[left, right, merged]` id triples in rank order (lowest rank first). */
-  constructor(merges: Int32Array) {
+/**
+ * Merge rules as an open-addressing hash table over typed arrays: either
+ * listed up front (a `tokenizer.json`'s merges), or learned pair by pair
+ * from a rule (tiktoken's: a pair merges into the token that spells both,
+ * at that token's rank), remembering misses as well as merges.
+ */
+export class MergeTable {
+  #left: Int32Array;
+  #right: Int32Array;
+  #rank: Int32Array;
+  /** Merged id, or -1 for a learned "does not merge". */
+  #merged: Int32Array;
+  #mask: number;
+  #size = 0;
+  readonly #learn: ((left: number, right: number) => number) | undefined;
+  #initialCapacity = LEARNED_INITIAL_CAPACITY;
+  #maxCapacity = LEARNED_MAX_CAPACITY;
+
+  /**
+   * @param merges `[left, right, merged]` id triples in rank order (lowest rank first).
+   * @param learn Instead of listed merges: see {@link MergeTable.learned}.
+   */
+  constructor(merges: Int32Array, learn?: (left: number, right: number) => number) {
+    this.#learn = learn;
     const count = Math.floor(merges.length / 3);
     let capacity = 16;
     while (capacity < count * 2) capacity *= 2;
@@ -38,7 +55,6 @@ export class MergeTable {
     this.#rank = new Int32Array(capacity);
     this.#merged = new Int32Array(capacity);
     this.#mask = capacity - 1;
-    let size = 0;
     for (let rank = 0; rank < count; rank++) {
       const left = merges[rank * 3]!;
       const right = merges[rank * 3 + 1]!;
@@ -53,9 +69,32 @@ export class MergeTable {
       this.#right[slot] = right;
       this.#rank[slot] = rank;
       this.#merged[slot] = merges[rank * 3 + 2]!;
-      size++;
+      this.#size++;
     }
-    this.size = size;
+  }
+
+  /**
+   * A table that learns its rules on first need: `merge(left, right)` gives
+   * the id the pair merges into, which is also the merge's rank (lower
+   * merges first), or -1 when the pair does not merge. Memory is bounded:
+   * the table doubles from `initialCapacity` slots (default 4,096) and,
+   * rather than grow past `maxCapacity` (default 2,097,152, about a million
+   * pairs), forgets what it learned and starts again.
+   */
+  static learned(
+    merge: (left: number, right: number) => number,
+    limits: { initialCapacity?: number; maxCapacity?: number } = {},
+  ): MergeTable {
+    const table = new MergeTable(new Int32Array(0), merge);
+    table.#initialCapacity = limits.initialCapacity ?? LEARNED_INITIAL_CAPACITY;
+    table.#maxCapacity = limits.maxCapacity ?? LEARNED_MAX_CAPACITY;
+    table.#allocate(table.#initialCapacity);
+    return table;
+  }
+
+  /** Number of rules held (listed, or learned so far: merges and misses). */
+  get size(): number {
+    return this.#size;
   }
 
   /** The slot of the rule for (left, right), or -1. */
@@ -63,10 +102,54 @@ export class MergeTable {
     let slot = hashPair(left, right) & this.#mask;
     for (;;) {
       const stored = this.#left[slot]!;
-      if (stored === -1) return -1;
-      if (stored === left && this.#right[slot] === right) return slot;
+      if (stored === -1) return this.#learn === undefined ? -1 : this.#learnPair(left, right);
+      if (stored === left && this.#right[slot] === right)
+        return this.#merged[slot] === -1 ? -1 : slot;
       slot = (slot + 1) & this.#mask;
     }
+  }
+
+  #learnPair(left: number, right: number): number {
+    const merged = this.#learn!(left, right);
+    if ((this.#size + 1) * 2 > this.#left.length) this.#grow();
+    let slot = hashPair(left, right) & this.#mask;
+    while (this.#left[slot] !== -1) slot = (slot + 1) & this.#mask;
+    this.#left[slot] = left;
+    this.#right[slot] = right;
+    this.#rank[slot] = merged;
+    this.#merged[slot] = merged;
+    this.#size++;
+    return merged === -1 ? -1 : slot;
+  }
+
+  /** Double a learning table's capacity (rehashing), or start it afresh at its limit. */
+  #grow(): void {
+    const old = { left: this.#left, right: this.#right, merged: this.#merged };
+    const capacity = old.left.length * 2;
+    const restart = capacity > this.#maxCapacity;
+    this.#allocate(restart ? this.#initialCapacity : capacity);
+    this.#size = 0;
+    if (restart) return;
+    for (let from = 0; from < old.left.length; from++) {
+      const left = old.left[from]!;
+      if (left === -1) continue;
+      const right = old.right[from]!;
+      let slot = hashPair(left, right) & this.#mask;
+      while (this.#left[slot] !== -1) slot = (slot + 1) & this.#mask;
+      this.#left[slot] = left;
+      this.#right[slot] = right;
+      this.#rank[slot] = old.merged[from]!;
+      this.#merged[slot] = old.merged[from]!;
+      this.#size++;
+    }
+  }
+
+  #allocate(capacity: number): void {
+    this.#left = new Int32Array(capacity).fill(-1);
+    this.#right = new Int32Array(capacity);
+    this.#rank = new Int32Array(capacity);
+    this.#merged = new Int32Array(capacity);
+    this.#mask = capacity - 1;
   }
 
   /** Rank of the rule in `slot` (from {@link find}). */

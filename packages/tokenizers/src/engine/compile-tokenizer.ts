@@ -14,8 +14,9 @@
  * @see https://huggingface.co/docs/tokenizers/api/models#tokenizers.models.BPE
  * @see https://huggingface.co/docs/tokenizers/api/decoders
  */
-import { ByteLevelPreTokenizer, SplitPreTokenizer } from "@huggingface/tokenizers";
-import { BYTE_TO_CHARACTER } from "./byte-level.ts";
+import { BYTE_LEVEL_SPLIT_PATTERN, BYTE_TO_CHARACTER } from "./byte-level.ts";
+import { translateOnigurumaPattern } from "./oniguruma-pattern.ts";
+import type { RankTable } from "./rank-table.ts";
 
 /** A normaliser step the compiled engine runs. */
 export type NormalizerStep =
@@ -89,21 +90,32 @@ export interface CompiledTokenizerSpec {
   eosToken?: string;
 }
 
-/** A compiled tokenizer: header, vocabulary by id, merges as `[left, right, merged]` triples. */
-export interface CompiledTokenizerData {
+/**
+ * A compiled tokenizer: the header, and either the vocabulary by id with
+ * the merges as `[left, right, merged]` triples (from a `tokenizer.json`),
+ * or a tiktoken rank table whose merges follow from the ranks.
+ */
+export type CompiledTokenizerData = ListedTokenizerData | RankedTokenizerData;
+
+/** A compiled `tokenizer.json`: vocabulary and merges listed. */
+export interface ListedTokenizerData {
   spec: CompiledTokenizerSpec;
   /** Token string by id ("" for unused ids). */
   vocabulary: string[];
   merges: Int32Array;
 }
 
+/** A tiktoken encoding held as its rank table (see `RankTable`); added tokens are in the spec. */
+export interface RankedTokenizerData {
+  spec: CompiledTokenizerSpec;
+  ranks: RankTable;
+}
+
 /** The current compact format version. */
-export const COMPILED_FORMAT = 1;
+export const COMPILED_FORMAT = 2;
 
 /** Result of {@link compileTokenizer}: the data, or why the engine cannot run this tokenizer exactly. */
-export type CompileResult =
-  | { ok: true; data: CompiledTokenizerData }
-  | { ok: false; reason: string };
+export type CompileResult = { ok: true; data: ListedTokenizerData } | { ok: false; reason: string };
 
 type Json = Record<string, unknown>;
 
@@ -123,7 +135,7 @@ export function compileTokenizer(tokenizer: Json, config: Json = {}): CompileRes
   }
 }
 
-function compile(tokenizer: Json, config: Json): CompiledTokenizerData {
+function compile(tokenizer: Json, config: Json): ListedTokenizerData {
   const model = (tokenizer.model ?? {}) as Json;
   if (model.type !== "BPE") unsupported(`model type ${String(model.type)}`);
   if (typeof model.dropout === "number" && model.dropout > 0) unsupported("BPE dropout");
@@ -262,9 +274,8 @@ function compilePreTokenizer(preTokenizer: Json | null | undefined): {
         const behavior = String(node.behavior ?? "Isolated").toLowerCase() as SplitBehavior;
         const invert = Boolean(node.invert);
         if (typeof pattern.Regex === "string") {
-          // `tokenizers.js` translates Oniguruma syntax to a JavaScript RegExp; reuse it.
-          const translated = new SplitPreTokenizer(node as never).pattern;
-          if (!translated) unsupported("unreadable Split pattern");
+          const translated = translateOnigurumaPattern(pattern.Regex);
+          if (!translated.ok) unsupported(`Split pattern: ${translated.reason}`);
           steps.push({ type: "split", regex: translated.source, behavior, invert });
         } else if (typeof pattern.String === "string") {
           steps.push({ type: "split", string: pattern.String, behavior, invert });
@@ -274,8 +285,12 @@ function compilePreTokenizer(preTokenizer: Json | null | undefined): {
       case "ByteLevel": {
         if (node.add_prefix_space) unsupported("ByteLevel add_prefix_space");
         if (node.use_regex !== false) {
-          const gpt2 = new ByteLevelPreTokenizer(node as never).pattern;
-          steps.push({ type: "split", regex: gpt2.source, behavior: "isolated", invert: false });
+          steps.push({
+            type: "split",
+            regex: BYTE_LEVEL_SPLIT_PATTERN,
+            behavior: "isolated",
+            invert: false,
+          });
         }
         byteLevel = true;
         return;
@@ -329,7 +344,8 @@ function compileMerges(raw: unknown[] | undefined, toId: Map<string, number>): I
   return out.slice(0, count * 3);
 }
 
-function compilePostProcessor(processor: Json | null | undefined): {
+/** The ids a post-processor adds around a single sequence (`TemplateProcessing`, `BertProcessing`, `RobertaProcessing`). */
+export function compilePostProcessor(processor: Json | null | undefined): {
   prefixIds: number[];
   suffixIds: number[];
 } {
