@@ -12,6 +12,7 @@ import {
 import { drain, failure } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAnthropic } from "../src/index.ts";
+import { chatRequest } from "./anthropic-requests.ts";
 
 const KEY = "test-key-canary-123456";
 let server: HugeResponseServer;
@@ -46,15 +47,13 @@ async function expectBounded(error: RatatoskrError): Promise<void> {
 describe("a 100 MiB error body", () => {
   it("chat: read up to the bound, the rest cancelled", async () => {
     await expectBounded(
-      await failure(provider().chat(messages, { model: "claude-sonnet-4-6", maxTokens: 10 })),
+      await failure(provider().chat.complete(chatRequest(messages, { maxTokens: 10 }))),
     );
   });
 
   it("chatStream: read up to the bound, the rest cancelled", async () => {
     await expectBounded(
-      await failure(
-        drain(provider().chatStream(messages, { model: "claude-sonnet-4-6", maxTokens: 10 })),
-      ),
+      await failure(drain(provider().chat.stream(chatRequest(messages, { maxTokens: 10 })))),
     );
   });
 });

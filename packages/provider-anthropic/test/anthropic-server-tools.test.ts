@@ -7,7 +7,6 @@
  */
 import {
   type ChatEvent,
-  collectChatStream,
   Message,
   type ServerToolCall,
   type ServerToolResult,
@@ -23,9 +22,9 @@ import {
   fixtureJson,
   startAnthropicMock,
 } from "./anthropic-mock-server.ts";
+import { chatRequest, collectResponse, drainEvents as drain } from "./anthropic-requests.ts";
 
 const KEY = "test-key-canary-123456";
-const MODEL = "claude-sonnet-4-6";
 const WEB_SEARCH = { tools: [{ type: "web_search_20250305", name: "web_search", max_uses: 5 }] };
 const SAVE: ToolDefinition = {
   name: "save_summary",
@@ -46,20 +45,12 @@ afterEach(() => {
 const provider = () => createAnthropic({ apiKey: KEY, baseURL: mock.url });
 const user = [Message.user("When was Claude Shannon born?")];
 
-async function drain(stream: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
-  const events: ChatEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
-
 async function streamFixture(name: string, tools?: ToolDefinition[]): Promise<ChatEvent[]> {
   mock.enqueue({ sse: fixture(name) });
   return drain(
-    provider().chatStream(user, {
-      model: MODEL,
-      rawProviderOptions: WEB_SEARCH,
-      ...(tools === undefined ? {} : { tools }),
-    }),
+    provider().chat.stream(
+      chatRequest(user, tools === undefined ? {} : { tools }, { providerOptions: WEB_SEARCH }),
+    ),
   );
 }
 
@@ -124,20 +115,23 @@ describe("web search", () => {
         type: "done",
         finishReason: "stop",
         rawFinishReason: "end_turn",
-        model: "claude-sonnet-4-5-20250929",
         usage: SEARCH_USAGE,
       },
     ]);
     const response = assertChatEventProtocol(events);
     expect(response.toolCalls).toEqual([]);
     expect(response.content).toBe(ANSWER);
+    // The server tool came from the anthropic provider options, in Anthropic's format.
+    expect(mock.body().tools).toEqual(WEB_SEARCH.tools);
     expect(response.serverToolCalls).toEqual([{ ...SEARCH_CALL, contentOffset: 45 }]);
     expect(response.serverToolResults).toEqual([{ ...SEARCH_RESULT, contentOffset: 45 }]);
   });
 
   it("a non-streamed answer carries the same server tool call and result", async () => {
     mock.enqueue({ json: fixture("message-web-search.json") });
-    const response = await provider().chat(user, { model: MODEL, rawProviderOptions: WEB_SEARCH });
+    const response = await provider().chat.complete(
+      chatRequest(user, {}, { providerOptions: WEB_SEARCH }),
+    );
     expect(response.content).toBe(ANSWER);
     expect(response.toolCalls).toEqual([]);
     expect(response.serverToolCalls).toEqual([{ ...SEARCH_CALL, contentOffset: 45 }]);
@@ -154,7 +148,7 @@ describe("web search", () => {
     mock.enqueue({ json: message });
     let caught: unknown;
     try {
-      await provider().chat(user, { model: MODEL });
+      await provider().chat.complete(chatRequest(user));
     } catch (error) {
       caught = error;
     }
@@ -166,15 +160,18 @@ describe("web search", () => {
 
   it("the next turn sends the search back in its place, verbatim", async () => {
     mock.enqueue({ sse: fixture("web-search.sse") });
-    const first = await collectChatStream(
-      provider().chatStream(user, { model: MODEL, rawProviderOptions: WEB_SEARCH }),
+    const first = await collectResponse(
+      provider().chat.stream(chatRequest(user, {}, { providerOptions: WEB_SEARCH })),
     );
     mock.enqueue({ sse: fixture("text.sse") });
     await drain(
-      provider().chatStream([...user, toAssistantMessage(first), Message.user("And where?")], {
-        model: MODEL,
-        rawProviderOptions: WEB_SEARCH,
-      }),
+      provider().chat.stream(
+        chatRequest(
+          [...user, toAssistantMessage(first), Message.user("And where?")],
+          {},
+          { providerOptions: WEB_SEARCH },
+        ),
+      ),
     );
     const messages = mock.body().messages as Array<{ role: string; content: unknown }>;
     expect(messages[1]).toEqual({
@@ -226,10 +223,9 @@ describe("web fetch and pause_turn", () => {
 
     mock.enqueue({ sse: fixture("text.sse") });
     await drain(
-      provider().chatStream([...user, toAssistantMessage(response)], {
-        model: MODEL,
-        rawProviderOptions: WEB_SEARCH,
-      }),
+      provider().chat.stream(
+        chatRequest([...user, toAssistantMessage(response)], {}, { providerOptions: WEB_SEARCH }),
+      ),
     );
     const messages = mock.body().messages as Array<{ role: string; content: unknown }>;
     expect(messages.at(-1)).toEqual({
@@ -290,8 +286,8 @@ describe("code execution", () => {
 
   it("a tool loop answers only the client call; the server blocks go back before it", async () => {
     mock.enqueue({ sse: fixture("code-execution.sse") });
-    const response = await collectChatStream(
-      provider().chatStream(user, { model: MODEL, tools: [SAVE] }),
+    const response = await collectResponse(
+      provider().chat.stream(chatRequest(user, { tools: [SAVE] })),
     );
     mock.enqueue({ sse: fixture("text.sse") });
     const conversation = [
@@ -299,7 +295,7 @@ describe("code execution", () => {
       toAssistantMessage(response),
       ...response.toolCalls.map((call) => Message.toolResult(call.id, "saved", call.name)),
     ];
-    await drain(provider().chatStream(conversation, { model: MODEL, tools: [SAVE] }));
+    await drain(provider().chat.stream(chatRequest(conversation, { tools: [SAVE] })));
     const messages = mock.body().messages as Array<{
       role: string;
       content: Array<{ type: string }>;
@@ -373,9 +369,9 @@ describe("MCP connector", () => {
 describe("streamed and non-streamed answers agree", () => {
   it("for the documented web search response", async () => {
     mock.enqueue({ json: fixtureJson("message-web-search.json") });
-    const unary = await provider().chat(user, { model: MODEL });
+    const unary = await provider().chat.complete(chatRequest(user));
     mock.enqueue({ sse: fixture("web-search.sse") });
-    const streamed = await collectChatStream(provider().chatStream(user, { model: MODEL }));
+    const streamed = await collectResponse(provider().chat.stream(chatRequest(user)));
     expect(streamed.content).toBe(unary.content);
     expect(streamed.serverToolCalls).toEqual(unary.serverToolCalls);
     expect(streamed.serverToolResults).toEqual(unary.serverToolResults);
