@@ -64,7 +64,7 @@ const CASES: readonly EchoCase[] = [
   {
     name: "anthropic",
     capability: "chat",
-    plugin: (url) => createAnthropic({ apiKey: CANARY, baseURL: url, onWarning: () => {} }),
+    plugin: (url) => createAnthropic({ apiKey: CANARY, baseURL: url }),
     model: "claude-sonnet-4-5",
     fallback: "anthropic:claude-haiku-4-5",
   },

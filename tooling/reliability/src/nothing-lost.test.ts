@@ -120,7 +120,7 @@ const WIRES: Wire[] = [
       anthropicErrorEvent("overloaded_error", "Overloaded"),
       3,
     ),
-    plugin: (url) => createAnthropic({ apiKey: CANARY_KEY, baseURL: url, onWarning: () => {} }),
+    plugin: (url) => createAnthropic({ apiKey: CANARY_KEY, baseURL: url }),
   },
 ];
 
