@@ -215,7 +215,10 @@ console.log(
 record = false;
 printComparison(
   `streaming ${CHUNKS} chunks: provider chat.stream alone vs openai SDK stream`,
-  await compare(sdkStream, providerStream, { rounds: quick ? 4 : 10, iterations: streamIterations }),
+  await compare(sdkStream, providerStream, {
+    rounds: quick ? 4 : 10,
+    iterations: streamIterations,
+  }),
 );
 console.log(`\npeak RSS: ${peakRssMiB().toFixed(0)} MiB; node ${process.version}`);
 await gateway.dispose?.();

@@ -1,12 +1,13 @@
 /**
  * The same fixtures served through nock instead of the loopback server, on
- * the real API host names: proves the plugin talks to the configured URL and
+ * the real API host names: proves the provider talks to the configured URL and
  * nothing else (net connect is disabled while these tests run).
  */
 import { collectChatStreamParts, Message, RatatoskrError } from "@ratatoskr/core";
+import { chatRequestFor } from "@ratatoskr/testing";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { chatRequest, fixture, TEST_API_KEY as KEY } from "./openai-fixtures.test-helpers.ts";
+import { fixture, TEST_API_KEY as KEY } from "./openai-fixtures.test-helpers.ts";
 import { createOpenAI } from "./openai-provider.ts";
 
 beforeAll(() => {
@@ -33,7 +34,7 @@ describe("createOpenAI against nock-served api.openai.com", () => {
     const openai = createOpenAI({ apiKey: KEY });
     const response = await collectChatStreamParts(
       openai.chat.stream(
-        chatRequest([Message.user("Weather in Edinburgh, and AAPL?")], {
+        chatRequestFor([Message.user("Weather in Edinburgh, and AAPL?")], {
           model: "gpt-4o",
           tools: [
             {
@@ -71,7 +72,7 @@ describe("createOpenAI against nock-served api.openai.com", () => {
       });
     const openai = createOpenAI({ apiKey: KEY });
     try {
-      await openai.chat.complete(chatRequest([Message.user("Hi")], { model: "gpt-4o-mini" }));
+      await openai.chat.complete(chatRequestFor([Message.user("Hi")], { model: "gpt-4o-mini" }));
       expect.unreachable();
     } catch (error) {
       expect(RatatoskrError.isInstance(error, "rate_limited")).toBe(true);

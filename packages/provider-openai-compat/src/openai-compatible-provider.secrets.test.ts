@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { Message } from "@ratatoskr/core";
 import {
+  chatRequestFor,
   expectBaseURLRejected,
   expectNoSecret,
   type LoopbackServer,
@@ -10,7 +11,6 @@ import {
 import { drain, failure } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOpenAICompatible } from "./openai-compatible-provider.ts";
-import { chatRequest } from "./openai-fixtures.test-helpers.ts";
 import { createOpenAI } from "./openai-provider.ts";
 
 /** Registered as the provider's key; shaped like no real key, so only redaction hides it. */
@@ -34,8 +34,8 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
   ])("%s: the key is in no rendering of the error, cause chain included", async (_name, create) => {
     const provider = create();
     for (const call of [
-      () => provider.chat.complete(chatRequest(messages, { model: "gpt-4o-mini" })),
-      () => drain(provider.chat.stream(chatRequest(messages, { model: "gpt-4o-mini" }))),
+      () => provider.chat.complete(chatRequestFor(messages, { model: "gpt-4o-mini" })),
+      () => drain(provider.chat.stream(chatRequestFor(messages, { model: "gpt-4o-mini" }))),
     ]) {
       const error = await failure(call());
       expect(error.code).toBe("authentication");
@@ -54,7 +54,7 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
       headers: { Authorization: `Bearer ${headerKey}` },
     });
     const error = await failure(
-      provider.chat.complete(chatRequest(messages, { model: "gpt-4o-mini" })),
+      provider.chat.complete(chatRequestFor(messages, { model: "gpt-4o-mini" })),
     );
     expect(error.code).toBe("authentication");
     expect(server.requests.at(-1)?.headers.authorization).toBe(`Bearer ${headerKey}`);

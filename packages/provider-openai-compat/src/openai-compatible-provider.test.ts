@@ -5,19 +5,20 @@ import {
   Message,
   toAssistantMessage,
 } from "@ratatoskr/core";
-import { jsonReply, sseReply, startOpenAIWireMockServer } from "@ratatoskr/testing";
+import {
+  type ChatRequestOptions,
+  chatRequestFor,
+  jsonReply,
+  sseReply,
+  startOpenAIWireMockServer,
+} from "@ratatoskr/testing";
 import { drain, failure, replay, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { describe, expect, it } from "vitest";
 import {
   createOpenAICompatible,
   type OpenAICompatibleSettings,
 } from "./openai-compatible-provider.ts";
-import {
-  chatRequest,
-  fixture,
-  TEST_API_KEY as KEY,
-  type TestChatOptions,
-} from "./openai-fixtures.test-helpers.ts";
+import { fixture, TEST_API_KEY as KEY } from "./openai-fixtures.test-helpers.ts";
 
 const server = useOpenAIWireMockServer();
 
@@ -31,13 +32,13 @@ function provider(settings: Partial<OpenAICompatibleSettings> = {}) {
 }
 
 const messages = [Message.system("Be brief."), Message.user("Hi")];
-const options: TestChatOptions = { model: "gpt-4o-mini" };
+const options: ChatRequestOptions = { model: "gpt-4o-mini" };
 const COMPLETION_ID = "chatcmpl-BxR7fQm2Lk9sVt3Zp0Yw4Hn8Ja1Dc";
 
 describe("chatStream: plain text", () => {
   it("yields the response metadata, content deltas, then usage, then done, and sends the exact body", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
-    const events = await drain(provider().chat.stream(chatRequest(messages, options)));
+    const events = await drain(provider().chat.stream(chatRequestFor(messages, options)));
     expect(events).toEqual([
       { type: "response_metadata", model: "gpt-4o-mini-2024-07-18", requestId: COMPLETION_ID },
       ...["Hello", "!", " How", " can", " I", " help", " you", " today", "?"].map((text) => ({
@@ -95,15 +96,17 @@ describe("chatStream: plain text", () => {
   it("gives the same events however the bytes are split, and with CRLF line endings", async () => {
     const text = fixture("openai-chat-stream-text.sse");
     server.reply(sseReply(text));
-    const reference = await drain(provider().chat.stream(chatRequest(messages, options)));
+    const reference = await drain(provider().chat.stream(chatRequestFor(messages, options)));
     for (const chunkSize of [1, 7, 64]) {
       server.reply(sseReply(text, { chunkSize }));
-      expect(await drain(provider().chat.stream(chatRequest(messages, options)))).toEqual(
+      expect(await drain(provider().chat.stream(chatRequestFor(messages, options)))).toEqual(
         reference,
       );
     }
     server.reply(sseReply(text.replaceAll("\n", "\r\n")));
-    expect(await drain(provider().chat.stream(chatRequest(messages, options)))).toEqual(reference);
+    expect(await drain(provider().chat.stream(chatRequestFor(messages, options)))).toEqual(
+      reference,
+    );
   });
 
   it("ignores SSE comments (keep-alives) between events", async () => {
@@ -113,14 +116,14 @@ describe("chatStream: plain text", () => {
     );
     server.reply(sseReply(text));
     const response = await collectChatStreamParts(
-      provider().chat.stream(chatRequest(messages, options)),
+      provider().chat.stream(chatRequestFor(messages, options)),
     );
     expect(response.content).toBe("Hello! How can I help you today?");
   });
 
   it("turns a stream cut before the finish reason into a stream error that keeps the text", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-cut.sse")));
-    const error = await failure(drain(provider().chat.stream(chatRequest(messages, options))));
+    const error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));
     expect(error.code).toBe("stream");
     expect(error.partial?.content).toBe("The answer is");
     expect(error.message).toMatch(/without a finish reason/);
@@ -137,7 +140,7 @@ describe("chatStream: plain text", () => {
     const seen: ChatStreamPartV1[] = [];
     const error = await failure(
       (async () => {
-        for await (const event of provider().chat.stream(chatRequest(messages, options)))
+        for await (const event of provider().chat.stream(chatRequestFor(messages, options)))
           seen.push(event);
       })(),
     );
@@ -154,14 +157,14 @@ describe("chatStream: plain text", () => {
     const text =
       fixture("openai-chat-stream-cut.sse") + 'data: {"choices":[{"delta":{"content":"x"}\n\n';
     server.reply(sseReply(text));
-    const error = await failure(drain(provider().chat.stream(chatRequest(messages, options))));
+    const error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));
     expect(error.code).toBe("stream");
     expect(error.partial?.content).toBe("The answer is");
   });
 
   it("maps an error object sent after a 200 to a typed, retryable provider error with the partial text", async () => {
     server.reply(sseReply(fixture("compatible-chat-stream-midstream-error.sse")));
-    const error = await failure(drain(provider().chat.stream(chatRequest(messages, options))));
+    const error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));
     expect(error.code).toBe("provider");
     expect(error.isRetryable).toBe(true);
     expect(error.message).toContain("overloaded");
@@ -170,7 +173,7 @@ describe("chatStream: plain text", () => {
 });
 
 describe("chatStream: tool calls", () => {
-  const toolOptions: TestChatOptions = {
+  const toolOptions: ChatRequestOptions = {
     model: "gpt-4o",
     tools: [
       {
@@ -189,7 +192,7 @@ describe("chatStream: tool calls", () => {
 
   it("streams two parallel calls start → deltas → end, ending each only at the finish reason", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-tools-parallel.sse")));
-    const events = await drain(provider().chat.stream(chatRequest(messages, toolOptions)));
+    const events = await drain(provider().chat.stream(chatRequestFor(messages, toolOptions)));
     const kinds = events.map((event) =>
       event.type.startsWith("tool_call")
         ? `${event.type}:${(event as { index: number }).index}`
@@ -237,7 +240,7 @@ describe("chatStream: tool calls", () => {
 
   it("keeps interleaved argument fragments apart by index", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-tools-interleaved.sse")));
-    const events = await drain(provider().chat.stream(chatRequest(messages, toolOptions)));
+    const events = await drain(provider().chat.stream(chatRequestFor(messages, toolOptions)));
     const deltas = events
       .filter((event) => event.type === "tool_call_delta")
       .map((event) => (event as { index: number }).index);
@@ -251,7 +254,7 @@ describe("chatStream: tool calls", () => {
 
   it("rebuilds one call from arguments split across many chunks; unknown usage stays undefined", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-tool-single.sse")));
-    const events = await drain(provider().chat.stream(chatRequest(messages, toolOptions)));
+    const events = await drain(provider().chat.stream(chatRequestFor(messages, toolOptions)));
     expect(events.filter((event) => event.type === "usage")).toEqual([]);
     const done = events.at(-1);
     expect(done).toEqual({
@@ -275,7 +278,7 @@ describe("chatStream: tool calls", () => {
     const seen: ChatStreamPartV1[] = [];
     const error = await failure(
       (async () => {
-        for await (const event of provider().chat.stream(chatRequest(messages, toolOptions)))
+        for await (const event of provider().chat.stream(chatRequestFor(messages, toolOptions)))
           seen.push(event);
       })(),
     );
@@ -298,7 +301,7 @@ describe("chatStream: reasoning", () => {
     const deepseek = provider({ id: "deepseek" });
     const response = await collectChatStreamParts(
       deepseek.chat.stream(
-        chatRequest([Message.user("9.11 or 9.8?")], { model: "deepseek-reasoner" }),
+        chatRequestFor([Message.user("9.11 or 9.8?")], { model: "deepseek-reasoner" }),
       ),
     );
     expect(response.reasoning).toBe("The user wants 9.11 vs 9.8. 9.8 is larger.");
@@ -321,7 +324,7 @@ describe("chatStream: reasoning", () => {
     };
     await drain(
       deepseek.chat.stream(
-        chatRequest([Message.user("9.11 or 9.8?"), foreign, Message.user("Why?")], {
+        chatRequestFor([Message.user("9.11 or 9.8?"), foreign, Message.user("Why?")], {
           model: "deepseek-reasoner",
         }),
       ),
@@ -349,7 +352,7 @@ describe("chatStream: reasoning", () => {
     };
     await drain(
       provider().chat.stream(
-        chatRequest([Message.user("a"), assistant, Message.user("b")], options),
+        chatRequestFor([Message.user("a"), assistant, Message.user("b")], options),
       ),
     );
     expect((server.requests[0]!.body as { messages: unknown[] }).messages[1]).toEqual({
@@ -363,7 +366,7 @@ describe("chat (non-streamed)", () => {
   it("maps a text completion", async () => {
     server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));
     const response = await provider().chat.complete(
-      chatRequest(messages, { ...options, temperature: 0 }),
+      chatRequestFor(messages, { ...options, temperature: 0 }),
     );
     expect(response).toEqual({
       content: "Hello! How can I help you today?",
@@ -391,7 +394,7 @@ describe("chat (non-streamed)", () => {
 
   it("maps parallel tool calls and cached prompt tokens", async () => {
     server.reply(jsonReply(200, fixture("openai-chat-completion-tools.json")));
-    const response = await provider().chat.complete(chatRequest(messages, options));
+    const response = await provider().chat.complete(chatRequestFor(messages, options));
     expect(response.toolCalls).toEqual([
       {
         id: "call_Ab12Cd34Ef56Gh78",
@@ -415,7 +418,7 @@ describe("chat (non-streamed): truncated tool arguments", () => {
     body.choices[0].message.tool_calls[1].function.arguments = '{"location":"Oslo, No';
     body.choices[0].finish_reason = "length";
     server.reply(jsonReply(200, body));
-    const error = await failure(provider().chat.complete(chatRequest(messages, options)));
+    const error = await failure(provider().chat.complete(chatRequestFor(messages, options)));
     expect(error.code).toBe("data");
     expect(error.partial?.toolCalls?.[1]).toEqual({
       id: "call_Ij90Kl12Mn34Op56",
@@ -444,7 +447,7 @@ describe("chat (non-streamed): tool calls it cannot read", () => {
       const body = JSON.parse(fixture("openai-chat-completion-tools.json"));
       body.choices[0].message.tool_calls[1] = call;
       server.reply(jsonReply(200, body));
-      const error = await failure(provider().chat.complete(chatRequest(messages, options)));
+      const error = await failure(provider().chat.complete(chatRequestFor(messages, options)));
       expect(error.code).toBe("data");
       expect(error.message).toMatch(message);
       expect(error.provider).toBe("compat");
@@ -465,7 +468,7 @@ describe("request mapping", () => {
     ];
     const parts = await drain(
       provider().chat.stream(
-        chatRequest(conversation, {
+        chatRequestFor(conversation, {
           model: "m",
           tools: [
             {
@@ -516,7 +519,7 @@ describe("request mapping", () => {
     server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
     await drain(
       provider({ maxTokensField: "max_completion_tokens", includeUsage: false }).chat.stream(
-        chatRequest(messages, {
+        chatRequestFor(messages, {
           model: "m",
           responseFormat: { type: "json_object" },
           toolChoice: "required",
@@ -542,7 +545,7 @@ describe("request mapping", () => {
         baseURL: `${server.url}/v1`,
         headers: { "X-Extra": "1" },
       });
-      await drain(keyless.chat.stream(chatRequest(messages, options)));
+      await drain(keyless.chat.stream(chatRequestFor(messages, options)));
       const headers = server.requests[0]?.headers ?? {};
       expect(headers.authorization).toBeUndefined();
       expect(headers["x-extra"]).toBe("1");
@@ -560,7 +563,7 @@ describe("request mapping", () => {
       baseURL: `${server.url}/v1`,
       headers: { Authorization: "Basic dXNlcjpwYXNz" },
     });
-    await drain(basic.chat.stream(chatRequest(messages, options)));
+    await drain(basic.chat.stream(chatRequestFor(messages, options)));
     expect(server.requests[0]?.headers.authorization).toBe("Basic dXNlcjpwYXNz");
   });
 
@@ -571,7 +574,7 @@ describe("request mapping", () => {
       return fetch(input, init);
     };
     server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
-    await drain(provider({ fetch: counting }).chat.stream(chatRequest(messages, options)));
+    await drain(provider({ fetch: counting }).chat.stream(chatRequestFor(messages, options)));
     expect(calls).toBe(1);
   });
 
@@ -594,7 +597,7 @@ describe("HTTP errors", () => {
     "maps %i to %s, once (SDK retries off), without the key",
     async (status, file, headers, code, retryable) => {
       server.reply(jsonReply(status, fixture(file), headers));
-      const error = await failure(drain(provider().chat.stream(chatRequest(messages, options))));
+      const error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));
       expect(error.code).toBe(code);
       expect(error.status).toBe(status);
       expect(error.isRetryable).toBe(retryable);
@@ -612,7 +615,7 @@ describe("HTTP errors", () => {
 
   it("maps errors of the non-streamed call the same way", async () => {
     server.reply(jsonReply(429, fixture("openai-error-429.json"), { "retry-after-ms": "1500" }));
-    const error = await failure(provider().chat.complete(chatRequest(messages, options)));
+    const error = await failure(provider().chat.complete(chatRequestFor(messages, options)));
     expect(error.code).toBe("rate_limited");
     expect(error.retryAfterMs).toBe(1500);
   });
@@ -626,7 +629,7 @@ describe("HTTP errors", () => {
       baseURL: `${url}/v1`,
       networkErrorHint: "Is it running?",
     });
-    const error = await failure(drain(unreachable.chat.stream(chatRequest(messages, options))));
+    const error = await failure(drain(unreachable.chat.stream(chatRequestFor(messages, options))));
     expect(error.code).toBe("network");
     expect(error.message).toContain(url);
     expect(error.message).toContain("Is it running?");
@@ -644,7 +647,7 @@ describe("cancellation", () => {
     const error = await failure(
       (async () => {
         for await (const event of provider().chat.stream(
-          chatRequest(messages, {
+          chatRequestFor(messages, {
             ...options,
             signal: controller.signal,
           }),
@@ -663,7 +666,7 @@ describe("cancellation", () => {
     server.reply(
       sseReply(fixture("openai-chat-stream-text.sse"), { chunkSize: 400, delayMs: 5, hang: true }),
     );
-    for await (const event of provider().chat.stream(chatRequest(messages, options))) {
+    for await (const event of provider().chat.stream(chatRequestFor(messages, options))) {
       if (event.type === "content") break;
     }
     await expect.poll(() => server.requests[0]?.clientClosedEarly).toBe(true);
@@ -674,7 +677,7 @@ describe("cancellation", () => {
     for (let round = 0; round < 10; round++) {
       server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
       await drain(
-        provider().chat.stream(chatRequest(messages, { ...options, signal: controller.signal })),
+        provider().chat.stream(chatRequestFor(messages, { ...options, signal: controller.signal })),
       );
       server.reply(
         sseReply(fixture("openai-chat-stream-text.sse"), {
@@ -684,7 +687,7 @@ describe("cancellation", () => {
         }),
       );
       for await (const event of provider().chat.stream(
-        chatRequest(messages, {
+        chatRequestFor(messages, {
           ...options,
           signal: controller.signal,
         }),
@@ -693,7 +696,7 @@ describe("cancellation", () => {
       }
       server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));
       await provider().chat.complete(
-        chatRequest(messages, { ...options, signal: controller.signal }),
+        chatRequestFor(messages, { ...options, signal: controller.signal }),
       );
     }
     expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
@@ -702,7 +705,9 @@ describe("cancellation", () => {
   it("an already-aborted signal rejects before any request", async () => {
     const error = await failure(
       drain(
-        provider().chat.stream(chatRequest(messages, { ...options, signal: AbortSignal.abort() })),
+        provider().chat.stream(
+          chatRequestFor(messages, { ...options, signal: AbortSignal.abort() }),
+        ),
       ),
     );
     expect(error.code).toBe("aborted");
@@ -710,7 +715,7 @@ describe("cancellation", () => {
       (
         await failure(
           provider().chat.complete(
-            chatRequest(messages, { ...options, signal: AbortSignal.abort() }),
+            chatRequestFor(messages, { ...options, signal: AbortSignal.abort() }),
           ),
         )
       ).code,
@@ -727,7 +732,7 @@ describe("cancellation", () => {
     setTimeout(() => controller.abort(), 20);
     const error = await failure(
       drain(
-        provider().chat.stream(chatRequest(messages, { ...options, signal: controller.signal })),
+        provider().chat.stream(chatRequestFor(messages, { ...options, signal: controller.signal })),
       ),
     );
     expect(error.code).toBe("aborted");
@@ -740,14 +745,14 @@ describe("response metadata", () => {
     server.reply(
       jsonReply(200, fixture("openai-chat-completion-text.json"), { "x-request-id": "req_abc123" }),
     );
-    const complete = await provider().chat.complete(chatRequest(messages, options));
+    const complete = await provider().chat.complete(chatRequestFor(messages, options));
     expect(complete.response).toEqual({ model: "gpt-4o-mini-2024-07-18", requestId: "req_abc123" });
     server.reply(
       sseReply(fixture("openai-chat-stream-text.sse"), {
         headers: { "content-type": "text/event-stream", "x-request-id": "req_def456" },
       }),
     );
-    const parts = await drain(provider().chat.stream(chatRequest(messages, options)));
+    const parts = await drain(provider().chat.stream(chatRequestFor(messages, options)));
     expect(parts.filter((part) => part.type === "response_metadata")).toEqual([
       { type: "response_metadata", model: "gpt-4o-mini-2024-07-18", requestId: "req_def456" },
     ]);
@@ -760,7 +765,9 @@ describe("response metadata", () => {
   it("sends the request's own headers with the call", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
     await drain(
-      provider().chat.stream(chatRequest(messages, { ...options, headers: { "X-Trace": "t-1" } })),
+      provider().chat.stream(
+        chatRequestFor(messages, { ...options, headers: { "X-Trace": "t-1" } }),
+      ),
     );
     expect(server.requests[0]?.headers["x-trace"]).toBe("t-1");
   });
@@ -768,7 +775,7 @@ describe("response metadata", () => {
 
 describe("warnings", () => {
   it("topK and cachePrompt are warnings by default, on the result, on the stream and from warningsFor, and are not sent", async () => {
-    const request = chatRequest(messages, { ...options, topK: 40, cachePrompt: true });
+    const request = chatRequestFor(messages, { ...options, topK: 40, cachePrompt: true });
     const expected = [
       {
         type: "unsupported_setting",
@@ -797,7 +804,7 @@ describe("warnings", () => {
   });
 
   it("sendTopK sends top_k and promptCaching automatic honours cachePrompt: no warning", async () => {
-    const request = chatRequest(messages, { ...options, topK: 40, cachePrompt: true });
+    const request = chatRequestFor(messages, { ...options, topK: 40, cachePrompt: true });
     const lenient = provider({ sendTopK: true, promptCaching: "automatic" });
     expect(lenient.chat.warningsFor(request)).toEqual([]);
     server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));
@@ -809,7 +816,7 @@ describe("warnings", () => {
   it("a result without warnings carries none", async () => {
     server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));
     expect(
-      (await provider().chat.complete(chatRequest(messages, options))).warnings,
+      (await provider().chat.complete(chatRequestFor(messages, options))).warnings,
     ).toBeUndefined();
   });
 });
@@ -819,7 +826,7 @@ describe("provider options", () => {
     server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
     const parts = await drain(
       provider().chat.stream(
-        chatRequest(messages, {
+        chatRequestFor(messages, {
           ...options,
           maxTokens: 8,
           providerOptions: {
@@ -840,7 +847,7 @@ describe("provider options", () => {
   });
 
   it("never replace model, messages or stream: those are warnings", async () => {
-    const request = chatRequest(messages, {
+    const request = chatRequestFor(messages, {
       ...options,
       providerOptions: { model: "other", messages: [], stream: false },
     });
@@ -857,7 +864,7 @@ describe("provider options", () => {
 
   it("with knownProviderOptions, only those are sent; any other key is a warning", async () => {
     const strict = provider({ knownProviderOptions: ["user"] });
-    const request = chatRequest(messages, {
+    const request = chatRequestFor(messages, {
       ...options,
       providerOptions: { user: "u-1", top_a: 0.2 },
     });

@@ -15,17 +15,11 @@ import {
   type ToolCallEndEvent,
 } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
-import { jsonReply, sseReply } from "@ratatoskr/testing";
+import { type ChatRequestOptions, chatRequestFor, jsonReply, sseReply } from "@ratatoskr/testing";
 import { drain, failure, replay, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { describe, expect, it } from "vitest";
 import { createOpenAICompatible } from "./openai-compatible-provider.ts";
-import {
-  chatRequest,
-  fixture,
-  TEST_API_KEY as KEY,
-  piecesFetch,
-  type TestChatOptions,
-} from "./openai-fixtures.test-helpers.ts";
+import { fixture, TEST_API_KEY as KEY, piecesFetch } from "./openai-fixtures.test-helpers.ts";
 
 const server = useOpenAIWireMockServer();
 /** The split tests run the plugin once per byte of a fixture: bounded work, but slow on a loaded machine. */
@@ -37,7 +31,7 @@ async function gatewayFor(id: string) {
 }
 
 /** The parts of `text` fed to one provider whole, then split in two at every byte position. */
-async function eventsAtEverySplit(text: string, options: TestChatOptions) {
+async function eventsAtEverySplit(text: string, options: ChatRequestOptions) {
   const bytes = new TextEncoder().encode(text);
   let pieces: Uint8Array[] = [bytes];
   const plugin = createOpenAICompatible({
@@ -46,11 +40,11 @@ async function eventsAtEverySplit(text: string, options: TestChatOptions) {
     apiKey: KEY,
     fetch: piecesFetch(() => pieces),
   });
-  const reference = await drain(plugin.chat.stream(chatRequest([Message.user("x")], options)));
+  const reference = await drain(plugin.chat.stream(chatRequestFor([Message.user("x")], options)));
   const differing: number[] = [];
   for (let position = 1; position < bytes.length; position++) {
     pieces = [bytes.subarray(0, position), bytes.subarray(position)];
-    const events = await drain(plugin.chat.stream(chatRequest([Message.user("x")], options)));
+    const events = await drain(plugin.chat.stream(chatRequestFor([Message.user("x")], options)));
     if (JSON.stringify(events) !== JSON.stringify(reference)) differing.push(position);
   }
   return { reference, differing };

@@ -5,6 +5,7 @@
 import { Message, type RatatoskrError } from "@ratatoskr/core";
 import { MAX_ERROR_BODY_BYTES } from "@ratatoskr/provider-utils";
 import {
+  chatRequestFor,
   type HugeResponseServer,
   LOOPBACK_BUFFER_BYTES,
   startHugeResponseServer,
@@ -13,7 +14,7 @@ import {
 import { drain, failure } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOpenAICompatible } from "./openai-compatible-provider.ts";
-import { chatRequest, TEST_API_KEY } from "./openai-fixtures.test-helpers.ts";
+import { TEST_API_KEY } from "./openai-fixtures.test-helpers.ts";
 
 let server: HugeResponseServer;
 beforeAll(async () => {
@@ -43,13 +44,13 @@ async function expectBounded(error: RatatoskrError): Promise<void> {
 describe("a 100 MiB error body", () => {
   it("chat: read up to the bound, the rest cancelled", async () => {
     await expectBounded(
-      await failure(provider().chat.complete(chatRequest(messages, { model: "m" }))),
+      await failure(provider().chat.complete(chatRequestFor(messages, { model: "m" }))),
     );
   });
 
   it("chatStream: read up to the bound, the rest cancelled", async () => {
     await expectBounded(
-      await failure(drain(provider().chat.stream(chatRequest(messages, { model: "m" })))),
+      await failure(drain(provider().chat.stream(chatRequestFor(messages, { model: "m" })))),
     );
   });
 
@@ -66,14 +67,18 @@ describe("a 100 MiB error body", () => {
           baseURL: `${pages.url}/${path}`,
           apiKey: TEST_API_KEY,
         });
-      const html = await failure(at("html").chat.complete(chatRequest(messages, { model: "m" })));
+      const html = await failure(
+        at("html").chat.complete(chatRequestFor(messages, { model: "m" })),
+      );
       expect(html).toMatchObject({
         code: "provider",
         status: 502,
         message: "compat returned HTTP 502",
       });
       expect(html.body).toBe("<html><body>Bad gateway</body></html>");
-      const text = await failure(at("text").chat.complete(chatRequest(messages, { model: "m" })));
+      const text = await failure(
+        at("text").chat.complete(chatRequestFor(messages, { model: "m" })),
+      );
       expect(text.message).toBe("compat returned HTTP 502: upstream connect error");
       expect(text.body).toBe("upstream connect error");
     } finally {

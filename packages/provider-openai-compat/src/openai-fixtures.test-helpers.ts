@@ -3,7 +3,6 @@
  * Not part of the published package (tests only).
  */
 import { readFileSync } from "node:fs";
-import type { ChatRequestV1, ChatSettingsV1, Message } from "@ratatoskr/core";
 
 /** The raw text of a fixture under `src/__fixtures__/`. */
 export function fixture(name: string): string {
@@ -30,25 +29,4 @@ export function piecesFetch(pieces: () => readonly Uint8Array[]): typeof fetch {
     });
     return new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } });
   }) as unknown as typeof fetch;
-}
-
-/** What a test passes to {@link chatRequest}: the model, standard settings, and the request's own fields. */
-export type TestChatOptions = ChatSettingsV1 & {
-  model: string;
-  signal?: AbortSignal;
-  providerOptions?: Readonly<Record<string, unknown>>;
-  headers?: Readonly<Record<string, string>>;
-};
-
-/** A v1 chat request as the gateway would hand it over: the settings apart, a fresh signal unless given. */
-export function chatRequest(messages: readonly Message[], options: TestChatOptions): ChatRequestV1 {
-  const { model, signal, providerOptions, headers, ...settings } = options;
-  return {
-    model,
-    messages,
-    settings,
-    providerOptions: providerOptions ?? {},
-    signal: signal ?? new AbortController().signal,
-    ...(headers === undefined ? {} : { headers }),
-  };
 }

@@ -1,10 +1,10 @@
 import { Message, RatatoskrError } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
-import { jsonReply, sseReply } from "@ratatoskr/testing";
+import { chatRequestFor, jsonReply, sseReply } from "@ratatoskr/testing";
 import { drain, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openaiDescriptor } from "./openai-descriptor.ts";
-import { chatRequest, fixture, TEST_API_KEY as KEY } from "./openai-fixtures.test-helpers.ts";
+import { fixture, TEST_API_KEY as KEY } from "./openai-fixtures.test-helpers.ts";
 import { createOpenAI, isOpenAIChatModel, OPENAI_PROVIDER_OPTIONS } from "./openai-provider.ts";
 
 const server = useOpenAIWireMockServer();
@@ -83,7 +83,7 @@ describe("createOpenAI", () => {
     });
     await drain(
       openai.chat.stream(
-        chatRequest([Message.user("Hi")], {
+        chatRequestFor([Message.user("Hi")], {
           model: "o4-mini",
           maxTokens: 100,
           reasoning: { effort: "high" },
@@ -105,7 +105,7 @@ describe("createOpenAI: warnings and provider options", () => {
   const openai = () => createOpenAI({ apiKey: KEY, baseURL: `${server.url}/v1` });
 
   it("sends its documented options, warns about any other (unsent), honours cachePrompt and warns about topK", async () => {
-    const request = chatRequest([Message.user("Hi")], {
+    const request = chatRequestFor([Message.user("Hi")], {
       model: "gpt-4o-mini",
       topK: 20,
       cachePrompt: true,
