@@ -3,7 +3,8 @@
  * any server that speaks the OpenAI Chat Completions wire (Together, Groq,
  * vLLM, llama.cpp, LM Studio, DeepSeek, …), on the official `openai` SDK
  * with its retries off (retries, deadlines and fallbacks live in the
- * gateway, which hands each call one `signal`).
+ * gateway, which hands each call one `signal`). The SDK is imported on the
+ * first request.
  */
 import {
   abortedError,
@@ -25,7 +26,7 @@ import {
   registerHeaderSecrets,
   validateBaseURL,
 } from "@ratatoskr/provider-utils";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { mapOpenAIChatResponse, type OpenAIWireCompletion } from "./map-openai-chat-response.ts";
 import { mapOpenAIError, type OpenAIErrorContext } from "./map-openai-error.ts";
 import {
@@ -35,6 +36,7 @@ import {
   type OpenAIReasoningRequestStyle,
 } from "./openai-chat-request.ts";
 import { OpenAIChatStreamMapper, type OpenAIWireChunk } from "./openai-chat-stream-mapper.ts";
+import { loadOpenAISdk } from "./openai-sdk.ts";
 
 /** Settings of {@link createOpenAICompatible}. */
 export interface OpenAICompatibleSettings {
@@ -192,7 +194,7 @@ export function createOpenAICompatible(
 
   // Explicit nulls keep the SDK from reading OPENAI_* variables meant for
   // api.openai.com and sending them to another server.
-  const client = new OpenAI({
+  const clientOptions: ConstructorParameters<typeof OpenAI>[0] = {
     apiKey: apiKey ?? "no-key",
     adminAPIKey: null,
     organization: null,
@@ -210,7 +212,14 @@ export function createOpenAICompatible(
     },
     // The SDK reads a failed response's body whole: hand it a bounded prefix instead.
     fetch: boundErrorBodies(settings.fetch),
-  });
+  };
+  let client: OpenAI | undefined;
+  /** The client, created with the SDK on the first request. */
+  async function createClient(): Promise<OpenAI> {
+    const { OpenAI: Client } = await loadOpenAISdk();
+    client ??= new Client(clientOptions);
+    return client;
+  }
 
   const style: OpenAIChatRequestStyle = {
     provider,
@@ -242,7 +251,8 @@ export function createOpenAICompatible(
     try {
       if (request.signal.aborted) throw abortedError(request.signal);
       const { body, warnings } = buildOpenAIChatRequest(request, style, false);
-      const completion = (await client.chat.completions.create(
+      const sdkClient = client ?? (await createClient());
+      const completion = (await sdkClient.chat.completions.create(
         body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
         requestOptionsOf(request),
       )) as unknown as OpenAIWireCompletion & { _request_id?: string | null };
@@ -262,7 +272,8 @@ export function createOpenAICompatible(
       // `post` rather than `chat.completions.create`: the same request and
       // SSE parsing, without the SDK's per-chunk normalising copy (~10 % of
       // stream time); the mapper reads wire chunks as they are.
-      const { data: chunks, response } = await client
+      const sdkClient = client ?? (await createClient());
+      const { data: chunks, response } = await sdkClient
         .post<AsyncIterable<OpenAIWireChunk>>("/chat/completions", {
           body,
           stream: true,
