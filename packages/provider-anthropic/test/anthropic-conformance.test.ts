@@ -1,9 +1,10 @@
 import { Message, type ProviderV1 } from "@ratatoskr/core";
+import { chatRequestFor } from "@ratatoskr/testing";
 import { runProviderConformance } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll } from "vitest";
 import { anthropicDescriptor, createAnthropic } from "../src/index.ts";
 import { type AnthropicMock, fixture, startAnthropicMock } from "./anthropic-mock-server.ts";
-import { chatRequest, MODEL } from "./anthropic-requests.ts";
+import { MODEL } from "./anthropic-requests.ts";
 
 const KEY = "test-key-canary-123456";
 let mock: AnthropicMock;
@@ -25,7 +26,7 @@ const tools = [
 const serve = (file: string, status?: number) => () =>
   mock.enqueue(status === undefined ? { sse: fixture(file) } : { json: fixture(file), status });
 const stream = (provider: ProviderV1, signal: AbortSignal) =>
-  provider.chat!.stream!(chatRequest(messages, {}, { signal }));
+  provider.chat!.stream!(chatRequestFor(messages, { model: MODEL, signal }));
 
 runProviderConformance({
   name: "anthropic",
@@ -94,7 +95,8 @@ runProviderConformance({
       },
       "429 rate_limit_error": {
         prepare: serve("error-429.json", 429),
-        call: (provider, signal) => provider.chat!.complete!(chatRequest(messages, {}, { signal })),
+        call: (provider, signal) =>
+          provider.chat!.complete!(chatRequestFor(messages, { model: MODEL, signal })),
         code: "rate_limited",
         secret: KEY,
       },

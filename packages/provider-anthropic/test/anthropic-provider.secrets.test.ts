@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { Message } from "@ratatoskr/core";
 import {
+  chatRequestFor,
   credentialOf,
   expectBaseURLRejected,
   expectNoSecret,
@@ -12,7 +13,6 @@ import { drain, failure } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAnthropic } from "../src/anthropic-provider.ts";
 import { startAnthropicMock } from "./anthropic-mock-server.ts";
-import { chatRequest } from "./anthropic-requests.ts";
 
 /** Registered as the provider's key; shaped like no real key, so only redaction hides it. */
 const CANARY = "canary-anthropic-0123456789-abcdefgh";
@@ -30,8 +30,8 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
   it("the key is in no rendering of the error, cause chain included (chat, stream, token count)", async () => {
     const provider = createAnthropic({ apiKey: CANARY, baseURL: server.url });
     for (const call of [
-      () => provider.chat.complete(chatRequest(messages, {}, { model })),
-      () => drain(provider.chat.stream(chatRequest(messages, {}, { model }))),
+      () => provider.chat.complete(chatRequestFor(messages, { model })),
+      () => drain(provider.chat.stream(chatRequestFor(messages, { model }))),
       () =>
         provider.tokenCounting.countTokens({
           model,
@@ -93,7 +93,7 @@ describe("credentials in provider options", () => {
       ];
       const error = await failure(
         provider.chat.complete(
-          chatRequest(messages, {}, { model, providerOptions: { mcpServers } }),
+          chatRequestFor(messages, { model, providerOptions: { mcpServers } }),
         ),
       );
       expect(error.code).toBe("invalid_input");

@@ -7,8 +7,12 @@ import {
   RatatoskrError,
   type ToolDefinition,
 } from "@ratatoskr/core";
-import { trackAbortListeners } from "@ratatoskr/testing";
-import { assertChatEventProtocol, assertChatStreamProtocol } from "@ratatoskr/testing/conformance";
+import { chatRequestFor, trackAbortListeners } from "@ratatoskr/testing";
+import {
+  assertChatEventProtocol,
+  assertChatStreamProtocol,
+  drain as drainParts,
+} from "@ratatoskr/testing/conformance";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAnthropic } from "../src/index.ts";
 import {
@@ -17,13 +21,7 @@ import {
   fixtureJson,
   startAnthropicMock,
 } from "./anthropic-mock-server.ts";
-import {
-  chatRequest,
-  contentOf,
-  drainEvents as drain,
-  drainParts,
-  MODEL,
-} from "./anthropic-requests.ts";
+import { contentOf, drainEvents as drain, MODEL } from "./anthropic-requests.ts";
 
 const KEY = "test-key-canary-123456";
 const WEATHER: ToolDefinition = {
@@ -89,7 +87,7 @@ const user = [Message.user("What's the weather in Paris?")];
 describe("chatStream event sequences", () => {
   it("plain text: response metadata, content deltas, usage, done with end_turn", async () => {
     mock.enqueue({ sse: fixture("text.sse") });
-    const parts = await drainParts(provider().chat.stream(chatRequest(user)));
+    const parts = await drainParts(provider().chat.stream(chatRequestFor(user, { model: MODEL })));
     expect(parts).toEqual([
       { type: "response_metadata", model: "claude-sonnet-4-5-20250929", requestId: "req_mock_01" },
       { type: "content", text: "Hello" },
@@ -140,7 +138,9 @@ describe("chatStream event sequences", () => {
   it("tool use: input_json_delta pieces split mid-key become ordered deltas, end on block stop", async () => {
     mock.enqueue({ sse: fixture("tool-use.sse") });
     const events = await drain(
-      provider().chat.stream(chatRequest(user, { tools: [WEATHER], toolChoice: "auto" })),
+      provider().chat.stream(
+        chatRequestFor(user, { model: MODEL, tools: [WEATHER], toolChoice: "auto" }),
+      ),
     );
     expect(events.filter((event) => event.type !== "usage" && event.type !== "done")).toEqual([
       { type: "content", text: "Let me look that up." },
@@ -176,7 +176,9 @@ describe("chatStream event sequences", () => {
 
   it("parallel tool use: calls numbered 0.. in order; a call without input gets {}", async () => {
     mock.enqueue({ sse: fixture("parallel-tool-use.sse") });
-    const events = await drain(provider().chat.stream(chatRequest(user, { tools: [WEATHER] })));
+    const events = await drain(
+      provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [WEATHER] })),
+    );
     const response = assertChatEventProtocol(events);
     expect(response.toolCalls).toEqual([
       {
@@ -214,7 +216,12 @@ describe("chatStream event sequences", () => {
     mock.enqueue({ sse: fixture("thinking-tool.sse") });
     const events = await drain(
       provider().chat.stream(
-        chatRequest(user, { tools: [WEATHER], reasoning: { maxTokens: 2048 }, maxTokens: 4096 }),
+        chatRequestFor(user, {
+          model: MODEL,
+          tools: [WEATHER],
+          reasoning: { maxTokens: 2048 },
+          maxTokens: 4096,
+        }),
       ),
     );
     expect(events.slice(0, 4)).toEqual([
@@ -257,7 +264,7 @@ describe("chatStream event sequences", () => {
   it("redacted thinking becomes a redacted reasoning detail, in block order", async () => {
     mock.enqueue({ sse: fixture("redacted-thinking.sse") });
     const response = await collectChatStreamParts(
-      provider().chat.stream(chatRequest(user, { reasoning: { effort: "low" } })),
+      provider().chat.stream(chatRequestFor(user, { model: MODEL, reasoning: { effort: "low" } })),
     );
     expect(response.reasoningDetails?.map((detail) => detail.type)).toEqual(["redacted", "text"]);
     expect(response.reasoningDetails?.[0]).toMatchObject({
@@ -272,7 +279,9 @@ describe("chatStream event sequences", () => {
   it("reasoning.exclude omits reasoning text but keeps the signed detail", async () => {
     mock.enqueue({ sse: fixture("thinking-tool.sse") });
     const events = await drain(
-      provider().chat.stream(chatRequest(user, { tools: [WEATHER], reasoning: { exclude: true } })),
+      provider().chat.stream(
+        chatRequestFor(user, { model: MODEL, tools: [WEATHER], reasoning: { exclude: true } }),
+      ),
     );
     expect(events.some((event) => event.type === "reasoning")).toBe(false);
     expect(events.filter((event) => event.type === "reasoning_detail")).toHaveLength(1);
@@ -287,7 +296,8 @@ describe("chatStream event sequences", () => {
     mock.enqueue({ sse: fixture("cache-usage.sse") });
     const response = await collectChatStreamParts(
       provider().chat.stream(
-        chatRequest([Message.system("You are a weather bot."), ...user], {
+        chatRequestFor([Message.system("You are a weather bot."), ...user], {
+          model: MODEL,
           cachePrompt: true,
           tools: [WEATHER],
         }),
@@ -315,7 +325,7 @@ describe("chatStream event sequences", () => {
     ["max-tokens.sse", "length", "max_tokens"],
   ])("%s maps the stop reason to %s and keeps the raw %s", async (file, finishReason, raw) => {
     mock.enqueue({ sse: fixture(file) });
-    const events = await drain(provider().chat.stream(chatRequest(user)));
+    const events = await drain(provider().chat.stream(chatRequestFor(user, { model: MODEL })));
     expect(events.at(-1)).toMatchObject({ type: "done", finishReason, rawFinishReason: raw });
   });
 
@@ -332,19 +342,25 @@ describe("chatStream event sequences", () => {
     "max-tokens.sse",
   ])("exact part sequence for %s", async (file) => {
     mock.enqueue({ sse: fixture(file) });
-    const parts = await drainParts(provider().chat.stream(chatRequest(user, { tools: [WEATHER] })));
+    const parts = await drainParts(
+      provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [WEATHER] })),
+    );
     assertChatStreamProtocol(parts);
     expect(parts).toMatchSnapshot();
   });
 
   it("gives the same events however the bytes are split (1, 3, 7, 64 bytes)", async () => {
     mock.enqueue({ sse: fixture("thinking-tool.sse") });
-    const expected = await drain(provider().chat.stream(chatRequest(user, { tools: [WEATHER] })));
+    const expected = await drain(
+      provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [WEATHER] })),
+    );
     for (const chunkSize of [1, 3, 7, 64]) {
       mock.enqueue({ sse: fixture("thinking-tool.sse"), chunkSize });
-      expect(await drain(provider().chat.stream(chatRequest(user, { tools: [WEATHER] })))).toEqual(
-        expected,
-      );
+      expect(
+        await drain(
+          provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [WEATHER] })),
+        ),
+      ).toEqual(expected);
     }
   });
 
@@ -368,30 +384,38 @@ describe("chatStream event sequences", () => {
       });
     for (const text of [multiByteFixture(), multiByteFixture().replaceAll("\n", "\r\n")]) {
       const bytes = new TextEncoder().encode(text);
-      const expected = await drain(splitAt(bytes, 0).chat.stream(chatRequest(user)));
+      const expected = await drain(
+        splitAt(bytes, 0).chat.stream(chatRequestFor(user, { model: MODEL })),
+      );
       expect(collectContent(expected)).toBe("It is 18°C and sunny ☀ in Paris right now.");
       for (let cut = 1; cut <= bytes.length; cut++) {
-        expect(await drain(splitAt(bytes, cut).chat.stream(chatRequest(user)))).toEqual(expected);
+        expect(
+          await drain(splitAt(bytes, cut).chat.stream(chatRequestFor(user, { model: MODEL }))),
+        ).toEqual(expected);
       }
     }
   });
 
   it("keeps multi-byte characters split across chunks intact", async () => {
     mock.enqueue({ sse: multiByteFixture(), chunkSize: 1 });
-    const response = await collectChatStreamParts(provider().chat.stream(chatRequest(user)));
+    const response = await collectChatStreamParts(
+      provider().chat.stream(chatRequestFor(user, { model: MODEL })),
+    );
     expect(response.content).toBe("It is 18°C and sunny ☀ in Paris right now.");
     expect(response.reasoning).toBe("The tool says 18°C and sunny ☀.");
   });
 
   it("accepts a last event without its blank line", async () => {
     mock.enqueue({ sse: fixture("text.sse").trimEnd() });
-    const events = await drain(provider().chat.stream(chatRequest(user)));
+    const events = await drain(provider().chat.stream(chatRequestFor(user, { model: MODEL })));
     expect(events.at(-1)?.type).toBe("done");
   });
 
   it("reads CRLF-framed events the same way", async () => {
     mock.enqueue({ sse: fixture("text.sse").replaceAll("\n", "\r\n") });
-    const response = await collectChatStreamParts(provider().chat.stream(chatRequest(user)));
+    const response = await collectChatStreamParts(
+      provider().chat.stream(chatRequestFor(user, { model: MODEL })),
+    );
     expect(response.content).toBe("Hello! How can I help you today?");
   });
 });
@@ -401,7 +425,9 @@ describe("chatStream failures", () => {
     mock.enqueue({ sse: fixture("overloaded.sse") });
     const seen: ChatEvent[] = [];
     const error = await failure(async () => {
-      for await (const event of contentOf(provider().chat.stream(chatRequest(user))))
+      for await (const event of contentOf(
+        provider().chat.stream(chatRequestFor(user, { model: MODEL })),
+      ))
         seen.push(event);
     });
     expect(seen).toEqual([{ type: "content", text: "Hello" }]);
@@ -416,7 +442,9 @@ describe("chatStream failures", () => {
     mock.enqueue({ sse: fixture("cut-before-stop.sse") });
     const seen: ChatEvent[] = [];
     const error = await failure(async () => {
-      for await (const event of contentOf(provider().chat.stream(chatRequest(user))))
+      for await (const event of contentOf(
+        provider().chat.stream(chatRequestFor(user, { model: MODEL })),
+      ))
         seen.push(event);
     });
     expect(seen.some((event) => event.type === "done")).toBe(false);
@@ -432,7 +460,9 @@ describe("chatStream failures", () => {
         "data: {not json",
       ),
     });
-    const error = await failure(() => drain(provider().chat.stream(chatRequest(user))));
+    const error = await failure(() =>
+      drain(provider().chat.stream(chatRequestFor(user, { model: MODEL }))),
+    );
     expect(error.code).toBe("stream");
     expect(error.partial?.content).toBe("Hello! How can I help you today?");
   });
@@ -442,7 +472,7 @@ describe("chatStream failures", () => {
     const seen: ChatEvent[] = [];
     const error = await failure(async () => {
       for await (const event of contentOf(
-        provider().chat.stream(chatRequest(user, { tools: [WEATHER] })),
+        provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [WEATHER] })),
       ))
         seen.push(event);
     });
@@ -463,7 +493,7 @@ describe("chatStream failures", () => {
       const seen: ChatEvent[] = [];
       const error = await failure(async () => {
         for await (const event of contentOf(
-          provider().chat.stream(chatRequest(user, { tools: [WEATHER] })),
+          provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [WEATHER] })),
         ))
           seen.push(event);
       });
@@ -478,7 +508,9 @@ describe("chatStream failures", () => {
     });
     const seen: ChatEvent[] = [];
     const error = await failure(async () => {
-      for await (const event of contentOf(provider().chat.stream(chatRequest(user))))
+      for await (const event of contentOf(
+        provider().chat.stream(chatRequestFor(user, { model: MODEL })),
+      ))
         seen.push(event);
     });
     expect(error.code).toBe("stream");
@@ -494,7 +526,9 @@ describe("chatStream failures", () => {
         "data: null",
       ),
     });
-    const error = await failure(() => drain(provider().chat.stream(chatRequest(user))));
+    const error = await failure(() =>
+      drain(provider().chat.stream(chatRequestFor(user, { model: MODEL }))),
+    );
     expect(error.code).toBe("stream");
     expect(error.message).toMatch(/not an Anthropic stream event/);
     expect(error.partial?.content).toBe("Hello! How can I help you today?");
@@ -511,7 +545,9 @@ describe("chatStream failures", () => {
           ? { json: fixture("error-529.json"), status: 529 }
           : { sse: fixture("text.sse") },
       );
-      await drain(plugin.chat.stream(chatRequest(user, {}, { signal }))).catch(() => undefined);
+      await drain(plugin.chat.stream(chatRequestFor(user, { model: MODEL, signal }))).catch(
+        () => undefined,
+      );
     }
     expect(listeners.count).toBe(0);
   });
@@ -520,7 +556,7 @@ describe("chatStream failures", () => {
     const sse = fixture("cut-before-stop.sse");
     mock.enqueue({ sseThenReset: sse });
     const error = await failure(() =>
-      collectChatStreamParts(provider().chat.stream(chatRequest(user))),
+      collectChatStreamParts(provider().chat.stream(chatRequestFor(user, { model: MODEL }))),
     );
     expect(error.code).toBe("stream");
     expect(error.partial?.content).toBe("The first half of an answer");
@@ -529,7 +565,7 @@ describe("chatStream failures", () => {
   it("tool arguments cut off (not JSON at block stop) are a stream error with the raw arguments", async () => {
     mock.enqueue({ sse: fixture("tool-cut-off.sse") });
     const error = await failure(() =>
-      drain(provider().chat.stream(chatRequest(user, { tools: [WEATHER] }))),
+      drain(provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [WEATHER] }))),
     );
     expect(error.code).toBe("stream");
     expect(error.partial?.toolCalls).toEqual([
@@ -552,7 +588,7 @@ describe("chatStream failures", () => {
       const plugin = createAnthropic({ apiKey: KEY, baseURL: own.url });
       const error = await failure(async () => {
         for await (const event of contentOf(
-          plugin.chat.stream(chatRequest(user, {}, { signal: controller.signal })),
+          plugin.chat.stream(chatRequestFor(user, { model: MODEL, signal: controller.signal })),
         )) {
           seen.push(event);
           if (seen.length === 2) controller.abort();
@@ -575,7 +611,11 @@ describe("chatStream failures", () => {
       const plugin = createAnthropic({ apiKey: KEY, baseURL: own.url });
       // The server never sends more: the call can only end through the abort.
       const error = await failure(() =>
-        drain(plugin.chat.stream(chatRequest(user, {}, { signal: AbortSignal.timeout(50) }))),
+        drain(
+          plugin.chat.stream(
+            chatRequestFor(user, { model: MODEL, signal: AbortSignal.timeout(50) }),
+          ),
+        ),
       );
       expect(error.code).toBe("aborted");
       await expect.poll(() => own.openSockets()).toBe(0);
@@ -592,7 +632,7 @@ describe("chatStream failures", () => {
       const plugin = createAnthropic({ apiKey: KEY, baseURL: own.url });
       const types: string[] = [];
       for await (const event of contentOf(
-        plugin.chat.stream(chatRequest(user, {}, { signal: controller.signal })),
+        plugin.chat.stream(chatRequestFor(user, { model: MODEL, signal: controller.signal })),
       )) {
         types.push(event.type);
         if (event.type === "done") setTimeout(() => controller.abort(), 10);
@@ -610,7 +650,9 @@ describe("chatStream failures", () => {
       const [head] = fixture("text.sse").split("event: content_block_stop");
       own.enqueue({ sseThenHang: head! });
       const plugin = createAnthropic({ apiKey: KEY, baseURL: own.url });
-      for await (const event of contentOf(plugin.chat.stream(chatRequest(user)))) {
+      for await (const event of contentOf(
+        plugin.chat.stream(chatRequestFor(user, { model: MODEL })),
+      )) {
         expect(event.type).toBe("content");
         break;
       }
@@ -623,7 +665,9 @@ describe("chatStream failures", () => {
   it("an already-aborted signal rejects before any request", async () => {
     const before = mock.requests.length;
     const error = await failure(() =>
-      drain(provider().chat.stream(chatRequest(user, {}, { signal: AbortSignal.abort() }))),
+      drain(
+        provider().chat.stream(chatRequestFor(user, { model: MODEL, signal: AbortSignal.abort() })),
+      ),
     );
     expect(error.code).toBe("aborted");
     expect(mock.requests.length).toBe(before);
@@ -632,8 +676,8 @@ describe("chatStream failures", () => {
   it("input the provider refuses is reported through the iterator, not thrown synchronously, before any request", async () => {
     const before = mock.requests.length;
     for (const request of [
-      chatRequest(user, { reasoning: { maxTokens: 500 } }), // below the API's thinking minimum
-      chatRequest(user, {}, { providerOptions: { effort: "extreme" } }),
+      chatRequestFor(user, { model: MODEL, reasoning: { maxTokens: 500 } }), // below the API's thinking minimum
+      chatRequestFor(user, { model: MODEL, providerOptions: { effort: "extreme" } }),
     ]) {
       let stream: AsyncIterable<ChatStreamPartV1> | undefined;
       expect(() => {
@@ -649,7 +693,11 @@ describe("chatStream failures", () => {
       ]),
     ];
     expect(
-      (await failure(() => drain(provider().chat.stream(chatRequest(badArguments))))).code,
+      (
+        await failure(() =>
+          drain(provider().chat.stream(chatRequestFor(badArguments, { model: MODEL }))),
+        )
+      ).code,
     ).toBe("invalid_input");
   });
 
@@ -658,7 +706,11 @@ describe("chatStream failures", () => {
     delete process.env.ANTHROPIC_API_KEY;
     try {
       const error = await failure(() =>
-        drain(createAnthropic({ baseURL: mock.url }).chat.stream(chatRequest(user))),
+        drain(
+          createAnthropic({ baseURL: mock.url }).chat.stream(
+            chatRequestFor(user, { model: MODEL }),
+          ),
+        ),
       );
       expect(error.code).toBe("authentication");
       expect(error.message).toContain("ANTHROPIC_API_KEY");
@@ -697,8 +749,8 @@ describe("HTTP errors", () => {
       const before = mock.requests.length;
       const error = await failure(() =>
         call === "stream"
-          ? drain(provider().chat.stream(chatRequest(user)))
-          : provider().chat.complete(chatRequest(user)),
+          ? drain(provider().chat.stream(chatRequestFor(user, { model: MODEL })))
+          : provider().chat.complete(chatRequestFor(user, { model: MODEL })),
       );
       expect(mock.requests.length - before, "the SDK must not retry").toBe(1);
       expect(error.code).toBe(code);
@@ -720,7 +772,9 @@ describe("HTTP errors", () => {
     const url = closed.url;
     await closed.close();
     const error = await failure(() =>
-      createAnthropic({ apiKey: KEY, baseURL: url }).chat.complete(chatRequest(user)),
+      createAnthropic({ apiKey: KEY, baseURL: url }).chat.complete(
+        chatRequestFor(user, { model: MODEL }),
+      ),
     );
     expect(error.code).toBe("network");
     expect(error.isRetryable).toBe(true);
@@ -731,7 +785,9 @@ describe("HTTP errors", () => {
 describe("chat (non-streaming)", () => {
   it("maps a text message", async () => {
     mock.enqueue({ json: fixture("message-text.json") });
-    const response = await provider().chat.complete(chatRequest(user, { maxTokens: 1024 }));
+    const response = await provider().chat.complete(
+      chatRequestFor(user, { model: MODEL, maxTokens: 1024 }),
+    );
     expect(response).toEqual({
       content: "Hi! My name is Claude.",
       toolCalls: [],
@@ -756,13 +812,15 @@ describe("chat (non-streaming)", () => {
 
   it("rejects a body that is not a message with a data error", async () => {
     mock.enqueue({ json: { unexpected: true } });
-    expect((await failure(() => provider().chat.complete(chatRequest(user)))).code).toBe("data");
+    expect(
+      (await failure(() => provider().chat.complete(chatRequestFor(user, { model: MODEL })))).code,
+    ).toBe("data");
   });
 
   it("maps thinking, redacted thinking, text and tool_use blocks", async () => {
     mock.enqueue({ json: fixture("message-thinking-tool.json") });
     const response = await provider().chat.complete(
-      chatRequest(user, { tools: [WEATHER], reasoning: { effort: "high" } }),
+      chatRequestFor(user, { model: MODEL, tools: [WEATHER], reasoning: { effort: "high" } }),
     );
     expect(response.reasoning).toBe("I should call get_weather for Paris.");
     expect(response.reasoningDetails?.map((detail) => detail.type)).toEqual(["text", "redacted"]);
@@ -818,7 +876,11 @@ describe("request mapping", () => {
     };
     const parts = await drainParts(
       provider().chat.stream(
-        chatRequest(messages, settings, { providerOptions: { metadata: { user_id: "user-123" } } }),
+        chatRequestFor(messages, {
+          model: MODEL,
+          ...settings,
+          providerOptions: { metadata: { user_id: "user-123" } },
+        }),
       ),
     );
     expect(mock.body()).toMatchSnapshot();
@@ -833,7 +895,7 @@ describe("request mapping", () => {
 
   it("an ignored setting is a warning on the result and from warningsFor, and is not sent", async () => {
     const plugin = provider();
-    const request = chatRequest(user, { temperature: 0.5, topK: 40 });
+    const request = chatRequestFor(user, { model: MODEL, temperature: 0.5, topK: 40 });
     const expected = [
       { type: "unsupported_setting", setting: "temperature", details: expect.any(String) },
       { type: "unsupported_setting", setting: "topK", details: expect.any(String) },
@@ -856,7 +918,12 @@ describe("request mapping", () => {
   });
 
   it("a request without ignored settings has no warnings", async () => {
-    const request = chatRequest(user, { maxTokens: 64, stop: ["."], cachePrompt: true });
+    const request = chatRequestFor(user, {
+      model: MODEL,
+      maxTokens: 64,
+      stop: ["."],
+      cachePrompt: true,
+    });
     expect(provider().chat.warningsFor(request)).toEqual([]);
     mock.enqueue({ json: fixture("message-text.json") });
     expect(await provider().chat.complete(request)).not.toHaveProperty("warnings");
@@ -866,13 +933,10 @@ describe("request mapping", () => {
     const plugin = provider();
     // What a caller who passed the whole keyed map would have sent: the gateway hands each
     // provider its own entry, so "openrouter" here is an option Anthropic does not know.
-    const request = chatRequest(
-      user,
-      {},
-      {
-        providerOptions: { openrouter: { transforms: ["middle-out"] }, transforms: ["middle-out"] },
-      },
-    );
+    const request = chatRequestFor(user, {
+      model: MODEL,
+      providerOptions: { openrouter: { transforms: ["middle-out"] }, transforms: ["middle-out"] },
+    });
     mock.enqueue({ json: fixture("message-text.json") });
     const result = await plugin.chat.complete(request);
     expect(
@@ -896,32 +960,31 @@ describe("request mapping", () => {
     mock.enqueue({ sse: fixture("text.sse") });
     await drain(
       plugin.chat.stream(
-        chatRequest(
-          user,
-          {},
-          {
-            providerOptions: { betas: ["mcp-client-2025-11-20", "test-beta-1"] },
-            headers: { "x-trace": "trace-1" },
-          },
-        ),
+        chatRequestFor(user, {
+          model: MODEL,
+          providerOptions: { betas: ["mcp-client-2025-11-20", "test-beta-1"] },
+          headers: { "x-trace": "trace-1" },
+        }),
       ),
     );
     const headers = mock.requests.at(-1)!.headers;
     expect(headers["anthropic-beta"]).toBe("test-beta-1,mcp-client-2025-11-20");
     expect(headers["x-trace"]).toBe("trace-1");
     mock.enqueue({ sse: fixture("text.sse") });
-    await drain(plugin.chat.stream(chatRequest(user)));
+    await drain(plugin.chat.stream(chatRequestFor(user, { model: MODEL })));
     expect(mock.requests.at(-1)!.headers["anthropic-beta"]).toBe("test-beta-1");
   });
 
   it("results carry the model that answered and the request-id header", async () => {
     mock.enqueue({ json: fixture("message-text.json") });
-    expect((await provider().chat.complete(chatRequest(user))).response).toEqual({
+    expect(
+      (await provider().chat.complete(chatRequestFor(user, { model: MODEL }))).response,
+    ).toEqual({
       model: "claude-sonnet-4-5-20250929",
       requestId: "req_mock_01",
     });
     mock.enqueue({ sse: fixture("text.sse") });
-    const parts = await drainParts(provider().chat.stream(chatRequest(user)));
+    const parts = await drainParts(provider().chat.stream(chatRequestFor(user, { model: MODEL })));
     expect(parts.filter((part) => part.type === "response_metadata")).toEqual([
       { type: "response_metadata", model: "claude-sonnet-4-5-20250929", requestId: "req_mock_01" },
     ]);
@@ -934,7 +997,7 @@ describe("request mapping", () => {
       baseURL: mock.url,
       headers: { "anthropic-beta": "test-beta-1" },
     });
-    await drain(plugin.chat.stream(chatRequest(user)));
+    await drain(plugin.chat.stream(chatRequestFor(user, { model: MODEL })));
     expect(mock.requests.at(-1)!.headers["anthropic-beta"]).toBe("test-beta-1");
     expect(mock.requests.at(-1)!.headers["anthropic-version"]).toBe("2026-10-21");
   });
@@ -952,7 +1015,9 @@ describe("request mapping", () => {
         });
       },
     });
-    const response = await collectChatStreamParts(plugin.chat.stream(chatRequest(user)));
+    const response = await collectChatStreamParts(
+      plugin.chat.stream(chatRequestFor(user, { model: MODEL })),
+    );
     expect(response.content).toBe("Hello! How can I help you today?");
     expect(urls).toEqual(["http://anthropic.invalid/v1/messages"]);
   });

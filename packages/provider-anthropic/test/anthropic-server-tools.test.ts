@@ -5,6 +5,7 @@
  * streaming, and the next turn sends the blocks back as they came.
  * Fixtures: src/__fixtures__/README.md names the documentation each one follows.
  */
+
 import {
   type ChatEvent,
   Message,
@@ -13,6 +14,7 @@ import {
   type ToolDefinition,
   toAssistantMessage,
 } from "@ratatoskr/core";
+import { chatRequestFor } from "@ratatoskr/testing";
 import { assertChatEventProtocol } from "@ratatoskr/testing/conformance";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAnthropic } from "../src/index.ts";
@@ -22,7 +24,7 @@ import {
   fixtureJson,
   startAnthropicMock,
 } from "./anthropic-mock-server.ts";
-import { chatRequest, collectResponse, drainEvents as drain } from "./anthropic-requests.ts";
+import { collectResponse, drainEvents as drain, MODEL } from "./anthropic-requests.ts";
 
 const KEY = "test-key-canary-123456";
 const WEB_SEARCH = { tools: [{ type: "web_search_20250305", name: "web_search", max_uses: 5 }] };
@@ -49,7 +51,11 @@ async function streamFixture(name: string, tools?: ToolDefinition[]): Promise<Ch
   mock.enqueue({ sse: fixture(name) });
   return drain(
     provider().chat.stream(
-      chatRequest(user, tools === undefined ? {} : { tools }, { providerOptions: WEB_SEARCH }),
+      chatRequestFor(user, {
+        model: MODEL,
+        ...(tools === undefined ? {} : { tools }),
+        providerOptions: WEB_SEARCH,
+      }),
     ),
   );
 }
@@ -130,7 +136,7 @@ describe("web search", () => {
   it("a non-streamed answer carries the same server tool call and result", async () => {
     mock.enqueue({ json: fixture("message-web-search.json") });
     const response = await provider().chat.complete(
-      chatRequest(user, {}, { providerOptions: WEB_SEARCH }),
+      chatRequestFor(user, { model: MODEL, providerOptions: WEB_SEARCH }),
     );
     expect(response.content).toBe(ANSWER);
     expect(response.toolCalls).toEqual([]);
@@ -148,7 +154,7 @@ describe("web search", () => {
     mock.enqueue({ json: message });
     let caught: unknown;
     try {
-      await provider().chat.complete(chatRequest(user));
+      await provider().chat.complete(chatRequestFor(user, { model: MODEL }));
     } catch (error) {
       caught = error;
     }
@@ -161,16 +167,15 @@ describe("web search", () => {
   it("the next turn sends the search back in its place, verbatim", async () => {
     mock.enqueue({ sse: fixture("web-search.sse") });
     const first = await collectResponse(
-      provider().chat.stream(chatRequest(user, {}, { providerOptions: WEB_SEARCH })),
+      provider().chat.stream(chatRequestFor(user, { model: MODEL, providerOptions: WEB_SEARCH })),
     );
     mock.enqueue({ sse: fixture("text.sse") });
     await drain(
       provider().chat.stream(
-        chatRequest(
-          [...user, toAssistantMessage(first), Message.user("And where?")],
-          {},
-          { providerOptions: WEB_SEARCH },
-        ),
+        chatRequestFor([...user, toAssistantMessage(first), Message.user("And where?")], {
+          model: MODEL,
+          providerOptions: WEB_SEARCH,
+        }),
       ),
     );
     const messages = mock.body().messages as Array<{ role: string; content: unknown }>;
@@ -224,7 +229,10 @@ describe("web fetch and pause_turn", () => {
     mock.enqueue({ sse: fixture("text.sse") });
     await drain(
       provider().chat.stream(
-        chatRequest([...user, toAssistantMessage(response)], {}, { providerOptions: WEB_SEARCH }),
+        chatRequestFor([...user, toAssistantMessage(response)], {
+          model: MODEL,
+          providerOptions: WEB_SEARCH,
+        }),
       ),
     );
     const messages = mock.body().messages as Array<{ role: string; content: unknown }>;
@@ -287,7 +295,7 @@ describe("code execution", () => {
   it("a tool loop answers only the client call; the server blocks go back before it", async () => {
     mock.enqueue({ sse: fixture("code-execution.sse") });
     const response = await collectResponse(
-      provider().chat.stream(chatRequest(user, { tools: [SAVE] })),
+      provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [SAVE] })),
     );
     mock.enqueue({ sse: fixture("text.sse") });
     const conversation = [
@@ -295,7 +303,9 @@ describe("code execution", () => {
       toAssistantMessage(response),
       ...response.toolCalls.map((call) => Message.toolResult(call.id, "saved", call.name)),
     ];
-    await drain(provider().chat.stream(chatRequest(conversation, { tools: [SAVE] })));
+    await drain(
+      provider().chat.stream(chatRequestFor(conversation, { model: MODEL, tools: [SAVE] })),
+    );
     const messages = mock.body().messages as Array<{
       role: string;
       content: Array<{ type: string }>;
@@ -369,9 +379,11 @@ describe("MCP connector", () => {
 describe("streamed and non-streamed answers agree", () => {
   it("for the documented web search response", async () => {
     mock.enqueue({ json: fixtureJson("message-web-search.json") });
-    const unary = await provider().chat.complete(chatRequest(user));
+    const unary = await provider().chat.complete(chatRequestFor(user, { model: MODEL }));
     mock.enqueue({ sse: fixture("web-search.sse") });
-    const streamed = await collectResponse(provider().chat.stream(chatRequest(user)));
+    const streamed = await collectResponse(
+      provider().chat.stream(chatRequestFor(user, { model: MODEL })),
+    );
     expect(streamed.content).toBe(unary.content);
     expect(streamed.serverToolCalls).toEqual(unary.serverToolCalls);
     expect(streamed.serverToolResults).toEqual(unary.serverToolResults);

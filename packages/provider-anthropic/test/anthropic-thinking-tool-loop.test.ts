@@ -4,11 +4,13 @@
  * turn 2 must send the thinking block back unchanged, before the tool_use,
  * followed by the tool_result.
  */
+
 import { type ChatSettingsV1, Message, toAssistantMessage } from "@ratatoskr/core";
+import { chatRequestFor } from "@ratatoskr/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createAnthropic } from "../src/index.ts";
 import { type AnthropicMock, fixture, startAnthropicMock } from "./anthropic-mock-server.ts";
-import { chatRequest, collectResponse } from "./anthropic-requests.ts";
+import { collectResponse, MODEL } from "./anthropic-requests.ts";
 
 let mock: AnthropicMock;
 beforeAll(async () => {
@@ -43,7 +45,7 @@ it("runs a two-turn tool loop with thinking; turn 2 sends the signed thinking bl
   const transcript: string[] = [];
   for (let turn = 0; turn < 4; turn++) {
     const response = await collectResponse(
-      provider.chat.stream(chatRequest(conversation, settings)),
+      provider.chat.stream(chatRequestFor(conversation, { model: MODEL, ...settings })),
     );
     conversation.push(toAssistantMessage(response));
     if (response.finishReason !== "tool_calls") {

@@ -4,10 +4,10 @@
  * answers; the `timeout` setting is only the SDK's own safety net.
  */
 import { Message, RatatoskrError } from "@ratatoskr/core";
-import { type LoopbackServer, startLoopbackServer } from "@ratatoskr/testing";
+import { chatRequestFor, type LoopbackServer, startLoopbackServer } from "@ratatoskr/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type AnthropicProvider, createAnthropic } from "../src/index.ts";
-import { chatRequest } from "./anthropic-requests.ts";
+import { MODEL } from "./anthropic-requests.ts";
 
 /** A server that accepts requests and never answers (no headers). */
 let server: LoopbackServer | undefined;
@@ -25,7 +25,7 @@ async function outcome(
   method: (typeof METHODS)[number],
   signal: AbortSignal,
 ): Promise<unknown> {
-  const request = chatRequest([Message.user("hi")], {}, { signal });
+  const request = chatRequestFor([Message.user("hi")], { model: MODEL, signal });
   try {
     if (method === "complete") await provider.chat.complete(request);
     else if (method === "countTokens") {
