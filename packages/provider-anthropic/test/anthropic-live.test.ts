@@ -7,7 +7,7 @@ import { Message, toAssistantMessage } from "@ratatoskr/core";
 import { chatRequestFor } from "@ratatoskr/testing";
 import { describe, expect, it } from "vitest";
 import { createAnthropic } from "../src/index.ts";
-import { collectResponse, MODEL } from "./anthropic-requests.ts";
+import { collectResponse } from "./anthropic-requests.ts";
 
 const model = process.env.ANTHROPIC_LIVE_MODEL ?? "claude-sonnet-4-6";
 
