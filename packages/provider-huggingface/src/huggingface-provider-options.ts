@@ -2,7 +2,7 @@
  * The `huggingface` entry of `providerOptions`: typed per-call knobs of the
  * Hugging Face inference tasks, read from the request's own entry only.
  */
-import type { WarningV1 } from "@ratatoskr/core";
+import { invalidInput, type WarningV1 } from "@ratatoskr/core";
 import type { HuggingFacePooling } from "./map-huggingface-embeddings.ts";
 
 /**
@@ -47,17 +47,16 @@ export interface HuggingFaceEmbeddingOptions {
   normalize?: boolean;
 }
 
-function warnValue(option: string, expected: string, value: unknown): WarningV1 {
-  return {
-    type: "other",
-    message: `huggingface provider option ${option} must be ${expected}, got ${JSON.stringify(value) ?? String(value)}; ignored`,
-  };
+function fail(option: string, expected: string, value: unknown): never {
+  const got = Array.isArray(value) ? "an array" : value === null ? "null" : typeof value;
+  throw invalidInput(`providerOptions.huggingface.${option} must be ${expected}, got ${got}`);
 }
 
 /**
  * Read the feature-extraction options of a request's `huggingface` entry.
- * Unknown keys and values of the wrong type become warnings (pushed to
- * `warnings`), never errors and never sent.
+ * An unknown key is an `unknown_provider_option` warning (pushed to
+ * `warnings`) and is not sent; a known key with a value of the wrong type is
+ * an `invalid_input` error naming `providerOptions.huggingface.<key>`.
  */
 export function readEmbeddingOptions(
   entry: Readonly<Record<string, unknown>>,
@@ -73,7 +72,7 @@ export function readEmbeddingOptions(
     }
     if (key === "truncate" || key === "normalize") {
       if (typeof value !== "boolean") {
-        warnings.push(warnValue(key, "a boolean", value));
+        fail(key, "a boolean", value);
       } else if (key === "truncate") {
         parameters.truncate = value;
       } else {
@@ -81,14 +80,14 @@ export function readEmbeddingOptions(
       }
     } else if (key === "truncationDirection") {
       if (value === "Left" || value === "Right") parameters.truncation_direction = value;
-      else warnings.push(warnValue(key, '"Left" or "Right"', value));
+      else fail(key, '"Left" or "Right"', value);
     } else if (key === "promptName") {
       if (typeof value === "string" && value.length > 0) parameters.prompt_name = value;
-      else warnings.push(warnValue(key, "a non-empty string", value));
+      else fail(key, "a non-empty string", value);
     } else if (value === "mean" || value === "cls") {
       result.pooling = value;
     } else {
-      warnings.push(warnValue(key, '"mean" or "cls"', value));
+      fail(key, '"mean" or "cls"', value);
     }
   }
   return result;

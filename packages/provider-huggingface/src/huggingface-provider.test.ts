@@ -279,21 +279,36 @@ describe("v1 results, provider options and warnings", () => {
     expect(embedding.values).toEqual([0.1, 0.2, 0.3, 0.4]);
   });
 
-  it("an unknown option or a wrong value is a warning on the result and is not sent", async () => {
+  it("an unknown option is a warning on the result and is not sent", async () => {
     const bodies: unknown[] = [];
     interceptPost(EMBED_PATH, 200, fixture("feature-extraction-single.json"), bodies);
     const result = await createHuggingFace({ apiKey: TEST_KEY }).embedding.embed({
       model: EMBEDDING_MODEL,
       values: ["hi"],
-      providerOptions: { dimensions: 4, truncate: "yes" },
+      providerOptions: { dimensions: 4 },
       signal: signal(),
     });
     expect(bodies).toEqual([{ inputs: "hi" }]);
-    expect(result.warnings).toEqual([
-      { type: "unknown_provider_option", option: "dimensions" },
-      { type: "other", message: expect.stringMatching(/truncate must be a boolean/) },
-    ]);
+    expect(result.warnings).toEqual([{ type: "unknown_provider_option", option: "dimensions" }]);
   });
+
+  it.each([
+    ["truncate", "yes", /providerOptions\.huggingface\.truncate must be a boolean, got string/],
+    ["truncationDirection", "left", /truncationDirection must be "Left" or "Right"/],
+    ["promptName", 3, /promptName must be a non-empty string, got number/],
+    ["pooling", "max", /pooling must be "mean" or "cls"/],
+    ["normalize", null, /normalize must be a boolean, got null/],
+  ])(
+    "a known option with a wrong value (%s) is invalid_input before any request",
+    async (option, value, pattern) => {
+      const error = await rejection(
+        provider().embed("hi", EMBEDDING_MODEL, { providerOptions: { [option]: value } }),
+      );
+      expect(error.code).toBe("invalid_input");
+      expect(error.message).toMatch(pattern);
+      expect(nock.pendingMocks()).toEqual([]);
+    },
+  );
 
   it("never reads an entry keyed by a provider id: the whole keyed map would be unknown options", async () => {
     const bodies: unknown[] = [];
