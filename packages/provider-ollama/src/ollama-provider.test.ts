@@ -1,9 +1,9 @@
-import { collectChatStream, Message, toAssistantMessage } from "@ratatoskr/core";
-import { jsonReply, sseReply, startOpenAIWireMockServer } from "@ratatoskr/testing";
+import { collectChatStreamParts, Message, toAssistantMessage } from "@ratatoskr/core";
+import { chatRequestFor, jsonReply, sseReply, startOpenAIWireMockServer } from "@ratatoskr/testing";
 import { drain, failure, replay, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { OLLAMA_DEFAULT_BASE_URL, resolveOllamaBaseURL } from "./ollama-base-url.ts";
-import { fixture } from "./ollama-fixtures.test-helpers.ts";
+import { embedRequest, fixture } from "./ollama-fixtures.test-helpers.ts";
 import { createOllama } from "./ollama-provider.ts";
 
 const server = useOpenAIWireMockServer();
@@ -79,7 +79,9 @@ describe("createOllama", () => {
     server.reply(sseReply(fixture("ollama-openai-chat-stream-text.sse")));
     const plugin = ollamaOpenAI();
     expect(plugin.transport).toBe("openai");
-    const events = await drain(plugin.chatStream([Message.user("Hi")], { model: "llama3.2" }));
+    const events = await drain(
+      plugin.chat.stream(chatRequestFor([Message.user("Hi")], { model: "llama3.2" })),
+    );
     expect(
       events
         .filter((event) => event.type === "content")
@@ -121,15 +123,17 @@ describe("createOllama", () => {
     async (file) => {
       server.reply(sseReply(fixture(file)));
       const events = await drain(
-        ollamaOpenAI().chatStream([Message.user("Weather in Paris and Oslo?")], {
-          model: "qwen3:8b",
-          tools: [
-            {
-              name: "get_weather",
-              parameters: { type: "object", properties: { city: { type: "string" } } },
-            },
-          ],
-        }),
+        ollamaOpenAI().chat.stream(
+          chatRequestFor([Message.user("Weather in Paris and Oslo?")], {
+            model: "qwen3:8b",
+            tools: [
+              {
+                name: "get_weather",
+                parameters: { type: "object", properties: { city: { type: "string" } } },
+              },
+            ],
+          }),
+        ),
       );
       expect(events.map((event) => event.type)).toEqual([
         "tool_call_start",
@@ -141,7 +145,7 @@ describe("createOllama", () => {
         "usage",
         "done",
       ]);
-      const response = await collectChatStream(replay(events));
+      const response = await collectChatStreamParts(replay(events));
       expect(response.toolCalls).toEqual([
         { id: "call_k3v9x2ap", name: "get_weather", arguments: '{"city":"Paris"}' },
         { id: "call_q8m1z7wd", name: "get_weather", arguments: '{"city":"Oslo"}' },
@@ -153,11 +157,13 @@ describe("createOllama", () => {
   it('transport "openai" streams reasoning and sends it back as `reasoning` on the next turn', async () => {
     server.reply(sseReply(fixture("ollama-openai-chat-stream-reasoning.sse")));
     const plugin = ollamaOpenAI();
-    const first = await collectChatStream(
-      plugin.chatStream([Message.user("Hello")], {
-        model: "gpt-oss:20b",
-        reasoning: { effort: "low" },
-      }),
+    const first = await collectChatStreamParts(
+      plugin.chat.stream(
+        chatRequestFor([Message.user("Hello")], {
+          model: "gpt-oss:20b",
+          reasoning: { effort: "low" },
+        }),
+      ),
     );
     expect(first.reasoning).toBe("User greets. Reply briefly.");
     expect(first.content).toBe("Hi there!");
@@ -166,9 +172,11 @@ describe("createOllama", () => {
     );
     server.reply(sseReply(fixture("ollama-openai-chat-stream-text.sse")));
     await drain(
-      plugin.chatStream([Message.user("Hello"), toAssistantMessage(first), Message.user("Again")], {
-        model: "gpt-oss:20b",
-      }),
+      plugin.chat.stream(
+        chatRequestFor([Message.user("Hello"), toAssistantMessage(first), Message.user("Again")], {
+          model: "gpt-oss:20b",
+        }),
+      ),
     );
     expect((server.requests[1]!.body as { messages: unknown[] }).messages[1]).toEqual({
       role: "assistant",
@@ -180,7 +188,9 @@ describe("createOllama", () => {
   it('transport "openai" maps a missing chat model to model_not_found', async () => {
     server.reply(jsonReply(404, fixture("ollama-openai-error-404-model.json")));
     const error = await failure(
-      drain(ollamaOpenAI().chatStream([Message.user("Hi")], { model: "llama3.2" })),
+      drain(
+        ollamaOpenAI().chat.stream(chatRequestFor([Message.user("Hi")], { model: "llama3.2" })),
+      ),
     );
     expect(error.code).toBe("model_not_found");
     expect(error.message).toContain("try pulling it first");
@@ -192,16 +202,18 @@ describe("createOllama", () => {
     await stopped.close();
     const plugin = createOllama({ baseURL: url });
     const chatError = await failure(
-      drain(plugin.chatStream([Message.user("Hi")], { model: "llama3.2" })),
+      drain(plugin.chat.stream(chatRequestFor([Message.user("Hi")], { model: "llama3.2" }))),
     );
     const openAIChatError = await failure(
       drain(
-        createOllama({ baseURL: url, transport: "openai" }).chatStream([Message.user("Hi")], {
-          model: "llama3.2",
-        }),
+        createOllama({ baseURL: url, transport: "openai" }).chat.stream(
+          chatRequestFor([Message.user("Hi")], {
+            model: "llama3.2",
+          }),
+        ),
       ),
     );
-    const embedError = await failure(plugin.embed("hi", "all-minilm"));
+    const embedError = await failure(plugin.embedding.embed(embedRequest(["hi"], "all-minilm")));
     for (const error of [chatError, openAIChatError, embedError]) {
       expect(error.code).toBe("network");
       expect(error.message).toContain(url);
@@ -219,7 +231,9 @@ describe("Ollama embeddings (/api/embed)", () => {
       truncate: true,
       embeddingDimensions: 384,
     });
-    const embeddings = await plugin.embedBatch(["first text", "second text"], "all-minilm");
+    const embeddings = await plugin.embedding.embed(
+      embedRequest(["first text", "second text"], "all-minilm"),
+    );
     expect(embeddings).toHaveLength(2);
     expect(embeddings.map((embedding) => embedding.dimensions)).toEqual([384, 384]);
     expect(embeddings[0]!.model).toBe("all-minilm");
@@ -239,28 +253,44 @@ describe("Ollama embeddings (/api/embed)", () => {
 
   it("embeds one text", async () => {
     server.reply(jsonReply(200, fixture("ollama-embed-single.json")));
-    const embedding = await ollama().embed("first text", "all-minilm");
+    const embedding = await ollama().embedding.embed(embedRequest(["first text"], "all-minilm"));
     expect(embedding.dimensions).toBe(384);
     expect(embedding.values).toHaveLength(384);
   });
 
   it("maps a missing model to model_not_found and a wrong count to a data error", async () => {
     server.reply(jsonReply(404, fixture("ollama-error-404-model.json")));
-    const missing = await failure(ollama().embed("x", "nomic-embed-text"));
+    const missing = await failure(
+      ollama().embedding.embed(embedRequest(["x"], "nomic-embed-text")),
+    );
     expect(missing.code).toBe("model_not_found");
     expect(missing.message).toContain("not found");
     expect(missing.message).toContain("`ollama pull nomic-embed-text`");
     server.reply(jsonReply(200, fixture("ollama-embed-single.json")));
-    expect((await failure(ollama().embedBatch(["a", "b"], "all-minilm"))).code).toBe("data");
+    expect(
+      (await failure(ollama().embedding.embed(embedRequest(["a", "b"], "all-minilm")))).code,
+    ).toBe("data");
     server.reply(jsonReply(200, "not json"));
-    expect((await failure(ollama().embed("a", "all-minilm"))).code).toBe("json");
+    expect((await failure(ollama().embedding.embed(embedRequest(["a"], "all-minilm")))).code).toBe(
+      "json",
+    );
   });
 
   it("validates input and honours an aborted signal before any request", async () => {
-    expect((await failure(ollama().embedBatch([], "all-minilm"))).code).toBe("invalid_input");
-    expect((await failure(ollama().embed("x", ""))).code).toBe("invalid_input");
+    expect((await failure(ollama().embedding.embed(embedRequest([], "all-minilm")))).code).toBe(
+      "invalid_input",
+    );
+    expect((await failure(ollama().embedding.embed(embedRequest(["x"], "")))).code).toBe(
+      "invalid_input",
+    );
     expect(
-      (await failure(ollama().embed("x", "all-minilm", { signal: AbortSignal.abort() }))).code,
+      (
+        await failure(
+          ollama().embedding.embed(
+            embedRequest(["x"], "all-minilm", { signal: AbortSignal.abort() }),
+          ),
+        )
+      ).code,
     ).toBe("aborted");
     expect(server.requests).toHaveLength(0);
   });
@@ -270,7 +300,13 @@ describe("Ollama embeddings (/api/embed)", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
     expect(
-      (await failure(ollama().embed("x", "all-minilm", { signal: controller.signal }))).code,
+      (
+        await failure(
+          ollama().embedding.embed(
+            embedRequest(["x"], "all-minilm", { signal: controller.signal }),
+          ),
+        )
+      ).code,
     ).toBe("aborted");
   });
 });
@@ -278,17 +314,18 @@ describe("Ollama embeddings (/api/embed)", () => {
 describe.skipIf(!process.env.OLLAMA_HOST)("live Ollama (OLLAMA_HOST)", () => {
   it.each(["native", "openai"] as const)("chats (transport %s) and embeds", async (transport) => {
     const plugin = createOllama({ transport });
-    const response = await collectChatStream(
-      plugin.chatStream([Message.user("Reply with the single word: pong")], {
-        model: process.env.OLLAMA_TEST_MODEL ?? "llama3.2",
-        maxTokens: 16,
-      }),
+    const response = await collectChatStreamParts(
+      plugin.chat.stream(
+        chatRequestFor([Message.user("Reply with the single word: pong")], {
+          model: process.env.OLLAMA_TEST_MODEL ?? "llama3.2",
+          maxTokens: 16,
+        }),
+      ),
     );
     expect(response.content.length).toBeGreaterThan(0);
     expect(response.usage?.completionTokens).toBeGreaterThan(0);
-    const embedding = await plugin.embed(
-      "hello",
-      process.env.OLLAMA_TEST_EMBED_MODEL ?? "all-minilm",
+    const embedding = await plugin.embedding.embed(
+      embedRequest(["hello"], process.env.OLLAMA_TEST_EMBED_MODEL ?? "all-minilm"),
     );
     expect(embedding.dimensions).toBeGreaterThan(0);
   });
