@@ -53,11 +53,11 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
         call: `(async () => {
           const ollama = createOllama({ baseURL: process.env.ECHO_URL, apiKey: process.env.CANARY });
           try {
-            await ollama.chat.complete(chatRequestFor([{ role: "user", content: "Hi" }], { model: "llama3.2:3b" }));
+            await ollama.chat.complete({ model: "llama3.2:3b", messages: [{ role: "user", content: "Hi" }], settings: {}, providerOptions: {}, signal: new AbortController().signal });
           } catch (error) {
             console.error(error);
           }
-          await ollama.embedding.embed(embedRequest(["Hi"], "nomic-embed-text"));
+          await ollama.embedding.embed({ model: "nomic-embed-text", values: ["Hi"], providerOptions: {}, signal: new AbortController().signal });
         })()`,
       },
       { cwd: packageRoot, env: { ECHO_URL: server.url, CANARY } },

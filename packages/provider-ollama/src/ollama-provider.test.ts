@@ -39,40 +39,37 @@ describe("resolveOllamaBaseURL", () => {
 });
 
 describe("createOllama", () => {
-  it("is the keyless `ollama` plugin for chat and embeddings", () => {
+  it("is the keyless `ollama` provider for chat and embeddings: it serves any Ollama model name", () => {
     const plugin = ollama();
     expect(plugin.id).toBe("ollama");
-    expect(plugin.capabilities).toEqual(["chat", "embed"]);
+    expect(plugin.specificationVersion).toBe("v1");
+    expect(Object.keys(plugin).filter((key) => key === "chat" || key === "embedding")).toEqual([
+      "chat",
+      "embedding",
+    ]);
+    // Which ids Ollama is preferred for is the descriptor's routing hints; the
+    // provider itself serves every name Ollama could have pulled.
     for (const model of [
       "llama3.2:3b",
       "llama3.2",
-      "gpt-oss",
       "gpt-oss:20b",
+      "jmorgan/my-model:latest",
       "hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M",
     ]) {
       expect(plugin.supports?.("chat", model), model).toBe(true);
     }
-    for (const model of [
-      "anthropic/claude-sonnet-4",
-      "claude-sonnet-4",
-      "gpt-4o",
-      "o3-mini",
-      "gemini-2.5-pro",
-      "chatgpt-4o-latest",
-    ]) {
-      expect(plugin.supports?.("chat", model), model).toMatchObject({ supported: false });
-    }
     expect(plugin.supports?.("embed", "nomic-embed-text")).toBe(true);
     expect(plugin.supports?.("embed", "bge-m3:567m")).toBe(true);
-    expect(plugin.supports?.("embed", "my-custom-embedder")).toBe(true);
-    for (const model of [
-      "AllMiniLmL6V2",
-      "text-embedding-3-small",
-      "sentence-transformers/all-MiniLM-L6-v2",
-    ]) {
-      expect(plugin.supports?.("embed", model), model).toMatchObject({ supported: false });
+    // It declines, with a reason, what is no Ollama name at all.
+    for (const model of ["ft:gpt-4o-mini:org::abc123", "a b", "x:y:z", "/llama3.2", ""]) {
+      const support = plugin.supports?.("chat", model);
+      expect(support, model).toMatchObject({ supported: false });
+      expect((support as { reason: string }).reason, model).toContain("not an Ollama model name");
     }
-    expect(plugin.supports?.("nli", "x:y")).toMatchObject({ supported: false });
+    expect(plugin.supports?.("nli", "x:y")).toMatchObject({
+      supported: false,
+      reason: expect.stringContaining("not nli"),
+    });
   });
 
   it('transport "openai" streams chat from /v1/chat/completions without an Authorization header', async () => {
@@ -88,12 +85,12 @@ describe("createOllama", () => {
         .map((event) => (event as { text: string }).text)
         .join(""),
     ).toBe("That's a fantastic question!");
+    expect(events[0]).toMatchObject({ type: "response_metadata", model: "llama3.2" });
     expect(events.at(-1)).toEqual({
       type: "done",
       finishReason: "stop",
       rawFinishReason: "stop",
       usage: { promptTokens: 26, completionTokens: 8, totalTokens: 34 },
-      model: "llama3.2",
     });
     const request = server.requests[0]!;
     expect(request.path).toBe("/v1/chat/completions");
@@ -136,6 +133,7 @@ describe("createOllama", () => {
         ),
       );
       expect(events.map((event) => event.type)).toEqual([
+        "response_metadata",
         "tool_call_start",
         "tool_call_delta",
         "tool_call_start",
@@ -173,9 +171,16 @@ describe("createOllama", () => {
     server.reply(sseReply(fixture("ollama-openai-chat-stream-text.sse")));
     await drain(
       plugin.chat.stream(
-        chatRequestFor([Message.user("Hello"), toAssistantMessage(first), Message.user("Again")], {
-          model: "gpt-oss:20b",
-        }),
+        chatRequestFor(
+          [
+            Message.user("Hello"),
+            toAssistantMessage({ ...first, warnings: [] }),
+            Message.user("Again"),
+          ],
+          {
+            model: "gpt-oss:20b",
+          },
+        ),
       ),
     );
     expect((server.requests[1]!.body as { messages: unknown[] }).messages[1]).toEqual({
@@ -231,9 +236,12 @@ describe("Ollama embeddings (/api/embed)", () => {
       truncate: true,
       embeddingDimensions: 384,
     });
-    const embeddings = await plugin.embedding.embed(
+    const result = await plugin.embedding.embed(
       embedRequest(["first text", "second text"], "all-minilm"),
     );
+    const embeddings = result.embeddings;
+    expect(result.response).toEqual({ model: "all-minilm" });
+    expect(result.warnings ?? []).toEqual([]);
     expect(embeddings).toHaveLength(2);
     expect(embeddings.map((embedding) => embedding.dimensions)).toEqual([384, 384]);
     expect(embeddings[0]!.model).toBe("all-minilm");
@@ -253,9 +261,10 @@ describe("Ollama embeddings (/api/embed)", () => {
 
   it("embeds one text", async () => {
     server.reply(jsonReply(200, fixture("ollama-embed-single.json")));
-    const embedding = await ollama().embedding.embed(embedRequest(["first text"], "all-minilm"));
-    expect(embedding.dimensions).toBe(384);
-    expect(embedding.values).toHaveLength(384);
+    const [embedding] = (await ollama().embedding.embed(embedRequest(["first text"], "all-minilm")))
+      .embeddings;
+    expect(embedding!.dimensions).toBe(384);
+    expect(embedding!.values).toHaveLength(384);
   });
 
   it("maps a missing model to model_not_found and a wrong count to a data error", async () => {
@@ -276,13 +285,7 @@ describe("Ollama embeddings (/api/embed)", () => {
     );
   });
 
-  it("validates input and honours an aborted signal before any request", async () => {
-    expect((await failure(ollama().embedding.embed(embedRequest([], "all-minilm")))).code).toBe(
-      "invalid_input",
-    );
-    expect((await failure(ollama().embedding.embed(embedRequest(["x"], "")))).code).toBe(
-      "invalid_input",
-    );
+  it("honours an aborted signal before any request (model and texts arrive validated)", async () => {
     expect(
       (
         await failure(
@@ -324,9 +327,9 @@ describe.skipIf(!process.env.OLLAMA_HOST)("live Ollama (OLLAMA_HOST)", () => {
     );
     expect(response.content.length).toBeGreaterThan(0);
     expect(response.usage?.completionTokens).toBeGreaterThan(0);
-    const embedding = await plugin.embedding.embed(
+    const { embeddings } = await plugin.embedding.embed(
       embedRequest(["hello"], process.env.OLLAMA_TEST_EMBED_MODEL ?? "all-minilm"),
     );
-    expect(embedding.dimensions).toBeGreaterThan(0);
+    expect(embeddings[0]!.dimensions).toBeGreaterThan(0);
   });
 });
