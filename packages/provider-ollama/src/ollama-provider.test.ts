@@ -259,6 +259,30 @@ describe("Ollama embeddings (/api/embed)", () => {
     });
   });
 
+  it("applies its embedding provider options over the settings, and warns about a key it does not read (unsent)", async () => {
+    server.reply(jsonReply(200, fixture("ollama-embed-batch.json")));
+    const plugin = createOllama({ baseURL: server.url, truncate: true, keepAlive: "10m" });
+    const result = await plugin.embedding.embed(
+      embedRequest(["first text", "second text"], "all-minilm", {
+        providerOptions: { truncate: false, keep_alive: -1, dimensions: 384, think: true },
+      }),
+    );
+    expect(result.warnings).toEqual([
+      {
+        type: "unknown_provider_option",
+        option: "think",
+        details: expect.stringContaining("an embedding call reads"),
+      },
+    ]);
+    expect(server.requests[0]!.body).toEqual({
+      model: "all-minilm",
+      input: ["first text", "second text"],
+      truncate: false,
+      keep_alive: -1,
+      dimensions: 384,
+    });
+  });
+
   it("embeds one text", async () => {
     server.reply(jsonReply(200, fixture("ollama-embed-single.json")));
     const [embedding] = (await ollama().embedding.embed(embedRequest(["first text"], "all-minilm")))
