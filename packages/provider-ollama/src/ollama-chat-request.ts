@@ -10,15 +10,15 @@
  * @see https://docs.ollama.com/api/chat
  * @see https://docs.ollama.com/modelfile#valid-parameters-and-values
  */
-import {
-  type ChatRequestV1,
-  type ChatSettingsV1,
-  invalidInput,
-  type ReasoningConfig,
-  type ResponseFormat,
-  type ToolDefinition,
-  type WarningV1,
+import type {
+  ChatRequestV1,
+  ChatSettingsV1,
+  ReasoningConfig,
+  ResponseFormat,
+  ToolDefinition,
+  WarningV1,
 } from "@ratatoskr/core";
+import { assertOllamaProviderOption } from "./assert-ollama-provider-option.ts";
 import { convertToOllamaMessages, type OllamaWireMessage } from "./convert-to-ollama-messages.ts";
 
 /** Ollama's `think`: on/off, or a level for models that take one (gpt-oss). */
@@ -158,10 +158,6 @@ export function planOllamaTools(
   return tools.filter((tool) => tool.name === choice.name);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function modelOptionsFor(settings: ChatSettingsV1, defaults: OllamaChatDefaults) {
   const modelOptions: Record<string, unknown> = { ...defaults.modelOptions };
   if (defaults.numCtx !== undefined) modelOptions.num_ctx = defaults.numCtx;
@@ -201,12 +197,8 @@ function applyProviderOptions(
       });
       continue;
     }
+    assertOllamaProviderOption(key, value);
     if (key === "options") {
-      if (!isPlainObject(value)) {
-        throw invalidInput(
-          "providerOptions.ollama.options must be an object of Ollama model options (num_ctx, top_k, …)",
-        );
-      }
       Object.assign(modelOptions, value);
     } else if (key === "keep_alive") {
       body.keep_alive = value as string | number;

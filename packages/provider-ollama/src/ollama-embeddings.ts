@@ -10,12 +10,12 @@ import {
   createUsage,
   type EmbeddingRequestV1,
   type EmbeddingResultV1,
-  invalidInput,
   RatatoskrError,
   redactAndTruncate,
   type WarningV1,
 } from "@ratatoskr/core";
 import type { EmbedRequest } from "ollama/browser";
+import { assertOllamaProviderOption } from "./assert-ollama-provider-option.ts";
 import { type OllamaClientContext, openOllamaRequest } from "./ollama-client.ts";
 import { mapOllamaError } from "./ollama-error.ts";
 
@@ -46,10 +46,6 @@ const EMBEDDING_PROVIDER_OPTIONS: ReadonlySet<string> = new Set([
   "dimensions",
 ]);
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /**
  * The `/api/embed` body for `request`: the provider's settings, then the
  * call's provider options over them (a key an embedding call does not read
@@ -75,11 +71,7 @@ export function buildOllamaEmbedRequest(
       });
       continue;
     }
-    if (key === "options" && !isPlainObject(options[key])) {
-      throw invalidInput(
-        "providerOptions.ollama.options must be an object of Ollama model options (num_ctx, …)",
-      );
-    }
+    assertOllamaProviderOption(key, options[key]);
     (body as unknown as Record<string, unknown>)[key] = options[key];
   }
   return { body, warnings };

@@ -497,16 +497,25 @@ describe("native transport errors", () => {
           { model: "llama3.2" },
         ),
       ),
-      plugin.chat.stream(
-        chatRequestFor(hi, {
-          model: "llama3.2",
-          providerOptions: { options: 3 } as unknown as Record<string, Record<string, unknown>>,
-        }),
+      ...[
+        { options: 3 },
+        { keep_alive: { minutes: 5 } },
+        { keep_alive: Number.NaN },
+        { think: "extreme" },
+      ].map((providerOptions) =>
+        plugin.chat.stream(
+          chatRequestFor(hi, {
+            model: "llama3.2",
+            providerOptions: providerOptions as unknown as Record<string, Record<string, unknown>>,
+          }),
+        ),
       ),
     ];
     for (const [index, stream] of cases.entries()) {
       const error = await failure(drain(stream));
       expect(error.code, `case ${index}: ${error.message}`).toBe("invalid_input");
+      if (index >= 2)
+        expect(error.message).toMatch(/providerOptions\.ollama\.(?:options|keep_alive|think)/);
     }
     expect(server.requests).toHaveLength(0);
   });

@@ -283,6 +283,23 @@ describe("Ollama embeddings (/api/embed)", () => {
     });
   });
 
+  it("rejects a provider option of the wrong type with invalid_input naming it, before any request", async () => {
+    for (const [providerOptions, option] of [
+      [{ truncate: "yes" }, "truncate"],
+      [{ dimensions: -3 }, "dimensions"],
+      [{ dimensions: 1.5 }, "dimensions"],
+      [{ keep_alive: [] }, "keep_alive"],
+      [{ options: "fast" }, "options"],
+    ] as const) {
+      const error = await failure(
+        ollama().embedding.embed(embedRequest(["x"], "all-minilm", { providerOptions })),
+      );
+      expect(error.code, option).toBe("invalid_input");
+      expect(error.message).toContain(`providerOptions.ollama.${option}`);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
   it("embeds one text", async () => {
     server.reply(jsonReply(200, fixture("ollama-embed-single.json")));
     const [embedding] = (await ollama().embedding.embed(embedRequest(["first text"], "all-minilm")))
