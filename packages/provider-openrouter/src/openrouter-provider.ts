@@ -15,6 +15,7 @@ import {
   createOpenAICompatible,
   type OpenAICompatibleProvider,
 } from "@ratatoskr/provider-openai-compat";
+import { assertOpenRouterProviderOptions } from "./assert-openrouter-provider-options.ts";
 
 /** OpenRouter's API base URL. */
 export const OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1";
@@ -231,6 +232,7 @@ export function createOpenRouter(settings: OpenRouterSettings = {}): OpenAICompa
     knownProviderOptions: OPENROUTER_PROVIDER_OPTIONS,
     supports: supportsOpenRouter,
     transformRequestBody: (body, request, warn) => {
+      assertOpenRouterProviderOptions(request.providerOptions);
       if (preferences !== undefined) {
         const own = body.provider;
         body.provider =
