@@ -18,8 +18,9 @@ import type {
   ToolDefinition,
   WarningV1,
 } from "@ratatoskr/core";
-import { assertOllamaProviderOption } from "./assert-ollama-provider-option.ts";
+import { assertProviderOptionTypes } from "@ratatoskr/provider-openai-compat";
 import { convertToOllamaMessages, type OllamaWireMessage } from "./convert-to-ollama-messages.ts";
+import { OLLAMA_PROVIDER_OPTION_CHECKS } from "./ollama-provider-option-checks.ts";
 
 /** Ollama's `think`: on/off, or a level for models that take one (gpt-oss). */
 export type OllamaThink = boolean | "low" | "medium" | "high" | "max";
@@ -177,7 +178,8 @@ function modelOptionsFor(settings: ChatSettingsV1, defaults: OllamaChatDefaults)
 /**
  * Apply the call's provider options: `keep_alive` and `think` replace the
  * mapped values, `options` merges into the model options. A key a chat call
- * does not read is a warning. A value of the wrong type is `invalid_input`.
+ * does not read is a warning. A value of the wrong type is `invalid_input`
+ * (checked first, for every key).
  */
 function applyProviderOptions(
   body: OllamaChatRequestBody,
@@ -185,6 +187,7 @@ function applyProviderOptions(
   providerOptions: Readonly<Record<string, unknown>>,
   warnings: WarningV1[],
 ): void {
+  assertProviderOptionTypes("ollama", providerOptions, OLLAMA_PROVIDER_OPTION_CHECKS);
   for (const key in providerOptions) {
     if (!Object.hasOwn(providerOptions, key)) continue;
     const value = providerOptions[key];
@@ -197,7 +200,6 @@ function applyProviderOptions(
       });
       continue;
     }
-    assertOllamaProviderOption(key, value);
     if (key === "options") {
       Object.assign(modelOptions, value);
     } else if (key === "keep_alive") {

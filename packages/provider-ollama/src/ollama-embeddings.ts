@@ -14,10 +14,11 @@ import {
   redactAndTruncate,
   type WarningV1,
 } from "@ratatoskr/core";
+import { assertProviderOptionTypes } from "@ratatoskr/provider-openai-compat";
 import type { EmbedRequest } from "ollama/browser";
-import { assertOllamaProviderOption } from "./assert-ollama-provider-option.ts";
 import { type OllamaClientContext, openOllamaRequest } from "./ollama-client.ts";
 import { mapOllamaError } from "./ollama-error.ts";
+import { OLLAMA_PROVIDER_OPTION_CHECKS } from "./ollama-provider-option-checks.ts";
 
 /** What the embedding call needs to know. */
 export interface OllamaEmbeddingContext extends OllamaClientContext {
@@ -61,6 +62,7 @@ export function buildOllamaEmbedRequest(
   if (context.keepAlive !== undefined) body.keep_alive = context.keepAlive;
   if (context.dimensions !== undefined) body.dimensions = context.dimensions;
   const options = request.providerOptions;
+  assertProviderOptionTypes("ollama", options, OLLAMA_PROVIDER_OPTION_CHECKS);
   for (const key in options) {
     if (!Object.hasOwn(options, key) || options[key] === undefined) continue;
     if (!EMBEDDING_PROVIDER_OPTIONS.has(key)) {
@@ -71,7 +73,6 @@ export function buildOllamaEmbedRequest(
       });
       continue;
     }
-    assertOllamaProviderOption(key, options[key]);
     (body as unknown as Record<string, unknown>)[key] = options[key];
   }
   return { body, warnings };
