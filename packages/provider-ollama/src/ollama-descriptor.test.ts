@@ -1,9 +1,15 @@
+import type { ProviderDescriptorV1 } from "@ratatoskr/core";
+import { openaiDescriptor } from "@ratatoskr/provider-openai-compat";
 import { describe, expect, it } from "vitest";
 import { ollamaDescriptor } from "./ollama-descriptor.ts";
 
 /** The highest priority among the descriptor's hints matching `model` for `capability`. */
-function priorityFor(model: string, capability: "chat" | "embed"): number | undefined {
-  const matching = (ollamaDescriptor.routing ?? []).filter(
+function priorityFor(
+  model: string,
+  capability: "chat" | "embed",
+  descriptor: ProviderDescriptorV1<never> = ollamaDescriptor as ProviderDescriptorV1<never>,
+): number | undefined {
+  const matching = (descriptor.routing ?? []).filter(
     (hint) =>
       hint.pattern.test(model) &&
       (hint.capabilities === undefined || hint.capabilities.includes(capability)),
@@ -53,5 +59,23 @@ describe("ollamaDescriptor", () => {
       expect(hint.priority).toBeLessThan(50);
       expect(hint.reason.length).toBeGreaterThan(0);
     }
+  });
+
+  it("with OpenAI registered too, its hints win where they match: ft: fine-tunes and gpt* go to OpenAI, name:tag stays Ollama's", () => {
+    const winner = (model: string) => {
+      const ranked = [ollamaDescriptor, openaiDescriptor]
+        .map((descriptor) => ({
+          id: descriptor.id,
+          priority: priorityFor(model, "chat", descriptor as ProviderDescriptorV1<never>),
+        }))
+        .filter((entry) => entry.priority !== undefined)
+        .sort((a, b) => b.priority! - a.priority!);
+      return ranked[0]?.id;
+    };
+    expect(winner("ft:gpt-4o-mini:org::abc123")).toBe("openai");
+    expect(winner("ft:gpt-4o-mini:org:custom:abc123")).toBe("openai");
+    expect(winner("gpt-4o")).toBe("openai");
+    expect(winner("llama3.2:3b")).toBe("ollama");
+    expect(winner("gpt-oss:20b")).toBe("ollama");
   });
 });
