@@ -7,6 +7,7 @@
  *
  * @packageDocumentation
  */
+export * from "./assert-provider-option-types.ts";
 export * from "./convert-to-openai-chat-messages.ts";
 export * from "./map-openai-chat-response.ts";
 export * from "./map-openai-error.ts";

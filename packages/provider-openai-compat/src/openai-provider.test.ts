@@ -137,6 +137,41 @@ describe("createOpenAI: warnings and provider options", () => {
     expect(body).not.toHaveProperty("top_k");
   });
 
+  it.each([
+    [{ user: 7 }, "user"],
+    [{ store: "yes" }, "store"],
+    [{ metadata: ["a"] }, "metadata"],
+    [{ service_tier: { tier: "flex" } }, "service_tier"],
+    [{ logit_bias: "50256:-100" }, "logit_bias"],
+    [{ prediction: "text" }, "prediction"],
+    [{ reasoning_effort: 2 }, "reasoning_effort"],
+    [{ web_search_options: true }, "web_search_options"],
+  ] as const)(
+    "rejects %j with invalid_input naming the option, before any request",
+    async (providerOptions, option) => {
+      const request = chatRequestFor([Message.user("Hi")], {
+        model: "gpt-4o-mini",
+        providerOptions: providerOptions as unknown as Record<string, Record<string, unknown>>,
+      });
+      for (const call of [
+        async () => openai().chat.warningsFor(request),
+        () => openai().chat.complete(request),
+        () => drain(openai().chat.stream(request)),
+      ]) {
+        let caught: unknown;
+        try {
+          await call();
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught).toBeInstanceOf(RatatoskrError);
+        expect((caught as RatatoskrError).code).toBe("invalid_input");
+        expect((caught as RatatoskrError).message).toContain(`providerOptions.openai.${option}`);
+      }
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
   it("through the gateway, reads its own providerOptions entry only: another provider's entry never reaches the wire", async () => {
     const gateway = await Ratatoskr.builder().use(openai()).retry(false).build();
     server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));

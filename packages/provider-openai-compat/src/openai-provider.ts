@@ -1,7 +1,13 @@
 /**
  * `createOpenAI`: the direct OpenAI preset of the OpenAI-compatible provider.
  */
+
 import type { Capability, ModelSupportV1 } from "@ratatoskr/core";
+import {
+  assertProviderOptionTypes,
+  PROVIDER_OPTION_CHECKS,
+  type ProviderOptionCheck,
+} from "./assert-provider-option-types.ts";
 import {
   createOpenAICompatible,
   type OpenAICompatibleProvider,
@@ -75,6 +81,26 @@ export const OPENAI_PROVIDER_OPTIONS: readonly (keyof OpenAIProviderOptions)[] =
   web_search_options: true,
 } satisfies Record<keyof OpenAIProviderOptions, true>) as (keyof OpenAIProviderOptions)[];
 
+const { object, string, boolean } = PROVIDER_OPTION_CHECKS;
+
+/** The shape each of {@link OpenAIProviderOptions} must have. */
+const OPENAI_PROVIDER_OPTION_CHECKS: Readonly<
+  Record<keyof OpenAIProviderOptions, ProviderOptionCheck>
+> = {
+  user: string,
+  safety_identifier: string,
+  store: boolean,
+  metadata: { ...object, expected: "must be an object of string values" },
+  service_tier: { ...string, expected: 'must be a string ("auto", "flex", …)' },
+  logit_bias: { ...object, expected: "must be an object of token id → bias" },
+  prediction: { ...object, expected: 'must be a prediction object ({type: "content", content})' },
+  verbosity: { ...string, expected: 'must be a string ("low", "medium", "high")' },
+  reasoning_effort: { ...string, expected: 'must be a string ("low", "medium", "high", …)' },
+  prompt_cache_key: string,
+  prompt_cache_retention: string,
+  web_search_options: object,
+};
+
 /** OpenAI's own API base URL. */
 export const OPENAI_BASE_URL = "https://api.openai.com/v1";
 
@@ -135,5 +161,9 @@ export function createOpenAI(settings: OpenAISettings = {}): OpenAICompatiblePro
     promptCaching: "automatic",
     knownProviderOptions: OPENAI_PROVIDER_OPTIONS,
     supports: supportsOpenAI,
+    transformRequestBody: (body, request) => {
+      assertProviderOptionTypes("openai", request.providerOptions, OPENAI_PROVIDER_OPTION_CHECKS);
+      return body;
+    },
   });
 }

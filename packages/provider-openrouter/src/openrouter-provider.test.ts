@@ -161,6 +161,38 @@ describe("OpenRouter provider options, settings and warnings", () => {
     expect(body).not.toHaveProperty("service_tier");
   });
 
+  it.each([
+    [{ provider: "anthropic" }, "provider"],
+    [{ transforms: "middle-out" }, "transforms"],
+    [{ models: ["a/b", 3] }, "models"],
+    [{ route: 1 }, "route"],
+    [{ reasoning: "high" }, "reasoning"],
+    [{ usage: true }, "usage"],
+    [{ plugins: { id: "web" } }, "plugins"],
+    [{ user: 7 }, "user"],
+    [{ repetition_penalty: "1.1" }, "repetition_penalty"],
+    [{ min_p: Number.NaN }, "min_p"],
+    [{ logit_bias: [1, 2] }, "logit_bias"],
+  ] as const)(
+    "rejects %j with invalid_input naming the option, before any request",
+    async (providerOptions, option) => {
+      const request = chatRequestFor([Message.user("x")], {
+        model: "openai/gpt-4o",
+        providerOptions: providerOptions as unknown as Record<string, Record<string, unknown>>,
+      });
+      for (const call of [
+        async () => openrouter().chat.warningsFor(request),
+        () => openrouter().chat.complete(request),
+        () => drain(openrouter().chat.stream(request)),
+      ]) {
+        const error = await failure(call());
+        expect(error.code).toBe("invalid_input");
+        expect(error.message).toContain(`providerOptions.openrouter.${option}`);
+      }
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
   it("sends topK as top_k without a warning", async () => {
     const request = chatRequestFor([Message.user("x")], { model: "openai/gpt-4o", topK: 40 });
     expect(openrouter().chat.warningsFor(request)).toEqual([]);

@@ -12,8 +12,11 @@
  */
 import type { Capability, ChatRequestV1, ModelSupportV1, WarningV1 } from "@ratatoskr/core";
 import {
+  assertProviderOptionTypes,
   createOpenAICompatible,
   type OpenAICompatibleProvider,
+  PROVIDER_OPTION_CHECKS,
+  type ProviderOptionCheck,
 } from "@ratatoskr/provider-openai-compat";
 
 /** OpenRouter's API base URL. */
@@ -121,6 +124,28 @@ export const OPENROUTER_PROVIDER_OPTIONS: readonly (keyof OpenRouterProviderOpti
     verbosity: true,
     prediction: true,
   } satisfies Record<keyof OpenRouterProviderOptions, true>) as (keyof OpenRouterProviderOptions)[];
+
+const { object, string, finiteNumber, stringList, objectList } = PROVIDER_OPTION_CHECKS;
+
+/** The shape each of {@link OpenRouterProviderOptions} must have (OpenRouter checks the contents). */
+const OPENROUTER_PROVIDER_OPTION_CHECKS: Readonly<
+  Record<keyof OpenRouterProviderOptions, ProviderOptionCheck>
+> = {
+  provider: { ...object, expected: "must be a provider routing object ({order, only, sort, …})" },
+  transforms: { ...stringList, expected: 'must be an array of transform names (["middle-out"])' },
+  models: { ...stringList, expected: "must be an array of model ids" },
+  route: { ...string, expected: 'must be a string ("fallback")' },
+  reasoning: { ...object, expected: "must be a reasoning object ({effort, max_tokens, exclude})" },
+  usage: { ...object, expected: "must be an object ({include: true})" },
+  plugins: { ...objectList, expected: 'must be an array of plugin objects ([{id: "web"}])' },
+  user: string,
+  repetition_penalty: finiteNumber,
+  min_p: finiteNumber,
+  top_a: finiteNumber,
+  logit_bias: { ...object, expected: "must be an object of token id → bias" },
+  verbosity: { ...string, expected: 'must be a string ("low", "medium", "high")' },
+  prediction: { ...object, expected: 'must be a prediction object ({type: "content", content})' },
+};
 
 /** Settings of {@link createOpenRouter}. */
 export interface OpenRouterSettings {
@@ -231,6 +256,11 @@ export function createOpenRouter(settings: OpenRouterSettings = {}): OpenAICompa
     knownProviderOptions: OPENROUTER_PROVIDER_OPTIONS,
     supports: supportsOpenRouter,
     transformRequestBody: (body, request, warn) => {
+      assertProviderOptionTypes(
+        "openrouter",
+        request.providerOptions,
+        OPENROUTER_PROVIDER_OPTION_CHECKS,
+      );
       if (preferences !== undefined) {
         const own = body.provider;
         body.provider =
