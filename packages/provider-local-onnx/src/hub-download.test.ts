@@ -103,6 +103,7 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
     expect(await listFiles(cache.path)).toEqual([
       // Optional files the Hub does not have are remembered, so they are not asked for again.
       "models--test-org--mini-bert/.no_exist/main/generation_config.json",
+      "models--test-org--mini-bert/.no_exist/main/modules.json",
       "models--test-org--mini-bert/.no_exist/main/onnx/model.onnx",
       ...[
         "config.json",

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export * from "./device.ts";
+export * from "./embedding-pipeline.ts";
 export {
   DEFAULT_HUB_URL,
   defaultCacheDir,
@@ -23,8 +24,8 @@ export {
   type DecodingOptions,
   endOfSequenceIds,
   generateTokens,
-  seededRandom,
-  selectToken,
+  type ResolvedDecoding,
+  resolveDecoding,
 } from "./local-onnx-generation.ts";
 export * from "./local-onnx-models.ts";
 export {
@@ -42,6 +43,8 @@ export {
   type EncodedSequence,
   ModelTokenizer,
   padBatch,
+  type TruncationStrategy,
+  truncatedLengths,
 } from "./model-tokenizer.ts";
 export { externalDataLocations, externalDataLocationsOfFile } from "./onnx-external-data.ts";
 export {
@@ -51,3 +54,10 @@ export {
   loadOnnxRuntime,
 } from "./onnx-model-loader.ts";
 export { assertSafeRelativePath, isInside, resolveInside } from "./safe-paths.ts";
+export {
+  applyRepetitionPenalty,
+  argmax,
+  type SamplingOptions,
+  seededRandom,
+  selectToken,
+} from "./select-token.ts";

@@ -1,5 +1,5 @@
 import { ENCODER, encoderReference } from "@ratatoskr/onnx-test-models";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { l2Normalize, poolTokenEmbeddings } from "./local-onnx-embeddings.ts";
 import { createLocalOnnx, type LocalOnnxProvider } from "./local-onnx-provider.ts";
 import { temporaryTestModels } from "./test-fixtures.ts";
@@ -123,6 +123,35 @@ describe("embeddings on the mini-bert test model (tokenizer → tensors → sess
       });
     }
     await chunked.dispose?.();
+  });
+
+  it("unload() or dispose() while the model is loading waits for the load and releases its session", async () => {
+    const ort = await import("onnxruntime-node");
+    // Sessions are instances of onnxruntime-common's InferenceSession class (typed as a factory).
+    const sessionClass = ort.InferenceSession as unknown as {
+      prototype: { release(): Promise<void> };
+    };
+    const release = vi.spyOn(sessionClass.prototype, "release");
+    try {
+      const local = createLocalOnnx({
+        embeddingModels: [{ name: "m", path: models.encoder }],
+        offline: true,
+        cacheDir: models.root,
+      });
+      const loading = local.preload("m");
+      expect(await local.unload("m")).toBe(true);
+      await loading;
+      expect(local.loaded()).toEqual([]);
+      expect(release).toHaveBeenCalledTimes(1);
+      // A call that is embedding when dispose() comes still gets its vector; nothing stays loaded.
+      const embedding = local.embed!("hello", "m");
+      await local.dispose!();
+      expect((await embedding).dimensions).toBe(8);
+      expect(local.loaded()).toEqual([]);
+      expect(release).toHaveBeenCalledTimes(2);
+    } finally {
+      release.mockRestore();
+    }
   });
 
   it("a dimension mismatch with the configured model is a data error", async () => {

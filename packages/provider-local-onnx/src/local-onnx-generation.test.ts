@@ -8,9 +8,10 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { selectDevice } from "./device.ts";
 import { HubDownloader } from "./hub-download.ts";
-import { CausalLmSession, seededRandom, selectToken } from "./local-onnx-generation.ts";
+import { CausalLmSession } from "./local-onnx-generation.ts";
 import { createLocalOnnx, type LocalOnnxProvider } from "./local-onnx-provider.ts";
 import { type LoadedOnnxModel, loadOnnxModel } from "./onnx-model-loader.ts";
+import { seededRandom, selectToken } from "./select-token.ts";
 import { temporaryTestModels } from "./test-fixtures.ts";
 
 async function collect(stream: AsyncIterable<GenerateEvent>): Promise<GenerateEvent[]> {

@@ -57,6 +57,7 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
         { name: "tiny-nli-reordered", path: reordered },
         { name: "tiny-nli-no-labels", path: noLabels },
         { name: "tiny-nli-no-contradiction", path: noContradiction },
+        { name: "tiny-nli-short", path: models.nli, maxLength: 10 },
       ],
       offline: true,
       cacheDir: models.root,
@@ -193,6 +194,93 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
       const expected = softmax([logits[contradiction]!, logits[entailment]!])[1]!;
       expect(result.scores[label]).toBeCloseTo(expected, 5);
     }
+  });
+
+  it("zero-shot with one label scores entailment against contradiction, as the HF pipeline does (never 1.0)", async () => {
+    // transformers' ZeroShotClassificationPipeline.postprocess: `if multi_label or
+    // len(candidate_labels) == 1`, softmax over [contradiction_id, entailment_id] with
+    // contradiction_id = -1 if entailment_id == 0 else 0. Written here on the raw logits.
+    const entailmentId = NLI_LABELS.indexOf("entailment");
+    const contradictionId = entailmentId === 0 ? NLI_LABELS.length - 1 : 0;
+    const pipelineScore = (text: string, hypothesis: string) => {
+      const logits = nliReference(pairIds(text, hypothesis));
+      const entailment = Math.exp(logits[entailmentId]!);
+      return entailment / (entailment + Math.exp(logits[contradictionId]!));
+    };
+    const single = await provider.classifyZeroShot!(
+      "the team won the game",
+      ["sports"],
+      "tiny-nli",
+    );
+    const expected = pipelineScore("the team won the game", "this example is sports .");
+    expect(expected).toBeLessThan(0.99);
+    expect(single.scores.sports).toBeCloseTo(expected, 6);
+    expect(single).toMatchObject({ topLabel: "sports", confidence: single.scores.sports });
+    // multiLabel gives the same for one label, and the same per label for several.
+    const multi = await provider.classifyZeroShot!(
+      "the team won the game",
+      ["sports", "weather"],
+      "tiny-nli",
+      { multiLabel: true },
+    );
+    expect(multi.scores.sports).toBeCloseTo(expected, 6);
+    expect(multi.scores.weather).toBeCloseTo(
+      pipelineScore("the team won the game", "this example is weather ."),
+      6,
+    );
+  });
+
+  it("NLI pairs truncate only the premise (the pipeline's only_first), never the hypothesis", async () => {
+    const premise = "the cat sat on the mat today the dog won the game";
+    const hypothesis = "the team is happy";
+    const result = await provider.inferNli!(premise, hypothesis, "tiny-nli-short");
+    // 10 tokens: [CLS] + 3 premise tokens + [SEP] + the 4 hypothesis tokens + [SEP].
+    const kept = [CLS, ...tokens("the cat sat"), SEP, ...tokens(hypothesis), SEP];
+    const expected = softmax(nliReference(kept));
+    expect(result.entailment).toBeCloseTo(expected[NLI_LABELS.indexOf("entailment")]!, 6);
+    expect(result.contradiction).toBeCloseTo(expected[NLI_LABELS.indexOf("contradiction")]!, 6);
+  });
+
+  it("zero-shot truncates only the text, never the label's hypothesis", async () => {
+    const text = "the cat sat on the mat today the dog won the game";
+    const result = await provider.classifyZeroShot!(text, ["sports", "weather"], "tiny-nli-short");
+    const entailmentId = NLI_LABELS.indexOf("entailment");
+    // "this example is {} ." is 5 tokens: the text keeps 10 - 3 - 5 = 2.
+    const logits = ["sports", "weather"].map(
+      (label) =>
+        nliReference([
+          CLS,
+          ...tokens("the cat"),
+          SEP,
+          ...tokens(`this example is ${label} .`),
+          SEP,
+        ])[entailmentId]!,
+    );
+    const expected = softmax(logits);
+    expect(result.scores.sports).toBeCloseTo(expected[0]!, 6);
+    expect(result.scores.weather).toBeCloseTo(expected[1]!, 6);
+  });
+
+  it("a hypothesis that leaves no room for the premise is invalid_input naming it", async () => {
+    await expect(
+      provider.inferNliBatch!(
+        [
+          { premise: "the cat", hypothesis: "rain" },
+          { premise: "the cat", hypothesis: "the team is happy today the dog won" },
+        ],
+        "tiny-nli-short",
+      ),
+    ).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("pairs[1].hypothesis"),
+      details: expect.objectContaining({ field: "pairs[1].hypothesis" }),
+    });
+    await expect(
+      provider.classifyZeroShot!("the cat", ["the team is happy today"], "tiny-nli-short"),
+    ).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("labels[0]"),
+    });
   });
 
   it("zeroShotScores uses the indices it is given", () => {

@@ -18,6 +18,7 @@ import {
   type GenerateEvent,
   type GenerateOptions,
   type GenerateResponse,
+  invalidInput,
   type ModelSupport,
   type NliPair,
   type NliResult,
@@ -100,6 +101,24 @@ export interface LocalOnnxProvider extends ProviderPlugin {
 }
 
 const KINDS: readonly ModelKind[] = ["embedding", "nli", "generation"];
+
+/**
+ * `rawProviderOptions.repetition_penalty` (generation_config.json's name): a
+ * positive number overriding the model's; other raw options are not read.
+ */
+function repetitionPenaltyOption(
+  raw: Record<string, unknown> | undefined,
+): Pick<DecodingOptions, "repetitionPenalty"> {
+  const value = raw?.repetition_penalty;
+  if (value === undefined) return {};
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw invalidInput(
+      `options.rawProviderOptions.repetition_penalty must be a number above 0 (1 = off), got ${JSON.stringify(value)}`,
+      { field: "options.rawProviderOptions.repetition_penalty" },
+    );
+  }
+  return { repetitionPenalty: value };
+}
 
 const KIND_FOR: Record<Capability, ModelKind | undefined> = {
   embed: "embedding",
@@ -237,6 +256,7 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
   };
 
   const decodingOptions = (options: GenerateOptions): DecodingOptions => ({
+    ...repetitionPenaltyOption(options.rawProviderOptions),
     ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
     ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
     ...(options.topK === undefined ? {} : { topK: options.topK }),
@@ -252,6 +272,8 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
   ): AsyncGenerator<GenerateEvent> {
     assertText(prompt, "prompt");
     assertModel(options?.model);
+    // Options are checked before anything loads.
+    const decoding = decodingOptions(options);
     const resolved = resolve(options.model, "generation");
     const signal = options.signal;
     if (signal?.aborted) throw abortedError(signal);
@@ -269,7 +291,7 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
     });
     try {
       loadedModel = await ready;
-      yield* generateTokens(loadedModel, prompt, decodingOptions(options));
+      yield* generateTokens(loadedModel, prompt, decoding);
     } finally {
       release?.();
     }
@@ -358,6 +380,7 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
           loaded,
           labels.map((label) => ({ premise: text, hypothesis: template.replaceAll("{}", label) })),
           Math.max(maxBatchSize, labels.length),
+          (index) => `the hypothesis of labels[${index}]`,
         );
         const scores = zeroShotScores(logits, indices, options?.multiLabel ?? false);
         const byLabel: Record<string, number> = {};
@@ -377,10 +400,11 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
     async generate(prompt: string, options: GenerateOptions): Promise<GenerateResponse> {
       assertText(prompt, "prompt");
       assertModel(options?.model);
+      const decoding = decodingOptions(options);
       // The whole generation runs inside one model use (no stream wrapper in between).
       return withModel(options.model, "generation", options, async (loaded) => {
         let text = "";
-        for await (const event of generateTokens(loaded, prompt, decodingOptions(options))) {
+        for await (const event of generateTokens(loaded, prompt, decoding)) {
           if (event.type === "text") text += event.text;
           else if (event.type === "done") {
             return {

@@ -15,8 +15,8 @@ export const DataType = { FLOAT: 1, INT64: 7 } as const;
 /** A dimension: a fixed size, or a symbolic name (dynamic axis). */
 export type Dimension = number | string;
 
-/** An attribute value for {@link GraphBuilder.node}. */
-export type AttributeValue = number | number[] | string;
+/** An attribute value for {@link GraphBuilder.node}: numbers are INT(S); `{ float }` is a FLOAT. */
+export type AttributeValue = number | number[] | string | { float: number };
 
 /** Builds one ONNX graph, then a serialised model. */
 export class GraphBuilder {
@@ -144,5 +144,6 @@ function attribute(name: string, value: AttributeValue): OnnxTypes.IAttributePro
     return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
   }
   if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: value };
+  if (typeof value === "object") return { name, type: AttributeType.FLOAT, f: value.float };
   return { name, type: AttributeType.INT, i: value };
 }
