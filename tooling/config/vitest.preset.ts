@@ -20,7 +20,7 @@ export function vitestPreset(overrides: ViteUserConfig = {}): ViteUserConfig {
         // slower. These limits catch a test that would never end.
         testTimeout: 300_000,
         hookTimeout: 300_000,
-        expect: { poll: { timeout: 120_000, interval: 20 } },
+        expect: { poll: { timeout: 240_000, interval: 20 } },
         restoreMocks: true,
         typecheck: { enabled: false },
       },

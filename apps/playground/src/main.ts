@@ -7,7 +7,8 @@ import { CAPABILITIES } from "@ratatoskr/core";
 import { loadClientAssets } from "./client-assets.ts";
 import { loadPlaygroundConfig, PlaygroundConfigError } from "./playground-config.ts";
 import { buildPlaygroundGateway } from "./playground-gateway.ts";
-import { playgroundStatus, startPlaygroundServer } from "./playground-server.ts";
+import { startPlaygroundServer } from "./playground-server.ts";
+import { playgroundStatus } from "./server/playground-status.ts";
 
 async function main(): Promise<void> {
   const config = loadPlaygroundConfig();

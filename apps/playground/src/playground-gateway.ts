@@ -12,7 +12,7 @@ import {
   redactSecrets,
   registerSecret,
 } from "@ratatoskr/core";
-import { type Gateway, Ratatoskr } from "@ratatoskr/gateway";
+import { Gateway, ProviderRegistry, Ratatoskr } from "@ratatoskr/gateway";
 import { createDemoProvider, DEMO_MODELS } from "./demo-provider.ts";
 import type { LocalModelSetting, PlaygroundConfig } from "./playground-config.ts";
 
@@ -615,6 +615,13 @@ function candidates(config: PlaygroundConfig, options: BuildPlaygroundOptions): 
   return list;
 }
 
+/** The gateway over these plugins, in this order (their routing priority). */
+function buildGateway(plugins: ProviderPlugin[]): Promise<Gateway> {
+  const builder = Ratatoskr.builder();
+  for (const plugin of plugins) builder.use(plugin);
+  return builder.build();
+}
+
 /**
  * Build the gateway: extra plugins first, then every configured provider
  * whose package imports; the demo provider last when enabled.
@@ -726,12 +733,10 @@ export async function buildPlaygroundGateway(
     });
   }
 
-  const builder = Ratatoskr.builder();
-  for (const plugin of registered) builder.use(plugin);
-  if (registered.length === 0) {
-    // Nothing at all (every package missing): an empty plugin keeps the routes page working.
-    builder.use({ specificationVersion: "v1", id: "none", capabilities: [] });
-  }
-  const gateway = await builder.build();
+  // Nothing at all (every package missing): a gateway over an empty registry still answers
+  // route() and capabilities(), so every page can say what to configure. (The builder refuses
+  // to build with no provider, and the registry refuses a provider without capabilities.)
+  const gateway =
+    registered.length === 0 ? new Gateway(new ProviderRegistry()) : await buildGateway(registered);
   return { gateway, plugins: new Map(registered.map((plugin) => [plugin.id, plugin])), setup };
 }

@@ -80,8 +80,8 @@ export async function startBrowserHarness(
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   // Hang guards only (a busy 2-core CI machine is slow, not broken): actions wait for their element.
-  page.setDefaultTimeout(120_000);
-  page.setDefaultNavigationTimeout(120_000);
+  page.setDefaultTimeout(240_000);
+  page.setDefaultNavigationTimeout(240_000);
   const browserErrors: string[] = [];
   page.on("pageerror", (error) => browserErrors.push(error.message));
   page.on("console", (message) => {

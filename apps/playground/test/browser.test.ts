@@ -337,7 +337,7 @@ describe("playground in Chromium", () => {
     ]);
     const bare = await startPlaygroundServer({ ...built, config, assets });
     const page = await harness.browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(120_000);
+    page.setDefaultTimeout(240_000);
     try {
       await page.goto(`${bare.url}#/chat`);
       const chat = page.getByTestId("unavailable-chat");

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type LoopbackServer, startLoopbackServer, writeSse } from "@ratatoskr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ChatStreamEvent, readChatStream } from "../src/client/api.ts";
 import { loadPlaygroundConfig } from "../src/playground-config.ts";
 import { buildPlaygroundGateway, type PlaygroundGateway } from "../src/playground-gateway.ts";
 import { type RunningPlayground, startPlaygroundServer } from "../src/playground-server.ts";
@@ -130,12 +131,12 @@ describe("an OpenAI-compatible server from the config file", () => {
         model: "loop:loop-model",
       }),
     });
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
     const text = await response.text();
     expect(text).not.toContain(CANARY);
-    const events = text
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const parsed: ChatStreamEvent[] = [];
+    await readChatStream(new Response(text).body!, (event) => parsed.push(event));
+    const events = parsed as unknown as Array<Record<string, unknown>>;
     expect(events.find((event) => event.type === "tool_result")).toMatchObject({
       name: "calculator",
       content: "42",
@@ -187,7 +188,7 @@ describe("an OpenAI-compatible server from the config file", () => {
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
     let received = "";
-    while (!received.includes('"content"')) {
+    while (!received.includes("event: content")) {
       const { value, done } = await reader.read();
       if (done) break;
       received += decoder.decode(value, { stream: true });

@@ -89,6 +89,24 @@ describe("buildPlaygroundGateway", () => {
     expect(built.gateway.providers().map((plugin) => plugin.id)).toEqual(["tokenizers"]);
   });
 
+  it("still builds a gateway when no provider package can be imported at all", async () => {
+    const importPackage: PackageImporter = async (name) => {
+      throw Object.assign(new Error(`Cannot find package '${name}' imported from x`), {
+        code: "ERR_MODULE_NOT_FOUND",
+      });
+    };
+    const built = await buildPlaygroundGateway(config(), { importPackage });
+    expect(built.gateway.providers()).toEqual([]);
+    expect(state(built.setup, "tokenizers")).toBe("missing-package");
+    // Every capability is missing, so every page can say what to configure.
+    expect(Object.values(built.gateway.capabilities().providers).flat()).toEqual([]);
+    const decision = built.gateway.route("countTokens", "gpt-4o");
+    expect(decision.provider).toBeUndefined();
+    await expect(built.gateway.countTokens("hello", "gpt-4o")).rejects.toMatchObject({
+      code: "not_implemented",
+    });
+  });
+
   it("detects a running Ollama and lists its models, chat and embedding apart", async () => {
     const requested: string[] = [];
     const fetch: typeof globalThis.fetch = async (input) => {

@@ -1,14 +1,18 @@
 /**
  * The playground's HTTP API, through Hono's in-memory `app.request()`:
- * status and hints, routing, each endpoint, the chat stream, and the
- * request guards (loopback Host, same-origin JSON, token, size limits).
+ * status and hints, routing, each endpoint, the chat stream (SSE), the
+ * typed client, and the request guards (loopback Host, csrf(), JSON only,
+ * token, size limits, schema validation) and security headers.
  */
-import { type ChatEvent, createUsage } from "@ratatoskr/core";
+import { type ChatEvent, createUsage, type ProviderPlugin } from "@ratatoskr/core";
 import { createMockProvider } from "@ratatoskr/testing";
+import { hc } from "hono/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiCallError, type ChatStreamEvent, readChatStream, resultOf } from "../src/client/api.ts";
 import { loadPlaygroundConfig, type PlaygroundConfig } from "../src/playground-config.ts";
 import { buildPlaygroundGateway, type ExtraPlugin } from "../src/playground-gateway.ts";
-import { createPlaygroundApp, LIMITS } from "../src/playground-server.ts";
+import { createPlaygroundApp, type PlaygroundApp } from "../src/playground-server.ts";
+import { LIMITS } from "../src/server/request-limits.ts";
 
 const CANARY = "test-key-canary-123456";
 
@@ -39,12 +43,50 @@ const post = (body: unknown, headers: Record<string, string> = {}) => ({
   body: typeof body === "string" ? body : JSON.stringify(body),
 });
 
-async function readLines(response: Response): Promise<Array<Record<string, unknown>>> {
-  const text = await response.text();
-  return text
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+/** Every event of a chat stream, read with the browser's own SSE reader. */
+async function readEvents(response: Response): Promise<Array<Record<string, unknown>>> {
+  expect(response.headers.get("content-type")).toContain("text/event-stream");
+  const events: ChatStreamEvent[] = [];
+  await readChatStream(response.body!, (event) => events.push(event));
+  return events as unknown as Array<Record<string, unknown>>;
+}
+
+const chatBody = (model: string) =>
+  post({ messages: [{ role: "user", content: "tell me" }], model });
+
+/** Resolves when `signal` aborts (at once if it has). */
+function abortOf(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+}
+
+/**
+ * A chat provider that says "Once " and then waits for as long as its
+ * request lives: only an abort ends it. `waiting` resolves when the first
+ * call has said its word and waits; `signals` are the signals it was given.
+ */
+function hangingProvider() {
+  const signals: AbortSignal[] = [];
+  let reportWaiting: () => void = () => {};
+  const waiting = new Promise<void>((resolve) => {
+    reportWaiting = resolve;
+  });
+  const plugin: ProviderPlugin = {
+    specificationVersion: "v1",
+    id: "hanging",
+    capabilities: ["chat"],
+    async *chatStream(_messages, options) {
+      const signal = options.signal!;
+      signals.push(signal);
+      yield { type: "content", text: "Once " };
+      reportWaiting();
+      await abortOf(signal);
+      throw signal.reason;
+    },
+  };
+  return { plugin, signals, waiting };
 }
 
 describe("with no keys and no providers but the bundled ones", () => {
@@ -113,19 +155,19 @@ describe("with no keys and no providers but the bundled ones", () => {
       post({ messages: [{ role: "user", content: "hi" }], model: "gpt-4o" }),
     );
     expect(response.status).toBe(200);
-    const lines = await readLines(response);
+    const lines = await readEvents(response);
     expect(lines[0]).toMatchObject({ type: "route", provider: null });
     expect(lines[1]).toMatchObject({ type: "hints" });
     expect(lines.find((line) => line.type === "error")).toMatchObject({ code: "not_implemented" });
     expect(lines.at(-1)).toMatchObject({ type: "stats", rounds: 1 });
   });
 
-  it("answers a missing capability with 404 and the hints", async () => {
+  it("answers a missing capability with 501 (core's error-trait table) and the hints", async () => {
     const response = await bare.request(
       "/api/embeddings",
       post({ texts: ["a", "b"], model: "all-MiniLM-L6-v2" }),
     );
-    expect(response.status).toBe(404);
+    expect(response.status).toBe(501);
     const body = (await response.json()) as {
       error: { code: string; hints: Array<{ setting: string }> };
     };
@@ -198,7 +240,7 @@ describe("with a mock provider", () => {
     expect(status.models.chat!.every((entry) => entry.provider === "mock")).toBe(true);
   });
 
-  it("streams a tool loop as NDJSON: route, events, tool result, messages, stats", async () => {
+  it("streams a tool loop as SSE: route, events, tool result, messages, stats", async () => {
     const usage = createUsage(5, 3);
     const first: ChatEvent[] = [
       { type: "tool_call_start", index: 0, id: "call_1", name: "calculator" },
@@ -222,8 +264,7 @@ describe("with a mock provider", () => {
       "/api/chat",
       post({ messages: [{ role: "user", content: "2^10?" }], model: "mock:one" }),
     );
-    expect(response.headers.get("content-type")).toContain("application/x-ndjson");
-    const lines = await readLines(response);
+    const lines = await readEvents(response);
     expect(lines.map((line) => line.type)).toEqual([
       "route",
       "round",
@@ -330,11 +371,18 @@ describe("request guards", () => {
     expect((await guarded.request("/api/status", { headers: { host: "[::1]:4173" } })).status).toBe(
       200,
     );
-    const crossOrigin = await guarded.request(
-      "/api/tokens",
-      post({ text: "x", models: ["gpt-4o"] }, { origin: "http://evil.example" }),
-    );
-    expect(crossOrigin.status).toBe(403);
+    // A cross-origin JSON POST needs a CORS preflight first, which is never granted.
+    const preflight = await guarded.request("/api/tokens", {
+      method: "OPTIONS",
+      headers: {
+        ...HOST,
+        origin: "http://evil.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
+    });
+    expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
+    expect(preflight.headers.get("access-control-allow-headers")).toBeNull();
     const sameOrigin = await guarded.request(
       "/api/tokens",
       post({ text: "x", models: ["gpt-4o"] }, { origin: "http://127.0.0.1:4173" }),
@@ -342,7 +390,7 @@ describe("request guards", () => {
     expect(sameOrigin.status).toBe(200);
     const form = await guarded.request("/api/tokens", {
       method: "POST",
-      headers: { ...HOST, "content-type": "text/plain" },
+      headers: { ...HOST, "content-type": "text/plain", "sec-fetch-site": "same-origin" },
       body: "{}",
     });
     expect(form.status).toBe(415);
@@ -351,6 +399,186 @@ describe("request guards", () => {
       post({ text: "x".repeat(LIMITS.bodyBytes + 10), models: ["gpt-4o"] }),
     );
     expect(huge.status).toBe(413);
+  });
+
+  it("refuses cross-site POSTs with Hono's csrf(), before the body is read", async () => {
+    const guarded = await app([], config());
+    const refusals: Array<Record<string, string>> = [
+      // A form posted from another site.
+      {
+        "content-type": "application/x-www-form-urlencoded",
+        origin: "http://evil.example",
+        "sec-fetch-site": "cross-site",
+      },
+      // navigator.sendBeacon or a no-cors fetch: text/plain, with only Sec-Fetch-Site to tell.
+      { "content-type": "text/plain;charset=UTF-8", "sec-fetch-site": "cross-site" },
+      // A multipart form from a sibling site.
+      { "content-type": "multipart/form-data; boundary=x", "sec-fetch-site": "same-site" },
+    ];
+    for (const headers of refusals) {
+      const response = await guarded.request("/api/chat", {
+        method: "POST",
+        headers: { ...HOST, ...headers },
+        body: JSON.stringify({ messages: [{ role: "user", content: "hi" }], model: "gpt-4o" }),
+      });
+      expect(response.status, JSON.stringify(headers)).toBe(403);
+      expect(await response.json()).toEqual({
+        error: { code: "forbidden", message: "Cross-site requests are refused" },
+      });
+    }
+    // The same kinds of body from the page's own origin get past csrf() and are refused as not JSON.
+    const sameOrigin = await guarded.request("/api/chat", {
+      method: "POST",
+      headers: { ...HOST, "content-type": "text/plain", "sec-fetch-site": "same-origin" },
+      body: "{}",
+    });
+    expect(sameOrigin.status).toBe(415);
+  });
+
+  it("sends the security headers and the strict content security policy on every answer", async () => {
+    const guarded = await app([], config());
+    const answers = {
+      page: await guarded.request("/", { headers: HOST }),
+      script: await guarded.request("/assets/app.js", { headers: HOST }),
+      api: await guarded.request("/api/status", { headers: HOST }),
+      invalid: await guarded.request("/api/tokens", post({ text: 1 })),
+      stream: await guarded.request(
+        "/api/chat",
+        post({ messages: [{ role: "user", content: "hi" }], model: "gpt-4o" }),
+      ),
+      refused: await guarded.request("/api/status", { headers: { host: "evil.example" } }),
+      missing: await guarded.request("/nowhere", { headers: HOST }),
+    };
+    for (const [name, response] of Object.entries(answers)) {
+      const headers = Object.fromEntries(response.headers);
+      expect(headers, name).toMatchObject({
+        "content-security-policy":
+          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        "x-content-type-options": "nosniff",
+        "referrer-policy": "no-referrer",
+        "x-frame-options": "DENY",
+        "cross-origin-opener-policy": "same-origin",
+        "cross-origin-resource-policy": "same-origin",
+      });
+      expect(headers["content-security-policy"], name).not.toContain("unsafe");
+      expect(headers["strict-transport-security"], name).toBeUndefined();
+      expect(headers["x-powered-by"], name).toBeUndefined();
+    }
+    await answers.stream.body?.cancel();
+  });
+
+  it("answers a body that fails its schema with 400 naming the field, without a stack or a key", async () => {
+    const withKeys = await app(
+      [],
+      config({}, { OPENROUTER_API_KEY: CANARY, ANTHROPIC_API_KEY: CANARY }),
+    );
+    const cases: Array<[string, unknown, string]> = [
+      ["/api/tokens", { text: CANARY, models: "gpt-4o" }, "models"],
+      ["/api/tokens", { text: 42, models: ["gpt-4o"] }, "text"],
+      ["/api/embeddings", { texts: ["a", 7], model: "m" }, "texts.1"],
+      ["/api/nli", { premise: "p", hypothesis: "h", model: "x".repeat(301) }, "model"],
+      ["/api/classify", { text: "t", labels: ["a"], model: "m", multiLabel: "yes" }, "multiLabel"],
+      [
+        "/api/chat",
+        {
+          messages: [
+            { role: "user", content: CANARY },
+            { role: "wizard", content: "x" },
+          ],
+          model: "m",
+        },
+        "messages.1.role",
+      ],
+      [
+        "/api/chat",
+        { messages: [{ role: "user", content: "x" }], model: "m", reasoning: "maximal" },
+        "reasoning",
+      ],
+    ];
+    for (const [path, body, field] of cases) {
+      const response = await withKeys.request(path, post(body));
+      const text = await response.text();
+      expect(response.status, text).toBe(400);
+      const { error } = JSON.parse(text) as { error: Record<string, unknown> };
+      expect(error, text).toMatchObject({ code: "invalid_input", field });
+      expect(error.message, text).toMatch(new RegExp(`^"${field.replaceAll(".", "\\.")}" `));
+      expect(Object.keys(error).sort()).toEqual(["code", "field", "message"]);
+      expect(text).not.toContain(CANARY);
+      expect(text).not.toMatch(/\bat \S+:\d+|node_modules|ZodError|stack/);
+    }
+    const route = await withKeys.request("/api/route?capability=teleport&model=x", {
+      headers: HOST,
+    });
+    expect(((await route.json()) as { error: { field: string } }).error.field).toBe("capability");
+  });
+
+  it("gives the browser typed answers through hono/client, and the field of a refused body", async () => {
+    const served = await app([], config());
+    const client = hc<PlaygroundApp>("http://127.0.0.1:4173/", {
+      fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+        served.request(input instanceof Request ? input : String(input), init),
+      headers: HOST,
+    });
+    const counted = await resultOf(
+      client.api.tokens.$post({ json: { text: "Hello", models: ["gpt-4o"] } }),
+    );
+    const first = counted.results[0]!;
+    expect("error" in first ? first.error : first.count).toBe(1);
+    const refused = await resultOf(
+      client.api.tokens.$post({ json: { text: "Hello", models: [] } }),
+    ).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiCallError);
+    expect((refused as ApiCallError).body).toMatchObject({
+      code: "invalid_input",
+      field: "models",
+    });
+  });
+
+  it("aborts the upstream call when the client leaves mid-stream", async () => {
+    const hanging = hangingProvider();
+    const served = await app([{ plugin: hanging.plugin }], config());
+    const response = await served.request("/api/chat", chatBody("hanging:x"));
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = "";
+    while (!received.includes("event: content")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      received += decoder.decode(value, { stream: true });
+    }
+    expect(received).toContain('"text":"Once "');
+    const signal = hanging.signals[0]!;
+    expect(signal.aborted).toBe(false);
+    // The server pulls the next event, and the provider has nothing more to say.
+    const pending = reader.read();
+    await hanging.waiting;
+    await reader.cancel();
+    expect((await pending).done).toBe(true);
+    // Waits for the abort; only the test's own timeout bounds it.
+    await abortOf(signal);
+    expect(signal.aborted).toBe(true);
+  });
+
+  it("streams at most LIMITS.concurrentChats chats at once, and frees a slot when a client leaves", async () => {
+    const hanging = hangingProvider();
+    const served = await app([{ plugin: hanging.plugin }], config());
+    const chat = () => served.request("/api/chat", chatBody("hanging:x"));
+    const open: Response[] = [];
+    for (let index = 0; index < LIMITS.concurrentChats; index++) open.push(await chat());
+    expect(open.map((response) => response.status)).toEqual(open.map(() => 200));
+    const refused = await chat();
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+    await open.shift()!.body!.cancel();
+    // The slot frees once the turn has unwound; wait for that, not for a time.
+    let next = await chat();
+    while (next.status === 429) {
+      await new Promise((resolve) => setImmediate(resolve));
+      next = await chat();
+    }
+    expect(next.status).toBe(200);
+    open.push(next);
+    for (const response of open) await response.body!.cancel();
   });
 
   it("requires the token when one is set, and takes it once from ?token= into an HttpOnly cookie", async () => {

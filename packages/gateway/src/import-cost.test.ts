@@ -8,8 +8,8 @@ const packageRoot = fileURLToPath(new URL("..", import.meta.url));
 const resolvedModules = (entry: string) => modulesResolvedBy(entry, packageRoot);
 
 describe("importing @ratatoskr/gateway", () => {
-  it("loads no provider package and no provider SDK", () => {
-    const modules = resolvedModules("@ratatoskr/gateway");
+  it("loads no provider package and no provider SDK", async () => {
+    const modules = await resolvedModules("@ratatoskr/gateway");
     expect(modules.some((url) => url.includes("/gateway/src/index.ts"))).toBe(true);
     const heavy = modules.filter((url) =>
       /provider-(openai|openrouter|ollama|anthropic|huggingface|local)|\/tokenizers\/|node_modules\/(openai|@anthropic-ai|@huggingface|onnxruntime)/.test(

@@ -1,5 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
-import { type CudaProbe, parseDevice, probeCuda, selectDevice } from "./device.ts";
+import {
+  type CudaProbe,
+  type CudaProbeFileSystem,
+  parseDevice,
+  probeCuda,
+  selectDevice,
+} from "./device.ts";
 import { createLocalOnnx } from "./local-onnx-provider.ts";
 
 const nothing: CudaProbe = {
@@ -68,7 +74,7 @@ describe("device selection", () => {
     expect(() => selectDevice("cuda", nothing)).toThrow(
       expect.objectContaining({
         code: "configuration",
-        message: expect.stringContaining("ONNXRUNTIME_NODE_INSTALL=cuda12"),
+        message: expect.stringContaining("ONNXRUNTIME_NODE_INSTALL=true forces the download"),
       }),
     );
     expect(() => selectDevice("cuda:2", ready)).toThrow(
@@ -91,6 +97,59 @@ describe("device selection", () => {
       expect(probe.libraryDirectory).toContain("onnxruntime-node");
     },
   );
+
+  /** A machine described by its files: paths that exist, and directory listings. */
+  const machine = (
+    files: string[],
+    directories: Record<string, string[]> = {},
+  ): CudaProbeFileSystem => ({
+    exists: (path) => files.includes(path) || path in directories,
+    list: (path) => directories[path],
+  });
+  const library = "/x/onnxruntime-node/bin/napi-v6/linux/x64";
+  const cudaLibrary = `${library}/libonnxruntime_providers_cuda.so`;
+
+  it("probe: the Linux driver's GPUs from /proc/driver/nvidia/gpus, else /dev/nvidiaN", () => {
+    expect(
+      probeCuda(
+        machine([cudaLibrary], { "/proc/driver/nvidia/gpus": ["0000:01:00.0", "0000:02:00.0"] }),
+        library,
+      ),
+    ).toEqual({ providerLibrary: true, gpuCount: 2, libraryDirectory: library });
+    expect(
+      probeCuda(machine([], { "/dev": ["null", "nvidia0", "nvidiactl", "nvidia-uvm"] }), library),
+    ).toEqual({ providerLibrary: false, gpuCount: 1, libraryDirectory: library });
+    expect(probeCuda(machine([], { "/dev": ["null"] }), library)).toMatchObject({ gpuCount: 0 });
+  });
+
+  it("probe: WSL2's /dev/dxg with the NVIDIA driver's /usr/lib/wsl/lib/libcuda.so.1 is a GPU", () => {
+    const wsl = probeCuda(
+      machine([cudaLibrary, "/dev/dxg", "/usr/lib/wsl/lib/libcuda.so.1"], {
+        "/dev": ["dxg", "null"],
+      }),
+      library,
+    );
+    expect(wsl).toEqual({
+      providerLibrary: true,
+      gpuCount: 1,
+      libraryDirectory: library,
+      wsl: { cudaLibrary: true },
+    });
+    // The count is not visible under WSL2: any device id is left to the session to check.
+    expect(selectDevice("auto", wsl)).toMatchObject({
+      device: "cuda",
+      deviceId: 0,
+      reason: expect.stringContaining("WSL2"),
+    });
+    expect(selectDevice("cuda:1", wsl)).toMatchObject({ device: "cuda", deviceId: 1 });
+    // /dev/dxg without NVIDIA's library (another vendor's GPU, or no driver): no CUDA, and why.
+    const other = probeCuda(machine([cudaLibrary, "/dev/dxg"], { "/dev": ["dxg"] }), library);
+    expect(other).toMatchObject({ gpuCount: 0, wsl: { cudaLibrary: false } });
+    expect(selectDevice("auto", other)).toMatchObject({
+      device: "cpu",
+      reason: expect.stringContaining("/usr/lib/wsl/lib/libcuda.so.1"),
+    });
+  });
 
   it("device cpu never runs the CUDA probe; auto and cuda do", () => {
     const probe = vi.fn(() => ({ providerLibrary: false, gpuCount: 0 }) as CudaProbe);

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export * from "./device.ts";
+export * from "./embedding-pipeline.ts";
 export {
   DEFAULT_HUB_URL,
   defaultCacheDir,
@@ -15,6 +16,7 @@ export {
   type HubFile,
   offlineFromEnv,
 } from "./hub-download.ts";
+export { localOnnxDescriptor } from "./local-onnx-descriptor.ts";
 export { embedTexts, l2Normalize, poolTokenEmbeddings } from "./local-onnx-embeddings.ts";
 export {
   CausalLmSession,
@@ -23,8 +25,8 @@ export {
   type DecodingOptions,
   endOfSequenceIds,
   generateTokens,
-  seededRandom,
-  selectToken,
+  type ResolvedDecoding,
+  resolveDecoding,
 } from "./local-onnx-generation.ts";
 export * from "./local-onnx-models.ts";
 export {
@@ -36,12 +38,15 @@ export {
   zeroShotScores,
 } from "./local-onnx-nli.ts";
 export * from "./local-onnx-provider.ts";
+export type { LocalOnnxProviderOptions } from "./local-onnx-provider-options.ts";
 export * from "./model-manager.ts";
 export {
   type EncodedBatch,
   type EncodedSequence,
   ModelTokenizer,
   padBatch,
+  type TruncationStrategy,
+  truncatedLengths,
 } from "./model-tokenizer.ts";
 export { externalDataLocations, externalDataLocationsOfFile } from "./onnx-external-data.ts";
 export {
@@ -51,3 +56,10 @@ export {
   loadOnnxRuntime,
 } from "./onnx-model-loader.ts";
 export { assertSafeRelativePath, isInside, resolveInside } from "./safe-paths.ts";
+export {
+  applyRepetitionPenalty,
+  argmax,
+  type SamplingOptions,
+  seededRandom,
+  selectToken,
+} from "./select-token.ts";

@@ -1,9 +1,9 @@
-import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { runNodeScript } from "@ratatoskr/testing";
 import { describe, expect, it } from "vitest";
 
 describe("importing the package stays cheap", () => {
-  it("does not load onnxruntime-node or @huggingface/tokenizers until a model is used", () => {
+  it("does not load onnxruntime-node or @huggingface/tokenizers until a model is used", async () => {
     const entry = fileURLToPath(new URL("./index.ts", import.meta.url));
     const script = `
       import { registerHooks } from "node:module";
@@ -22,14 +22,10 @@ describe("importing the package stays cheap", () => {
       await local.loadOnnxRuntime();
       console.log(JSON.stringify({ before, after: loaded("onnxruntime-node") }));
     `;
-    const output = execFileSync(
-      process.execPath,
-      ["--conditions=@ratatoskr/source", "--input-type=module", "-e", script],
-      {
-        encoding: "utf8",
-        timeout: 15_000,
-      },
-    );
+    const packageRoot = fileURLToPath(new URL("..", import.meta.url));
+    const { status, stdout, stderr } = await runNodeScript(script, { cwd: packageRoot });
+    expect(status, stderr).toBe(0);
+    const output = stdout;
     expect(JSON.parse(output.trim().split("\n").at(-1)!)).toEqual({
       before: { ort: false, tokenizers: false },
       after: true,

@@ -3,9 +3,14 @@
  * Optimum exports decoders: inputs `input_ids`, `attention_mask`,
  * (`position_ids`), `past_key_values.N.key|value`, (`use_cache_branch`);
  * outputs `logits` and `present.N.key|value`. The prompt runs once
- * (prefill), then one token per step reusing the cache. Greedy by default;
- * temperature / top-k / top-p sampling with a seeded generator; stop
- * sequences; streaming text that never splits a multi-byte character.
+ * (prefill), then one token per step reusing the cache, and no pass after
+ * the last token. Decoding settings the caller leaves unset come from the
+ * model's `generation_config.json` (`do_sample`, `temperature`, `top_k`,
+ * `top_p`, `repetition_penalty`, `eos_token_id`): greedy unless it or the
+ * caller asks for sampling; stop sequences; streaming text that never splits
+ * a multi-byte character. What the caller asked for and the model cannot do
+ * (top-k / top-p under greedy decoding, more tokens than the context window
+ * leaves) comes back as a warning part, never silence.
  *
  * @see https://huggingface.co/docs/optimum/exporters/onnx/usage_guides/export_a_model#exporting-a-model-using-past-keysvalues-in-the-decoder
  * @see https://huggingface.co/docs/transformers/generation_strategies
@@ -14,25 +19,43 @@ import {
   abortedError,
   createUsage,
   type FinishReason,
-  type GenerateEvent,
+  type GenerationStreamPartV1,
   RatatoskrError,
   type Usage,
+  type WarningV1,
 } from "@ratatoskr/core";
 import type * as Ort from "onnxruntime-node";
 import { runSession } from "./encoder-feeds.ts";
 import { tokenText } from "./model-tokenizer.ts";
 import type { LoadedOnnxModel } from "./onnx-model-loader.ts";
+import {
+  applyRepetitionPenalty,
+  type SamplingOptions,
+  seededRandom,
+  selectToken,
+} from "./select-token.ts";
 
-/** Decoding settings of one generation. */
+/** Decoding settings of one generation, as the caller gives them; unset ones come from `generation_config.json`. */
 export interface DecodingOptions {
   maxTokens?: number;
-  /** 0 or undefined: greedy. */
+  /** 0: greedy. Unset: `generation_config.json`'s `temperature` when its `do_sample` is true, else greedy. */
   temperature?: number;
+  /** Unset: `generation_config.json`'s `top_k` (none when it has none). */
   topK?: number;
+  /** Unset: `generation_config.json`'s `top_p`. */
   topP?: number;
+  /** transformers' repetition penalty (1: off). Unset: `generation_config.json`'s `repetition_penalty`. */
+  repetitionPenalty?: number;
   seed?: number;
   stopSequences?: string[];
   signal?: AbortSignal;
+}
+
+/** What one generation runs with once `generation_config.json` filled in what the caller left unset. */
+export interface ResolvedDecoding extends SamplingOptions {
+  repetitionPenalty: number;
+  /** End-of-sequence ids (any of them ends the generation). */
+  endOfSequence: ReadonlySet<number>;
 }
 
 /** Default `maxTokens` when the caller sets none. */
@@ -45,63 +68,6 @@ const KNOWN_DECODER_INPUTS = new Set([
   "position_ids",
   "use_cache_branch",
 ]);
-
-/** A seeded PRNG (mulberry32) returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * Pick the next token from `logits`: argmax when `temperature` is 0/unset,
- * else sample from softmax(logits / temperature) restricted to the top-k
- * tokens and then to the smallest set whose probability reaches top-p.
- */
-export function selectToken(
-  logits: Float32Array,
-  options: Pick<DecodingOptions, "temperature" | "topK" | "topP">,
-  random: () => number,
-): number {
-  const temperature = options.temperature ?? 0;
-  if (!(temperature > 0)) {
-    let best = 0;
-    for (let index = 1; index < logits.length; index++)
-      if (logits[index]! > logits[best]!) best = index;
-    return best;
-  }
-  let candidates = Array.from(logits.keys()).sort((a, b) => logits[b]! - logits[a]! || a - b);
-  if (options.topK !== undefined && options.topK > 0)
-    candidates = candidates.slice(0, options.topK);
-  const max = logits[candidates[0]!]! / temperature;
-  let probabilities = candidates.map((index) => Math.exp(logits[index]! / temperature - max));
-  let total = probabilities.reduce((sum, value) => sum + value, 0);
-  probabilities = probabilities.map((value) => value / total);
-  if (options.topP !== undefined && options.topP < 1) {
-    let cumulative = 0;
-    let keep = 0;
-    while (keep < probabilities.length) {
-      cumulative += probabilities[keep]!;
-      keep++;
-      if (cumulative >= options.topP) break;
-    }
-    candidates = candidates.slice(0, keep);
-    probabilities = probabilities.slice(0, keep);
-    total = probabilities.reduce((sum, value) => sum + value, 0);
-    probabilities = probabilities.map((value) => value / total);
-  }
-  let threshold = random();
-  for (let index = 0; index < candidates.length; index++) {
-    threshold -= probabilities[index]!;
-    if (threshold < 0) return candidates[index]!;
-  }
-  return candidates[candidates.length - 1]!;
-}
 
 function numberOrFirst(value: unknown): number[] {
   if (typeof value === "number") return [value];
@@ -289,7 +255,7 @@ export function contextWindow(model: LoadedOnnxModel): number {
     : Number.POSITIVE_INFINITY;
 }
 
-/** End-of-sequence token ids: generation_config.json, config.json, then the tokenizer's eos_token. */
+/** End-of-sequence token ids: generation_config.json (a number or a list), config.json, then the tokenizer's eos_token. */
 export function endOfSequenceIds(model: LoadedOnnxModel): Set<number> {
   const ids = numberOrFirst(model.generationConfig.eos_token_id ?? model.config.eos_token_id);
   if (ids.length === 0) {
@@ -300,19 +266,100 @@ export function endOfSequenceIds(model: LoadedOnnxModel): Set<number> {
   return new Set(ids);
 }
 
+/** A number field of `generation_config.json` (absent or null: undefined); anything else is a configuration error. */
+function generationSetting(model: LoadedOnnxModel, key: string): number | undefined {
+  const value = model.generationConfig[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  throw new RatatoskrError({
+    code: "configuration",
+    provider: "local",
+    model: model.spec.name,
+    message: `Model "${model.spec.name}": generation_config.json ${key} must be a number, got ${JSON.stringify(value)}`,
+  });
+}
+
 /**
- * Generate from `prompt`, yielding `text` events (never a broken multi-byte
- * character, never part of a stop sequence), then `usage` and `done`.
+ * The settings a generation runs with: each one the caller sets, else the
+ * model's `generation_config.json`, as transformers' `generate(**kwargs)`
+ * overrides its generation config field by field. Sampling happens when the
+ * caller gives a temperature above 0, or gives none and the file says
+ * `do_sample: true` (its `temperature`, default 1). An absent `top_k` means
+ * no top-k cut (transformers' class default would be 50).
+ *
+ * @see https://huggingface.co/docs/transformers/main_classes/text_generation#transformers.GenerationConfig
+ */
+export function resolveDecoding(
+  model: LoadedOnnxModel,
+  options: DecodingOptions,
+): ResolvedDecoding {
+  const doSample = model.generationConfig.do_sample;
+  if (doSample !== undefined && doSample !== null && typeof doSample !== "boolean") {
+    throw new RatatoskrError({
+      code: "configuration",
+      provider: "local",
+      model: model.spec.name,
+      message: `Model "${model.spec.name}": generation_config.json do_sample must be true or false, got ${JSON.stringify(doSample)}`,
+    });
+  }
+  const fileTemperature = generationSetting(model, "temperature");
+  const topK = options.topK ?? generationSetting(model, "top_k");
+  const topP = options.topP ?? generationSetting(model, "top_p");
+  const repetitionPenalty =
+    options.repetitionPenalty ?? generationSetting(model, "repetition_penalty") ?? 1;
+  if (!(repetitionPenalty > 0)) {
+    throw new RatatoskrError({
+      code: "configuration",
+      provider: "local",
+      model: model.spec.name,
+      message: `Model "${model.spec.name}": generation_config.json repetition_penalty must be above 0, got ${repetitionPenalty}`,
+    });
+  }
+  return {
+    temperature: options.temperature ?? (doSample === true ? (fileTemperature ?? 1) : 0),
+    ...(topK === undefined ? {} : { topK }),
+    ...(topP === undefined ? {} : { topP }),
+    repetitionPenalty,
+    endOfSequence: endOfSequenceIds(model),
+  };
+}
+
+/**
+ * The warnings for sampling settings the caller gave that greedy decoding
+ * (temperature 0) ignores: `topK` and `topP` choose among tokens to sample,
+ * and greedy decoding samples none.
+ */
+export function greedyIgnoredSettings(
+  options: Pick<DecodingOptions, "topK" | "topP">,
+): WarningV1[] {
+  return (["topK", "topP"] as const)
+    .filter((setting) => options[setting] !== undefined)
+    .map((setting) => ({
+      type: "unsupported_setting",
+      setting,
+      details: `greedy decoding (temperature 0) ignores ${setting}; set a temperature above 0 to sample`,
+    }));
+}
+
+/**
+ * Generate from `prompt`, yielding generation stream parts (provider
+ * specification v1): `warning` parts for what the model cannot honour as
+ * asked (known once the model and the prompt are), `text` parts (never a
+ * broken multi-byte character, never part of a stop sequence), then `usage`
+ * and `done`. Warnings the request alone predicts (an explicit temperature
+ * 0 with `topK` or `topP`) are the caller's to report; this reports the
+ * greedy decoding that `generation_config.json` chose.
  */
 export async function* generateTokens(
   model: LoadedOnnxModel,
   prompt: string,
   options: DecodingOptions,
-): AsyncGenerator<GenerateEvent> {
+): AsyncGenerator<GenerationStreamPartV1> {
   const { tokenizer, spec } = model;
   const { signal } = options;
   let promptIds = tokenizer.tokenizer.encode(prompt).ids;
-  const endIds = endOfSequenceIds(model);
+  const decoding = resolveDecoding(model, options);
+  const endIds = decoding.endOfSequence;
   if (promptIds.length === 0) {
     const bos = numberOrFirst(model.generationConfig.bos_token_id ?? model.config.bos_token_id)[0];
     if (bos === undefined)
@@ -334,7 +381,20 @@ export async function* generateTokens(
     });
   }
   // Prompt plus generated tokens never exceed the context window.
-  const maxTokens = Math.min(options.maxTokens ?? DEFAULT_MAX_TOKENS, window - promptIds.length);
+  const left = window - promptIds.length;
+  const maxTokens = Math.min(options.maxTokens ?? DEFAULT_MAX_TOKENS, left);
+  if (options.temperature === undefined && decoding.temperature === 0) {
+    for (const warning of greedyIgnoredSettings(options)) yield { type: "warning", warning };
+  }
+  if (options.maxTokens !== undefined && options.maxTokens > left) {
+    yield {
+      type: "warning",
+      warning: {
+        type: "other",
+        message: `maxTokens ${options.maxTokens} is more than the ${left} tokens model "${spec.name}" has left after the ${promptIds.length}-token prompt (context window ${window}): generating at most ${left}`,
+      },
+    };
+  }
   const stops = (options.stopSequences ?? []).filter((stop) => stop.length > 0);
   const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
   const session = new CausalLmSession(model);
@@ -347,18 +407,21 @@ export async function* generateTokens(
   const partial = () => ({ content: text.slice(0, emitted) });
 
   if (signal?.aborted) throw abortedError(signal);
+  // Prompt and output so far, for the repetition penalty.
+  const context = new Set(promptIds);
   let logits = await session.prefill(promptIds);
   let produced = 0;
-  for (;;) {
+  while (produced < maxTokens) {
     if (signal?.aborted) throw abortedError(signal, partial());
-    if (produced >= maxTokens) break;
-    const token = selectToken(logits, options, random);
+    applyRepetitionPenalty(logits, context, decoding.repetitionPenalty);
+    const token = selectToken(logits, decoding, random);
     produced++;
     if (endIds.has(token)) {
       finishReason = "stop";
       break;
     }
     generated.push(token);
+    context.add(token);
     // Incremental detokenisation (as text-generation-inference does): decode a short window that
     // starts a few tokens back, and append what it adds once it does not end in a partial character.
     const known = tokenizer.decode(generated.slice(prefixOffset, readOffset));
@@ -367,28 +430,26 @@ export async function* generateTokens(
       text += extended.slice(known.length);
       prefixOffset = readOffset;
       readOffset = generated.length;
-    } else {
-      logits = await session.step(token);
-      continue;
+      let stopAt = -1;
+      for (const stop of stops) {
+        const index = text.indexOf(stop, Math.max(0, emitted - stop.length));
+        if (index >= 0 && (stopAt < 0 || index < stopAt)) stopAt = index;
+      }
+      if (stopAt >= 0) {
+        if (stopAt > emitted) yield { type: "text", text: text.slice(emitted, stopAt) };
+        emitted = stopAt;
+        text = text.slice(0, stopAt);
+        finishReason = "stop";
+        break;
+      }
+      const safe = text.length - heldBack(text, stops);
+      if (safe > emitted) {
+        yield { type: "text", text: text.slice(emitted, safe) };
+        emitted = safe;
+      }
     }
-    let stopAt = -1;
-    for (const stop of stops) {
-      const index = text.indexOf(stop, Math.max(0, emitted - stop.length));
-      if (index >= 0 && (stopAt < 0 || index < stopAt)) stopAt = index;
-    }
-    if (stopAt >= 0) {
-      if (stopAt > emitted) yield { type: "text", text: text.slice(emitted, stopAt) };
-      emitted = stopAt;
-      text = text.slice(0, stopAt);
-      finishReason = "stop";
-      break;
-    }
-    const safe = text.length - heldBack(text, stops);
-    if (safe > emitted) {
-      yield { type: "text", text: text.slice(emitted, safe) };
-      emitted = safe;
-    }
-    logits = await session.step(token);
+    // No forward pass after the last token: its logits would never be used.
+    if (produced < maxTokens) logits = await session.step(token);
   }
   if (finishReason !== "stop" || emitted < text.length) {
     // Tokens still undecoded at the end (a character cut by maxTokens) are flushed as they decode.
@@ -401,5 +462,5 @@ export async function* generateTokens(
   }
   const usage: Usage = createUsage(promptIds.length, produced);
   yield { type: "usage", usage };
-  yield { type: "done", finishReason, usage, model: spec.name };
+  yield { type: "done", finishReason, usage };
 }

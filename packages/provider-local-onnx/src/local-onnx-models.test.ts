@@ -84,18 +84,20 @@ describe("model presets and settings", () => {
       name: "org/my-embedder",
       source: { type: "hub", repo: "org/my-embedder", revision: "main" },
       files: ["onnx/model.onnx", "model.onnx"],
-      pooling: "mean",
-      normalize: true,
       maxLength: 512,
     });
+    // Pooling and normalisation are read from the repository's files when the model loads.
+    const resolved = resolveModelSetting("org/my-embedder", "embedding");
+    expect(resolved.pooling).toBeUndefined();
+    expect(resolved.normalize).toBeUndefined();
   });
 
-  it("a custom model named like a preset keeps the preset's pooling, dimensions and limit", () => {
+  it("a custom model named like a preset keeps the preset's fallback pooling, dimensions and limit", () => {
     expect(
       resolveModelSetting({ name: "BgeSmallEn", path: "/models/bge" }, "embedding"),
     ).toMatchObject({
       source: { type: "directory", path: "/models/bge" },
-      pooling: "cls",
+      presetPooling: "cls",
       dimensions: 384,
       maxLength: 512,
     });
@@ -109,7 +111,8 @@ describe("model presets and settings", () => {
       [{ name: "x", path: "/a", repo: "o/r" }, "exactly one of path"],
       [{ name: "x", repo: "../etc" }, "org/name"],
       [{ name: "x", repo: "o/r", revision: "../main" }, "invalid revision"],
-      [{ name: "x", path: "/a", pooling: "max" }, "pooling"],
+      [{ name: "x", path: "/a", pooling: "median" }, "pooling must be one of cls, max, mean"],
+      [{ name: "x", path: "/a", normalize: "yes" }, "normalize must be true or false"],
       [{ name: "x", path: "/a", maxLength: 1 }, "maxLength"],
     ];
     for (const [setting, message] of bad) {
@@ -139,6 +142,12 @@ describe("model presets and settings", () => {
     expect(provider.id).toBe("local");
     expect(provider.aliases).toEqual(["onnx"]);
     expect(provider.localInference).toBe(true);
-    expect(provider.capabilities).toEqual(["embed", "nli", "classify", "generate"]);
+    // Its capabilities are the capability objects present.
+    expect(provider.embedding.embed).toBeTypeOf("function");
+    expect(provider.nli.infer).toBeTypeOf("function");
+    expect(provider.classification.classifyZeroShot).toBeTypeOf("function");
+    expect(provider.generation.complete).toBeTypeOf("function");
+    expect(provider.generation.stream).toBeTypeOf("function");
+    expect([provider.chat, provider.tokenCounting]).toEqual([undefined, undefined]);
   });
 });

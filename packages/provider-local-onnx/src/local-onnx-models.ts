@@ -6,8 +6,33 @@
 import { RatatoskrError } from "@ratatoskr/core";
 import { assertSafeRelativePath } from "./safe-paths.ts";
 
-/** How token vectors become one sentence vector. */
-export type Pooling = "mean" | "cls";
+/**
+ * How token vectors become one sentence vector: sentence-transformers'
+ * pooling modes, by the names its `Pooling` module uses. `cls` takes the
+ * first token, `mean` / `max` average or take the maximum over the real
+ * (unmasked) tokens, `mean_sqrt_len_tokens` divides the sum by √length,
+ * `weightedmean` weights position t by t (1-based), `lasttoken` takes the
+ * last real token.
+ *
+ * @see https://sbert.net/docs/package_reference/sentence_transformer/models.html#sentence_transformers.models.Pooling
+ */
+export type Pooling =
+  | "cls"
+  | "mean"
+  | "max"
+  | "mean_sqrt_len_tokens"
+  | "weightedmean"
+  | "lasttoken";
+
+/** Every {@link Pooling} mode, in the order sentence-transformers concatenates them when several are on. */
+export const POOLING_MODES: readonly Pooling[] = [
+  "cls",
+  "max",
+  "mean",
+  "mean_sqrt_len_tokens",
+  "weightedmean",
+  "lasttoken",
+];
 
 /** What a model is used for. */
 export type ModelKind = "embedding" | "nli" | "generation";
@@ -24,9 +49,15 @@ export interface CustomModelSettings {
   revision?: string;
   /** The ONNX file inside the directory or repo. Default: `onnx/model.onnx`, else `model.onnx`. */
   file?: string;
-  /** Embeddings: pooling (default `mean`). */
+  /**
+   * Embeddings: pooling. Default: what the repository's `modules.json` and
+   * `1_Pooling/config.json` say, else the preset's model card, else `mean`.
+   */
   pooling?: Pooling;
-  /** Embeddings: L2-normalise the vector (default true). */
+  /**
+   * Embeddings: L2-normalise the vector. Default: whether `modules.json` has a
+   * `Normalize` module, else true.
+   */
   normalize?: boolean;
   /** Maximum tokens per input; longer inputs are truncated. Default 512 (embeddings, NLI). */
   maxLength?: number;
@@ -52,8 +83,12 @@ export interface ResolvedModel {
   source: ModelSource;
   /** ONNX files to try, in order (relative to the model directory). */
   files: string[];
-  pooling: Pooling;
-  normalize: boolean;
+  /** Pooling set in the settings: wins over the repository's files. */
+  pooling?: Pooling;
+  /** Normalisation set in the settings: wins over the repository's files. */
+  normalize?: boolean;
+  /** What the preset's model card says, for a repository without `modules.json`. */
+  presetPooling?: Pooling;
   maxLength: number;
   dimensions?: number;
   aliases: string[];
@@ -65,6 +100,7 @@ export interface ModelPreset {
   kind: ModelKind;
   repo: string;
   file: string;
+  /** The model card's pooling: used only when the repository has no `modules.json` / `1_Pooling/config.json`. */
   pooling: Pooling;
   dimensions?: number;
   /** Token limit the model was trained with (sentence-transformers `max_seq_length`). */
@@ -73,7 +109,9 @@ export interface ModelPreset {
 }
 
 /**
- * Built-in presets. Embedding outputs are L2-normalised. Inputs are
+ * Built-in presets. Pooling and normalisation come from each repository's
+ * sentence-transformers files when it has them; the table's pooling is the
+ * model card's, for repositories without them. Inputs are
  * truncated as sentence-transformers does for each model
  * (`sentence_bert_config.json` `max_seq_length`): all-MiniLM-L6-v2 256,
  * all-MiniLM-L12-v2 128, BGE and the NLI cross-encoders 512.
@@ -178,8 +216,7 @@ function fromPreset(preset: ModelPreset): ResolvedModel {
     kind: preset.kind,
     source: { type: "hub", repo: preset.repo, revision: "main" },
     files: [preset.file],
-    pooling: preset.pooling,
-    normalize: true,
+    presetPooling: preset.pooling,
     maxLength: preset.maxLength,
     ...(preset.dimensions === undefined ? {} : { dimensions: preset.dimensions }),
     aliases: [preset.repo, ...preset.aliases],
@@ -219,10 +256,16 @@ export function resolveModelSetting(setting: ModelSetting, kind: ModelKind): Res
   }
   const files = setting.file === undefined ? DEFAULT_FILES : [setting.file];
   for (const file of files) assertSafeRelativePath(file, `model "${setting.name}" file`);
-  if (setting.pooling !== undefined && setting.pooling !== "mean" && setting.pooling !== "cls") {
-    throw configurationError(`Model "${setting.name}": pooling must be "mean" or "cls"`);
+  if (setting.pooling !== undefined && !POOLING_MODES.includes(setting.pooling)) {
+    throw configurationError(
+      `Model "${setting.name}": pooling must be one of ${POOLING_MODES.join(", ")}, got ${JSON.stringify(setting.pooling)}`,
+    );
   }
-  // A custom model named like a preset (e.g. a local copy of all-MiniLM-L6-v2) keeps the preset's pooling and limits.
+  if (setting.normalize !== undefined && typeof setting.normalize !== "boolean") {
+    throw configurationError(`Model "${setting.name}": normalize must be true or false`);
+  }
+  // A custom model named like a preset (e.g. a local copy of all-MiniLM-L6-v2) keeps the preset's limits,
+  // and its model card's pooling for a directory without sentence-transformers files.
   const preset = presetFor(setting.name, kind);
   const maxLength = setting.maxLength ?? preset?.maxLength ?? 512;
   const dimensions = setting.dimensions ?? preset?.dimensions;
@@ -237,8 +280,9 @@ export function resolveModelSetting(setting: ModelSetting, kind: ModelKind): Res
         ? { type: "directory", path: setting.path }
         : { type: "hub", repo: setting.repo!, revision },
     files,
-    pooling: setting.pooling ?? preset?.pooling ?? "mean",
-    normalize: setting.normalize ?? true,
+    ...(setting.pooling === undefined ? {} : { pooling: setting.pooling }),
+    ...(setting.normalize === undefined ? {} : { normalize: setting.normalize }),
+    ...(preset === undefined ? {} : { presetPooling: preset.pooling }),
     maxLength,
     ...(dimensions === undefined ? {} : { dimensions }),
     aliases: [

@@ -2,9 +2,11 @@
  * NLI on a cross-encoder export, and zero-shot classification on top of it
  * as the Hugging Face `zero-shot-classification` pipeline defines it: each
  * label becomes a hypothesis (`"This example is {}."`); single-label
- * softmaxes the entailment logits across labels, multi-label softmaxes
- * [contradiction, entailment] per label. Label indices come from the
- * model's `config.json` `id2label`, never from a guessed order.
+ * softmaxes the entailment logits across labels, multi-label (and a single
+ * candidate label) softmaxes [contradiction, entailment] per label. Pairs are
+ * truncated `only_first`, as the pipeline does: the premise is cut, the
+ * hypothesis never. Label indices come from the model's `config.json`
+ * `id2label`, never from a guessed order.
  *
  * @see https://huggingface.co/cross-encoder/nli-deberta-v3-base
  * @see https://github.com/huggingface/transformers/blob/main/src/transformers/pipelines/zero_shot_classification.py
@@ -61,17 +63,31 @@ export function softmax(values: readonly number[]): number[] {
   return exps.map((value) => value / sum);
 }
 
-/** Logits for every (premise, hypothesis) pair, batched `maxBatchSize` pairs per forward pass. */
+/**
+ * Logits for every (premise, hypothesis) pair, batched `maxBatchSize` pairs
+ * per forward pass. Each pair is truncated `only_first` (the premise only); a
+ * hypothesis that leaves no room for the premise is an `invalid_input` error
+ * naming it as `hypothesisField(index)`.
+ */
 export async function pairLogits(
   model: LoadedOnnxModel,
   pairs: readonly NliPair[],
   maxBatchSize: number,
+  hypothesisField: (index: number) => string = (index) => `pairs[${index}].hypothesis`,
 ): Promise<number[][]> {
   const out: number[][] = [];
+  let offset = 0;
   for (const chunk of chunks(pairs, maxBatchSize)) {
+    const first = offset;
+    offset += chunk.length;
     const batch = model.tokenizer.encodeBatch(
-      chunk.map((pair) => ({ text: pair.premise, pair: pair.hypothesis })),
+      chunk.map((pair, index) => ({
+        text: pair.premise,
+        pair: pair.hypothesis,
+        pairField: hypothesisField(first + index),
+      })),
       model.spec.maxLength,
+      "only_first",
     );
     const outputs = await runSession(model, encoderFeeds(model, batch));
     const logits = outputs.logits ?? outputs[model.session.outputNames[0]!]!;
@@ -118,16 +134,19 @@ export function toNliResult(
 }
 
 /**
- * Zero-shot scores from the logits of each (text, hypothesis(label)) pair:
- * single-label softmax over the labels' entailment logits; multi-label
- * softmax over [contradiction, entailment] per label.
+ * Zero-shot scores from the logits of each (text, hypothesis(label)) pair, as
+ * the pipeline's `postprocess`: multi-label, or a single candidate label,
+ * softmax over [contradiction, entailment] per label (one label alone is
+ * never a certain 1.0); otherwise softmax over the labels' entailment logits.
+ * The contradiction logit is the one `id2label` names (the pipeline takes
+ * index 0, or the last when entailment is 0: the same for NLI models' configs).
  */
 export function zeroShotScores(
   logitsPerLabel: readonly (readonly number[])[],
   indices: NliLabelIndices,
   multiLabel: boolean,
 ): number[] {
-  if (multiLabel) {
+  if (multiLabel || logitsPerLabel.length === 1) {
     return logitsPerLabel.map(
       (logits) => softmax([logits[indices.contradiction]!, logits[indices.entailment]!])[1]!,
     );

@@ -117,4 +117,56 @@ describe("ModelManager", () => {
     expect(b.dispose).toHaveBeenCalledTimes(1);
     expect(manager.loaded()).toEqual([]);
   });
+
+  it("unload while the model is loading waits for the load and disposes it: no session is left behind", async () => {
+    const manager = new ModelManager<Fake>();
+    const gate = deferred<Fake>();
+    const a = fakeModel("a");
+    const first = manager.use(
+      "a",
+      () => gate.promise,
+      async (model) => model.name,
+    );
+    const unloading = manager.unload("a");
+    let unloaded: boolean | undefined;
+    void unloading.then((value) => {
+      unloaded = value;
+    });
+    await Promise.resolve();
+    expect(unloaded).toBeUndefined();
+    gate.resolve(a);
+    // The caller that started the load still gets the model; then it is released.
+    expect(await first).toBe("a");
+    expect(await unloading).toBe(true);
+    expect(a.dispose).toHaveBeenCalledTimes(1);
+    expect(manager.loaded()).toEqual([]);
+    expect(manager.loadedBytes()).toBe(0);
+  });
+
+  it("unloadAll (dispose) during a load, with the load's caller gone, leaves nothing loaded", async () => {
+    const manager = new ModelManager<Fake>();
+    const gate = deferred<Fake>();
+    const a = fakeModel("a");
+    void manager.preload("a", () => gate.promise);
+    const disposing = manager.unloadAll();
+    gate.resolve(a);
+    await disposing;
+    expect(a.dispose).toHaveBeenCalledTimes(1);
+    expect(manager.loaded()).toEqual([]);
+  });
+
+  it("a load that fails during unload leaves nothing behind and unload reports nothing unloaded", async () => {
+    const manager = new ModelManager<Fake>();
+    const gate = deferred<Fake>();
+    const using = manager.use(
+      "a",
+      () => gate.promise,
+      async () => 1,
+    );
+    const unloading = manager.unload("a");
+    gate.reject(new Error("boom"));
+    await expect(using).rejects.toThrow("boom");
+    expect(await unloading).toBe(false);
+    expect(manager.loaded()).toEqual([]);
+  });
 });

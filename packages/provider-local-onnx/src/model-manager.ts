@@ -2,7 +2,9 @@
  * `ModelManager`: lazily loads models, once (concurrent first calls share
  * one load), keeps at most `maxLoadedModels` of them and about
  * `memoryBudgetBytes` in memory (least recently used go first), and never
- * disposes a model while a call is using it.
+ * disposes a model while a call is using it. An unload that meets a load in
+ * flight waits for it: the load's callers still get the model, and it is
+ * disposed when the last of them ends, so no session outlives an unload.
  */
 
 /** Something the manager can hold. */
@@ -27,12 +29,22 @@ interface Entry<T extends ManagedModel> {
   evicted: boolean;
 }
 
+/** A load in flight: its callers are counted as users before it ends, so none can lose the model. */
+interface Loading<T extends ManagedModel> {
+  promise: Promise<Entry<T>>;
+  state: {
+    waiters: number;
+    /** An unload came while loading: the model serves its waiters, then it is disposed. */
+    unloadRequested: boolean;
+  };
+}
+
 /** Loads, caches and evicts models by key. */
 export class ModelManager<T extends ManagedModel> {
   readonly #maxLoaded: number;
   readonly #budget: number;
   readonly #entries = new Map<string, Entry<T>>();
-  readonly #loading = new Map<string, Promise<T>>();
+  readonly #loading = new Map<string, Loading<T>>();
   #clock = 0;
 
   constructor(options: ModelManagerOptions = {}) {
@@ -75,40 +87,67 @@ export class ModelManager<T extends ManagedModel> {
     }
   }
 
-  /** Unload `key`; resolves when disposed (or at once if it is in use: disposed when the last user ends). */
+  /**
+   * Unload `key`; resolves when disposed (or at once if it is in use: disposed
+   * when the last user ends). A load in flight is waited for first; its callers
+   * still get the model. Returns whether a model was (or became) loaded.
+   */
   async unload(key: string): Promise<boolean> {
-    const entry = this.#entries.get(key);
-    if (!entry) return false;
-    await this.#evict(key, entry);
-    return true;
-  }
-
-  /** Unload everything. */
-  async unloadAll(): Promise<void> {
-    await Promise.all([...this.#entries.keys()].map((key) => this.unload(key)));
-  }
-
-  async #acquire(key: string, load: () => Promise<T>): Promise<Entry<T>> {
-    for (;;) {
-      const entry = this.#entries.get(key);
-      if (entry && !entry.evicted) {
-        entry.users++;
-        entry.lastUsed = ++this.#clock;
-        return entry;
-      }
-      let pending = this.#loading.get(key);
-      if (!pending) {
-        pending = load().finally(() => this.#loading.delete(key));
-        this.#loading.set(key, pending);
-        const model = await pending;
-        const fresh: Entry<T> = { model, users: 1, lastUsed: ++this.#clock, evicted: false };
-        this.#entries.set(key, fresh);
-        await this.#enforceLimits(key);
-        return fresh;
-      }
-      await pending;
-      // Loop: the loader registered the entry (or it failed and we rethrew above).
+    let unloaded = false;
+    const loading = this.#loading.get(key);
+    if (loading) {
+      loading.state.unloadRequested = true;
+      unloaded = (await loading.promise.catch(() => undefined)) !== undefined;
     }
+    const entry = this.#entries.get(key);
+    if (entry) {
+      await this.#evict(key, entry);
+      unloaded = true;
+    }
+    return unloaded;
+  }
+
+  /** Unload everything, loads in flight included. */
+  async unloadAll(): Promise<void> {
+    const keys = new Set([...this.#entries.keys(), ...this.#loading.keys()]);
+    await Promise.all([...keys].map((key) => this.unload(key)));
+  }
+
+  #acquire(key: string, load: () => Promise<T>): Promise<Entry<T>> {
+    const entry = this.#entries.get(key);
+    if (entry && !entry.evicted) {
+      entry.users++;
+      entry.lastUsed = ++this.#clock;
+      return Promise.resolve(entry);
+    }
+    const loading = this.#loading.get(key) ?? this.#startLoad(key, load);
+    loading.state.waiters++;
+    return loading.promise;
+  }
+
+  #startLoad(key: string, load: () => Promise<T>): Loading<T> {
+    const state = { waiters: 0, unloadRequested: false };
+    const promise = (async () => {
+      try {
+        const model = await load();
+        const entry: Entry<T> = {
+          model,
+          users: state.waiters,
+          lastUsed: ++this.#clock,
+          evicted: state.unloadRequested,
+        };
+        if (!entry.evicted) {
+          this.#entries.set(key, entry);
+          await this.#enforceLimits(key);
+        }
+        return entry;
+      } finally {
+        this.#loading.delete(key);
+      }
+    })();
+    const loading = { promise, state };
+    this.#loading.set(key, loading);
+    return loading;
   }
 
   async #enforceLimits(justLoaded: string): Promise<void> {

@@ -1,14 +1,15 @@
 /**
  * A model's own tokenizer (`tokenizer.json` + `tokenizer_config.json`,
  * loaded with `@huggingface/tokenizers`), plus what that library leaves out:
- * truncation (longest-first for pairs, special tokens kept), padding to the
- * longest sequence of a batch, and the `int64` tensors the ONNX exports take.
+ * truncation (the Hugging Face tokenizers' `longest_first`, `only_first` and
+ * `only_second`, special tokens kept), padding to the longest sequence of a
+ * batch, and the `int64` tensors the ONNX exports take.
  *
  * @see https://huggingface.co/docs/transformers/pad_truncation
  */
 import { readFile } from "node:fs/promises";
 import type { Tokenizer } from "@huggingface/tokenizers";
-import { RatatoskrError } from "@ratatoskr/core";
+import { invalidInput, RatatoskrError } from "@ratatoskr/core";
 
 /** One encoded sequence (before padding). */
 export interface EncodedSequence {
@@ -29,32 +30,41 @@ export interface EncodedBatch {
   lengths: number[];
 }
 
-interface Layout {
-  prefix: number;
-  middle: number;
-  suffix: number;
-}
+/**
+ * How a (first, second) pair is cut to fit, named and behaving as in the
+ * Hugging Face tokenizers: `longest_first` shares the room between both,
+ * `only_first` / `only_second` cut one sequence and never touch the other.
+ *
+ * @see https://github.com/huggingface/tokenizers/blob/main/tokenizers/src/utils/truncation.rs
+ */
+export type TruncationStrategy = "longest_first" | "only_first" | "only_second";
 
-function sameIds(full: number[], start: number, part: number[]): boolean {
-  if (start + part.length > full.length) return false;
-  for (let index = 0; index < part.length; index++)
-    if (full[start + index] !== part[index]) return false;
-  return true;
-}
-
-/** Find `full = prefix + a + middle + b + suffix` with small special-token runs. */
-function locate(full: number[], a: number[], b: number[] | undefined): Layout | undefined {
-  for (let prefix = 0; prefix <= Math.min(8, full.length); prefix++) {
-    if (!sameIds(full, prefix, a)) continue;
-    if (b === undefined) return { prefix, middle: 0, suffix: full.length - prefix - a.length };
-    for (let middle = 0; middle <= 8; middle++) {
-      const start = prefix + a.length + middle;
-      if (sameIds(full, start, b) && full.length - start - b.length <= 8) {
-        return { prefix, middle, suffix: full.length - start - b.length };
-      }
-    }
+/**
+ * How many tokens of each sequence to keep when `budget` tokens (the limit
+ * minus the special tokens) must hold sequences of `first` and `second`
+ * tokens. `longest_first` is the Hugging Face tokenizers' rule: the shorter
+ * sequence keeps all it can, and when both must be cut the shorter (on a tie,
+ * the first) gets `budget / 2` and the other `budget / 2 + budget % 2`. Returns
+ * undefined when the strategy cannot fit (the sequence it may cut is too short).
+ */
+export function truncatedLengths(
+  first: number,
+  second: number,
+  budget: number,
+  strategy: TruncationStrategy,
+): [number, number] | undefined {
+  if (first + second <= budget) return [first, second];
+  const excess = first + second - budget;
+  if (strategy === "only_first") return first > excess ? [first - excess, second] : undefined;
+  if (strategy === "only_second") return second > excess ? [first, second - excess] : undefined;
+  const swapped = first > second;
+  let shorter = swapped ? second : first;
+  let longer = shorter > budget ? shorter : Math.max(shorter, budget - shorter);
+  if (shorter + longer > budget) {
+    shorter = Math.floor(budget / 2);
+    longer = shorter + (budget % 2);
   }
-  return undefined;
+  return swapped ? [longer, shorter] : [shorter, longer];
 }
 
 /** A loaded tokenizer with truncation and padding. */
@@ -98,66 +108,89 @@ export class ModelTokenizer {
     return this.tokenizer.token_to_id(token);
   }
 
-  /** Encode one text or a (text, pair) with special tokens, truncated to `maxLength` tokens. */
-  encode(text: string, pair: string | undefined, maxLength: number): EncodedSequence {
+  /**
+   * Encode one text or a (text, pair) with special tokens, truncated to
+   * `maxLength` tokens as the Hugging Face tokenizers do: the sequences are
+   * cut before the special tokens are added, so those are always kept.
+   * `strategy` says which sequence of a pair may be cut (default
+   * `longest_first`); `secondField` names the second text in the
+   * `invalid_input` error when `only_first` cannot fit it.
+   */
+  encode(
+    text: string,
+    pair: string | undefined,
+    maxLength: number,
+    strategy: TruncationStrategy = "longest_first",
+    secondField = "the second text",
+  ): EncodedSequence {
     const full = this.tokenizer.encode(text, {
       text_pair: pair ?? null,
       return_token_type_ids: true,
     });
     const typeIds = full.token_type_ids ?? full.ids.map(() => 0);
     if (full.ids.length <= maxLength) return { ids: full.ids, typeIds, truncated: false };
-    const a = this.tokenizer.encode(text, { add_special_tokens: false }).ids;
-    const b =
-      pair === undefined
-        ? undefined
-        : this.tokenizer.encode(pair, { add_special_tokens: false }).ids;
-    const layout = locate(full.ids, a, b);
-    if (!layout) {
-      // Unknown layout: keep the head and the final (special) token.
-      const keep = [...Array(maxLength - 1).keys(), full.ids.length - 1];
-      return {
-        ids: keep.map((i) => full.ids[i]!),
-        typeIds: keep.map((i) => typeIds[i]!),
-        truncated: true,
-      };
-    }
-    const overhead = layout.prefix + layout.middle + layout.suffix;
-    const budget = maxLength - overhead;
-    if (budget < (b === undefined ? 1 : 2)) {
+    // The library encodes a pair as post_process(tokens(text), tokens(pair)): cut the token lists,
+    // then let the tokenizer's own post-processor add the special tokens, as the Rust library does.
+    const first = this.tokenizer.tokenize(text);
+    const second = pair === undefined ? undefined : this.tokenizer.tokenize(pair);
+    const special = Math.max(0, full.ids.length - first.length - (second?.length ?? 0));
+    const budget = maxLength - special;
+    if (budget < (second === undefined ? 1 : 2)) {
       throw new RatatoskrError({
         code: "configuration",
         provider: "local",
-        message: `maxLength ${maxLength} leaves no room for text next to ${overhead} special tokens`,
+        message: `maxLength ${maxLength} leaves no room for text next to ${special} special tokens`,
       });
     }
-    let lengthA = a.length;
-    let lengthB = b?.length ?? 0;
-    // Longest-first: drop one token at a time from the longer sequence.
-    while (lengthA + lengthB > budget) {
-      if (lengthA > lengthB) lengthA--;
-      else lengthB--;
+    const lengths = truncatedLengths(first.length, second?.length ?? 0, budget, strategy);
+    if (!lengths) {
+      const kept = strategy === "only_first" ? secondField : "the first text";
+      const keptLength = strategy === "only_first" ? (second?.length ?? 0) : first.length;
+      throw invalidInput(
+        `${kept} has ${keptLength} tokens, which with ${special} special tokens leaves no room for the other text within the limit of ${maxLength} tokens (truncation ${strategy} never cuts it); shorten it`,
+        { field: kept, tokens: keptLength, limit: maxLength },
+      );
     }
-    const pick = (source: number[]) => {
-      const out: number[] = [];
-      const push = (start: number, count: number) => {
-        for (let index = start; index < start + count; index++) out.push(source[index]!);
-      };
-      push(0, layout.prefix + lengthA);
-      if (b !== undefined) {
-        push(layout.prefix + a.length, layout.middle + lengthB);
-      }
-      push(full.ids.length - layout.suffix, layout.suffix);
-      return out;
+    const [keepFirst, keepSecond] = lengths;
+    const processed = this.#postProcess(
+      first.slice(0, keepFirst),
+      second === undefined ? undefined : second.slice(0, keepSecond),
+    );
+    // Token strings map to the ids the full encoding gave them (the same lookup encode() made).
+    const idOf = new Map<string, number>();
+    full.tokens.forEach((token, index) => {
+      idOf.set(token, full.ids[index]!);
+    });
+    return {
+      ids: processed.tokens.map(
+        (token) => idOf.get(token) ?? this.tokenizer.token_to_id(token) ?? 0,
+      ),
+      typeIds: processed.token_type_ids ?? processed.tokens.map(() => 0),
+      truncated: true,
     };
-    return { ids: pick(full.ids), typeIds: pick(typeIds), truncated: true };
   }
 
-  /** Encode and pad a batch (to its longest row) as int64 row-major arrays. */
+  #postProcess(
+    first: string[],
+    second: string[] | undefined,
+  ): { tokens: string[]; token_type_ids?: number[] } {
+    const processor = this.tokenizer.post_processor;
+    if (!processor) return { tokens: [...first, ...(second ?? [])] };
+    return processor.post_process(first, second ?? null, true);
+  }
+
+  /**
+   * Encode and pad a batch (to its longest row) as int64 row-major arrays;
+   * `strategy` and each item's `pairField` as in {@link ModelTokenizer.encode}.
+   */
   encodeBatch(
-    items: ReadonlyArray<{ text: string; pair?: string }>,
+    items: ReadonlyArray<{ text: string; pair?: string; pairField?: string }>,
     maxLength: number,
+    strategy: TruncationStrategy = "longest_first",
   ): EncodedBatch {
-    const sequences = items.map((item) => this.encode(item.text, item.pair, maxLength));
+    const sequences = items.map((item) =>
+      this.encode(item.text, item.pair, maxLength, strategy, item.pairField),
+    );
     return padBatch(sequences, this.padId);
   }
 
@@ -207,19 +240,29 @@ export function tokenText(value: unknown): string | undefined {
 }
 
 /** Read and parse a JSON file, as a `data` error when it is not JSON. */
-export async function readJson(path: string): Promise<Record<string, unknown>> {
+export async function readJsonValue(path: string): Promise<unknown> {
   const text = await readFile(path, "utf8");
   try {
-    const value: unknown = JSON.parse(text);
-    if (value === null || typeof value !== "object" || Array.isArray(value))
-      throw new Error("not a JSON object");
-    return value as Record<string, unknown>;
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new RatatoskrError({
       code: "data",
       provider: "local",
-      message: `${path} is not a valid JSON object`,
+      message: `${path} is not valid JSON`,
       cause: error,
     });
   }
+}
+
+/** Read and parse a JSON file holding an object, as a `data` error when it is not one. */
+export async function readJson(path: string): Promise<Record<string, unknown>> {
+  const value = await readJsonValue(path);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new RatatoskrError({
+      code: "data",
+      provider: "local",
+      message: `${path} is not a valid JSON object`,
+    });
+  }
+  return value as Record<string, unknown>;
 }

@@ -9,10 +9,16 @@ import { dirname, posix } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
 import type * as Ort from "onnxruntime-node";
 import type { DeviceSelection } from "./device.ts";
+import {
+  type EmbeddingPipeline,
+  resolveEmbeddingPipeline,
+  type SentenceTransformersModules,
+  sentenceTransformersModules,
+} from "./embedding-pipeline.ts";
 import type { HubDownloader } from "./hub-download.ts";
 import type { ResolvedModel } from "./local-onnx-models.ts";
 import type { ManagedModel } from "./model-manager.ts";
-import { ModelTokenizer, readJson } from "./model-tokenizer.ts";
+import { ModelTokenizer, readJson, readJsonValue } from "./model-tokenizer.ts";
 import { externalDataLocationsOfFile } from "./onnx-external-data.ts";
 import { assertSafeRelativePath, resolveInside } from "./safe-paths.ts";
 
@@ -25,6 +31,8 @@ export interface LoadedOnnxModel extends ManagedModel {
   readonly config: Record<string, unknown>;
   /** `generation_config.json`, or `{}`. */
   readonly generationConfig: Record<string, unknown>;
+  /** Embedding models: pooling and normalisation (from the settings, `modules.json`, the preset or the default). */
+  readonly embedding?: EmbeddingPipeline;
   /** The device the session runs on (may differ from the request under `auto`). */
   readonly device: DeviceSelection;
   /** The onnxruntime module the session came from (to build tensors). */
@@ -151,6 +159,14 @@ async function hubFiles(spec: ResolvedModel, context: LoadContext): Promise<Mode
     ].map((name) => fetchFile(name, true)),
   );
   const root = hub.snapshotDir(repo, revision);
+  if (spec.kind === "embedding") {
+    // sentence-transformers' files say how to pool: modules.json, then the Pooling module's config.
+    const modules = await fetchFile("modules.json", true);
+    if (modules) {
+      const { poolingPath } = sentenceTransformersModules(spec, await readJsonValue(modules));
+      if (poolingPath !== undefined) await fetchFile(posix.join(poolingPath, "config.json"), true);
+    }
+  }
   // External data next to the model file (model.onnx_data, …): fetched before the checks below.
   for (const location of locationsOf(spec, posix.join(root, modelPath!))) {
     await fetchFile(posix.join(posix.dirname(modelPath!), location), false);
@@ -201,6 +217,9 @@ export async function loadOnnxModel(
   const tokenizer = await ModelTokenizer.load(files.tokenizer, files.tokenizerConfig);
   const config = files.config ? await readJson(files.config) : {};
   const generationConfig = files.generationConfig ? await readJson(files.generationConfig) : {};
+  // Every file is read before the session exists, so a bad file never leaves a session behind.
+  const embedding =
+    spec.kind === "embedding" ? await embeddingPipelineOf(spec, files.root) : undefined;
   let device = context.device;
   const create = (selection: DeviceSelection) =>
     ort.InferenceSession.create(files.model, {
@@ -246,11 +265,33 @@ export async function loadOnnxModel(
     tokenizer,
     config,
     generationConfig,
+    ...(embedding ? { embedding } : {}),
     device,
     ort,
     approximateBytes,
     dispose: () => session.release(),
   };
+}
+
+/** The embedding pipeline of the model in `root`: its `modules.json` and Pooling config, if it has them. */
+async function embeddingPipelineOf(spec: ResolvedModel, root: string): Promise<EmbeddingPipeline> {
+  let modules: SentenceTransformersModules | undefined;
+  let poolingConfig: Record<string, unknown> | undefined;
+  if (await exists(posix.join(root, "modules.json"))) {
+    const path = await resolveInside(root, "modules.json", `model "${spec.name}" modules.json`);
+    modules = sentenceTransformersModules(spec, await readJsonValue(path));
+    if (modules.poolingPath !== undefined) {
+      const relative = posix.join(modules.poolingPath, "config.json");
+      if (await exists(posix.join(root, relative))) {
+        const configPath = await resolveInside(root, relative, `model "${spec.name}" ${relative}`);
+        poolingConfig = await readJson(configPath);
+      }
+    }
+  }
+  return resolveEmbeddingPipeline(spec, {
+    ...(modules ? { modules } : {}),
+    ...(poolingConfig ? { poolingConfig } : {}),
+  });
 }
 
 function sessionError(spec: ResolvedModel, error: unknown): RatatoskrError {

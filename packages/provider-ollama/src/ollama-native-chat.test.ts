@@ -668,9 +668,9 @@ describe("native transport cancellation", () => {
 });
 
 describe("loading", () => {
-  it("importing the package loads neither the ollama client nor the openai SDK", () => {
+  it("importing the package loads neither the ollama client nor the openai SDK", async () => {
     const packageRoot = fileURLToPath(new URL("..", import.meta.url));
-    const modules = modulesResolvedBy("@ratatoskr/provider-ollama", packageRoot);
+    const modules = await modulesResolvedBy("@ratatoskr/provider-ollama", packageRoot);
     expect(modules.some((url) => url.includes("/provider-ollama/src/index.ts"))).toBe(true);
     expect(
       modules.filter((url) => /node_modules\/(?:\.pnpm\/)?(?:ollama|openai)[@/]/.test(url)),

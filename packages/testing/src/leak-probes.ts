@@ -1,7 +1,7 @@
 /**
  * Probes for tests that prove nothing is left behind or loaded too early.
  */
-import { spawnSync } from "node:child_process";
+import { runNodeScript } from "./run-node-script.ts";
 
 /**
  * Count the `abort` listeners currently registered on `signal` (listeners
@@ -29,10 +29,11 @@ export function trackAbortListeners(signal: AbortSignal): { readonly count: numb
 
 /**
  * Import `specifier` in a fresh Node process (with the workspace's
- * `@ratatoskr/source` condition, from `cwd`) and return the URL of every
- * module it resolved — to prove an import loads no heavy dependency.
+ * `@ratatoskr/source` condition, from `cwd`) and resolve with the URL of every
+ * module it resolved — to prove an import loads no heavy dependency. No time
+ * limit of its own: the calling test's timeout is the hang guard.
  */
-export function modulesResolvedBy(specifier: string, cwd: string): string[] {
+export async function modulesResolvedBy(specifier: string, cwd: string): Promise<string[]> {
   const script = `
     import { registerHooks } from "node:module";
     const seen = [];
@@ -40,11 +41,7 @@ export function modulesResolvedBy(specifier: string, cwd: string): string[] {
     await import(${JSON.stringify(specifier)});
     process.stdout.write(JSON.stringify(seen));
   `;
-  const child = spawnSync(
-    process.execPath,
-    ["--conditions=@ratatoskr/source", "--input-type=module", "-e", script],
-    { cwd, encoding: "utf8", timeout: 30_000 },
-  );
+  const child = await runNodeScript(script, { cwd });
   if (child.status !== 0) throw new Error(`importing ${specifier} failed: ${child.stderr}`);
   return JSON.parse(child.stdout) as string[];
 }

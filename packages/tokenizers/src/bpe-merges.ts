@@ -7,6 +7,16 @@
  *
  * @see https://github.com/huggingface/tokenizers/blob/main/tokenizers/src/models/bpe/word.rs
  */
+import {
+  finishSlices,
+  type SlicedWork,
+  type SliceMeter,
+  sliceMeter,
+  spend,
+} from "./slice-meter.ts";
+
+/** Work units charged per merge of a long word (a heap pop and up to two pushes). */
+const MERGE_UNITS = 4;
 
 /** Merge rules as an open-addressing hash table over typed arrays. */
 export class MergeTable {
@@ -75,7 +85,9 @@ export class MergeTable {
    */
   merge(symbols: number[]): number[] {
     if (symbols.length < 2) return symbols;
-    return symbols.length <= 48 ? this.#mergeShort(symbols) : this.#mergeLong(symbols);
+    return symbols.length <= 48
+      ? this.#mergeShort(symbols)
+      : Array.from(finishSlices(this.mergeInSlices(symbols, sliceMeter(Number.POSITIVE_INFINITY))));
   }
 
   #mergeShort(symbols: number[]): number[] {
@@ -98,9 +110,17 @@ export class MergeTable {
     }
   }
 
-  #mergeLong(symbols: number[]): number[] {
+  /**
+   * {@link merge} for a long word, in slices of `meter` (a pasted blob can be
+   * one pre-token of millions of symbols): yields between slices, returns the
+   * final ids. Same result as `merge`, however it is sliced. Typed arrays
+   * throughout, so a word of millions of symbols costs no garbage-collector
+   * scanning.
+   */
+  *mergeInSlices(symbols: ArrayLike<number>, meter: SliceMeter): SlicedWork<Int32Array> {
     const length = symbols.length;
     const ids = Int32Array.from(symbols);
+    if (length < 2) return ids;
     const next = new Int32Array(length);
     const previous = new Int32Array(length);
     for (let index = 0; index < length; index++) {
@@ -114,9 +134,13 @@ export class MergeTable {
       const slot = this.find(ids[position]!, ids[after]!);
       if (slot !== -1) heap.push(this.#rank[slot]!, position);
     };
-    for (let index = 0; index < length - 1; index++) push(index);
+    for (let index = 0; index < length - 1; index++) {
+      push(index);
+      if (spend(meter, 1)) yield;
+    }
     const alive = new Uint8Array(length).fill(1);
     while (heap.size > 0) {
+      if (spend(meter, MERGE_UNITS)) yield;
       const rank = heap.topRank();
       const position = heap.pop();
       if (alive[position] === 0) continue;
@@ -134,8 +158,12 @@ export class MergeTable {
       if (before !== -1) push(before);
       push(position);
     }
-    const out: number[] = [];
-    for (let position = 0; position !== -1; position = next[position]!) out.push(ids[position]!);
+    let count = 0;
+    for (let position = 0; position !== -1; position = next[position]!) count++;
+    const out = new Int32Array(count);
+    for (let position = 0, index = 0; position !== -1; position = next[position]!)
+      out[index++] = ids[position]!;
+    meter.used += count;
     return out;
   }
 }

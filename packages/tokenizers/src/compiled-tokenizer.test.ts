@@ -1,6 +1,7 @@
 import { Tokenizer } from "@huggingface/tokenizers";
 import { describe, expect, it } from "vitest";
-import { SAMPLES } from "./__fixtures__/corpus.ts";
+import { generateCorpus, SAMPLES } from "./__fixtures__/corpus.ts";
+import { SLICING_TEXTS } from "./__fixtures__/family-suite.ts";
 import {
   CHATML_CONFIG,
   tinyByteLevelTokenizer,
@@ -11,6 +12,7 @@ import { MergeTable } from "./bpe-merges.ts";
 import { compileTokenizer } from "./compile-tokenizer.ts";
 import { countChatTokensWith } from "./count-chat-tokens.ts";
 import { HfTokenizer } from "./hf-tokenizer.ts";
+import { finishSlices, sliceMeter } from "./slice-meter.ts";
 
 const INPUTS = [
   ...SAMPLES,
@@ -66,6 +68,33 @@ describe("MergeTable", () => {
     }
   });
 
+  it("merges in slices exactly as in one go, whatever the slice size", () => {
+    let seed = 11;
+    const random = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 0x100000000;
+    };
+    const triples: number[] = [];
+    for (let rank = 0, next = 20; rank < 300; rank++, next++)
+      triples.push(Math.floor(random() * next), Math.floor(random() * next), next);
+    const table = new MergeTable(Int32Array.from(triples));
+    for (let word = 0; word < 50; word++) {
+      const symbols = Array.from({ length: 49 + Math.floor(random() * 400) }, () =>
+        Math.floor(random() * 20),
+      );
+      const whole = table.merge(symbols);
+      for (const size of [1, 5, 64]) {
+        const work = table.mergeInSlices(symbols, sliceMeter(size));
+        let step = work.next();
+        let slices = 0;
+        for (; !step.done; step = work.next()) slices++;
+        expect(Array.from(step.value)).toEqual(whole);
+        // Every initial pair is one unit of work: at least that many full slices.
+        expect(slices).toBeGreaterThanOrEqual(Math.floor((symbols.length - 1) / size));
+      }
+    }
+  });
+
   it("keeps the first rule for a duplicated pair", () => {
     const table = new MergeTable(Int32Array.from([1, 2, 10, 1, 2, 11]));
     expect(table.size).toBe(1);
@@ -99,6 +128,43 @@ describe("compiled engine against @huggingface/tokenizers", () => {
       }
     });
   }
+
+  it("counts in slices exactly as in one go: normalisers, Metaspace, added tokens", () => {
+    const normalized = {
+      ...tinyByteLevelTokenizer(),
+      normalizer: {
+        type: "Sequence",
+        normalizers: [
+          { type: "NFKC" },
+          { type: "Lowercase" },
+          { type: "Replace", pattern: { String: "ab" }, content: "x" },
+        ],
+      },
+    };
+    const texts = [
+      ...INPUTS,
+      ...SLICING_TEXTS,
+      generateCorpus(8000, 5),
+      "ΟΔΟΣ. ΟΔΟΣ'Α ΣΑΣ\nabab ＡＢ ﬁ Σ:Σ".repeat(200),
+      "xabyabz<tool>ab<|endoftext|>ba".repeat(300),
+    ];
+    const engines = { ...cases, "NFKC, Lowercase and a two-character Replace": normalized };
+    for (const [title, json] of Object.entries(engines)) {
+      const tokenizer = HfTokenizer.fromJson(json);
+      expect(tokenizer.engine, title).toBe("compiled");
+      for (const sliceSize of [1, 300]) {
+        for (const text of texts) {
+          for (const allowSpecial of [false, true]) {
+            const label = `${title} / ${sliceSize} / ${JSON.stringify(text.slice(0, 30))}`;
+            expect(
+              finishSlices(tokenizer.countInSlices(text, { allowSpecial }, sliceSize)),
+              label,
+            ).toBe(tokenizer.count(text, { allowSpecial }));
+          }
+        }
+      }
+    }
+  });
 
   it("adds the template's special tokens only when asked", () => {
     const ours = HfTokenizer.fromJson(tinySentencePieceTokenizer());
@@ -204,6 +270,7 @@ describe("compiled engine against @huggingface/tokenizers", () => {
       approximate: true,
       source: "tokenizer.json",
       method: "plain",
+      approximateReason: "the chat template refused this conversation (no tools)",
     });
   });
 

@@ -4,17 +4,31 @@
  * it fast: pre-tokenization straight off a RegExp `exec` loop, a bounded
  * cache of pre-token → ids (text repeats words), and merges on integer ids in
  * a typed-array hash table.
+ *
+ * Counting also runs in slices ({@link CompiledTokenizer.countInSlices}):
+ * every scan (added tokens, normalisers, pre-tokenizer splits, merges of a
+ * long word) pauses after a slice of work and resumes where it stopped, on
+ * the same string, so a long text never blocks the event loop for long and
+ * the count equals the count in one go.
  */
 
+import { buildTrie, firstCharacters, type TrieNode } from "./added-token-trie.ts";
 import { MergeTable } from "./bpe-merges.ts";
-import { BYTE_TO_CHARACTER, byteLevelToBytes } from "./byte-level.ts";
+import { BYTE_TO_CHARACTER } from "./byte-level.ts";
 import type {
   CompiledAddedToken,
   CompiledTokenizerData,
   CompiledTokenizerSpec,
-  DecoderStep,
   PreTokenizerStep,
 } from "./compile-tokenizer.ts";
+import { applyDecoder, cleanUpTokenizationSpaces } from "./compiled-decoders.ts";
+import {
+  isNormalizationBoundary,
+  type NormalizationFacts,
+  normalizationFacts,
+} from "./normalization-boundary.ts";
+import { metaspace, splitPieces } from "./pre-tokenizer-splits.ts";
+import { type SlicedWork, type SliceMeter, sliceMeter, spend } from "./slice-meter.ts";
 
 /** Options of {@link CompiledTokenizer.encode}. */
 export interface EngineEncodeOptions {
@@ -35,15 +49,48 @@ export interface EngineDecodeOptions {
 const CACHE_LIMIT = 32_768;
 const MAX_CACHED_PIECE = 8192;
 const encoder = new TextEncoder();
-const utf8 = new TextDecoder("utf-8");
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 type PieceSink = (piece: string) => void;
 
-interface TrieNode {
-  children: Map<number, TrieNode>;
-  token?: CompiledAddedToken;
+/** Where the sliced walk delivers its output. */
+interface WalkSink {
+  /** A pre-token short enough to encode at once. */
+  piece: PieceSink;
+  /** The ids of a long pre-token, encoded in slices. */
+  ids(ids: ArrayLike<number>): void;
+  /** An added token found in the text. */
+  added(id: number): void;
 }
+
+/** Where a resumable scan stands (see `CompiledTokenizer.#countSimple`). */
+interface Scan {
+  /** Where the scan goes on. */
+  position: number;
+  /** End of the last piece handed on (or start of the current section). */
+  last: number;
+  /** Whether the next piece is the first of its section. */
+  first: boolean;
+  /** Tokens counted so far (the counting scan). */
+  count: number;
+  /** A piece longer than a slice, for the caller to process in slices. */
+  long: string | undefined;
+  /** Whether `long` is the first piece of its section. */
+  longFirst: boolean;
+}
+
+function newScan(): Scan {
+  return { position: 0, last: 0, first: true, count: 0, long: undefined, longFirst: false };
+}
+
+/** A meter that never fills: the scans run to their end in one go (shared; its `used` is never read). */
+const UNBOUNDED: SliceMeter = sliceMeter(Number.POSITIVE_INFINITY);
+
+/** Characters of the added-token scan charged as one unit of work (the scan is a bit test per character). */
+const TRIE_SCAN_CHARACTERS_PER_UNIT = 8;
+/** Characters the added-token scan covers between two looks at the meter. */
+const ADDED_TOKEN_SCAN_BLOCK = 4096;
+/** Longest run of text normalised at once when a long section is normalised in slices. */
+const MAX_NORMALIZE_CHUNK = 65_536;
 
 /** A loaded tokenizer on the fast engine. */
 export class CompiledTokenizer {
@@ -66,6 +113,10 @@ export class CompiledTokenizer {
   readonly #boundaryUnsafe: Set<number>;
   readonly #simpleRegex: RegExp | undefined;
   readonly #simpleKeepGaps: boolean;
+  /** Length of the longest vocabulary token (computed on first need). */
+  #longestToken = -1;
+  /** Normaliser facts that decide where a long section may be normalised in pieces. */
+  readonly #normalization: NormalizationFacts;
 
   constructor(data: CompiledTokenizerData) {
     this.spec = data.spec;
@@ -131,6 +182,7 @@ export class CompiledTokenizer {
     } else {
       this.#simpleKeepGaps = false;
     }
+    this.#normalization = normalizationFacts(spec.normalizers);
   }
 
   /** Number of ids (vocabulary plus added tokens). */
@@ -163,7 +215,11 @@ export class CompiledTokenizer {
     const simple = this.#simpleRegex;
     if (simple !== undefined && this.spec.normalizers.length === 0) {
       const trie = options.allowSpecial === true ? this.#specialTrie : this.#plainTrie;
-      if (trie.children.size === 0) return count + this.#countSimple(text, simple);
+      if (trie.children.size === 0) {
+        const scan = newScan();
+        this.#countSimple(text, simple, scan, UNBOUNDED);
+        return count + scan.count;
+      }
     }
     this.#walk(
       text,
@@ -175,6 +231,67 @@ export class CompiledTokenizer {
         count++;
       },
     );
+    return count;
+  }
+
+  /**
+   * {@link count} in slices of about `meter.size` units of work (characters
+   * scanned, merges applied): a generator that yields between slices and
+   * returns the count (drive it with `runSlices` to give the event loop back
+   * between slices). Every scan pauses in place and resumes on the same
+   * string, so the result equals `count(text, options)` for any slice size.
+   */
+  *countInSlices(
+    text: string,
+    options: EngineEncodeOptions = {},
+    meter: SliceMeter = sliceMeter(),
+  ): SlicedWork<number> {
+    let count = options.addSpecialTokens
+      ? this.spec.prefixIds.length + this.spec.suffixIds.length
+      : 0;
+    const allowSpecial = options.allowSpecial === true;
+    const simple = this.#simpleRegex;
+    const trie = allowSpecial ? this.#specialTrie : this.#plainTrie;
+    if (simple !== undefined && this.spec.normalizers.length === 0 && trie.children.size === 0) {
+      const scan = newScan();
+      while (!this.#countSimple(text, simple, scan, meter)) {
+        const long = scan.long;
+        if (long === undefined) yield;
+        else {
+          scan.long = undefined;
+          scan.count += (yield* this.#encodeLongPiece(long, meter)).length;
+          if (spend(meter, 0)) yield;
+        }
+      }
+      return count + scan.count;
+    }
+    const sink: WalkSink = {
+      piece: (piece) => {
+        count += this.#encodePiece(piece).length;
+      },
+      ids: (ids) => {
+        count += ids.length;
+      },
+      added: () => {
+        count++;
+      },
+    };
+    if (trie.children.size === 0) {
+      yield* this.#sectionInSlices(text, meter, sink);
+      return count;
+    }
+    const first = allowSpecial ? this.#specialFirst : this.#plainFirst;
+    const scan = newScan();
+    const onSection = (section: string) => this.#section(section, sink.piece);
+    while (!this.#scanAddedTokens(text, trie, first, scan, meter, onSection, sink.added)) {
+      const long = scan.long;
+      if (long === undefined) yield;
+      else {
+        scan.long = undefined;
+        yield* this.#sectionInSlices(long, meter, sink);
+        if (spend(meter, 0)) yield;
+      }
+    }
     return count;
   }
 
@@ -220,28 +337,72 @@ export class CompiledTokenizer {
     return options.cleanUpTokenizationSpaces ? cleanUpTokenizationSpaces(text) : text;
   }
 
-  /** Count over one regex split with no normaliser and no added tokens: the hot path, kept flat. */
-  #countSimple(text: string, regex: RegExp): number {
-    let count = 0;
-    let last = 0;
+  /**
+   * Count over one regex split with no normaliser and no added tokens: the
+   * hot path, kept flat. Resumable: it pauses (returns false) when the slice
+   * is full or at a pre-token longer than a slice (`scan.long`, for the
+   * caller to encode in slices), and goes on from `scan` when called again.
+   * The regex is shared with other calls, so its position lives in `scan`.
+   */
+  #countSimple(text: string, regex: RegExp, scan: Scan, meter: SliceMeter): boolean {
     const keepGaps = this.#simpleKeepGaps;
-    regex.lastIndex = 0;
+    const limit = meter.size;
+    let { count, last } = scan;
+    let used = meter.used;
+    let done = false;
+    regex.lastIndex = scan.position;
     for (;;) {
       const match = regex.exec(text);
-      if (match === null) break;
+      if (match === null) {
+        done = true;
+        break;
+      }
       const piece = match[0];
       if (piece.length === 0) {
         regex.lastIndex++;
         continue;
       }
-      if (keepGaps && match.index > last)
-        count += this.#encodePiece(text.slice(last, match.index)).length;
+      const start = match.index;
+      if (keepGaps && start > last) {
+        const gap = text.slice(last, start);
+        if (gap.length > limit) {
+          // Encode the gap in slices first; the match is found again from here.
+          scan.long = gap;
+          scan.position = start;
+          last = start;
+          break;
+        }
+        count += this.#encodePiece(gap).length;
+      }
+      const end = start + piece.length;
+      used += end - last;
+      last = end;
+      if (piece.length > limit) {
+        scan.long = piece;
+        scan.position = end;
+        break;
+      }
       const cached = this.#cache.get(piece);
       count += cached === undefined ? this.#encodePiece(piece).length : cached.length;
-      last = match.index + piece.length;
+      if (used >= limit) {
+        used = 0;
+        scan.position = end;
+        break;
+      }
     }
-    if (keepGaps && last < text.length) count += this.#encodePiece(text.slice(last)).length;
-    return count;
+    if (done && keepGaps && last < text.length) {
+      const rest = text.slice(last);
+      last = text.length;
+      scan.position = text.length;
+      if (rest.length > limit) {
+        scan.long = rest;
+        done = false;
+      } else count += this.#encodePiece(rest).length;
+    }
+    scan.count = count;
+    scan.last = last;
+    meter.used = used;
+    return done;
   }
 
   #decodeChain(tokens: string[], first: boolean): string {
@@ -271,41 +432,176 @@ export class CompiledTokenizer {
     onAdded: (id: number) => void,
   ): void {
     const trie = allowSpecial ? this.#specialTrie : this.#plainTrie;
-    const first = allowSpecial ? this.#specialFirst : this.#plainFirst;
     if (trie.children.size === 0) {
       this.#section(text, onPiece);
       return;
     }
-    let start = 0;
-    const length = text.length;
-    for (let index = 0; index < length; index++) {
-      const code = text.charCodeAt(index);
-      if (first[code >> 3]! & (1 << (code & 7))) {
-        let node: TrieNode | undefined = trie;
-        let match: CompiledAddedToken | undefined;
-        let end = index;
-        for (let cursor = index; cursor < length; cursor++) {
-          node = node.children.get(text.charCodeAt(cursor));
-          if (node === undefined) break;
-          if (node.token) {
-            match = node.token;
-            end = cursor + 1;
-          }
-        }
-        if (match) {
-          if (index > start) this.#section(text.slice(start, index), onPiece);
-          onAdded(match.id);
-          start = end;
-          index = end - 1;
-        }
-      }
-    }
-    if (start < length) this.#section(start === 0 ? text : text.slice(start), onPiece);
+    const first = allowSpecial ? this.#specialFirst : this.#plainFirst;
+    this.#scanAddedTokens(
+      text,
+      trie,
+      first,
+      undefined,
+      UNBOUNDED,
+      (section) => this.#section(section, onPiece),
+      onAdded,
+    );
   }
 
-  #section(text: string, onPiece: PieceSink): void {
+  /**
+   * Find the added tokens of `text` (leftmost-longest, as `tokenizers`):
+   * sections between them go to `onSection`, the tokens to `onAdded`.
+   * Resumable like {@link CompiledTokenizer.#countSimple}: a section longer
+   * than a slice is left in `scan.long` for the caller.
+   */
+  #scanAddedTokens(
+    text: string,
+    trie: TrieNode,
+    first: Uint8Array,
+    scan: Scan | undefined,
+    meter: SliceMeter,
+    onSection: (section: string) => void,
+    onAdded: (id: number) => void,
+  ): boolean {
+    const length = text.length;
+    const limit = meter.size;
+    let start = scan === undefined ? 0 : scan.last;
+    let used = meter.used;
+    let index = scan === undefined ? 0 : scan.position;
+    while (index < length) {
+      // Blocks of the text: the scan is work too, so a long stretch without added tokens pauses between blocks.
+      const blockEnd = Math.min(length, index + ADDED_TOKEN_SCAN_BLOCK);
+      for (; index < blockEnd; index++) {
+        const code = text.charCodeAt(index);
+        if (first[code >> 3]! & (1 << (code & 7))) {
+          let node: TrieNode | undefined = trie;
+          let match: CompiledAddedToken | undefined;
+          let end = index;
+          for (let cursor = index; cursor < length; cursor++) {
+            node = node.children.get(text.charCodeAt(cursor));
+            if (node === undefined) break;
+            if (node.token) {
+              match = node.token;
+              end = cursor + 1;
+            }
+          }
+          if (match) {
+            if (index > start) {
+              const section = text.slice(start, index);
+              if (section.length > limit) {
+                // The section first, in slices; the token is found again from here.
+                scan!.long = section;
+                scan!.position = index;
+                scan!.last = index;
+                meter.used = used;
+                return false;
+              }
+              onSection(section);
+              used += section.length;
+            }
+            onAdded(match.id);
+            used += end - index;
+            start = end;
+            index = end - 1;
+            if (used >= limit) {
+              scan!.position = end;
+              scan!.last = end;
+              meter.used = 0;
+              return false;
+            }
+          }
+        }
+      }
+      used += ADDED_TOKEN_SCAN_BLOCK / TRIE_SCAN_CHARACTERS_PER_UNIT;
+      if (used >= limit && index < length) {
+        scan!.position = index;
+        scan!.last = start;
+        meter.used = 0;
+        return false;
+      }
+    }
+    if (scan !== undefined) {
+      scan.position = length;
+      scan.last = length;
+      meter.used = used;
+    }
+    if (start >= length) return true;
+    const rest = start === 0 ? text : text.slice(start);
+    if (rest.length > limit) {
+      scan!.long = rest;
+      return false;
+    }
+    onSection(rest);
+    if (spend(meter, rest.length)) return false;
+    return true;
+  }
+
+  /** One section between added tokens: at once when short, else scan by scan in slices. */
+  *#sectionInSlices(text: string, meter: SliceMeter, sink: WalkSink): SlicedWork<void> {
+    if (text.length <= meter.size) {
+      this.#section(text, sink.piece);
+      if (spend(meter, text.length)) yield;
+      return;
+    }
+    const normalized =
+      this.spec.normalizers.length === 0 ? text : yield* this.#normalizeInSlices(text, meter);
+    if (normalized.length === 0) return;
+    const simple = this.#simpleRegex;
+    if (simple === undefined) {
+      yield* this.#preTokenizeInSlices(normalized, 0, true, meter, sink);
+      return;
+    }
+    // One regex split, nothing after it: its pieces are the pre-tokens.
+    const scan = newScan();
+    while (
+      !this.#scanSplit(normalized, simple, this.#simpleKeepGaps, true, scan, meter, sink.piece)
+    ) {
+      const long = scan.long;
+      if (long === undefined) yield;
+      else {
+        scan.long = undefined;
+        sink.ids(yield* this.#encodeLongPiece(long, meter));
+        if (spend(meter, 0)) yield;
+      }
+    }
+  }
+
+  /**
+   * A long section's normalisers, in pieces split where no normaliser can
+   * see across the split (see `isNormalizationBoundary`),
+   * so the pieces normalised one by one join to the section normalised whole.
+   */
+  *#normalizeInSlices(text: string, meter: SliceMeter): SlicedWork<string> {
+    const parts: string[] = [];
+    const prepended: boolean[] = [];
+    const chunk = Math.max(1, Math.min(meter.size, MAX_NORMALIZE_CHUNK));
+    let start = 0;
+    while (start < text.length) {
+      let end = Math.min(text.length, start + chunk);
+      while (end < text.length && !isNormalizationBoundary(text, end, this.#normalization)) end++;
+      parts.push(
+        this.#normalize(
+          start === 0 && end === text.length ? text : text.slice(start, end),
+          prepended,
+        ),
+      );
+      const units = end - start;
+      start = end;
+      if (spend(meter, units)) yield;
+    }
+    return parts.length === 1 ? parts[0]! : parts.join("");
+  }
+
+  /**
+   * Run the normalisers on `text`. `prepended` (for pieces of one section
+   * normalised apart) records which `Prepend` steps already saw text, so
+   * only the section's start gets the prefix.
+   */
+  #normalize(text: string, prepended?: boolean[]): string {
     let normalized = text;
-    for (const step of this.spec.normalizers) {
+    const steps = this.spec.normalizers;
+    for (let index = 0; index < steps.length; index++) {
+      const step = steps[index]!;
       switch (step.type) {
         case "unicode":
           normalized = normalized.normalize(step.form);
@@ -317,40 +613,38 @@ export class CompiledTokenizer {
           normalized = normalized.replaceAll(step.pattern, step.content);
           break;
         case "prepend":
-          if (normalized.length > 0) normalized = step.prepend + normalized;
+          if (normalized.length > 0) {
+            if (prepended?.[index] !== true) normalized = step.prepend + normalized;
+            if (prepended) prepended[index] = true;
+          }
           break;
       }
     }
+    return normalized;
+  }
+
+  #section(text: string, onPiece: PieceSink): void {
+    const normalized = this.spec.normalizers.length === 0 ? text : this.#normalize(text);
     if (normalized.length === 0) return;
     const simple = this.#simpleRegex;
-    if (simple !== undefined) {
-      // Fast path: one regex split (OpenAI, Llama 3, Qwen, Claude).
-      simple.lastIndex = 0;
-      let last = 0;
-      let match: RegExpExecArray | null;
-      for (;;) {
-        match = simple.exec(normalized);
-        if (match === null) break;
-        const piece = match[0];
-        if (piece.length === 0) {
-          simple.lastIndex++;
-          continue;
-        }
-        if (this.#simpleKeepGaps && match.index > last)
-          onPiece(normalized.slice(last, match.index));
-        onPiece(piece);
-        last = match.index + piece.length;
-      }
-      if (this.#simpleKeepGaps && last < normalized.length) onPiece(normalized.slice(last));
-      return;
-    }
-    this.#preTokenize(normalized, 0, true, onPiece);
+    // Fast path: one regex split (OpenAI, Llama 3, Qwen, Claude).
+    if (simple !== undefined)
+      this.#scanSplit(
+        normalized,
+        simple,
+        this.#simpleKeepGaps,
+        true,
+        undefined,
+        UNBOUNDED,
+        onPiece,
+      );
+    else this.#preTokenize(normalized, 0, true, onPiece);
   }
 
   #preTokenize(text: string, stepIndex: number, firstSection: boolean, onPiece: PieceSink): void {
     const steps = this.spec.preTokenizers;
     if (stepIndex === steps.length) {
-      if (this.spec.wordBoundary) this.#splitWords(text, onPiece);
+      if (this.spec.wordBoundary) this.#scanWords(text, undefined, UNBOUNDED, onPiece);
       else onPiece(text);
       return;
     }
@@ -363,46 +657,283 @@ export class CompiledTokenizer {
     }
     const regex = this.#splitRegexes[stepIndex];
     if (regex !== undefined && !step.invert && step.behavior === "isolated") {
-      // Streaming form of the common case (matches and the gaps between them, in order).
-      regex.lastIndex = 0;
-      let last = 0;
-      let first = firstSection;
-      for (;;) {
-        const match = regex.exec(text);
-        if (match === null) break;
-        const piece = match[0];
-        if (piece.length === 0) {
-          regex.lastIndex++;
-          continue;
-        }
-        const end = match.index + piece.length;
-        if (match.index > last) {
-          next(text.slice(last, match.index), first);
-          first = false;
-        }
-        next(piece, first);
-        first = false;
-        last = end;
-        // Nested steps reuse their own regexes, but this one must resume where it was.
-        regex.lastIndex = end;
-      }
-      if (last < text.length) next(last === 0 ? text : text.slice(last), first);
+      this.#scanSplit(text, regex, true, firstSection, undefined, UNBOUNDED, next);
       return;
     }
     splitPieces(text, step, regex, firstSection, next);
   }
 
-  #splitWords(text: string, onPiece: PieceSink): void {
+  /** {@link CompiledTokenizer.#preTokenize} for a text longer than a slice, in slices. */
+  *#preTokenizeInSlices(
+    text: string,
+    stepIndex: number,
+    firstSection: boolean,
+    meter: SliceMeter,
+    sink: WalkSink,
+  ): SlicedWork<void> {
+    const steps = this.spec.preTokenizers;
+    const scan = newScan();
+    if (stepIndex === steps.length) {
+      if (!this.spec.wordBoundary) {
+        sink.ids(yield* this.#encodeLongPiece(text, meter));
+        return;
+      }
+      while (!this.#scanWords(text, scan, meter, sink.piece)) {
+        const long = scan.long;
+        if (long === undefined) yield;
+        else {
+          scan.long = undefined;
+          sink.ids(yield* this.#encodeLongPiece(long, meter));
+          if (spend(meter, 0)) yield;
+        }
+      }
+      return;
+    }
+    const step = steps[stepIndex]!;
+    const nextStep = stepIndex + 1;
+    const next = (piece: string, isFirst: boolean) =>
+      this.#preTokenize(piece, nextStep, isFirst, sink.piece);
+    let pieces: (piece: string, isFirst: boolean) => void;
+    let scanner: () => boolean;
+    if (step.type === "metaspace") {
+      const replaced = yield* this.#metaspaceReplaceInSlices(step, text, firstSection, meter);
+      if (!step.split) {
+        yield* this.#preTokenizeInSlices(replaced, nextStep, firstSection, meter, sink);
+        return;
+      }
+      scan.first = firstSection;
+      pieces = next;
+      scanner = () => this.#scanMetaspace(replaced, step.replacement, scan, meter, pieces);
+    } else {
+      const regex = this.#splitRegexes[stepIndex];
+      if (regex !== undefined && !step.invert && step.behavior === "isolated") {
+        scan.first = firstSection;
+        pieces = next;
+        scanner = () => this.#scanSplit(text, regex, true, firstSection, scan, meter, pieces);
+      } else {
+        // The other split behaviours join neighbours: one pass finds the pieces, then they go on in slices.
+        const found: Array<[string, boolean]> = [];
+        splitPieces(text, step, regex, firstSection, (piece, isFirst) =>
+          found.push([piece, isFirst]),
+        );
+        for (const [piece, isFirst] of found) {
+          if (piece.length > meter.size)
+            yield* this.#preTokenizeInSlices(piece, nextStep, isFirst, meter, sink);
+          else next(piece, isFirst);
+          if (spend(meter, piece.length)) yield;
+        }
+        return;
+      }
+    }
+    while (!scanner()) {
+      const long = scan.long;
+      if (long === undefined) yield;
+      else {
+        scan.long = undefined;
+        yield* this.#preTokenizeInSlices(long, nextStep, scan.longFirst, meter, sink);
+        if (spend(meter, 0)) yield;
+      }
+    }
+  }
+
+  /**
+   * One regex split: the matches, and the gaps between them when
+   * `keepGaps`, go to `emit` in order (with "is this the first piece").
+   * Resumable like {@link CompiledTokenizer.#countSimple}; a piece longer
+   * than a slice is left in `scan.long` (and `scan.longFirst`).
+   */
+  #scanSplit(
+    text: string,
+    regex: RegExp,
+    keepGaps: boolean,
+    firstSection: boolean,
+    scan: Scan | undefined,
+    meter: SliceMeter,
+    emit: (piece: string, isFirst: boolean) => void,
+  ): boolean {
+    const limit = meter.size;
+    let last = scan === undefined ? 0 : scan.last;
+    let first = scan === undefined ? firstSection : scan.first;
+    let used = meter.used;
+    let done = false;
+    regex.lastIndex = scan === undefined ? 0 : scan.position;
+    for (;;) {
+      const match = regex.exec(text);
+      if (match === null) {
+        done = true;
+        break;
+      }
+      const piece = match[0];
+      if (piece.length === 0) {
+        regex.lastIndex++;
+        continue;
+      }
+      const start = match.index;
+      if (keepGaps && start > last) {
+        const gap = text.slice(last, start);
+        if (gap.length > limit) {
+          scan!.long = gap;
+          scan!.longFirst = first;
+          scan!.position = start;
+          last = start;
+          first = false;
+          break;
+        }
+        emit(gap, first);
+        first = false;
+      }
+      const end = start + piece.length;
+      used += end - last;
+      last = end;
+      if (piece.length > limit) {
+        scan!.long = piece;
+        scan!.longFirst = first;
+        scan!.position = end;
+        first = false;
+        break;
+      }
+      // Later steps run on their own regexes: this one's position stays (a pause sets it again).
+      emit(piece, first);
+      first = false;
+      if (used >= limit) {
+        used = 0;
+        scan!.position = end;
+        break;
+      }
+    }
+    if (done && keepGaps && last < text.length) {
+      const rest = last === 0 ? text : text.slice(last);
+      last = text.length;
+      if (scan !== undefined) scan.position = text.length;
+      if (rest.length > limit) {
+        scan!.long = rest;
+        scan!.longFirst = first;
+        done = false;
+      } else emit(rest, first);
+      first = false;
+    }
+    if (scan !== undefined) {
+      scan.last = last;
+      scan.first = first;
+      meter.used = used;
+    }
+    return done;
+  }
+
+  /** The Metaspace step's replacement and prefix on a long text, in slices (a per-character map). */
+  *#metaspaceReplaceInSlices(
+    step: Extract<PreTokenizerStep, { type: "metaspace" }>,
+    text: string,
+    firstSection: boolean,
+    meter: SliceMeter,
+  ): SlicedWork<string> {
+    const parts: string[] = [];
+    const chunk = Math.max(1, Math.min(meter.size, MAX_NORMALIZE_CHUNK));
+    for (let start = 0; start < text.length; start += chunk) {
+      parts.push(text.slice(start, start + chunk).replaceAll(" ", step.replacement));
+      if (spend(meter, chunk)) yield;
+    }
+    const replaced = parts.join("");
+    const prepend =
+      step.prependScheme === "always" || (step.prependScheme === "first" && firstSection);
+    return prepend && !replaced.startsWith(step.replacement)
+      ? step.replacement + replaced
+      : replaced;
+  }
+
+  /**
+   * The Metaspace split of an already replaced text: a piece starts at every
+   * `replacement` after the first character (see {@link metaspace}).
+   * Resumable like {@link CompiledTokenizer.#scanSplit}.
+   */
+  #scanMetaspace(
+    replaced: string,
+    replacement: string,
+    scan: Scan,
+    meter: SliceMeter,
+    emit: (piece: string, isFirst: boolean) => void,
+  ): boolean {
+    const marker = replacement.charCodeAt(0);
+    const limit = meter.size;
+    let start = scan.last;
+    let used = meter.used;
+    for (let index = Math.max(1, scan.position); index <= replaced.length; index++) {
+      if (index < replaced.length && replaced.charCodeAt(index) !== marker) continue;
+      const piece = replaced.slice(start, index);
+      const isFirst = scan.first && start === 0;
+      used += index - start;
+      start = index;
+      if (piece.length > limit) {
+        scan.long = piece;
+        scan.longFirst = isFirst;
+        scan.position = index + 1;
+        scan.last = start;
+        meter.used = used;
+        return false;
+      }
+      emit(piece, isFirst);
+      if (used >= limit && index < replaced.length) {
+        scan.position = index + 1;
+        scan.last = start;
+        meter.used = 0;
+        return false;
+      }
+    }
+    meter.used = used;
+    return true;
+  }
+
+  /**
+   * Words of a SentencePiece-style text: split before the word marker where
+   * the character before allows it (`spec.wordBoundary`). Resumable like
+   * {@link CompiledTokenizer.#scanSplit}.
+   */
+  #scanWords(text: string, scan: Scan | undefined, meter: SliceMeter, onPiece: PieceSink): boolean {
     const marker = this.spec.wordBoundary!.marker.charCodeAt(0);
+    const length = text.length;
+    const limit = meter.size;
     let start = 0;
-    for (let index = 1; index < text.length; index++) {
+    let index = 1;
+    if (scan !== undefined) {
+      start = scan.last;
+      index = Math.max(1, scan.position);
+      // The last word was handed on already.
+      if (index > length) return true;
+    }
+    let used = meter.used;
+    for (; index < length; index++) {
       if (text.charCodeAt(index) !== marker) continue;
       const before = text.charCodeAt(index - 1);
       if (before === marker || this.#boundaryUnsafe.has(before)) continue;
-      onPiece(text.slice(start, index));
+      const word = text.slice(start, index);
+      used += index - start;
       start = index;
+      if (word.length > limit) {
+        scan!.long = word;
+        scan!.position = index + 1;
+        scan!.last = start;
+        meter.used = used;
+        return false;
+      }
+      onPiece(word);
+      if (used >= limit) {
+        scan!.position = index + 1;
+        scan!.last = start;
+        meter.used = 0;
+        return false;
+      }
     }
-    onPiece(start === 0 ? text : text.slice(start));
+    const word = start === 0 ? text : text.slice(start);
+    if (scan !== undefined) {
+      scan.position = length + 1;
+      meter.used = used + (length - start);
+    }
+    if (word.length > limit) {
+      scan!.long = word;
+      return false;
+    }
+    onPiece(word);
+    return true;
   }
 
   #encodePiece(piece: string): number[] {
@@ -411,39 +942,126 @@ export class CompiledTokenizer {
     ids = this.#previousCache.get(piece);
     if (ids === undefined)
       ids = this.spec.byteLevel ? this.#encodeBytes(piece) : this.#encodeCharacters(piece);
+    this.#remember(piece, ids);
+    return ids;
+  }
+
+  /** Keep the ids of a pre-token in the bounded cache. */
+  #remember(piece: string, ids: number[]): void {
     // Long pieces (a pasted blob) rarely repeat: not worth their memory in the cache.
-    if (piece.length > MAX_CACHED_PIECE) return ids;
+    if (piece.length > MAX_CACHED_PIECE) return;
     if (this.#cache.size >= CACHE_LIMIT) {
       this.#previousCache = this.#cache;
       this.#cache = new Map();
     }
     this.#cache.set(piece, ids);
+  }
+
+  /**
+   * {@link CompiledTokenizer.#encodePiece} for a long pre-token (megabytes
+   * of one word are possible), in slices: its symbols in chunks that keep
+   * surrogate pairs whole, then the merges in slices. Same ids.
+   */
+  *#encodeLongPiece(piece: string, meter: SliceMeter): SlicedWork<ArrayLike<number>> {
+    const cached = this.#cache.get(piece);
+    if (cached !== undefined) return cached;
+    const previous = this.#previousCache.get(piece);
+    if (previous !== undefined) {
+      this.#remember(piece, previous);
+      return previous;
+    }
+    if (
+      !this.spec.byteLevel &&
+      this.spec.ignoreMerges &&
+      piece.length <= this.#longestTokenLength()
+    ) {
+      const whole = this.#index().get(piece);
+      if (whole !== undefined) {
+        this.#remember(piece, [whole]);
+        return [whole];
+      }
+    }
+    // The symbols go into a typed buffer (a plain array of millions of numbers is slow to grow and to collect).
+    const chunk = Math.max(2, Math.min(meter.size, MAX_NORMALIZE_CHUNK));
+    let symbols = new Int32Array(Math.max(16, Math.min(piece.length, 1 << 20)));
+    let size = 0;
+    const part: number[] = [];
+    const unknown = { last: false };
+    for (let start = 0; start < piece.length; ) {
+      let end = Math.min(piece.length, start + chunk);
+      const last = piece.charCodeAt(end - 1);
+      if (end < piece.length && last >= 0xd800 && last <= 0xdbff) end++;
+      const text = start === 0 && end === piece.length ? piece : piece.slice(start, end);
+      part.length = 0;
+      if (this.spec.byteLevel) this.#byteSymbols(text, part);
+      else this.#characterSymbols(text, part, unknown);
+      if (size + part.length > symbols.length) {
+        const grown = new Int32Array(Math.max(symbols.length * 2, size + part.length));
+        grown.set(symbols.subarray(0, size));
+        symbols = grown;
+      }
+      symbols.set(part, size);
+      size += part.length;
+      const units = end - start;
+      start = end;
+      if (spend(meter, units)) yield;
+    }
+    const word = symbols.subarray(0, size);
+    let ids: ArrayLike<number>;
+    const whole =
+      this.spec.byteLevel &&
+      this.spec.ignoreMerges &&
+      size > 1 &&
+      size <= this.#longestTokenLength()
+        ? this.#wholeByteToken(word)
+        : undefined;
+    if (whole !== undefined) ids = [whole];
+    else if (size <= 48) ids = this.#merges.merge(Array.from(word));
+    else ids = yield* this.#merges.mergeInSlices(word, meter);
+    if (piece.length <= MAX_CACHED_PIECE) this.#remember(piece, Array.from(ids));
     return ids;
+  }
+
+  /** Length of the longest vocabulary token (a longer pre-token cannot be one token). */
+  #longestTokenLength(): number {
+    if (this.#longestToken === -1) {
+      let longest = 0;
+      for (const token of this.vocabulary) if (token.length > longest) longest = token.length;
+      this.#longestToken = longest;
+    }
+    return this.#longestToken;
   }
 
   #encodeBytes(piece: string): number[] {
     const symbols: number[] = [];
-    let ascii = true;
-    for (let index = 0; index < piece.length; index++) {
-      const code = piece.charCodeAt(index);
-      if (code >= 0x80) {
-        ascii = false;
-        break;
-      }
-      symbols.push(this.#byteIds[code]!);
-    }
-    if (!ascii) {
-      symbols.length = 0;
-      for (const byte of encoder.encode(piece)) symbols.push(this.#byteIds[byte]!);
-    }
+    this.#byteSymbols(piece, symbols);
     if (symbols.length === 1) return symbols;
     if (this.spec.ignoreMerges) {
-      let mapped = "";
-      for (const id of symbols) mapped += this.vocabulary[id];
-      const whole = this.#index().get(mapped);
+      const whole = this.#wholeByteToken(symbols);
       if (whole !== undefined) return [whole];
     }
     return this.#merges.merge(symbols);
+  }
+
+  /** Append the byte-level symbols (one per UTF-8 byte) of `text` to `symbols`. */
+  #byteSymbols(text: string, symbols: number[]): void {
+    const start = symbols.length;
+    for (let index = 0; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      if (code >= 0x80) {
+        symbols.length = start;
+        for (const byte of encoder.encode(text)) symbols.push(this.#byteIds[byte]!);
+        return;
+      }
+      symbols.push(this.#byteIds[code]!);
+    }
+  }
+
+  /** The vocabulary token spelled by byte-level `symbols` as a whole (`ignore_merges`), if any. */
+  #wholeByteToken(symbols: ArrayLike<number>): number | undefined {
+    let mapped = "";
+    for (let index = 0; index < symbols.length; index++) mapped += this.vocabulary[symbols[index]!];
+    return this.#index().get(mapped);
   }
 
   #encodeCharacters(piece: string): number[] {
@@ -452,12 +1070,21 @@ export class CompiledTokenizer {
       if (whole !== undefined) return [whole];
     }
     const symbols: number[] = [];
-    let lastWasUnknown = false;
-    for (const character of piece) {
+    this.#characterSymbols(piece, symbols, { last: false });
+    return this.#merges.merge(symbols);
+  }
+
+  /**
+   * Append the character symbols of `text` (byte fallback, else the unknown
+   * token, fused when the model says so) to `symbols`; `unknown.last` carries
+   * "the previous character was unknown" across pieces of one pre-token.
+   */
+  #characterSymbols(text: string, symbols: number[], unknown: { last: boolean }): void {
+    for (const character of text) {
       const id = this.#characterIds.get(character.codePointAt(0)!);
       if (id !== undefined) {
         symbols.push(id);
-        lastWasUnknown = false;
+        unknown.last = false;
         continue;
       }
       if (this.spec.byteFallback) {
@@ -465,249 +1092,18 @@ export class CompiledTokenizer {
         const fallback = Array.from(bytes, (byte) => this.#byteFallbackIds[byte]!);
         if (fallback.every((value) => value !== -1)) {
           symbols.push(...fallback);
-          lastWasUnknown = false;
+          unknown.last = false;
           continue;
         }
       }
-      const unknown = this.spec.unknownId;
-      if (unknown === -1) {
+      const unknownId = this.spec.unknownId;
+      if (unknownId === -1) {
         throw new Error(
           `The tokenizer has no token for ${JSON.stringify(character)} and no unknown token`,
         );
       }
-      if (!(this.spec.fuseUnknown && lastWasUnknown)) symbols.push(unknown);
-      lastWasUnknown = true;
-    }
-    return this.#merges.merge(symbols);
-  }
-}
-
-function buildTrie(tokens: readonly CompiledAddedToken[]): TrieNode {
-  const root: TrieNode = { children: new Map() };
-  for (const token of tokens) {
-    if (token.content.length === 0) continue;
-    let node = root;
-    for (let index = 0; index < token.content.length; index++) {
-      const code = token.content.charCodeAt(index);
-      let child = node.children.get(code);
-      if (child === undefined) {
-        child = { children: new Map() };
-        node.children.set(code, child);
-      }
-      node = child;
-    }
-    node.token ??= token;
-  }
-  return root;
-}
-
-function firstCharacters(tokens: readonly CompiledAddedToken[]): Uint8Array {
-  const bits = new Uint8Array(65536 / 8);
-  for (const token of tokens) {
-    if (token.content.length === 0) continue;
-    const code = token.content.charCodeAt(0);
-    bits[code >> 3]! |= 1 << (code & 7);
-  }
-  return bits;
-}
-
-type PieceWithFirst = (piece: string, isFirst: boolean) => void;
-
-/** The `tokenizers` Split pre-tokenizer, with its delimiter behaviours. */
-function splitPieces(
-  text: string,
-  step: Extract<PreTokenizerStep, { type: "split" }>,
-  regex: RegExp | undefined,
-  firstSection: boolean,
-  emit: PieceWithFirst,
-): void {
-  // Matches as [start, end) pairs; with `invert`, the gaps are the delimiters.
-  const matches: number[] = [];
-  if (regex !== undefined) {
-    regex.lastIndex = 0;
-    for (;;) {
-      const match = regex.exec(text);
-      if (match === null) break;
-      if (match[0].length === 0) {
-        regex.lastIndex++;
-        continue;
-      }
-      matches.push(match.index, match.index + match[0].length);
-    }
-  } else if (step.string) {
-    for (
-      let index = text.indexOf(step.string);
-      index !== -1;
-      index = text.indexOf(step.string, index + step.string.length)
-    ) {
-      matches.push(index, index + step.string.length);
+      if (!(this.spec.fuseUnknown && unknown.last)) symbols.push(unknownId);
+      unknown.last = true;
     }
   }
-  // Segments: [start, end, isDelimiter].
-  const segments: Array<[number, number, boolean]> = [];
-  let last = 0;
-  for (let index = 0; index < matches.length; index += 2) {
-    const start = matches[index]!;
-    const end = matches[index + 1]!;
-    if (start > last) segments.push([last, start, step.invert]);
-    segments.push([start, end, !step.invert]);
-    last = end;
-  }
-  if (last < text.length) segments.push([last, text.length, step.invert]);
-  const pieces: string[] = [];
-  let pending = "";
-  for (let index = 0; index < segments.length; index++) {
-    const [start, end, isDelimiter] = segments[index]!;
-    const value = text.slice(start, end);
-    if (!isDelimiter) {
-      if (pending) {
-        pieces.push(pending + value);
-        pending = "";
-      } else pieces.push(value);
-      continue;
-    }
-    switch (step.behavior) {
-      case "removed":
-        break;
-      case "isolated":
-        pieces.push(value);
-        break;
-      case "contiguous": {
-        const previous = segments[index - 1];
-        if (previous?.[2] && pieces.length > 0 && previous[1] === start)
-          pieces[pieces.length - 1] += value;
-        else pieces.push(value);
-        break;
-      }
-      case "mergedwithprevious": {
-        const previous = segments[index - 1];
-        if (previous && !previous[2] && pieces.length > 0) pieces[pieces.length - 1] += value;
-        else pieces.push(value);
-        break;
-      }
-      case "mergedwithnext":
-        pending += value;
-        break;
-    }
-  }
-  if (pending) pieces.push(pending);
-  for (let index = 0; index < pieces.length; index++) {
-    if (pieces[index]!.length > 0) emit(pieces[index]!, firstSection && index === 0);
-  }
-}
-
-/** The `tokenizers` Metaspace pre-tokenizer. */
-function metaspace(
-  step: Extract<PreTokenizerStep, { type: "metaspace" }>,
-  text: string,
-  firstSection: boolean,
-  emit: PieceWithFirst,
-): void {
-  let replaced = text.replaceAll(" ", step.replacement);
-  const prepend =
-    step.prependScheme === "always" || (step.prependScheme === "first" && firstSection);
-  if (prepend && !replaced.startsWith(step.replacement)) replaced = step.replacement + replaced;
-  if (!step.split) {
-    emit(replaced, firstSection);
-    return;
-  }
-  let start = 0;
-  for (let index = 1; index < replaced.length; index++) {
-    if (replaced[index] === step.replacement) {
-      emit(replaced.slice(start, index), firstSection && start === 0);
-      start = index;
-    }
-  }
-  emit(replaced.slice(start), firstSection && start === 0);
-}
-
-function applyDecoder(step: DecoderStep, tokens: string[], first: boolean): string[] {
-  switch (step.type) {
-    case "byteLevel": {
-      const parts: Uint8Array[] = [];
-      let total = 0;
-      for (const token of tokens) {
-        const bytes = byteLevelToBytes(token) ?? encoder.encode(token);
-        parts.push(bytes);
-        total += bytes.length;
-      }
-      const joined = new Uint8Array(total);
-      let offset = 0;
-      for (const part of parts) {
-        joined.set(part, offset);
-        offset += part.length;
-      }
-      return [utf8.decode(joined)];
-    }
-    case "replace":
-      return tokens.map((token) => token.replaceAll(step.pattern, step.content));
-    case "fuse":
-      return [tokens.join("")];
-    case "strip":
-      return tokens.map((token) => {
-        let start = 0;
-        while (start < step.start && token.startsWith(step.content, start))
-          start += step.content.length;
-        let end = token.length;
-        let stripped = 0;
-        while (
-          stripped < step.stop &&
-          end - step.content.length >= start &&
-          token.endsWith(step.content, end)
-        ) {
-          end -= step.content.length;
-          stripped++;
-        }
-        return token.slice(start, end);
-      });
-    case "byteFallback": {
-      const out: string[] = [];
-      let pending: number[] = [];
-      const flush = () => {
-        if (pending.length === 0) return;
-        try {
-          out.push(strictUtf8.decode(Uint8Array.from(pending)));
-        } catch {
-          // `tokenizers` emits one U+FFFD per byte when the bytes are not valid UTF-8.
-          for (let index = 0; index < pending.length; index++) out.push("\uFFFD");
-        }
-        pending = [];
-      };
-      for (const token of tokens) {
-        if (token.length === 6 && token.startsWith("<0x") && token.endsWith(">")) {
-          const byte = Number.parseInt(token.slice(3, 5), 16);
-          if (!Number.isNaN(byte)) {
-            pending.push(byte);
-            continue;
-          }
-        }
-        flush();
-        out.push(token);
-      }
-      flush();
-      return out;
-    }
-    case "metaspace":
-      return tokens.map((token, index) => {
-        let value = token.replaceAll(step.replacement, " ");
-        if (index === 0 && first && step.prependScheme !== "never" && value.startsWith(" "))
-          value = value.slice(1);
-        return value;
-      });
-  }
-}
-
-/** The `clean_up_tokenization` of `transformers`. */
-export function cleanUpTokenizationSpaces(text: string): string {
-  return text
-    .replaceAll(" .", ".")
-    .replaceAll(" ?", "?")
-    .replaceAll(" !", "!")
-    .replaceAll(" ,", ",")
-    .replaceAll(" ' ", "'")
-    .replaceAll(" n't", "n't")
-    .replaceAll(" 'm", "'m")
-    .replaceAll(" 's", "'s")
-    .replaceAll(" 've", "'ve")
-    .replaceAll(" 're", "'re");
 }

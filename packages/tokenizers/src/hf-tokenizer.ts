@@ -31,7 +31,9 @@ import {
   type CompiledTokenizerData,
   compileTokenizer,
 } from "./compile-tokenizer.ts";
-import { CompiledTokenizer, cleanUpTokenizationSpaces } from "./compiled-tokenizer.ts";
+import { cleanUpTokenizationSpaces } from "./compiled-decoders.ts";
+import { CompiledTokenizer } from "./compiled-tokenizer.ts";
+import { runSlices, type SlicedWork, sliceMeter } from "./slice-meter.ts";
 
 /** Options of {@link HfTokenizer.encode} and {@link HfTokenizer.count}. */
 export interface EncodeOptions {
@@ -44,6 +46,12 @@ export interface EncodeOptions {
    * `tokenizers`. (On the `reference` engine special tokens are always recognised.)
    */
   allowSpecial?: boolean;
+}
+
+/** Options of {@link HfTokenizer.countAsync}. */
+export interface CountAsyncOptions extends EncodeOptions {
+  /** Stops the count between two slices of work; the promise then rejects with `aborted` (or the signal's own `RatatoskrError`, e.g. a gateway `timeout`). */
+  signal?: AbortSignal;
 }
 
 /** Options of {@link HfTokenizer.decode}. */
@@ -69,6 +77,11 @@ interface Engine {
   clearCache(): void;
   encode(text: string, options: EncodeOptions): number[];
   count(text: string, options: EncodeOptions): number;
+  countInSlices(
+    text: string,
+    options: EncodeOptions,
+    sliceSize: number | undefined,
+  ): SlicedWork<number>;
   decode(ids: readonly number[], options: DecodeOptions): string;
   tokenize(text: string, options: EncodeOptions): string[];
 }
@@ -131,6 +144,8 @@ export class HfTokenizer {
         clearCache: () => engine.clearCache(),
         encode: (text, options) => engine.encode(text, options),
         count: (text, options) => engine.count(text, options),
+        countInSlices: (text, options, sliceSize) =>
+          engine.countInSlices(text, options, sliceMeter(sliceSize)),
         decode: (ids, options) => engine.decode(ids, options),
         tokenize: (text, options) => engine.tokenize(text, options),
       },
@@ -252,6 +267,12 @@ export class HfTokenizer {
         count: (input, options) =>
           reference.encode(input, { add_special_tokens: options.addSpecialTokens ?? false }).ids
             .length,
+        // `@huggingface/tokenizers` has no way to pause: the count runs as one slice.
+        // biome-ignore lint/correctness/useYield: a generator without pauses, for the shared interface.
+        countInSlices: function* (input, options) {
+          return reference.encode(input, { add_special_tokens: options.addSpecialTokens ?? false })
+            .ids.length;
+        },
         decode: (ids, options) => {
           const decoded = reference.decode([...ids], {
             skip_special_tokens: options.skipSpecialTokens ?? false,
@@ -285,6 +306,29 @@ export class HfTokenizer {
   /** Number of tokens of `text`; same as `encode(text, options).length`, faster. */
   count(text: string, options: EncodeOptions = {}): number {
     return this.#engine.count(text, options);
+  }
+
+  /**
+   * {@link count} as sliced work: a generator that yields after each slice
+   * of about `sliceSize` units of work (default `DEFAULT_SLICE_SIZE`:
+   * characters scanned, merges applied) and returns the count, which equals
+   * `count(text, options)` for any slice size. On the `reference` engine the
+   * whole count is one slice.
+   */
+  countInSlices(text: string, options: EncodeOptions = {}, sliceSize?: number): SlicedWork<number> {
+    return this.#engine.countInSlices(text, options, sliceSize);
+  }
+
+  /**
+   * {@link count} without holding the event loop: the work runs in slices
+   * of a few milliseconds with `setImmediate` turns between them, so timers
+   * (a caller's deadline) and I/O go on during a long count, and `signal`
+   * stops it between two slices (rejecting with `aborted`, or with the
+   * signal's reason when that is a `RatatoskrError`). A short text is
+   * counted at once.
+   */
+  countAsync(text: string, options: CountAsyncOptions = {}): Promise<number> {
+    return runSlices(this.countInSlices(text, options), options.signal);
   }
 
   /** The token strings of `text`, as the vocabulary spells them. */

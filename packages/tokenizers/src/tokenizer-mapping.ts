@@ -16,6 +16,18 @@ export interface TokenizerMapping {
   approximate?: boolean;
   /** How chat requests are counted when the tokenizer has no chat template (default `plain`). */
   chatFormat?: ChatFormat;
+  /**
+   * The models' own chat template, rendered instead of the one in the
+   * tokenizer's `tokenizer_config.json` (for sources that carry another
+   * model's template, or none).
+   */
+  chatTemplate?: string;
+  /**
+   * Set when chat counts for these models are approximate even though a
+   * template renders them, to say why (e.g. the template at hand is a
+   * sibling model's, not theirs). Text counts are not affected.
+   */
+  chatApproximateReason?: string;
 }
 
 /**

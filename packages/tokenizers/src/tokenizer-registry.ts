@@ -56,6 +56,12 @@ export interface TokenizerRegistrySettings {
    * either way `approximate` is true and `source` says `fallback`.
    */
   allowApproximate?: boolean;
+  /**
+   * The clock for chat templates that print today's date (Llama 3.2's
+   * `strftime_now`); default `() => new Date()`. Inject one for
+   * reproducible renderings.
+   */
+  now?: () => Date;
 }
 
 /** A model name resolved to a mapping. */
@@ -314,31 +320,49 @@ export class TokenizerRegistry {
     }
   }
 
-  /** The tokenizer for `model`, or the approximate fallback when allowed; undefined fallback means bytes/4. */
+  /**
+   * The tokenizer for `model` and the mapping that matched it, or the
+   * approximate fallback when allowed; no `loaded` on the fallback means
+   * bytes/4. (A load is shared by every mapping with the same sources, so
+   * the mapping comes from the lookup, not from the load.)
+   */
   async #forCounting(
     model: string,
     options: RegistryCountOptions,
-  ): Promise<{ loaded?: LoadedTokenizer; fallback: boolean }> {
+  ): Promise<{ loaded?: LoadedTokenizer; mapping: TokenizerMapping; fallback: boolean }> {
     const resolved = this.resolve(model);
     if (resolved)
-      return { loaded: await this.loadMapping(resolved.mapping, options), fallback: false };
+      return {
+        loaded: await this.loadMapping(resolved.mapping, options),
+        mapping: resolved.mapping,
+        fallback: false,
+      };
     if (!(options.allowApproximate ?? this.#settings.allowApproximate ?? false))
       throw this.unknownModelError(model);
     try {
-      return { loaded: await this.loadMapping(FALLBACK_MAPPING, options), fallback: true };
+      return {
+        loaded: await this.loadMapping(FALLBACK_MAPPING, options),
+        mapping: FALLBACK_MAPPING,
+        fallback: true,
+      };
     } catch (error) {
       if (RatatoskrError.isInstance(error, "aborted")) throw error;
-      return { fallback: true };
+      return { mapping: FALLBACK_MAPPING, fallback: true };
     }
   }
 
-  /** Count the tokens of `text` for `model` (without special tokens). */
+  /**
+   * Count the tokens of `text` for `model` (without special tokens). A long
+   * text is counted in slices that give the event loop back between them
+   * (see `HfTokenizer.countAsync`), so a caller's deadline can fire and its
+   * `signal` stops the count (`aborted`).
+   */
   async countTokens(
     text: string,
     model: string,
     options: RegistryCountOptions = {},
   ): Promise<TokenCount> {
-    const { loaded, fallback } = await this.#forCounting(model, options);
+    const { loaded, mapping, fallback } = await this.#forCounting(model, options);
     if (!loaded) {
       return {
         count: Math.ceil(Buffer.byteLength(text, "utf8") / 4),
@@ -347,8 +371,8 @@ export class TokenizerRegistry {
       };
     }
     return {
-      count: loaded.tokenizer.count(text, options),
-      approximate: fallback || loaded.mapping.approximate === true,
+      count: await loaded.tokenizer.countAsync(text, options),
+      approximate: fallback || mapping.approximate === true,
       source: fallback ? `fallback:${loaded.tokenizer.name}` : loaded.tokenizer.name,
     };
   }
@@ -360,7 +384,8 @@ export class TokenizerRegistry {
     model: string,
     options: RegistryCountOptions = {},
   ): Promise<ChatTokenCount> {
-    const { loaded, fallback } = await this.#forCounting(model, options);
+    const { loaded, mapping, fallback } = await this.#forCounting(model, options);
+    const unmapped = `no tokenizer is mapped for "${model}"`;
     if (!loaded) {
       const text =
         messages.map((message) => message.content).join("\n") + JSON.stringify(tools ?? []);
@@ -369,18 +394,30 @@ export class TokenizerRegistry {
         approximate: true,
         source: "fallback:utf8-bytes/4",
         method: "plain",
+        approximateReason: `${unmapped}: UTF-8 bytes / 4 plus 3 per message`,
       };
     }
     const result = await countChatTokensWith(
       loaded.tokenizer,
       messages,
       tools ?? [],
-      fallback ? "plain" : (loaded.mapping.chatFormat ?? "template"),
-      fallback || loaded.mapping.approximate === true,
+      fallback ? "plain" : (mapping.chatFormat ?? "template"),
+      fallback || mapping.approximate === true,
+      {
+        ...(fallback || mapping.chatTemplate === undefined
+          ? {}
+          : { chatTemplate: mapping.chatTemplate }),
+        ...(fallback || mapping.chatApproximateReason === undefined
+          ? {}
+          : { chatApproximateReason: mapping.chatApproximateReason }),
+        approximateReason: fallback
+          ? `${unmapped}: counted with ${loaded.tokenizer.name}`
+          : `the ${loaded.tokenizer.name} tokenizer is not exactly the model's own`,
+        date: (this.#settings.now ?? (() => new Date()))(),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      },
     );
-    return fallback
-      ? { ...result, approximate: true, source: `fallback:${result.source}` }
-      : result;
+    return fallback ? { ...result, source: `fallback:${result.source}` } : result;
   }
 
   /** Token ids of `text` for `model`. */

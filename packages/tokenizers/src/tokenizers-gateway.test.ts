@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { tinyByteLevelTokenizer } from "./__fixtures__/tiny-tokenizers.ts";
 import { tokenizerMapping } from "./tokenizer-mapping.ts";
 import { createTokenizers } from "./tokenizers-provider.ts";
@@ -43,5 +43,33 @@ describe("gateway countTokens", () => {
       .countTokens("hi", "acme/unknown")
       .catch((caught: unknown) => caught);
     expect(RatatoskrError.isInstance(error)).toBe(true);
+  });
+});
+
+describe("gateway countTokens on a long text", () => {
+  const long = "hello world, the gateway counts. ".repeat(60_000);
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("rejects with timeout when the call's deadline passes mid-count", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const tokenizers = create();
+    await tokenizers.registry.load("tiny");
+    const gateway = await Ratatoskr.builder().use(tokenizers).build();
+    const call = gateway.countTokens(long, "tiny", { timeout: 1000 });
+    // One turn of the event loop: the count has started and given the loop back.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    vi.advanceTimersByTime(1000);
+    await expect(call).rejects.toMatchObject({ code: "timeout" });
+  });
+
+  it("counts a long text completely when the deadline is not reached", async () => {
+    const gateway = await Ratatoskr.builder().use(create()).build();
+    const tokenizer = (await create().registry.load("tiny")).tokenizer;
+    expect(await gateway.countTokens(long, "tiny", { timeout: 600_000 })).toMatchObject({
+      count: tokenizer.count(long),
+    });
   });
 });

@@ -8,6 +8,7 @@
  */
 
 export * from "./bench-models.ts";
+export * from "./minilm-model.ts";
 export * from "./onnx-graph-builder.ts";
 export * from "./test-models.ts";
 export * from "./tokenizer-files.ts";

@@ -3,11 +3,36 @@
  * inputs/outputs with symbolic (dynamic) dimensions, initializers from typed
  * arrays, and nodes with attributes.
  */
+import { createRequire } from "node:module";
+import type * as OnnxProto from "onnx-proto";
 import type { onnx as OnnxTypes } from "onnx-proto";
-import * as onnxModule from "onnx-proto";
 
-// onnx-proto is CommonJS (`module.exports = $root`): the namespace is on the default export.
-const onnx = (onnxModule as unknown as { default: typeof onnxModule }).default.onnx;
+const requireHere = createRequire(import.meta.url);
+const requireBesideOnnxProto = createRequire(requireHere.resolve("onnx-proto"));
+
+/**
+ * protobufjs 6 (onnx-proto's runtime) finds `long` with a `require` of its
+ * own, from wherever the install hoisted it. Where that is long 5 and the
+ * resolver prefers the `import` condition (vitest's does), it gets long's
+ * ES module namespace, whose `fromBits` is on `default`, and onnx-proto
+ * fails as it loads (`$util.Long.fromBits is not a function`). Hand
+ * protobufjs the class itself before onnx-proto loads.
+ */
+function configureProtobufLong(): void {
+  const protobuf = requireBesideOnnxProto("protobufjs/minimal") as {
+    util: { Long: unknown };
+    configure(): void;
+  };
+  const long = protobuf.util.Long as { fromBits?: unknown; default?: { fromBits?: unknown } };
+  if (long && typeof long.fromBits !== "function" && typeof long.default?.fromBits === "function") {
+    protobuf.util.Long = long.default;
+    protobuf.configure();
+  }
+}
+
+configureProtobufLong();
+// onnx-proto is CommonJS (`module.exports = $root`).
+const onnx = (requireHere("onnx-proto") as typeof OnnxProto).onnx;
 
 /** ONNX element types used here (TensorProto.DataType). */
 export const DataType = { FLOAT: 1, INT64: 7 } as const;
@@ -15,8 +40,8 @@ export const DataType = { FLOAT: 1, INT64: 7 } as const;
 /** A dimension: a fixed size, or a symbolic name (dynamic axis). */
 export type Dimension = number | string;
 
-/** An attribute value for {@link GraphBuilder.node}. */
-export type AttributeValue = number | number[] | string;
+/** An attribute value for {@link GraphBuilder.node}: numbers are INT(S); `{ float }` is a FLOAT. */
+export type AttributeValue = number | number[] | string | { float: number };
 
 /** Builds one ONNX graph, then a serialised model. */
 export class GraphBuilder {
@@ -144,5 +169,6 @@ function attribute(name: string, value: AttributeValue): OnnxTypes.IAttributePro
     return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
   }
   if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: value };
+  if (typeof value === "object") return { name, type: AttributeType.FLOAT, f: value.float };
   return { name, type: AttributeType.INT, i: value };
 }

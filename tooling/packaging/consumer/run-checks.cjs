@@ -22,6 +22,12 @@ const EXPECTED_EXPORTS = {
   "@ratatoskr/provider-huggingface": ["createHuggingFace"],
   "@ratatoskr/provider-local-onnx": ["createLocalOnnx", "loadOnnxRuntime"],
   "@ratatoskr/tokenizers": ["createTokenizers", "TokenizerRegistry"],
+  "@ratatoskr/protocol": [
+    "Ratatoskr",
+    "ChatRequestSchema",
+    "chatRequestToProto",
+    "errorToConnectError",
+  ],
 };
 
 /** A loopback server speaking just enough of the OpenAI, Anthropic and HF Inference wires. */
@@ -117,6 +123,12 @@ async function runChecks(modules, loaded) {
   } finally {
     await server.close();
   }
+
+  // The protocol: the generated service descriptor and a mapping, with @bufbuild/protobuf on this Node.
+  const protocol = modules["@ratatoskr/protocol"];
+  assert.equal(protocol.Ratatoskr.methods.length, 20);
+  const request = protocol.chatRequestToProto([Message.user("hi")], { model: "mock-model" });
+  assert.equal(protocol.chatRequestFromProto(request).messages[0].content, "hi");
 
   // Local inference and tokenizers: the native runtime loads on this Node.
   const runtime = await modules["@ratatoskr/provider-local-onnx"].loadOnnxRuntime();

@@ -1,6 +1,7 @@
 /** ESM consumer: `import` every package, then the shared checks. */
 import * as core from "@ratatoskr/core";
 import * as gateway from "@ratatoskr/gateway";
+import * as protocol from "@ratatoskr/protocol";
 import * as anthropic from "@ratatoskr/provider-anthropic";
 import * as huggingface from "@ratatoskr/provider-huggingface";
 import * as localOnnx from "@ratatoskr/provider-local-onnx";
@@ -25,6 +26,7 @@ await checks.runChecks(
     "@ratatoskr/provider-huggingface": huggingface,
     "@ratatoskr/provider-local-onnx": localOnnx,
     "@ratatoskr/tokenizers": tokenizers,
+    "@ratatoskr/protocol": protocol,
   },
   { format: "esm", resolved: import.meta.resolve("@ratatoskr/gateway") },
 );

@@ -7,15 +7,16 @@
 import { expect, vi } from "vitest";
 
 /**
- * Put timers (`setTimeout`, `setInterval`) and `performance.now()` (which
- * the gateway's deadlines read) on vitest's fake clock while
+ * Put timers (`setTimeout`, `setInterval`), `performance.now()` (which the
+ * gateway's deadlines read) and `Date` (which HTTP-date retry-afters are
+ * measured against) on vitest's fake clock while
  * sockets stay real: the gateway's deadlines, backoff sleeps and the fault
  * server's pacing then move only when the test advances the clock, so a
  * slow machine cannot make a deadline fire. Undo with `vi.useRealTimers()`.
  */
 export function useFakeClock(): void {
   vi.useFakeTimers({
-    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "performance"],
+    toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "performance", "Date"],
   });
 }
 

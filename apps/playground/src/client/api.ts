@@ -1,14 +1,48 @@
 /**
- * The browser's side of the playground API: typed fetch helpers and the
- * NDJSON chat stream reader.
+ * The browser's side of the playground API, through Hono's typed client
+ * (`hono/client`): request and answer types come from the server's route
+ * definitions, so the two cannot drift apart. The chat turn arrives as
+ * Server-Sent Events, parsed by `eventsource-parser`.
  */
 import type { Capability, Message } from "@ratatoskr/core";
-import type { PlaygroundChatEvent } from "../chat-tool-loop.ts";
+import { EventSourceParserStream } from "eventsource-parser/stream";
+import {
+  type ClientResponse,
+  DetailedError,
+  hc,
+  type InferRequestType,
+  type InferResponseType,
+  parseResponse,
+} from "hono/client";
 import type { CapabilityHint } from "../playground-gateway.ts";
-import type { playgroundStatus } from "../playground-server.ts";
+import type { PlaygroundApp } from "../playground-server.ts";
+import type { ChatStreamEvent } from "../server/chat-event-stream.ts";
+
+export type { ChatStreamEvent } from "../server/chat-event-stream.ts";
+
+/** The typed client of `/api`, on the page's own origin. */
+export const api = hc<PlaygroundApp>("/").api;
 
 /** `/api/status`. */
-export type Status = ReturnType<typeof playgroundStatus>;
+export type Status = InferResponseType<typeof api.status.$get>;
+
+/** `/api/route`: a routing decision explained, with hints on a miss. */
+export type RouteAnswer = InferResponseType<typeof api.route.$get, 200>;
+
+/** `/api/embeddings`. */
+export type EmbeddingsAnswer = InferResponseType<typeof api.embeddings.$post, 200>;
+
+/** `/api/nli`. */
+export type NliAnswer = InferResponseType<typeof api.nli.$post, 200>;
+
+/** `/api/classify`. */
+export type ClassifyAnswer = InferResponseType<typeof api.classify.$post, 200>;
+
+/** `/api/tokens`: one result per model. */
+export type TokenResult = InferResponseType<typeof api.tokens.$post, 200>["results"][number];
+
+/** The body of `/api/chat`. */
+export type ChatRequest = InferRequestType<typeof api.chat.$post>["json"];
 
 /** A capability's availability and what to configure when it is missing. */
 export interface CapabilityStatus {
@@ -21,29 +55,19 @@ export interface CapabilityStatus {
 export interface ApiError {
   code: string;
   message: string;
+  /** The request field the problem is about, for `invalid_input`. */
+  field?: string;
   provider?: string;
   hints?: CapabilityHint[];
 }
 
 /** A route decision as the API returns it. */
 export interface RouteSummary {
-  provider: string | undefined;
-  rule: string | undefined;
+  provider?: string | undefined;
+  rule?: string | undefined;
   providerModel: string;
   explanation: string;
 }
-
-/** An event of the chat stream: the server loop's events plus the route and hints it sends first. */
-export type ChatStreamEvent =
-  | PlaygroundChatEvent
-  | {
-      type: "route";
-      provider: string | null;
-      rule: string | null;
-      providerModel: string;
-      explanation: string;
-    }
-  | { type: "hints"; hints: CapabilityHint[] };
 
 /** A failed API call, carrying the server's error body. */
 export class ApiCallError extends Error {
@@ -54,32 +78,27 @@ export class ApiCallError extends Error {
   }
 }
 
-async function parse<T>(response: Response): Promise<T> {
-  const body = (await response
-    .json()
-    .catch(() => ({ error: { code: "internal", message: `HTTP ${response.status}` } }))) as T & {
-    error?: ApiError;
-  };
-  if (!response.ok || body.error)
-    throw new ApiCallError(body.error ?? { code: "internal", message: `HTTP ${response.status}` });
-  return body;
+/** The server's error body from a failed call's answer, or a generic one. */
+function apiError(data: unknown, status: number | undefined): ApiError {
+  const error = (data as { error?: ApiError } | undefined)?.error;
+  return typeof error?.code === "string" && typeof error.message === "string"
+    ? error
+    : { code: "internal", message: `HTTP ${status ?? "error"}` };
 }
 
-/** GET a JSON resource. */
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
-  return parse<T>(await fetch(path, signal ? { signal } : {}));
-}
-
-/** POST a JSON body, read a JSON answer. */
-export async function postJson<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
-  return parse<T>(
-    await fetch(path, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-      ...(signal ? { signal } : {}),
-    }),
-  );
+/** The JSON answer of a typed call, or an {@link ApiCallError} with the server's error body. */
+export async function resultOf<T extends ClientResponse<unknown>>(
+  request: Promise<T>,
+): ReturnType<typeof parseResponse<T>> {
+  try {
+    return await parseResponse(request);
+  } catch (caught) {
+    if (caught instanceof DetailedError) {
+      const detail = caught.detail as { data?: unknown } | undefined;
+      throw new ApiCallError(apiError(detail?.data, caught.statusCode));
+    }
+    throw caught;
+  }
 }
 
 /** The availability entry of one capability. */
@@ -87,35 +106,36 @@ export function capabilityStatus(status: Status, capability: Capability): Capabi
   return (status.capabilities as Record<Capability, CapabilityStatus>)[capability];
 }
 
+/** Hand each SSE event of a chat stream to `onEvent` as it arrives. */
+export async function readChatStream(
+  body: ReadableStream<Uint8Array<ArrayBuffer>>,
+  onEvent: (event: ChatStreamEvent) => void,
+): Promise<void> {
+  const reader = body
+    .pipeThrough(new TextDecoderStream())
+    .pipeThrough(new EventSourceParserStream())
+    .getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    onEvent(JSON.parse(value.data) as ChatStreamEvent);
+  }
+}
+
 /** Stream one chat turn; `onEvent` sees each event as it arrives. Rejects with an AbortError when `signal` fires. */
 export async function streamChat(
-  body: { messages: Message[]; model: string; tools: boolean; reasoning?: string },
+  body: {
+    messages: Message[];
+    model: string;
+    tools: boolean;
+    reasoning?: ChatRequest["reasoning"];
+  },
   onEvent: (event: ChatStreamEvent) => void,
   signal: AbortSignal,
 ): Promise<void> {
-  const response = await fetch("/api/chat", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-    signal,
-  });
+  const response = await api.chat.$post({ json: body }, { init: { signal } });
   if (!response.ok || response.body === null) {
-    await parse(response);
-    return;
+    throw new ApiCallError(apiError(await response.json().catch(() => undefined), response.status));
   }
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
-    let newline = buffer.indexOf("\n");
-    while (newline !== -1) {
-      const line = buffer.slice(0, newline).trim();
-      buffer = buffer.slice(newline + 1);
-      if (line !== "") onEvent(JSON.parse(line) as ChatStreamEvent);
-      newline = buffer.indexOf("\n");
-    }
-  }
-  if (buffer.trim() !== "") onEvent(JSON.parse(buffer) as ChatStreamEvent);
+  await readChatStream(response.body, onEvent);
 }

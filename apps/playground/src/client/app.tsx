@@ -3,7 +3,7 @@
  * server status every page reads.
  */
 import { useEffect, useState } from "preact/hooks";
-import { ApiCallError, type ApiError, getJson, type Status } from "./api.ts";
+import { ApiCallError, type ApiError, api, resultOf, type Status } from "./api.ts";
 import { ChatPage } from "./pages/chat-page.tsx";
 import { EmbeddingsPage } from "./pages/embeddings-page.tsx";
 import { NliPage } from "./pages/nli-page.tsx";
@@ -32,7 +32,7 @@ export function App() {
   useEffect(() => {
     const onHash = () => setPath(currentPath());
     addEventListener("hashchange", onHash);
-    getJson<Status>("/api/status")
+    resultOf(api.status.$get())
       .then(setStatus)
       .catch((caught) =>
         setError(

@@ -4,7 +4,14 @@
  */
 import type { Capability } from "@ratatoskr/core";
 import { useEffect, useState } from "preact/hooks";
-import { type ApiError, capabilityStatus, getJson, type RouteSummary, type Status } from "./api.ts";
+import {
+  type ApiError,
+  api,
+  capabilityStatus,
+  type RouteSummary,
+  resultOf,
+  type Status,
+} from "./api.ts";
 
 /** A model input with the routed suggestions and the live routing decision. */
 export function ModelPicker(props: {
@@ -24,9 +31,11 @@ export function ModelPicker(props: {
     }
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      getJson<RouteSummary>(
-        `/api/route?capability=${capability}&model=${encodeURIComponent(value.trim())}`,
-        controller.signal,
+      resultOf(
+        api.route.$get(
+          { query: { capability, model: value.trim() } },
+          { init: { signal: controller.signal } },
+        ),
       )
         .then(setRoute)
         .catch(() => undefined);

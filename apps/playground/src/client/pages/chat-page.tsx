@@ -7,6 +7,7 @@ import { useRef, useState } from "preact/hooks";
 import {
   ApiCallError,
   type ApiError,
+  type ChatRequest,
   type ChatStreamEvent,
   type Status,
   streamChat,
@@ -291,7 +292,7 @@ export function ChatPage(props: { status: Status }) {
   const [model, setModel] = useState(defaultModel(status, "chat"));
   const [input, setInput] = useState("");
   const [useTools, setUseTools] = useState(true);
-  const [reasoning, setReasoning] = useState("");
+  const [reasoning, setReasoning] = useState<ChatRequest["reasoning"] | "">("");
   const [turns, setTurns] = useState<Turn[]>([]);
   const [conversation, setConversation] = useState<Message[]>([]);
   const [busy, setBusy] = useState(false);
@@ -367,7 +368,9 @@ export function ChatPage(props: { status: Status }) {
           reasoning
           <select
             value={reasoning}
-            onChange={(event) => setReasoning((event.target as HTMLSelectElement).value)}
+            onChange={(event) =>
+              setReasoning((event.target as HTMLSelectElement).value as ChatRequest["reasoning"])
+            }
           >
             <option value="">default</option>
             <option value="low">low</option>

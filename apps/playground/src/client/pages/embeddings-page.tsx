@@ -4,16 +4,15 @@
  */
 import { Fragment } from "preact";
 import { useState } from "preact/hooks";
-import { ApiCallError, type ApiError, postJson, type RouteSummary, type Status } from "../api.ts";
+import {
+  ApiCallError,
+  type ApiError,
+  api,
+  type EmbeddingsAnswer,
+  resultOf,
+  type Status,
+} from "../api.ts";
 import { defaultModel, ErrorBox, ModelPicker, Provenance, Unavailable } from "../components.tsx";
-
-interface EmbeddingsAnswer {
-  model: string;
-  route: RouteSummary;
-  latencyMs: number;
-  dimensions: number;
-  matrix: number[][];
-}
 
 const SAMPLE = [
   "Ratatoskr runs up and down the world tree.",
@@ -49,10 +48,7 @@ export function EmbeddingsPage(props: { status: Status }) {
     setBusy(true);
     setError(undefined);
     try {
-      const result = await postJson<EmbeddingsAnswer>("/api/embeddings", {
-        texts,
-        model: model.trim(),
-      });
+      const result = await resultOf(api.embeddings.$post({ json: { texts, model: model.trim() } }));
       setAnswer({ ...result, texts });
     } catch (caught) {
       setError(

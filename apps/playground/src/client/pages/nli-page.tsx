@@ -2,9 +2,16 @@
  * NLI and zero-shot classification: a premise/hypothesis pair scored as
  * entailment / neutral / contradiction, and a text ranked against labels.
  */
-import type { ClassifyResult, NliResult } from "@ratatoskr/core";
 import { useState } from "preact/hooks";
-import { ApiCallError, type ApiError, postJson, type RouteSummary, type Status } from "../api.ts";
+import {
+  ApiCallError,
+  type ApiError,
+  api,
+  type ClassifyAnswer,
+  type NliAnswer,
+  resultOf,
+  type Status,
+} from "../api.ts";
 import {
   defaultModel,
   ErrorBox,
@@ -14,17 +21,18 @@ import {
   Unavailable,
 } from "../components.tsx";
 
+/** One API call's answer, error and busy state; `call` runs the request. */
 function useCall<T>() {
-  const [answer, setAnswer] = useState<T>();
+  const [result, setResult] = useState<T>();
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
-  const call = async (path: string, body: unknown) => {
+  const call = async (request: () => Promise<T>) => {
     setBusy(true);
     setError(undefined);
     try {
-      setAnswer(await postJson<T>(path, body));
+      setResult(await request());
     } catch (caught) {
-      setAnswer(undefined);
+      setResult(undefined);
       setError(
         caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) },
       );
@@ -32,7 +40,7 @@ function useCall<T>() {
       setBusy(false);
     }
   };
-  return { answer, error, busy, call };
+  return { answer: result, error, busy, call };
 }
 
 function NliSection(props: { status: Status }) {
@@ -41,7 +49,7 @@ function NliSection(props: { status: Status }) {
     "Ratatoskr carries messages between the eagle and the dragon.",
   );
   const [hypothesis, setHypothesis] = useState("Ratatoskr is not a messenger.");
-  const nli = useCall<{ route: RouteSummary; latencyMs: number; result: NliResult }>();
+  const nli = useCall<NliAnswer>();
   return (
     <div class="panel">
       <h3>Natural-language inference</h3>
@@ -50,7 +58,9 @@ function NliSection(props: { status: Status }) {
         class="stack"
         onSubmit={(event) => {
           event.preventDefault();
-          nli.call("/api/nli", { premise, hypothesis, model: model.trim() });
+          nli.call(() =>
+            resultOf(api.nli.$post({ json: { premise, hypothesis, model: model.trim() } })),
+          );
         }}
       >
         <ModelPicker
@@ -118,12 +128,7 @@ function ZeroShotSection(props: { status: Status }) {
   const [labels, setLabels] = useState("animals, finance, mythology, sports");
   const [multiLabel, setMultiLabel] = useState(false);
   const [template, setTemplate] = useState("This example is about {}.");
-  const classify = useCall<{
-    route: RouteSummary;
-    latencyMs: number;
-    result: ClassifyResult;
-    ranked: Array<{ label: string; score: number }>;
-  }>();
+  const classify = useCall<ClassifyAnswer>();
   return (
     <div class="panel">
       <h3>Zero-shot classification</h3>
@@ -132,16 +137,22 @@ function ZeroShotSection(props: { status: Status }) {
         class="stack"
         onSubmit={(event) => {
           event.preventDefault();
-          classify.call("/api/classify", {
-            text,
-            labels: labels
-              .split(",")
-              .map((label) => label.trim())
-              .filter((label) => label !== ""),
-            model: model.trim(),
-            multiLabel,
-            hypothesisTemplate: template,
-          });
+          classify.call(() =>
+            resultOf(
+              api.classify.$post({
+                json: {
+                  text,
+                  labels: labels
+                    .split(",")
+                    .map((label) => label.trim())
+                    .filter((label) => label !== ""),
+                  model: model.trim(),
+                  multiLabel,
+                  hypothesisTemplate: template,
+                },
+              }),
+            ),
+          );
         }}
       >
         <ModelPicker

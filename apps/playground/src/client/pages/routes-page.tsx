@@ -3,34 +3,33 @@
  * missing one needs, and `gateway.route()` explained for any model string.
  */
 import type { Capability } from "@ratatoskr/core";
-import type { RouteDecision } from "@ratatoskr/gateway";
 import { useState } from "preact/hooks";
-import { ApiCallError, type ApiError, capabilityStatus, getJson, type Status } from "../api.ts";
+import {
+  ApiCallError,
+  type ApiError,
+  api,
+  capabilityStatus,
+  type RouteAnswer,
+  resultOf,
+  type Status,
+} from "../api.ts";
 import { ErrorBox } from "../components.tsx";
 
 const ALL: Capability[] = ["chat", "generate", "embed", "nli", "classify", "countTokens"];
-
-type Decision = RouteDecision & {
-  hints: Array<{ setting: string; packageName: string; note: string }>;
-};
 
 /** The routes page. */
 export function RoutesPage(props: { status: Status }) {
   const { status } = props;
   const [capability, setCapability] = useState<Capability>("chat");
   const [model, setModel] = useState("anthropic/claude-sonnet-4");
-  const [decision, setDecision] = useState<Decision>();
+  const [decision, setDecision] = useState<RouteAnswer>();
   const [error, setError] = useState<ApiError>();
 
   const explain = async (event: Event) => {
     event.preventDefault();
     setError(undefined);
     try {
-      setDecision(
-        await getJson<Decision>(
-          `/api/route?capability=${capability}&model=${encodeURIComponent(model.trim())}`,
-        ),
-      );
+      setDecision(await resultOf(api.route.$get({ query: { capability, model: model.trim() } })));
     } catch (caught) {
       setError(
         caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) },

@@ -3,20 +3,15 @@
  * with its tokens highlighted.
  */
 import { useState } from "preact/hooks";
-import { ApiCallError, type ApiError, postJson, type RouteSummary, type Status } from "../api.ts";
+import {
+  ApiCallError,
+  type ApiError,
+  api,
+  resultOf,
+  type Status,
+  type TokenResult,
+} from "../api.ts";
 import { ErrorBox, Unavailable } from "../components.tsx";
-
-interface TokenResult {
-  model: string;
-  route: RouteSummary;
-  latencyMs?: number;
-  count?: number;
-  approximate?: boolean;
-  source?: string;
-  pieces?: Array<{ text: string; tokens: number }> | null;
-  truncated?: boolean;
-  error?: ApiError;
-}
 
 const SAMPLE =
   "Ratatoskr (Old Norse: Ratatǫskr) is a squirrel who runs up and down the world tree Yggdrasil 🐿️ to carry messages between the eagle perched atop Yggdrasil and the serpent Níðhöggr, who dwells beneath one of the three roots of the tree.";
@@ -26,13 +21,56 @@ function visible(text: string): string {
   return text.replace(/\n/g, "↵\n").replace(/\t/g, "→");
 }
 
+/** A model's count, where it came from, and its tokens highlighted. */
+function CountedTokens(props: { result: Exclude<TokenResult, { error: unknown }> }) {
+  const { result } = props;
+  return (
+    <>
+      <p class="hint">
+        {result.approximate ? (
+          <span class="badge warn" data-testid="approximate">
+            approximate
+          </span>
+        ) : (
+          <span class="badge ok">exact</span>
+        )}{" "}
+        {result.source}
+        {" · "}via {result.route.provider}
+        {` · ${result.latencyMs} ms`}
+      </p>
+      {result.pieces ? (
+        <div class="tokens" data-testid="token-pieces">
+          {result.pieces.map((piece, index) => (
+            <span
+              class={`tok t${index % 6}`}
+              key={index}
+              title={piece.tokens > 1 ? `${piece.tokens} tokens (one character)` : "1 token"}
+            >
+              {visible(piece.text)}
+            </span>
+          ))}
+          {result.truncated && (
+            <span class="hint"> … (highlighting stops here; the count covers everything)</span>
+          )}
+        </div>
+      ) : (
+        <p class="hint">
+          This provider counts tokens but does not expose them, so there is nothing to highlight.
+        </p>
+      )}
+    </>
+  );
+}
+
+/** One model's column: its count and tokens, or why it could not be counted. */
 function TokenColumn(props: { result: TokenResult }) {
   const { result } = props;
+  const failed = "error" in result;
   return (
     <div class="token-column" data-testid="token-result" data-model={result.model}>
       <header>
         <code>{result.model}</code>
-        {result.error ? (
+        {failed ? (
           <span class="count error-text">—</span>
         ) : (
           <span class="count" data-testid="token-count">
@@ -40,45 +78,7 @@ function TokenColumn(props: { result: TokenResult }) {
           </span>
         )}
       </header>
-      {result.error ? (
-        <ErrorBox error={result.error} />
-      ) : (
-        <>
-          <p class="hint">
-            {result.approximate ? (
-              <span class="badge warn" data-testid="approximate">
-                approximate
-              </span>
-            ) : (
-              <span class="badge ok">exact</span>
-            )}{" "}
-            {result.source}
-            {" · "}via {result.route.provider}
-            {result.latencyMs !== undefined ? ` · ${result.latencyMs} ms` : ""}
-          </p>
-          {result.pieces ? (
-            <div class="tokens" data-testid="token-pieces">
-              {result.pieces.map((piece, index) => (
-                <span
-                  class={`tok t${index % 6}`}
-                  key={index}
-                  title={piece.tokens > 1 ? `${piece.tokens} tokens (one character)` : "1 token"}
-                >
-                  {visible(piece.text)}
-                </span>
-              ))}
-              {result.truncated && (
-                <span class="hint"> … (highlighting stops here; the count covers everything)</span>
-              )}
-            </div>
-          ) : (
-            <p class="hint">
-              This provider counts tokens but does not expose them, so there is nothing to
-              highlight.
-            </p>
-          )}
-        </>
-      )}
+      {failed ? <ErrorBox error={result.error} /> : <CountedTokens result={result} />}
     </div>
   );
 }
@@ -97,14 +97,18 @@ export function TokensPage(props: { status: Status }) {
     setBusy(true);
     setError(undefined);
     try {
-      const answer = await postJson<{ results: TokenResult[] }>("/api/tokens", {
-        text,
-        models: models
-          .split(",")
-          .map((model) => model.trim())
-          .filter((model) => model !== ""),
-      });
-      setResults(answer.results);
+      const counted = await resultOf(
+        api.tokens.$post({
+          json: {
+            text,
+            models: models
+              .split(",")
+              .map((model) => model.trim())
+              .filter((model) => model !== ""),
+          },
+        }),
+      );
+      setResults(counted.results);
     } catch (caught) {
       setError(
         caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) },

@@ -1,0 +1,81 @@
+/**
+ * One chat turn streamed to the browser as Server-Sent Events (Hono's
+ * `streamSSE()`): first where the model routes, then every event of the
+ * tool loop, each as an SSE event named after its `type` with the event as
+ * JSON data. When the browser goes away (Stop, a closed tab), the turn's
+ * signal aborts, which cancels the upstream request.
+ */
+import { RatatoskrError } from "@ratatoskr/core";
+import type { Gateway } from "@ratatoskr/gateway";
+import type { Context } from "hono";
+import { type SSEStreamingApi, streamSSE } from "hono/streaming";
+import { type ChatTurnRequest, type PlaygroundChatEvent, runChatTurn } from "../chat-tool-loop.ts";
+import { CAPABILITY_HINTS, type CapabilityHint } from "../playground-gateway.ts";
+
+/** Sent first: where the gateway routes the model (provider null on a miss). */
+export interface ChatRouteEvent {
+  type: "route";
+  provider: string | null;
+  rule: string | null;
+  providerModel: string;
+  explanation: string;
+}
+
+/** Sent after the route on a miss: what to configure to get chat. */
+export interface ChatHintsEvent {
+  type: "hints";
+  hints: CapabilityHint[];
+}
+
+/** An event of the chat stream: the route and hints, then the tool loop's events. */
+export type ChatStreamEvent = ChatRouteEvent | ChatHintsEvent | PlaygroundChatEvent;
+
+/** The gateway methods a chat turn uses. */
+type ChatGateway = Pick<Gateway, "chatStream" | "route">;
+
+function send(stream: SSEStreamingApi, event: ChatStreamEvent): Promise<void> {
+  return stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+}
+
+/**
+ * Stream one turn as SSE. `onEnd` runs once, when the turn is over or the
+ * browser has gone.
+ */
+export function streamChatTurn(
+  c: Context,
+  gateway: ChatGateway,
+  request: ChatTurnRequest,
+  onEnd: () => void,
+): Response {
+  const route = gateway.route("chat", request.model);
+  return streamSSE(c, async (stream) => {
+    const upstream = new AbortController();
+    const browserLeft = () =>
+      upstream.abort(
+        new RatatoskrError({ code: "aborted", message: "The browser closed the request" }),
+      );
+    const requestSignal = c.req.raw.signal;
+    stream.onAbort(browserLeft);
+    requestSignal.addEventListener("abort", browserLeft, { once: true });
+    if (requestSignal.aborted) browserLeft();
+    try {
+      await send(stream, {
+        type: "route",
+        provider: route.provider ?? null,
+        rule: route.rule ?? null,
+        providerModel: route.providerModel,
+        explanation: route.explanation,
+      });
+      if (route.provider === undefined)
+        await send(stream, { type: "hints", hints: CAPABILITY_HINTS.chat });
+      for await (const event of runChatTurn(gateway, request, { signal: upstream.signal })) {
+        await send(stream, event);
+        // The browser has gone: pull nothing more (leaving the loop ends the upstream call too).
+        if (stream.aborted) break;
+      }
+    } finally {
+      requestSignal.removeEventListener("abort", browserLeft);
+      onEnd();
+    }
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * The `/api/status` answer: every provider the playground knows and its
+ * state, each capability's availability with what to configure when it is
+ * missing, and model suggestions that the gateway routes somewhere.
+ */
+import { CAPABILITIES, type Capability } from "@ratatoskr/core";
+import { DEMO_TOOLS } from "../demo-tools.ts";
+import { CAPABILITY_HINTS, type CapabilityHint } from "../playground-gateway.ts";
+import type { PlaygroundServerContext } from "./server-context.ts";
+
+/** A suggested model and where it routes. */
+interface ModelSuggestion {
+  model: string;
+  provider: string;
+  rule: string | undefined;
+}
+
+/** Whether a capability is served, by whom, and what to configure when it is not. */
+interface CapabilityAvailability {
+  available: boolean;
+  providers: string[];
+  hints: CapabilityHint[];
+}
+
+/** The configured and provider-suggested models of each capability that route somewhere. */
+function routedSuggestions(context: PlaygroundServerContext) {
+  const ready = context.setup.filter((provider) => provider.state === "ready");
+  const models = {} as Record<Capability, ModelSuggestion[]>;
+  for (const capability of CAPABILITIES) {
+    const names = new Set<string>([
+      ...(context.config.models[capability] ?? []),
+      ...ready.flatMap((provider) => provider.models[capability] ?? []),
+    ]);
+    models[capability] = [...names].flatMap((name) => {
+      const decision = context.gateway.route(capability, name);
+      return decision.provider === undefined
+        ? []
+        : [{ model: name, provider: decision.provider, rule: decision.rule }];
+    });
+  }
+  return models;
+}
+
+/** Each capability's providers, or the hints to get one. */
+function availability(context: PlaygroundServerContext) {
+  const capabilities = context.gateway.capabilities();
+  const entries = {} as Record<Capability, CapabilityAvailability>;
+  for (const capability of CAPABILITIES) {
+    const providers = capabilities.providers[capability];
+    entries[capability] = {
+      available: providers.length > 0,
+      providers,
+      hints: providers.length > 0 ? [] : CAPABILITY_HINTS[capability],
+    };
+  }
+  return entries;
+}
+
+/** The `/api/status` body: providers, capabilities with their hints, and routed model suggestions. */
+export function playgroundStatus(context: PlaygroundServerContext) {
+  return {
+    demo: context.config.demo,
+    configFile: context.config.configFile ?? null,
+    providers: context.setup.map(
+      ({ id, label, packageName, state, capabilities, detail, configure }) => ({
+        id,
+        label,
+        packageName,
+        state,
+        capabilities,
+        detail,
+        configure,
+        aliases: context.plugins.get(id)?.aliases ?? [],
+        localInference: context.plugins.get(id)?.localInference ?? false,
+      }),
+    ),
+    capabilities: availability(context),
+    models: routedSuggestions(context),
+    tokenModels: context.config.tokenModels,
+    tools: Object.values(DEMO_TOOLS).map((tool) => tool.definition),
+  };
+}
