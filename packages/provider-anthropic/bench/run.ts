@@ -134,8 +134,9 @@ const chat = await compare(
 );
 lines.push(printComparison("chat, one call (JSON answer)", chat, "≤ 100 µs added at p99"));
 
-// 1b. The same call through the plugin alone (no gateway): the provider's own share.
-const plugin = createAnthropic({ apiKey: KEY, baseURL: mock.url });
+// 1b. The same call through the provider alone (no gateway): the provider's own share.
+const provider = createAnthropic({ apiKey: KEY, baseURL: mock.url });
+const signal = new AbortController().signal;
 const pluginChat = await compare(
   {
     name: "sdk messages.create",
@@ -146,11 +147,21 @@ const pluginChat = await compare(
         messages: [{ role: "user", content: "Say hello." }],
       }),
   },
-  { name: "plugin.chat", run: () => plugin.chat(messages, { model: MODEL, maxTokens: 1024 }) },
+  {
+    name: "provider chat.complete",
+    run: () =>
+      provider.chat.complete({
+        model: MODEL,
+        messages,
+        settings: { maxTokens: 1024 },
+        providerOptions: {},
+        signal,
+      }),
+  },
   { rounds: quick ? 4 : 10, iterations: quick ? 100 : 300 },
 );
 lines.push(
-  printComparison("chat through the plugin alone", pluginChat, "provider share of the overhead"),
+  printComparison("chat through the provider alone", pluginChat, "provider share of the overhead"),
 );
 
 // 2. A short stream (one delta): added latency per streamed call.

@@ -34,7 +34,9 @@ describe("through the gateway", () => {
     mock.enqueue({ sse: fixture("web-fetch-pause-turn.sse") }, { sse: fixture("text.sse") });
     const options: ChatOptions = {
       model: "claude-sonnet-4-6",
-      rawProviderOptions: { tools: [{ type: "web_fetch_20250910", name: "web_fetch" }] },
+      providerOptions: {
+        anthropic: { tools: [{ type: "web_fetch_20250910", name: "web_fetch" }] },
+      },
     };
     const conversation: Message[] = [Message.user("Summarise https://example.com/article")];
     const rounds: string[] = [];
@@ -147,5 +149,63 @@ describe("through the gateway", () => {
       .catch((caught: unknown) => caught);
     expect(RatatoskrError.isInstance(error, "authentication")).toBe(true);
     expect(JSON.stringify((error as RatatoskrError).toJSON())).not.toContain(KEY);
+  });
+
+  it("reads only its own providerOptions entry: another provider's options never reach Anthropic", async () => {
+    const gateway = await Ratatoskr.builder()
+      .use(createAnthropic({ apiKey: KEY, baseURL: mock.url }))
+      .build();
+    mock.enqueue({ json: fixture("message-text.json") });
+    const response = await gateway.chat([Message.user("hi")], {
+      model: "claude-sonnet-4-6",
+      providerOptions: {
+        openrouter: { transforms: ["middle-out"], provider: { order: ["anthropic"] } },
+        anthropic: { metadata: { user_id: "user-1" } },
+      },
+    });
+    const body = mock.body();
+    expect(body.metadata).toEqual({ user_id: "user-1" });
+    expect(JSON.stringify(body)).not.toMatch(/middle-out|transforms|"order"/);
+    expect(response.warnings ?? []).toEqual([]);
+    expect(response.requestId).toBe("req_mock_01");
+    expect(response.model).toBe("claude-sonnet-4-5-20250929");
+  });
+
+  it("an ignored setting is a warning on the response, on done and to onWarning; strict mode refuses it before sending", async () => {
+    const heard: unknown[] = [];
+    const gateway = await Ratatoskr.builder()
+      .use(createAnthropic({ apiKey: KEY, baseURL: mock.url }))
+      .hooks({ onWarning: (event) => heard.push(event.warning) })
+      .build();
+    const warning = {
+      type: "unsupported_setting",
+      setting: "temperature",
+      details: expect.any(String),
+      provider: "anthropic",
+    };
+    mock.enqueue({ json: fixture("message-text.json") });
+    const response = await gateway.chat([Message.user("hi")], {
+      model: "claude-sonnet-4-6",
+      temperature: 0.3,
+    });
+    expect(response.warnings).toEqual([warning]);
+    mock.enqueue({ sse: fixture("text.sse") });
+    const events = [];
+    for await (const event of gateway.chatStream([Message.user("hi")], {
+      model: "claude-sonnet-4-6",
+      temperature: 0.3,
+    })) {
+      events.push(event);
+    }
+    expect(events.at(-1)).toMatchObject({ type: "done", warnings: [warning] });
+    expect(heard).toEqual([warning, warning]);
+
+    const before = mock.requests.length;
+    const refused = await gateway
+      .chat([Message.user("hi")], { model: "claude-sonnet-4-6", temperature: 0.3, strict: true })
+      .catch((caught: unknown) => caught);
+    expect(RatatoskrError.isInstance(refused, "invalid_input")).toBe(true);
+    expect((refused as RatatoskrError).message).toContain("temperature");
+    expect(mock.requests.length).toBe(before);
   });
 });

@@ -84,6 +84,51 @@ describe("through the gateway", () => {
     }
   });
 
+  it("reads only its own providerOptions entry (by id or the hf alias): another provider's never reaches the wire", async () => {
+    const server = await fakeHuggingFace();
+    try {
+      const gateway = await Ratatoskr.builder()
+        .use(createHuggingFace({ apiKey: TEST_KEY, baseURL: `${server.url}/hf-inference` }))
+        .build();
+      await gateway.embed("tea", `hf:${EMBEDDING_MODEL}`, {
+        providerOptions: {
+          huggingface: { promptName: "query" },
+          openai: { truncate: true, dimensions: 2 },
+        },
+      });
+      await gateway.embed("tea", `hf:${EMBEDDING_MODEL}`, {
+        providerOptions: { hf: { truncate: true }, ollama: { promptName: "other" } },
+      });
+      expect(server.requests.map((request) => JSON.parse(request.body))).toEqual([
+        { inputs: "tea", parameters: { prompt_name: "query" } },
+        { inputs: "tea", parameters: { truncate: true } },
+      ]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("strict mode refuses a classification with an option it would ignore, before sending", async () => {
+    const server = await fakeHuggingFace();
+    try {
+      const gateway = await Ratatoskr.builder()
+        .use(createHuggingFace({ apiKey: TEST_KEY, baseURL: `${server.url}/hf-inference` }))
+        .build();
+      await expect(
+        gateway.classifyZeroShot("I want a refund", ["refund", "praise"], `hf:${NLI_MODEL}`, {
+          strict: true,
+          providerOptions: { huggingface: { truncate: true } },
+        }),
+      ).rejects.toMatchObject({
+        code: "invalid_input",
+        message: expect.stringMatching(/truncate/),
+      });
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("rejects invalid input before reaching the provider", async () => {
     const server = await fakeHuggingFace();
     try {

@@ -2,8 +2,10 @@ import { Ratatoskr } from "@ratatoskr/gateway";
 import { runProviderConformance } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeCuda } from "./device.ts";
+import { localOnnxDescriptor } from "./local-onnx-descriptor.ts";
 import { createLocalOnnx } from "./local-onnx-provider.ts";
 import { temporaryTestModels } from "./test-fixtures.ts";
+import { embedOne, generationRequest, inferOne } from "./test-requests.ts";
 
 let models: Awaited<ReturnType<typeof temporaryTestModels>>;
 beforeAll(async () => {
@@ -23,16 +25,16 @@ const create = () =>
 runProviderConformance({
   name: "local-onnx",
   createProvider: create,
+  descriptor: localOnnxDescriptor,
   scenarios: {
-    embed: { text: "hello world", model: "mini-bert", dimensions: 8 },
-    embedBatch: { texts: ["hello", "the cat sat on the mat", "rain"], model: "mini-bert" },
-    nli: {
-      premise: "the cat sat on the mat",
-      hypothesis: "the cat is sleeping",
-      model: "tiny-nli",
+    embed: {
+      values: ["hello", "the cat sat on the mat", "rain"],
+      model: "mini-bert",
+      dimensions: 8,
     },
-    nliBatch: {
+    nli: {
       pairs: [
+        { premise: "the cat sat on the mat", hypothesis: "the cat is sleeping" },
         { premise: "i love the sun", hypothesis: "the weather is good" },
         { premise: "the team won", hypothesis: "the team is sad" },
       ],
@@ -43,29 +45,70 @@ runProviderConformance({
       labels: ["sports", "politics", "weather"],
       model: "tiny-nli",
     },
+    generate: { prompt: ">", model: "tiny-gpt", settings: { maxTokens: 5 }, expectText: "Hello" },
+    generateStream: {
+      prompt: ">",
+      model: "tiny-gpt",
+      settings: { maxTokens: 5 },
+      expectText: "Hello",
+    },
+    generationWarnings: {
+      prompt: ">",
+      model: "tiny-gpt",
+      // Greedy decoding (an explicit temperature 0) samples nothing: top-k and top-p do not apply.
+      settings: { maxTokens: 5, temperature: 0 },
+      unsupportedSettings: { topK: 40, topP: 0.9 },
+      unknownProviderOption: "beamWidth",
+    },
     errors: {
       "an unknown model (declined for the next provider)": {
-        call: (provider, options) => provider.embed!("hello", "no-such-model", options),
+        call: (provider, signal) =>
+          provider.embedding!.embed({
+            model: "no-such-model",
+            values: ["hello"],
+            providerOptions: {},
+            signal,
+          }),
         code: "model_not_available",
       },
       "an uncached Hub model in offline mode": {
-        call: (provider, options) => provider.embed!("hello", "AllMiniLmL6V2", options),
+        call: (provider, signal) =>
+          provider.embedding!.embed({
+            model: "AllMiniLmL6V2",
+            values: ["hello"],
+            providerOptions: {},
+            signal,
+          }),
         code: "configuration",
       },
       "a prompt longer than the context window": {
-        call: (provider, options) =>
-          provider.generate!("x".repeat(100), { model: "tiny-gpt", ...options }),
+        call: (provider, signal) =>
+          provider.generation!.complete!(
+            generationRequest("x".repeat(100), "tiny-gpt", {}, { signal }),
+          ),
         code: "context_length_exceeded",
+      },
+      "a repetitionPenalty that is not above 0": {
+        call: (provider, signal) =>
+          provider.generation!.stream!(
+            generationRequest(
+              ">",
+              "tiny-gpt",
+              {},
+              { signal, providerOptions: { repetitionPenalty: 0 } },
+            ),
+          ),
+        code: "invalid_input",
       },
     },
   },
 });
 
 describe("through the gateway", () => {
-  it("routes embed, NLI, zero-shot and generate to the local plugin (.use and local: prefix)", async () => {
+  it("routes embed, NLI, zero-shot and generate to the local provider (.use and local: prefix)", async () => {
     const local = create();
     const gateway = await Ratatoskr.builder().use(local).build();
-    const direct = await local.embed!("hello world", "mini-bert");
+    const direct = await embedOne(local, "hello world", "mini-bert");
     const viaGateway = await gateway.embed("hello world", "mini-bert");
     expect(viaGateway.values).toEqual(direct.values);
     expect(
@@ -83,7 +126,7 @@ describe("through the gateway", () => {
     );
     expect(Object.keys(classified.scores).sort()).toEqual(["politics", "sports"]);
     const generated = await gateway.generate(">", { model: "tiny-gpt", maxTokens: 5 });
-    expect(generated.text).toBe("Hello");
+    expect(generated).toMatchObject({ text: "Hello", provider: "local", model: "tiny-gpt" });
     expect(gateway.capabilities().localInference).toBe(true);
     expect(local.loaded().sort()).toEqual([
       "embedding:mini-bert",
@@ -98,17 +141,19 @@ describe("through the gateway", () => {
     expect(local.loaded()).toEqual([]);
   });
 
-  it("the builder shorthands create the plugin from this package", async () => {
+  it("the builder shorthands create the provider from this package's descriptor", async () => {
     const gateway = await Ratatoskr.builder()
       .localEmbeddings({ name: "mini-bert", path: models.encoder })
       .localNli({ name: "tiny-nli", path: models.nli })
+      .localGeneration({ name: "tiny-gpt", path: models.decoder })
       .device("auto")
       .cacheDir(models.root)
       .build();
     expect((await gateway.embed("hello", "mini-bert")).dimensions).toBe(8);
     expect(await gateway.inferNli("the cat", "a dog", "tiny-nli")).toEqual(
-      await create().inferNli!("the cat", "a dog", "tiny-nli"),
+      await inferOne(create(), "the cat", "a dog", "tiny-nli"),
     );
+    expect((await gateway.generate(">", { model: "tiny-gpt", maxTokens: 5 })).text).toBe("Hello");
     await gateway.dispose();
     if (!probeCuda().providerLibrary) {
       // Explicit CUDA on a CPU-only install fails at build() with a configuration error.
@@ -118,5 +163,66 @@ describe("through the gateway", () => {
         code: "configuration",
       });
     }
+  });
+
+  it("a preset name routes to the local provider by its descriptor's hint, whatever the registration order", async () => {
+    const gateway = await Ratatoskr.builder()
+      .use({
+        specificationVersion: "v1",
+        id: "acme",
+        embedding: {
+          embed: async ({ values }) => ({
+            embeddings: values.map(() => ({ values: [1], model: "acme", dimensions: 1 })),
+          }),
+        },
+      })
+      .local({ cacheDir: models.root, offline: true })
+      .build();
+    const decision = gateway.route("embed", "all-MiniLM-L6-v2");
+    expect(decision.provider).toBe("local");
+    expect(decision.explanation).toContain("only the local provider serves this name");
+    // Names with an organisation are Hub repositories others may serve: no hint, first registered.
+    expect(gateway.route("embed", "sentence-transformers/all-MiniLM-L6-v2").provider).toBe("acme");
+    await gateway.dispose();
+  });
+
+  it("the caller's options keyed for another provider never reach it; its own entry does, as warnings and options", async () => {
+    const warnings: unknown[] = [];
+    const gateway = await Ratatoskr.builder()
+      .use(create())
+      .hooks({ onWarning: (event) => warnings.push(event.warning) })
+      .build();
+    const generated = await gateway.generate(">", {
+      model: "tiny-gpt",
+      maxTokens: 5,
+      providerOptions: {
+        openrouter: { transforms: ["middle-out"] },
+        anthropic: { repetitionPenalty: 0 },
+        local: { repetitionPenalty: 1, beamWidth: 4 },
+      },
+    });
+    expect(generated.text).toBe("Hello");
+    expect(generated.warnings).toEqual([
+      { type: "unknown_provider_option", option: "beamWidth", provider: "local" },
+    ]);
+    await expect(
+      gateway.generate(">", {
+        model: "tiny-gpt",
+        maxTokens: 5,
+        providerOptions: { onnx: { repetitionPenalty: 0 } },
+      }),
+    ).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(
+      gateway.generate(">", {
+        model: "tiny-gpt",
+        maxTokens: 5,
+        strict: true,
+        providerOptions: { local: { beamWidth: 4 } },
+      }),
+    ).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("beamWidth"),
+    });
+    await gateway.dispose();
   });
 });

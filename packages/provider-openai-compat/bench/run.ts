@@ -3,7 +3,7 @@
  * directly, on the same loopback OpenAI-compatible mock server (Node http,
  * TCP_NODELAY), in the same process, interleaved A/B rounds.
  *
- *   1. unary: `gateway.chat()` (and the plugin's `chat()` alone) vs
+ *   1. unary: `gateway.chat()` (and the provider's `chat.complete()` alone) vs
  *      `client.chat.completions.create()`: added µs per call at p50/p99.
  *   2. streaming a 1,000-chunk response: `gateway.chatStream()` vs the SDK's
  *      stream: time to consume (throughput ratio) and time to first event.
@@ -12,7 +12,7 @@
  * (`node --conditions=@ratatoskr/source bench/run.ts`). Nothing is asserted.
  */
 import { addedTime, compare, peakRssMiB, printComparison, summarize } from "@ratatoskr/bench";
-import { Message } from "@ratatoskr/core";
+import { type ChatRequestV1, Message } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
 import { startLoopbackServer } from "@ratatoskr/testing";
 import OpenAI from "openai";
@@ -83,9 +83,17 @@ const sdk = new OpenAI({
   project: null,
   logLevel: "off",
 });
-const plugin = createOpenAI({ apiKey: KEY, baseURL });
-const gateway = await Ratatoskr.builder().use(plugin).build();
+const provider = createOpenAI({ apiKey: KEY, baseURL });
+const gateway = await Ratatoskr.builder().use(provider).build();
 const messages = [Message.system("Be brief."), Message.user("Hi")];
+/** The v1 request the gateway would hand the provider (one long-lived signal, never aborted). */
+const request: ChatRequestV1 = {
+  model: MODEL,
+  messages,
+  settings: {},
+  providerOptions: {},
+  signal: new AbortController().signal,
+};
 const wireMessages = [
   { role: "system" as const, content: "Be brief." },
   { role: "user" as const, content: "Hi" },
@@ -101,10 +109,10 @@ const sdkUnary = {
     if (result.choices[0]?.message.content === undefined) throw new Error("no content");
   },
 };
-const pluginUnary = {
-  name: "provider plugin chat()",
+const providerUnary = {
+  name: "provider chat.complete()",
   run: async () => {
-    const result = await plugin.chat(messages, { model: MODEL });
+    const result = await provider.chat.complete(request);
     if (result.content === "") throw new Error("no content");
   },
 };
@@ -117,8 +125,8 @@ const gatewayUnary = {
 };
 const unaryOptions = { rounds: unaryRounds, iterations: unaryIterations, warmup: unaryIterations };
 printComparison(
-  "unary: provider plugin chat() vs openai SDK",
-  await compare(sdkUnary, pluginUnary, unaryOptions),
+  "unary: provider chat.complete() vs openai SDK",
+  await compare(sdkUnary, providerUnary, unaryOptions),
 );
 printComparison(
   "unary: gateway.chat() vs openai SDK",
@@ -167,11 +175,11 @@ const gatewayStream = {
     if (length === 0) throw new Error("no content");
   },
 };
-const pluginStream = {
-  name: `provider plugin chatStream (${CHUNKS} chunks)`,
+const providerStream = {
+  name: `provider chat.stream (${CHUNKS} chunks)`,
   run: async () => {
     let length = 0;
-    for await (const event of plugin.chatStream(messages, { model: MODEL })) {
+    for await (const event of provider.chat.stream(request)) {
       if (event.type === "content") length += event.text.length;
     }
     if (length === 0) throw new Error("no content");
@@ -206,8 +214,11 @@ console.log(
 );
 record = false;
 printComparison(
-  `streaming ${CHUNKS} chunks: provider plugin chatStream alone vs openai SDK stream`,
-  await compare(sdkStream, pluginStream, { rounds: quick ? 4 : 10, iterations: streamIterations }),
+  `streaming ${CHUNKS} chunks: provider chat.stream alone vs openai SDK stream`,
+  await compare(sdkStream, providerStream, {
+    rounds: quick ? 4 : 10,
+    iterations: streamIterations,
+  }),
 );
 console.log(`\npeak RSS: ${peakRssMiB().toFixed(0)} MiB; node ${process.version}`);
 await gateway.dispose?.();

@@ -1,6 +1,6 @@
 /**
  * Wire shapes of particular OpenAI-compatible servers, through the real
- * plugin and the gateway: Cerebras' complete tool calls that all carry
+ * provider and the gateway: Cerebras' complete tool calls that all carry
  * `index: 0`, and Mistral's list-form `content` with `thinking` parts.
  * Nothing they send may vanish: every call and every text arrives, or the
  * stream ends in a typed error.
@@ -8,12 +8,14 @@
 import {
   type ChatEvent,
   type ChatOptions,
+  type ChatStreamPartV1,
   collectChatStream,
+  collectChatStreamParts,
   Message,
   type ToolCallEndEvent,
 } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
-import { jsonReply, sseReply } from "@ratatoskr/testing";
+import { type ChatRequestOptions, chatRequestFor, jsonReply, sseReply } from "@ratatoskr/testing";
 import { drain, failure, replay, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { describe, expect, it } from "vitest";
 import { createOpenAICompatible } from "./openai-compatible-provider.ts";
@@ -28,8 +30,8 @@ async function gatewayFor(id: string) {
   return Ratatoskr.builder().use(plugin).retry(false).build();
 }
 
-/** The events of `text` fed to one plugin whole, then split in two at every byte position. */
-async function eventsAtEverySplit(text: string, options: ChatOptions) {
+/** The parts of `text` fed to one provider whole, then split in two at every byte position. */
+async function eventsAtEverySplit(text: string, options: ChatRequestOptions) {
   const bytes = new TextEncoder().encode(text);
   let pieces: Uint8Array[] = [bytes];
   const plugin = createOpenAICompatible({
@@ -38,17 +40,17 @@ async function eventsAtEverySplit(text: string, options: ChatOptions) {
     apiKey: KEY,
     fetch: piecesFetch(() => pieces),
   });
-  const reference = await drain(plugin.chatStream([Message.user("x")], options));
+  const reference = await drain(plugin.chat.stream(chatRequestFor([Message.user("x")], options)));
   const differing: number[] = [];
   for (let position = 1; position < bytes.length; position++) {
     pieces = [bytes.subarray(0, position), bytes.subarray(position)];
-    const events = await drain(plugin.chatStream([Message.user("x")], options));
+    const events = await drain(plugin.chat.stream(chatRequestFor([Message.user("x")], options)));
     if (JSON.stringify(events) !== JSON.stringify(reference)) differing.push(position);
   }
   return { reference, differing };
 }
 
-function ends(events: ChatEvent[]): ToolCallEndEvent[] {
+function ends(events: readonly (ChatEvent | ChatStreamPartV1)[]): ToolCallEndEvent[] {
   return events.filter((event): event is ToolCallEndEvent => event.type === "tool_call_end");
 }
 
@@ -206,7 +208,7 @@ describe("Mistral: content as a list of text and thinking parts", () => {
         fixture("mistral-chat-stream-thinking.sse"),
         { model: "magistral-medium-2509" },
       );
-      expect((await collectChatStream(replay(reference))).content).toBe("15 × 23 = **345** 🐿️");
+      expect((await collectChatStreamParts(replay(reference))).content).toBe("15 × 23 = **345** 🐿️");
       expect(differing).toEqual([]);
     },
     SPLIT_TEST_TIMEOUT_MS,
