@@ -13,21 +13,15 @@
 import { compare, peakRssMiB, printComparison } from "@ratatoskr/bench";
 import { Message, Ratatoskr } from "@ratatoskr/gateway";
 import OpenAI from "openai";
-import { BENCH_KEY, benchProvider } from "./bench-provider.ts";
+import { BENCH_KEY, BENCH_MODEL, benchProvider } from "./bench-provider.ts";
 import { startOpenAIWireServer } from "./openai-wire-server.ts";
 
 const CHUNKS = 50;
-const MODEL = "bench-model";
+const MODEL = BENCH_MODEL;
 const server = await startOpenAIWireServer({ chunks: CHUNKS });
 const client = new OpenAI({ baseURL: server.baseURL, apiKey: BENCH_KEY, maxRetries: 0 });
 const routed = await benchProvider(server.baseURL);
-const gateway = await Ratatoskr.builder()
-  .use(
-    routed.descriptor === undefined
-      ? routed.provider
-      : { descriptor: routed.descriptor, provider: routed.provider },
-  )
-  .build();
+const gateway = await Ratatoskr.builder().use(routed).build();
 const messages = [Message.user("Say hello.")];
 const wire: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "Say hello." }];
 

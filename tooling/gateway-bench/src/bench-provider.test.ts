@@ -1,10 +1,11 @@
 /**
  * The benchmark's setup answers correctly (its timings are printed, never
- * asserted): the loopback server, the shim, and the gateway over them.
+ * asserted): the loopback server, the first-party OpenAI provider, and the
+ * gateway over them.
  */
 import { Message, Ratatoskr } from "@ratatoskr/gateway";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { benchProvider } from "./bench-provider.ts";
+import { BENCH_MODEL, benchProvider } from "./bench-provider.ts";
 import { COMPLETION, type OpenAIWireServer, startOpenAIWireServer } from "./openai-wire-server.ts";
 
 let server: OpenAIWireServer;
@@ -16,8 +17,10 @@ afterAll(() => server.close());
 describe("the benchmark's gateway side", () => {
   it("answers chat and 5-chunk streams through the gateway", async () => {
     const routed = await benchProvider(server.baseURL);
-    const gateway = await Ratatoskr.builder().use(routed.provider).build();
-    const response = await gateway.chat([Message.user("hi")], { model: "bench-model" });
+    const gateway = await Ratatoskr.builder().use(routed).build();
+    // Routed by openaiDescriptor's routing hints, as in production.
+    expect(gateway.route("chat", BENCH_MODEL)).toMatchObject({ provider: "openai" });
+    const response = await gateway.chat([Message.user("hi")], { model: BENCH_MODEL });
     expect(response).toMatchObject({
       content: COMPLETION.choices[0]!.message.content,
       finishReason: "stop",
@@ -25,7 +28,7 @@ describe("the benchmark's gateway side", () => {
       usage: { promptTokens: 9, completionTokens: 6, totalTokens: 15 },
     });
     const events = [];
-    for await (const event of gateway.chatStream([Message.user("hi")], { model: "bench-model" })) {
+    for await (const event of gateway.chatStream([Message.user("hi")], { model: BENCH_MODEL })) {
       events.push(event);
     }
     expect(events.filter((event) => event.type === "content").map((event) => event.text)).toEqual([
@@ -44,15 +47,15 @@ describe("the benchmark's gateway side", () => {
   });
 });
 
-describe("the shim honours the gateway's signal", () => {
+describe("the provider honours the gateway's signal", () => {
   it("a caller abort ends a stream mid-way with aborted", async () => {
     const routed = await benchProvider(server.baseURL);
-    const gateway = await Ratatoskr.builder().use(routed.provider).build();
+    const gateway = await Ratatoskr.builder().use(routed).build();
     const controller = new AbortController();
     const seen: string[] = [];
     const outcome = await (async () => {
       for await (const event of gateway.chatStream([Message.user("hi")], {
-        model: "bench-model",
+        model: BENCH_MODEL,
         signal: controller.signal,
       })) {
         seen.push(event.type);
