@@ -219,7 +219,12 @@ describe("playground in Chromium", () => {
     const library = createTokenizers();
     for (const model of TOKEN_MODELS) {
       const column = page.locator(`[data-testid="token-result"][data-model="${model}"]`);
-      const expected = await library.countTokens(TOKEN_TEXT, model);
+      const expected = await library.tokenCounting.countTokens({
+        model,
+        text: TOKEN_TEXT,
+        signal: new AbortController().signal,
+        providerOptions: {},
+      });
       expect(Number(await column.getByTestId("token-count").textContent()), model).toBe(
         expected.count,
       );
