@@ -1,5 +1,4 @@
 import { Message, RatatoskrError } from "@ratatoskr/core";
-import { Ratatoskr } from "@ratatoskr/gateway";
 import { chatRequestFor, jsonReply, sseReply } from "@ratatoskr/testing";
 import { drain, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { describe, expect, it } from "vitest";
@@ -100,20 +99,6 @@ describe("chat through the OpenAI-compatible router", () => {
       arguments: '{"city": "Oslo"}',
       parsedArguments: { city: "Oslo" },
     });
-  });
-
-  it("routes hf:owner/name:provider with the suffix kept for the router", async () => {
-    server.reply(jsonReply(200, fixture("hf-router-chat-completion.json")));
-    const gateway = await Ratatoskr.builder().use(plugin()).build();
-    const model = "hf:openai/gpt-oss-120b:cerebras";
-    expect(gateway.route("chat", model)).toMatchObject({
-      provider: "huggingface",
-      providerModel: "openai/gpt-oss-120b:cerebras",
-    });
-    await gateway.chat([Message.user("Hi")], { model });
-    expect((server.requests[0]!.body as { model: string }).model).toBe(
-      "openai/gpt-oss-120b:cerebras",
-    );
   });
 
   it("maps a 401 to an authentication error without the key", async () => {

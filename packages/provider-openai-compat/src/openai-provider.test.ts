@@ -1,5 +1,4 @@
 import { Message, RatatoskrError } from "@ratatoskr/core";
-import { Ratatoskr } from "@ratatoskr/gateway";
 import { chatRequestFor, jsonReply, sseReply } from "@ratatoskr/testing";
 import { drain, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -171,24 +170,6 @@ describe("createOpenAI: warnings and provider options", () => {
       expect(server.requests).toHaveLength(0);
     },
   );
-
-  it("through the gateway, reads its own providerOptions entry only: another provider's entry never reaches the wire", async () => {
-    const gateway = await Ratatoskr.builder().use(openai()).retry(false).build();
-    server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));
-    const response = await gateway.chat([Message.user("Hi")], {
-      model: "gpt-4o-mini",
-      providerOptions: {
-        openai: { user: "u-1" },
-        openrouter: { transforms: ["middle-out"], provider: { order: ["x"] } },
-        anthropic: { metadata: { user_id: "a" } },
-      },
-    });
-    expect(response.warnings).toBeUndefined();
-    const body = server.requests[0]!.body as Record<string, unknown>;
-    expect(body.user).toBe("u-1");
-    for (const field of ["transforms", "provider", "metadata", "openrouter", "anthropic", "openai"])
-      expect(body, field).not.toHaveProperty(field);
-  });
 });
 
 describe("openaiDescriptor", () => {

@@ -8,15 +8,15 @@
  *   2. streaming a 1,000-chunk response: `gateway.chatStream()` vs the SDK's
  *      stream: time to consume (throughput ratio) and time to first event.
  *
- * Run: `pnpm --filter @ratatoskr/provider-openai-compat bench`
- * (`node --conditions=@ratatoskr/source bench/run.ts`). Nothing is asserted.
+ * Run: `npx -y pnpm@12.4.2 --filter @ratatoskr/provider-gateway-tests bench:openai-compat`
+ * (`node --conditions=@ratatoskr/source bench/openai-compat.ts`). Nothing is asserted.
  */
 import { addedTime, compare, peakRssMiB, printComparison, summarize } from "@ratatoskr/bench";
 import { type ChatRequestV1, Message } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
+import { createOpenAI } from "@ratatoskr/provider-openai-compat";
 import { startLoopbackServer } from "@ratatoskr/testing";
 import OpenAI from "openai";
-import { createOpenAI } from "../src/index.ts";
 
 const CHUNKS = Number(process.env.BENCH_CHUNKS ?? 1000);
 const quick = process.env.BENCH_QUICK === "1";

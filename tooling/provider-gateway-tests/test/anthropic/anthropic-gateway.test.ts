@@ -13,9 +13,13 @@ import {
   toAssistantMessage,
 } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
+import { createAnthropic } from "@ratatoskr/provider-anthropic";
+import {
+  type AnthropicMock,
+  fixture,
+  startAnthropicMock,
+} from "@ratatoskr/provider-anthropic/internal/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAnthropic } from "../src/index.ts";
-import { type AnthropicMock, fixture, startAnthropicMock } from "./anthropic-mock-server.ts";
 
 const KEY = "test-key-canary-123456";
 let mock: AnthropicMock;

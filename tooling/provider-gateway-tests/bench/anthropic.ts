@@ -4,15 +4,15 @@
  * Interleaved A/B rounds (tooling/bench `compare()`); prints added
  * microseconds per call (p50/p99) and the streaming throughput ratio.
  *
- * Run: `npx pnpm@12.4.2 --filter @ratatoskr/provider-anthropic bench`
+ * Run: `npx -y pnpm@12.4.2 --filter @ratatoskr/provider-gateway-tests bench:anthropic`
  * Targets: ≤ 100 µs added per call at p99; ≥ 0.9× stream throughput.
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { compare, peakRssMiB, printComparison, type Variant } from "@ratatoskr/bench";
 import { Message } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
-import { createAnthropic } from "../src/index.ts";
-import { startAnthropicMock } from "../test/anthropic-mock-server.ts";
+import { createAnthropic } from "@ratatoskr/provider-anthropic";
+import { startAnthropicMock } from "@ratatoskr/provider-anthropic/internal/test-support";
 
 const KEY = "bench-key-not-secret-0001";
 const MODEL = "claude-sonnet-4-6";

@@ -1,8 +1,12 @@
 import { Ratatoskr } from "@ratatoskr/gateway";
+import { createHuggingFace } from "@ratatoskr/provider-huggingface";
+import {
+  EMBEDDING_MODEL,
+  NLI_MODEL,
+  TEST_KEY,
+} from "@ratatoskr/provider-huggingface/internal/test-support";
 import { startLoopbackServer } from "@ratatoskr/testing";
 import { describe, expect, it } from "vitest";
-import { EMBEDDING_MODEL, NLI_MODEL, TEST_KEY } from "./huggingface-fixtures.test-helpers.ts";
-import { createHuggingFace } from "./huggingface-provider.ts";
 
 /** A fake HF Inference server: embeddings by text length; NLI entails when the premise mentions tea. */
 async function fakeHuggingFace() {

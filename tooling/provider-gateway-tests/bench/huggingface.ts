@@ -4,14 +4,14 @@
  * directly with the same chunking (32 texts per request, 4 in flight), both
  * against one loopback mock of the HF Inference feature-extraction route.
  *
- * Run: `pnpm --filter @ratatoskr/provider-huggingface bench`
- * (`node --conditions=@ratatoskr/source bench/run.ts`).
+ * Run: `npx -y pnpm@12.4.2 --filter @ratatoskr/provider-gateway-tests bench:huggingface`
+ * (`node --conditions=@ratatoskr/source bench/huggingface.ts`).
  */
 import { featureExtraction } from "@huggingface/inference";
 import { compare, peakRssMiB, printComparison } from "@ratatoskr/bench";
 import { Ratatoskr } from "@ratatoskr/gateway";
+import { createHuggingFace } from "@ratatoskr/provider-huggingface";
 import { startLoopbackServer } from "@ratatoskr/testing";
-import { createHuggingFace } from "../src/index.ts";
 
 const MODEL = "sentence-transformers/all-MiniLM-L6-v2";
 const TEXTS = 1_000;

@@ -19,7 +19,7 @@
  * are printed on the mean (harness) and on the median (less sensitive to
  * other load on the machine).
  *
- * Run: npx -y pnpm@12.4.2 --filter @ratatoskr/provider-local-onnx bench
+ * Run: `npx -y pnpm@12.4.2 --filter @ratatoskr/provider-gateway-tests bench:local-onnx`
  */
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -29,8 +29,8 @@ import { Tokenizer } from "@huggingface/tokenizers";
 import { compare, peakRssMiB, printComparison } from "@ratatoskr/bench";
 import { Ratatoskr } from "@ratatoskr/gateway";
 import { writeBenchModels, writeMiniLmModel, writeTestModels } from "@ratatoskr/onnx-test-models";
+import { createLocalOnnx } from "@ratatoskr/provider-local-onnx";
 import * as ort from "onnxruntime-node";
-import { createLocalOnnx } from "../src/index.ts";
 
 const root = await mkdtemp(join(tmpdir(), "ratatoskr-onnx-bench-"));
 // Hidden 384 with 2 feed-forward layers of 1536: a few ms per sentence batch, so the machine's noise

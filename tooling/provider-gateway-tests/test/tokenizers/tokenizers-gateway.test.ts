@@ -7,10 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
+import { createTokenizers, tokenizerMapping } from "@ratatoskr/tokenizers";
+import { tinyByteLevelTokenizer } from "@ratatoskr/tokenizers/internal/test-support";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { tinyByteLevelTokenizer } from "./__fixtures__/tiny-tokenizers.ts";
-import { tokenizerMapping } from "./tokenizer-mapping.ts";
-import { createTokenizers } from "./tokenizers-provider.ts";
 
 let cacheDir: string;
 let directory: string;

@@ -15,11 +15,15 @@ import {
   type ToolCallEndEvent,
 } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
+import { createOpenAICompatible } from "@ratatoskr/provider-openai-compat";
+import {
+  fixture,
+  TEST_API_KEY as KEY,
+  piecesFetch,
+} from "@ratatoskr/provider-openai-compat/internal/test-support";
 import { type ChatRequestOptions, chatRequestFor, jsonReply, sseReply } from "@ratatoskr/testing";
 import { drain, failure, replay, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { describe, expect, it } from "vitest";
-import { createOpenAICompatible } from "./openai-compatible-provider.ts";
-import { fixture, TEST_API_KEY as KEY, piecesFetch } from "./openai-fixtures.test-helpers.ts";
 
 const server = useOpenAIWireMockServer();
 /** The split tests run the plugin once per byte of a fixture: bounded work, but slow on a loaded machine. */
