@@ -262,11 +262,14 @@ describe("Ollama embeddings (/api/embed)", () => {
   it("applies its embedding provider options over the settings, and warns about a key it does not read (unsent)", async () => {
     server.reply(jsonReply(200, fixture("ollama-embed-batch.json")));
     const plugin = createOllama({ baseURL: server.url, truncate: true, keepAlive: "10m" });
-    const result = await plugin.embedding.embed(
-      embedRequest(["first text", "second text"], "all-minilm", {
-        providerOptions: { truncate: false, keep_alive: -1, dimensions: 384, think: true },
-      }),
-    );
+    const request = embedRequest(["first text", "second text"], "all-minilm", {
+      providerOptions: { truncate: false, keep_alive: -1, dimensions: 384, think: true },
+    });
+    // warningsFor (strict mode) tells the same before anything is sent.
+    const predicted = plugin.embedding.warningsFor?.(request);
+    expect(server.requests).toHaveLength(0);
+    const result = await plugin.embedding.embed(request);
+    expect(predicted).toEqual(result.warnings);
     expect(result.warnings).toEqual([
       {
         type: "unknown_provider_option",
