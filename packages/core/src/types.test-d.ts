@@ -63,3 +63,9 @@ type _Plugin = import("./index.ts").ProviderPlugin;
 type _Methods = import("./index.ts").ProviderMethods;
 // @ts-expect-error tools are provider-neutral: each provider package converts them
 import("./index.ts").then((core) => core.ToolDefinition.toOpenAI);
+
+// toAssistantMessage takes a provider's v1 chat result as it is (readonly warnings and all).
+declare const chatResult: import("./spec/index.ts").ChatResultV1;
+expectTypeOf(
+  import("./responses.ts").then((responses) => responses.toAssistantMessage(chatResult)),
+).resolves.toEqualTypeOf<AssistantMessage>();

@@ -171,16 +171,9 @@ describe("createOllama", () => {
     server.reply(sseReply(fixture("ollama-openai-chat-stream-text.sse")));
     await drain(
       plugin.chat.stream(
-        chatRequestFor(
-          [
-            Message.user("Hello"),
-            toAssistantMessage({ ...first, warnings: [] }),
-            Message.user("Again"),
-          ],
-          {
-            model: "gpt-oss:20b",
-          },
-        ),
+        chatRequestFor([Message.user("Hello"), toAssistantMessage(first), Message.user("Again")], {
+          model: "gpt-oss:20b",
+        }),
       ),
     );
     expect((server.requests[1]!.body as { messages: unknown[] }).messages[1]).toEqual({
