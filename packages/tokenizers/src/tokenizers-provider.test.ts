@@ -44,7 +44,12 @@ runProviderConformance({
   createProvider: create,
   descriptor: tokenizersDescriptor,
   scenarios: {
-    countTokens: { text: "hello world", model: "tiny", expectCount: 2 },
+    countTokens: {
+      text: "hello world",
+      model: "tiny",
+      expectCount: 2,
+      unknownProviderOption: "exact",
+    },
     errors: {
       "an unknown model": {
         call: (provider, signal) =>
