@@ -20,7 +20,10 @@ export interface CatalogEntry {
   readonly descriptorExport: string;
   /** The builder method that registers it (`openrouter` for `.openrouter()`). */
   readonly shorthand: string;
-  /** Environment variables the provider reads when a setting is omitted, by setting name. */
+  /**
+   * Environment variables the provider reads when a setting is omitted, by
+   * setting name: the descriptor's `environment` (a test holds them equal).
+   */
   readonly environment: Readonly<Record<string, string>>;
 }
 
@@ -78,7 +81,7 @@ export const PROVIDER_CATALOG: readonly CatalogEntry[] = Object.freeze<CatalogEn
     packageName: "@ratatoskr/provider-local-onnx",
     descriptorExport: "localOnnxDescriptor",
     shorthand: "local",
-    environment: { cacheDir: "RATATOSKR_CACHE_DIR" },
+    environment: { cacheDir: "RATATOSKR_CACHE_DIR", hubToken: "HF_TOKEN" },
   },
   {
     id: "tokenizers",
@@ -87,7 +90,7 @@ export const PROVIDER_CATALOG: readonly CatalogEntry[] = Object.freeze<CatalogEn
     packageName: "@ratatoskr/tokenizers",
     descriptorExport: "tokenizersDescriptor",
     shorthand: "tokenizers",
-    environment: { cacheDir: "RATATOSKR_CACHE_DIR" },
+    environment: { cacheDir: "RATATOSKR_CACHE_DIR", hubURL: "HF_ENDPOINT", hubToken: "HF_TOKEN" },
   },
 ]);
 

@@ -162,7 +162,8 @@ function checkCallOptions(options: Record<string, unknown>): void {
   if (options.fallbacks !== undefined) assertFallbackTargets(options.fallbacks);
   if (options.providerOptions !== undefined) assertProviderOptions(options.providerOptions);
   boolean(options.strict, "options.strict");
-  if (options.rawProviderOptions !== undefined) {
+  // The option of the previous contract, removed from the types: a JavaScript caller may still pass it.
+  if ((options as { rawProviderOptions?: unknown }).rawProviderOptions !== undefined) {
     throw invalidField(
       "options.rawProviderOptions",
       'was replaced by providerOptions, keyed by provider id ({providerOptions: {"<provider id>": {…}}}); each provider reads only its own entry',

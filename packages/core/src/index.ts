@@ -19,7 +19,6 @@ export * from "./messages.ts";
 export * from "./model-gateway.ts";
 export * from "./model-support.ts";
 export * from "./options.ts";
-export * from "./provider-plugin.ts";
 export * from "./responses.ts";
 export * from "./secrets.ts";
 export * from "./server-tools.ts";

@@ -69,10 +69,3 @@ export interface ModelGateway {
   /** What this gateway can do, and which providers serve each capability. */
   capabilities(): Capabilities;
 }
-
-/**
- * The methods a provider plugin of the previous contract may implement.
- *
- * @deprecated providers implement `ProviderV1`.
- */
-export type ProviderMethods = Partial<Omit<ModelGateway, "capabilities">>;

@@ -125,13 +125,6 @@ export interface ChatOptions extends CallOptions {
   /** Sample only among the k most likely tokens (providers that lack it warn). */
   topK?: number;
   reasoning?: ReasoningConfig;
-  /**
-   * @deprecated Replaced by `providerOptions`, keyed by provider id. Core's
-   * validation rejects it (`invalid_input` saying how to migrate); the type
-   * stays only while the provider packages move to the provider
-   * specification v1, and is deleted then.
-   */
-  rawProviderOptions?: Record<string, unknown>;
 }
 
 /** Options of `generate` and `generateStream` (raw text completion). */
@@ -145,13 +138,6 @@ export interface GenerateOptions extends CallOptions {
   /** Seed for reproducible sampling. */
   seed?: number;
   stopSequences?: string[];
-  /**
-   * @deprecated Replaced by `providerOptions`, keyed by provider id. Core's
-   * validation rejects it (`invalid_input` saying how to migrate); the type
-   * stays only while the provider packages move to the provider
-   * specification v1, and is deleted then.
-   */
-  rawProviderOptions?: Record<string, unknown>;
 }
 
 /** Options of `classifyZeroShot`. */

@@ -41,12 +41,25 @@ export interface ChatResponse {
   warnings?: Warning[];
 }
 
+/** The fields of a chat answer that {@link toAssistantMessage} reads. */
+export type AssistantTurn = Pick<
+  ChatResponse,
+  | "content"
+  | "toolCalls"
+  | "serverToolCalls"
+  | "serverToolResults"
+  | "reasoning"
+  | "reasoningDetails"
+>;
+
 /**
  * The assistant message to append to the conversation for the next turn: text,
  * client tool calls, reasoning, and the server tool calls and results the
- * provider needs to see again.
+ * provider needs to see again. Takes a gateway `ChatResponse` or a
+ * provider's `ChatResultV1` alike (only the fields of {@link AssistantTurn}
+ * are read).
  */
-export function toAssistantMessage(response: ChatResponse): AssistantMessage {
+export function toAssistantMessage(response: AssistantTurn): AssistantMessage {
   const message: AssistantMessage = { role: "assistant", content: response.content };
   if (response.toolCalls.length > 0) message.toolCalls = response.toolCalls;
   if (response.serverToolCalls !== undefined && response.serverToolCalls.length > 0) {

@@ -67,26 +67,3 @@ export function toolCallEndEvent(index: number, call: ToolCall): ToolCallEndEven
  * (must call one), or a named tool it must call.
  */
 export type ToolChoice = "auto" | "none" | "required" | { name: string };
-
-/**
- * @deprecated Transitional: tools in core are provider-neutral, and each
- * provider package converts them to its wire format. This helper stays only
- * while the provider packages move to the provider specification v1, and is
- * deleted then.
- */
-export const ToolDefinition = {
-  /** @deprecated convert in the provider package. */
-  toOpenAI(tool: ToolDefinition): {
-    type: "function";
-    function: { name: string; description?: string; parameters: JsonSchema };
-  } {
-    return {
-      type: "function",
-      function: {
-        name: tool.name,
-        ...(tool.description === undefined ? {} : { description: tool.description }),
-        parameters: tool.parameters,
-      },
-    };
-  },
-} as const;

@@ -53,12 +53,14 @@ export interface BatchResult<R> {
 /**
  * Run a batch on the targets: split per target ({@link ChunkPlan}), each
  * chunk retried on its own, results flattened in input order.
+ * `strictCheck` runs before the first chunk on each target (strict mode).
  */
 export async function runChunkedBatch<I, R>(
   context: CallContext,
   targets: readonly CallTarget[],
   items: readonly I[],
   batch: ChunkedBatch<I, R>,
+  strictCheck?: (target: CallTarget) => void,
 ): Promise<{ value: BatchResult<R>; target: CallTarget }> {
   return runTargets(context, targets, {
     run: async (target) => {
@@ -66,6 +68,7 @@ export async function runChunkedBatch<I, R>(
       batch.check?.(result.items, target);
       return result;
     },
+    ...(strictCheck === undefined ? {} : { check: strictCheck }),
   });
 }
 

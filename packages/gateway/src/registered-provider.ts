@@ -53,6 +53,8 @@ export interface Batched<Request, Result> {
   readonly limitName: string;
   /** Chunk requests in flight at once. */
   readonly parallel: number;
+  /** The warnings a request would produce (strict mode); absent: none known before the answer. */
+  warningsFor?(request: Request): readonly WarningV1[];
 }
 
 /** One unary call and its strict-mode check. */
@@ -258,6 +260,9 @@ export function registerProvider(
             limit: (model) => embedding.maxEmbeddingsPerCall?.(model),
             limitName: "embedding.maxEmbeddingsPerCall",
             parallel: parallelCalls(provider, embedding.maxParallelCalls, "embedding"),
+            ...(embedding.warningsFor === undefined
+              ? {}
+              : { warningsFor: embedding.warningsFor.bind(embedding) }),
           },
     nli:
       nli === undefined
@@ -267,6 +272,7 @@ export function registerProvider(
             limit: (model) => nli.maxPairsPerCall?.(model),
             limitName: "nli.maxPairsPerCall",
             parallel: parallelCalls(provider, nli.maxParallelCalls, "nli"),
+            ...(nli.warningsFor === undefined ? {} : { warningsFor: nli.warningsFor.bind(nli) }),
           },
     classification:
       classification === undefined
@@ -278,7 +284,10 @@ export function registerProvider(
     tokenCounting:
       tokenCounting === undefined
         ? undefined
-        : unary(tokenCounting.countTokens.bind(tokenCounting), undefined),
+        : unary(
+            tokenCounting.countTokens.bind(tokenCounting),
+            tokenCounting.warningsFor?.bind(tokenCounting),
+          ),
     supports(capability, model) {
       if (!capabilities.includes(capability)) {
         return { supported: false, reason: `does not offer ${capability}` };

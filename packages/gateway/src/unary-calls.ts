@@ -134,6 +134,7 @@ export async function embed(
       checkEmbedding(checkCount(result?.embeddings, 1, target, "embeddings")[0], target);
       return result;
     },
+    warningsFor: (target, request) => target.provider.embedding!.warningsFor?.(request),
     finish: (result, target, context) => {
       reportWarnings(context, target, result.warnings);
       return result.embeddings[0]!;
@@ -166,6 +167,7 @@ export async function inferNli(
       checkCount(result?.results, 1, target, "results");
       return result;
     },
+    warningsFor: (target, request) => target.provider.nli!.warningsFor?.(request),
     finish: (result, target, context) => {
       reportWarnings(context, target, result.warnings);
       return result.results[0]!;
@@ -230,6 +232,7 @@ export async function countTokens(
       signal,
     }),
     send: (target, request) => target.provider.tokenCounting!.call(request),
+    warningsFor: (target, request) => target.provider.tokenCounting!.warningsFor?.(request),
     finish: (result, target, context) => {
       reportWarnings(context, target, result.warnings);
       return { count: result.count, approximate: result.approximate, source: result.source };

@@ -104,6 +104,36 @@ describe("strict mode", () => {
     expect((await gateway.chat(hello, { model: "m", topK: 5 })).warnings).toEqual([topKIgnored]);
   });
 
+  it("refuses an unknown provider option of embed, NLI and countTokens before anything is sent", async () => {
+    const picky = createMockProvider({ id: "picky", knownProviderOptions: [] });
+    const gateway = await Ratatoskr.builder().use(picky).strict().build();
+    const providerOptions = { picky: { truncate: true } };
+    const unknownOption: Warning = {
+      type: "unknown_provider_option",
+      option: "truncate",
+      provider: "picky",
+    };
+    for (const error of [
+      await errorOf(gateway.embed("a", "m", { providerOptions })),
+      await errorOf(gateway.embedBatch(["a", "b"], "m", { providerOptions })),
+      await errorOf(gateway.inferNli("a", "b", "m", { providerOptions })),
+      await errorOf(
+        gateway.inferNliBatch([{ premise: "a", hypothesis: "b" }], "m", { providerOptions }),
+      ),
+      await errorOf(gateway.countTokens("a b", "m", { providerOptions })),
+    ]) {
+      expect(error.code).toBe("invalid_input");
+      expect(error.message).toContain('provider "picky"');
+      expect(error.details?.warnings).toEqual([unknownOption]);
+    }
+    expect(picky.calls).toHaveLength(0);
+    // The same calls without an unknown option are answered.
+    await gateway.embedBatch(["a", "b"], "m");
+    await gateway.inferNli("a", "b", "m");
+    await gateway.countTokens("a b", "m");
+    expect(picky.calls.map((call) => call.method)).toEqual(["embed", "nli", "countTokens"]);
+  });
+
   it("is the builder's default with .strict(), and a call can turn it off", async () => {
     const plain = createMockProvider({ id: "plain", unsupportedSettings: ["topK"] });
     const gateway = await Ratatoskr.builder().use(plain).strict().build();

@@ -119,6 +119,25 @@ function loadSdk(): Promise<Sdk> {
 }
 
 /**
+ * The provider options of a text's token count: of them only `betas`
+ * applies; the others are reported as not used. Pure (`warningsFor`).
+ */
+function countTokensOptions(
+  providerOptions: TokenCountingRequestV1["providerOptions"],
+): ReturnType<typeof readAnthropicProviderOptions> {
+  const { options, warnings } = readAnthropicProviderOptions(providerOptions);
+  for (const key of ANTHROPIC_PROVIDER_OPTION_KEYS) {
+    if (key !== "betas" && options[key] !== undefined) {
+      warnings.push({
+        type: "other",
+        message: `providerOptions.anthropic.${key} is not used when counting the tokens of a text`,
+      });
+    }
+  }
+  return { options, warnings };
+}
+
+/**
  * Create the Anthropic provider. It serves `chat` and `countTokens` for
  * model names that start with `claude`. The SDK client is built on the first
  * call with `maxRetries: 0`: retries, deadlines and fallbacks belong to the
@@ -171,7 +190,10 @@ class AnthropicProviderImplementation implements AnthropicProvider {
       warningsFor: (request) =>
         anthropicRequestWarnings(request.settings, request.providerOptions).warnings,
     };
-    this.tokenCounting = { countTokens: (request) => this.#countTokens(request) };
+    this.tokenCounting = {
+      countTokens: (request) => this.#countTokens(request),
+      warningsFor: (request) => countTokensOptions(request.providerOptions).warnings,
+    };
   }
 
   supports(capability: Capability, model: string): ModelSupportV1 {
@@ -387,15 +409,7 @@ class AnthropicProviderImplementation implements AnthropicProvider {
     const { model, text, signal } = request;
     try {
       if (signal?.aborted) throw abortedError(signal);
-      const { options, warnings } = readAnthropicProviderOptions(request.providerOptions);
-      for (const key of ANTHROPIC_PROVIDER_OPTION_KEYS) {
-        if (key !== "betas" && options[key] !== undefined) {
-          warnings.push({
-            type: "other",
-            message: `providerOptions.anthropic.${key} is not used when counting the tokens of a text`,
-          });
-        }
-      }
+      const { options, warnings } = countTokensOptions(request.providerOptions);
       const withWarnings = (count: TokenCountingResultV1) =>
         warnings.length === 0 ? count : { ...count, warnings };
       // The API refuses empty content; an empty text is zero tokens.

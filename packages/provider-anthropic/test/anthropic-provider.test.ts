@@ -1047,9 +1047,12 @@ describe("token counting", () => {
 
   it("countTokens sends the betas option and reports the options it does not use", async () => {
     mock.enqueue({ json: fixture("count-tokens.json") });
-    const count = await provider().tokenCounting.countTokens(
-      countRequest("Hello", { betas: ["test-beta-2"], effort: "high", mystery: 1 }),
-    );
+    const counting = provider().tokenCounting;
+    const request = countRequest("Hello", { betas: ["test-beta-2"], effort: "high", mystery: 1 });
+    // warningsFor (strict mode) tells the same before anything is sent.
+    const predicted = counting.warningsFor?.(request);
+    const count = await counting.countTokens(request);
+    expect(predicted).toEqual(count.warnings);
     expect(mock.requests.at(-1)!.headers["anthropic-beta"]).toBe("test-beta-2");
     expect(count.warnings).toEqual([
       { type: "unknown_provider_option", option: "mystery", details: expect.any(String) },

@@ -201,12 +201,14 @@ export interface HuggingFaceChatModel extends ChatModelV1 {
 /** The embedding capability of {@link HuggingFaceProvider}. */
 export interface HuggingFaceEmbeddingModel extends EmbeddingModelV1 {
   maxEmbeddingsPerCall(model: string): number;
+  warningsFor(request: EmbeddingRequestV1): readonly WarningV1[];
   readonly maxParallelCalls: number;
 }
 
 /** The NLI capability of {@link HuggingFaceProvider}. */
 export interface HuggingFaceNliModel extends NliModelV1 {
   maxPairsPerCall(model: string): number;
+  warningsFor(request: NliRequestV1): readonly WarningV1[];
   readonly maxParallelCalls: number;
 }
 
@@ -300,11 +302,17 @@ export class HuggingFaceProvider implements ProviderV1 {
       embed: (request) => this.#embed(request),
       maxEmbeddingsPerCall: (model) => this.#limit("feature-extraction", model, this.#batchSize),
       maxParallelCalls,
+      warningsFor: (request) => {
+        const warnings: WarningV1[] = [];
+        readEmbeddingOptions(request.providerOptions, warnings);
+        return warnings;
+      },
     };
     this.nli = {
       infer: (request) => this.#infer(request),
       maxPairsPerCall: (model) => this.#limit("text-classification", model, this.#nliBatchSize),
       maxParallelCalls,
+      warningsFor: (request) => unreadOptionWarnings(request.providerOptions, "nli"),
     };
     this.classification = {
       classifyZeroShot: (request) => this.#classify(request),

@@ -29,6 +29,7 @@ runProviderConformance({
       values: ["hello", "the cat sat on the mat", "rain"],
       model: "mini-bert",
       dimensions: 8,
+      unknownProviderOption: "beamWidth",
     },
     nli: {
       pairs: [
@@ -37,11 +38,13 @@ runProviderConformance({
         { premise: "the team won", hypothesis: "the team is sad" },
       ],
       model: "tiny-nli",
+      unknownProviderOption: "beamWidth",
     },
     classify: {
       text: "the team won the game",
       labels: ["sports", "politics", "weather"],
       model: "tiny-nli",
+      unknownProviderOption: "beamWidth",
     },
     generate: { prompt: ">", model: "tiny-gpt", settings: { maxTokens: 5 }, expectText: "Hello" },
     generateStream: {

@@ -287,6 +287,7 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
   }
 
   const embedding: EmbeddingModelV1 = {
+    warningsFor: (request) => localEncoderOptionWarnings(request.providerOptions),
     async embed(request: EmbeddingRequestV1): Promise<EmbeddingResultV1> {
       assertTexts(request.values, "values");
       const warnings = localEncoderOptionWarnings(request.providerOptions);
@@ -306,6 +307,7 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
   };
 
   const nli: NliModelV1 = {
+    warningsFor: (request) => localEncoderOptionWarnings(request.providerOptions),
     async infer(request: NliRequestV1): Promise<NliResultV1> {
       assertNliPairs(request.pairs);
       const warnings = localEncoderOptionWarnings(request.providerOptions);

@@ -140,7 +140,7 @@ describe("provider options", () => {
     ).toEqual(["local", "openrouter"]);
   });
 
-  it("embed, NLI and zero-shot read no option: each key is a warning (a generate option says so)", async () => {
+  it("embed, NLI and zero-shot read no option: each key is a warning, also from warningsFor (a generate option says so)", async () => {
     const providerOptions = { repetitionPenalty: 1.2, pooling: "cls" };
     const expected = [
       {
@@ -150,13 +150,16 @@ describe("provider options", () => {
       },
       { type: "unknown_provider_option", option: "pooling" },
     ];
-    const embedded = await provider.embedding.embed(
-      embedRequest(["hello"], "mini-bert", { providerOptions }),
-    );
+    const embedding = embedRequest(["hello"], "mini-bert", { providerOptions });
+    // warningsFor tells before anything runs (strict mode), and agrees with the call.
+    expect(provider.embedding.warningsFor?.(embedding)).toEqual(expected);
+    const embedded = await provider.embedding.embed(embedding);
     expect(embedded.warnings).toEqual(expected);
-    const inferred = await provider.nli.infer(
-      nliRequest([{ premise: "a cat", hypothesis: "a dog" }], "tiny-nli", { providerOptions }),
-    );
+    const pairs = nliRequest([{ premise: "a cat", hypothesis: "a dog" }], "tiny-nli", {
+      providerOptions,
+    });
+    expect(provider.nli.warningsFor?.(pairs)).toEqual(expected);
+    const inferred = await provider.nli.infer(pairs);
     expect(inferred.warnings).toEqual(expected);
     const request = classifyRequest(
       "the game",

@@ -214,7 +214,7 @@ describe("native /api/chat transport (the default)", () => {
         chatRequestFor(
           [
             question,
-            toAssistantMessage({ ...first, warnings: [] }),
+            toAssistantMessage(first),
             Message.toolResult("call_k3v9x2ap", "18°C"),
             Message.toolResult("call_q8m1z7wd", "4°C", "get_weather"),
           ],
@@ -255,12 +255,9 @@ describe("native /api/chat transport (the default)", () => {
     server.reply(ndjsonReply(fixture("ollama-chat-stream-text.ndjson")));
     await drain(
       plugin.chat.stream(
-        chatRequestFor(
-          [Message.user("What is 17 × 23?"), toAssistantMessage({ ...first, warnings: [] })],
-          {
-            model: "qwen3",
-          },
-        ),
+        chatRequestFor([Message.user("What is 17 × 23?"), toAssistantMessage(first)], {
+          model: "qwen3",
+        }),
       ),
     );
     expect((server.requests[1]!.body as { messages: unknown[] }).messages[1]).toEqual({

@@ -171,16 +171,9 @@ describe("createOllama", () => {
     server.reply(sseReply(fixture("ollama-openai-chat-stream-text.sse")));
     await drain(
       plugin.chat.stream(
-        chatRequestFor(
-          [
-            Message.user("Hello"),
-            toAssistantMessage({ ...first, warnings: [] }),
-            Message.user("Again"),
-          ],
-          {
-            model: "gpt-oss:20b",
-          },
-        ),
+        chatRequestFor([Message.user("Hello"), toAssistantMessage(first), Message.user("Again")], {
+          model: "gpt-oss:20b",
+        }),
       ),
     );
     expect((server.requests[1]!.body as { messages: unknown[] }).messages[1]).toEqual({
@@ -262,11 +255,14 @@ describe("Ollama embeddings (/api/embed)", () => {
   it("applies its embedding provider options over the settings, and warns about a key it does not read (unsent)", async () => {
     server.reply(jsonReply(200, fixture("ollama-embed-batch.json")));
     const plugin = createOllama({ baseURL: server.url, truncate: true, keepAlive: "10m" });
-    const result = await plugin.embedding.embed(
-      embedRequest(["first text", "second text"], "all-minilm", {
-        providerOptions: { truncate: false, keep_alive: -1, dimensions: 384, think: true },
-      }),
-    );
+    const request = embedRequest(["first text", "second text"], "all-minilm", {
+      providerOptions: { truncate: false, keep_alive: -1, dimensions: 384, think: true },
+    });
+    // warningsFor (strict mode) tells the same before anything is sent.
+    const predicted = plugin.embedding.warningsFor?.(request);
+    expect(server.requests).toHaveLength(0);
+    const result = await plugin.embedding.embed(request);
+    expect(predicted).toEqual(result.warnings);
     expect(result.warnings).toEqual([
       {
         type: "unknown_provider_option",

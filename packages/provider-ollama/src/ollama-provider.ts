@@ -31,7 +31,11 @@ import {
   planOllamaTools,
 } from "./ollama-chat-request.ts";
 import type { OllamaClientContext } from "./ollama-client.ts";
-import { embedWithOllama, type OllamaEmbeddingContext } from "./ollama-embeddings.ts";
+import {
+  buildOllamaEmbedRequest,
+  embedWithOllama,
+  type OllamaEmbeddingContext,
+} from "./ollama-embeddings.ts";
 import { isOllamaModelName } from "./ollama-model-name.ts";
 import {
   chatWithOllama,
@@ -258,6 +262,9 @@ export function createOllama(settings: OllamaSettings = {}): OllamaProvider {
     transport,
     supports: supportsOllama,
     chat,
-    embedding: { embed: (request) => embedWithOllama(embedding, request) },
+    embedding: {
+      embed: (request) => embedWithOllama(embedding, request),
+      warningsFor: (request) => buildOllamaEmbedRequest(embedding, request).warnings,
+    },
   };
 }

@@ -316,7 +316,7 @@ describe("chatStream: reasoning", () => {
     ]);
     server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
     const foreign = {
-      ...toAssistantMessage({ ...response, warnings: [] }),
+      ...toAssistantMessage(response),
       reasoningDetails: [
         ...response.reasoningDetails!,
         { type: "text" as const, text: "elsewhere", provider: "anthropic" },

@@ -381,7 +381,7 @@ describe("OpenRouter streams", () => {
         chatRequestFor(
           [
             question,
-            toAssistantMessage({ ...first, warnings: [] }),
+            toAssistantMessage(first),
             Message.toolResult("toolu_01A09q90qw90lq917835lq9", '{"celsius":18}'),
           ],
           { model: "anthropic/claude-sonnet-4", tools },

@@ -93,16 +93,33 @@ runProviderConformance({
     generate: { model: "m", prompt: "once upon", expectText: "mock: once upon" },
     generateStream: { model: "m", prompt: "a time", expectText: "mock: a time" },
     generationWarnings: { model: "m", prompt: "p", unsupportedSettings: { seed: 1 } },
-    embed: { values: ["a", "b", "c"], model: "m", dimensions: 8 },
+    embed: {
+      values: ["a", "b", "c"],
+      model: "m",
+      dimensions: 8,
+      providerOptions: { flavour: "plain" },
+      unknownProviderOption: "spiciness",
+    },
     nli: {
       pairs: [
         { premise: "a cat sleeps", hypothesis: "a cat" },
         { premise: "a cat sleeps", hypothesis: "not a cat" },
       ],
       model: "m",
+      unknownProviderOption: "spiciness",
     },
-    classify: { text: "stocks fell", labels: ["stocks", "sports"], model: "m" },
-    countTokens: { text: "one two three", model: "m", expectCount: 3 },
+    classify: {
+      text: "stocks fell",
+      labels: ["stocks", "sports"],
+      model: "m",
+      unknownProviderOption: "spiciness",
+    },
+    countTokens: {
+      text: "one two three",
+      model: "m",
+      expectCount: 3,
+      unknownProviderOption: "spiciness",
+    },
     errors: {
       "a scripted authentication failure": {
         prepare: () => {

@@ -25,6 +25,7 @@
  * `drain` / `replay` / `failure` for streams and typed errors.
  */
 import {
+  type CallRequestV1,
   type Capability,
   type ChatEvent,
   type ChatRequestV1,
@@ -33,9 +34,11 @@ import {
   type ChatSettingsV1,
   ChatStreamAccumulator,
   type ChatStreamPartV1,
+  type ClassificationRequestV1,
   type ClassificationResultV1,
   collectChatStreamParts,
   collectGenerationStreamParts,
+  type EmbeddingRequestV1,
   type ErrorCode,
   type GenerationRequestV1,
   type GenerationResultV1,
@@ -43,10 +46,12 @@ import {
   type GenerationStreamPartV1,
   type Message,
   type NliPair,
+  type NliRequestV1,
   type ProviderDescriptorV1,
   type ProviderV1,
   RatatoskrError,
   type ResultMetadataV1,
+  type TokenCountingRequestV1,
   toAssistantMessage,
   type WarningV1,
 } from "@ratatoskr/core";
@@ -110,6 +115,18 @@ export interface GenerationWarningScenario extends GenerationScenario {
   unknownProviderOption?: string;
 }
 
+/**
+ * A scenario of a capability without settings (embedding, NLI,
+ * classification, token counting). When the capability has `warningsFor`,
+ * what it reports for the scenario's request must come back from the call
+ * too; with `unknownProviderOption`, the suite also sends that option and
+ * expects an `unknown_provider_option` warning, reported by `warningsFor`
+ * (when present) before anything is sent.
+ */
+export interface OptionWarningScenario extends RequestScenario {
+  unknownProviderOption?: string;
+}
+
 /** An error scenario: any call that must reject (or whose stream must fail) with `code`. */
 export interface ErrorScenario extends ScenarioBase {
   call: (provider: ProviderV1, signal: AbortSignal) => Promise<unknown> | AsyncIterable<unknown>;
@@ -142,11 +159,11 @@ export interface ConformanceScenarios {
   generateStream?: GenerationScenario;
   generationWarnings?: GenerationWarningScenario;
   /** One `embedding.embed` call for several texts. */
-  embed?: RequestScenario & { values: string[]; dimensions?: number };
+  embed?: OptionWarningScenario & { values: string[]; dimensions?: number };
   /** One `nli.infer` call for several pairs. */
-  nli?: RequestScenario & { pairs: NliPair[] };
-  classify?: RequestScenario & { text: string; labels: string[]; multiLabel?: boolean };
-  countTokens?: RequestScenario & { text: string; expectCount?: number };
+  nli?: OptionWarningScenario & { pairs: NliPair[] };
+  classify?: OptionWarningScenario & { text: string; labels: string[]; multiLabel?: boolean };
+  countTokens?: OptionWarningScenario & { text: string; expectCount?: number };
   /** Errors the provider must map (authentication, rate limit, …). */
   errors?: Record<string, ErrorScenario>;
 }
@@ -414,6 +431,52 @@ function expectWarningsAgree(
       true,
     );
   }
+}
+
+/** `warningsFor` (when present) reports only warnings the call returns too. */
+function expectPredictedReturned(
+  predicted: readonly WarningV1[] | undefined,
+  returned: readonly WarningV1[],
+): void {
+  if (predicted === undefined) return;
+  for (const warning of predicted) assertWarning(warning);
+  const returnedSet = new Set(sortedJson(returned));
+  for (const warning of sortedJson(predicted)) {
+    expect(returnedSet.has(warning), `warningsFor's ${warning} is also returned by the call`).toBe(
+      true,
+    );
+  }
+}
+
+/**
+ * The warning checks of a capability without settings: `warningsFor` agrees
+ * with the scenario's call (already made: `result`), then, with
+ * `unknownProviderOption`, an unknown option comes back as a warning.
+ */
+async function checkOptionWarnings<Request extends CallRequestV1>(
+  scenario: OptionWarningScenario,
+  request: Request,
+  predicted: readonly WarningV1[] | undefined,
+  result: { readonly warnings?: readonly WarningV1[] },
+  warningsFor: ((request: Request) => readonly WarningV1[]) | undefined,
+  send: (request: Request) => Promise<{ readonly warnings?: readonly WarningV1[] }>,
+): Promise<void> {
+  expectPredictedReturned(predicted, result.warnings ?? []);
+  const option = scenario.unknownProviderOption;
+  if (option === undefined) return;
+  const withOption: Request = {
+    ...request,
+    providerOptions: { ...request.providerOptions, [option]: true },
+    signal: new AbortController().signal,
+  };
+  const predictedOption = warningsFor?.(withOption);
+  const answered = await run(scenario, () => send(withOption));
+  expectWarningsAgree(
+    answered.warnings ?? [],
+    predictedOption,
+    (warning) => warning.type === "unknown_provider_option" && warning.option === option,
+    `the unknown provider option ${option}`,
+  );
 }
 
 /** Register the conformance tests for one provider (call inside a test file). */
@@ -797,14 +860,14 @@ export function runProviderConformance(options: ConformanceOptions): void {
         if (limit !== undefined && limit !== Number.POSITIVE_INFINITY) {
           expect(Number.isInteger(limit) && limit >= 1, "maxEmbeddingsPerCall").toBe(true);
         }
-        const result = await run(scenario, () =>
-          embedding.embed({
-            model: scenario.model,
-            values: scenario.values,
-            providerOptions: scenario.providerOptions ?? {},
-            signal: new AbortController().signal,
-          }),
-        );
+        const request: EmbeddingRequestV1 = {
+          model: scenario.model,
+          values: scenario.values,
+          providerOptions: scenario.providerOptions ?? {},
+          signal: new AbortController().signal,
+        };
+        const predicted = embedding.warningsFor?.(request);
+        const result = await run(scenario, () => embedding.embed(request));
         expect(result.embeddings).toHaveLength(scenario.values.length);
         const dimensions = scenario.dimensions ?? result.embeddings[0]!.dimensions;
         for (const vector of result.embeddings) {
@@ -813,6 +876,14 @@ export function runProviderConformance(options: ConformanceOptions): void {
           for (const value of vector.values) expect(Number.isFinite(value)).toBe(true);
         }
         assertResultMetadata(result);
+        await checkOptionWarnings(
+          scenario,
+          request,
+          predicted,
+          result,
+          embedding.warningsFor?.bind(embedding),
+          (next) => embedding.embed(next),
+        );
       },
     );
 
@@ -843,32 +914,43 @@ export function runProviderConformance(options: ConformanceOptions): void {
         if (limit !== undefined && limit !== Number.POSITIVE_INFINITY) {
           expect(Number.isInteger(limit) && limit >= 1, "maxPairsPerCall").toBe(true);
         }
-        const result = await run(scenario, () =>
-          nli.infer({
-            model: scenario.model,
-            pairs: scenario.pairs,
-            providerOptions: scenario.providerOptions ?? {},
-            signal: new AbortController().signal,
-          }),
-        );
+        const request: NliRequestV1 = {
+          model: scenario.model,
+          pairs: scenario.pairs,
+          providerOptions: scenario.providerOptions ?? {},
+          signal: new AbortController().signal,
+        };
+        const predicted = nli.warningsFor?.(request);
+        const result = await run(scenario, () => nli.infer(request));
         expect(result.results).toHaveLength(scenario.pairs.length);
         result.results.forEach(checkNli);
         assertResultMetadata(result);
+        await checkOptionWarnings(
+          scenario,
+          request,
+          predicted,
+          result,
+          nli.warningsFor?.bind(nli),
+          (next) => nli.infer(next),
+        );
       },
     );
 
     check("classify", "classification scores every label and reports the top one", async () => {
       const scenario = scenarios.classify!;
       const provider = await options.createProvider();
+      const classification = provider.classification!;
+      const request: ClassificationRequestV1 = {
+        model: scenario.model,
+        text: scenario.text,
+        labels: scenario.labels,
+        settings: { multiLabel: scenario.multiLabel ?? false },
+        providerOptions: scenario.providerOptions ?? {},
+        signal: new AbortController().signal,
+      };
+      const predicted = classification.warningsFor?.(request);
       const result: ClassificationResultV1 = await run(scenario, () =>
-        provider.classification!.classifyZeroShot({
-          model: scenario.model,
-          text: scenario.text,
-          labels: scenario.labels,
-          settings: { multiLabel: scenario.multiLabel ?? false },
-          providerOptions: scenario.providerOptions ?? {},
-          signal: new AbortController().signal,
-        }),
+        classification.classifyZeroShot(request),
       );
       expect(Object.keys(result.scores).sort()).toEqual([...scenario.labels].sort());
       const best = Math.max(...Object.values(result.scores));
@@ -878,6 +960,14 @@ export function runProviderConformance(options: ConformanceOptions): void {
         expect(Object.values(result.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
       }
       assertResultMetadata(result);
+      await checkOptionWarnings(
+        scenario,
+        request,
+        predicted,
+        result,
+        classification.warningsFor?.bind(classification),
+        (next) => classification.classifyZeroShot(next),
+      );
     });
 
     check(
@@ -886,20 +976,29 @@ export function runProviderConformance(options: ConformanceOptions): void {
       async () => {
         const scenario = scenarios.countTokens!;
         const provider = await options.createProvider();
-        const count = await run(scenario, () =>
-          provider.tokenCounting!.countTokens({
-            model: scenario.model,
-            text: scenario.text,
-            providerOptions: scenario.providerOptions ?? {},
-            signal: new AbortController().signal,
-          }),
-        );
+        const tokenCounting = provider.tokenCounting!;
+        const request: TokenCountingRequestV1 = {
+          model: scenario.model,
+          text: scenario.text,
+          providerOptions: scenario.providerOptions ?? {},
+          signal: new AbortController().signal,
+        };
+        const predicted = tokenCounting.warningsFor?.(request);
+        const count = await run(scenario, () => tokenCounting.countTokens(request));
         expect(Number.isInteger(count.count)).toBe(true);
         expect(count.count).toBeGreaterThanOrEqual(0);
         expect(typeof count.approximate).toBe("boolean");
         expect(count.source.length).toBeGreaterThan(0);
         if (scenario.expectCount !== undefined) expect(count.count).toBe(scenario.expectCount);
         assertResultMetadata(count);
+        await checkOptionWarnings(
+          scenario,
+          request,
+          predicted,
+          count,
+          tokenCounting.warningsFor?.bind(tokenCounting),
+          (next) => tokenCounting.countTokens(next),
+        );
       },
     );
 

@@ -440,6 +440,7 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
   }
   if (offered.has("embed")) {
     mutable.embedding = {
+      warningsFor,
       async embed(request: EmbeddingRequestV1): Promise<EmbeddingResultV1> {
         record("embed", request);
         return withWarnings<EmbeddingResultV1>(
@@ -464,6 +465,7 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
   }
   if (offered.has("nli")) {
     mutable.nli = {
+      warningsFor,
       async infer(request: NliRequestV1): Promise<NliResultV1> {
         record("nli", request);
         return withWarnings<NliResultV1>(
@@ -508,13 +510,17 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
   }
   if (offered.has("countTokens")) {
     mutable.tokenCounting = {
+      warningsFor,
       async countTokens(request: TokenCountingRequestV1): Promise<TokenCountingResultV1> {
         record("countTokens", request);
-        return {
-          count: chunks(request.text).filter((piece) => piece.trim() !== "").length,
-          approximate: true,
-          source: "mock:whitespace",
-        };
+        return withWarnings<TokenCountingResultV1>(
+          {
+            count: chunks(request.text).filter((piece) => piece.trim() !== "").length,
+            approximate: true,
+            source: "mock:whitespace",
+          },
+          request,
+        );
       },
     };
   }

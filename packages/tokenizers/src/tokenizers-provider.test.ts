@@ -44,7 +44,12 @@ runProviderConformance({
   createProvider: create,
   descriptor: tokenizersDescriptor,
   scenarios: {
-    countTokens: { text: "hello world", model: "tiny", expectCount: 2 },
+    countTokens: {
+      text: "hello world",
+      model: "tiny",
+      expectCount: 2,
+      unknownProviderOption: "exact",
+    },
     errors: {
       "an unknown model": {
         call: (provider, signal) =>
@@ -116,12 +121,15 @@ describe("createTokenizers", () => {
     expect(RatatoskrError.isInstance(error, "aborted")).toBe(true);
   });
 
-  it("warns about every providerOptions key it does not read, and still counts", async () => {
-    const count = await create().tokenCounting.countTokens(
-      request("hello world", "tiny", { providerOptions: { exact: true } }),
-    );
+  it("warns about every providerOptions key it does not read, also from warningsFor, and still counts", async () => {
+    const provider = create();
+    const counting = request("hello world", "tiny", { providerOptions: { exact: true } });
+    const expected = [{ type: "unknown_provider_option", option: "exact" }];
+    // warningsFor (strict mode) tells the same before counting.
+    expect(provider.tokenCounting.warningsFor?.(counting)).toEqual(expected);
+    const count = await provider.tokenCounting.countTokens(counting);
     expect(count).toMatchObject({ count: 2, approximate: false });
-    expect(count.warnings).toEqual([{ type: "unknown_provider_option", option: "exact" }]);
+    expect(count.warnings).toEqual(expected);
   });
 
   it("reads its own providerOptions entry only: an entry keyed by a provider id is a warning, never read as options", async () => {

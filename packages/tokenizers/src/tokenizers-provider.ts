@@ -69,6 +69,7 @@ export function createTokenizers(settings: TokenizersSettings = {}): TokenizersP
     localInference: true,
     registry,
     tokenCounting: {
+      warningsFor: (request) => unknownProviderOptionWarnings(request.providerOptions, []),
       async countTokens(request: TokenCountingRequestV1): Promise<TokenCountingResultV1> {
         const { signal } = request;
         if (signal.aborted) throw abortedError(signal);

@@ -133,6 +133,38 @@ describe("through the gateway", () => {
     }
   });
 
+  it("strict mode refuses an embedding or NLI call with an option it would ignore, before sending", async () => {
+    const server = await fakeHuggingFace();
+    try {
+      const gateway = await Ratatoskr.builder()
+        .use(createHuggingFace({ apiKey: TEST_KEY, baseURL: `${server.url}/hf-inference` }))
+        .strict()
+        .build();
+      const providerOptions = { huggingface: { dimensions: 64 } };
+      for (const call of [
+        gateway.embed("tea", `hf:${EMBEDDING_MODEL}`, { providerOptions }),
+        gateway.embedBatch(["tea", "milk"], `hf:${EMBEDDING_MODEL}`, { providerOptions }),
+        gateway.inferNli("tea", "a drink", `hf:${NLI_MODEL}`, { providerOptions }),
+        gateway.inferNliBatch([{ premise: "tea", hypothesis: "a drink" }], `hf:${NLI_MODEL}`, {
+          providerOptions,
+        }),
+      ]) {
+        await expect(call).rejects.toMatchObject({
+          code: "invalid_input",
+          message: expect.stringMatching(/dimensions/),
+        });
+      }
+      expect(server.requests).toHaveLength(0);
+      // The options embeddings read pass strict mode.
+      await gateway.embed("tea", `hf:${EMBEDDING_MODEL}`, {
+        providerOptions: { huggingface: { truncate: true } },
+      });
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("rejects invalid input before reaching the provider", async () => {
     const server = await fakeHuggingFace();
     try {
