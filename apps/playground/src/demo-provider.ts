@@ -7,7 +7,6 @@
  * labelled as such: nothing here is a language model.
  */
 import {
-  abortedError,
   type ChatEvent,
   type ChatRequestV1,
   type ChatStreamPartV1,
@@ -16,6 +15,7 @@ import {
   type ProviderV1,
   toolCallEndEvent,
 } from "@ratatoskr/core";
+import { sleep } from "@ratatoskr/provider-utils";
 import { createMockProvider } from "@ratatoskr/testing";
 
 /** The demo provider's id (`demo:…` models). */
@@ -31,21 +31,6 @@ export const DEMO_MODELS = {
 
 function words(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
-}
-
-function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortedError(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortedError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, milliseconds);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** Cities the demo recognises in "what time is it in …?". */

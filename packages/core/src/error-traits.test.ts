@@ -6,6 +6,13 @@ describe("the error-trait table", () => {
     expect(Object.keys(ERROR_TRAITS).sort()).toEqual([...ERROR_CODES].sort());
   });
 
+  it("is where a new error's default isRetryable comes from", () => {
+    for (const code of ERROR_CODES) {
+      const error = new RatatoskrError({ code, message: "m" });
+      expect(error.isRetryable, code).toBe(ERROR_TRAITS[code].retryable);
+    }
+  });
+
   it("never retries what the error cannot change, and lets the error decide where it can", () => {
     const decides = ERROR_CODES.filter(
       (code) => !ERROR_TRAITS[code].retryable && ERROR_TRAITS[code].retryableWhenMarked,

@@ -156,26 +156,3 @@ export class AttemptScope {
     });
   }
 }
-
-/**
- * Wait `milliseconds`, or reject with the abort error as soon as `signal`
- * aborts (no signal: a plain wait).
- */
-export function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortedError(signal));
-  if (milliseconds <= 0) return Promise.resolve();
-  if (signal === undefined) {
-    return new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
-  }
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortedError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, milliseconds);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-}

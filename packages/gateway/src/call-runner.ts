@@ -14,7 +14,7 @@ import {
   RatatoskrError,
   withPartial,
 } from "@ratatoskr/core";
-import { sleep } from "./attempt-scope.ts";
+import { sleep } from "@ratatoskr/provider-utils";
 import type { CallScope } from "./call-scope.ts";
 import { emitHook, type GatewayHooks, summarizeError } from "./gateway-hooks.ts";
 import type { ProviderHealth } from "./provider-health.ts";

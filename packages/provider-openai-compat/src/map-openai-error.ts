@@ -5,7 +5,7 @@
  * @see https://platform.openai.com/docs/guides/error-codes
  * @see https://openrouter.ai/docs/api-reference/errors
  */
-import { abortedError, type ErrorCode, RatatoskrError } from "@ratatoskr/core";
+import { abortedError, type ErrorCode, errorTraits, RatatoskrError } from "@ratatoskr/core";
 import {
   codeForStatus,
   httpError,
@@ -58,8 +58,6 @@ const STRING_CODES: Record<string, ErrorCode> = {
   service_unavailable: "provider",
   timeout: "timeout",
 };
-
-const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(["rate_limited", "provider", "timeout"]);
 
 function classifyOpenAIBody(body: string, status: number): ErrorCode | undefined {
   if (body.includes('"model_not_found"')) return "model_not_found";
@@ -123,7 +121,8 @@ export function mapOpenAIStreamError(
       (wire.type ? STRING_CODES[wire.type] : undefined);
     if (named !== undefined) {
       code = named;
-      isRetryable = RETRYABLE_CODES.has(named);
+      // Core's error-trait table: a named code is retryable where its code may be marked so.
+      isRetryable = errorTraits({ code: named }).retryableWhenMarked;
     }
   }
   const message = wire.message ?? "unknown error";

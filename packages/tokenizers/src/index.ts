@@ -7,7 +7,6 @@
  *
  * @packageDocumentation
  */
-export * from "./cache-directory.ts";
 export * from "./count-chat-tokens.ts";
 export * from "./default-registry.ts";
 export * from "./default-tokenizer-mappings.ts";
