@@ -7,17 +7,18 @@
  * labelled as such: nothing here is a language model.
  */
 import {
-  abortedError,
   type ChatEvent,
-  type ChatOptions,
+  type ChatRequestV1,
+  type ChatStreamPartV1,
   createUsage,
   type Message,
-  type ProviderPlugin,
+  type ProviderV1,
   toolCallEndEvent,
 } from "@ratatoskr/core";
+import { sleep } from "@ratatoskr/provider-utils";
 import { createMockProvider } from "@ratatoskr/testing";
 
-/** The demo provider's plugin id (`demo:…` models). */
+/** The demo provider's id (`demo:…` models). */
 export const DEMO_PROVIDER_ID = "demo";
 
 /** Models the demo provider suggests per capability. */
@@ -30,21 +31,6 @@ export const DEMO_MODELS = {
 
 function words(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
-}
-
-function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortedError(signal));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortedError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, milliseconds);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** Cities the demo recognises in "what time is it in …?". */
@@ -122,48 +108,38 @@ export interface DemoProviderOptions {
   delayMs?: number;
 }
 
-/** Create the demo provider. */
-export function createDemoProvider(options: DemoProviderOptions = {}): ProviderPlugin {
+/** Create the demo provider (a {@link ProviderV1}). */
+export function createDemoProvider(options: DemoProviderOptions = {}): ProviderV1 {
   const delayMs = options.delayMs ?? 25;
   const mock = createMockProvider({
     id: DEMO_PROVIDER_ID,
-    capabilities: ["chat", "embed", "nli", "classify", "countTokens"],
+    capabilities: ["embed", "nli", "classify", "countTokens"],
     dimensions: 32,
-  });
-  return {
-    specificationVersion: mock.specificationVersion,
-    id: DEMO_PROVIDER_ID,
-    capabilities: mock.capabilities,
     localInference: true,
-    async *chatStream(
-      messages: readonly Message[],
-      chatOptions: ChatOptions,
-    ): AsyncGenerator<ChatEvent> {
-      const events = script(messages, (chatOptions.tools?.length ?? 0) > 0);
-      const calledTool = events.some((event) => event.type === "tool_call_start");
-      for (const event of events) {
-        await sleep(delayMs, chatOptions.signal);
-        yield event;
-      }
-      const promptTokens = messages.reduce(
-        (sum, message) => sum + words(message.content).length,
-        0,
-      );
-      const completionTokens = events.length;
-      const usage = createUsage(promptTokens, completionTokens);
-      yield { type: "usage", usage };
-      yield {
-        type: "done",
-        finishReason: calledTool ? "tool_calls" : "stop",
-        usage,
-        model: chatOptions.model,
-      };
-    },
-    embedBatch: (texts, model, callOptions) => mock.embedBatch!(texts, model, callOptions),
-    inferNli: (premise, hypothesis, model, callOptions) =>
-      mock.inferNli!(premise, hypothesis, model, callOptions),
-    classifyZeroShot: (text, labels, model, classifyOptions) =>
-      mock.classifyZeroShot!(text, labels, model, classifyOptions),
-    countTokens: (text, model, countOptions) => mock.countTokens!(text, model, countOptions),
+  });
+  async function* stream(request: ChatRequestV1): AsyncGenerator<ChatStreamPartV1> {
+    const events = script(request.messages, (request.settings.tools?.length ?? 0) > 0);
+    const calledTool = events.some((event) => event.type === "tool_call_start");
+    for (const event of events) {
+      await sleep(delayMs, request.signal);
+      yield event as ChatStreamPartV1;
+    }
+    const promptTokens = request.messages.reduce(
+      (sum, message) => sum + words(message.content).length,
+      0,
+    );
+    const usage = createUsage(promptTokens, events.length);
+    yield { type: "usage", usage };
+    yield { type: "done", finishReason: calledTool ? "tool_calls" : "stop", usage };
+  }
+  return {
+    specificationVersion: "v1",
+    id: DEMO_PROVIDER_ID,
+    localInference: true,
+    chat: { toolUse: true, stream },
+    ...(mock.embedding === undefined ? {} : { embedding: mock.embedding }),
+    ...(mock.nli === undefined ? {} : { nli: mock.nli }),
+    ...(mock.classification === undefined ? {} : { classification: mock.classification }),
+    ...(mock.tokenCounting === undefined ? {} : { tokenCounting: mock.tokenCounting }),
   };
 }

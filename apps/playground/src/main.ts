@@ -4,9 +4,9 @@
  * network: token counting and routing always do.
  */
 import { CAPABILITIES } from "@ratatoskr/core";
+import { buildPlaygroundGateway } from "./build-playground-gateway.ts";
 import { loadClientAssets } from "./client-assets.ts";
 import { loadPlaygroundConfig, PlaygroundConfigError } from "./playground-config.ts";
-import { buildPlaygroundGateway } from "./playground-gateway.ts";
 import { startPlaygroundServer } from "./playground-server.ts";
 import { playgroundStatus } from "./server/playground-status.ts";
 

@@ -5,7 +5,7 @@
  * whole characters, so the pieces always concatenate to readable text.
  */
 
-/** A tokenizer that can encode and decode (the tokenizers plugin is one). */
+/** A tokenizer that can encode and decode (the tokenizers provider is one). */
 export interface PieceTokenizer {
   encode(text: string, model: string, options?: { addSpecialTokens?: boolean }): Promise<number[]>;
   decode(

@@ -6,9 +6,9 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { buildPlaygroundGateway, type ExtraProvider } from "../src/build-playground-gateway.ts";
 import { buildClientAssets } from "../src/client-assets.ts";
 import { loadPlaygroundConfig, type PlaygroundConfig } from "../src/playground-config.ts";
-import { buildPlaygroundGateway, type ExtraPlugin } from "../src/playground-gateway.ts";
 import { type RunningPlayground, startPlaygroundServer } from "../src/playground-server.ts";
 
 /** Chromium from Debian's package (`apt-get install chromium`); override with CHROMIUM_PATH. */
@@ -61,15 +61,15 @@ export interface BrowserHarness {
   close(): Promise<void>;
 }
 
-/** Start the playground with `plugins` and open it in Chromium. */
+/** Start the playground with `providers` and open it in Chromium. */
 export async function startBrowserHarness(
-  plugins: ExtraPlugin[],
+  providers: ExtraProvider[],
   config: PlaygroundConfig,
 ): Promise<BrowserHarness> {
   assertChromiumInstalled();
   await mkdir(ARTIFACTS_DIR, { recursive: true });
   const [built, assets] = await Promise.all([
-    buildPlaygroundGateway(config, { plugins }),
+    buildPlaygroundGateway(config, { providers }),
     buildClientAssets({ minify: false }),
   ]);
   const server = await startPlaygroundServer({ ...built, config, assets });

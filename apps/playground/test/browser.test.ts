@@ -3,12 +3,12 @@
  * against loopback mock providers: streamed chat with a tool call, abort,
  * token counts equal to the library's, the heatmap and the NLI bars.
  */
-import { type ChatEvent, createUsage, type Message } from "@ratatoskr/core";
+import { type ChatStreamPartV1, createUsage, type NliResult } from "@ratatoskr/core";
 import { createMockProvider, hashEmbedding } from "@ratatoskr/testing";
 import { createTokenizers } from "@ratatoskr/tokenizers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildPlaygroundGateway } from "../src/build-playground-gateway.ts";
 import { buildClientAssets } from "../src/client-assets.ts";
-import { buildPlaygroundGateway } from "../src/playground-gateway.ts";
 import { startPlaygroundServer } from "../src/playground-server.ts";
 import { similarityMatrix } from "../src/similarity.ts";
 import {
@@ -23,7 +23,7 @@ const TOKEN_MODELS = ["gpt-4o", "llama-3.1-8b-instruct", "qwen3-8b", "gemma-3-4b
 const TOKEN_TEXT =
   "Ratatoskr runs up and down Yggdrasil 🐿️ carrying messages — “quickly”, über-fast!\nLine two.";
 
-function toolCallStream(): ChatEvent[] {
+function toolCallStream(): ChatStreamPartV1[] {
   const usage = createUsage(31, 18);
   return [
     { type: "reasoning", text: "The user wants arithmetic; " },
@@ -43,26 +43,26 @@ function toolCallStream(): ChatEvent[] {
       parsedArguments: { expression: "12 * (3 + 4)" },
     },
     { type: "usage", usage },
-    { type: "done", finishReason: "tool_calls", usage, model: "scripted" },
+    { type: "done", finishReason: "tool_calls", usage },
   ];
 }
 
-function answerStream(): ChatEvent[] {
+function answerStream(): ChatStreamPartV1[] {
   const usage = createUsage(52, 9);
   return [
     { type: "content", text: "12 × (3 + 4) " },
     { type: "content", text: "= 84." },
     { type: "usage", usage },
-    { type: "done", finishReason: "stop", usage, model: "scripted" },
+    { type: "done", finishReason: "stop", usage },
   ];
 }
 
-function slowStream(): ChatEvent[] {
+function slowStream(): ChatStreamPartV1[] {
   const words = Array.from({ length: 60 }, (_, index) => ({
     type: "content" as const,
     text: `word${index} `,
   }));
-  return [...words, { type: "done", finishReason: "stop", model: "scripted" }];
+  return [...words, { type: "done", finishReason: "stop" }];
 }
 
 it("has Chromium to run the browser test with (apt-get install chromium; CI's .ci/run installs it)", () => {
@@ -81,7 +81,7 @@ describe("playground in Chromium", () => {
     harness = await startBrowserHarness(
       [
         {
-          plugin: mock,
+          provider: mock,
           label: "Mock (scripted)",
           models: {
             chat: ["mock:scripted"],
@@ -176,8 +176,8 @@ describe("playground in Chromium", () => {
     expect(resultShown).toBeLessThan(answerShown);
 
     // The server ran the tool and sent its result back to the model.
-    const second = mock.calls.filter((call) => call.method === "chatStream")[1]!;
-    const sent = second.args[0] as Message[];
+    const second = mock.callsOf("chatStream")[1]!;
+    const sent = second.request.messages;
     expect(sent.at(-2)).toMatchObject({
       role: "assistant",
       toolCalls: [{ id: "call_calc_1", name: "calculator" }],
@@ -219,7 +219,12 @@ describe("playground in Chromium", () => {
     const library = createTokenizers();
     for (const model of TOKEN_MODELS) {
       const column = page.locator(`[data-testid="token-result"][data-model="${model}"]`);
-      const expected = await library.countTokens(TOKEN_TEXT, model);
+      const expected = await library.tokenCounting.countTokens({
+        model,
+        text: TOKEN_TEXT,
+        signal: new AbortController().signal,
+        providerOptions: {},
+      });
       expect(Number(await column.getByTestId("token-count").textContent()), model).toBe(
         expected.count,
       );
@@ -266,12 +271,16 @@ describe("playground in Chromium", () => {
     await page.getByTestId("nli-hypothesis").fill("The squirrel does not move.");
     await page.getByTestId("nli-run").click();
     await expect.poll(() => page.getByTestId("nli-result").count()).toBe(1);
-    const expected = await mock.inferNli!(
-      "The squirrel runs up the tree.",
-      "The squirrel does not move.",
-      "nli",
-      {},
-    );
+    const [expected] = (
+      await mock.nli!.infer({
+        model: "nli",
+        pairs: [
+          { premise: "The squirrel runs up the tree.", hypothesis: "The squirrel does not move." },
+        ],
+        signal: new AbortController().signal,
+        providerOptions: {},
+      })
+    ).results as [NliResult];
     for (const label of ["entailment", "neutral", "contradiction"] as const) {
       const bar = page.getByTestId(`nli-bar-${label}`);
       expect(Number(await bar.getAttribute("data-score"))).toBeCloseTo(expected[label], 4);

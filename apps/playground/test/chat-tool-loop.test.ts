@@ -79,14 +79,9 @@ describe("runChatTurn", () => {
         { signal: new AbortController().signal },
       ),
     );
-    const [withTools, withoutTools] = mock.calls.map(
-      (call) =>
-        call.args[1] as {
-          tools?: Array<{ name: string }>;
-          reasoning?: unknown;
-          temperature?: number;
-        },
-    );
+    const [withTools, withoutTools] = mock
+      .callsOf("chatStream")
+      .map((call) => call.request.settings);
     expect(withTools!.tools!.map((tool) => tool.name)).toEqual([
       "calculator",
       "current_time",
@@ -119,7 +114,7 @@ describe("runChatTurn", () => {
       [1, "Error: Division by zero", true],
       [2, "0.25", false],
     ]);
-    const third = mock.calls[2]!.args[0] as Message[];
+    const third = mock.callsOf("chatStream")[2]!.request.messages;
     expect(third.map((message) => message.role)).toEqual([
       "user",
       "assistant",
@@ -172,7 +167,7 @@ describe("runChatTurn", () => {
     );
     expect(mock.calls).toHaveLength(2);
     expect(events.some((event) => event.type === "tool_result")).toBe(false);
-    const second = mock.calls[1]!.args[0] as Message[];
+    const second = mock.callsOf("chatStream")[1]!.request.messages;
     expect(second.map((message) => message.role)).toEqual(["user", "assistant"]);
     expect(second[1]).toMatchObject({
       role: "assistant",

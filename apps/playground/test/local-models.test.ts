@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { testModelFiles, writeTestModels } from "@ratatoskr/onnx-test-models";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildPlaygroundGateway, type PlaygroundGateway } from "../src/build-playground-gateway.ts";
 import { loadPlaygroundConfig } from "../src/playground-config.ts";
-import { buildPlaygroundGateway, type PlaygroundGateway } from "../src/playground-gateway.ts";
 import { createPlaygroundApp } from "../src/playground-server.ts";
 
 async function writeSnapshot(

@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type LoopbackServer, startLoopbackServer, writeSse } from "@ratatoskr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildPlaygroundGateway, type PlaygroundGateway } from "../src/build-playground-gateway.ts";
 import { type ChatStreamEvent, readChatStream } from "../src/client/api.ts";
 import { loadPlaygroundConfig } from "../src/playground-config.ts";
-import { buildPlaygroundGateway, type PlaygroundGateway } from "../src/playground-gateway.ts";
 import { type RunningPlayground, startPlaygroundServer } from "../src/playground-server.ts";
 
 const CANARY = "test-key-canary-123456";

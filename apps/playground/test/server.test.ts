@@ -4,13 +4,13 @@
  * typed client, and the request guards (loopback Host, csrf(), JSON only,
  * token, size limits, schema validation) and security headers.
  */
-import { type ChatEvent, createUsage, type ProviderPlugin } from "@ratatoskr/core";
+import { type ChatEvent, createUsage, type ProviderV1 } from "@ratatoskr/core";
 import { createMockProvider } from "@ratatoskr/testing";
 import { hc } from "hono/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildPlaygroundGateway, type ExtraProvider } from "../src/build-playground-gateway.ts";
 import { ApiCallError, type ChatStreamEvent, readChatStream, resultOf } from "../src/client/api.ts";
 import { loadPlaygroundConfig, type PlaygroundConfig } from "../src/playground-config.ts";
-import { buildPlaygroundGateway, type ExtraPlugin } from "../src/playground-gateway.ts";
 import { createPlaygroundApp, type PlaygroundApp } from "../src/playground-server.ts";
 import { LIMITS } from "../src/server/request-limits.ts";
 
@@ -27,8 +27,8 @@ function config(
   };
 }
 
-async function app(plugins: ExtraPlugin[], playgroundConfig: PlaygroundConfig) {
-  const built = await buildPlaygroundGateway(playgroundConfig, { plugins });
+async function app(providers: ExtraProvider[], playgroundConfig: PlaygroundConfig) {
+  const built = await buildPlaygroundGateway(playgroundConfig, { providers });
   return createPlaygroundApp({
     ...built,
     config: playgroundConfig,
@@ -73,20 +73,20 @@ function hangingProvider() {
   const waiting = new Promise<void>((resolve) => {
     reportWaiting = resolve;
   });
-  const plugin: ProviderPlugin = {
+  const provider: ProviderV1 = {
     specificationVersion: "v1",
     id: "hanging",
-    capabilities: ["chat"],
-    async *chatStream(_messages, options) {
-      const signal = options.signal!;
-      signals.push(signal);
-      yield { type: "content", text: "Once " };
-      reportWaiting();
-      await abortOf(signal);
-      throw signal.reason;
+    chat: {
+      async *stream({ signal }) {
+        signals.push(signal);
+        yield { type: "content", text: "Once " };
+        reportWaiting();
+        await abortOf(signal);
+        throw signal.reason;
+      },
     },
   };
-  return { plugin, signals, waiting };
+  return { provider, signals, waiting };
 }
 
 describe("with no keys and no providers but the bundled ones", () => {
@@ -221,7 +221,7 @@ describe("with a mock provider", () => {
   let mocked: Awaited<ReturnType<typeof app>>;
   beforeAll(async () => {
     mocked = await app(
-      [{ plugin: mock, models: { chat: ["mock:one"] } }],
+      [{ provider: mock, models: { chat: ["mock:one"] } }],
       config({ models: { chat: ["gpt-4o", "mock:two"] } }),
     );
   });
@@ -324,8 +324,8 @@ describe("with a mock provider", () => {
       )
     ).json()) as { ranked: Array<{ label: string; score: number }> };
     expect(classify.ranked.map((entry) => entry.label)).toEqual(["sports", "finance"]);
-    const call = mock.calls.find((recorded) => recorded.method === "classifyZeroShot")!;
-    expect(call.args[3]).toMatchObject({ multiLabel: true });
+    const call = mock.callsOf("classify")[0]!;
+    expect(call.request.settings.multiLabel).toBe(true);
   });
 
   it("validates bodies", async () => {
@@ -536,7 +536,7 @@ describe("request guards", () => {
 
   it("aborts the upstream call when the client leaves mid-stream", async () => {
     const hanging = hangingProvider();
-    const served = await app([{ plugin: hanging.plugin }], config());
+    const served = await app([{ provider: hanging.provider }], config());
     const response = await served.request("/api/chat", chatBody("hanging:x"));
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
@@ -561,7 +561,7 @@ describe("request guards", () => {
 
   it("streams at most LIMITS.concurrentChats chats at once, and frees a slot when a client leaves", async () => {
     const hanging = hangingProvider();
-    const served = await app([{ plugin: hanging.plugin }], config());
+    const served = await app([{ provider: hanging.provider }], config());
     const chat = () => served.request("/api/chat", chatBody("hanging:x"));
     const open: Response[] = [];
     for (let index = 0; index < LIMITS.concurrentChats; index++) open.push(await chat());

@@ -1,7 +1,8 @@
 /**
  * Validation of the options objects of the gateway's methods: the call
  * options every method takes (`signal`, deadlines, `retry`, `fallbacks`)
- * and the sampling options of chat and generate. A wrong type, NaN, an
+ * and the sampling options of chat and generate, `providerOptions` (an
+ * object of objects keyed by provider id) and `strict`. A wrong type, NaN, an
  * infinite or out-of-range number is `invalid_input` naming the field
  * (`options.temperature`), never a TypeError. Checks read each field once
  * and allocate nothing unless they throw: they run on every call.
@@ -15,6 +16,7 @@ import type {
   ChatOptions,
   ClassifyOptions,
   GenerateOptions,
+  ProviderOptions,
   RetryOptions,
 } from "./options.ts";
 import { assertModel, MAX_MODEL_LENGTH } from "./validation.ts";
@@ -158,6 +160,41 @@ function checkCallOptions(options: Record<string, unknown>): void {
   }
   if (options.retry !== undefined) assertRetryOptions(options.retry);
   if (options.fallbacks !== undefined) assertFallbackTargets(options.fallbacks);
+  if (options.providerOptions !== undefined) assertProviderOptions(options.providerOptions);
+  boolean(options.strict, "options.strict");
+  // The option of the previous contract, removed from the types: a JavaScript caller may still pass it.
+  if ((options as { rawProviderOptions?: unknown }).rawProviderOptions !== undefined) {
+    throw invalidField(
+      "options.rawProviderOptions",
+      'was replaced by providerOptions, keyed by provider id ({providerOptions: {"<provider id>": {…}}}); each provider reads only its own entry',
+    );
+  }
+}
+
+/**
+ * Require provider options: an object whose every entry (keyed by provider
+ * id) is an object of that provider's options.
+ */
+export function assertProviderOptions(
+  providerOptions: unknown,
+  field = "options.providerOptions",
+): asserts providerOptions is ProviderOptions {
+  if (!isRecord(providerOptions)) {
+    throw invalidField(
+      field,
+      `must be an object keyed by provider id ({"<provider id>": {…}}), got ${describeValue(providerOptions)}`,
+    );
+  }
+  for (const id in providerOptions) {
+    if (!Object.hasOwn(providerOptions, id)) continue;
+    const entry = providerOptions[id];
+    if (!isRecord(entry)) {
+      throw invalidField(
+        `${field}.${id}`,
+        `must be an object of that provider's options, got ${describeValue(entry)}`,
+      );
+    }
+  }
 }
 
 function optionsObject(options: unknown): Record<string, unknown> {
@@ -213,15 +250,9 @@ function stringArray(value: unknown, field: string): void {
   }
 }
 
-function plainObject(value: unknown, field: string): void {
-  if (value !== undefined && !isRecord(value)) {
-    throw invalidField(field, `must be an object, got ${describeValue(value)}`);
-  }
-}
-
 /**
  * Require valid {@link ChatOptions}: the model, tools and tool choice,
- * `temperature` 0–2, `topP` 0–1, `maxTokens` a positive integer, `stop` an
+ * `temperature` 0–2, `topP` 0–1, `topK` and `maxTokens` positive integers, `stop` an
  * array of strings, `seed` an integer, penalties −2–2, booleans, the
  * response format, reasoning settings and the call options.
  */
@@ -236,6 +267,7 @@ export function assertChatOptions(options: unknown): asserts options is ChatOpti
   boolean(chat.parallelToolCalls, "options.parallelToolCalls");
   numberInRange(chat.temperature, "options.temperature", 0, 2);
   numberInRange(chat.topP, "options.topP", 0, 1);
+  positiveInteger(chat.topK, "options.topK");
   positiveInteger(chat.maxTokens, "options.maxTokens");
   stringArray(chat.stop, "options.stop");
   integer(chat.seed, "options.seed");
@@ -244,7 +276,6 @@ export function assertChatOptions(options: unknown): asserts options is ChatOpti
   boolean(chat.cachePrompt, "options.cachePrompt");
   if (chat.responseFormat !== undefined) assertResponseFormat(chat.responseFormat);
   if (chat.reasoning !== undefined) assertReasoning(chat.reasoning);
-  plainObject(chat.rawProviderOptions, "options.rawProviderOptions");
   checkCallOptions(chat);
 }
 
@@ -317,7 +348,6 @@ export function assertGenerateOptions(options: unknown): asserts options is Gene
   positiveInteger(generate.topK, "options.topK");
   integer(generate.seed, "options.seed");
   stringArray(generate.stopSequences, "options.stopSequences");
-  plainObject(generate.rawProviderOptions, "options.rawProviderOptions");
   checkCallOptions(generate);
 }
 

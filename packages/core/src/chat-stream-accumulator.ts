@@ -5,9 +5,9 @@
  * client tool calls, each with its place in the text (`contentOffset`).
  */
 import { abortedError, type PartialOutput, RatatoskrError } from "./errors.ts";
-import type { ChatEvent } from "./events.ts";
+import type { ChatEvent, DoneEvent } from "./events.ts";
 import type { ReasoningDetail } from "./messages.ts";
-import type { ChatResponse, FinishReason } from "./responses.ts";
+import type { ChatResponse } from "./responses.ts";
 import type { ServerToolCall, ServerToolResult } from "./server-tools.ts";
 import type { ToolCall } from "./tools.ts";
 import type { Usage } from "./usage.ts";
@@ -33,9 +33,7 @@ export class ChatStreamAccumulator {
   #serverCalls: ServerToolCall[] = [];
   #serverResults: ServerToolResult[] = [];
   #usage: Usage | undefined;
-  #done:
-    | { finishReason: FinishReason; rawFinishReason?: string; model?: string; provider?: string }
-    | undefined;
+  #done: DoneEvent | undefined;
 
   /** Whether a `done` event was seen. */
   get isDone(): boolean {
@@ -124,14 +122,7 @@ export class ChatStreamAccumulator {
           );
         }
         if (event.usage !== undefined) this.#usage = event.usage;
-        this.#done = {
-          finishReason: event.finishReason,
-          ...(event.rawFinishReason === undefined
-            ? {}
-            : { rawFinishReason: event.rawFinishReason }),
-          ...(event.model === undefined ? {} : { model: event.model }),
-          ...(event.provider === undefined ? {} : { provider: event.provider }),
-        };
+        this.#done = event;
         return;
       }
       default: {
@@ -210,6 +201,8 @@ export class ChatStreamAccumulator {
     if (done.model !== undefined) response.model = done.model;
     if (done.provider !== undefined) response.provider = done.provider;
     if (done.rawFinishReason !== undefined) response.rawFinishReason = done.rawFinishReason;
+    if (done.requestId !== undefined) response.requestId = done.requestId;
+    if (done.warnings !== undefined) response.warnings = done.warnings;
     return response;
   }
 }

@@ -34,12 +34,15 @@ export type GrpcStatusName = keyof typeof GRPC_STATUS;
 
 /** The traits of one error code. */
 export interface ErrorTraits {
-  /**
-   * Whether retrying the same request may succeed, when the error itself
-   * does not say (`RatatoskrError.isRetryable` and a retryable HTTP status
-   * take precedence).
-   */
+  /** Whether retrying the same request may succeed, whatever the error says (connection errors, 429, attempt and idle timeouts). */
   readonly retryable: boolean;
+  /**
+   * Whether the error itself decides when `retryable` is false: it is
+   * retried when marked `isRetryable` or when it carries a retryable HTTP
+   * status (408, 409, 429, 5xx). False: never retried, whatever it says
+   * (bad input, authentication, an abort, the caller's own deadline).
+   */
+  readonly retryableWhenMarked: boolean;
   /** Whether a failure before anything was delivered may move on to the next target. */
   readonly fallback: boolean;
   /** Whether it counts as a failure of the provider towards a cool-down. */
@@ -51,33 +54,41 @@ export interface ErrorTraits {
 }
 
 const traits = (
-  retryable: boolean,
+  retryable: boolean | "when-marked",
   fallback: boolean,
   cooldown: boolean,
   httpStatus: number,
   grpcStatus: GrpcStatusName,
-): ErrorTraits => Object.freeze({ retryable, fallback, cooldown, httpStatus, grpcStatus });
+): ErrorTraits =>
+  Object.freeze({
+    retryable: retryable === true,
+    retryableWhenMarked: retryable !== false,
+    fallback,
+    cooldown,
+    httpStatus,
+    grpcStatus,
+  });
 
 /** The table: one row per {@link ErrorCode}. */
 export const ERROR_TRAITS: Readonly<Record<ErrorCode, ErrorTraits>> = Object.freeze({
-  //                              retry  fallbk cooldn HTTP  gRPC
+  //                 retry          fallback cooldown HTTP gRPC
   network: traits(true, true, true, 502, "UNAVAILABLE"),
-  http: traits(false, true, true, 502, "UNKNOWN"),
-  provider: traits(false, true, true, 502, "UNAVAILABLE"),
+  http: traits("when-marked", true, true, 502, "UNKNOWN"),
+  provider: traits("when-marked", true, true, 502, "UNAVAILABLE"),
   rate_limited: traits(true, true, true, 429, "RESOURCE_EXHAUSTED"),
   authentication: traits(false, true, true, 401, "UNAUTHENTICATED"),
   model_not_found: traits(false, true, false, 404, "NOT_FOUND"),
   model_not_available: traits(false, true, false, 404, "NOT_FOUND"),
-  stream: traits(false, true, true, 502, "UNAVAILABLE"),
-  json: traits(false, true, true, 502, "INTERNAL"),
+  stream: traits("when-marked", true, true, 502, "UNAVAILABLE"),
+  json: traits("when-marked", true, true, 502, "INTERNAL"),
   invalid_input: traits(false, false, false, 400, "INVALID_ARGUMENT"),
   no_provider: traits(false, true, false, 404, "NOT_FOUND"),
   configuration: traits(false, true, false, 500, "FAILED_PRECONDITION"),
   not_implemented: traits(false, true, false, 501, "UNIMPLEMENTED"),
   unsupported: traits(false, true, false, 400, "FAILED_PRECONDITION"),
   unsupported_parameter: traits(false, true, false, 400, "INVALID_ARGUMENT"),
-  data: traits(false, true, true, 502, "INTERNAL"),
-  empty_response: traits(false, true, true, 502, "UNAVAILABLE"),
+  data: traits("when-marked", true, true, 502, "INTERNAL"),
+  empty_response: traits("when-marked", true, true, 502, "UNAVAILABLE"),
   content_filtered: traits(false, false, false, 400, "FAILED_PRECONDITION"),
   context_length_exceeded: traits(false, true, false, 400, "OUT_OF_RANGE"),
   timeout: traits(true, true, true, 504, "DEADLINE_EXCEEDED"),

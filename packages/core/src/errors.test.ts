@@ -255,6 +255,22 @@ describe("redactSecrets", () => {
     expect(redactSecrets(`message: ${CANARY.slice(0, 12)}`)).toBe("message: [REDACTED]");
     expect(redactSecrets("message: canary")).toBe("message: canary");
   });
+  it("leaves a word that merely starts a registered key alone: a key that begins with its provider's id", () => {
+    const key = "wordykey-canary-0123456789";
+    registerSecret(key);
+    expect(redactSecrets("wordykey")).toBe("wordykey");
+    expect(redactSecrets("provider wordykey-")).toBe("provider wordykey-");
+    const error = new RatatoskrError({
+      code: "authentication",
+      message: "rejected by wordykey",
+      provider: "wordykey",
+    });
+    expect(error.provider).toBe("wordykey");
+    expect(error.message).toBe("rejected by wordykey");
+    // A cut that leaves key material past the leading word is still redacted, and so is the key.
+    expect(redactSecrets(`body: ${key.slice(0, 13)}`)).toBe("body: [REDACTED]");
+    expect(redactSecrets(`body: ${key}`)).toBe("body: [REDACTED]");
+  });
   it("redactAndTruncate redacts first, then cuts", () => {
     const text = `${"x".repeat(20)}${CANARY}`;
     expect(redactAndTruncate(text, 25)).toBe(`${"x".repeat(20)}[REDA`);

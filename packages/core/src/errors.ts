@@ -6,6 +6,7 @@
  * redacted when it is built, so an API key never appears in a log line,
  * `util.inspect`/`console.error` output or a serialized error.
  */
+import { ERROR_TRAITS } from "./error-traits.ts";
 import { safeCopy } from "./safe-copy.ts";
 import { redactAndTruncate, redactSecrets } from "./secrets.ts";
 
@@ -130,12 +131,6 @@ const MAX_BODY = 4096;
 /** Longest string kept in a copied cause (its message or stack), after redaction. */
 const MAX_CAUSE_STRING = 16_384;
 
-const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set([
-  "network",
-  "rate_limited",
-  "timeout",
-]);
-
 /**
  * The error every Ratatoskr API rejects with. Recognise it with
  * {@link RatatoskrError.isInstance} (works across duplicate copies of the
@@ -194,7 +189,7 @@ export class RatatoskrError extends Error {
     this.status = options.status;
     this.body = options.body === undefined ? undefined : redactAndTruncate(options.body, MAX_BODY);
     this.retryAfterMs = options.retryAfterMs;
-    this.isRetryable = options.isRetryable ?? RETRYABLE_BY_DEFAULT.has(options.code);
+    this.isRetryable = options.isRetryable ?? ERROR_TRAITS[options.code]?.retryable === true;
     this.limit = options.limit;
     this.reason = redactOptional(options.reason);
     this.timeoutKind = options.timeoutKind;

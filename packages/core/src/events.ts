@@ -6,6 +6,7 @@ import type { ReasoningDetail } from "./messages.ts";
 import type { FinishReason } from "./responses.ts";
 import type { ServerToolCall, ServerToolResult } from "./server-tools.ts";
 import type { Usage } from "./usage.ts";
+import type { Warning } from "./warning.ts";
 
 /** A piece of answer text. */
 export interface ContentEvent {
@@ -79,8 +80,12 @@ export interface DoneEvent {
   /** Undefined when the provider did not report usage. */
   usage?: Usage;
   model?: string;
-  /** The provider plugin id that answered (set by the gateway). */
+  /** The id of the provider that answered (set by the gateway). */
   provider?: string;
+  /** The provider's id of the request or response, when it gave one (set by the gateway). */
+  requestId?: string;
+  /** Settings the provider ignored or could not honour (absent: none; set by the gateway). */
+  warnings?: Warning[];
 }
 
 /** An event of a chat stream. */
@@ -99,8 +104,26 @@ export type ChatEvent =
 /** The `type` of every {@link ChatEvent}. */
 export type ChatEventType = ChatEvent["type"];
 
+/** A piece of generated text. */
+export interface TextEvent {
+  type: "text";
+  text: string;
+}
+
+/** A generation stream completed after the provider's finish marker. */
+export interface GenerateDoneEvent {
+  type: "done";
+  finishReason: FinishReason;
+  /** Undefined when the provider did not report usage. */
+  usage?: Usage;
+  model?: string;
+  /** The id of the provider that answered (set by the gateway). */
+  provider?: string;
+  /** The provider's id of the request or response, when it gave one (set by the gateway). */
+  requestId?: string;
+  /** Settings the provider ignored or could not honour (absent: none; set by the gateway). */
+  warnings?: Warning[];
+}
+
 /** An event of a text-generation stream. */
-export type GenerateEvent =
-  | { type: "text"; text: string }
-  | UsageEvent
-  | { type: "done"; finishReason: FinishReason; usage?: Usage; model?: string; provider?: string };
+export type GenerateEvent = TextEvent | UsageEvent | GenerateDoneEvent;

@@ -1,6 +1,7 @@
 /**
- * @ratatoskr/core: the `ModelGateway` interface, its types, the error type
- * and the provider plugin contract. No runtime dependencies.
+ * @ratatoskr/core: the `ModelGateway` interface (the user API), its types,
+ * the error type and its trait table, and the provider specification v1
+ * (`ProviderV1`, types only). No runtime dependencies.
  *
  * @packageDocumentation
  */
@@ -9,13 +10,15 @@ export * from "./assert-options.ts";
 export * from "./assert-tools.ts";
 export * from "./capabilities.ts";
 export * from "./chat-stream-accumulator.ts";
+export * from "./chat-stream-parts.ts";
 export * from "./error-traits.ts";
 export * from "./errors.ts";
 export * from "./events.ts";
+export * from "./generation-stream-parts.ts";
 export * from "./messages.ts";
 export * from "./model-gateway.ts";
+export * from "./model-support.ts";
 export * from "./options.ts";
-export * from "./provider-plugin.ts";
 export * from "./responses.ts";
 export * from "./secrets.ts";
 export * from "./server-tools.ts";
@@ -23,3 +26,4 @@ export type * from "./spec/index.ts";
 export * from "./tools.ts";
 export * from "./usage.ts";
 export * from "./validation.ts";
+export * from "./warning.ts";

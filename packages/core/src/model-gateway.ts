@@ -69,6 +69,3 @@ export interface ModelGateway {
   /** What this gateway can do, and which providers serve each capability. */
   capabilities(): Capabilities;
 }
-
-/** The methods a provider may implement: the gateway's, minus `capabilities`. */
-export type ProviderMethods = Partial<Omit<ModelGateway, "capabilities">>;

@@ -30,14 +30,24 @@ export interface RetryOptions {
   shouldRetry?: (error: RatatoskrError) => boolean;
 }
 
+/**
+ * Options for individual providers, keyed by provider id:
+ * `{ openrouter: { transforms: ["middle-out"] }, anthropic: { … } }`. Each
+ * provider receives only its own entry (after a fallback, the next provider
+ * gets its own entry, never the previous one's); what an entry may hold is
+ * documented by each provider package. An entry a provider does not know
+ * comes back as an `unknown_provider_option` warning.
+ */
+export type ProviderOptions = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
 /** Options every async gateway method accepts. */
 export interface CallOptions {
   /** Cancels the request; the promise rejects (or the stream ends) with an `aborted` error. */
   signal?: AbortSignal;
   /**
    * Overall deadline for this call in ms, retries and fallbacks included
-   * (overrides the gateway default). Providers receive the per-attempt
-   * deadline here as their request timeout.
+   * (overrides the gateway default). Providers never see it: the gateway
+   * aborts their signal when a deadline fires.
    */
   timeout?: number;
   /** Retry settings for this call, merged over the gateway's; `false`: one attempt per target. */
@@ -52,6 +62,15 @@ export interface CallOptions {
    * was delivered.
    */
   fallbacks?: readonly string[] | false;
+  /** Options for individual providers, keyed by provider id; each provider reads only its own entry. */
+  providerOptions?: ProviderOptions;
+  /**
+   * Turn every warning into an `invalid_input` error raised before any
+   * request is sent: a setting the routed provider would ignore or could
+   * not honour fails the call instead of being reported (builder
+   * `.strict()` sets the default).
+   */
+  strict?: boolean;
 }
 
 /** How much the model should reason, for models that can. */
@@ -96,11 +115,16 @@ export interface ChatOptions extends CallOptions {
   frequencyPenalty?: number;
   presencePenalty?: number;
   responseFormat?: ResponseFormat;
-  /** Ask the provider to cache the prompt prefix (Anthropic `cache_control` breakpoints). */
+  /**
+   * Cache the stable prefix of the prompt (system messages and tools) for
+   * later calls. Providers with opt-in caching mark the prefix; providers
+   * that cache on their own honour it as is; a provider that cannot cache
+   * returns an `unsupported_setting` warning.
+   */
   cachePrompt?: boolean;
+  /** Sample only among the k most likely tokens (providers that lack it warn). */
+  topK?: number;
   reasoning?: ReasoningConfig;
-  /** Provider-specific fields merged into the request body as-is. */
-  rawProviderOptions?: Record<string, unknown>;
 }
 
 /** Options of `generate` and `generateStream` (raw text completion). */
@@ -114,7 +138,6 @@ export interface GenerateOptions extends CallOptions {
   /** Seed for reproducible sampling. */
   seed?: number;
   stopSequences?: string[];
-  rawProviderOptions?: Record<string, unknown>;
 }
 
 /** Options of `classifyZeroShot`. */

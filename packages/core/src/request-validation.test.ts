@@ -160,9 +160,33 @@ describe("assertChatOptions", () => {
     [{ model: "" }, "options.model"],
     [{ model: "m", signal: { aborted: false } }, "options.signal"],
     [{ model: "m", timeout: MAX_TIMEOUT_MS + 1 }, "options.timeout"],
+    [{ model: "m", topK: 0 }, "options.topK"],
+    [{ model: "m", strict: "yes" }, "options.strict"],
+    [{ model: "m", providerOptions: [] }, "options.providerOptions"],
+    [{ model: "m", providerOptions: { acme: "fast" } }, "options.providerOptions.acme"],
+    [{ model: "m", providerOptions: { acme: null } }, "options.providerOptions.acme"],
     [null, "options"],
   ])("rejects %j naming %s", (options, field) => {
     expect(invalid(() => assertChatOptions(options)).details).toEqual({ field });
+  });
+
+  it("accepts provider options keyed by provider id, and strict", () => {
+    assertChatOptions({
+      model: "m",
+      strict: true,
+      topK: 40,
+      providerOptions: { acme: { transforms: ["middle-out"] }, other: {} },
+    });
+    assertCallOptions({ providerOptions: { acme: { dimensions: 256 } }, strict: false });
+  });
+
+  it("rejects the replaced rawProviderOptions with the way to migrate", () => {
+    const error = invalid(() => assertChatOptions({ model: "m", rawProviderOptions: { x: 1 } }));
+    expect(error.details).toEqual({ field: "options.rawProviderOptions" });
+    expect(error.message).toContain("providerOptions, keyed by provider id");
+    expect(
+      invalid(() => assertGenerateOptions({ model: "m", rawProviderOptions: {} })).details,
+    ).toEqual({ field: "options.rawProviderOptions" });
   });
 
   it("assertChatRequest checks the messages first, then the options", () => {

@@ -5,6 +5,7 @@ import type { AssistantMessage, ReasoningDetail } from "./messages.ts";
 import type { ServerToolCall, ServerToolResult } from "./server-tools.ts";
 import type { ToolCall } from "./tools.ts";
 import type { Usage } from "./usage.ts";
+import type { Warning } from "./warning.ts";
 
 /**
  * Why the model stopped. `pause`: the provider paused a long turn of its own
@@ -29,19 +30,36 @@ export interface ChatResponse {
   usage?: Usage;
   /** The model that answered, as the provider named it. */
   model?: string;
-  /** The provider plugin id that answered (set by the gateway). */
+  /** The id of the provider that answered (set by the gateway). */
   provider?: string;
   finishReason: FinishReason;
   /** The provider's own finish reason string, when it had one. */
   rawFinishReason?: string;
+  /** The provider's id of the request or response (for support tickets and logs), when it gave one. */
+  requestId?: string;
+  /** Settings the provider ignored or could not honour (absent: none). */
+  warnings?: Warning[];
 }
+
+/** The fields of a chat answer that {@link toAssistantMessage} reads. */
+export type AssistantTurn = Pick<
+  ChatResponse,
+  | "content"
+  | "toolCalls"
+  | "serverToolCalls"
+  | "serverToolResults"
+  | "reasoning"
+  | "reasoningDetails"
+>;
 
 /**
  * The assistant message to append to the conversation for the next turn: text,
  * client tool calls, reasoning, and the server tool calls and results the
- * provider needs to see again.
+ * provider needs to see again. Takes a gateway `ChatResponse` or a
+ * provider's `ChatResultV1` alike (only the fields of {@link AssistantTurn}
+ * are read).
  */
-export function toAssistantMessage(response: ChatResponse): AssistantMessage {
+export function toAssistantMessage(response: AssistantTurn): AssistantMessage {
   const message: AssistantMessage = { role: "assistant", content: response.content };
   if (response.toolCalls.length > 0) message.toolCalls = response.toolCalls;
   if (response.serverToolCalls !== undefined && response.serverToolCalls.length > 0) {
@@ -62,8 +80,13 @@ export interface GenerateResponse {
   text: string;
   usage?: Usage;
   model: string;
+  /** The id of the provider that answered (set by the gateway). */
   provider?: string;
   finishReason: FinishReason;
+  /** The provider's id of the request or response, when it gave one. */
+  requestId?: string;
+  /** Settings the provider ignored or could not honour (absent: none). */
+  warnings?: Warning[];
 }
 
 /** One embedding vector. */

@@ -30,6 +30,16 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
 /** Shortest registered secret, and shortest cut-off start of one, that is redacted. */
 const MIN_SECRET_LENGTH = 8;
 
+/**
+ * Characters of key material a cut-off start must hold past the key's
+ * leading word (`linechat-` of `linechat-…`) to be redacted: a key that
+ * begins with its provider's id must not turn that id into `[REDACTED]`.
+ */
+const MIN_CUT_OFF_MATERIAL = 4;
+
+/** A key's leading word and its separator (`sk-`, `hf_`, `linechat-`): not secret on its own. */
+const LEADING_WORD = /^[A-Za-z]+[-_.]?/;
+
 /** Placeholder written where a secret was. */
 export const REDACTED = "[REDACTED]";
 
@@ -53,8 +63,10 @@ export function registerSecret(secret: string | undefined | null): void {
 
 /**
  * Replace registered secrets and known key shapes in `text` with `[REDACTED]`.
- * Text that ends with the first 8 or more characters of a registered secret
- * (a key cut off by someone else's truncation) has that tail redacted too.
+ * Text that ends with the start of a registered secret (a key cut off by
+ * someone else's truncation) has that tail redacted too, when the tail has
+ * at least 8 characters and holds key material past the key's leading word
+ * (so text ending with a provider id that also starts its keys is left alone).
  */
 export function redactSecrets(text: string, options: RedactSecretsOptions = {}): string {
   let out = text;
@@ -77,10 +89,18 @@ export function redactAndTruncate(text: string, maxLength: number): string {
   return redacted.length <= maxLength ? redacted : redacted.slice(0, maxLength);
 }
 
-/** `text` without a trailing start of `secret` (at least {@link MIN_SECRET_LENGTH} characters). */
+/**
+ * `text` without a trailing start of `secret`: at least
+ * {@link MIN_SECRET_LENGTH} characters, of which at least
+ * {@link MIN_CUT_OFF_MATERIAL} come after the key's leading word.
+ */
 function redactCutOffTail(text: string, secret: string): string {
   const longest = Math.min(secret.length - 1, text.length);
-  for (let length = longest; length >= MIN_SECRET_LENGTH; length--) {
+  const shortest = Math.max(
+    MIN_SECRET_LENGTH,
+    (LEADING_WORD.exec(secret)?.[0].length ?? 0) + MIN_CUT_OFF_MATERIAL,
+  );
+  for (let length = longest; length >= shortest; length--) {
     if (text.endsWith(secret.slice(0, length))) return text.slice(0, -length) + REDACTED;
   }
   return text;

@@ -1,13 +1,17 @@
 /**
  * Tools the model may call, the calls it makes, and how it may choose them.
  */
-import { invalidInput, RatatoskrError } from "./errors.ts";
+import { RatatoskrError } from "./errors.ts";
 import type { ToolCallEndEvent } from "./events.ts";
 
 /** A JSON Schema object (draft 2020-12 / OpenAPI subset, as the providers accept). */
 export type JsonSchema = Record<string, unknown>;
 
-/** A tool the model may call. */
+/**
+ * A tool the model may call, provider-neutral: a name, a description and the
+ * JSON Schema of its arguments. Each provider package converts it to its
+ * own wire format.
+ */
 export interface ToolDefinition {
   name: string;
   description?: string;
@@ -63,38 +67,3 @@ export function toolCallEndEvent(index: number, call: ToolCall): ToolCallEndEven
  * (must call one), or a named tool it must call.
  */
 export type ToolChoice = "auto" | "none" | "required" | { name: string };
-
-/** The OpenAI Chat Completions tool format, accepted by {@link ToolDefinition.fromOpenAI}. */
-export interface OpenAIToolFormat {
-  type: "function";
-  function: { name: string; description?: string; parameters?: JsonSchema; strict?: boolean };
-}
-
-/** Helpers for {@link ToolDefinition}. */
-export const ToolDefinition = {
-  /** Convert an OpenAI `{type: "function", function: {...}}` tool. */
-  fromOpenAI(tool: OpenAIToolFormat): ToolDefinition {
-    if (tool?.type !== "function" || typeof tool.function?.name !== "string") {
-      throw invalidInput(
-        'Expected an OpenAI tool of the form {type: "function", function: {name, ...}}',
-      );
-    }
-    const { name, description, parameters } = tool.function;
-    return {
-      name,
-      ...(description === undefined ? {} : { description }),
-      parameters: parameters ?? { type: "object", properties: {} },
-    };
-  },
-  /** Convert to the OpenAI tool format. */
-  toOpenAI(tool: ToolDefinition): OpenAIToolFormat {
-    return {
-      type: "function",
-      function: {
-        name: tool.name,
-        ...(tool.description === undefined ? {} : { description: tool.description }),
-        parameters: tool.parameters,
-      },
-    };
-  },
-} as const;

@@ -4,9 +4,8 @@
 import { expectTypeOf } from "vitest";
 import type { ChatEvent, GenerateEvent } from "./events.ts";
 import type { AssistantMessage, Message, ToolMessage } from "./messages.ts";
-import type { ModelGateway, ProviderMethods } from "./model-gateway.ts";
+import type { ModelGateway } from "./model-gateway.ts";
 import type { CallOptions } from "./options.ts";
-import type { ProviderPlugin } from "./provider-plugin.ts";
 import type { ChatResponse, TokenCount } from "./responses.ts";
 
 declare const event: ChatEvent;
@@ -51,7 +50,22 @@ expectTypeOf<ReturnType<ModelGateway["chatStream"]>>().toEqualTypeOf<AsyncIterab
 expectTypeOf<Parameters<ModelGateway["embed"]>[2]>().toEqualTypeOf<CallOptions | undefined>();
 expectTypeOf<CallOptions["signal"]>().toEqualTypeOf<AbortSignal | undefined>();
 
-// A plugin implements any subset of the gateway's methods.
-expectTypeOf<ProviderPlugin>().toMatchTypeOf<ProviderMethods>();
-// @ts-expect-error capabilities() is the gateway's, not a provider method
-expectTypeOf<ProviderMethods["capabilities"]>().toBeFunction();
+// The previous provider contract is gone: options carry providerOptions, keyed by provider id.
+declare const chatOptions: import("./options.ts").ChatOptions;
+declare const generateOptions: import("./options.ts").GenerateOptions;
+// @ts-expect-error rawProviderOptions was replaced by providerOptions
+chatOptions.rawProviderOptions;
+// @ts-expect-error rawProviderOptions was replaced by providerOptions
+generateOptions.rawProviderOptions;
+// @ts-expect-error ProviderPlugin was replaced by ProviderV1
+type _Plugin = import("./index.ts").ProviderPlugin;
+// @ts-expect-error ProviderMethods went with ProviderPlugin
+type _Methods = import("./index.ts").ProviderMethods;
+// @ts-expect-error tools are provider-neutral: each provider package converts them
+import("./index.ts").then((core) => core.ToolDefinition.toOpenAI);
+
+// toAssistantMessage takes a provider's v1 chat result as it is (readonly warnings and all).
+declare const chatResult: import("./spec/index.ts").ChatResultV1;
+expectTypeOf(
+  import("./responses.ts").then((responses) => responses.toAssistantMessage(chatResult)),
+).resolves.toEqualTypeOf<AssistantMessage>();

@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assertMessages } from "./assert-messages.ts";
 import { Capabilities } from "./capabilities.ts";
-import { RatatoskrError } from "./errors.ts";
 import { Message } from "./messages.ts";
-import { ToolDefinition } from "./tools.ts";
 import { createUsage } from "./usage.ts";
 import { assertLabels, assertNliPairs, assertTexts } from "./validation.ts";
 
@@ -23,32 +21,6 @@ describe("Message constructors", () => {
       toolCallId: "c1",
       name: "f",
     });
-  });
-});
-
-describe("ToolDefinition", () => {
-  it("converts from and to the OpenAI tool format", () => {
-    const openai = {
-      type: "function" as const,
-      function: {
-        name: "get_weather",
-        description: "Weather",
-        parameters: { type: "object", properties: { city: { type: "string" } } },
-      },
-    };
-    const tool = ToolDefinition.fromOpenAI(openai);
-    expect(tool).toEqual({
-      name: "get_weather",
-      description: "Weather",
-      parameters: openai.function.parameters,
-    });
-    expect(ToolDefinition.toOpenAI(tool)).toEqual(openai);
-    expect(
-      ToolDefinition.fromOpenAI({ type: "function", function: { name: "noop" } }).parameters,
-    ).toEqual({ type: "object", properties: {} });
-  });
-  it("rejects something that is not an OpenAI tool", () => {
-    expect(() => ToolDefinition.fromOpenAI({ type: "retrieval" } as never)).toThrow(RatatoskrError);
   });
 });
 

@@ -7,7 +7,12 @@
  * Run: npx -y pnpm@12.4.2 --filter @ratatoskr/gateway bench
  */
 import { compare, peakRssMiB, printComparison } from "@ratatoskr/bench";
-import { type ChatEvent, Message } from "@ratatoskr/core";
+import {
+  type ChatEvent,
+  type ChatRequestV1,
+  type ChatStreamPartV1,
+  Message,
+} from "@ratatoskr/core";
 import { createMockProvider } from "@ratatoskr/testing";
 import { Ratatoskr } from "../src/index.ts";
 
@@ -15,6 +20,8 @@ const mock = createMockProvider({ id: "mock" });
 const gateway = await Ratatoskr.builder().use(mock).build();
 const messages = [Message.user("hello world")];
 const signal = new AbortController().signal;
+const request: ChatRequestV1 = { model: "m", messages, settings: {}, providerOptions: {}, signal };
+const embedRequest = { model: "m", values: ["hello"], providerOptions: {}, signal };
 const chatResponse = { content: "hi", toolCalls: [], finishReason: "stop" as const };
 
 function trim(): void {
@@ -22,18 +29,22 @@ function trim(): void {
 }
 
 const STREAM_EVENTS = 10_000;
-const streamScript: ChatEvent[] = [
+const streamScript: ChatStreamPartV1[] = [
   ...Array.from(
     { length: STREAM_EVENTS - 1 },
-    (_, index): ChatEvent => ({ type: "content", text: `t${index} ` }),
+    (_, index): ChatStreamPartV1 => ({ type: "content", text: `t${index} ` }),
   ),
   { type: "done", finishReason: "stop" },
 ];
 
-async function consume(stream: AsyncIterable<ChatEvent>): Promise<number> {
+/** Consume a stream; the mock's own stream also carries one `response_metadata` part, which the gateway folds into `done`. */
+async function consume(
+  stream: AsyncIterable<ChatEvent | ChatStreamPartV1>,
+  parts = STREAM_EVENTS,
+): Promise<number> {
   let count = 0;
   for await (const _ of stream) count++;
-  if (count !== STREAM_EVENTS) throw new Error(`expected ${STREAM_EVENTS} events, got ${count}`);
+  if (count !== parts) throw new Error(`expected ${parts} events, got ${count}`);
   return count;
 }
 
@@ -43,7 +54,7 @@ const chat = await compare(
     run: () => {
       trim();
       mock.enqueueChat(chatResponse);
-      return mock.chat!(messages, { model: "m", signal });
+      return mock.chat!.complete!(request);
     },
   },
   {
@@ -63,7 +74,7 @@ const embed = await compare(
     name: "mock.embed (direct)",
     run: () => {
       trim();
-      return mock.embed!("hello", "m", { signal });
+      return mock.embedding!.embed(embedRequest);
     },
   },
   {
@@ -83,7 +94,7 @@ const stream = await compare(
     run: () => {
       trim();
       mock.enqueueStream(streamScript);
-      return consume(mock.chatStream!(messages, { model: "m", signal }));
+      return consume(mock.chat!.stream!(request), STREAM_EVENTS + 1);
     },
   },
   {
@@ -106,20 +117,20 @@ printComparison(
  * event before the caller does (one `then` per event, no checks at all).
  * Any per-event observation costs at least this promise reaction.
  */
-class ThinWrapper implements AsyncIterableIterator<ChatEvent> {
-  readonly #inner: AsyncIterator<ChatEvent>;
+class ThinWrapper implements AsyncIterableIterator<ChatStreamPartV1> {
+  readonly #inner: AsyncIterator<ChatStreamPartV1>;
   seen = 0;
-  constructor(inner: AsyncIterable<ChatEvent>) {
+  constructor(inner: AsyncIterable<ChatStreamPartV1>) {
     this.#inner = inner[Symbol.asyncIterator]();
   }
   [Symbol.asyncIterator](): this {
     return this;
   }
-  #onResult = (result: IteratorResult<ChatEvent>) => {
+  #onResult = (result: IteratorResult<ChatStreamPartV1>) => {
     this.seen++;
     return result;
   };
-  next(): Promise<IteratorResult<ChatEvent>> {
+  next(): Promise<IteratorResult<ChatStreamPartV1>> {
     return this.#inner.next().then(this.#onResult);
   }
 }
@@ -129,7 +140,7 @@ const floor = await compare(
     run: () => {
       trim();
       mock.enqueueStream(streamScript);
-      return consume(mock.chatStream!(messages, { model: "m", signal }));
+      return consume(mock.chat!.stream!(request), STREAM_EVENTS + 1);
     },
   },
   {
@@ -137,7 +148,7 @@ const floor = await compare(
     run: () => {
       trim();
       mock.enqueueStream(streamScript);
-      return consume(new ThinWrapper(mock.chatStream!(messages, { model: "m", signal })));
+      return consume(new ThinWrapper(mock.chat!.stream!(request)), STREAM_EVENTS + 1);
     },
   },
   { rounds: 10, iterations: 10, warmup: 5 },

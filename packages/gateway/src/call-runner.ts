@@ -1,27 +1,29 @@
 /**
- * The attempt loop shared by unary calls and streams: try each target
- * (routed provider, then configured fallbacks) with retries, backoff and
- * `retry-after`, within the call's deadline; cool down providers that keep
- * failing; report retries and fallbacks to the hooks. A stream hands over
- * to the caller after its first event, so everything here happens before
- * anything was delivered.
+ * The attempt loop shared by unary calls, batches and streams: try each
+ * target (routed provider, then configured fallbacks) with retries, backoff
+ * and `retry-after`, within the call's deadline; cool down providers that
+ * keep failing; report retries and fallbacks to the hooks. Whether an error
+ * is retried, may fall back or counts for a cool-down is read from core's
+ * error-trait table. A stream hands over to the caller after its first
+ * event, so everything here happens before anything was delivered.
  */
 import {
   abortedError,
   type Capability,
-  type ProviderPlugin,
+  errorTraits,
   RatatoskrError,
   withPartial,
 } from "@ratatoskr/core";
-import { sleep } from "./attempt-scope.ts";
+import { sleep } from "@ratatoskr/provider-utils";
 import type { CallScope } from "./call-scope.ts";
 import { emitHook, type GatewayHooks, summarizeError } from "./gateway-hooks.ts";
 import type { ProviderHealth } from "./provider-health.ts";
+import type { RegisteredProvider } from "./registered-provider.ts";
 import { decideRetry, type ResolvedRetry } from "./retry-policy.ts";
 
 /** One provider/model pair to try. Targets of one `group` come from one route. */
 export interface CallTarget {
-  plugin: ProviderPlugin;
+  provider: RegisteredProvider;
   providerModel: string;
   /** 0: the requested model's route; 1…: the configured fallbacks, in order. */
   group: number;
@@ -30,7 +32,7 @@ export interface CallTarget {
 /** Timeouts and retries of one call, defaults applied. */
 export interface ReliabilityPolicy {
   retry: ResolvedRetry;
-  /** Streams: until the first event; unary: passed to the provider as its request timeout. 0 = none. */
+  /** Streams: until the first event; unary calls: until the answer. 0 = none. */
   attemptTimeout: number;
   /** Streams: longest silence between events after the first. 0 = none. */
   idleTimeout: number;
@@ -54,26 +56,23 @@ export interface CallContext {
   lastProvider?: string;
 }
 
-const NO_FALLBACK_CODES = new Set(["aborted", "invalid_input", "content_filtered"]);
-
-/** Whether a failure before any delivery may move on to the next target. */
+/** Whether a failure before any delivery may move on to the next target (the error-trait table's `fallback`). */
 export function isFallbackEligible(error: RatatoskrError): boolean {
-  if (NO_FALLBACK_CODES.has(error.code)) return false;
-  return !(error.code === "timeout" && error.timeoutKind === "total");
+  return errorTraits(error).fallback;
 }
 
 /** Turn whatever a provider threw into a RatatoskrError (the abort reason when `signal` aborted). */
 export function normalizeError(
   error: unknown,
   provider: string,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
 ): RatatoskrError {
-  if (signal.aborted && (!RatatoskrError.isInstance(error) || error.code === "aborted")) {
+  if (signal?.aborted && (!RatatoskrError.isInstance(error) || error.code === "aborted")) {
     const reason: unknown = signal.reason;
     if (RatatoskrError.isInstance(reason)) return reason;
   }
   if (RatatoskrError.isInstance(error)) return error;
-  if (signal.aborted) return withPartial(error, { content: "" }, signal);
+  if (signal?.aborted) return withPartial(error, { content: "" }, signal);
   return new RatatoskrError({
     code: "provider",
     message: `Provider "${provider}" failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -85,7 +84,9 @@ export function normalizeError(
 /** Whether `targets` holds the same provider and model as `target`. */
 function isSameTarget(targets: readonly CallTarget[], target: CallTarget): boolean {
   for (const other of targets) {
-    if (other.plugin === target.plugin && other.providerModel === target.providerModel) return true;
+    if (other.provider === target.provider && other.providerModel === target.providerModel) {
+      return true;
+    }
   }
   return false;
 }
@@ -96,7 +97,7 @@ function ordered(targets: readonly CallTarget[], health: ProviderHealth): readon
   let cooling: CallTarget[] | undefined;
   const ready: CallTarget[] = [];
   for (const target of targets) {
-    if (health.cooldown(target.plugin.id) === undefined) ready.push(target);
+    if (health.cooldown(target.provider.id) === undefined) ready.push(target);
     else {
       cooling ??= [];
       cooling.push(target);
@@ -118,34 +119,28 @@ export class FinalFailure {
   }
 }
 
-/**
- * Run `attempt` on the targets until one succeeds. `attempt` receives the
- * target and must throw a RatatoskrError (see {@link normalizeError}).
- * Throws the last error when every target failed, or at once when the call
- * is over (aborted, total deadline) or the error rules out a fallback.
- */
-export async function runAttempts<T>(
-  context: CallContext,
-  targets: readonly CallTarget[],
-  attempt: (target: CallTarget) => Promise<T>,
-): Promise<{ value: T; target: CallTarget }> {
-  return runTargets(context, targets, (target) =>
-    retryTarget(context, target, () => attempt(target), context.scope.signal),
-  );
+/** What {@link runTargets} runs on each target. */
+export interface TargetRun<T> {
+  /** Make the target's attempts; throw its final RatatoskrError (or a {@link FinalFailure}). */
+  run(target: CallTarget): Promise<T>;
+  /**
+   * Called before the first attempt on each target; throws to rule the
+   * target out without sending anything (strict mode's warnings).
+   */
+  check?(target: CallTarget): void;
 }
 
 /**
- * Try the targets in turn (cooling ones last) with `run`, which makes the
- * target's attempts and throws its final RatatoskrError (or a
- * {@link FinalFailure}). The next target is tried when a failure allows a
- * fallback; a decline (`model_not_available`) moves on within the route. A
- * target (same plugin and provider model) that already failed or declined
- * is never run again, wherever it reappears in the list.
+ * Try the targets in turn (cooling ones last). The next target is tried
+ * when a failure allows a fallback; a decline (`model_not_available`)
+ * moves on within the route. A target (same provider and provider model)
+ * that already failed or declined is never run again, wherever it
+ * reappears in the list.
  */
 export async function runTargets<T>(
   context: CallContext,
   targets: readonly CallTarget[],
-  run: (target: CallTarget) => Promise<T>,
+  { run, check }: TargetRun<T>,
 ): Promise<{ value: T; target: CallTarget }> {
   const { scope, health } = context;
   let lastError: RatatoskrError | undefined;
@@ -162,21 +157,22 @@ export async function runTargets<T>(
         capability: context.capability,
         model: context.model,
         stream: context.stream,
-        from: { provider: previous.plugin.id, model: previous.providerModel },
-        to: { provider: target.plugin.id, model: target.providerModel },
+        from: { provider: previous.provider.id, model: previous.providerModel },
+        to: { provider: target.provider.id, model: target.providerModel },
         reason: summarizeError(lastError),
       });
     }
     previous = target;
     let error: RatatoskrError;
     try {
+      check?.(target);
       return { value: await run(target), target };
     } catch (raw) {
       if (raw instanceof FinalFailure) throw raw.error;
       error = raw as RatatoskrError;
     }
     // The call is over (caller abort or total deadline): final.
-    if (scope.signal.aborted) throw scope.abortError();
+    if (scope.over) throw scope.abortError();
     lastError = error;
     failedTargets ??= [];
     failedTargets.push(target);
@@ -186,7 +182,7 @@ export async function runTargets<T>(
     failedGroups.add(target.group);
   }
   if (lastError === undefined) {
-    if (scope.signal.aborted) throw scope.abortError();
+    if (scope.over) throw scope.abortError();
     throw new RatatoskrError({
       code: "no_provider",
       message: `No provider left to try for ${context.capability} with model "${context.model}"`,
@@ -196,40 +192,50 @@ export async function runTargets<T>(
   throw lastError;
 }
 
+/** The error that ends the retries now: the parent's abort, or the call's end. */
+function endOf(context: CallContext, parent: AbortSignal | undefined): RatatoskrError | undefined {
+  if (parent?.aborted) return abortedError(parent);
+  return context.scope.over ? context.scope.abortError() : undefined;
+}
+
 /**
  * Make `attempt` on one target until it succeeds or its retries are spent:
  * backoff or `retry-after` between attempts, within the call's deadline;
- * each failure counts towards the provider's cool-down. `signal` ends the
- * waits (the call's signal, or a batch's, which a failing sibling chunk
- * aborts). Throws the final RatatoskrError: the abort's when `signal`
- * aborted, else the last attempt's. `chunk` (0-based) is reported in the
- * retry hook when the attempt is one chunk of a batch.
+ * each failure counts towards the provider's cool-down (as the error-trait
+ * table says). `parent` ends the waits (the caller's signal, or a batch's,
+ * which a failing sibling chunk aborts). Throws the final RatatoskrError:
+ * the abort's when the call or batch is over, else the last attempt's.
+ * `chunk` (0-based) is reported in the retry hook when the attempt is one
+ * chunk of a batch.
  */
 export async function retryTarget<T>(
   context: CallContext,
   target: CallTarget,
   attempt: () => Promise<T>,
-  signal: AbortSignal,
+  parent: AbortSignal | undefined,
   chunk?: number,
 ): Promise<T> {
   const { scope, policy, health } = context;
+  const provider = target.provider.id;
   for (let attemptNumber = 1; ; attemptNumber++) {
-    if (signal.aborted) throw abortedError(signal);
+    const ended = endOf(context, parent);
+    if (ended !== undefined) throw ended;
     context.attempts++;
-    context.lastProvider = target.plugin.id;
+    context.lastProvider = provider;
     let error: RatatoskrError;
     try {
       const value = await attempt();
-      // A stream's attempt succeeds only when it completes (RoutedStream records it).
-      if (!context.stream) health.success(target.plugin.id);
+      // A stream's attempt succeeds only when it completes (the routed stream records it).
+      if (!context.stream) health.success(provider);
       return value;
     } catch (raw) {
-      error = RatatoskrError.isInstance(raw) ? raw : normalizeError(raw, target.plugin.id, signal);
+      error = RatatoskrError.isInstance(raw) ? raw : normalizeError(raw, provider, parent);
     }
     // The call (or the batch) is over: final, no retry.
-    if (signal.aborted) throw abortedError(signal);
+    const over = endOf(context, parent);
+    if (over !== undefined) throw over;
     if (error.code === "model_not_available") throw error; // a decline: no retry
-    health.failure(target.plugin.id, error);
+    health.failure(provider, error);
     const decision = decideRetry(policy.retry, error, attemptNumber);
     if (!decision.retry || decision.waitMs >= scope.remainingMs()) throw error;
     if (context.hooks?.onRetry) {
@@ -238,7 +244,7 @@ export async function retryTarget<T>(
         capability: context.capability,
         model: context.model,
         stream: context.stream,
-        provider: target.plugin.id,
+        provider,
         providerModel: target.providerModel,
         attempt: attemptNumber,
         waitMs: decision.waitMs,
@@ -247,8 +253,8 @@ export async function retryTarget<T>(
         ...(chunk === undefined ? {} : { chunk }),
       });
     }
-    await sleep(decision.waitMs, signal).catch(() => {
-      throw abortedError(signal);
+    await sleep(decision.waitMs, parent).catch(() => {
+      throw abortedError(parent);
     });
   }
 }

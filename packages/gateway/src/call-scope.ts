@@ -1,90 +1,57 @@
 /**
- * Per-call cancellation scope: one AbortController linked to the caller's
- * signal and the call's deadline. The provider always gets `scope.signal`;
- * `dispose()` removes every listener and timer so nothing outlives the call.
+ * One call's deadline and the caller's signal. It holds no controller,
+ * timer or listener of its own: each attempt's {@link AttemptScope} arms
+ * one timer for the earlier of its attempt deadline and the call's total
+ * deadline, and waits between attempts are bounded by the time left, so a
+ * call costs one timer per attempt and nothing to clean up here.
  */
 import { abortedError, RatatoskrError } from "@ratatoskr/core";
-import { raceAbort } from "@ratatoskr/provider-utils";
 
-/** A call's signal, deadline and cleanup. */
+/** A call's total deadline and the caller's signal. */
 export class CallScope {
-  readonly #controller = new AbortController();
-  readonly #parent: AbortSignal | undefined;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #onParentAbort: (() => void) | undefined;
-  /** `performance.now()` value of the overall deadline (Infinity when none). */
+  /** The caller's signal, when it gave one. */
+  readonly caller: AbortSignal | undefined;
+  /** `performance.now()` value of the total deadline (Infinity when none). */
   readonly deadline: number;
+  readonly #totalMs: number;
+  #expired = false;
 
-  constructor(parent: AbortSignal | undefined, timeoutMs: number | undefined) {
-    this.#parent = parent;
-    this.deadline = Number.POSITIVE_INFINITY;
-    if (parent !== undefined) {
-      if (parent.aborted) {
-        this.#controller.abort(parent.reason);
-      } else {
-        this.#onParentAbort = () => this.#controller.abort(parent.reason);
-        parent.addEventListener("abort", this.#onParentAbort, { once: true });
-      }
-    }
-    if (
-      timeoutMs !== undefined &&
-      timeoutMs > 0 &&
-      Number.isFinite(timeoutMs) &&
-      !this.#controller.signal.aborted
-    ) {
-      this.deadline = performance.now() + timeoutMs;
-      this.#timer = setTimeout(() => {
-        this.#controller.abort(
-          new RatatoskrError({
-            code: "timeout",
-            message: `The call did not finish within its ${timeoutMs} ms deadline`,
-            timeoutKind: "total",
-            isRetryable: true,
-          }),
-        );
-      }, timeoutMs);
-    }
+  constructor(caller: AbortSignal | undefined, totalMs: number | undefined) {
+    this.caller = caller;
+    const enabled = totalMs !== undefined && totalMs > 0 && Number.isFinite(totalMs);
+    this.#totalMs = enabled ? totalMs : 0;
+    this.deadline = enabled ? performance.now() + totalMs : Number.POSITIVE_INFINITY;
   }
 
-  /** The signal handed to the provider. */
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  /** Milliseconds left before the overall deadline (Infinity when none). */
+  /** Milliseconds left before the total deadline (Infinity when none). */
   remainingMs(): number {
-    return this.deadline === Number.POSITIVE_INFINITY
-      ? this.deadline
-      : Math.max(0, this.deadline - performance.now());
+    if (this.deadline === Number.POSITIVE_INFINITY) return this.deadline;
+    return this.#expired ? 0 : Math.max(0, this.deadline - performance.now());
   }
 
-  /** The error to report for the current abort (timeout or caller abort). */
+  /** The total deadline fired (an attempt's timer saw it). */
+  expire(): void {
+    this.#expired = true;
+  }
+
+  /** Whether the call is over: the caller aborted or the total deadline passed. */
+  get over(): boolean {
+    return this.caller?.aborted === true || this.#expired || this.remainingMs() === 0;
+  }
+
+  /** The error that ends an over call: the caller's abort, else the total timeout. */
   abortError(): RatatoskrError {
-    return abortedError(this.#controller.signal);
+    if (this.caller?.aborted === true) return abortedError(this.caller);
+    return this.totalTimeoutError();
   }
 
-  /** Abort the provider's work (e.g. the caller left a stream early). */
-  abort(reason?: unknown): void {
-    this.#controller.abort(reason);
-  }
-
-  /** Remove the parent listener and the deadline timer. Idempotent. */
-  dispose(): void {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
-    if (this.#onParentAbort !== undefined) {
-      this.#parent?.removeEventListener("abort", this.#onParentAbort);
-      this.#onParentAbort = undefined;
-    }
-  }
-
-  /**
-   * Settle with `promise`, or reject as soon as the scope aborts, even if the
-   * provider ignores its signal (so every call ends within its deadline).
-   */
-  race<T>(promise: Promise<T>): Promise<T> {
-    return raceAbort(promise, this.#controller.signal);
+  /** The total-deadline timeout error. */
+  totalTimeoutError(): RatatoskrError {
+    return new RatatoskrError({
+      code: "timeout",
+      message: `The call did not finish within its ${this.#totalMs} ms deadline`,
+      timeoutKind: "total",
+      isRetryable: true,
+    });
   }
 }

@@ -1,9 +1,9 @@
 import {
-  type CallOptions,
   type Embedding,
+  type EmbeddingRequestV1,
+  type EmbeddingResultV1,
   type NliPair,
-  PROVIDER_SPECIFICATION_VERSION,
-  type ProviderPlugin,
+  type ProviderV1,
   RatatoskrError,
 } from "@ratatoskr/core";
 import { createMockProvider, hashEmbedding } from "@ratatoskr/testing";
@@ -20,7 +20,7 @@ const texts = (count: number) => Array.from({ length: count }, (_, index) => `t$
 const unavailable = () =>
   new RatatoskrError({ code: "provider", message: "503", status: 503, isRetryable: true });
 
-/** An embedding plugin with a chunk size, failing where `fail` says (by the chunk's first text). */
+/** An embedding provider with a chunk size, failing where `fail` says (by the chunk's first text). */
 function chunkedPlugin(
   options: {
     id?: string;
@@ -33,27 +33,30 @@ function chunkedPlugin(
   const calls: Array<{ texts: readonly string[]; signal: AbortSignal | undefined }> = [];
   let active = 0;
   let peak = 0;
-  const plugin: ProviderPlugin = {
-    specificationVersion: PROVIDER_SPECIFICATION_VERSION,
+  const plugin: ProviderV1 = {
+    specificationVersion: "v1",
     id: options.id ?? "chunked",
-    capabilities: ["embed"],
-    ...(options.parallel === undefined ? {} : { maxParallelCalls: options.parallel }),
-    maxEmbeddingsPerCall: () => options.size,
-    async embedBatch(batch: readonly string[], model: string, callOptions: CallOptions = {}) {
-      calls.push({ texts: batch, signal: callOptions.signal });
-      active++;
-      peak = Math.max(peak, active);
-      try {
-        if (options.hang) await new Promise(() => {});
-        await new Promise((resolve) => setImmediate(resolve));
-        const failure = options.fail?.(batch[0]!, calls.length);
-        if (failure) throw failure;
-        return batch.map(
-          (text): Embedding => ({ values: hashEmbedding(text, 4), model, dimensions: 4 }),
-        );
-      } finally {
-        active--;
-      }
+    embedding: {
+      ...(options.parallel === undefined ? {} : { maxParallelCalls: options.parallel }),
+      maxEmbeddingsPerCall: () => options.size,
+      async embed({ values: batch, model, signal }: EmbeddingRequestV1) {
+        calls.push({ texts: batch, signal });
+        active++;
+        peak = Math.max(peak, active);
+        try {
+          if (options.hang) await new Promise(() => {});
+          await new Promise((resolve) => setImmediate(resolve));
+          const failure = options.fail?.(batch[0]!, calls.length);
+          if (failure) throw failure;
+          return {
+            embeddings: batch.map(
+              (text): Embedding => ({ values: hashEmbedding(text, 4), model, dimensions: 4 }),
+            ),
+          };
+        } finally {
+          active--;
+        }
+      },
     },
   };
   return {
@@ -77,7 +80,7 @@ describe("embedBatch in chunks", () => {
     expect(embeddings.map((embedding) => embedding.values)).toEqual(
       texts(10).map((text) => hashEmbedding(text, 4)),
     );
-    expect(mock.calls.map((call) => (call.args[0] as string[]).length)).toEqual([3, 3, 3, 1]);
+    expect(mock.callsOf("embed").map((call) => call.request.values.length)).toEqual([3, 3, 3, 1]);
   });
 
   it("retries only the chunk that failed: one extra call, reported with its chunk", async () => {
@@ -121,7 +124,7 @@ describe("embedBatch in chunks", () => {
     const embeddings = await gateway.embedBatch(texts(6), "primary:m");
     expect(embeddings).toHaveLength(6);
     expect(primary.calls).toHaveLength(3); // the first chunk, three attempts
-    expect(fallback.calls.map((call) => call.args[0])).toEqual([texts(6)]);
+    expect(fallback.callsOf("embed").map((call) => call.request.values)).toEqual([texts(6)]);
   });
 
   it("a fallback naming the target that already failed is skipped; the next one serves", async () => {
@@ -138,7 +141,7 @@ describe("embedBatch in chunks", () => {
     expect(await gateway.embedBatch(texts(6), "primary:m")).toHaveLength(6);
     expect(primary.calls).toHaveLength(3); // the first chunk's three attempts, never a second round
     expect(fallbacks).toEqual([{ provider: "fallback", model: "m" }]);
-    expect(fallback.calls.map((call) => call.args[0])).toEqual([texts(6)]);
+    expect(fallback.callsOf("embed").map((call) => call.request.values)).toEqual([texts(6)]);
   });
 
   it("fails the call, without a fallback, when a chunk fails after another succeeded", async () => {
@@ -167,20 +170,21 @@ describe("embedBatch in chunks", () => {
       release = resolve;
     });
     const signals: AbortSignal[] = [];
-    const plugin: ProviderPlugin = {
-      specificationVersion: PROVIDER_SPECIFICATION_VERSION,
+    const plugin: ProviderV1 = {
+      specificationVersion: "v1",
       id: "p",
-      capabilities: ["embed"],
-      maxParallelCalls: 2,
-      maxEmbeddingsPerCall: () => 1,
-      async embedBatch(batch, _model, callOptions = {}) {
-        signals.push(callOptions.signal!);
-        if (batch[0] === "t1") {
-          await released;
-          throw new RatatoskrError({ code: "authentication", message: "401", status: 401 });
-        }
-        release();
-        return new Promise<Embedding[]>(() => {}); // only the abort ends it
+      embedding: {
+        maxParallelCalls: 2,
+        maxEmbeddingsPerCall: () => 1,
+        async embed({ values: batch, signal }) {
+          signals.push(signal);
+          if (batch[0] === "t1") {
+            await released;
+            throw new RatatoskrError({ code: "authentication", message: "401", status: 401 });
+          }
+          release();
+          return new Promise<EmbeddingResultV1>(() => {}); // only the abort ends it
+        },
       },
     };
     const gateway = await Ratatoskr.builder().use(plugin).build();
@@ -213,16 +217,20 @@ describe("embedBatch in chunks", () => {
     expect(source.calls[0]!.signal?.aborted).toBe(true);
   });
 
-  it("calls a provider without embedBatch one text at a time, each retried alone", async () => {
+  it("calls a provider that takes one text per request one text at a time, each retried alone", async () => {
     const seen: string[] = [];
-    const plugin: ProviderPlugin = {
-      specificationVersion: PROVIDER_SPECIFICATION_VERSION,
+    const plugin: ProviderV1 = {
+      specificationVersion: "v1",
       id: "single",
-      capabilities: ["embed"],
-      async embed(text, model) {
-        seen.push(text);
-        if (text === "t1" && seen.filter((item) => item === "t1").length === 1) throw unavailable();
-        return { values: hashEmbedding(text, 4), model, dimensions: 4 };
+      embedding: {
+        maxEmbeddingsPerCall: () => 1,
+        async embed({ values: [text], model }) {
+          seen.push(text!);
+          if (text === "t1" && seen.filter((item) => item === "t1").length === 1) {
+            throw unavailable();
+          }
+          return { embeddings: [{ values: hashEmbedding(text!, 4), model, dimensions: 4 }] };
+        },
       },
     };
     const gateway = await Ratatoskr.builder().use(plugin).retry(NO_WAIT).build();
@@ -237,7 +245,7 @@ describe("embedBatch in chunks", () => {
         .build();
       const error = await errorOf(gateway.embedBatch(texts(3), "m"));
       expect(error.code).toBe("configuration");
-      expect(error.message).toContain('"odd" declares maxEmbeddingsPerCall');
+      expect(error.message).toContain('"odd" declares embedding.maxEmbeddingsPerCall');
     }
   });
 });
@@ -274,7 +282,7 @@ describe("a batch is validated whole before routing", () => {
       "options.retry.jitter",
     ],
   ])("%s: invalid_input, no chunk sent, no hook", async (_name, call, field) => {
-    const mock = createMockProvider({ maxEmbeddingsPerCall: 2, maxNliPairsPerCall: 2 });
+    const mock = createMockProvider({ maxEmbeddingsPerCall: 2, maxPairsPerCall: 2 });
     const hooked: string[] = [];
     const gateway = await Ratatoskr.builder()
       .use(mock)
@@ -294,11 +302,8 @@ describe("a batch is validated whole before routing", () => {
 type Gw = Awaited<ReturnType<ReturnType<typeof Ratatoskr.builder>["build"]>>;
 
 describe("inferNliBatch in chunks", () => {
-  it("splits by maxNliPairsPerCall and retries a failing chunk alone", async () => {
-    const mock = createMockProvider({ maxNliPairsPerCall: 2 }).failNext(
-      "inferNliBatch",
-      unavailable(),
-    );
+  it("splits by maxPairsPerCall and retries a failing chunk alone", async () => {
+    const mock = createMockProvider({ maxPairsPerCall: 2 }).failNext("nli", unavailable());
     const gateway = await Ratatoskr.builder().use(mock).retry(NO_WAIT).build();
     const pairs: NliPair[] = Array.from({ length: 5 }, (_, index) => ({
       premise: `p${index}`,
@@ -307,7 +312,7 @@ describe("inferNliBatch in chunks", () => {
     const results = await gateway.inferNliBatch(pairs, "m");
     expect(results).toHaveLength(5);
     expect(
-      mock.calls.map((call) => (call.args[0] as NliPair[]).map((pair) => pair.premise)),
+      mock.callsOf("nli").map((call) => call.request.pairs.map((pair) => pair.premise)),
     ).toEqual([["p0", "p1"], ["p0", "p1"], ["p2", "p3"], ["p4"]]);
   });
 });

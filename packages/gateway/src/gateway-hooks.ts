@@ -1,11 +1,17 @@
 /**
  * Observability hooks: plain callbacks for request start, retry, fallback,
- * completion and error, enough to feed logs or metrics without patching the
+ * warnings, completion and error, enough to feed logs or metrics without patching the
  * library. Payloads hold no secret: errors arrive as an
  * {@link ErrorSummary} built from the already-redacted error, never the
  * error object with its `cause` (which may hold an SDK request).
  */
-import { type Capability, RatatoskrError, redactSecrets, type Usage } from "@ratatoskr/core";
+import {
+  type Capability,
+  RatatoskrError,
+  redactSecrets,
+  type Usage,
+  type Warning,
+} from "@ratatoskr/core";
 
 /** A redacted, serialisable description of an error. */
 export interface ErrorSummary {
@@ -57,6 +63,18 @@ export interface FallbackEvent extends HookEventBase {
   reason: ErrorSummary;
 }
 
+/**
+ * The answering provider ignored or could not honour a setting, a tool or a
+ * provider option (one event per warning). For embeddings, NLI,
+ * classification and token counts this hook is the only place warnings
+ * reach; chat and generation also carry them on the result and on `done`.
+ */
+export interface WarningEvent extends HookEventBase {
+  provider: string;
+  providerModel: string;
+  warning: Warning;
+}
+
 /** A call completed. */
 export interface CompleteEvent extends HookEventBase {
   provider: string;
@@ -100,6 +118,7 @@ export interface GatewayHooks {
   onRequestStart?(event: RequestStartEvent): void;
   onRetry?(event: RetryEvent): void;
   onFallback?(event: FallbackEvent): void;
+  onWarning?(event: WarningEvent): void;
   onComplete?(event: CompleteEvent): void;
   onError?(event: ErrorEvent): void;
   /**
@@ -114,6 +133,7 @@ interface HookEvents {
   onRequestStart: RequestStartEvent;
   onRetry: RetryEvent;
   onFallback: FallbackEvent;
+  onWarning: WarningEvent;
   onComplete: CompleteEvent;
   onError: ErrorEvent;
 }
@@ -125,6 +145,7 @@ const HOOK_NAMES: ReadonlySet<string> = new Set<keyof GatewayHooks>([
   "onRequestStart",
   "onRetry",
   "onFallback",
+  "onWarning",
   "onComplete",
   "onError",
   "onHookError",

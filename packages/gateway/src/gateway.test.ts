@@ -1,10 +1,4 @@
-import {
-  type ChatEvent,
-  Message,
-  PROVIDER_SPECIFICATION_VERSION,
-  type ProviderPlugin,
-  RatatoskrError,
-} from "@ratatoskr/core";
+import { type ChatEvent, Message, type ProviderV1, RatatoskrError } from "@ratatoskr/core";
 import { createMockProvider, defaultMockStream, trackAbortListeners } from "@ratatoskr/testing";
 import { describe, expect, it } from "vitest";
 import { Ratatoskr } from "./index.ts";
@@ -39,10 +33,10 @@ describe("composed gateway dispatch", () => {
       "chat",
       "chatStream",
       "embed",
-      "embedBatch",
-      "inferNli",
-      "inferNliBatch",
-      "classifyZeroShot",
+      "embed",
+      "nli",
+      "nli",
+      "classify",
       "countTokens",
       "generate",
       "generateStream",
@@ -53,43 +47,58 @@ describe("composed gateway dispatch", () => {
     const mock = createMockProvider({ id: "mock" });
     const gateway = await Ratatoskr.builder().use(mock).build();
     await gateway.embed("x", "mock:tiny");
-    expect(mock.calls[0]!.args[1]).toBe("tiny");
+    expect(mock.callsOf("embed")[0]!.request).toMatchObject({ model: "tiny", values: ["x"] });
     expect(mock.calls[0]!.signal).toBeInstanceOf(AbortSignal);
   });
 
-  it("derives chat from chatStream, chatStream from chat, embed from embedBatch and nli from its batch", async () => {
-    const streamOnly: ProviderPlugin = {
-      specificationVersion: PROVIDER_SPECIFICATION_VERSION,
+  it("derives chat complete from stream and stream from complete (generation too), once, at registration", async () => {
+    const streamOnly = createMockProvider({
       id: "stream-only",
-      capabilities: ["chat", "embed", "nli"],
-      async *chatStream(messages, options) {
-        yield* defaultMockStream(messages, options.model);
-      },
-      async embedBatch(texts, model) {
-        return texts.map(() => ({ values: [1, 0], model, dimensions: 2 }));
-      },
-      async inferNliBatch(pairs) {
-        return pairs.map(() => ({
-          entailment: 0.8,
-          contradiction: 0.1,
-          neutral: 0.1,
-          label: "entailment" as const,
-        }));
-      },
-    };
-    const chatOnly = createMockProvider({ id: "chat-only", capabilities: ["chat"] });
-    const { chatStream: _, ...withoutStream } = chatOnly;
-    const gateway = await Ratatoskr.builder()
-      .use(streamOnly)
-      .use(withoutStream as ProviderPlugin)
-      .build();
+      chat: "stream",
+      generation: "stream",
+    });
+    const completeOnly = createMockProvider({
+      id: "complete-only",
+      chat: "complete",
+      generation: "complete",
+    });
+    const gateway = await Ratatoskr.builder().use(streamOnly).use(completeOnly).build();
     expect((await gateway.chat(hello, { model: "stream-only:m" })).content).toBe(
       "mock: hello world",
     );
-    const events = await drain(gateway.chatStream(hello, { model: "chat-only:m" }));
+    const events = await drain(gateway.chatStream(hello, { model: "complete-only:m" }));
     expect(events.map((event) => event.type)).toEqual(["content", "usage", "done"]);
-    expect((await gateway.embed("x", "stream-only:m")).values).toEqual([1, 0]);
-    expect((await gateway.inferNli("a", "b", "stream-only:m")).entailment).toBe(0.8);
+    expect(events.at(-1)).toMatchObject({ provider: "complete-only", model: "m" });
+    expect((await gateway.generate("p", { model: "stream-only:m" })).text).toBe("mock: p");
+    const generated = await drain(gateway.generateStream("p", { model: "complete-only:m" }));
+    expect(generated.map((event) => event.type)).toEqual(["text", "usage", "done"]);
+    expect(streamOnly.calls.map((call) => call.method)).toEqual(["chatStream", "generateStream"]);
+    expect(completeOnly.calls.map((call) => call.method)).toEqual(["chat", "generate"]);
+  });
+
+  it("stamps the answering model and the provider's request id on responses and done", async () => {
+    const mock = createMockProvider({ id: "mock" });
+    const gateway = await Ratatoskr.builder().use(mock).build();
+    mock.enqueueChat({
+      content: "hi",
+      toolCalls: [],
+      finishReason: "stop",
+      response: { model: "m-2025-01", requestId: "req-chat" },
+    });
+    expect(await gateway.chat(hello, { model: "m" })).toMatchObject({
+      model: "m-2025-01",
+      requestId: "req-chat",
+      provider: "mock",
+    });
+    mock.enqueueStream([
+      { type: "response_metadata", model: "m-dated" },
+      { type: "content", text: "hi" },
+      { type: "response_metadata", requestId: "req-late" },
+      { type: "done", finishReason: "stop" },
+    ]);
+    const events = await drain(gateway.chatStream(hello, { model: "m" }));
+    expect(events.map((event) => event.type)).toEqual(["content", "done"]);
+    expect(events.at(-1)).toMatchObject({ model: "m-dated", requestId: "req-late" });
   });
 
   it("tries the next accepting provider when one declines the model at call time", async () => {
@@ -165,16 +174,26 @@ describe("composed gateway dispatch", () => {
   });
 
   it("rejects provider results of the wrong shape with a data error", async () => {
-    const mock = createMockProvider();
-    mock.embedBatch = async () => [];
-    mock.inferNliBatch = async () => [];
-    const gateway = await Ratatoskr.builder().use(mock).build();
+    const empty: ProviderV1 = {
+      specificationVersion: "v1",
+      id: "empty",
+      embedding: { embed: async () => ({ embeddings: [] }) },
+      nli: { infer: async () => ({ results: [] }) },
+    };
+    const gateway = await Ratatoskr.builder().use(empty).build();
     expect((await errorOf(gateway.embedBatch(["a", "b"], "m"))).code).toBe("data");
     expect(
       (await errorOf(gateway.inferNliBatch([{ premise: "a", hypothesis: "b" }], "m"))).code,
     ).toBe("data");
-    mock.embed = async (_t, model) => ({ values: [1, 2, 3], model, dimensions: 2 });
-    expect((await errorOf(gateway.embed("a", "m"))).message).toContain("dimensions");
+    const misshapen: ProviderV1 = {
+      specificationVersion: "v1",
+      id: "misshapen",
+      embedding: {
+        embed: async ({ model }) => ({ embeddings: [{ values: [1, 2, 3], model, dimensions: 2 }] }),
+      },
+    };
+    const other = await Ratatoskr.builder().use(misshapen).build();
+    expect((await errorOf(other.embed("a", "m"))).message).toContain("dimensions");
   });
 });
 
@@ -277,10 +296,14 @@ describe("cancellation", () => {
     expect(error.code).toBe("aborted");
   });
 
+  const hanging = (): ProviderV1 => ({
+    specificationVersion: "v1",
+    id: "hanging",
+    embedding: { embed: () => new Promise(() => {}) },
+  });
+
   it("a provider that ignores its signal still ends the call when the caller aborts", async () => {
-    const mock = createMockProvider();
-    mock.embed = () => new Promise(() => {});
-    const gateway = await Ratatoskr.builder().use(mock).build();
+    const gateway = await Ratatoskr.builder().use(hanging()).build();
     const controller = new AbortController();
     const pending = gateway.embed("x", "m", { signal: controller.signal });
     controller.abort();
@@ -288,9 +311,7 @@ describe("cancellation", () => {
   });
 
   it("the per-call deadline ends a hung call with a total timeout error", async () => {
-    const mock = createMockProvider();
-    mock.embed = () => new Promise(() => {});
-    const gateway = await Ratatoskr.builder().use(mock).timeout(60_000).build();
+    const gateway = await Ratatoskr.builder().use(hanging()).timeout(60_000).build();
     const error = await errorOf(gateway.embed("x", "m", { timeout: 20 }));
     expect(error).toMatchObject({ code: "timeout", timeoutKind: "total", isRetryable: true });
   });
@@ -340,14 +361,15 @@ describe("cancellation", () => {
   });
 
   it("a generation stream with an event after done is a stream error keeping the text", async () => {
-    const plugin: ProviderPlugin = {
-      specificationVersion: PROVIDER_SPECIFICATION_VERSION,
+    const plugin: ProviderV1 = {
+      specificationVersion: "v1",
       id: "p",
-      capabilities: ["generate"],
-      async *generateStream() {
-        yield { type: "text", text: "a" };
-        yield { type: "done", finishReason: "stop" };
-        yield { type: "text", text: "late" };
+      generation: {
+        async *stream() {
+          yield { type: "text", text: "a" };
+          yield { type: "done", finishReason: "stop" };
+          yield { type: "text", text: "late" };
+        },
       },
     };
     const gateway = await Ratatoskr.builder().use(plugin).build();
@@ -411,5 +433,37 @@ describe("concurrent next() calls", () => {
     ]);
     expect(fourth.done).toBe(true);
     expect(mock.calls).toHaveLength(1);
+  });
+});
+
+describe("an abort while parts are buffered", () => {
+  it("delivers nothing after the caller aborted, even if the provider keeps yielding", async () => {
+    const deaf: ProviderV1 = {
+      specificationVersion: "v1",
+      id: "deaf",
+      chat: {
+        // Ignores its signal: every part is already buffered.
+        async *stream() {
+          for (const text of ["a", "b", "c"]) yield { type: "content", text };
+          yield { type: "done", finishReason: "stop" };
+        },
+      },
+    };
+    const gateway = await Ratatoskr.builder().use(deaf).build();
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const error = await errorOf(
+      (async () => {
+        for await (const event of gateway.chatStream(hello, {
+          model: "m",
+          signal: controller.signal,
+        })) {
+          seen.push(event.type);
+          controller.abort();
+        }
+      })(),
+    );
+    expect(error).toMatchObject({ code: "aborted", partial: { content: "a" } });
+    expect(seen).toEqual(["content"]);
   });
 });

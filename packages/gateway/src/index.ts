@@ -1,19 +1,15 @@
 /**
- * @ratatoskr/gateway: the builder, plugin registry and router that compose
- * provider plugins into one `ModelGateway`. Imports no provider package:
- * shorthands load theirs lazily.
+ * @ratatoskr/gateway: the builder, provider registry and router that
+ * compose v1 providers into one `ModelGateway`. Names no provider and
+ * imports no provider package: the builder's shorthands come from
+ * `@ratatoskr/catalog` and load their packages lazily.
  *
  * @packageDocumentation
  */
 import { type BuilderOptions, RatatoskrBuilder } from "./ratatoskr-builder.ts";
 
-export { isFallbackEligible } from "./call-runner.ts";
-export {
-  DEFAULT_TIMEOUT_MS,
-  Gateway,
-  type GatewayRouteDecision,
-  type GatewaySettings,
-} from "./gateway.ts";
+export type { GatewayRouteDecision } from "./call-planner.ts";
+export { DEFAULT_TIMEOUT_MS, Gateway, type GatewaySettings } from "./gateway.ts";
 export type {
   CompleteEvent,
   ErrorEvent,
@@ -25,18 +21,16 @@ export type {
   HookName,
   RequestStartEvent,
   RetryEvent,
+  WarningEvent,
 } from "./gateway-hooks.ts";
 export {
   type CooldownOptions,
   DEFAULT_COOLDOWN,
-  isProviderFailure,
   type ProviderCooldown,
 } from "./provider-health.ts";
-export { defaultImporter, type ModuleImporter } from "./provider-loader.ts";
-export { ProviderRegistry } from "./provider-registry.ts";
 export {
   type BuilderOptions,
-  type DeviceSetting,
+  type ProviderWithDescriptor,
   RatatoskrBuilder,
 } from "./ratatoskr-builder.ts";
 export {
@@ -46,33 +40,8 @@ export {
   type ReliabilityCallOptions,
   type TimeoutOptions,
 } from "./reliability-options.ts";
-export {
-  backoffDelay,
-  DEFAULT_RETRY,
-  decideRetry,
-  isRetryableError,
-  type ResolvedRetry,
-  type RetryDecision,
-  type RetryOptions,
-} from "./retry-policy.ts";
-export {
-  DEFAULT_ROUTING_RULES,
-  KNOWN_PROVIDER_IDS,
-  type RouteCandidate,
-  type RouteDecision,
-  type RoutingRule,
-  routeModel,
-} from "./router.ts";
-export type {
-  AnthropicShorthandSettings,
-  HuggingFaceShorthandSettings,
-  InstalledOr,
-  LocalModelSetting,
-  OllamaShorthandSettings,
-  OpenAIShorthandSettings,
-  OpenRouterShorthandSettings,
-  ProviderSettings,
-} from "./shorthand-settings.ts";
+export { DEFAULT_RETRY, type ResolvedRetry, type RetryOptions } from "./retry-policy.ts";
+export type { KnownProvider, RouteCandidate, RouteDecision, RouteHint } from "./router.ts";
 
 /** Entry point: `Ratatoskr.builder()`. */
 export const Ratatoskr = {
@@ -82,4 +51,6 @@ export const Ratatoskr = {
   },
 } as const;
 
+/** The catalog: the shorthands' settings types, `PROVIDER_CATALOG`, `loadConfiguredProviders()`, … */
+export * from "@ratatoskr/catalog";
 export * from "@ratatoskr/core";

@@ -7,7 +7,7 @@
  * A success (for a stream: reaching `done`) resets the count; after the cool-down the next failure cools
  * it again at once (half-open).
  */
-import { type ErrorCode, RatatoskrError } from "@ratatoskr/core";
+import { type ErrorCode, errorTraits, RatatoskrError } from "@ratatoskr/core";
 
 /** Cool-down settings (builder `.cooldown()`). */
 export interface CooldownOptions {
@@ -34,25 +34,14 @@ export const DEFAULT_COOLDOWN: Readonly<Required<CooldownOptions>> = Object.free
   cooldownMs: 30_000,
 });
 
-const NOT_THE_PROVIDERS_FAULT: ReadonlySet<ErrorCode> = new Set([
-  "aborted",
-  "invalid_input",
-  "context_length_exceeded",
-  "content_filtered",
-  "unsupported",
-  "unsupported_parameter",
-  "model_not_found",
-  "model_not_available",
-  "no_provider",
-  "not_implemented",
-  "configuration",
-]);
-
-/** Whether `error` counts as a failure of the provider (for cool-downs). */
+/**
+ * Whether `error` counts as a failure of the provider (for cool-downs): the
+ * error-trait table's `cooldown`; anything that is not a RatatoskrError
+ * counts.
+ */
 export function isProviderFailure(error: unknown): boolean {
   if (!RatatoskrError.isInstance(error)) return true;
-  if (error.code === "timeout") return error.timeoutKind !== "total";
-  return !NOT_THE_PROVIDERS_FAULT.has(error.code);
+  return errorTraits(error).cooldown;
 }
 
 interface Health {

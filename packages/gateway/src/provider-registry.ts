@@ -1,69 +1,72 @@
 /**
- * The plugin registry: plugins in registration (priority) order, indexed by
- * id, alias and capability.
+ * The provider registry: providers in registration (priority) order,
+ * indexed by id and alias and by capability, each completed once when it is
+ * registered (see `registered-provider.ts`).
  */
 import {
+  CAPABILITIES,
   type Capability,
-  PROVIDER_SPECIFICATION_VERSION,
-  type ProviderPlugin,
+  type ProviderDescriptorV1,
+  type ProviderV1,
   RatatoskrError,
 } from "@ratatoskr/core";
+import { type RegisteredProvider, registerProvider } from "./registered-provider.ts";
 
-function configurationError(message: string): RatatoskrError {
-  return new RatatoskrError({ code: "configuration", message });
-}
-
-/** Holds provider plugins; earlier registrations have priority. */
+/** Holds providers; earlier registrations have priority. */
 export class ProviderRegistry {
-  #plugins: ProviderPlugin[] = [];
-  #byName = new Map<string, ProviderPlugin>();
+  readonly #providers: RegisteredProvider[] = [];
+  readonly #byName = new Map<string, RegisteredProvider>();
+  readonly #byCapability = new Map<Capability, RegisteredProvider[]>(
+    CAPABILITIES.map((capability) => [capability, []]),
+  );
 
-  /** Add a plugin. Rejects unknown contract versions and duplicate ids or aliases. */
-  register(plugin: ProviderPlugin): void {
-    if (plugin === null || typeof plugin !== "object") {
-      throw configurationError(`A provider plugin must be an object, got ${String(plugin)}`);
-    }
-    if (plugin.specificationVersion !== PROVIDER_SPECIFICATION_VERSION) {
-      throw configurationError(
-        `Provider "${String(plugin.id)}" implements contract ${String(plugin.specificationVersion)}; this gateway needs ${PROVIDER_SPECIFICATION_VERSION}`,
-      );
-    }
-    if (typeof plugin.id !== "string" || !/^[a-z0-9][a-z0-9._-]*$/.test(plugin.id)) {
-      throw configurationError(
-        `Provider id must be lowercase letters, digits, ".", "_" or "-"; got ${JSON.stringify(plugin.id)}`,
-      );
-    }
-    if (!Array.isArray(plugin.capabilities) || plugin.capabilities.length === 0) {
-      throw configurationError(`Provider "${plugin.id}" declares no capabilities`);
-    }
-    for (const name of [plugin.id, ...(plugin.aliases ?? [])]) {
+  /**
+   * Add a provider, with the descriptor it was created from (its routing
+   * hints then apply). Rejects other specification versions, malformed
+   * providers and duplicate ids or aliases with a `configuration` error.
+   */
+  register(provider: ProviderV1, descriptor?: ProviderDescriptorV1<never>): RegisteredProvider {
+    const registered = registerProvider(provider, descriptor, this.#providers.length);
+    for (const name of registered.names) {
       const existing = this.#byName.get(name);
       if (existing !== undefined) {
-        throw configurationError(
-          `Provider name "${name}" is already registered (by "${existing.id}"); each id and alias must be unique`,
-        );
+        throw new RatatoskrError({
+          code: "configuration",
+          message: `Provider name "${name}" is already registered (by "${existing.id}"); each id and alias must be unique`,
+        });
       }
     }
-    this.#plugins.push(plugin);
-    for (const name of [plugin.id, ...(plugin.aliases ?? [])]) this.#byName.set(name, plugin);
+    this.#providers.push(registered);
+    for (const name of registered.names) this.#byName.set(name, registered);
+    for (const capability of registered.capabilities) {
+      this.#byCapability.get(capability)!.push(registered);
+    }
+    return registered;
   }
 
-  /** The plugin with this id or alias. */
-  get(name: string): ProviderPlugin | undefined {
+  /** The provider with this id or alias. */
+  get(name: string): RegisteredProvider | undefined {
     return this.#byName.get(name);
   }
 
-  /** Every plugin, in priority order. */
-  all(): readonly ProviderPlugin[] {
-    return this.#plugins;
+  /** Every provider, in priority order. */
+  all(): readonly RegisteredProvider[] {
+    return this.#providers;
   }
 
-  /** Plugins offering `capability`, in priority order. */
-  forCapability(capability: Capability): ProviderPlugin[] {
-    return this.#plugins.filter((plugin) => plugin.capabilities.includes(capability));
+  /** Providers offering `capability`, in priority order. */
+  forCapability(capability: Capability): readonly RegisteredProvider[] {
+    return this.#byCapability.get(capability) ?? [];
+  }
+
+  /** The registered ids, comma-separated ("none" when empty), for messages. */
+  describe(): string {
+    return this.#providers.length === 0
+      ? "none"
+      : this.#providers.map((provider) => provider.id).join(", ");
   }
 
   get size(): number {
-    return this.#plugins.length;
+    return this.#providers.length;
   }
 }

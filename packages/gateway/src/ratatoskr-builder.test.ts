@@ -1,47 +1,49 @@
+import { PROVIDER_CATALOG } from "@ratatoskr/catalog";
 import { RatatoskrError } from "@ratatoskr/core";
-import { createMockProvider } from "@ratatoskr/testing";
+import { createMockDescriptor, createMockProvider } from "@ratatoskr/testing";
 import { describe, expect, it } from "vitest";
 import { Ratatoskr } from "./index.ts";
-import { defaultImporter, loadFactory } from "./provider-loader.ts";
+import { hello } from "./test-helpers.ts";
 
-/** A fake module system: each package exports a factory recording its settings. */
+/**
+ * A fake module system: each catalog package exports a (mock) descriptor
+ * whose `create` records the settings it got.
+ */
 function fakeModules() {
   const created: Array<{ packageName: string; settings: Record<string, unknown> }> = [];
-  const factories: Record<string, [string, string]> = {
-    "@ratatoskr/provider-openrouter": ["createOpenRouter", "openrouter"],
-    "@ratatoskr/provider-anthropic": ["createAnthropic", "anthropic"],
-    "@ratatoskr/provider-openai-compat": ["createOpenAI", "openai"],
-    "@ratatoskr/provider-ollama": ["createOllama", "ollama"],
-    "@ratatoskr/provider-huggingface": ["createHuggingFace", "huggingface"],
-    "@ratatoskr/provider-local-onnx": ["createLocalOnnx", "local"],
-    "@ratatoskr/tokenizers": ["createTokenizers", "tokenizers"],
-  };
+  const imported: string[] = [];
   const importModule = async (specifier: string) => {
-    const entry = factories[specifier];
+    imported.push(specifier);
+    const entry = PROVIDER_CATALOG.find((known) => known.packageName === specifier);
     if (entry === undefined) {
       throw Object.assign(new Error(`Cannot find package '${specifier}'`), {
         code: "ERR_MODULE_NOT_FOUND",
       });
     }
-    const [factory, id] = entry;
+    const descriptor = createMockDescriptor({ id: entry.id, packageName: specifier });
     return {
-      [factory]: (settings: Record<string, unknown>) => {
-        created.push({ packageName: specifier, settings });
-        return createMockProvider({ id });
+      [entry.descriptorExport]: {
+        ...descriptor,
+        create(settings: Record<string, unknown> = {}) {
+          created.push({ packageName: specifier, settings });
+          return createMockProvider({ id: entry.id, aliases: [...entry.aliases] });
+        },
       },
     };
   };
-  return { created, importModule };
+  return { created, imported, importModule };
 }
 
 describe("Ratatoskr.builder()", () => {
-  it("build() with nothing configured fails with no_provider", async () => {
-    await expect(Ratatoskr.builder().build()).rejects.toSatisfy((error: unknown) =>
-      RatatoskrError.isInstance(error, "no_provider"),
-    );
+  it("build() with nothing configured fails with no_provider, naming the shorthands", async () => {
+    const error = await Ratatoskr.builder()
+      .build()
+      .catch((caught: unknown) => caught);
+    expect(RatatoskrError.isInstance(error, "no_provider")).toBe(true);
+    expect((error as Error).message).toContain(".openrouter()");
   });
 
-  it("maps every shorthand to its package's factory, in registration order", async () => {
+  it("creates every shorthand's provider from its package's descriptor, in registration order", async () => {
     const { created, importModule } = fakeModules();
     const gateway = await Ratatoskr.builder({ importModule })
       .openrouter("or-key-123456", { appName: "demo" })
@@ -56,7 +58,7 @@ describe("Ratatoskr.builder()", () => {
       .tokenizerMapping("my-model", "dir:/models/my")
       .timeout(5_000)
       .build();
-    expect(gateway.providers().map((plugin) => plugin.id)).toEqual([
+    expect(gateway.providers().map((provider) => provider.id)).toEqual([
       "openrouter",
       "anthropic",
       "openai",
@@ -89,19 +91,33 @@ describe("Ratatoskr.builder()", () => {
       {
         packageName: "@ratatoskr/tokenizers",
         settings: {
-          mappings: [{ pattern: "my-model", source: "dir:/models/my" }],
           cacheDir: "/tmp/ratatoskr-cache",
+          mappings: [{ pattern: "my-model", source: "dir:/models/my" }],
         },
       },
     ]);
   });
 
-  it("loads a shorthand's package only at build(), and only the ones used", async () => {
+  it("a shorthand called twice registers once, where first called, with both calls' settings", async () => {
     const { created, importModule } = fakeModules();
-    const builder = Ratatoskr.builder({ importModule }).ollama();
-    expect(created).toHaveLength(0);
+    const gateway = await Ratatoskr.builder({ importModule })
+      .ollama()
+      .openai("key-one")
+      .ollama(undefined, { keepAlive: "5m" })
+      .build();
+    expect(gateway.providers().map((provider) => provider.id)).toEqual(["ollama", "openai"]);
+    expect(created[0]).toEqual({
+      packageName: "@ratatoskr/provider-ollama",
+      settings: { keepAlive: "5m" },
+    });
+  });
+
+  it("loads a shorthand's package only at build(), and only the ones used", async () => {
+    const { imported, importModule } = fakeModules();
+    const builder = Ratatoskr.builder({ importModule }).ollama().device("cpu");
+    expect(imported).toHaveLength(0);
     await builder.build();
-    expect(created.map((entry) => entry.packageName)).toEqual(["@ratatoskr/provider-ollama"]);
+    expect(imported).toEqual(["@ratatoskr/provider-ollama"]);
   });
 
   it("a shorthand whose package is missing fails naming the package to install", async () => {
@@ -120,68 +136,31 @@ describe("Ratatoskr.builder()", () => {
       .build()
       .catch((caught: unknown) => caught);
     expect(RatatoskrError.isInstance(error, "configuration")).toBe(true);
+    expect((error as RatatoskrError).message).toContain(
+      "The openrouter() shorthand needs the package @ratatoskr/provider-openrouter",
+    );
     expect((error as RatatoskrError).message).toContain("pnpm add @ratatoskr/provider-openrouter");
     expect(JSON.stringify((error as RatatoskrError).toJSON())).not.toContain("key-123456789");
   });
 
-  it("the default importer really fails for an uninstalled package, and loadFactory names it", async () => {
-    const error = await loadFactory(
-      defaultImporter,
-      "example",
-      "@ratatoskr/provider-not-installed",
-      "create",
-    ).catch((caught: unknown) => caught);
-    expect(RatatoskrError.isInstance(error, "configuration")).toBe(true);
-    expect((error as RatatoskrError).message).toContain(
-      "pnpm add @ratatoskr/provider-not-installed",
-    );
-    expect((error as RatatoskrError).details).toEqual({
-      package: "@ratatoskr/provider-not-installed",
-    });
-  });
-
-  it("a package that fails to load for another reason is reported as such, not as missing", async () => {
-    const error = await loadFactory(
-      async () => {
-        throw new SyntaxError("Unexpected token");
-      },
-      "example",
-      "@ratatoskr/x",
-      "create",
-    ).catch((caught: unknown) => caught);
-    expect((error as RatatoskrError).message).toContain(
-      "Loading @ratatoskr/x for example() failed: Unexpected token",
-    );
-  });
-
-  it("a package without the expected factory is a configuration error", async () => {
+  it("a package without the catalog's descriptor export is a configuration error", async () => {
     const error = await Ratatoskr.builder({ importModule: async () => ({}) })
       .anthropic()
       .build()
       .catch((caught: unknown) => caught);
     expect(RatatoskrError.isInstance(error, "configuration")).toBe(true);
-    expect((error as Error).message).toContain("does not export createAnthropic()");
+    expect((error as Error).message).toContain("does not export anthropicDescriptor");
   });
 
-  it("rejects bad device, cacheDir, timeout and tokenizer mappings immediately", () => {
+  it("rejects bad device, cacheDir, timeout, strict and tokenizer mappings immediately", () => {
     const builder = Ratatoskr.builder();
     expect(() => builder.device("gpu" as never)).toThrow(/device must be/);
     expect(() => builder.device({ type: "cuda", deviceId: -1 })).toThrow(/device must be/);
     expect(() => builder.cacheDir("")).toThrow(/cacheDir/);
     expect(() => builder.timeout(-1)).toThrow(/timeout/);
     expect(() => builder.tokenizerMapping("", "x")).toThrow(/tokenizerMapping/);
+    expect(() => builder.strict("yes" as never)).toThrow(/strict/);
     expect(() => builder.device({ type: "cuda", deviceId: 1 })).not.toThrow();
-  });
-
-  it("rejects routing rules of the wrong shape as configuration, not a TypeError at call time", () => {
-    for (const rules of ["claude → anthropic", [{ name: "x", provider: "p" }], [null]]) {
-      expect(() => Ratatoskr.builder().routingRules(rules as never)).toThrow(
-        expect.objectContaining({
-          code: "configuration",
-          message: expect.stringContaining("routingRules"),
-        }),
-      );
-    }
   });
 
   it("duplicate provider ids fail at build()", async () => {
@@ -193,10 +172,55 @@ describe("Ratatoskr.builder()", () => {
     expect(RatatoskrError.isInstance(error, "configuration")).toBe(true);
   });
 
-  it("accepts a promise of a plugin", async () => {
+  it("accepts a promise of a provider", async () => {
     const gateway = await Ratatoskr.builder()
       .use(Promise.resolve(createMockProvider({ id: "later" })))
       .build();
     expect(gateway.route("chat", "x").provider).toBe("later");
+  });
+
+  it(".use(descriptor, settings) creates the provider at build() and its routing hints apply", async () => {
+    const made: unknown[] = [];
+    const acme = createMockDescriptor({
+      id: "acme",
+      capabilities: ["chat"],
+      routing: [{ pattern: /^acme-/, priority: 50, reason: "acme-* ids are Acme's" }],
+      onCreate: (provider) => made.push(provider.id),
+    });
+    const builder = Ratatoskr.builder()
+      .use(createMockProvider({ id: "general", capabilities: ["chat"] }))
+      .use(acme, { dimensions: 4 });
+    expect(made).toEqual([]);
+    const gateway = await builder.build();
+    expect(made).toEqual(["acme"]);
+    const route = gateway.route("chat", "acme-large");
+    expect(route).toMatchObject({ provider: "acme", rule: "routing-hint" });
+    expect(route.explanation).toContain("acme-* ids are Acme's");
+    expect(gateway.route("chat", "other").provider).toBe("general");
+    expect((await gateway.chat(hello, { model: "acme-large" })).provider).toBe("acme");
+  });
+
+  it(".use({descriptor, provider}) registers a provider already created from its descriptor", async () => {
+    const descriptor = createMockDescriptor({
+      id: "made",
+      routing: [{ pattern: /^made-/, priority: 10, reason: "made-* ids" }],
+    });
+    const provider = createMockProvider({ id: "made" });
+    const gateway = await Ratatoskr.builder()
+      .use(createMockProvider({ id: "first" }))
+      .use({ descriptor, provider })
+      .build();
+    expect(gateway.route("chat", "made-1").provider).toBe("made");
+    expect(gateway.providers()[1]).toBe(provider);
+  });
+
+  it("a prefix naming a catalog provider that is not registered is a miss that says what to add", async () => {
+    const gateway = await Ratatoskr.builder()
+      .use(createMockProvider({ id: "only" }))
+      .build();
+    const route = gateway.route("chat", "anthropic:claude-sonnet-4");
+    expect(route.provider).toBeUndefined();
+    expect(route.explanation).toContain("@ratatoskr/provider-anthropic");
+    expect(route.explanation).toContain("not registered");
   });
 });

@@ -3,63 +3,54 @@
  *
  * ```ts
  * const gateway = await Ratatoskr.builder()
- *   .openrouter(process.env.OPENROUTER_API_KEY)
- *   .anthropic()
- *   .ollama("http://localhost:11434")
- *   .huggingface()
- *   .localEmbeddings("all-MiniLM-L6-v2")
- *   .localNli("nli-deberta-v3-small")
- *   .device("auto")
+ *   .use(myProvider)                  // any ProviderV1
+ *   .use(acmeDescriptor, { apiKey })  // a descriptor and its settings: its routing hints apply
  *   .build();
  * ```
  *
- * Registration order is routing priority. Each shorthand imports its
- * provider package lazily at `build()`; a missing package fails with a
- * `configuration` error naming the package to install.
+ * plus the catalog's shorthands (`.<provider>(key)`, see `@ratatoskr/catalog`).
+ * Registration order is routing priority. The shorthands are generated from
+ * the catalog's table (this file names no provider): each one folds its
+ * arguments into its provider's settings, registers the provider where it is
+ * first called, and imports the provider package lazily at `build()`; a
+ * missing package fails with a `configuration` error naming the package.
  */
+
+import { type CatalogShorthands, type ModuleImporter, PROVIDER_CATALOG } from "@ratatoskr/catalog";
+import {
+  BUILDER_SHORTHANDS,
+  type BuilderShorthand,
+  loadEntryDescriptor,
+  type SettingsDraft,
+} from "@ratatoskr/catalog/internal";
 import {
   assertFallbackTargets,
   CAPABILITIES,
   type Capability,
-  type ProviderPlugin,
+  type ProviderDescriptorV1,
+  type ProviderV1,
   RatatoskrError,
 } from "@ratatoskr/core";
 import { asConfiguration } from "./as-configuration.ts";
 import { Gateway, type GatewaySettings } from "./gateway.ts";
 import { assertHooks, type GatewayHooks } from "./gateway-hooks.ts";
 import type { CooldownOptions } from "./provider-health.ts";
-import { defaultImporter, loadFactory, type ModuleImporter } from "./provider-loader.ts";
 import { ProviderRegistry } from "./provider-registry.ts";
 import { assertTimeout, type FallbackTarget, type TimeoutOptions } from "./reliability-options.ts";
 import { type RetryOptions, resolveRetry } from "./retry-policy.ts";
-import { assertRoutingRules, type RoutingRule } from "./router.ts";
-import type {
-  AnthropicShorthandSettings,
-  HuggingFaceShorthandSettings,
-  LocalModelSetting,
-  OllamaShorthandSettings,
-  OpenAIShorthandSettings,
-  OpenRouterShorthandSettings,
-  ProviderSettings,
-} from "./shorthand-settings.ts";
+import type { KnownProvider } from "./router.ts";
 
-/** Where local inference runs: `cpu`, `cuda` / `cuda:N`, or `auto` (CUDA when available). */
-export type DeviceSetting =
-  | "cpu"
-  | "cuda"
-  | "auto"
-  | `cuda:${number}`
-  | { type: "cuda"; deviceId: number };
+/** A provider created from its descriptor (what `loadConfiguredProviders()` returns). */
+export interface ProviderWithDescriptor {
+  readonly descriptor: ProviderDescriptorV1<never>;
+  readonly provider: ProviderV1;
+}
 
 type Entry =
-  | { kind: "plugin"; plugin: ProviderPlugin | Promise<ProviderPlugin> }
-  | {
-      kind: "package";
-      shorthand: string;
-      packageName: string;
-      factory: string;
-      settings: () => object;
-    };
+  | { kind: "provider"; provider: ProviderV1 | Promise<ProviderV1> }
+  | { kind: "created"; provider: ProviderV1; descriptor: ProviderDescriptorV1<never> }
+  | { kind: "descriptor"; descriptor: ProviderDescriptorV1<never>; settings: object | undefined }
+  | { kind: "catalog"; id: string; shorthand: string };
 
 /** Options of {@link RatatoskrBuilder} itself. */
 export interface BuilderOptions {
@@ -67,168 +58,99 @@ export interface BuilderOptions {
   importModule?: ModuleImporter;
 }
 
-const DEVICE = /^(cpu|auto|cuda|cuda:\d+)$/;
+/** The catalog's providers, as the router's "known" list. */
+const KNOWN_PROVIDERS: readonly KnownProvider[] = PROVIDER_CATALOG.map((entry) => ({
+  id: entry.id,
+  aliases: entry.aliases,
+  displayName: entry.displayName,
+  packageName: entry.packageName,
+}));
+
+function isDescriptor(value: unknown): value is ProviderDescriptorV1<never> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as ProviderDescriptorV1<never>).create === "function" &&
+    typeof (value as ProviderDescriptorV1<never>).packageName === "string"
+  );
+}
+
+function isCreated(value: unknown): value is ProviderWithDescriptor {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    isDescriptor((value as ProviderWithDescriptor).descriptor) &&
+    typeof (value as ProviderWithDescriptor).provider === "object"
+  );
+}
+
+/** The catalog's shorthands, typed with the provider packages' settings. */
+export interface RatatoskrBuilder extends CatalogShorthands<RatatoskrBuilder> {}
 
 /** Builds a {@link Gateway}. Create it with `Ratatoskr.builder()`. */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the shorthand methods are defined on the prototype from the catalog's table
 export class RatatoskrBuilder {
+  static {
+    for (const shorthand of BUILDER_SHORTHANDS) {
+      Object.defineProperty(RatatoskrBuilder.prototype, shorthand.method, {
+        value(this: RatatoskrBuilder, ...args: unknown[]) {
+          return this.#shorthand(shorthand, args);
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+
   readonly #entries: Entry[] = [];
-  readonly #importModule: ModuleImporter;
-  readonly #local = {
-    embeddingModels: [] as LocalModelSetting[],
-    nliModels: [] as LocalModelSetting[],
-    generationModels: [] as LocalModelSetting[],
-    device: undefined as DeviceSetting | undefined,
-  };
-  readonly #tokenizerMappings: Array<{ pattern: string; source: string }> = [];
-  #localRegistered = false;
-  #tokenizersRegistered = false;
-  #cacheDir: string | undefined;
+  readonly #importModule: ModuleImporter | undefined;
+  /** Settings of the catalog's providers, by id, as the shorthands built them. */
+  readonly #catalogSettings = new Map<string, SettingsDraft>();
   #settings: GatewaySettings = {};
 
   constructor(options: BuilderOptions = {}) {
-    this.#importModule = options.importModule ?? defaultImporter;
+    this.#importModule = options.importModule;
   }
 
-  /** Register a provider plugin (or a promise of one). Earlier registrations have priority. */
-  use(plugin: ProviderPlugin | Promise<ProviderPlugin>): this {
-    this.#entries.push({ kind: "plugin", plugin });
-    return this;
-  }
-
-  #package(shorthand: string, packageName: string, factory: string, settings: () => object): this {
-    this.#entries.push({ kind: "package", shorthand, packageName, factory, settings });
-    return this;
-  }
-
-  /** OpenRouter (`@ratatoskr/provider-openrouter`); key defaults to `OPENROUTER_API_KEY`. */
-  openrouter(apiKey?: string, settings: OpenRouterShorthandSettings = {}): this {
-    return this.#package("openrouter", "@ratatoskr/provider-openrouter", "createOpenRouter", () =>
-      withKey(settings, apiKey),
-    );
-  }
-
-  /** Direct Anthropic (`@ratatoskr/provider-anthropic`); key defaults to `ANTHROPIC_API_KEY`. */
-  anthropic(apiKey?: string, settings: AnthropicShorthandSettings = {}): this {
-    return this.#package("anthropic", "@ratatoskr/provider-anthropic", "createAnthropic", () =>
-      withKey(settings, apiKey),
-    );
-  }
-
-  /** Direct OpenAI (`@ratatoskr/provider-openai-compat`); key defaults to `OPENAI_API_KEY`. */
-  openai(apiKey?: string, settings: OpenAIShorthandSettings = {}): this {
-    return this.#package("openai", "@ratatoskr/provider-openai-compat", "createOpenAI", () =>
-      withKey(settings, apiKey),
-    );
-  }
-
-  /** An Ollama server (`@ratatoskr/provider-ollama`); URL defaults to `OLLAMA_HOST`, else http://localhost:11434. */
-  ollama(url?: string, settings: OllamaShorthandSettings = {}): this {
-    return this.#package("ollama", "@ratatoskr/provider-ollama", "createOllama", () =>
-      url === undefined ? settings : { ...settings, baseURL: url },
-    );
-  }
-
-  /** Hugging Face Inference (`@ratatoskr/provider-huggingface`); token defaults to `HF_TOKEN`. */
-  huggingface(token?: string, settings: HuggingFaceShorthandSettings = {}): this {
-    return this.#package(
-      "huggingface",
-      "@ratatoskr/provider-huggingface",
-      "createHuggingFace",
-      () => withKey(settings, token),
-    );
-  }
-
-  #registerLocal(): this {
-    if (this.#localRegistered) return this;
-    this.#localRegistered = true;
-    return this.#package("local", "@ratatoskr/provider-local-onnx", "createLocalOnnx", () => {
-      const settings: ProviderSettings = {};
-      if (this.#local.embeddingModels.length)
-        settings.embeddingModels = [...this.#local.embeddingModels];
-      if (this.#local.nliModels.length) settings.nliModels = [...this.#local.nliModels];
-      if (this.#local.generationModels.length)
-        settings.generationModels = [...this.#local.generationModels];
-      if (this.#local.device !== undefined) settings.device = this.#local.device;
-      if (this.#cacheDir !== undefined) settings.cacheDir = this.#cacheDir;
-      return settings;
-    });
-  }
-
-  /** A local ONNX embedding model (`@ratatoskr/provider-local-onnx`), e.g. `all-MiniLM-L6-v2`. */
-  localEmbeddings(model: LocalModelSetting): this {
-    this.#local.embeddingModels.push(model);
-    return this.#registerLocal();
-  }
-
-  /** A local ONNX NLI model (also serves zero-shot classification), e.g. `nli-deberta-v3-small`. */
-  localNli(model: LocalModelSetting): this {
-    this.#local.nliModels.push(model);
-    return this.#registerLocal();
-  }
-
-  /** A local ONNX causal language model for `generate`. */
-  localGeneration(model: LocalModelSetting): this {
-    this.#local.generationModels.push(model);
-    return this.#registerLocal();
-  }
-
-  /** Where local models run. */
-  device(device: DeviceSetting): this {
-    const valid =
-      typeof device === "string"
-        ? DEVICE.test(device)
-        : device?.type === "cuda" && Number.isInteger(device.deviceId) && device.deviceId >= 0;
-    if (!valid) {
-      throw new RatatoskrError({
-        code: "configuration",
-        message: `device must be "cpu", "auto", "cuda", "cuda:N" or {type: "cuda", deviceId}; got ${JSON.stringify(device)}`,
-      });
+  #shorthand(shorthand: BuilderShorthand, args: readonly unknown[]): this {
+    for (const id of shorthand.providers) {
+      this.#catalogSettings.set(id, shorthand.apply(this.#catalogSettings.get(id) ?? {}, args));
     }
-    this.#local.device = device;
-    return this;
-  }
-
-  /** Cache directory for downloaded models and tokenizers (else `RATATOSKR_CACHE_DIR`, else the user cache dir). */
-  cacheDir(path: string): this {
-    if (typeof path !== "string" || path.trim() === "") {
-      throw new RatatoskrError({
-        code: "configuration",
-        message: "cacheDir must be a non-empty path",
-      });
-    }
-    this.#cacheDir = path;
-    return this;
-  }
-
-  #registerTokenizers(): this {
-    if (this.#tokenizersRegistered) return this;
-    this.#tokenizersRegistered = true;
-    return this.#package("tokenizers", "@ratatoskr/tokenizers", "createTokenizers", () => ({
-      mappings: [...this.#tokenizerMappings],
-      ...(this.#cacheDir === undefined ? {} : { cacheDir: this.#cacheDir }),
-    }));
-  }
-
-  /** Exact token counting (`@ratatoskr/tokenizers`) with its default model mappings. */
-  tokenizers(): this {
-    return this.#registerTokenizers();
-  }
-
-  /** Map models matching `pattern` (exact name or prefix) to a tokenizer `source`; enables token counting. */
-  tokenizerMapping(pattern: string, source: string): this {
+    const id = shorthand.providers[0]!;
     if (
-      typeof pattern !== "string" ||
-      pattern === "" ||
-      typeof source !== "string" ||
-      source === ""
+      shorthand.registers &&
+      !this.#entries.some((entry) => entry.kind === "catalog" && entry.id === id)
     ) {
-      throw new RatatoskrError({
-        code: "configuration",
-        message: "tokenizerMapping(pattern, source) needs two non-empty strings",
-      });
+      this.#entries.push({ kind: "catalog", id, shorthand: shorthand.method });
     }
-    this.#tokenizerMappings.push({ pattern, source });
-    return this.#registerTokenizers();
+    return this;
+  }
+
+  /**
+   * Register a provider: a `ProviderV1` (or a promise of one); a descriptor
+   * with its settings, created at `build()` (its routing hints apply); or a
+   * provider created from its descriptor (`loadConfiguredProviders()`'s
+   * `providers`). Earlier registrations have priority.
+   */
+  use(provider: ProviderV1 | Promise<ProviderV1> | ProviderWithDescriptor): this;
+  use<Settings extends object>(
+    descriptor: ProviderDescriptorV1<Settings>,
+    settings?: Settings,
+  ): this;
+  use(
+    target: ProviderV1 | Promise<ProviderV1> | ProviderWithDescriptor | ProviderDescriptorV1<never>,
+    settings?: object,
+  ): this {
+    if (isDescriptor(target))
+      this.#entries.push({ kind: "descriptor", descriptor: target, settings });
+    else if (isCreated(target)) {
+      this.#entries.push({
+        kind: "created",
+        provider: target.provider,
+        descriptor: target.descriptor,
+      });
+    } else this.#entries.push({ kind: "provider", provider: target as ProviderV1 });
+    return this;
   }
 
   /** Default overall deadline per call in ms (default 120,000; 0 disables). */
@@ -298,10 +220,26 @@ export class RatatoskrBuilder {
   }
 
   /**
-   * Observability hooks (request start, retry, fallback, completion, error,
-   * and `onHookError` for a hook that throws or rejects). Each must be a
-   * function; an unknown name is a `configuration` error (a misspelt hook
-   * would otherwise never fire).
+   * Strict mode by default: a setting, tool or provider option the routed
+   * provider would ignore or not honour is an `invalid_input` error before
+   * anything is sent (a call's `strict` option still decides for itself).
+   */
+  strict(enabled = true): this {
+    if (typeof enabled !== "boolean") {
+      throw new RatatoskrError({
+        code: "configuration",
+        message: `strict(enabled) takes true or false, got ${typeof enabled}`,
+      });
+    }
+    this.#settings = { ...this.#settings, strict: enabled };
+    return this;
+  }
+
+  /**
+   * Observability hooks (request start, retry, fallback, warning,
+   * completion, error, and `onHookError` for a hook that throws or
+   * rejects). Each must be a function; an unknown name is a
+   * `configuration` error (a misspelt hook would otherwise never fire).
    */
   hooks(hooks: GatewayHooks): this {
     assertHooks(hooks);
@@ -309,43 +247,53 @@ export class RatatoskrBuilder {
     return this;
   }
 
-  /** Replace the built-in routing preferences. */
-  routingRules(rules: readonly RoutingRule[]): this {
-    assertRoutingRules(rules);
-    this.#settings = { ...this.#settings, rules };
-    return this;
+  /** Create what the entry names: a provider, with its descriptor when it has one. */
+  async #create(
+    entry: Entry,
+  ): Promise<{ provider: ProviderV1; descriptor?: ProviderDescriptorV1<never> }> {
+    switch (entry.kind) {
+      case "provider":
+        return { provider: await entry.provider };
+      case "created":
+        return entry;
+      case "descriptor":
+        return {
+          provider: await entry.descriptor.create(entry.settings as never),
+          descriptor: entry.descriptor,
+        };
+      case "catalog": {
+        const catalogEntry = PROVIDER_CATALOG.find((known) => known.id === entry.id)!;
+        const descriptor = await loadEntryDescriptor(catalogEntry, {
+          ...(this.#importModule === undefined ? {} : { importModule: this.#importModule }),
+          requestedBy: `The ${entry.shorthand}() shorthand`,
+        });
+        const settings = this.#catalogSettings.get(entry.id) ?? {};
+        return {
+          provider: await descriptor.create(settings),
+          descriptor: descriptor as ProviderDescriptorV1<never>,
+        };
+      }
+    }
   }
 
   /**
-   * Load the shorthands' packages, register every plugin and return the
-   * gateway. Fails with `no_provider` when nothing is configured.
+   * Load the shorthands' packages, create and register every provider and
+   * return the gateway. Fails with `no_provider` when nothing is configured.
    */
   async build(): Promise<Gateway> {
     if (this.#entries.length === 0) {
       throw new RatatoskrError({
         code: "no_provider",
-        message:
-          "No provider configured: add one with .use(plugin) or a shorthand such as .openrouter(key), .anthropic(key), .ollama(url), .huggingface(token), .localEmbeddings(model) or .tokenizers()",
+        message: `No provider configured: add one with .use(provider) or a shorthand such as ${BUILDER_SHORTHANDS.filter(
+          (shorthand) => shorthand.registers,
+        )
+          .map((shorthand) => `.${shorthand.method}()`)
+          .join(", ")}`,
       });
     }
-    const plugins = await Promise.all(
-      this.#entries.map(async (entry) => {
-        if (entry.kind === "plugin") return entry.plugin;
-        const factory = await loadFactory(
-          this.#importModule,
-          entry.shorthand,
-          entry.packageName,
-          entry.factory,
-        );
-        return (await factory(entry.settings())) as ProviderPlugin;
-      }),
-    );
+    const created = await Promise.all(this.#entries.map((entry) => this.#create(entry)));
     const registry = new ProviderRegistry();
-    for (const plugin of plugins) registry.register(plugin);
-    return new Gateway(registry, this.#settings);
+    for (const { provider, descriptor } of created) registry.register(provider, descriptor);
+    return new Gateway(registry, { ...this.#settings, knownProviders: KNOWN_PROVIDERS });
   }
-}
-
-function withKey(settings: object, apiKey: string | undefined): object {
-  return apiKey === undefined ? settings : { ...settings, apiKey };
 }

@@ -41,7 +41,7 @@ export const DEFAULT_TIMEOUTS: Readonly<Required<TimeoutOptions>> = Object.freez
 
 /**
  * A fallback target: a model string as a call would take it, usually with a
- * `provider:` prefix (`"ollama:llama3.2"`, `"openrouter:anthropic/claude-sonnet-4"`).
+ * `provider:` prefix naming a registered provider (`"acme:large-model"`).
  */
 export type FallbackTarget = string;
 

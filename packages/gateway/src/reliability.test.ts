@@ -1,9 +1,10 @@
 import { getEventListeners } from "node:events";
 import {
   type ChatEvent,
+  type ChatRequestV1,
+  type ChatStreamPartV1,
   createUsage,
-  PROVIDER_SPECIFICATION_VERSION,
-  type ProviderPlugin,
+  type ProviderV1,
   RatatoskrError,
   registerSecret,
 } from "@ratatoskr/core";
@@ -35,22 +36,23 @@ const rateLimited = (retryAfterMs?: number) =>
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
 
-/** A chat-stream-only plugin whose stream is produced by `script(signal)`. */
+/** A chat-stream-only provider whose stream is produced by `script(signal)`. */
 function streamPlugin(
   id: string,
-  script: (signal: AbortSignal, call: number) => AsyncGenerator<ChatEvent>,
-): ProviderPlugin & { calls: number } {
-  const plugin = {
-    specificationVersion: PROVIDER_SPECIFICATION_VERSION,
+  script: (signal: AbortSignal, call: number) => AsyncGenerator<ChatStreamPartV1>,
+): ProviderV1 & { calls: number } {
+  const provider = {
+    specificationVersion: "v1" as const,
     id,
-    capabilities: ["chat" as const],
     calls: 0,
-    chatStream(_messages: unknown, options: { signal?: AbortSignal }) {
-      plugin.calls++;
-      return script(options.signal!, plugin.calls);
+    chat: {
+      stream(request: ChatRequestV1) {
+        provider.calls++;
+        return script(request.signal, provider.calls);
+      },
     },
   };
-  return plugin as ProviderPlugin & { calls: number };
+  return provider;
 }
 
 function abortable(ms: number, signal: AbortSignal): Promise<void> {
@@ -221,7 +223,13 @@ describe("retries through the gateway", () => {
     const events = await drain(gateway.chatStream(hello, { model: "m" }));
     expect(events).toEqual([
       { type: "content", text: "once" },
-      { type: "done", finishReason: "stop", provider: "mock", model: "m" },
+      {
+        type: "done",
+        finishReason: "stop",
+        provider: "mock",
+        model: "m",
+        requestId: expect.any(String),
+      },
     ]);
     expect(mock.calls).toHaveLength(3);
   });
@@ -408,13 +416,48 @@ describe("timeouts", () => {
     expect(error.partial?.content).toMatch(/^\.{7,8}$/);
   });
 
-  it("unary calls pass the attempt timeout to the provider as its request timeout", async () => {
+  it("providers never see the deadlines: the attempt timeout aborts a hung unary attempt, which is retried", async () => {
     const mock = createMockProvider();
-    const gateway = await Ratatoskr.builder().use(mock).timeouts({ attempt: 1234 }).build();
-    await gateway.embed("x", "m");
-    expect(mock.calls[0]!.args.at(-1)).toMatchObject({ timeout: 1234 });
-    await gateway.embed("x", "m", { timeout: 100 });
-    expect((mock.calls[1]!.args.at(-1) as { timeout: number }).timeout).toBeLessThanOrEqual(100);
+    let calls = 0;
+    const signals: AbortSignal[] = [];
+    const hangOnce = createMockProvider({ id: "hang", capabilities: ["embed"] });
+    const embed = hangOnce.embedding!.embed;
+    Object.assign(hangOnce.embedding!, {
+      embed(request: Parameters<typeof embed>[0]) {
+        calls++;
+        signals.push(request.signal);
+        return calls === 1 ? new Promise<never>(() => {}) : embed(request);
+      },
+    });
+    const gateway = await Ratatoskr.builder()
+      .use(mock)
+      .use(hangOnce)
+      .retry(fast)
+      .timeouts({ attempt: 40 })
+      .build();
+    await gateway.embed("x", "m", { timeout: 100, retry: { maxAttempts: 2 } });
+    expect(Object.keys(mock.callsOf("embed")[0]!.request).sort()).toEqual([
+      "model",
+      "providerOptions",
+      "signal",
+      "values",
+    ]);
+    vi.useFakeTimers();
+    const retried: Array<string | undefined> = [];
+    const timed = await Ratatoskr.builder()
+      .use(hangOnce)
+      .retry(fast)
+      .timeouts({ attempt: 40 })
+      .hooks({ onRetry: (event) => retried.push(event.reason.timeoutKind) })
+      .build();
+    const pending = timed.embed("x", "m");
+    await vi.advanceTimersByTimeAsync(39);
+    expect(calls).toBe(1);
+    await vi.advanceTimersByTimeAsync(1 + fast.maxDelayMs);
+    expect((await pending).dimensions).toBe(8);
+    expect(retried).toEqual(["attempt"]);
+    expect(calls).toBe(2);
+    expect(signals.map((signal) => signal.aborted)).toEqual([true, false]);
   });
 });
 
@@ -769,6 +812,7 @@ describe("hooks", () => {
         onRequestStart: record,
         onRetry: record,
         onFallback: record,
+        onWarning: record,
         onComplete: record,
         onError: record,
       })

@@ -2,19 +2,18 @@
  * The gateway's one retry layer (provider SDKs run with `maxRetries: 0`):
  * which failures are retried, how long to wait, and when to give up.
  *
- * Retried: connection errors, 408, 409, 429, 5xx, attempt/idle timeouts and
- * any provider error marked `isRetryable`. The wait is the server's
- * `retry-after-ms`, then `retry-after` (seconds or HTTP date) as parsed by
+ * Retried, as core's error-trait table says: connection errors, 429,
+ * attempt/idle timeouts, and the errors whose code lets the error decide
+ * when they carry 408, 409, 429 or 5xx or are marked `isRetryable`. The
+ * wait is the server's `retry-after-ms`, then `retry-after` (seconds or HTTP date) as parsed by
  * the provider into `error.retryAfterMs`, capped by `maxRetryAfterMs` (a
  * longer wait fails fast with the rate-limit error that carries it);
- * otherwise exponential backoff with jitter, as the OpenAI and Anthropic SDKs
- * do (0.5 s → 8 s, up to 25 % less).
- *
- * @see https://github.com/openai/openai-node/blob/master/src/client.ts (retry logic this mirrors)
+ * otherwise exponential backoff with jitter, as the vendors' official SDKs
+ * do (0.5 s → 8 s, up to 25 % less); docs/reliability.md has the table.
  */
 import {
   assertRetryOptions,
-  type ErrorCode,
+  errorTraits,
   type RatatoskrError,
   type RetryOptions,
 } from "@ratatoskr/core";
@@ -40,31 +39,17 @@ export function isRetryableStatus(status: number | undefined): boolean {
   return status !== undefined && isRetryableHttpStatus(status);
 }
 
-const NEVER_RETRIED: ReadonlySet<ErrorCode> = new Set([
-  "aborted",
-  "invalid_input",
-  "authentication",
-  "context_length_exceeded",
-  "content_filtered",
-  "configuration",
-  "no_provider",
-  "not_implemented",
-  "unsupported",
-  "unsupported_parameter",
-  "model_not_found",
-  "model_not_available",
-]);
-
 /**
- * The default retry decision: connection errors, retryable statuses,
- * attempt/idle timeouts and errors the provider marked retryable; never an
- * abort, a total timeout, bad input, authentication or a context-length error.
+ * The default retry decision, read from core's error-trait table: codes
+ * that are always retryable (connection errors, 429, attempt and idle
+ * timeouts); codes the error decides (`isRetryable`, or a retryable HTTP
+ * status); never an abort, a total timeout, bad input, authentication or a
+ * context-length error.
  */
 export function isRetryableError(error: RatatoskrError): boolean {
-  if (NEVER_RETRIED.has(error.code)) return false;
-  if (error.code === "timeout") return error.timeoutKind !== "total";
-  if (error.code === "network" || error.code === "rate_limited") return true;
-  return error.isRetryable || isRetryableStatus(error.status);
+  const traits = errorTraits(error);
+  if (traits.retryable) return true;
+  return traits.retryableWhenMarked && (error.isRetryable || isRetryableStatus(error.status));
 }
 
 /** The defaults (documented in docs/reliability.md). */

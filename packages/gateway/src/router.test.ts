@@ -1,51 +1,104 @@
-import type { Capability, ProviderPlugin } from "@ratatoskr/core";
-import { createMockProvider } from "@ratatoskr/testing";
+/**
+ * The router builds its preferences from the registered providers'
+ * descriptors (routing hints). The stub descriptors here stand for the
+ * first-party ones, with the priorities docs/design.md gives them.
+ */
+import type { Capability, RoutingHintV1 } from "@ratatoskr/core";
+import {
+  createMockDescriptor,
+  createMockProvider,
+  type MockDescriptorOptions,
+} from "@ratatoskr/testing";
 import { describe, expect, it } from "vitest";
 import { ProviderRegistry } from "./provider-registry.ts";
-import { routeModel } from "./router.ts";
+import { type KnownProvider, routeModel } from "./router.ts";
 
-function registry(...plugins: ProviderPlugin[]): ProviderRegistry {
+/** A registry of mocks created from their (stub) descriptors, in order. */
+function registry(...descriptors: ReturnType<typeof stub>[]): ProviderRegistry {
   const result = new ProviderRegistry();
-  for (const plugin of plugins) result.register(plugin);
+  for (const descriptor of descriptors) result.register(descriptor.create(), descriptor);
   return result;
 }
 
-const chatOnly: Capability[] = ["chat"];
+function stub(options: MockDescriptorOptions) {
+  const descriptor = createMockDescriptor(options);
+  return { ...descriptor, create: () => createMockProvider(options) };
+}
+
+const hint = (
+  pattern: RegExp,
+  priority: number,
+  reason: string,
+  capabilities?: Capability[],
+): RoutingHintV1 => ({ pattern, priority, reason, ...(capabilities ? { capabilities } : {}) });
+
 const openrouter = () =>
-  createMockProvider({
+  stub({
     id: "openrouter",
-    capabilities: chatOnly,
+    capabilities: ["chat"],
     supports: (_c, model) => model.includes("/"),
+    routing: [hint(/\//, 30, "vendor/model ids are OpenRouter's", ["chat"])],
   });
 const anthropic = () =>
-  createMockProvider({
+  stub({
     id: "anthropic",
     capabilities: ["chat", "countTokens"],
     supports: (_c, model) => model.startsWith("claude"),
+    routing: [hint(/^claude/i, 100, "claude-* models are Anthropic's")],
   });
 const openai = () =>
-  createMockProvider({
+  stub({
     id: "openai",
-    capabilities: chatOnly,
-    supports: (_c, model) => /^(gpt|chatgpt|o\d)/.test(model),
+    capabilities: ["chat"],
+    supports: (_c, model) => /^(gpt|chatgpt|o\d|ft:)/.test(model),
+    routing: [
+      hint(/^ft:/, 100, "ft: ids are OpenAI fine-tunes", ["chat"]),
+      hint(/^(gpt|chatgpt)|^o[134](-|$)/i, 50, "gpt-*, chatgpt-* and o-series are OpenAI's"),
+    ],
   });
-const ollama = () => createMockProvider({ id: "ollama", capabilities: ["chat", "embed"] });
+const ollama = () =>
+  stub({
+    id: "ollama",
+    capabilities: ["chat", "embed"],
+    routing: [hint(/:/, 10, "name:tag ids are Ollama tags")],
+  });
 const hf = () =>
-  createMockProvider({
+  stub({
     id: "huggingface",
     aliases: ["hf"],
     capabilities: ["embed", "nli", "classify"],
     supports: (_c, model) =>
       model.includes("/") ? true : { supported: false, reason: "needs a Hub id owner/name" },
   });
-const tokenizers = () => createMockProvider({ id: "tokenizers", capabilities: ["countTokens"] });
+const tokenizers = () => stub({ id: "tokenizers", capabilities: ["countTokens"] });
+
+const KNOWN: KnownProvider[] = [
+  { id: "anthropic", displayName: "Anthropic", packageName: "@ratatoskr/provider-anthropic" },
+];
 
 describe("routeModel", () => {
   const all = () => registry(ollama(), openrouter(), anthropic(), openai(), hf(), tokenizers());
 
-  it("an explicit provider: prefix wins and is stripped", () => {
-    const decision = routeModel(all(), "chat", "ollama:llama3.2");
-    expect(decision).toMatchObject({
+  it("ft: fine-tuned ids go to openai (its hint outranks ollama's name:tag), whatever the registration order", () => {
+    for (const reg of [registry(ollama(), openai()), registry(openai(), ollama()), all()]) {
+      expect(routeModel(reg, "chat", "ft:gpt-4o-mini:org::id")).toMatchObject({
+        provider: "openai",
+        rule: "routing-hint",
+        providerModel: "ft:gpt-4o-mini:org::id",
+        hint: { provider: "openai", priority: 100, reason: "ft: ids are OpenAI fine-tunes" },
+      });
+    }
+    expect(
+      routeModel(registry(ollama(), openai()), "chat", "ft:gpt-4o-mini:org::id").explanation,
+    ).toContain("ft: ids are OpenAI fine-tunes");
+    // Without the openai provider, the id is not a prefix: ollama's shape hint takes it.
+    expect(routeModel(registry(ollama()), "chat", "ft:gpt-4o-mini:org::id").provider).toBe(
+      "ollama",
+    );
+  });
+
+  it("an explicit prefix wins and is stripped", () => {
+    expect(routeModel(all(), "chat", "ollama:llama3.2")).toMatchObject({
       provider: "ollama",
       providerModel: "llama3.2",
       rule: "explicit-prefix",
@@ -66,32 +119,45 @@ describe("routeModel", () => {
     expect(lacking.explanation).toContain("does not offer nli");
   });
 
-  it("a prefix naming a known but unregistered provider is a miss that says so", () => {
-    const decision = routeModel(registry(ollama()), "chat", "anthropic:claude-sonnet-4");
+  it("a prefix naming a known but unregistered provider is a miss that says what to add", () => {
+    const decision = routeModel(registry(ollama()), "chat", "anthropic:claude-sonnet-4", KNOWN);
     expect(decision.provider).toBeUndefined();
-    expect(decision.explanation).toMatch(/"anthropic".*not registered/);
-  });
-
-  it("vendor/model chat goes to openrouter, even with an Ollama-like :free suffix", () => {
-    expect(routeModel(all(), "chat", "anthropic/claude-sonnet-4")).toMatchObject({
-      provider: "openrouter",
-      rule: "vendor/model → openrouter",
-    });
-    expect(routeModel(all(), "chat", "meta-llama/llama-3.1-8b-instruct:free").provider).toBe(
-      "openrouter",
+    expect(decision.explanation).toMatch(
+      /"anthropic" \(Anthropic, @ratatoskr\/provider-anthropic\), which is not registered/,
+    );
+    // Not known: the prefix is part of the model name.
+    expect(routeModel(registry(ollama()), "chat", "anthropic:claude-sonnet-4").provider).toBe(
+      "ollama",
     );
   });
 
-  it("claude* goes to anthropic, gpt*/o1/o3/o4 to openai, name:tag to ollama", () => {
+  it("the highest-priority matching hint wins, and route() quotes its reason", () => {
+    const decision = routeModel(all(), "chat", "anthropic/claude-sonnet-4");
+    expect(decision).toMatchObject({ provider: "openrouter", rule: "routing-hint" });
+    expect(decision.explanation).toContain("vendor/model ids are OpenRouter's");
+    // vendor/model (30) outranks name:tag (10).
+    expect(routeModel(all(), "chat", "meta-llama/llama-3.1-8b-instruct:free").provider).toBe(
+      "openrouter",
+    );
     expect(routeModel(all(), "chat", "claude-sonnet-4-5").provider).toBe("anthropic");
     for (const model of ["gpt-4o", "gpt-5-mini", "chatgpt-4o-latest", "o1", "o3-mini", "o4-mini"]) {
-      expect(routeModel(all(), "chat", model).rule, model).toBe("gpt*/o1/o3/o4 → openai");
+      expect(routeModel(all(), "chat", model).hint?.provider, model).toBe("openai");
     }
     expect(routeModel(all(), "chat", "qwen3:8b")).toMatchObject({
       provider: "ollama",
-      rule: "name:tag → ollama",
       providerModel: "qwen3:8b",
+      hint: { reason: "name:tag ids are Ollama tags" },
     });
+  });
+
+  it("equal priorities go by registration order; the others that accept follow", () => {
+    const first = stub({ id: "first", routing: [hint(/^x-/, 50, "first's x")] });
+    const second = stub({ id: "second", routing: [hint(/^x-/, 50, "second's x")] });
+    expect(routeModel(registry(first, second), "chat", "x-1")).toMatchObject({
+      provider: "first",
+      providers: ["first", "second"],
+    });
+    expect(routeModel(registry(second, first), "chat", "x-1").provider).toBe("second");
   });
 
   it("otherwise the first registered provider that accepts, in registration order", () => {
@@ -104,34 +170,24 @@ describe("routeModel", () => {
     );
   });
 
-  it("a rule applies only when its provider offers the capability; then the next accepting provider answers", () => {
+  it("a hint applies only to its capabilities and when its provider accepts; routing goes on and says why", () => {
     const decision = routeModel(all(), "embed", "sentence-transformers/all-MiniLM-L6-v2");
-    // openrouter matches vendor/model but does not embed; ollama (registered first) accepts any model
+    // openrouter's vendor/model hint is for chat only; ollama (registered first) accepts any model
     expect(decision.provider).toBe("ollama");
-    expect(decision.explanation).toContain("does not offer embed");
-    const onlyHf = routeModel(
-      registry(openrouter(), hf()),
-      "embed",
-      "sentence-transformers/all-MiniLM-L6-v2",
-    );
-    expect(onlyHf.provider).toBe("huggingface");
+    const declined = routeModel(registry(anthropic(), ollama()), "chat", "Claude-bot:7b");
+    // anthropic's claude hint matched, but its supports() declined the model
+    expect(declined).toMatchObject({ provider: "ollama", hint: { provider: "ollama" } });
+    expect(declined.explanation).toContain('the routing hint of "anthropic" matched');
   });
 
-  it("countTokens for claude prefers anthropic's exact endpoint, then tokenizers for vendor names", () => {
-    expect(routeModel(all(), "countTokens", "claude-sonnet-4").provider).toBe("anthropic");
-    expect(routeModel(all(), "countTokens", "anthropic/claude-sonnet-4").provider).toBe(
-      "tokenizers",
-    );
+  it("countTokens for claude prefers anthropic's exact endpoint, then tokenizers", () => {
     expect(routeModel(all(), "countTokens", "claude-sonnet-4").providers).toEqual([
       "anthropic",
       "tokenizers",
     ]);
-  });
-
-  it("a matched rule whose provider is not registered falls through and says why", () => {
-    const decision = routeModel(registry(ollama()), "chat", "claude-sonnet-4");
-    expect(decision.provider).toBe("ollama");
-    expect(decision.explanation).toContain('"anthropic" is not registered');
+    expect(routeModel(all(), "countTokens", "anthropic/claude-sonnet-4").provider).toBe(
+      "tokenizers",
+    );
   });
 
   it("a miss lists every provider asked and its answer", () => {
@@ -139,13 +195,12 @@ describe("routeModel", () => {
     expect(decision.provider).toBeUndefined();
     expect(decision.candidates).toEqual([
       { provider: "openrouter", accepted: false, reason: 'declined model "mistral-large"' },
-      { provider: "huggingface", accepted: false, reason: "does not offer chat" },
     ]);
     expect(decision.explanation).toContain("no registered provider serves chat");
   });
 
   it("a supports() that throws counts as a decline with the reason", () => {
-    const broken = createMockProvider({
+    const broken = stub({
       id: "broken",
       supports: () => {
         throw new Error("boom");
@@ -166,10 +221,18 @@ describe("routeModel", () => {
       providerModel: "llama3.2:1b",
     });
   });
+
+  it("a stateful (global) hint pattern matches every time", () => {
+    const global = stub({ id: "global", routing: [hint(/^g-/g, 50, "g-* ids")] });
+    const reg = registry(ollama(), global);
+    for (let call = 0; call < 3; call++) {
+      expect(routeModel(reg, "chat", "g-model").provider).toBe("global");
+    }
+  });
 });
 
 describe("ProviderRegistry", () => {
-  it("rejects duplicate ids and aliases, bad ids, other contract versions and empty capabilities", () => {
+  it("rejects duplicate ids and aliases, bad ids, other versions, empty providers and bad hints", () => {
     const reg = registry(hf());
     expect(() => reg.register(createMockProvider({ id: "huggingface" }))).toThrow(
       /already registered/,
@@ -178,10 +241,32 @@ describe("ProviderRegistry", () => {
     expect(() => reg.register(createMockProvider({ id: "Bad Id" }))).toThrow(/Provider id must be/);
     expect(() =>
       reg.register({ ...createMockProvider({ id: "old" }), specificationVersion: "v0" } as never),
-    ).toThrow(/contract v0/);
+    ).toThrow(/specification v0/);
     expect(() => reg.register(createMockProvider({ id: "none", capabilities: [] }))).toThrow(
-      /declares no capabilities/,
+      /offers no capability/,
     );
     expect(() => reg.register(null as never)).toThrow(/must be an object/);
+    expect(() =>
+      reg.register(
+        createMockProvider({ id: "hinted" }),
+        createMockDescriptor({ routing: [{ pattern: "x" as never, priority: 1, reason: "r" }] }),
+      ),
+    ).toThrow(/bad routing hint 0/);
+    expect(() => reg.register(createMockProvider({ id: "parallel", maxParallelCalls: 0 }))).toThrow(
+      /maxParallelCalls = 0/,
+    );
+  });
+
+  it("completes a provider once: both chat halves, capabilities from its objects", () => {
+    const reg = new ProviderRegistry();
+    const registered = reg.register(
+      createMockProvider({ id: "s", chat: "stream", capabilities: ["chat"] }),
+    );
+    expect(registered.capabilities).toEqual(["chat"]);
+    expect(registered.chat?.complete).toBeTypeOf("function");
+    expect(registered.chat?.stream).toBeTypeOf("function");
+    expect(reg.get("s")).toBe(registered);
+    expect(reg.forCapability("chat")).toEqual([registered]);
+    expect(reg.forCapability("embed")).toEqual([]);
   });
 });

@@ -1,4 +1,9 @@
-import type { ChatOptions, GenerateOptions } from "@ratatoskr/core";
+import {
+  assertCallOptions,
+  assertGenerateOptions,
+  type ChatOptions,
+  type GenerateOptions,
+} from "@ratatoskr/core";
 import { describe, expect, it } from "vitest";
 import { applyPresetToChatOptions, applyPresetToGenerateOptions } from "./apply-preset.ts";
 import { ModelRegistry } from "./model-registry.ts";
@@ -56,7 +61,7 @@ describe("applyPresetToChatOptions", () => {
       parallelToolCalls: false,
       responseFormat: { type: "json_schema", name: "response", schema: { type: "object" } },
       cachePrompt: true,
-      rawProviderOptions: { provider: { order: ["anthropic"] } },
+      providerOptions: { openrouter: { provider: { order: ["anthropic"] } } },
     } satisfies ChatOptions);
     expect(ignored).toEqual([{ parameter: "top_k", reason: "chat options have no topK setting" }]);
   });
@@ -76,7 +81,7 @@ describe("applyPresetToChatOptions", () => {
       parallelToolCalls: true,
       responseFormat: { type: "text" },
       cachePrompt: false,
-      rawProviderOptions: {},
+      providerOptions: { openrouter: {} },
     };
     const { options } = applyPresetToChatOptions(caller, full);
     expect(options).toEqual({ ...caller, model: "anthropic/claude-sonnet-4" });
@@ -89,11 +94,29 @@ describe("applyPresetToChatOptions", () => {
     expect(caller).toEqual(before);
     expect(options.signal).toBe(caller.signal);
     options.stop!.push("mutated");
-    (options.rawProviderOptions as { provider: { order: string[] } }).provider.order.push("x");
+    (options.providerOptions!.openrouter as { provider: { order: string[] } }).provider.order.push(
+      "x",
+    );
     expect(resolvePreset(full.uri, { registry }).parameters?.stop).toEqual(["END"]);
-    expect(applyPresetToChatOptions({ model: full.uri }, full).options.rawProviderOptions).toEqual({
-      provider: { order: ["anthropic"] },
+    expect(applyPresetToChatOptions({ model: full.uri }, full).options.providerOptions).toEqual({
+      openrouter: { provider: { order: ["anthropic"] } },
     });
+  });
+
+  it("sends raw_provider_options as the openrouter entry of providerOptions, which core accepts; the caller's entries stay", async () => {
+    const { options } = applyPresetToChatOptions(
+      { model: full.uri, providerOptions: { anthropic: { effort: "low" } } },
+      full,
+    );
+    expect(options.providerOptions).toEqual({
+      anthropic: { effort: "low" },
+      openrouter: { provider: { order: ["anthropic"] } },
+    });
+    // Core's option checks accept it (a rawProviderOptions field is invalid_input).
+    expect(() => assertCallOptions(options)).not.toThrow();
+    expect(() =>
+      assertGenerateOptions(applyPresetToGenerateOptions({ model: full.uri }, full).options),
+    ).not.toThrow();
   });
 
   it("reports a reasoning effort the gateway cannot send, and keeps the rest of the reasoning", () => {
@@ -150,7 +173,7 @@ describe("applyPresetToGenerateOptions", () => {
       maxTokens: 4096,
       seed: 7,
       stopSequences: ["END"],
-      rawProviderOptions: { provider: { order: ["anthropic"] } },
+      providerOptions: { openrouter: { provider: { order: ["anthropic"] } } },
     } satisfies GenerateOptions);
     expect(ignored.map((entry) => entry.parameter)).toEqual([
       "frequency_penalty",

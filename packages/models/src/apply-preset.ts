@@ -69,7 +69,7 @@ export function applyPresetToChatOptions<Options extends ChatOptions>(
   fill("cachePrompt", parameters.cache_prompt);
   fill("toolChoice", toolChoice(parameters.tool_choice));
   fill("responseFormat", responseFormat(parameters.response_format));
-  fill("rawProviderOptions", rawOptions(parameters.raw_provider_options));
+  fillProviderOptions(merged, parameters.raw_provider_options);
   if (merged.reasoning === undefined) fill("reasoning", reasoning(parameters, ignored));
   if (parameters.top_k !== undefined) {
     ignored.push({ parameter: "top_k", reason: "chat options have no topK setting" });
@@ -100,7 +100,7 @@ export function applyPresetToGenerateOptions<Options extends GenerateOptions>(
   fill("topK", parameters.top_k);
   fill("maxTokens", parameters.max_tokens);
   fill("seed", parameters.seed);
-  fill("rawProviderOptions", rawOptions(parameters.raw_provider_options));
+  fillProviderOptions(merged, parameters.raw_provider_options);
   if (parameters.stop !== undefined && (merged.stopSequences?.length ?? 0) === 0) {
     merged.stopSequences = [...parameters.stop];
   }
@@ -152,10 +152,30 @@ function responseFormat(format: PresetResponseFormat | undefined): ResponseForma
   };
 }
 
-function rawOptions(
+/**
+ * The provider whose options a preset's `raw_provider_options` are: the
+ * registry format comes from the Rust project, whose presets name
+ * OpenRouter models and whose raw options are OpenRouter request fields
+ * (`provider.order`, `transforms`, …).
+ */
+export const PRESET_RAW_OPTIONS_PROVIDER = "openrouter";
+
+/**
+ * A preset's `raw_provider_options` as the `openrouter` entry of
+ * `providerOptions` (a copy), unless the caller gave that entry; the
+ * caller's entries for other providers are kept.
+ */
+function fillProviderOptions(
+  merged: { providerOptions?: Record<string, Record<string, unknown>> },
   raw: Readonly<Record<string, unknown>> | undefined,
-): Record<string, unknown> | undefined {
-  return raw === undefined ? undefined : (structuredClone(raw) as Record<string, unknown>);
+): void {
+  if (raw === undefined || merged.providerOptions?.[PRESET_RAW_OPTIONS_PROVIDER] !== undefined) {
+    return;
+  }
+  merged.providerOptions = {
+    ...merged.providerOptions,
+    [PRESET_RAW_OPTIONS_PROVIDER]: structuredClone(raw) as Record<string, unknown>,
+  };
 }
 
 function reasoning(

@@ -1,6 +1,6 @@
 /**
  * Per-call gateway settings on the wire (an extension): attempt and idle
- * timeouts, retry settings and fallback targets. The total `timeout` is the
+ * timeouts, retry settings, fallback targets and strict mode. The total `timeout` is the
  * RPC's own deadline and the `signal` is the RPC's cancellation, so neither
  * is a field.
  */
@@ -12,7 +12,7 @@ import { toUint32, wireError } from "./wire-values.ts";
 /** The part of {@link CallOptions} that crosses the wire. */
 export type WireCallOptions = Pick<
   CallOptions,
-  "attemptTimeout" | "idleTimeout" | "retry" | "fallbacks"
+  "attemptTimeout" | "idleTimeout" | "retry" | "fallbacks" | "strict"
 >;
 
 /**
@@ -24,12 +24,13 @@ export function callSettingsToProto(
   options: WireCallOptions | undefined,
 ): pb.CallSettings | undefined {
   if (options === undefined) return undefined;
-  const { attemptTimeout, idleTimeout, retry, fallbacks } = options;
+  const { attemptTimeout, idleTimeout, retry, fallbacks, strict } = options;
   if (
     attemptTimeout === undefined &&
     idleTimeout === undefined &&
     retry === undefined &&
-    fallbacks === undefined
+    fallbacks === undefined &&
+    strict === undefined
   ) {
     return undefined;
   }
@@ -46,6 +47,7 @@ export function callSettingsToProto(
       targets: fallbacks === false ? [] : [...fallbacks],
     });
   }
+  if (strict !== undefined) settings.strict = strict;
   return settings;
 }
 
@@ -90,6 +92,7 @@ export function callSettingsFromProto(settings: pb.CallSettings | undefined): Wi
   const options: WireCallOptions = {};
   if (settings.attemptTimeoutMs !== undefined) options.attemptTimeout = settings.attemptTimeoutMs;
   if (settings.idleTimeoutMs !== undefined) options.idleTimeout = settings.idleTimeoutMs;
+  if (settings.strict !== undefined) options.strict = settings.strict;
   if (settings.retry !== undefined) options.retry = retryFromProto(settings.retry);
   if (settings.fallbacks !== undefined) {
     options.fallbacks =

@@ -16,7 +16,9 @@ import { usageToProto } from "./usage-mapping.ts";
 import { toUint32 } from "./wire-values.ts";
 
 /** A chat event as the wire carries it: `done` may also carry the request id and warnings. */
-export type WireChatEvent = Exclude<ChatEvent, DoneEvent> | (DoneEvent & WireResponseMetadata);
+export type WireChatEvent =
+  | Exclude<ChatEvent, DoneEvent>
+  | (Omit<DoneEvent, keyof WireResponseMetadata> & WireResponseMetadata);
 
 /**
  * Encodes one chat stream, event by event (one encoder per stream). For a
@@ -97,7 +99,7 @@ export class ChatEventEncoder {
     }
   }
 
-  #done(event: DoneEvent & WireResponseMetadata): pb.ChatEvent[] {
+  #done(event: Extract<WireChatEvent, { type: "done" }>): pb.ChatEvent[] {
     const messages: pb.ChatEvent[] = [];
     if (!this.#extended && !this.#usageSent && event.usage !== undefined) {
       messages.push(chatEvent({ case: "usage", value: usageToProto(event.usage) }));

@@ -42,7 +42,8 @@ const options: WireChatOptions = {
   },
   cachePrompt: true,
   reasoning: { effort: "minimal", maxTokens: 2048, exclude: true },
-  rawProviderOptions: { transforms: ["middle-out"] },
+  providerOptions: { openrouter: { transforms: ["middle-out"] }, anthropic: { top_k: 5 } },
+  strict: true,
   attemptTimeout: 30_000,
   idleTimeout: 10_000,
   retry: {
@@ -171,7 +172,17 @@ describe("bad chat requests are typed invalid_input errors naming the field", ()
     invalid(() => roundTrip(request({ options: { model: "m", seed: 2n ** 63n } })), "options.seed");
     invalid(
       () => roundTrip(request({ options: { model: "m", rawProviderOptions: "[1]" } })),
-      "options.rawProviderOptions",
+      "options.providerOptions",
+    );
+    // The original daemon's flat object of request fields is not keyed by provider id.
+    invalid(
+      () =>
+        roundTrip(
+          request({
+            options: { model: "m", rawProviderOptions: '{"transforms":["middle-out"]}' },
+          }),
+        ),
+      "options.providerOptions.transforms",
     );
     invalid(
       () =>

@@ -8,6 +8,7 @@ import {
   assertChatRequest,
   type ChatOptions,
   type Message,
+  type ProviderOptions,
   type ReasoningConfig,
   type ReasoningEffort,
   type ResponseFormat,
@@ -116,11 +117,11 @@ function chatOptionsToProto(options: WireChatOptions): pb.ChatOptions {
   if (options.cachePrompt !== undefined) proto.cachePrompt = options.cachePrompt;
   if (options.reasoning !== undefined) proto.reasoning = reasoningToProto(options.reasoning);
   if (options.topK !== undefined) proto.topK = toUint32(options.topK, "request", "options.topK");
-  if (options.rawProviderOptions !== undefined) {
+  if (options.providerOptions !== undefined) {
     proto.rawProviderOptions = toJsonText(
-      options.rawProviderOptions,
+      options.providerOptions,
       "request",
-      "options.rawProviderOptions",
+      "options.providerOptions",
     );
   }
   if (options.parallelToolCalls !== undefined) {
@@ -213,11 +214,12 @@ export function chatRequestFromProto(request: pb.ChatRequest): DecodedChatReques
   }
   if (proto.topK !== undefined) options.topK = proto.topK;
   if (proto.rawProviderOptions !== undefined) {
-    options.rawProviderOptions = fromJsonObject(
+    // Field 14 carries the provider-keyed object; assertChatRequest checks each entry.
+    options.providerOptions = fromJsonObject(
       proto.rawProviderOptions,
       "request",
-      "options.rawProviderOptions",
-    );
+      "options.providerOptions",
+    ) as ProviderOptions;
   }
   if (proto.parallelToolCalls !== undefined) options.parallelToolCalls = proto.parallelToolCalls;
   assertChatRequest(messages, options);

@@ -33,8 +33,12 @@ export interface WireResponseMetadata {
   warnings?: WireWarning[];
 }
 
-/** A {@link ChatResponse} as the wire carries it. */
-export type WireChatResponse = ChatResponse & WireResponseMetadata;
+/**
+ * A {@link ChatResponse} as the wire carries it: its warnings may lack a
+ * provider (what the request lost on its way in is no provider's warning).
+ */
+export type WireChatResponse = Omit<ChatResponse, keyof WireResponseMetadata> &
+  WireResponseMetadata;
 
 /** `ChatResponse` → `ratatoskr.v1.ChatResponse`. */
 export function chatResponseToProto(response: WireChatResponse): pb.ChatResponse {

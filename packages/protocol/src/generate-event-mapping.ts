@@ -13,7 +13,7 @@ import { wireError } from "./wire-values.ts";
 /** A generate event as the wire carries it: `done` may also carry the request id and warnings. */
 export type WireGenerateEvent =
   | Exclude<GenerateEvent, { type: "done" }>
-  | (Extract<GenerateEvent, { type: "done" }> &
+  | (Omit<Extract<GenerateEvent, { type: "done" }>, keyof WireResponseMetadata> &
       WireResponseMetadata & { rawFinishReason?: string });
 
 /**

@@ -26,8 +26,9 @@ describe("generation through the wire", () => {
       topK: 50,
       seed: 9,
       stopSequences: ["\n"],
-      rawProviderOptions: { repetition_penalty: 1.1 },
+      providerOptions: { local: { repetitionPenalty: 1.1 } },
       idleTimeout: 5000,
+      strict: false,
     };
     const request = throughWire(pb.GenerateRequestSchema, generateRequestToProto("Once", options));
     expect(generateRequestFromProto(request)).toEqual({ prompt: "Once", options, warnings: [] });

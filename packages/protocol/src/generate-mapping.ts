@@ -9,6 +9,7 @@ import {
   assertText,
   type GenerateOptions,
   type GenerateResponse,
+  type ProviderOptions,
 } from "@ratatoskr/core";
 import { callSettingsFromProto, callSettingsToProto } from "./call-settings-mapping.ts";
 import type { DecodedRequest, RequestEncodingOptions } from "./chat-request-mapping.ts";
@@ -39,7 +40,7 @@ export interface DecodedGenerateRequest extends DecodedRequest {
 }
 
 /** A {@link GenerateResponse} as the wire carries it. */
-export type WireGenerateResponse = GenerateResponse &
+export type WireGenerateResponse = Omit<GenerateResponse, keyof WireResponseMetadata> &
   WireResponseMetadata & { rawFinishReason?: string };
 
 /**
@@ -66,11 +67,11 @@ export function generateRequestToProto(
   if (options.topP !== undefined) proto.topP = toFloat32(options.topP, "request", "options.topP");
   if (options.topK !== undefined) proto.topK = toUint32(options.topK, "request", "options.topK");
   if (options.seed !== undefined) proto.seed = toUint64(options.seed, "request", "options.seed");
-  if (options.rawProviderOptions !== undefined) {
+  if (options.providerOptions !== undefined) {
     proto.rawProviderOptions = toJsonText(
-      options.rawProviderOptions,
+      options.providerOptions,
       "request",
-      "options.rawProviderOptions",
+      "options.providerOptions",
     );
   }
   const request = create(pb.GenerateRequestSchema, {
@@ -100,11 +101,12 @@ export function generateRequestFromProto(request: pb.GenerateRequest): DecodedGe
   if (proto.topK !== undefined) options.topK = proto.topK;
   if (proto.seed !== undefined) options.seed = fromUint64(proto.seed, "request", "options.seed");
   if (proto.rawProviderOptions !== undefined) {
-    options.rawProviderOptions = fromJsonObject(
+    // Field 100 carries the provider-keyed object, as ChatOptions' field 14.
+    options.providerOptions = fromJsonObject(
       proto.rawProviderOptions,
       "request",
-      "options.rawProviderOptions",
-    );
+      "options.providerOptions",
+    ) as ProviderOptions;
   }
   const unsupported: Array<[string, boolean]> = [
     ["frequencyPenalty", proto.frequencyPenalty !== undefined],

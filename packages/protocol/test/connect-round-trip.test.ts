@@ -10,7 +10,7 @@ import {
   createGrpcTransport,
   createGrpcWebTransport,
 } from "@connectrpc/connect-node";
-import { type ChatEvent, Message, RatatoskrError } from "@ratatoskr/core";
+import { Message, RatatoskrError } from "@ratatoskr/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ChatEventDecoder,
@@ -20,6 +20,7 @@ import {
   GenerateEventDecoder,
   generateRequestToProto,
   Ratatoskr,
+  type WireChatEvent,
 } from "../src/index.ts";
 import {
   chatEvents,
@@ -42,9 +43,9 @@ afterAll(async () => {
 async function streamChat(
   client: Client<typeof Ratatoskr>,
   revision: number,
-): Promise<ChatEvent[]> {
+): Promise<WireChatEvent[]> {
   const decoder = new ChatEventDecoder();
-  const events: ChatEvent[] = [];
+  const events: WireChatEvent[] = [];
   const request = chatRequestToProto(
     [Message.user("find x")],
     { model: "mock-1" },

@@ -88,7 +88,7 @@ const chatRequest = bytes(
     bool(11, true), // cache_prompt
     message(12, uint(1, 5), uint(2, 1024), bool(3, false)), // reasoning: HIGH
     uint(13, 40), // top_k
-    string(14, '{"transforms":["middle-out"]}'), // raw_provider_options
+    string(14, '{"openrouter":{"transforms":["middle-out"]}}'), // raw_provider_options: provider-keyed
     bool(15, false), // parallel_tool_calls
   ),
 );
@@ -165,7 +165,7 @@ const cases: GoldenCase[] = [
         excludeFromOutput: false,
       },
       topK: 40,
-      rawProviderOptions: '{"transforms":["middle-out"]}',
+      rawProviderOptions: '{"openrouter":{"transforms":["middle-out"]}}',
       parallelToolCalls: false,
     },
   }),
@@ -572,7 +572,7 @@ describe("what an original client or server sends, read as Ratatoskr values", ()
       cachePrompt: true,
       reasoning: { effort: "high", maxTokens: 1024, exclude: false },
       topK: 40,
-      rawProviderOptions: { transforms: ["middle-out"] },
+      providerOptions: { openrouter: { transforms: ["middle-out"] } },
       parallelToolCalls: false,
     });
     expect(warnings).toEqual([

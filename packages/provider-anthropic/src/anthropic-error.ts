@@ -3,12 +3,13 @@
  *
  * @see https://platform.claude.com/docs/en/api/errors
  */
+// The error classes alone: importing them costs a fraction of the whole SDK (loaded on first call).
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIError,
   APIUserAbortError,
-} from "@anthropic-ai/sdk";
+} from "@anthropic-ai/sdk/error";
 import { abortedError, type ErrorCode, type PartialOutput, RatatoskrError } from "@ratatoskr/core";
 import {
   httpError,

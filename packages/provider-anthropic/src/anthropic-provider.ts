@@ -1,26 +1,30 @@
 /**
- * The Anthropic provider plugin: chat, streaming chat and exact token
- * counting for Claude models, on `@anthropic-ai/sdk`.
+ * The Anthropic provider (provider specification v1): chat, streaming chat
+ * and exact token counting for Claude models, on `@anthropic-ai/sdk`
+ * (imported on the first call, so importing this package stays cheap).
  *
  * @see https://platform.claude.com/docs/en/api/messages
  */
-import Anthropic, { APIError } from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
+import { APIError } from "@anthropic-ai/sdk/error";
 import {
   abortedError,
   assertMessages,
   assertModel,
-  assertText,
   type Capability,
-  type ChatEvent,
-  type ChatOptions,
-  type ChatResponse,
-  type CountTokensOptions,
+  type ChatModelV1,
+  type ChatRequestV1,
+  type ChatResultV1,
+  type ChatSettingsV1,
+  type ChatStreamPartV1,
   type Message,
-  type ModelSupport,
-  PROVIDER_SPECIFICATION_VERSION,
-  type ProviderPlugin,
+  type ModelSupportV1,
+  type ProviderV1,
   RatatoskrError,
-  type TokenCount,
+  type TokenCountingModelV1,
+  type TokenCountingRequestV1,
+  type TokenCountingResultV1,
+  type WarningV1,
 } from "@ratatoskr/core";
 import {
   boundErrorBodies,
@@ -31,7 +35,11 @@ import {
 } from "@ratatoskr/provider-utils";
 import { mapAnthropicError } from "./anthropic-error.ts";
 import { defaultMaxTokens } from "./anthropic-max-tokens.ts";
-import { type AnthropicWarning, buildAnthropicRequest } from "./anthropic-request.ts";
+import {
+  ANTHROPIC_PROVIDER_OPTION_KEYS,
+  readAnthropicProviderOptions,
+} from "./anthropic-provider-options.ts";
+import { anthropicRequestWarnings, buildAnthropicRequest } from "./anthropic-request.ts";
 import { convertAnthropicMessage } from "./anthropic-response.ts";
 import { SseDecoder } from "./anthropic-sse-decoder.ts";
 import { AnthropicStreamMapper } from "./anthropic-stream-mapper.ts";
@@ -51,41 +59,89 @@ export interface AnthropicProviderSettings {
   headers?: Record<string, string>;
   /** A `fetch` implementation (tests, proxies). */
   fetch?: typeof globalThis.fetch;
-  /** Per-attempt timeout of the SDK in milliseconds (default 600,000). The gateway's deadlines apply on top. */
-  timeout?: number;
-  /** Default `max_tokens` for a model when `ChatOptions.maxTokens` is unset (default: {@link defaultMaxTokens}). */
-  defaultMaxTokens?: number | ((model: string) => number);
   /**
-   * Called for each setting that could not be sent (e.g. `temperature`, which
-   * API version 2026-10-21 rejects). Default: one `process.emitWarning` per
-   * setting per provider instance.
+   * The SDK's own request timeout in milliseconds (default 600,000): a
+   * safety net only. Deadlines are the gateway's (`timeout`,
+   * `attemptTimeout`, `idleTimeout`), which abort the call's signal.
    */
-  onWarning?: (warning: AnthropicWarning) => void;
-  /** Plugin id, also the routing prefix (default `"anthropic"`). */
+  timeout?: number;
+  /** Default `max_tokens` for a model when the `maxTokens` setting is unset (default: {@link defaultMaxTokens}). */
+  defaultMaxTokens?: number | ((model: string) => number);
+  /** Provider id: the routing prefix and the `providerOptions` key (default `"anthropic"`). */
   id?: string;
 }
 
-/** The Anthropic plugin: a {@link ProviderPlugin} plus whole-request token counting. */
-export interface AnthropicProvider extends ProviderPlugin {
-  chat(messages: readonly Message[], options: ChatOptions): Promise<ChatResponse>;
-  chatStream(messages: readonly Message[], options: ChatOptions): AsyncIterable<ChatEvent>;
-  countTokens(text: string, model: string, options?: CountTokensOptions): Promise<TokenCount>;
+/** The chat model of the Anthropic provider: both halves, and the warnings of a request before it is sent. */
+export interface AnthropicChatModel extends ChatModelV1 {
+  complete(request: ChatRequestV1): Promise<ChatResultV1>;
+  stream(request: ChatRequestV1): AsyncIterable<ChatStreamPartV1>;
+  warningsFor(request: ChatRequestV1): readonly WarningV1[];
+}
+
+/** A whole chat request to count ({@link AnthropicProvider.countChatTokens}). */
+export interface AnthropicChatTokensRequest {
+  readonly model: string;
+  readonly messages: readonly Message[];
+  /** The chat settings that shape the prompt: tools, tool choice, reasoning, response format. */
+  readonly settings?: ChatSettingsV1;
+  /** The `anthropic` provider options ({@link AnthropicProviderOptions}): server tools, thinking, betas. */
+  readonly providerOptions?: Readonly<Record<string, unknown>>;
+  readonly signal?: AbortSignal;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** The Anthropic provider: a {@link ProviderV1} with chat and token counting, plus whole-request counts. */
+export interface AnthropicProvider extends ProviderV1 {
+  readonly chat: AnthropicChatModel;
+  readonly tokenCounting: TokenCountingModelV1;
+  supports(capability: Capability, model: string): ModelSupportV1;
   /**
    * Exact input tokens of a whole chat request (system, messages, tools,
    * tool choice, thinking) as `/v1/messages/count_tokens` counts it.
    */
-  countChatTokens(messages: readonly Message[], options: ChatOptions): Promise<TokenCount>;
+  countChatTokens(request: AnthropicChatTokensRequest): Promise<TokenCountingResultV1>;
 }
 
 /** `source` of the token counts this provider returns. */
 export const ANTHROPIC_COUNT_TOKENS_SOURCE = "anthropic:count_tokens";
 
-const CAPABILITIES: readonly Capability[] = ["chat", "countTokens"];
+/** The SDK's request timeout when the `timeout` setting is unset. */
+const DEFAULT_SDK_TIMEOUT = 600_000;
+const BETA_HEADER = "anthropic-beta";
+
+type Sdk = typeof import("@anthropic-ai/sdk");
+let sdkPromise: Promise<Sdk> | undefined;
+
+/** The SDK, imported on the first call (about a second of start-up otherwise). */
+function loadSdk(): Promise<Sdk> {
+  sdkPromise ??= import("@anthropic-ai/sdk");
+  return sdkPromise;
+}
 
 /**
- * Create the Anthropic provider plugin. It serves `chat` and `countTokens`
- * for model names that start with `claude`. The SDK client is built on the
- * first call with `maxRetries: 0`: retries belong to the gateway.
+ * The provider options of a text's token count: of them only `betas`
+ * applies; the others are reported as not used. Pure (`warningsFor`).
+ */
+function countTokensOptions(
+  providerOptions: TokenCountingRequestV1["providerOptions"],
+): ReturnType<typeof readAnthropicProviderOptions> {
+  const { options, warnings } = readAnthropicProviderOptions(providerOptions);
+  for (const key of ANTHROPIC_PROVIDER_OPTION_KEYS) {
+    if (key !== "betas" && options[key] !== undefined) {
+      warnings.push({
+        type: "other",
+        message: `providerOptions.anthropic.${key} is not used when counting the tokens of a text`,
+      });
+    }
+  }
+  return { options, warnings };
+}
+
+/**
+ * Create the Anthropic provider. It serves `chat` and `countTokens` for
+ * model names that start with `claude`. The SDK client is built on the first
+ * call with `maxRetries: 0`: retries, deadlines and fallbacks belong to the
+ * gateway, which hands every call one `signal`.
  *
  * @example
  * ```ts
@@ -94,20 +150,23 @@ const CAPABILITIES: readonly Capability[] = ["chat", "countTokens"];
  * ```
  */
 export function createAnthropic(settings: AnthropicProviderSettings = {}): AnthropicProvider {
-  return new AnthropicPlugin(settings);
+  return new AnthropicProviderImplementation(settings);
 }
 
-class AnthropicPlugin implements AnthropicProvider {
-  readonly specificationVersion = PROVIDER_SPECIFICATION_VERSION;
+class AnthropicProviderImplementation implements AnthropicProvider {
+  readonly specificationVersion = "v1" as const;
   readonly id: string;
-  readonly capabilities = CAPABILITIES;
-  readonly toolUse = true;
   readonly localInference = false;
+  readonly chat: AnthropicChatModel;
+  readonly tokenCounting: TokenCountingModelV1;
   readonly #settings: AnthropicProviderSettings;
   /** The validated base URL (setting, else `ANTHROPIC_BASE_URL`); undefined: the SDK's default. */
   readonly #baseURL: string | undefined;
+  /** The `anthropic-beta` values of the settings' headers (the SDK sends one header: a call's betas join them). */
+  readonly #settingsBetas: readonly string[];
+  readonly #timeout: number;
   #client: Anthropic | undefined;
-  readonly #warned = new Set<string>();
+  #clientLoading: Promise<Anthropic> | undefined;
 
   constructor(settings: AnthropicProviderSettings) {
     this.#settings = settings;
@@ -122,10 +181,23 @@ class AnthropicPlugin implements AnthropicProvider {
             provider: this.id,
           });
     registerHeaderSecrets(settings.headers);
+    this.#settingsBetas = splitBetas(headerValue(settings.headers, BETA_HEADER));
+    this.#timeout = settings.timeout ?? DEFAULT_SDK_TIMEOUT;
+    this.chat = {
+      toolUse: true,
+      complete: (request) => this.#complete(request),
+      stream: (request) => this.#stream(request),
+      warningsFor: (request) =>
+        anthropicRequestWarnings(request.settings, request.providerOptions).warnings,
+    };
+    this.tokenCounting = {
+      countTokens: (request) => this.#countTokens(request),
+      warningsFor: (request) => countTokensOptions(request.providerOptions).warnings,
+    };
   }
 
-  supports(capability: Capability, model: string): ModelSupport {
-    if (!CAPABILITIES.includes(capability)) {
+  supports(capability: Capability, model: string): ModelSupportV1 {
+    if (capability !== "chat" && capability !== "countTokens") {
       return { supported: false, reason: `${this.id} offers only chat and countTokens` };
     }
     return model.startsWith("claude")
@@ -133,29 +205,28 @@ class AnthropicPlugin implements AnthropicProvider {
       : { supported: false, reason: `${this.id} serves model names that start with "claude"` };
   }
 
-  #getClient(): Anthropic {
+  /** The client, or the promise of it while the SDK loads. A missing key throws here, at the first call. */
+  #getClient(): Anthropic | Promise<Anthropic> {
     if (this.#client !== undefined) return this.#client;
     const apiKey = loadApiKey({
       apiKey: this.#settings.apiKey,
       environmentVariable: "ANTHROPIC_API_KEY",
       provider: this.id,
     })!;
-    this.#client = new Anthropic({
-      apiKey,
-      authToken: null,
-      ...(this.#baseURL === undefined ? {} : { baseURL: this.#baseURL }),
-      ...(this.#settings.headers === undefined ? {} : { defaultHeaders: this.#settings.headers }),
-      // The SDK reads a failed response's body whole: hand it a bounded prefix instead.
-      fetch: boundErrorBodies(this.#settings.fetch),
-      maxRetries: 0,
-      timeout: this.#timeout(),
+    this.#clientLoading ??= loadSdk().then(({ Anthropic }) => {
+      this.#client = new Anthropic({
+        apiKey,
+        authToken: null,
+        ...(this.#baseURL === undefined ? {} : { baseURL: this.#baseURL }),
+        ...(this.#settings.headers === undefined ? {} : { defaultHeaders: this.#settings.headers }),
+        // The SDK reads a failed response's body whole: hand it a bounded prefix instead.
+        fetch: boundErrorBodies(this.#settings.fetch),
+        maxRetries: 0,
+        timeout: this.#timeout,
+      });
+      return this.#client;
     });
-    return this.#client;
-  }
-
-  /** The SDK request timeout: the gateway's per-attempt deadline when it passes one, else the setting. */
-  #timeout(perCall?: number): number {
-    return perCall !== undefined && perCall > 0 ? perCall : (this.#settings.timeout ?? 600_000);
+    return this.#clientLoading;
   }
 
   #maxTokensFor = (model: string): number => {
@@ -163,19 +234,6 @@ class AnthropicPlugin implements AnthropicProvider {
     if (typeof setting === "number") return setting;
     return setting === undefined ? defaultMaxTokens(model) : setting(model);
   };
-
-  #report(warnings: AnthropicWarning[]): void {
-    for (const warning of warnings) {
-      if (this.#settings.onWarning !== undefined) {
-        this.#settings.onWarning(warning);
-      } else if (!this.#warned.has(warning.setting)) {
-        this.#warned.add(warning.setting);
-        process.emitWarning(`${this.id}: ${warning.setting} was not sent (${warning.details})`, {
-          code: "RATATOSKR_UNSUPPORTED_SETTING",
-        });
-      }
-    }
-  }
 
   #context(model: string | undefined, signal: AbortSignal | undefined) {
     return {
@@ -186,33 +244,52 @@ class AnthropicPlugin implements AnthropicProvider {
     };
   }
 
-  #prepare(messages: readonly Message[], options: ChatOptions) {
-    assertMessages(messages);
-    assertModel(options?.model);
-    const { body, warnings } = buildAnthropicRequest(
-      messages,
-      options,
-      options.model,
-      this.#maxTokensFor,
-    );
-    this.#report(warnings);
-    return body;
+  /**
+   * The SDK's per-request options: the signal, the explicit timeout (which
+   * also keeps the SDK's "streaming is required" guard for large
+   * `max_tokens` from refusing a non-streaming call), and the call's headers
+   * with its betas added to those of the settings.
+   */
+  #requestOptions(
+    signal: AbortSignal | undefined,
+    headers: Readonly<Record<string, string>> | undefined,
+    betas: readonly string[] | undefined,
+  ): Anthropic.RequestOptions {
+    const options: Anthropic.RequestOptions = { timeout: this.#timeout };
+    if (signal !== undefined) options.signal = signal;
+    if (headers === undefined && (betas === undefined || betas.length === 0)) return options;
+    registerHeaderSecrets(headers as Record<string, string> | undefined);
+    const merged: Record<string, string> = {};
+    for (const name in headers) {
+      if (name.toLowerCase() !== BETA_HEADER) merged[name] = headers[name]!;
+    }
+    const all = new Set([
+      ...this.#settingsBetas,
+      ...splitBetas(headerValue(headers, BETA_HEADER)),
+      ...(betas ?? []),
+    ]);
+    if (all.size > 0) merged[BETA_HEADER] = [...all].join(",");
+    options.headers = merged;
+    return options;
   }
 
-  async chat(messages: readonly Message[], options: ChatOptions): Promise<ChatResponse> {
-    const signal = options?.signal;
-    if (signal?.aborted) throw abortedError(signal);
+  async #complete(request: ChatRequestV1): Promise<ChatResultV1> {
+    const signal = request.signal;
     try {
-      const body = this.#prepare(messages, options);
-      const message = await this.#getClient().messages.create(
+      if (signal?.aborted) throw abortedError(signal);
+      const { body, warnings, betas } = buildAnthropicRequest(request, this.#maxTokensFor);
+      const client = await this.#getClient();
+      const message = await client.messages.create(
         { ...body, stream: false },
-        { ...(signal === undefined ? {} : { signal }), timeout: this.#timeout(options.timeout) },
+        this.#requestOptions(signal, request.headers, betas),
       );
-      return convertAnthropicMessage(message, {
-        excludeReasoning: options.reasoning?.exclude === true,
+      const result = convertAnthropicMessage(message, {
+        excludeReasoning: request.settings.reasoning?.exclude === true,
+        requestId: (message as { _request_id?: string | null })._request_id,
       });
+      return warnings.length === 0 ? result : { ...result, warnings };
     } catch (error) {
-      throw mapAnthropicError(error, this.#context(options?.model, signal));
+      throw mapAnthropicError(error, this.#context(request.model, signal));
     }
   }
 
@@ -220,23 +297,24 @@ class AnthropicPlugin implements AnthropicProvider {
    * The request goes through the SDK (headers, auth, HTTP errors); the SSE
    * body is decoded here, one event at a time, so that nothing is mapped
    * ahead of what the caller has consumed and no extra async layer sits
-   * between the socket and the caller.
+   * between the socket and the caller. Warnings come first, then the
+   * response metadata at `message_start`, the content, and one `done`.
    */
-  async *chatStream(messages: readonly Message[], options: ChatOptions): AsyncGenerator<ChatEvent> {
-    const signal = options?.signal;
+  async *#stream(request: ChatRequestV1): AsyncGenerator<ChatStreamPartV1> {
+    const signal = request.signal;
     if (signal?.aborted) throw abortedError(signal);
-    const context = this.#context(options?.model, signal);
+    const context = this.#context(request.model, signal);
     // A per-request signal: the SDK's listener lives on it, not on the caller's long-lived one.
     const link = linkSignals(signal);
     let response: Response;
+    let warnings: WarningV1[];
     try {
-      const body = this.#prepare(messages, options);
-      const streaming: Anthropic.MessageCreateParamsStreaming = { ...body, stream: true };
-      response = await this.#getClient()
-        .messages.create(streaming, {
-          signal: link.signal,
-          timeout: this.#timeout(options.timeout),
-        })
+      const built = buildAnthropicRequest(request, this.#maxTokensFor);
+      warnings = built.warnings;
+      const client = await this.#getClient();
+      const streaming: Anthropic.MessageCreateParamsStreaming = { ...built.body, stream: true };
+      response = await client.messages
+        .create(streaming, this.#requestOptions(link.signal, request.headers, built.betas))
         .asResponse();
     } catch (error) {
       link.dispose();
@@ -244,12 +322,16 @@ class AnthropicPlugin implements AnthropicProvider {
     }
     const mapper = new AnthropicStreamMapper({
       provider: this.id,
-      model: options.model,
-      excludeReasoning: options.reasoning?.exclude === true,
+      model: request.model,
+      ...(response.headers.get("request-id")
+        ? { requestId: response.headers.get("request-id")! }
+        : {}),
+      excludeReasoning: request.settings.reasoning?.exclude === true,
     });
     let completed = false;
     const reader = response.body?.getReader();
     try {
+      for (const warning of warnings) yield { type: "warning", warning };
       if (reader === undefined) {
         throw new RatatoskrError({
           code: "empty_response",
@@ -312,41 +394,59 @@ class AnthropicPlugin implements AnthropicProvider {
         code: "stream",
         message: `The ${this.id} stream ended before message_stop`,
         provider: this.id,
-        model: options.model,
+        model: request.model,
         isRetryable: true,
         partial: mapper.partial(),
       });
     }
   }
 
-  async countTokens(
-    text: string,
-    model: string,
-    options: CountTokensOptions = {},
-  ): Promise<TokenCount> {
-    const signal = options.signal;
-    if (signal?.aborted) throw abortedError(signal);
+  /**
+   * Count one text as a single user message. Of the provider options only
+   * `betas` applies; the others are reported as not used.
+   */
+  async #countTokens(request: TokenCountingRequestV1): Promise<TokenCountingResultV1> {
+    const { model, text, signal } = request;
     try {
-      assertText(text, "text", { allowEmpty: true });
-      assertModel(model);
+      if (signal?.aborted) throw abortedError(signal);
+      const { options, warnings } = countTokensOptions(request.providerOptions);
+      const withWarnings = (count: TokenCountingResultV1) =>
+        warnings.length === 0 ? count : { ...count, warnings };
       // The API refuses empty content; an empty text is zero tokens.
-      if (text === "")
-        return { count: 0, approximate: false, source: ANTHROPIC_COUNT_TOKENS_SOURCE };
-      const result = await this.#getClient().messages.countTokens(
+      if (text === "") {
+        return withWarnings({
+          count: 0,
+          approximate: false,
+          source: ANTHROPIC_COUNT_TOKENS_SOURCE,
+        });
+      }
+      const client = await this.#getClient();
+      const result = await client.messages.countTokens(
         { model, messages: [{ role: "user", content: text }] },
-        { ...(signal === undefined ? {} : { signal }), timeout: this.#timeout(options.timeout) },
+        this.#requestOptions(signal, request.headers, options.betas),
       );
-      return toTokenCount(result);
+      return withWarnings(toTokenCount(result));
     } catch (error) {
       throw mapAnthropicError(error, this.#context(model, signal));
     }
   }
 
-  async countChatTokens(messages: readonly Message[], options: ChatOptions): Promise<TokenCount> {
-    const signal = options?.signal;
-    if (signal?.aborted) throw abortedError(signal);
+  async countChatTokens(request: AnthropicChatTokensRequest): Promise<TokenCountingResultV1> {
+    const signal = request.signal;
     try {
-      const body = this.#prepare(messages, options);
+      if (signal?.aborted) throw abortedError(signal);
+      // Called directly, not through the gateway: check what the gateway would have.
+      assertModel(request.model);
+      assertMessages(request.messages);
+      const { body, warnings, betas } = buildAnthropicRequest(
+        {
+          model: request.model,
+          messages: request.messages,
+          settings: request.settings ?? {},
+          providerOptions: request.providerOptions ?? {},
+        },
+        this.#maxTokensFor,
+      );
       const params: Anthropic.MessageCountTokensParams = {
         model: body.model,
         messages: body.messages,
@@ -356,15 +456,37 @@ class AnthropicPlugin implements AnthropicProvider {
       if (body.tool_choice !== undefined) params.tool_choice = body.tool_choice;
       if (body.thinking !== undefined) params.thinking = body.thinking;
       if (body.output_config !== undefined) params.output_config = body.output_config;
-      const result = await this.#getClient().messages.countTokens(params, {
-        ...(signal === undefined ? {} : { signal }),
-        timeout: this.#timeout(options.timeout),
-      });
-      return toTokenCount(result);
+      const client = await this.#getClient();
+      const result = await client.messages.countTokens(
+        params,
+        this.#requestOptions(signal, request.headers, betas),
+      );
+      const count = toTokenCount(result);
+      return warnings.length === 0 ? count : { ...count, warnings };
     } catch (error) {
-      throw mapAnthropicError(error, this.#context(options?.model, signal));
+      throw mapAnthropicError(error, this.#context(request?.model, signal));
     }
   }
+}
+
+/** A header's value, whatever the case of its name. */
+function headerValue(
+  headers: Readonly<Record<string, string>> | undefined,
+  name: string,
+): string | undefined {
+  for (const key in headers) {
+    if (key.toLowerCase() === name) return headers[key];
+  }
+  return undefined;
+}
+
+/** The comma-separated values of an `anthropic-beta` header. */
+function splitBetas(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value
+    .split(",")
+    .map((beta) => beta.trim())
+    .filter((beta) => beta !== "");
 }
 
 /** An `event: error` payload as the SDK would raise it, for {@link mapAnthropicError}. */
@@ -385,7 +507,7 @@ function streamErrorEvent(data: string, headers: Headers): APIError {
   );
 }
 
-function toTokenCount(result: Anthropic.MessageTokensCount): TokenCount {
+function toTokenCount(result: Anthropic.MessageTokensCount): TokenCountingResultV1 {
   if (typeof result?.input_tokens !== "number") {
     throw new RatatoskrError({
       code: "data",
@@ -393,5 +515,11 @@ function toTokenCount(result: Anthropic.MessageTokensCount): TokenCount {
       provider: ANTHROPIC_PROVIDER_ID,
     });
   }
-  return { count: result.input_tokens, approximate: false, source: ANTHROPIC_COUNT_TOKENS_SOURCE };
+  const requestId = (result as { _request_id?: string | null })._request_id;
+  return {
+    count: result.input_tokens,
+    approximate: false,
+    source: ANTHROPIC_COUNT_TOKENS_SOURCE,
+    ...(requestId ? { response: { requestId } } : {}),
+  };
 }

@@ -1,10 +1,24 @@
-import { Message, RatatoskrError } from "@ratatoskr/core";
+import { type ChatSettingsV1, Message, RatatoskrError } from "@ratatoskr/core";
 import { describe, expect, it } from "vitest";
 import { defaultMaxTokens } from "./anthropic-max-tokens.ts";
-import { buildAnthropicRequest, toAnthropicToolChoice } from "./anthropic-request.ts";
+import {
+  type AnthropicChatInput,
+  anthropicRequestWarnings,
+  buildAnthropicRequest,
+  toAnthropicToolChoice,
+} from "./anthropic-request.ts";
 import { toAnthropicThinking } from "./anthropic-thinking.ts";
 
 const messages = [Message.user("hi")];
+
+/** A v1 chat request for `model` with these settings and `anthropic` options. */
+function input(
+  settings: ChatSettingsV1,
+  providerOptions: Record<string, unknown> = {},
+  model = "claude-x",
+): AnthropicChatInput {
+  return { model, messages, settings, providerOptions };
+}
 
 describe("max_tokens", () => {
   it("defaults per model and honours maxTokens and the setting", () => {
@@ -14,13 +28,10 @@ describe("max_tokens", () => {
     expect(defaultMaxTokens("claude-opus-4-1-20250805")).toBe(32_000);
     expect(defaultMaxTokens("claude-sonnet-4-6")).toBe(64_000);
     expect(
-      buildAnthropicRequest(messages, { model: "m", maxTokens: 10 }, "claude-sonnet-4-6").body
-        .max_tokens,
+      buildAnthropicRequest(input({ maxTokens: 10 }, {}, "claude-sonnet-4-6")).body.max_tokens,
     ).toBe(10);
-    expect(buildAnthropicRequest(messages, { model: "m" }, "x", () => 77).body.max_tokens).toBe(77);
-    expect(() =>
-      buildAnthropicRequest(messages, { model: "m", maxTokens: 0 }, "claude-x"),
-    ).toThrowError(RatatoskrError);
+    expect(buildAnthropicRequest(input({}, {}, "x"), () => 77).body.max_tokens).toBe(77);
+    expect(() => buildAnthropicRequest(input({ maxTokens: 0 }))).toThrowError(RatatoskrError);
   });
 });
 
@@ -96,58 +107,183 @@ describe("tool choice", () => {
     const tools = [{ name: "f", parameters: { type: "object" } }];
     for (const toolChoice of ["required", { name: "f" }] as const) {
       expect(() =>
-        buildAnthropicRequest(
-          messages,
-          { model: "m", tools, toolChoice, reasoning: { effort: "low" } },
-          "claude-x",
-        ),
+        buildAnthropicRequest(input({ tools, toolChoice, reasoning: { effort: "low" } })),
       ).toThrowError(expect.objectContaining({ code: "unsupported_parameter" }));
     }
     const { body } = buildAnthropicRequest(
-      messages,
-      { model: "m", tools, toolChoice: "auto", reasoning: { effort: "low" } },
-      "claude-x",
+      input({ tools, toolChoice: "auto", reasoning: { effort: "low" } }),
     );
     expect(body.tool_choice).toEqual({ type: "auto" });
+    // Thinking disabled through the provider option: a forced choice is fine.
+    const forced = buildAnthropicRequest(
+      input(
+        { tools, toolChoice: "required", reasoning: { effort: "low" } },
+        { thinking: { type: "disabled" } },
+      ),
+    );
+    expect(forced.body.tool_choice).toEqual({ type: "any" });
   });
 
   it("sends no tool_choice without tools", () => {
-    const { body } = buildAnthropicRequest(
-      messages,
-      { model: "m", toolChoice: "required" },
-      "claude-x",
-    );
+    const { body } = buildAnthropicRequest(input({ toolChoice: "required" }));
     expect(body.tool_choice).toBeUndefined();
     expect(body.tools).toBeUndefined();
   });
 });
 
 describe("settings the API does not take", () => {
-  it("drops them with one warning each; rawProviderOptions still wins", () => {
-    const { body, warnings } = buildAnthropicRequest(
-      messages,
-      {
-        model: "m",
-        temperature: 0,
-        topP: 1,
-        seed: 1,
-        frequencyPenalty: 0,
-        presencePenalty: 0,
-        responseFormat: { type: "json_object" },
-        rawProviderOptions: { temperature: 0.3 },
-      },
-      "claude-x",
-    );
-    expect(warnings.map((warning) => warning.setting)).toEqual([
-      "responseFormat",
-      "temperature",
-      "topP",
-      "seed",
-      "frequencyPenalty",
-      "presencePenalty",
+  it("drops them with one warning each, and warnings agree with what is built", () => {
+    const settings: ChatSettingsV1 = {
+      temperature: 0,
+      topP: 1,
+      topK: 40,
+      seed: 1,
+      frequencyPenalty: 0,
+      presencePenalty: 0,
+      responseFormat: { type: "json_object" },
+    };
+    const { body, warnings } = buildAnthropicRequest(input(settings));
+    expect(warnings).toEqual([
+      { type: "unsupported_setting", setting: "temperature", details: expect.any(String) },
+      { type: "unsupported_setting", setting: "topP", details: expect.any(String) },
+      { type: "unsupported_setting", setting: "topK", details: expect.any(String) },
+      { type: "unsupported_setting", setting: "seed", details: expect.any(String) },
+      { type: "unsupported_setting", setting: "frequencyPenalty", details: expect.any(String) },
+      { type: "unsupported_setting", setting: "presencePenalty", details: expect.any(String) },
+      { type: "unsupported_setting", setting: "responseFormat", details: expect.any(String) },
     ]);
-    expect(body).toMatchObject({ temperature: 0.3 });
-    expect(body).not.toHaveProperty("top_p");
-    expect(body).not.toHaveProperty("output_config");
+    expect(anthropicRequestWarnings(settings, {}).warnings).toEqual(warnings);
+    for (const field of ["temperature", "top_p", "top_k", "seed", "output_config"]) {
+      expect(body).not.toHaveProperty(field);
+    }
+  });
+
+  it("sends nothing it warns about, and no warning for what it maps", () => {
+    const { warnings } = buildAnthropicRequest(
+      input({
+        maxTokens: 100,
+        stop: ["x"],
+        cachePrompt: true,
+        parallelToolCalls: false,
+        responseFormat: { type: "json_schema", name: "s", schema: { type: "object" } },
+      }),
+    );
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe("anthropic provider options", () => {
+  const search = { type: "web_search_20250305", name: "web_search", max_uses: 3 };
+  const weather = { name: "get_weather", parameters: { type: "object" } };
+
+  it("tools come after the standard tools; cachePrompt marks the last with the cacheControl ttl", () => {
+    const { body, warnings } = buildAnthropicRequest(
+      input(
+        { tools: [weather], cachePrompt: true, toolChoice: "auto" },
+        { tools: [search], cacheControl: { ttl: "1h" } },
+      ),
+    );
+    expect(warnings).toEqual([]);
+    expect(body.tools).toEqual([
+      { name: "get_weather", input_schema: { type: "object" } },
+      { ...search, cache_control: { type: "ephemeral", ttl: "1h" } },
+    ]);
+    expect(body.tool_choice).toEqual({ type: "auto" });
+    expect(search).not.toHaveProperty("cache_control"); // the caller's object is not changed
+  });
+
+  it("server tools alone are sent, with the standard tool choice", () => {
+    const { body } = buildAnthropicRequest(input({ toolChoice: "none" }, { tools: [search] }));
+    expect(body.tools).toEqual([search]);
+    expect(body.tool_choice).toEqual({ type: "none" });
+  });
+
+  it("thinking replaces the one built from reasoning; effort joins the output format", () => {
+    const { body } = buildAnthropicRequest(
+      input(
+        {
+          reasoning: { maxTokens: 500 }, // below the API's minimum: unused, so not refused
+          responseFormat: { type: "json_schema", name: "s", schema: { type: "object" } },
+        },
+        { thinking: { type: "adaptive" }, effort: "high" },
+      ),
+    );
+    expect(body.thinking).toEqual({ type: "adaptive" });
+    expect(body.output_config).toEqual({
+      format: { type: "json_schema", schema: { type: "object" } },
+      effort: "high",
+    });
+  });
+
+  it("maps mcpServers, metadata, serviceTier and container; extraBody is merged last", () => {
+    const server = { type: "url", url: "https://mcp.example.com/sse", name: "example" } as const;
+    const { body, betas } = buildAnthropicRequest(
+      input(
+        {},
+        {
+          mcpServers: [server],
+          metadata: { user_id: "user-1" },
+          serviceTier: "standard_only",
+          container: "container_1",
+          betas: ["mcp-client-2025-11-20"],
+          extraBody: { inference_geo: "eu", max_tokens: 5 },
+        },
+      ),
+    );
+    expect(body).toMatchObject({
+      mcp_servers: [server],
+      metadata: { user_id: "user-1" },
+      service_tier: "standard_only",
+      container: "container_1",
+      inference_geo: "eu",
+      max_tokens: 5,
+    });
+    expect(betas).toEqual(["mcp-client-2025-11-20"]);
+  });
+
+  it("an unknown key is a warning and is not sent; neither is an entry keyed by another provider id", () => {
+    const entry = { transforms: ["middle-out"], openrouter: { transforms: ["middle-out"] } };
+    const { body, warnings } = buildAnthropicRequest(input({}, entry));
+    expect(
+      warnings.map((warning) => warning.type === "unknown_provider_option" && warning.option),
+    ).toEqual(["transforms", "openrouter"]);
+    expect(body).not.toHaveProperty("transforms");
+    expect(body).not.toHaveProperty("openrouter");
+    expect(anthropicRequestWarnings({}, entry).warnings).toEqual(warnings);
+  });
+
+  it("cacheControl without cachePrompt is a warning", () => {
+    expect(anthropicRequestWarnings({}, { cacheControl: { ttl: "1h" } }).warnings).toEqual([
+      {
+        type: "other",
+        message: expect.stringMatching(/cacheControl has no effect without cachePrompt/),
+      },
+    ]);
+  });
+
+  it.each([
+    ["tools", "web_search"],
+    ["tools", [{ type: "web_search_20250305" }]],
+    ["mcpServers", [{ url: 3 }]],
+    ["thinking", { type: "sometimes" }],
+    ["effort", "extreme"],
+    ["betas", [""]],
+    ["cacheControl", { ttl: "2h" }],
+    ["metadata", "user-1"],
+    ["serviceTier", "premium"],
+    ["container", 7],
+    ["extraBody", [1]],
+  ])("%s of the wrong shape (%j) is invalid_input naming it", (key, value) => {
+    for (const build of [
+      () => buildAnthropicRequest(input({}, { [key]: value })),
+      () => anthropicRequestWarnings({}, { [key]: value }),
+    ]) {
+      expect(build).toThrowError(
+        expect.objectContaining({
+          code: "invalid_input",
+          message: expect.stringContaining(`providerOptions.anthropic.${key}`),
+        }),
+      );
+    }
   });
 });

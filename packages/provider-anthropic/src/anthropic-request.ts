@@ -1,80 +1,137 @@
 /**
- * `ChatOptions` → the body of `POST /v1/messages` (and of
- * `/v1/messages/count_tokens`, which takes the same prompt fields).
+ * A v1 chat request → the body of `POST /v1/messages` (and of
+ * `/v1/messages/count_tokens`, which takes the same prompt fields), with the
+ * warnings for what could not be sent.
  *
  * @see https://platform.claude.com/docs/en/api/messages
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import {
-  type ChatOptions,
+  type ChatRequestV1,
+  type ChatSettingsV1,
   invalidInput,
-  type Message,
   RatatoskrError,
   type ToolChoice,
   type ToolDefinition,
+  type WarningV1,
 } from "@ratatoskr/core";
 import { defaultMaxTokens } from "./anthropic-max-tokens.ts";
+import {
+  type AnthropicProviderOptions,
+  readAnthropicProviderOptions,
+} from "./anthropic-provider-options.ts";
 import { toAnthropicThinking } from "./anthropic-thinking.ts";
 import { convertToAnthropicMessages } from "./convert-to-anthropic-messages.ts";
 
-/** A setting the provider could not send, reported instead of failing the call. */
-export interface AnthropicWarning {
-  type: "unsupported_setting";
-  /** The `ChatOptions` field that was dropped. */
-  setting: string;
-  details: string;
-}
+/** What a request is built from: a v1 chat request without its signal and headers. */
+export type AnthropicChatInput = Pick<
+  ChatRequestV1,
+  "model" | "messages" | "settings" | "providerOptions"
+>;
 
 /** The body of a Messages API request, without `stream`. */
 export type AnthropicRequestBody = Omit<Anthropic.MessageCreateParamsNonStreaming, "stream">;
 
-/** The request body and what was dropped from it. */
+/** The request body, what could not be sent, and the beta features to ask for. */
 export interface AnthropicRequest {
   body: AnthropicRequestBody;
-  warnings: AnthropicWarning[];
+  warnings: WarningV1[];
+  /** `providerOptions.anthropic.betas`, for the `anthropic-beta` header. */
+  betas: readonly string[] | undefined;
+}
+
+/** The checked provider options and every warning a request produces before it is sent. */
+export interface AnthropicRequestWarnings {
+  options: AnthropicProviderOptions;
+  warnings: WarningV1[];
 }
 
 const CACHE_BREAKPOINT: Anthropic.CacheControlEphemeral = { type: "ephemeral" };
 
 /**
- * Sampling settings that API version 2026-10-21 (sent by @anthropic-ai/sdk 1.x)
- * rejects with HTTP 400, and settings the Messages API never had. They are
- * dropped with a warning; pass them in `rawProviderOptions` to force them.
+ * Standard settings the Messages API does not take: sampling parameters,
+ * which API version 2026-10-21 (sent by @anthropic-ai/sdk 1.x) rejects with
+ * HTTP 400, and settings it never had. Each one set is left out with an
+ * `unsupported_setting` warning.
  */
-const UNSUPPORTED: ReadonlyArray<readonly [keyof ChatOptions, string]> = [
+const UNSUPPORTED: ReadonlyArray<readonly [keyof ChatSettingsV1, string]> = [
   ["temperature", "the Messages API (version 2026-10-21) rejects sampling parameters"],
   ["topP", "the Messages API (version 2026-10-21) rejects sampling parameters"],
+  ["topK", "the Messages API (version 2026-10-21) rejects sampling parameters"],
   ["seed", "the Messages API has no seed"],
   ["frequencyPenalty", "the Messages API has no frequency penalty"],
   ["presencePenalty", "the Messages API has no presence penalty"],
 ];
 
 /**
+ * The warnings a chat request produces, without building it: each
+ * unsupported standard setting, `responseFormat: json_object` (Anthropic
+ * needs a schema), `cacheControl` without `cachePrompt`, and each unknown
+ * provider option. Throws `invalid_input` for a provider option of the
+ * wrong type. {@link buildAnthropicRequest} starts with it, so
+ * `warningsFor()` and the call always agree.
+ */
+export function anthropicRequestWarnings(
+  settings: ChatSettingsV1,
+  providerOptions: Readonly<Record<string, unknown>>,
+): AnthropicRequestWarnings {
+  const { options, warnings: optionWarnings } = readAnthropicProviderOptions(providerOptions);
+  const warnings: WarningV1[] = [];
+  for (const [setting, details] of UNSUPPORTED) {
+    if (settings[setting] !== undefined) {
+      warnings.push({ type: "unsupported_setting", setting, details });
+    }
+  }
+  if (settings.responseFormat?.type === "json_object") {
+    warnings.push({
+      type: "unsupported_setting",
+      setting: "responseFormat",
+      details: 'Anthropic needs a schema for JSON output; use {type: "json_schema", schema}',
+    });
+  }
+  if (options.cacheControl !== undefined && settings.cachePrompt !== true) {
+    warnings.push({
+      type: "other",
+      message: "providerOptions.anthropic.cacheControl has no effect without cachePrompt: true",
+    });
+  }
+  if (optionWarnings.length > 0) warnings.push(...optionWarnings);
+  return { options, warnings };
+}
+
+/**
  * Build the Messages API request for one chat turn:
  *
  * - `maxTokens` → `max_tokens`, defaulting per model ({@link defaultMaxTokens});
- * - `reasoning` → `thinking: {type: "enabled", budget_tokens}`;
- * - `tools` → `tools` (`parameters` → `input_schema`), `toolChoice` → `tool_choice`
- *   (`required` → `any`, `{name}` → `tool`), `parallelToolCalls: false` →
- *   `disable_parallel_tool_use`; a forced tool choice with thinking is an
- *   `unsupported_parameter` error (the API does not allow it);
- * - `cachePrompt` → a `cache_control` breakpoint on the last system block and the last tool;
- * - `stop` → `stop_sequences`; `responseFormat: json_schema` → `output_config.format`;
- * - `rawProviderOptions` merged last, as-is.
+ * - `reasoning` → `thinking: {type: "enabled", budget_tokens}`, unless the
+ *   `thinking` provider option gives the parameter as sent;
+ * - `tools` → `tools` (`parameters` → `input_schema`), followed by the
+ *   `tools` provider option (server tools, in Anthropic's format);
+ *   `toolChoice` → `tool_choice` (`required` → `any`, `{name}` → `tool`),
+ *   `parallelToolCalls: false` → `disable_parallel_tool_use`; a forced tool
+ *   choice with thinking is an `unsupported_parameter` error (the API does
+ *   not allow it);
+ * - `cachePrompt` → a `cache_control` breakpoint on the last system block
+ *   and the last tool (with the `cacheControl` option's `ttl`);
+ * - `stop` → `stop_sequences`; `responseFormat: json_schema` →
+ *   `output_config.format`; the `effort` option → `output_config.effort`;
+ * - the `mcpServers`, `metadata`, `serviceTier` and `container` options →
+ *   `mcp_servers`, `metadata`, `service_tier`, `container`; `extraBody`
+ *   merged last, as given;
+ * - everything else set is left out with a warning ({@link anthropicRequestWarnings}).
  *
  * @see https://platform.claude.com/docs/en/build-with-claude/tool-use/overview
  * @see https://platform.claude.com/docs/en/build-with-claude/prompt-caching
  * @see https://platform.claude.com/docs/en/build-with-claude/structured-outputs
  */
 export function buildAnthropicRequest(
-  messages: readonly Message[],
-  options: ChatOptions,
-  model: string,
+  request: AnthropicChatInput,
   maxTokensFor: (model: string) => number = defaultMaxTokens,
 ): AnthropicRequest {
-  const warnings: AnthropicWarning[] = [];
-  const prompt = convertToAnthropicMessages(messages);
-  const maxTokens = options.maxTokens ?? maxTokensFor(model);
+  const { model, settings } = request;
+  const { options, warnings } = anthropicRequestWarnings(settings, request.providerOptions);
+  const prompt = convertToAnthropicMessages(request.messages);
+  const maxTokens = settings.maxTokens ?? maxTokensFor(model);
   if (!Number.isInteger(maxTokens) || maxTokens < 1) {
     throw invalidInput(`maxTokens must be a positive integer, got ${maxTokens}`);
   }
@@ -83,24 +140,33 @@ export function buildAnthropicRequest(
     max_tokens: maxTokens,
     messages: prompt.messages,
   };
+  const cache: Anthropic.CacheControlEphemeral | undefined =
+    settings.cachePrompt === true
+      ? options.cacheControl?.ttl === undefined
+        ? CACHE_BREAKPOINT
+        : { type: "ephemeral", ttl: options.cacheControl.ttl }
+      : undefined;
 
   if (prompt.system !== undefined) {
-    if (options.cachePrompt === true) {
+    if (cache !== undefined) {
       const last = prompt.system[prompt.system.length - 1]!;
-      prompt.system[prompt.system.length - 1] = { ...last, cache_control: CACHE_BREAKPOINT };
+      prompt.system[prompt.system.length - 1] = { ...last, cache_control: cache };
     }
     body.system = prompt.system;
   }
 
-  const thinking = toAnthropicThinking(options.reasoning, maxTokens);
+  const thinking = options.thinking ?? toAnthropicThinking(settings.reasoning, maxTokens);
   if (thinking !== undefined) body.thinking = thinking;
 
-  if (options.tools !== undefined && options.tools.length > 0) {
-    body.tools = options.tools.map((tool, index) =>
-      toAnthropicTool(tool, options.cachePrompt === true && index === options.tools!.length - 1),
-    );
-    const toolChoice = toAnthropicToolChoice(options.toolChoice, options.parallelToolCalls);
-    if (thinking !== undefined && (toolChoice?.type === "any" || toolChoice?.type === "tool")) {
+  const tools: Array<Record<string, unknown>> = [];
+  for (const tool of settings.tools ?? []) tools.push(toAnthropicTool(tool) as never);
+  for (const tool of options.tools ?? []) tools.push(tool as Record<string, unknown>);
+  if (tools.length > 0) {
+    if (cache !== undefined) tools[tools.length - 1] = { ...tools.at(-1), cache_control: cache };
+    body.tools = tools as unknown as Anthropic.ToolUnion[];
+    const toolChoice = toAnthropicToolChoice(settings.toolChoice, settings.parallelToolCalls);
+    const thinks = thinking !== undefined && thinking.type !== "disabled";
+    if (thinks && (toolChoice?.type === "any" || toolChoice?.type === "tool")) {
       throw new RatatoskrError({
         code: "unsupported_parameter",
         message:
@@ -112,27 +178,27 @@ export function buildAnthropicRequest(
     if (toolChoice !== undefined) body.tool_choice = toolChoice;
   }
 
-  if (options.stop !== undefined && options.stop.length > 0)
-    body.stop_sequences = [...options.stop];
-
-  const format = options.responseFormat;
-  if (format?.type === "json_schema") {
-    body.output_config = { format: { type: "json_schema", schema: format.schema } };
-  } else if (format?.type === "json_object") {
-    warnings.push({
-      type: "unsupported_setting",
-      setting: "responseFormat",
-      details: 'Anthropic needs a schema for JSON output; use {type: "json_schema", schema}',
-    });
+  if (settings.stop !== undefined && settings.stop.length > 0) {
+    body.stop_sequences = [...settings.stop];
   }
 
-  for (const [setting, details] of UNSUPPORTED) {
-    if (options[setting] !== undefined)
-      warnings.push({ type: "unsupported_setting", setting, details });
+  const format = settings.responseFormat;
+  if (format?.type === "json_schema" || options.effort !== undefined) {
+    const output: Anthropic.OutputConfig = {};
+    if (format?.type === "json_schema") {
+      output.format = { type: "json_schema", schema: format.schema };
+    }
+    if (options.effort !== undefined) output.effort = options.effort;
+    body.output_config = output;
   }
 
-  if (options.rawProviderOptions !== undefined) Object.assign(body, options.rawProviderOptions);
-  return { body, warnings };
+  const extra = body as Record<string, unknown>;
+  if (options.mcpServers !== undefined) extra.mcp_servers = options.mcpServers;
+  if (options.metadata !== undefined) body.metadata = options.metadata as Anthropic.Metadata;
+  if (options.serviceTier !== undefined) body.service_tier = options.serviceTier;
+  if (options.container !== undefined) extra.container = options.container;
+  if (options.extraBody !== undefined) Object.assign(body, options.extraBody);
+  return { body, warnings, betas: options.betas };
 }
 
 /**
@@ -140,14 +206,13 @@ export function buildAnthropicRequest(
  *
  * @see https://platform.claude.com/docs/en/build-with-claude/tool-use/implement-tool-use#specifying-client-tools
  */
-export function toAnthropicTool(tool: ToolDefinition, cacheBreakpoint = false): Anthropic.Tool {
+export function toAnthropicTool(tool: ToolDefinition): Anthropic.Tool {
   const schema = tool.parameters ?? {};
   const result: Anthropic.Tool = {
     name: tool.name,
     input_schema: { ...schema, type: "object" } as Anthropic.Tool.InputSchema,
   };
   if (tool.description !== undefined) result.description = tool.description;
-  if (cacheBreakpoint) result.cache_control = CACHE_BREAKPOINT;
   return result;
 }
 

@@ -1,13 +1,15 @@
 /**
- * A complete (non-streaming) Anthropic `Message` → {@link ChatResponse}.
+ * A complete (non-streaming) Anthropic `Message` → a provider chat result
+ * ({@link ChatResultV1}).
  *
  * @see https://platform.claude.com/docs/en/api/messages
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import {
-  type ChatResponse,
+  type ChatResultV1,
   RatatoskrError,
   type ReasoningDetail,
+  type ResponseMetadataV1,
   type ServerToolCall,
   type ServerToolResult,
   type ToolCall,
@@ -32,13 +34,18 @@ import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
  * input as JSON text); `server_tool_use` / `mcp_tool_use` blocks →
  * `serverToolCalls` and `*_tool_result` blocks → `serverToolResults`, each
  * with its `contentOffset` in the text; `stop_reason` → `finishReason` (raw
- * value kept). A body that is not a message (no `content` array), or a server
- * tool block without its ids, is a `data` error.
+ * value kept); `model` and the request id (the `request-id` header when
+ * given, else the message `id`) → `response`. A body that is not a message
+ * (no `content` array), or a server tool block without its ids, is a `data`
+ * error.
  */
 export function convertAnthropicMessage(
   message: Anthropic.Message,
-  { excludeReasoning = false }: { excludeReasoning?: boolean } = {},
-): ChatResponse {
+  {
+    excludeReasoning = false,
+    requestId,
+  }: { excludeReasoning?: boolean; requestId?: string | null | undefined } = {},
+): ChatResultV1 {
   if (message === null || typeof message !== "object" || !Array.isArray(message.content)) {
     throw new RatatoskrError({
       code: "data",
@@ -101,20 +108,26 @@ export function convertAnthropicMessage(
       }
     }
   }
-  const response: ChatResponse = {
+  const result: Omit<ChatResultV1, "response" | "warnings"> = {
     content: content.join(""),
     toolCalls,
     finishReason: mapAnthropicStopReason(message.stop_reason),
   };
-  if (reasoning.length > 0) response.reasoning = reasoning.join("");
-  if (details.length > 0) response.reasoningDetails = details;
-  if (serverCalls.length > 0) response.serverToolCalls = serverCalls;
-  if (serverResults.length > 0) response.serverToolResults = serverResults;
+  if (reasoning.length > 0) result.reasoning = reasoning.join("");
+  if (details.length > 0) result.reasoningDetails = details;
+  if (serverCalls.length > 0) result.serverToolCalls = serverCalls;
+  if (serverResults.length > 0) result.serverToolResults = serverResults;
   const usage = convertAnthropicUsage(message.usage ?? undefined);
-  if (usage !== undefined) response.usage = usage;
-  if (message.model) response.model = message.model;
-  if (message.stop_reason) response.rawFinishReason = message.stop_reason;
-  return response;
+  if (usage !== undefined) result.usage = usage;
+  if (message.stop_reason) result.rawFinishReason = message.stop_reason;
+  const id =
+    requestId || (typeof message.id === "string" && message.id !== "" ? message.id : undefined);
+  if (!message.model && id === undefined) return result;
+  const response: ResponseMetadataV1 = {
+    ...(message.model ? { model: message.model } : {}),
+    ...(id === undefined ? {} : { requestId: id }),
+  };
+  return { ...result, response };
 }
 
 function malformed(what: string): RatatoskrError {

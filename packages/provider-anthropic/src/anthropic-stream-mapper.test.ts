@@ -1,5 +1,5 @@
 import type Anthropic from "@anthropic-ai/sdk";
-import { type ChatEvent, RatatoskrError } from "@ratatoskr/core";
+import { type ChatStreamPartV1, RatatoskrError } from "@ratatoskr/core";
 import { describe, expect, it } from "vitest";
 import { AnthropicStreamMapper } from "./anthropic-stream-mapper.ts";
 import { convertAnthropicUsage, mergeAnthropicUsage } from "./anthropic-usage.ts";
@@ -78,7 +78,6 @@ describe("AnthropicStreamMapper", () => {
       {
         type: "done",
         finishReason: "other",
-        model: "claude-x",
         usage: { promptTokens: 5, completionTokens: 1, totalTokens: 6 },
       },
     ]);
@@ -130,8 +129,24 @@ describe("AnthropicStreamMapper", () => {
       type: "done",
       finishReason: "stop",
       rawFinishReason: "end_turn",
-      model: "claude-x",
     });
+  });
+
+  it("message_start is a response_metadata part: the model, and the request-id header (else the message id)", () => {
+    const withId = event({ type: "message_start", message: { id: "msg_01", model: "claude-x" } });
+    expect(new AnthropicStreamMapper().handle(withId)).toEqual({
+      type: "response_metadata",
+      model: "claude-x",
+      requestId: "msg_01",
+    });
+    expect(new AnthropicStreamMapper({ requestId: "req_01" }).handle(withId)).toEqual({
+      type: "response_metadata",
+      model: "claude-x",
+      requestId: "req_01",
+    });
+    expect(
+      new AnthropicStreamMapper().handle(event({ type: "message_start", message: {} })),
+    ).toBeUndefined();
   });
 });
 
@@ -161,7 +176,7 @@ const messageStop = event({ type: "message_stop" });
 /** Feed events until the mapper throws: what it delivered, and the error. */
 function feed(events: Anthropic.RawMessageStreamEvent[]) {
   const mapper = new AnthropicStreamMapper();
-  const delivered: ChatEvent[] = [];
+  const delivered: ChatStreamPartV1[] = [];
   for (const item of events) {
     let mapped: ReturnType<AnthropicStreamMapper["handle"]>;
     try {
@@ -175,15 +190,14 @@ function feed(events: Anthropic.RawMessageStreamEvent[]) {
   return { delivered, error: undefined, mapper };
 }
 
-const doneAfterStop: ChatEvent = {
+const doneAfterStop: ChatStreamPartV1 = {
   type: "done",
   finishReason: "stop",
   rawFinishReason: "end_turn",
-  model: "claude-x",
   usage: { promptTokens: 5, completionTokens: 9, totalTokens: 14 },
 };
 
-const firstCall: ChatEvent[] = [
+const firstCall: ChatStreamPartV1[] = [
   { type: "tool_call_start", index: 0, id: "toolu_first", name: "get_weather" },
   { type: "tool_call_delta", index: 0, arguments: '{"location": "Paris"}' },
   {
@@ -300,14 +314,14 @@ describe("AnthropicStreamMapper protocol violations", () => {
       /after message_stop/,
       [doneAfterStop],
     ],
-  ] as Array<[string, Anthropic.RawMessageStreamEvent[], RegExp, ChatEvent[]]>)(
+  ] as Array<[string, Anthropic.RawMessageStreamEvent[], RegExp, ChatStreamPartV1[]]>)(
     "%s",
     (_name, events, pattern, expected) => {
       const { delivered, error, mapper } = feed(events);
       expect(RatatoskrError.isInstance(error, "stream"), String(error)).toBe(true);
       expect((error as RatatoskrError).message).toMatch(pattern);
       expect(
-        delivered.filter((item) => item.type !== "usage"),
+        delivered.filter((item) => item.type !== "usage" && item.type !== "response_metadata"),
         "nothing after the violation",
       ).toEqual(expected);
       // Once broken, the mapper stays broken.

@@ -1,12 +1,13 @@
 /**
- * Anthropic Messages stream events → Ratatoskr {@link ChatEvent}s.
+ * Anthropic Messages stream events → provider stream parts
+ * ({@link ChatStreamPartV1}).
  *
  * @see https://platform.claude.com/docs/en/build-with-claude/streaming
  */
 import type Anthropic from "@anthropic-ai/sdk";
 import {
-  type ChatEvent,
-  type DoneEvent,
+  type ChatFinishPartV1,
+  type ChatStreamPartV1,
   type PartialOutput,
   parseToolArguments,
   RatatoskrError,
@@ -46,14 +47,16 @@ type BlockState =
   | { kind: "server_result"; block: ServerToolResultBlock }
   | { kind: "ignored" };
 
-/** What {@link AnthropicStreamMapper.handle} returns: nothing, one event, or several in order. */
-export type MappedEvents = ChatEvent | ChatEvent[] | undefined;
+/** What {@link AnthropicStreamMapper.handle} returns: nothing, one part, or several in order. */
+export type MappedEvents = ChatStreamPartV1 | ChatStreamPartV1[] | undefined;
 
 /** Options of {@link AnthropicStreamMapper}. */
 export interface AnthropicStreamMapperOptions {
   /** Plugin id for errors. */
   provider?: string;
   model?: string;
+  /** The response's `request-id` header: the `requestId` of the `response_metadata` part (else the message id). */
+  requestId?: string;
   /** Leave out `reasoning` text events (`reasoning.exclude`); reasoning details are still emitted. */
   excludeReasoning?: boolean;
 }
@@ -61,6 +64,8 @@ export interface AnthropicStreamMapperOptions {
 /**
  * A stateful translator for one stream, fed one raw event at a time:
  *
+ * - `message_start` → a `response_metadata` part (the model that answers,
+ *   the request id);
  * - `text_delta` → `content`; `thinking_delta` → `reasoning`;
  * - a thinking block's `content_block_stop` → `reasoning_detail`
  *   (`{type: "text", text, signature, provider: "anthropic"}`), a
@@ -72,7 +77,7 @@ export interface AnthropicStreamMapperOptions {
  *   stop, with the parsed input; a `*_tool_result` block → one
  *   `server_tool_result` at its stop. They never produce `tool_call_*` events;
  * - `message_delta` keeps `stop_reason` and the cumulative usage;
- * - `message_stop` → `usage` (when known) and `done`.
+ * - `message_stop` → `usage` (when known) and `done` (finish reason, usage).
  *
  * Every event is checked by {@link AnthropicStreamProtocol} before anything
  * it would produce is returned: a protocol violation or a malformed event
@@ -96,11 +101,13 @@ export class AnthropicStreamMapper {
     throw this.#fail(message);
   });
   readonly #provider: string;
+  readonly #requestId: string | undefined;
   readonly #excludeReasoning: boolean;
 
   constructor(options: AnthropicStreamMapperOptions = {}) {
     this.#provider = options.provider ?? ANTHROPIC_PROVIDER_ID;
     this.#model = options.model;
+    this.#requestId = options.requestId;
     this.#excludeReasoning = options.excludeReasoning === true;
   }
 
@@ -139,9 +146,8 @@ export class AnthropicStreamMapper {
     const checked = this.#protocol.check(event, eventName);
     switch (checked.type) {
       case "message_start":
-        if (typeof checked.message.model === "string") this.#model = checked.message.model;
         this.#usage = mergeAnthropicUsage(this.#usage, usageFields(checked.message.usage));
-        return undefined;
+        return this.#metadata(checked.message);
       case "content_block_start":
         return this.#start(checked.block);
       case "content_block_delta":
@@ -159,6 +165,20 @@ export class AnthropicStreamMapper {
     }
   }
 
+  #metadata(message: { model?: unknown; id?: unknown }): MappedEvents {
+    const model = typeof message.model === "string" ? message.model : undefined;
+    if (model !== undefined) this.#model = model;
+    const requestId =
+      this.#requestId ??
+      (typeof message.id === "string" && message.id !== "" ? message.id : undefined);
+    if (model === undefined && requestId === undefined) return undefined;
+    return {
+      type: "response_metadata",
+      ...(model === undefined ? {} : { model }),
+      ...(requestId === undefined ? {} : { requestId }),
+    };
+  }
+
   #start(block: TypedObject): MappedEvents {
     const state = this.#blockState(block);
     this.#blocks.push(state);
@@ -170,7 +190,7 @@ export class AnthropicStreamMapper {
       case "thinking":
         return state.text === "" ? undefined : this.#reasoningEvent(state.text);
       case "tool": {
-        const start: ChatEvent = {
+        const start: ChatStreamPartV1 = {
           type: "tool_call_start",
           index: state.toolIndex,
           id: state.id,
@@ -302,7 +322,7 @@ export class AnthropicStreamMapper {
         `Tool call "${state.name}" (index ${state.toolIndex}) ended with arguments that are not JSON`,
       );
     }
-    const events: ChatEvent[] = [];
+    const events: ChatStreamPartV1[] = [];
     if (state.arguments === "") {
       state.arguments = "{}";
       events.push({ type: "tool_call_delta", index: state.toolIndex, arguments: "{}" });
@@ -322,17 +342,16 @@ export class AnthropicStreamMapper {
   #finish(): MappedEvents {
     this.#finished = true;
     const usage = convertAnthropicUsage(this.#usage);
-    const done: DoneEvent = {
+    const done: ChatFinishPartV1 = {
       type: "done",
       finishReason: mapAnthropicStopReason(this.#stopReason),
+      ...(this.#stopReason === null ? {} : { rawFinishReason: this.#stopReason }),
+      ...(usage === undefined ? {} : { usage }),
     };
-    if (this.#stopReason !== null) done.rawFinishReason = this.#stopReason;
-    if (usage !== undefined) done.usage = usage;
-    if (this.#model !== undefined) done.model = this.#model;
     return usage === undefined ? done : [{ type: "usage", usage }, done];
   }
 
-  #text(text: string): ChatEvent {
+  #text(text: string): ChatStreamPartV1 {
     this.#content.push(text);
     return { type: "content", text };
   }

@@ -1,11 +1,12 @@
-import { Message } from "@ratatoskr/core";
+import { Message, type ProviderV1 } from "@ratatoskr/core";
+import { chatRequestFor } from "@ratatoskr/testing";
 import { runProviderConformance } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll } from "vitest";
-import { createAnthropic } from "../src/index.ts";
+import { anthropicDescriptor, createAnthropic } from "../src/index.ts";
 import { type AnthropicMock, fixture, startAnthropicMock } from "./anthropic-mock-server.ts";
+import { MODEL } from "./anthropic-requests.ts";
 
 const KEY = "test-key-canary-123456";
-const MODEL = "claude-sonnet-4-6";
 let mock: AnthropicMock;
 
 beforeAll(async () => {
@@ -24,43 +25,60 @@ const tools = [
 ];
 const serve = (file: string, status?: number) => () =>
   mock.enqueue(status === undefined ? { sse: fixture(file) } : { json: fixture(file), status });
+const stream = (provider: ProviderV1, signal: AbortSignal) =>
+  provider.chat!.stream!(chatRequestFor(messages, { model: MODEL, signal }));
 
 runProviderConformance({
   name: "anthropic",
   createProvider: () => createAnthropic({ apiKey: KEY, baseURL: mock.url }),
+  descriptor: anthropicDescriptor,
   scenarios: {
     chat: {
       prepare: () => mock.enqueue({ json: fixture("message-text.json") }),
+      model: MODEL,
       messages,
-      options: { model: MODEL },
       expectContent: "Hi! My name is Claude.",
     },
     chatStream: {
       prepare: serve("text.sse"),
+      model: MODEL,
       messages,
-      options: { model: MODEL },
       expectContent: "Hello! How can I help you today?",
     },
     toolCalls: {
       prepare: serve("parallel-tool-use.sse"),
+      model: MODEL,
       messages,
-      options: { model: MODEL, tools },
+      settings: { tools },
       expectToolCalls: ["get_weather", "get_weather", "get_time"],
     },
     serverTools: {
       prepare: serve("web-search.sse"),
+      model: MODEL,
       messages,
-      options: {
-        model: MODEL,
-        rawProviderOptions: { tools: [{ type: "web_search_20250305", name: "web_search" }] },
-      },
+      providerOptions: { tools: [{ type: "web_search_20250305", name: "web_search" }] },
       expectServerToolCalls: ["web_search"],
     },
     abort: {
       prepare: () =>
         mock.enqueue({ sseThenHang: fixture("text.sse").split("event: content_block_stop")[0]! }),
+      model: MODEL,
       messages,
-      options: { model: MODEL },
+    },
+    warnings: {
+      prepare: () => mock.enqueue({ json: fixture("message-text.json") }),
+      model: MODEL,
+      messages,
+      unsupportedSettings: {
+        temperature: 0.2,
+        topP: 0.9,
+        topK: 40,
+        seed: 7,
+        frequencyPenalty: 0.1,
+        presencePenalty: 0.1,
+        responseFormat: { type: "json_object" },
+      },
+      unknownProviderOption: "transforms",
     },
     countTokens: {
       prepare: () => mock.enqueue({ json: fixture("count-tokens.json") }),
@@ -71,43 +89,50 @@ runProviderConformance({
     errors: {
       "401 authentication_error": {
         prepare: serve("error-401.json", 401),
-        call: (provider, options) => provider.chatStream!(messages, { ...options, model: MODEL }),
+        call: stream,
         code: "authentication",
         secret: KEY,
       },
       "429 rate_limit_error": {
         prepare: serve("error-429.json", 429),
-        call: (provider, options) => provider.chat!(messages, { ...options, model: MODEL }),
+        call: (provider, signal) =>
+          provider.chat!.complete!(chatRequestFor(messages, { model: MODEL, signal })),
         code: "rate_limited",
         secret: KEY,
       },
       "529 overloaded_error": {
         prepare: serve("error-529.json", 529),
-        call: (provider, options) => provider.chatStream!(messages, { ...options, model: MODEL }),
+        call: stream,
         code: "provider",
         secret: KEY,
       },
       "400 prompt is too long": {
         prepare: serve("error-400-prompt-too-long.json", 400),
-        call: (provider, options) => provider.chatStream!(messages, { ...options, model: MODEL }),
+        call: stream,
         code: "context_length_exceeded",
         secret: KEY,
       },
       "mid-stream overloaded_error": {
         prepare: serve("overloaded.sse"),
-        call: (provider, options) => provider.chatStream!(messages, { ...options, model: MODEL }),
+        call: stream,
         code: "provider",
         secret: KEY,
       },
       "stream cut before message_stop": {
         prepare: serve("cut-before-stop.sse"),
-        call: (provider, options) => provider.chatStream!(messages, { ...options, model: MODEL }),
+        call: stream,
         code: "stream",
         secret: KEY,
       },
       "count_tokens 401": {
         prepare: serve("error-401.json", 401),
-        call: (provider, options) => provider.countTokens!("hi", MODEL, options),
+        call: (provider, signal) =>
+          provider.tokenCounting!.countTokens({
+            model: MODEL,
+            text: "hi",
+            providerOptions: {},
+            signal,
+          }),
         code: "authentication",
         secret: KEY,
       },

@@ -5,6 +5,7 @@
 import { Message, type RatatoskrError } from "@ratatoskr/core";
 import { MAX_ERROR_BODY_BYTES } from "@ratatoskr/provider-utils";
 import {
+  chatRequestFor,
   type HugeResponseServer,
   LOOPBACK_BUFFER_BYTES,
   startHugeResponseServer,
@@ -12,6 +13,7 @@ import {
 import { drain, failure } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAnthropic } from "../src/index.ts";
+import { MODEL } from "./anthropic-requests.ts";
 
 const KEY = "test-key-canary-123456";
 let server: HugeResponseServer;
@@ -46,14 +48,16 @@ async function expectBounded(error: RatatoskrError): Promise<void> {
 describe("a 100 MiB error body", () => {
   it("chat: read up to the bound, the rest cancelled", async () => {
     await expectBounded(
-      await failure(provider().chat(messages, { model: "claude-sonnet-4-6", maxTokens: 10 })),
+      await failure(
+        provider().chat.complete(chatRequestFor(messages, { model: MODEL, maxTokens: 10 })),
+      ),
     );
   });
 
   it("chatStream: read up to the bound, the rest cancelled", async () => {
     await expectBounded(
       await failure(
-        drain(provider().chatStream(messages, { model: "claude-sonnet-4-6", maxTokens: 10 })),
+        drain(provider().chat.stream(chatRequestFor(messages, { model: MODEL, maxTokens: 10 }))),
       ),
     );
   });

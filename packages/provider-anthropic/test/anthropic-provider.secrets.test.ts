@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { Message } from "@ratatoskr/core";
 import {
+  chatRequestFor,
   credentialOf,
   expectBaseURLRejected,
   expectNoSecret,
@@ -11,6 +12,7 @@ import {
 import { drain, failure } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAnthropic } from "../src/anthropic-provider.ts";
+import { startAnthropicMock } from "./anthropic-mock-server.ts";
 
 /** Registered as the provider's key; shaped like no real key, so only redaction hides it. */
 const CANARY = "canary-anthropic-0123456789-abcdefgh";
@@ -28,9 +30,15 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
   it("the key is in no rendering of the error, cause chain included (chat, stream, token count)", async () => {
     const provider = createAnthropic({ apiKey: CANARY, baseURL: server.url });
     for (const call of [
-      () => provider.chat(messages, { model }),
-      () => drain(provider.chatStream(messages, { model })),
-      () => provider.countTokens("Hi", model),
+      () => provider.chat.complete(chatRequestFor(messages, { model })),
+      () => drain(provider.chat.stream(chatRequestFor(messages, { model }))),
+      () =>
+        provider.tokenCounting.countTokens({
+          model,
+          text: "Hi",
+          providerOptions: {},
+          signal: new AbortController().signal,
+        }),
     ]) {
       const error = await failure(call());
       expect(error.code).toBe("authentication");
@@ -46,13 +54,54 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
       {
         imports: 'import { createAnthropic } from "@ratatoskr/provider-anthropic";',
         call: `createAnthropic({ apiKey: process.env.CANARY, baseURL: process.env.ECHO_URL })
-          .chat([{ role: "user", content: "Hi" }], { model: "claude-sonnet-4-5" })`,
+          .chat.complete({
+            model: "claude-sonnet-4-5",
+            messages: [{ role: "user", content: "Hi" }],
+            settings: {},
+            providerOptions: {},
+            signal: new AbortController().signal,
+          })`,
       },
       { cwd: packageRoot, env: { ECHO_URL: server.url, CANARY } },
     );
     expect(stderr).toContain("code: 'authentication'");
     expect(stderr).toContain("[cause]");
     expectNoSecret(undefined, CANARY, { output: `${stdout}\n${stderr}` });
+  });
+});
+
+describe("credentials in provider options", () => {
+  it("an MCP server's authorization_token echoed by the API is in no rendering of the error", async () => {
+    const token = "canary-mcp-token-0123456789-abcdef";
+    const mock = await startAnthropicMock();
+    try {
+      mock.enqueue({
+        status: 400,
+        json: {
+          type: "error",
+          error: { type: "invalid_request_error", message: `bad MCP server token ${token}` },
+        },
+      });
+      const provider = createAnthropic({ apiKey: CANARY, baseURL: mock.url });
+      const mcpServers = [
+        {
+          type: "url",
+          url: "https://mcp.example.com/sse",
+          name: "example",
+          authorization_token: token,
+        },
+      ];
+      const error = await failure(
+        provider.chat.complete(
+          chatRequestFor(messages, { model, providerOptions: { mcpServers } }),
+        ),
+      );
+      expect(error.code).toBe("invalid_input");
+      expect(mock.body().mcp_servers).toEqual(mcpServers); // it was sent, to the API only
+      expectNoSecret(error, token);
+    } finally {
+      await mock.close();
+    }
   });
 });
 

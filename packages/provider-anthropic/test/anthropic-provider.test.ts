@@ -1,24 +1,29 @@
 import {
   type ChatEvent,
-  type ChatOptions,
-  collectChatStream,
+  type ChatSettingsV1,
+  type ChatStreamPartV1,
+  collectChatStreamParts,
   Message,
   RatatoskrError,
   type ToolDefinition,
 } from "@ratatoskr/core";
-import { trackAbortListeners } from "@ratatoskr/testing";
-import { assertChatEventProtocol } from "@ratatoskr/testing/conformance";
+import { chatRequestFor, trackAbortListeners } from "@ratatoskr/testing";
+import {
+  assertChatEventProtocol,
+  assertChatStreamProtocol,
+  drain as drainParts,
+} from "@ratatoskr/testing/conformance";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type AnthropicWarning, createAnthropic } from "../src/index.ts";
+import { createAnthropic } from "../src/index.ts";
 import {
   type AnthropicMock,
   fixture,
   fixtureJson,
   startAnthropicMock,
 } from "./anthropic-mock-server.ts";
+import { contentOf, drainEvents as drain, MODEL } from "./anthropic-requests.ts";
 
 const KEY = "test-key-canary-123456";
-const MODEL = "claude-sonnet-4-6";
 const WEATHER: ToolDefinition = {
   name: "get_weather",
   description: "Current weather for a location",
@@ -33,7 +38,6 @@ const WEATHER: ToolDefinition = {
 };
 
 let mock: AnthropicMock;
-let warnings: AnthropicWarning[] = [];
 
 beforeAll(async () => {
   mock = await startAnthropicMock();
@@ -42,22 +46,11 @@ afterAll(async () => {
   await mock.close();
 });
 afterEach(() => {
-  warnings = [];
   mock.reset();
 });
 
 function provider() {
-  return createAnthropic({
-    apiKey: KEY,
-    baseURL: mock.url,
-    onWarning: (warning) => warnings.push(warning),
-  });
-}
-
-async function drain(stream: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
-  const events: ChatEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
+  return createAnthropic({ apiKey: KEY, baseURL: mock.url });
 }
 
 async function failure(run: () => Promise<unknown>): Promise<RatatoskrError> {
@@ -92,10 +85,11 @@ function multiByteFixture(): string {
 const user = [Message.user("What's the weather in Paris?")];
 
 describe("chatStream event sequences", () => {
-  it("plain text: content deltas, usage, done with end_turn", async () => {
+  it("plain text: response metadata, content deltas, usage, done with end_turn", async () => {
     mock.enqueue({ sse: fixture("text.sse") });
-    const events = await drain(provider().chatStream(user, { model: MODEL }));
-    expect(events).toEqual([
+    const parts = await drainParts(provider().chat.stream(chatRequestFor(user, { model: MODEL })));
+    expect(parts).toEqual([
+      { type: "response_metadata", model: "claude-sonnet-4-5-20250929", requestId: "req_mock_01" },
       { type: "content", text: "Hello" },
       { type: "content", text: "! How can" },
       { type: "content", text: " I help you today?" },
@@ -113,7 +107,6 @@ describe("chatStream event sequences", () => {
         type: "done",
         finishReason: "stop",
         rawFinishReason: "end_turn",
-        model: "claude-sonnet-4-5-20250929",
         usage: {
           promptTokens: 25,
           completionTokens: 12,
@@ -145,7 +138,9 @@ describe("chatStream event sequences", () => {
   it("tool use: input_json_delta pieces split mid-key become ordered deltas, end on block stop", async () => {
     mock.enqueue({ sse: fixture("tool-use.sse") });
     const events = await drain(
-      provider().chatStream(user, { model: MODEL, tools: [WEATHER], toolChoice: "auto" }),
+      provider().chat.stream(
+        chatRequestFor(user, { model: MODEL, tools: [WEATHER], toolChoice: "auto" }),
+      ),
     );
     expect(events.filter((event) => event.type !== "usage" && event.type !== "done")).toEqual([
       { type: "content", text: "Let me look that up." },
@@ -181,7 +176,9 @@ describe("chatStream event sequences", () => {
 
   it("parallel tool use: calls numbered 0.. in order; a call without input gets {}", async () => {
     mock.enqueue({ sse: fixture("parallel-tool-use.sse") });
-    const events = await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] }));
+    const events = await drain(
+      provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [WEATHER] })),
+    );
     const response = assertChatEventProtocol(events);
     expect(response.toolCalls).toEqual([
       {
@@ -218,12 +215,14 @@ describe("chatStream event sequences", () => {
   it("thinking with signature: reasoning deltas, then one reasoning_detail at the block's stop", async () => {
     mock.enqueue({ sse: fixture("thinking-tool.sse") });
     const events = await drain(
-      provider().chatStream(user, {
-        model: MODEL,
-        tools: [WEATHER],
-        reasoning: { maxTokens: 2048 },
-        maxTokens: 4096,
-      }),
+      provider().chat.stream(
+        chatRequestFor(user, {
+          model: MODEL,
+          tools: [WEATHER],
+          reasoning: { maxTokens: 2048 },
+          maxTokens: 4096,
+        }),
+      ),
     );
     expect(events.slice(0, 4)).toEqual([
       { type: "reasoning", text: "The user wants to know" },
@@ -264,8 +263,8 @@ describe("chatStream event sequences", () => {
 
   it("redacted thinking becomes a redacted reasoning detail, in block order", async () => {
     mock.enqueue({ sse: fixture("redacted-thinking.sse") });
-    const response = await collectChatStream(
-      provider().chatStream(user, { model: MODEL, reasoning: { effort: "low" } }),
+    const response = await collectChatStreamParts(
+      provider().chat.stream(chatRequestFor(user, { model: MODEL, reasoning: { effort: "low" } })),
     );
     expect(response.reasoningDetails?.map((detail) => detail.type)).toEqual(["redacted", "text"]);
     expect(response.reasoningDetails?.[0]).toMatchObject({
@@ -280,7 +279,9 @@ describe("chatStream event sequences", () => {
   it("reasoning.exclude omits reasoning text but keeps the signed detail", async () => {
     mock.enqueue({ sse: fixture("thinking-tool.sse") });
     const events = await drain(
-      provider().chatStream(user, { model: MODEL, tools: [WEATHER], reasoning: { exclude: true } }),
+      provider().chat.stream(
+        chatRequestFor(user, { model: MODEL, tools: [WEATHER], reasoning: { exclude: true } }),
+      ),
     );
     expect(events.some((event) => event.type === "reasoning")).toBe(false);
     expect(events.filter((event) => event.type === "reasoning_detail")).toHaveLength(1);
@@ -293,12 +294,14 @@ describe("chatStream event sequences", () => {
 
   it("cache usage: prompt = input + cache write + cache read; cache parts reported", async () => {
     mock.enqueue({ sse: fixture("cache-usage.sse") });
-    const response = await collectChatStream(
-      provider().chatStream([Message.system("You are a weather bot."), ...user], {
-        model: MODEL,
-        cachePrompt: true,
-        tools: [WEATHER],
-      }),
+    const response = await collectChatStreamParts(
+      provider().chat.stream(
+        chatRequestFor([Message.system("You are a weather bot."), ...user], {
+          model: MODEL,
+          cachePrompt: true,
+          tools: [WEATHER],
+        }),
+      ),
     );
     expect(response.usage).toEqual({
       promptTokens: 21 + 188 + 2048,
@@ -322,7 +325,7 @@ describe("chatStream event sequences", () => {
     ["max-tokens.sse", "length", "max_tokens"],
   ])("%s maps the stop reason to %s and keeps the raw %s", async (file, finishReason, raw) => {
     mock.enqueue({ sse: fixture(file) });
-    const events = await drain(provider().chatStream(user, { model: MODEL }));
+    const events = await drain(provider().chat.stream(chatRequestFor(user, { model: MODEL })));
     expect(events.at(-1)).toMatchObject({ type: "done", finishReason, rawFinishReason: raw });
   });
 
@@ -337,21 +340,27 @@ describe("chatStream event sequences", () => {
     "refusal.sse",
     "pause-turn.sse",
     "max-tokens.sse",
-  ])("exact event sequence for %s", async (file) => {
+  ])("exact part sequence for %s", async (file) => {
     mock.enqueue({ sse: fixture(file) });
-    const events = await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] }));
-    assertChatEventProtocol(events);
-    expect(events).toMatchSnapshot();
+    const parts = await drainParts(
+      provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [WEATHER] })),
+    );
+    assertChatStreamProtocol(parts);
+    expect(parts).toMatchSnapshot();
   });
 
   it("gives the same events however the bytes are split (1, 3, 7, 64 bytes)", async () => {
     mock.enqueue({ sse: fixture("thinking-tool.sse") });
-    const expected = await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] }));
+    const expected = await drain(
+      provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [WEATHER] })),
+    );
     for (const chunkSize of [1, 3, 7, 64]) {
       mock.enqueue({ sse: fixture("thinking-tool.sse"), chunkSize });
-      expect(await drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] }))).toEqual(
-        expected,
-      );
+      expect(
+        await drain(
+          provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [WEATHER] })),
+        ),
+      ).toEqual(expected);
     }
   });
 
@@ -375,32 +384,38 @@ describe("chatStream event sequences", () => {
       });
     for (const text of [multiByteFixture(), multiByteFixture().replaceAll("\n", "\r\n")]) {
       const bytes = new TextEncoder().encode(text);
-      const expected = await drain(splitAt(bytes, 0).chatStream(user, { model: MODEL }));
+      const expected = await drain(
+        splitAt(bytes, 0).chat.stream(chatRequestFor(user, { model: MODEL })),
+      );
       expect(collectContent(expected)).toBe("It is 18°C and sunny ☀ in Paris right now.");
       for (let cut = 1; cut <= bytes.length; cut++) {
-        expect(await drain(splitAt(bytes, cut).chatStream(user, { model: MODEL }))).toEqual(
-          expected,
-        );
+        expect(
+          await drain(splitAt(bytes, cut).chat.stream(chatRequestFor(user, { model: MODEL }))),
+        ).toEqual(expected);
       }
     }
   });
 
   it("keeps multi-byte characters split across chunks intact", async () => {
     mock.enqueue({ sse: multiByteFixture(), chunkSize: 1 });
-    const response = await collectChatStream(provider().chatStream(user, { model: MODEL }));
+    const response = await collectChatStreamParts(
+      provider().chat.stream(chatRequestFor(user, { model: MODEL })),
+    );
     expect(response.content).toBe("It is 18°C and sunny ☀ in Paris right now.");
     expect(response.reasoning).toBe("The tool says 18°C and sunny ☀.");
   });
 
   it("accepts a last event without its blank line", async () => {
     mock.enqueue({ sse: fixture("text.sse").trimEnd() });
-    const events = await drain(provider().chatStream(user, { model: MODEL }));
+    const events = await drain(provider().chat.stream(chatRequestFor(user, { model: MODEL })));
     expect(events.at(-1)?.type).toBe("done");
   });
 
   it("reads CRLF-framed events the same way", async () => {
     mock.enqueue({ sse: fixture("text.sse").replaceAll("\n", "\r\n") });
-    const response = await collectChatStream(provider().chatStream(user, { model: MODEL }));
+    const response = await collectChatStreamParts(
+      provider().chat.stream(chatRequestFor(user, { model: MODEL })),
+    );
     expect(response.content).toBe("Hello! How can I help you today?");
   });
 });
@@ -410,7 +425,10 @@ describe("chatStream failures", () => {
     mock.enqueue({ sse: fixture("overloaded.sse") });
     const seen: ChatEvent[] = [];
     const error = await failure(async () => {
-      for await (const event of provider().chatStream(user, { model: MODEL })) seen.push(event);
+      for await (const event of contentOf(
+        provider().chat.stream(chatRequestFor(user, { model: MODEL })),
+      ))
+        seen.push(event);
     });
     expect(seen).toEqual([{ type: "content", text: "Hello" }]);
     expect(error.code).toBe("provider");
@@ -424,7 +442,10 @@ describe("chatStream failures", () => {
     mock.enqueue({ sse: fixture("cut-before-stop.sse") });
     const seen: ChatEvent[] = [];
     const error = await failure(async () => {
-      for await (const event of provider().chatStream(user, { model: MODEL })) seen.push(event);
+      for await (const event of contentOf(
+        provider().chat.stream(chatRequestFor(user, { model: MODEL })),
+      ))
+        seen.push(event);
     });
     expect(seen.some((event) => event.type === "done")).toBe(false);
     expect(error.code).toBe("stream");
@@ -439,7 +460,9 @@ describe("chatStream failures", () => {
         "data: {not json",
       ),
     });
-    const error = await failure(() => drain(provider().chatStream(user, { model: MODEL })));
+    const error = await failure(() =>
+      drain(provider().chat.stream(chatRequestFor(user, { model: MODEL }))),
+    );
     expect(error.code).toBe("stream");
     expect(error.partial?.content).toBe("Hello! How can I help you today?");
   });
@@ -448,7 +471,9 @@ describe("chatStream failures", () => {
     mock.enqueue({ sse: fixture("spliced-message-start.sse") });
     const seen: ChatEvent[] = [];
     const error = await failure(async () => {
-      for await (const event of provider().chatStream(user, { model: MODEL, tools: [WEATHER] }))
+      for await (const event of contentOf(
+        provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [WEATHER] })),
+      ))
         seen.push(event);
     });
     expect(error.code).toBe("stream");
@@ -467,7 +492,9 @@ describe("chatStream failures", () => {
       mock.enqueue({ sse: fixture("spliced-message-start.sse"), chunkSize });
       const seen: ChatEvent[] = [];
       const error = await failure(async () => {
-        for await (const event of provider().chatStream(user, { model: MODEL, tools: [WEATHER] }))
+        for await (const event of contentOf(
+          provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [WEATHER] })),
+        ))
           seen.push(event);
       });
       expect(error.code).toBe("stream");
@@ -481,7 +508,10 @@ describe("chatStream failures", () => {
     });
     const seen: ChatEvent[] = [];
     const error = await failure(async () => {
-      for await (const event of provider().chatStream(user, { model: MODEL })) seen.push(event);
+      for await (const event of contentOf(
+        provider().chat.stream(chatRequestFor(user, { model: MODEL })),
+      ))
+        seen.push(event);
     });
     expect(error.code).toBe("stream");
     expect(error.message).toMatch(/after message_stop/);
@@ -496,7 +526,9 @@ describe("chatStream failures", () => {
         "data: null",
       ),
     });
-    const error = await failure(() => drain(provider().chatStream(user, { model: MODEL })));
+    const error = await failure(() =>
+      drain(provider().chat.stream(chatRequestFor(user, { model: MODEL }))),
+    );
     expect(error.code).toBe("stream");
     expect(error.message).toMatch(/not an Anthropic stream event/);
     expect(error.partial?.content).toBe("Hello! How can I help you today?");
@@ -513,7 +545,9 @@ describe("chatStream failures", () => {
           ? { json: fixture("error-529.json"), status: 529 }
           : { sse: fixture("text.sse") },
       );
-      await drain(plugin.chatStream(user, { model: MODEL, signal })).catch(() => undefined);
+      await drain(plugin.chat.stream(chatRequestFor(user, { model: MODEL, signal }))).catch(
+        () => undefined,
+      );
     }
     expect(listeners.count).toBe(0);
   });
@@ -522,7 +556,7 @@ describe("chatStream failures", () => {
     const sse = fixture("cut-before-stop.sse");
     mock.enqueue({ sseThenReset: sse });
     const error = await failure(() =>
-      collectChatStream(provider().chatStream(user, { model: MODEL })),
+      collectChatStreamParts(provider().chat.stream(chatRequestFor(user, { model: MODEL }))),
     );
     expect(error.code).toBe("stream");
     expect(error.partial?.content).toBe("The first half of an answer");
@@ -531,7 +565,7 @@ describe("chatStream failures", () => {
   it("tool arguments cut off (not JSON at block stop) are a stream error with the raw arguments", async () => {
     mock.enqueue({ sse: fixture("tool-cut-off.sse") });
     const error = await failure(() =>
-      drain(provider().chatStream(user, { model: MODEL, tools: [WEATHER] })),
+      drain(provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [WEATHER] }))),
     );
     expect(error.code).toBe("stream");
     expect(error.partial?.toolCalls).toEqual([
@@ -553,10 +587,9 @@ describe("chatStream failures", () => {
       const seen: ChatEvent[] = [];
       const plugin = createAnthropic({ apiKey: KEY, baseURL: own.url });
       const error = await failure(async () => {
-        for await (const event of plugin.chatStream(user, {
-          model: MODEL,
-          signal: controller.signal,
-        })) {
+        for await (const event of contentOf(
+          plugin.chat.stream(chatRequestFor(user, { model: MODEL, signal: controller.signal })),
+        )) {
           seen.push(event);
           if (seen.length === 2) controller.abort();
         }
@@ -578,7 +611,11 @@ describe("chatStream failures", () => {
       const plugin = createAnthropic({ apiKey: KEY, baseURL: own.url });
       // The server never sends more: the call can only end through the abort.
       const error = await failure(() =>
-        drain(plugin.chatStream(user, { model: MODEL, signal: AbortSignal.timeout(50) })),
+        drain(
+          plugin.chat.stream(
+            chatRequestFor(user, { model: MODEL, signal: AbortSignal.timeout(50) }),
+          ),
+        ),
       );
       expect(error.code).toBe("aborted");
       await expect.poll(() => own.openSockets()).toBe(0);
@@ -594,10 +631,9 @@ describe("chatStream failures", () => {
       const controller = new AbortController();
       const plugin = createAnthropic({ apiKey: KEY, baseURL: own.url });
       const types: string[] = [];
-      for await (const event of plugin.chatStream(user, {
-        model: MODEL,
-        signal: controller.signal,
-      })) {
+      for await (const event of contentOf(
+        plugin.chat.stream(chatRequestFor(user, { model: MODEL, signal: controller.signal })),
+      )) {
         types.push(event.type);
         if (event.type === "done") setTimeout(() => controller.abort(), 10);
       }
@@ -614,7 +650,9 @@ describe("chatStream failures", () => {
       const [head] = fixture("text.sse").split("event: content_block_stop");
       own.enqueue({ sseThenHang: head! });
       const plugin = createAnthropic({ apiKey: KEY, baseURL: own.url });
-      for await (const event of plugin.chatStream(user, { model: MODEL })) {
+      for await (const event of contentOf(
+        plugin.chat.stream(chatRequestFor(user, { model: MODEL })),
+      )) {
         expect(event.type).toBe("content");
         break;
       }
@@ -627,16 +665,27 @@ describe("chatStream failures", () => {
   it("an already-aborted signal rejects before any request", async () => {
     const before = mock.requests.length;
     const error = await failure(() =>
-      drain(provider().chatStream(user, { model: MODEL, signal: AbortSignal.abort() })),
+      drain(
+        provider().chat.stream(chatRequestFor(user, { model: MODEL, signal: AbortSignal.abort() })),
+      ),
     );
     expect(error.code).toBe("aborted");
     expect(mock.requests.length).toBe(before);
   });
 
-  it("invalid input is reported through the iterator, not thrown synchronously", async () => {
-    const stream = provider().chatStream([], { model: MODEL });
-    const error = await failure(() => drain(stream));
-    expect(error.code).toBe("invalid_input");
+  it("input the provider refuses is reported through the iterator, not thrown synchronously, before any request", async () => {
+    const before = mock.requests.length;
+    for (const request of [
+      chatRequestFor(user, { model: MODEL, reasoning: { maxTokens: 500 } }), // below the API's thinking minimum
+      chatRequestFor(user, { model: MODEL, providerOptions: { effort: "extreme" } }),
+    ]) {
+      let stream: AsyncIterable<ChatStreamPartV1> | undefined;
+      expect(() => {
+        stream = provider().chat.stream(request);
+      }).not.toThrow();
+      expect((await failure(() => drain(stream!))).code).toBe("invalid_input");
+    }
+    expect(mock.requests.length).toBe(before);
     const badArguments = [
       Message.user("hi"),
       Message.assistantWithToolCalls("", [
@@ -644,7 +693,11 @@ describe("chatStream failures", () => {
       ]),
     ];
     expect(
-      (await failure(() => drain(provider().chatStream(badArguments, { model: MODEL })))).code,
+      (
+        await failure(() =>
+          drain(provider().chat.stream(chatRequestFor(badArguments, { model: MODEL }))),
+        )
+      ).code,
     ).toBe("invalid_input");
   });
 
@@ -653,7 +706,11 @@ describe("chatStream failures", () => {
     delete process.env.ANTHROPIC_API_KEY;
     try {
       const error = await failure(() =>
-        drain(createAnthropic({ baseURL: mock.url }).chatStream(user, { model: MODEL })),
+        drain(
+          createAnthropic({ baseURL: mock.url }).chat.stream(
+            chatRequestFor(user, { model: MODEL }),
+          ),
+        ),
       );
       expect(error.code).toBe("authentication");
       expect(error.message).toContain("ANTHROPIC_API_KEY");
@@ -692,8 +749,8 @@ describe("HTTP errors", () => {
       const before = mock.requests.length;
       const error = await failure(() =>
         call === "stream"
-          ? drain(provider().chatStream(user, { model: MODEL }))
-          : provider().chat(user, { model: MODEL }),
+          ? drain(provider().chat.stream(chatRequestFor(user, { model: MODEL })))
+          : provider().chat.complete(chatRequestFor(user, { model: MODEL })),
       );
       expect(mock.requests.length - before, "the SDK must not retry").toBe(1);
       expect(error.code).toBe(code);
@@ -715,7 +772,9 @@ describe("HTTP errors", () => {
     const url = closed.url;
     await closed.close();
     const error = await failure(() =>
-      createAnthropic({ apiKey: KEY, baseURL: url }).chat(user, { model: MODEL }),
+      createAnthropic({ apiKey: KEY, baseURL: url }).chat.complete(
+        chatRequestFor(user, { model: MODEL }),
+      ),
     );
     expect(error.code).toBe("network");
     expect(error.isRetryable).toBe(true);
@@ -726,13 +785,15 @@ describe("HTTP errors", () => {
 describe("chat (non-streaming)", () => {
   it("maps a text message", async () => {
     mock.enqueue({ json: fixture("message-text.json") });
-    const response = await provider().chat(user, { model: MODEL, maxTokens: 1024 });
+    const response = await provider().chat.complete(
+      chatRequestFor(user, { model: MODEL, maxTokens: 1024 }),
+    );
     expect(response).toEqual({
       content: "Hi! My name is Claude.",
       toolCalls: [],
       finishReason: "stop",
       rawFinishReason: "end_turn",
-      model: "claude-sonnet-4-5-20250929",
+      response: { model: "claude-sonnet-4-5-20250929", requestId: "req_mock_01" },
       usage: {
         promptTokens: 2095,
         completionTokens: 503,
@@ -751,16 +812,16 @@ describe("chat (non-streaming)", () => {
 
   it("rejects a body that is not a message with a data error", async () => {
     mock.enqueue({ json: { unexpected: true } });
-    expect((await failure(() => provider().chat(user, { model: MODEL }))).code).toBe("data");
+    expect(
+      (await failure(() => provider().chat.complete(chatRequestFor(user, { model: MODEL })))).code,
+    ).toBe("data");
   });
 
   it("maps thinking, redacted thinking, text and tool_use blocks", async () => {
     mock.enqueue({ json: fixture("message-thinking-tool.json") });
-    const response = await provider().chat(user, {
-      model: MODEL,
-      tools: [WEATHER],
-      reasoning: { effort: "high" },
-    });
+    const response = await provider().chat.complete(
+      chatRequestFor(user, { model: MODEL, tools: [WEATHER], reasoning: { effort: "high" } }),
+    );
     expect(response.reasoning).toBe("I should call get_weather for Paris.");
     expect(response.reasoningDetails?.map((detail) => detail.type)).toEqual(["text", "redacted"]);
     expect(response.toolCalls).toEqual([
@@ -798,8 +859,7 @@ describe("request mapping", () => {
       Message.system("Answer in one line."),
       Message.user("Thanks, summarise."),
     ];
-    const options: ChatOptions = {
-      model: MODEL,
+    const settings: ChatSettingsV1 = {
       tools: [WEATHER],
       toolChoice: { name: "get_weather" },
       parallelToolCalls: false,
@@ -813,28 +873,121 @@ describe("request mapping", () => {
         name: "summary",
         schema: { type: "object", properties: { text: { type: "string" } } },
       },
-      rawProviderOptions: { metadata: { user_id: "user-123" } },
     };
-    await drain(provider().chatStream(messages, options));
+    const parts = await drainParts(
+      provider().chat.stream(
+        chatRequestFor(messages, {
+          model: MODEL,
+          ...settings,
+          providerOptions: { metadata: { user_id: "user-123" } },
+        }),
+      ),
+    );
     expect(mock.body()).toMatchSnapshot();
-    expect(warnings.map((warning) => warning.setting)).toEqual(["temperature", "topP", "seed"]);
+    expect(
+      parts.flatMap((part) =>
+        part.type === "warning" && part.warning.type === "unsupported_setting"
+          ? [part.warning.setting]
+          : [],
+      ),
+    ).toEqual(["temperature", "topP", "seed"]);
   });
 
-  it("emits a process warning once per setting when no onWarning is given", async () => {
-    const emitted: string[] = [];
-    const listener = (warning: Error) => emitted.push(warning.message);
-    process.on("warning", listener);
-    try {
-      const plugin = createAnthropic({ apiKey: KEY, baseURL: mock.url });
-      for (let i = 0; i < 3; i++) {
-        mock.enqueue({ sse: fixture("text.sse") });
-        await drain(plugin.chatStream(user, { model: MODEL, temperature: 0.5 }));
-      }
-      await new Promise((resolve) => setImmediate(resolve));
-      expect(emitted.filter((message) => message.includes("temperature"))).toHaveLength(1);
-    } finally {
-      process.off("warning", listener);
-    }
+  it("an ignored setting is a warning on the result and from warningsFor, and is not sent", async () => {
+    const plugin = provider();
+    const request = chatRequestFor(user, { model: MODEL, temperature: 0.5, topK: 40 });
+    const expected = [
+      { type: "unsupported_setting", setting: "temperature", details: expect.any(String) },
+      { type: "unsupported_setting", setting: "topK", details: expect.any(String) },
+    ];
+    expect(plugin.chat.warningsFor(request)).toEqual(expected);
+    mock.enqueue({ json: fixture("message-text.json") });
+    const result = await plugin.chat.complete(request);
+    expect(result.warnings).toEqual(expected);
+    expect(mock.body()).not.toHaveProperty("temperature");
+    expect(mock.body()).not.toHaveProperty("top_k");
+    mock.enqueue({ sse: fixture("text.sse") });
+    const parts = await drainParts(plugin.chat.stream(request));
+    expect(parts.filter((part) => part.type === "warning").map((part) => part.warning)).toEqual(
+      expected,
+    );
+    // Warnings lead the stream, before anything the answer carries.
+    expect(parts.slice(0, 2).map((part) => part.type)).toEqual(["warning", "warning"]);
+    expect(parts.filter((part) => part.type === "done")).toHaveLength(1);
+    expect(mock.body()).not.toHaveProperty("temperature");
+  });
+
+  it("a request without ignored settings has no warnings", async () => {
+    const request = chatRequestFor(user, {
+      model: MODEL,
+      maxTokens: 64,
+      stop: ["."],
+      cachePrompt: true,
+    });
+    expect(provider().chat.warningsFor(request)).toEqual([]);
+    mock.enqueue({ json: fixture("message-text.json") });
+    expect(await provider().chat.complete(request)).not.toHaveProperty("warnings");
+  });
+
+  it("reads only its own options entry: an entry keyed by another provider id is never sent", async () => {
+    const plugin = provider();
+    // What a caller who passed the whole keyed map would have sent: the gateway hands each
+    // provider its own entry, so "openrouter" here is an option Anthropic does not know.
+    const request = chatRequestFor(user, {
+      model: MODEL,
+      providerOptions: { openrouter: { transforms: ["middle-out"] }, transforms: ["middle-out"] },
+    });
+    mock.enqueue({ json: fixture("message-text.json") });
+    const result = await plugin.chat.complete(request);
+    expect(
+      result.warnings?.map(
+        (warning) => warning.type === "unknown_provider_option" && warning.option,
+      ),
+    ).toEqual(["openrouter", "transforms"]);
+    expect(plugin.chat.warningsFor(request)).toEqual(result.warnings);
+    const body = mock.body();
+    expect(body).not.toHaveProperty("openrouter");
+    expect(body).not.toHaveProperty("transforms");
+    expect(JSON.stringify(body)).not.toContain("middle-out");
+  });
+
+  it("betas join the anthropic-beta header of the settings; a call's headers are sent", async () => {
+    const plugin = createAnthropic({
+      apiKey: KEY,
+      baseURL: mock.url,
+      headers: { "Anthropic-Beta": "test-beta-1" },
+    });
+    mock.enqueue({ sse: fixture("text.sse") });
+    await drain(
+      plugin.chat.stream(
+        chatRequestFor(user, {
+          model: MODEL,
+          providerOptions: { betas: ["mcp-client-2025-11-20", "test-beta-1"] },
+          headers: { "x-trace": "trace-1" },
+        }),
+      ),
+    );
+    const headers = mock.requests.at(-1)!.headers;
+    expect(headers["anthropic-beta"]).toBe("test-beta-1,mcp-client-2025-11-20");
+    expect(headers["x-trace"]).toBe("trace-1");
+    mock.enqueue({ sse: fixture("text.sse") });
+    await drain(plugin.chat.stream(chatRequestFor(user, { model: MODEL })));
+    expect(mock.requests.at(-1)!.headers["anthropic-beta"]).toBe("test-beta-1");
+  });
+
+  it("results carry the model that answered and the request-id header", async () => {
+    mock.enqueue({ json: fixture("message-text.json") });
+    expect(
+      (await provider().chat.complete(chatRequestFor(user, { model: MODEL }))).response,
+    ).toEqual({
+      model: "claude-sonnet-4-5-20250929",
+      requestId: "req_mock_01",
+    });
+    mock.enqueue({ sse: fixture("text.sse") });
+    const parts = await drainParts(provider().chat.stream(chatRequestFor(user, { model: MODEL })));
+    expect(parts.filter((part) => part.type === "response_metadata")).toEqual([
+      { type: "response_metadata", model: "claude-sonnet-4-5-20250929", requestId: "req_mock_01" },
+    ]);
   });
 
   it("sends extra headers and no x-api-key", async () => {
@@ -844,7 +997,7 @@ describe("request mapping", () => {
       baseURL: mock.url,
       headers: { "anthropic-beta": "test-beta-1" },
     });
-    await drain(plugin.chatStream(user, { model: MODEL }));
+    await drain(plugin.chat.stream(chatRequestFor(user, { model: MODEL })));
     expect(mock.requests.at(-1)!.headers["anthropic-beta"]).toBe("test-beta-1");
     expect(mock.requests.at(-1)!.headers["anthropic-version"]).toBe("2026-10-21");
   });
@@ -862,17 +1015,29 @@ describe("request mapping", () => {
         });
       },
     });
-    const response = await collectChatStream(plugin.chatStream(user, { model: MODEL }));
+    const response = await collectChatStreamParts(
+      plugin.chat.stream(chatRequestFor(user, { model: MODEL })),
+    );
     expect(response.content).toBe("Hello! How can I help you today?");
     expect(urls).toEqual(["http://anthropic.invalid/v1/messages"]);
   });
 });
 
+/** A v1 token-counting request for {@link MODEL}. */
+function countRequest(text: string, providerOptions: Record<string, unknown> = {}) {
+  return { model: MODEL, text, providerOptions, signal: new AbortController().signal };
+}
+
 describe("token counting", () => {
   it("countTokens posts one user message to /v1/messages/count_tokens and is exact", async () => {
     mock.enqueue({ json: fixture("count-tokens.json") });
-    const count = await provider().countTokens("Hello, world", MODEL);
-    expect(count).toEqual({ count: 2095, approximate: false, source: "anthropic:count_tokens" });
+    const count = await provider().tokenCounting.countTokens(countRequest("Hello, world"));
+    expect(count).toEqual({
+      count: 2095,
+      approximate: false,
+      source: "anthropic:count_tokens",
+      response: { requestId: "req_mock_01" },
+    });
     expect(mock.requests.at(-1)!.url).toBe("/v1/messages/count_tokens");
     expect(mock.body()).toEqual({
       model: MODEL,
@@ -880,28 +1045,54 @@ describe("token counting", () => {
     });
   });
 
+  it("countTokens sends the betas option and reports the options it does not use", async () => {
+    mock.enqueue({ json: fixture("count-tokens.json") });
+    const counting = provider().tokenCounting;
+    const request = countRequest("Hello", { betas: ["test-beta-2"], effort: "high", mystery: 1 });
+    // warningsFor (strict mode) tells the same before anything is sent.
+    const predicted = counting.warningsFor?.(request);
+    const count = await counting.countTokens(request);
+    expect(predicted).toEqual(count.warnings);
+    expect(mock.requests.at(-1)!.headers["anthropic-beta"]).toBe("test-beta-2");
+    expect(count.warnings).toEqual([
+      { type: "unknown_provider_option", option: "mystery", details: expect.any(String) },
+      { type: "other", message: expect.stringMatching(/effort is not used/) },
+    ]);
+  });
+
   it("countChatTokens counts a whole request with system, tools and thinking", async () => {
     mock.enqueue({ json: { input_tokens: 418 } });
-    const count = await provider().countChatTokens([Message.system("Be brief."), ...user], {
+    const count = await provider().countChatTokens({
       model: MODEL,
-      tools: [WEATHER],
-      toolChoice: "auto",
-      reasoning: { maxTokens: 2048 },
+      messages: [Message.system("Be brief."), ...user],
+      settings: { tools: [WEATHER], toolChoice: "auto", reasoning: { maxTokens: 2048 } },
     });
     expect(count.count).toBe(418);
     expect(mock.body()).toMatchSnapshot();
   });
 
+  it("countChatTokens checks its input itself (it is called directly, not through the gateway)", async () => {
+    const before = mock.requests.length;
+    for (const bad of [
+      { model: "", messages: user },
+      { model: MODEL, messages: [] },
+      { model: MODEL, messages: [{ role: "robot", content: "hi" }] as never },
+    ]) {
+      expect((await failure(() => provider().countChatTokens(bad))).code).toBe("invalid_input");
+    }
+    expect(mock.requests.length).toBe(before);
+  });
+
   it("maps count errors and malformed answers", async () => {
     mock.enqueue({ json: fixture("error-401.json"), status: 401 });
-    expect((await failure(() => provider().countTokens("x", MODEL))).code).toBe("authentication");
-    mock.enqueue({ json: { tokens: 3 } });
-    expect((await failure(() => provider().countTokens("x", MODEL))).code).toBe("data");
-    expect((await failure(() => provider().countTokens(42 as never, MODEL))).code).toBe(
-      "invalid_input",
+    const counting = provider().tokenCounting;
+    expect((await failure(() => counting.countTokens(countRequest("x")))).code).toBe(
+      "authentication",
     );
+    mock.enqueue({ json: { tokens: 3 } });
+    expect((await failure(() => counting.countTokens(countRequest("x")))).code).toBe("data");
     const before = mock.requests.length;
-    expect(await provider().countTokens("", MODEL)).toEqual({
+    expect(await counting.countTokens(countRequest(""))).toEqual({
       count: 0,
       approximate: false,
       source: "anthropic:count_tokens",
@@ -910,14 +1101,20 @@ describe("token counting", () => {
   });
 });
 
-describe("plugin", () => {
-  it("serves chat and countTokens for claude* models only", () => {
+describe("provider", () => {
+  it("is a v1 provider serving chat and countTokens for claude* models only", () => {
     const plugin = provider();
+    expect(plugin.specificationVersion).toBe("v1");
     expect(plugin.id).toBe("anthropic");
-    expect(plugin.capabilities).toEqual(["chat", "countTokens"]);
-    expect(plugin.supports!("chat", "claude-sonnet-4-6")).toBe(true);
-    expect(plugin.supports!("countTokens", "claude-opus-4-1")).toBe(true);
-    expect(plugin.supports!("chat", "gpt-4o")).toMatchObject({ supported: false });
-    expect(plugin.supports!("embed", "claude-sonnet-4-6")).toMatchObject({ supported: false });
+    expect(typeof plugin.chat.complete).toBe("function");
+    expect(typeof plugin.chat.stream).toBe("function");
+    expect(typeof plugin.tokenCounting.countTokens).toBe("function");
+    for (const absent of ["generation", "embedding", "nli", "classification"]) {
+      expect(plugin).not.toHaveProperty(absent);
+    }
+    expect(plugin.supports("chat", "claude-sonnet-4-6")).toBe(true);
+    expect(plugin.supports("countTokens", "claude-opus-4-1")).toBe(true);
+    expect(plugin.supports("chat", "gpt-4o")).toMatchObject({ supported: false });
+    expect(plugin.supports("embed", "claude-sonnet-4-6")).toMatchObject({ supported: false });
   });
 });

@@ -5,15 +5,16 @@
  * streaming, and the next turn sends the blocks back as they came.
  * Fixtures: src/__fixtures__/README.md names the documentation each one follows.
  */
+
 import {
   type ChatEvent,
-  collectChatStream,
   Message,
   type ServerToolCall,
   type ServerToolResult,
   type ToolDefinition,
   toAssistantMessage,
 } from "@ratatoskr/core";
+import { chatRequestFor } from "@ratatoskr/testing";
 import { assertChatEventProtocol } from "@ratatoskr/testing/conformance";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAnthropic } from "../src/index.ts";
@@ -23,9 +24,9 @@ import {
   fixtureJson,
   startAnthropicMock,
 } from "./anthropic-mock-server.ts";
+import { collectResponse, drainEvents as drain, MODEL } from "./anthropic-requests.ts";
 
 const KEY = "test-key-canary-123456";
-const MODEL = "claude-sonnet-4-6";
 const WEB_SEARCH = { tools: [{ type: "web_search_20250305", name: "web_search", max_uses: 5 }] };
 const SAVE: ToolDefinition = {
   name: "save_summary",
@@ -46,20 +47,16 @@ afterEach(() => {
 const provider = () => createAnthropic({ apiKey: KEY, baseURL: mock.url });
 const user = [Message.user("When was Claude Shannon born?")];
 
-async function drain(stream: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
-  const events: ChatEvent[] = [];
-  for await (const event of stream) events.push(event);
-  return events;
-}
-
 async function streamFixture(name: string, tools?: ToolDefinition[]): Promise<ChatEvent[]> {
   mock.enqueue({ sse: fixture(name) });
   return drain(
-    provider().chatStream(user, {
-      model: MODEL,
-      rawProviderOptions: WEB_SEARCH,
-      ...(tools === undefined ? {} : { tools }),
-    }),
+    provider().chat.stream(
+      chatRequestFor(user, {
+        model: MODEL,
+        ...(tools === undefined ? {} : { tools }),
+        providerOptions: WEB_SEARCH,
+      }),
+    ),
   );
 }
 
@@ -124,20 +121,23 @@ describe("web search", () => {
         type: "done",
         finishReason: "stop",
         rawFinishReason: "end_turn",
-        model: "claude-sonnet-4-5-20250929",
         usage: SEARCH_USAGE,
       },
     ]);
     const response = assertChatEventProtocol(events);
     expect(response.toolCalls).toEqual([]);
     expect(response.content).toBe(ANSWER);
+    // The server tool came from the anthropic provider options, in Anthropic's format.
+    expect(mock.body().tools).toEqual(WEB_SEARCH.tools);
     expect(response.serverToolCalls).toEqual([{ ...SEARCH_CALL, contentOffset: 45 }]);
     expect(response.serverToolResults).toEqual([{ ...SEARCH_RESULT, contentOffset: 45 }]);
   });
 
   it("a non-streamed answer carries the same server tool call and result", async () => {
     mock.enqueue({ json: fixture("message-web-search.json") });
-    const response = await provider().chat(user, { model: MODEL, rawProviderOptions: WEB_SEARCH });
+    const response = await provider().chat.complete(
+      chatRequestFor(user, { model: MODEL, providerOptions: WEB_SEARCH }),
+    );
     expect(response.content).toBe(ANSWER);
     expect(response.toolCalls).toEqual([]);
     expect(response.serverToolCalls).toEqual([{ ...SEARCH_CALL, contentOffset: 45 }]);
@@ -154,7 +154,7 @@ describe("web search", () => {
     mock.enqueue({ json: message });
     let caught: unknown;
     try {
-      await provider().chat(user, { model: MODEL });
+      await provider().chat.complete(chatRequestFor(user, { model: MODEL }));
     } catch (error) {
       caught = error;
     }
@@ -166,15 +166,17 @@ describe("web search", () => {
 
   it("the next turn sends the search back in its place, verbatim", async () => {
     mock.enqueue({ sse: fixture("web-search.sse") });
-    const first = await collectChatStream(
-      provider().chatStream(user, { model: MODEL, rawProviderOptions: WEB_SEARCH }),
+    const first = await collectResponse(
+      provider().chat.stream(chatRequestFor(user, { model: MODEL, providerOptions: WEB_SEARCH })),
     );
     mock.enqueue({ sse: fixture("text.sse") });
     await drain(
-      provider().chatStream([...user, toAssistantMessage(first), Message.user("And where?")], {
-        model: MODEL,
-        rawProviderOptions: WEB_SEARCH,
-      }),
+      provider().chat.stream(
+        chatRequestFor([...user, toAssistantMessage(first), Message.user("And where?")], {
+          model: MODEL,
+          providerOptions: WEB_SEARCH,
+        }),
+      ),
     );
     const messages = mock.body().messages as Array<{ role: string; content: unknown }>;
     expect(messages[1]).toEqual({
@@ -226,10 +228,12 @@ describe("web fetch and pause_turn", () => {
 
     mock.enqueue({ sse: fixture("text.sse") });
     await drain(
-      provider().chatStream([...user, toAssistantMessage(response)], {
-        model: MODEL,
-        rawProviderOptions: WEB_SEARCH,
-      }),
+      provider().chat.stream(
+        chatRequestFor([...user, toAssistantMessage(response)], {
+          model: MODEL,
+          providerOptions: WEB_SEARCH,
+        }),
+      ),
     );
     const messages = mock.body().messages as Array<{ role: string; content: unknown }>;
     expect(messages.at(-1)).toEqual({
@@ -290,8 +294,8 @@ describe("code execution", () => {
 
   it("a tool loop answers only the client call; the server blocks go back before it", async () => {
     mock.enqueue({ sse: fixture("code-execution.sse") });
-    const response = await collectChatStream(
-      provider().chatStream(user, { model: MODEL, tools: [SAVE] }),
+    const response = await collectResponse(
+      provider().chat.stream(chatRequestFor(user, { model: MODEL, tools: [SAVE] })),
     );
     mock.enqueue({ sse: fixture("text.sse") });
     const conversation = [
@@ -299,7 +303,9 @@ describe("code execution", () => {
       toAssistantMessage(response),
       ...response.toolCalls.map((call) => Message.toolResult(call.id, "saved", call.name)),
     ];
-    await drain(provider().chatStream(conversation, { model: MODEL, tools: [SAVE] }));
+    await drain(
+      provider().chat.stream(chatRequestFor(conversation, { model: MODEL, tools: [SAVE] })),
+    );
     const messages = mock.body().messages as Array<{
       role: string;
       content: Array<{ type: string }>;
@@ -373,9 +379,11 @@ describe("MCP connector", () => {
 describe("streamed and non-streamed answers agree", () => {
   it("for the documented web search response", async () => {
     mock.enqueue({ json: fixtureJson("message-web-search.json") });
-    const unary = await provider().chat(user, { model: MODEL });
+    const unary = await provider().chat.complete(chatRequestFor(user, { model: MODEL }));
     mock.enqueue({ sse: fixture("web-search.sse") });
-    const streamed = await collectChatStream(provider().chatStream(user, { model: MODEL }));
+    const streamed = await collectResponse(
+      provider().chat.stream(chatRequestFor(user, { model: MODEL })),
+    );
     expect(streamed.content).toBe(unary.content);
     expect(streamed.serverToolCalls).toEqual(unary.serverToolCalls);
     expect(streamed.serverToolResults).toEqual(unary.serverToolResults);

@@ -4,15 +4,13 @@
  * turn 2 must send the thinking block back unchanged, before the tool_use,
  * followed by the tool_result.
  */
-import {
-  type ChatOptions,
-  ChatStreamAccumulator,
-  Message,
-  toAssistantMessage,
-} from "@ratatoskr/core";
+
+import { type ChatSettingsV1, Message, toAssistantMessage } from "@ratatoskr/core";
+import { chatRequestFor } from "@ratatoskr/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createAnthropic } from "../src/index.ts";
 import { type AnthropicMock, fixture, startAnthropicMock } from "./anthropic-mock-server.ts";
+import { collectResponse, MODEL } from "./anthropic-requests.ts";
 
 let mock: AnthropicMock;
 beforeAll(async () => {
@@ -29,8 +27,7 @@ const TOOLS: Record<string, (input: { location: string }) => string> = {
 it("runs a two-turn tool loop with thinking; turn 2 sends the signed thinking block unchanged", async () => {
   mock.enqueue({ sse: fixture("thinking-tool.sse") }, { sse: fixture("thinking-final.sse") });
   const provider = createAnthropic({ apiKey: "test-key-canary-123456", baseURL: mock.url });
-  const options: ChatOptions = {
-    model: "claude-sonnet-4-6",
+  const settings: ChatSettingsV1 = {
     maxTokens: 8192,
     reasoning: { maxTokens: 4096 },
     tools: [
@@ -47,9 +44,9 @@ it("runs a two-turn tool loop with thinking; turn 2 sends the signed thinking bl
 
   const transcript: string[] = [];
   for (let turn = 0; turn < 4; turn++) {
-    const accumulator = new ChatStreamAccumulator();
-    for await (const event of provider.chatStream(conversation, options)) accumulator.push(event);
-    const response = accumulator.toResponse();
+    const response = await collectResponse(
+      provider.chat.stream(chatRequestFor(conversation, { model: MODEL, ...settings })),
+    );
     conversation.push(toAssistantMessage(response));
     if (response.finishReason !== "tool_calls") {
       transcript.push(response.content);

@@ -1,6 +1,5 @@
 import { Message, RatatoskrError } from "@ratatoskr/core";
-import { Ratatoskr } from "@ratatoskr/gateway";
-import { jsonReply, sseReply } from "@ratatoskr/testing";
+import { chatRequestFor, jsonReply, sseReply } from "@ratatoskr/testing";
 import { drain, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { describe, expect, it } from "vitest";
 import { fixture, TEST_KEY } from "./huggingface-fixtures.test-helpers.ts";
@@ -17,7 +16,9 @@ describe("chat through the OpenAI-compatible router", () => {
   it("streams text, usage and done from the router's SSE; posts to /v1/chat/completions with the token", async () => {
     server.reply(sseReply(fixture("hf-router-chat-stream-text.sse")));
     const events = await drain(
-      plugin().chatStream([Message.user("Tea or coffee?")], { model: CHAT_MODEL }),
+      plugin().chat!.stream(
+        chatRequestFor([Message.user("Tea or coffee?")], { model: CHAT_MODEL }),
+      ),
     );
     expect(
       events
@@ -53,26 +54,36 @@ describe("chat through the OpenAI-compatible router", () => {
 
   it("answers chat() from a chat.completion JSON", async () => {
     server.reply(jsonReply(200, fixture("hf-router-chat-completion.json")));
-    const response = await plugin().chat([Message.user("Tea or coffee?")], { model: CHAT_MODEL });
+    const response = await plugin().chat!.complete(
+      chatRequestFor([Message.user("Tea or coffee?")], { model: CHAT_MODEL }),
+    );
     expect(response.content).toBe("Tea it is.");
     expect(response.finishReason).toBe("stop");
+    expect(response.response?.model).toEqual(expect.any(String));
+    expect(response.warnings ?? []).toEqual([]);
   });
 
   it("streams a tool call start → deltas → end", async () => {
     server.reply(sseReply(fixture("hf-router-chat-stream-tool.sse")));
     const events = await drain(
-      plugin().chatStream([Message.user("Weather in Oslo?")], {
-        model: CHAT_MODEL,
-        tools: [
-          {
-            name: "get_weather",
-            description: "Weather",
-            parameters: { type: "object", properties: { city: { type: "string" } } },
-          },
-        ],
-      }),
+      plugin().chat!.stream(
+        chatRequestFor([Message.user("Weather in Oslo?")], {
+          model: CHAT_MODEL,
+          tools: [
+            {
+              name: "get_weather",
+              description: "Weather",
+              parameters: { type: "object", properties: { city: { type: "string" } } },
+            },
+          ],
+        }),
+      ),
     );
-    expect(events.map((event) => event.type)).toEqual([
+    expect(
+      events
+        .map((event) => event.type)
+        .filter((type) => type !== "response_metadata" && type !== "warning"),
+    ).toEqual([
       "tool_call_start",
       "tool_call_delta",
       "tool_call_delta",
@@ -90,24 +101,10 @@ describe("chat through the OpenAI-compatible router", () => {
     });
   });
 
-  it("routes hf:owner/name:provider with the suffix kept for the router", async () => {
-    server.reply(jsonReply(200, fixture("hf-router-chat-completion.json")));
-    const gateway = await Ratatoskr.builder().use(plugin()).build();
-    const model = "hf:openai/gpt-oss-120b:cerebras";
-    expect(gateway.route("chat", model)).toMatchObject({
-      provider: "huggingface",
-      providerModel: "openai/gpt-oss-120b:cerebras",
-    });
-    await gateway.chat([Message.user("Hi")], { model });
-    expect((server.requests[0]!.body as { model: string }).model).toBe(
-      "openai/gpt-oss-120b:cerebras",
-    );
-  });
-
   it("maps a 401 to an authentication error without the key", async () => {
     server.reply(jsonReply(401, fixture("error-401.json")));
     const error = await plugin()
-      .chat([Message.user("Hi")], { model: CHAT_MODEL })
+      .chat!.complete(chatRequestFor([Message.user("Hi")], { model: CHAT_MODEL }))
       .catch((caught: unknown) => caught);
     expect(RatatoskrError.isInstance(error, "authentication")).toBe(true);
     expect(JSON.stringify((error as RatatoskrError).toJSON())).not.toContain(TEST_KEY);
@@ -117,19 +114,44 @@ describe("chat through the OpenAI-compatible router", () => {
     const saved = process.env.HF_TOKEN;
     delete process.env.HF_TOKEN;
     try {
-      const stream = createHuggingFace().chatStream([Message.user("Hi")], { model: CHAT_MODEL });
+      const stream = createHuggingFace().chat!.stream(
+        chatRequestFor([Message.user("Hi")], { model: CHAT_MODEL }),
+      );
       await expect(drain(stream)).rejects.toMatchObject({ code: "authentication" });
     } finally {
       if (saved !== undefined) process.env.HF_TOKEN = saved;
     }
   });
 
-  it("chat: false leaves chat out of the capabilities", async () => {
+  it("chat: false leaves the chat capability out", () => {
     const inferenceOnly = createHuggingFace({ apiKey: TEST_KEY, chat: false });
     expect(inferenceOnly.capabilities).toEqual(["embed", "nli", "classify"]);
+    expect(inferenceOnly.chat).toBeUndefined();
     expect(inferenceOnly.supports("chat", CHAT_MODEL)).toMatchObject({ supported: false });
-    await expect(
-      inferenceOnly.chat([Message.user("Hi")], { model: CHAT_MODEL }),
-    ).rejects.toMatchObject({ code: "unsupported" });
+  });
+
+  it("an ignored standard setting is a warning on the result and from warningsFor, the same ones", async () => {
+    server.reply(jsonReply(200, fixture("hf-router-chat-completion.json")));
+    const request = chatRequestFor([Message.user("Hi")], { model: CHAT_MODEL, topK: 40 });
+    const provider = plugin();
+    const before = provider.chat!.warningsFor(request);
+    expect(before).toEqual([
+      expect.objectContaining({ type: "unsupported_setting", setting: "topK" }),
+    ]);
+    expect(server.requests).toHaveLength(0);
+    const result = await provider.chat!.complete(request);
+    expect(result.warnings).toEqual(before);
+    expect(server.requests[0]!.body).not.toHaveProperty("top_k");
+  });
+
+  it("the huggingface options entry is sent as body fields (router pass-through)", async () => {
+    server.reply(jsonReply(200, fixture("hf-router-chat-completion.json")));
+    await plugin().chat!.complete(
+      chatRequestFor([Message.user("Hi")], {
+        model: CHAT_MODEL,
+        providerOptions: { repetition_penalty: 1.1 },
+      }),
+    );
+    expect(server.requests[0]!.body).toMatchObject({ repetition_penalty: 1.1 });
   });
 });

@@ -1,8 +1,9 @@
-import { Message } from "@ratatoskr/core";
+import { Message, type ProviderV1 } from "@ratatoskr/core";
 import { jsonReply, sseReply } from "@ratatoskr/testing";
 import { runProviderConformance, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import { huggingfaceDescriptor } from "./huggingface-descriptor.ts";
 import {
   EMBEDDING_MODEL,
   fixture,
@@ -29,29 +30,32 @@ afterAll(() => nock.enableNetConnect());
 
 const EMBED_PATH = modelPath(EMBEDDING_MODEL, "feature-extraction");
 const allUsed = () => expect(nock.pendingMocks()).toEqual([]);
+const embed = (provider: ProviderV1, values: string[], signal: AbortSignal) =>
+  provider.embedding!.embed({ model: EMBEDDING_MODEL, values, providerOptions: {}, signal });
 
 runProviderConformance({
   name: "huggingface",
   createProvider: () =>
     createHuggingFace({ apiKey: TEST_KEY, chatBaseURL: `${chatServer.url}/v1` }),
+  descriptor: huggingfaceDescriptor,
   scenarios: {
     chat: {
       prepare: () => chatServer.reply(jsonReply(200, fixture("hf-router-chat-completion.json"))),
       messages: chatMessages,
-      options: { model: CHAT_MODEL },
+      model: CHAT_MODEL,
       expectContent: "Tea it is.",
     },
     chatStream: {
       prepare: () => chatServer.reply(sseReply(fixture("hf-router-chat-stream-text.sse"))),
       messages: chatMessages,
-      options: { model: CHAT_MODEL },
+      model: CHAT_MODEL,
       expectContent: "Tea it is.",
     },
     toolCalls: {
       prepare: () => chatServer.reply(sseReply(fixture("hf-router-chat-stream-tool.sse"))),
       messages: [Message.user("Weather in Oslo?")],
-      options: {
-        model: CHAT_MODEL,
+      model: CHAT_MODEL,
+      settings: {
         tools: [
           {
             name: "get_weather",
@@ -72,34 +76,22 @@ runProviderConformance({
           ),
         ),
       messages: chatMessages,
-      options: { model: CHAT_MODEL },
+      model: CHAT_MODEL,
+    },
+    warnings: {
+      prepare: () => chatServer.reply(jsonReply(200, fixture("hf-router-chat-completion.json"))),
+      messages: chatMessages,
+      model: CHAT_MODEL,
+      // The router speaks the OpenAI wire: no top_k, no prompt-cache control.
+      unsupportedSettings: { topK: 40, cachePrompt: true },
     },
     embed: {
-      prepare: () => void interceptPost(EMBED_PATH, 200, fixture("feature-extraction-single.json")),
-      verify: allUsed,
-      text: "The cat sits on the mat",
-      model: EMBEDDING_MODEL,
-      dimensions: 8,
-    },
-    embedBatch: {
       prepare: () => void interceptPost(EMBED_PATH, 200, fixture("feature-extraction-batch.json")),
       verify: allUsed,
-      texts: ["one", "two", "three"],
+      values: ["one", "two", "three"],
       model: EMBEDDING_MODEL,
     },
     nli: {
-      prepare: () =>
-        void interceptPost(
-          modelPath(NLI_MODEL),
-          200,
-          fixture("text-classification-nli-single.json"),
-        ),
-      verify: allUsed,
-      premise: "A man is eating pizza",
-      hypothesis: "A man eats something",
-      model: NLI_MODEL,
-    },
-    nliBatch: {
       prepare: () =>
         void interceptPost(
           modelPath(NLI_MODEL),
@@ -125,15 +117,22 @@ runProviderConformance({
     errors: {
       "401 bad token": {
         prepare: () => void interceptPost(EMBED_PATH, 401, fixture("error-401.json")),
-        call: (provider, options) => provider.embed!("a", EMBEDDING_MODEL, options),
+        call: (provider, signal) => embed(provider, ["a"], signal),
         code: "authentication",
         secret: TEST_KEY,
       },
       "404 unknown model": {
         prepare: () =>
           void interceptPost(modelPath("facebook/no-such-model"), 404, fixture("error-404.json")),
-        call: (provider, options) =>
-          provider.classifyZeroShot!("a", ["x"], "facebook/no-such-model", options),
+        call: (provider, signal) =>
+          provider.classification!.classifyZeroShot({
+            model: "facebook/no-such-model",
+            text: "a",
+            labels: ["x"],
+            settings: {},
+            providerOptions: {},
+            signal,
+          }),
         code: "model_not_found",
         secret: TEST_KEY,
       },
@@ -142,24 +141,29 @@ runProviderConformance({
           void interceptPost(modelPath(NLI_MODEL), 429, fixture("error-429.json"), [], {
             "retry-after": "3",
           }),
-        call: (provider, options) =>
-          provider.inferNliBatch!([{ premise: "a", hypothesis: "b" }], NLI_MODEL, options),
+        call: (provider, signal) =>
+          provider.nli!.infer({
+            model: NLI_MODEL,
+            pairs: [{ premise: "a", hypothesis: "b" }],
+            providerOptions: {},
+            signal,
+          }),
         code: "rate_limited",
         secret: TEST_KEY,
       },
       "503 model loading": {
         prepare: () => void interceptPost(EMBED_PATH, 503, fixture("error-503-model-loading.json")),
-        call: (provider, options) => provider.embedBatch!(["a"], EMBEDDING_MODEL, options),
+        call: (provider, signal) => embed(provider, ["a"], signal),
         code: "provider",
         secret: TEST_KEY,
       },
       "empty batch": {
-        call: (provider, options) => provider.embedBatch!([], EMBEDDING_MODEL, options),
+        call: (provider, signal) => embed(provider, [], signal),
         code: "invalid_input",
       },
       "wrong response shape": {
         prepare: () => void interceptPost(EMBED_PATH, 200, '{"unexpected":true}'),
-        call: (provider, options) => provider.embed!("a", EMBEDDING_MODEL, options),
+        call: (provider, signal) => embed(provider, ["a"], signal),
         code: "data",
       },
     },

@@ -7,14 +7,15 @@
 import { Message, type RatatoskrError } from "@ratatoskr/core";
 import { MAX_ERROR_BODY_BYTES } from "@ratatoskr/provider-utils";
 import {
+  chatRequestFor,
   type HugeResponseServer,
   LOOPBACK_BUFFER_BYTES,
   startHugeResponseServer,
 } from "@ratatoskr/testing";
 import { failure } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hf } from "./huggingface-calls.test-helpers.ts";
 import { EMBEDDING_MODEL, NLI_MODEL, TEST_KEY } from "./huggingface-fixtures.test-helpers.ts";
-import { createHuggingFace } from "./huggingface-provider.ts";
 
 let server: HugeResponseServer;
 beforeAll(async () => {
@@ -40,7 +41,7 @@ async function expectBounded(error: RatatoskrError): Promise<void> {
 }
 
 const plugin = () =>
-  createHuggingFace({
+  hf({
     apiKey: TEST_KEY,
     baseURL: `${server.url}/hf-inference`,
     chatBaseURL: `${server.url}/v1`,
@@ -57,14 +58,18 @@ describe("a 100 MiB error body", () => {
 
   it("chat (the OpenAI-compatible router): read up to the bound, the rest cancelled", async () => {
     await expectBounded(
-      await failure(plugin().chat([Message.user("Hi")], { model: "meta-llama/Llama-3.1-8B" })),
+      await failure(
+        plugin().provider.chat!.complete(
+          chatRequestFor([Message.user("Hi")], { model: "meta-llama/Llama-3.1-8B" }),
+        ),
+      ),
     );
   });
 
   it("a third-party provider's mapping lookup on the Hub: read up to the bound", async () => {
     const toServer: typeof globalThis.fetch = (_input, init) => fetch(server.url, init);
     const error = await failure(
-      createHuggingFace({
+      hf({
         apiKey: "hf_bounded0body0test0token",
         inferenceProvider: "together",
         fetch: toServer,

@@ -3,10 +3,10 @@
  * is set. They cost a few requests of the token's quota.
  */
 import { describe, expect, it } from "vitest";
-import { createHuggingFace } from "./huggingface-provider.ts";
+import { hf } from "./huggingface-calls.test-helpers.ts";
 
 describe.skipIf(!process.env.HF_TOKEN)("huggingface live (HF_TOKEN)", () => {
-  const plugin = createHuggingFace();
+  const plugin = hf();
 
   it("embeds with sentence-transformers/all-MiniLM-L6-v2 (384 dimensions)", async () => {
     const [first, second] = await plugin.embedBatch(

@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { Message } from "@ratatoskr/core";
 import {
+  chatRequestFor,
   expectBaseURLRejected,
   expectNoSecret,
   type LoopbackServer,
@@ -9,6 +10,7 @@ import {
 } from "@ratatoskr/testing";
 import { drain, failure } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hf as calls } from "./huggingface-calls.test-helpers.ts";
 import {
   EMBEDDING_MODEL,
   NLI_MODEL,
@@ -29,18 +31,20 @@ afterAll(() => server.close());
 
 describe("an upstream that echoes the token in its 401 body, message, status line and a header", () => {
   it("the token is in no rendering of the error (embed, NLI, zero-shot, chat, an endpoint)", async () => {
-    const hf = createHuggingFace({
+    const hf = calls({
       apiKey: CANARY,
       baseURL: server.url,
       chatBaseURL: `${server.url}/v1`,
     });
-    const endpoint = createHuggingFace({ apiKey: CANARY, endpointUrl: `${server.url}/endpoint` });
+    const endpoint = calls({ apiKey: CANARY, endpointUrl: `${server.url}/endpoint` });
+    const chatRequest = () =>
+      chatRequestFor(messages, { model: "meta-llama/Llama-3.1-8B-Instruct" });
     for (const call of [
       () => hf.embed("Hi", EMBEDDING_MODEL),
       () => hf.inferNli("A man eats.", "Someone eats.", NLI_MODEL),
       () => hf.classifyZeroShot("I love it", ["positive", "negative"], ZERO_SHOT_MODEL),
-      () => hf.chat(messages, { model: "meta-llama/Llama-3.1-8B-Instruct" }),
-      () => drain(hf.chatStream(messages, { model: "meta-llama/Llama-3.1-8B-Instruct" })),
+      () => hf.provider.chat!.complete(chatRequest()),
+      () => drain(hf.provider.chat!.stream(chatRequest())),
       () => endpoint.embedBatch(["a", "b"], EMBEDDING_MODEL),
     ]) {
       const error = await failure(call());
@@ -56,7 +60,12 @@ describe("an upstream that echoes the token in its 401 body, message, status lin
       {
         imports: 'import { createHuggingFace } from "@ratatoskr/provider-huggingface";',
         call: `createHuggingFace({ apiKey: process.env.CANARY, baseURL: process.env.ECHO_URL })
-          .embed("Hi", "sentence-transformers/all-MiniLM-L6-v2")`,
+          .embedding.embed({
+            model: "sentence-transformers/all-MiniLM-L6-v2",
+            values: ["Hi"],
+            providerOptions: {},
+            signal: new AbortController().signal,
+          })`,
       },
       { cwd: packageRoot, env: { ECHO_URL: server.url, CANARY } },
     );
@@ -75,7 +84,7 @@ describe("a token that a cut would split", () => {
         body: (credential) => `${"x".repeat(300 - before)}${credential} rejected`,
       });
       try {
-        const hf = createHuggingFace({ apiKey: CANARY, baseURL: echo.url });
+        const hf = calls({ apiKey: CANARY, baseURL: echo.url });
         const error = await failure(hf.embed("Hi", EMBEDDING_MODEL));
         expect(error.code).toBe("authentication");
         expect(error.message).toContain("xxxx");

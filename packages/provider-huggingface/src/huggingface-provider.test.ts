@@ -2,6 +2,7 @@ import { RatatoskrError } from "@ratatoskr/core";
 import { startLoopbackServer } from "@ratatoskr/testing";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { hf } from "./huggingface-calls.test-helpers.ts";
 import {
   EMBEDDING_MODEL,
   fixture,
@@ -25,7 +26,7 @@ afterAll(() => {
   nock.enableNetConnect();
 });
 
-const provider = () => createHuggingFace({ apiKey: TEST_KEY });
+const provider = () => hf({ apiKey: TEST_KEY });
 const EMBED_PATH = modelPath(EMBEDDING_MODEL, "feature-extraction");
 
 async function rejection(promise: Promise<unknown>): Promise<RatatoskrError> {
@@ -48,7 +49,7 @@ async function rejection(promise: Promise<unknown>): Promise<RatatoskrError> {
 
 describe("plugin", () => {
   it("declares id, alias, capabilities and serves Hub ids only", () => {
-    const plugin = provider();
+    const plugin = provider().provider;
     expect(plugin.id).toBe("huggingface");
     expect(plugin.aliases).toEqual(["hf"]);
     expect(plugin.capabilities).toEqual(["embed", "nli", "classify", "chat"]);
@@ -67,10 +68,10 @@ describe("plugin", () => {
   });
 
   it("rejects bad settings with a configuration error", () => {
-    expect(() => createHuggingFace({ batchSize: 0 })).toThrowError(/batchSize/);
-    expect(() => createHuggingFace({ maxConcurrency: 1.5 })).toThrowError(/maxConcurrency/);
+    expect(() => hf({ batchSize: 0 })).toThrowError(/batchSize/);
+    expect(() => hf({ maxConcurrency: 1.5 })).toThrowError(/maxConcurrency/);
     expect(() =>
-      createHuggingFace({
+      hf({
         endpointUrl: "https://x.endpoints.huggingface.cloud",
         inferenceProvider: "nebius",
       }),
@@ -81,7 +82,7 @@ describe("plugin", () => {
     const saved = process.env.HF_TOKEN;
     delete process.env.HF_TOKEN;
     try {
-      const error = await rejection(createHuggingFace().embed("hi", EMBEDDING_MODEL));
+      const error = await rejection(hf().embed("hi", EMBEDDING_MODEL));
       expect(error.code).toBe("authentication");
       expect(error.message).toContain("HF_TOKEN");
     } finally {
@@ -99,7 +100,7 @@ describe("plugin", () => {
         .reply(200, fixture("feature-extraction-single.json"), {
           "content-type": "application/json",
         });
-      await createHuggingFace().embed("hi", EMBEDDING_MODEL);
+      await hf().embed("hi", EMBEDDING_MODEL);
       expect(scope.isDone()).toBe(true);
     } finally {
       if (saved === undefined) delete process.env.HF_TOKEN;
@@ -125,7 +126,7 @@ describe("embed / embedBatch (feature extraction)", () => {
       .reply(200, fixture("feature-extraction-single.json"), {
         "content-type": "application/json",
       });
-    const embedding = await createHuggingFace({
+    const embedding = await hf({
       apiKey: TEST_KEY,
       headers: { "x-extra": "1" },
     }).embed("The cat sits on the mat", EMBEDDING_MODEL);
@@ -146,13 +147,14 @@ describe("embed / embedBatch (feature extraction)", () => {
     const bodies: unknown[] = [];
     const rows = JSON.parse(fixture("feature-extraction-batch.json")) as number[][];
     interceptPost(EMBED_PATH, 200, JSON.stringify(rows), bodies);
-    const plugin = createHuggingFace({ apiKey: TEST_KEY, batchSize: 2, maxConcurrency: 3 });
+    const plugin = hf({ apiKey: TEST_KEY, batchSize: 2, maxConcurrency: 3 });
     const embeddings = await plugin.embedBatch(["first", "second", "third"], EMBEDDING_MODEL);
     expect(embeddings.map((embedding) => embedding.values)).toEqual(rows);
     expect(bodies).toEqual([{ inputs: ["first", "second", "third"] }]);
-    expect(plugin.maxEmbeddingsPerCall(EMBEDDING_MODEL)).toBe(2);
-    expect(plugin.maxNliPairsPerCall(NLI_MODEL)).toBe(64);
-    expect(plugin.maxParallelCalls).toBe(3);
+    expect(plugin.provider.embedding.maxEmbeddingsPerCall(EMBEDDING_MODEL)).toBe(2);
+    expect(plugin.provider.nli.maxPairsPerCall(NLI_MODEL)).toBe(64);
+    expect(plugin.provider.embedding.maxParallelCalls).toBe(3);
+    expect(plugin.provider.nli.maxParallelCalls).toBe(3);
   });
 
   it("mean-pools and normalises token-level outputs (batch and single)", async () => {
@@ -163,13 +165,10 @@ describe("embed / embedBatch (feature extraction)", () => {
     expect(second!.values[0]).toBeCloseTo(Math.SQRT1_2, 12);
     expect(second!.values).toEqual([second!.values[0], second!.values[0], 0, 0]);
     interceptPost(EMBED_PATH, 200, fixture("feature-extraction-token-level-single.json"));
-    const single = await createHuggingFace({ apiKey: TEST_KEY, normalize: false }).embed(
-      "a b c",
-      EMBEDDING_MODEL,
-    );
+    const single = await hf({ apiKey: TEST_KEY, normalize: false }).embed("a b c", EMBEDDING_MODEL);
     expect(single.values.map((value) => Number(value.toFixed(6)))).toEqual([0.2, 0.2, 0.2, 0.2]);
     interceptPost(EMBED_PATH, 200, fixture("feature-extraction-token-level-single.json"));
-    const cls = await createHuggingFace({
+    const cls = await hf({
       apiKey: TEST_KEY,
       normalize: false,
       pooling: "cls",
@@ -209,7 +208,7 @@ describe("embed / embedBatch (feature extraction)", () => {
       response.end(JSON.stringify(inputs.map((text) => [Number(text), 0])));
     });
     try {
-      const plugin = createHuggingFace({
+      const plugin = hf({
         apiKey: TEST_KEY,
         baseURL: `${server.url}/hf-inference`,
         maxConcurrency: 1,
@@ -218,7 +217,7 @@ describe("embed / embedBatch (feature extraction)", () => {
       const first = await plugin.embedBatch(texts, EMBEDDING_MODEL);
       expect(first.map((embedding) => embedding.values[0])).toEqual([0, 1, 2, 3, 4, 5, 6]);
       expect(server.requests).toHaveLength(4); // refused, then 3 + 3 + 1
-      expect(plugin.maxEmbeddingsPerCall(EMBEDDING_MODEL)).toBe(3); // the gateway's chunks from now on
+      expect(plugin.provider.embedding.maxEmbeddingsPerCall(EMBEDDING_MODEL)).toBe(3); // the gateway's chunks from now on
       await plugin.embedBatch(texts, EMBEDDING_MODEL);
       expect(server.requests).toHaveLength(7); // learned: 3 + 3 + 1 straight away
     } finally {
@@ -238,6 +237,160 @@ describe("embed / embedBatch (feature extraction)", () => {
       expect(error.code).toBe("invalid_input");
     }
     expect(nock.pendingMocks()).toEqual([]);
+  });
+});
+
+describe("v1 results, provider options and warnings", () => {
+  const NLI_PATH = modelPath(NLI_MODEL);
+  const signal = () => new AbortController().signal;
+
+  it("an embedding result carries the model and the server's x-request-id, and no warnings", async () => {
+    interceptPost(EMBED_PATH, 200, fixture("feature-extraction-batch.json"), [], {
+      "x-request-id": "req-hf-123",
+    });
+    const result = await createHuggingFace({ apiKey: TEST_KEY }).embedding.embed({
+      model: EMBEDDING_MODEL,
+      values: ["one", "two", "three"],
+      providerOptions: {},
+      signal: signal(),
+    });
+    expect(result.response).toEqual({ model: EMBEDDING_MODEL, requestId: "req-hf-123" });
+    expect(result.warnings).toEqual([]);
+  });
+
+  it("sends truncate, truncationDirection and promptName as parameters; pooling and normalize override the settings", async () => {
+    const bodies: unknown[] = [];
+    interceptPost(EMBED_PATH, 200, fixture("feature-extraction-token-level-single.json"), bodies);
+    const embedding = await provider().embed("a b c", EMBEDDING_MODEL, {
+      providerOptions: {
+        truncate: true,
+        truncationDirection: "Left",
+        promptName: "query",
+        pooling: "cls",
+        normalize: false,
+      },
+    });
+    expect(bodies).toEqual([
+      {
+        inputs: "a b c",
+        parameters: { truncate: true, truncation_direction: "Left", prompt_name: "query" },
+      },
+    ]);
+    expect(embedding.values).toEqual([0.1, 0.2, 0.3, 0.4]);
+  });
+
+  it("an unknown option is a warning on the result and is not sent", async () => {
+    const bodies: unknown[] = [];
+    interceptPost(EMBED_PATH, 200, fixture("feature-extraction-single.json"), bodies);
+    const result = await createHuggingFace({ apiKey: TEST_KEY }).embedding.embed({
+      model: EMBEDDING_MODEL,
+      values: ["hi"],
+      providerOptions: { dimensions: 4 },
+      signal: signal(),
+    });
+    expect(bodies).toEqual([{ inputs: "hi" }]);
+    expect(result.warnings).toEqual([{ type: "unknown_provider_option", option: "dimensions" }]);
+  });
+
+  it.each([
+    ["truncate", "yes", /providerOptions\.huggingface\.truncate must be a boolean, got string/],
+    ["truncationDirection", "left", /truncationDirection must be "Left" or "Right"/],
+    ["promptName", 3, /promptName must be a non-empty string, got number/],
+    ["pooling", "max", /pooling must be "mean" or "cls"/],
+    ["normalize", null, /normalize must be a boolean, got null/],
+  ])(
+    "a known option with a wrong value (%s) is invalid_input before any request",
+    async (option, value, pattern) => {
+      const error = await rejection(
+        provider().embed("hi", EMBEDDING_MODEL, { providerOptions: { [option]: value } }),
+      );
+      expect(error.code).toBe("invalid_input");
+      expect(error.message).toMatch(pattern);
+      expect(nock.pendingMocks()).toEqual([]);
+    },
+  );
+
+  it("never reads an entry keyed by a provider id: the whole keyed map would be unknown options", async () => {
+    const bodies: unknown[] = [];
+    interceptPost(EMBED_PATH, 200, fixture("feature-extraction-single.json"), bodies);
+    const read: string[] = [];
+    const entry = new Proxy<Record<string, unknown>>(
+      { truncate: true },
+      {
+        get(target, key) {
+          if (typeof key === "string") read.push(key);
+          return Reflect.get(target, key);
+        },
+      },
+    );
+    await provider().embed("hi", EMBEDDING_MODEL, { providerOptions: entry });
+    expect(read.filter((key) => key !== "truncate")).toEqual([]);
+    interceptPost(EMBED_PATH, 200, fixture("feature-extraction-single.json"), bodies);
+    const result = await createHuggingFace({ apiKey: TEST_KEY }).embedding.embed({
+      model: EMBEDDING_MODEL,
+      values: ["hi"],
+      providerOptions: { huggingface: { truncate: true }, openai: { dimensions: 8 } },
+      signal: signal(),
+    });
+    expect(bodies[1]).toEqual({ inputs: "hi" });
+    expect(result.warnings).toEqual([
+      { type: "unknown_provider_option", option: "huggingface" },
+      { type: "unknown_provider_option", option: "openai" },
+    ]);
+  });
+
+  it("NLI and classification read no options: each key is a warning, and warningsFor reports the same before sending", async () => {
+    interceptPost(NLI_PATH, 200, fixture("text-classification-nli-single.json"));
+    const plugin = createHuggingFace({ apiKey: TEST_KEY });
+    const nli = await plugin.nli.infer({
+      model: NLI_MODEL,
+      pairs: [{ premise: "a", hypothesis: "b" }],
+      providerOptions: { truncate: true },
+      signal: signal(),
+    });
+    expect(nli.warnings).toEqual([
+      {
+        type: "unknown_provider_option",
+        option: "truncate",
+        details: "applies to embeddings only, not to nli",
+      },
+    ]);
+    const request = {
+      model: ZERO_SHOT_MODEL,
+      text: "I want my money back",
+      labels: ["refund", "legal", "faq"],
+      settings: {},
+      providerOptions: { wait_for_model: true },
+      signal: signal(),
+    };
+    const before = plugin.classification.warningsFor(request);
+    expect(before).toEqual([
+      expect.objectContaining({ type: "unknown_provider_option", option: "wait_for_model" }),
+    ]);
+    expect(nock.pendingMocks()).toEqual([]);
+    interceptPost(modelPath(ZERO_SHOT_MODEL), 200, fixture("zero-shot-single-label.json"));
+    const result = await plugin.classification.classifyZeroShot(request);
+    expect(result.warnings).toEqual(before);
+    expect(result.response).toEqual({ model: ZERO_SHOT_MODEL });
+  });
+
+  it("sends the call's headers over the provider's own", async () => {
+    const scope = nock(ROUTER, { reqheaders: { "x-extra": "call", "x-trace": "t1" } })
+      .post(EMBED_PATH)
+      .reply(200, fixture("feature-extraction-single.json"), {
+        "content-type": "application/json",
+      });
+    await createHuggingFace({
+      apiKey: TEST_KEY,
+      headers: { "x-extra": "settings" },
+    }).embedding.embed({
+      model: EMBEDDING_MODEL,
+      values: ["hi"],
+      providerOptions: {},
+      headers: { "x-extra": "call", "x-trace": "t1" },
+      signal: signal(),
+    });
+    expect(scope.isDone()).toBe(true);
   });
 });
 
@@ -321,7 +474,7 @@ describe("inferNli / inferNliBatch (sentence-pair text classification)", () => {
       );
     });
     try {
-      const plugin = createHuggingFace({ apiKey: TEST_KEY, baseURL: `${server.url}/hf-inference` });
+      const plugin = hf({ apiKey: TEST_KEY, baseURL: `${server.url}/hf-inference` });
       const pairs = Array.from({ length: 50 }, (_, index) => ({
         premise: "query",
         hypothesis: `candidate ${index}`,
@@ -448,7 +601,7 @@ describe("errors", () => {
       response.end(fixture("error-503-model-loading.json"));
     });
     try {
-      const plugin = createHuggingFace({ apiKey: TEST_KEY, baseURL: `${server.url}/hf-inference` });
+      const plugin = hf({ apiKey: TEST_KEY, baseURL: `${server.url}/hf-inference` });
       await rejection(plugin.embed("a", EMBEDDING_MODEL));
       expect(server.requests).toHaveLength(1);
     } finally {
@@ -490,10 +643,7 @@ describe("errors", () => {
     const url = server.url;
     await server.close();
     const error = await rejection(
-      createHuggingFace({ apiKey: TEST_KEY, baseURL: `${url}/hf-inference` }).embed(
-        "a",
-        EMBEDDING_MODEL,
-      ),
+      hf({ apiKey: TEST_KEY, baseURL: `${url}/hf-inference` }).embed("a", EMBEDDING_MODEL),
     );
     expect(error.code).toBe("network");
     expect(error.isRetryable).toBe(true);
@@ -510,7 +660,7 @@ describe("errors", () => {
     });
     try {
       const controller = new AbortController();
-      const pending = createHuggingFace({
+      const pending = hf({
         apiKey: TEST_KEY,
         baseURL: `${server.url}/hf-inference`,
       }).embedBatch(["a", "b"], EMBEDDING_MODEL, { signal: controller.signal });
@@ -539,7 +689,7 @@ describe("endpoints", () => {
       const saved = process.env.HF_TOKEN;
       delete process.env.HF_TOKEN;
       try {
-        const plugin = createHuggingFace({ endpointUrl: `${server.url}/my-endpoint` });
+        const plugin = hf({ endpointUrl: `${server.url}/my-endpoint` });
         const embeddings = await plugin.embedBatch(["a", "b", "c"], EMBEDDING_MODEL);
         expect(embeddings).toHaveLength(3);
         expect(server.requests[0]!.url).toBe("/my-endpoint");
@@ -558,7 +708,7 @@ describe("endpoints", () => {
       .query(true)
       .reply(404, { error: "Repository not found" }, { "content-type": "application/json" });
     const error = await rejection(
-      createHuggingFace({ apiKey: "hf_testtoken1234567890", inferenceProvider: "together" }).embed(
+      hf({ apiKey: "hf_testtoken1234567890", inferenceProvider: "together" }).embed(
         "hello",
         "org/missing-model",
       ),
@@ -597,7 +747,7 @@ describe("endpoints", () => {
           "content-type": "application/json",
         },
       );
-    const plugin = createHuggingFace({
+    const plugin = hf({
       apiKey: "hf_testtoken1234567890",
       inferenceProvider: "together",
     });

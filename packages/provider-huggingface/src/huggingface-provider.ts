@@ -20,24 +20,29 @@ import {
   assertNliPairs,
   assertText,
   assertTexts,
-  type CallOptions,
+  type CallRequestV1,
   type Capability,
-  type ChatEvent,
-  type ChatOptions,
-  type ChatResponse,
-  type ClassifyOptions,
-  type ClassifyResult,
-  type Embedding,
+  type ChatModelV1,
+  type ChatRequestV1,
+  type ChatResultV1,
+  type ChatStreamPartV1,
+  type ClassificationModelV1,
+  type ClassificationRequestV1,
+  type ClassificationResultV1,
+  type EmbeddingModelV1,
+  type EmbeddingRequestV1,
+  type EmbeddingResultV1,
   invalidInput,
-  type Message,
-  type ModelSupport,
-  type NliPair,
-  type NliResult,
-  PROVIDER_SPECIFICATION_VERSION,
-  type ProviderPlugin,
+  type ModelSupportV1,
+  type NliModelV1,
+  type NliRequestV1,
+  type NliResultV1,
+  type ProviderV1,
   RatatoskrError,
+  type ResultMetadataV1,
+  type WarningV1,
 } from "@ratatoskr/core";
-import type { OpenAICompatibleProvider } from "@ratatoskr/provider-openai-compat";
+import { createOpenAICompatible } from "@ratatoskr/provider-openai-compat";
 import {
   chunk,
   errorMessageExcerpt,
@@ -54,6 +59,7 @@ import {
   huggingFaceHttpError,
 } from "./huggingface-error.ts";
 import { type HubLookupFailure, HubLookupFetch } from "./huggingface-hub-lookup-fetch.ts";
+import { readEmbeddingOptions, unreadOptionWarnings } from "./huggingface-provider-options.ts";
 import { type HuggingFacePooling, toEmbeddingVectors } from "./map-huggingface-embeddings.ts";
 import { toNliResults } from "./map-huggingface-nli.ts";
 import { toClassifyResult } from "./map-huggingface-zero-shot.ts";
@@ -163,22 +169,71 @@ interface HuggingFaceRequest {
   model: string;
   inputs: unknown;
   parameters?: Record<string, unknown>;
-  signal: AbortSignal | undefined;
+  /** The call: its signal and extra headers. */
+  request: CallRequestV1;
+}
+
+/** What one request returned: the parsed output and the server's request id. */
+interface HuggingFaceOutput {
+  output: unknown;
+  requestId: string | undefined;
+}
+
+/** A result's metadata: the model, the request id when the server sent one, the warnings. */
+function resultMetadata(
+  model: string,
+  requestId: string | undefined,
+  warnings: readonly WarningV1[],
+): ResultMetadataV1 {
+  return {
+    response: requestId === undefined ? { model } : { model, requestId },
+    warnings,
+  };
+}
+
+/** The chat capability of {@link HuggingFaceProvider}: Hugging Face's OpenAI-compatible router. */
+export interface HuggingFaceChatModel extends ChatModelV1 {
+  complete(request: ChatRequestV1): Promise<ChatResultV1>;
+  stream(request: ChatRequestV1): AsyncIterable<ChatStreamPartV1>;
+  warningsFor(request: ChatRequestV1): readonly WarningV1[];
+}
+
+/** The embedding capability of {@link HuggingFaceProvider}. */
+export interface HuggingFaceEmbeddingModel extends EmbeddingModelV1 {
+  maxEmbeddingsPerCall(model: string): number;
+  warningsFor(request: EmbeddingRequestV1): readonly WarningV1[];
+  readonly maxParallelCalls: number;
+}
+
+/** The NLI capability of {@link HuggingFaceProvider}. */
+export interface HuggingFaceNliModel extends NliModelV1 {
+  maxPairsPerCall(model: string): number;
+  warningsFor(request: NliRequestV1): readonly WarningV1[];
+  readonly maxParallelCalls: number;
+}
+
+/** The zero-shot classification capability of {@link HuggingFaceProvider}. */
+export interface HuggingFaceClassificationModel extends ClassificationModelV1 {
+  warningsFor(request: ClassificationRequestV1): readonly WarningV1[];
 }
 
 /**
- * The plugin returned by {@link createHuggingFace}. Serves `embed`, `nli` and
- * `classify` for Hub model ids (`owner/name`).
+ * The provider returned by {@link createHuggingFace} (provider specification
+ * v1): `embedding`, `nli` and `classification` for Hub model ids
+ * (`owner/name`), and `chat` through the OpenAI-compatible router unless
+ * created with `chat: false`.
  */
-export class HuggingFaceProvider implements ProviderPlugin {
-  readonly specificationVersion = PROVIDER_SPECIFICATION_VERSION;
+export class HuggingFaceProvider implements ProviderV1 {
+  readonly specificationVersion = "v1";
   readonly id = HUGGING_FACE_PROVIDER_ID;
   readonly aliases = ["hf"] as const;
-  readonly capabilities: readonly Capability[];
   readonly localInference = false;
-  readonly toolUse = true;
-  /** Chunk requests of one batch call the gateway runs at once (the `maxConcurrency` setting). */
-  readonly maxParallelCalls: number;
+  /** The capabilities offered (`chat` unless created with `chat: false`). */
+  readonly capabilities: readonly Capability[];
+  readonly embedding: HuggingFaceEmbeddingModel;
+  readonly nli: HuggingFaceNliModel;
+  readonly classification: HuggingFaceClassificationModel;
+  readonly chat?: HuggingFaceChatModel;
 
   readonly #token: string | undefined;
   readonly #baseURL: string;
@@ -191,7 +246,6 @@ export class HuggingFaceProvider implements ProviderPlugin {
   readonly #pooling: HuggingFacePooling;
   readonly #normalize: boolean;
   readonly #chatBaseURL: string;
-  #chatDelegate: Promise<OpenAICompatibleProvider> | undefined;
   /** Batch limits servers reported (`maximum allowed batch size N`), per task and model. */
   readonly #learnedLimits = new Map<string, number>();
 
@@ -222,7 +276,7 @@ export class HuggingFaceProvider implements ProviderPlugin {
       "nliBatchSize",
       DEFAULT_NLI_BATCH_SIZE,
     );
-    this.maxParallelCalls = positiveInteger(
+    const maxParallelCalls = positiveInteger(
       settings.maxConcurrency,
       "maxConcurrency",
       DEFAULT_MAX_CONCURRENCY,
@@ -230,8 +284,6 @@ export class HuggingFaceProvider implements ProviderPlugin {
     this.#pooling = settings.pooling ?? "mean";
     this.#normalize = settings.normalize ?? true;
     this.#chatBaseURL = url(settings.chatBaseURL ?? HUGGING_FACE_CHAT_BASE_URL, "chatBaseURL");
-    this.capabilities =
-      settings.chat === false ? INFERENCE_CAPABILITIES : [...INFERENCE_CAPABILITIES, "chat"];
     if (this.#endpointUrl !== undefined && this.#inferenceProvider !== "hf-inference") {
       throw new RatatoskrError({
         code: "configuration",
@@ -246,10 +298,36 @@ export class HuggingFaceProvider implements ProviderPlugin {
         provider: HUGGING_FACE_PROVIDER_ID,
       });
     }
+    this.embedding = {
+      embed: (request) => this.#embed(request),
+      maxEmbeddingsPerCall: (model) => this.#limit("feature-extraction", model, this.#batchSize),
+      maxParallelCalls,
+      warningsFor: (request) => {
+        const warnings: WarningV1[] = [];
+        readEmbeddingOptions(request.providerOptions, warnings);
+        return warnings;
+      },
+    };
+    this.nli = {
+      infer: (request) => this.#infer(request),
+      maxPairsPerCall: (model) => this.#limit("text-classification", model, this.#nliBatchSize),
+      maxParallelCalls,
+      warningsFor: (request) => unreadOptionWarnings(request.providerOptions, "nli"),
+    };
+    this.classification = {
+      classifyZeroShot: (request) => this.#classify(request),
+      warningsFor: (request) => unreadOptionWarnings(request.providerOptions, "classification"),
+    };
+    if (settings.chat === false) {
+      this.capabilities = INFERENCE_CAPABILITIES;
+    } else {
+      this.capabilities = [...INFERENCE_CAPABILITIES, "chat"];
+      this.chat = this.#chatModel();
+    }
   }
 
   /** Hub model ids (`owner/name`; for chat optionally `owner/name:provider`). */
-  supports(capability: Capability, model: string): ModelSupport {
+  supports(capability: Capability, model: string): ModelSupportV1 {
     if (!this.capabilities.includes(capability)) {
       return {
         supported: false,
@@ -271,72 +349,54 @@ export class HuggingFaceProvider implements ProviderPlugin {
   }
 
   /**
-   * Embed one text (feature extraction).
-   *
-   * @see https://huggingface.co/docs/inference-providers/tasks/feature-extraction
+   * Items per request for `task` and `model`: the setting, or the smaller
+   * maximum the server reported. The gateway splits batches into chunks of
+   * this size and retries each chunk on its own.
    */
-  async embed(text: string, model: string, options: CallOptions = {}): Promise<Embedding> {
-    assertText(text, "text");
-    assertModel(model);
-    const output = await this.#send({
-      task: "feature-extraction",
-      model,
-      inputs: text,
-      signal: options.signal,
-    });
-    const [values] = toEmbeddingVectors(output, this.#mapping(model, 1, true));
-    return { values: values!, model, dimensions: values!.length };
+  #limit(task: HuggingFaceTask, model: string, setting: number): number {
+    return Math.min(setting, this.#learnedLimits.get(`${task}:${model}`) ?? Infinity);
   }
 
   /**
-   * Texts per feature-extraction request for `model`: `batchSize`, or the
-   * smaller maximum the server reported. The gateway splits `embedBatch`
-   * into chunks of this size and retries each chunk on its own.
-   */
-  maxEmbeddingsPerCall(model: string): number {
-    return Math.min(
-      this.#batchSize,
-      this.#learnedLimits.get(`feature-extraction:${model}`) ?? Infinity,
-    );
-  }
-
-  /** Pairs per NLI request for `model`: `nliBatchSize`, or the smaller maximum the server reported. */
-  maxNliPairsPerCall(model: string): number {
-    return Math.min(
-      this.#nliBatchSize,
-      this.#learnedLimits.get(`text-classification:${model}`) ?? Infinity,
-    );
-  }
-
-  /**
-   * Embed many texts in one request (the gateway sends chunks of
-   * {@link maxEmbeddingsPerCall}); every vector has the same dimensions. A
+   * Embed texts (feature extraction) in one request; every vector has the
+   * same dimensions. One text is sent as a string, several as a list. A
    * request refused for its batch size is re-sent in chunks the server accepts.
    *
    * @see https://huggingface.co/docs/inference-providers/tasks/feature-extraction
    */
-  async embedBatch(
-    texts: readonly string[],
-    model: string,
-    options: CallOptions = {},
-  ): Promise<Embedding[]> {
+  async #embed(request: EmbeddingRequestV1): Promise<EmbeddingResultV1> {
+    const { model, values: texts } = request;
     assertTexts(texts, "texts");
     assertModel(model);
+    const warnings: WarningV1[] = [];
+    const options = readEmbeddingOptions(request.providerOptions, warnings);
+    const parameters = Object.keys(options.parameters).length > 0 ? options.parameters : undefined;
+    const mapping = (count: number, single: boolean) => ({
+      model,
+      count,
+      single,
+      pooling: options.pooling ?? this.#pooling,
+      normalize: options.normalize ?? this.#normalize,
+    });
+    let requestId: string | undefined;
     const vectors = await this.#withinServerLimit(
       `feature-extraction:${model}`,
       texts,
       async (part) => {
-        const output = await this.#send({
+        const single = part.length === 1 && texts.length === 1;
+        const sent = await this.#send({
           task: "feature-extraction",
           model,
-          inputs: part,
-          signal: options.signal,
+          inputs: single ? part[0] : part,
+          ...(parameters === undefined ? {} : { parameters }),
+          request,
         });
-        return toEmbeddingVectors(output, this.#mapping(model, part.length, false));
+        requestId ??= sent.requestId;
+        return toEmbeddingVectors(sent.output, mapping(part.length, single));
       },
     );
     const dimensions = vectors[0]!.length;
-    return vectors.map((values, index) => {
+    const embeddings = vectors.map((values, index) => {
       if (values.length !== dimensions) {
         throw huggingFaceDataError(
           model,
@@ -346,145 +406,117 @@ export class HuggingFaceProvider implements ProviderPlugin {
       }
       return { values, model, dimensions };
     });
+    return { embeddings, ...resultMetadata(model, requestId, warnings) };
   }
 
   /**
-   * NLI scores for one (premise, hypothesis) pair.
+   * NLI scores for (premise, hypothesis) pairs in one request: text
+   * classification with `inputs: [{text: premise, text_pair: hypothesis}, …]`
+   * and `parameters: {top_k: 3}`, results in input order.
    *
    * @see https://huggingface.co/docs/inference-providers/tasks/text-classification
    */
-  async inferNli(
-    premise: string,
-    hypothesis: string,
-    model: string,
-    options: CallOptions = {},
-  ): Promise<NliResult> {
-    assertText(premise, "premise");
-    assertText(hypothesis, "hypothesis");
-    const [result] = await this.inferNliBatch([{ premise, hypothesis }], model, options);
-    return result!;
-  }
-
-  /**
-   * NLI scores for many pairs in one request (the gateway sends chunks of
-   * {@link maxNliPairsPerCall}): text classification with
-   * `inputs: [{text: premise, text_pair: hypothesis}, …]` and
-   * `parameters: {top_k: 3}`, results in input order.
-   *
-   * @see https://huggingface.co/docs/inference-providers/tasks/text-classification
-   */
-  async inferNliBatch(
-    pairs: readonly NliPair[],
-    model: string,
-    options: CallOptions = {},
-  ): Promise<NliResult[]> {
+  async #infer(request: NliRequestV1): Promise<NliResultV1> {
+    const { model, pairs } = request;
     assertNliPairs(pairs);
     assertModel(model);
-    return this.#withinServerLimit(`text-classification:${model}`, pairs, async (part) => {
-      const inputs = part.map((pair) => ({ text: pair.premise, text_pair: pair.hypothesis }));
-      // top_k 3: ask for all three NLI scores per pair, not just the best label.
-      const output = await this.#send({
-        task: "text-classification",
-        model,
-        inputs,
-        parameters: { top_k: 3 },
-        signal: options.signal,
-      });
-      return toNliResults(output, part.length, model);
-    });
+    const warnings = unreadOptionWarnings(request.providerOptions, "nli");
+    let requestId: string | undefined;
+    const results = await this.#withinServerLimit(
+      `text-classification:${model}`,
+      pairs,
+      async (part) => {
+        const inputs = part.map((pair) => ({ text: pair.premise, text_pair: pair.hypothesis }));
+        // top_k 3: ask for all three NLI scores per pair, not just the best label.
+        const sent = await this.#send({
+          task: "text-classification",
+          model,
+          inputs,
+          parameters: { top_k: 3 },
+          request,
+        });
+        requestId ??= sent.requestId;
+        return toNliResults(sent.output, part.length, model);
+      },
+    );
+    return { results, ...resultMetadata(model, requestId, warnings) };
   }
 
   /**
    * Zero-shot classification of `text` against `labels`; `hypothesisTemplate`
-   * (must contain `{}`) and `multiLabel` are passed as `hypothesis_template`
+   * (must contain `{}`) and `multiLabel` are sent as `hypothesis_template`
    * and `multi_label`.
    *
    * @see https://huggingface.co/docs/inference-providers/tasks/zero-shot-classification
    */
-  async classifyZeroShot(
-    text: string,
-    labels: readonly string[],
-    model: string,
-    options: ClassifyOptions = {},
-  ): Promise<ClassifyResult> {
+  async #classify(request: ClassificationRequestV1): Promise<ClassificationResultV1> {
+    const { model, text, labels, settings } = request;
     assertText(text, "text");
     assertLabels(labels);
     assertModel(model);
-    const template = options.hypothesisTemplate;
+    const template = settings.hypothesisTemplate;
     if (template !== undefined && !template.includes(DEFAULT_TEMPLATE_PLACEHOLDER)) {
       throw invalidInput(
         `hypothesisTemplate must contain "{}" where the label goes, got "${template}"`,
       );
     }
+    const warnings = unreadOptionWarnings(request.providerOptions, "classification");
     const parameters: Record<string, unknown> = {
       candidate_labels: [...labels],
-      multi_label: options.multiLabel ?? false,
+      multi_label: settings.multiLabel ?? false,
     };
     if (template !== undefined) parameters.hypothesis_template = template;
-    const output = await this.#send({
+    const sent = await this.#send({
       task: "zero-shot-classification",
       model,
       inputs: text,
       parameters,
-      signal: options.signal,
+      request,
     });
-    return toClassifyResult(output, labels, model);
+    return {
+      ...toClassifyResult(sent.output, labels, model),
+      ...resultMetadata(model, sent.requestId, warnings),
+    };
   }
 
   /**
-   * One chat turn through Hugging Face's OpenAI-compatible router.
+   * The chat capability: every call goes to the OpenAI-compatible router
+   * provider (`createOpenAICompatible`, id `huggingface`, created here; its
+   * SDK loads on the first request). The request's `huggingface` options
+   * entry is sent as body fields, as given.
    *
    * @see https://huggingface.co/docs/inference-providers/tasks/chat-completion
    */
-  async chat(messages: readonly Message[], options: ChatOptions): Promise<ChatResponse> {
-    const delegate = await this.#chat(options);
-    return delegate.chat(messages, options);
-  }
-
-  /**
-   * One chat turn as a stream, through Hugging Face's OpenAI-compatible router.
-   * Leaving the loop early or aborting `options.signal` cancels the request.
-   *
-   * @see https://huggingface.co/docs/inference-providers/tasks/chat-completion
-   */
-  async *chatStream(messages: readonly Message[], options: ChatOptions): AsyncGenerator<ChatEvent> {
-    const delegate = await this.#chat(options);
-    yield* delegate.chatStream(messages, options);
-  }
-
-  /** The OpenAI-compatible chat plugin, created (and its SDK imported) on first use. */
-  async #chat(options: ChatOptions): Promise<OpenAICompatibleProvider> {
-    if (!this.capabilities.includes("chat")) {
-      throw new RatatoskrError({
-        code: "unsupported",
-        message: "huggingface: chat is disabled (chat: false)",
-        provider: HUGGING_FACE_PROVIDER_ID,
-      });
-    }
-    if (options?.signal?.aborted) throw abortedError(options.signal);
-    if (this.#token === undefined && this.#chatBaseURL === HUGGING_FACE_CHAT_BASE_URL) {
-      throw new RatatoskrError({
-        code: "authentication",
-        message: "No API key for huggingface: pass apiKey or set HF_TOKEN",
-        provider: HUGGING_FACE_PROVIDER_ID,
-        ...(typeof options?.model === "string" ? { model: options.model } : {}),
-      });
-    }
-    this.#chatDelegate ??= import("@ratatoskr/provider-openai-compat").then(
-      ({ createOpenAICompatible }) =>
-        createOpenAICompatible({
-          id: HUGGING_FACE_PROVIDER_ID,
-          baseURL: this.#chatBaseURL,
-          ...(this.#token === undefined ? {} : { apiKey: this.#token }),
-          headers: this.#headers,
-          ...(this.#fetch === undefined ? {} : { fetch: this.#fetch }),
-        }),
-    );
-    return this.#chatDelegate;
-  }
-
-  #mapping(model: string, count: number, single: boolean) {
-    return { model, count, single, pooling: this.#pooling, normalize: this.#normalize };
+  #chatModel(): HuggingFaceChatModel {
+    const delegate = createOpenAICompatible({
+      id: HUGGING_FACE_PROVIDER_ID,
+      baseURL: this.#chatBaseURL,
+      ...(this.#token === undefined ? {} : { apiKey: this.#token }),
+      headers: this.#headers,
+      ...(this.#fetch === undefined ? {} : { fetch: this.#fetch }),
+    }).chat;
+    const ready = (request: ChatRequestV1) => {
+      if (request.signal.aborted) throw abortedError(request.signal);
+      if (this.#token === undefined && this.#chatBaseURL === HUGGING_FACE_CHAT_BASE_URL) {
+        throw new RatatoskrError({
+          code: "authentication",
+          message: "No API key for huggingface: pass apiKey or set HF_TOKEN",
+          provider: HUGGING_FACE_PROVIDER_ID,
+          model: request.model,
+        });
+      }
+    };
+    return {
+      complete: async (request) => {
+        ready(request);
+        return delegate.complete(request);
+      },
+      async *stream(request) {
+        ready(request);
+        yield* delegate.stream(request);
+      },
+      warningsFor: (request) => delegate.warningsFor(request),
+    };
   }
 
   /**
@@ -520,9 +552,10 @@ export class HuggingFaceProvider implements ProviderPlugin {
   }
 
   /** Build the request with the SDK, send it, map failures, parse JSON. */
-  async #send(request: HuggingFaceRequest): Promise<unknown> {
-    const { task, model, signal } = request;
-    if (signal?.aborted) throw abortedError(signal);
+  async #send(request: HuggingFaceRequest): Promise<HuggingFaceOutput> {
+    const { task, model } = request;
+    const { signal } = request.request;
+    if (signal.aborted) throw abortedError(signal);
     const usesRouter =
       this.#endpointUrl === undefined && this.#baseURL === HUGGING_FACE_INFERENCE_BASE_URL;
     if (this.#token === undefined && (usesRouter || this.#inferenceProvider !== "hf-inference")) {
@@ -569,7 +602,7 @@ export class HuggingFaceProvider implements ProviderPlugin {
           { ...args, provider: this.#inferenceProvider as never },
           helper,
           // The SDK reads the Hub's error bodies itself: hand it bounded ones.
-          { task, fetch: hubLookup.fetch, ...(signal ? { signal } : {}) },
+          { task, fetch: hubLookup.fetch, signal },
         ));
       }
     } catch (error) {
@@ -580,13 +613,17 @@ export class HuggingFaceProvider implements ProviderPlugin {
     try {
       response = await fetchImplementation(url, {
         ...init,
-        headers: { ...(init.headers as Record<string, string>), ...this.#headers },
-        ...(signal ? { signal } : {}),
+        headers: {
+          ...(init.headers as Record<string, string>),
+          ...this.#headers,
+          ...request.request.headers,
+        },
+        signal,
       });
       // An error body is read up to a bound only (the rest is cancelled).
       text = response.ok ? await response.text() : await readErrorBody(response, { signal });
     } catch (error) {
-      if (signal?.aborted) throw abortedError(signal);
+      if (signal.aborted) throw abortedError(signal);
       throw networkError(HUGGING_FACE_PROVIDER_ID, url, error);
     }
     if (!response.ok) {
@@ -613,10 +650,11 @@ export class HuggingFaceProvider implements ProviderPlugin {
         cause: error,
       });
     }
-    if (this.#inferenceProvider === "hf-inference") return output;
+    const requestId = response.headers.get("x-request-id") ?? undefined;
+    if (this.#inferenceProvider === "hf-inference") return { output, requestId };
     // Third-party providers answer in their own formats; the SDK normalises them.
     try {
-      return await helper.getResponse(output);
+      return { output: await helper.getResponse(output), requestId };
     } catch (error) {
       throw new RatatoskrError({
         code: "data",
@@ -644,11 +682,11 @@ function rebase(url: string, baseURL: string): string {
 function sdkError(
   error: unknown,
   model: string,
-  signal: AbortSignal | undefined,
+  signal: AbortSignal,
   hubFailure: HubLookupFailure | undefined,
 ): RatatoskrError {
   if (RatatoskrError.isInstance(error)) return error;
-  if (signal?.aborted) return abortedError(signal);
+  if (signal.aborted) return abortedError(signal);
   if (hubFailure !== undefined) return huggingFaceHttpError({ ...hubFailure, model });
   const name = error instanceof Error ? error.name : "";
   const message = errorMessageExcerpt(error instanceof Error ? error.message : String(error));
@@ -692,7 +730,7 @@ function sdkError(
 }
 
 /**
- * Create the Hugging Face Inference provider plugin.
+ * Create the Hugging Face Inference provider (specification v1).
  *
  * @example
  * ```ts

@@ -53,6 +53,16 @@ try {
 const cpu = create("cpu");
 console.log(`cuda: ${cuda.deviceSelection().reason}`);
 
+/** What every v1 request carries besides its payload: no provider options, a signal that never fires. */
+const call = { providerOptions: {}, signal: new AbortController().signal };
+const generate = async (provider: LocalOnnxProvider, model: string, maxTokens?: number) =>
+  provider.generation.complete({
+    ...call,
+    model,
+    prompt: ">",
+    settings: maxTokens === undefined ? {} : { maxTokens },
+  });
+
 const worst = { value: 0 };
 const compare = (name: string, left: ArrayLike<number>, right: ArrayLike<number>) => {
   let difference = 0;
@@ -69,23 +79,23 @@ const texts = Array.from({ length: 32 }, (_, index) =>
     .join(" "),
 );
 const [cpuVectors, cudaVectors] = await Promise.all([
-  cpu.embedBatch!(texts, "minilm-l6"),
-  cuda.embedBatch!(texts, "minilm-l6"),
+  cpu.embedding.embed({ ...call, model: "minilm-l6", values: texts }),
+  cuda.embedding.embed({ ...call, model: "minilm-l6", values: texts }),
 ]);
 compare(
   "embeddings (MiniLM-L6 shape, 32 texts)",
-  cpuVectors.flatMap((vector) => vector.values),
-  cudaVectors.flatMap((vector) => vector.values),
+  cpuVectors.embeddings.flatMap((vector) => vector.values),
+  cudaVectors.embeddings.flatMap((vector) => vector.values),
 );
 
 const pairs = texts.map((premise, index) => ({ premise, hypothesis: texts[(index + 7) % 32]! }));
-const scores = (results: Array<{ entailment: number; neutral: number; contradiction: number }>) =>
-  results.flatMap((result) => [result.entailment, result.neutral, result.contradiction]);
-compare(
-  "NLI scores (32 pairs)",
-  scores(await cpu.inferNliBatch!(pairs, "tiny-nli")),
-  scores(await cuda.inferNliBatch!(pairs, "tiny-nli")),
-);
+const scores = (provider: LocalOnnxProvider) =>
+  provider.nli
+    .infer({ ...call, model: "tiny-nli", pairs })
+    .then(({ results }) =>
+      results.flatMap((result) => [result.entailment, result.neutral, result.contradiction]),
+    );
+compare("NLI scores (32 pairs)", await scores(cpu), await scores(cuda));
 
 // Next-token logits along 24 cached steps of the bench decoder.
 const hub = new HubDownloader({
@@ -119,8 +129,8 @@ for (let step = 0; step < 24; step++) {
 await cpuModel.dispose();
 await cudaModel.dispose();
 
-const cpuText = (await cpu.generate!(">", { model: "tiny-gpt" })).text;
-const cudaText = (await cuda.generate!(">", { model: "tiny-gpt" })).text;
+const cpuText = (await generate(cpu, "tiny-gpt")).text;
+const cudaText = (await generate(cuda, "tiny-gpt")).text;
 console.log(`greedy text equal on both: ${cpuText === cudaText}`);
 console.log(
   `\nCPU and CUDA agree within ${TOLERANCE}: ${worst.value <= TOLERANCE && cpuText === cudaText ? "yes" : "NO"} (worst ${worst.value.toExponential(2)})`,
@@ -131,11 +141,11 @@ for (const [name, provider] of [
   ["cpu", cpu],
   ["cuda", cuda],
 ] as const) {
-  await provider.generate!(">", { model: "bench-gpt", maxTokens: 64 });
+  await generate(provider, "bench-gpt", 64);
   const rates: number[] = [];
   for (let run = 0; run < 7; run++) {
     const start = process.hrtime.bigint();
-    const response = await provider.generate!(">", { model: "bench-gpt", maxTokens: 64 });
+    const response = await generate(provider, "bench-gpt", 64);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     rates.push(response.usage!.completionTokens / seconds);
   }
@@ -143,6 +153,6 @@ for (const [name, provider] of [
   console.log(`generate, bench decoder, ${name}: ${rates[3]!.toFixed(0)} tokens/s (median of 7)`);
 }
 
-await cpu.dispose?.();
-await cuda.dispose?.();
+await cpu.dispose();
+await cuda.dispose();
 await rm(root, { recursive: true, force: true });

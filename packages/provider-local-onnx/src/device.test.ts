@@ -1,3 +1,4 @@
+import { isAbsolute, join, resolve } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import {
   type CudaProbe,
@@ -196,5 +197,20 @@ describe("cache directory and offline defaults", () => {
     for (const value of ["", "0", "false", "off"])
       expect(offlineFromEnv({ HF_HUB_OFFLINE: value })).toBe(false);
     expect(offlineFromEnv({})).toBe(false);
+  });
+
+  it("follows the one rule shared with the tokenizers (empty values unset, absolute paths, spaces trimmed)", async () => {
+    const { defaultCacheDir, offlineFromEnv } = await import("./hub-download.ts");
+    const { resolveCacheDirectory } = await import("@ratatoskr/provider-utils/hub");
+    expect(defaultCacheDir({ RATATOSKR_CACHE_DIR: "relative/models" })).toBe(
+      resolve("relative/models"),
+    );
+    const environments = [{ XDG_CACHE_HOME: "" }, { XDG_CACHE_HOME: "relative" }, {}];
+    for (const environment of environments) {
+      const directory = defaultCacheDir(environment);
+      expect(isAbsolute(directory)).toBe(true);
+      expect(directory).toBe(join(resolveCacheDirectory(undefined, environment), "models"));
+    }
+    expect(offlineFromEnv({ HF_HUB_OFFLINE: " 1 " })).toBe(true);
   });
 });

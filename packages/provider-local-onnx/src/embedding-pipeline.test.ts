@@ -4,6 +4,7 @@ import { ENCODER, encoderReference, testModelFiles } from "@ratatoskr/onnx-test-
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalOnnx, type LocalOnnxProvider } from "./local-onnx-provider.ts";
 import { startFakeHub, temporaryDirectory, temporaryTestModels } from "./test-fixtures.ts";
+import { embedMany, embedOne } from "./test-requests.ts";
 
 const vocabulary = ENCODER.vocabulary as Record<string, number>;
 const ids = (text: string) => [
@@ -183,7 +184,7 @@ describe("pooling and normalisation come from modules.json and the Pooling confi
 
   const expectEmbeddings = async (model: string, modes: string[], normalize: boolean) => {
     // A padded batch: every row must equal its own unpadded reference.
-    const embeddings = await provider.embedBatch!(TEXTS, model);
+    const embeddings = await embedMany(provider, TEXTS, model);
     embeddings.forEach((embedding, row) => {
       const expected = reference(TEXTS[row]!, modes, normalize);
       expect(embedding.values, `${model} row ${row}`).toHaveLength(expected.length);
@@ -226,15 +227,15 @@ describe("pooling and normalisation come from modules.json and the Pooling confi
   });
 
   it("files the provider cannot follow are configuration errors that say why", async () => {
-    await expect(provider.embed!("hello", "dense")).rejects.toMatchObject({
+    await expect(embedOne(provider, "hello", "dense")).rejects.toMatchObject({
       code: "configuration",
       message: expect.stringContaining("sentence_transformers.models.Dense"),
     });
-    await expect(provider.embed!("hello", "escaping")).rejects.toMatchObject({
+    await expect(embedOne(provider, "hello", "escaping")).rejects.toMatchObject({
       code: "configuration",
       message: expect.stringContaining("modules.json"),
     });
-    await expect(provider.embed!("hello", "no-pooling-config")).rejects.toMatchObject({
+    await expect(embedOne(provider, "hello", "no-pooling-config")).rejects.toMatchObject({
       code: "configuration",
       message: expect.stringContaining("1_Pooling/config.json is missing"),
     });

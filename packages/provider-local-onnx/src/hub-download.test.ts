@@ -11,6 +11,7 @@ import {
   temporaryDirectory,
   temporaryTestModels,
 } from "./test-fixtures.ts";
+import { embedMany, embedOne } from "./test-requests.ts";
 
 async function listFiles(directory: string): Promise<string[]> {
   try {
@@ -90,8 +91,8 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
   it("downloads a repo once, with the Hub's URLs and file layout, and embeds like the local copy", async () => {
     cache = await temporaryDirectory("ratatoskr-cache-");
     const first = provider();
-    const fromHub = await first.embed!("hello world", "hub-mini");
-    const fromDirectory = await first.embed!("hello world", "local-mini");
+    const fromHub = await embedOne(first, "hello world", "hub-mini");
+    const fromDirectory = await embedOne(first, "hello world", "local-mini");
     fromHub.values.forEach((value, index) => {
       expect(value).toBeCloseTo(fromDirectory.values[index]!, 6);
     });
@@ -117,7 +118,7 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
 
     hub.requests.length = 0;
     const second = provider();
-    await second.embed!("hello world", "hub-mini");
+    await embedOne(second, "hello world", "hub-mini");
     expect(hub.requests).toHaveLength(0);
     await second.dispose?.();
   });
@@ -126,9 +127,9 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
     cache = await temporaryDirectory("ratatoskr-cache-");
     const instance = provider();
     await Promise.all([
-      instance.embed!("a", "hub-mini"),
-      instance.embed!("b", "hub-mini"),
-      instance.embedBatch!(["c", "d"], "hub-mini"),
+      embedOne(instance, "a", "hub-mini"),
+      embedOne(instance, "b", "hub-mini"),
+      embedMany(instance, ["c", "d"], "hub-mini"),
     ]);
     const counts = new Map<string, number>();
     for (const request of hub.requests) counts.set(request.url, (counts.get(request.url) ?? 0) + 1);
@@ -140,7 +141,7 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
   it("offline and absent: a clear configuration error, no request; offline and cached: works without network", async () => {
     cache = await temporaryDirectory("ratatoskr-cache-");
     const offline = provider({ offline: true });
-    await expect(offline.embed!("hello", "hub-mini")).rejects.toMatchObject({
+    await expect(embedOne(offline, "hello", "hub-mini")).rejects.toMatchObject({
       code: "configuration",
       message: expect.stringMatching(/not in the cache .*offline mode is on/),
     });
@@ -148,7 +149,7 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
     await provider().preload("hub-mini");
     hub.requests.length = 0;
     const cached = provider({ offline: true });
-    expect((await cached.embed!("hello", "hub-mini")).dimensions).toBe(8);
+    expect((await embedOne(cached, "hello", "hub-mini")).dimensions).toBe(8);
     expect(hub.requests).toHaveLength(0);
   });
 
@@ -161,7 +162,7 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
         cacheDir: cache.path,
         hubUrl: hub.url,
       });
-      await expect(instance.embed!("hello", "hub-mini")).rejects.toMatchObject({
+      await expect(embedOne(instance, "hello", "hub-mini")).rejects.toMatchObject({
         code: "configuration",
       });
       expect(hub.requests).toHaveLength(0);
@@ -205,11 +206,11 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
     });
     const instance = provider();
     const controller = new AbortController();
-    const first = instance.embed!("hello", "hub-mini", { signal: controller.signal });
+    const first = embedOne(instance, "hello", "hub-mini", { signal: controller.signal });
     await requested;
     controller.abort();
     await expect(first).rejects.toMatchObject({ code: "aborted" });
-    const second = instance.embed!("hello", "hub-mini");
+    const second = embedOne(instance, "hello", "hub-mini");
     release();
     expect((await second).dimensions).toBe(8);
     const modelRequests = hub.requests.filter(
@@ -222,19 +223,21 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
     cache = await temporaryDirectory("ratatoskr-cache-");
     faults.cut!.set("model.onnx", 1);
     const instance = provider();
-    await expect(instance.embed!("hello", "hub-mini")).rejects.toMatchObject({ code: "network" });
+    await expect(embedOne(instance, "hello", "hub-mini")).rejects.toMatchObject({
+      code: "network",
+    });
     const left = (await listFiles(cache.path)).filter((file) => file.includes("/snapshots/"));
     expect(
       left.filter((file) => file.includes("incomplete") || file.endsWith("model.onnx")),
     ).toEqual([]);
-    expect((await instance.embed!("hello", "hub-mini")).dimensions).toBe(8);
+    expect((await embedOne(instance, "hello", "hub-mini")).dimensions).toBe(8);
   });
 
   it("a download whose SHA-256 does not match the Hub's x-linked-etag is discarded (data error)", async () => {
     cache = await temporaryDirectory("ratatoskr-cache-");
     faults.corrupt!.set("model.onnx", 1);
     const instance = provider();
-    await expect(instance.embed!("hello", "hub-mini")).rejects.toMatchObject({
+    await expect(embedOne(instance, "hello", "hub-mini")).rejects.toMatchObject({
       code: "data",
       message: expect.stringContaining("SHA-256 mismatch"),
     });
@@ -242,20 +245,20 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
     expect(
       snapshots.filter((file) => file.endsWith(".onnx") || file.includes("incomplete")),
     ).toEqual([]);
-    expect((await instance.embed!("hello", "hub-mini")).dimensions).toBe(8);
+    expect((await embedOne(instance, "hello", "hub-mini")).dimensions).toBe(8);
   });
 
   it("maps Hub failures: unknown repo → authentication (the Hub answers 401), missing file → model_not_found, 5xx → provider", async () => {
     cache = await temporaryDirectory("ratatoskr-cache-");
-    await expect(provider().embed!("x", "hub-missing")).rejects.toMatchObject({
+    await expect(embedOne(provider(), "x", "hub-missing")).rejects.toMatchObject({
       code: "authentication",
     });
     faults.status!.set("tokenizer.json", 404);
-    await expect(provider().embed!("x", "hub-mini")).rejects.toMatchObject({
+    await expect(embedOne(provider(), "x", "hub-mini")).rejects.toMatchObject({
       code: "model_not_found",
     });
     faults.status!.set("tokenizer.json", 503);
-    await expect(provider().embed!("x", "hub-mini")).rejects.toMatchObject({
+    await expect(embedOne(provider(), "x", "hub-mini")).rejects.toMatchObject({
       code: "provider",
       isRetryable: true,
     });
@@ -278,7 +281,7 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
     expect(toCdn.every((request) => request.headers.authorization === undefined)).toBe(true);
     faults.status!.set("tokenizer.json", 500);
     await cache.cleanup();
-    const error = await provider({ hubToken: token }).embed!("x", "hub-mini").catch(
+    const error = await embedOne(provider({ hubToken: token }), "x", "hub-mini").catch(
       (caught: unknown) => caught,
     );
     expect(JSON.stringify((error as { toJSON(): unknown }).toJSON())).not.toContain(token);
@@ -290,7 +293,7 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
     const instance = createLocalOnnx({ cacheDir: cache.path, hubUrl: hub.url, offline: false });
     expect(instance.supports!("embed", "all-MiniLM-L6-v2")).toBe(true);
     // The tiny stand-in has 8 dimensions, the preset declares 384: the download works, the check catches it.
-    await expect(instance.embed!("hello", "all-MiniLM-L6-v2")).rejects.toMatchObject({
+    await expect(embedOne(instance, "hello", "all-MiniLM-L6-v2")).rejects.toMatchObject({
       code: "data",
       message: expect.stringContaining("384"),
     });
@@ -305,8 +308,8 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
   it("downloads external data next to the model and loads it", async () => {
     cache = await temporaryDirectory("ratatoskr-cache-");
     const instance = provider();
-    const fromHub = await instance.embed!("the cat", "hub-external");
-    const fromDirectory = await instance.embed!("the cat", "local-mini");
+    const fromHub = await embedOne(instance, "the cat", "hub-external");
+    const fromDirectory = await embedOne(instance, "the cat", "local-mini");
     fromHub.values.forEach((value, index) => {
       expect(value).toBeCloseTo(fromDirectory.values[index]!, 6);
     });
@@ -317,7 +320,7 @@ describe("Hub download into the cache (loopback fake Hub)", () => {
 
   it("refuses an external-data reference that escapes the model directory, before fetching or loading it", async () => {
     cache = await temporaryDirectory("ratatoskr-cache-");
-    await expect(provider().embed!("x", "hub-escaping")).rejects.toMatchObject({
+    await expect(embedOne(provider(), "x", "hub-escaping")).rejects.toMatchObject({
       code: "configuration",
       message: expect.stringContaining("escapes the model directory"),
     });
@@ -370,11 +373,15 @@ describe("model directory trust boundary", () => {
   afterAll(() => models.cleanup());
 
   const embedWith = (directory: string, file?: string) =>
-    createLocalOnnx({
-      embeddingModels: [{ name: "m", path: directory, ...(file ? { file } : {}) }],
-      offline: true,
-      cacheDir: models.root,
-    }).embed!("hello", "m");
+    embedOne(
+      createLocalOnnx({
+        embeddingModels: [{ name: "m", path: directory, ...(file ? { file } : {}) }],
+        offline: true,
+        cacheDir: models.root,
+      }),
+      "hello",
+      "m",
+    );
 
   it("refuses configured file names with .., absolute paths or backslashes at creation", () => {
     for (const file of [

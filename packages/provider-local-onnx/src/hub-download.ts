@@ -10,26 +10,32 @@
  *
  * @see https://huggingface.co/docs/huggingface_hub/guides/manage-cache
  */
-import { homedir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_HUB_URL, HubFileDownloader } from "@ratatoskr/provider-utils";
+import {
+  DEFAULT_HUB_URL,
+  HubFileDownloader,
+  resolveCacheDirectory,
+  resolveOffline,
+} from "@ratatoskr/provider-utils/hub";
 import { assertSafeRelativePath } from "./safe-paths.ts";
 
 export { DEFAULT_HUB_URL };
 
-/** The user's cache directory + `ratatoskr/models` (XDG on Linux, Library/Caches on macOS, LOCALAPPDATA on Windows). */
+/**
+ * The model cache without a `cacheDir` setting: `RATATOSKR_CACHE_DIR` (the
+ * models go straight under it), else the user cache directory +
+ * `ratatoskr/models`. Both follow provider-utils' one rule
+ * (`resolveCacheDirectory`: empty values are unset, `XDG_CACHE_HOME` only
+ * when absolute, the result is absolute).
+ */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.RATATOSKR_CACHE_DIR) return env.RATATOSKR_CACHE_DIR;
-  let base: string;
-  if (process.platform === "win32") base = env.LOCALAPPDATA ?? join(homedir(), "AppData", "Local");
-  else if (process.platform === "darwin") base = join(homedir(), "Library", "Caches");
-  else base = env.XDG_CACHE_HOME ?? join(homedir(), ".cache");
-  return join(base, "ratatoskr", "models");
+  const root = resolveCacheDirectory(undefined, env);
+  return env.RATATOSKR_CACHE_DIR?.trim() ? root : join(root, "models");
 }
 
-/** Whether `HF_HUB_OFFLINE` asks for offline mode (`1`, `true`, `yes`, `on`). */
+/** Whether `HF_HUB_OFFLINE` asks for offline mode (provider-utils' `resolveOffline`: 1/true/yes/on, any case). */
 export function offlineFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  return /^(1|true|yes|on)$/i.test(env.HF_HUB_OFFLINE ?? "");
+  return resolveOffline(undefined, env);
 }
 
 /** Options of {@link HubDownloader}. */

@@ -16,6 +16,7 @@ export {
   type HubFile,
   offlineFromEnv,
 } from "./hub-download.ts";
+export { localOnnxDescriptor } from "./local-onnx-descriptor.ts";
 export { embedTexts, l2Normalize, poolTokenEmbeddings } from "./local-onnx-embeddings.ts";
 export {
   CausalLmSession,
@@ -37,6 +38,7 @@ export {
   zeroShotScores,
 } from "./local-onnx-nli.ts";
 export * from "./local-onnx-provider.ts";
+export type { LocalOnnxProviderOptions } from "./local-onnx-provider-options.ts";
 export * from "./model-manager.ts";
 export {
   type EncodedBatch,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { l2Normalize, poolTokenEmbeddings } from "./local-onnx-embeddings.ts";
 import { createLocalOnnx, type LocalOnnxProvider } from "./local-onnx-provider.ts";
 import { temporaryTestModels } from "./test-fixtures.ts";
+import { embedMany, embedOne } from "./test-requests.ts";
 
 const vocabulary = ENCODER.vocabulary as Record<string, number>;
 const id = (token: string) => vocabulary[token]!;
@@ -54,7 +55,7 @@ describe("embeddings on the mini-bert test model (tokenizer → tensors → sess
   });
 
   it("mean pooling + L2 normalisation matches an independent computation", async () => {
-    const embedding = await provider.embed!("Hello world", "mini-mean");
+    const embedding = await embedOne(provider, "Hello world", "mini-mean");
     expect(embedding.dimensions).toBe(8);
     expect(embedding.model).toBe("mini-mean");
     expectClose(embedding.values, expectedMean([CLS, id("hello"), id("world"), SEP]));
@@ -63,21 +64,22 @@ describe("embeddings on the mini-bert test model (tokenizer → tensors → sess
   });
 
   it("CLS pooling takes the first token's vector", async () => {
-    const embedding = await provider.embed!("the cat sat on the mat", "mini-cls");
+    const embedding = await embedOne(provider, "the cat sat on the mat", "mini-cls");
     const ids = [CLS, ...["the", "cat", "sat", "on", "the", "mat"].map(id), SEP];
     expectClose(embedding.values, expectedCls(ids));
   });
 
   it("normalize: false returns the raw pooled vector", async () => {
-    const embedding = await provider.embed!("hello", "mini-raw");
+    const embedding = await embedOne(provider, "hello", "mini-raw");
     const rows = encoderReference([CLS, id("hello"), SEP]);
     const mean = rows[0]!.map((_, d) => rows.reduce((sum, row) => sum + row[d]!, 0) / rows.length);
     expectClose(embedding.values, mean);
   });
 
   it("a text alone equals the same text inside a padded batch (batch invariance)", async () => {
-    const alone = await provider.embed!("the cat", "mini-mean");
-    const batch = await provider.embedBatch!(
+    const alone = await embedOne(provider, "the cat", "mini-mean");
+    const batch = await embedMany(
+      provider,
       ["a much longer sentence about the dog running outside in the sun today", "the cat", "hi"],
       "mini-mean",
     );
@@ -85,14 +87,14 @@ describe("embeddings on the mini-bert test model (tokenizer → tensors → sess
     alone.values.forEach((value, index) => {
       expect(batch[1]!.values[index]).toBeCloseTo(value, 6);
     });
-    const shortAlone = await provider.embed!("hi", "mini-mean");
+    const shortAlone = await embedOne(provider, "hi", "mini-mean");
     shortAlone.values.forEach((value, index) => {
       expect(batch[2]!.values[index]).toBeCloseTo(value, 6);
     });
   });
 
   it("truncates to maxLength keeping [CLS] … [SEP]", async () => {
-    const embedding = await provider.embed!("the cat sat on the mat today", "mini-short");
+    const embedding = await embedOne(provider, "the cat sat on the mat today", "mini-short");
     // 6 tokens: [CLS] the cat sat on [SEP]
     expectClose(
       embedding.values,
@@ -102,7 +104,7 @@ describe("embeddings on the mini-bert test model (tokenizer → tensors → sess
 
   it("truncates long inputs to 512 tokens instead of failing (the model has 512 positions)", async () => {
     const long = Array.from({ length: 700 }, () => "cat").join(" ");
-    const embedding = await provider.embed!(long, "mini-mean");
+    const embedding = await embedOne(provider, long, "mini-mean");
     const ids = [CLS, ...Array.from({ length: 510 }, () => id("cat")), SEP];
     expectClose(embedding.values, expectedMean(ids));
   });
@@ -115,9 +117,9 @@ describe("embeddings on the mini-bert test model (tokenizer → tensors → sess
       cacheDir: models.root,
     });
     const texts = ["hello", "world", "the cat", "the dog", "rain"];
-    const batched = await chunked.embedBatch!(texts, "m");
+    const batched = await embedMany(chunked, texts, "m");
     for (const [index, text] of texts.entries()) {
-      const single = await chunked.embed!(text, "m");
+      const single = await embedOne(chunked, text, "m");
       single.values.forEach((value, d) => {
         expect(batched[index]!.values[d]).toBeCloseTo(value, 6);
       });
@@ -144,7 +146,7 @@ describe("embeddings on the mini-bert test model (tokenizer → tensors → sess
       expect(local.loaded()).toEqual([]);
       expect(release).toHaveBeenCalledTimes(1);
       // A call that is embedding when dispose() comes still gets its vector; nothing stays loaded.
-      const embedding = local.embed!("hello", "m");
+      const embedding = embedOne(local, "hello", "m");
       await local.dispose!();
       expect((await embedding).dimensions).toBe(8);
       expect(local.loaded()).toEqual([]);
@@ -155,20 +157,22 @@ describe("embeddings on the mini-bert test model (tokenizer → tensors → sess
   });
 
   it("a dimension mismatch with the configured model is a data error", async () => {
-    await expect(provider.embed!("hello", "mini-wrong-dims")).rejects.toMatchObject({
+    await expect(embedOne(provider, "hello", "mini-wrong-dims")).rejects.toMatchObject({
       code: "data",
     });
   });
 
   it("rejects empty input before loading anything", async () => {
-    await expect(provider.embedBatch!([], "mini-mean")).rejects.toMatchObject({
+    await expect(embedMany(provider, [], "mini-mean")).rejects.toMatchObject({
       code: "invalid_input",
     });
-    await expect(provider.embed!("", "mini-mean")).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(embedOne(provider, "", "mini-mean")).rejects.toMatchObject({
+      code: "invalid_input",
+    });
   });
 
   it("an unknown model declines with model_not_available so the gateway can try another provider", async () => {
-    await expect(provider.embed!("hello", "not-a-model")).rejects.toMatchObject({
+    await expect(embedOne(provider, "hello", "not-a-model")).rejects.toMatchObject({
       code: "model_not_available",
     });
   });

@@ -1,7 +1,7 @@
 import { cp, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
-import type { GenerateEvent } from "@ratatoskr/core";
+import type { GenerationStreamPartV1 } from "@ratatoskr/core";
 import {
   DECODER,
   DECODER_SCRIPT,
@@ -16,6 +16,7 @@ import { createLocalOnnx, type LocalOnnxProvider } from "./local-onnx-provider.t
 import { loadOnnxModel } from "./onnx-model-loader.ts";
 import { referenceSelectToken } from "./reference-select-token.ts";
 import { temporaryTestModels } from "./test-fixtures.ts";
+import { generate, generateStream } from "./test-requests.ts";
 
 const END = DECODER.endOfTextId;
 
@@ -102,7 +103,7 @@ describe("generation defaults from generation_config.json", () => {
   });
 
   it("eos_token_id as a list: generation stops at any of them", async () => {
-    const response = await provider.generate!(">", { model: "eos-list" });
+    const response = await generate(provider, ">", { model: "eos-list" });
     expect(response.text).toBe("Hello, wörld");
     expect(response.finishReason).toBe("stop");
     expect(response.usage?.completionTokens).toBe(new TextEncoder().encode("Hello, wörld!").length);
@@ -116,14 +117,14 @@ describe("generation defaults from generation_config.json", () => {
       seed: 7,
       maxTokens: 24,
     });
-    const response = await provider.generate!(">", { model: "sampling", seed: 7, maxTokens: 24 });
+    const response = await generate(provider, ">", { model: "sampling", seed: 7, maxTokens: 24 });
     expect(response.text).toBe(tokenizer.decode(expected));
     expect(response.text).not.toBe(DECODER_SCRIPT.slice(0, response.text.length));
   });
 
   it("caller options override the file, field by field", async () => {
     // temperature 0: greedy whatever the file says.
-    expect((await provider.generate!(">", { model: "sampling", temperature: 0 })).text).toBe(
+    expect((await generate(provider, ">", { model: "sampling", temperature: 0 })).text).toBe(
       DECODER_SCRIPT,
     );
     // The caller's topK replaces top_k; the file's temperature and top_p stay.
@@ -134,7 +135,7 @@ describe("generation defaults from generation_config.json", () => {
       seed: 5,
       maxTokens: 16,
     });
-    const response = await provider.generate!(">", {
+    const response = await generate(provider, ">", {
       model: "sampling",
       topK: 2,
       seed: 5,
@@ -142,34 +143,34 @@ describe("generation defaults from generation_config.json", () => {
     });
     expect(response.text).toBe(tokenizer.decode(expected));
     // do_sample false: greedy unless the caller asks for a temperature.
-    expect((await provider.generate!(">", { model: "sampling-off" })).text).toBe(DECODER_SCRIPT);
+    expect((await generate(provider, ">", { model: "sampling-off" })).text).toBe(DECODER_SCRIPT);
   });
 
-  it("repetition_penalty from the file, overridable with rawProviderOptions.repetition_penalty", async () => {
+  it("repetition_penalty from the file, overridable with providerOptions.local.repetitionPenalty", async () => {
     const expected = referenceGenerate(promptIds, { repetitionPenalty: 25, maxTokens: 20 });
-    const response = await provider.generate!(">", { model: "penalty", maxTokens: 20 });
+    const response = await generate(provider, ">", { model: "penalty", maxTokens: 20 });
     expect(response.text).toBe(tokenizer.decode(expected));
     expect(response.text).not.toBe(DECODER_SCRIPT.slice(0, response.text.length));
-    const off = await provider.generate!(">", {
+    const off = await generate(provider, ">", {
       model: "penalty",
-      rawProviderOptions: { repetition_penalty: 1 },
+      providerOptions: { repetitionPenalty: 1 },
     });
     expect(off.text).toBe(DECODER_SCRIPT);
     for (const bad of [-1, 0, "2", Number.NaN]) {
       await expect(
-        provider.generate!(">", {
+        generate(provider, ">", {
           model: "penalty",
-          rawProviderOptions: { repetition_penalty: bad },
+          providerOptions: { repetitionPenalty: bad },
         }),
       ).rejects.toMatchObject({
         code: "invalid_input",
-        details: { field: "options.rawProviderOptions.repetition_penalty" },
+        details: { field: "providerOptions.local.repetitionPenalty" },
       });
     }
     // The stream checks it before it loads the model, on its first step.
-    const streamed = provider.generateStream!(">", {
+    const streamed = generateStream(provider, ">", {
       model: "penalty",
-      rawProviderOptions: { repetition_penalty: 0 },
+      providerOptions: { repetitionPenalty: 0 },
     });
     await expect(streamed[Symbol.asyncIterator]().next()).rejects.toMatchObject({
       code: "invalid_input",
@@ -177,7 +178,7 @@ describe("generation defaults from generation_config.json", () => {
   });
 
   it("a malformed generation_config.json value is a configuration error naming it", async () => {
-    await expect(provider.generate!(">", { model: "bad-config" })).rejects.toMatchObject({
+    await expect(generate(provider, ">", { model: "bad-config" })).rejects.toMatchObject({
       code: "configuration",
       message: expect.stringContaining("temperature"),
     });
@@ -204,7 +205,7 @@ describe("generation defaults from generation_config.json", () => {
       { hub, device: selectDevice("cpu") },
     );
     const run = vi.spyOn(loaded.session, "run");
-    const events: GenerateEvent[] = [];
+    const events: GenerationStreamPartV1[] = [];
     for await (const event of generateTokens(loaded, ">", { maxTokens: 5 })) events.push(event);
     expect(events.at(-1)).toMatchObject({ type: "done", finishReason: "length" });
     // One prefill for the prompt, then one step per token but the last: 5 tokens, 5 passes.

@@ -1,4 +1,4 @@
-import type { GenerateEvent } from "@ratatoskr/core";
+import type { GenerationStreamPartV1 } from "@ratatoskr/core";
 import {
   DECODER,
   DECODER_SCRIPT,
@@ -13,9 +13,12 @@ import { createLocalOnnx, type LocalOnnxProvider } from "./local-onnx-provider.t
 import { type LoadedOnnxModel, loadOnnxModel } from "./onnx-model-loader.ts";
 import { seededRandom, selectToken } from "./select-token.ts";
 import { temporaryTestModels } from "./test-fixtures.ts";
+import { generate, generateStream } from "./test-requests.ts";
 
-async function collect(stream: AsyncIterable<GenerateEvent>): Promise<GenerateEvent[]> {
-  const events: GenerateEvent[] = [];
+async function collect(
+  stream: AsyncIterable<GenerationStreamPartV1>,
+): Promise<GenerationStreamPartV1[]> {
+  const events: GenerationStreamPartV1[] = [];
   for await (const event of stream) events.push(event);
   return events;
 }
@@ -75,7 +78,7 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
   });
 
   it("greedy generation spells the script and stops at end-of-text with usage", async () => {
-    const response = await provider.generate!(">", { model: "tiny-gpt" });
+    const response = await generate(provider, ">", { model: "tiny-gpt" });
     expect(response.text).toBe(DECODER_SCRIPT);
     expect(response.finishReason).toBe("stop");
     // One prompt token; every script byte plus the end-of-text token were generated.
@@ -84,11 +87,12 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
       completionTokens: scriptBytes + 1,
       totalTokens: scriptBytes + 2,
     });
-    expect(response.model).toBe("tiny-gpt");
+    expect(response.response).toEqual({ model: "tiny-gpt" });
+    expect(response.warnings).toBeUndefined();
   });
 
   it("generateStream never splits a multi-byte character and ends with usage then done", async () => {
-    const events = await collect(provider.generateStream!(">", { model: "tiny-gpt" }));
+    const events = await collect(generateStream(provider, ">", { model: "tiny-gpt" }));
     const texts = events
       .filter((event) => event.type === "text")
       .map((event) => (event as { text: string }).text);
@@ -103,13 +107,13 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
   });
 
   it("a longer prompt continues the script from its position", async () => {
-    const response = await provider.generate!("abcd", { model: "tiny-gpt" });
+    const response = await generate(provider, "abcd", { model: "tiny-gpt" });
     const expected = new TextDecoder().decode(new Uint8Array(decoderScriptIds().slice(3, -1)));
     expect(response.text).toBe(expected);
   });
 
   it("maxTokens ends with finish reason length", async () => {
-    const response = await provider.generate!(">", { model: "tiny-gpt", maxTokens: 5 });
+    const response = await generate(provider, ">", { model: "tiny-gpt", maxTokens: 5 });
     expect(response.text).toBe("Hello");
     expect(response.finishReason).toBe("length");
     expect(response.usage?.completionTokens).toBe(5);
@@ -117,7 +121,7 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
 
   it("stop sequences cut the text and are never streamed, not even in part", async () => {
     const events = await collect(
-      provider.generateStream!(">", { model: "tiny-gpt", stopSequences: ["Then"] }),
+      generateStream(provider, ">", { model: "tiny-gpt", stopSequences: ["Then"] }),
     );
     const texts = events
       .filter((event) => event.type === "text")
@@ -125,7 +129,7 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
     expect(texts.join("")).toBe("Hello, wörld! ✓ ");
     expect(texts.some((text) => text.includes("T"))).toBe(false);
     expect(events.at(-1)).toMatchObject({ type: "done", finishReason: "stop" });
-    const multiByte = await provider.generate!(">", {
+    const multiByte = await generate(provider, ">", {
       model: "tiny-gpt",
       stopSequences: ["rld", "zzz"],
     });
@@ -135,7 +139,7 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
 
   it("stops at the model's context window with finish reason length, and refuses a prompt that fills it", async () => {
     const prompt = "x".repeat(DECODER.maxPositions - 3);
-    const response = await provider.generate!(prompt, { model: "tiny-gpt", maxTokens: 50 });
+    const response = await generate(provider, prompt, { model: "tiny-gpt", maxTokens: 50 });
     expect(response.finishReason).toBe("length");
     expect(response.text).toMatch(/^~+$/);
     // Prompt + generated tokens fill the window exactly.
@@ -143,7 +147,7 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
       DECODER.maxPositions,
     );
     await expect(
-      provider.generate!("x".repeat(DECODER.maxPositions), { model: "tiny-gpt" }),
+      generate(provider, "x".repeat(DECODER.maxPositions), { model: "tiny-gpt" }),
     ).rejects.toMatchObject({
       code: "context_length_exceeded",
       limit: DECODER.maxPositions,
@@ -152,11 +156,11 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
 
   it("sampling with a seed is reproducible; top-k 1 is greedy", async () => {
     const options = { model: "tiny-gpt", temperature: 20, seed: 7, maxTokens: 12 };
-    const first = await provider.generate!(">", options);
-    const second = await provider.generate!(">", options);
+    const first = await generate(provider, ">", options);
+    const second = await generate(provider, ">", options);
     expect(second.text).toBe(first.text);
     expect(first.text).not.toBe("Hello, wörld");
-    const topOne = await provider.generate!(">", {
+    const topOne = await generate(provider, ">", {
       model: "tiny-gpt",
       temperature: 5,
       topK: 1,
@@ -167,10 +171,10 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
 
   it("aborting mid-stream ends it with an aborted error; an aborted signal rejects at once", async () => {
     const controller = new AbortController();
-    const seen: GenerateEvent[] = [];
+    const seen: GenerationStreamPartV1[] = [];
     const outcome = await (async () => {
       try {
-        for await (const event of provider.generateStream!(">", {
+        for await (const event of generateStream(provider, ">", {
           model: "tiny-gpt",
           signal: controller.signal,
         })) {
@@ -187,12 +191,12 @@ describe("generation on the tiny-gpt causal LM (KV cache)", () => {
     const already = new AbortController();
     already.abort();
     await expect(
-      provider.generate!(">", { model: "tiny-gpt", signal: already.signal }),
+      generate(provider, ">", { model: "tiny-gpt", signal: already.signal }),
     ).rejects.toMatchObject({ code: "aborted" });
   });
 
   it("breaking out of the stream releases the model (it can be unloaded)", async () => {
-    for await (const event of provider.generateStream!(">", { model: "tiny-gpt" })) {
+    for await (const event of generateStream(provider, ">", { model: "tiny-gpt" })) {
       if (event.type === "text") break;
     }
     expect(provider.loaded()).toContain("generation:tiny-gpt");

@@ -8,7 +8,9 @@
  * model's `generation_config.json` (`do_sample`, `temperature`, `top_k`,
  * `top_p`, `repetition_penalty`, `eos_token_id`): greedy unless it or the
  * caller asks for sampling; stop sequences; streaming text that never splits
- * a multi-byte character.
+ * a multi-byte character. What the caller asked for and the model cannot do
+ * (top-k / top-p under greedy decoding, more tokens than the context window
+ * leaves) comes back as a warning part, never silence.
  *
  * @see https://huggingface.co/docs/optimum/exporters/onnx/usage_guides/export_a_model#exporting-a-model-using-past-keysvalues-in-the-decoder
  * @see https://huggingface.co/docs/transformers/generation_strategies
@@ -17,9 +19,10 @@ import {
   abortedError,
   createUsage,
   type FinishReason,
-  type GenerateEvent,
+  type GenerationStreamPartV1,
   RatatoskrError,
   type Usage,
+  type WarningV1,
 } from "@ratatoskr/core";
 import type * as Ort from "onnxruntime-node";
 import { runSession } from "./encoder-feeds.ts";
@@ -322,14 +325,36 @@ export function resolveDecoding(
 }
 
 /**
- * Generate from `prompt`, yielding `text` events (never a broken multi-byte
- * character, never part of a stop sequence), then `usage` and `done`.
+ * The warnings for sampling settings the caller gave that greedy decoding
+ * (temperature 0) ignores: `topK` and `topP` choose among tokens to sample,
+ * and greedy decoding samples none.
+ */
+export function greedyIgnoredSettings(
+  options: Pick<DecodingOptions, "topK" | "topP">,
+): WarningV1[] {
+  return (["topK", "topP"] as const)
+    .filter((setting) => options[setting] !== undefined)
+    .map((setting) => ({
+      type: "unsupported_setting",
+      setting,
+      details: `greedy decoding (temperature 0) ignores ${setting}; set a temperature above 0 to sample`,
+    }));
+}
+
+/**
+ * Generate from `prompt`, yielding generation stream parts (provider
+ * specification v1): `warning` parts for what the model cannot honour as
+ * asked (known once the model and the prompt are), `text` parts (never a
+ * broken multi-byte character, never part of a stop sequence), then `usage`
+ * and `done`. Warnings the request alone predicts (an explicit temperature
+ * 0 with `topK` or `topP`) are the caller's to report; this reports the
+ * greedy decoding that `generation_config.json` chose.
  */
 export async function* generateTokens(
   model: LoadedOnnxModel,
   prompt: string,
   options: DecodingOptions,
-): AsyncGenerator<GenerateEvent> {
+): AsyncGenerator<GenerationStreamPartV1> {
   const { tokenizer, spec } = model;
   const { signal } = options;
   let promptIds = tokenizer.tokenizer.encode(prompt).ids;
@@ -356,7 +381,20 @@ export async function* generateTokens(
     });
   }
   // Prompt plus generated tokens never exceed the context window.
-  const maxTokens = Math.min(options.maxTokens ?? DEFAULT_MAX_TOKENS, window - promptIds.length);
+  const left = window - promptIds.length;
+  const maxTokens = Math.min(options.maxTokens ?? DEFAULT_MAX_TOKENS, left);
+  if (options.temperature === undefined && decoding.temperature === 0) {
+    for (const warning of greedyIgnoredSettings(options)) yield { type: "warning", warning };
+  }
+  if (options.maxTokens !== undefined && options.maxTokens > left) {
+    yield {
+      type: "warning",
+      warning: {
+        type: "other",
+        message: `maxTokens ${options.maxTokens} is more than the ${left} tokens model "${spec.name}" has left after the ${promptIds.length}-token prompt (context window ${window}): generating at most ${left}`,
+      },
+    };
+  }
   const stops = (options.stopSequences ?? []).filter((stop) => stop.length > 0);
   const random = seededRandom(options.seed ?? Math.floor(Math.random() * 2 ** 32));
   const session = new CausalLmSession(model);
@@ -424,5 +462,5 @@ export async function* generateTokens(
   }
   const usage: Usage = createUsage(promptIds.length, produced);
   yield { type: "usage", usage };
-  yield { type: "done", finishReason, usage, model: spec.name };
+  yield { type: "done", finishReason, usage };
 }

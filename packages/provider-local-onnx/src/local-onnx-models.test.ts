@@ -142,6 +142,12 @@ describe("model presets and settings", () => {
     expect(provider.id).toBe("local");
     expect(provider.aliases).toEqual(["onnx"]);
     expect(provider.localInference).toBe(true);
-    expect(provider.capabilities).toEqual(["embed", "nli", "classify", "generate"]);
+    // Its capabilities are the capability objects present.
+    expect(provider.embedding.embed).toBeTypeOf("function");
+    expect(provider.nli.infer).toBeTypeOf("function");
+    expect(provider.classification.classifyZeroShot).toBeTypeOf("function");
+    expect(provider.generation.complete).toBeTypeOf("function");
+    expect(provider.generation.stream).toBeTypeOf("function");
+    expect([provider.chat, provider.tokenCounting]).toEqual([undefined, undefined]);
   });
 });

@@ -8,6 +8,7 @@ import { nliLabelIndices, pairLogits, softmax, zeroShotScores } from "./local-on
 import { createLocalOnnx, type LocalOnnxProvider } from "./local-onnx-provider.ts";
 import { loadOnnxModel } from "./onnx-model-loader.ts";
 import { temporaryTestModels } from "./test-fixtures.ts";
+import { classify, inferMany, inferOne } from "./test-requests.ts";
 
 const vocabulary = NLI.vocabulary as Record<string, number>;
 const tokens = (text: string) => text.split(" ").map((word) => vocabulary[word]!);
@@ -69,7 +70,8 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
   });
 
   it("softmax scores for all three labels, mapped by config.json id2label", async () => {
-    const result = await provider.inferNli!(
+    const result = await inferOne(
+      provider,
       "the cat sat on the mat",
       "the cat is sleeping",
       "tiny-nli",
@@ -84,8 +86,8 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
   });
 
   it("reads the label order from the config, never a fixed order", async () => {
-    const normal = await provider.inferNli!("the dog won", "it is happy", "tiny-nli");
-    const reordered = await provider.inferNli!("the dog won", "it is happy", "tiny-nli-reordered");
+    const normal = await inferOne(provider, "the dog won", "it is happy", "tiny-nli");
+    const reordered = await inferOne(provider, "the dog won", "it is happy", "tiny-nli-reordered");
     // Same logits; the reordered config names index 0 entailment and index 2 contradiction.
     expect(reordered.entailment).toBeCloseTo(normal.contradiction, 6);
     expect(reordered.contradiction).toBeCloseTo(normal.neutral, 6);
@@ -93,12 +95,12 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
   });
 
   it("a config without id2label, or without a contradiction label, is a configuration error", async () => {
-    await expect(provider.inferNli!("a", "b", "tiny-nli-no-labels")).rejects.toMatchObject({
+    await expect(inferOne(provider, "a", "b", "tiny-nli-no-labels")).rejects.toMatchObject({
       code: "configuration",
       message: expect.stringContaining("id2label"),
     });
     await expect(
-      provider.classifyZeroShot!("the game", ["sports"], "tiny-nli-no-contradiction", {
+      classify(provider, "the game", ["sports"], "tiny-nli-no-contradiction", {
         multiLabel: true,
       }),
     ).rejects.toMatchObject({
@@ -124,7 +126,7 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
       premise: premises[index % premises.length]!,
       hypothesis: hypotheses[(index * 3) % hypotheses.length]!,
     }));
-    const results = await provider.inferNliBatch!(pairs, "tiny-nli");
+    const results = await inferMany(provider, pairs, "tiny-nli");
     expect(results).toHaveLength(50);
     for (const [index, pair] of pairs.entries()) {
       const expected = expectedScores(pair.premise, pair.hypothesis);
@@ -166,7 +168,7 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
 
   it("zero-shot single-label: softmax of the entailment logits across labels (HF pipeline)", async () => {
     const labels = ["sports", "politics", "weather"];
-    const result = await provider.classifyZeroShot!("the team won the game", labels, "tiny-nli");
+    const result = await classify(provider, "the team won the game", labels, "tiny-nli");
     const entailment = NLI_LABELS.indexOf("entailment");
     const logits = labels.map(
       (label) =>
@@ -183,7 +185,7 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
 
   it("zero-shot multi-label: softmax over [contradiction, entailment] per label, with a custom template", async () => {
     const labels = ["happy", "sad"];
-    const result = await provider.classifyZeroShot!("i love it", labels, "tiny-nli", {
+    const result = await classify(provider, "i love it", labels, "tiny-nli", {
       multiLabel: true,
       hypothesisTemplate: "it is {}",
     });
@@ -207,17 +209,14 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
       const entailment = Math.exp(logits[entailmentId]!);
       return entailment / (entailment + Math.exp(logits[contradictionId]!));
     };
-    const single = await provider.classifyZeroShot!(
-      "the team won the game",
-      ["sports"],
-      "tiny-nli",
-    );
+    const single = await classify(provider, "the team won the game", ["sports"], "tiny-nli");
     const expected = pipelineScore("the team won the game", "this example is sports .");
     expect(expected).toBeLessThan(0.99);
     expect(single.scores.sports).toBeCloseTo(expected, 6);
     expect(single).toMatchObject({ topLabel: "sports", confidence: single.scores.sports });
     // multiLabel gives the same for one label, and the same per label for several.
-    const multi = await provider.classifyZeroShot!(
+    const multi = await classify(
+      provider,
       "the team won the game",
       ["sports", "weather"],
       "tiny-nli",
@@ -233,7 +232,7 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
   it("NLI pairs truncate only the premise (the pipeline's only_first), never the hypothesis", async () => {
     const premise = "the cat sat on the mat today the dog won the game";
     const hypothesis = "the team is happy";
-    const result = await provider.inferNli!(premise, hypothesis, "tiny-nli-short");
+    const result = await inferOne(provider, premise, hypothesis, "tiny-nli-short");
     // 10 tokens: [CLS] + 3 premise tokens + [SEP] + the 4 hypothesis tokens + [SEP].
     const kept = [CLS, ...tokens("the cat sat"), SEP, ...tokens(hypothesis), SEP];
     const expected = softmax(nliReference(kept));
@@ -243,7 +242,7 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
 
   it("zero-shot truncates only the text, never the label's hypothesis", async () => {
     const text = "the cat sat on the mat today the dog won the game";
-    const result = await provider.classifyZeroShot!(text, ["sports", "weather"], "tiny-nli-short");
+    const result = await classify(provider, text, ["sports", "weather"], "tiny-nli-short");
     const entailmentId = NLI_LABELS.indexOf("entailment");
     // "this example is {} ." is 5 tokens: the text keeps 10 - 3 - 5 = 2.
     const logits = ["sports", "weather"].map(
@@ -263,7 +262,8 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
 
   it("a hypothesis that leaves no room for the premise is invalid_input naming it", async () => {
     await expect(
-      provider.inferNliBatch!(
+      inferMany(
+        provider,
         [
           { premise: "the cat", hypothesis: "rain" },
           { premise: "the cat", hypothesis: "the team is happy today the dog won" },
@@ -276,7 +276,7 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
       details: expect.objectContaining({ field: "pairs[1].hypothesis" }),
     });
     await expect(
-      provider.classifyZeroShot!("the cat", ["the team is happy today"], "tiny-nli-short"),
+      classify(provider, "the cat", ["the team is happy today"], "tiny-nli-short"),
     ).rejects.toMatchObject({
       code: "invalid_input",
       message: expect.stringContaining("labels[0]"),
@@ -302,18 +302,18 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
   });
 
   it("rejects bad input before running anything", async () => {
-    await expect(provider.classifyZeroShot!("text", [], "tiny-nli")).rejects.toMatchObject({
+    await expect(classify(provider, "text", [], "tiny-nli")).rejects.toMatchObject({
       code: "invalid_input",
     });
-    await expect(provider.classifyZeroShot!("text", ["a", "a"], "tiny-nli")).rejects.toMatchObject({
+    await expect(classify(provider, "text", ["a", "a"], "tiny-nli")).rejects.toMatchObject({
       code: "invalid_input",
     });
     await expect(
-      provider.classifyZeroShot!("text", ["a"], "tiny-nli", {
+      classify(provider, "text", ["a"], "tiny-nli", {
         hypothesisTemplate: "no placeholder",
       }),
     ).rejects.toMatchObject({ code: "invalid_input" });
-    await expect(provider.inferNliBatch!([], "tiny-nli")).rejects.toMatchObject({
+    await expect(inferMany(provider, [], "tiny-nli")).rejects.toMatchObject({
       code: "invalid_input",
     });
   });

@@ -1,30 +1,36 @@
 /**
- * `createLocalOnnx(settings)`: the local inference provider plugin
- * (embeddings, NLI, zero-shot classification, text generation) on
- * onnxruntime-node, on CPU or CUDA.
+ * `createLocalOnnx(settings)`: the local inference provider (provider
+ * specification v1) — embeddings, NLI, zero-shot classification and text
+ * generation on onnxruntime-node, on CPU or CUDA. Requests arrive
+ * normalised (the model without its `local:` prefix, one `signal`, this
+ * provider's own `providerOptions` entry); the gateway owns deadlines,
+ * retries and fallbacks.
  */
 import {
   abortedError,
   assertLabels,
-  assertModel,
   assertNliPairs,
   assertText,
   assertTexts,
-  type CallOptions,
   type Capability,
-  type ClassifyOptions,
-  type ClassifyResult,
-  type Embedding,
-  type GenerateEvent,
-  type GenerateOptions,
-  type GenerateResponse,
+  type ClassificationModelV1,
+  type ClassificationRequestV1,
+  type ClassificationResultV1,
+  collectGenerationStreamParts,
+  type EmbeddingModelV1,
+  type EmbeddingRequestV1,
+  type EmbeddingResultV1,
+  type GenerationModelV1,
+  type GenerationRequestV1,
+  type GenerationStreamPartV1,
   invalidInput,
-  type ModelSupport,
-  type NliPair,
-  type NliResult,
-  PROVIDER_SPECIFICATION_VERSION,
-  type ProviderPlugin,
+  type ModelSupportV1,
+  type NliModelV1,
+  type NliRequestV1,
+  type NliResultV1,
+  type ProviderV1,
   RatatoskrError,
+  type WarningV1,
 } from "@ratatoskr/core";
 import { raceAbort } from "@ratatoskr/provider-utils";
 import {
@@ -36,7 +42,11 @@ import {
 } from "./device.ts";
 import { DEFAULT_HUB_URL, defaultCacheDir, HubDownloader, offlineFromEnv } from "./hub-download.ts";
 import { embedTexts } from "./local-onnx-embeddings.ts";
-import { type DecodingOptions, generateTokens } from "./local-onnx-generation.ts";
+import { generateTokens } from "./local-onnx-generation.ts";
+import {
+  type LocalGenerationRequest,
+  localGenerationRequest,
+} from "./local-onnx-generation-request.ts";
 import {
   ModelCatalog,
   type ModelKind,
@@ -44,6 +54,7 @@ import {
   type ResolvedModel,
 } from "./local-onnx-models.ts";
 import { nliLabelIndices, pairLogits, toNliResult, zeroShotScores } from "./local-onnx-nli.ts";
+import { localEncoderOptionWarnings } from "./local-onnx-provider-options.ts";
 import { ModelManager } from "./model-manager.ts";
 import { type LoadedOnnxModel, loadOnnxModel } from "./onnx-model-loader.ts";
 
@@ -86,8 +97,17 @@ export interface LocalOnnxSettings {
   cudaProbe?: () => CudaProbe;
 }
 
-/** The local provider: a {@link ProviderPlugin} plus model management. */
-export interface LocalOnnxProvider extends ProviderPlugin {
+/**
+ * The local provider: a {@link ProviderV1} with every capability object it
+ * offers (embeddings, NLI, zero-shot classification, generation), plus
+ * model management.
+ */
+export interface LocalOnnxProvider extends ProviderV1 {
+  readonly id: "local";
+  readonly embedding: EmbeddingModelV1;
+  readonly nli: NliModelV1;
+  readonly classification: Required<ClassificationModelV1>;
+  readonly generation: Required<GenerationModelV1>;
   /** The device in use and why it was chosen. */
   deviceSelection(): DeviceSelection;
   /** Load a model now (downloading it if needed), e.g. at startup. Without `kind`, the first kind that knows the name. */
@@ -98,27 +118,11 @@ export interface LocalOnnxProvider extends ProviderPlugin {
   loaded(): string[];
   /** Resolve a model name to its settings (undefined when not served). */
   resolveModel(model: string, kind: ModelKind): ResolvedModel | undefined;
+  /** Unload every model (the gateway's `dispose()` calls it). */
+  dispose(): Promise<void>;
 }
 
 const KINDS: readonly ModelKind[] = ["embedding", "nli", "generation"];
-
-/**
- * `rawProviderOptions.repetition_penalty` (generation_config.json's name): a
- * positive number overriding the model's; other raw options are not read.
- */
-function repetitionPenaltyOption(
-  raw: Record<string, unknown> | undefined,
-): Pick<DecodingOptions, "repetitionPenalty"> {
-  const value = raw?.repetition_penalty;
-  if (value === undefined) return {};
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw invalidInput(
-      `options.rawProviderOptions.repetition_penalty must be a number above 0 (1 = off), got ${JSON.stringify(value)}`,
-      { field: "options.rawProviderOptions.repetition_penalty" },
-    );
-  }
-  return { repetitionPenalty: value };
-}
 
 const KIND_FOR: Record<Capability, ModelKind | undefined> = {
   embed: "embedding",
@@ -129,8 +133,29 @@ const KIND_FOR: Record<Capability, ModelKind | undefined> = {
   countTokens: undefined,
 };
 
+/** The hypothesis of zero-shot classification when the caller gives none (the transformers pipeline's). */
+const DEFAULT_HYPOTHESIS_TEMPLATE = "This example is {}.";
+
+/** `warnings` as a result field: absent when there are none. */
+function warningsField(warnings: readonly WarningV1[]): { warnings?: readonly WarningV1[] } {
+  return warnings.length === 0 ? {} : { warnings };
+}
+
+/** The hypothesis template of a classification, checked: it must say where the label goes. */
+function hypothesisTemplate(request: ClassificationRequestV1): string {
+  const template = request.settings.hypothesisTemplate ?? DEFAULT_HYPOTHESIS_TEMPLATE;
+  if (!template.includes("{}")) {
+    throw invalidInput(
+      `options.hypothesisTemplate must contain "{}" (where the label goes), got "${template}"`,
+      { field: "options.hypothesisTemplate" },
+    );
+  }
+  return template;
+}
+
 /**
- * Create the local ONNX provider.
+ * Create the local ONNX provider. Creating it loads nothing: onnxruntime-node
+ * and a model load on the model's first call (or `preload()`).
  *
  * @example
  * ```ts
@@ -175,7 +200,6 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
   const maxBatchSize = Math.max(1, settings.maxBatchSize ?? 64);
 
   const resolve = (model: string, kind: ModelKind): ResolvedModel => {
-    assertModel(model);
     const resolved = catalog.find(model, kind);
     if (!resolved) {
       throw new RatatoskrError({
@@ -191,11 +215,10 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
   const withModel = async <R>(
     model: string,
     kind: ModelKind,
-    options: CallOptions | undefined,
+    signal: AbortSignal | undefined,
     body: (loaded: LoadedOnnxModel) => Promise<R>,
   ): Promise<R> => {
     const resolved = resolve(model, kind);
-    const signal = options?.signal;
     if (signal?.aborted) throw abortedError(signal);
     const key = `${kind}:${resolved.name}`;
     // The load is shared by every caller (single flight), so it does not take this caller's signal:
@@ -226,85 +249,143 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
     return raceAbort(use, signal);
   };
 
-  const embedBatch = async (
-    texts: readonly string[],
-    model: string,
-    options?: CallOptions,
-  ): Promise<Embedding[]> => {
-    assertTexts(texts, "texts");
-    return withModel(model, "embedding", options, async (loaded) => {
-      const vectors = await embedTexts(loaded, texts, maxBatchSize);
-      return vectors.map((values) => ({
-        values,
-        model: loaded.spec.name,
-        dimensions: values.length,
-      }));
-    });
-  };
-
-  const inferNliBatch = async (
-    pairs: readonly NliPair[],
-    model: string,
-    options?: CallOptions,
-  ): Promise<NliResult[]> => {
-    assertNliPairs(pairs);
-    return withModel(model, "nli", options, async (loaded) => {
-      const indices = nliLabelIndices(loaded.config, loaded.spec.name);
-      const logits = await pairLogits(loaded, pairs, maxBatchSize);
-      return logits.map((row) => toNliResult(row, indices, loaded.spec.name));
-    });
-  };
-
-  const decodingOptions = (options: GenerateOptions): DecodingOptions => ({
-    ...repetitionPenaltyOption(options.rawProviderOptions),
-    ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
-    ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
-    ...(options.topK === undefined ? {} : { topK: options.topK }),
-    ...(options.topP === undefined ? {} : { topP: options.topP }),
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-    ...(options.stopSequences === undefined ? {} : { stopSequences: options.stopSequences }),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
-
-  async function* generateStream(
+  /** The parts of one generation on a loaded model: the answering model, predicted warnings, then the decoder's parts. */
+  async function* generationParts(
+    loaded: LoadedOnnxModel,
     prompt: string,
-    options: GenerateOptions,
-  ): AsyncGenerator<GenerateEvent> {
-    assertText(prompt, "prompt");
-    assertModel(options?.model);
-    // Options are checked before anything loads.
-    const decoding = decodingOptions(options);
-    const resolved = resolve(options.model, "generation");
-    const signal = options.signal;
-    if (signal?.aborted) throw abortedError(signal);
+    call: LocalGenerationRequest,
+  ): AsyncGenerator<GenerationStreamPartV1> {
+    yield { type: "response_metadata", model: loaded.spec.name };
+    for (const warning of call.warnings) yield { type: "warning", warning };
+    yield* generateTokens(loaded, prompt, call.decoding);
+  }
+
+  async function* streamGeneration(
+    request: GenerationRequestV1,
+  ): AsyncGenerator<GenerationStreamPartV1> {
+    // The request is checked before anything loads.
+    const call = localGenerationRequest(request);
+    const { signal } = request;
+    const resolved = resolve(request.model, "generation");
+    if (signal.aborted) throw abortedError(signal);
     // Hold the model for the whole stream so it is not disposed mid-generation.
     let release: (() => void) | undefined;
     const held = new Promise<void>((resolveHold) => {
       release = resolveHold;
     });
-    let loadedModel: LoadedOnnxModel | undefined;
     const ready = new Promise<LoadedOnnxModel>((resolveReady, rejectReady) => {
-      withModel(resolved.name, "generation", options, async (loaded) => {
+      withModel(resolved.name, "generation", signal, async (loaded) => {
         resolveReady(loaded);
         await held;
       }).catch(rejectReady);
     });
     try {
-      loadedModel = await ready;
-      yield* generateTokens(loadedModel, prompt, decoding);
+      yield* generationParts(await ready, request.prompt, call);
     } finally {
       release?.();
     }
   }
 
-  const provider: LocalOnnxProvider = {
-    specificationVersion: PROVIDER_SPECIFICATION_VERSION,
+  const embedding: EmbeddingModelV1 = {
+    warningsFor: (request) => localEncoderOptionWarnings(request.providerOptions),
+    async embed(request: EmbeddingRequestV1): Promise<EmbeddingResultV1> {
+      assertTexts(request.values, "values");
+      const warnings = localEncoderOptionWarnings(request.providerOptions);
+      return withModel(request.model, "embedding", request.signal, async (loaded) => {
+        const vectors = await embedTexts(loaded, request.values, maxBatchSize);
+        return {
+          embeddings: vectors.map((values) => ({
+            values,
+            model: loaded.spec.name,
+            dimensions: values.length,
+          })),
+          response: { model: loaded.spec.name },
+          ...warningsField(warnings),
+        };
+      });
+    },
+  };
+
+  const nli: NliModelV1 = {
+    warningsFor: (request) => localEncoderOptionWarnings(request.providerOptions),
+    async infer(request: NliRequestV1): Promise<NliResultV1> {
+      assertNliPairs(request.pairs);
+      const warnings = localEncoderOptionWarnings(request.providerOptions);
+      return withModel(request.model, "nli", request.signal, async (loaded) => {
+        const indices = nliLabelIndices(loaded.config, loaded.spec.name);
+        const logits = await pairLogits(loaded, request.pairs, maxBatchSize);
+        return {
+          results: logits.map((row) => toNliResult(row, indices, loaded.spec.name)),
+          response: { model: loaded.spec.name },
+          ...warningsField(warnings),
+        };
+      });
+    },
+  };
+
+  const classification: Required<ClassificationModelV1> = {
+    warningsFor: (request) => {
+      hypothesisTemplate(request);
+      return localEncoderOptionWarnings(request.providerOptions);
+    },
+    async classifyZeroShot(request: ClassificationRequestV1): Promise<ClassificationResultV1> {
+      const { text, labels } = request;
+      assertText(text, "text");
+      assertLabels(labels);
+      const template = hypothesisTemplate(request);
+      const warnings = localEncoderOptionWarnings(request.providerOptions);
+      return withModel(request.model, "nli", request.signal, async (loaded) => {
+        const indices = nliLabelIndices(loaded.config, loaded.spec.name);
+        // All (text, hypothesis) pairs in one batch, not one forward pass per label.
+        const logits = await pairLogits(
+          loaded,
+          labels.map((label) => ({ premise: text, hypothesis: template.replaceAll("{}", label) })),
+          Math.max(maxBatchSize, labels.length),
+          (index) => `the hypothesis of labels[${index}]`,
+        );
+        const scores = zeroShotScores(logits, indices, request.settings.multiLabel ?? false);
+        const byLabel: Record<string, number> = {};
+        labels.forEach((label, index) => {
+          byLabel[label] = scores[index]!;
+        });
+        let topLabel = labels[0]!;
+        labels.forEach((label) => {
+          if (byLabel[label]! > byLabel[topLabel]!) topLabel = label;
+        });
+        return {
+          scores: byLabel,
+          topLabel,
+          confidence: byLabel[topLabel]!,
+          response: { model: loaded.spec.name },
+          ...warningsField(warnings),
+        };
+      });
+    },
+  };
+
+  const generation: Required<GenerationModelV1> = {
+    warningsFor: (request) => localGenerationRequest(request).warnings,
+    stream: streamGeneration,
+    async complete(request) {
+      const call = localGenerationRequest(request);
+      // The whole generation runs inside one model use (no stream wrapper in between).
+      return withModel(request.model, "generation", request.signal, (loaded) =>
+        collectGenerationStreamParts(generationParts(loaded, request.prompt, call), request.signal),
+      );
+    },
+  };
+
+  return {
+    specificationVersion: "v1",
     id: "local",
     aliases: ["onnx"],
-    capabilities: ["embed", "nli", "classify", "generate"],
     localInference: true,
+    embedding,
+    nli,
+    classification,
+    generation,
 
-    supports(capability: Capability, model: string): ModelSupport {
+    supports(capability: Capability, model: string): ModelSupportV1 {
       const kind = KIND_FOR[capability];
       if (kind === undefined)
         return { supported: false, reason: `the local provider does not serve ${capability}` };
@@ -339,90 +420,5 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
     async dispose(): Promise<void> {
       await manager.unloadAll();
     },
-
-    embedBatch,
-
-    async embed(text: string, model: string, options?: CallOptions): Promise<Embedding> {
-      assertText(text, "text");
-      return (await embedBatch([text], model, options))[0]!;
-    },
-
-    inferNliBatch,
-
-    async inferNli(
-      premise: string,
-      hypothesis: string,
-      model: string,
-      options?: CallOptions,
-    ): Promise<NliResult> {
-      return (await inferNliBatch([{ premise, hypothesis }], model, options))[0]!;
-    },
-
-    async classifyZeroShot(
-      text: string,
-      labels: readonly string[],
-      model: string,
-      options?: ClassifyOptions,
-    ): Promise<ClassifyResult> {
-      assertText(text, "text");
-      assertLabels(labels);
-      const template = options?.hypothesisTemplate ?? "This example is {}.";
-      if (!template.includes("{}")) {
-        throw new RatatoskrError({
-          code: "invalid_input",
-          message: `hypothesisTemplate must contain "{}" (where the label goes), got "${template}"`,
-        });
-      }
-      return withModel(model, "nli", options, async (loaded) => {
-        const indices = nliLabelIndices(loaded.config, loaded.spec.name);
-        // All (text, hypothesis) pairs in one batch, not one forward pass per label.
-        const logits = await pairLogits(
-          loaded,
-          labels.map((label) => ({ premise: text, hypothesis: template.replaceAll("{}", label) })),
-          Math.max(maxBatchSize, labels.length),
-          (index) => `the hypothesis of labels[${index}]`,
-        );
-        const scores = zeroShotScores(logits, indices, options?.multiLabel ?? false);
-        const byLabel: Record<string, number> = {};
-        labels.forEach((label, index) => {
-          byLabel[label] = scores[index]!;
-        });
-        let topLabel = labels[0]!;
-        labels.forEach((label) => {
-          if (byLabel[label]! > byLabel[topLabel]!) topLabel = label;
-        });
-        return { scores: byLabel, topLabel, confidence: byLabel[topLabel]! };
-      });
-    },
-
-    generateStream,
-
-    async generate(prompt: string, options: GenerateOptions): Promise<GenerateResponse> {
-      assertText(prompt, "prompt");
-      assertModel(options?.model);
-      const decoding = decodingOptions(options);
-      // The whole generation runs inside one model use (no stream wrapper in between).
-      return withModel(options.model, "generation", options, async (loaded) => {
-        let text = "";
-        for await (const event of generateTokens(loaded, prompt, decoding)) {
-          if (event.type === "text") text += event.text;
-          else if (event.type === "done") {
-            return {
-              text,
-              model: event.model ?? options.model,
-              finishReason: event.finishReason,
-              ...(event.usage ? { usage: event.usage } : {}),
-            };
-          }
-        }
-        throw new RatatoskrError({
-          code: "stream",
-          provider: "local",
-          message: "generation ended without finishing",
-          partial: { content: text },
-        });
-      });
-    },
   };
-  return provider;
 }

@@ -1,14 +1,32 @@
 import { Message } from "@ratatoskr/core";
-import { jsonReply, sseReply } from "@ratatoskr/testing";
+import { chatRequestFor, jsonReply, sseReply } from "@ratatoskr/testing";
 import {
   type ErrorScenario,
   runProviderConformance,
   useOpenAIWireMockServer,
 } from "@ratatoskr/testing/conformance";
-import { fixture, ndjsonReply } from "./ollama-fixtures.test-helpers.ts";
+import { ollamaDescriptor } from "./ollama-descriptor.ts";
+import { embedRequest, fixture, ndjsonReply } from "./ollama-fixtures.test-helpers.ts";
 import { createOllama } from "./ollama-provider.ts";
 
 const server = useOpenAIWireMockServer();
+
+/** A complete answer of Ollama's `/v1/chat/completions`. */
+const openAIWireCompletion = {
+  id: "chatcmpl-93",
+  object: "chat.completion",
+  created: 1764002100,
+  model: "llama3.2",
+  system_fingerprint: "fp_ollama",
+  choices: [
+    {
+      index: 0,
+      message: { role: "assistant", content: "Hello!" },
+      finish_reason: "stop",
+    },
+  ],
+  usage: { prompt_tokens: 26, completion_tokens: 3, total_tokens: 29 },
+};
 
 const messages = [Message.user("Hi")];
 const tools = [
@@ -17,45 +35,56 @@ const tools = [
 
 const embeddingScenarios = {
   embed: {
-    prepare: () => server.reply(jsonReply(200, fixture("ollama-embed-single.json"))),
-    text: "first text",
+    prepare: () => server.reply(jsonReply(200, fixture("ollama-embed-batch.json"))),
+    values: ["first text", "second text"],
     model: "all-minilm",
     dimensions: 384,
-  },
-  embedBatch: {
-    prepare: () => server.reply(jsonReply(200, fixture("ollama-embed-batch.json"))),
-    texts: ["first text", "second text"],
-    model: "all-minilm",
   },
 };
 
 const missingEmbeddingModel: ErrorScenario = {
   prepare: () => server.reply(jsonReply(404, fixture("ollama-error-404-model.json"))),
-  call: (p, o) => p.embed!("x", "nomic-embed-text", o),
+  call: (provider, signal) =>
+    provider.embedding!.embed(embedRequest(["x"], "nomic-embed-text", { signal })),
   code: "model_not_found",
 };
 
 runProviderConformance({
   name: "ollama (native /api/chat, the default)",
   createProvider: () => createOllama({ baseURL: server.url }),
+  descriptor: ollamaDescriptor,
   scenarios: {
+    warnings: {
+      prepare: () => server.reply(ndjsonReply(fixture("ollama-chat-stream-tools.ndjson"))),
+      model: "llama3.2",
+      messages,
+      settings: { tools },
+      unsupportedSettings: {
+        toolChoice: "required",
+        parallelToolCalls: false,
+        reasoning: { maxTokens: 512 },
+      },
+      unknownProviderOption: "truncate",
+    },
     chatStream: {
       prepare: () =>
         server.reply(ndjsonReply(fixture("ollama-chat-stream-text.ndjson"), { chunkSize: 3 })),
       messages,
-      options: { model: "llama3.2" },
+      model: "llama3.2",
       expectContent: "That's a fantastic question!",
     },
     chat: {
       prepare: () => server.reply(ndjsonReply(fixture("ollama-chat-stream-thinking.ndjson"))),
       messages,
-      options: { model: "qwen3", reasoning: { effort: "low" } },
+      model: "qwen3",
+      settings: { reasoning: { effort: "low" } },
       expectContent: "17 × 23 = **391**",
     },
     toolCalls: {
       prepare: () => server.reply(ndjsonReply(fixture("ollama-chat-stream-tools-parallel.ndjson"))),
       messages,
-      options: { model: "qwen3:8b", tools },
+      model: "qwen3:8b",
+      settings: { tools },
       expectToolCalls: ["get_weather", "get_weather"],
     },
     abort: {
@@ -68,19 +97,21 @@ runProviderConformance({
           }),
         ),
       messages,
-      options: { model: "llama3.2" },
+      model: "llama3.2",
     },
     ...embeddingScenarios,
     errors: {
       "missing chat model": {
         prepare: () => server.reply(jsonReply(404, fixture("ollama-error-404-chat-model.json"))),
-        call: (p, o) => p.chatStream!(messages, { ...o, model: "llama3.2" }),
+        call: (provider, signal) =>
+          provider.chat!.stream!(chatRequestFor(messages, { model: "llama3.2", signal })),
         code: "model_not_found",
       },
       "an error object mid-stream": {
         prepare: () =>
           server.reply(ndjsonReply(fixture("ollama-chat-stream-midstream-error.ndjson"))),
-        call: (p, o) => p.chatStream!(messages, { ...o, model: "llama3.2" }),
+        call: (provider, signal) =>
+          provider.chat!.stream!(chatRequestFor(messages, { model: "llama3.2", signal })),
         code: "stream",
       },
       "missing embedding model": missingEmbeddingModel,
@@ -91,42 +122,40 @@ runProviderConformance({
 runProviderConformance({
   name: 'ollama (transport "openai", /v1)',
   createProvider: () => createOllama({ baseURL: server.url, transport: "openai" }),
+  descriptor: ollamaDescriptor,
   scenarios: {
+    warnings: {
+      prepare: () => server.reply(jsonReply(200, openAIWireCompletion)),
+      model: "llama3.2",
+      messages,
+      settings: { tools },
+      unsupportedSettings: {
+        topK: 40,
+        toolChoice: "required",
+        parallelToolCalls: false,
+        reasoning: { maxTokens: 512 },
+      },
+      unknownProviderOption: "keep_alive",
+    },
     chatStream: {
       prepare: () =>
         server.reply(sseReply(fixture("ollama-openai-chat-stream-text.sse"), { chunkSize: 3 })),
       messages,
-      options: { model: "llama3.2" },
+      model: "llama3.2",
       expectContent: "That's a fantastic question!",
     },
     chat: {
-      prepare: () =>
-        server.reply(
-          jsonReply(200, {
-            id: "chatcmpl-93",
-            object: "chat.completion",
-            created: 1764002100,
-            model: "llama3.2",
-            system_fingerprint: "fp_ollama",
-            choices: [
-              {
-                index: 0,
-                message: { role: "assistant", content: "Hello!" },
-                finish_reason: "stop",
-              },
-            ],
-            usage: { prompt_tokens: 26, completion_tokens: 3, total_tokens: 29 },
-          }),
-        ),
+      prepare: () => server.reply(jsonReply(200, openAIWireCompletion)),
       messages,
-      options: { model: "llama3.2" },
+      model: "llama3.2",
       expectContent: "Hello!",
     },
     toolCalls: {
       prepare: () =>
         server.reply(sseReply(fixture("ollama-openai-chat-stream-tools-index-zero.sse"))),
       messages,
-      options: { model: "qwen3:8b", tools },
+      model: "qwen3:8b",
+      settings: { tools },
       expectToolCalls: ["get_weather", "get_weather"],
     },
     abort: {
@@ -139,13 +168,14 @@ runProviderConformance({
           }),
         ),
       messages,
-      options: { model: "llama3.2" },
+      model: "llama3.2",
     },
     ...embeddingScenarios,
     errors: {
       "missing chat model": {
         prepare: () => server.reply(jsonReply(404, fixture("ollama-openai-error-404-model.json"))),
-        call: (p, o) => p.chatStream!(messages, { ...o, model: "llama3.2" }),
+        call: (provider, signal) =>
+          provider.chat!.stream!(chatRequestFor(messages, { model: "llama3.2", signal })),
         code: "model_not_found",
       },
       "missing embedding model": missingEmbeddingModel,

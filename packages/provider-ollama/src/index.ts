@@ -1,7 +1,8 @@
 /**
  * @ratatoskr/provider-ollama: chat and embeddings against an Ollama server
- * (`createOllama`), on Ollama's native API through the official `ollama`
- * client by default, or chat on the shared OpenAI-wire mapping through `/v1`.
+ * (`createOllama`, `ollamaDescriptor`; provider specification v1), on
+ * Ollama's native API through the official `ollama` client by default, or
+ * chat on the shared OpenAI-wire mapping through `/v1`.
  *
  * @packageDocumentation
  */
@@ -16,10 +17,12 @@ export {
   buildOllamaChatRequest,
   mapOllamaFormat,
   mapOllamaThink,
+  mapOllamaTool,
   type OllamaChatDefaults,
   type OllamaChatRequestBody,
+  type OllamaProviderOptions,
   type OllamaThink,
-  type OllamaWarning,
+  planOllamaTools,
 } from "./ollama-chat-request.ts";
 export {
   mapOllamaUsage,
@@ -29,6 +32,8 @@ export {
   type OllamaWireStreamToolCall,
 } from "./ollama-chat-stream-mapper.ts";
 export type { OllamaClientContext } from "./ollama-client.ts";
+export * from "./ollama-descriptor.ts";
 export * from "./ollama-embeddings.ts";
 export { classifyOllamaMessage, mapOllamaError, type OllamaErrorContext } from "./ollama-error.ts";
+export * from "./ollama-model-name.ts";
 export * from "./ollama-provider.ts";

@@ -1,6 +1,7 @@
 /**
- * Turns the objects of an `/api/chat` NDJSON stream into the core's
- * {@link ChatEvent}s. `message.thinking` becomes `reasoning`,
+ * Turns the objects of an `/api/chat` NDJSON stream into provider stream
+ * parts ({@link ChatStreamPartV1}): a `response_metadata` part with the model
+ * that answered, then the content. `message.thinking` becomes `reasoning`,
  * `message.content` becomes `content`; a tool call arrives whole in one
  * object (its `arguments` an object), so it is emitted at once as
  * `tool_call_start`, one `tool_call_delta` with the arguments as JSON text,
@@ -11,7 +12,7 @@
  * @see https://docs.ollama.com/capabilities/streaming
  */
 import {
-  type ChatEvent,
+  type ChatStreamPartV1,
   createUsage,
   type PartialOutput,
   parseToolArguments,
@@ -45,7 +46,7 @@ export interface OllamaWireChatChunk {
 
 /** Options of {@link OllamaChatStreamMapper}. */
 export interface OllamaChatStreamMapperOptions {
-  /** Plugin id, named in errors. */
+  /** Provider id, named in errors. */
   provider: string;
   /** The requested model, reported when the stream names none. */
   model?: string;
@@ -79,6 +80,7 @@ export class OllamaChatStreamMapper {
   #reasoning = "";
   #calls: Array<{ id: string; name: string; arguments: string }> = [];
   #model: string | undefined;
+  #reportedModel: string | undefined;
   #done = false;
 
   constructor(options: OllamaChatStreamMapperOptions) {
@@ -91,12 +93,18 @@ export class OllamaChatStreamMapper {
     return this.#done;
   }
 
-  /** The events of one stream object. */
-  push(chunk: OllamaWireChatChunk): ChatEvent[] {
+  /** The parts of one stream object. */
+  push(chunk: OllamaWireChatChunk): ChatStreamPartV1[] {
     if (this.#done) throw this.#error('sent another object after the final "done" one');
     if (typeof chunk !== "object" || chunk === null) throw this.#error("sent a non-object");
-    if (typeof chunk.model === "string" && chunk.model !== "") this.#model = chunk.model;
-    const events: ChatEvent[] = [];
+    const events: ChatStreamPartV1[] = [];
+    if (typeof chunk.model === "string" && chunk.model !== "") {
+      this.#model = chunk.model;
+      if (chunk.model !== this.#reportedModel) {
+        this.#reportedModel = chunk.model;
+        events.push({ type: "response_metadata", model: chunk.model });
+      }
+    }
     const message = chunk.message;
     if (message !== undefined && message !== null) {
       const thinking = message.thinking;
@@ -124,13 +132,12 @@ export class OllamaChatStreamMapper {
         finishReason: mapOllamaDoneReason(raw, this.#calls.length > 0),
         ...(raw === undefined || raw === "" ? {} : { rawFinishReason: raw }),
         ...(usage === undefined ? {} : { usage }),
-        ...(this.#model === undefined ? {} : { model: this.#model }),
       });
     }
     return events;
   }
 
-  #pushToolCall(toolCall: OllamaWireStreamToolCall, events: ChatEvent[]): void {
+  #pushToolCall(toolCall: OllamaWireStreamToolCall, events: ChatStreamPartV1[]): void {
     const name = toolCall?.function?.name;
     if (typeof name !== "string" || name === "") {
       throw this.#error(`sent a tool call without a name: ${JSON.stringify(toolCall)}`);

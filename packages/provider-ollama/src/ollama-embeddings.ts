@@ -7,16 +7,18 @@
  */
 import {
   abortedError,
-  assertModel,
-  assertTexts,
-  type CallOptions,
-  type Embedding,
+  createUsage,
+  type EmbeddingRequestV1,
+  type EmbeddingResultV1,
   RatatoskrError,
   redactAndTruncate,
+  type WarningV1,
 } from "@ratatoskr/core";
+import { assertProviderOptionTypes } from "@ratatoskr/provider-openai-compat";
 import type { EmbedRequest } from "ollama/browser";
 import { type OllamaClientContext, openOllamaRequest } from "./ollama-client.ts";
 import { mapOllamaError } from "./ollama-error.ts";
+import { OLLAMA_PROVIDER_OPTION_CHECKS } from "./ollama-provider-option-checks.ts";
 
 /** What the embedding call needs to know. */
 export interface OllamaEmbeddingContext extends OllamaClientContext {
@@ -37,6 +39,45 @@ export interface OllamaEmbedResponse {
   prompt_eval_count?: number;
 }
 
+/** The provider options an embedding call reads. */
+const EMBEDDING_PROVIDER_OPTIONS: ReadonlySet<string> = new Set([
+  "keep_alive",
+  "options",
+  "truncate",
+  "dimensions",
+]);
+
+/**
+ * The `/api/embed` body for `request`: the provider's settings, then the
+ * call's provider options over them (a key an embedding call does not read
+ * is a warning).
+ */
+export function buildOllamaEmbedRequest(
+  context: OllamaEmbeddingContext,
+  request: EmbeddingRequestV1,
+): { body: EmbedRequest; warnings: WarningV1[] } {
+  const warnings: WarningV1[] = [];
+  const body: EmbedRequest = { model: request.model, input: [...request.values] };
+  if (context.truncate !== undefined) body.truncate = context.truncate;
+  if (context.keepAlive !== undefined) body.keep_alive = context.keepAlive;
+  if (context.dimensions !== undefined) body.dimensions = context.dimensions;
+  const options = request.providerOptions;
+  assertProviderOptionTypes("ollama", options, OLLAMA_PROVIDER_OPTION_CHECKS);
+  for (const key in options) {
+    if (!Object.hasOwn(options, key) || options[key] === undefined) continue;
+    if (!EMBEDDING_PROVIDER_OPTIONS.has(key)) {
+      warnings.push({
+        type: "unknown_provider_option",
+        option: key,
+        details: `not sent; an embedding call reads ${[...EMBEDDING_PROVIDER_OPTIONS].join(", ")}`,
+      });
+      continue;
+    }
+    (body as unknown as Record<string, unknown>)[key] = options[key];
+  }
+  return { body, warnings };
+}
+
 function isVector(values: unknown): values is number[] {
   return (
     Array.isArray(values) &&
@@ -46,38 +87,33 @@ function isVector(values: unknown): values is number[] {
 }
 
 /**
- * Embed `texts` with `model` in one `/api/embed` request.
+ * Embed the request's texts in one `/api/embed` request (the gateway splits
+ * large batches). The result carries the model that answered, the prompt
+ * token count as usage, and the warnings.
  *
  * @see https://docs.ollama.com/api/embed
  */
 export async function embedWithOllama(
   context: OllamaEmbeddingContext,
-  texts: readonly string[],
-  model: string,
-  options: CallOptions = {},
-): Promise<Embedding[]> {
-  assertModel(model);
-  assertTexts(texts, "texts");
-  const signal = options.signal;
-  if (signal?.aborted) throw abortedError(signal);
-  const body: EmbedRequest = { model, input: [...texts] };
-  if (context.truncate !== undefined) body.truncate = context.truncate;
-  if (context.keepAlive !== undefined) body.keep_alive = context.keepAlive;
-  if (context.dimensions !== undefined) body.dimensions = context.dimensions;
+  request: EmbeddingRequestV1,
+): Promise<EmbeddingResultV1> {
+  const { model, values: texts, signal } = request;
+  if (signal.aborted) throw abortedError(signal);
+  const { body, warnings } = buildOllamaEmbedRequest(context, request);
   let parsed: OllamaEmbedResponse;
-  const request = await openOllamaRequest(context, { signal, model, stream: false });
+  const upstream = await openOllamaRequest(context, { signal, model, stream: false });
   try {
-    parsed = (await request.client.embed(body)) as OllamaEmbedResponse;
+    parsed = (await upstream.client.embed(body)) as OllamaEmbedResponse;
   } catch (error) {
     throw mapOllamaError(error, {
       provider: context.provider,
       model,
       baseURL: context.baseURL,
-      ...(signal === undefined ? {} : { signal }),
+      signal,
       networkErrorHint: context.networkErrorHint,
     });
   } finally {
-    request.dispose();
+    upstream.dispose();
   }
   const embeddings = parsed?.embeddings;
   if (
@@ -93,5 +129,15 @@ export async function embedWithOllama(
       body: redactAndTruncate(JSON.stringify(parsed ?? null), 1000),
     });
   }
-  return embeddings.map((values) => ({ values, model, dimensions: values.length }));
+  const prompt = parsed.prompt_eval_count;
+  return {
+    embeddings: embeddings.map((values) => ({ values, model, dimensions: values.length })),
+    ...(typeof prompt === "number" && Number.isInteger(prompt) && prompt >= 0
+      ? { usage: createUsage(prompt, 0) }
+      : {}),
+    ...(typeof parsed.model === "string" && parsed.model !== ""
+      ? { response: { model: parsed.model } }
+      : {}),
+    ...(warnings.length === 0 ? {} : { warnings }),
+  };
 }

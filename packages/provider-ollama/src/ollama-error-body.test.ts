@@ -6,12 +6,14 @@
 import { Message, type RatatoskrError } from "@ratatoskr/core";
 import { MAX_ERROR_BODY_BYTES } from "@ratatoskr/provider-utils";
 import {
+  chatRequestFor,
   type HugeResponseServer,
   LOOPBACK_BUFFER_BYTES,
   startHugeResponseServer,
 } from "@ratatoskr/testing";
 import { failure } from "@ratatoskr/testing/conformance";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { embedRequest } from "./ollama-fixtures.test-helpers.ts";
 import { createOllama } from "./ollama-provider.ts";
 
 let server: HugeResponseServer;
@@ -36,16 +38,26 @@ async function expectBounded(error: RatatoskrError): Promise<void> {
 describe("a 100 MiB error body", () => {
   it("embeddings (/api/embed): read up to the bound, the rest cancelled", async () => {
     const ollama = createOllama({ baseURL: server.url });
-    await expectBounded(await failure(ollama.embedBatch(["a", "b"], "all-minilm")));
+    await expectBounded(
+      await failure(ollama.embedding.embed(embedRequest(["a", "b"], "all-minilm"))),
+    );
   });
 
   it("chat (native /api/chat): read up to the bound, the rest cancelled", async () => {
     const ollama = createOllama({ baseURL: server.url });
-    await expectBounded(await failure(ollama.chat([Message.user("Hi")], { model: "llama3.2" })));
+    await expectBounded(
+      await failure(
+        ollama.chat.complete(chatRequestFor([Message.user("Hi")], { model: "llama3.2" })),
+      ),
+    );
   });
 
   it("chat (/v1): read up to the bound, the rest cancelled", async () => {
     const ollama = createOllama({ baseURL: server.url, transport: "openai" });
-    await expectBounded(await failure(ollama.chat([Message.user("Hi")], { model: "llama3.2" })));
+    await expectBounded(
+      await failure(
+        ollama.chat.complete(chatRequestFor([Message.user("Hi")], { model: "llama3.2" })),
+      ),
+    );
   });
 });

@@ -4,6 +4,7 @@
  * Not part of the published package (tests only).
  */
 import { readFileSync } from "node:fs";
+import type { EmbeddingRequestV1 } from "@ratatoskr/core";
 import type { OpenAIWireMockReply } from "@ratatoskr/testing";
 
 /** The raw text of a fixture under `src/__fixtures__/`. */
@@ -46,4 +47,18 @@ export function piecesFetch(pieces: readonly Uint8Array[]): typeof globalThis.fe
 export function splitAt(text: string, position: number): Uint8Array[] {
   const bytes = new TextEncoder().encode(text);
   return [bytes.subarray(0, position), bytes.subarray(position)];
+}
+
+/** A v1 embedding request as the gateway would hand it over (a fresh signal unless given). */
+export function embedRequest(
+  values: readonly string[],
+  model: string,
+  extra: { signal?: AbortSignal; providerOptions?: Readonly<Record<string, unknown>> } = {},
+): EmbeddingRequestV1 {
+  return {
+    model,
+    values,
+    providerOptions: extra.providerOptions ?? {},
+    signal: extra.signal ?? new AbortController().signal,
+  };
 }

@@ -1,11 +1,26 @@
 import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
-import { type ChatEvent, collectChatStream, Message, toAssistantMessage } from "@ratatoskr/core";
-import { jsonReply, modulesResolvedBy, trackAbortListeners } from "@ratatoskr/testing";
+import {
+  type ChatStreamPartV1,
+  collectChatStreamParts,
+  Message,
+  toAssistantMessage,
+} from "@ratatoskr/core";
+import {
+  chatRequestFor,
+  jsonReply,
+  modulesResolvedBy,
+  trackAbortListeners,
+} from "@ratatoskr/testing";
 import { drain, failure, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { OllamaWarning } from "./ollama-chat-request.ts";
-import { fixture, ndjsonReply, piecesFetch, splitAt } from "./ollama-fixtures.test-helpers.ts";
+import {
+  embedRequest,
+  fixture,
+  ndjsonReply,
+  piecesFetch,
+  splitAt,
+} from "./ollama-fixtures.test-helpers.ts";
 import { createOllama, type OllamaSettings } from "./ollama-provider.ts";
 
 const server = useOpenAIWireMockServer();
@@ -23,7 +38,7 @@ const weather = [
     parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
   },
 ];
-const texts = (events: ChatEvent[], type: "content" | "reasoning") =>
+const texts = (events: ChatStreamPartV1[], type: "content" | "reasoning") =>
   events
     .filter((event) => event.type === type)
     .map((event) => (event as { text: string }).text)
@@ -34,12 +49,13 @@ describe("native /api/chat transport (the default)", () => {
     server.reply(ndjsonReply(fixture("ollama-chat-stream-text.ndjson")));
     const plugin = ollama();
     expect(plugin.transport).toBe("native");
-    const events = await drain(plugin.chatStream(hi, { model: "llama3.2" }));
+    const events = await drain(plugin.chat.stream(chatRequestFor(hi, { model: "llama3.2" })));
     expect(texts(events, "content")).toBe("That's a fantastic question!");
     const usage = { promptTokens: 26, completionTokens: 8, totalTokens: 34 };
+    expect(events[0]).toEqual({ type: "response_metadata", model: "llama3.2" });
     expect(events.slice(-2)).toEqual([
       { type: "usage", usage },
-      { type: "done", finishReason: "stop", rawFinishReason: "stop", usage, model: "llama3.2" },
+      { type: "done", finishReason: "stop", rawFinishReason: "stop", usage },
     ]);
     const request = server.requests[0]!;
     expect(request.path).toBe("/api/chat");
@@ -51,7 +67,7 @@ describe("native /api/chat transport (the default)", () => {
     });
   });
 
-  it("maps options, settings and the raw passthrough into the request", async () => {
+  it("maps settings, the provider's settings and its own provider options into the request", async () => {
     server.reply(ndjsonReply(fixture("ollama-chat-stream-text.ndjson")));
     const plugin = ollama({
       keepAlive: "10m",
@@ -59,23 +75,29 @@ describe("native /api/chat transport (the default)", () => {
       modelOptions: { top_k: 20, num_gpu: 1 },
     });
     await drain(
-      plugin.chatStream([Message.system("Be brief."), Message.user("Hi")], {
-        model: "qwen3:8b",
-        temperature: 0.2,
-        topP: 0.9,
-        maxTokens: 64,
-        stop: ["\n\n"],
-        seed: 42,
-        frequencyPenalty: 0.5,
-        presencePenalty: 0.25,
-        reasoning: { effort: "minimal" },
-        responseFormat: {
-          type: "json_schema",
-          name: "answer",
-          schema: { type: "object", properties: { age: { type: "integer" } } },
-        },
-        rawProviderOptions: { keep_alive: -1, options: { num_ctx: 16384 }, stream: false },
-      }),
+      plugin.chat.stream(
+        chatRequestFor([Message.system("Be brief."), Message.user("Hi")], {
+          model: "qwen3:8b",
+          temperature: 0.2,
+          topP: 0.9,
+          maxTokens: 64,
+          stop: ["\n\n"],
+          seed: 42,
+          frequencyPenalty: 0.5,
+          presencePenalty: 0.25,
+          reasoning: { effort: "minimal" },
+          responseFormat: {
+            type: "json_schema",
+            name: "answer",
+            schema: { type: "object", properties: { age: { type: "integer" } } },
+          },
+          providerOptions: {
+            keep_alive: -1,
+            options: { num_ctx: 16384, top_k: 30 },
+            think: "high",
+          },
+        }),
+      ),
     );
     expect(server.requests[0]!.body).toMatchInlineSnapshot(`
       {
@@ -112,11 +134,11 @@ describe("native /api/chat transport (the default)", () => {
       ",
           ],
           "temperature": 0.2,
-          "top_k": 20,
+          "top_k": 30,
           "top_p": 0.9,
         },
         "stream": true,
-        "think": "low",
+        "think": "high",
       }
     `);
   });
@@ -128,19 +150,22 @@ describe("native /api/chat transport (the default)", () => {
     [{}, true],
   ])("sends reasoning %j as think: %j", async (reasoning, think) => {
     server.reply(ndjsonReply(fixture("ollama-chat-stream-text.ndjson")));
-    await drain(ollama({ onWarning: () => {} }).chatStream(hi, { model: "qwen3", reasoning }));
+    await drain(ollama().chat.stream(chatRequestFor(hi, { model: "qwen3", reasoning })));
     expect((server.requests[0]!.body as { think?: unknown }).think).toEqual(think);
   });
 
   it("emits a whole tool call as start, one delta and end; ids made up when Ollama sends none", async () => {
     server.reply(ndjsonReply(fixture("ollama-chat-stream-tools.ndjson")));
     const events = await drain(
-      ollama().chatStream([Message.user("what is the weather in tokyo?")], {
-        model: "llama3.2",
-        tools: weather,
-      }),
+      ollama().chat.stream(
+        chatRequestFor([Message.user("what is the weather in tokyo?")], {
+          model: "llama3.2",
+          tools: weather,
+        }),
+      ),
     );
-    expect(events.slice(0, 3)).toEqual([
+    expect(events[0]).toEqual({ type: "response_metadata", model: "llama3.2" });
+    expect(events.slice(1, 4)).toEqual([
       { type: "tool_call_start", index: 0, id: "call_0", name: "get_weather" },
       { type: "tool_call_delta", index: 0, arguments: '{"city":"Tokyo"}' },
       {
@@ -173,8 +198,8 @@ describe("native /api/chat transport (the default)", () => {
     server.reply(ndjsonReply(fixture("ollama-chat-stream-tools-parallel.ndjson")));
     const plugin = ollama();
     const question = Message.user("Weather in Paris and Oslo?");
-    const first = await collectChatStream(
-      plugin.chatStream([question], { model: "qwen3:8b", tools: weather }),
+    const first = await collectChatStreamParts(
+      plugin.chat.stream(chatRequestFor([question], { model: "qwen3:8b", tools: weather })),
     );
     expect(first.toolCalls).toEqual([
       { id: "call_k3v9x2ap", name: "get_weather", arguments: '{"city":"Paris"}' },
@@ -185,14 +210,16 @@ describe("native /api/chat transport (the default)", () => {
 
     server.reply(ndjsonReply(fixture("ollama-chat-stream-text.ndjson")));
     await drain(
-      plugin.chatStream(
-        [
-          question,
-          toAssistantMessage(first),
-          Message.toolResult("call_k3v9x2ap", "18°C"),
-          Message.toolResult("call_q8m1z7wd", "4°C", "get_weather"),
-        ],
-        { model: "qwen3:8b", tools: weather },
+      plugin.chat.stream(
+        chatRequestFor(
+          [
+            question,
+            toAssistantMessage(first),
+            Message.toolResult("call_k3v9x2ap", "18°C"),
+            Message.toolResult("call_q8m1z7wd", "4°C", "get_weather"),
+          ],
+          { model: "qwen3:8b", tools: weather },
+        ),
       ),
     );
     expect((server.requests[1]!.body as { messages: unknown[] }).messages.slice(1)).toEqual([
@@ -215,19 +242,23 @@ describe("native /api/chat transport (the default)", () => {
   it("streams thinking as reasoning and sends it back as `thinking`", async () => {
     server.reply(ndjsonReply(fixture("ollama-chat-stream-thinking.ndjson")));
     const plugin = ollama();
-    const first = await collectChatStream(
-      plugin.chatStream([Message.user("What is 17 × 23?")], {
-        model: "qwen3",
-        reasoning: { effort: "high" },
-      }),
+    const first = await collectChatStreamParts(
+      plugin.chat.stream(
+        chatRequestFor([Message.user("What is 17 × 23?")], {
+          model: "qwen3",
+          reasoning: { effort: "high" },
+        }),
+      ),
     );
     expect(first.reasoning).toBe("17 × 23 = 17 × 20 + 17 × 3 = 340 + 51 = 391.");
     expect(first.content).toBe("17 × 23 = **391**");
     server.reply(ndjsonReply(fixture("ollama-chat-stream-text.ndjson")));
     await drain(
-      plugin.chatStream([Message.user("What is 17 × 23?"), toAssistantMessage(first)], {
-        model: "qwen3",
-      }),
+      plugin.chat.stream(
+        chatRequestFor([Message.user("What is 17 × 23?"), toAssistantMessage(first)], {
+          model: "qwen3",
+        }),
+      ),
     );
     expect((server.requests[1]!.body as { messages: unknown[] }).messages[1]).toEqual({
       role: "assistant",
@@ -239,7 +270,7 @@ describe("native /api/chat transport (the default)", () => {
   it("drops the thinking text when reasoning.exclude is set (the model still thinks)", async () => {
     server.reply(ndjsonReply(fixture("ollama-chat-stream-thinking.ndjson")));
     const events = await drain(
-      ollama().chatStream(hi, { model: "qwen3", reasoning: { exclude: true } }),
+      ollama().chat.stream(chatRequestFor(hi, { model: "qwen3", reasoning: { exclude: true } })),
     );
     expect(events.some((event) => event.type === "reasoning")).toBe(false);
     expect(texts(events, "content")).toBe("17 × 23 = **391**");
@@ -248,7 +279,9 @@ describe("native /api/chat transport (the default)", () => {
 
   it("maps done_reason length to length; chat() collects the same stream", async () => {
     server.reply(ndjsonReply(fixture("ollama-chat-stream-length.ndjson")));
-    const response = await ollama().chat(hi, { model: "llama3.2", maxTokens: 4 });
+    const response = await ollama().chat.complete(
+      chatRequestFor(hi, { model: "llama3.2", maxTokens: 4 }),
+    );
     expect(response).toMatchObject({
       content: "Once upon a time",
       finishReason: "length",
@@ -264,9 +297,9 @@ describe("native /api/chat transport (the default)", () => {
         '{"model":"llama3.2","message":{"role":"assistant","content":"Hi"},"done":false}\n{"model":"llama3.2","message":{"role":"assistant","content":""},"done":true}\n',
       ),
     );
-    const events = await drain(ollama().chatStream(hi, { model: "llama3.2" }));
-    expect(events.map((event) => event.type)).toEqual(["content", "done"]);
-    expect(events.at(-1)).toEqual({ type: "done", finishReason: "stop", model: "llama3.2" });
+    const events = await drain(ollama().chat.stream(chatRequestFor(hi, { model: "llama3.2" })));
+    expect(events.map((event) => event.type)).toEqual(["response_metadata", "content", "done"]);
+    expect(events.at(-1)).toEqual({ type: "done", finishReason: "stop" });
   });
 });
 
@@ -283,10 +316,12 @@ describe("native NDJSON framing", () => {
     const text = fixture(file);
     const run = (pieces: Uint8Array[]) =>
       drain(
-        createOllama({ baseURL: "http://127.0.0.1:9", fetch: piecesFetch(pieces) }).chatStream(hi, {
-          model: "llama3.2",
-          ...options,
-        }),
+        createOllama({ baseURL: "http://127.0.0.1:9", fetch: piecesFetch(pieces) }).chat.stream(
+          chatRequestFor(hi, {
+            model: "llama3.2",
+            ...options,
+          }),
+        ),
       );
     const whole = await run([new TextEncoder().encode(text)]);
     expect(whole.at(-1)?.type).toBe("done");
@@ -303,7 +338,7 @@ describe("native NDJSON framing", () => {
     const lines = fixture("ollama-chat-stream-text.ndjson").trimEnd().split("\n");
     const body = `${lines.join("\r\n\r\n")}`;
     server.reply(ndjsonReply(body, { chunkSize: 5 }));
-    const events = await drain(ollama().chatStream(hi, { model: "llama3.2" }));
+    const events = await drain(ollama().chat.stream(chatRequestFor(hi, { model: "llama3.2" })));
     expect(texts(events, "content")).toBe("That's a fantastic question!");
     expect(events.at(-1)?.type).toBe("done");
   });
@@ -314,7 +349,9 @@ describe("native NDJSON framing", () => {
     const lines = fixture("ollama-chat-stream-text.ndjson").split("\n");
     lines.splice(2, 0, '{"model":"llama3.2","message":{"role":');
     server.reply(ndjsonReply(lines.join("\n")));
-    const error = await failure(drain(ollama().chatStream(hi, { model: "llama3.2" })));
+    const error = await failure(
+      drain(ollama().chat.stream(chatRequestFor(hi, { model: "llama3.2" }))),
+    );
     expect(error.code).toBe("stream");
     expect(error.message).toContain("not JSON");
     expect(error.partial?.content).toBe("That'");
@@ -324,10 +361,11 @@ describe("native NDJSON framing", () => {
 
   it("turns an error object after content into a typed error with the partial text", async () => {
     server.reply(ndjsonReply(fixture("ollama-chat-stream-midstream-error.ndjson")));
-    const seen: ChatEvent[] = [];
+    const seen: ChatStreamPartV1[] = [];
     const error = await failure(
       (async () => {
-        for await (const event of ollama().chatStream(hi, { model: "llama3.2" })) seen.push(event);
+        for await (const event of ollama().chat.stream(chatRequestFor(hi, { model: "llama3.2" })))
+          seen.push(event);
       })(),
     );
     expect(texts(seen, "content")).toBe(" Yes.");
@@ -339,7 +377,9 @@ describe("native NDJSON framing", () => {
   it("fails a stream cut short before its done object, keeping the partial text", async () => {
     const lines = fixture("ollama-chat-stream-text.ndjson").split("\n").slice(0, 3);
     server.reply(ndjsonReply(`${lines.join("\n")}\n`));
-    const error = await failure(drain(ollama().chatStream(hi, { model: "llama3.2" })));
+    const error = await failure(
+      drain(ollama().chat.stream(chatRequestFor(hi, { model: "llama3.2" }))),
+    );
     expect(error.code).toBe("stream");
     expect(error.isRetryable).toBe(true);
     expect(error.partial?.content).toBe("That's");
@@ -348,7 +388,9 @@ describe("native NDJSON framing", () => {
   it("reports a connection reset mid-stream as a retryable network error keeping the partial text", async () => {
     const lines = fixture("ollama-chat-stream-text.ndjson").split("\n").slice(0, 4);
     server.reply(ndjsonReply(`${lines.join("\n")}\n`, { destroy: true }));
-    const error = await failure(drain(ollama().chatStream(hi, { model: "llama3.2" })));
+    const error = await failure(
+      drain(ollama().chat.stream(chatRequestFor(hi, { model: "llama3.2" }))),
+    );
     expect(error).toMatchObject({ code: "network", isRetryable: true });
     expect(error.partial?.content).toBe("That's a");
   });
@@ -356,7 +398,9 @@ describe("native NDJSON framing", () => {
   it("fails a stream that ends in the middle of a line", async () => {
     const text = fixture("ollama-chat-stream-text.ndjson");
     server.reply(ndjsonReply(text.slice(0, text.indexOf('"content":" a"'))));
-    const error = await failure(drain(ollama().chatStream(hi, { model: "llama3.2" })));
+    const error = await failure(
+      drain(ollama().chat.stream(chatRequestFor(hi, { model: "llama3.2" }))),
+    );
     expect(error.code).toBe("stream");
     expect(error.message).toContain("middle of a line");
     expect(error.partial?.content).toBe("That's");
@@ -365,7 +409,7 @@ describe("native NDJSON framing", () => {
   it("ends at the final object: what a server sends after it is not read", async () => {
     const text = fixture("ollama-chat-stream-length.ndjson");
     server.reply(ndjsonReply(`${text}${text.split("\n")[0]}\n`));
-    const events = await drain(ollama().chatStream(hi, { model: "llama3.2" }));
+    const events = await drain(ollama().chat.stream(chatRequestFor(hi, { model: "llama3.2" })));
     expect(texts(events, "content")).toBe("Once upon a time");
     expect(events.filter((event) => event.type === "done")).toHaveLength(1);
   });
@@ -374,7 +418,9 @@ describe("native NDJSON framing", () => {
 describe("native transport errors", () => {
   it("maps a missing model to model_not_found naming the pull command", async () => {
     server.reply(jsonReply(404, fixture("ollama-error-404-chat-model.json")));
-    const error = await failure(drain(ollama().chatStream(hi, { model: "llama3.2" })));
+    const error = await failure(
+      drain(ollama().chat.stream(chatRequestFor(hi, { model: "llama3.2" }))),
+    );
     expect(error.code).toBe("model_not_found");
     expect(error.status).toBe(404);
     expect(error.message).toContain("try pulling it first");
@@ -383,11 +429,17 @@ describe("native transport errors", () => {
 
   it("keeps retry-after on a 429, and reads a model without thinking as unsupported", async () => {
     server.reply(jsonReply(429, { error: "too many requests" }, { "retry-after": "2" }));
-    const limited = await failure(drain(ollama().chatStream(hi, { model: "llama3.2" })));
+    const limited = await failure(
+      drain(ollama().chat.stream(chatRequestFor(hi, { model: "llama3.2" }))),
+    );
     expect(limited).toMatchObject({ code: "rate_limited", retryAfterMs: 2000, isRetryable: true });
     server.reply(jsonReply(400, { error: '"llama3.2" does not support thinking' }));
     const unsupported = await failure(
-      drain(ollama().chatStream(hi, { model: "llama3.2", reasoning: { effort: "low" } })),
+      drain(
+        ollama().chat.stream(
+          chatRequestFor(hi, { model: "llama3.2", reasoning: { effort: "low" } }),
+        ),
+      ),
     );
     expect(unsupported).toMatchObject({ code: "unsupported", status: 400, isRetryable: false });
   });
@@ -399,7 +451,9 @@ describe("native transport errors", () => {
       headers: { "content-type": "text/html" },
       body: "<html>Bad Gateway</html>",
     });
-    const error = await failure(drain(ollama().chatStream(hi, { model: "llama3.2" })));
+    const error = await failure(
+      drain(ollama().chat.stream(chatRequestFor(hi, { model: "llama3.2" }))),
+    );
     expect(error).toMatchObject({ code: "provider", status: 502, isRetryable: true });
     expect(error.message).toContain("Bad Gateway");
     expect(log).not.toHaveBeenCalled();
@@ -409,7 +463,7 @@ describe("native transport errors", () => {
     const key = "canary-ollama-proxy-0042";
     server.reply(jsonReply(401, { error: `invalid key ${key}` }));
     const error = await failure(
-      drain(ollama({ apiKey: key }).chatStream(hi, { model: "llama3.2" })),
+      drain(ollama({ apiKey: key }).chat.stream(chatRequestFor(hi, { model: "llama3.2" }))),
     );
     expect(error.code).toBe("authentication");
     expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${key}`);
@@ -424,31 +478,41 @@ describe("native transport errors", () => {
   });
 
   it("rejects bad input with invalid_input before any request", async () => {
+    // Tool schemas and the other settings arrive validated (core's assertions,
+    // run by the gateway); what is left is what only the provider can see.
     const plugin = ollama();
     const cases = [
-      plugin.chatStream(
-        [Message.assistantWithToolCalls("", [{ id: "a", name: "f", arguments: "{oops" }])],
-        { model: "llama3.2" },
+      plugin.chat.stream(
+        chatRequestFor(
+          [Message.assistantWithToolCalls("", [{ id: "a", name: "f", arguments: "{oops" }])],
+          { model: "llama3.2" },
+        ),
       ),
-      plugin.chatStream(
-        [Message.assistantWithToolCalls("", [{ id: "a", name: "f", arguments: "[1]" }])],
-        { model: "llama3.2" },
+      plugin.chat.stream(
+        chatRequestFor(
+          [Message.assistantWithToolCalls("", [{ id: "a", name: "f", arguments: "[1]" }])],
+          { model: "llama3.2" },
+        ),
       ),
-      plugin.chatStream(hi, {
-        model: "llama3.2",
-        tools: [{ name: "f", parameters: "nope" as unknown as Record<string, unknown> }],
-      }),
-      plugin.chatStream(hi, { model: "llama3.2", tools: weather, toolChoice: { name: "other" } }),
-      plugin.chatStream(hi, {
-        model: "llama3.2",
-        rawProviderOptions: { options: 3 } as unknown as Record<string, unknown>,
-      }),
-      plugin.chatStream(hi, { model: "" }),
-      plugin.chatStream([], { model: "llama3.2" }),
+      ...[
+        { options: 3 },
+        { keep_alive: { minutes: 5 } },
+        { keep_alive: Number.NaN },
+        { think: "extreme" },
+      ].map((providerOptions) =>
+        plugin.chat.stream(
+          chatRequestFor(hi, {
+            model: "llama3.2",
+            providerOptions: providerOptions as unknown as Record<string, Record<string, unknown>>,
+          }),
+        ),
+      ),
     ];
-    for (const stream of cases) {
+    for (const [index, stream] of cases.entries()) {
       const error = await failure(drain(stream));
-      expect(error.code, error.message).toBe("invalid_input");
+      expect(error.code, `case ${index}: ${error.message}`).toBe("invalid_input");
+      if (index >= 2)
+        expect(error.message).toMatch(/providerOptions\.ollama\.(?:options|keep_alive|think)/);
     }
     expect(server.requests).toHaveLength(0);
   });
@@ -487,23 +551,29 @@ describe("native transport errors", () => {
   });
 
   it("warns about what Ollama cannot force, and offers only a named tool", async () => {
-    const warnings: OllamaWarning[] = [];
-    const plugin = ollama({ onWarning: (warning) => warnings.push(warning) });
+    const plugin = ollama();
     server.reply(ndjsonReply(fixture("ollama-chat-stream-tools.ndjson")));
-    await drain(
-      plugin.chatStream(hi, {
-        model: "llama3.2",
-        tools: [...weather, { name: "get_time", parameters: { type: "object" } }],
-        toolChoice: { name: "get_weather" },
-        parallelToolCalls: false,
-      }),
-    );
-    expect(warnings.map((warning) => warning.setting)).toEqual(["parallelToolCalls", "toolChoice"]);
+    const request = chatRequestFor(hi, {
+      model: "llama3.2",
+      tools: [...weather, { name: "get_time", parameters: { type: "object" } }],
+      toolChoice: { name: "get_weather" },
+      parallelToolCalls: false,
+    });
+    const parts = await drain(plugin.chat.stream(request));
+    const warnings = parts.flatMap((part) => (part.type === "warning" ? [part.warning] : []));
+    expect(
+      warnings.map((warning) => ("setting" in warning ? warning.setting : warning.type)),
+    ).toEqual(["parallelToolCalls", "toolChoice"]);
+    expect(plugin.chat.warningsFor(request)).toEqual(warnings);
     const tools = (server.requests[0]!.body as { tools: Array<{ function: { name: string } }> })
       .tools;
     expect(tools.map((tool) => tool.function.name)).toEqual(["get_weather"]);
     server.reply(ndjsonReply(fixture("ollama-chat-stream-text.ndjson")));
-    await drain(plugin.chatStream(hi, { model: "llama3.2", tools: weather, toolChoice: "none" }));
+    await drain(
+      plugin.chat.stream(
+        chatRequestFor(hi, { model: "llama3.2", tools: weather, toolChoice: "none" }),
+      ),
+    );
     expect(server.requests[1]!.body).not.toHaveProperty("tools");
   });
 });
@@ -519,13 +589,15 @@ describe("native transport cancellation", () => {
   it("aborting mid-stream ends with aborted and closes the upstream socket", async () => {
     server.reply(slow());
     const controller = new AbortController();
-    const seen: ChatEvent[] = [];
+    const seen: ChatStreamPartV1[] = [];
     const error = await failure(
       (async () => {
-        for await (const event of ollama().chatStream(hi, {
-          model: "llama3.2",
-          signal: controller.signal,
-        })) {
+        for await (const event of ollama().chat.stream(
+          chatRequestFor(hi, {
+            model: "llama3.2",
+            signal: controller.signal,
+          }),
+        )) {
           seen.push(event);
           controller.abort();
         }
@@ -539,7 +611,8 @@ describe("native transport cancellation", () => {
 
   it("leaving the loop early closes the upstream socket", async () => {
     server.reply(slow());
-    for await (const event of ollama().chatStream(hi, { model: "llama3.2" })) {
+    for await (const event of ollama().chat.stream(chatRequestFor(hi, { model: "llama3.2" }))) {
+      if (event.type === "response_metadata") continue;
       expect(event.type).toBe("content");
       break;
     }
@@ -552,25 +625,39 @@ describe("native transport cancellation", () => {
     const plugin = ollama();
     for (let round = 0; round < 10; round++) {
       server.reply(ndjsonReply(fixture("ollama-chat-stream-text.ndjson")));
-      await drain(plugin.chatStream(hi, { model: "llama3.2", signal: controller.signal }));
+      await drain(
+        plugin.chat.stream(chatRequestFor(hi, { model: "llama3.2", signal: controller.signal })),
+      );
       server.reply(slow());
-      for await (const _ of plugin.chatStream(hi, {
-        model: "llama3.2",
-        signal: controller.signal,
-      })) {
+      for await (const _ of plugin.chat.stream(
+        chatRequestFor(hi, {
+          model: "llama3.2",
+          signal: controller.signal,
+        }),
+      )) {
         break;
       }
       server.reply(jsonReply(404, fixture("ollama-error-404-chat-model.json")));
-      await failure(drain(plugin.chatStream(hi, { model: "llama3.2", signal: controller.signal })));
+      await failure(
+        drain(
+          plugin.chat.stream(chatRequestFor(hi, { model: "llama3.2", signal: controller.signal })),
+        ),
+      );
       server.reply(jsonReply(200, fixture("ollama-embed-single.json")));
-      await plugin.embed("x", "all-minilm", { signal: controller.signal });
+      await plugin.embedding.embed(
+        embedRequest(["x"], "all-minilm", { signal: controller.signal }),
+      );
     }
     expect(listeners.count).toBe(0);
   });
 
   it("honours an already aborted signal without a request", async () => {
     const error = await failure(
-      drain(ollama().chatStream(hi, { model: "llama3.2", signal: AbortSignal.abort() })),
+      drain(
+        ollama().chat.stream(
+          chatRequestFor(hi, { model: "llama3.2", signal: AbortSignal.abort() }),
+        ),
+      ),
     );
     expect(error.code).toBe("aborted");
     expect(server.requests).toHaveLength(0);
@@ -583,9 +670,7 @@ describe("loading", () => {
     const modules = await modulesResolvedBy("@ratatoskr/provider-ollama", packageRoot);
     expect(modules.some((url) => url.includes("/provider-ollama/src/index.ts"))).toBe(true);
     expect(
-      modules.filter((url) =>
-        /node_modules\/(?:\.pnpm\/)?(?:ollama|openai)[@/]|provider-openai-compat/.test(url),
-      ),
+      modules.filter((url) => /node_modules\/(?:\.pnpm\/)?(?:ollama|openai)[@/]/.test(url)),
     ).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { Message } from "@ratatoskr/core";
 import {
   BAD_BASE_URLS,
+  chatRequestFor,
   expectBaseURLRejected,
   expectNoSecret,
   type LoopbackServer,
@@ -10,6 +11,7 @@ import {
 } from "@ratatoskr/testing";
 import { drain, failure } from "@ratatoskr/testing/conformance";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { embedRequest } from "./ollama-fixtures.test-helpers.ts";
 import { createOllama } from "./ollama-provider.ts";
 
 /** Sent to an authenticating proxy; shaped like no real key, so only redaction hides it. */
@@ -31,10 +33,10 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
   it("the key is in no rendering of the error, cause chain included (chat, stream, embed)", async () => {
     const provider = createOllama({ baseURL: server.url, apiKey: CANARY });
     for (const call of [
-      () => provider.chat(messages, { model }),
-      () => drain(provider.chatStream(messages, { model })),
-      () => provider.embed("Hi", "nomic-embed-text"),
-      () => provider.embedBatch(["a", "b"], "nomic-embed-text"),
+      () => provider.chat.complete(chatRequestFor(messages, { model })),
+      () => drain(provider.chat.stream(chatRequestFor(messages, { model }))),
+      () => provider.embedding.embed(embedRequest(["Hi"], "nomic-embed-text")),
+      () => provider.embedding.embed(embedRequest(["a", "b"], "nomic-embed-text")),
     ]) {
       const error = await failure(call());
       expect(error.code).toBe("authentication");
@@ -51,11 +53,11 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
         call: `(async () => {
           const ollama = createOllama({ baseURL: process.env.ECHO_URL, apiKey: process.env.CANARY });
           try {
-            await ollama.chat([{ role: "user", content: "Hi" }], { model: "llama3.2:3b" });
+            await ollama.chat.complete({ model: "llama3.2:3b", messages: [{ role: "user", content: "Hi" }], settings: {}, providerOptions: {}, signal: new AbortController().signal });
           } catch (error) {
             console.error(error);
           }
-          await ollama.embed("Hi", "nomic-embed-text");
+          await ollama.embedding.embed({ model: "nomic-embed-text", values: ["Hi"], providerOptions: {}, signal: new AbortController().signal });
         })()`,
       },
       { cwd: packageRoot, env: { ECHO_URL: server.url, CANARY } },
@@ -77,7 +79,9 @@ describe("a key that a cut would split", () => {
       });
       try {
         const provider = createOllama({ baseURL: echo.url, apiKey: CANARY });
-        const error = await failure(provider.embed("Hi", "nomic-embed-text"));
+        const error = await failure(
+          provider.embedding.embed(embedRequest(["Hi"], "nomic-embed-text")),
+        );
         expect(error.code).toBe("authentication");
         expect(error.message).toContain("xxxx");
         expectNoSecret(error, CANARY);
@@ -96,7 +100,9 @@ describe("a key that a cut would split", () => {
     });
     try {
       const provider = createOllama({ baseURL: echo.url, apiKey: CANARY });
-      const error = await failure(provider.embed("Hi", "nomic-embed-text"));
+      const error = await failure(
+        provider.embedding.embed(embedRequest(["Hi"], "nomic-embed-text")),
+      );
       expect(error.code).toBe("data");
       expect(error.body?.length).toBeGreaterThan(900);
       expectNoSecret(error, CANARY);

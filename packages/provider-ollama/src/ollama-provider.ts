@@ -1,33 +1,42 @@
 /**
- * `createOllama`: chat and embeddings against an Ollama server, through the
- * official `ollama` client on Ollama's native API (`/api/chat` NDJSON
- * streaming with tools and thinking, `/api/embed`). Chat can go through the
- * OpenAI-compatible `/v1` endpoint instead (`transport: "openai"`). No key
- * needed.
+ * `createOllama`: chat and embeddings against an Ollama server (provider
+ * specification v1), through the official `ollama` client on Ollama's
+ * native API (`/api/chat` NDJSON streaming with tools and thinking,
+ * `/api/embed`). Chat can go through the OpenAI-compatible `/v1` endpoint
+ * instead (`transport: "openai"`). No key needed.
  *
  * @see https://docs.ollama.com/api/chat
  * @see https://docs.ollama.com/api/openai-compatibility
  */
 import {
-  type CallOptions,
   type Capability,
-  type ChatEvent,
-  type ChatOptions,
-  type ChatResponse,
-  type Embedding,
-  type Message,
-  type ModelSupport,
-  PROVIDER_SPECIFICATION_VERSION,
-  type ProviderPlugin,
+  type ChatModelV1,
+  type ChatRequestV1,
+  type EmbeddingModelV1,
+  type ModelSupportV1,
+  type ProviderV1,
   RatatoskrError,
   registerSecret,
 } from "@ratatoskr/core";
-import type { OpenAICompatibleProvider } from "@ratatoskr/provider-openai-compat";
+import {
+  createOpenAICompatible,
+  type OpenAICompatibleProvider,
+} from "@ratatoskr/provider-openai-compat";
 import { validateBaseURL } from "@ratatoskr/provider-utils";
 import { resolveOllamaBaseURL } from "./ollama-base-url.ts";
-import type { OllamaChatDefaults, OllamaWarning } from "./ollama-chat-request.ts";
+import {
+  buildOllamaChatRequest,
+  mapOllamaTool,
+  type OllamaChatDefaults,
+  planOllamaTools,
+} from "./ollama-chat-request.ts";
 import type { OllamaClientContext } from "./ollama-client.ts";
-import { embedWithOllama, type OllamaEmbeddingContext } from "./ollama-embeddings.ts";
+import {
+  buildOllamaEmbedRequest,
+  embedWithOllama,
+  type OllamaEmbeddingContext,
+} from "./ollama-embeddings.ts";
+import { isOllamaModelName } from "./ollama-model-name.ts";
 import {
   chatWithOllama,
   type OllamaNativeChatContext,
@@ -69,66 +78,23 @@ export interface OllamaSettings {
   truncate?: boolean;
   /** Shorten embeddings to this many dimensions (`dimensions`, for models that support it). */
   embeddingDimensions?: number;
-  /** Extra embedding model names (without tag) to route here besides the well-known ones. */
-  embeddingModels?: string[];
-  /**
-   * Called for each chat setting Ollama cannot honour as asked (a forced
-   * `toolChoice`, `parallelToolCalls: false`, `reasoning.maxTokens`).
-   * Default: one `process.emitWarning` per setting per provider instance.
-   */
-  onWarning?: (warning: OllamaWarning) => void;
 }
 
-/** The Ollama plugin: chat plus `embed` / `embedBatch`. */
-export interface OllamaProvider extends ProviderPlugin {
+/** The chat model of the Ollama provider: all three methods are there. */
+export interface OllamaChatModel extends ChatModelV1 {
+  complete: NonNullable<ChatModelV1["complete"]>;
+  stream: NonNullable<ChatModelV1["stream"]>;
+  warningsFor: NonNullable<ChatModelV1["warningsFor"]>;
+}
+
+/** The Ollama provider: chat and embeddings. */
+export interface OllamaProvider extends ProviderV1 {
   /** The server URL in use. */
   readonly baseURL: string;
   /** How chat reaches the server. */
   readonly transport: OllamaTransport;
-  chat(messages: readonly Message[], options: ChatOptions): Promise<ChatResponse>;
-  chatStream(messages: readonly Message[], options: ChatOptions): AsyncIterable<ChatEvent>;
-  embed(text: string, model: string, options?: CallOptions): Promise<Embedding>;
-  embedBatch(texts: readonly string[], model: string, options?: CallOptions): Promise<Embedding[]>;
-}
-
-/** Embedding model families in Ollama's library, routed here without a tag or prefix. */
-export const OLLAMA_EMBEDDING_MODELS: readonly string[] = [
-  "nomic-embed-text",
-  "mxbai-embed-large",
-  "all-minilm",
-  "snowflake-arctic-embed",
-  "snowflake-arctic-embed2",
-  "bge-m3",
-  "bge-large",
-  "paraphrase-multilingual",
-  "granite-embedding",
-  "embeddinggemma",
-  "qwen3-embedding",
-  "nomic-embed-text-v2-moe",
-];
-
-const OTHER_CHAT_PROVIDERS = /^(?:claude|chatgpt|gemini|gpt-(?!oss)|o[134](?:$|-))/i;
-
-/**
- * Why a name without a tag is probably another provider's, or undefined when
- * Ollama may serve it. Ollama accepts any name it has pulled (`llama3.2`,
- * `ollama:my-model`), so it declines only names that clearly belong
- * elsewhere: `vendor/model` (OpenRouter, unless tagged like
- * `hf.co/org/repo:Q4_K_M`), OpenAI/Anthropic/Gemini chat names, OpenAI
- * embedding names and CamelCase local-catalog names (`AllMiniLmL6V2`).
- */
-function foreignModelReason(capability: Capability, model: string): string | undefined {
-  if (model.includes("/"))
-    return 'a "vendor/model" name without a tag is not an Ollama model (tag it, e.g. "hf.co/org/repo:Q4_K_M")';
-  if (capability === "chat" && OTHER_CHAT_PROVIDERS.test(model))
-    return `"${model}" names another provider's model`;
-  if (
-    capability === "embed" &&
-    (/^text-embedding-/.test(model) || /^[A-Z][A-Za-z0-9]*$/.test(model))
-  ) {
-    return `"${model}" names another provider's embedding model`;
-  }
-  return undefined;
+  readonly chat: OllamaChatModel;
+  readonly embedding: EmbeddingModelV1;
 }
 
 function configurationError(message: string): RatatoskrError {
@@ -174,67 +140,66 @@ function checkSettings(settings: OllamaSettings): OllamaTransport {
   return transport;
 }
 
-/** Report each warning to `onWarning`, or once per setting as a process warning. */
-function warningReporter(
-  onWarning: ((warning: OllamaWarning) => void) | undefined,
-): (warnings: readonly OllamaWarning[]) => void {
-  const warned = new Set<string>();
-  return (warnings) => {
-    for (const warning of warnings) {
-      if (onWarning !== undefined) {
-        onWarning(warning);
-      } else if (!warned.has(warning.setting)) {
-        warned.add(warning.setting);
-        process.emitWarning(`ollama: ${warning.setting}: ${warning.details}`, {
-          code: "RATATOSKR_UNSUPPORTED_SETTING",
-        });
-      }
-    }
-  };
+/** Whether Ollama serves `model`: any Ollama model name, for chat and embeddings. */
+function supportsOllama(capability: Capability, model: string): ModelSupportV1 {
+  if (capability !== "chat" && capability !== "embed") {
+    return { supported: false, reason: `ollama serves chat and embed, not ${capability}` };
+  }
+  return isOllamaModelName(model)
+    ? true
+    : {
+        supported: false,
+        reason: `"${model}" is not an Ollama model name ([host/][namespace/]model[:tag])`,
+      };
 }
 
-/** Chat through `/v1` on the shared OpenAI-wire mapping, loaded on first use. */
+/**
+ * Chat through `/v1` on the shared OpenAI-wire mapping. Ollama's `/v1` has
+ * no tool choice, no parallel-calls switch and no `top_k`; the tool settings
+ * are planned as on the native transport (the same warnings), and the
+ * provider options (native-only) are warnings.
+ */
 function openAITransport(
   settings: OllamaSettings,
   baseURL: string,
   networkErrorHint: string,
-  supports: (capability: Capability, model: string) => ModelSupport,
-): () => Promise<OpenAICompatibleProvider> {
-  let loading: Promise<OpenAICompatibleProvider> | undefined;
-  return () => {
-    loading ??= import("@ratatoskr/provider-openai-compat").then(
-      ({ createOpenAICompatible }) =>
-        createOpenAICompatible({
-          id: "ollama",
-          baseURL: `${baseURL}/v1`,
-          ...(settings.apiKey === undefined ? {} : { apiKey: settings.apiKey }),
-          ...(settings.headers === undefined ? {} : { headers: settings.headers }),
-          ...(settings.fetch === undefined ? {} : { fetch: settings.fetch }),
-          reasoningRequest: "reasoning_effort",
-          networkErrorHint,
-          supports,
-        }),
-      (error: unknown) => {
-        loading = undefined;
-        throw new RatatoskrError({
-          code: "configuration",
-          message: `ollama: transport "openai" needs @ratatoskr/provider-openai-compat, which could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
-          provider: "ollama",
-          cause: error,
-        });
-      },
-    );
-    return loading;
-  };
+): OpenAICompatibleProvider {
+  return createOpenAICompatible({
+    id: "ollama",
+    baseURL: `${baseURL}/v1`,
+    ...(settings.apiKey === undefined ? {} : { apiKey: settings.apiKey }),
+    ...(settings.headers === undefined ? {} : { headers: settings.headers }),
+    ...(settings.fetch === undefined ? {} : { fetch: settings.fetch }),
+    reasoningRequest: "reasoning_effort",
+    promptCaching: "automatic",
+    knownProviderOptions: [],
+    networkErrorHint,
+    supports: supportsOllama,
+    transformRequestBody: (body, request: ChatRequestV1, warn) => {
+      const warnings: Parameters<typeof warn>[0][] = [];
+      const tools = planOllamaTools(request.settings, warnings);
+      for (const warning of warnings) warn(warning);
+      delete body.tool_choice;
+      delete body.parallel_tool_calls;
+      if (tools === undefined) delete body.tools;
+      else body.tools = tools.map(mapOllamaTool);
+      return body;
+    },
+  });
 }
 
 /**
- * Create the Ollama provider (plugin id `ollama`).
+ * Create the Ollama provider (id `ollama`): chat and embeddings. It
+ * accepts every Ollama model name; the descriptor's routing hints say which
+ * ids it is preferred for (`name:tag`, the library's embedding models).
  *
  * @example
  * ```ts
- * const gateway = await Ratatoskr.builder().use(createOllama()).build(); // OLLAMA_HOST or localhost:11434
- * await gateway.chat([Message.user("Hi")], { model: "ollama:llama3.2" });
+ * const gateway = await Ratatoskr.builder().use(ollamaDescriptor).build(); // OLLAMA_HOST or localhost:11434
+ * await gateway.chat([Message.user("Hi")], {
+ *   model: "ollama:llama3.2",
+ *   providerOptions: { ollama: { options: { num_ctx: 16384 }, keep_alive: "1h" } },
+ * });
  * await gateway.embed("hello", "nomic-embed-text");
  * // keep the model loaded for an hour, with an 8k context:
  * createOllama({ keepAlive: "1h", numCtx: 8192 });
@@ -250,18 +215,6 @@ export function createOllama(settings: OllamaSettings = {}): OllamaProvider {
     { setting: configured === undefined ? "OLLAMA_HOST" : "baseURL", provider: "ollama" },
   );
   const networkErrorHint = `Is Ollama running at ${baseURL}? Start it with \`ollama serve\`, or set OLLAMA_HOST / baseURL.`;
-  const embeddingModels = new Set([
-    ...OLLAMA_EMBEDDING_MODELS,
-    ...(settings.embeddingModels ?? []),
-  ]);
-  const supports = (capability: Capability, model: string): ModelSupport => {
-    if (capability !== "chat" && capability !== "embed") {
-      return { supported: false, reason: `ollama serves chat and embed, not ${capability}` };
-    }
-    if (model.includes(":") || (capability === "embed" && embeddingModels.has(model))) return true;
-    const foreign = foreignModelReason(capability, model);
-    return foreign === undefined ? true : { supported: false, reason: foreign };
-  };
   const headers: Record<string, string> = { ...settings.headers };
   if (settings.apiKey !== undefined && settings.apiKey !== "") {
     registerSecret(settings.apiKey);
@@ -284,11 +237,7 @@ export function createOllama(settings: OllamaSettings = {}): OllamaProvider {
     ...(settings.numCtx === undefined ? {} : { numCtx: settings.numCtx }),
     ...(settings.modelOptions === undefined ? {} : { modelOptions: settings.modelOptions }),
   };
-  const native: OllamaNativeChatContext = {
-    ...client,
-    defaults,
-    reportWarnings: warningReporter(settings.onWarning),
-  };
+  const native: OllamaNativeChatContext = { ...client, defaults };
   const embedding: OllamaEmbeddingContext = {
     ...client,
     ...(settings.keepAlive === undefined ? {} : { keepAlive: settings.keepAlive }),
@@ -297,32 +246,25 @@ export function createOllama(settings: OllamaSettings = {}): OllamaProvider {
       ? {}
       : { dimensions: settings.embeddingDimensions }),
   };
-  const openai =
+  const chat: OllamaChatModel =
     transport === "openai"
-      ? openAITransport(settings, baseURL, networkErrorHint, supports)
-      : undefined;
+      ? openAITransport(settings, baseURL, networkErrorHint).chat
+      : {
+          toolUse: true,
+          complete: (request) => chatWithOllama(native, request),
+          stream: (request) => streamOllamaChat(native, request),
+          warningsFor: (request) => buildOllamaChatRequest(request, defaults, true).warnings,
+        };
   return {
-    specificationVersion: PROVIDER_SPECIFICATION_VERSION,
+    specificationVersion: "v1",
     id: "ollama",
-    capabilities: ["chat", "embed"],
-    toolUse: true,
     baseURL,
     transport,
-    supports,
-    chat:
-      openai === undefined
-        ? (messages, options) => chatWithOllama(native, messages, options)
-        : async (messages, options) => (await openai()).chat(messages, options),
-    chatStream:
-      openai === undefined
-        ? (messages, options) => streamOllamaChat(native, messages, options)
-        : async function* (messages, options) {
-            yield* (await openai()).chatStream(messages, options);
-          },
-    async embed(text, model, options) {
-      const [first] = await embedWithOllama(embedding, [text], model, options);
-      return first!;
+    supports: supportsOllama,
+    chat,
+    embedding: {
+      embed: (request) => embedWithOllama(embedding, request),
+      warningsFor: (request) => buildOllamaEmbedRequest(embedding, request).warnings,
     },
-    embedBatch: (texts, model, options) => embedWithOllama(embedding, texts, model, options),
   };
 }

@@ -1,8 +1,14 @@
-import { Message } from "@ratatoskr/core";
+import { type ChatRequestV1, Message, type ProviderV1 } from "@ratatoskr/core";
 import { jsonReply, sseReply } from "@ratatoskr/testing";
-import { runProviderConformance, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
+import {
+  type ConformanceScenarios,
+  runProviderConformance,
+  useOpenAIWireMockServer,
+} from "@ratatoskr/testing/conformance";
 import { createOpenAICompatible } from "./openai-compatible-provider.ts";
+import { openaiDescriptor } from "./openai-descriptor.ts";
 import { fixture, TEST_API_KEY as KEY } from "./openai-fixtures.test-helpers.ts";
+import { createOpenAI } from "./openai-provider.ts";
 
 const server = useOpenAIWireMockServer();
 
@@ -14,28 +20,37 @@ const tools = [
   },
 ];
 
-runProviderConformance({
-  name: "openai-compat",
-  createProvider: () =>
-    createOpenAICompatible({ id: "compat", baseURL: `${server.url}/v1`, apiKey: KEY }),
-  scenarios: {
+/** A chat stream request for `model` (the error scenarios call the provider directly). */
+const streamOf = (provider: ProviderV1, signal: AbortSignal, model = "m") =>
+  provider.chat!.stream!({
+    model,
+    messages,
+    settings: {},
+    providerOptions: {},
+    signal,
+  } satisfies ChatRequestV1);
+
+/** The scenarios both presets share: the same wire, the same fixtures. */
+function scenarios(model: string): ConformanceScenarios {
+  return {
     chat: {
       prepare: () => server.reply(jsonReply(200, fixture("openai-chat-completion-text.json"))),
+      model,
       messages,
-      options: { model: "gpt-4o-mini" },
       expectContent: "Hello! How can I help you today?",
     },
     chatStream: {
       prepare: () =>
         server.reply(sseReply(fixture("openai-chat-stream-text.sse"), { chunkSize: 5 })),
+      model,
       messages,
-      options: { model: "gpt-4o-mini" },
       expectContent: "Hello! How can I help you today?",
     },
     toolCalls: {
       prepare: () => server.reply(sseReply(fixture("openai-chat-stream-tools-interleaved.sse"))),
+      model,
       messages,
-      options: { model: "gpt-4o", tools },
+      settings: { tools },
       expectToolCalls: ["GetWeatherArgs", "get_stock_price"],
     },
     abort: {
@@ -47,49 +62,89 @@ runProviderConformance({
             hang: true,
           }),
         ),
+      model,
       messages,
-      options: { model: "gpt-4o-mini" },
     },
     errors: {
       "401": {
         prepare: () => server.reply(jsonReply(401, fixture("openai-error-401.json"))),
-        call: (p, o) => p.chatStream!(messages, { ...o, model: "m" }),
+        call: (provider, signal) => streamOf(provider, signal, model),
         code: "authentication",
         secret: KEY,
       },
       "404": {
         prepare: () => server.reply(jsonReply(404, fixture("openai-error-404.json"))),
-        call: (p, o) => p.chat!(messages, { ...o, model: "m" }),
+        call: (provider, signal) =>
+          provider.chat!.complete!({ model, messages, settings: {}, providerOptions: {}, signal }),
         code: "model_not_found",
         secret: KEY,
       },
       "429 with retry-after": {
         prepare: () =>
           server.reply(jsonReply(429, fixture("openai-error-429.json"), { "retry-after": "1" })),
-        call: (p, o) => p.chatStream!(messages, { ...o, model: "m" }),
+        call: (provider, signal) => streamOf(provider, signal, model),
         code: "rate_limited",
         secret: KEY,
       },
       "500": {
         prepare: () => server.reply(jsonReply(500, fixture("openai-error-500.json"))),
-        call: (p, o) => p.chatStream!(messages, { ...o, model: "m" }),
+        call: (provider, signal) => streamOf(provider, signal, model),
         code: "provider",
         secret: KEY,
       },
       "mid-stream error": {
         prepare: () =>
           server.reply(sseReply(fixture("compatible-chat-stream-midstream-error.sse"))),
-        call: (p, o) => p.chatStream!(messages, { ...o, model: "m" }),
+        call: (provider, signal) => streamOf(provider, signal, model),
         code: "provider",
         secret: KEY,
       },
       "cut stream": {
         prepare: () => server.reply(sseReply(fixture("openai-chat-stream-cut.sse"))),
-        call: (p, o) => p.chatStream!(messages, { ...o, model: "m" }),
+        call: (provider, signal) => streamOf(provider, signal, model),
         code: "stream",
         secret: KEY,
       },
     },
+  };
+}
+
+runProviderConformance({
+  name: "openai-compat (createOpenAICompatible)",
+  createProvider: () =>
+    createOpenAICompatible({ id: "compat", baseURL: `${server.url}/v1`, apiKey: KEY }),
+  scenarios: {
+    ...scenarios("gpt-4o-mini"),
+    warnings: {
+      prepare: () => server.reply(jsonReply(200, fixture("openai-chat-completion-text.json"))),
+      model: "gpt-4o-mini",
+      messages,
+      // No `unknownProviderOption`: this provider's options are body fields, passed through by design.
+      unsupportedSettings: {
+        topK: 40,
+        cachePrompt: true,
+        reasoning: { effort: "low", maxTokens: 512 },
+      },
+    },
   },
-  skip: {},
+  skip: {
+    descriptor:
+      "createOpenAICompatible builds a provider for a server the application names, which has no descriptor (openaiDescriptor is checked in the createOpenAI run)",
+  },
+});
+
+runProviderConformance({
+  name: "openai (createOpenAI)",
+  createProvider: () => createOpenAI({ apiKey: KEY, baseURL: `${server.url}/v1` }),
+  descriptor: openaiDescriptor,
+  scenarios: {
+    ...scenarios("gpt-4o-mini"),
+    warnings: {
+      prepare: () => server.reply(jsonReply(200, fixture("openai-chat-completion-text.json"))),
+      model: "gpt-4o-mini",
+      messages,
+      unsupportedSettings: { topK: 40, reasoning: { exclude: true } },
+      unknownProviderOption: "transforms",
+    },
+  },
 });

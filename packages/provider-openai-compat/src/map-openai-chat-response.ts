@@ -1,7 +1,8 @@
 import {
-  type ChatResponse,
+  type ChatResultV1,
   parseToolArguments,
   RatatoskrError,
+  type ResponseMetadataV1,
   type ToolCall,
 } from "@ratatoskr/core";
 import { mapOpenAIStreamError, type OpenAIErrorContext } from "./map-openai-error.ts";
@@ -18,6 +19,8 @@ import { readOpenAIMessageContent } from "./read-openai-message-content.ts";
 
 /** A non-streamed OpenAI-wire chat completion (the fields this mapping reads). */
 export interface OpenAIWireCompletion {
+  /** The completion's id (`chatcmpl-…`, OpenRouter's `gen-…`). */
+  id?: string;
   model?: string;
   choices?: Array<{
     message?: {
@@ -40,16 +43,43 @@ export interface OpenAIWireCompletion {
 }
 
 /**
- * Map a complete (non-streamed) chat completion to a {@link ChatResponse}.
- * A body that carries an `error` (OpenRouter can answer 200 with one) or a
- * `finish_reason: "error"` becomes a typed error.
+ * The response metadata of an answer: the model the server names, and the
+ * request id — the `x-request-id` header when the server sends one (OpenAI),
+ * else the completion's own id.
+ */
+export function openAIResponseMetadata(
+  model: unknown,
+  completionId: unknown,
+  requestIdHeader: string | null | undefined,
+): ResponseMetadataV1 | undefined {
+  const requestId =
+    typeof requestIdHeader === "string" && requestIdHeader !== ""
+      ? requestIdHeader
+      : typeof completionId === "string" && completionId !== ""
+        ? completionId
+        : undefined;
+  const hasModel = typeof model === "string" && model !== "";
+  if (!hasModel && requestId === undefined) return undefined;
+  return {
+    ...(hasModel ? { model } : {}),
+    ...(requestId === undefined ? {} : { requestId }),
+  };
+}
+
+/**
+ * Map a complete (non-streamed) chat completion to a {@link ChatResultV1}
+ * (warnings are the caller's to add). A body that carries an `error`
+ * (OpenRouter can answer 200 with one) or a `finish_reason: "error"` becomes
+ * a typed error.
  *
+ * @param requestIdHeader the response's `x-request-id` header, when it had one.
  * @see https://platform.openai.com/docs/api-reference/chat/object
  */
 export function mapOpenAIChatResponse(
   completion: OpenAIWireCompletion,
   context: OpenAIErrorContext,
-): ChatResponse {
+  requestIdHeader?: string | null,
+): ChatResultV1 {
   if (completion.error !== undefined && completion.error !== null)
     throw mapOpenAIStreamError(completion.error, context);
   const choice = completion.choices?.[0];
@@ -89,7 +119,9 @@ export function mapOpenAIChatResponse(
   let finishReason = mapOpenAIFinishReason(rawFinishReason);
   if (finishReason === "stop" && toolCalls.length > 0) finishReason = "tool_calls";
   const refusal = typeof message.refusal === "string" ? message.refusal : "";
-  const response: ChatResponse = { content: content + refusal, toolCalls, finishReason };
+  const response: {
+    -readonly [Field in keyof ChatResultV1]: ChatResultV1[Field];
+  } = { content: content + refusal, toolCalls, finishReason };
   if (rawFinishReason !== undefined) response.rawFinishReason = rawFinishReason;
   let field: OpenAIReasoningField | undefined;
   let reasoning = "";
@@ -111,8 +143,8 @@ export function mapOpenAIChatResponse(
   if (details.length > 0) response.reasoningDetails = details;
   const usage = mapOpenAIUsage(completion.usage);
   if (usage !== undefined) response.usage = usage;
-  if (typeof completion.model === "string" && completion.model !== "")
-    response.model = completion.model;
+  const metadata = openAIResponseMetadata(completion.model, completion.id, requestIdHeader);
+  if (metadata !== undefined) response.response = metadata;
   return response;
 }
 

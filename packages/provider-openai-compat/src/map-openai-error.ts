@@ -5,7 +5,7 @@
  * @see https://platform.openai.com/docs/guides/error-codes
  * @see https://openrouter.ai/docs/api-reference/errors
  */
-import { abortedError, type ErrorCode, RatatoskrError } from "@ratatoskr/core";
+import { abortedError, type ErrorCode, errorTraits, RatatoskrError } from "@ratatoskr/core";
 import {
   codeForStatus,
   httpError,
@@ -14,7 +14,8 @@ import {
   plainTextMessage,
   sdkErrorBodyText,
 } from "@ratatoskr/provider-utils";
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import type { APIError as OpenAIAPIError } from "openai";
+import { loadedOpenAISdk, type OpenAISdk } from "./openai-sdk.ts";
 
 /** What the mapping needs to know about the call that failed. */
 export interface OpenAIErrorContext {
@@ -58,8 +59,6 @@ const STRING_CODES: Record<string, ErrorCode> = {
   timeout: "timeout",
 };
 
-const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(["rate_limited", "provider", "timeout"]);
-
 function classifyOpenAIBody(body: string, status: number): ErrorCode | undefined {
   if (body.includes('"model_not_found"')) return "model_not_found";
   if (body.includes('"context_length_exceeded"')) return "context_length_exceeded";
@@ -69,7 +68,7 @@ function classifyOpenAIBody(body: string, status: number): ErrorCode | undefined
   return undefined;
 }
 
-function describeBody(error: APIError): string | undefined {
+function describeBody(error: OpenAIAPIError): string | undefined {
   const payload = error.error;
   if (payload === undefined || payload === null)
     return sdkErrorBodyText(error.status ?? 0, error.message);
@@ -122,7 +121,8 @@ export function mapOpenAIStreamError(
       (wire.type ? STRING_CODES[wire.type] : undefined);
     if (named !== undefined) {
       code = named;
-      isRetryable = RETRYABLE_CODES.has(named);
+      // Core's error-trait table: a named code is retryable where its code may be marked so.
+      isRetryable = errorTraits({ code: named }).retryableWhenMarked;
     }
   }
   const message = wire.message ?? "unknown error";
@@ -140,8 +140,38 @@ export function mapOpenAIStreamError(
 /** Map anything the `openai` SDK (or the stream mapping) threw to a {@link RatatoskrError}. */
 export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): RatatoskrError {
   if (RatatoskrError.isInstance(error)) return error;
-  if (context.signal?.aborted || error instanceof APIUserAbortError)
-    return abortedError(context.signal);
+  if (context.signal?.aborted) return abortedError(context.signal);
+  // The SDK's errors exist only once a request loaded it.
+  const sdk = loadedOpenAISdk();
+  const mapped = sdk === undefined ? undefined : mapSdkError(sdk, error, context);
+  if (mapped !== undefined) return mapped;
+  if (isConnectionBreak(error)) return networkError(context.provider, context.baseURL, error);
+  if (error instanceof SyntaxError) {
+    return new RatatoskrError({
+      code: "stream",
+      message: `${context.provider} sent a malformed stream event: ${error.message}`,
+      provider: context.provider,
+      ...(context.model === undefined ? {} : { model: context.model }),
+      cause: error,
+    });
+  }
+  return new RatatoskrError({
+    code: "provider",
+    message: `${context.provider} request failed: ${error instanceof Error ? error.message : String(error)}`,
+    provider: context.provider,
+    ...(context.model === undefined ? {} : { model: context.model }),
+    cause: error,
+  });
+}
+
+/** The mapping of the SDK's own error classes; undefined for anything else. */
+function mapSdkError(
+  sdk: OpenAISdk,
+  error: unknown,
+  context: OpenAIErrorContext,
+): RatatoskrError | undefined {
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = sdk;
+  if (error instanceof APIUserAbortError) return abortedError(context.signal);
   if (error instanceof APIConnectionTimeoutError) {
     return new RatatoskrError({
       code: "timeout",
@@ -185,23 +215,7 @@ export function mapOpenAIError(error: unknown, context: OpenAIErrorContext): Rat
       classifyBody: classifyOpenAIBody,
     });
   }
-  if (isConnectionBreak(error)) return networkError(context.provider, context.baseURL, error);
-  if (error instanceof SyntaxError) {
-    return new RatatoskrError({
-      code: "stream",
-      message: `${context.provider} sent a malformed stream event: ${error.message}`,
-      provider: context.provider,
-      ...(context.model === undefined ? {} : { model: context.model }),
-      cause: error,
-    });
-  }
-  return new RatatoskrError({
-    code: "provider",
-    message: `${context.provider} request failed: ${error instanceof Error ? error.message : String(error)}`,
-    provider: context.provider,
-    ...(context.model === undefined ? {} : { model: context.model }),
-    cause: error,
-  });
+  return undefined;
 }
 
 /** undici's "terminated" / socket errors when a connection breaks while the body is read. */

@@ -1,4 +1,4 @@
-import { type ChatEvent, collectChatStream, RatatoskrError } from "@ratatoskr/core";
+import { type ChatStreamPartV1, collectChatStreamParts, RatatoskrError } from "@ratatoskr/core";
 import { describe, expect, it } from "vitest";
 import {
   OpenAIChatStreamMapper,
@@ -7,9 +7,9 @@ import {
 } from "./openai-chat-stream-mapper.ts";
 import { OpenAIReasoningDetailsMerger } from "./openai-reasoning.ts";
 
-function run(chunks: OpenAIWireChunk[], provider = "p"): ChatEvent[] {
+function run(chunks: OpenAIWireChunk[], provider = "p"): ChatStreamPartV1[] {
   const mapper = new OpenAIChatStreamMapper(provider);
-  const events: ChatEvent[] = [];
+  const events: ChatStreamPartV1[] = [];
   for (const chunk of chunks) events.push(...mapper.push(chunk));
   events.push(...mapper.finish());
   return events;
@@ -22,8 +22,8 @@ const delta = (
   choices: [{ index: 0, delta: value, finish_reason: finish }],
 });
 
-async function collect(events: ChatEvent[]) {
-  return collectChatStream(
+async function collect(events: ChatStreamPartV1[]) {
+  return collectChatStreamParts(
     (async function* () {
       yield* events;
     })(),

@@ -1,5 +1,7 @@
 /**
- * Turns OpenAI-wire chat completion chunks into the core's {@link ChatEvent}s.
+ * Turns OpenAI-wire chat completion chunks into provider stream parts
+ * ({@link ChatStreamPartV1}): the content events, a `response_metadata` part
+ * as soon as the model and request id are known, and one `done`.
  * Shared by every OpenAI-compatible preset (OpenAI, OpenRouter, Ollama,
  * Hugging Face router, any `createOpenAICompatible` server).
  *
@@ -13,13 +15,14 @@
  * @see https://openrouter.ai/docs/api-reference/streaming
  */
 import {
-  type ChatEvent,
+  type ChatStreamPartV1,
   type PartialOutput,
   parseToolArguments,
   RatatoskrError,
   type Usage,
   withPartial,
 } from "@ratatoskr/core";
+import { openAIResponseMetadata } from "./map-openai-chat-response.ts";
 import { mapOpenAIStreamError } from "./map-openai-error.ts";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.ts";
 import { mapOpenAIUsage, type OpenAIWireUsage } from "./map-openai-usage.ts";
@@ -95,10 +98,19 @@ export class OpenAIChatStreamMapper {
   #rawFinishReason: string | undefined;
   #usage: Usage | undefined;
   #model: string | undefined;
+  readonly #requestIdHeader: string | undefined;
+  #reportedModel: string | undefined;
+  #reportedRequestId: string | undefined;
 
-  /** @param provider the plugin id, recorded on reasoning details and errors. */
-  constructor(provider: string) {
+  /**
+   * @param provider the provider id, recorded on reasoning details and errors.
+   * @param requestIdHeader the response's `x-request-id` header: the request id
+   *   reported (else the first chunk's `id`).
+   */
+  constructor(provider: string, requestIdHeader?: string | null) {
     this.#provider = provider;
+    if (typeof requestIdHeader === "string" && requestIdHeader !== "")
+      this.#requestIdHeader = requestIdHeader;
   }
 
   /** Whether the finish reason arrived. */
@@ -106,8 +118,8 @@ export class OpenAIChatStreamMapper {
     return this.#rawFinishReason !== undefined;
   }
 
-  /** The events for one chunk (often one, sometimes none or several). */
-  push(chunk: OpenAIWireChunk): ChatEvent[] {
+  /** The parts for one chunk (often one, sometimes none or several). */
+  push(chunk: OpenAIWireChunk): ChatStreamPartV1[] {
     if (chunk.error !== undefined && chunk.error !== null) {
       // An error object after a 200 (OpenRouter, vLLM). The SDK throws these
       // before they get here; chunks from another SSE reader map the same way.
@@ -119,8 +131,9 @@ export class OpenAIChatStreamMapper {
         this.partial(),
       );
     }
-    const events: ChatEvent[] = [];
+    const events: ChatStreamPartV1[] = [];
     if (typeof chunk.model === "string" && chunk.model !== "") this.#model = chunk.model;
+    this.#pushMetadata(chunk, events);
     const choices = chunk.choices;
     const choice = choices === undefined || choices === null ? undefined : choices[0];
     if (choice !== undefined) {
@@ -174,9 +187,20 @@ export class OpenAIChatStreamMapper {
     return events;
   }
 
+  /** A `response_metadata` part when the model or the request id is new. */
+  #pushMetadata(chunk: OpenAIWireChunk, events: ChatStreamPartV1[]): void {
+    const requestId = this.#requestIdHeader ?? this.#reportedRequestId ?? chunk.id;
+    if (this.#model === this.#reportedModel && requestId === this.#reportedRequestId) return;
+    const metadata = openAIResponseMetadata(this.#model, requestId, undefined);
+    if (metadata === undefined) return;
+    this.#reportedModel = this.#model;
+    this.#reportedRequestId = metadata.requestId;
+    events.push({ type: "response_metadata", ...metadata });
+  }
+
   #pushReasoning(
     delta: NonNullable<NonNullable<OpenAIWireChunk["choices"]>[number]["delta"]>,
-    events: ChatEvent[],
+    events: ChatStreamPartV1[],
   ): void {
     const details = delta.reasoning_details;
     if (details !== undefined && details !== null) this.#details.push(details);
@@ -198,7 +222,7 @@ export class OpenAIChatStreamMapper {
   }
 
   /** A `delta.content` list of parts (Mistral): text → content, thinking → reasoning. */
-  #pushContentParts(content: unknown, events: ChatEvent[]): void {
+  #pushContentParts(content: unknown, events: ChatStreamPartV1[]): void {
     const reading = readOpenAIMessageContent(content);
     if (reading.problem !== undefined) {
       throw new RatatoskrError({
@@ -217,7 +241,7 @@ export class OpenAIChatStreamMapper {
     }
   }
 
-  #pushToolCall(delta: OpenAIWireToolCallDelta, events: ChatEvent[]): void {
+  #pushToolCall(delta: OpenAIWireToolCallDelta, events: ChatStreamPartV1[]): void {
     const upstreamIndex = typeof delta.index === "number" ? delta.index : undefined;
     const id = typeof delta.id === "string" && delta.id !== "" ? delta.id : undefined;
     const rawName = delta.function?.name;
@@ -254,7 +278,7 @@ export class OpenAIChatStreamMapper {
     upstreamIndex: number | undefined,
     id: string | undefined,
     name: string | undefined,
-    events: ChatEvent[],
+    events: ChatStreamPartV1[],
   ): StreamToolCall {
     if (name === undefined) {
       throw this.#toolCallError(
@@ -286,7 +310,7 @@ export class OpenAIChatStreamMapper {
     });
   }
 
-  #endToolCalls(events: ChatEvent[]): void {
+  #endToolCalls(events: ChatStreamPartV1[]): void {
     for (const call of this.#calls) {
       if (call.complete) continue;
       if (call.arguments.trim() === "") {
@@ -318,11 +342,11 @@ export class OpenAIChatStreamMapper {
   }
 
   /**
-   * The closing events, once the stream ended: the reasoning records to keep,
+   * The closing parts, once the stream ended: the reasoning records to keep,
    * then `done`. Throws a `stream` error when no finish reason arrived (the
    * stream was cut short).
    */
-  finish(): ChatEvent[] {
+  finish(): ChatStreamPartV1[] {
     const raw = this.#rawFinishReason;
     if (raw === undefined) {
       throw new RatatoskrError({
@@ -334,7 +358,7 @@ export class OpenAIChatStreamMapper {
         isRetryable: true,
       });
     }
-    const events: ChatEvent[] = [];
+    const events: ChatStreamPartV1[] = [];
     // Calls that started after the finish reason end with the stream.
     this.#endToolCalls(events);
     for (const detail of toReasoningDetails(
@@ -353,7 +377,6 @@ export class OpenAIChatStreamMapper {
       finishReason,
       rawFinishReason: raw,
       ...(this.#usage === undefined ? {} : { usage: this.#usage }),
-      ...(this.#model === undefined ? {} : { model: this.#model }),
     });
     return events;
   }

@@ -1,9 +1,10 @@
 /**
  * The same fixtures served through nock instead of the loopback server, on
- * the real API host names: proves the plugin talks to the configured URL and
+ * the real API host names: proves the provider talks to the configured URL and
  * nothing else (net connect is disabled while these tests run).
  */
-import { collectChatStream, Message, RatatoskrError } from "@ratatoskr/core";
+import { collectChatStreamParts, Message, RatatoskrError } from "@ratatoskr/core";
+import { chatRequestFor } from "@ratatoskr/testing";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fixture, TEST_API_KEY as KEY } from "./openai-fixtures.test-helpers.ts";
@@ -31,20 +32,22 @@ describe("createOpenAI against nock-served api.openai.com", () => {
         "content-type": "text/event-stream",
       });
     const openai = createOpenAI({ apiKey: KEY });
-    const response = await collectChatStream(
-      openai.chatStream([Message.user("Weather in Edinburgh, and AAPL?")], {
-        model: "gpt-4o",
-        tools: [
-          {
-            name: "GetWeatherArgs",
-            parameters: { type: "object", properties: { city: { type: "string" } } },
-          },
-          {
-            name: "get_stock_price",
-            parameters: { type: "object", properties: { ticker: { type: "string" } } },
-          },
-        ],
-      }),
+    const response = await collectChatStreamParts(
+      openai.chat.stream(
+        chatRequestFor([Message.user("Weather in Edinburgh, and AAPL?")], {
+          model: "gpt-4o",
+          tools: [
+            {
+              name: "GetWeatherArgs",
+              parameters: { type: "object", properties: { city: { type: "string" } } },
+            },
+            {
+              name: "get_stock_price",
+              parameters: { type: "object", properties: { ticker: { type: "string" } } },
+            },
+          ],
+        }),
+      ),
     );
     expect(scope.isDone()).toBe(true);
     expect(response.toolCalls.map((call) => call.name)).toEqual([
@@ -69,7 +72,7 @@ describe("createOpenAI against nock-served api.openai.com", () => {
       });
     const openai = createOpenAI({ apiKey: KEY });
     try {
-      await openai.chat([Message.user("Hi")], { model: "gpt-4o-mini" });
+      await openai.chat.complete(chatRequestFor([Message.user("Hi")], { model: "gpt-4o-mini" }));
       expect.unreachable();
     } catch (error) {
       expect(RatatoskrError.isInstance(error, "rate_limited")).toBe(true);

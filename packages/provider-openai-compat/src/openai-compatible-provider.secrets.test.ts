@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { Message } from "@ratatoskr/core";
 import {
+  chatRequestFor,
   expectBaseURLRejected,
   expectNoSecret,
   type LoopbackServer,
@@ -33,8 +34,8 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
   ])("%s: the key is in no rendering of the error, cause chain included", async (_name, create) => {
     const provider = create();
     for (const call of [
-      () => provider.chat(messages, { model: "gpt-4o-mini" }),
-      () => drain(provider.chatStream(messages, { model: "gpt-4o-mini" })),
+      () => provider.chat.complete(chatRequestFor(messages, { model: "gpt-4o-mini" })),
+      () => drain(provider.chat.stream(chatRequestFor(messages, { model: "gpt-4o-mini" }))),
     ]) {
       const error = await failure(call());
       expect(error.code).toBe("authentication");
@@ -52,7 +53,9 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
       baseURL: `${server.url}/v1`,
       headers: { Authorization: `Bearer ${headerKey}` },
     });
-    const error = await failure(provider.chat(messages, { model: "gpt-4o-mini" }));
+    const error = await failure(
+      provider.chat.complete(chatRequestFor(messages, { model: "gpt-4o-mini" })),
+    );
     expect(error.code).toBe("authentication");
     expect(server.requests.at(-1)?.headers.authorization).toBe(`Bearer ${headerKey}`);
     expectNoSecret(error, headerKey);
@@ -63,7 +66,7 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
       {
         imports: 'import { createOpenAICompatible } from "@ratatoskr/provider-openai-compat";',
         call: `createOpenAICompatible({ id: "compat", baseURL: process.env.ECHO_URL, apiKey: process.env.CANARY })
-          .chat([{ role: "user", content: "Hi" }], { model: "gpt-4o-mini" })`,
+          .chat.complete({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }], settings: {}, providerOptions: {}, signal: new AbortController().signal })`,
       },
       { cwd: packageRoot, env: { ECHO_URL: `${server.url}/v1`, CANARY } },
     );

@@ -1,12 +1,17 @@
 import { getEventListeners } from "node:events";
 import {
-  type ChatEvent,
-  type ChatOptions,
-  collectChatStream,
+  type ChatStreamPartV1,
+  collectChatStreamParts,
   Message,
   toAssistantMessage,
 } from "@ratatoskr/core";
-import { jsonReply, sseReply, startOpenAIWireMockServer } from "@ratatoskr/testing";
+import {
+  type ChatRequestOptions,
+  chatRequestFor,
+  jsonReply,
+  sseReply,
+  startOpenAIWireMockServer,
+} from "@ratatoskr/testing";
 import { drain, failure, replay, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { describe, expect, it } from "vitest";
 import {
@@ -27,13 +32,15 @@ function provider(settings: Partial<OpenAICompatibleSettings> = {}) {
 }
 
 const messages = [Message.system("Be brief."), Message.user("Hi")];
-const options: ChatOptions = { model: "gpt-4o-mini" };
+const options: ChatRequestOptions = { model: "gpt-4o-mini" };
+const COMPLETION_ID = "chatcmpl-BxR7fQm2Lk9sVt3Zp0Yw4Hn8Ja1Dc";
 
 describe("chatStream: plain text", () => {
-  it("yields content deltas, then usage, then done, and sends the exact body", async () => {
+  it("yields the response metadata, content deltas, then usage, then done, and sends the exact body", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
-    const events = await drain(provider().chatStream(messages, options));
+    const events = await drain(provider().chat.stream(chatRequestFor(messages, options)));
     expect(events).toEqual([
+      { type: "response_metadata", model: "gpt-4o-mini-2024-07-18", requestId: COMPLETION_ID },
       ...["Hello", "!", " How", " can", " I", " help", " you", " today", "?"].map((text) => ({
         type: "content",
         text,
@@ -59,7 +66,6 @@ describe("chatStream: plain text", () => {
           reasoningTokens: 0,
           cacheReadTokens: 0,
         },
-        model: "gpt-4o-mini-2024-07-18",
       },
     ]);
     const [request] = server.requests;
@@ -90,13 +96,17 @@ describe("chatStream: plain text", () => {
   it("gives the same events however the bytes are split, and with CRLF line endings", async () => {
     const text = fixture("openai-chat-stream-text.sse");
     server.reply(sseReply(text));
-    const reference = await drain(provider().chatStream(messages, options));
+    const reference = await drain(provider().chat.stream(chatRequestFor(messages, options)));
     for (const chunkSize of [1, 7, 64]) {
       server.reply(sseReply(text, { chunkSize }));
-      expect(await drain(provider().chatStream(messages, options))).toEqual(reference);
+      expect(await drain(provider().chat.stream(chatRequestFor(messages, options)))).toEqual(
+        reference,
+      );
     }
     server.reply(sseReply(text.replaceAll("\n", "\r\n")));
-    expect(await drain(provider().chatStream(messages, options))).toEqual(reference);
+    expect(await drain(provider().chat.stream(chatRequestFor(messages, options)))).toEqual(
+      reference,
+    );
   });
 
   it("ignores SSE comments (keep-alives) between events", async () => {
@@ -105,13 +115,15 @@ describe("chatStream: plain text", () => {
       ": keep-alive\n\ndata: ",
     );
     server.reply(sseReply(text));
-    const response = await collectChatStream(provider().chatStream(messages, options));
+    const response = await collectChatStreamParts(
+      provider().chat.stream(chatRequestFor(messages, options)),
+    );
     expect(response.content).toBe("Hello! How can I help you today?");
   });
 
   it("turns a stream cut before the finish reason into a stream error that keeps the text", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-cut.sse")));
-    const error = await failure(drain(provider().chatStream(messages, options)));
+    const error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));
     expect(error.code).toBe("stream");
     expect(error.partial?.content).toBe("The answer is");
     expect(error.message).toMatch(/without a finish reason/);
@@ -125,10 +137,11 @@ describe("chatStream: plain text", () => {
         delayMs: 5,
       }),
     );
-    const seen: ChatEvent[] = [];
+    const seen: ChatStreamPartV1[] = [];
     const error = await failure(
       (async () => {
-        for await (const event of provider().chatStream(messages, options)) seen.push(event);
+        for await (const event of provider().chat.stream(chatRequestFor(messages, options)))
+          seen.push(event);
       })(),
     );
     expect(error.code, String(error.cause)).toBe("network");
@@ -144,14 +157,14 @@ describe("chatStream: plain text", () => {
     const text =
       fixture("openai-chat-stream-cut.sse") + 'data: {"choices":[{"delta":{"content":"x"}\n\n';
     server.reply(sseReply(text));
-    const error = await failure(drain(provider().chatStream(messages, options)));
+    const error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));
     expect(error.code).toBe("stream");
     expect(error.partial?.content).toBe("The answer is");
   });
 
   it("maps an error object sent after a 200 to a typed, retryable provider error with the partial text", async () => {
     server.reply(sseReply(fixture("compatible-chat-stream-midstream-error.sse")));
-    const error = await failure(drain(provider().chatStream(messages, options)));
+    const error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));
     expect(error.code).toBe("provider");
     expect(error.isRetryable).toBe(true);
     expect(error.message).toContain("overloaded");
@@ -160,7 +173,7 @@ describe("chatStream: plain text", () => {
 });
 
 describe("chatStream: tool calls", () => {
-  const toolOptions: ChatOptions = {
+  const toolOptions: ChatRequestOptions = {
     model: "gpt-4o",
     tools: [
       {
@@ -179,13 +192,14 @@ describe("chatStream: tool calls", () => {
 
   it("streams two parallel calls start → deltas → end, ending each only at the finish reason", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-tools-parallel.sse")));
-    const events = await drain(provider().chatStream(messages, toolOptions));
+    const events = await drain(provider().chat.stream(chatRequestFor(messages, toolOptions)));
     const kinds = events.map((event) =>
       event.type.startsWith("tool_call")
         ? `${event.type}:${(event as { index: number }).index}`
         : event.type,
     );
     expect(kinds).toEqual([
+      "response_metadata",
       "tool_call_start:0",
       ...Array(11).fill("tool_call_delta:0"),
       "tool_call_start:1",
@@ -195,13 +209,13 @@ describe("chatStream: tool calls", () => {
       "usage",
       "done",
     ]);
-    expect(events[0]).toEqual({
+    expect(events[1]).toEqual({
       type: "tool_call_start",
       index: 0,
       id: "call_JMW1whyEaYG438VE1OIflxA2",
       name: "GetWeatherArgs",
     });
-    const response = await collectChatStream(replay(events));
+    const response = await collectChatStreamParts(replay(events));
     expect(response.toolCalls).toEqual([
       {
         id: "call_JMW1whyEaYG438VE1OIflxA2",
@@ -226,12 +240,12 @@ describe("chatStream: tool calls", () => {
 
   it("keeps interleaved argument fragments apart by index", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-tools-interleaved.sse")));
-    const events = await drain(provider().chatStream(messages, toolOptions));
+    const events = await drain(provider().chat.stream(chatRequestFor(messages, toolOptions)));
     const deltas = events
       .filter((event) => event.type === "tool_call_delta")
       .map((event) => (event as { index: number }).index);
     expect(new Set(deltas.slice(0, 6)).size).toBe(2); // really interleaved
-    const response = await collectChatStream(replay(events));
+    const response = await collectChatStreamParts(replay(events));
     expect(response.toolCalls.map((call) => JSON.parse(call.arguments))).toEqual([
       { city: "Edinburgh", country: "GB", units: "c" },
       { ticker: "AAPL", exchange: "NASDAQ" },
@@ -240,17 +254,16 @@ describe("chatStream: tool calls", () => {
 
   it("rebuilds one call from arguments split across many chunks; unknown usage stays undefined", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-tool-single.sse")));
-    const events = await drain(provider().chatStream(messages, toolOptions));
+    const events = await drain(provider().chat.stream(chatRequestFor(messages, toolOptions)));
     expect(events.filter((event) => event.type === "usage")).toEqual([]);
     const done = events.at(-1);
     expect(done).toEqual({
       type: "done",
       finishReason: "tool_calls",
       rawFinishReason: "tool_calls",
-      model: "gpt-4o-mini-2024-07-18",
     });
     expect("usage" in (done as object)).toBe(false);
-    const response = await collectChatStream(replay(events));
+    const response = await collectChatStreamParts(replay(events));
     expect(response.toolCalls).toEqual([
       {
         id: "call_9pQ2wXv7LrT4sYb1",
@@ -262,10 +275,11 @@ describe("chatStream: tool calls", () => {
 
   it("fails with the raw arguments when a call's JSON is cut off by the length limit", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-tool-truncated.sse")));
-    const seen: ChatEvent[] = [];
+    const seen: ChatStreamPartV1[] = [];
     const error = await failure(
       (async () => {
-        for await (const event of provider().chatStream(messages, toolOptions)) seen.push(event);
+        for await (const event of provider().chat.stream(chatRequestFor(messages, toolOptions)))
+          seen.push(event);
       })(),
     );
     expect(error.code).toBe("stream");
@@ -285,8 +299,10 @@ describe("chatStream: reasoning", () => {
   it("streams reasoning_content as reasoning and sends it back in the same field on the next turn", async () => {
     server.reply(sseReply(fixture("deepseek-chat-stream-reasoning-content.sse")));
     const deepseek = provider({ id: "deepseek" });
-    const response = await collectChatStream(
-      deepseek.chatStream([Message.user("9.11 or 9.8?")], { model: "deepseek-reasoner" }),
+    const response = await collectChatStreamParts(
+      deepseek.chat.stream(
+        chatRequestFor([Message.user("9.11 or 9.8?")], { model: "deepseek-reasoner" }),
+      ),
     );
     expect(response.reasoning).toBe("The user wants 9.11 vs 9.8. 9.8 is larger.");
     expect(response.content).toBe("9.8 is larger.");
@@ -307,9 +323,11 @@ describe("chatStream: reasoning", () => {
       ],
     };
     await drain(
-      deepseek.chatStream([Message.user("9.11 or 9.8?"), foreign, Message.user("Why?")], {
-        model: "deepseek-reasoner",
-      }),
+      deepseek.chat.stream(
+        chatRequestFor([Message.user("9.11 or 9.8?"), foreign, Message.user("Why?")], {
+          model: "deepseek-reasoner",
+        }),
+      ),
     );
     const sent = (server.requests[1]!.body as { messages: unknown[] }).messages[1];
     expect(sent).toEqual({
@@ -332,7 +350,11 @@ describe("chatStream: reasoning", () => {
         },
       ],
     };
-    await drain(provider().chatStream([Message.user("a"), assistant, Message.user("b")], options));
+    await drain(
+      provider().chat.stream(
+        chatRequestFor([Message.user("a"), assistant, Message.user("b")], options),
+      ),
+    );
     expect((server.requests[0]!.body as { messages: unknown[] }).messages[1]).toEqual({
       role: "assistant",
       content: "x",
@@ -343,7 +365,9 @@ describe("chatStream: reasoning", () => {
 describe("chat (non-streamed)", () => {
   it("maps a text completion", async () => {
     server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));
-    const response = await provider().chat(messages, { ...options, temperature: 0 });
+    const response = await provider().chat.complete(
+      chatRequestFor(messages, { ...options, temperature: 0 }),
+    );
     expect(response).toEqual({
       content: "Hello! How can I help you today?",
       toolCalls: [],
@@ -356,7 +380,7 @@ describe("chat (non-streamed)", () => {
         reasoningTokens: 0,
         cacheReadTokens: 0,
       },
-      model: "gpt-4o-mini-2024-07-18",
+      response: { model: "gpt-4o-mini-2024-07-18", requestId: "chatcmpl-BxR8aa1" },
     });
     expect(server.requests[0]?.body).toEqual({
       model: "gpt-4o-mini",
@@ -370,7 +394,7 @@ describe("chat (non-streamed)", () => {
 
   it("maps parallel tool calls and cached prompt tokens", async () => {
     server.reply(jsonReply(200, fixture("openai-chat-completion-tools.json")));
-    const response = await provider().chat(messages, options);
+    const response = await provider().chat.complete(chatRequestFor(messages, options));
     expect(response.toolCalls).toEqual([
       {
         id: "call_Ab12Cd34Ef56Gh78",
@@ -394,7 +418,7 @@ describe("chat (non-streamed): truncated tool arguments", () => {
     body.choices[0].message.tool_calls[1].function.arguments = '{"location":"Oslo, No';
     body.choices[0].finish_reason = "length";
     server.reply(jsonReply(200, body));
-    const error = await failure(provider().chat(messages, options));
+    const error = await failure(provider().chat.complete(chatRequestFor(messages, options)));
     expect(error.code).toBe("data");
     expect(error.partial?.toolCalls?.[1]).toEqual({
       id: "call_Ij90Kl12Mn34Op56",
@@ -423,7 +447,7 @@ describe("chat (non-streamed): tool calls it cannot read", () => {
       const body = JSON.parse(fixture("openai-chat-completion-tools.json"));
       body.choices[0].message.tool_calls[1] = call;
       server.reply(jsonReply(200, body));
-      const error = await failure(provider().chat(messages, options));
+      const error = await failure(provider().chat.complete(chatRequestFor(messages, options)));
       expect(error.code).toBe("data");
       expect(error.message).toMatch(message);
       expect(error.provider).toBe("compat");
@@ -432,7 +456,7 @@ describe("chat (non-streamed): tool calls it cannot read", () => {
 });
 
 describe("request mapping", () => {
-  it("maps every option and merges rawProviderOptions last", async () => {
+  it("maps every setting and merges its own provider options last, as body fields", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
     const conversation = [
       Message.system("sys"),
@@ -442,53 +466,65 @@ describe("request mapping", () => {
       ]),
       Message.toolResult("call_1", '{"celsius":21}', "get_weather"),
     ];
-    await drain(
-      provider().chatStream(conversation, {
-        model: "m",
-        tools: [
-          {
-            name: "get_weather",
-            description: "Weather now",
-            parameters: {
-              type: "object",
-              properties: { city: { type: "string" } },
-              required: ["city"],
+    const parts = await drain(
+      provider().chat.stream(
+        chatRequestFor(conversation, {
+          model: "m",
+          tools: [
+            {
+              name: "get_weather",
+              description: "Weather now",
+              parameters: {
+                type: "object",
+                properties: { city: { type: "string" } },
+                required: ["city"],
+              },
             },
+          ],
+          toolChoice: { name: "get_weather" },
+          parallelToolCalls: false,
+          temperature: 0.2,
+          topP: 0.9,
+          maxTokens: 256,
+          stop: ["\n\n"],
+          seed: 7,
+          frequencyPenalty: 0.1,
+          presencePenalty: 0.3,
+          responseFormat: {
+            type: "json_schema",
+            name: "weather",
+            schema: { type: "object" },
+            strict: true,
           },
-        ],
-        toolChoice: { name: "get_weather" },
-        parallelToolCalls: false,
-        temperature: 0.2,
-        topP: 0.9,
-        maxTokens: 256,
-        stop: ["\n\n"],
-        seed: 7,
-        frequencyPenalty: 0.1,
-        presencePenalty: 0.3,
-        responseFormat: {
-          type: "json_schema",
-          name: "weather",
-          schema: { type: "object" },
-          strict: true,
-        },
-        reasoning: { effort: "low", maxTokens: 1000 },
-        rawProviderOptions: { top_k: 40, temperature: 0.3 },
-      }),
+          reasoning: { effort: "low", maxTokens: 1000 },
+          providerOptions: { top_k: 40, temperature: 0.3 },
+        }),
+      ),
     );
     expect(server.requests[0]?.body).toMatchSnapshot();
+    expect(parts.filter((part) => part.type === "warning")).toEqual([
+      {
+        type: "warning",
+        warning: {
+          type: "unsupported_setting",
+          setting: "reasoning",
+          details:
+            "maxTokens: this server takes a reasoning effort (reasoning_effort), not a token budget",
+        },
+      },
+    ]);
   });
 
   it("maps json_object, tool choice strings and max_completion_tokens", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
     await drain(
-      provider({ maxTokensField: "max_completion_tokens", includeUsage: false }).chatStream(
-        messages,
-        {
+      provider({ maxTokensField: "max_completion_tokens", includeUsage: false }).chat.stream(
+        chatRequestFor(messages, {
           model: "m",
           responseFormat: { type: "json_object" },
           toolChoice: "required",
           maxTokens: 5,
-        },
+        }),
       ),
     );
     const body = server.requests[0]?.body as Record<string, unknown>;
@@ -509,7 +545,7 @@ describe("request mapping", () => {
         baseURL: `${server.url}/v1`,
         headers: { "X-Extra": "1" },
       });
-      await drain(keyless.chatStream(messages, options));
+      await drain(keyless.chat.stream(chatRequestFor(messages, options)));
       const headers = server.requests[0]?.headers ?? {};
       expect(headers.authorization).toBeUndefined();
       expect(headers["x-extra"]).toBe("1");
@@ -527,7 +563,7 @@ describe("request mapping", () => {
       baseURL: `${server.url}/v1`,
       headers: { Authorization: "Basic dXNlcjpwYXNz" },
     });
-    await drain(basic.chatStream(messages, options));
+    await drain(basic.chat.stream(chatRequestFor(messages, options)));
     expect(server.requests[0]?.headers.authorization).toBe("Basic dXNlcjpwYXNz");
   });
 
@@ -538,18 +574,8 @@ describe("request mapping", () => {
       return fetch(input, init);
     };
     server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
-    await drain(provider({ fetch: counting }).chatStream(messages, options));
+    await drain(provider({ fetch: counting }).chat.stream(chatRequestFor(messages, options)));
     expect(calls).toBe(1);
-  });
-
-  it("rejects invalid input through the iterator, before any request", async () => {
-    const stream = provider().chatStream([], options);
-    const error = await failure(drain(stream));
-    expect(error.code).toBe("invalid_input");
-    expect((await failure(drain(provider().chatStream(messages, { model: "" })))).code).toBe(
-      "invalid_input",
-    );
-    expect(server.requests).toHaveLength(0);
   });
 
   it("refuses a bad id or baseURL at creation", () => {
@@ -571,7 +597,7 @@ describe("HTTP errors", () => {
     "maps %i to %s, once (SDK retries off), without the key",
     async (status, file, headers, code, retryable) => {
       server.reply(jsonReply(status, fixture(file), headers));
-      const error = await failure(drain(provider().chatStream(messages, options)));
+      const error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));
       expect(error.code).toBe(code);
       expect(error.status).toBe(status);
       expect(error.isRetryable).toBe(retryable);
@@ -589,7 +615,7 @@ describe("HTTP errors", () => {
 
   it("maps errors of the non-streamed call the same way", async () => {
     server.reply(jsonReply(429, fixture("openai-error-429.json"), { "retry-after-ms": "1500" }));
-    const error = await failure(provider().chat(messages, options));
+    const error = await failure(provider().chat.complete(chatRequestFor(messages, options)));
     expect(error.code).toBe("rate_limited");
     expect(error.retryAfterMs).toBe(1500);
   });
@@ -603,7 +629,7 @@ describe("HTTP errors", () => {
       baseURL: `${url}/v1`,
       networkErrorHint: "Is it running?",
     });
-    const error = await failure(drain(unreachable.chatStream(messages, options)));
+    const error = await failure(drain(unreachable.chat.stream(chatRequestFor(messages, options))));
     expect(error.code).toBe("network");
     expect(error.message).toContain(url);
     expect(error.message).toContain("Is it running?");
@@ -620,10 +646,12 @@ describe("cancellation", () => {
     const seen: string[] = [];
     const error = await failure(
       (async () => {
-        for await (const event of provider().chatStream(messages, {
-          ...options,
-          signal: controller.signal,
-        })) {
+        for await (const event of provider().chat.stream(
+          chatRequestFor(messages, {
+            ...options,
+            signal: controller.signal,
+          }),
+        )) {
           if (event.type === "content") seen.push(event.text);
           if (seen.length === 2) controller.abort();
         }
@@ -638,7 +666,7 @@ describe("cancellation", () => {
     server.reply(
       sseReply(fixture("openai-chat-stream-text.sse"), { chunkSize: 400, delayMs: 5, hang: true }),
     );
-    for await (const event of provider().chatStream(messages, options)) {
+    for await (const event of provider().chat.stream(chatRequestFor(messages, options))) {
       if (event.type === "content") break;
     }
     await expect.poll(() => server.requests[0]?.clientClosedEarly).toBe(true);
@@ -648,7 +676,9 @@ describe("cancellation", () => {
     const controller = new AbortController();
     for (let round = 0; round < 10; round++) {
       server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
-      await drain(provider().chatStream(messages, { ...options, signal: controller.signal }));
+      await drain(
+        provider().chat.stream(chatRequestFor(messages, { ...options, signal: controller.signal })),
+      );
       server.reply(
         sseReply(fixture("openai-chat-stream-text.sse"), {
           chunkSize: 400,
@@ -656,25 +686,39 @@ describe("cancellation", () => {
           hang: true,
         }),
       );
-      for await (const event of provider().chatStream(messages, {
-        ...options,
-        signal: controller.signal,
-      })) {
+      for await (const event of provider().chat.stream(
+        chatRequestFor(messages, {
+          ...options,
+          signal: controller.signal,
+        }),
+      )) {
         if (event.type === "content") break;
       }
       server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));
-      await provider().chat(messages, { ...options, signal: controller.signal });
+      await provider().chat.complete(
+        chatRequestFor(messages, { ...options, signal: controller.signal }),
+      );
     }
     expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 
   it("an already-aborted signal rejects before any request", async () => {
     const error = await failure(
-      drain(provider().chatStream(messages, { ...options, signal: AbortSignal.abort() })),
+      drain(
+        provider().chat.stream(
+          chatRequestFor(messages, { ...options, signal: AbortSignal.abort() }),
+        ),
+      ),
     );
     expect(error.code).toBe("aborted");
     expect(
-      (await failure(provider().chat(messages, { ...options, signal: AbortSignal.abort() }))).code,
+      (
+        await failure(
+          provider().chat.complete(
+            chatRequestFor(messages, { ...options, signal: AbortSignal.abort() }),
+          ),
+        )
+      ).code,
     ).toBe("aborted");
     expect(server.requests).toHaveLength(0);
   });
@@ -687,9 +731,154 @@ describe("cancellation", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
     const error = await failure(
-      drain(provider().chatStream(messages, { ...options, signal: controller.signal })),
+      drain(
+        provider().chat.stream(chatRequestFor(messages, { ...options, signal: controller.signal })),
+      ),
     );
     expect(error.code).toBe("aborted");
     await expect.poll(() => server.requests[0]?.clientClosedEarly).toBe(true);
+  });
+});
+
+describe("response metadata", () => {
+  it("reports the x-request-id header as the request id, else the completion's id, with the model that answered", async () => {
+    server.reply(
+      jsonReply(200, fixture("openai-chat-completion-text.json"), { "x-request-id": "req_abc123" }),
+    );
+    const complete = await provider().chat.complete(chatRequestFor(messages, options));
+    expect(complete.response).toEqual({ model: "gpt-4o-mini-2024-07-18", requestId: "req_abc123" });
+    server.reply(
+      sseReply(fixture("openai-chat-stream-text.sse"), {
+        headers: { "content-type": "text/event-stream", "x-request-id": "req_def456" },
+      }),
+    );
+    const parts = await drain(provider().chat.stream(chatRequestFor(messages, options)));
+    expect(parts.filter((part) => part.type === "response_metadata")).toEqual([
+      { type: "response_metadata", model: "gpt-4o-mini-2024-07-18", requestId: "req_def456" },
+    ]);
+    expect((await collectChatStreamParts(replay(parts))).response).toEqual({
+      model: "gpt-4o-mini-2024-07-18",
+      requestId: "req_def456",
+    });
+  });
+
+  it("sends the request's own headers with the call", async () => {
+    server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
+    await drain(
+      provider().chat.stream(
+        chatRequestFor(messages, { ...options, headers: { "X-Trace": "t-1" } }),
+      ),
+    );
+    expect(server.requests[0]?.headers["x-trace"]).toBe("t-1");
+  });
+});
+
+describe("warnings", () => {
+  it("topK and cachePrompt are warnings by default, on the result, on the stream and from warningsFor, and are not sent", async () => {
+    const request = chatRequestFor(messages, { ...options, topK: 40, cachePrompt: true });
+    const expected = [
+      {
+        type: "unsupported_setting",
+        setting: "topK",
+        details: "the OpenAI Chat Completions wire has no top_k, and this server does not take one",
+      },
+      {
+        type: "unsupported_setting",
+        setting: "cachePrompt",
+        details: "compat is not known to cache prompt prefixes",
+      },
+    ];
+    expect(provider().chat.warningsFor(request)).toEqual(expected);
+    expect(server.requests).toHaveLength(0);
+    server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));
+    expect((await provider().chat.complete(request)).warnings).toEqual(expected);
+    expect(server.requests[0]?.body).not.toHaveProperty("top_k");
+    server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
+    const parts = await drain(provider().chat.stream(request));
+    expect(parts.filter((part) => part.type === "warning").map((part) => part.warning)).toEqual(
+      expected,
+    );
+    expect(parts.findIndex((part) => part.type === "warning")).toBeLessThan(
+      parts.findIndex((part) => part.type === "content"),
+    );
+  });
+
+  it("sendTopK sends top_k and promptCaching automatic honours cachePrompt: no warning", async () => {
+    const request = chatRequestFor(messages, { ...options, topK: 40, cachePrompt: true });
+    const lenient = provider({ sendTopK: true, promptCaching: "automatic" });
+    expect(lenient.chat.warningsFor(request)).toEqual([]);
+    server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));
+    const result = await lenient.chat.complete(request);
+    expect(result.warnings).toBeUndefined();
+    expect(server.requests[0]?.body).toMatchObject({ top_k: 40 });
+  });
+
+  it("a result without warnings carries none", async () => {
+    server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));
+    expect(
+      (await provider().chat.complete(chatRequestFor(messages, options))).warnings,
+    ).toBeUndefined();
+  });
+});
+
+describe("provider options", () => {
+  it("are body fields passed through as given; an object merges into the mapped one", async () => {
+    server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
+    const parts = await drain(
+      provider().chat.stream(
+        chatRequestFor(messages, {
+          ...options,
+          maxTokens: 8,
+          providerOptions: {
+            repetition_penalty: 1.1,
+            chat_template_kwargs: { enable_thinking: false },
+            stream_options: { continuous_usage_stats: true },
+          },
+        }),
+      ),
+    );
+    expect(parts.some((part) => part.type === "warning")).toBe(false);
+    expect(server.requests[0]?.body).toMatchObject({
+      max_tokens: 8,
+      repetition_penalty: 1.1,
+      chat_template_kwargs: { enable_thinking: false },
+      stream_options: { include_usage: true, continuous_usage_stats: true },
+    });
+  });
+
+  it("never replace model, messages or stream: those are warnings", async () => {
+    const request = chatRequestFor(messages, {
+      ...options,
+      providerOptions: { model: "other", messages: [], stream: false },
+    });
+    expect(
+      provider()
+        .chat.warningsFor(request)
+        .map((warning) => warning.type),
+    ).toEqual(["unknown_provider_option", "unknown_provider_option", "unknown_provider_option"]);
+    server.reply(sseReply(fixture("openai-chat-stream-text.sse")));
+    await drain(provider().chat.stream(request));
+    expect(server.requests[0]?.body).toMatchObject({ model: "gpt-4o-mini", stream: true });
+    expect((server.requests[0]!.body as { messages: unknown[] }).messages).toHaveLength(2);
+  });
+
+  it("with knownProviderOptions, only those are sent; any other key is a warning", async () => {
+    const strict = provider({ knownProviderOptions: ["user"] });
+    const request = chatRequestFor(messages, {
+      ...options,
+      providerOptions: { user: "u-1", top_a: 0.2 },
+    });
+    const expected = [
+      {
+        type: "unknown_provider_option",
+        option: "top_a",
+        details: "not sent; known options: user",
+      },
+    ];
+    expect(strict.chat.warningsFor(request)).toEqual(expected);
+    server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));
+    expect((await strict.chat.complete(request)).warnings).toEqual(expected);
+    expect(server.requests[0]?.body).toMatchObject({ user: "u-1" });
+    expect(server.requests[0]?.body).not.toHaveProperty("top_a");
   });
 });

@@ -1,23 +1,23 @@
 /**
- * `createOpenAICompatible`: a chat provider plugin for any server that speaks
- * the OpenAI Chat Completions wire (Together, Groq, vLLM, llama.cpp, LM
- * Studio, DeepSeek, …), on the official `openai` SDK with its retries off
- * (retries live in the gateway).
+ * `createOpenAICompatible`: a chat provider (provider specification v1) for
+ * any server that speaks the OpenAI Chat Completions wire (Together, Groq,
+ * vLLM, llama.cpp, LM Studio, DeepSeek, …), on the official `openai` SDK
+ * with its retries off (retries, deadlines and fallbacks live in the
+ * gateway, which hands each call one `signal`). The SDK is imported on the
+ * first request.
  */
 import {
   abortedError,
-  assertMessages,
-  assertModel,
   type Capability,
-  type ChatEvent,
-  type ChatOptions,
-  type ChatResponse,
-  type Message,
-  type ModelSupport,
-  PROVIDER_SPECIFICATION_VERSION,
-  type ProviderPlugin,
+  type ChatModelV1,
+  type ChatRequestV1,
+  type ChatResultV1,
+  type ChatStreamPartV1,
+  type ModelSupportV1,
+  type ProviderV1,
   RatatoskrError,
   registerSecret,
+  type WarningV1,
   withPartial,
 } from "@ratatoskr/core";
 import {
@@ -26,19 +26,21 @@ import {
   registerHeaderSecrets,
   validateBaseURL,
 } from "@ratatoskr/provider-utils";
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import { mapOpenAIChatResponse, type OpenAIWireCompletion } from "./map-openai-chat-response.ts";
 import { mapOpenAIError, type OpenAIErrorContext } from "./map-openai-error.ts";
 import {
-  buildOpenAIChatRequestBody,
+  buildOpenAIChatRequest,
   type OpenAIChatRequestStyle,
+  type OpenAIPromptCaching,
   type OpenAIReasoningRequestStyle,
 } from "./openai-chat-request.ts";
 import { OpenAIChatStreamMapper, type OpenAIWireChunk } from "./openai-chat-stream-mapper.ts";
+import { loadOpenAISdk } from "./openai-sdk.ts";
 
 /** Settings of {@link createOpenAICompatible}. */
 export interface OpenAICompatibleSettings {
-  /** Plugin id and routing prefix (`together` → `together:meta-llama/…`). Lowercase letters, digits, `.`, `_`, `-`. */
+  /** Provider id, routing prefix and `providerOptions` key (`together` → `together:meta-llama/…`). Lowercase letters, digits, `.`, `_`, `-`. */
   id: string;
   /**
    * Base URL of the OpenAI-compatible API, including its version path
@@ -57,29 +59,60 @@ export interface OpenAICompatibleSettings {
   /** A `fetch` implementation (tests, proxies, custom agents). Defaults to the global one. */
   fetch?: typeof globalThis.fetch;
   /** Which models this provider serves; omitted: every chat model. */
-  supports?: (capability: Capability, model: string) => ModelSupport;
+  supports?: (capability: Capability, model: string) => ModelSupportV1;
   /** Other routing prefixes for this provider. */
   aliases?: readonly string[];
   /** `max_tokens` (default) or `max_completion_tokens` (OpenAI's current name, required by o-series). */
   maxTokensField?: "max_tokens" | "max_completion_tokens";
-  /** How the server takes `options.reasoning` (default `reasoning_effort`). */
+  /** How the server takes `settings.reasoning` (default `reasoning_effort`). */
   reasoningRequest?: OpenAIReasoningRequestStyle;
   /** Ask for a usage chunk at the end of streams (`stream_options.include_usage`, default true). */
   includeUsage?: boolean;
-  /** Last change to every request body (presets add their own fields here). */
+  /**
+   * Send `topK` as `top_k` (vLLM, llama.cpp, Together and OpenRouter take it).
+   * Default false: the OpenAI wire has no `top_k` and strict servers reject
+   * unknown fields, so `topK` comes back as an `unsupported_setting` warning.
+   */
+  sendTopK?: boolean;
+  /**
+   * `automatic` when the server caches prompt prefixes by itself, so
+   * `cachePrompt` is honoured as is; default `unsupported` (`cachePrompt` is
+   * an `unsupported_setting` warning).
+   */
+  promptCaching?: OpenAIPromptCaching;
+  /**
+   * The provider options (`providerOptions[id]`) this server knows; any other
+   * key is an `unknown_provider_option` warning and is not sent. Omitted:
+   * every key is a body field sent as given (see
+   * {@link OpenAICompatibleProviderOptions}).
+   */
+  knownProviderOptions?: readonly string[];
+  /**
+   * Last change to every request body (presets map their own settings here).
+   * Must be pure — `warningsFor()` runs it without sending — and report what
+   * it cannot honour through `warn`.
+   */
   transformRequestBody?: (
     body: Record<string, unknown>,
-    options: ChatOptions,
+    request: ChatRequestV1,
+    warn: (warning: WarningV1) => void,
   ) => Record<string, unknown>;
   /** Appended to connection errors, e.g. how to start the server. */
   networkErrorHint?: string;
 }
 
-/** The plugin {@link createOpenAICompatible} returns: chat and chatStream are always there. */
-export interface OpenAICompatibleProvider extends ProviderPlugin {
+/** The chat model of an OpenAI-compatible provider: all three methods are there. */
+export interface OpenAICompatibleChatModel extends ChatModelV1 {
+  complete(request: ChatRequestV1): Promise<ChatResultV1>;
+  stream(request: ChatRequestV1): AsyncIterable<ChatStreamPartV1>;
+  warningsFor(request: ChatRequestV1): readonly WarningV1[];
+}
+
+/** The provider {@link createOpenAICompatible} returns: chat only. */
+export interface OpenAICompatibleProvider extends ProviderV1 {
+  /** The server's base URL, as checked. */
   readonly baseURL: string;
-  chat(messages: readonly Message[], options: ChatOptions): Promise<ChatResponse>;
-  chatStream(messages: readonly Message[], options: ChatOptions): AsyncIterable<ChatEvent>;
+  readonly chat: OpenAICompatibleChatModel;
 }
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
@@ -92,8 +125,42 @@ function configurationError(message: string, provider: string): RatatoskrError {
   return new RatatoskrError({ code: "configuration", message, provider });
 }
 
+/** The key to send, if any: `apiKey`, else the environment variable; registered for redaction. */
+function resolveApiKey(settings: OpenAICompatibleSettings, provider: string): string | undefined {
+  if (settings.apiKeyEnvironmentVariable !== undefined) {
+    return loadApiKey({
+      apiKey: settings.apiKey,
+      environmentVariable: settings.apiKeyEnvironmentVariable,
+      provider,
+      required: settings.requireApiKey ?? true,
+    });
+  }
+  if (settings.apiKey !== undefined && settings.apiKey !== "") {
+    registerSecret(settings.apiKey);
+    return settings.apiKey;
+  }
+  if (settings.requireApiKey) {
+    throw new RatatoskrError({
+      code: "authentication",
+      message: `No API key for ${provider}: pass apiKey`,
+      provider,
+    });
+  }
+  return undefined;
+}
+
+/** The per-request options of the SDK: the call's signal and headers. */
+function requestOptionsOf(request: ChatRequestV1): {
+  signal: AbortSignal;
+  headers?: Record<string, string>;
+} {
+  return request.headers === undefined
+    ? { signal: request.signal }
+    : { signal: request.signal, headers: { ...request.headers } };
+}
+
 /**
- * Create a chat provider plugin for an OpenAI-compatible server.
+ * Create a chat provider for an OpenAI-compatible server.
  *
  * @example
  * ```ts
@@ -101,9 +168,13 @@ function configurationError(message: string, provider: string): RatatoskrError {
  *   id: "together",
  *   baseURL: "https://api.together.xyz/v1",
  *   apiKeyEnvironmentVariable: "TOGETHER_API_KEY",
+ *   sendTopK: true,
  * });
  * const gateway = await Ratatoskr.builder().use(together).build();
- * await gateway.chat([Message.user("Hi")], { model: "together:meta-llama/Llama-3.3-70B-Instruct-Turbo" });
+ * await gateway.chat([Message.user("Hi")], {
+ *   model: "together:meta-llama/Llama-3.3-70B-Instruct-Turbo",
+ *   providerOptions: { together: { repetition_penalty: 1.1 } }, // body fields, sent as given
+ * });
  * ```
  * @see https://platform.openai.com/docs/api-reference/chat
  */
@@ -119,28 +190,11 @@ export function createOpenAICompatible(
   }
   const baseURL = validateBaseURL(settings.baseURL, { setting: "baseURL", provider });
   registerHeaderSecrets(settings.headers);
-  let apiKey: string | undefined;
-  if (settings.apiKeyEnvironmentVariable !== undefined) {
-    apiKey = loadApiKey({
-      apiKey: settings.apiKey,
-      environmentVariable: settings.apiKeyEnvironmentVariable,
-      provider,
-      required: settings.requireApiKey ?? true,
-    });
-  } else if (settings.apiKey !== undefined && settings.apiKey !== "") {
-    apiKey = settings.apiKey;
-    registerSecret(apiKey);
-  } else if (settings.requireApiKey) {
-    throw new RatatoskrError({
-      code: "authentication",
-      message: `No API key for ${provider}: pass apiKey`,
-      provider,
-    });
-  }
+  const apiKey = resolveApiKey(settings, provider);
 
   // Explicit nulls keep the SDK from reading OPENAI_* variables meant for
   // api.openai.com and sending them to another server.
-  const client = new OpenAI({
+  const clientOptions: ConstructorParameters<typeof OpenAI>[0] = {
     apiKey: apiKey ?? "no-key",
     adminAPIKey: null,
     organization: null,
@@ -158,91 +212,103 @@ export function createOpenAICompatible(
     },
     // The SDK reads a failed response's body whole: hand it a bounded prefix instead.
     fetch: boundErrorBodies(settings.fetch),
-  });
+  };
+  let client: OpenAI | undefined;
+  /** The client, created with the SDK on the first request. */
+  async function createClient(): Promise<OpenAI> {
+    const { OpenAI: Client } = await loadOpenAISdk();
+    client ??= new Client(clientOptions);
+    return client;
+  }
 
   const style: OpenAIChatRequestStyle = {
     provider,
     maxTokensField: settings.maxTokensField ?? "max_tokens",
     reasoning: settings.reasoningRequest ?? "reasoning_effort",
     includeUsage: settings.includeUsage ?? true,
+    sendTopK: settings.sendTopK ?? false,
+    promptCaching: settings.promptCaching ?? "unsupported",
+    knownProviderOptions:
+      settings.knownProviderOptions === undefined
+        ? undefined
+        : new Set(settings.knownProviderOptions),
+    transformRequestBody: settings.transformRequestBody,
   };
-  const transform = settings.transformRequestBody;
 
-  function contextOf(options: ChatOptions | undefined): OpenAIErrorContext {
-    const context: OpenAIErrorContext = { provider, baseURL };
-    if (typeof options?.model === "string") context.model = options.model;
-    if (options?.signal !== undefined) context.signal = options.signal;
+  function contextOf(request: ChatRequestV1): OpenAIErrorContext {
+    const context: OpenAIErrorContext = {
+      provider,
+      baseURL,
+      model: request.model,
+      signal: request.signal,
+    };
     if (settings.networkErrorHint !== undefined)
       context.networkErrorHint = settings.networkErrorHint;
     return context;
   }
 
-  function prepare(messages: readonly Message[], options: ChatOptions, stream: boolean) {
-    assertModel(options?.model);
-    assertMessages(messages);
-    if (options.signal?.aborted) throw abortedError(options.signal);
-    const body = buildOpenAIChatRequestBody(messages, options, style, stream);
-    const requestOptions: { signal?: AbortSignal; timeout?: number } = {};
-    if (options.signal !== undefined) requestOptions.signal = options.signal;
-    if (options.timeout !== undefined) requestOptions.timeout = options.timeout;
-    return { body: transform === undefined ? body : transform(body, options), requestOptions };
-  }
-
-  async function chat(messages: readonly Message[], options: ChatOptions): Promise<ChatResponse> {
+  async function complete(request: ChatRequestV1): Promise<ChatResultV1> {
     try {
-      const { body, requestOptions } = prepare(messages, options, false);
-      const completion = await client.chat.completions.create(
+      if (request.signal.aborted) throw abortedError(request.signal);
+      const { body, warnings } = buildOpenAIChatRequest(request, style, false);
+      const sdkClient = client ?? (await createClient());
+      const completion = (await sdkClient.chat.completions.create(
         body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
-        requestOptions,
-      );
-      return mapOpenAIChatResponse(
-        completion as unknown as OpenAIWireCompletion,
-        contextOf(options),
-      );
+        requestOptionsOf(request),
+      )) as unknown as OpenAIWireCompletion & { _request_id?: string | null };
+      const result = mapOpenAIChatResponse(completion, contextOf(request), completion._request_id);
+      return warnings.length === 0 ? result : { ...result, warnings };
     } catch (error) {
-      throw mapOpenAIError(error, contextOf(options));
+      throw mapOpenAIError(error, contextOf(request));
     }
   }
 
-  async function* chatStream(
-    messages: readonly Message[],
-    options: ChatOptions,
-  ): AsyncGenerator<ChatEvent> {
-    const mapper = new OpenAIChatStreamMapper(provider);
-    const signal = options?.signal;
+  async function* stream(request: ChatRequestV1): AsyncGenerator<ChatStreamPartV1> {
+    const signal = request.signal;
+    let mapper: OpenAIChatStreamMapper | undefined;
     try {
-      const { body, requestOptions } = prepare(messages, options, true);
-      // `post` rather than `chat.completions.create`: the same request, retries
-      // and SSE parsing, without the SDK's per-chunk normalising copy (~10 %
-      // of stream time); the mapper reads wire chunks as they are.
-      const stream = await client.post<AsyncIterable<OpenAIWireChunk>>("/chat/completions", {
-        body,
-        stream: true,
-        ...requestOptions,
-      });
-      for await (const chunk of stream) {
-        const events = mapper.push(chunk);
-        for (let position = 0; position < events.length; position++) yield events[position]!;
+      if (signal.aborted) throw abortedError(signal);
+      const { body, warnings } = buildOpenAIChatRequest(request, style, true);
+      // `post` rather than `chat.completions.create`: the same request and
+      // SSE parsing, without the SDK's per-chunk normalising copy (~10 % of
+      // stream time); the mapper reads wire chunks as they are.
+      const sdkClient = client ?? (await createClient());
+      const { data: chunks, response } = await sdkClient
+        .post<AsyncIterable<OpenAIWireChunk>>("/chat/completions", {
+          body,
+          stream: true,
+          ...requestOptionsOf(request),
+        })
+        .withResponse();
+      mapper = new OpenAIChatStreamMapper(provider, response.headers.get("x-request-id"));
+      for (const warning of warnings) yield { type: "warning", warning };
+      for await (const chunk of chunks) {
+        const parts = mapper.push(chunk);
+        for (let position = 0; position < parts.length; position++) yield parts[position]!;
       }
       // The SDK ends its loop silently when the signal aborts mid-stream.
-      if (signal?.aborted) throw abortedError(signal, mapper.partial());
+      if (signal.aborted) throw abortedError(signal, mapper.partial());
       const closing = mapper.finish();
       for (let position = 0; position < closing.length; position++) yield closing[position]!;
     } catch (error) {
-      throw withPartial(mapOpenAIError(error, contextOf(options)), mapper.partial(), signal);
+      const mapped = mapOpenAIError(error, contextOf(request));
+      throw mapper === undefined ? mapped : withPartial(mapped, mapper.partial(), signal);
     }
   }
 
-  const plugin: OpenAICompatibleProvider = {
-    specificationVersion: PROVIDER_SPECIFICATION_VERSION,
-    id: provider,
-    capabilities: ["chat"],
+  const chat: OpenAICompatibleChatModel = {
     toolUse: true,
+    complete,
+    stream,
+    warningsFor: (request) => buildOpenAIChatRequest(request, style, false).warnings,
+  };
+  const created: OpenAICompatibleProvider = {
+    specificationVersion: "v1",
+    id: provider,
     baseURL,
     chat,
-    chatStream,
+    ...(settings.aliases === undefined ? {} : { aliases: [...settings.aliases] }),
+    ...(settings.supports === undefined ? {} : { supports: settings.supports }),
   };
-  if (settings.aliases !== undefined) Object.assign(plugin, { aliases: [...settings.aliases] });
-  if (settings.supports !== undefined) Object.assign(plugin, { supports: settings.supports });
-  return plugin;
+  return created;
 }

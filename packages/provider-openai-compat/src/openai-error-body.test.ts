@@ -5,6 +5,7 @@
 import { Message, type RatatoskrError } from "@ratatoskr/core";
 import { MAX_ERROR_BODY_BYTES } from "@ratatoskr/provider-utils";
 import {
+  chatRequestFor,
   type HugeResponseServer,
   LOOPBACK_BUFFER_BYTES,
   startHugeResponseServer,
@@ -42,11 +43,15 @@ async function expectBounded(error: RatatoskrError): Promise<void> {
 
 describe("a 100 MiB error body", () => {
   it("chat: read up to the bound, the rest cancelled", async () => {
-    await expectBounded(await failure(provider().chat(messages, { model: "m" })));
+    await expectBounded(
+      await failure(provider().chat.complete(chatRequestFor(messages, { model: "m" }))),
+    );
   });
 
   it("chatStream: read up to the bound, the rest cancelled", async () => {
-    await expectBounded(await failure(drain(provider().chatStream(messages, { model: "m" }))));
+    await expectBounded(
+      await failure(drain(provider().chat.stream(chatRequestFor(messages, { model: "m" })))),
+    );
   });
 
   it("a body that is not JSON stays the error's body; an HTML page stays out of the message", async () => {
@@ -62,14 +67,18 @@ describe("a 100 MiB error body", () => {
           baseURL: `${pages.url}/${path}`,
           apiKey: TEST_API_KEY,
         });
-      const html = await failure(at("html").chat(messages, { model: "m" }));
+      const html = await failure(
+        at("html").chat.complete(chatRequestFor(messages, { model: "m" })),
+      );
       expect(html).toMatchObject({
         code: "provider",
         status: 502,
         message: "compat returned HTTP 502",
       });
       expect(html.body).toBe("<html><body>Bad gateway</body></html>");
-      const text = await failure(at("text").chat(messages, { model: "m" }));
+      const text = await failure(
+        at("text").chat.complete(chatRequestFor(messages, { model: "m" })),
+      );
       expect(text.message).toBe("compat returned HTTP 502: upstream connect error");
       expect(text.body).toBe("upstream connect error");
     } finally {

@@ -1,6 +1,7 @@
 import { Message } from "@ratatoskr/core";
-import { jsonReply, sseReply } from "@ratatoskr/testing";
+import { chatRequestFor, jsonReply, sseReply } from "@ratatoskr/testing";
 import { runProviderConformance, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
+import { openrouterDescriptor } from "./openrouter-descriptor.ts";
 import { fixture, TEST_API_KEY as KEY } from "./openrouter-fixtures.test-helpers.ts";
 import { createOpenRouter } from "./openrouter-provider.ts";
 
@@ -18,25 +19,37 @@ const model = "anthropic/claude-sonnet-4";
 runProviderConformance({
   name: "openrouter",
   createProvider: () => createOpenRouter({ apiKey: KEY, baseURL: `${server.url}/api/v1` }),
+  descriptor: openrouterDescriptor,
   scenarios: {
+    warnings: {
+      prepare: () =>
+        server.reply(jsonReply(200, fixture("openrouter-chat-completion-reasoning.json"))),
+      model: "z-ai/glm-4.5",
+      messages,
+      // cachePrompt with tools and no system message: nothing stable to mark.
+      settings: { tools },
+      unsupportedSettings: { cachePrompt: true },
+      unknownProviderOption: "service_tier",
+    },
     chatStream: {
       prepare: () =>
         server.reply(sseReply(fixture("openrouter-chat-stream-reasoning.sse"), { chunkSize: 9 })),
       messages,
-      options: { model: "z-ai/glm-4.5" },
+      model: "z-ai/glm-4.5",
       expectContent: "15 × 23 = **345**",
     },
     chat: {
       prepare: () =>
         server.reply(jsonReply(200, fixture("openrouter-chat-completion-reasoning.json"))),
       messages,
-      options: { model: "z-ai/glm-4.5" },
+      model: "z-ai/glm-4.5",
       expectContent: "15 × 23 = **345**",
     },
     toolCalls: {
       prepare: () => server.reply(sseReply(fixture("openrouter-chat-stream-reasoning-tool.sse"))),
       messages,
-      options: { model, tools },
+      model,
+      settings: { tools },
       expectToolCalls: ["get_weather"],
     },
     abort: {
@@ -49,12 +62,13 @@ runProviderConformance({
           }),
         ),
       messages,
-      options: { model },
+      model,
     },
     errors: {
       "401": {
         prepare: () => server.reply(jsonReply(401, fixture("openrouter-error-401.json"))),
-        call: (p, o) => p.chatStream!(messages, { ...o, model }),
+        call: (provider, signal) =>
+          provider.chat!.stream!(chatRequestFor(messages, { model, signal })),
         code: "authentication",
         secret: KEY,
       },
@@ -63,14 +77,16 @@ runProviderConformance({
           server.reply(
             jsonReply(429, fixture("openrouter-error-429.json"), { "retry-after": "1" }),
           ),
-        call: (p, o) => p.chatStream!(messages, { ...o, model }),
+        call: (provider, signal) =>
+          provider.chat!.stream!(chatRequestFor(messages, { model, signal })),
         code: "rate_limited",
         secret: KEY,
       },
       "mid-stream error": {
         prepare: () =>
           server.reply(sseReply(fixture("openrouter-chat-stream-midstream-error.sse"))),
-        call: (p, o) => p.chatStream!(messages, { ...o, model }),
+        call: (provider, signal) =>
+          provider.chat!.stream!(chatRequestFor(messages, { model, signal })),
         code: "rate_limited",
         secret: KEY,
       },

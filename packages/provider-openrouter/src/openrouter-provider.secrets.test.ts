@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { Message } from "@ratatoskr/core";
 import {
+  chatRequestFor,
   expectBaseURLRejected,
   expectNoSecret,
   type LoopbackServer,
@@ -27,8 +28,8 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
   it("the key is in no rendering of the error, cause chain included", async () => {
     const provider = createOpenRouter({ apiKey: CANARY, baseURL: `${server.url}/api/v1` });
     for (const call of [
-      () => provider.chat(messages, { model }),
-      () => drain(provider.chatStream(messages, { model })),
+      () => provider.chat.complete(chatRequestFor(messages, { model })),
+      () => drain(provider.chat.stream(chatRequestFor(messages, { model }))),
     ]) {
       const error = await failure(call());
       expect(error.code).toBe("authentication");
@@ -43,7 +44,7 @@ describe("an upstream that echoes the key in its 401 body, message, status line 
       {
         imports: 'import { createOpenRouter } from "@ratatoskr/provider-openrouter";',
         call: `createOpenRouter({ apiKey: process.env.CANARY, baseURL: process.env.ECHO_URL })
-          .chat([{ role: "user", content: "Hi" }], { model: "anthropic/claude-sonnet-4" })`,
+          .chat.complete({ model: "anthropic/claude-sonnet-4", messages: [{ role: "user", content: "Hi" }], settings: {}, providerOptions: {}, signal: new AbortController().signal })`,
       },
       { cwd: packageRoot, env: { ECHO_URL: `${server.url}/api/v1`, CANARY } },
     );

@@ -1,11 +1,23 @@
-import { type ChatEvent, collectChatStream, Message, toAssistantMessage } from "@ratatoskr/core";
-import { jsonReply, sseReply } from "@ratatoskr/testing";
+import {
+  type ChatStreamPartV1,
+  collectChatStreamParts,
+  Message,
+  toAssistantMessage,
+} from "@ratatoskr/core";
+import { chatRequestFor, jsonReply, sseReply } from "@ratatoskr/testing";
 import { drain, failure, replay, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { openrouterDescriptor } from "./openrouter-descriptor.ts";
 import { fixture, TEST_API_KEY as KEY } from "./openrouter-fixtures.test-helpers.ts";
-import { createOpenRouter, OPENROUTER_BASE_URL } from "./openrouter-provider.ts";
+import {
+  createOpenRouter,
+  OPENROUTER_BASE_URL,
+  supportsOpenRouter,
+} from "./openrouter-provider.ts";
 
 const server = useOpenAIWireMockServer();
+/** The generation id of the recorded reasoning stream (OpenRouter sends no x-request-id). */
+const GENERATION_ID = "gen-1761234567-Qx7vT2mNpL9sKd4Wr8Ya";
 afterEach(() => {
   vi.unstubAllEnvs();
 });
@@ -14,7 +26,7 @@ const openrouter = (settings: Parameters<typeof createOpenRouter>[0] = {}) =>
   createOpenRouter({ apiKey: KEY, baseURL: `${server.url}/api/v1`, ...settings });
 
 describe("createOpenRouter", () => {
-  it("is the `openrouter` plugin for vendor/model chat names, on OpenRouter's URL", () => {
+  it("is the `openrouter` provider for vendor/model chat names, on OpenRouter's URL", () => {
     const plugin = createOpenRouter({ apiKey: KEY });
     expect(plugin.id).toBe("openrouter");
     expect(plugin.baseURL).toBe(OPENROUTER_BASE_URL);
@@ -45,11 +57,13 @@ describe("createOpenRouter", () => {
       },
     });
     await drain(
-      plugin.chatStream([Message.user("What is 15 × 23?")], {
-        model: "z-ai/glm-4.5",
-        maxTokens: 2000,
-        reasoning: { effort: "high", exclude: false },
-      }),
+      plugin.chat.stream(
+        chatRequestFor([Message.user("What is 15 × 23?")], {
+          model: "z-ai/glm-4.5",
+          maxTokens: 2000,
+          reasoning: { effort: "high", exclude: false },
+        }),
+      ),
     );
     const request = server.requests[0]!;
     expect(request.path).toBe("/api/v1/chat/completions");
@@ -86,19 +100,177 @@ describe("createOpenRouter", () => {
     `);
   });
 
-  it("lets a request's rawProviderOptions.provider override the preferences", async () => {
+  it("merges a call's providerOptions.openrouter.provider over the preferences, and its reasoning over settings.reasoning", async () => {
     server.reply(sseReply(fixture("openrouter-chat-stream-reasoning.sse")));
     await drain(
-      openrouter({ providerPreferences: { order: ["a"] } }).chatStream([Message.user("x")], {
-        model: "z-ai/glm-4.5",
-        reasoning: { maxTokens: 1024 },
-        rawProviderOptions: { provider: { only: ["b"] } },
-      }),
+      openrouter({ providerPreferences: { order: ["a"], data_collection: "deny" } }).chat.stream(
+        chatRequestFor([Message.user("x")], {
+          model: "z-ai/glm-4.5",
+          reasoning: { maxTokens: 1024 },
+          providerOptions: {
+            provider: { order: ["b"], sort: "throughput" },
+            reasoning: { enabled: true },
+          },
+        }),
+      ),
     );
     expect(server.requests[0]?.body).toMatchObject({
-      provider: { only: ["b"] },
-      reasoning: { max_tokens: 1024 },
+      provider: { order: ["b"], data_collection: "deny", sort: "throughput" },
+      reasoning: { max_tokens: 1024, enabled: true },
     });
+  });
+});
+
+describe("OpenRouter provider options, settings and warnings", () => {
+  const plain = () => jsonReply(200, fixture("openrouter-chat-completion-reasoning.json"));
+
+  it("sends its own request fields as given; any other key (another provider's id included) is a warning, not sent", async () => {
+    const request = chatRequestFor([Message.user("x")], {
+      model: "openai/gpt-4o",
+      providerOptions: {
+        transforms: ["middle-out"],
+        models: ["anthropic/claude-sonnet-4"],
+        route: "fallback",
+        usage: { include: true },
+        plugins: [{ id: "web" }],
+        anthropic: { metadata: { user_id: "a" } },
+        service_tier: "flex",
+      },
+    });
+    const warned = (warnings: readonly { type: string; option?: string }[] | undefined) =>
+      (warnings ?? []).map((warning) => `${warning.type}:${warning.option}`);
+    expect(warned(openrouter().chat.warningsFor(request))).toEqual([
+      "unknown_provider_option:anthropic",
+      "unknown_provider_option:service_tier",
+    ]);
+    server.reply(plain());
+    const result = await openrouter().chat.complete(request);
+    expect(warned(result.warnings)).toEqual([
+      "unknown_provider_option:anthropic",
+      "unknown_provider_option:service_tier",
+    ]);
+    const body = server.requests[0]!.body as Record<string, unknown>;
+    expect(body).toMatchObject({
+      transforms: ["middle-out"],
+      models: ["anthropic/claude-sonnet-4"],
+      route: "fallback",
+      usage: { include: true },
+      plugins: [{ id: "web" }],
+    });
+    expect(body).not.toHaveProperty("anthropic");
+    expect(body).not.toHaveProperty("service_tier");
+  });
+
+  it.each([
+    [{ provider: "anthropic" }, "provider"],
+    [{ transforms: "middle-out" }, "transforms"],
+    [{ models: ["a/b", 3] }, "models"],
+    [{ route: 1 }, "route"],
+    [{ reasoning: "high" }, "reasoning"],
+    [{ usage: true }, "usage"],
+    [{ plugins: { id: "web" } }, "plugins"],
+    [{ user: 7 }, "user"],
+    [{ repetition_penalty: "1.1" }, "repetition_penalty"],
+    [{ min_p: Number.NaN }, "min_p"],
+    [{ logit_bias: [1, 2] }, "logit_bias"],
+  ] as const)(
+    "rejects %j with invalid_input naming the option, before any request",
+    async (providerOptions, option) => {
+      const request = chatRequestFor([Message.user("x")], {
+        model: "openai/gpt-4o",
+        providerOptions: providerOptions as unknown as Record<string, Record<string, unknown>>,
+      });
+      for (const call of [
+        async () => openrouter().chat.warningsFor(request),
+        () => openrouter().chat.complete(request),
+        () => drain(openrouter().chat.stream(request)),
+      ]) {
+        const error = await failure(call());
+        expect(error.code).toBe("invalid_input");
+        expect(error.message).toContain(`providerOptions.openrouter.${option}`);
+      }
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+
+  it("sends topK as top_k without a warning", async () => {
+    const request = chatRequestFor([Message.user("x")], { model: "openai/gpt-4o", topK: 40 });
+    expect(openrouter().chat.warningsFor(request)).toEqual([]);
+    server.reply(plain());
+    await openrouter().chat.complete(request);
+    expect(server.requests[0]?.body).toMatchObject({ top_k: 40 });
+  });
+
+  it("cachePrompt marks the last system message with a cache_control breakpoint", async () => {
+    server.reply(plain());
+    const result = await openrouter().chat.complete(
+      chatRequestFor(
+        [Message.system("Rules."), Message.system("Long reference text."), Message.user("x")],
+        { model: "anthropic/claude-sonnet-4", cachePrompt: true },
+      ),
+    );
+    expect(result.warnings).toBeUndefined();
+    expect((server.requests[0]!.body as { messages: unknown[] }).messages).toEqual([
+      { role: "system", content: "Rules." },
+      {
+        role: "system",
+        content: [
+          { type: "text", text: "Long reference text.", cache_control: { type: "ephemeral" } },
+        ],
+      },
+      { role: "user", content: "x" },
+    ]);
+  });
+
+  it("cachePrompt with tools but no system message is a warning; without either there is nothing to mark", async () => {
+    const tools = [{ name: "f", parameters: { type: "object", properties: {} } }];
+    const withTools = chatRequestFor([Message.user("x")], {
+      model: "anthropic/claude-sonnet-4",
+      cachePrompt: true,
+      tools,
+    });
+    expect(openrouter().chat.warningsFor(withTools)).toEqual([
+      expect.objectContaining({ type: "unsupported_setting", setting: "cachePrompt" }),
+    ]);
+    const bare = chatRequestFor([Message.user("x")], {
+      model: "anthropic/claude-sonnet-4",
+      cachePrompt: true,
+    });
+    expect(openrouter().chat.warningsFor(bare)).toEqual([]);
+    server.reply(plain());
+    await openrouter().chat.complete(bare);
+    expect((server.requests[0]!.body as { messages: unknown[] }).messages).toEqual([
+      { role: "user", content: "x" },
+    ]);
+  });
+});
+
+describe("openrouterDescriptor", () => {
+  it("describes the openrouter provider and creates it", async () => {
+    expect(openrouterDescriptor).toMatchObject({
+      id: "openrouter",
+      packageName: "@ratatoskr/provider-openrouter",
+      capabilities: ["chat"],
+      environment: { apiKey: "OPENROUTER_API_KEY" },
+    });
+    expect(openrouterDescriptor.isConfigured?.({})).toBe(false);
+    expect(openrouterDescriptor.isConfigured?.({ OPENROUTER_API_KEY: "k" })).toBe(true);
+    expect((await openrouterDescriptor.create({ apiKey: KEY })).id).toBe("openrouter");
+  });
+
+  it.each([
+    ["anthropic/claude-sonnet-4", true],
+    ["meta-llama/llama-3.1-8b-instruct:free", true],
+    ["openrouter/auto", true],
+    ["gpt-4o", false],
+    ["ft:gpt-4o-mini:org::abc", false],
+    ["llama3.2:3b", false],
+    ["hf.co/bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M", false],
+  ])("its vendor/model hint (priority 30, chat only) matches %s: %s", (model, matches) => {
+    const [hint] = openrouterDescriptor.routing ?? [];
+    expect(hint).toMatchObject({ priority: 30, capabilities: ["chat"] });
+    expect(hint!.pattern.test(model)).toBe(matches);
+    expect(supportsOpenRouter("chat", model) === true).toBe(matches);
   });
 });
 
@@ -106,9 +278,12 @@ describe("OpenRouter streams", () => {
   it("ignores keep-alive comments and maps reasoning, content, the late usage chunk and done", async () => {
     server.reply(sseReply(fixture("openrouter-chat-stream-reasoning.sse")));
     const events = await drain(
-      openrouter().chatStream([Message.user("What is 15 × 23?")], { model: "z-ai/glm-4.5" }),
+      openrouter().chat.stream(
+        chatRequestFor([Message.user("What is 15 × 23?")], { model: "z-ai/glm-4.5" }),
+      ),
     );
     expect(events.map((event) => event.type)).toEqual([
+      "response_metadata",
       "reasoning",
       "reasoning",
       "reasoning",
@@ -120,7 +295,7 @@ describe("OpenRouter streams", () => {
       "reasoning_detail",
       "done",
     ]);
-    const response = await collectChatStream(replay(events));
+    const response = await collectChatStreamParts(replay(events));
     expect(response.reasoning).toBe(
       "The user asks for 15 × 23.\n15 × 20 = 300 and 15 × 3 = 45, so 300 + 45 = 345.",
     );
@@ -139,20 +314,19 @@ describe("OpenRouter streams", () => {
         value: { type: "reasoning.text", text: response.reasoning, format: "unknown", index: 0 },
       },
     ]);
-    expect(events.at(-1)).toMatchObject({
-      type: "done",
-      finishReason: "stop",
-      model: "z-ai/glm-4.5",
-    });
+    expect(events.at(-1)).toMatchObject({ type: "done", finishReason: "stop" });
+    expect(response.response).toEqual({ model: "z-ai/glm-4.5", requestId: GENERATION_ID });
   });
 
   it("ends a streamed tool call with its id, name, complete arguments and parsed arguments", async () => {
     server.reply(sseReply(fixture("openrouter-chat-stream-reasoning-tool.sse")));
     const events = await drain(
-      openrouter().chatStream([Message.user("Weather in Paris?")], {
-        model: "anthropic/claude-sonnet-4",
-        tools: [{ name: "get_weather", parameters: { type: "object", properties: {} } }],
-      }),
+      openrouter().chat.stream(
+        chatRequestFor([Message.user("Weather in Paris?")], {
+          model: "anthropic/claude-sonnet-4",
+          tools: [{ name: "get_weather", parameters: { type: "object", properties: {} } }],
+        }),
+      ),
     );
     expect(events.filter((event) => event.type === "tool_call_end")).toEqual([
       {
@@ -176,8 +350,8 @@ describe("OpenRouter streams", () => {
       },
     ];
     const question = Message.user("Weather in Paris?");
-    const first = await collectChatStream(
-      plugin.chatStream([question], { model: "anthropic/claude-sonnet-4", tools }),
+    const first = await collectChatStreamParts(
+      plugin.chat.stream(chatRequestFor([question], { model: "anthropic/claude-sonnet-4", tools })),
     );
     expect(first.finishReason).toBe("tool_calls");
     expect(first.toolCalls).toEqual([
@@ -203,13 +377,15 @@ describe("OpenRouter streams", () => {
     ]);
     server.reply(sseReply(fixture("openrouter-chat-stream-reasoning.sse")));
     await drain(
-      plugin.chatStream(
-        [
-          question,
-          toAssistantMessage(first),
-          Message.toolResult("toolu_01A09q90qw90lq917835lq9", '{"celsius":18}'),
-        ],
-        { model: "anthropic/claude-sonnet-4", tools },
+      plugin.chat.stream(
+        chatRequestFor(
+          [
+            question,
+            toAssistantMessage(first),
+            Message.toolResult("toolu_01A09q90qw90lq917835lq9", '{"celsius":18}'),
+          ],
+          { model: "anthropic/claude-sonnet-4", tools },
+        ),
       ),
     );
     expect((server.requests[1]!.body as { messages: unknown[] }).messages).toMatchSnapshot();
@@ -227,12 +403,14 @@ describe("OpenRouter streams", () => {
     "maps the finish_reason error chunk of %s to %s, keeping the partial text",
     async (file, code, retryable, partial) => {
       server.reply(sseReply(fixture(file)));
-      const seen: ChatEvent[] = [];
+      const seen: ChatStreamPartV1[] = [];
       const error = await failure(
         (async () => {
-          for await (const event of openrouter().chatStream([Message.user("x")], {
-            model: "openai/gpt-4o",
-          }))
+          for await (const event of openrouter().chat.stream(
+            chatRequestFor([Message.user("x")], {
+              model: "openai/gpt-4o",
+            }),
+          ))
             seen.push(event);
         })(),
       );
@@ -251,7 +429,11 @@ describe("OpenRouter streams", () => {
   ] as const)("maps HTTP %i to %s without leaking the key", async (status, file, headers, code) => {
     server.reply(jsonReply(status, fixture(file), headers));
     const error = await failure(
-      drain(openrouter().chatStream([Message.user("x")], { model: "anthropic/claude-nope" })),
+      drain(
+        openrouter().chat.stream(
+          chatRequestFor([Message.user("x")], { model: "anthropic/claude-nope" }),
+        ),
+      ),
     );
     expect(error.code).toBe(code);
     expect(JSON.stringify(error.toJSON()) + error.message).not.toContain(KEY);
@@ -262,9 +444,11 @@ describe("OpenRouter streams", () => {
 describe("OpenRouter chat (non-streamed)", () => {
   it("keeps reasoning text and reasoning_details of a complete answer", async () => {
     server.reply(jsonReply(200, fixture("openrouter-chat-completion-reasoning.json")));
-    const response = await openrouter().chat([Message.user("What is 15 × 23?")], {
-      model: "z-ai/glm-4.5",
-    });
+    const response = await openrouter().chat.complete(
+      chatRequestFor([Message.user("What is 15 × 23?")], {
+        model: "z-ai/glm-4.5",
+      }),
+    );
     expect(response.content).toBe("15 × 23 = **345**");
     expect(response.reasoning).toContain("300 + 45 = 345");
     expect(response.reasoningDetails).toHaveLength(1);
@@ -279,7 +463,9 @@ describe("OpenRouter chat (non-streamed)", () => {
 
   it("turns a 200 that carries an error object into a typed error", async () => {
     server.reply(jsonReply(200, { error: { code: 502, message: "Provider returned error" } }));
-    const error = await failure(openrouter().chat([Message.user("x")], { model: "openai/gpt-4o" }));
+    const error = await failure(
+      openrouter().chat.complete(chatRequestFor([Message.user("x")], { model: "openai/gpt-4o" })),
+    );
     expect(error.code).toBe("provider");
     expect(error.isRetryable).toBe(true);
   });
@@ -288,11 +474,13 @@ describe("OpenRouter chat (non-streamed)", () => {
 describe.skipIf(!process.env.OPENROUTER_API_KEY)("live OpenRouter (OPENROUTER_API_KEY)", () => {
   it("streams a short answer", async () => {
     const plugin = createOpenRouter({ appName: "ratatoskr-live-test" });
-    const response = await collectChatStream(
-      plugin.chatStream([Message.user("Reply with the single word: pong")], {
-        model: process.env.OPENROUTER_TEST_MODEL ?? "openai/gpt-4o-mini",
-        maxTokens: 16,
-      }),
+    const response = await collectChatStreamParts(
+      plugin.chat.stream(
+        chatRequestFor([Message.user("Reply with the single word: pong")], {
+          model: process.env.OPENROUTER_TEST_MODEL ?? "openai/gpt-4o-mini",
+          maxTokens: 16,
+        }),
+      ),
     );
     expect(response.content.toLowerCase()).toContain("pong");
   });

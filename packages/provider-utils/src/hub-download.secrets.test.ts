@@ -50,7 +50,7 @@ describe("a Hub that echoes the token in its 401 body, message, status line and 
   it("console.error(error) in a real process prints no token", async () => {
     const { stdout, stderr } = await printedFailure(
       {
-        imports: 'import { HubFileDownloader } from "@ratatoskr/provider-utils";',
+        imports: 'import { HubFileDownloader } from "@ratatoskr/provider-utils/hub";',
         call: `new HubFileDownloader({
             cacheDirectory: process.env.CACHE, offline: false, hubURL: process.env.HUB_URL, token: process.env.CANARY,
           }).file({ repository: "org/gated", revision: "main", path: "config.json" })`,

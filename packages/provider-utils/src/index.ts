@@ -2,15 +2,18 @@
  * @ratatoskr/provider-utils: helpers shared by provider packages (HTTP
  * error mapping, bounded error bodies, retry-after parsing, API keys,
  * base-URL validation, AbortSignal linking, chunked batches with bounded
- * concurrency, the Hugging Face Hub downloader).
+ * concurrency, warnings for unknown provider options, an abortable sleep).
+ * The Hugging Face Hub downloader and the cache-directory and offline rules
+ * are in the `@ratatoskr/provider-utils/hub` subpath.
  *
  * @packageDocumentation
  */
 export * from "./api-key.ts";
 export * from "./base-url.ts";
 export * from "./http-error.ts";
-export * from "./hub-download.ts";
 export * from "./map-with-concurrency.ts";
+export * from "./provider-option-warnings.ts";
 export * from "./read-error-body.ts";
 export * from "./retry-after.ts";
 export * from "./signals.ts";
+export * from "./sleep.ts";

@@ -1,19 +1,20 @@
 /**
- * Small helpers for tests that read chat streams and expect typed errors
- * (part of the `@ratatoskr/testing/conformance` entry: `failure` uses vitest's `expect`).
+ * Small helpers for tests that read streams and expect typed errors (part
+ * of the `@ratatoskr/testing/conformance` entry: `failure` uses vitest's
+ * `expect`).
  */
-import { type ChatEvent, RatatoskrError } from "@ratatoskr/core";
+import { RatatoskrError } from "@ratatoskr/core";
 import { expect } from "vitest";
 
-/** Every event of a stream, in order. */
-export async function drain(stream: AsyncIterable<ChatEvent>): Promise<ChatEvent[]> {
-  const events: ChatEvent[] = [];
+/** Every event (or part) of a stream, in order. */
+export async function drain<T>(stream: AsyncIterable<T>): Promise<T[]> {
+  const events: T[] = [];
   for await (const event of stream) events.push(event);
   return events;
 }
 
-/** Events already collected, as a stream again (for `collectChatStream`). */
-export async function* replay(events: readonly ChatEvent[]): AsyncGenerator<ChatEvent> {
+/** Events already collected, as a stream again (for `collectChatStream`, `collectChatStreamParts`). */
+export async function* replay<T>(events: readonly T[]): AsyncGenerator<T> {
   yield* events;
 }
 

@@ -1,10 +1,11 @@
 /**
  * The conformance suite run against the mock provider: the mock is a
- * conformant plugin, and the suite's checks pass on one.
+ * conformant v1 provider, and the suite's checks pass on one.
  */
-import { Message } from "@ratatoskr/core";
+import { Message, registerSecret } from "@ratatoskr/core";
 import { runProviderConformance } from "./conformance.ts";
 import {
+  createMockDescriptor,
   createMockProvider,
   defaultMockStream,
   type MockProvider,
@@ -12,18 +13,29 @@ import {
 } from "./mock-provider.ts";
 
 const messages = [Message.user("hello conformance")];
-const SECRET = "sk-test-conformance-canary-0123456789";
+const SECRET = "canary-conformance-secret-0123456789";
+// Providers register their keys so that every error redacts them; the mock stands for one here.
+registerSecret(SECRET);
 let current: MockProvider;
+const settings = { unsupportedSettings: ["topK", "seed"], knownProviderOptions: ["flavour"] };
 
 runProviderConformance({
   name: "mock",
   createProvider: () => {
-    current = createMockProvider();
+    current = createMockProvider(settings);
     return current;
   },
+  descriptor: createMockDescriptor({
+    routing: [{ pattern: /^mock-/, priority: 10, reason: "mock-* ids are the mock's" }],
+  }),
   scenarios: {
-    chat: { messages, options: { model: "m" }, expectContent: "mock: hello conformance" },
-    chatStream: { messages, options: { model: "m" }, expectContent: "mock: hello conformance" },
+    chat: { model: "m", messages, expectContent: "mock: hello conformance" },
+    chatStream: {
+      model: "m",
+      messages,
+      providerOptions: { flavour: "plain" },
+      expectContent: "mock: hello conformance",
+    },
     toolCalls: {
       prepare: () => {
         current.enqueueStream([
@@ -41,8 +53,8 @@ runProviderConformance({
           { type: "done", finishReason: "tool_calls" },
         ]);
       },
+      model: "m",
       messages,
-      options: { model: "m" },
       expectToolCalls: ["now"],
     },
     serverTools: {
@@ -61,37 +73,79 @@ runProviderConformance({
           { type: "done", finishReason: "stop" },
         ]);
       },
+      model: "m",
       messages,
-      options: { model: "m" },
       expectServerToolCalls: ["web_search"],
     },
     abort: {
       prepare: () => {
         current.enqueueStream({ events: defaultMockStream(messages, "m"), delayMs: 5 });
       },
+      model: "m",
       messages,
-      options: { model: "m" },
     },
-    embed: { text: "a", model: "m", dimensions: 8 },
-    embedBatch: { texts: ["a", "b"], model: "m" },
-    nli: { premise: "a cat sleeps", hypothesis: "a cat", model: "m" },
-    nliBatch: {
+    warnings: {
+      model: "m",
+      messages,
+      unsupportedSettings: { topK: 40, seed: 7 },
+      unknownProviderOption: "spiciness",
+    },
+    generate: { model: "m", prompt: "once upon", expectText: "mock: once upon" },
+    generateStream: { model: "m", prompt: "a time", expectText: "mock: a time" },
+    generationWarnings: { model: "m", prompt: "p", unsupportedSettings: { seed: 1 } },
+    embed: {
+      values: ["a", "b", "c"],
+      model: "m",
+      dimensions: 8,
+      providerOptions: { flavour: "plain" },
+      unknownProviderOption: "spiciness",
+    },
+    nli: {
       pairs: [
         { premise: "a cat sleeps", hypothesis: "a cat" },
         { premise: "a cat sleeps", hypothesis: "not a cat" },
       ],
       model: "m",
+      unknownProviderOption: "spiciness",
     },
-    classify: { text: "stocks fell", labels: ["stocks", "sports"], model: "m" },
-    countTokens: { text: "one two three", model: "m", expectCount: 3 },
+    classify: {
+      text: "stocks fell",
+      labels: ["stocks", "sports"],
+      model: "m",
+      unknownProviderOption: "spiciness",
+    },
+    countTokens: {
+      text: "one two three",
+      model: "m",
+      expectCount: 3,
+      unknownProviderOption: "spiciness",
+    },
     errors: {
       "a scripted authentication failure": {
         prepare: () => {
           current.failNext("embed", mockError("authentication", `key ${SECRET} rejected`));
         },
-        call: (provider, options) => provider.embed!("x", "m", options),
+        call: (provider, signal) =>
+          provider.embedding!.embed({ model: "m", values: ["x"], providerOptions: {}, signal }),
         code: "authentication",
         secret: SECRET,
+      },
+      "a stream cut short": {
+        prepare: () => {
+          current.enqueueStream({
+            events: [{ type: "content", text: "half" }],
+            error: mockError("network", "connection reset"),
+          });
+        },
+        call: (provider, signal) =>
+          provider.chat!.stream!({
+            model: "m",
+            messages,
+            settings: {},
+            providerOptions: {},
+            signal,
+          }),
+        code: "network",
       },
     },
   },

@@ -10,6 +10,7 @@
  * @packageDocumentation
  */
 
+export * from "./chat-request-for.ts";
 export * from "./expect-base-url-rejected.ts";
 export * from "./expect-no-secret.ts";
 export * from "./huge-response-server.ts";

@@ -1,21 +1,43 @@
-import { collectChatStream, Message, RatatoskrError } from "@ratatoskr/core";
+import {
+  type ChatRequestV1,
+  collectChatStreamParts,
+  Message,
+  RatatoskrError,
+} from "@ratatoskr/core";
 import { describe, expect, it } from "vitest";
-import { runProviderConformance } from "./conformance.ts";
-import { createMockProvider, defaultMockStream, hashEmbedding } from "./mock-provider.ts";
+import { drain } from "./chat-stream-test-helpers.ts";
+import { createMockDescriptor, createMockProvider, hashEmbedding } from "./mock-provider.ts";
+
+const request = (text: string, extra: Partial<ChatRequestV1> = {}): ChatRequestV1 => ({
+  model: "m",
+  messages: [Message.user(text)],
+  settings: {},
+  providerOptions: {},
+  signal: new AbortController().signal,
+  ...extra,
+});
+
+const embedRequest = (signal = new AbortController().signal) => ({
+  model: "m",
+  values: ["x"],
+  providerOptions: {},
+  signal,
+});
 
 describe("createMockProvider", () => {
-  it("echoes the last user message by default and records the call", async () => {
+  it("echoes the last user message by default, with metadata, and records the request", async () => {
     const mock = createMockProvider();
-    const signal = new AbortController().signal;
-    const response = await mock.chat!([Message.user("hello there")], { model: "m", signal });
-    expect(response.content).toBe("mock: hello there");
-    expect(response.usage?.completionTokens).toBe(3);
+    const chat = request("hello there");
+    const result = await mock.chat!.complete!(chat);
+    expect(result.content).toBe("mock: hello there");
+    expect(result.usage?.completionTokens).toBe(3);
+    expect(result.response).toEqual({ model: "m", requestId: "mock-request-1" });
     expect(mock.calls).toHaveLength(1);
-    expect(mock.calls[0]!.method).toBe("chat");
-    expect(mock.calls[0]!.signal).toBe(signal);
+    expect(mock.calls[0]).toMatchObject({ method: "chat", signal: chat.signal });
+    expect(mock.callsOf("chat")[0]!.request.messages).toBe(chat.messages);
   });
 
-  it("plays scripted responses and streams in order, then fails on cue", async () => {
+  it("plays scripted answers and streams in order, then fails on cue", async () => {
     const mock = createMockProvider()
       .enqueueChat({ content: "first", toolCalls: [], finishReason: "stop" })
       .enqueueStream([
@@ -23,11 +45,14 @@ describe("createMockProvider", () => {
         { type: "done", finishReason: "length" },
       ])
       .failNext("embed", new RatatoskrError({ code: "rate_limited", message: "slow down" }));
-    expect((await mock.chat!([Message.user("x")], { model: "m" })).content).toBe("first");
-    const streamed = await collectChatStream(mock.chatStream!([Message.user("x")], { model: "m" }));
+    expect((await mock.chat!.complete!(request("x"))).content).toBe("first");
+    const streamed = await collectChatStreamParts(mock.chat!.stream!(request("x")));
     expect(streamed).toMatchObject({ content: "a", finishReason: "length" });
-    await expect(mock.embed!("x", "m")).rejects.toMatchObject({ code: "rate_limited" });
-    await expect(mock.embed!("x", "m")).resolves.toMatchObject({ dimensions: 8 });
+    await expect(mock.embedding!.embed(embedRequest())).rejects.toMatchObject({
+      code: "rate_limited",
+    });
+    const embedded = await mock.embedding!.embed(embedRequest());
+    expect(embedded.embeddings[0]).toMatchObject({ dimensions: 8, model: "m" });
   });
 
   it("queues failures of one method in order, each for its count", async () => {
@@ -37,7 +62,7 @@ describe("createMockProvider", () => {
     const outcomes: string[] = [];
     for (let i = 0; i < 4; i++) {
       outcomes.push(
-        await mock.embed!("x", "m").then(
+        await mock.embedding!.embed(embedRequest()).then(
           () => "ok",
           (error: RatatoskrError) => error.message,
         ),
@@ -46,25 +71,51 @@ describe("createMockProvider", () => {
     expect(outcomes).toEqual(["first", "second", "second", "ok"]);
   });
 
-  it("throws a scripted error after the scripted events", async () => {
+  it("throws a scripted error after the scripted parts", async () => {
     const mock = createMockProvider().enqueueStream({
       events: [{ type: "content", text: "partial" }],
       error: new RatatoskrError({ code: "stream", message: "cut" }),
     });
-    const error = await collectChatStream(
-      mock.chatStream!([Message.user("x")], { model: "m" }),
-    ).catch((e) => e);
+    const error = await collectChatStreamParts(mock.chat!.stream!(request("x"))).catch((e) => e);
     expect(RatatoskrError.isInstance(error, "stream")).toBe(true);
     expect(error.partial.content).toBe("partial");
   });
 
   it("rejects with aborted when the signal is already aborted", async () => {
     const mock = createMockProvider();
-    const controller = new AbortController();
-    controller.abort();
-    await expect(mock.embed!("x", "m", { signal: controller.signal })).rejects.toMatchObject({
+    await expect(mock.embedding!.embed(embedRequest(AbortSignal.abort()))).rejects.toMatchObject({
       code: "aborted",
     });
+  });
+
+  it("warns about unsupported settings and unknown provider options, and warningsFor agrees", async () => {
+    const mock = createMockProvider({ unsupportedSettings: ["topK"], knownProviderOptions: ["a"] });
+    const chat = request("x", { settings: { topK: 3, temperature: 1 }, providerOptions: { b: 1 } });
+    const expected = [
+      { type: "unsupported_setting", setting: "topK", details: "the mock mock ignores it" },
+      { type: "unknown_provider_option", option: "b" },
+    ];
+    expect(mock.chat!.warningsFor!(chat)).toEqual(expected);
+    expect((await mock.chat!.complete!(chat)).warnings).toEqual(expected);
+    const parts = await drain(mock.chat!.stream!(chat));
+    expect(parts.filter((part) => part.type === "warning").map((part) => part.warning)).toEqual(
+      expected,
+    );
+    expect(mock.chat!.warningsFor!(request("clean"))).toEqual([]);
+  });
+
+  it("offers only the capabilities and halves it is given, and declares batch limits", () => {
+    const mock = createMockProvider({
+      capabilities: ["chat", "embed"],
+      chat: "stream",
+      maxEmbeddingsPerCall: 2,
+      maxParallelCalls: 3,
+    });
+    expect(mock.chat?.complete).toBeUndefined();
+    expect(mock.chat?.stream).toBeTypeOf("function");
+    expect(mock.nli).toBeUndefined();
+    expect(mock.embedding?.maxEmbeddingsPerCall?.("m")).toBe(2);
+    expect(mock.embedding?.maxParallelCalls).toBe(3);
   });
 
   it("hashEmbedding is deterministic, unit length and text-dependent", () => {
@@ -75,77 +126,47 @@ describe("createMockProvider", () => {
   });
 });
 
-const shared = createMockProvider();
+describe("createMockDescriptor", () => {
+  it("creates mocks with its defaults under the settings given, and reports configuration", async () => {
+    const created: string[] = [];
+    const descriptor = createMockDescriptor({
+      id: "acme",
+      environment: { apiKey: "ACME_KEY" },
+      routing: [{ pattern: /^acme-/, priority: 50, reason: "acme-* ids" }],
+      onCreate: (provider) => created.push(provider.id),
+    });
+    expect(descriptor.isConfigured?.({})).toBe(false);
+    expect(descriptor.isConfigured?.({ ACME_KEY: "x" })).toBe(true);
+    const provider = await descriptor.create({ capabilities: ["embed"] });
+    expect(provider.id).toBe("acme");
+    expect(provider.chat).toBeUndefined();
+    expect(created).toEqual(["acme"]);
+  });
+});
 
-runProviderConformance({
-  name: "mock",
-  createProvider: () => shared,
-  scenarios: {
-    chat: {
-      prepare: () => shared.reset(),
-      messages: [Message.user("hi")],
-      options: { model: "m" },
-      expectContent: "mock: hi",
-    },
-    toolCalls: {
-      prepare: () => {
-        shared.reset();
-        shared.enqueueStream([
-          { type: "tool_call_start", index: 0, id: "call_a", name: "add" },
-          { type: "tool_call_start", index: 1, id: "call_b", name: "now" },
-          { type: "tool_call_delta", index: 0, arguments: '{"a":' },
-          { type: "tool_call_delta", index: 1, arguments: "{}" },
-          { type: "tool_call_delta", index: 0, arguments: "1}" },
-          {
-            type: "tool_call_end",
-            index: 1,
-            id: "call_b",
-            name: "now",
-            arguments: "{}",
-            parsedArguments: {},
-          },
-          {
-            type: "tool_call_end",
-            index: 0,
-            id: "call_a",
-            name: "add",
-            arguments: '{"a":1}',
-            parsedArguments: { a: 1 },
-          },
-          { type: "done", finishReason: "tool_calls" },
-        ]);
-      },
-      messages: [Message.user("add")],
-      options: { model: "m" },
-      expectToolCalls: ["add", "now"],
-    },
-    abort: {
-      prepare: () => {
-        shared.reset();
-        shared.enqueueStream({
-          events: defaultMockStream([Message.user("a b c d e")], "m"),
-          delayMs: 5,
-        });
-      },
-      messages: [Message.user("a b c d e")],
-      options: { model: "m" },
-    },
-    chatStream: {
-      messages: [Message.user("hi you")],
-      options: { model: "m" },
-      expectContent: "mock: hi you",
-    },
-    embed: { text: "x", model: "m", dimensions: 8 },
-    embedBatch: { texts: ["a", "b", "c"], model: "m" },
-    nli: { premise: "the cat sat", hypothesis: "cat sat", model: "m" },
-    nliBatch: {
-      pairs: [
-        { premise: "a b", hypothesis: "a" },
-        { premise: "x", hypothesis: "not x" },
-      ],
-      model: "m",
-    },
-    classify: { text: "I love sports", labels: ["sports", "politics"], model: "m" },
-    countTokens: { text: "one two three", model: "m", expectCount: 3 },
-  },
+describe("the conformance assertions catch broken streams", () => {
+  it("assertChatStreamProtocol rejects a stream without done, a malformed warning and a second done", async () => {
+    const { assertChatStreamProtocol } = await import("./conformance.ts");
+    expect(() => assertChatStreamProtocol([{ type: "content", text: "x" }])).toThrow();
+    expect(() =>
+      assertChatStreamProtocol([
+        { type: "warning", warning: { type: "unsupported_setting", setting: "" } },
+        { type: "done", finishReason: "stop" },
+      ]),
+    ).toThrow(/setting/);
+    expect(() =>
+      assertChatStreamProtocol([
+        { type: "done", finishReason: "stop" },
+        { type: "done", finishReason: "stop" },
+      ]),
+    ).toThrow(/exactly one done/);
+    const checked = assertChatStreamProtocol([
+      { type: "response_metadata", model: "m" },
+      { type: "warning", warning: { type: "other", message: "clamped" } },
+      { type: "content", text: "ok" },
+      { type: "done", finishReason: "stop" },
+    ]);
+    expect(checked.response.content).toBe("ok");
+    expect(checked.warnings).toEqual([{ type: "other", message: "clamped" }]);
+  });
 });

@@ -1,79 +1,139 @@
 /**
- * A scripted mock provider for tests: queue responses, streams and errors,
- * inspect the calls it received. Unscripted calls get deterministic defaults
- * (echo chat, hash embeddings), so it also works as a zero-config provider.
+ * A scripted mock provider for tests, implementing the provider
+ * specification v1 (`ProviderV1`): queue answers, streams and errors, fail
+ * on cue, and inspect the requests it received. Unscripted calls get
+ * deterministic defaults (echo chat, hash embeddings), so it also works as a
+ * zero-config provider.
  */
 import {
   abortedError,
   type Capability,
-  type ChatEvent,
-  type ChatOptions,
-  type ChatResponse,
-  type ClassifyResult,
-  collectChatStream,
+  type ChatRequestV1,
+  type ChatResultV1,
+  type ChatStreamPartV1,
+  type ClassificationRequestV1,
+  type ClassificationResultV1,
+  collectChatStreamParts,
   createUsage,
-  type Embedding,
-  type GenerateEvent,
+  type EmbeddingRequestV1,
+  type EmbeddingResultV1,
+  type GenerationRequestV1,
+  type GenerationResultV1,
+  type GenerationStreamPartV1,
   type Message,
-  type ModelSupport,
+  type ModelSupportV1,
+  type NliRequestV1,
   type NliResult,
-  PROVIDER_SPECIFICATION_VERSION,
-  type ProviderPlugin,
+  type NliResultV1,
+  type ProviderDescriptorV1,
+  type ProviderV1,
   RatatoskrError,
-  type TokenCount,
+  type RoutingHintV1,
+  type TokenCountingRequestV1,
+  type TokenCountingResultV1,
+  type WarningV1,
 } from "@ratatoskr/core";
 
-/** One recorded call. */
-export interface MockCall {
-  method: string;
-  /** The arguments, options object last (its `signal` included). */
-  args: unknown[];
-  /** The signal the provider received. */
-  signal: AbortSignal | undefined;
+/** The mock's methods, by the name `failNext()` and recorded calls use. */
+export type MockMethod =
+  | "chat"
+  | "chatStream"
+  | "generate"
+  | "generateStream"
+  | "embed"
+  | "nli"
+  | "classify"
+  | "countTokens";
+
+/** The request each method receives. */
+export interface MockRequests {
+  chat: ChatRequestV1;
+  chatStream: ChatRequestV1;
+  generate: GenerationRequestV1;
+  generateStream: GenerationRequestV1;
+  embed: EmbeddingRequestV1;
+  nli: NliRequestV1;
+  classify: ClassificationRequestV1;
+  countTokens: TokenCountingRequestV1;
 }
 
-/** A scripted stream: its events, then optionally an error thrown after them. */
+/** One recorded call of `method`. */
+export interface MockCallOf<M extends MockMethod> {
+  method: M;
+  /** The v1 request as received: model without prefix, settings, this provider's options, signal. */
+  request: MockRequests[M];
+  /** The signal the provider received (`request.signal`). */
+  signal: AbortSignal;
+}
+
+/** One recorded call. */
+export type MockCall = { [M in MockMethod]: MockCallOf<M> }[MockMethod];
+
+/** A scripted stream: its parts, then optionally an error thrown after them. */
 export interface ScriptedStream {
-  events: ChatEvent[];
+  events: ChatStreamPartV1[];
   /** Thrown after `events` (instead of ending normally). */
   error?: Error;
-  /** Milliseconds to wait before each event (lets tests abort mid-stream). */
+  /** Milliseconds to wait before each part (lets tests abort mid-stream). */
   delayMs?: number;
 }
 
+/** Which halves of a capability with two (chat, generation) the mock implements. */
+export type MockHalves = "complete" | "stream" | "both";
+
 /** Options of {@link createMockProvider}. */
 export interface MockProviderOptions {
-  /** Plugin id (default `mock`). */
+  /** Provider id (default `mock`): the routing prefix and the `providerOptions` key. */
   id?: string;
   aliases?: string[];
   /** Offered capabilities (default: all). */
   capabilities?: Capability[];
+  /** Which chat methods exist (default both): the gateway derives the other. */
+  chat?: MockHalves;
+  /** Which generation methods exist (default both). */
+  generation?: MockHalves;
   /** Decide per model; default serves everything. */
-  supports?: (capability: Capability, model: string) => ModelSupport;
+  supports?: (capability: Capability, model: string) => ModelSupportV1;
   /** Dimensions of default embeddings (default 8). */
   dimensions?: number;
   localInference?: boolean;
-  /** Declared texts per `embedBatch` call (the gateway splits batches into such chunks); default no limit. */
+  /** Whether chat sends tools (default true). */
+  toolUse?: boolean;
+  /** Declared texts per `embed` call (the gateway splits batches into such chunks); default no limit. */
   maxEmbeddingsPerCall?: number;
-  /** Declared pairs per `inferNliBatch` call; default no limit. */
-  maxNliPairsPerCall?: number;
+  /** Declared pairs per `nli` call; default no limit. */
+  maxPairsPerCall?: number;
   /** Declared chunk calls of one batch run at once (the gateway's default: 1). */
   maxParallelCalls?: number;
+  /**
+   * Standard settings the mock does not support: each one set in a request
+   * comes back as an `unsupported_setting` warning (on the result, as a
+   * stream `warning` part, and from `warningsFor`).
+   */
+  unsupportedSettings?: readonly string[];
+  /**
+   * The provider options the mock knows; any other key of its
+   * `providerOptions` entry is an `unknown_provider_option` warning.
+   * Default: it knows every key.
+   */
+  knownProviderOptions?: readonly string[];
 }
 
-/** The mock provider: a {@link ProviderPlugin} plus scripting and inspection. */
-export interface MockProvider extends ProviderPlugin {
+/** The mock provider: a {@link ProviderV1} plus scripting and inspection. */
+export interface MockProvider extends ProviderV1 {
   /** Every call received, in order. */
   readonly calls: MockCall[];
-  /** Queue the next `chat` result (a response, or an error to reject with). */
-  enqueueChat(result: ChatResponse | Error): this;
-  /** Queue the next `chatStream` script (events, or an error thrown before any event). */
-  enqueueStream(script: ChatEvent[] | ScriptedStream | Error): this;
+  /** The recorded calls of one method, typed. */
+  callsOf<M extends MockMethod>(method: M): MockCallOf<M>[];
+  /** Queue the next chat answer (a result, or an error to reject with); `chatStream` plays it too. */
+  enqueueChat(result: ChatResultV1 | Error): this;
+  /** Queue the next `chatStream` script (parts, or an error thrown before any part); `chat` collects it too. */
+  enqueueStream(script: ChatStreamPartV1[] | ScriptedStream | Error): this;
   /**
    * Make the next `count` calls of `method` reject with `error`. Calls queue:
    * `failNext("chat", a).failNext("chat", b, 2)` fails with a, then b twice.
    */
-  failNext(method: string, error: Error, count?: number): this;
+  failNext(method: MockMethod, error: Error, count?: number): this;
   /** Forget recorded calls and scripts. */
   reset(): void;
 }
@@ -108,33 +168,63 @@ function lastUserText(messages: readonly Message[]): string {
   return "";
 }
 
-/** Default streamed answer: `mock: <last user text>` in word chunks, then usage and done. */
-export function defaultMockStream(messages: readonly Message[], model: string): ChatEvent[] {
+/**
+ * Default streamed answer: the answering model (a `response_metadata`
+ * part), `mock: <last user text>` in word chunks, then usage and `done`.
+ */
+export function defaultMockStream(messages: readonly Message[], model: string): ChatStreamPartV1[] {
   const text = `mock: ${lastUserText(messages)}`;
   const usage = createUsage(
     messages.reduce((sum, message) => sum + chunks(message.content).length, 0),
     chunks(text).length,
   );
   return [
-    ...chunks(text).map((piece): ChatEvent => ({ type: "content", text: piece })),
+    { type: "response_metadata", model },
+    ...chunks(text).map((piece): ChatStreamPartV1 => ({ type: "content", text: piece })),
     { type: "usage", usage },
-    { type: "done", finishReason: "stop", usage, model },
+    { type: "done", finishReason: "stop", usage },
   ];
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortedError(signal));
+    if (signal.aborted) return reject(abortedError(signal));
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      signal.removeEventListener("abort", onAbort);
       resolve();
-    }, ms);
+    }, milliseconds);
     const onAbort = () => {
       clearTimeout(timer);
       reject(abortedError(signal));
     };
-    signal?.addEventListener("abort", onAbort, { once: true });
+    signal.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/** Parts replayed from a scripted complete answer (for `chatStream`). */
+function resultParts(result: ChatResultV1): ChatStreamPartV1[] {
+  const parts: ChatStreamPartV1[] = [];
+  if (result.response !== undefined) parts.push({ type: "response_metadata", ...result.response });
+  for (const warning of result.warnings ?? []) parts.push({ type: "warning", warning });
+  if (result.content !== "") parts.push({ type: "content", text: result.content });
+  for (const [index, call] of result.toolCalls.entries()) {
+    parts.push({ type: "tool_call_start", index, id: call.id, name: call.name });
+    parts.push({ type: "tool_call_delta", index, arguments: call.arguments });
+    parts.push({
+      type: "tool_call_end",
+      index,
+      id: call.id,
+      name: call.name,
+      arguments: call.arguments,
+      parsedArguments: JSON.parse(call.arguments === "" ? "{}" : call.arguments),
+    });
+  }
+  parts.push({
+    type: "done",
+    finishReason: result.finishReason,
+    ...(result.usage === undefined ? {} : { usage: result.usage }),
+  });
+  return parts;
 }
 
 /**
@@ -143,19 +233,26 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
  * @example
  * ```ts
  * const mock = createMockProvider().enqueueChat({ content: "hi", toolCalls: [], finishReason: "stop" });
- * const gateway = Ratatoskr.builder().use(mock).build();
+ * const gateway = await Ratatoskr.builder().use(mock).build();
  * ```
  */
 export function createMockProvider(options: MockProviderOptions = {}): MockProvider {
+  const id = options.id ?? "mock";
   const dimensions = options.dimensions ?? 8;
-  let chatQueue: Array<ChatResponse | Error> = [];
-  let streamQueue: Array<ScriptedStream | Error> = [];
-  let failures = new Map<string, Array<{ error: Error; count: number }>>();
+  const offered = new Set(options.capabilities ?? ALL);
+  const chatHalves = options.chat ?? "both";
+  const generationHalves = options.generation ?? "both";
+  const unsupported = options.unsupportedSettings ?? [];
+  const known =
+    options.knownProviderOptions === undefined ? undefined : new Set(options.knownProviderOptions);
+  let scripts: Array<{ kind: "answer"; result: ChatResultV1 } | ScriptedStream | Error> = [];
+  let failures = new Map<MockMethod, Array<{ error: Error; count: number }>>();
+  let requestNumber = 0;
   const calls: MockCall[] = [];
 
-  function record(method: string, args: unknown[]): void {
-    const last = args[args.length - 1] as { signal?: AbortSignal } | undefined;
-    calls.push({ method, args, signal: last?.signal });
+  /** Record the call; throw a queued failure, or the abort when the signal already fired. */
+  function record<M extends MockMethod>(method: M, request: MockRequests[M]): void {
+    calls.push({ method, request, signal: request.signal } as MockCall);
     const queue = failures.get(method);
     const failure = queue?.[0];
     if (failure !== undefined) {
@@ -163,128 +260,115 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
       if (failure.count <= 0) queue!.shift();
       throw failure.error;
     }
-    if (last?.signal?.aborted) throw abortedError(last.signal);
+    if (request.signal.aborted) throw abortedError(request.signal);
   }
 
-  async function* stream(
-    messages: readonly Message[],
-    chatOptions: ChatOptions,
-  ): AsyncGenerator<ChatEvent> {
-    const scripted = streamQueue.shift();
+  /** The warnings a request gets: unsupported settings that are set, unknown provider options. */
+  function warningsFor(request: {
+    settings?: object;
+    providerOptions: Readonly<Record<string, unknown>>;
+  }): WarningV1[] {
+    const warnings: WarningV1[] = [];
+    const settings = (request.settings ?? {}) as Record<string, unknown>;
+    for (const setting of unsupported) {
+      if (settings[setting] !== undefined) {
+        warnings.push({
+          type: "unsupported_setting",
+          setting,
+          details: `the ${id} mock ignores it`,
+        });
+      }
+    }
+    if (known !== undefined) {
+      for (const option of Object.keys(request.providerOptions)) {
+        if (!known.has(option)) warnings.push({ type: "unknown_provider_option", option });
+      }
+    }
+    return warnings;
+  }
+
+  function metadata(model: string): { response: { model: string; requestId: string } } {
+    requestNumber++;
+    return { response: { model, requestId: `${id}-request-${requestNumber}` } };
+  }
+
+  /** `value` with the request's warnings added to any it has. */
+  function withWarnings<T extends { warnings?: readonly WarningV1[] }>(
+    value: T,
+    request: Parameters<typeof warningsFor>[0],
+  ): T {
+    const warnings = warningsFor(request);
+    if (warnings.length === 0) return value;
+    return { ...value, warnings: [...(value.warnings ?? []), ...warnings] };
+  }
+
+  async function* playStream(request: ChatRequestV1): AsyncGenerator<ChatStreamPartV1> {
+    const scripted = scripts.shift();
     if (scripted instanceof Error) throw scripted;
-    const script: ScriptedStream = scripted ?? {
-      events: defaultMockStream(messages, chatOptions.model),
-    };
+    const script: ScriptedStream =
+      scripted === undefined
+        ? { events: defaultMockStream(request.messages, request.model) }
+        : "kind" in scripted
+          ? { events: resultParts(scripted.result) }
+          : scripted;
+    for (const warning of warningsFor(request)) yield { type: "warning", warning };
+    requestNumber++;
+    yield { type: "response_metadata", requestId: `${id}-request-${requestNumber}` };
     for (const event of script.events) {
-      if (script.delayMs !== undefined) await sleep(script.delayMs, chatOptions.signal);
-      if (chatOptions.signal?.aborted) throw abortedError(chatOptions.signal);
+      if (script.delayMs !== undefined) await sleep(script.delayMs, request.signal);
+      if (request.signal.aborted) throw abortedError(request.signal);
       yield event;
     }
     if (script.error !== undefined) throw script.error;
   }
 
+  async function chatAnswer(request: ChatRequestV1): Promise<ChatResultV1> {
+    const scripted = scripts[0];
+    if (scripted instanceof Error) {
+      scripts.shift();
+      throw scripted;
+    }
+    if (scripted !== undefined && "kind" in scripted) {
+      scripts.shift();
+      return withWarnings<ChatResultV1>(
+        { ...metadata(request.model), ...scripted.result },
+        request,
+      );
+    }
+    return collectChatStreamParts(playStream(request), request.signal);
+  }
+
+  async function* generationStream(
+    request: GenerationRequestV1,
+  ): AsyncGenerator<GenerationStreamPartV1> {
+    for (const warning of warningsFor(request)) yield { type: "warning", warning };
+    yield { type: "response_metadata", ...metadata(request.model).response };
+    const text = `mock: ${request.prompt}`;
+    for (const piece of chunks(text)) yield { type: "text", text: piece };
+    yield {
+      type: "done",
+      finishReason: "stop",
+      usage: createUsage(chunks(request.prompt).length, chunks(text).length),
+    };
+  }
+
   const provider: MockProvider = {
-    specificationVersion: PROVIDER_SPECIFICATION_VERSION,
-    id: options.id ?? "mock",
+    specificationVersion: "v1",
+    id,
     ...(options.aliases ? { aliases: options.aliases } : {}),
-    capabilities: options.capabilities ?? ALL,
     localInference: options.localInference ?? false,
     calls,
     ...(options.supports ? { supports: options.supports } : {}),
-    ...(options.maxEmbeddingsPerCall === undefined
-      ? {}
-      : { maxEmbeddingsPerCall: () => options.maxEmbeddingsPerCall }),
-    ...(options.maxNliPairsPerCall === undefined
-      ? {}
-      : { maxNliPairsPerCall: () => options.maxNliPairsPerCall }),
-    ...(options.maxParallelCalls === undefined
-      ? {}
-      : { maxParallelCalls: options.maxParallelCalls }),
 
-    async chat(messages, chatOptions) {
-      record("chat", [messages, chatOptions]);
-      const next = chatQueue.shift();
-      if (next instanceof Error) throw next;
-      if (next !== undefined) return next;
-      return collectChatStream(
-        (async function* () {
-          yield* defaultMockStream(messages, chatOptions.model);
-        })(),
-      );
+    callsOf<M extends MockMethod>(method: M): MockCallOf<M>[] {
+      return calls.filter((call): call is MockCallOf<M> & MockCall => call.method === method);
     },
-
-    async *chatStream(messages, chatOptions) {
-      record("chatStream", [messages, chatOptions]);
-      yield* stream(messages, chatOptions);
-    },
-
-    async generate(prompt, generateOptions) {
-      record("generate", [prompt, generateOptions]);
-      const text = `mock: ${prompt}`;
-      return {
-        text,
-        model: generateOptions.model,
-        finishReason: "stop",
-        usage: createUsage(chunks(prompt).length, chunks(text).length),
-      };
-    },
-
-    async *generateStream(prompt, generateOptions): AsyncGenerator<GenerateEvent> {
-      record("generateStream", [prompt, generateOptions]);
-      const text = `mock: ${prompt}`;
-      for (const piece of chunks(text)) yield { type: "text", text: piece };
-      yield { type: "done", finishReason: "stop", model: generateOptions.model };
-    },
-
-    async embed(text, model, callOptions): Promise<Embedding> {
-      record("embed", [text, model, callOptions]);
-      return { values: hashEmbedding(text, dimensions), model, dimensions };
-    },
-
-    async embedBatch(texts, model, callOptions): Promise<Embedding[]> {
-      record("embedBatch", [texts, model, callOptions]);
-      return texts.map((text) => ({ values: hashEmbedding(text, dimensions), model, dimensions }));
-    },
-
-    async inferNli(premise, hypothesis, model, callOptions): Promise<NliResult> {
-      record("inferNli", [premise, hypothesis, model, callOptions]);
-      return mockNli(premise, hypothesis);
-    },
-
-    async inferNliBatch(pairs, model, callOptions): Promise<NliResult[]> {
-      record("inferNliBatch", [pairs, model, callOptions]);
-      return pairs.map((pair) => mockNli(pair.premise, pair.hypothesis));
-    },
-
-    async classifyZeroShot(text, labels, model, classifyOptions): Promise<ClassifyResult> {
-      record("classifyZeroShot", [text, labels, model, classifyOptions]);
-      const raw = labels.map((label) => (text.toLowerCase().includes(label.toLowerCase()) ? 3 : 1));
-      const sum = raw.reduce((a, b) => a + b, 0);
-      const scores: Record<string, number> = {};
-      labels.forEach((label, index) => {
-        scores[label] = classifyOptions?.multiLabel ? raw[index]! / 3 : raw[index]! / sum;
-      });
-      const topLabel = labels.reduce((best, label) =>
-        scores[label]! > scores[best]! ? label : best,
-      );
-      return { scores, topLabel, confidence: scores[topLabel]! };
-    },
-
-    async countTokens(text, model, countOptions): Promise<TokenCount> {
-      record("countTokens", [text, model, countOptions]);
-      return {
-        count: chunks(text).filter((piece) => piece.trim() !== "").length,
-        approximate: true,
-        source: "mock:whitespace",
-      };
-    },
-
     enqueueChat(result) {
-      chatQueue.push(result);
+      scripts.push(result instanceof Error ? result : { kind: "answer", result });
       return provider;
     },
     enqueueStream(script) {
-      streamQueue.push(Array.isArray(script) ? { events: script } : script);
+      scripts.push(Array.isArray(script) ? { events: script } : script);
       return provider;
     },
     failNext(method, error, count = 1) {
@@ -296,12 +380,193 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
     },
     reset() {
       calls.length = 0;
-      chatQueue = [];
-      streamQueue = [];
+      scripts = [];
       failures = new Map();
     },
   };
+
+  const mutable = provider as { -readonly [K in keyof MockProvider]: MockProvider[K] };
+  if (offered.has("chat")) {
+    mutable.chat = {
+      ...(options.toolUse === undefined ? {} : { toolUse: options.toolUse }),
+      warningsFor,
+      ...(chatHalves === "stream"
+        ? {}
+        : {
+            async complete(request: ChatRequestV1) {
+              record("chat", request);
+              return chatAnswer(request);
+            },
+          }),
+      ...(chatHalves === "complete"
+        ? {}
+        : {
+            async *stream(request: ChatRequestV1) {
+              record("chatStream", request);
+              yield* playStream(request);
+            },
+          }),
+    };
+  }
+  if (offered.has("generate")) {
+    mutable.generation = {
+      warningsFor,
+      ...(generationHalves === "stream"
+        ? {}
+        : {
+            async complete(request: GenerationRequestV1): Promise<GenerationResultV1> {
+              record("generate", request);
+              const text = `mock: ${request.prompt}`;
+              return withWarnings<GenerationResultV1>(
+                {
+                  text,
+                  finishReason: "stop",
+                  usage: createUsage(chunks(request.prompt).length, chunks(text).length),
+                  ...metadata(request.model),
+                },
+                request,
+              );
+            },
+          }),
+      ...(generationHalves === "complete"
+        ? {}
+        : {
+            async *stream(request: GenerationRequestV1) {
+              record("generateStream", request);
+              yield* generationStream(request);
+            },
+          }),
+    };
+  }
+  if (offered.has("embed")) {
+    mutable.embedding = {
+      warningsFor,
+      async embed(request: EmbeddingRequestV1): Promise<EmbeddingResultV1> {
+        record("embed", request);
+        return withWarnings<EmbeddingResultV1>(
+          {
+            embeddings: request.values.map((text) => ({
+              values: hashEmbedding(text, dimensions),
+              model: request.model,
+              dimensions,
+            })),
+            ...metadata(request.model),
+          },
+          request,
+        );
+      },
+      ...(options.maxEmbeddingsPerCall === undefined
+        ? {}
+        : { maxEmbeddingsPerCall: () => options.maxEmbeddingsPerCall }),
+      ...(options.maxParallelCalls === undefined
+        ? {}
+        : { maxParallelCalls: options.maxParallelCalls }),
+    };
+  }
+  if (offered.has("nli")) {
+    mutable.nli = {
+      warningsFor,
+      async infer(request: NliRequestV1): Promise<NliResultV1> {
+        record("nli", request);
+        return withWarnings<NliResultV1>(
+          {
+            results: request.pairs.map((pair) => mockNli(pair.premise, pair.hypothesis)),
+            ...metadata(request.model),
+          },
+          request,
+        );
+      },
+      ...(options.maxPairsPerCall === undefined
+        ? {}
+        : { maxPairsPerCall: () => options.maxPairsPerCall }),
+      ...(options.maxParallelCalls === undefined
+        ? {}
+        : { maxParallelCalls: options.maxParallelCalls }),
+    };
+  }
+  if (offered.has("classify")) {
+    mutable.classification = {
+      warningsFor,
+      async classifyZeroShot(request: ClassificationRequestV1): Promise<ClassificationResultV1> {
+        record("classify", request);
+        const { text, labels } = request;
+        const raw = labels.map((label) =>
+          text.toLowerCase().includes(label.toLowerCase()) ? 3 : 1,
+        );
+        const sum = raw.reduce((a, b) => a + b, 0);
+        const scores: Record<string, number> = {};
+        labels.forEach((label, index) => {
+          scores[label] = request.settings.multiLabel ? raw[index]! / 3 : raw[index]! / sum;
+        });
+        const topLabel = labels.reduce((best, label) =>
+          scores[label]! > scores[best]! ? label : best,
+        );
+        return withWarnings<ClassificationResultV1>(
+          { scores, topLabel, confidence: scores[topLabel]!, ...metadata(request.model) },
+          request,
+        );
+      },
+    };
+  }
+  if (offered.has("countTokens")) {
+    mutable.tokenCounting = {
+      warningsFor,
+      async countTokens(request: TokenCountingRequestV1): Promise<TokenCountingResultV1> {
+        record("countTokens", request);
+        return withWarnings<TokenCountingResultV1>(
+          {
+            count: chunks(request.text).filter((piece) => piece.trim() !== "").length,
+            approximate: true,
+            source: "mock:whitespace",
+          },
+          request,
+        );
+      },
+    };
+  }
   return provider;
+}
+
+/** Options of {@link createMockDescriptor}: the descriptor's own fields, then the provider's defaults. */
+export interface MockDescriptorOptions extends MockProviderOptions {
+  /** Routing hints (default none). */
+  routing?: readonly RoutingHintV1[];
+  /** The package named in messages (default `@ratatoskr/testing`). */
+  packageName?: string;
+  displayName?: string;
+  environment?: Readonly<Record<string, string>>;
+  /** Called with what `create()` made, e.g. to keep a handle on the mock. */
+  onCreate?: (provider: MockProvider) => void;
+}
+
+/**
+ * A descriptor for the mock provider: `create(settings)` makes
+ * `createMockProvider({...options, ...settings})`. For tests of routing
+ * hints, builders and loaders.
+ */
+export function createMockDescriptor(
+  options: MockDescriptorOptions = {},
+): ProviderDescriptorV1<MockProviderOptions> {
+  const { routing, packageName, displayName, environment, onCreate, ...defaults } = options;
+  const id = defaults.id ?? "mock";
+  return {
+    specificationVersion: "v1",
+    id,
+    ...(defaults.aliases === undefined ? {} : { aliases: defaults.aliases }),
+    displayName: displayName ?? `Mock (${id})`,
+    packageName: packageName ?? "@ratatoskr/testing",
+    capabilities: defaults.capabilities ?? ALL,
+    ...(environment === undefined ? {} : { environment }),
+    isConfigured: (env) =>
+      Object.values(environment ?? {}).every((name) => env[name] !== undefined && env[name] !== ""),
+    ...(routing === undefined ? {} : { routing }),
+    localInference: defaults.localInference ?? false,
+    create(settings = {}) {
+      const provider = createMockProvider({ ...defaults, ...settings });
+      onCreate?.(provider);
+      return provider;
+    },
+  };
 }
 
 /** Deterministic NLI: entailment when the hypothesis is contained in the premise. */

@@ -13,7 +13,11 @@
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
-import { assertHubNames, type HubCacheLayout, HubFileDownloader } from "@ratatoskr/provider-utils";
+import {
+  assertHubNames,
+  type HubCacheLayout,
+  HubFileDownloader,
+} from "@ratatoskr/provider-utils/hub";
 
 /** Settings of {@link downloadHubTokenizer}. */
 export interface HubDownloadSettings {

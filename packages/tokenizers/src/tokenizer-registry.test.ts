@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
+import { resolveCacheDirectory, resolveOffline } from "@ratatoskr/provider-utils/hub";
 import {
   expectBaseURLRejected,
   type LoopbackServer,
@@ -15,7 +16,6 @@ import {
   tinyByteLevelTokenizer,
   tinySentencePieceTokenizer,
 } from "./__fixtures__/tiny-tokenizers.ts";
-import { resolveCacheDirectory, resolveOffline } from "./cache-directory.ts";
 import { decodeCompactTokenizer, encodeCompactTokenizer } from "./engine/compact-tokenizer-file.ts";
 import { compileTokenizer } from "./engine/compile-tokenizer.ts";
 import { compiledCacheFile, HfTokenizer } from "./hf-tokenizer.ts";

@@ -14,7 +14,7 @@
 import type { Message, TokenCount, ToolDefinition } from "@ratatoskr/core";
 import { RatatoskrError } from "@ratatoskr/core";
 import { raceAbort, validateBaseURL } from "@ratatoskr/provider-utils";
-import { resolveCacheDirectory, resolveOffline } from "./cache-directory.ts";
+import { resolveCacheDirectory, resolveOffline } from "@ratatoskr/provider-utils/hub";
 import { type ChatTokenCount, countChatTokensWith } from "./count-chat-tokens.ts";
 import { DEFAULT_TOKENIZER_MAPPINGS } from "./default-tokenizer-mappings.ts";
 import { compileTiktokenRanks } from "./engine/index.ts";

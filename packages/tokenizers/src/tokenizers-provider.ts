@@ -1,7 +1,9 @@
 /**
- * The gateway plugin: `createTokenizers(settings)` serves `countTokens` for
- * every model the registry maps, locally (no network once a tokenizer is
- * cached).
+ * The token-counting provider (provider specification v1):
+ * `createTokenizers(settings)` serves `countTokens` for every model the
+ * registry maps, locally (no network once a tokenizer is cached). A long
+ * text is counted in slices that give the event loop back and stop on the
+ * request's `signal`.
  *
  * @example
  * ```ts
@@ -19,12 +21,14 @@ import {
   type Capability,
   type CountTokensOptions,
   type Message,
-  type ModelSupport,
-  PROVIDER_SPECIFICATION_VERSION,
-  type ProviderPlugin,
-  type TokenCount,
+  type ModelSupportV1,
+  type ProviderV1,
+  type TokenCountingModelV1,
+  type TokenCountingRequestV1,
+  type TokenCountingResultV1,
   type ToolDefinition,
 } from "@ratatoskr/core";
+import { unknownProviderOptionWarnings } from "@ratatoskr/provider-utils";
 import type { ChatTokenCount } from "./count-chat-tokens.ts";
 import type { DecodeOptions, EncodeOptions } from "./hf-tokenizer.ts";
 import { TokenizerRegistry, type TokenizerRegistrySettings } from "./tokenizer-registry.ts";
@@ -32,12 +36,18 @@ import { TokenizerRegistry, type TokenizerRegistrySettings } from "./tokenizer-r
 /** Settings of {@link createTokenizers}: the registry's settings. */
 export type TokenizersSettings = TokenizerRegistrySettings;
 
-/** The tokenizers plugin: a {@link ProviderPlugin} serving `countTokens`, plus the registry's helpers. */
-export interface TokenizersProvider extends ProviderPlugin {
+/**
+ * The `tokenizers` entry of a call's `providerOptions`. The provider reads
+ * no option today: every key is an `unknown_provider_option` warning.
+ */
+export type TokenizersProviderOptions = Readonly<Record<string, never>>;
+
+/** The tokenizers provider: a {@link ProviderV1} counting tokens, plus the registry's helpers. */
+export interface TokenizersProvider extends ProviderV1 {
   readonly id: "tokenizers";
-  /** The registry behind the plugin (mappings, loading). */
+  readonly tokenCounting: TokenCountingModelV1;
+  /** The registry behind the provider (mappings, loading). */
   readonly registry: TokenizerRegistry;
-  countTokens(text: string, model: string, options?: CountTokensOptions): Promise<TokenCount>;
   /** Count a whole chat request (messages and tools). */
   countChatTokens(
     messages: readonly Message[],
@@ -50,26 +60,30 @@ export interface TokenizersProvider extends ProviderPlugin {
   decode(ids: readonly number[], model: string, options?: DecodeOptions): Promise<string>;
 }
 
-/** Create the tokenizers plugin. */
+/** Create the tokenizers provider. */
 export function createTokenizers(settings: TokenizersSettings = {}): TokenizersProvider {
   const registry = new TokenizerRegistry(settings);
-  const guard = async <T>(
-    options: CountTokensOptions | undefined,
-    work: () => Promise<T>,
-  ): Promise<T> => {
-    const signal = options?.signal;
-    if (signal?.aborted) throw abortedError(signal);
-    const result = await work();
-    if (signal?.aborted) throw abortedError(signal);
-    return result;
-  };
   return {
-    specificationVersion: PROVIDER_SPECIFICATION_VERSION,
+    specificationVersion: "v1",
     id: "tokenizers",
-    capabilities: ["countTokens"] as const satisfies readonly Capability[],
     localInference: true,
     registry,
-    supports(capability: Capability, model: string): ModelSupport {
+    tokenCounting: {
+      warningsFor: (request) => unknownProviderOptionWarnings(request.providerOptions, []),
+      async countTokens(request: TokenCountingRequestV1): Promise<TokenCountingResultV1> {
+        const { signal } = request;
+        if (signal.aborted) throw abortedError(signal);
+        const warnings = unknownProviderOptionWarnings(request.providerOptions, []);
+        const count = await registry.countTokens(request.text, request.model, {
+          signal,
+          ...(request.allowApproximate === undefined
+            ? {}
+            : { allowApproximate: request.allowApproximate }),
+        });
+        return warnings.length === 0 ? count : { ...count, warnings };
+      },
+    },
+    supports(capability: Capability, model: string): ModelSupportV1 {
       if (capability !== "countTokens")
         return { supported: false, reason: "tokenizers only count tokens" };
       if (registry.has(model)) return true;
@@ -79,25 +93,15 @@ export function createTokenizers(settings: TokenizersSettings = {}): TokenizersP
         reason: `no tokenizer mapping for "${model}" (add one with tokenizerMapping(pattern, source))`,
       };
     },
-    countTokens(text, model, options) {
-      return guard(options, () =>
-        registry.countTokens(text, model, {
-          ...(options?.signal ? { signal: options.signal } : {}),
-          ...(options?.allowApproximate === undefined
-            ? {}
-            : { allowApproximate: options.allowApproximate }),
-        }),
-      );
-    },
-    countChatTokens(messages, tools, model, options) {
-      return guard(options, () =>
-        registry.countChatTokens(messages, tools, model, {
-          ...(options?.signal ? { signal: options.signal } : {}),
-          ...(options?.allowApproximate === undefined
-            ? {}
-            : { allowApproximate: options.allowApproximate }),
-        }),
-      );
+    async countChatTokens(messages, tools, model, options) {
+      const signal = options?.signal;
+      if (signal?.aborted) throw abortedError(signal);
+      return registry.countChatTokens(messages, tools, model, {
+        ...(signal ? { signal } : {}),
+        ...(options?.allowApproximate === undefined
+          ? {}
+          : { allowApproximate: options.allowApproximate }),
+      });
     },
     tokenize: (text, model, options) => registry.tokenize(text, model, options),
     encode: (text, model, options) => registry.encode(text, model, options),

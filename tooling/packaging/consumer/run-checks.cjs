@@ -13,6 +13,7 @@ const CANARY = "canary-not-a-real-credential";
 const EXPECTED_EXPORTS = {
   "@ratatoskr/core": ["RatatoskrError", "Message"],
   "@ratatoskr/gateway": ["Ratatoskr", "RatatoskrBuilder"],
+  "@ratatoskr/catalog": ["loadConfiguredProviders", "loadDescriptor", "PROVIDER_CATALOG"],
   "@ratatoskr/provider-utils": ["loadApiKey", "httpError"],
   "@ratatoskr/testing": ["createMockProvider", "startLoopbackServer"],
   "@ratatoskr/provider-openai-compat": ["createOpenAI", "createOpenAICompatible"],
@@ -103,6 +104,15 @@ async function runChecks(modules, loaded) {
   assert.equal(embedding.dimensions, 8);
   const refused = await gateway.inferNli("a", "b", "mock-model").catch((error) => error);
   assert.ok(RatatoskrError.isInstance(refused), `a typed error, got ${refused}`);
+
+  // The public loader: one report entry per catalog provider, nothing thrown, no key in it.
+  const catalog = modules["@ratatoskr/catalog"];
+  const configured = await catalog.loadConfiguredProviders({ OPENROUTER_API_KEY: CANARY });
+  assert.deepEqual(
+    configured.report.map((entry) => entry.id),
+    catalog.PROVIDER_CATALOG.map((entry) => entry.id),
+  );
+  assert.ok(!JSON.stringify(configured.report).includes(CANARY), "no key in the loader's report");
 
   // The provider SDKs on this Node, through the shorthands (lazy imports), against loopback.
   const server = await fakeUpstream(startLoopbackServer);

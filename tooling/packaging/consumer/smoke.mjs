@@ -1,4 +1,5 @@
 /** ESM consumer: `import` every package, then the shared checks. */
+import * as catalog from "@ratatoskr/catalog";
 import * as core from "@ratatoskr/core";
 import * as gateway from "@ratatoskr/gateway";
 import * as models from "@ratatoskr/models";
@@ -18,6 +19,7 @@ await checks.runChecks(
   {
     "@ratatoskr/core": core,
     "@ratatoskr/gateway": gateway,
+    "@ratatoskr/catalog": catalog,
     "@ratatoskr/provider-utils": providerUtils,
     "@ratatoskr/testing": testing,
     "@ratatoskr/provider-openai-compat": openaiCompat,

@@ -3,6 +3,7 @@
  * `skipLibCheck: false`: each builder shorthand takes its provider's settings
  * type, and a wrong setting is a compile error.
  */
+import { type ConfiguredProviders, loadConfiguredProviders } from "@ratatoskr/catalog";
 import { Message, Ratatoskr, RatatoskrError } from "@ratatoskr/gateway";
 import {
   applyPresetToChatOptions,
@@ -49,4 +50,14 @@ export function presetModel(): { model: string; contextWindow: number | null | u
   const { options } = applyPresetToChatOptions({ model: preset.uri, temperature: 0.7 }, preset);
   const metadata: ModelMetadata | undefined = modelMetadata(options.model);
   return { model: options.model, contextWindow: metadata?.info.context_window };
+}
+
+/** The public loader's result registers with the builder as it is. */
+export async function fromEnvironment(): Promise<ConfiguredProviders> {
+  const configured = await loadConfiguredProviders(process.env, {
+    defaults: { openrouter: { appName: "consumer" } },
+  });
+  const withLoaded = Ratatoskr.builder();
+  for (const loaded of configured.providers) withLoaded.use(loaded);
+  return configured;
 }

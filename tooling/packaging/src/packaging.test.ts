@@ -50,7 +50,12 @@ beforeAll(async () => {
   gatewayOnly = await createConsumerProject(
     toolchain,
     "gateway-only",
-    ["@ratatoskr/core", "@ratatoskr/provider-utils", "@ratatoskr/gateway"].map(tarballOf),
+    [
+      "@ratatoskr/core",
+      "@ratatoskr/provider-utils",
+      "@ratatoskr/catalog",
+      "@ratatoskr/gateway",
+    ].map(tarballOf),
     [NODE_TYPES],
   );
 });

@@ -86,7 +86,7 @@ afterEach(() => {
 async function gatewayFor(timeouts: { idle?: number; attempt?: number } = {}) {
   const recorder = recordingHooks();
   const gateway = await Ratatoskr.builder()
-    .use(createAnthropic({ apiKey: CANARY_KEY, baseURL: server.url, onWarning: () => {} }))
+    .use(createAnthropic({ apiKey: CANARY_KEY, baseURL: server.url }))
     .use(createOpenAICompatible({ id: "backup", baseURL: `${backup.url}/v1` }))
     .fallbacks("chat", ["backup:backup-model"])
     .retry(FAST_RETRY)

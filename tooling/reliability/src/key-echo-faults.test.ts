@@ -5,7 +5,7 @@
  * retried (onRetry), falls back (onFallback) and fails (onError); the key must
  * be in none of the hook payloads and no rendering of the final error.
  */
-import { type Capability, Message } from "@ratatoskr/core";
+import { type Capability, Message, type ProviderV1 } from "@ratatoskr/core";
 import { type ModelGateway, Ratatoskr } from "@ratatoskr/gateway";
 import { createAnthropic } from "@ratatoskr/provider-anthropic";
 import { createHuggingFace } from "@ratatoskr/provider-huggingface";
@@ -33,7 +33,7 @@ afterAll(() => server.close());
 interface EchoCase {
   name: string;
   capability: Extract<Capability, "chat" | "embed">;
-  plugin: (url: string) => Parameters<ReturnType<typeof Ratatoskr.builder>["use"]>[0];
+  plugin: (url: string) => ProviderV1;
   model: string;
   /** Another model of the same provider: the fallback, which fails the same way. */
   fallback: string;
@@ -64,7 +64,7 @@ const CASES: readonly EchoCase[] = [
   {
     name: "anthropic",
     capability: "chat",
-    plugin: (url) => createAnthropic({ apiKey: CANARY, baseURL: url, onWarning: () => {} }),
+    plugin: (url) => createAnthropic({ apiKey: CANARY, baseURL: url }),
     model: "claude-sonnet-4-5",
     fallback: "anthropic:claude-haiku-4-5",
   },

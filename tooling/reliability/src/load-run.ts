@@ -7,9 +7,10 @@
  * peak RSS.
  */
 import { peakRssMiB, percentile } from "@ratatoskr/bench";
-import { type ChatEvent, Message, type ProviderPlugin } from "@ratatoskr/core";
+import { type ChatEvent, type ChatStreamPartV1, Message, type ProviderV1 } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
 import { createOpenAI } from "@ratatoskr/provider-openai-compat";
+import { chatRequestFor } from "@ratatoskr/testing";
 import { type FaultServer, startFaultServer } from "./fault-server.ts";
 import { CANARY_KEY } from "./suite-helpers.ts";
 import { openaiStream } from "./wire-formats.ts";
@@ -70,17 +71,14 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadReport> {
   );
   const started = performance.now();
   try {
-    const plugin: ProviderPlugin = createOpenAI({
+    const provider: ProviderV1 = createOpenAI({
       apiKey: CANARY_KEY,
       baseURL: `${server.url}/v1`,
     });
-    const gateway = await Ratatoskr.builder().use(plugin).build();
+    const gateway = await Ratatoskr.builder().use(provider).build();
     const messages = [Message.user("load")];
-    const direct = (): AsyncIterable<ChatEvent> =>
-      plugin.chatStream!(messages, {
-        model: "gpt-4o-mini",
-        signal: new AbortController().signal,
-      });
+    const direct = (): AsyncIterable<ChatEvent | ChatStreamPartV1> =>
+      provider.chat!.stream!(chatRequestFor(messages, { model: "gpt-4o-mini" }));
     const routed = (): AsyncIterable<ChatEvent> =>
       gateway.chatStream(messages, { model: "gpt-4o-mini" });
 
@@ -91,7 +89,10 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadReport> {
     let gatewayWallMs = 0;
     let gatewayStreams = 0;
 
-    async function one(open: () => AsyncIterable<ChatEvent>, into: number[]): Promise<void> {
+    async function one(
+      open: () => AsyncIterable<ChatEvent | ChatStreamPartV1>,
+      into: number[],
+    ): Promise<void> {
       const begin = performance.now();
       let text = "";
       let done = false;
@@ -109,7 +110,10 @@ export async function runLoad(options: LoadOptions = {}): Promise<LoadReport> {
       else corrupted++;
     }
 
-    async function batch(open: () => AsyncIterable<ChatEvent>, into: number[]): Promise<number> {
+    async function batch(
+      open: () => AsyncIterable<ChatEvent | ChatStreamPartV1>,
+      into: number[],
+    ): Promise<number> {
       const begin = performance.now();
       await Promise.all(Array.from({ length: concurrency }, () => one(open, into)));
       return performance.now() - begin;

@@ -11,7 +11,7 @@
  * 5. usage is the successful attempt's or absent, never zeros;
  * 6. attempts counted at the server stay within the budget.
  */
-import { Message, type ProviderPlugin, RatatoskrError } from "@ratatoskr/core";
+import { Message, type ProviderV1, RatatoskrError } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
 import { createAnthropic } from "@ratatoskr/provider-anthropic";
 import { createOpenAI } from "@ratatoskr/provider-openai-compat";
@@ -86,7 +86,7 @@ interface Wire {
   model: string;
   good: () => string[];
   faults: Record<string, Fault>;
-  plugin: (url: string) => ProviderPlugin;
+  plugin: (url: string) => ProviderV1;
 }
 
 const WIRES: Wire[] = [
@@ -120,7 +120,7 @@ const WIRES: Wire[] = [
       anthropicErrorEvent("overloaded_error", "Overloaded"),
       3,
     ),
-    plugin: (url) => createAnthropic({ apiKey: CANARY_KEY, baseURL: url, onWarning: () => {} }),
+    plugin: (url) => createAnthropic({ apiKey: CANARY_KEY, baseURL: url }),
   },
 ];
 

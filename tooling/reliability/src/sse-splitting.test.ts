@@ -74,7 +74,6 @@ async function run(provider: Provider, parts: () => Uint8Array[]): Promise<ChatE
           apiKey: CANARY_KEY,
           baseURL: "http://127.0.0.1:9",
           fetch,
-          onWarning: () => {},
         });
   const gateway = await Ratatoskr.builder().use(plugin).retry(false).build();
   const outcome = await consume(

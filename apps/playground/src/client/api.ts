@@ -14,7 +14,7 @@ import {
   type InferResponseType,
   parseResponse,
 } from "hono/client";
-import type { CapabilityHint } from "../playground-gateway.ts";
+import type { CapabilityHint } from "../capability-hints.ts";
 import type { PlaygroundApp } from "../playground-server.ts";
 import type { ChatStreamEvent } from "../server/chat-event-stream.ts";
 

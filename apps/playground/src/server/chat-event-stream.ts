@@ -9,8 +9,8 @@ import { RatatoskrError } from "@ratatoskr/core";
 import type { Gateway } from "@ratatoskr/gateway";
 import type { Context } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
+import { CAPABILITY_HINTS, type CapabilityHint } from "../capability-hints.ts";
 import { type ChatTurnRequest, type PlaygroundChatEvent, runChatTurn } from "../chat-tool-loop.ts";
-import { CAPABILITY_HINTS, type CapabilityHint } from "../playground-gateway.ts";
 
 /** Sent first: where the gateway routes the model (provider null on a miss). */
 export interface ChatRouteEvent {

@@ -8,7 +8,7 @@ import { type Capability, errorTraits, RatatoskrError } from "@ratatoskr/core";
 import type { Context, ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { CAPABILITY_HINTS } from "../playground-gateway.ts";
+import { CAPABILITY_HINTS } from "../capability-hints.ts";
 
 /**
  * A failure as a JSON error body: a gateway error with its code, message and

@@ -4,8 +4,8 @@
  * missing, and model suggestions that the gateway routes somewhere.
  */
 import { CAPABILITIES, type Capability } from "@ratatoskr/core";
+import { CAPABILITY_HINTS, type CapabilityHint } from "../capability-hints.ts";
 import { DEMO_TOOLS } from "../demo-tools.ts";
-import { CAPABILITY_HINTS, type CapabilityHint } from "../playground-gateway.ts";
 import type { PlaygroundServerContext } from "./server-context.ts";
 
 /** A suggested model and where it routes. */
@@ -70,8 +70,8 @@ export function playgroundStatus(context: PlaygroundServerContext) {
         capabilities,
         detail,
         configure,
-        aliases: context.plugins.get(id)?.aliases ?? [],
-        localInference: context.plugins.get(id)?.localInference ?? false,
+        aliases: context.providers.get(id)?.aliases ?? [],
+        localInference: context.providers.get(id)?.localInference ?? false,
       }),
     ),
     capabilities: availability(context),

@@ -3,9 +3,9 @@
  * knows about its providers, the configuration, and the browser bundle.
  */
 import type { Capability } from "@ratatoskr/core";
+import type { PlaygroundGateway } from "../build-playground-gateway.ts";
 import type { ClientAssets } from "../client-assets.ts";
 import type { PlaygroundConfig } from "../playground-config.ts";
-import type { PlaygroundGateway } from "../playground-gateway.ts";
 
 /** Everything the server needs. */
 export interface PlaygroundServerContext extends PlaygroundGateway {

@@ -4,7 +4,7 @@
  * with what to configure on a miss).
  */
 import { Hono } from "hono";
-import { CAPABILITY_HINTS } from "../playground-gateway.ts";
+import { CAPABILITY_HINTS } from "../capability-hints.ts";
 import { errorHandlerFor } from "./error-response.ts";
 import { playgroundStatus } from "./playground-status.ts";
 import { routeQuery } from "./request-schemas.ts";

@@ -21,9 +21,10 @@ async function countFor(
   const started = performance.now();
   try {
     const count = await context.gateway.countTokens(text, model, { signal });
-    const plugin = route.provider === undefined ? undefined : context.plugins.get(route.provider);
-    const highlighted = isPieceTokenizer(plugin)
-      ? await tokenPieces(plugin, text, route.providerModel)
+    const provider =
+      route.provider === undefined ? undefined : context.providers.get(route.provider);
+    const highlighted = isPieceTokenizer(provider)
+      ? await tokenPieces(provider, text, route.providerModel)
       : undefined;
     return {
       model,

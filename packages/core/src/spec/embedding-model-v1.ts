@@ -2,6 +2,7 @@ import type { Embedding } from "../responses.ts";
 import type { Usage } from "../usage.ts";
 import type { CallRequestV1 } from "./call-request-v1.ts";
 import type { ResultMetadataV1 } from "./response-metadata-v1.ts";
+import type { WarningV1 } from "./warning-v1.ts";
 
 /** An embedding call: one upstream request for at most `maxEmbeddingsPerCall` texts. */
 export interface EmbeddingRequestV1 extends CallRequestV1 {
@@ -26,4 +27,11 @@ export interface EmbeddingModelV1 {
   maxEmbeddingsPerCall?(model: string): number | undefined;
   /** Chunks in flight at once (default 1). */
   readonly maxParallelCalls?: number;
+  /**
+   * The warnings this request would produce, without sending anything (pure:
+   * no I/O, no state). The gateway calls it in strict mode, before the first
+   * attempt on this provider, and fails the call with `invalid_input` if
+   * there are any. Absent: the provider never warns before seeing the answer.
+   */
+  warningsFor?(request: EmbeddingRequestV1): readonly WarningV1[];
 }

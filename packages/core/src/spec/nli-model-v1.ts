@@ -1,6 +1,7 @@
 import type { NliPair, NliResult } from "../responses.ts";
 import type { CallRequestV1 } from "./call-request-v1.ts";
 import type { ResultMetadataV1 } from "./response-metadata-v1.ts";
+import type { WarningV1 } from "./warning-v1.ts";
 
 /** A natural-language-inference call over premise/hypothesis pairs. */
 export interface NliRequestV1 extends CallRequestV1 {
@@ -19,4 +20,11 @@ export interface NliModelV1 {
   maxPairsPerCall?(model: string): number | undefined;
   /** Chunks in flight at once (default 1). */
   readonly maxParallelCalls?: number;
+  /**
+   * The warnings this request would produce, without sending anything (pure:
+   * no I/O, no state). The gateway calls it in strict mode, before the first
+   * attempt on this provider, and fails the call with `invalid_input` if
+   * there are any. Absent: the provider never warns before seeing the answer.
+   */
+  warningsFor?(request: NliRequestV1): readonly WarningV1[];
 }

