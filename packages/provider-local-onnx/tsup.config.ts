@@ -1,4 +1,4 @@
 import { defineConfig } from "tsup";
 import { libraryPreset } from "../../tooling/config/tsup.preset.ts";
 
-export default defineConfig(libraryPreset());
+export default defineConfig(libraryPreset({ entry: ["src/index.ts", "src/internal.ts"] }));

@@ -164,3 +164,128 @@ describe("loadConfiguredProviders", () => {
     ]);
   });
 });
+
+describe("loadConfiguredProviders with third-party descriptors", () => {
+  const linechat = (create?: (settings: Record<string, unknown>) => void) => {
+    const descriptor = createMockDescriptor({
+      id: "linechat",
+      displayName: "LineChat",
+      packageName: "ratatoskr-provider-linechat",
+      environment: { apiKey: "LINECHAT_API_KEY" },
+      capabilities: ["chat"],
+    });
+    return {
+      ...descriptor,
+      create(settings: Record<string, unknown> = {}) {
+        create?.(settings);
+        return descriptor.create(settings);
+      },
+    };
+  };
+
+  it("creates a configured descriptor after the catalog, with its environment's settings and the caller's", async () => {
+    const { importModule } = fakeModules();
+    const seen: Record<string, unknown>[] = [];
+    const { providers, report } = await loadConfiguredProviders(
+      { LINECHAT_API_KEY: "lc-key" },
+      {
+        importModule,
+        only: ["tokenizers", "linechat"],
+        descriptors: [linechat((settings) => seen.push(settings))],
+        defaults: { linechat: { baseURL: "http://127.0.0.1:9" } },
+      },
+    );
+    expect(providers.map((loaded) => loaded.provider.id)).toEqual(["tokenizers", "linechat"]);
+    expect(providers[1]!.entry).toBeUndefined();
+    expect(providers[1]!.descriptor.id).toBe("linechat");
+    expect(seen).toEqual([{ baseURL: "http://127.0.0.1:9", apiKey: "lc-key" }]);
+    expect(report.at(-1)).toEqual({
+      id: "linechat",
+      displayName: "LineChat",
+      packageName: "ratatoskr-provider-linechat",
+      state: "ready",
+      detail: "ready (from LINECHAT_API_KEY)",
+      environment: { apiKey: "LINECHAT_API_KEY" },
+      capabilities: ["chat"],
+    });
+  });
+
+  it("reports an unconfigured descriptor with the variables to set, and creates nothing", async () => {
+    let created = 0;
+    const { providers, report } = await loadConfiguredProviders(
+      {},
+      { only: ["linechat"], descriptors: [linechat(() => created++)] },
+    );
+    expect(providers).toEqual([]);
+    expect(created).toBe(0);
+    expect(report).toMatchObject([
+      { id: "linechat", state: "not-configured", detail: "not configured: set LINECHAT_API_KEY" },
+    ]);
+  });
+
+  it("does not load a descriptor whose id or alias is already taken, and says by whom", async () => {
+    const { importModule } = fakeModules();
+    let created = 0;
+    const second = { ...linechat(() => created++), aliases: ["lc"] };
+    const { providers, report } = await loadConfiguredProviders(
+      { LINECHAT_API_KEY: "lc-key" },
+      {
+        importModule,
+        only: ["openai", "linechat"],
+        descriptors: [
+          { ...linechat(() => created++), id: "openai" },
+          linechat(() => created++),
+          second,
+        ],
+      },
+    );
+    expect(report.map((entry) => [entry.id, entry.state])).toEqual([
+      ["openai", "not-configured"],
+      ["openai", "failed"],
+      ["linechat", "ready"],
+      ["linechat", "failed"],
+    ]);
+    expect(report[1]!.detail).toMatch(/"openai" is already taken by a first-party provider/);
+    expect(report[3]!.detail).toMatch(/"linechat" is already taken by an earlier descriptor/);
+    expect(providers.map((loaded) => loaded.provider.id)).toEqual(["linechat"]);
+    expect(created).toBe(1);
+  });
+
+  it("redacts a key the descriptor's create() echoes in its failure", async () => {
+    const failing = {
+      ...linechat(),
+      create(settings: Record<string, unknown> = {}) {
+        throw new Error(`refused key ${String(settings.apiKey)}`);
+      },
+    };
+    const { report } = await loadConfiguredProviders(
+      { LINECHAT_API_KEY: CANARY },
+      { only: ["linechat"], descriptors: [failing] },
+    );
+    expect(report[0]!.state).toBe("failed");
+    expect(report[0]!.detail).toContain("refused key");
+    expectNoSecret(report, CANARY);
+  });
+
+  it.each([
+    [null, /descriptors\[0\] must be a provider descriptor \(ProviderDescriptorV1\), got null/],
+    ["linechat", /descriptors\[0\] must be a provider descriptor.*got string/],
+    [
+      { ...createMockDescriptor(), specificationVersion: "v2" },
+      /specificationVersion "v2"; this loader reads "v1"/,
+    ],
+    [{ ...createMockDescriptor(), id: "" }, /needs a non-empty string id/],
+    [{ ...createMockDescriptor(), create: undefined }, /needs a create\(\) function/],
+    [{ ...createMockDescriptor(), capabilities: "chat" }, /needs a capabilities array/],
+    [{ ...createMockDescriptor(), aliases: "lc" }, /has aliases that are not an array/],
+  ])(
+    "refuses a malformed descriptor (%#) with a configuration error naming the problem",
+    async (value, message) => {
+      const error = await loadConfiguredProviders({}, { descriptors: [value as never] }).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error).toMatchObject({ name: "RatatoskrError", code: "configuration" });
+      expect((error as Error).message).toMatch(message);
+    },
+  );
+});

@@ -1,8 +1,9 @@
 /**
- * `loadConfiguredProviders(env)`: every first-party provider that the
- * environment configures, created — the public loader apps use instead of
- * hand-written provider loading. For each catalog entry it imports the
- * package (a missing one is reported, not thrown), asks the descriptor
+ * `loadConfiguredProviders(env)`: every provider that the environment
+ * configures, created — the public loader apps use instead of hand-written
+ * provider loading. For each catalog entry it imports the package (a
+ * missing one is reported, not thrown); third-party descriptors the caller
+ * passes (`descriptors`) join after the catalog. It asks each descriptor
  * whether `env` configures it, and creates it with the settings its
  * environment variables give (plus the caller's). Every outcome is
  * reported, so an app can show what is ready and what to configure.
@@ -38,16 +39,20 @@ export interface ProviderLoadReport {
 
 /** A provider created from its descriptor; pass it to the builder's `.use()`. */
 export interface LoadedProvider {
-  entry: CatalogEntry;
+  /** The catalog entry it came from; absent for a third-party descriptor. */
+  entry?: CatalogEntry;
   descriptor: ProviderDescriptorV1<Record<string, unknown>>;
   provider: ProviderV1;
 }
 
 /** The result of {@link loadConfiguredProviders}. */
 export interface ConfiguredProviders {
-  /** The created providers, in catalog order (registration order is routing priority). */
+  /**
+   * The created providers, in catalog order, then the given descriptors'
+   * (registration order is routing priority).
+   */
   providers: LoadedProvider[];
-  /** Every entry considered, in catalog order. */
+  /** Every entry considered, in the same order. */
   report: ProviderLoadReport[];
 }
 
@@ -69,8 +74,17 @@ export interface LoadConfiguredProvidersOptions {
    * themselves.
    */
   defaults?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
-  /** Only these provider ids (default: the whole catalog). */
+  /** Only these provider ids (default: the whole catalog and every given descriptor). */
   only?: readonly string[];
+  /**
+   * Third-party provider descriptors (`ProviderDescriptorV1`, e.g. a
+   * package's exported descriptor), considered after the catalog with the
+   * same rules: `isConfigured(env)`, their `environment` variables,
+   * `settings` and `defaults` by their id. An id that a catalog entry or an
+   * earlier descriptor already has is reported `failed`, not created; a
+   * value that is not a v1 descriptor is a `configuration` error.
+   */
+  descriptors?: readonly ProviderDescriptorV1<object>[];
 }
 
 /** Longest `detail` kept. */
@@ -105,40 +119,72 @@ function registerCredentials(settings: Readonly<Record<string, unknown>> | undef
   }
 }
 
-async function loadOne(
+/**
+ * What is considered: a catalog entry (its package imported here), or a
+ * given descriptor (with why it is not loaded, when its id is taken).
+ */
+type Source =
+  | { readonly kind: "catalog"; readonly entry: CatalogEntry }
+  | {
+      readonly kind: "given";
+      readonly descriptor: ProviderDescriptorV1<Record<string, unknown>>;
+      readonly duplicate?: string;
+    };
+
+/** The descriptor of a catalog entry, or the report of why it did not load. */
+async function catalogDescriptor(
   entry: CatalogEntry,
-  env: Readonly<Record<string, string | undefined>>,
   options: LoadConfiguredProvidersOptions,
-): Promise<{ loaded?: LoadedProvider; report: ProviderLoadReport }> {
-  const base = {
-    id: entry.id,
-    displayName: entry.displayName,
-    packageName: entry.packageName,
-    environment: entry.environment,
-    capabilities: [] as readonly Capability[],
-  };
-  // Before anything can fail: an import error may echo a key the environment holds.
-  settingsFromEnvironment(entry.environment, env);
-  let descriptor: ProviderDescriptorV1<Record<string, unknown>>;
+): Promise<
+  | { descriptor: ProviderDescriptorV1<Record<string, unknown>> }
+  | { state: ProviderLoadState; detail: string }
+> {
   try {
-    descriptor = await loadEntryDescriptor(entry, {
-      ...(options.importModule === undefined ? {} : { importModule: options.importModule }),
-      requestedBy: entry.displayName,
-    });
+    return {
+      descriptor: await loadEntryDescriptor(entry, {
+        ...(options.importModule === undefined ? {} : { importModule: options.importModule }),
+        requestedBy: entry.displayName,
+      }),
+    };
   } catch (error) {
     const missing =
       RatatoskrError.isInstance(error, "configuration") && /is not installed/.test(error.message);
-    return {
-      report: {
-        ...base,
-        state: missing ? "missing-package" : "failed",
-        detail: missing
-          ? `${entry.packageName} is not installed: pnpm add ${entry.packageName}`
-          : describeError(error),
-      },
-    };
+    return missing
+      ? {
+          state: "missing-package",
+          detail: `${entry.packageName} is not installed: pnpm add ${entry.packageName}`,
+        }
+      : { state: "failed", detail: describeError(error) };
   }
-  const environment = descriptor.environment ?? entry.environment;
+}
+
+async function loadOne(
+  source: Source,
+  env: Readonly<Record<string, string | undefined>>,
+  options: LoadConfiguredProvidersOptions,
+): Promise<{ loaded?: LoadedProvider; report: ProviderLoadReport }> {
+  const named = source.kind === "catalog" ? source.entry : source.descriptor;
+  const base = {
+    id: named.id,
+    displayName: named.displayName,
+    packageName: named.packageName,
+    environment: named.environment ?? {},
+    capabilities: [] as readonly Capability[],
+  };
+  // Before anything can fail: an import error may echo a key the environment holds.
+  settingsFromEnvironment(base.environment, env);
+  let descriptor: ProviderDescriptorV1<Record<string, unknown>>;
+  if (source.kind === "given") {
+    if (source.duplicate !== undefined) {
+      return { report: { ...base, state: "failed", detail: source.duplicate } };
+    }
+    descriptor = source.descriptor;
+  } else {
+    const outcome = await catalogDescriptor(source.entry, options);
+    if (!("descriptor" in outcome)) return { report: { ...base, ...outcome } };
+    descriptor = outcome.descriptor;
+  }
+  const environment = descriptor.environment ?? base.environment;
   const known = { environment, capabilities: [...descriptor.capabilities] };
   const fromEnvironment = settingsFromEnvironment(environment, env);
   let configured: boolean;
@@ -147,9 +193,9 @@ async function loadOne(
   } catch (error) {
     return { report: { ...base, ...known, state: "failed", detail: describeError(error) } };
   }
-  const extra = options.settings?.[entry.id];
+  const extra = options.settings?.[base.id];
   registerCredentials(extra);
-  registerCredentials(options.defaults?.[entry.id]);
+  registerCredentials(options.defaults?.[base.id]);
   if (!configured && extra === undefined) {
     const variables = Object.values(environment);
     return {
@@ -166,13 +212,16 @@ async function loadOne(
   }
   try {
     const provider = await descriptor.create({
-      ...options.defaults?.[entry.id],
+      ...options.defaults?.[base.id],
       ...fromEnvironment,
       ...extra,
     });
     const from = Object.keys(fromEnvironment).map((setting) => environment[setting]);
     return {
-      loaded: { entry, descriptor, provider },
+      loaded:
+        source.kind === "catalog"
+          ? { entry: source.entry, descriptor, provider }
+          : { descriptor, provider },
       report: {
         ...base,
         ...known,
@@ -204,15 +253,70 @@ export async function loadConfiguredProviders(
   env: Readonly<Record<string, string | undefined>> = process.env,
   options: LoadConfiguredProvidersOptions = {},
 ): Promise<ConfiguredProviders> {
-  const entries =
-    options.only === undefined
-      ? PROVIDER_CATALOG
-      : PROVIDER_CATALOG.filter((entry) => options.only!.includes(entry.id));
-  const outcomes = await Promise.all(entries.map((entry) => loadOne(entry, env, options)));
+  const wanted = (id: string) => options.only === undefined || options.only.includes(id);
+  const sources: Source[] = PROVIDER_CATALOG.filter((entry) => wanted(entry.id)).map((entry) => ({
+    kind: "catalog",
+    entry,
+  }));
+  const taken = new Set(PROVIDER_CATALOG.flatMap((entry) => [entry.id, ...entry.aliases]));
+  for (const [index, value] of (options.descriptors ?? []).entries()) {
+    const descriptor = assertDescriptor(value, index);
+    if (!wanted(descriptor.id)) continue;
+    const names = [descriptor.id, ...(descriptor.aliases ?? [])];
+    const clash = names.find((name) => taken.has(name));
+    for (const name of names) taken.add(name);
+    sources.push(
+      clash === undefined
+        ? { kind: "given", descriptor }
+        : {
+            kind: "given",
+            descriptor,
+            duplicate: `not loaded: the id or alias "${clash}" is already taken by ${
+              PROVIDER_CATALOG.some((entry) => entry.id === clash || entry.aliases.includes(clash))
+                ? "a first-party provider"
+                : "an earlier descriptor"
+            }`,
+          },
+    );
+  }
+  const outcomes = await Promise.all(sources.map((source) => loadOne(source, env, options)));
   return {
     providers: outcomes.flatMap((outcome) =>
       outcome.loaded === undefined ? [] : [outcome.loaded],
     ),
     report: outcomes.map((outcome) => outcome.report),
   };
+}
+
+/** `value` as a v1 descriptor, or a `configuration` error naming what is wrong with it. */
+function assertDescriptor(
+  value: unknown,
+  index: number,
+): ProviderDescriptorV1<Record<string, unknown>> {
+  const where = `loadConfiguredProviders: descriptors[${index}]`;
+  const fail = (problem: string): never => {
+    throw new RatatoskrError({ code: "configuration", message: `${where} ${problem}` });
+  };
+  if (typeof value !== "object" || value === null) {
+    return fail(
+      `must be a provider descriptor (ProviderDescriptorV1), got ${value === null ? "null" : typeof value}`,
+    );
+  }
+  const candidate = value as Partial<ProviderDescriptorV1<Record<string, unknown>>>;
+  if (candidate.specificationVersion !== "v1") {
+    fail(
+      `has specificationVersion ${JSON.stringify(candidate.specificationVersion)}; this loader reads "v1" descriptors`,
+    );
+  }
+  for (const field of ["id", "displayName", "packageName"] as const) {
+    if (typeof candidate[field] !== "string" || candidate[field] === "") {
+      fail(`needs a non-empty string ${field}`);
+    }
+  }
+  if (!Array.isArray(candidate.capabilities)) fail("needs a capabilities array");
+  if (typeof candidate.create !== "function") fail("needs a create() function");
+  if (candidate.aliases !== undefined && !Array.isArray(candidate.aliases)) {
+    fail("has aliases that are not an array");
+  }
+  return candidate as ProviderDescriptorV1<Record<string, unknown>>;
 }

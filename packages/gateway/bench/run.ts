@@ -65,7 +65,7 @@ const chat = await compare(
       return gateway.chat(messages, { model: "m" });
     },
   },
-  { rounds: 10, iterations: 2_000 },
+  { rounds: 10, iterations: 2_000, interleave: "round" },
 );
 printComparison("chat dispatch", chat, "< 5 µs added per call");
 
@@ -84,7 +84,7 @@ const embed = await compare(
       return gateway.embed("hello", "m");
     },
   },
-  { rounds: 10, iterations: 2_000 },
+  { rounds: 10, iterations: 2_000, interleave: "round" },
 );
 printComparison("embed dispatch", embed, "< 5 µs added per call");
 
@@ -105,7 +105,7 @@ const stream = await compare(
       return consume(gateway.chatStream(messages, { model: "m" }));
     },
   },
-  { rounds: 10, iterations: 10, warmup: 5 },
+  { rounds: 10, iterations: 10, warmup: 5, interleave: "round" },
 );
 printComparison(
   `chatStream of ${STREAM_EVENTS.toLocaleString("en-US")} events`,
@@ -151,7 +151,7 @@ const floor = await compare(
       return consume(new ThinWrapper(mock.chat!.stream!(request)), STREAM_EVENTS + 1);
     },
   },
-  { rounds: 10, iterations: 10, warmup: 5 },
+  { rounds: 10, iterations: 10, warmup: 5, interleave: "round" },
 );
 printComparison("floor of any observing wrapper (context for the ratio above)", floor);
 console.log(

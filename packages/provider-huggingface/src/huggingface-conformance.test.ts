@@ -83,6 +83,7 @@ runProviderConformance({
       messages: chatMessages,
       model: CHAT_MODEL,
       // The router speaks the OpenAI wire: no top_k, no prompt-cache control.
+      // No `unknownProviderOption`: chat options are body fields, passed through by design.
       unsupportedSettings: { topK: 40, cachePrompt: true },
     },
     embed: {
@@ -90,6 +91,7 @@ runProviderConformance({
       verify: allUsed,
       values: ["one", "two", "three"],
       model: EMBEDDING_MODEL,
+      unknownProviderOption: "beamWidth",
     },
     nli: {
       prepare: () =>
@@ -105,6 +107,8 @@ runProviderConformance({
         { premise: "e", hypothesis: "f" },
       ],
       model: NLI_MODEL,
+      // Embedding-only: on NLI it is unknown too (with its own details).
+      unknownProviderOption: "truncate",
     },
     classify: {
       prepare: () =>
@@ -113,6 +117,7 @@ runProviderConformance({
       text: "I want my money back",
       labels: ["refund", "legal", "faq"],
       model: ZERO_SHOT_MODEL,
+      unknownProviderOption: "temperature",
     },
     errors: {
       "401 bad token": {

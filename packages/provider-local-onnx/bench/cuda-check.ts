@@ -14,14 +14,13 @@ import { join } from "node:path";
 import { RatatoskrError } from "@ratatoskr/core";
 import { writeBenchModels, writeMiniLmModel, writeTestModels } from "@ratatoskr/onnx-test-models";
 import {
-  CausalLmSession,
   createLocalOnnx,
   type DeviceSetting,
   HubDownloader,
   type LocalOnnxProvider,
-  loadOnnxModel,
   selectDevice,
 } from "../src/index.ts";
+import { CausalLmSession, loadOnnxModel } from "../src/internal.ts";
 
 const TOLERANCE = 1e-4;
 const root = await mkdtemp(join(tmpdir(), "ratatoskr-cuda-check-"));

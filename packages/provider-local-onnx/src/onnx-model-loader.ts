@@ -52,7 +52,11 @@ export interface LoadContext {
 
 let ortModule: Promise<typeof Ort> | undefined;
 
-/** onnxruntime-node, imported on first use (importing this package stays cheap). */
+/**
+ * onnxruntime-node, imported on first use (importing this package stays
+ * cheap). Public so that an app can check that the native runtime loads on
+ * its machine before any model is used.
+ */
 export function loadOnnxRuntime(): Promise<typeof Ort> {
   ortModule ??= import("onnxruntime-node").catch((error: unknown) => {
     ortModule = undefined;

@@ -39,6 +39,8 @@ const embeddingScenarios = {
     values: ["first text", "second text"],
     model: "all-minilm",
     dimensions: 384,
+    // A chat-only option: an embedding call does not send it.
+    unknownProviderOption: "think",
   },
 };
 

@@ -18,7 +18,7 @@ import type {
   ToolDefinition,
   WarningV1,
 } from "@ratatoskr/core";
-import { assertProviderOptionTypes } from "@ratatoskr/provider-openai-compat";
+import { assertProviderOptionTypes } from "@ratatoskr/provider-openai-compat/internal";
 import { convertToOllamaMessages, type OllamaWireMessage } from "./convert-to-ollama-messages.ts";
 import { OLLAMA_PROVIDER_OPTION_CHECKS } from "./ollama-provider-option-checks.ts";
 

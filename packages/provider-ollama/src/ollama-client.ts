@@ -70,6 +70,10 @@ export async function openOllamaRequest(
   const { Ollama } = await loadOllamaModule();
   const link = linkSignals(options.signal);
   const requestFetch: typeof globalThis.fetch = async (input, init = {}) => {
+    // `inner` is the client's own controller for this one stream (ollama
+    // creates one per streamed request), so the listener lives and dies with
+    // the request; the call's signal is linked once, by `link`, and released
+    // by `dispose()`.
     const inner = init.signal;
     if (inner) {
       if (inner.aborted) link.abort(inner.reason);

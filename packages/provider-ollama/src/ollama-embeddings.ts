@@ -14,7 +14,7 @@ import {
   redactAndTruncate,
   type WarningV1,
 } from "@ratatoskr/core";
-import { assertProviderOptionTypes } from "@ratatoskr/provider-openai-compat";
+import { assertProviderOptionTypes } from "@ratatoskr/provider-openai-compat/internal";
 import type { EmbedRequest } from "ollama/browser";
 import { type OllamaClientContext, openOllamaRequest } from "./ollama-client.ts";
 import { mapOllamaError } from "./ollama-error.ts";

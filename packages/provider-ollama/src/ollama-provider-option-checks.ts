@@ -7,7 +7,7 @@
 import {
   PROVIDER_OPTION_CHECKS,
   type ProviderOptionCheck,
-} from "@ratatoskr/provider-openai-compat";
+} from "@ratatoskr/provider-openai-compat/internal";
 import type { OllamaProviderOptions } from "./ollama-chat-request.ts";
 
 const THINK_LEVELS: ReadonlySet<unknown> = new Set(["low", "medium", "high", "max"]);

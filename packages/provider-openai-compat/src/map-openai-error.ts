@@ -183,6 +183,9 @@ function mapSdkError(
     });
   }
   if (error instanceof APIConnectionError) {
+    // The SDK wraps whatever `fetch` threw; the provider's own fetch throws typed errors.
+    const cause = (error as { cause?: unknown }).cause;
+    if (RatatoskrError.isInstance(cause)) return cause;
     const mapped = networkError(
       context.provider,
       context.baseURL,

@@ -27,6 +27,7 @@ import {
   validateBaseURL,
 } from "@ratatoskr/provider-utils";
 import type OpenAI from "openai";
+import { CallSignalLink, linkCallSignals } from "./call-signal-link.ts";
 import { mapOpenAIChatResponse, type OpenAIWireCompletion } from "./map-openai-chat-response.ts";
 import { mapOpenAIError, type OpenAIErrorContext } from "./map-openai-error.ts";
 import {
@@ -149,15 +150,25 @@ function resolveApiKey(settings: OpenAICompatibleSettings, provider: string): st
   return undefined;
 }
 
-/** The per-request options of the SDK: the call's signal and headers. */
-function requestOptionsOf(request: ChatRequestV1): {
-  signal: AbortSignal;
-  headers?: Record<string, string>;
-} {
+/**
+ * The per-request options of the SDK: the call's signal, through `link`
+ * (not the SDK's `signal` option; see call-signal-link.ts), and headers.
+ */
+function requestOptionsOf(
+  request: ChatRequestV1,
+  link: CallSignalLink,
+): { fetchOptions: SdkFetchOptions; headers?: Record<string, string> } {
+  // The link travels under a symbol key, which the SDK's type does not describe.
+  const fetchOptions = link.fetchOptions as SdkFetchOptions;
   return request.headers === undefined
-    ? { signal: request.signal }
-    : { signal: request.signal, headers: { ...request.headers } };
+    ? { fetchOptions }
+    : { fetchOptions, headers: { ...request.headers } };
 }
+
+/** The SDK's per-request `fetchOptions`. */
+type SdkFetchOptions = NonNullable<
+  NonNullable<Parameters<OpenAI["chat"]["completions"]["create"]>[1]>["fetchOptions"]
+>;
 
 /**
  * Create a chat provider for an OpenAI-compatible server.
@@ -210,8 +221,9 @@ export function createOpenAICompatible(
         : {}),
       ...settings.headers,
     },
-    // The SDK reads a failed response's body whole: hand it a bounded prefix instead.
-    fetch: boundErrorBodies(settings.fetch),
+    // The SDK reads a failed response's body whole: hand it a bounded prefix
+    // instead. Each request goes out with its call's signal linked in.
+    fetch: linkCallSignals(boundErrorBodies(settings.fetch), provider),
   };
   let client: OpenAI | undefined;
   /** The client, created with the SDK on the first request. */
@@ -248,23 +260,27 @@ export function createOpenAICompatible(
   }
 
   async function complete(request: ChatRequestV1): Promise<ChatResultV1> {
+    const link = new CallSignalLink(request.signal);
     try {
       if (request.signal.aborted) throw abortedError(request.signal);
       const { body, warnings } = buildOpenAIChatRequest(request, style, false);
       const sdkClient = client ?? (await createClient());
       const completion = (await sdkClient.chat.completions.create(
         body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
-        requestOptionsOf(request),
+        requestOptionsOf(request, link),
       )) as unknown as OpenAIWireCompletion & { _request_id?: string | null };
       const result = mapOpenAIChatResponse(completion, contextOf(request), completion._request_id);
       return warnings.length === 0 ? result : { ...result, warnings };
     } catch (error) {
       throw mapOpenAIError(error, contextOf(request));
+    } finally {
+      link.release();
     }
   }
 
   async function* stream(request: ChatRequestV1): AsyncGenerator<ChatStreamPartV1> {
     const signal = request.signal;
+    const link = new CallSignalLink(signal);
     let mapper: OpenAIChatStreamMapper | undefined;
     try {
       if (signal.aborted) throw abortedError(signal);
@@ -277,7 +293,7 @@ export function createOpenAICompatible(
         .post<AsyncIterable<OpenAIWireChunk>>("/chat/completions", {
           body,
           stream: true,
-          ...requestOptionsOf(request),
+          ...requestOptionsOf(request, link),
         })
         .withResponse();
       mapper = new OpenAIChatStreamMapper(provider, response.headers.get("x-request-id"));
@@ -293,6 +309,8 @@ export function createOpenAICompatible(
     } catch (error) {
       const mapped = mapOpenAIError(error, contextOf(request));
       throw mapper === undefined ? mapped : withPartial(mapped, mapper.partial(), signal);
+    } finally {
+      link.release();
     }
   }
 

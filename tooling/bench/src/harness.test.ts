@@ -12,6 +12,33 @@ function fakeClock() {
   };
 }
 
+/**
+ * A fast (20 µs, sync) and a slow (200 µs, async) variant on a fake clock,
+ * recording the order they ran in ("a", "b").
+ */
+function recordingVariants() {
+  const order: string[] = [];
+  const { clock, advance } = fakeClock();
+  return {
+    order,
+    clock,
+    fast: {
+      name: "fast",
+      run: () => {
+        order.push("a");
+        advance(20);
+      },
+    },
+    slow: {
+      name: "slow",
+      run: async () => {
+        order.push("b");
+        advance(200);
+      },
+    },
+  };
+}
+
 describe("percentile", () => {
   it("uses the nearest-rank method on ascending samples", () => {
     const sorted = Array.from({ length: 100 }, (_, index) => index + 1);
@@ -33,40 +60,50 @@ describe("summarize", () => {
 });
 
 describe("compare", () => {
-  it("runs both variants the same number of times, interleaved, and reports a slower candidate as < 1x", async () => {
-    const order: string[] = [];
-    // A fake clock: each operation takes exactly the time it adds, whatever the machine is doing.
-    let now = 0n;
-    const clock = () => now;
-    const advance = (microseconds: number) => {
-      now += BigInt(microseconds * 1000);
-    };
-    const result = await compare(
-      {
-        name: "fast",
-        run: () => {
-          order.push("a");
-          advance(20);
-        },
-      },
-      {
-        name: "slow",
-        run: async () => {
-          order.push("b");
-          advance(200);
-        },
-      },
-      { rounds: 4, iterations: 5, warmup: 1, clock },
-    );
+  it("runs both variants the same number of times, interleaved per operation, and reports a slower candidate as < 1x", async () => {
+    const { order, fast, slow, clock } = recordingVariants();
+    const result = await compare(fast, slow, { rounds: 4, iterations: 5, warmup: 1, clock });
     expect(order.filter((entry) => entry === "a")).toHaveLength(21);
     expect(order.filter((entry) => entry === "b")).toHaveLength(21);
-    // rounds alternate which variant goes first
-    expect(order.slice(2, 12).join("")).toBe("aaaaabbbbb");
-    expect(order.slice(12, 22).join("")).toBe("bbbbbaaaaa");
+    // one warm-up step, then every step alternates which variant goes first
+    expect(order.slice(0, 2).join("")).toBe("ab");
+    expect(order.slice(2, 10).join("")).toBe("abbaabba");
     expect(result.throughputRatio).toBeCloseTo(0.1, 10);
     expect(result.addedMeanUs).toBeCloseTo(180, 10);
     expect(result.addedP99Us).toBeCloseTo(180, 10);
     expect(printComparison("t", result)).toContain("ratio (candidate/reference throughput)");
+  });
+
+  it("interleaves whole rounds in round mode, alternating which variant goes first", async () => {
+    const { order, fast, slow, clock } = recordingVariants();
+    const result = await compare(fast, slow, {
+      rounds: 4,
+      iterations: 5,
+      warmup: 1,
+      clock,
+      interleave: "round",
+    });
+    expect(order).toHaveLength(42);
+    expect(order.slice(2, 12).join("")).toBe("aaaaabbbbb");
+    expect(order.slice(12, 22).join("")).toBe("bbbbbaaaaa");
+    expect(result.throughputRatio).toBeCloseTo(0.1, 10);
+  });
+
+  it("pairs each candidate sample with the reference sample taken beside it", async () => {
+    // The machine slows down over time (each step costs 1 µs more than the
+    // last); paired side by side, the candidate's 3 µs extra is all that shows.
+    const { clock, advance } = fakeClock();
+    let step = 0;
+    const result = await compare(
+      {
+        name: "reference",
+        run: () => advance(10 + Math.floor(step++ / 2)),
+      },
+      { name: "candidate", run: () => advance(13 + Math.floor(step++ / 2)) },
+      { rounds: 3, iterations: 20, warmup: 0, clock },
+    );
+    expect(result.addedP50Us).toBeCloseTo(3, 10);
+    expect(result.addedP99Us).toBeCloseTo(3, 10);
   });
 });
 

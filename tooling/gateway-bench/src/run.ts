@@ -1,9 +1,10 @@
 /**
  * The gateway's hot path, measured against the official `openai` SDK on a
  * loopback OpenAI-wire server, side by side in one process, interleaved
- * rounds (the `@ratatoskr/bench` harness): the time the gateway adds per
- * non-streaming call (p50 and p99 of the paired differences) and its
- * throughput on 50-chunk streams relative to the SDK's.
+ * per operation (the `@ratatoskr/bench` harness): the time the gateway adds
+ * per non-streaming call (p50 and p99 of the paired differences) and its
+ * throughput on 50-chunk streams relative to the SDK's, after an A/A line
+ * (the SDK against itself) that shows the harness's noise floor.
  *
  * Goals: at most 30 µs added at p50 and 100 µs at p99, at least 0.97× on
  * streams.
@@ -26,6 +27,25 @@ const messages = [Message.user("Say hello.")];
 const wire: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "Say hello." }];
 
 console.log(`gateway side through: ${routed.name}; node ${process.version}`);
+
+// The harness's noise floor: the SDK against itself. What the gateway adds
+// below is only meaningful beside this line.
+const calibration = await compare(
+  {
+    name: "openai SDK (A)",
+    run: () => client.chat.completions.create({ model: MODEL, messages: wire }),
+  },
+  {
+    name: "openai SDK (B)",
+    run: () => client.chat.completions.create({ model: MODEL, messages: wire }),
+  },
+  { rounds: 10, iterations: 500, warmup: 2_000 },
+);
+printComparison(
+  "A/A calibration: the SDK against itself (noise floor)",
+  calibration,
+  "1.000×, 0 µs",
+);
 
 const unary = await compare(
   {

@@ -292,7 +292,7 @@ await gateway.inferNliBatch(pairs50.slice(0, 1), "bench-nli");
 const nli = await compare(
   { name: "bare ort NLI x50", run: () => bareNli.nli(pairs50) },
   { name: "gateway.inferNliBatch x50", run: () => gateway.inferNliBatch(pairs50, "bench-nli") },
-  { rounds, iterations: 10, warmup: 3 },
+  { rounds, iterations: 10, warmup: 3, interleave: "round" },
 );
 printComparison("inferNliBatch, 50 pairs", nli, "ratio >= 0.95");
 console.log(medianRatio(nli));
@@ -312,7 +312,7 @@ for (const [label, directory, name] of [
   const generation = await compare(
     { name: "bare ort decode loop", run: () => bareGenerate(">", 64) },
     { name: "gateway.generate", run: () => gateway.generate(">", { model: name, maxTokens: 64 }) },
-    { rounds, iterations: 20, warmup: 5 },
+    { rounds, iterations: 20, warmup: 5, interleave: "round" },
   );
   printComparison(
     `generate (${label}; greedy, KV cache, ${bareOut.tokens} tokens + end-of-text)`,
