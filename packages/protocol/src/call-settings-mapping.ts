@@ -1,13 +1,19 @@
 /**
  * Per-call gateway settings on the wire (an extension): attempt and idle
- * timeouts, retry settings, fallback targets and strict mode. The total `timeout` is the
- * RPC's own deadline and the `signal` is the RPC's cancellation, so neither
- * is a field.
+ * timeouts, retry settings, fallback targets and strict mode, plus the
+ * provider options of the requests without a field of their own. The total
+ * `timeout` is the RPC's own deadline and the `signal` is the RPC's
+ * cancellation, so neither is a field.
  */
 import { create } from "@bufbuild/protobuf";
-import type { CallOptions, RetryOptions } from "@ratatoskr/core";
+import {
+  assertProviderOptions,
+  type CallOptions,
+  type ProviderOptions,
+  type RetryOptions,
+} from "@ratatoskr/core";
 import * as pb from "./gen/ratatoskr/v1/ratatoskr_pb.ts";
-import { toUint32, wireError } from "./wire-values.ts";
+import { fromJsonObject, toJsonText, toUint32, wireError } from "./wire-values.ts";
 
 /** The part of {@link CallOptions} that crosses the wire. */
 export type WireCallOptions = Pick<
@@ -84,6 +90,60 @@ function retryToProto(retry: RetryOptions | false): pb.RetrySettings {
     );
   }
   return settings;
+}
+
+/**
+ * {@link callSettingsToProto} plus `options.providerOptions` in
+ * `CallSettings.provider_options` (6): for the requests that have no
+ * provider-options field of their own (embed, NLI, classify, token count).
+ */
+export function callSettingsWithProviderOptionsToProto(
+  options: (WireCallOptions & { providerOptions?: ProviderOptions }) | undefined,
+): pb.CallSettings | undefined {
+  const settings = callSettingsToProto(options);
+  const providerOptions = options?.providerOptions;
+  if (providerOptions === undefined) return settings;
+  const withOptions = settings ?? create(pb.CallSettingsSchema);
+  withOptions.providerOptions = toJsonText(providerOptions, "request", "options.providerOptions");
+  return withOptions;
+}
+
+/**
+ * {@link callSettingsFromProto} plus the provider options of
+ * `CallSettings.provider_options` (6), checked as core checks them (an
+ * object of objects keyed by provider id).
+ */
+export function callSettingsWithProviderOptionsFromProto(
+  settings: pb.CallSettings | undefined,
+): WireCallOptions & { providerOptions?: ProviderOptions } {
+  const options: WireCallOptions & { providerOptions?: ProviderOptions } =
+    callSettingsFromProto(settings);
+  if (settings?.providerOptions !== undefined) {
+    const providerOptions = fromJsonObject(
+      settings.providerOptions,
+      "request",
+      "call.provider_options",
+    );
+    assertProviderOptions(providerOptions, "call.provider_options");
+    options.providerOptions = providerOptions;
+  }
+  return options;
+}
+
+/**
+ * Refuse `CallSettings.provider_options` on a chat or generate request,
+ * which carries its provider options in its own options message (`field`).
+ */
+export function assertNoCallProviderOptions(
+  settings: pb.CallSettings | undefined,
+  field: string,
+): void {
+  if (settings?.providerOptions === undefined) return;
+  throw wireError(
+    "request",
+    "call.provider_options",
+    `is for requests without a provider-options field of their own; this request carries them in ${field}`,
+  );
 }
 
 /** The call options that `settings` carries (none when it is absent). */

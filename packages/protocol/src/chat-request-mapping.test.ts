@@ -213,3 +213,29 @@ describe("bad chat requests are typed invalid_input errors naming the field", ()
     );
   });
 });
+
+describe("call.provider_options (6) belongs to the requests without a field of their own", () => {
+  it("a chat request that sets it is invalid_input pointing at ChatOptions.raw_provider_options", () => {
+    const request = create(pb.ChatRequestSchema, {
+      messages: [],
+      options: create(pb.ChatOptionsSchema, { model: "m" }),
+      call: create(pb.CallSettingsSchema, { providerOptions: '{"openai":{"store":true}}' }),
+    });
+    expect(() => chatRequestFromProto(request)).toThrow(
+      expect.objectContaining({
+        code: "invalid_input",
+        message: expect.stringMatching(/call\.provider_options.*raw_provider_options \(14\)/),
+      }),
+    );
+  });
+
+  it("a chat request's provider options go in its own field, not in call settings", () => {
+    const proto = chatRequestToProto([Message.user("hi")], {
+      model: "m",
+      providerOptions: { openai: { store: true } },
+      attemptTimeout: 100,
+    });
+    expect(proto.options?.rawProviderOptions).toBe('{"openai":{"store":true}}');
+    expect(proto.call?.providerOptions).toBeUndefined();
+  });
+});

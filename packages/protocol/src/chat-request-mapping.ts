@@ -15,7 +15,11 @@ import {
   type ToolChoice,
   type ToolDefinition,
 } from "@ratatoskr/core";
-import { callSettingsFromProto, callSettingsToProto } from "./call-settings-mapping.ts";
+import {
+  assertNoCallProviderOptions,
+  callSettingsFromProto,
+  callSettingsToProto,
+} from "./call-settings-mapping.ts";
 import * as pb from "./gen/ratatoskr/v1/ratatoskr_pb.ts";
 import { messageFromProto, messageToProto } from "./message-mapping.ts";
 import { PROTOCOL_REVISION } from "./protocol-revision.ts";
@@ -189,6 +193,7 @@ export function chatRequestFromProto(request: pb.ChatRequest): DecodedChatReques
     messageFromProto(message, "request", `messages[${index}]`, warnings),
   );
   const proto = request.options ?? create(pb.ChatOptionsSchema);
+  assertNoCallProviderOptions(request.call, "options.raw_provider_options (14)");
   const options: WireChatOptions = { model: proto.model, ...callSettingsFromProto(request.call) };
   if (request.tools.length > 0) {
     options.tools = request.tools.map((tool, index) => toolFromProto(tool, index, warnings));

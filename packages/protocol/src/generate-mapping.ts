@@ -11,7 +11,11 @@ import {
   type GenerateResponse,
   type ProviderOptions,
 } from "@ratatoskr/core";
-import { callSettingsFromProto, callSettingsToProto } from "./call-settings-mapping.ts";
+import {
+  assertNoCallProviderOptions,
+  callSettingsFromProto,
+  callSettingsToProto,
+} from "./call-settings-mapping.ts";
 import type { DecodedRequest, RequestEncodingOptions } from "./chat-request-mapping.ts";
 import type { WireResponseMetadata } from "./chat-response-mapping.ts";
 import * as pb from "./gen/ratatoskr/v1/ratatoskr_pb.ts";
@@ -93,6 +97,7 @@ export function generateRequestToProto(
 export function generateRequestFromProto(request: pb.GenerateRequest): DecodedGenerateRequest {
   const warnings: WireWarning[] = [];
   const proto = request.options ?? create(pb.GenerateOptionsSchema);
+  assertNoCallProviderOptions(request.call, "options.raw_provider_options (100)");
   const options: GenerateOptions = { model: proto.model, ...callSettingsFromProto(request.call) };
   if (proto.maxTokens !== undefined) options.maxTokens = proto.maxTokens;
   if (proto.temperature !== undefined) options.temperature = fromFloat32(proto.temperature);

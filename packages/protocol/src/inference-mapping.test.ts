@@ -128,6 +128,92 @@ describe("requests through the wire come back as given", () => {
   });
 });
 
+describe("provider options on the requests without a field of their own", () => {
+  const providerOptions = {
+    huggingface: { truncate: true, promptName: "query" },
+    local: { beamWidth: 2 },
+  };
+
+  it("travel in call.provider_options (6) for embed, NLI, classify and token count, and come back as given", () => {
+    const options = { providerOptions, attemptTimeout: 250 };
+    const requests = [
+      [
+        embedRequestFromProto(
+          throughWire(pb.EmbedRequestSchema, embedRequestToProto("hi", "m", options)),
+        ).options,
+      ],
+      [
+        embedBatchRequestFromProto(
+          throughWire(
+            pb.EmbedBatchRequestSchema,
+            embedBatchRequestToProto(["a", "b"], "m", options),
+          ),
+        ).options,
+      ],
+      [
+        nliRequestFromProto(
+          throughWire(pb.NliRequestSchema, nliRequestToProto("p", "h", "m", options)),
+        ).options,
+      ],
+      [
+        nliBatchRequestFromProto(
+          throughWire(
+            pb.NliBatchRequestSchema,
+            nliBatchRequestToProto([{ premise: "p", hypothesis: "h" }], "m", options),
+          ),
+        ).options,
+      ],
+      [
+        classifyRequestFromProto(
+          throughWire(
+            pb.ClassifyRequestSchema,
+            classifyRequestToProto("t", ["a", "b"], "m", options),
+          ),
+        ).options,
+      ],
+      [
+        tokenCountRequestFromProto(
+          throughWire(pb.TokenCountRequestSchema, tokenCountRequestToProto("t", "gpt-4o", options)),
+        ).options,
+      ],
+    ];
+    for (const [decoded] of requests) expect(decoded).toEqual(options);
+    // Provider options alone still make a CallSettings.
+    const alone = embedRequestToProto("hi", "m", {
+      providerOptions: { ollama: { truncate: false } },
+    });
+    expect(alone.call?.providerOptions).toBe('{"ollama":{"truncate":false}}');
+    expect(embedRequestToProto("hi", "m", {}).call).toBeUndefined();
+  });
+
+  it.each([
+    ["not JSON", "{", /call\.provider_options/],
+    ["not an object", "[1]", /call\.provider_options/],
+    [
+      "an entry that is not an object",
+      '{"huggingface":3}',
+      /call\.provider_options\.huggingface must be an object/,
+    ],
+  ])("a provider_options that is %s is invalid_input naming the field", (_what, text, message) => {
+    const request = create(pb.EmbedRequestSchema, {
+      text: "x",
+      model: "m",
+      call: create(pb.CallSettingsSchema, { providerOptions: text }),
+    });
+    expect(() => embedRequestFromProto(request)).toThrow(
+      expect.objectContaining({ code: "invalid_input", message: expect.stringMatching(message) }),
+    );
+  });
+
+  it("options that cannot be JSON are invalid_input on the sending side, before anything is sent", () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => embedRequestToProto("x", "m", { providerOptions: { local: cyclic } })).toThrow(
+      expect.objectContaining({ code: "invalid_input" }),
+    );
+  });
+});
+
 describe("results through the wire", () => {
   it("embeddings keep their float32 values", () => {
     const embedding: Embedding = {

@@ -28,7 +28,10 @@ import {
   type NliResult,
   type TokenCount,
 } from "@ratatoskr/core";
-import { callSettingsFromProto, callSettingsToProto } from "./call-settings-mapping.ts";
+import {
+  callSettingsWithProviderOptionsFromProto,
+  callSettingsWithProviderOptionsToProto,
+} from "./call-settings-mapping.ts";
 import * as pb from "./gen/ratatoskr/v1/ratatoskr_pb.ts";
 import { fromFloat32, toFloat32, toUint32 } from "./wire-values.ts";
 
@@ -55,7 +58,11 @@ export function embedRequestToProto(
 export function embedRequestFromProto(request: pb.EmbedRequest): DecodedEmbedRequest {
   assertText(request.text, "text");
   assertModel(request.model);
-  return { text: request.text, model: request.model, options: callSettingsFromProto(request.call) };
+  return {
+    text: request.text,
+    model: request.model,
+    options: callSettingsWithProviderOptionsFromProto(request.call),
+  };
 }
 
 /** An `embedBatch` request read from the wire. */
@@ -86,7 +93,7 @@ export function embedBatchRequestFromProto(
   return {
     texts: [...request.texts],
     model: request.model,
-    options: callSettingsFromProto(request.call),
+    options: callSettingsWithProviderOptionsFromProto(request.call),
   };
 }
 
@@ -153,7 +160,7 @@ export function nliRequestFromProto(request: pb.NliRequest): DecodedNliRequest {
     premise: request.premise,
     hypothesis: request.hypothesis,
     model: request.model,
-    options: callSettingsFromProto(request.call),
+    options: callSettingsWithProviderOptionsFromProto(request.call),
   };
 }
 
@@ -192,7 +199,11 @@ export function nliBatchRequestFromProto(request: pb.NliBatchRequest): DecodedNl
   }));
   assertNliPairs(pairs);
   assertModel(request.model);
-  return { pairs, model: request.model, options: callSettingsFromProto(request.call) };
+  return {
+    pairs,
+    model: request.model,
+    options: callSettingsWithProviderOptionsFromProto(request.call),
+  };
 }
 
 const NLI_LABELS: Readonly<Record<NliLabel, pb.NliLabel>> = {
@@ -272,7 +283,7 @@ export function classifyRequestToProto(
 
 /** `ratatoskr.v1.ClassifyRequest` → `classifyZeroShot`'s arguments. */
 export function classifyRequestFromProto(request: pb.ClassifyRequest): DecodedClassifyRequest {
-  const options: ClassifyOptions = callSettingsFromProto(request.call);
+  const options: ClassifyOptions = callSettingsWithProviderOptionsFromProto(request.call);
   if (request.hypothesisTemplate !== undefined) {
     options.hypothesisTemplate = request.hypothesisTemplate;
   }
@@ -331,7 +342,7 @@ export function tokenCountRequestFromProto(
 ): DecodedTokenCountRequest {
   assertText(request.text, "text", { allowEmpty: true });
   assertModel(request.model);
-  const options: CountTokensOptions = callSettingsFromProto(request.call);
+  const options: CountTokensOptions = callSettingsWithProviderOptionsFromProto(request.call);
   if (request.allowApproximate !== undefined) options.allowApproximate = request.allowApproximate;
   return { text: request.text, model: request.model, options };
 }
@@ -397,7 +408,7 @@ export function capabilitiesFromProto(proto: pb.CapabilitiesResponse): Capabilit
 }
 
 function withCall<T extends { call?: pb.CallSettings }>(request: T, options?: CallOptions): T {
-  const call = callSettingsToProto(options);
+  const call = callSettingsWithProviderOptionsToProto(options);
   if (call !== undefined) request.call = call;
   return request;
 }
