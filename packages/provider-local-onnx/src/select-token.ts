@@ -11,9 +11,12 @@
  *   accurate to about 1e-15, three times as fast as `Math.exp`) and drops it
  *   into a bucket by how far below the best it lies (1/16 nat wide); the
  *   top-p cut and the draw walk whole buckets by their mass and sort only
- *   the one bucket each lands in. Sums differ from the sorted walk's only by
- *   rounding, so a draw could pick differently only within ~1e-15 of a
- *   boundary between two tokens.
+ *   the one bucket each lands in (its members found by one more pass that
+ *   recomputes each token's bucket; the first pass stores nothing per
+ *   token). Logits are scaled by 1/temperature (a multiplication, which
+ *   differs from dividing by at most one unit in the last place). Sums
+ *   differ from the sorted walk's only by rounding, so a draw could pick
+ *   differently only within ~1e-15 of a boundary between two tokens.
  *
  * @see https://huggingface.co/docs/transformers/generation_strategies#multinomial-sampling
  */
@@ -214,25 +217,35 @@ const BUCKETS_PER_NAT = 16;
 const LAST_BUCKET = 48 * BUCKETS_PER_NAT;
 
 /** Scratch reused across calls (selection is synchronous, so calls never overlap). */
-let bucketOf = new Uint16Array(0);
 const bucketMass = new Float64Array(LAST_BUCKET + 1);
-const bucketCount = new Int32Array(LAST_BUCKET + 1);
+const occupied = new Uint8Array(LAST_BUCKET + 1);
 
-/** Members of `bucket`, best first, with their weights (recomputed exactly as the first pass did). */
+/** The bucket of a token `scaled` nats from the best (scaled ≤ 0); the same formula in both passes. */
+function bucketOfScaled(scaled: number): number {
+  const distance = -scaled * BUCKETS_PER_NAT;
+  return distance < LAST_BUCKET ? distance | 0 : LAST_BUCKET;
+}
+
+/**
+ * Members of `bucket`, best first, with their weights, recomputed exactly as
+ * the first pass computed them (one more pass over the vocabulary, made
+ * once or twice per token drawn).
+ */
 function bucketMembers(
   logits: Float32Array,
   bucket: number,
-  temperature: number,
+  inverse: number,
   max: number,
 ): { members: Int32Array; weights: Float64Array } {
-  const members = new Int32Array(bucketCount[bucket]!);
-  let count = 0;
-  for (let index = 0; index < logits.length && count < members.length; index++)
-    if (bucketOf[index] === bucket) members[count++] = index;
+  let found: number[] = [];
+  for (let index = 0; index < logits.length; index++)
+    if (bucketOfScaled(logits[index]! * inverse - max) === bucket) found.push(index);
+  const members = Int32Array.from(found);
+  found = [];
   members.sort((a, b) => logits[b]! - logits[a]! || a - b);
   const weights = new Float64Array(members.length);
   for (let index = 0; index < members.length; index++)
-    weights[index] = exponentialOfNonPositive(logits[members[index]!]! / temperature - max);
+    weights[index] = exponentialOfNonPositive(logits[members[index]!]! * inverse - max);
   return { members, weights };
 }
 
@@ -244,20 +257,19 @@ function sampleVocabulary(
   random: () => number,
 ): number {
   const size = logits.length;
-  if (bucketOf.length < size) bucketOf = new Uint16Array(size);
-  const max = logits[argmax(logits)]! / temperature;
+  const inverse = 1 / temperature;
+  const max = logits[argmax(logits)]! * inverse;
   bucketMass.fill(0);
-  bucketCount.fill(0);
+  // Buckets that hold a token: its mass may underflow to 0 far below the best, so a flag, not the mass.
+  occupied.fill(0);
   let total = 0;
   for (let index = 0; index < size; index++) {
-    const scaled = logits[index]! / temperature - max;
+    const scaled = logits[index]! * inverse - max;
     const weight = exponentialOfNonPositive(scaled);
     total += weight;
-    const distance = -scaled * BUCKETS_PER_NAT;
-    const bucket = distance < LAST_BUCKET ? distance | 0 : LAST_BUCKET;
-    bucketOf[index] = bucket;
+    const bucket = bucketOfScaled(scaled);
     bucketMass[bucket]! += weight;
-    bucketCount[bucket]!++;
+    occupied[bucket] = 1;
   }
 
   // Top-p: whole buckets while they stay below p, then token by token in the bucket that reaches it.
@@ -268,13 +280,13 @@ function sampleVocabulary(
   if (topP < 1) {
     let cumulative = 0;
     for (let bucket = 0; bucket <= LAST_BUCKET; bucket++) {
-      if (bucketCount[bucket] === 0) continue;
+      if (occupied[bucket] === 0) continue;
       const mass = bucketMass[bucket]! / total;
       if (cumulative + mass < topP) {
         cumulative += mass;
         continue;
       }
-      const crossing = bucketMembers(logits, bucket, temperature, max);
+      const crossing = bucketMembers(logits, bucket, inverse, max);
       let keep = 0;
       while (keep < crossing.members.length) {
         cumulative += crossing.weights[keep]! / total;
@@ -295,7 +307,7 @@ function sampleVocabulary(
   let threshold = random();
   let last = -1;
   for (let bucket = 0; bucket <= Math.min(cutBucket, LAST_BUCKET); bucket++) {
-    if (bucketCount[bucket] === 0) continue;
+    if (occupied[bucket] === 0) continue;
     if (bucket === cutBucket) {
       for (let index = 0; index < cutKeep; index++) {
         threshold -= cut!.weights[index]! / total / kept;
@@ -309,7 +321,7 @@ function sampleVocabulary(
       last = bucket;
       continue;
     }
-    const { members, weights } = bucketMembers(logits, bucket, temperature, max);
+    const { members, weights } = bucketMembers(logits, bucket, inverse, max);
     for (let index = 0; index < members.length; index++) {
       threshold -= weights[index]! / total / kept;
       if (threshold < 0) return members[index]!;
@@ -317,6 +329,6 @@ function sampleVocabulary(
     last = bucket;
   }
   // Rounding left the threshold a hair above zero: the last kept token, as the full walk would.
-  const { members } = bucketMembers(logits, last, temperature, max);
+  const { members } = bucketMembers(logits, last, inverse, max);
   return members[members.length - 1]!;
 }
