@@ -18,12 +18,13 @@ import type {
   GenerateResponse,
   NliPair,
   NliResult,
+  StanceResult,
   TokenCount,
 } from "./responses.ts";
 
 /**
- * Chat, generation, embeddings, NLI, zero-shot classification and token
- * counting behind one interface. Which provider answers is decided by the
+ * Chat, generation, embeddings, NLI, zero-shot and stance classification
+ * and token counting behind one interface. Which provider answers is decided by the
  * model string (see the gateway's routing rules). Every async method takes an
  * AbortSignal (`options.signal`) and rejects with a `RatatoskrError`.
  */
@@ -64,6 +65,18 @@ export interface ModelGateway {
     model: string,
     options?: ClassifyOptions,
   ): Promise<ClassifyResult>;
+  /**
+   * The stance of `text` toward `target` (favor, against, neutral), on the
+   * zero-shot classification that `model` routes to: wherever
+   * `classifyZeroShot` works, this does. The gateway documents the
+   * hypotheses it asks.
+   */
+  classifyStance(
+    text: string,
+    target: string,
+    model: string,
+    options?: CallOptions,
+  ): Promise<StanceResult>;
   /** The number of tokens of `text` for `model` (without special tokens). */
   countTokens(text: string, model: string, options?: CountTokensOptions): Promise<TokenCount>;
   /** What this gateway can do, and which providers serve each capability. */

@@ -122,6 +122,23 @@ export interface ClassifyResult {
   confidence: number;
 }
 
+/** A text's position toward a target: in favour of it, against it, or neither. */
+export type StanceLabel = "favor" | "against" | "neutral";
+
+/** Every {@link StanceLabel}, in tie-break order (a tie goes to the earlier one). */
+export const STANCE_LABELS: readonly StanceLabel[] = ["favor", "against", "neutral"];
+
+/** The stance of a text toward a target (`classifyStance`); the three scores sum to ~1. */
+export interface StanceResult {
+  favor: number;
+  against: number;
+  neutral: number;
+  /** The label with the highest score; a tie goes to favor, then against, then neutral. */
+  label: StanceLabel;
+  /** The target the stance was measured toward, as given. */
+  target: string;
+}
+
 /** A token count. */
 export interface TokenCount {
   count: number;

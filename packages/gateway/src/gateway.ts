@@ -28,6 +28,7 @@ import {
   type NliPair,
   type NliResult,
   type ProviderV1,
+  type StanceResult,
   type TokenCount,
 } from "@ratatoskr/core";
 import { embedBatch, inferNliBatch } from "./batch-calls.ts";
@@ -42,6 +43,7 @@ import { type RetryOptions, resolveRetry } from "./retry-policy.ts";
 import { RoutedChatStream } from "./routed-chat-stream.ts";
 import { RoutedGenerationStream } from "./routed-generation-stream.ts";
 import type { KnownProvider } from "./router.ts";
+import { classifyStance } from "./stance.ts";
 import { chat, classifyZeroShot, countTokens, embed, generate, inferNli } from "./unary-calls.ts";
 
 /** Options of the composed gateway (set through the builder). */
@@ -184,6 +186,15 @@ export class Gateway implements ModelGateway {
     options?: ClassifyOptions,
   ): Promise<ClassifyResult> {
     return classifyZeroShot(this.#core, text, labels, model, options);
+  }
+
+  classifyStance(
+    text: string,
+    target: string,
+    model: string,
+    options?: CallOptions,
+  ): Promise<StanceResult> {
+    return classifyStance(this.#core, text, target, model, options);
   }
 
   countTokens(text: string, model: string, options?: CountTokensOptions): Promise<TokenCount> {

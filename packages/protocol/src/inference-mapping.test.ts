@@ -26,6 +26,10 @@ import {
   nliRequestToProto,
   nliResultFromProto,
   nliResultToProto,
+  stanceRequestFromProto,
+  stanceRequestToProto,
+  stanceResultFromProto,
+  stanceResultToProto,
   tokenCountFromProto,
   tokenCountRequestFromProto,
   tokenCountRequestToProto,
@@ -125,6 +129,56 @@ describe("requests through the wire come back as given", () => {
         details: { field: "options.hypothesisTemplate" },
       }),
     );
+  });
+});
+
+describe("classifyStance through the wire", () => {
+  it("the request comes back as given, with its call settings and provider options", () => {
+    const options = { attemptTimeout: 300, providerOptions: { local: { truncate: true } } };
+    const request = throughWire(
+      pb.StanceRequestSchema,
+      stanceRequestToProto("Cats rule.", "cats", "nli", options),
+    );
+    expect(stanceRequestFromProto(request)).toEqual({
+      text: "Cats rule.",
+      target: "cats",
+      model: "nli",
+      options,
+    });
+  });
+
+  it("bad input is invalid_input naming the field, on either side", () => {
+    expect(() => stanceRequestToProto("t", "", "m")).toThrow(
+      expect.objectContaining({ code: "invalid_input", details: { field: "target" } }),
+    );
+    expect(() =>
+      stanceRequestFromProto(create(pb.StanceRequestSchema, { text: "t", target: "x" })),
+    ).toThrow(expect.objectContaining({ code: "invalid_input", details: { field: "model" } }));
+  });
+
+  it("the result keeps its scores (as float32 decimals), label and target", () => {
+    const result = { favor: 0.7, against: 0.2, neutral: 0.1, label: "favor" as const, target: "x" };
+    expect(
+      stanceResultFromProto(throughWire(pb.StanceResponseSchema, stanceResultToProto(result))),
+    ).toEqual(result);
+    expect(stanceResultToProto(result).label).toBe(pb.StanceLabel.FAVOR);
+  });
+
+  it("a label left unspecified is the highest score's, a tie going to favor, then against", () => {
+    const unlabelled = (favor: number, against: number, neutral: number) =>
+      stanceResultFromProto(
+        create(pb.StanceResponseSchema, { favor, against, neutral, target: "x" }),
+      ).label;
+    expect(unlabelled(0.1, 0.2, 0.7)).toBe("neutral");
+    expect(unlabelled(0.2, 0.4, 0.4)).toBe("against");
+    expect(unlabelled(0.4, 0.4, 0.2)).toBe("favor");
+  });
+
+  it("capabilities offer STANCE wherever classification is offered", () => {
+    const withClassify = capabilitiesToProto(Capabilities.fromCapabilities(["classify"], "local"));
+    expect(withClassify.capabilities).toContain(pb.ModelCapability.STANCE);
+    const chatOnly = capabilitiesToProto(Capabilities.fromCapabilities(["chat"], "openai"));
+    expect(chatOnly.capabilities).not.toContain(pb.ModelCapability.STANCE);
   });
 });
 

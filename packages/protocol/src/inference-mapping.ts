@@ -26,6 +26,9 @@ import {
   type NliLabel,
   type NliPair,
   type NliResult,
+  STANCE_LABELS,
+  type StanceLabel,
+  type StanceResult,
   type TokenCount,
 } from "@ratatoskr/core";
 import {
@@ -251,6 +254,74 @@ export function nliBatchResponseFromProto(proto: pb.NliBatchResponse): NliResult
   return proto.results.map(nliResultFromProto);
 }
 
+/** A `classifyStance` request read from the wire. */
+export interface DecodedStanceRequest {
+  text: string;
+  target: string;
+  model: string;
+  options: CallOptions;
+}
+
+/** `classifyStance(text, target, model, options)` → `ratatoskr.v1.StanceRequest`. */
+export function stanceRequestToProto(
+  text: string,
+  target: string,
+  model: string,
+  options?: CallOptions,
+): pb.StanceRequest {
+  assertText(text, "text");
+  assertText(target, "target");
+  assertModel(model);
+  assertCallOptions(options);
+  return withCall(create(pb.StanceRequestSchema, { text, target, model }), options);
+}
+
+/** `ratatoskr.v1.StanceRequest` → `classifyStance`'s arguments. */
+export function stanceRequestFromProto(request: pb.StanceRequest): DecodedStanceRequest {
+  assertText(request.text, "text");
+  assertText(request.target, "target");
+  assertModel(request.model);
+  return {
+    text: request.text,
+    target: request.target,
+    model: request.model,
+    options: callSettingsWithProviderOptionsFromProto(request.call),
+  };
+}
+
+const STANCE_WIRE_LABELS: Readonly<Record<StanceLabel, pb.StanceLabel>> = {
+  favor: pb.StanceLabel.FAVOR,
+  against: pb.StanceLabel.AGAINST,
+  neutral: pb.StanceLabel.NEUTRAL,
+};
+
+/** `StanceResult` → `ratatoskr.v1.StanceResponse`. */
+export function stanceResultToProto(result: StanceResult): pb.StanceResponse {
+  return create(pb.StanceResponseSchema, {
+    favor: toFloat32(result.favor, "response", "result.favor"),
+    against: toFloat32(result.against, "response", "result.against"),
+    neutral: toFloat32(result.neutral, "response", "result.neutral"),
+    label: STANCE_WIRE_LABELS[result.label] ?? pb.StanceLabel.UNSPECIFIED,
+    target: result.target,
+  });
+}
+
+/**
+ * `ratatoskr.v1.StanceResponse` → `StanceResult`. A label left unspecified
+ * is the highest score's (a tie going to favor, then against, then neutral).
+ */
+export function stanceResultFromProto(proto: pb.StanceResponse): StanceResult {
+  const scores = {
+    favor: fromFloat32(proto.favor),
+    against: fromFloat32(proto.against),
+    neutral: fromFloat32(proto.neutral),
+  };
+  const named = STANCE_LABELS.find((label) => STANCE_WIRE_LABELS[label] === proto.label);
+  const label =
+    named ?? STANCE_LABELS.reduce((best, label) => (scores[label] > scores[best] ? label : best));
+  return { ...scores, label, target: proto.target };
+}
+
 /** A `classifyZeroShot` request read from the wire. */
 export interface DecodedClassifyRequest {
   text: string;
@@ -379,7 +450,11 @@ const CAPABILITY_FLAGS = [
 /** `Capabilities` → `ratatoskr.v1.CapabilitiesResponse`: one enum value per true flag, and the providers (extension). */
 export function capabilitiesToProto(capabilities: Capabilities): pb.CapabilitiesResponse {
   return create(pb.CapabilitiesResponseSchema, {
-    capabilities: CAPABILITY_FLAGS.filter(([flag]) => capabilities[flag]).map(([, value]) => value),
+    capabilities: [
+      ...CAPABILITY_FLAGS.filter(([flag]) => capabilities[flag]).map(([, value]) => value),
+      // classifyStance runs on zero-shot classification: offered wherever it is.
+      ...(capabilities.classification ? [pb.ModelCapability.STANCE] : []),
+    ],
     providers: CAPABILITIES.map((capability) =>
       create(pb.CapabilityProvidersSchema, {
         capability,
@@ -390,9 +465,10 @@ export function capabilitiesToProto(capabilities: Capabilities): pb.Capabilities
 }
 
 /**
- * `ratatoskr.v1.CapabilitiesResponse` → `Capabilities`. Values this version
- * does not know (`STANCE`, later additions, unknown capability names) are
- * left out, so a newer server does not break an older client.
+ * `ratatoskr.v1.CapabilitiesResponse` → `Capabilities`. `STANCE` has no flag
+ * of its own (classifyStance is served wherever classification is), and
+ * values this version does not know (later additions, unknown capability
+ * names) are left out, so a newer server does not break an older client.
  */
 export function capabilitiesFromProto(proto: pb.CapabilitiesResponse): Capabilities {
   const capabilities = Capabilities.none();

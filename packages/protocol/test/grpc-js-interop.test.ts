@@ -332,6 +332,8 @@ describe("@grpc/grpc-js calling every RPC of a Connect-ES server", () => {
       "MODEL_CAPABILITY_NLI",
       "MODEL_CAPABILITY_CLASSIFY",
       "MODEL_CAPABILITY_TOKEN_COUNTING",
+      // classifyStance runs on zero-shot classification, so it is offered with it.
+      "MODEL_CAPABILITY_STANCE",
     ]);
     expect(capabilities.providers).toContainEqual({ capability: "chat", providers: ["mock"] });
   });

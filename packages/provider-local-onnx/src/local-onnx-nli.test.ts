@@ -4,7 +4,13 @@ import { NLI, NLI_LABELS, nliReference } from "@ratatoskr/onnx-test-models";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { selectDevice } from "./device.ts";
 import { HubDownloader } from "./hub-download.ts";
-import { nliLabelIndices, pairLogits, softmax, zeroShotScores } from "./local-onnx-nli.ts";
+import {
+  hypothesisOf,
+  nliLabelIndices,
+  pairLogits,
+  softmax,
+  zeroShotScores,
+} from "./local-onnx-nli.ts";
 import { createLocalOnnx, type LocalOnnxProvider } from "./local-onnx-provider.ts";
 import { loadOnnxModel } from "./onnx-model-loader.ts";
 import { temporaryTestModels } from "./test-fixtures.ts";
@@ -316,5 +322,16 @@ describe("NLI and zero-shot on the tiny-nli cross-encoder", () => {
     await expect(inferMany(provider, [], "tiny-nli")).rejects.toMatchObject({
       code: "invalid_input",
     });
+  });
+});
+
+describe("hypothesisOf", () => {
+  it("puts the label in every {} of the template, literally", () => {
+    expect(hypothesisOf("This example is {}.", "sports")).toBe("This example is sports.");
+    expect(hypothesisOf("{} or {}?", "tea")).toBe("tea or tea?");
+    // String.replaceAll would expand `$&` to the match and `$$` to `$`.
+    expect(hypothesisOf("This text {}.", "supports $& and $$ and {}")).toBe(
+      "This text supports $& and $$ and {}.",
+    );
   });
 });

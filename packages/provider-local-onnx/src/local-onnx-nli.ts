@@ -134,6 +134,14 @@ export function toNliResult(
 }
 
 /**
+ * The hypothesis of `label` under `template`: every `{}` becomes the label,
+ * taken literally (a `$&` or `{}` inside the label stays as it is).
+ */
+export function hypothesisOf(template: string, label: string): string {
+  return template.replaceAll("{}", () => label);
+}
+
+/**
  * Zero-shot scores from the logits of each (text, hypothesis(label)) pair, as
  * the pipeline's `postprocess`: multi-label, or a single candidate label,
  * softmax over [contradiction, entailment] per label (one label alone is

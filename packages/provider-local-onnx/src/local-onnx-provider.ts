@@ -53,7 +53,13 @@ import {
   type ModelSetting,
   type ResolvedModel,
 } from "./local-onnx-models.ts";
-import { nliLabelIndices, pairLogits, toNliResult, zeroShotScores } from "./local-onnx-nli.ts";
+import {
+  hypothesisOf,
+  nliLabelIndices,
+  pairLogits,
+  toNliResult,
+  zeroShotScores,
+} from "./local-onnx-nli.ts";
 import { localEncoderOptionWarnings } from "./local-onnx-provider-options.ts";
 import { ModelManager } from "./model-manager.ts";
 import { type LoadedOnnxModel, loadOnnxModel } from "./onnx-model-loader.ts";
@@ -339,7 +345,7 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
         // All (text, hypothesis) pairs in one batch, not one forward pass per label.
         const logits = await pairLogits(
           loaded,
-          labels.map((label) => ({ premise: text, hypothesis: template.replaceAll("{}", label) })),
+          labels.map((label) => ({ premise: text, hypothesis: hypothesisOf(template, label) })),
           Math.max(maxBatchSize, labels.length),
           (index) => `the hypothesis of labels[${index}]`,
         );

@@ -38,7 +38,8 @@ import {
   nliRequestFromProto,
   nliResultToProto,
   Ratatoskr,
-  StanceLabel,
+  stanceRequestFromProto,
+  stanceResultToProto,
   tokenCountRequestFromProto,
   tokenCountToProto,
 } from "../../src/index.ts";
@@ -194,12 +195,15 @@ const implementation: ServiceImpl<typeof Ratatoskr> = {
     );
     return classifyResultToProto({ scores, topLabel: labels[0]!, confidence: 0.75 });
   }),
-  classifyStance: (request) => ({
-    favor: 0.75,
-    against: 0.125,
-    neutral: 0.125,
-    label: StanceLabel.FAVOR,
-    target: request.target,
+  classifyStance: typed((request) => {
+    const { target } = stanceRequestFromProto(request);
+    return stanceResultToProto({
+      favor: 0.75,
+      against: 0.125,
+      neutral: 0.125,
+      label: "favor",
+      target,
+    });
   }),
   countTokens: typed((request) => {
     const { text } = tokenCountRequestFromProto(request);
