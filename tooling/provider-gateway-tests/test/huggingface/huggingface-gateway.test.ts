@@ -314,4 +314,50 @@ describe("through the gateway", () => {
       await server.close();
     }
   });
+
+  it("classifyStance sends one zero-shot request with the stance hypotheses and reads the answer", async () => {
+    // The zero-shot route's answer in the Inference API's shape: labels sorted by score.
+    const server = await startLoopbackServer((_request, response, body) => {
+      const { parameters } = JSON.parse(body) as { parameters: { candidate_labels: string[] } };
+      const [favor, against, neutral] = parameters.candidate_labels;
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end(
+        JSON.stringify([
+          { sequence: "x", labels: [against, neutral, favor], scores: [0.81, 0.12, 0.07] },
+        ]),
+      );
+    });
+    try {
+      const gateway = await Ratatoskr.builder()
+        .use(createHuggingFace({ apiKey: TEST_KEY, baseURL: `${server.url}/hf-inference` }))
+        .build();
+      const stance = await gateway.classifyStance(
+        "Ban it tomorrow.",
+        "late-night trading",
+        `hf:${NLI_MODEL}`,
+      );
+      expect(stance).toEqual({
+        favor: 0.07,
+        against: 0.81,
+        neutral: 0.12,
+        label: "against",
+        target: "late-night trading",
+      });
+      expect(server.requests).toHaveLength(1);
+      expect(JSON.parse(server.requests[0]!.body)).toEqual({
+        inputs: "Ban it tomorrow.",
+        parameters: {
+          candidate_labels: [
+            "supports late-night trading",
+            "opposes late-night trading",
+            "is neutral about late-night trading",
+          ],
+          multi_label: false,
+          hypothesis_template: "This text {}.",
+        },
+      });
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -49,6 +49,23 @@ describe("through the gateway", () => {
       "tiny-nli",
     );
     expect(Object.keys(classified.scores).sort()).toEqual(["politics", "sports"]);
+    // Stance is that same zero-shot path on the real (tiny) NLI model: the
+    // scores of the three stance hypotheses, single-label.
+    const stance = await gateway.classifyStance("the game was great", "football", "tiny-nli");
+    const asked = await gateway.classifyZeroShot(
+      "the game was great",
+      ["supports football", "opposes football", "is neutral about football"],
+      "tiny-nli",
+      { hypothesisTemplate: "This text {}.", multiLabel: false },
+    );
+    expect([stance.favor, stance.against, stance.neutral]).toEqual([
+      asked.scores["supports football"],
+      asked.scores["opposes football"],
+      asked.scores["is neutral about football"],
+    ]);
+    expect(stance.favor + stance.against + stance.neutral).toBeCloseTo(1, 6);
+    const highest = Math.max(stance.favor, stance.against, stance.neutral);
+    expect(stance[stance.label]).toBe(highest);
     const generated = await gateway.generate(">", { model: "tiny-gpt", maxTokens: 5 });
     expect(generated).toMatchObject({ text: "Hello", provider: "local", model: "tiny-gpt" });
     expect(gateway.capabilities().localInference).toBe(true);
