@@ -268,6 +268,21 @@ describe("loadConfiguredProviders with third-party descriptors", () => {
   });
 
   it.each([
+    ["a string", "linechat"],
+    ["an object", { linechat: createMockDescriptor() }],
+    ["null", null],
+  ])(
+    "refuses descriptors that are %s, not an array, with a configuration error",
+    async (_what, value) => {
+      const error = await loadConfiguredProviders({}, { descriptors: value as never }).catch(
+        (caught: unknown) => caught,
+      );
+      expect(error).toMatchObject({ name: "RatatoskrError", code: "configuration" });
+      expect((error as Error).message).toMatch(/descriptors must be an array/);
+    },
+  );
+
+  it.each([
     [null, /descriptors\[0\] must be a provider descriptor \(ProviderDescriptorV1\), got null/],
     ["linechat", /descriptors\[0\] must be a provider descriptor.*got string/],
     [

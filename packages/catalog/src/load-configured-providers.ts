@@ -258,24 +258,31 @@ export async function loadConfiguredProviders(
     kind: "catalog",
     entry,
   }));
-  const taken = new Set(PROVIDER_CATALOG.flatMap((entry) => [entry.id, ...entry.aliases]));
-  for (const [index, value] of (options.descriptors ?? []).entries()) {
+  // Who holds each id and alias, for the report of a descriptor whose name is taken.
+  const holders = new Map<string, string>();
+  for (const entry of PROVIDER_CATALOG) {
+    for (const name of [entry.id, ...entry.aliases]) holders.set(name, "a first-party provider");
+  }
+  const given: unknown = options.descriptors === undefined ? [] : options.descriptors;
+  if (!Array.isArray(given)) {
+    throw new RatatoskrError({
+      code: "configuration",
+      message: `loadConfiguredProviders: descriptors must be an array of provider descriptors, got ${given === null ? "null" : typeof given}`,
+    });
+  }
+  for (const [index, value] of given.entries()) {
     const descriptor = assertDescriptor(value, index);
     if (!wanted(descriptor.id)) continue;
     const names = [descriptor.id, ...(descriptor.aliases ?? [])];
-    const clash = names.find((name) => taken.has(name));
-    for (const name of names) taken.add(name);
+    const clash = names.find((name) => holders.has(name));
+    for (const name of names) if (!holders.has(name)) holders.set(name, "an earlier descriptor");
     sources.push(
       clash === undefined
         ? { kind: "given", descriptor }
         : {
             kind: "given",
             descriptor,
-            duplicate: `not loaded: the id or alias "${clash}" is already taken by ${
-              PROVIDER_CATALOG.some((entry) => entry.id === clash || entry.aliases.includes(clash))
-                ? "a first-party provider"
-                : "an earlier descriptor"
-            }`,
+            duplicate: `not loaded: the id or alias "${clash}" is already taken by ${holders.get(clash)}`,
           },
     );
   }

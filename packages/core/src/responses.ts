@@ -128,6 +128,20 @@ export type StanceLabel = "favor" | "against" | "neutral";
 /** Every {@link StanceLabel}, in tie-break order (a tie goes to the earlier one). */
 export const STANCE_LABELS: readonly StanceLabel[] = ["favor", "against", "neutral"];
 
+/**
+ * The label of three stance scores: the highest, a tie going to favor, then
+ * against, then neutral (the original design's rule).
+ */
+export function stanceLabelOf(scores: {
+  readonly favor: number;
+  readonly against: number;
+  readonly neutral: number;
+}): StanceLabel {
+  const { favor, against, neutral } = scores;
+  if (favor >= against && favor >= neutral) return "favor";
+  return against >= neutral ? "against" : "neutral";
+}
+
 /** The stance of a text toward a target (`classifyStance`); the three scores sum to ~1. */
 export interface StanceResult {
   favor: number;

@@ -25,8 +25,8 @@ import {
   type CallOptions,
   RatatoskrError,
   STANCE_LABELS,
-  type StanceLabel,
   type StanceResult,
+  stanceLabelOf,
 } from "@ratatoskr/core";
 import type { GatewayCore } from "./gateway-core.ts";
 import { classifyZeroShot } from "./unary-calls.ts";
@@ -68,7 +68,5 @@ export async function classifyStance(
     }
     return score;
   }) as [number, number, number];
-  const label: StanceLabel =
-    favor >= against && favor >= neutral ? "favor" : against >= neutral ? "against" : "neutral";
-  return { favor, against, neutral, label, target };
+  return { favor, against, neutral, label: stanceLabelOf({ favor, against, neutral }), target };
 }

@@ -29,6 +29,7 @@ import {
   STANCE_LABELS,
   type StanceLabel,
   type StanceResult,
+  stanceLabelOf,
   type TokenCount,
 } from "@ratatoskr/core";
 import {
@@ -317,9 +318,7 @@ export function stanceResultFromProto(proto: pb.StanceResponse): StanceResult {
     neutral: fromFloat32(proto.neutral),
   };
   const named = STANCE_LABELS.find((label) => STANCE_WIRE_LABELS[label] === proto.label);
-  const label =
-    named ?? STANCE_LABELS.reduce((best, label) => (scores[label] > scores[best] ? label : best));
-  return { ...scores, label, target: proto.target };
+  return { ...scores, label: named ?? stanceLabelOf(scores), target: proto.target };
 }
 
 /** A `classifyZeroShot` request read from the wire. */

@@ -237,11 +237,10 @@ function bucketMembers(
   inverse: number,
   max: number,
 ): { members: Int32Array; weights: Float64Array } {
-  let found: number[] = [];
+  const found: number[] = [];
   for (let index = 0; index < logits.length; index++)
     if (bucketOfScaled(logits[index]! * inverse - max) === bucket) found.push(index);
   const members = Int32Array.from(found);
-  found = [];
   members.sort((a, b) => logits[b]! - logits[a]! || a - b);
   const weights = new Float64Array(members.length);
   for (let index = 0; index < members.length; index++)

@@ -70,6 +70,18 @@ describe("CallSignalLink", () => {
   });
 });
 
+describe("a request without an AbortSignal", () => {
+  it.each([
+    ["a string", "nope"],
+    ["undefined", undefined],
+    ["a plain object", { aborted: false }],
+  ])("is invalid_input naming signal when it is %s, never a TypeError", (_what, value) => {
+    expect(() => new CallSignalLink(value as never)).toThrow(
+      expect.objectContaining({ code: "invalid_input", details: { field: "signal" } }),
+    );
+  });
+});
+
 describe("linkCallSignals", () => {
   it("sends the request with the linked signal and without the link itself", async () => {
     const { inits, fetchImplementation } = recordingFetch();

@@ -18,7 +18,8 @@
  * `configuration` error naming the cause) rather than sending a request that
  * the call's signal could not abort.
  */
-import { RatatoskrError } from "@ratatoskr/core";
+import { invalidInput, isAbortSignal, RatatoskrError } from "@ratatoskr/core";
+import { linkSignals } from "@ratatoskr/provider-utils";
 
 /** The key under which a request's init carries its {@link CallSignalLink}. */
 const CALL_SIGNAL_LINK = Symbol("ratatoskr.callSignalLink");
@@ -33,7 +34,13 @@ export class CallSignalLink {
   readonly signal: AbortSignal;
   private readonly releases: Array<() => void> = [];
 
+  /** Throws `invalid_input` naming `signal` when it is not an AbortSignal (a request built by hand). */
   constructor(signal: AbortSignal) {
+    if (!isAbortSignal(signal)) {
+      throw invalidInput("signal must be an AbortSignal (the request's one signal)", {
+        field: "signal",
+      });
+    }
     this.signal = signal;
     this.fetchOptions = { [CALL_SIGNAL_LINK]: this };
   }
@@ -45,24 +52,9 @@ export class CallSignalLink {
   link(own: AbortSignal | null | undefined): AbortSignal {
     const signal = this.signal;
     if (own === undefined || own === null || own === signal) return signal;
-    const controller = new AbortController();
-    if (signal.aborted) {
-      controller.abort(signal.reason);
-      return controller.signal;
-    }
-    if (own.aborted) {
-      controller.abort(own.reason);
-      return controller.signal;
-    }
-    const onCallAbort = () => controller.abort(signal.reason);
-    const onOwnAbort = () => controller.abort(own.reason);
-    signal.addEventListener("abort", onCallAbort, { once: true });
-    own.addEventListener("abort", onOwnAbort, { once: true });
-    this.releases.push(() => {
-      signal.removeEventListener("abort", onCallAbort);
-      own.removeEventListener("abort", onOwnAbort);
-    });
-    return controller.signal;
+    const linked = linkSignals(signal, own);
+    this.releases.push(linked.dispose);
+    return linked.signal;
   }
 
   /** Remove every listener this call added (the call has ended: its body is read or abandoned). */
