@@ -17,6 +17,8 @@ export * from "./events.ts";
 export * from "./generation-stream-parts.ts";
 export * from "./messages.ts";
 export * from "./model-gateway.ts";
+export * from "./model-intelligence.ts";
+export * from "./model-metadata.ts";
 export * from "./model-support.ts";
 export * from "./options.ts";
 export * from "./responses.ts";

@@ -5,6 +5,16 @@ import type { Capabilities } from "./capabilities.ts";
 import type { ChatEvent, GenerateEvent } from "./events.ts";
 import type { Message } from "./messages.ts";
 import type {
+  ContextFit,
+  ContextFitOptions,
+  ListModelsOptions,
+  ModelInfoCallOptions,
+  ModelListing,
+  ModelStatus,
+  Tokenization,
+} from "./model-intelligence.ts";
+import type { ModelMetadata } from "./model-metadata.ts";
+import type {
   CallOptions,
   ChatOptions,
   ClassifyOptions,
@@ -79,6 +89,49 @@ export interface ModelGateway {
   ): Promise<StanceResult>;
   /** The number of tokens of `text` for `model` (without special tokens). */
   countTokens(text: string, model: string, options?: CountTokensOptions): Promise<TokenCount>;
+  /**
+   * The tokens of `text` for `model`: ids, token strings and UTF-16 offsets
+   * into `text` (without special tokens). Routed like `countTokens`, to a
+   * provider that can tokenize.
+   */
+  tokenize(text: string, model: string, options?: CountTokensOptions): Promise<Tokenization>;
+  /**
+   * Whether a chat request (messages and tools) plus the output kept free
+   * fits `model`'s context window (from the registry, or
+   * `options.contextWindow`): the margin left, or the overflow. Counted
+   * like the request is sent (chat template or the provider's accounting).
+   */
+  fitsContext(
+    messages: readonly Message[],
+    model: string,
+    options?: ContextFitOptions,
+  ): Promise<ContextFit>;
+  /**
+   * Every model the registered providers list (their live model lists, the
+   * registry, local caches), with capabilities; a provider whose listing
+   * fails is reported in `failures`, not thrown.
+   */
+  listModels(options?: ListModelsOptions): Promise<ModelListing>;
+  /**
+   * Where `model` stands: a local model's download, load and device; a
+   * remote model's provider and cool-down. A model no provider serves is
+   * `unavailable` with the reason.
+   */
+  modelStatus(model: string, options?: ModelInfoCallOptions): Promise<ModelStatus>;
+  /**
+   * The registry's record of `model` (presets resolved, a `provider:`
+   * prefix set aside), including what `fetchModelMetadata` learned;
+   * `undefined` when nothing is known. Synchronous: no I/O.
+   */
+  modelMetadata(model: string): ModelMetadata | undefined;
+  /**
+   * Live metadata of `model` from the provider that serves it (context
+   * window, prices, supported parameters), stored in this gateway's
+   * registry so later `modelMetadata` calls see it. Falls back to the
+   * registry's record when the provider has no live metadata; rejects with
+   * `model_not_found` when neither knows the model.
+   */
+  fetchModelMetadata(model: string, options?: ModelInfoCallOptions): Promise<ModelMetadata>;
   /** What this gateway can do, and which providers serve each capability. */
   capabilities(): Capabilities;
 }

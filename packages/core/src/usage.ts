@@ -19,6 +19,18 @@ export interface Usage {
    * `{web_search: 2}`); only tools used at least once are listed.
    */
   serverToolRequests?: Record<string, number>;
+  /** What the request cost, when known (see {@link UsageCost}). */
+  cost?: UsageCost;
+}
+
+/**
+ * The price of one request in US dollars. `provider`: the provider reported
+ * it (OpenRouter's `usage.cost`); `registry`: computed from the model
+ * registry's prices per million tokens, which may lag the provider's.
+ */
+export interface UsageCost {
+  readonly usd: number;
+  readonly source: "provider" | "registry";
 }
 
 /** Build a {@link Usage}, computing `totalTokens` when it is not given. */
@@ -35,6 +47,7 @@ export function createUsage(
   if (extra.reasoningTokens !== undefined) usage.reasoningTokens = extra.reasoningTokens;
   if (extra.cacheReadTokens !== undefined) usage.cacheReadTokens = extra.cacheReadTokens;
   if (extra.cacheWriteTokens !== undefined) usage.cacheWriteTokens = extra.cacheWriteTokens;
+  if (extra.cost !== undefined) usage.cost = { ...extra.cost };
   if (extra.serverToolRequests !== undefined) {
     usage.serverToolRequests = { ...extra.serverToolRequests };
   }

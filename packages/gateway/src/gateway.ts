@@ -17,19 +17,28 @@ import {
   type ChatResponse,
   type ClassifyOptions,
   type ClassifyResult,
+  type ContextFit,
+  type ContextFitOptions,
   type CountTokensOptions,
   type Embedding,
   type GenerateEvent,
   type GenerateOptions,
   type GenerateResponse,
   invalidInput,
+  type ListModelsOptions,
   type Message,
   type ModelGateway,
+  type ModelInfoCallOptions,
+  type ModelListing,
+  type ModelMetadata,
+  type ModelStatus,
   type NliPair,
   type NliResult,
   type ProviderV1,
+  RatatoskrError,
   type StanceResult,
   type TokenCount,
+  type Tokenization,
 } from "@ratatoskr/core";
 import { embedBatch, inferNliBatch } from "./batch-calls.ts";
 import { CallPlanner, type GatewayRouteDecision } from "./call-planner.ts";
@@ -199,5 +208,47 @@ export class Gateway implements ModelGateway {
 
   countTokens(text: string, model: string, options?: CountTokensOptions): Promise<TokenCount> {
     return countTokens(this.#core, text, model, options);
+  }
+
+  // The model-intelligence methods below are being built (issue #15).
+  tokenize(_text: string, _model: string, _options?: CountTokensOptions): Promise<Tokenization> {
+    return Promise.reject(
+      new RatatoskrError({ code: "not_implemented", message: "tokenize is not built yet" }),
+    );
+  }
+
+  fitsContext(
+    _messages: readonly Message[],
+    _model: string,
+    _options?: ContextFitOptions,
+  ): Promise<ContextFit> {
+    return Promise.reject(
+      new RatatoskrError({ code: "not_implemented", message: "fitsContext is not built yet" }),
+    );
+  }
+
+  listModels(_options?: ListModelsOptions): Promise<ModelListing> {
+    return Promise.reject(
+      new RatatoskrError({ code: "not_implemented", message: "listModels is not built yet" }),
+    );
+  }
+
+  modelStatus(_model: string, _options?: ModelInfoCallOptions): Promise<ModelStatus> {
+    return Promise.reject(
+      new RatatoskrError({ code: "not_implemented", message: "modelStatus is not built yet" }),
+    );
+  }
+
+  modelMetadata(_model: string): ModelMetadata | undefined {
+    return undefined;
+  }
+
+  fetchModelMetadata(_model: string, _options?: ModelInfoCallOptions): Promise<ModelMetadata> {
+    return Promise.reject(
+      new RatatoskrError({
+        code: "not_implemented",
+        message: "fetchModelMetadata is not built yet",
+      }),
+    );
   }
 }

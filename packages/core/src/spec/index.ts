@@ -10,6 +10,7 @@ export type * from "./chat-model-v1.ts";
 export type * from "./classification-model-v1.ts";
 export type * from "./embedding-model-v1.ts";
 export type * from "./generation-model-v1.ts";
+export type * from "./model-catalog-v1.ts";
 export type * from "./nli-model-v1.ts";
 export type * from "./provider-descriptor-v1.ts";
 export type * from "./provider-v1.ts";

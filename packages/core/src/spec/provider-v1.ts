@@ -3,6 +3,7 @@ import type { ChatModelV1 } from "./chat-model-v1.ts";
 import type { ClassificationModelV1 } from "./classification-model-v1.ts";
 import type { EmbeddingModelV1 } from "./embedding-model-v1.ts";
 import type { GenerationModelV1 } from "./generation-model-v1.ts";
+import type { ModelCatalogV1 } from "./model-catalog-v1.ts";
 import type { NliModelV1 } from "./nli-model-v1.ts";
 import type { TokenCountingModelV1 } from "./token-counting-model-v1.ts";
 
@@ -34,6 +35,8 @@ export interface ProviderV1 {
   readonly nli?: NliModelV1;
   readonly classification?: ClassificationModelV1;
   readonly tokenCounting?: TokenCountingModelV1;
+  /** The models it serves, their live metadata and status (absent: the gateway answers from the registry). */
+  readonly models?: ModelCatalogV1;
   /**
    * Whether this provider serves `model` for `capability` (only asked for
    * capabilities it offers). Omitted: every model. Return

@@ -1,4 +1,7 @@
+import type { Message } from "../messages.ts";
+import type { Token } from "../model-intelligence.ts";
 import type { TokenCount } from "../responses.ts";
+import type { ToolDefinition } from "../tools.ts";
 import type { CallRequestV1 } from "./call-request-v1.ts";
 import type { ResultMetadataV1 } from "./response-metadata-v1.ts";
 import type { WarningV1 } from "./warning-v1.ts";
@@ -13,6 +16,20 @@ export interface TokenCountingRequestV1 extends CallRequestV1 {
 /** The count, and whether it is exact for this model. */
 export interface TokenCountingResultV1 extends ResultMetadataV1, TokenCount {}
 
+/** Counting a whole chat request: messages, and the tools it carries. */
+export interface ChatTokenCountingRequestV1 extends CallRequestV1 {
+  readonly messages: readonly Message[];
+  readonly tools?: readonly ToolDefinition[];
+  readonly allowApproximate?: boolean;
+}
+
+/** The tokens of a text, with their offsets. */
+export interface TokenizeResultV1 extends ResultMetadataV1 {
+  readonly tokens: readonly Token[];
+  readonly approximate: boolean;
+  readonly source: string;
+}
+
 /** The token-counting capability. Long texts must yield to the event loop and honour `signal`. */
 export interface TokenCountingModelV1 {
   countTokens(request: TokenCountingRequestV1): Promise<TokenCountingResultV1>;
@@ -23,4 +40,15 @@ export interface TokenCountingModelV1 {
    * there are any. Absent: the provider never warns before seeing the answer.
    */
   warningsFor?(request: TokenCountingRequestV1): readonly WarningV1[];
+  /**
+   * The tokens of `request.text` (ids, token strings, UTF-16 offsets into
+   * the text). Absent: the provider only counts.
+   */
+  tokenize?(request: TokenCountingRequestV1): Promise<TokenizeResultV1>;
+  /**
+   * The tokens a whole chat request takes (messages, tools, the template or
+   * accounting around them, the reply's priming). Absent: the gateway
+   * cannot fit requests to a context window through this provider.
+   */
+  countChatTokens?(request: ChatTokenCountingRequestV1): Promise<TokenCountingResultV1>;
 }
