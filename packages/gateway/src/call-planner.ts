@@ -13,6 +13,7 @@ import {
   invalidInput,
   RatatoskrError,
 } from "@ratatoskr/core";
+import type { PresetResolution } from "@ratatoskr/models";
 import { asConfiguration } from "./as-configuration.ts";
 import type { CallTarget } from "./call-runner.ts";
 import type { ProviderCooldown, ProviderHealth } from "./provider-health.ts";
@@ -27,6 +28,8 @@ export interface GatewayRouteDecision extends RouteDecision {
   fallbacks?: readonly FallbackTarget[];
   /** Providers of this route that are cooling down now (tried last until `until`). */
   cooldowns?: ProviderCooldown[];
+  /** The preset the model string named (its model is what was routed). */
+  preset?: PresetResolution;
 }
 
 /** Most entries of each route cache (decisions; target lists). */

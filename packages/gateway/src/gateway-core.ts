@@ -9,6 +9,7 @@ import type { CallPlanner } from "./call-planner.ts";
 import type { CallContext, CallTarget, ReliabilityPolicy } from "./call-runner.ts";
 import { CallScope } from "./call-scope.ts";
 import { emitHook, type GatewayHooks } from "./gateway-hooks.ts";
+import type { ModelKnowledge } from "./model-knowledge.ts";
 import type { ProviderHealth } from "./provider-health.ts";
 import type { ProviderRegistry } from "./provider-registry.ts";
 import { mergeRetry } from "./retry-policy.ts";
@@ -20,6 +21,8 @@ export interface GatewayCore {
   readonly policy: ReliabilityPolicy;
   readonly health: ProviderHealth;
   readonly hooks: GatewayHooks | undefined;
+  /** The registry, presets and learned metadata. */
+  readonly knowledge: ModelKnowledge;
   /** Default total deadline per call, in ms (0: none). */
   readonly timeout: number;
   /** Default of the `strict` call option. */
@@ -55,7 +58,7 @@ function policyFor(core: GatewayCore, options: CallOptions | undefined): Reliabi
 }
 
 /**
- * Open a call: its targets first (a routing miss or a bad per-call fallback
+ * Open a call: a preset string becomes its model, then its targets (a routing miss or a bad per-call fallback
  * throws before anything else happens), then its scope and context; a
  * unary call is announced to `onRequestStart` here (a stream announces
  * itself when it starts).
@@ -67,7 +70,11 @@ export function openCall(
   options: CallOptions | undefined,
   stream: boolean,
 ): OpenedCall {
-  const targets = core.planner.targets(capability, model, options?.fallbacks);
+  const targets = core.planner.targets(
+    capability,
+    core.knowledge.concreteModel(model),
+    options?.fallbacks,
+  );
   const context: CallContext = {
     callId: core.nextCallId(),
     capability,

@@ -40,11 +40,20 @@ import {
   type TokenCount,
   type Tokenization,
 } from "@ratatoskr/core";
+import type { ModelRegistry, PresetResolution } from "@ratatoskr/models";
 import { embedBatch, inferNliBatch } from "./batch-calls.ts";
 import { CallPlanner, type GatewayRouteDecision } from "./call-planner.ts";
 import { gatewayCapabilities } from "./gateway-capabilities.ts";
 import type { GatewayCore } from "./gateway-core.ts";
 import { assertHooks, type GatewayHooks } from "./gateway-hooks.ts";
+import {
+  fetchModelMetadata,
+  fitsContext,
+  listModels,
+  modelStatus,
+  tokenize,
+} from "./model-calls.ts";
+import { ModelKnowledge, type ModelKnowledgeSettings } from "./model-knowledge.ts";
 import { type CooldownOptions, ProviderHealth } from "./provider-health.ts";
 import type { ProviderRegistry } from "./provider-registry.ts";
 import { assertTimeout, DEFAULT_TIMEOUTS, type FallbackTarget } from "./reliability-options.ts";
@@ -56,7 +65,7 @@ import { classifyStance } from "./stance.ts";
 import { chat, classifyZeroShot, countTokens, embed, generate, inferNli } from "./unary-calls.ts";
 
 /** Options of the composed gateway (set through the builder). */
-export interface GatewaySettings {
+export interface GatewaySettings extends ModelKnowledgeSettings {
   /** Default overall deadline per call, in ms (default 120,000; 0 disables). */
   timeout?: number;
   /** Default attempt timeout, in ms (default 60,000; 0 disables). See `TimeoutOptions`. */
@@ -98,6 +107,7 @@ export class Gateway implements ModelGateway {
     }
     if (settings.hooks !== undefined) assertHooks(settings.hooks);
     let callIds = 0;
+    let providerNames: readonly string[] | undefined;
     this.#registry = registry;
     this.#core = {
       registry,
@@ -111,6 +121,10 @@ export class Gateway implements ModelGateway {
       hooks: settings.hooks,
       timeout: settings.timeout ?? DEFAULT_TIMEOUT_MS,
       strict: settings.strict ?? false,
+      knowledge: new ModelKnowledge(settings, () => {
+        providerNames ??= registry.all().flatMap((registered) => registered.names);
+        return providerNames;
+      }),
       nextCallId: () => ++callIds,
     };
   }
@@ -129,7 +143,17 @@ export class Gateway implements ModelGateway {
       );
     }
     assertModel(model);
-    return this.#core.planner.route(capability, model, this.#core.health);
+    const preset = this.#core.knowledge.presetOf(model);
+    if (preset === undefined) return this.#core.planner.route(capability, model, this.#core.health);
+    const decision = this.#core.planner.route(capability, preset.model, this.#core.health);
+    const parameters = Object.entries(preset.parameters ?? {})
+      .map(([name, value]) => `${name} ${JSON.stringify(value)}`)
+      .join(", ");
+    return {
+      ...decision,
+      preset,
+      explanation: `${preset.uri} is ${preset.source === "user" ? "your" : "the registry's"} preset for "${preset.model}"${parameters === "" ? "" : ` (defaults: ${parameters}; your settings win)`}; ${decision.explanation}`,
+    };
   }
 
   /** The registered providers, in priority order. */
@@ -210,45 +234,50 @@ export class Gateway implements ModelGateway {
     return countTokens(this.#core, text, model, options);
   }
 
-  // The model-intelligence methods below are being built (issue #15).
-  tokenize(_text: string, _model: string, _options?: CountTokensOptions): Promise<Tokenization> {
-    return Promise.reject(
-      new RatatoskrError({ code: "not_implemented", message: "tokenize is not built yet" }),
-    );
+  tokenize(text: string, model: string, options?: CountTokensOptions): Promise<Tokenization> {
+    return tokenize(this.#core, text, model, options);
   }
 
   fitsContext(
-    _messages: readonly Message[],
-    _model: string,
-    _options?: ContextFitOptions,
+    messages: readonly Message[],
+    model: string,
+    options?: ContextFitOptions,
   ): Promise<ContextFit> {
-    return Promise.reject(
-      new RatatoskrError({ code: "not_implemented", message: "fitsContext is not built yet" }),
-    );
+    return fitsContext(this.#core, messages, model, options);
   }
 
-  listModels(_options?: ListModelsOptions): Promise<ModelListing> {
-    return Promise.reject(
-      new RatatoskrError({ code: "not_implemented", message: "listModels is not built yet" }),
-    );
+  listModels(options?: ListModelsOptions): Promise<ModelListing> {
+    return listModels(this.#core, options);
   }
 
-  modelStatus(_model: string, _options?: ModelInfoCallOptions): Promise<ModelStatus> {
-    return Promise.reject(
-      new RatatoskrError({ code: "not_implemented", message: "modelStatus is not built yet" }),
-    );
+  modelStatus(model: string, options?: ModelInfoCallOptions): Promise<ModelStatus> {
+    return modelStatus(this.#core, model, options);
   }
 
-  modelMetadata(_model: string): ModelMetadata | undefined {
-    return undefined;
+  modelMetadata(model: string): ModelMetadata | undefined {
+    return this.#core.knowledge.metadata(model);
   }
 
-  fetchModelMetadata(_model: string, _options?: ModelInfoCallOptions): Promise<ModelMetadata> {
-    return Promise.reject(
-      new RatatoskrError({
-        code: "not_implemented",
-        message: "fetchModelMetadata is not built yet",
-      }),
-    );
+  fetchModelMetadata(model: string, options?: ModelInfoCallOptions): Promise<ModelMetadata> {
+    return fetchModelMetadata(this.#core, model, options);
+  }
+
+  /**
+   * Resolve a `ratatoskr:<tier>/<capability>` preset string: the model and
+   * default parameters it stands for (your presets over the registry's).
+   * Throws `invalid_input` for a malformed or unknown preset.
+   */
+  resolvePreset(uri: string): PresetResolution {
+    return this.#core.knowledge.resolvePreset(uri);
+  }
+
+  /** Every preset: your presets over the registry's, standard tiers first. */
+  listPresets(): PresetResolution[] {
+    return this.#core.knowledge.listPresets();
+  }
+
+  /** The model registry this gateway reads (the shipped one unless the builder was given another). */
+  get registry(): ModelRegistry {
+    return this.#core.knowledge.registry;
   }
 }

@@ -24,6 +24,17 @@ export type {
   WarningEvent,
 } from "./gateway-hooks.ts";
 export {
+  type ModelKnowledgeSettings,
+  PARAMETER_VALIDATION_POLICIES,
+  type ParameterValidationPolicy,
+} from "./model-knowledge.ts";
+export {
+  CHAT_SETTING_PARAMETERS,
+  GENERATE_SETTING_PARAMETERS,
+  type ParameterFinding,
+  parameterFindings,
+} from "./parameter-validation.ts";
+export {
   type CooldownOptions,
   DEFAULT_COOLDOWN,
   type ProviderCooldown,
@@ -54,3 +65,5 @@ export const Ratatoskr = {
 /** The catalog: the shorthands' settings types, `PROVIDER_CATALOG`, `loadConfiguredProviders()`, … */
 export * from "@ratatoskr/catalog";
 export * from "@ratatoskr/core";
+/** The model registry: `ModelRegistry`, presets, `loadRegistry()`, `refreshRegistry()`, … */
+export * from "@ratatoskr/models";

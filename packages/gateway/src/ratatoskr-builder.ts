@@ -31,9 +31,14 @@ import {
   type ProviderV1,
   RatatoskrError,
 } from "@ratatoskr/core";
+import type { ModelRegistry, PresetTableInput } from "@ratatoskr/models";
 import { asConfiguration } from "./as-configuration.ts";
 import { Gateway, type GatewaySettings } from "./gateway.ts";
 import { assertHooks, type GatewayHooks } from "./gateway-hooks.ts";
+import {
+  PARAMETER_VALIDATION_POLICIES,
+  type ParameterValidationPolicy,
+} from "./model-knowledge.ts";
 import type { CooldownOptions } from "./provider-health.ts";
 import { ProviderRegistry } from "./provider-registry.ts";
 import { assertTimeout, type FallbackTarget, type TimeoutOptions } from "./reliability-options.ts";
@@ -232,6 +237,45 @@ export class RatatoskrBuilder {
       });
     }
     this.#settings = { ...this.#settings, strict: enabled };
+    return this;
+  }
+
+  /**
+   * The model registry the gateway reads for `modelMetadata()`, presets,
+   * parameter validation, context windows and prices (default: the
+   * registry `@ratatoskr/models` ships). Pass `loadRegistry()`'s or
+   * `refreshRegistry()`'s result to use a newer copy.
+   */
+  registry(registry: ModelRegistry): this {
+    this.#settings = { ...this.#settings, registry };
+    return this;
+  }
+
+  /**
+   * Your own presets, in the registry's `presets` format
+   * (`{ premium: { coding: "vendor/large-model" } }` or entries
+   * `{ model, parameters }`): they replace the registry's for the same tier
+   * and capability, and add new ones. Checked when the gateway is built.
+   */
+  presets(presets: PresetTableInput): this {
+    this.#settings = { ...this.#settings, presets };
+    return this;
+  }
+
+  /**
+   * What to do with a chat or generation setting the resolved model does
+   * not take, or a value outside its range, as the registry knows them:
+   * `warn` (default: left out or clamped, with a warning), `error` (an
+   * `unsupported_parameter` error before anything is sent) or `ignore`.
+   */
+  parameterValidation(policy: ParameterValidationPolicy): this {
+    if (!PARAMETER_VALIDATION_POLICIES.includes(policy)) {
+      throw new RatatoskrError({
+        code: "configuration",
+        message: `parameterValidation(policy) takes ${PARAMETER_VALIDATION_POLICIES.join(", ")}; got ${typeof policy === "string" ? `"${policy.slice(0, 40)}"` : typeof policy}`,
+      });
+    }
+    this.#settings = { ...this.#settings, parameterValidation: policy };
     return this;
   }
 

@@ -12,6 +12,7 @@ import {
   type ChatRequestV1,
   type ChatResultV1,
   type ChatStreamPartV1,
+  type ChatTokenCountingRequestV1,
   type ClassificationRequestV1,
   type ClassificationResultV1,
   chatResultToStreamParts,
@@ -23,6 +24,9 @@ import {
   type GenerationResultV1,
   type GenerationStreamPartV1,
   generationResultToStreamParts,
+  type ListModelsRequestV1,
+  type ListModelsResultV1,
+  type ModelCatalogV1,
   type ModelSupportV1,
   type NliRequestV1,
   type NliResultV1,
@@ -33,6 +37,7 @@ import {
   type RoutingHintV1,
   type TokenCountingRequestV1,
   type TokenCountingResultV1,
+  type TokenizeResultV1,
   type WarningV1,
 } from "@ratatoskr/core";
 
@@ -63,6 +68,13 @@ export interface Unary<Request, Result> {
   warningsFor?(request: Request): readonly WarningV1[];
 }
 
+/** A provider's model catalog as the gateway holds it: methods checked and bound. */
+export interface RegisteredCatalog {
+  listModels(request: ListModelsRequestV1): Promise<ListModelsResultV1>;
+  fetchModelMetadata: ModelCatalogV1["fetchModelMetadata"];
+  modelStatus: ModelCatalogV1["modelStatus"];
+}
+
 /** A routing hint of a registered provider (ties between priorities go by `provider.index`). */
 export interface RegisteredHint extends RoutingHintV1 {
   readonly provider: RegisteredProvider;
@@ -89,6 +101,14 @@ export interface RegisteredProvider {
   readonly nli: Batched<NliRequestV1, NliResultV1> | undefined;
   readonly classification: Unary<ClassificationRequestV1, ClassificationResultV1> | undefined;
   readonly tokenCounting: Unary<TokenCountingRequestV1, TokenCountingResultV1> | undefined;
+  /** `tokenCounting.tokenize`, bound (undefined: the provider only counts). */
+  readonly tokenize: ((request: TokenCountingRequestV1) => Promise<TokenizeResultV1>) | undefined;
+  /** `tokenCounting.countChatTokens`, bound (undefined: it counts texts only). */
+  readonly countChatTokens:
+    | ((request: ChatTokenCountingRequestV1) => Promise<TokenCountingResultV1>)
+    | undefined;
+  /** The provider's model catalog, its methods bound (undefined: it has none). */
+  readonly models: RegisteredCatalog | undefined;
   /** Whether it serves `model` for `capability` (it offers the capability), with the reason of a decline. */
   supports(capability: Capability, model: string): { supported: boolean; reason?: string };
 }
@@ -182,6 +202,24 @@ function copyHint(provider: ProviderV1, hint: RoutingHintV1, index: number): Rou
   };
 }
 
+/** The provider's `models` catalog checked and bound (undefined when it has none). */
+function registeredCatalog(provider: ProviderV1): RegisteredCatalog | undefined {
+  const catalog = provider.models;
+  if (catalog === undefined) return undefined;
+  if (catalog === null || typeof catalog !== "object") {
+    throw configurationError(`Provider "${provider.id}" has models that is not an object`);
+  }
+  requireFunction(provider, catalog.listModels, "models.listModels");
+  for (const name of ["fetchModelMetadata", "modelStatus"] as const) {
+    if (catalog[name] !== undefined) requireFunction(provider, catalog[name], `models.${name}`);
+  }
+  return {
+    listModels: catalog.listModels.bind(catalog),
+    fetchModelMetadata: catalog.fetchModelMetadata?.bind(catalog),
+    modelStatus: catalog.modelStatus?.bind(catalog),
+  };
+}
+
 /**
  * Check `provider` and complete it: derived halves, bound methods, checked
  * limits, the capabilities its objects offer, and `descriptor`'s routing
@@ -224,6 +262,12 @@ export function registerProvider(
   if (tokenCounting !== undefined) {
     requireFunction(provider, tokenCounting.countTokens, "tokenCounting.countTokens");
   }
+  for (const name of ["tokenize", "countChatTokens"] as const) {
+    if (tokenCounting?.[name] !== undefined) {
+      requireFunction(provider, tokenCounting[name], `tokenCounting.${name}`);
+    }
+  }
+  const models = registeredCatalog(provider);
   const supports = provider.supports?.bind(provider);
   const capabilities: Capability[] = [];
   if (provider.chat !== undefined) capabilities.push("chat");
@@ -288,6 +332,9 @@ export function registerProvider(
             tokenCounting.countTokens.bind(tokenCounting),
             tokenCounting.warningsFor?.bind(tokenCounting),
           ),
+    tokenize: tokenCounting?.tokenize?.bind(tokenCounting),
+    countChatTokens: tokenCounting?.countChatTokens?.bind(tokenCounting),
+    models,
     supports(capability, model) {
       if (!capabilities.includes(capability)) {
         return { supported: false, reason: `does not offer ${capability}` };

@@ -17,6 +17,7 @@ import {
   type Warning,
   type WarningV1,
 } from "@ratatoskr/core";
+import { joinWarnings, prepareChat, withCost } from "./call-preparation.ts";
 import type { CallTarget } from "./call-runner.ts";
 import type { GatewayCore } from "./gateway-core.ts";
 import { chatSettings, ownProviderOptions } from "./provider-requests.ts";
@@ -25,19 +26,30 @@ import { RoutedStream } from "./routed-stream.ts";
 /** The chat stream returned by `gateway.chatStream()`. */
 export class RoutedChatStream extends RoutedStream<ChatStreamPartV1, ChatEvent> {
   readonly #messages: readonly Message[];
-  readonly #options: ChatOptions;
+  readonly #core: GatewayCore;
+  #options: ChatOptions;
+  #gatewayWarnings: readonly WarningV1[] = [];
   readonly #accumulator = new ChatStreamAccumulator();
   #settings: ChatSettingsV1 | undefined;
 
   constructor(core: GatewayCore, messages: readonly Message[], options: ChatOptions) {
-    // `options` may be anything until validated; the model is read after validation.
-    super(core, "chat", (options as ChatOptions | undefined)?.model as string, options);
+    // `options` may be anything until validated.
+    super(core, "chat", options);
+    this.#core = core;
     this.#messages = messages;
     this.#options = options;
   }
 
-  protected validate(): void {
+  protected validate(): string {
     assertChatRequest(this.#messages, this.#options);
+    const prepared = prepareChat(this.#core, this.#options);
+    this.#options = prepared.options;
+    this.#gatewayWarnings = prepared.warnings;
+    return prepared.options.model;
+  }
+
+  protected override gatewayWarnings(): readonly WarningV1[] {
+    return this.#gatewayWarnings;
   }
 
   #request(target: CallTarget, signal: AbortSignal) {
@@ -56,7 +68,10 @@ export class RoutedChatStream extends RoutedStream<ChatStreamPartV1, ChatEvent> 
   }
 
   protected warningsFor(target: CallTarget, signal: AbortSignal): readonly WarningV1[] | undefined {
-    return target.provider.chat!.warningsFor?.(this.#request(target, signal));
+    return joinWarnings(
+      this.#gatewayWarnings,
+      target.provider.chat!.warningsFor?.(this.#request(target, signal)),
+    );
   }
 
   protected observe(part: ChatStreamPartV1): void {
@@ -75,6 +90,8 @@ export class RoutedChatStream extends RoutedStream<ChatStreamPartV1, ChatEvent> 
     warnings: Warning[] | undefined,
   ): ChatEvent {
     const event: DoneEvent = { ...(done as DoneEvent), provider, model };
+    const usage = withCost(this.#core, event.usage, model);
+    if (usage !== undefined) event.usage = usage;
     if (requestId !== undefined) event.requestId = requestId;
     if (warnings !== undefined) event.warnings = warnings;
     return event;

@@ -16,6 +16,7 @@ import {
   type Warning,
   type WarningV1,
 } from "@ratatoskr/core";
+import { joinWarnings, prepareGenerate, withCost } from "./call-preparation.ts";
 import type { CallTarget } from "./call-runner.ts";
 import type { GatewayCore } from "./gateway-core.ts";
 import { generationSettings, ownProviderOptions } from "./provider-requests.ts";
@@ -24,21 +25,32 @@ import { RoutedStream } from "./routed-stream.ts";
 /** The generation stream returned by `gateway.generateStream()`. */
 export class RoutedGenerationStream extends RoutedStream<GenerationStreamPartV1, GenerateEvent> {
   readonly #prompt: string;
-  readonly #options: GenerateOptions;
+  readonly #core: GatewayCore;
+  #options: GenerateOptions;
+  #gatewayWarnings: readonly WarningV1[] = [];
   #settings: GenerationSettingsV1 | undefined;
   #text = "";
   #usage: Usage | undefined;
   #done = false;
 
   constructor(core: GatewayCore, prompt: string, options: GenerateOptions) {
-    super(core, "generate", (options as GenerateOptions | undefined)?.model as string, options);
+    super(core, "generate", options);
+    this.#core = core;
     this.#prompt = prompt;
     this.#options = options;
   }
 
-  protected validate(): void {
+  protected validate(): string {
     assertText(this.#prompt, "prompt");
     assertGenerateOptions(this.#options);
+    const prepared = prepareGenerate(this.#core, this.#options);
+    this.#options = prepared.options;
+    this.#gatewayWarnings = prepared.warnings;
+    return prepared.options.model;
+  }
+
+  protected override gatewayWarnings(): readonly WarningV1[] {
+    return this.#gatewayWarnings;
   }
 
   #request(target: CallTarget, signal: AbortSignal) {
@@ -57,7 +69,10 @@ export class RoutedGenerationStream extends RoutedStream<GenerationStreamPartV1,
   }
 
   protected warningsFor(target: CallTarget, signal: AbortSignal): readonly WarningV1[] | undefined {
-    return target.provider.generation!.warningsFor?.(this.#request(target, signal));
+    return joinWarnings(
+      this.#gatewayWarnings,
+      target.provider.generation!.warningsFor?.(this.#request(target, signal)),
+    );
   }
 
   protected observe(part: GenerationStreamPartV1): void {
@@ -87,6 +102,8 @@ export class RoutedGenerationStream extends RoutedStream<GenerationStreamPartV1,
     warnings: Warning[] | undefined,
   ): GenerateEvent {
     const event: GenerateDoneEvent = { ...(done as GenerateDoneEvent), provider, model };
+    const usage = withCost(this.#core, event.usage, model);
+    if (usage !== undefined) event.usage = usage;
     if (requestId !== undefined) event.requestId = requestId;
     if (warnings !== undefined) event.warnings = warnings;
     return event;

@@ -32,6 +32,7 @@ import {
   withPartial,
 } from "@ratatoskr/core";
 import { AttemptScope, timeoutError } from "./attempt-scope.ts";
+import { joinWarnings } from "./call-preparation.ts";
 import {
   type CallContext,
   type CallTarget,
@@ -72,7 +73,6 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
 {
   readonly #core: GatewayCore;
   readonly #capability: Capability;
-  readonly #model: string;
   readonly #options: CallOptions;
   #context: CallContext | undefined;
   #inner: AsyncIterator<Part> | undefined;
@@ -96,10 +96,9 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
   /** The first `next()`, while the stream is being started. */
   #starting: Promise<IteratorResult<Event>> | undefined;
 
-  constructor(core: GatewayCore, capability: Capability, model: string, options: CallOptions) {
+  constructor(core: GatewayCore, capability: Capability, options: CallOptions) {
     this.#core = core;
     this.#capability = capability;
-    this.#model = model;
     this.#options = options;
   }
 
@@ -107,8 +106,15 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
     return this;
   }
 
-  /** Validate the request (runs on the first `next()`; throws `invalid_input`). */
-  protected abstract validate(): void;
+  /**
+   * Validate and prepare the request (runs on the first `next()`; throws
+   * `invalid_input`): returns the model to route (a preset resolved).
+   */
+  protected abstract validate(): string;
+  /** The gateway's own warnings about the request (presets, parameter validation), reported first. */
+  protected gatewayWarnings(): readonly WarningV1[] {
+    return [];
+  }
   /** The provider's stream for `target`, with the attempt's `signal`. */
   protected abstract open(target: CallTarget, signal: AbortSignal): AsyncIterable<Part>;
   /** Strict mode: the warnings `target`'s provider would give (undefined: none known). */
@@ -156,14 +162,8 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
     let context: CallContext;
     let targets: readonly CallTarget[];
     try {
-      this.validate();
-      ({ context, targets } = openCall(
-        this.#core,
-        this.#capability,
-        this.#model,
-        this.#options,
-        true,
-      ));
+      const model = this.validate();
+      ({ context, targets } = openCall(this.#core, this.#capability, model, this.#options, true));
     } catch (error) {
       this.#finish();
       throw error;
@@ -209,7 +209,11 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
     this.#target = target;
     this.#provider = target.provider.id;
     this.#metadata = started.metadata;
-    this.#warnings = reportWarnings(context, target, started.warnings);
+    this.#warnings = reportWarnings(
+      context,
+      target,
+      joinWarnings(this.gatewayWarnings(), started.warnings),
+    );
     this.#firstEventMs = performance.now() - context.startedAt;
     const idle = context.policy.idleTimeout;
     if (idle > 0 && Number.isFinite(idle)) this.#armWatchdog(idle);

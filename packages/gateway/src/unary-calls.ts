@@ -28,6 +28,7 @@ import {
   type TokenCount,
 } from "@ratatoskr/core";
 import { checkCount, checkEmbedding } from "./answer-checks.ts";
+import { joinWarnings, prepareChat, prepareGenerate, withCost } from "./call-preparation.ts";
 import type { CallTarget } from "./call-runner.ts";
 import { reportWarnings } from "./call-warnings.ts";
 import type { GatewayCore } from "./gateway-core.ts";
@@ -36,16 +37,16 @@ import { runUnary } from "./unary-call.ts";
 
 /** The caller's chat response from the provider's result. */
 function chatResponse(
+  core: GatewayCore,
   result: ChatResultV1,
   target: CallTarget,
   warnings: ChatResponse["warnings"],
 ): ChatResponse {
   const { response, warnings: _warnings, ...answer } = result;
-  const out: ChatResponse = {
-    ...answer,
-    provider: target.provider.id,
-    model: response?.model ?? target.providerModel,
-  };
+  const model = response?.model ?? target.providerModel;
+  const out: ChatResponse = { ...answer, provider: target.provider.id, model };
+  const usage = withCost(core, answer.usage, model);
+  if (usage !== undefined) out.usage = usage;
   if (response?.requestId !== undefined) out.requestId = response.requestId;
   if (warnings !== undefined) out.warnings = warnings;
   return out;
@@ -58,19 +59,27 @@ export async function chat(
   options: ChatOptions,
 ): Promise<ChatResponse> {
   assertChatRequest(messages, options);
-  const settings = chatSettings(options);
-  return runUnary(core, "chat", options.model, options, {
+  const prepared = prepareChat(core, options);
+  const resolved = prepared.options;
+  const settings = chatSettings(resolved);
+  return runUnary(core, "chat", resolved.model, resolved, {
     request: (target, signal) => ({
       model: target.providerModel,
       messages,
       settings,
-      providerOptions: ownProviderOptions(options.providerOptions, target.provider),
+      providerOptions: ownProviderOptions(resolved.providerOptions, target.provider),
       signal,
     }),
     send: (target, request) => target.provider.chat!.complete(request),
-    warningsFor: (target, request) => target.provider.chat!.warningsFor?.(request),
+    warningsFor: (target, request) =>
+      joinWarnings(prepared.warnings, target.provider.chat!.warningsFor?.(request)),
     finish: (result, target, context) =>
-      chatResponse(result, target, reportWarnings(context, target, result.warnings)),
+      chatResponse(
+        core,
+        result,
+        target,
+        reportWarnings(context, target, joinWarnings(prepared.warnings, result.warnings)),
+      ),
     usageOf: (response) => response.usage,
   });
 }
@@ -83,26 +92,34 @@ export async function generate(
 ): Promise<GenerateResponse> {
   assertText(prompt, "prompt");
   assertGenerateOptions(options);
-  const settings = generationSettings(options);
-  return runUnary(core, "generate", options.model, options, {
+  const prepared = prepareGenerate(core, options);
+  const resolved = prepared.options;
+  const settings = generationSettings(resolved);
+  return runUnary(core, "generate", resolved.model, resolved, {
     request: (target, signal) => ({
       model: target.providerModel,
       prompt,
       settings,
-      providerOptions: ownProviderOptions(options.providerOptions, target.provider),
+      providerOptions: ownProviderOptions(resolved.providerOptions, target.provider),
       signal,
     }),
     send: (target, request) => target.provider.generation!.complete(request),
-    warningsFor: (target, request) => target.provider.generation!.warningsFor?.(request),
+    warningsFor: (target, request) =>
+      joinWarnings(prepared.warnings, target.provider.generation!.warningsFor?.(request)),
     finish: (result, target, context) => {
-      const warnings = reportWarnings(context, target, result.warnings);
+      const warnings = reportWarnings(
+        context,
+        target,
+        joinWarnings(prepared.warnings, result.warnings),
+      );
       const response: GenerateResponse = {
         text: result.text,
         model: result.response?.model ?? target.providerModel,
         provider: target.provider.id,
         finishReason: result.finishReason,
       };
-      if (result.usage !== undefined) response.usage = result.usage;
+      const usage = withCost(core, result.usage, response.model);
+      if (usage !== undefined) response.usage = usage;
       if (result.response?.requestId !== undefined) response.requestId = result.response.requestId;
       if (warnings !== undefined) response.warnings = warnings;
       return response;

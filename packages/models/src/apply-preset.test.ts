@@ -51,6 +51,7 @@ describe("applyPresetToChatOptions", () => {
       model: "anthropic/claude-sonnet-4",
       temperature: 0.3,
       topP: 0.95,
+      topK: 40,
       maxTokens: 4096,
       frequencyPenalty: 0.1,
       presencePenalty: -0.1,
@@ -63,7 +64,7 @@ describe("applyPresetToChatOptions", () => {
       cachePrompt: true,
       providerOptions: { openrouter: { provider: { order: ["anthropic"] } } },
     } satisfies ChatOptions);
-    expect(ignored).toEqual([{ parameter: "top_k", reason: "chat options have no topK setting" }]);
+    expect(ignored).toEqual([]);
   });
 
   it("never overrides a setting the caller gave, falsy ones included", () => {
@@ -71,6 +72,7 @@ describe("applyPresetToChatOptions", () => {
       model: full.uri,
       temperature: 0,
       topP: 1,
+      topK: 1,
       maxTokens: 10,
       frequencyPenalty: 0,
       presencePenalty: 0,

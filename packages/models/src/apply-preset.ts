@@ -60,6 +60,7 @@ export function applyPresetToChatOptions<Options extends ChatOptions>(
   };
   fill("temperature", parameters.temperature);
   fill("topP", parameters.top_p);
+  fill("topK", parameters.top_k);
   fill("maxTokens", parameters.max_tokens);
   fill("frequencyPenalty", parameters.frequency_penalty);
   fill("presencePenalty", parameters.presence_penalty);
@@ -71,9 +72,6 @@ export function applyPresetToChatOptions<Options extends ChatOptions>(
   fill("responseFormat", responseFormat(parameters.response_format));
   fillProviderOptions(merged, parameters.raw_provider_options);
   if (merged.reasoning === undefined) fill("reasoning", reasoning(parameters, ignored));
-  if (parameters.top_k !== undefined) {
-    ignored.push({ parameter: "top_k", reason: "chat options have no topK setting" });
-  }
   return { options: merged, ignored };
 }
 
