@@ -4,7 +4,9 @@
  * typed client, and the request guards (loopback Host, csrf(), JSON only,
  * token, size limits, schema validation) and security headers.
  */
+
 import { type ChatEvent, createUsage, type ProviderV1 } from "@ratatoskr/core";
+import { shippedRegistry } from "@ratatoskr/gateway";
 import { createMockProvider } from "@ratatoskr/testing";
 import { hc } from "hono/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -189,6 +191,40 @@ describe("with no keys and no providers but the bundled ones", () => {
     expect(
       (await bare.request("/api/route?capability=teleport&model=x", { headers: HOST })).status,
     ).toBe(400);
+  });
+
+  it("shows what the model registry knows of the picked model: context, price, parameters", async () => {
+    const expected = shippedRegistry().get("anthropic/claude-sonnet-4.6")!;
+    const answer = (await (
+      await bare.request(
+        "/api/route?capability=chat&model=openrouter:anthropic/claude-sonnet-4.6",
+        {
+          headers: HOST,
+        },
+      )
+    ).json()) as { facts: Record<string, unknown> };
+    expect(answer.facts).toEqual({
+      id: "anthropic/claude-sonnet-4.6",
+      capabilities: [...expected.info.capabilities],
+      contextWindow: expected.info.context_window,
+      maxOutputTokens: expected.max_output_tokens ?? null,
+      pricing: {
+        prompt: expected.pricing!.prompt_cost_per_mtok,
+        completion: expected.pricing!.completion_cost_per_mtok,
+      },
+      parameters: Object.keys(expected.parameters).sort(),
+    });
+    expect(answer.facts.parameters).toContain("temperature");
+    const preset = (await (
+      await bare.request("/api/route?capability=embed&model=ratatoskr:free/embedding", {
+        headers: HOST,
+      })
+    ).json()) as { facts: { id: string } | null; preset?: { model: string } };
+    expect(preset.facts?.id).toBe(preset.preset?.model);
+    const unknown = (await (
+      await bare.request("/api/route?capability=chat&model=my-own-model", { headers: HOST })
+    ).json()) as { facts: unknown };
+    expect(unknown.facts).toBeNull();
   });
 
   it("counts tokens with the tokenizers and reports per-model errors", async () => {

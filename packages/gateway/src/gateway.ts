@@ -107,7 +107,6 @@ export class Gateway implements ModelGateway {
     }
     if (settings.hooks !== undefined) assertHooks(settings.hooks);
     let callIds = 0;
-    let providerNames: readonly string[] | undefined;
     this.#registry = registry;
     this.#core = {
       registry,
@@ -121,10 +120,7 @@ export class Gateway implements ModelGateway {
       hooks: settings.hooks,
       timeout: settings.timeout ?? DEFAULT_TIMEOUT_MS,
       strict: settings.strict ?? false,
-      knowledge: new ModelKnowledge(settings, () => {
-        providerNames ??= registry.all().flatMap((registered) => registered.names);
-        return providerNames;
-      }),
+      knowledge: new ModelKnowledge(settings),
       nextCallId: () => ++callIds,
     };
   }

@@ -63,7 +63,6 @@ export class ModelKnowledge {
   readonly policy: ParameterValidationPolicy;
   readonly #given: ModelRegistry | undefined;
   readonly #userPresets: PresetTableInput | undefined;
-  readonly #providerNames: () => Iterable<string>;
   /** Records `fetchModelMetadata()` brought, by registry id; they win over the registry's. */
   readonly #learned = new Map<string, ModelMetadata>();
 
@@ -71,7 +70,7 @@ export class ModelKnowledge {
    * Checks the settings now: a registry that is not a `ModelRegistry`, an
    * unknown policy or a malformed preset table is a `configuration` error.
    */
-  constructor(settings: ModelKnowledgeSettings, providerNames: () => Iterable<string>) {
+  constructor(settings: ModelKnowledgeSettings) {
     const policy = settings.parameterValidation ?? "warn";
     if (!PARAMETER_VALIDATION_POLICIES.includes(policy)) {
       throw configuration(
@@ -86,7 +85,6 @@ export class ModelKnowledge {
     this.policy = policy;
     this.#given = settings.registry;
     this.#userPresets = settings.presets;
-    this.#providerNames = providerNames;
     if (settings.presets !== undefined) {
       try {
         listPresets(this.#presetOptions());
@@ -133,22 +131,21 @@ export class ModelKnowledge {
 
   /**
    * What is known of `model` (learned metadata first, then the registry),
-   * with presets resolved and a registered provider's prefix set aside.
+   * with presets resolved and a `provider:` prefix set aside (any prefix
+   * without a `/`, unless the whole string is a registry id:
+   * `ollama:llama3.2` is looked up as `llama3.2`, while
+   * `vendor/model:free` stays whole).
    */
   metadata(model: string): ModelMetadata | undefined {
     assertModel(model);
-    const normalized = normalizeModel(model, {
-      ...this.#presetOptions(),
-      providers: this.#providerNames(),
-    });
+    const normalized = normalizeModel(model, this.#presetOptions());
     if (normalized === undefined) return undefined;
     return this.#learned.get(normalized.id) ?? this.registry.get(normalized.id);
   }
 
   /** The registry id `model` stands for (see {@link metadata}). */
   registryId(model: string): string | undefined {
-    return normalizeModel(model, { ...this.#presetOptions(), providers: this.#providerNames() })
-      ?.id;
+    return normalizeModel(model, this.#presetOptions())?.id;
   }
 
   /** Keep `record` for `id` (and its own id): later lookups see it. */

@@ -48,4 +48,22 @@ describe("mapOpenAIUsage", () => {
     });
     expect(mapOpenAIUsage({ completion_tokens: 7, total_tokens: 5 })).toBeUndefined();
   });
+
+  it("keeps the cost a provider reports (OpenRouter's usage accounting), labelled as the provider's", () => {
+    // The usage object of the final chunk of a real OpenRouter stream (wire-fixtures/openrouter-stream-reasoning.sse).
+    const usage = mapOpenAIUsage({
+      prompt_tokens: 14,
+      completion_tokens: 41,
+      total_tokens: 55,
+      cost: 7.39e-5,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 29 },
+    } as never);
+    expect(usage?.cost).toEqual({ usd: 7.39e-5, source: "provider" });
+    for (const cost of [null, -1, Number.NaN, "0.1"]) {
+      expect(
+        mapOpenAIUsage({ prompt_tokens: 1, completion_tokens: 1, cost } as never)?.cost,
+      ).toBeUndefined();
+    }
+  });
 });

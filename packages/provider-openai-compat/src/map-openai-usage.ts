@@ -7,6 +7,8 @@ export interface OpenAIWireUsage {
   total_tokens?: number | null;
   prompt_tokens_details?: { cached_tokens?: number | null } | null;
   completion_tokens_details?: { reasoning_tokens?: number | null } | null;
+  /** What the request cost in US dollars (OpenRouter's usage accounting). */
+  cost?: number | null;
 }
 
 /**
@@ -40,10 +42,12 @@ export function mapOpenAIUsage(raw: OpenAIWireUsage | null | undefined): Usage |
   if (reasoning !== undefined) usage.reasoningTokens = reasoning;
   const cached = count(raw.prompt_tokens_details?.cached_tokens);
   if (cached !== undefined) usage.cacheReadTokens = cached;
+  const cost = count(raw.cost);
+  if (cost !== undefined) usage.cost = { usd: cost, source: "provider" };
   return usage;
 }
 
-/** A token count the server really sent: a finite non-negative number. */
+/** A count (tokens, dollars) the server really sent: a finite non-negative number. */
 function count(value: number | null | undefined): number | undefined {
   return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : undefined;
 }

@@ -17,8 +17,10 @@ import {
 import type { CapabilityHint } from "../capability-hints.ts";
 import type { PlaygroundApp } from "../playground-server.ts";
 import type { ChatStreamEvent } from "../server/chat-event-stream.ts";
+import type { ModelFacts } from "../server/status-routes.ts";
 
 export type { ChatStreamEvent } from "../server/chat-event-stream.ts";
+export type { ModelFacts } from "../server/status-routes.ts";
 
 /** The typed client of `/api`, on the page's own origin. */
 export const api = hc<PlaygroundApp>("/").api;
@@ -61,12 +63,13 @@ export interface ApiError {
   hints?: CapabilityHint[];
 }
 
-/** A route decision as the API returns it. */
+/** A route decision as the API returns it, with the model's registry facts. */
 export interface RouteSummary {
   provider?: string | undefined;
   rule?: string | undefined;
   providerModel: string;
   explanation: string;
+  facts?: ModelFacts | null;
 }
 
 /** A failed API call, carrying the server's error body. */

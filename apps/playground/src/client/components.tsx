@@ -1,5 +1,6 @@
 /**
- * Small shared pieces of the UI: the model picker with its live route,
+ * Small shared pieces of the UI: the model picker with its live route and
+ * the model's registry facts,
  * the "what to configure" notice, error boxes and score bars.
  */
 import type { Capability } from "@ratatoskr/core";
@@ -8,6 +9,7 @@ import {
   type ApiError,
   api,
   capabilityStatus,
+  type ModelFacts,
   type RouteSummary,
   resultOf,
   type Status,
@@ -81,7 +83,43 @@ export function ModelPicker(props: {
           )}
         </p>
       )}
+      {route?.facts && <ModelFactsLine facts={route.facts} testId={`${props.testId}-facts`} />}
     </div>
+  );
+}
+
+const integer = new Intl.NumberFormat("en-US");
+const dollars = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  maximumFractionDigits: 4,
+});
+
+/** What the model registry knows of the picked model: context, output limit, price, parameters. */
+export function ModelFactsLine(props: { facts: ModelFacts; testId: string }) {
+  const { facts } = props;
+  const parts: string[] = [];
+  if (facts.contextWindow !== null)
+    parts.push(`context ${integer.format(facts.contextWindow)} tokens`);
+  if (facts.maxOutputTokens !== null) {
+    parts.push(`output up to ${integer.format(facts.maxOutputTokens)}`);
+  }
+  if (facts.pricing !== null) {
+    const price = (value: number | null) => (value === null ? "?" : dollars.format(value));
+    parts.push(
+      `${price(facts.pricing.prompt)} in / ${price(facts.pricing.completion)} out per M tokens`,
+    );
+  }
+  return (
+    <p class="model-facts" data-testid={props.testId}>
+      <span>{parts.length === 0 ? `registry: ${facts.id}` : parts.join(" · ")}</span>
+      {facts.parameters.length > 0 && (
+        <span class="model-parameters" title="request parameters the model takes">
+          {" "}
+          · parameters: {facts.parameters.join(", ")}
+        </span>
+      )}
+    </p>
   );
 }
 
