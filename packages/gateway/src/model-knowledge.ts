@@ -133,7 +133,7 @@ export class ModelKnowledge {
    * What is known of `model` (learned metadata first, then the registry),
    * with presets resolved and a `provider:` prefix set aside (any prefix
    * without a `/`, unless the whole string is a registry id:
-   * `ollama:llama3.2` is looked up as `llama3.2`, while
+   * `acme:small-model` is looked up as `small-model`, while
    * `vendor/model:free` stays whole).
    */
   metadata(model: string): ModelMetadata | undefined {
