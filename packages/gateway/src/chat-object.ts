@@ -321,7 +321,12 @@ async function objectFromText(
 ): Promise<unknown> {
   const json = stripCodeFence(text);
   if (json === "") {
-    throw answerError("empty_response", "the model's answer is empty, not a JSON value", text, facts);
+    throw answerError(
+      "empty_response",
+      "the model's answer is empty, not a JSON value",
+      text,
+      facts,
+    );
   }
   let value: unknown;
   try {
@@ -340,7 +345,9 @@ async function objectFromText(
   if ("issues" in outcome) {
     const shown = outcome.issues
       .slice(0, 3)
-      .map((issue) => `${issue.path.length === 0 ? "(root)" : issue.path.join(".")}: ${issue.message}`)
+      .map(
+        (issue) => `${issue.path.length === 0 ? "(root)" : issue.path.join(".")}: ${issue.message}`,
+      )
       .join("; ");
     throw answerError(
       "data",
@@ -363,7 +370,9 @@ function answerError(
   extra: { cause?: unknown; issues?: SchemaIssue[] } = {},
 ): RatatoskrError {
   const cut =
-    facts.finishReason === "length" ? " (the answer was cut at the token limit: raise maxTokens)" : "";
+    facts.finishReason === "length"
+      ? " (the answer was cut at the token limit: raise maxTokens)"
+      : "";
   return new RatatoskrError({
     code,
     message: `chatObject: ${problem}${cut}`,

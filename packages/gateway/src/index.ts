@@ -37,12 +37,12 @@ export type {
   RetryEvent,
   WarningEvent,
 } from "./gateway-hooks.ts";
+export { PartialJsonParser, parsePartialJson } from "./partial-json.ts";
 export {
   type CooldownOptions,
   DEFAULT_COOLDOWN,
   type ProviderCooldown,
 } from "./provider-health.ts";
-export { PartialJsonParser, parsePartialJson } from "./partial-json.ts";
 export {
   type BuilderOptions,
   type ProviderWithDescriptor,

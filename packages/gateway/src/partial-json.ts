@@ -187,10 +187,10 @@ export class PartialJsonParser {
 
   /** The character an escape stands for; `undefined` while incomplete; `null` when invalid. */
   #decodeEscape(): string | null | undefined {
-    const escape = this.#escape;
-    if (escape.length < 2) return undefined;
-    if (escape[1] !== "u") return ESCAPES[escape[1]!] ?? null;
-    const hex = escape.slice(2);
+    const sequence = this.#escape;
+    if (sequence.length < 2) return undefined;
+    if (sequence[1] !== "u") return ESCAPES[sequence[1]!] ?? null;
+    const hex = sequence.slice(2);
     if (!/^[0-9a-fA-F]*$/.test(hex)) return null;
     return hex.length < 4 ? undefined : String.fromCharCode(Number.parseInt(hex, 16));
   }
