@@ -72,8 +72,8 @@ export interface ChatObjectOptions<S extends StandardSchemaV1 = StandardSchemaV1
   /** What the object is, for the model (providers that take a schema description). */
   description?: string;
   /**
-   * Ask the provider for strict schema adherence (`responseFormat.strict`;
-   * OpenAI's `strict: true`). Not `strict`: that option of every call turns
+   * Ask the provider for strict schema adherence (`responseFormat.strict`,
+   * where the dialect has it). Not `strict`: that option of every call turns
    * warnings into errors.
    */
   strictSchema?: boolean;
@@ -150,7 +150,7 @@ interface Prepared {
  * import { z } from "zod";
  * const Recipe = z.object({ title: z.string(), minutes: z.number() });
  * const { object } = await chatObject(gateway, [Message.user("A quick pasta")], {
- *   model: "gpt-4o-mini",
+ *   model: "my-model",
  *   schema: Recipe,
  * });
  * object.minutes; // number
