@@ -320,6 +320,55 @@ describe("chatObject", () => {
     });
   });
 
+  it("an abort during an asynchronous validate still rejects with aborted", async () => {
+    const { mock, gateway } = await setup();
+    mock.enqueueChat(answer("1"));
+    mock.enqueueStream([
+      { type: "content", text: "1" },
+      { type: "done", finishReason: "stop" },
+    ]);
+    const controller = new AbortController();
+    const schema: StandardSchemaV1<number> = {
+      "~standard": {
+        version: 1,
+        vendor: "tiny",
+        validate: async (value) => {
+          controller.abort();
+          return { value: value as number };
+        },
+      },
+    };
+    const options = {
+      model: "m",
+      schema,
+      jsonSchema: { type: "number" },
+      signal: controller.signal,
+    };
+    expect((await errorOf(chatObject(gateway, hello, options))).code).toBe("aborted");
+    const controller2 = new AbortController();
+    const events: string[] = [];
+    const error = await errorOf(
+      (async () => {
+        const stream = chatObjectStream(gateway, hello, {
+          ...options,
+          schema: {
+            "~standard": {
+              ...schema["~standard"],
+              validate: async (value) => {
+                controller2.abort();
+                return { value: value as number };
+              },
+            },
+          },
+          signal: controller2.signal,
+        });
+        for await (const event of stream) events.push(event.type);
+      })(),
+    );
+    expect(error.code).toBe("aborted");
+    expect(events).toEqual(["partial"]);
+  });
+
   it("passes the call's own strict option through (warnings become errors)", async () => {
     const mock = createMockProvider({ unsupportedSettings: ["temperature"] });
     const gateway = await Ratatoskr.builder().use(mock).build();

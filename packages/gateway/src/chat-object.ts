@@ -21,6 +21,7 @@
  * `details.issues` (`{ path, message }`, at most {@link MAX_ERROR_ISSUES}).
  */
 import {
+  abortedError,
   assertChatOptions,
   assertMessages,
   type ChatOptions,
@@ -164,6 +165,7 @@ export async function chatObject<S extends StandardSchemaV1>(
   const { chatOptions, props } = prepare(gateway, messages, options);
   const response = await gateway.chat(messages, chatOptions);
   const object = await objectFromText(response.content, props, response);
+  throwIfAborted(chatOptions.signal);
   return { object: object as OutputOf<S>, response };
 }
 
@@ -215,6 +217,7 @@ async function* streamObject(
         model: event.model,
         provider: event.provider,
       });
+      throwIfAborted(chatOptions.signal);
       yield { ...facts, type: "object", object, text };
       return;
     }
@@ -224,6 +227,11 @@ async function* streamObject(
     message: "chatObjectStream: the chat stream ended without a done event",
     model: chatOptions.model,
   });
+}
+
+/** An (asynchronous) validation outlasted by an abort still ends in `aborted`. */
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw abortedError(signal);
 }
 
 /** Check the arguments (all before any provider call) and build the chat options. */
