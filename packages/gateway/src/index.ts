@@ -9,6 +9,20 @@
 import { type BuilderOptions, RatatoskrBuilder } from "./ratatoskr-builder.ts";
 
 export type { GatewayRouteDecision } from "./call-planner.ts";
+export {
+  type ChatObjectOptions,
+  type ChatObjectResult,
+  type ChatObjectStreamEvent,
+  chatObject,
+  chatObjectStream,
+  DEFAULT_OBJECT_NAME,
+  type DeepPartial,
+  MAX_ERROR_ISSUES,
+  MAX_ERROR_TEXT_LENGTH,
+  type ObjectDoneEvent,
+  type ObjectPartialEvent,
+  stripCodeFence,
+} from "./chat-object.ts";
 export { DEFAULT_TIMEOUT_MS, Gateway, type GatewaySettings } from "./gateway.ts";
 export type {
   CompleteEvent,
@@ -23,6 +37,7 @@ export type {
   RetryEvent,
   WarningEvent,
 } from "./gateway-hooks.ts";
+export { PartialJsonParser, parsePartialJson } from "./partial-json.ts";
 export {
   type ModelKnowledgeSettings,
   PARAMETER_VALIDATION_POLICIES,
@@ -53,6 +68,14 @@ export {
 } from "./reliability-options.ts";
 export { DEFAULT_RETRY, type ResolvedRetry, type RetryOptions } from "./retry-policy.ts";
 export type { KnownProvider, RouteCandidate, RouteDecision, RouteHint } from "./router.ts";
+export {
+  type InferOutput,
+  JSON_SCHEMA_TARGET,
+  type SchemaIssue,
+  type StandardJSONSchemaV1,
+  type StandardSchemaV1,
+  type StandardTypedV1,
+} from "./standard-schema.ts";
 
 /** Entry point: `Ratatoskr.builder()`. */
 export const Ratatoskr = {
