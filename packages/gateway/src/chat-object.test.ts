@@ -379,6 +379,22 @@ describe("chatObject", () => {
   });
 });
 
+describe("Gateway.chatObject and Gateway.chatObjectStream", () => {
+  it("are the same calls as methods of the composed gateway", async () => {
+    const { mock, gateway } = await setup();
+    mock.enqueueChat(answer('{"title": "Soup", "minutes": 30}'));
+    const result = await gateway.chatObject(hello, recipeOptions());
+    expectTypeOf(result.object).toEqualTypeOf<{ title: string; minutes: number }>();
+    expect(result.object).toEqual({ title: "Soup", minutes: 30 });
+    mock.enqueueChat(answer('{"title": "Tea", "minutes": 5}'));
+    const events = [];
+    for await (const event of gateway.chatObjectStream(hello, recipeOptions())) events.push(event);
+    expect(events.at(-1)).toMatchObject({ type: "object", object: { title: "Tea", minutes: 5 } });
+    expect(mock.callsOf("chat")).toHaveLength(1);
+    expect(mock.callsOf("chatStream")).toHaveLength(1);
+  });
+});
+
 describe("chatObjectStream", () => {
   const pieces = [
     "```json\n",

@@ -43,6 +43,7 @@ import {
 import type { ModelRegistry, PresetResolution } from "@ratatoskr/models";
 import { embedBatch, inferNliBatch } from "./batch-calls.ts";
 import { CallPlanner, type GatewayRouteDecision } from "./call-planner.ts";
+import { type ChatObjectOptions, chatObject, chatObjectStream } from "./chat-object.ts";
 import { gatewayCapabilities } from "./gateway-capabilities.ts";
 import type { GatewayCore } from "./gateway-core.ts";
 import { assertHooks, type GatewayHooks } from "./gateway-hooks.ts";
@@ -62,6 +63,7 @@ import { RoutedChatStream } from "./routed-chat-stream.ts";
 import { RoutedGenerationStream } from "./routed-generation-stream.ts";
 import type { KnownProvider } from "./router.ts";
 import { classifyStance } from "./stance.ts";
+import type { StandardSchemaV1 } from "./standard-schema.ts";
 import { chat, classifyZeroShot, countTokens, embed, generate, inferNli } from "./unary-calls.ts";
 
 /** Options of the composed gateway (set through the builder). */
@@ -256,6 +258,27 @@ export class Gateway implements ModelGateway {
 
   fetchModelMetadata(model: string, options?: ModelInfoCallOptions): Promise<ModelMetadata> {
     return fetchModelMetadata(this.#core, model, options);
+  }
+
+  /**
+   * One chat turn whose answer is an object: `options.schema` (any Standard
+   * Schema: zod, valibot, arktype, …) is sent as the response format in
+   * each provider's dialect, and the answer parsed and validated. See
+   * `chatObject()` for the errors.
+   */
+  chatObject<S extends StandardSchemaV1>(
+    messages: readonly Message[],
+    options: ChatObjectOptions<S>,
+  ): ReturnType<typeof chatObject<S>> {
+    return chatObject(this, messages, options);
+  }
+
+  /** {@link chatObject} streamed: partial objects as the answer arrives, then the validated object. */
+  chatObjectStream<S extends StandardSchemaV1>(
+    messages: readonly Message[],
+    options: ChatObjectOptions<S>,
+  ): ReturnType<typeof chatObjectStream<S>> {
+    return chatObjectStream(this, messages, options);
   }
 
   /**

@@ -37,7 +37,6 @@ export type {
   RetryEvent,
   WarningEvent,
 } from "./gateway-hooks.ts";
-export { PartialJsonParser, parsePartialJson } from "./partial-json.ts";
 export {
   type ModelKnowledgeSettings,
   PARAMETER_VALIDATION_POLICIES,
@@ -49,6 +48,7 @@ export {
   type ParameterFinding,
   parameterFindings,
 } from "./parameter-validation.ts";
+export { PartialJsonParser, parsePartialJson } from "./partial-json.ts";
 export {
   type CooldownOptions,
   DEFAULT_COOLDOWN,
