@@ -227,9 +227,16 @@ function cell(fields: string[], warnings: readonly WarningV1[]): string {
   return text.replaceAll("|", "\\|").replaceAll("\n", " ");
 }
 
+/** A Markdown table with its columns padded to one width, as the repository's formatter writes it. */
 function table(header: readonly string[], rows: string[][]): string {
-  const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]!.length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(" | ")} |`;
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join(
+    "\n",
+  );
 }
 
 async function render(): Promise<string> {
