@@ -10,6 +10,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { invalidInput, registerSecret, type WarningV1 } from "@ratatoskr/core";
 import { isJsonObject } from "./anthropic-json.ts";
+import type { AnthropicStructuredOutputMode } from "./anthropic-structured-output.ts";
 
 /**
  * A tool in Anthropic's own format: a server tool (`web_search_20250305`,
@@ -93,6 +94,16 @@ export interface AnthropicProviderOptions {
   /** A code execution container id to reuse (`container`). */
   readonly container?: string;
   /**
+   * How `responseFormat: {type: "json_schema"}` is sent: `native`
+   * (`output_config.format`) or `tool` (a forced tool whose input is the
+   * answer, returned as the message text). Default: `tool` for the models
+   * without native JSON outputs (Claude 2/3.x, Sonnet 4, Opus 4), `native`
+   * for every other.
+   *
+   * @see https://platform.claude.com/docs/en/build-with-claude/structured-outputs
+   */
+  readonly structuredOutput?: AnthropicStructuredOutputMode;
+  /**
    * Body fields merged into the request last, as given: an escape hatch for
    * Messages API fields this package does not map yet. Nothing checks them.
    */
@@ -111,6 +122,7 @@ export const ANTHROPIC_PROVIDER_OPTION_KEYS: readonly (keyof AnthropicProviderOp
     "metadata",
     "serviceTier",
     "container",
+    "structuredOutput",
     "extraBody",
   ]);
 
@@ -223,6 +235,9 @@ function checkOption(key: keyof AnthropicProviderOptions, value: unknown): void 
       return;
     case "container":
       if (typeof value !== "string" || value === "") fail(key, "a non-empty string", value);
+      return;
+    case "structuredOutput":
+      if (value !== "native" && value !== "tool") fail(key, '"native" or "tool"', value);
       return;
   }
 }

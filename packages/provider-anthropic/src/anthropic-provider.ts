@@ -188,7 +188,7 @@ class AnthropicProviderImplementation implements AnthropicProvider {
       complete: (request) => this.#complete(request),
       stream: (request) => this.#stream(request),
       warningsFor: (request) =>
-        anthropicRequestWarnings(request.settings, request.providerOptions).warnings,
+        anthropicRequestWarnings(request.settings, request.providerOptions, request.model).warnings,
     };
     this.tokenCounting = {
       countTokens: (request) => this.#countTokens(request),
@@ -277,7 +277,10 @@ class AnthropicProviderImplementation implements AnthropicProvider {
     const signal = request.signal;
     try {
       if (signal?.aborted) throw abortedError(signal);
-      const { body, warnings, betas } = buildAnthropicRequest(request, this.#maxTokensFor);
+      const { body, warnings, betas, outputTool } = buildAnthropicRequest(
+        request,
+        this.#maxTokensFor,
+      );
       const client = await this.#getClient();
       const message = await client.messages.create(
         { ...body, stream: false },
@@ -286,6 +289,7 @@ class AnthropicProviderImplementation implements AnthropicProvider {
       const result = convertAnthropicMessage(message, {
         excludeReasoning: request.settings.reasoning?.exclude === true,
         requestId: (message as { _request_id?: string | null })._request_id,
+        ...(outputTool === undefined ? {} : { outputTool }),
       });
       return warnings.length === 0 ? result : { ...result, warnings };
     } catch (error) {
@@ -308,9 +312,11 @@ class AnthropicProviderImplementation implements AnthropicProvider {
     const link = linkSignals(signal);
     let response: Response;
     let warnings: WarningV1[];
+    let outputTool: string | undefined;
     try {
       const built = buildAnthropicRequest(request, this.#maxTokensFor);
       warnings = built.warnings;
+      outputTool = built.outputTool;
       const client = await this.#getClient();
       const streaming: Anthropic.MessageCreateParamsStreaming = { ...built.body, stream: true };
       response = await client.messages
@@ -327,6 +333,7 @@ class AnthropicProviderImplementation implements AnthropicProvider {
         ? { requestId: response.headers.get("request-id")! }
         : {}),
       excludeReasoning: request.settings.reasoning?.exclude === true,
+      ...(outputTool === undefined ? {} : { outputTool }),
     });
     let completed = false;
     const reader = response.body?.getReader();

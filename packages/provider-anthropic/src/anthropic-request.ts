@@ -20,6 +20,10 @@ import {
   type AnthropicProviderOptions,
   readAnthropicProviderOptions,
 } from "./anthropic-provider-options.ts";
+import {
+  anthropicStructuredOutputMode,
+  toAnthropicOutputTool,
+} from "./anthropic-structured-output.ts";
 import { toAnthropicThinking } from "./anthropic-thinking.ts";
 import { convertToAnthropicMessages } from "./convert-to-anthropic-messages.ts";
 
@@ -38,6 +42,11 @@ export interface AnthropicRequest {
   warnings: WarningV1[];
   /** `providerOptions.anthropic.betas`, for the `anthropic-beta` header. */
   betas: readonly string[] | undefined;
+  /**
+   * The forced tool that carries a JSON schema answer (tool-based structured
+   * output): its call is the message text, not a tool call. Undefined otherwise.
+   */
+  outputTool: string | undefined;
 }
 
 /** The checked provider options and every warning a request produces before it is sent. */
@@ -66,7 +75,8 @@ const UNSUPPORTED: ReadonlyArray<readonly [keyof ChatSettingsV1, string]> = [
 /**
  * The warnings a chat request produces, without building it: each
  * unsupported standard setting, `responseFormat: json_object` (Anthropic
- * needs a schema), `cacheControl` without `cachePrompt`, and each unknown
+ * needs a schema), `toolChoice` with a tool-mode JSON schema answer (for
+ * `model`), `cacheControl` without `cachePrompt`, and each unknown
  * provider option. Throws `invalid_input` for a provider option of the
  * wrong type. {@link buildAnthropicRequest} starts with it, so
  * `warningsFor()` and the call always agree.
@@ -74,6 +84,7 @@ const UNSUPPORTED: ReadonlyArray<readonly [keyof ChatSettingsV1, string]> = [
 export function anthropicRequestWarnings(
   settings: ChatSettingsV1,
   providerOptions: Readonly<Record<string, unknown>>,
+  model = "",
 ): AnthropicRequestWarnings {
   const { options, warnings: optionWarnings } = readAnthropicProviderOptions(providerOptions);
   const warnings: WarningV1[] = [];
@@ -87,6 +98,17 @@ export function anthropicRequestWarnings(
       type: "unsupported_setting",
       setting: "responseFormat",
       details: 'Anthropic needs a schema for JSON output; use {type: "json_schema", schema}',
+    });
+  }
+  if (
+    settings.responseFormat?.type === "json_schema" &&
+    settings.toolChoice !== undefined &&
+    anthropicStructuredOutputMode(model, options.structuredOutput) === "tool"
+  ) {
+    warnings.push({
+      type: "unsupported_setting",
+      setting: "toolChoice",
+      details: `not sent: the JSON schema answer is a forced call of the tool "${settings.responseFormat.name}"`,
     });
   }
   if (options.cacheControl !== undefined && settings.cachePrompt !== true) {
@@ -114,7 +136,11 @@ export function anthropicRequestWarnings(
  * - `cachePrompt` → a `cache_control` breakpoint on the last system block
  *   and the last tool (with the `cacheControl` option's `ttl`);
  * - `stop` → `stop_sequences`; `responseFormat: json_schema` →
- *   `output_config.format`; the `effort` option → `output_config.effort`;
+ *   `output_config.format`, or, in tool mode (models without native JSON
+ *   outputs, or the `structuredOutput: "tool"` option), one more tool named
+ *   after the schema forced with `tool_choice: {type: "tool", name}` (its
+ *   name is `outputTool`; `toolChoice` is then not sent, a warning); the
+ *   `effort` option → `output_config.effort`;
  * - the `mcpServers`, `metadata`, `serviceTier` and `container` options →
  *   `mcp_servers`, `metadata`, `service_tier`, `container`; `extraBody`
  *   merged last, as given;
@@ -129,7 +155,7 @@ export function buildAnthropicRequest(
   maxTokensFor: (model: string) => number = defaultMaxTokens,
 ): AnthropicRequest {
   const { model, settings } = request;
-  const { options, warnings } = anthropicRequestWarnings(settings, request.providerOptions);
+  const { options, warnings } = anthropicRequestWarnings(settings, request.providerOptions, model);
   const prompt = convertToAnthropicMessages(request.messages);
   const maxTokens = settings.maxTokens ?? maxTokensFor(model);
   if (!Number.isInteger(maxTokens) || maxTokens < 1) {
@@ -158,19 +184,38 @@ export function buildAnthropicRequest(
   const thinking = options.thinking ?? toAnthropicThinking(settings.reasoning, maxTokens);
   if (thinking !== undefined) body.thinking = thinking;
 
+  const format = settings.responseFormat;
+  const outputTool =
+    format?.type === "json_schema" &&
+    anthropicStructuredOutputMode(model, options.structuredOutput) === "tool"
+      ? toAnthropicOutputTool(format)
+      : undefined;
   const tools: Array<Record<string, unknown>> = [];
   for (const tool of settings.tools ?? []) tools.push(toAnthropicTool(tool) as never);
   for (const tool of options.tools ?? []) tools.push(tool as Record<string, unknown>);
+  if (outputTool !== undefined) {
+    if (tools.some((tool) => tool.name === outputTool.name)) {
+      throw invalidInput(
+        `responseFormat.name "${outputTool.name}" is also the name of a tool; Anthropic's tool-based structured output needs a name of its own`,
+      );
+    }
+    tools.push(outputTool as never);
+  }
   if (tools.length > 0) {
     if (cache !== undefined) tools[tools.length - 1] = { ...tools.at(-1), cache_control: cache };
     body.tools = tools as unknown as Anthropic.ToolUnion[];
-    const toolChoice = toAnthropicToolChoice(settings.toolChoice, settings.parallelToolCalls);
+    const toolChoice: Anthropic.ToolChoice | undefined =
+      outputTool === undefined
+        ? toAnthropicToolChoice(settings.toolChoice, settings.parallelToolCalls)
+        : { type: "tool", name: outputTool.name };
     const thinks = thinking !== undefined && thinking.type !== "disabled";
     if (thinks && (toolChoice?.type === "any" || toolChoice?.type === "tool")) {
       throw new RatatoskrError({
         code: "unsupported_parameter",
         message:
-          'Anthropic extended thinking cannot be combined with a forced tool choice ("required" or {name}); use "auto" or "none", or drop reasoning',
+          outputTool === undefined
+            ? 'Anthropic extended thinking cannot be combined with a forced tool choice ("required" or {name}); use "auto" or "none", or drop reasoning'
+            : `Anthropic extended thinking cannot be combined with tool-based structured output (model ${model}); drop reasoning, or use a model with native JSON outputs`,
         provider: "anthropic",
         model,
       });
@@ -182,10 +227,10 @@ export function buildAnthropicRequest(
     body.stop_sequences = [...settings.stop];
   }
 
-  const format = settings.responseFormat;
-  if (format?.type === "json_schema" || options.effort !== undefined) {
+  const native = format?.type === "json_schema" && outputTool === undefined;
+  if (native || options.effort !== undefined) {
     const output: Anthropic.OutputConfig = {};
-    if (format?.type === "json_schema") {
+    if (native && format?.type === "json_schema") {
       output.format = { type: "json_schema", schema: format.schema };
     }
     if (options.effort !== undefined) output.effort = options.effort;
@@ -198,7 +243,7 @@ export function buildAnthropicRequest(
   if (options.serviceTier !== undefined) body.service_tier = options.serviceTier;
   if (options.container !== undefined) extra.container = options.container;
   if (options.extraBody !== undefined) Object.assign(body, options.extraBody);
-  return { body, warnings, betas: options.betas };
+  return { body, warnings, betas: options.betas, outputTool: outputTool?.name };
 }
 
 /**

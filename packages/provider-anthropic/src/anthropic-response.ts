@@ -25,7 +25,7 @@ import {
 } from "./anthropic-server-tools.ts";
 import { convertAnthropicUsage } from "./anthropic-usage.ts";
 import { ANTHROPIC_PROVIDER_ID } from "./convert-to-anthropic-messages.ts";
-import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
+import { structuredFinishReason } from "./map-anthropic-stop-reason.ts";
 
 /**
  * Text blocks → `content`; thinking blocks → `reasoning` text and
@@ -34,7 +34,9 @@ import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
  * input as JSON text); `server_tool_use` / `mcp_tool_use` blocks →
  * `serverToolCalls` and `*_tool_result` blocks → `serverToolResults`, each
  * with its `contentOffset` in the text; `stop_reason` → `finishReason` (raw
- * value kept); `model` and the request id (the `request-id` header when
+ * value kept; with `outputTool`, that tool's call is the answer: its input
+ * becomes the `content` (JSON text) and its `tool_use` stop is `stop`);
+ * `model` and the request id (the `request-id` header when
  * given, else the message `id`) → `response`. A body that is not a message
  * (no `content` array), or a server tool block without its ids, is a `data`
  * error.
@@ -44,7 +46,13 @@ export function convertAnthropicMessage(
   {
     excludeReasoning = false,
     requestId,
-  }: { excludeReasoning?: boolean; requestId?: string | null | undefined } = {},
+    outputTool,
+  }: {
+    excludeReasoning?: boolean;
+    requestId?: string | null | undefined;
+    /** The forced tool of tool-based structured output: its input is the message text. */
+    outputTool?: string | undefined;
+  } = {},
 ): ChatResultV1 {
   if (message === null || typeof message !== "object" || !Array.isArray(message.content)) {
     throw new RatatoskrError({
@@ -60,6 +68,7 @@ export function convertAnthropicMessage(
   const serverCalls: ServerToolCall[] = [];
   const serverResults: ServerToolResult[] = [];
   let contentLength = 0;
+  let answered = false;
   for (const [index, block] of message.content.entries()) {
     switch (block?.type) {
       case "text":
@@ -82,6 +91,13 @@ export function convertAnthropicMessage(
         details.push({ type: "redacted", data: block.data, provider: ANTHROPIC_PROVIDER_ID });
         break;
       case "tool_use":
+        if (outputTool !== undefined && block.name === outputTool) {
+          const text = JSON.stringify(block.input ?? {});
+          content.push(text);
+          contentLength += text.length;
+          answered = true;
+          break;
+        }
         toolCalls.push({
           id: block.id,
           name: block.name,
@@ -111,7 +127,7 @@ export function convertAnthropicMessage(
   const result: Omit<ChatResultV1, "response" | "warnings"> = {
     content: content.join(""),
     toolCalls,
-    finishReason: mapAnthropicStopReason(message.stop_reason),
+    finishReason: structuredFinishReason(message.stop_reason, answered, toolCalls.length),
   };
   if (reasoning.length > 0) result.reasoning = reasoning.join("");
   if (details.length > 0) result.reasoningDetails = details;

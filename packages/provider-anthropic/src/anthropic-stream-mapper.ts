@@ -29,7 +29,7 @@ import {
   mergeAnthropicUsage,
 } from "./anthropic-usage.ts";
 import { ANTHROPIC_PROVIDER_ID } from "./convert-to-anthropic-messages.ts";
-import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
+import { structuredFinishReason } from "./map-anthropic-stop-reason.ts";
 
 type BlockState =
   | { kind: "text" }
@@ -45,6 +45,8 @@ type BlockState =
     }
   | { kind: "server_call"; block: ServerToolUseBlock; arguments: string }
   | { kind: "server_result"; block: ServerToolResultBlock }
+  /** The structured output tool's call: its input is the answer text. */
+  | { kind: "output"; text: string }
   | { kind: "ignored" };
 
 /** What {@link AnthropicStreamMapper.handle} returns: nothing, one part, or several in order. */
@@ -59,6 +61,12 @@ export interface AnthropicStreamMapperOptions {
   requestId?: string;
   /** Leave out `reasoning` text events (`reasoning.exclude`); reasoning details are still emitted. */
   excludeReasoning?: boolean;
+  /**
+   * The forced tool of tool-based structured output: its input streams as
+   * `content` (JSON text), never as tool call events, and a `tool_use` stop
+   * caused by it alone finishes with `stop`.
+   */
+  outputTool?: string;
 }
 
 /**
@@ -77,6 +85,8 @@ export interface AnthropicStreamMapperOptions {
  *   stop, with the parsed input; a `*_tool_result` block → one
  *   `server_tool_result` at its stop. They never produce `tool_call_*` events;
  * - `message_delta` keeps `stop_reason` and the cumulative usage;
+ * - with `outputTool`, that tool's `tool_use` block streams its input as
+ *   `content` (the JSON answer text), not as tool call events;
  * - `message_stop` → `usage` (when known) and `done` (finish reason, usage).
  *
  * Every event is checked by {@link AnthropicStreamProtocol} before anything
@@ -103,12 +113,15 @@ export class AnthropicStreamMapper {
   readonly #provider: string;
   readonly #requestId: string | undefined;
   readonly #excludeReasoning: boolean;
+  readonly #outputTool: string | undefined;
+  #answered = false;
 
   constructor(options: AnthropicStreamMapperOptions = {}) {
     this.#provider = options.provider ?? ANTHROPIC_PROVIDER_ID;
     this.#model = options.model;
     this.#requestId = options.requestId;
     this.#excludeReasoning = options.excludeReasoning === true;
+    this.#outputTool = options.outputTool;
   }
 
   /** Whether `message_stop` was seen (the stream completed). */
@@ -189,6 +202,8 @@ export class AnthropicStreamMapper {
       }
       case "thinking":
         return state.text === "" ? undefined : this.#reasoningEvent(state.text);
+      case "output":
+        return state.text === "" ? undefined : this.#text(state.text);
       case "tool": {
         const start: ChatStreamPartV1 = {
           type: "tool_call_start",
@@ -221,6 +236,10 @@ export class AnthropicStreamMapper {
       case "redacted_thinking":
         return { kind: "redacted", data: block.data as string };
       case "tool_use":
+        if (this.#outputTool !== undefined && block.name === this.#outputTool) {
+          this.#answered = true;
+          return { kind: "output", text: initialInput(block.input) };
+        }
         return {
           kind: "tool",
           toolIndex: this.#toolCount++,
@@ -260,6 +279,10 @@ export class AnthropicStreamMapper {
         return undefined;
       case "input_json_delta": {
         const piece = delta.partial_json as string;
+        if (piece !== "" && state.kind === "output") {
+          state.text += piece;
+          return this.#text(piece);
+        }
         if (piece === "" || (state.kind !== "tool" && state.kind !== "server_call")) {
           return undefined;
         }
@@ -292,6 +315,11 @@ export class AnthropicStreamMapper {
         };
       case "tool":
         return this.#endToolCall(state);
+      case "output":
+        if (parseToolArguments(state.text) === undefined) {
+          throw this.#fail("The structured output tool call ended with an input that is not JSON");
+        }
+        return state.text === "" ? this.#text("{}") : undefined;
       case "server_call": {
         const parsed = parseToolArguments(state.arguments);
         if (parsed === undefined) {
@@ -344,7 +372,7 @@ export class AnthropicStreamMapper {
     const usage = convertAnthropicUsage(this.#usage);
     const done: ChatFinishPartV1 = {
       type: "done",
-      finishReason: mapAnthropicStopReason(this.#stopReason),
+      finishReason: structuredFinishReason(this.#stopReason, this.#answered, this.#toolCount),
       ...(this.#stopReason === null ? {} : { rawFinishReason: this.#stopReason }),
       ...(usage === undefined ? {} : { usage }),
     };

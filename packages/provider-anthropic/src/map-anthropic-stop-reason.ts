@@ -29,3 +29,17 @@ export function mapAnthropicStopReason(stopReason: string | null | undefined): F
       return "other";
   }
 }
+
+/**
+ * The finish reason of a message (or stream): `tool_use` caused only by the structured
+ * output tool (`answered`, no other tool calls) is an answer, so `stop`.
+ */
+export function structuredFinishReason(
+  stopReason: string | null | undefined,
+  answered: boolean,
+  toolCalls: number,
+): FinishReason {
+  return answered && toolCalls === 0 && stopReason === "tool_use"
+    ? "stop"
+    : mapAnthropicStopReason(stopReason);
+}

@@ -22,6 +22,10 @@ export {
   resolveDecoding,
 } from "./local-onnx-generation.ts";
 export {
+  type LocalGenerationRequest,
+  localGenerationRequest,
+} from "./local-onnx-generation-request.ts";
+export {
   type NliLabelIndices,
   nliLabelIndices,
   pairLogits,

@@ -12,3 +12,4 @@
 export * from "./openai-compatible-provider.ts";
 export * from "./openai-descriptor.ts";
 export * from "./openai-provider.ts";
+export * from "./openai-strict-schema.ts";

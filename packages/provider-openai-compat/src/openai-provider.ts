@@ -2,7 +2,7 @@
  * `createOpenAI`: the direct OpenAI preset of the OpenAI-compatible provider.
  */
 
-import type { Capability, ModelSupportV1 } from "@ratatoskr/core";
+import type { Capability, ModelSupportV1, ResponseFormat, WarningV1 } from "@ratatoskr/core";
 import {
   assertProviderOptionTypes,
   PROVIDER_OPTION_CHECKS,
@@ -12,6 +12,7 @@ import {
   createOpenAICompatible,
   type OpenAICompatibleProvider,
 } from "./openai-compatible-provider.ts";
+import { toOpenAIStrictSchema } from "./openai-strict-schema.ts";
 
 /** Settings of {@link createOpenAI}. */
 export interface OpenAISettings {
@@ -131,6 +132,30 @@ function supportsOpenAI(capability: Capability, model: string): ModelSupportV1 {
 }
 
 /**
+ * With `responseFormat: {type: "json_schema", strict: true}`, fit the schema
+ * sent in `response_format` into OpenAI's strict subset
+ * ({@link toOpenAIStrictSchema}); what changed comes back as one `other`
+ * warning. Without `strict: true` (OpenAI's default is false) the schema
+ * goes as given.
+ */
+function strictenResponseFormat(
+  body: Record<string, unknown>,
+  format: ResponseFormat | undefined,
+  warn: (warning: WarningV1) => void,
+): void {
+  if (format?.type !== "json_schema" || format.strict !== true) return;
+  const wire = body.response_format as { json_schema?: Record<string, unknown> } | undefined;
+  if (wire?.json_schema === undefined) return;
+  const { schema, changes } = toOpenAIStrictSchema(format.schema);
+  if (changes.length === 0) return;
+  body.response_format = { ...wire, json_schema: { ...wire.json_schema, schema } };
+  warn({
+    type: "other",
+    message: `responseFormat.schema was fitted to OpenAI's strict subset: ${changes.join("; ")}`,
+  });
+}
+
+/**
  * Create the direct OpenAI chat provider (id `openai`). OpenAI caches prompt
  * prefixes by itself, so `cachePrompt` is honoured; `topK` has no OpenAI
  * field and comes back as a warning.
@@ -161,8 +186,9 @@ export function createOpenAI(settings: OpenAISettings = {}): OpenAICompatiblePro
     promptCaching: "automatic",
     knownProviderOptions: OPENAI_PROVIDER_OPTIONS,
     supports: supportsOpenAI,
-    transformRequestBody: (body, request) => {
+    transformRequestBody: (body, request, warn) => {
       assertProviderOptionTypes("openai", request.providerOptions, OPENAI_PROVIDER_OPTION_CHECKS);
+      strictenResponseFormat(body, request.settings.responseFormat, warn);
       return body;
     },
   });
