@@ -1,0 +1,8 @@
+/**
+ * @ratatoskr/server: the Ratatoskr daemon, `ratd`. One gateway (one set of
+ * keys, one warm local model, one cache) shared by many processes over the
+ * `ratatoskr.v1` gRPC protocol and the OpenAI-compatible HTTP API.
+ *
+ * @packageDocumentation
+ */
+export * from "./defaults.ts";
