@@ -1267,9 +1267,8 @@ export class CompiledTokenizer {
     return !bytes.every((byte) => this.#byteFallbackIds[byte] !== -1);
   }
 
-  /** Token `id` decoded on its own (see {@link EngineToken.text}). */
+  /** Model token `id` decoded on its own (see {@link EngineToken.text}); added tokens found in the text read as their content elsewhere. */
   #tokenText(id: number, spelling: string): string {
-    if (this.#addedIds.has(id)) return spelling;
     if (this.spec.byteLevel) {
       const bytes = byteLevelToBytes(spelling);
       return bytes === undefined ? spelling : lossyUtf8.decode(bytes);
