@@ -29,11 +29,12 @@ import {
 } from "./normalization-boundary.ts";
 import {
   type Alignment,
-  coarseAlignment,
+  alignedEnd,
+  alignedStart,
   identityAlignment,
+  joinAlignments,
   normalizeAligned,
   prependedAlignment,
-  subAlignment,
 } from "./offset-alignment.ts";
 import { metaspace, metaspaceText, splitPieces } from "./pre-tokenizer-splits.ts";
 import type { RankTable } from "./rank-table.ts";
@@ -112,10 +113,20 @@ interface Scan {
   long: string | undefined;
   /** Whether `long` is the first piece of its section. */
   longFirst: boolean;
+  /** Where `long` starts in the scanned text (regex splits). */
+  longStart: number;
 }
 
 function newScan(): Scan {
-  return { position: 0, last: 0, first: true, count: 0, long: undefined, longFirst: false };
+  return {
+    position: 0,
+    last: 0,
+    first: true,
+    count: 0,
+    long: undefined,
+    longFirst: false,
+    longStart: 0,
+  };
 }
 
 /** A meter that never fills: the scans run to their end in one go (shared; its `used` is never read). */
@@ -144,6 +155,8 @@ export class CompiledTokenizer {
   #vocabularyIndex: Map<string, number> | undefined;
   readonly #splitRegexes: Array<RegExp | undefined>;
   #cache = new Map<string, number[]>();
+  /** Token texts of {@link CompiledTokenizer.encodeWithOffsets} by id (at most one per vocabulary entry). */
+  readonly #tokenTexts = new Map<number, string>();
   #previousCache = new Map<string, number[]>();
   readonly #plainTrie: TrieNode;
   readonly #specialTrie: TrieNode;
@@ -934,6 +947,7 @@ export class CompiledTokenizer {
         if (gap.length > limit) {
           scan!.long = gap;
           scan!.longFirst = first;
+          scan!.longStart = last;
           scan!.position = start;
           last = start;
           first = false;
@@ -948,6 +962,7 @@ export class CompiledTokenizer {
       if (piece.length > limit) {
         scan!.long = piece;
         scan!.longFirst = first;
+        scan!.longStart = start;
         scan!.position = end;
         first = false;
         break;
@@ -969,6 +984,7 @@ export class CompiledTokenizer {
       if (rest.length > limit) {
         scan!.long = rest;
         scan!.longFirst = first;
+        scan!.longStart = restStart;
         done = false;
       } else emit(rest, first, restStart);
       first = false;
@@ -1112,75 +1128,128 @@ export class CompiledTokenizer {
     tokens: EngineToken[],
   ): SlicedWork<void> {
     let normalized = section;
-    let alignment = identityAlignment(offset, section.length);
-    if (this.spec.normalizers.length > 0) {
-      normalized = this.#normalize(section);
-      const aligned = normalizeAligned(this.spec.normalizers, section, alignment);
-      alignment =
-        aligned.text === normalized
-          ? aligned.alignment
-          : coarseAlignment(alignment, normalized.length);
+    let alignment = identityAlignment(offset);
+    const steps = this.spec.normalizers;
+    if (steps.length > 0) {
+      // In pieces split where no normaliser sees across (as #normalizeInSlices), a slice each.
+      const chunk = Math.max(1, Math.min(meter.size, MAX_NORMALIZE_CHUNK));
+      const texts: string[] = [];
+      const parts: Array<[Alignment, number]> = [];
+      const prepended: boolean[] = [];
+      for (let start = 0; start < section.length; ) {
+        let end = Math.min(section.length, start + chunk);
+        while (end < section.length && !isNormalizationBoundary(section, end, this.#normalization))
+          end++;
+        const part = normalizeAligned(
+          steps,
+          start === 0 && end === section.length ? section : section.slice(start, end),
+          identityAlignment(offset + start),
+          prepended,
+        );
+        texts.push(part.text);
+        parts.push([part.alignment, part.text.length]);
+        const units = end - start;
+        start = end;
+        if (spend(meter, units)) yield;
+      }
+      normalized = texts.length === 1 ? texts[0]! : texts.join("");
+      alignment = joinAlignments(parts);
     }
-    if (spend(meter, section.length)) yield;
     if (normalized.length === 0) return;
-    const pieces: Array<[string, Alignment]> = [];
-    const onPiece = (piece: string, pieceAlignment: Alignment) =>
-      pieces.push([piece, pieceAlignment]);
     const simple = this.#simpleRegex;
-    if (simple !== undefined)
-      this.#scanSplit(
-        normalized,
-        simple,
-        this.#simpleKeepGaps,
-        isFirst,
-        undefined,
-        UNBOUNDED,
-        (piece, _first, start) =>
-          onPiece(piece, subAlignment(alignment, start, start + piece.length)),
-      );
-    else this.#preTokenizeAligned(normalized, alignment, 0, isFirst, onPiece);
+    if (simple !== undefined) {
+      // One regex split: resumable, each piece encoded as it is found (as the count in slices does).
+      const scan = newScan();
+      const place = (piece: string, _first: boolean, start: number) =>
+        this.#placeTokens(piece, alignment, start, this.#encodePiece(piece), tokens);
+      for (;;) {
+        const done = this.#scanSplit(
+          normalized,
+          simple,
+          this.#simpleKeepGaps,
+          isFirst,
+          scan,
+          meter,
+          place,
+        );
+        const long = scan.long;
+        if (long !== undefined) {
+          scan.long = undefined;
+          const ids = yield* this.#encodeLongPiece(long, meter);
+          this.#placeTokens(long, alignment, scan.longStart, ids, tokens);
+          if (spend(meter, 0)) yield;
+        } else if (done) return;
+        else yield;
+      }
+    }
+    // Other pre-tokenizers: the pieces first (one scan), then their tokens in slices.
+    const pieces: string[] = [];
+    const alignments: Alignment[] = [];
+    const bases: number[] = [];
+    this.#preTokenizeAligned(
+      normalized,
+      alignment,
+      0,
+      0,
+      isFirst,
+      (piece, pieceAlignment, base) => {
+        pieces.push(piece);
+        alignments.push(pieceAlignment);
+        bases.push(base);
+      },
+    );
     if (spend(meter, normalized.length)) yield;
-    for (const [piece, pieceAlignment] of pieces) {
+    for (let index = 0; index < pieces.length; index++) {
+      const piece = pieces[index]!;
       const ids =
         piece.length > meter.size
           ? yield* this.#encodeLongPiece(piece, meter)
           : this.#encodePiece(piece);
-      this.#placeTokens(piece, pieceAlignment, ids, tokens);
+      this.#placeTokens(piece, alignments[index]!, bases[index]!, ids, tokens);
       if (spend(meter, piece.length)) yield;
     }
   }
 
-  /** {@link CompiledTokenizer.#preTokenize} with each pre-token's alignment to the input. */
+  /**
+   * {@link CompiledTokenizer.#preTokenize} with each pre-token's alignment:
+   * `text` is units `[base, base + text.length)` of `alignment`, and so is
+   * each piece handed to `onPiece` at its own base.
+   */
   #preTokenizeAligned(
     text: string,
     alignment: Alignment,
+    base: number,
     stepIndex: number,
     firstSection: boolean,
-    onPiece: (piece: string, alignment: Alignment) => void,
+    onPiece: (piece: string, alignment: Alignment, base: number) => void,
   ): void {
     const steps = this.spec.preTokenizers;
     if (stepIndex === steps.length) {
       if (this.spec.wordBoundary)
         this.#scanWords(text, undefined, UNBOUNDED, (piece, start) =>
-          onPiece(piece, subAlignment(alignment, start, start + piece.length)),
+          onPiece(piece, alignment, base + start),
         );
-      else onPiece(text, alignment);
+      else onPiece(text, alignment, base);
       return;
     }
     const step = steps[stepIndex]!;
     let stepAlignment = alignment;
+    let stepBase = base;
     const next = (piece: string, isFirst: boolean, start: number) =>
       this.#preTokenizeAligned(
         piece,
-        subAlignment(stepAlignment, start, start + piece.length),
+        stepAlignment,
+        stepBase + start,
         stepIndex + 1,
         isFirst,
         onPiece,
       );
     if (step.type === "metaspace") {
       // Spaces become the replacement one for one; a prepended replacement maps to an empty span.
-      if (metaspaceText(step, text, firstSection).prepended)
-        stepAlignment = prependedAlignment(alignment, step.replacement.length);
+      if (metaspaceText(step, text, firstSection).prepended) {
+        stepAlignment = prependedAlignment(alignment, base, text.length, step.replacement.length);
+        stepBase = 0;
+      }
       metaspace(step, text, firstSection, next);
       return;
     }
@@ -1193,14 +1262,16 @@ export class CompiledTokenizer {
   }
 
   /**
-   * Append the tokens `ids` of pre-token `piece` to `tokens`, with spans:
-   * each token's length in the piece (its bytes, for byte-level models; its
-   * characters, for the others) walks the piece, and the alignment maps the
-   * covered units back to the input.
+   * Append the tokens `ids` of pre-token `piece` (units `[base, base +
+   * piece.length)` of `alignment`) to `tokens`, with spans: each token's
+   * length in the piece (its bytes, for byte-level models; its characters,
+   * for the others) walks the piece, and the alignment maps the covered
+   * units back to the input.
    */
   #placeTokens(
     piece: string,
     alignment: Alignment,
+    base: number,
     ids: ArrayLike<number>,
     tokens: EngineToken[],
   ): void {
@@ -1223,9 +1294,14 @@ export class CompiledTokenizer {
         taken = 0;
       } else {
         while (bytes > 0 && unit < piece.length) {
-          const left = utf8Length(piece, unit) - taken;
-          if (bytes >= left) {
-            bytes -= left;
+          if (taken === 0 && piece.charCodeAt(unit) < 0x80) {
+            unit++;
+            bytes--;
+            continue;
+          }
+          const rest = utf8Length(piece, unit) - taken;
+          if (bytes >= rest) {
+            bytes -= rest;
             unit += characterUnits(piece, unit);
             taken = 0;
           } else {
@@ -1235,14 +1311,16 @@ export class CompiledTokenizer {
         }
       }
       const endUnit = taken > 0 ? unit + characterUnits(piece, unit) : unit;
-      const size = alignment.starts.length;
       let start: number;
       let end: number;
       if (startUnit < endUnit) {
-        start = alignment.starts[startUnit]!;
-        end = alignment.ends[endUnit - 1]!;
+        start = alignedStart(alignment, base + startUnit);
+        end = alignedEnd(alignment, base + endUnit - 1);
       } else {
-        start = startUnit < size ? alignment.starts[startUnit]! : alignment.ends[size - 1]!;
+        start =
+          startUnit < piece.length
+            ? alignedStart(alignment, base + startUnit)
+            : alignedEnd(alignment, base + piece.length - 1);
         end = start;
       }
       tokens.push({ id, text: this.#tokenText(id, spelling), start, end });
@@ -1267,8 +1345,18 @@ export class CompiledTokenizer {
     return !bytes.every((byte) => this.#byteFallbackIds[byte] !== -1);
   }
 
-  /** Model token `id` decoded on its own (see {@link EngineToken.text}); added tokens found in the text read as their content elsewhere. */
+  /** Model token `id` decoded on its own (see {@link EngineToken.text}), cached by id. */
   #tokenText(id: number, spelling: string): string {
+    let text = this.#tokenTexts.get(id);
+    if (text === undefined) {
+      text = this.#decodeTokenText(id, spelling);
+      this.#tokenTexts.set(id, text);
+    }
+    return text;
+  }
+
+  /** Added tokens found in the text read as their content (see `encodeWithOffsetsInSlices`). */
+  #decodeTokenText(id: number, spelling: string): string {
     if (this.spec.byteLevel) {
       const bytes = byteLevelToBytes(spelling);
       return bytes === undefined ? spelling : lossyUtf8.decode(bytes);

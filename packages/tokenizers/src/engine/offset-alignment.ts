@@ -17,50 +17,66 @@
  */
 import type { NormalizerStep } from "./compile-tokenizer.ts";
 
-/** Where each UTF-16 unit of a rewritten text comes from: `[starts[i], ends[i])` in the original text. */
+/**
+ * Where each UTF-16 unit of a rewritten text comes from: `[starts[i],
+ * ends[i])` in the original text; without arrays, the text is not
+ * rewritten and unit `i` is unit `offset + i` of the original.
+ */
 export interface Alignment {
-  readonly starts: Int32Array;
-  readonly ends: Int32Array;
+  readonly offset: number;
+  readonly starts: Int32Array | undefined;
+  readonly ends: Int32Array | undefined;
 }
 
-/** The alignment of a text not rewritten, starting at `offset` of the original. */
-export function identityAlignment(offset: number, length: number): Alignment {
-  const starts = new Int32Array(length);
-  const ends = new Int32Array(length);
-  for (let index = 0; index < length; index++) {
-    starts[index] = offset + index;
-    ends[index] = offset + index + 1;
-  }
-  return { starts, ends };
+/** The alignment of a text not rewritten, starting at `offset` of the original (no arrays). */
+export function identityAlignment(offset: number): Alignment {
+  return { offset, starts: undefined, ends: undefined };
 }
 
-/** The alignment of units `[start, end)` of an aligned text (views, no copy). */
-export function subAlignment(alignment: Alignment, start: number, end: number): Alignment {
-  return {
-    starts: alignment.starts.subarray(start, end),
-    ends: alignment.ends.subarray(start, end),
-  };
+/** Where unit `index` of an aligned text starts in the original. */
+export function alignedStart(alignment: Alignment, index: number): number {
+  return alignment.starts === undefined ? alignment.offset + index : alignment.starts[index]!;
 }
 
-/** `alignment` with `count` inserted units at the front, mapped to an empty span where it starts. */
-export function prependedAlignment(alignment: Alignment, count: number): Alignment {
-  const length = alignment.starts.length;
+/** Where unit `index` of an aligned text ends in the original. */
+export function alignedEnd(alignment: Alignment, index: number): number {
+  return alignment.ends === undefined ? alignment.offset + index + 1 : alignment.ends[index]!;
+}
+
+/**
+ * Units `[base, base + length)` of `alignment` with `count` inserted units
+ * before them, mapped to an empty span where they start.
+ */
+export function prependedAlignment(
+  alignment: Alignment,
+  base: number,
+  length: number,
+  count: number,
+): Alignment {
   const starts = new Int32Array(length + count);
   const ends = new Int32Array(length + count);
-  const at = length > 0 ? alignment.starts[0]! : 0;
+  const at = length > 0 ? alignedStart(alignment, base) : alignment.offset;
   starts.fill(at, 0, count);
   ends.fill(at, 0, count);
-  starts.set(alignment.starts, count);
-  ends.set(alignment.ends, count);
-  return { starts, ends };
+  for (let index = 0; index < length; index++) {
+    starts[count + index] = alignedStart(alignment, base + index);
+    ends[count + index] = alignedEnd(alignment, base + index);
+  }
+  return { offset: 0, starts, ends };
 }
 
-/** Every unit mapped to the whole span of `alignment` (the fallback when a step cannot be aligned finer). */
-export function coarseAlignment(alignment: Alignment, length: number): Alignment {
-  const size = alignment.starts.length;
-  const start = size > 0 ? alignment.starts[0]! : 0;
-  const end = size > 0 ? alignment.ends[size - 1]! : start;
-  return { starts: new Int32Array(length).fill(start), ends: new Int32Array(length).fill(end) };
+/**
+ * `length` units all mapped to the whole span of the first `size` units of
+ * `alignment` (the fallback when a step cannot be aligned finer).
+ */
+export function coarseAlignment(alignment: Alignment, size: number, length: number): Alignment {
+  const start = size > 0 ? alignedStart(alignment, 0) : alignment.offset;
+  const end = size > 0 ? alignedEnd(alignment, size - 1) : start;
+  return {
+    offset: 0,
+    starts: new Int32Array(length).fill(start),
+    ends: new Int32Array(length).fill(end),
+  };
 }
 
 /** Builds an alignment unit group by unit group. */
@@ -86,8 +102,8 @@ class AlignmentBuilder {
       this.starts = starts;
       this.ends = ends;
     }
-    const start = from < to ? source.starts[from]! : to > 0 ? source.ends[to - 1]! : 0;
-    const end = from < to ? source.ends[to - 1]! : start;
+    const start = alignedStart(source, from);
+    const end = alignedEnd(source, to - 1);
     this.starts.fill(start, this.length, this.length + count);
     this.ends.fill(end, this.length, this.length + count);
     this.length += count;
@@ -95,11 +111,20 @@ class AlignmentBuilder {
 
   /** Units `[from, to)` of `source`, one for one. */
   copy(source: Alignment, from: number, to: number): void {
-    for (let index = from; index < to; index++) this.push(source, index, index + 1, 1);
+    const count = to - from;
+    if (count <= 0) return;
+    this.push(source, from, from + 1, count);
+    const base = this.length - count - from;
+    for (let index = from + 1; index < to; index++) {
+      this.starts[base + index] = alignedStart(source, index);
+      this.ends[base + index] = alignedEnd(source, index);
+    }
+    this.ends[base + from] = alignedEnd(source, from);
   }
 
   build(): Alignment {
     return {
+      offset: 0,
       starts: this.starts.subarray(0, this.length),
       ends: this.ends.subarray(0, this.length),
     };
@@ -115,11 +140,16 @@ function continuesGroup(code: number): boolean {
 
 const MARK = /^\p{M}$/u;
 
+/** Units of text looked at together before falling back to group by group. */
+const CHUNK = 256;
+
 /**
  * Rewrite `text` group by group with `rewrite` (groups: single code points,
  * or with `marks`, a code point and the marks after it) and align each
- * group's output to the group. Falls back to the coarse alignment when the
- * groups' outputs do not have the whole text's rewritten length.
+ * group's output to the group. Chunks of groups that the rewrite leaves
+ * unchanged map one for one (the common case, checked a chunk at a time).
+ * Falls back to the coarse alignment when the groups' outputs do not have
+ * the whole text's rewritten length.
  */
 function alignByGroups(
   text: string,
@@ -130,8 +160,7 @@ function alignByGroups(
 ): Alignment {
   const builder = new AlignmentBuilder(whole.length);
   let joined = 0;
-  let start = 0;
-  while (start < text.length) {
+  const groupEnd = (start: number) => {
     let end = start + ((text.codePointAt(start) ?? 0) > 0xffff ? 2 : 1);
     if (marks) {
       while (end < text.length) {
@@ -140,27 +169,48 @@ function alignByGroups(
         end += code > 0xffff ? 2 : 1;
       }
     }
-    const output = rewrite(text.slice(start, end)).length;
-    builder.push(alignment, start, end, output);
-    joined += output;
-    start = end;
+    return end;
+  };
+  let chunkStart = 0;
+  while (chunkStart < text.length) {
+    // A chunk ends where a group ends.
+    let chunkEnd = Math.min(text.length, chunkStart + CHUNK);
+    if (chunkEnd < text.length) chunkEnd = groupEnd(Math.max(chunkStart, chunkEnd - 1));
+    const chunk = text.slice(chunkStart, chunkEnd);
+    if (rewrite(chunk) === chunk) {
+      builder.copy(alignment, chunkStart, chunkEnd);
+      joined += chunk.length;
+    } else {
+      for (let start = chunkStart; start < chunkEnd; ) {
+        const end = groupEnd(start);
+        const output = rewrite(text.slice(start, end)).length;
+        builder.push(alignment, start, end, output);
+        joined += output;
+        start = end;
+      }
+    }
+    chunkStart = chunkEnd;
   }
-  if (joined !== whole.length) return coarseAlignment(alignment, whole.length);
+  if (joined !== whole.length) return coarseAlignment(alignment, text.length, whole.length);
   return builder.build();
 }
 
 /**
- * Run normalisers on an aligned text: the normalised text (the same as the
- * engine's own normalisation) and its alignment.
+ * Run normalisers on an aligned text: the normalised text (the same steps,
+ * in the same order, as the engine's own normalisation) and its
+ * alignment. `prepended`, for pieces of one section normalised apart,
+ * records which Prepend steps already saw text (as the engine does).
  */
 export function normalizeAligned(
   steps: readonly NormalizerStep[],
   text: string,
   alignment: Alignment,
+  prepended?: boolean[],
 ): { text: string; alignment: Alignment } {
   let current = text;
   let aligned = alignment;
-  for (const step of steps) {
+  for (let index = 0; index < steps.length; index++) {
+    const step = steps[index]!;
     switch (step.type) {
       case "unicode": {
         const whole = current.normalize(step.form);
@@ -185,7 +235,7 @@ export function normalizeAligned(
       case "replace": {
         const { pattern, content } = step;
         const whole = current.replaceAll(pattern, content);
-        if (pattern.length === 0) aligned = coarseAlignment(aligned, whole.length);
+        if (pattern.length === 0) aligned = coarseAlignment(aligned, current.length, whole.length);
         else if (whole !== current) {
           const builder = new AlignmentBuilder(whole.length);
           let last = 0;
@@ -206,11 +256,31 @@ export function normalizeAligned(
       }
       case "prepend":
         if (current.length > 0) {
-          aligned = prependedAlignment(aligned, step.prepend.length);
-          current = step.prepend + current;
+          if (prepended?.[index] !== true) {
+            aligned = prependedAlignment(aligned, 0, current.length, step.prepend.length);
+            current = step.prepend + current;
+          }
+          if (prepended) prepended[index] = true;
         }
         break;
     }
   }
   return { text: current, alignment: aligned };
+}
+
+/**
+ * The alignment of texts joined end to end, from each one's alignment and
+ * length (identity when every part is, and they follow one another).
+ */
+export function joinAlignments(parts: ReadonlyArray<readonly [Alignment, number]>): Alignment {
+  let identity = true;
+  let next = parts.length > 0 ? parts[0]![0].offset : 0;
+  for (const [alignment, length] of parts) {
+    if (alignment.starts !== undefined || alignment.offset !== next) identity = false;
+    next += length;
+  }
+  if (identity) return identityAlignment(parts.length > 0 ? parts[0]![0].offset : 0);
+  const builder = new AlignmentBuilder(next);
+  for (const [alignment, length] of parts) builder.copy(alignment, 0, length);
+  return builder.build();
 }
