@@ -49,7 +49,9 @@ export type TokenizersProviderOptions = Readonly<Record<string, never>>;
 /** The tokenizers provider: a {@link ProviderV1} counting tokens, plus the registry's helpers. */
 export interface TokenizersProvider extends ProviderV1 {
   readonly id: "tokenizers";
-  readonly tokenCounting: TokenCountingModelV1;
+  /** `countTokens`, and the optional `tokenize` and `countChatTokens`, which this provider always has. */
+  readonly tokenCounting: TokenCountingModelV1 &
+    Required<Pick<TokenCountingModelV1, "tokenize" | "countChatTokens">>;
   /** The registry behind the provider (mappings, loading). */
   readonly registry: TokenizerRegistry;
   /** Count a whole chat request (messages and tools). */
