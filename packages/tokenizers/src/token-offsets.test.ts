@@ -166,6 +166,24 @@ describe("encodeWithOffsets on the tiny fixture tokenizers", () => {
     expect(newline.map((token) => token.text)).toEqual([" ", "a", "\n", "b"]);
   });
 
+  it("SentencePiece without byte fallback: the unknown token spans the characters it stands for (fused)", () => {
+    const json = tinySentencePieceTokenizer() as { model: Record<string, unknown> };
+    for (const fuse of [true, false]) {
+      const tokenizer = HfTokenizer.fromJson(
+        { ...json, model: { ...json.model, byte_fallback: false, fuse_unk: fuse } },
+        {},
+        { name: "tiny-unk" },
+      );
+      expect(tokenizer.engine).toBe("compiled");
+      const text = "x日本😀y";
+      const tokens = expectValidOffsets(tokenizer, text);
+      expect(spans(text, tokens)).toEqual(
+        fuse ? ["", "x", "日本😀", "y"] : ["", "x", "日", "本", "😀", "y"],
+      );
+      expect(tokens[2]!.text).toBe("<unk>");
+    }
+  });
+
   it("Metaspace pre-tokenizer: the same spans without the normaliser", () => {
     const text = "  a b";
     const tokens = TINY.metaspace.encodeWithOffsets(text);

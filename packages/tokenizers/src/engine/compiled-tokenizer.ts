@@ -1284,7 +1284,12 @@ export class CompiledTokenizer {
       const spelling = this.#token(id);
       const startUnit = unit;
       let bytes = byteLevel ? spelling.length : this.#fallbackByte(id) === -1 ? -1 : 1;
-      if (bytes === -1 && id === this.spec.unknownId && this.#isUnknownAt(piece, unit)) {
+      if (
+        bytes === -1 &&
+        id === this.spec.unknownId &&
+        unit < piece.length &&
+        this.#isUnknownAt(piece, unit)
+      ) {
         // One unknown character, or with `fuse_unk` the run of them.
         do unit += characterUnits(piece, unit);
         while (this.spec.fuseUnknown && unit < piece.length && this.#isUnknownAt(piece, unit));
