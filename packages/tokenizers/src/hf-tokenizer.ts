@@ -19,7 +19,7 @@
 import { createHash } from "node:crypto";
 import { readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { RatatoskrError } from "@ratatoskr/core";
+import { RatatoskrError, type Token } from "@ratatoskr/core";
 import {
   encodeCompactTokenizer,
   readCompactTokenizer,
@@ -31,7 +31,7 @@ import {
   compileTokenizer,
 } from "./engine/compile-tokenizer.ts";
 import { CompiledTokenizer } from "./engine/compiled-tokenizer.ts";
-import { runSlices, type SlicedWork, sliceMeter } from "./engine/slice-meter.ts";
+import { finishSlices, runSlices, type SlicedWork, sliceMeter } from "./engine/slice-meter.ts";
 import { tokenizersLibraryVersion } from "./library-version.ts";
 import { ReferenceEngine } from "./reference-engine.ts";
 import type { TokenizerEngine } from "./tokenizer-engine.ts";
@@ -164,6 +164,8 @@ export class HfTokenizer {
           engine.countInSlices(text, options, sliceMeter(sliceSize)),
         decode: (ids, options) => engine.decode(ids, options),
         tokenize: (text, options) => engine.tokenize(text, options),
+        encodeWithOffsetsInSlices: (text, options, sliceSize) =>
+          engine.encodeWithOffsetsInSlices(text, options, sliceMeter(sliceSize)),
       },
       "compiled",
       {
@@ -337,6 +339,62 @@ export class HfTokenizer {
   /** The token strings of `text`, as the vocabulary spells them. */
   tokenize(text: string, options: EncodeOptions = {}): string[] {
     return this.#engine.tokenize(text, options);
+  }
+
+  /**
+   * Whether {@link encodeWithOffsets} works: true on the `compiled` engine;
+   * false on `reference` (`@huggingface/tokenizers` reports no offsets).
+   */
+  get supportsOffsets(): boolean {
+    return this.#engine.encodeWithOffsetsInSlices !== undefined;
+  }
+
+  /**
+   * The tokens of `text`: ids (the same as {@link encode}), each token's
+   * text, and its span of `text` as UTF-16 offsets (`text.slice(start,
+   * end)`), computed during encoding. A token covering part of a character
+   * (a byte of an emoji) gets the whole character's span, shared with its
+   * neighbours, and its text is the UTF-8 decoding of its own bytes (U+FFFD
+   * for a partial character). SentencePiece's `▁` reads as a space, and the
+   * space it stands for is in the span (`▁world` spans ` world`); the `▁`
+   * a tokenizer prepends adds nothing to a span. Special tokens added
+   * around the text (`addSpecialTokens`) get empty spans at its start and
+   * end. Under normalisers that change the text, spans map back through
+   * them (character by character; see `engine/offset-alignment.ts`).
+   *
+   * Throws `unsupported` on the `reference` engine (see {@link supportsOffsets}).
+   */
+  encodeWithOffsets(text: string, options: EncodeOptions = {}): Token[] {
+    return finishSlices(this.encodeWithOffsetsInSlices(text, options, Number.POSITIVE_INFINITY));
+  }
+
+  /** {@link encodeWithOffsets} as sliced work (like {@link countInSlices}); the same tokens for any slice size. */
+  encodeWithOffsetsInSlices(
+    text: string,
+    options: EncodeOptions = {},
+    sliceSize?: number,
+  ): SlicedWork<Token[]> {
+    const sliced = this.#engine.encodeWithOffsetsInSlices;
+    if (sliced === undefined) {
+      throw new RatatoskrError({
+        code: "unsupported",
+        message: `The ${this.name} tokenizer runs on @huggingface/tokenizers (${this.referenceReason ?? "reference engine"}), which reports no token offsets`,
+      });
+    }
+    return sliced(text, options, sliceSize);
+  }
+
+  /**
+   * {@link encodeWithOffsets} without holding the event loop (like
+   * {@link countAsync}): slices with `setImmediate` turns between them,
+   * stopped by `signal` (`aborted`).
+   */
+  encodeWithOffsetsAsync(text: string, options: CountAsyncOptions = {}): Promise<Token[]> {
+    try {
+      return runSlices(this.encodeWithOffsetsInSlices(text, options), options.signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Text of `ids`. */

@@ -3,7 +3,12 @@
  * or `@huggingface/tokenizers` as it comes (`ReferenceEngine`). Both take
  * the same options with the same meaning.
  */
-import type { EngineDecodeOptions, EngineEncodeOptions, SlicedWork } from "./engine/index.ts";
+import type {
+  EngineDecodeOptions,
+  EngineEncodeOptions,
+  EngineToken,
+  SlicedWork,
+} from "./engine/index.ts";
 
 /** One tokenizer implementation behind `HfTokenizer`. */
 export interface TokenizerEngine {
@@ -17,4 +22,10 @@ export interface TokenizerEngine {
   ): SlicedWork<number>;
   decode(ids: readonly number[], options: EngineDecodeOptions): string;
   tokenize(text: string, options: EngineEncodeOptions): string[];
+  /** Tokens with offsets, in slices; absent where the engine cannot tell offsets (`@huggingface/tokenizers`). */
+  encodeWithOffsetsInSlices?(
+    text: string,
+    options: EngineEncodeOptions,
+    sliceSize: number | undefined,
+  ): SlicedWork<EngineToken[]>;
 }

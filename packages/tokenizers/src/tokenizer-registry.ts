@@ -11,7 +11,7 @@
  * count is only given when asked for (`allowApproximate`), and says so.
  */
 
-import type { Message, TokenCount, ToolDefinition } from "@ratatoskr/core";
+import type { Message, Token, TokenCount, ToolDefinition } from "@ratatoskr/core";
 import { RatatoskrError } from "@ratatoskr/core";
 import { raceAbort, validateBaseURL } from "@ratatoskr/provider-utils";
 import { resolveCacheDirectory, resolveOffline } from "@ratatoskr/provider-utils/hub";
@@ -79,6 +79,15 @@ export interface LoadedTokenizer {
   tokenizer: HfTokenizer;
   mapping: TokenizerMapping;
   /** The source it was loaded from. */
+  source: string;
+}
+
+/** The answer of {@link TokenizerRegistry.tokenizeWithOffsets}. */
+export interface TokenizeResult {
+  tokens: Token[];
+  /** Whether the tokenizer is not the model's own (as for counts). */
+  approximate: boolean;
+  /** The tokenizer's name (`fallback:` before it for the approximate fallback). */
   source: string;
 }
 
@@ -450,6 +459,33 @@ export class TokenizerRegistry {
     options: EncodeOptions & { signal?: AbortSignal } = {},
   ): Promise<string[]> {
     return (await this.load(model, options)).tokenizer.tokenize(text, options);
+  }
+
+  /**
+   * The tokens of `text` for `model`, with ids, texts and offsets (see
+   * `HfTokenizer.encodeWithOffsets`), in slices that give the event loop
+   * back and stop on `signal`. An unknown model takes the approximate
+   * fallback tokenizer when allowed, as {@link countTokens} does; without
+   * a tokenizer to run (the bytes/4 fallback, or a tokenizer on the
+   * `reference` engine) it is an `unsupported` error.
+   */
+  async tokenizeWithOffsets(
+    text: string,
+    model: string,
+    options: RegistryCountOptions = {},
+  ): Promise<TokenizeResult> {
+    const { loaded, mapping, fallback } = await this.#forCounting(model, options);
+    if (!loaded) {
+      throw new RatatoskrError({
+        code: "unsupported",
+        message: `No tokenizer could be loaded for "${model}" (the approximate count is UTF-8 bytes / 4, which has no tokens)`,
+      });
+    }
+    return {
+      tokens: await loaded.tokenizer.encodeWithOffsetsAsync(text, options),
+      approximate: fallback || mapping.approximate === true,
+      source: fallback ? `fallback:${loaded.tokenizer.name}` : loaded.tokenizer.name,
+    };
   }
 
   /** Text of token `ids` for `model`. */

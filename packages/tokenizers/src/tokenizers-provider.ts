@@ -1,9 +1,10 @@
 /**
  * The token-counting provider (provider specification v1):
- * `createTokenizers(settings)` serves `countTokens` for every model the
- * registry maps, locally (no network once a tokenizer is cached). A long
- * text is counted in slices that give the event loop back and stop on the
- * request's `signal`.
+ * `createTokenizers(settings)` serves `countTokens`, `tokenize` (ids, token
+ * texts and offsets) and `countChatTokens` (a whole chat request) for every
+ * model the registry maps, locally (no network once a tokenizer is
+ * cached). A long text is counted or tokenized in slices that give the
+ * event loop back and stop on the request's `signal`.
  *
  * @example
  * ```ts
@@ -19,6 +20,7 @@
 import {
   abortedError,
   type Capability,
+  type ChatTokenCountingRequestV1,
   type CountTokensOptions,
   type Message,
   type ModelSupportV1,
@@ -26,7 +28,9 @@ import {
   type TokenCountingModelV1,
   type TokenCountingRequestV1,
   type TokenCountingResultV1,
+  type TokenizeResultV1,
   type ToolDefinition,
+  type WarningV1,
 } from "@ratatoskr/core";
 import { unknownProviderOptionWarnings } from "@ratatoskr/provider-utils";
 import type { ChatTokenCount } from "./count-chat-tokens.ts";
@@ -45,7 +49,9 @@ export type TokenizersProviderOptions = Readonly<Record<string, never>>;
 /** The tokenizers provider: a {@link ProviderV1} counting tokens, plus the registry's helpers. */
 export interface TokenizersProvider extends ProviderV1 {
   readonly id: "tokenizers";
-  readonly tokenCounting: TokenCountingModelV1;
+  /** `countTokens`, and the optional `tokenize` and `countChatTokens`, which this provider always has. */
+  readonly tokenCounting: TokenCountingModelV1 &
+    Required<Pick<TokenCountingModelV1, "tokenize" | "countChatTokens">>;
   /** The registry behind the provider (mappings, loading). */
   readonly registry: TokenizerRegistry;
   /** Count a whole chat request (messages and tools). */
@@ -63,6 +69,12 @@ export interface TokenizersProvider extends ProviderV1 {
 /** Create the tokenizers provider. */
 export function createTokenizers(settings: TokenizersSettings = {}): TokenizersProvider {
   const registry = new TokenizerRegistry(settings);
+  const warningsOf = (request: { providerOptions: Readonly<Record<string, unknown>> }) =>
+    unknownProviderOptionWarnings(request.providerOptions, []);
+  const withWarnings = <T extends object>(result: T, warnings: readonly WarningV1[]) =>
+    warnings.length === 0 ? result : { ...result, warnings };
+  const approximateOption = (request: { allowApproximate?: boolean }) =>
+    request.allowApproximate === undefined ? {} : { allowApproximate: request.allowApproximate };
   return {
     specificationVersion: "v1",
     id: "tokenizers",
@@ -81,6 +93,29 @@ export function createTokenizers(settings: TokenizersSettings = {}): TokenizersP
             : { allowApproximate: request.allowApproximate }),
         });
         return warnings.length === 0 ? count : { ...count, warnings };
+      },
+      async tokenize(request: TokenCountingRequestV1): Promise<TokenizeResultV1> {
+        const { signal } = request;
+        if (signal.aborted) throw abortedError(signal);
+        const warnings = warningsOf(request);
+        const { tokens, approximate, source } = await registry.tokenizeWithOffsets(
+          request.text,
+          request.model,
+          { signal, ...approximateOption(request) },
+        );
+        return withWarnings({ tokens, approximate, source }, warnings);
+      },
+      async countChatTokens(request: ChatTokenCountingRequestV1): Promise<TokenCountingResultV1> {
+        const { signal } = request;
+        if (signal.aborted) throw abortedError(signal);
+        const warnings = warningsOf(request);
+        const { count, approximate, source } = await registry.countChatTokens(
+          request.messages,
+          request.tools,
+          request.model,
+          { signal, ...approximateOption(request) },
+        );
+        return withWarnings({ count, approximate, source }, warnings);
       },
     },
     supports(capability: Capability, model: string): ModelSupportV1 {

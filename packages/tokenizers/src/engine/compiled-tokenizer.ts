@@ -14,7 +14,7 @@
 
 import { buildTrie, firstCharacters, type TrieNode } from "./added-token-trie.ts";
 import { MergeTable } from "./bpe-merges.ts";
-import { BYTE_TO_CHARACTER } from "./byte-level.ts";
+import { BYTE_TO_CHARACTER, byteLevelToBytes } from "./byte-level.ts";
 import type {
   CompiledAddedToken,
   CompiledTokenizerData,
@@ -27,9 +27,24 @@ import {
   type NormalizationFacts,
   normalizationFacts,
 } from "./normalization-boundary.ts";
-import { metaspace, splitPieces } from "./pre-tokenizer-splits.ts";
+import {
+  type Alignment,
+  alignedEnd,
+  alignedStart,
+  identityAlignment,
+  joinAlignments,
+  normalizeAligned,
+  prependedAlignment,
+} from "./offset-alignment.ts";
+import { metaspace, metaspaceText, splitPieces } from "./pre-tokenizer-splits.ts";
 import type { RankTable } from "./rank-table.ts";
-import { type SlicedWork, type SliceMeter, sliceMeter, spend } from "./slice-meter.ts";
+import {
+  finishSlices,
+  type SlicedWork,
+  type SliceMeter,
+  sliceMeter,
+  spend,
+} from "./slice-meter.ts";
 
 /** Options of {@link CompiledTokenizer.encode}. */
 export interface EngineEncodeOptions {
@@ -47,11 +62,32 @@ export interface EngineDecodeOptions {
   cleanUpTokenizationSpaces?: boolean;
 }
 
+/**
+ * One token of {@link CompiledTokenizer.encodeWithOffsets}: its id, its
+ * text, and the span of the input it stands for, as UTF-16 offsets
+ * (`input.slice(start, end)`).
+ */
+export interface EngineToken {
+  id: number;
+  /**
+   * The token decoded on its own: byte-level tokens as the UTF-8 of their
+   * bytes (a piece of a character reads U+FFFD), SentencePiece tokens with
+   * the word marker as a space (`▁Hello` reads ` Hello`) and byte fallback
+   * decoded, added tokens as their content.
+   */
+  text: string;
+  start: number;
+  end: number;
+}
+
 const CACHE_LIMIT = 32_768;
+const lossyUtf8 = new TextDecoder("utf-8");
 const MAX_CACHED_PIECE = 8192;
 const encoder = new TextEncoder();
 
 type PieceSink = (piece: string) => void;
+/** Receives a pre-token and where it starts in the text that was split. */
+type PlacedPieceSink = (piece: string, start: number) => void;
 
 /** Where the sliced walk delivers its output. */
 interface WalkSink {
@@ -77,10 +113,20 @@ interface Scan {
   long: string | undefined;
   /** Whether `long` is the first piece of its section. */
   longFirst: boolean;
+  /** Where `long` starts in the scanned text (regex splits). */
+  longStart: number;
 }
 
 function newScan(): Scan {
-  return { position: 0, last: 0, first: true, count: 0, long: undefined, longFirst: false };
+  return {
+    position: 0,
+    last: 0,
+    first: true,
+    count: 0,
+    long: undefined,
+    longFirst: false,
+    longStart: 0,
+  };
 }
 
 /** A meter that never fills: the scans run to their end in one go (shared; its `used` is never read). */
@@ -109,6 +155,8 @@ export class CompiledTokenizer {
   #vocabularyIndex: Map<string, number> | undefined;
   readonly #splitRegexes: Array<RegExp | undefined>;
   #cache = new Map<string, number[]>();
+  /** Token texts of {@link CompiledTokenizer.encodeWithOffsets} by id (at most one per vocabulary entry). */
+  readonly #tokenTexts = new Map<number, string>();
   #previousCache = new Map<string, number[]>();
   readonly #plainTrie: TrieNode;
   readonly #specialTrie: TrieNode;
@@ -339,6 +387,74 @@ export class CompiledTokenizer {
   /** The token strings of `text`, as the vocabulary spells them. */
   tokenize(text: string, options: EngineEncodeOptions = {}): string[] {
     return this.encode(text, options).map((id) => this.#token(id));
+  }
+
+  /**
+   * The tokens of `text` with their ids (the same as `encode(text,
+   * options)`), texts and offsets into `text`.
+   *
+   * Offsets are UTF-16 code units of the input. A token that covers part
+   * of a character (a byte-level piece of an emoji, a byte-fallback
+   * token) gets that whole character's span, so neighbours share it. A
+   * character the tokenizer inserts (Metaspace's or Prepend's `▁`) adds
+   * nothing to a span, and a token of only inserted text is empty where
+   * the text starts. Spaces a SentencePiece marker stands for belong to
+   * the token of the marker (`▁world` spans ` world`), as byte-level `Ġ`
+   * does. Special tokens added around the text (`addSpecialTokens`) are
+   * empty spans at the start and the end. See `offset-alignment.ts` for
+   * normalisers.
+   */
+  encodeWithOffsets(text: string, options: EngineEncodeOptions = {}): EngineToken[] {
+    return finishSlices(this.encodeWithOffsetsInSlices(text, options, UNBOUNDED));
+  }
+
+  /**
+   * {@link encodeWithOffsets} in slices of about `meter.size` units of work
+   * (like {@link countInSlices}); the same tokens for any slice size.
+   */
+  *encodeWithOffsetsInSlices(
+    text: string,
+    options: EngineEncodeOptions = {},
+    meter: SliceMeter = sliceMeter(),
+  ): SlicedWork<EngineToken[]> {
+    const tokens: EngineToken[] = [];
+    if (options.addSpecialTokens)
+      for (const id of this.spec.prefixIds)
+        tokens.push({ id, text: this.#token(id), start: 0, end: 0 });
+    const allowSpecial = options.allowSpecial === true;
+    const trie = allowSpecial ? this.#specialTrie : this.#plainTrie;
+    // Sections between added tokens, and the added tokens, in order: [start, section or id, isFirst].
+    const parts: Array<[number, string | number, boolean]> = [];
+    if (trie.children.size === 0) parts.push([0, text, true]);
+    else {
+      let cursor = 0;
+      this.#scanAddedTokens(
+        text,
+        trie,
+        allowSpecial ? this.#specialFirst : this.#plainFirst,
+        undefined,
+        UNBOUNDED,
+        (section, isFirst) => {
+          parts.push([cursor, section, isFirst]);
+          cursor += section.length;
+        },
+        (id) => {
+          parts.push([cursor, id, false]);
+          cursor += this.#addedContent.get(id)!.length;
+        },
+      );
+    }
+    if (spend(meter, text.length / TRIE_SCAN_CHARACTERS_PER_UNIT)) yield;
+    for (const [start, part, isFirst] of parts) {
+      if (typeof part === "number") {
+        const content = this.#addedContent.get(part)!;
+        tokens.push({ id: part, text: content, start, end: start + content.length });
+      } else yield* this.#sectionWithOffsets(part, start, isFirst, meter, tokens);
+    }
+    if (options.addSpecialTokens)
+      for (const id of this.spec.suffixIds)
+        tokens.push({ id, text: this.#token(id), start: text.length, end: text.length });
+    return tokens;
   }
 
   /** Drop the pre-token cache (it is bounded anyway; this frees its memory now). */
@@ -806,7 +922,7 @@ export class CompiledTokenizer {
     firstSection: boolean,
     scan: Scan | undefined,
     meter: SliceMeter,
-    emit: (piece: string, isFirst: boolean) => void,
+    emit: (piece: string, isFirst: boolean, start: number) => void,
   ): boolean {
     const limit = meter.size;
     let last = scan === undefined ? 0 : scan.last;
@@ -831,12 +947,13 @@ export class CompiledTokenizer {
         if (gap.length > limit) {
           scan!.long = gap;
           scan!.longFirst = first;
+          scan!.longStart = last;
           scan!.position = start;
           last = start;
           first = false;
           break;
         }
-        emit(gap, first);
+        emit(gap, first, last);
         first = false;
       }
       const end = start + piece.length;
@@ -845,12 +962,13 @@ export class CompiledTokenizer {
       if (piece.length > limit) {
         scan!.long = piece;
         scan!.longFirst = first;
+        scan!.longStart = start;
         scan!.position = end;
         first = false;
         break;
       }
       // Later steps run on their own regexes: this one's position stays (a pause sets it again).
-      emit(piece, first);
+      emit(piece, first, start);
       first = false;
       if (used >= limit) {
         used = 0;
@@ -859,14 +977,16 @@ export class CompiledTokenizer {
       }
     }
     if (done && keepGaps && last < text.length) {
+      const restStart = last;
       const rest = last === 0 ? text : text.slice(last);
       last = text.length;
       if (scan !== undefined) scan.position = text.length;
       if (rest.length > limit) {
         scan!.long = rest;
         scan!.longFirst = first;
+        scan!.longStart = restStart;
         done = false;
-      } else emit(rest, first);
+      } else emit(rest, first, restStart);
       first = false;
     }
     if (scan !== undefined) {
@@ -945,7 +1065,12 @@ export class CompiledTokenizer {
    * the character before allows it (`spec.wordBoundary`). Resumable like
    * {@link CompiledTokenizer.#scanSplit}.
    */
-  #scanWords(text: string, scan: Scan | undefined, meter: SliceMeter, onPiece: PieceSink): boolean {
+  #scanWords(
+    text: string,
+    scan: Scan | undefined,
+    meter: SliceMeter,
+    onPiece: PlacedPieceSink,
+  ): boolean {
     const marker = this.spec.wordBoundary!.marker.charCodeAt(0);
     const length = text.length;
     const limit = meter.size;
@@ -962,6 +1087,7 @@ export class CompiledTokenizer {
       if (text.charCodeAt(index) !== marker) continue;
       const before = text.charCodeAt(index - 1);
       if (before === marker || this.#boundaryUnsafe.has(before)) continue;
+      const wordStart = start;
       const word = text.slice(start, index);
       used += index - start;
       start = index;
@@ -972,7 +1098,7 @@ export class CompiledTokenizer {
         meter.used = used;
         return false;
       }
-      onPiece(word);
+      onPiece(word, wordStart);
       if (used >= limit) {
         scan!.position = index + 1;
         scan!.last = start;
@@ -989,8 +1115,265 @@ export class CompiledTokenizer {
       scan!.long = word;
       return false;
     }
-    onPiece(word);
+    onPiece(word, start);
     return true;
+  }
+
+  /** {@link CompiledTokenizer.#section} with offsets: the tokens of one section starting at `offset` of the input. */
+  *#sectionWithOffsets(
+    section: string,
+    offset: number,
+    isFirst: boolean,
+    meter: SliceMeter,
+    tokens: EngineToken[],
+  ): SlicedWork<void> {
+    let normalized = section;
+    let alignment = identityAlignment(offset);
+    const steps = this.spec.normalizers;
+    if (steps.length > 0) {
+      // In pieces split where no normaliser sees across (as #normalizeInSlices), a slice each.
+      const chunk = Math.max(1, Math.min(meter.size, MAX_NORMALIZE_CHUNK));
+      const texts: string[] = [];
+      const parts: Array<[Alignment, number]> = [];
+      const prepended: boolean[] = [];
+      for (let start = 0; start < section.length; ) {
+        let end = Math.min(section.length, start + chunk);
+        while (end < section.length && !isNormalizationBoundary(section, end, this.#normalization))
+          end++;
+        const part = normalizeAligned(
+          steps,
+          start === 0 && end === section.length ? section : section.slice(start, end),
+          identityAlignment(offset + start),
+          prepended,
+        );
+        texts.push(part.text);
+        parts.push([part.alignment, part.text.length]);
+        const units = end - start;
+        start = end;
+        if (spend(meter, units)) yield;
+      }
+      normalized = texts.length === 1 ? texts[0]! : texts.join("");
+      alignment = joinAlignments(parts);
+    }
+    if (normalized.length === 0) return;
+    const simple = this.#simpleRegex;
+    if (simple !== undefined) {
+      // One regex split: resumable, each piece encoded as it is found (as the count in slices does).
+      const scan = newScan();
+      const place = (piece: string, _first: boolean, start: number) =>
+        this.#placeTokens(piece, alignment, start, this.#encodePiece(piece), tokens);
+      for (;;) {
+        const done = this.#scanSplit(
+          normalized,
+          simple,
+          this.#simpleKeepGaps,
+          isFirst,
+          scan,
+          meter,
+          place,
+        );
+        const long = scan.long;
+        if (long !== undefined) {
+          scan.long = undefined;
+          const ids = yield* this.#encodeLongPiece(long, meter);
+          this.#placeTokens(long, alignment, scan.longStart, ids, tokens);
+          if (spend(meter, 0)) yield;
+        } else if (done) return;
+        else yield;
+      }
+    }
+    // Other pre-tokenizers: the pieces first (one scan), then their tokens in slices.
+    const pieces: string[] = [];
+    const alignments: Alignment[] = [];
+    const bases: number[] = [];
+    this.#preTokenizeAligned(
+      normalized,
+      alignment,
+      0,
+      0,
+      isFirst,
+      (piece, pieceAlignment, base) => {
+        pieces.push(piece);
+        alignments.push(pieceAlignment);
+        bases.push(base);
+      },
+    );
+    if (spend(meter, normalized.length)) yield;
+    for (let index = 0; index < pieces.length; index++) {
+      const piece = pieces[index]!;
+      const ids =
+        piece.length > meter.size
+          ? yield* this.#encodeLongPiece(piece, meter)
+          : this.#encodePiece(piece);
+      this.#placeTokens(piece, alignments[index]!, bases[index]!, ids, tokens);
+      if (spend(meter, piece.length)) yield;
+    }
+  }
+
+  /**
+   * {@link CompiledTokenizer.#preTokenize} with each pre-token's alignment:
+   * `text` is units `[base, base + text.length)` of `alignment`, and so is
+   * each piece handed to `onPiece` at its own base.
+   */
+  #preTokenizeAligned(
+    text: string,
+    alignment: Alignment,
+    base: number,
+    stepIndex: number,
+    firstSection: boolean,
+    onPiece: (piece: string, alignment: Alignment, base: number) => void,
+  ): void {
+    const steps = this.spec.preTokenizers;
+    if (stepIndex === steps.length) {
+      if (this.spec.wordBoundary)
+        this.#scanWords(text, undefined, UNBOUNDED, (piece, start) =>
+          onPiece(piece, alignment, base + start),
+        );
+      else onPiece(text, alignment, base);
+      return;
+    }
+    const step = steps[stepIndex]!;
+    let stepAlignment = alignment;
+    let stepBase = base;
+    const next = (piece: string, isFirst: boolean, start: number) =>
+      this.#preTokenizeAligned(
+        piece,
+        stepAlignment,
+        stepBase + start,
+        stepIndex + 1,
+        isFirst,
+        onPiece,
+      );
+    if (step.type === "metaspace") {
+      // Spaces become the replacement one for one; a prepended replacement maps to an empty span.
+      if (metaspaceText(step, text, firstSection).prepended) {
+        stepAlignment = prependedAlignment(alignment, base, text.length, step.replacement.length);
+        stepBase = 0;
+      }
+      metaspace(step, text, firstSection, next);
+      return;
+    }
+    const regex = this.#splitRegexes[stepIndex];
+    if (regex !== undefined && !step.invert && step.behavior === "isolated") {
+      this.#scanSplit(text, regex, true, firstSection, undefined, UNBOUNDED, next);
+      return;
+    }
+    splitPieces(text, step, regex, firstSection, next);
+  }
+
+  /**
+   * Append the tokens `ids` of pre-token `piece` (units `[base, base +
+   * piece.length)` of `alignment`) to `tokens`, with spans: each token's
+   * length in the piece (its bytes, for byte-level models; its characters,
+   * for the others) walks the piece, and the alignment maps the covered
+   * units back to the input.
+   */
+  #placeTokens(
+    piece: string,
+    alignment: Alignment,
+    base: number,
+    ids: ArrayLike<number>,
+    tokens: EngineToken[],
+  ): void {
+    const byteLevel = this.spec.byteLevel;
+    let unit = 0;
+    // Bytes of the character at `unit` that earlier tokens took.
+    let taken = 0;
+    for (let index = 0; index < ids.length; index++) {
+      const id = ids[index]!;
+      const spelling = this.#token(id);
+      const startUnit = unit;
+      let bytes = byteLevel ? spelling.length : this.#fallbackByte(id) === -1 ? -1 : 1;
+      if (
+        bytes === -1 &&
+        id === this.spec.unknownId &&
+        unit < piece.length &&
+        this.#isUnknownAt(piece, unit)
+      ) {
+        // One unknown character, or with `fuse_unk` the run of them.
+        do unit += characterUnits(piece, unit);
+        while (this.spec.fuseUnknown && unit < piece.length && this.#isUnknownAt(piece, unit));
+        taken = 0;
+      } else if (bytes === -1) {
+        unit = Math.min(piece.length, unit + spelling.length);
+        taken = 0;
+      } else {
+        while (bytes > 0 && unit < piece.length) {
+          if (taken === 0 && piece.charCodeAt(unit) < 0x80) {
+            unit++;
+            bytes--;
+            continue;
+          }
+          const rest = utf8Length(piece, unit) - taken;
+          if (bytes >= rest) {
+            bytes -= rest;
+            unit += characterUnits(piece, unit);
+            taken = 0;
+          } else {
+            taken += bytes;
+            bytes = 0;
+          }
+        }
+      }
+      const endUnit = taken > 0 ? unit + characterUnits(piece, unit) : unit;
+      let start: number;
+      let end: number;
+      if (startUnit < endUnit) {
+        start = alignedStart(alignment, base + startUnit);
+        end = alignedEnd(alignment, base + endUnit - 1);
+      } else {
+        start =
+          startUnit < piece.length
+            ? alignedStart(alignment, base + startUnit)
+            : alignedEnd(alignment, base + piece.length - 1);
+        end = start;
+      }
+      tokens.push({ id, text: this.#tokenText(id, spelling), start, end });
+    }
+  }
+
+  /** The byte of a byte-fallback token (`<0x0A>`), or -1. */
+  #fallbackByte(id: number): number {
+    if (!this.spec.byteFallback) return -1;
+    const spelling = this.#token(id);
+    if (spelling.length !== 6 || !spelling.startsWith("<0x") || !spelling.endsWith(">")) return -1;
+    const byte = Number.parseInt(spelling.slice(3, 5), 16);
+    return !Number.isNaN(byte) && this.#byteFallbackIds[byte] === id ? byte : -1;
+  }
+
+  /** Whether the character at `unit` has no symbol (see {@link CompiledTokenizer.#characterSymbols}). */
+  #isUnknownAt(piece: string, unit: number): boolean {
+    const code = piece.codePointAt(unit)!;
+    if (this.#characterIds.has(code)) return false;
+    if (!this.spec.byteFallback) return true;
+    const bytes = encoder.encode(String.fromCodePoint(code));
+    return !bytes.every((byte) => this.#byteFallbackIds[byte] !== -1);
+  }
+
+  /** Model token `id` decoded on its own (see {@link EngineToken.text}), cached by id. */
+  #tokenText(id: number, spelling: string): string {
+    let text = this.#tokenTexts.get(id);
+    if (text === undefined) {
+      text = this.#decodeTokenText(id, spelling);
+      this.#tokenTexts.set(id, text);
+    }
+    return text;
+  }
+
+  /** Added tokens found in the text read as their content (see `encodeWithOffsetsInSlices`). */
+  #decodeTokenText(id: number, spelling: string): string {
+    if (this.spec.byteLevel) {
+      const bytes = byteLevelToBytes(spelling);
+      return bytes === undefined ? spelling : lossyUtf8.decode(bytes);
+    }
+    const byte = this.#fallbackByte(id);
+    if (byte !== -1) return lossyUtf8.decode(Uint8Array.of(byte));
+    let parts = [spelling];
+    for (const step of this.spec.decoders) {
+      if (step.type === "replace" || step.type === "byteFallback" || step.type === "metaspace")
+        parts = applyDecoder(step, parts, false);
+    }
+    return parts.join("");
   }
 
   #encodePiece(piece: string): number[] {
@@ -1169,4 +1552,22 @@ export class CompiledTokenizer {
       unknown.last = true;
     }
   }
+}
+
+/** UTF-16 units of the character at `index` (2 for a surrogate pair). */
+function characterUnits(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  if (code >= 0xd800 && code <= 0xdbff && index + 1 < text.length) {
+    const next = text.charCodeAt(index + 1);
+    if (next >= 0xdc00 && next <= 0xdfff) return 2;
+  }
+  return 1;
+}
+
+/** UTF-8 bytes of the character at `index` (a lone surrogate encodes as U+FFFD: 3). */
+function utf8Length(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  if (code < 0x80) return 1;
+  if (code < 0x800) return 2;
+  return characterUnits(text, index) === 2 ? 4 : 3;
 }
