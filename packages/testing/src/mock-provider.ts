@@ -7,6 +7,7 @@
  */
 import {
   abortedError,
+  type CallRequestV1,
   type Capability,
   type ChatRequestV1,
   type ChatResultV1,
@@ -20,6 +21,7 @@ import {
   type GenerationRequestV1,
   type GenerationResultV1,
   type GenerationStreamPartV1,
+  type ListModelsRequestV1,
   type Message,
   type ModelSupportV1,
   type NliRequestV1,
@@ -33,6 +35,7 @@ import {
   type TokenCountingResultV1,
   type WarningV1,
 } from "@ratatoskr/core";
+import { createMockModelCatalog, type MockModelCatalogOptions } from "./mock-model-catalog.ts";
 
 /** The mock's methods, by the name `failNext()` and recorded calls use. */
 export type MockMethod =
@@ -43,7 +46,10 @@ export type MockMethod =
   | "embed"
   | "nli"
   | "classify"
-  | "countTokens";
+  | "countTokens"
+  | "listModels"
+  | "fetchModelMetadata"
+  | "modelStatus";
 
 /** The request each method receives. */
 export interface MockRequests {
@@ -55,12 +61,15 @@ export interface MockRequests {
   nli: NliRequestV1;
   classify: ClassificationRequestV1;
   countTokens: TokenCountingRequestV1;
+  listModels: ListModelsRequestV1;
+  fetchModelMetadata: CallRequestV1;
+  modelStatus: CallRequestV1;
 }
 
 /** One recorded call of `method`. */
 export interface MockCallOf<M extends MockMethod> {
   method: M;
-  /** The v1 request as received: model without prefix, settings, this provider's options, signal. */
+  /** The v1 request as received: model without prefix, settings, this provider's options, signal (a listing: signal only). */
   request: MockRequests[M];
   /** The signal the provider received (`request.signal`). */
   signal: AbortSignal;
@@ -117,6 +126,11 @@ export interface MockProviderOptions {
    * Default: it knows every key.
    */
   knownProviderOptions?: readonly string[];
+  /**
+   * A model catalog (`provider.models`): the listed models, live metadata
+   * and status. Default none (the provider has no `models`).
+   */
+  models?: MockModelCatalogOptions;
 }
 
 /** The mock provider: a {@link ProviderV1} plus scripting and inspection. */
@@ -391,6 +405,11 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
   };
 
   const mutable = provider as { -readonly [K in keyof MockProvider]: MockProvider[K] };
+  if (options.models !== undefined) {
+    mutable.models = createMockModelCatalog(id, options.models, (method, request) =>
+      record(method, request as never),
+    );
+  }
   if (offered.has("chat")) {
     mutable.chat = {
       ...(options.toolUse === undefined ? {} : { toolUse: options.toolUse }),
