@@ -35,7 +35,8 @@ describe("the mock provider's model catalog", () => {
       { id: "vec", provider: "mocked", capabilities: ["Embed"], source: "cache", dimensions: 4 },
     ]);
     for (const model of models) assertListedModel(model, "mocked");
-    expect(mock.callsOf("listModels")).toHaveLength(1);
+    expect(mock.catalogCalls.map((call) => call.method)).toEqual(["listModels"]);
+    expect(mock.calls).toEqual([]);
     const record = await mock.models!.fetchModelMetadata!(call("vec"));
     expect(record).toEqual({
       info: { id: "vec", provider: "mocked", capabilities: ["Embed"], dimensions: 4 },

@@ -46,10 +46,18 @@ export type MockMethod =
   | "embed"
   | "nli"
   | "classify"
-  | "countTokens"
-  | "listModels"
-  | "fetchModelMetadata"
-  | "modelStatus";
+  | "countTokens";
+
+/** The methods of the mock's model catalog (`provider.models`), recorded in `catalogCalls`. */
+export type MockCatalogMethod = "listModels" | "fetchModelMetadata" | "modelStatus";
+
+/** One recorded call of the mock's model catalog. */
+export interface MockCatalogCall {
+  method: MockCatalogMethod;
+  /** A listing's request (signal, headers), or a call's about one model. */
+  request: ListModelsRequestV1 | CallRequestV1;
+  signal: AbortSignal;
+}
 
 /** The request each method receives. */
 export interface MockRequests {
@@ -61,15 +69,12 @@ export interface MockRequests {
   nli: NliRequestV1;
   classify: ClassificationRequestV1;
   countTokens: TokenCountingRequestV1;
-  listModels: ListModelsRequestV1;
-  fetchModelMetadata: CallRequestV1;
-  modelStatus: CallRequestV1;
 }
 
 /** One recorded call of `method`. */
 export interface MockCallOf<M extends MockMethod> {
   method: M;
-  /** The v1 request as received: model without prefix, settings, this provider's options, signal (a listing: signal only). */
+  /** The v1 request as received: model without prefix, settings, this provider's options, signal. */
   request: MockRequests[M];
   /** The signal the provider received (`request.signal`). */
   signal: AbortSignal;
@@ -137,6 +142,8 @@ export interface MockProviderOptions {
 export interface MockProvider extends ProviderV1 {
   /** Every call received, in order. */
   readonly calls: MockCall[];
+  /** Every call of its model catalog (`models`), in order. */
+  readonly catalogCalls: MockCatalogCall[];
   /** The recorded calls of one method, typed. */
   callsOf<M extends MockMethod>(method: M): MockCallOf<M>[];
   /** Queue the next chat answer (a result, or an error to reject with); `chatStream` plays it too. */
@@ -147,7 +154,7 @@ export interface MockProvider extends ProviderV1 {
    * Make the next `count` calls of `method` reject with `error`. Calls queue:
    * `failNext("chat", a).failNext("chat", b, 2)` fails with a, then b twice.
    */
-  failNext(method: MockMethod, error: Error, count?: number): this;
+  failNext(method: MockMethod | MockCatalogMethod, error: Error, count?: number): this;
   /** Forget recorded calls and scripts. */
   reset(): void;
 }
@@ -265,13 +272,20 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
   const known =
     options.knownProviderOptions === undefined ? undefined : new Set(options.knownProviderOptions);
   let scripts: Array<{ kind: "answer"; result: ChatResultV1 } | ScriptedStream | Error> = [];
-  let failures = new Map<MockMethod, Array<{ error: Error; count: number }>>();
+  let failures = new Map<MockMethod | MockCatalogMethod, Array<{ error: Error; count: number }>>();
   let requestNumber = 0;
   const calls: MockCall[] = [];
+  const catalogCalls: MockCatalogCall[] = [];
 
   /** Record the call; throw a queued failure, or the abort when the signal already fired. */
   function record<M extends MockMethod>(method: M, request: MockRequests[M]): void {
     calls.push({ method, request, signal: request.signal } as MockCall);
+    failIfQueued(method);
+    if (request.signal.aborted) throw abortedError(request.signal);
+  }
+
+  /** Throw the failure queued for `method`, if any. */
+  function failIfQueued(method: MockMethod | MockCatalogMethod): void {
     const queue = failures.get(method);
     const failure = queue?.[0];
     if (failure !== undefined) {
@@ -279,7 +293,6 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
       if (failure.count <= 0) queue!.shift();
       throw failure.error;
     }
-    if (request.signal.aborted) throw abortedError(request.signal);
   }
 
   /** The warnings a request gets: unsupported settings that are set, unknown provider options. */
@@ -377,6 +390,7 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
     ...(options.aliases ? { aliases: options.aliases } : {}),
     localInference: options.localInference ?? false,
     calls,
+    catalogCalls,
     ...(options.supports ? { supports: options.supports } : {}),
 
     callsOf<M extends MockMethod>(method: M): MockCallOf<M>[] {
@@ -399,6 +413,7 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
     },
     reset() {
       calls.length = 0;
+      catalogCalls.length = 0;
       scripts = [];
       failures = new Map();
     },
@@ -406,9 +421,11 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
 
   const mutable = provider as { -readonly [K in keyof MockProvider]: MockProvider[K] };
   if (options.models !== undefined) {
-    mutable.models = createMockModelCatalog(id, options.models, (method, request) =>
-      record(method, request as never),
-    );
+    mutable.models = createMockModelCatalog(id, options.models, (method, request) => {
+      catalogCalls.push({ method, request, signal: request.signal });
+      failIfQueued(method);
+      if (request.signal.aborted) throw abortedError(request.signal);
+    });
   }
   if (offered.has("chat")) {
     mutable.chat = {
