@@ -138,6 +138,22 @@ describe("the local provider's model catalog", () => {
     expect(models.find((model) => model.id === "hub-mini")?.source).toBe("cache");
   });
 
+  it("lists a preset once when a configured model answers to its name", async () => {
+    cache = await temporaryDirectory("ratatoskr-cache-");
+    const instance = provider({
+      embeddingModels: [
+        "AllMiniLmL6V2",
+        { name: "mine", path: local.encoder, aliases: ["BgeSmallEn"] },
+      ],
+    });
+    const ids = (await instance.models.listModels({ signal: signal() })).models.map(
+      (model) => model.id,
+    );
+    expect(ids.filter((id) => id === "AllMiniLmL6V2")).toHaveLength(1);
+    expect(ids).not.toContain("BgeSmallEn");
+    expect(ids.slice(0, 2)).toEqual(["AllMiniLmL6V2", "mine"]);
+  });
+
   it("a configured directory without the ONNX file is unavailable, with the reason", async () => {
     cache = await temporaryDirectory("ratatoskr-cache-");
     const instance = provider({

@@ -86,8 +86,13 @@ function servedModels(context: LocalOnnxCatalogContext): ResolvedModel[] {
   const taken = new Set(served.map((model) => `${model.kind}:${model.name.toLowerCase()}`));
   for (const preset of MODEL_PRESETS) {
     if (taken.has(`${preset.kind}:${preset.name.toLowerCase()}`)) continue;
+    // A configured model may answer to the preset's name (an alias): it is listed already.
     const resolved = context.catalog.find(preset.name, preset.kind);
-    if (resolved !== undefined) served.push(resolved);
+    const key = `${preset.kind}:${resolved?.name.toLowerCase()}`;
+    if (resolved !== undefined && !taken.has(key)) {
+      taken.add(key);
+      served.push(resolved);
+    }
   }
   return served;
 }
