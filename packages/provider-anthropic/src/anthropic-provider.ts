@@ -18,6 +18,7 @@ import {
   type ChatSettingsV1,
   type ChatStreamPartV1,
   type Message,
+  type ModelCatalogV1,
   type ModelSupportV1,
   type ProviderV1,
   RatatoskrError,
@@ -35,6 +36,7 @@ import {
 } from "@ratatoskr/provider-utils";
 import { mapAnthropicError } from "./anthropic-error.ts";
 import { defaultMaxTokens } from "./anthropic-max-tokens.ts";
+import { createAnthropicModelCatalog } from "./anthropic-model-catalog.ts";
 import {
   ANTHROPIC_PROVIDER_OPTION_KEYS,
   readAnthropicProviderOptions,
@@ -94,6 +96,8 @@ export interface AnthropicChatTokensRequest {
 export interface AnthropicProvider extends ProviderV1 {
   readonly chat: AnthropicChatModel;
   readonly tokenCounting: TokenCountingModelV1;
+  /** `GET /v1/models` (every page) and `GET /v1/models/{id}` as registry records. */
+  readonly models: ModelCatalogV1;
   supports(capability: Capability, model: string): ModelSupportV1;
   /**
    * Exact input tokens of a whole chat request (system, messages, tools,
@@ -159,6 +163,7 @@ class AnthropicProviderImplementation implements AnthropicProvider {
   readonly localInference = false;
   readonly chat: AnthropicChatModel;
   readonly tokenCounting: TokenCountingModelV1;
+  readonly models: ModelCatalogV1;
   readonly #settings: AnthropicProviderSettings;
   /** The validated base URL (setting, else `ANTHROPIC_BASE_URL`); undefined: the SDK's default. */
   readonly #baseURL: string | undefined;
@@ -194,6 +199,12 @@ class AnthropicProviderImplementation implements AnthropicProvider {
       countTokens: (request) => this.#countTokens(request),
       warningsFor: (request) => countTokensOptions(request.providerOptions).warnings,
     };
+    this.models = createAnthropicModelCatalog({
+      provider: this.id,
+      client: () => this.#getClient(),
+      requestOptions: (signal, headers) => this.#requestOptions(signal, headers, undefined),
+      errorContext: (model, signal) => this.#context(model, signal),
+    });
   }
 
   supports(capability: Capability, model: string): ModelSupportV1 {

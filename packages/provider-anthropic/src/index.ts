@@ -13,6 +13,10 @@ export {
   defaultMaxTokens,
 } from "./anthropic-max-tokens.ts";
 export {
+  ANTHROPIC_MODEL_CAPABILITIES,
+  MAX_MODEL_PAGES,
+} from "./anthropic-model-catalog.ts";
+export {
   ANTHROPIC_COUNT_TOKENS_SOURCE,
   type AnthropicChatModel,
   type AnthropicChatTokensRequest,

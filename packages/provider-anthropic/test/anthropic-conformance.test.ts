@@ -33,6 +33,19 @@ runProviderConformance({
   createProvider: () => createAnthropic({ apiKey: KEY, baseURL: mock.url }),
   descriptor: anthropicDescriptor,
   scenarios: {
+    models: {
+      prepare: () =>
+        mock.enqueue(
+          { json: fixture("models-page-1.json") },
+          { json: fixture("models-page-2.json") },
+        ),
+      minModels: 3,
+      metadata: {
+        prepare: () => mock.enqueue({ json: fixture("model-opus.json") }),
+        model: "claude-opus-4-6",
+        expectKnown: true,
+      },
+    },
     chat: {
       prepare: () => mock.enqueue({ json: fixture("message-text.json") }),
       model: MODEL,
@@ -87,6 +100,12 @@ runProviderConformance({
       expectCount: 2095,
     },
     errors: {
+      "401 on GET /v1/models": {
+        prepare: serve("error-401.json", 401),
+        call: (provider, signal) => provider.models!.listModels({ signal }),
+        code: "authentication",
+        secret: KEY,
+      },
       "401 authentication_error": {
         prepare: serve("error-401.json", 401),
         call: stream,

@@ -39,6 +39,7 @@ runProviderConformance({
     createHuggingFace({ apiKey: TEST_KEY, chatBaseURL: `${chatServer.url}/v1` }),
   descriptor: huggingfaceDescriptor,
   scenarios: {
+    models: { minModels: 6 },
     chat: {
       prepare: () => chatServer.reply(jsonReply(200, fixture("hf-router-chat-completion.json"))),
       messages: chatMessages,

@@ -33,6 +33,7 @@ import {
   type EmbeddingRequestV1,
   type EmbeddingResultV1,
   invalidInput,
+  type ModelCatalogV1,
   type ModelSupportV1,
   type NliModelV1,
   type NliRequestV1,
@@ -59,6 +60,7 @@ import {
   huggingFaceHttpError,
 } from "./huggingface-error.ts";
 import { type HubLookupFailure, HubLookupFetch } from "./huggingface-hub-lookup-fetch.ts";
+import { createHuggingFaceModelCatalog } from "./huggingface-model-catalog.ts";
 import { readEmbeddingOptions, unreadOptionWarnings } from "./huggingface-provider-options.ts";
 import { type HuggingFacePooling, toEmbeddingVectors } from "./map-huggingface-embeddings.ts";
 import { toNliResults } from "./map-huggingface-nli.ts";
@@ -234,6 +236,8 @@ export class HuggingFaceProvider implements ProviderV1 {
   readonly nli: HuggingFaceNliModel;
   readonly classification: HuggingFaceClassificationModel;
   readonly chat?: HuggingFaceChatModel;
+  /** The registry's `huggingface` models (no live call: the Hub is too large to list). */
+  readonly models: ModelCatalogV1 = createHuggingFaceModelCatalog();
 
   readonly #token: string | undefined;
   readonly #baseURL: string;

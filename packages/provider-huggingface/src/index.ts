@@ -7,6 +7,7 @@
  */
 export * from "./huggingface-descriptor.ts";
 export * from "./huggingface-error.ts";
+export * from "./huggingface-model-catalog.ts";
 export * from "./huggingface-provider.ts";
 export type { HuggingFaceProviderOptions } from "./huggingface-provider-options.ts";
 export * from "./map-huggingface-embeddings.ts";

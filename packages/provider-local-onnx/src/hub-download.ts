@@ -61,8 +61,13 @@ export interface HubFile {
 /** Fetches Hub files into the cache (huggingface_hub's layout). */
 export class HubDownloader {
   readonly #downloader: HubFileDownloader;
+  /** Calls of {@link file} in flight, by repo (what `modelStatus` reports as downloading). */
+  readonly #inFlight = new Map<string, number>();
+  /** Whether the cache lives offline (no downloads). */
+  readonly offline: boolean;
 
   constructor(options: HubDownloaderOptions) {
+    this.offline = options.offline;
     this.#downloader = new HubFileDownloader({
       cacheDirectory: options.cacheDir,
       hubURL: options.hubUrl,
@@ -86,14 +91,27 @@ export class HubDownloader {
    */
   async file(file: HubFile, signal?: AbortSignal): Promise<string | undefined> {
     assertSafeRelativePath(file.path, `Hub file of ${file.repo}`);
-    return this.#downloader.file(
-      {
-        repository: file.repo,
-        revision: file.revision,
-        path: file.path,
-        ...(file.optional === undefined ? {} : { optional: file.optional }),
-      },
-      signal,
-    );
+    const inFlight = this.#inFlight;
+    inFlight.set(file.repo, (inFlight.get(file.repo) ?? 0) + 1);
+    try {
+      return await this.#downloader.file(
+        {
+          repository: file.repo,
+          revision: file.revision,
+          path: file.path,
+          ...(file.optional === undefined ? {} : { optional: file.optional }),
+        },
+        signal,
+      );
+    } finally {
+      const left = (inFlight.get(file.repo) ?? 1) - 1;
+      if (left === 0) inFlight.delete(file.repo);
+      else inFlight.set(file.repo, left);
+    }
+  }
+
+  /** Whether files of `repo` are being fetched (or looked up in the cache) now. */
+  fetching(repo: string): boolean {
+    return this.#inFlight.has(repo);
   }
 }

@@ -25,6 +25,10 @@ runProviderConformance({
   createProvider: create,
   descriptor: localOnnxDescriptor,
   scenarios: {
+    models: {
+      minModels: 3,
+      status: { model: "mini-bert", expectKnown: true },
+    },
     embed: {
       values: ["hello", "the cat sat on the mat", "rain"],
       model: "mini-bert",

@@ -24,6 +24,7 @@ import {
   type GenerationRequestV1,
   type GenerationStreamPartV1,
   invalidInput,
+  type ModelCatalogV1,
   type ModelSupportV1,
   type NliModelV1,
   type NliRequestV1,
@@ -47,6 +48,7 @@ import {
   type LocalGenerationRequest,
   localGenerationRequest,
 } from "./local-onnx-generation-request.ts";
+import { createLocalOnnxModelCatalog } from "./local-onnx-model-catalog.ts";
 import {
   ModelCatalog,
   type ModelKind,
@@ -114,6 +116,8 @@ export interface LocalOnnxProvider extends ProviderV1 {
   readonly nli: NliModelV1;
   readonly classification: Required<ClassificationModelV1>;
   readonly generation: Required<GenerationModelV1>;
+  /** The served models (configured and preset, cached or not) and their state on this machine. */
+  readonly models: ModelCatalogV1;
   /** The device in use and why it was chosen. */
   deviceSelection(): DeviceSelection;
   /** Load a model now (downloading it if needed), e.g. at startup. Without `kind`, the first kind that knows the name. */
@@ -390,6 +394,7 @@ export function createLocalOnnx(settings: LocalOnnxSettings = {}): LocalOnnxProv
     nli,
     classification,
     generation,
+    models: createLocalOnnxModelCatalog({ catalog, hub, manager, device }),
 
     supports(capability: Capability, model: string): ModelSupportV1 {
       const kind = KIND_FOR[capability];

@@ -67,6 +67,17 @@ export class ModelManager<T extends ManagedModel> {
     return total;
   }
 
+  /** Whether `key` is being loaded now (its first callers wait for it). */
+  isLoading(key: string): boolean {
+    return this.#loading.has(key);
+  }
+
+  /** Approximate bytes the loaded model `key` holds; undefined when it is not loaded. */
+  bytesOf(key: string): number | undefined {
+    const entry = this.#entries.get(key);
+    return entry === undefined || entry.evicted ? undefined : entry.model.approximateBytes;
+  }
+
   /** Load `key` (if not loaded) without using it. */
   async preload(key: string, load: () => Promise<T>): Promise<void> {
     await this.use(key, load, async () => undefined);

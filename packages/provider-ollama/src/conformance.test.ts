@@ -51,11 +51,31 @@ const missingEmbeddingModel: ErrorScenario = {
   code: "model_not_found",
 };
 
+const modelCatalogScenario = {
+  prepare: () => server.reply(jsonReply(200, fixture("ollama-tags.json"))),
+  minModels: 2,
+  metadata: {
+    prepare: () => server.reply(jsonReply(200, fixture("ollama-show-llama.json"))),
+    model: "llama3.2",
+    expectKnown: true,
+  },
+  status: {
+    prepare: () =>
+      server.reply(
+        jsonReply(200, fixture("ollama-tags.json")),
+        jsonReply(200, fixture("ollama-ps.json")),
+      ),
+    model: "llama3.2",
+    expectKnown: true,
+  },
+};
+
 runProviderConformance({
   name: "ollama (native /api/chat, the default)",
   createProvider: () => createOllama({ baseURL: server.url }),
   descriptor: ollamaDescriptor,
   scenarios: {
+    models: modelCatalogScenario,
     warnings: {
       prepare: () => server.reply(ndjsonReply(fixture("ollama-chat-stream-tools.ndjson"))),
       model: "llama3.2",
@@ -126,6 +146,7 @@ runProviderConformance({
   createProvider: () => createOllama({ baseURL: server.url, transport: "openai" }),
   descriptor: ollamaDescriptor,
   scenarios: {
+    models: modelCatalogScenario,
     warnings: {
       prepare: () => server.reply(jsonReply(200, openAIWireCompletion)),
       model: "llama3.2",

@@ -35,5 +35,6 @@ export type { OllamaClientContext } from "./ollama-client.ts";
 export * from "./ollama-descriptor.ts";
 export * from "./ollama-embeddings.ts";
 export { classifyOllamaMessage, mapOllamaError, type OllamaErrorContext } from "./ollama-error.ts";
+export { createOllamaModelCatalog, ollamaModelKey } from "./ollama-model-catalog.ts";
 export * from "./ollama-model-name.ts";
 export * from "./ollama-provider.ts";

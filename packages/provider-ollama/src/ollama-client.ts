@@ -61,11 +61,12 @@ function loadOllamaModule(): Promise<OllamaModule> {
 
 /**
  * Open one request: a fresh SDK client whose `fetch` is bound to `signal`.
- * `stream` says whether the answer is NDJSON to guard.
+ * `stream` says whether the answer is NDJSON to guard; `model` (absent for
+ * listings) is named in errors.
  */
 export async function openOllamaRequest(
   context: OllamaClientContext,
-  options: { signal: AbortSignal | undefined; model: string; stream: boolean },
+  options: { signal: AbortSignal | undefined; model?: string; stream: boolean },
 ): Promise<OllamaRequest> {
   const { Ollama } = await loadOllamaModule();
   const link = linkSignals(options.signal);
@@ -81,11 +82,17 @@ export async function openOllamaRequest(
     }
     const response = await context.fetch(input, { ...init, signal: link.signal });
     if (!response.ok) {
-      throw await ollamaHttpError(response, { provider: context.provider, model: options.model });
+      throw await ollamaHttpError(response, {
+        provider: context.provider,
+        ...(options.model === undefined ? {} : { model: options.model }),
+      });
     }
     if (!options.stream || response.body === null) return response;
     return new Response(
-      guardOllamaNdjson(response.body, { provider: context.provider, model: options.model }),
+      guardOllamaNdjson(response.body, {
+        provider: context.provider,
+        model: options.model ?? "",
+      }),
       { status: response.status, statusText: response.statusText, headers: response.headers },
     );
   };

@@ -13,6 +13,7 @@ import {
   type ChatModelV1,
   type ChatRequestV1,
   type EmbeddingModelV1,
+  type ModelCatalogV1,
   type ModelSupportV1,
   type ProviderV1,
   RatatoskrError,
@@ -36,6 +37,7 @@ import {
   embedWithOllama,
   type OllamaEmbeddingContext,
 } from "./ollama-embeddings.ts";
+import { createOllamaModelCatalog } from "./ollama-model-catalog.ts";
 import { isOllamaModelName } from "./ollama-model-name.ts";
 import {
   chatWithOllama,
@@ -95,6 +97,8 @@ export interface OllamaProvider extends ProviderV1 {
   readonly transport: OllamaTransport;
   readonly chat: OllamaChatModel;
   readonly embedding: EmbeddingModelV1;
+  /** The pulled models (`/api/tags`), their metadata (`/api/show`) and status (`/api/ps`). */
+  readonly models: ModelCatalogV1;
 }
 
 function configurationError(message: string): RatatoskrError {
@@ -266,5 +270,6 @@ export function createOllama(settings: OllamaSettings = {}): OllamaProvider {
       embed: (request) => embedWithOllama(embedding, request),
       warningsFor: (request) => buildOllamaEmbedRequest(embedding, request).warnings,
     },
+    models: createOllamaModelCatalog(client),
   };
 }

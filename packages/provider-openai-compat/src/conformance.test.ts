@@ -33,6 +33,10 @@ const streamOf = (provider: ProviderV1, signal: AbortSignal, model = "m") =>
 /** The scenarios both presets share: the same wire, the same fixtures. */
 function scenarios(model: string): ConformanceScenarios {
   return {
+    models: {
+      prepare: () => server.reply(jsonReply(200, fixture("openai-models-list.json"))),
+      minModels: 5,
+    },
     chat: {
       prepare: () => server.reply(jsonReply(200, fixture("openai-chat-completion-text.json"))),
       model,
@@ -97,6 +101,12 @@ function scenarios(model: string): ConformanceScenarios {
           server.reply(sseReply(fixture("compatible-chat-stream-midstream-error.sse"))),
         call: (provider, signal) => streamOf(provider, signal, model),
         code: "provider",
+        secret: KEY,
+      },
+      "401 on GET /models": {
+        prepare: () => server.reply(jsonReply(401, fixture("openai-error-401.json"))),
+        call: (provider, signal) => provider.models!.listModels({ signal }),
+        code: "authentication",
         secret: KEY,
       },
       "cut stream": {

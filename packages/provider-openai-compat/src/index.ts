@@ -11,5 +11,6 @@
  */
 export * from "./openai-compatible-provider.ts";
 export * from "./openai-descriptor.ts";
+export { guessOpenAIModelCapabilities, mapOpenAIModelList } from "./openai-model-catalog.ts";
 export * from "./openai-provider.ts";
 export * from "./openai-strict-schema.ts";

@@ -13,6 +13,7 @@ import {
   type ChatRequestV1,
   type ChatResultV1,
   type ChatStreamPartV1,
+  type ModelCatalogV1,
   type ModelSupportV1,
   type ProviderV1,
   RatatoskrError,
@@ -37,6 +38,7 @@ import {
   type OpenAIReasoningRequestStyle,
 } from "./openai-chat-request.ts";
 import { OpenAIChatStreamMapper, type OpenAIWireChunk } from "./openai-chat-stream-mapper.ts";
+import { createOpenAIModelCatalog } from "./openai-model-catalog.ts";
 import { loadOpenAISdk } from "./openai-sdk.ts";
 
 /** Settings of {@link createOpenAICompatible}. */
@@ -109,11 +111,13 @@ export interface OpenAICompatibleChatModel extends ChatModelV1 {
   warningsFor(request: ChatRequestV1): readonly WarningV1[];
 }
 
-/** The provider {@link createOpenAICompatible} returns: chat only. */
+/** The provider {@link createOpenAICompatible} returns: chat, and the server's model list. */
 export interface OpenAICompatibleProvider extends ProviderV1 {
   /** The server's base URL, as checked. */
   readonly baseURL: string;
   readonly chat: OpenAICompatibleChatModel;
+  /** `GET {baseURL}/models`, capabilities guessed from the ids (see `guessOpenAIModelCapabilities`). */
+  readonly models: ModelCatalogV1;
 }
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
@@ -320,11 +324,22 @@ export function createOpenAICompatible(
     stream,
     warningsFor: (request) => buildOpenAIChatRequest(request, style, false).warnings,
   };
+  const models = createOpenAIModelCatalog({
+    provider,
+    client: () => client ?? createClient(),
+    errorContext: (signal) => {
+      const context: OpenAIErrorContext = { provider, baseURL, signal };
+      if (settings.networkErrorHint !== undefined)
+        context.networkErrorHint = settings.networkErrorHint;
+      return context;
+    },
+  });
   const created: OpenAICompatibleProvider = {
     specificationVersion: "v1",
     id: provider,
     baseURL,
     chat,
+    models,
     ...(settings.aliases === undefined ? {} : { aliases: [...settings.aliases] }),
     ...(settings.supports === undefined ? {} : { supports: settings.supports }),
   };

@@ -21,6 +21,15 @@ runProviderConformance({
   createProvider: () => createOpenRouter({ apiKey: KEY, baseURL: `${server.url}/api/v1` }),
   descriptor: openrouterDescriptor,
   scenarios: {
+    models: {
+      prepare: () => server.reply(jsonReply(200, fixture("openrouter-models.json"))),
+      minModels: 6,
+      metadata: {
+        prepare: () => server.reply(jsonReply(200, fixture("openrouter-models.json"))),
+        model: "anthropic/claude-sonnet-4.6",
+        expectKnown: true,
+      },
+    },
     warnings: {
       prepare: () =>
         server.reply(jsonReply(200, fixture("openrouter-chat-completion-reasoning.json"))),
@@ -65,6 +74,12 @@ runProviderConformance({
       model,
     },
     errors: {
+      "401 on GET /models": {
+        prepare: () => server.reply(jsonReply(401, fixture("openrouter-error-401.json"))),
+        call: (provider, signal) => provider.models!.listModels({ signal }),
+        code: "authentication",
+        secret: KEY,
+      },
       "401": {
         prepare: () => server.reply(jsonReply(401, fixture("openrouter-error-401.json"))),
         call: (provider, signal) =>

@@ -6,4 +6,5 @@
  * @packageDocumentation
  */
 export * from "./openrouter-descriptor.ts";
+export * from "./openrouter-model-catalog.ts";
 export * from "./openrouter-provider.ts";

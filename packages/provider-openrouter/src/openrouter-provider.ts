@@ -20,6 +20,7 @@ import {
   PROVIDER_OPTION_CHECKS,
   type ProviderOptionCheck,
 } from "@ratatoskr/provider-openai-compat/internal";
+import { createOpenRouterModelCatalog } from "./openrouter-model-catalog.ts";
 
 /** OpenRouter's API base URL. */
 export const OPENROUTER_BASE_URL = "https://openrouter.ai/api/v1";
@@ -244,7 +245,7 @@ export function createOpenRouter(settings: OpenRouterSettings = {}): OpenAICompa
   if (settings.appUrl !== undefined) headers["HTTP-Referer"] = settings.appUrl;
   if (settings.appName !== undefined) headers["X-Title"] = settings.appName;
   const preferences = settings.providerPreferences;
-  return createOpenAICompatible({
+  const compatible = createOpenAICompatible({
     id: "openrouter",
     baseURL: settings.baseURL ?? OPENROUTER_BASE_URL,
     ...(settings.apiKey === undefined ? {} : { apiKey: settings.apiKey }),
@@ -272,4 +273,11 @@ export function createOpenRouter(settings: OpenRouterSettings = {}): OpenAICompa
       return body;
     },
   });
+  // OpenRouter's own list (no key sent), with full registry records, over the OpenAI-compatible guesses.
+  const models = createOpenRouterModelCatalog({
+    baseURL: compatible.baseURL,
+    headers,
+    ...(settings.fetch === undefined ? {} : { fetch: settings.fetch }),
+  });
+  return { ...compatible, models };
 }

@@ -17,7 +17,14 @@ const SECRET = "canary-conformance-secret-0123456789";
 // Providers register their keys so that every error redacts them; the mock stands for one here.
 registerSecret(SECRET);
 let current: MockProvider;
-const settings = { unsupportedSettings: ["topK", "seed"], knownProviderOptions: ["flavour"] };
+const settings = {
+  unsupportedSettings: ["topK", "seed"],
+  knownProviderOptions: ["flavour"],
+  models: {
+    list: ["m", { id: "e", capabilities: ["Embed" as const], dimensions: 8 }],
+    status: { m: { state: "ready" as const, device: "cpu", memoryBytes: 1024 } },
+  },
+};
 
 runProviderConformance({
   name: "mock",
@@ -29,6 +36,11 @@ runProviderConformance({
     routing: [{ pattern: /^mock-/, priority: 10, reason: "mock-* ids are the mock's" }],
   }),
   scenarios: {
+    models: {
+      minModels: 2,
+      metadata: { model: "e", expectKnown: true },
+      status: { model: "m", expectKnown: true },
+    },
     chat: { model: "m", messages, expectContent: "mock: hello conformance" },
     chatStream: {
       model: "m",

@@ -58,8 +58,17 @@ import {
 import { describe, expect, it } from "vitest";
 import { drain } from "./chat-stream-test-helpers.ts";
 import { expectNoSecret } from "./expect-no-secret.ts";
+import {
+  checkCatalogAbort,
+  checkFetchModelMetadata,
+  checkListModels,
+  checkModelStatus,
+  type ModelCatalogScenario,
+  missingCatalogScenarios,
+} from "./model-catalog-conformance.ts";
 
 export { drain, failure, replay } from "./chat-stream-test-helpers.ts";
+export * from "./model-catalog-conformance.ts";
 export { useOpenAIWireMockServer } from "./use-openai-wire-mock-server.ts";
 
 /** Common part of a scenario: `prepare` arranges the upstream (nock, fake server) for one call. */
@@ -164,6 +173,12 @@ export interface ConformanceScenarios {
   nli?: OptionWarningScenario & { pairs: NliPair[] };
   classify?: OptionWarningScenario & { text: string; labels: string[]; multiLabel?: boolean };
   countTokens?: OptionWarningScenario & { text: string; expectCount?: number };
+  /**
+   * The model catalog (`provider.models`): the listing, and a metadata and a
+   * status call where the catalog has those methods. Required when the
+   * provider has `models`.
+   */
+  models?: ModelCatalogScenario;
   /** Errors the provider must map (authentication, rate limit, …). */
   errors?: Record<string, ErrorScenario>;
 }
@@ -533,6 +548,9 @@ export function runProviderConformance(options: ConformanceOptions): void {
         }
       }
       if (options.descriptor === undefined && !skip.descriptor) missing.push("descriptor");
+      if (provider.models !== undefined && !skip.models) {
+        missing.push(...missingCatalogScenarios(provider.models, scenarios.models));
+      }
       expect(missing, "checks with neither scenario nor skip reason").toEqual([]);
       for (const [check, reason] of Object.entries(skip)) {
         expect(reason?.trim().length, `skip of ${check} needs a reason`).toBeGreaterThan(0);
@@ -1001,6 +1019,46 @@ export function runProviderConformance(options: ConformanceOptions): void {
         );
       },
     );
+
+    const catalogOf = async () => {
+      const provider = await options.createProvider();
+      expect(provider.models, "the provider has a model catalog (models)").toBeDefined();
+      return { provider, catalog: provider.models! };
+    };
+
+    check("models", "models.listModels lists well-formed models", async () => {
+      const { provider, catalog } = await catalogOf();
+      await checkListModels(catalog, provider.id, scenarios.models!);
+    });
+
+    check("models", "models methods reject an already-aborted signal with `aborted`", async () => {
+      const { catalog } = await catalogOf();
+      const scenario = scenarios.models!;
+      await checkCatalogAbort(
+        catalog,
+        scenario.metadata?.model ?? scenario.status?.model ?? "any-model",
+      );
+    });
+
+    if (scenarios.models?.metadata !== undefined) {
+      check(
+        "models",
+        "models.fetchModelMetadata answers undefined or a registry record of the model",
+        async () => {
+          const { provider, catalog } = await catalogOf();
+          expect(catalog.fetchModelMetadata, "fetchModelMetadata").toBeTypeOf("function");
+          await checkFetchModelMetadata(catalog, provider.id, scenarios.models!.metadata!);
+        },
+      );
+    }
+
+    if (scenarios.models?.status !== undefined) {
+      check("models", "models.modelStatus answers a well-formed status", async () => {
+        const { catalog } = await catalogOf();
+        expect(catalog.modelStatus, "modelStatus").toBeTypeOf("function");
+        await checkModelStatus(catalog, scenarios.models!.status!);
+      });
+    }
 
     const optionsCall = optionsProbe(scenarios);
     if (optionsCall !== undefined) {

@@ -17,6 +17,7 @@ export * from "./huge-response-server.ts";
 export * from "./key-echo-server.ts";
 export * from "./leak-probes.ts";
 export * from "./loopback-server.ts";
+export * from "./mock-model-catalog.ts";
 export * from "./mock-provider.ts";
 export * from "./openai-wire-mock-server.ts";
 export * from "./run-node-script.ts";

@@ -7,6 +7,7 @@
  */
 import {
   abortedError,
+  type CallRequestV1,
   type Capability,
   type ChatRequestV1,
   type ChatResultV1,
@@ -20,6 +21,7 @@ import {
   type GenerationRequestV1,
   type GenerationResultV1,
   type GenerationStreamPartV1,
+  type ListModelsRequestV1,
   type Message,
   type ModelSupportV1,
   type NliRequestV1,
@@ -33,6 +35,7 @@ import {
   type TokenCountingResultV1,
   type WarningV1,
 } from "@ratatoskr/core";
+import { createMockModelCatalog, type MockModelCatalogOptions } from "./mock-model-catalog.ts";
 
 /** The mock's methods, by the name `failNext()` and recorded calls use. */
 export type MockMethod =
@@ -44,6 +47,17 @@ export type MockMethod =
   | "nli"
   | "classify"
   | "countTokens";
+
+/** The methods of the mock's model catalog (`provider.models`), recorded in `catalogCalls`. */
+export type MockCatalogMethod = "listModels" | "fetchModelMetadata" | "modelStatus";
+
+/** One recorded call of the mock's model catalog. */
+export interface MockCatalogCall {
+  method: MockCatalogMethod;
+  /** A listing's request (signal, headers), or a call's about one model. */
+  request: ListModelsRequestV1 | CallRequestV1;
+  signal: AbortSignal;
+}
 
 /** The request each method receives. */
 export interface MockRequests {
@@ -117,12 +131,19 @@ export interface MockProviderOptions {
    * Default: it knows every key.
    */
   knownProviderOptions?: readonly string[];
+  /**
+   * A model catalog (`provider.models`): the listed models, live metadata
+   * and status. Default none (the provider has no `models`).
+   */
+  models?: MockModelCatalogOptions;
 }
 
 /** The mock provider: a {@link ProviderV1} plus scripting and inspection. */
 export interface MockProvider extends ProviderV1 {
   /** Every call received, in order. */
   readonly calls: MockCall[];
+  /** Every call of its model catalog (`models`), in order. */
+  readonly catalogCalls: MockCatalogCall[];
   /** The recorded calls of one method, typed. */
   callsOf<M extends MockMethod>(method: M): MockCallOf<M>[];
   /** Queue the next chat answer (a result, or an error to reject with); `chatStream` plays it too. */
@@ -133,7 +154,7 @@ export interface MockProvider extends ProviderV1 {
    * Make the next `count` calls of `method` reject with `error`. Calls queue:
    * `failNext("chat", a).failNext("chat", b, 2)` fails with a, then b twice.
    */
-  failNext(method: MockMethod, error: Error, count?: number): this;
+  failNext(method: MockMethod | MockCatalogMethod, error: Error, count?: number): this;
   /** Forget recorded calls and scripts. */
   reset(): void;
 }
@@ -251,13 +272,20 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
   const known =
     options.knownProviderOptions === undefined ? undefined : new Set(options.knownProviderOptions);
   let scripts: Array<{ kind: "answer"; result: ChatResultV1 } | ScriptedStream | Error> = [];
-  let failures = new Map<MockMethod, Array<{ error: Error; count: number }>>();
+  let failures = new Map<MockMethod | MockCatalogMethod, Array<{ error: Error; count: number }>>();
   let requestNumber = 0;
   const calls: MockCall[] = [];
+  const catalogCalls: MockCatalogCall[] = [];
 
   /** Record the call; throw a queued failure, or the abort when the signal already fired. */
   function record<M extends MockMethod>(method: M, request: MockRequests[M]): void {
     calls.push({ method, request, signal: request.signal } as MockCall);
+    failIfQueued(method);
+    if (request.signal.aborted) throw abortedError(request.signal);
+  }
+
+  /** Throw the failure queued for `method`, if any. */
+  function failIfQueued(method: MockMethod | MockCatalogMethod): void {
     const queue = failures.get(method);
     const failure = queue?.[0];
     if (failure !== undefined) {
@@ -265,7 +293,6 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
       if (failure.count <= 0) queue!.shift();
       throw failure.error;
     }
-    if (request.signal.aborted) throw abortedError(request.signal);
   }
 
   /** The warnings a request gets: unsupported settings that are set, unknown provider options. */
@@ -363,6 +390,7 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
     ...(options.aliases ? { aliases: options.aliases } : {}),
     localInference: options.localInference ?? false,
     calls,
+    catalogCalls,
     ...(options.supports ? { supports: options.supports } : {}),
 
     callsOf<M extends MockMethod>(method: M): MockCallOf<M>[] {
@@ -385,12 +413,20 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
     },
     reset() {
       calls.length = 0;
+      catalogCalls.length = 0;
       scripts = [];
       failures = new Map();
     },
   };
 
   const mutable = provider as { -readonly [K in keyof MockProvider]: MockProvider[K] };
+  if (options.models !== undefined) {
+    mutable.models = createMockModelCatalog(id, options.models, (method, request) => {
+      catalogCalls.push({ method, request, signal: request.signal });
+      failIfQueued(method);
+      if (request.signal.aborted) throw abortedError(request.signal);
+    });
+  }
   if (offered.has("chat")) {
     mutable.chat = {
       ...(options.toolUse === undefined ? {} : { toolUse: options.toolUse }),
