@@ -1009,6 +1009,13 @@ export function runProviderConformance(options: ConformanceOptions): void {
         expect(count.source.length).toBeGreaterThan(0);
         if (scenario.expectCount !== undefined) expect(count.count).toBe(scenario.expectCount);
         assertResultMetadata(count);
+        if (tokenCounting.tokenize !== undefined) {
+          const tokenized = await tokenCounting.tokenize(request);
+          assertTokens(tokenized.tokens, scenario.text);
+          expect(typeof tokenized.approximate).toBe("boolean");
+          expect(tokenized.source.length).toBeGreaterThan(0);
+          assertResultMetadata(tokenized);
+        }
         await checkOptionWarnings(
           scenario,
           request,
@@ -1017,6 +1024,29 @@ export function runProviderConformance(options: ConformanceOptions): void {
           tokenCounting.warningsFor?.bind(tokenCounting),
           (next) => tokenCounting.countTokens(next),
         );
+      },
+    );
+
+    check(
+      "countTokens",
+      "tokenize and countChatTokens, where offered, honour an aborted signal",
+      async () => {
+        const scenario = scenarios.countTokens!;
+        const provider = await options.createProvider();
+        const tokenCounting = provider.tokenCounting!;
+        const signal = AbortSignal.abort();
+        const base = { model: scenario.model, providerOptions: {}, signal };
+        if (tokenCounting.tokenize !== undefined) {
+          await expectAborted(tokenCounting.tokenize({ ...base, text: scenario.text }));
+        }
+        if (tokenCounting.countChatTokens !== undefined) {
+          await expectAborted(
+            tokenCounting.countChatTokens({
+              ...base,
+              messages: [{ role: "user", content: scenario.text }],
+            }),
+          );
+        }
       },
     );
 
@@ -1201,4 +1231,34 @@ function optionsProbe(scenarios: ConformanceScenarios):
     };
   }
   return undefined;
+}
+
+/**
+ * Tokens with offsets into `text`: integer ids, string texts, and spans in
+ * order within the text (`start <= end`, each start at or after the
+ * previous start).
+ */
+export function assertTokens(tokens: unknown, text: string): void {
+  expect(Array.isArray(tokens), "tokens is an array").toBe(true);
+  let previous = 0;
+  for (const token of tokens as { id: unknown; text: unknown; start: unknown; end: unknown }[]) {
+    expect(Number.isInteger(token.id), "token id is an integer").toBe(true);
+    expect(typeof token.text, "token text is a string").toBe("string");
+    expect(Number.isInteger(token.start) && Number.isInteger(token.end)).toBe(true);
+    const start = token.start as number;
+    const end = token.end as number;
+    expect(start).toBeGreaterThanOrEqual(previous);
+    expect(end).toBeGreaterThanOrEqual(start);
+    expect(end).toBeLessThanOrEqual(text.length);
+    previous = start;
+  }
+}
+
+async function expectAborted(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error, "an aborted signal rejects").toBeDefined();
+  expect((error as { code?: unknown }).code).toBe("aborted");
 }

@@ -12,6 +12,7 @@ import {
   type ChatRequestV1,
   type ChatResultV1,
   type ChatStreamPartV1,
+  type ChatTokenCountingRequestV1,
   type ClassificationRequestV1,
   type ClassificationResultV1,
   collectChatStreamParts,
@@ -33,6 +34,7 @@ import {
   type RoutingHintV1,
   type TokenCountingRequestV1,
   type TokenCountingResultV1,
+  type TokenizeResultV1,
   type WarningV1,
 } from "@ratatoskr/core";
 import { createMockModelCatalog, type MockModelCatalogOptions } from "./mock-model-catalog.ts";
@@ -46,7 +48,9 @@ export type MockMethod =
   | "embed"
   | "nli"
   | "classify"
-  | "countTokens";
+  | "countTokens"
+  | "tokenize"
+  | "countChatTokens";
 
 /** The methods of the mock's model catalog (`provider.models`), recorded in `catalogCalls`. */
 export type MockCatalogMethod = "listModels" | "fetchModelMetadata" | "modelStatus";
@@ -69,6 +73,8 @@ export interface MockRequests {
   nli: NliRequestV1;
   classify: ClassificationRequestV1;
   countTokens: TokenCountingRequestV1;
+  tokenize: TokenCountingRequestV1;
+  countChatTokens: ChatTokenCountingRequestV1;
 }
 
 /** One recorded call of `method`. */
@@ -560,6 +566,33 @@ export function createMockProvider(options: MockProviderOptions = {}): MockProvi
             approximate: true,
             source: "mock:whitespace",
           },
+          request,
+        );
+      },
+      async tokenize(request: TokenCountingRequestV1): Promise<TokenizeResultV1> {
+        record("tokenize", request);
+        const tokens = [...request.text.matchAll(/\S+/g)].map((match, index) => ({
+          id: index,
+          text: match[0],
+          start: match.index,
+          end: match.index + match[0].length,
+        }));
+        return withWarnings<TokenizeResultV1>(
+          { tokens, approximate: true, source: "mock:whitespace", ...metadata(request.model) },
+          request,
+        );
+      },
+      async countChatTokens(request: ChatTokenCountingRequestV1): Promise<TokenCountingResultV1> {
+        record("countChatTokens", request);
+        const words = (text: string) => chunks(text).filter((piece) => piece.trim() !== "").length;
+        // 3 tokens of framing per message, 3 priming the reply, each tool as its JSON's words.
+        let count = 3;
+        for (const message of request.messages) {
+          count += 3 + words(typeof message.content === "string" ? message.content : "");
+        }
+        for (const tool of request.tools ?? []) count += words(JSON.stringify(tool));
+        return withWarnings<TokenCountingResultV1>(
+          { count, approximate: true, source: "mock:whitespace", ...metadata(request.model) },
           request,
         );
       },
