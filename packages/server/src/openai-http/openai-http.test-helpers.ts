@@ -48,13 +48,13 @@ export async function serve(
   return { baseURL, client: clientWithKey(options.token ?? "unused"), clientWithKey };
 }
 
-/** A gateway over a fresh mock provider (id `mock`), served. */
+/** A gateway over a fresh mock provider (id `mock`), served; the gateway makes one attempt per call. */
 export async function serveMock(
   options: OpenAIHttpHandlerOptions = {},
   mockOptions: Parameters<typeof createMockProvider>[0] = {},
 ): Promise<Served & { mock: MockProvider }> {
   const mock = createMockProvider({ id: "mock", ...mockOptions });
-  const gateway = await Ratatoskr.builder().use(mock).build();
+  const gateway = await Ratatoskr.builder().use(mock).retry(false).build();
   return { ...(await serve(gateway, options)), mock };
 }
 
