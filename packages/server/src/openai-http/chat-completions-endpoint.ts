@@ -29,6 +29,7 @@ export async function serveChatCompletions(call: EndpointCall): Promise<void> {
   });
   await serveEventStream(
     call.response,
+    call.signal,
     call.gateway.chatStream(request.messages, options),
     (event) => mapper.chunksOf(event),
     () => [mapper.first()],

@@ -155,6 +155,7 @@ export async function serveCompletions(call: EndpointCall): Promise<void> {
   const base = { id: responseId("cmpl"), created: unixSeconds(), model: request.options.model };
   await serveEventStream(
     call.response,
+    call.signal,
     call.gateway.generateStream(request.prompt, options),
     completionChunks(base, request.includeUsage),
   );

@@ -9,28 +9,34 @@
 import type { ServerResponse } from "node:http";
 import { abortedError } from "@ratatoskr/core";
 
-/** Write one event, waiting for the socket to drain when its buffer is full. */
-async function writeEvent(response: ServerResponse, data: string): Promise<void> {
-  if (response.destroyed || response.writableEnded) throw abortedError();
+/** Write one event, waiting for the socket to drain when its buffer is full; throws once the client left. */
+async function writeEvent(
+  response: ServerResponse,
+  signal: AbortSignal,
+  data: string,
+): Promise<void> {
+  if (signal.aborted) throw abortedError(signal);
   if (response.write(`data: ${data}\n\n`)) return;
   await new Promise<void>((resolve) => {
     const done = (): void => {
       response.off("drain", done);
-      response.off("close", done);
+      signal.removeEventListener("abort", done);
       resolve();
     };
     response.on("drain", done);
-    response.on("close", done);
+    signal.addEventListener("abort", done);
   });
 }
 
 /**
  * Stream `events` to the client as chunks: `first()` before the first
- * event's chunks, `chunksOf(event)` for each event, then `[DONE]`. The
- * iterator is closed (cancelling the upstream call) whatever happens.
+ * event's chunks, `chunksOf(event)` for each event, then `[DONE]`.
+ * `signal` aborts when the client leaves. The iterator is closed
+ * (cancelling the upstream call) whatever happens.
  */
 export async function serveEventStream<E>(
   response: ServerResponse,
+  signal: AbortSignal,
   events: AsyncIterable<E>,
   chunksOf: (event: E) => readonly unknown[],
   first: () => readonly unknown[] = () => [],
@@ -44,13 +50,14 @@ export async function serveEventStream<E>(
       "cache-control": "no-cache",
       "x-accel-buffering": "no",
     });
-    for (const chunk of first()) await writeEvent(response, JSON.stringify(chunk));
+    for (const chunk of first()) await writeEvent(response, signal, JSON.stringify(chunk));
     while (next.done !== true) {
-      for (const chunk of chunksOf(next.value)) await writeEvent(response, JSON.stringify(chunk));
+      for (const chunk of chunksOf(next.value))
+        await writeEvent(response, signal, JSON.stringify(chunk));
       next = await iterator.next();
     }
     finished = true;
-    await writeEvent(response, "[DONE]");
+    await writeEvent(response, signal, "[DONE]");
     response.end();
   } finally {
     if (!finished) await iterator.return?.().catch(() => undefined);
@@ -59,6 +66,6 @@ export async function serveEventStream<E>(
 
 /** End a started stream with an `error` event carrying OpenAI's error body. */
 export function endStreamWithError(response: ServerResponse, body: unknown): void {
-  if (response.destroyed || response.writableEnded) return;
+  if (response.writableEnded) return;
   response.end(`data: ${JSON.stringify(body)}\n\n`);
 }

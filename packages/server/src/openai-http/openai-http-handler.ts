@@ -49,7 +49,13 @@ export interface OpenAIHttpHandlerOptions {
 /** A request listener serving the OpenAI-compatible API (`node:http` or `node:http2` compatibility). */
 export type OpenAIHttpHandler = (request: HttpRequest, response: HttpResponse) => void;
 
-const ROUTES: Readonly<Record<string, { method: "GET" | "POST"; endpoint: Endpoint }>> = {
+/** An endpoint and the method it takes. */
+interface Route {
+  readonly method: "GET" | "POST";
+  readonly endpoint: Endpoint;
+}
+
+const ROUTES: Readonly<Record<string, Route>> = {
   "/v1/chat/completions": { method: "POST", endpoint: serveChatCompletions },
   "/v1/completions": { method: "POST", endpoint: serveCompletions },
   "/v1/embeddings": { method: "POST", endpoint: serveEmbeddings },
@@ -62,6 +68,52 @@ function positiveInteger(value: number | undefined, name: string): number | unde
     throw invalidInput(`${name} must be a positive integer`, { field: name });
   }
   return value;
+}
+
+/** The route of a request: its endpoint, or a 404 (unknown path) or 405 (wrong method) failure. */
+function routeOf(method: string | undefined, url: string | undefined): Route {
+  const path = (url ?? "/").split("?", 1)[0] ?? "/";
+  const route = ROUTES[path];
+  if (route === undefined) {
+    throw new HttpFailure(
+      errorResponse(
+        404,
+        "not_found",
+        `Unknown path; this server serves ${Object.keys(ROUTES).join(", ")}`,
+      ),
+    );
+  }
+  if (method !== route.method) {
+    throw new HttpFailure(
+      errorResponse(405, "method_not_allowed", `${path} takes ${route.method} requests`, {
+        headers: { allow: route.method },
+      }),
+    );
+  }
+  return route;
+}
+
+/** Where an exchange stands: whether its answer was sent in full, and a signal that aborts when the client leaves first. */
+interface Exchange {
+  readonly signal: AbortSignal;
+  readonly finished: boolean;
+}
+
+/**
+ * Watch a response: a client that closes the connection before the answer
+ * finished aborts the signal (and with it the gateway call). Uses the
+ * `finish` and `close` events, which `http` and `http2` responses both emit.
+ */
+function watchExchange(response: ServerResponse): Exchange {
+  const controller = new AbortController();
+  const exchange = { signal: controller.signal, finished: false };
+  response.once("finish", () => {
+    exchange.finished = true;
+  });
+  response.once("close", () => {
+    if (!exchange.finished) controller.abort();
+  });
+  return exchange;
 }
 
 /** The error of a failed request: a JSON error, or an error event when the stream had started. */
@@ -100,26 +152,13 @@ export function createOpenAIHttpHandler(
     ),
   });
 
-  async function serve(request: HttpRequest, response: ServerResponse): Promise<void> {
+  async function serve(
+    request: HttpRequest,
+    response: ServerResponse,
+    exchange: Exchange,
+  ): Promise<void> {
     const incoming = asRequest(request);
-    const path = (incoming.url ?? "/").split("?", 1)[0] ?? "/";
-    const route = ROUTES[path];
-    if (route === undefined) {
-      throw new HttpFailure(
-        errorResponse(
-          404,
-          "not_found",
-          "Unknown path; this server serves /v1/chat/completions, /v1/completions, /v1/embeddings and /v1/models",
-        ),
-      );
-    }
-    if (incoming.method !== route.method) {
-      throw new HttpFailure(
-        errorResponse(405, "method_not_allowed", `${path} takes ${route.method} requests`, {
-          headers: { allow: route.method },
-        }),
-      );
-    }
+    const route = routeOf(incoming.method, incoming.url);
     if (authorized !== undefined && !authorized(incoming.headers.authorization)) {
       throw new HttpFailure(
         errorResponse(401, "authentication", "A valid bearer token is required", {
@@ -135,32 +174,36 @@ export function createOpenAIHttpHandler(
         }),
       );
     }
-    const controller = new AbortController();
-    const onClose = (): void => {
-      release();
-      if (!response.writableFinished) controller.abort();
-    };
-    response.once("close", onClose);
+    response.once("close", release);
     try {
       const body = route.method === "POST" ? await readJsonBody(incoming, maxBodyBytes) : undefined;
-      await route.endpoint({ gateway, body, signal: controller.signal, response });
+      await route.endpoint({ gateway, body, signal: exchange.signal, response });
     } finally {
-      if (response.writableFinished) release();
+      if (exchange.finished) release();
     }
+  }
+
+  function fail(request: HttpRequest, response: ServerResponse, error: unknown): void {
+    if (!(error instanceof HttpFailure) && errorResponseOf(error).status === 500) {
+      options.onInternalError?.(error);
+    }
+    if (error instanceof HttpFailure && error.response.status === 413) {
+      // Stop reading the rest of an oversized body: close the connection after the answer.
+      if (asRequest(request).httpVersionMajor < 2) response.setHeader("connection", "close");
+    }
+    answerFailure(response, error);
   }
 
   return (request, response) => {
     const outgoing = asResponse(response);
-    serve(request, outgoing).catch((error: unknown) => {
-      if (outgoing.destroyed) return; // the client left: nobody to answer
-      if (!(error instanceof HttpFailure) && errorResponseOf(error).status === 500) {
-        options.onInternalError?.(error);
+    const exchange = watchExchange(outgoing);
+    serve(request, outgoing, exchange).catch((error: unknown) => {
+      if (exchange.signal.aborted) return; // the client left: nobody to answer
+      try {
+        fail(request, outgoing, error);
+      } catch {
+        // The connection broke while answering: nothing more can be said.
       }
-      if (error instanceof HttpFailure && error.response.status === 413) {
-        // Stop reading the rest of an oversized body: close the connection after the answer.
-        if (asRequest(request).httpVersionMajor < 2) outgoing.setHeader("connection", "close");
-      }
-      answerFailure(outgoing, error);
     });
   };
 }
