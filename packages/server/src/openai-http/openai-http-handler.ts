@@ -131,7 +131,7 @@ function answerFailure(response: ServerResponse, error: unknown): void {
  *
  * @example
  * ```ts
- * const gateway = await Ratatoskr.builder().openRouter().build();
+ * const gateway = await Ratatoskr.builder().openrouter().build();
  * http.createServer(createOpenAIHttpHandler(gateway, { token })).listen(9741, "127.0.0.1");
  * ```
  */
