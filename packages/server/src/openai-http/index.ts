@@ -4,7 +4,6 @@
  * @packageDocumentation
  */
 
-export type { HttpRequest, HttpResponse } from "./http-exchange.ts";
 export {
   createOpenAIHttpHandler,
   DEFAULT_MAX_BODY_BYTES,

@@ -158,7 +158,6 @@ export function createOpenAIHttpHandler(
     exchange: Exchange,
   ): Promise<void> {
     const incoming = asRequest(request);
-    const route = routeOf(incoming.method, incoming.url);
     if (authorized !== undefined && !authorized(incoming.headers.authorization)) {
       throw new HttpFailure(
         errorResponse(401, "authentication", "A valid bearer token is required", {
@@ -166,6 +165,7 @@ export function createOpenAIHttpHandler(
         }),
       );
     }
+    const route = routeOf(incoming.method, incoming.url);
     const release = limit.tryAcquire(incoming.socket?.remoteAddress ?? "unknown");
     if (release === undefined) {
       throw new HttpFailure(

@@ -4,7 +4,7 @@
  * `invalid_input` error (400).
  */
 import type { IncomingMessage } from "node:http";
-import { invalidInput } from "@ratatoskr/core";
+import { abortedError, invalidInput } from "@ratatoskr/core";
 import { errorResponse, HttpFailure } from "./openai-error.ts";
 
 function tooLarge(limit: number): HttpFailure {
@@ -13,7 +13,10 @@ function tooLarge(limit: number): HttpFailure {
   );
 }
 
-/** The raw body bytes, at most `limit` of them; rejects with a 413 failure beyond. */
+/**
+ * The raw body bytes, at most `limit` of them; rejects with a 413 failure
+ * beyond, and with an `aborted` error when the client leaves mid-body.
+ */
 function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(request.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge(limit));
@@ -24,6 +27,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
       request.off("data", onData);
       request.off("end", onEnd);
       request.off("error", onError);
+      request.off("close", onClose);
     };
     const onData = (piece: Buffer): void => {
       size += piece.length;
@@ -43,7 +47,12 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
       cleanup();
       reject(error);
     };
+    const onClose = (): void => {
+      cleanup();
+      reject(abortedError());
+    };
     request.on("data", onData);
+    request.on("close", onClose);
     request.on("end", onEnd);
     request.on("error", onError);
   });
