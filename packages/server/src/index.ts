@@ -6,3 +6,4 @@
  * @packageDocumentation
  */
 export * from "./defaults.ts";
+export * from "./openai-http/index.ts";
