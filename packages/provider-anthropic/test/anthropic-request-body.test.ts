@@ -2,48 +2,25 @@
  * The exact request body Anthropic gets when every standard option is set
  * at once (and a few alternates), and the exact warnings returned.
  */
-import { type ChatSettingsV1, Message } from "@ratatoskr/core";
-import { chatRequestFor } from "@ratatoskr/testing";
+import type { ChatSettingsV1 } from "@ratatoskr/core";
+import {
+  chatRequestFor,
+  everyChatOption,
+  REPORT_SCHEMA,
+  WEATHER_MESSAGES,
+  WEATHER_PARAMETERS,
+} from "@ratatoskr/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createAnthropic } from "../src/index.ts";
 import { type AnthropicMock, fixtureJson, startAnthropicMock } from "./anthropic-mock-server.ts";
 
-const KEY = "test-key-canary-123456";
-const messages = [Message.system("Be brief."), Message.user("Weather in Paris?")];
-const WEATHER_PARAMETERS = {
-  type: "object",
-  properties: { city: { type: "string" } },
-  required: ["city"],
-};
-const REPORT_SCHEMA = {
-  type: "object",
-  properties: { city: { type: "string" }, celsius: { type: "number" } },
-  required: ["city"],
-};
-const SAMPLING = "the Messages API (version 2026-10-21) rejects sampling parameters";
+const messages = WEATHER_MESSAGES;
+const { reasoning: _reasoning, ...withoutReasoning } = everyChatOption({ maxTokens: 4096 });
+/** Every option but reasoning (thinking cannot be combined with a forced tool choice). */
+const EVERY_OPTION: ChatSettingsV1 = withoutReasoning;
 
-/** Every standard chat setting, at once (no reasoning: the API refuses it with a forced tool). */
-const EVERY_OPTION: ChatSettingsV1 = {
-  tools: [{ name: "get_weather", description: "Weather by city", parameters: WEATHER_PARAMETERS }],
-  toolChoice: { name: "get_weather" },
-  parallelToolCalls: false,
-  temperature: 0.3,
-  topP: 0.9,
-  topK: 40,
-  maxTokens: 4096,
-  stop: ["END"],
-  seed: 7,
-  frequencyPenalty: 0.5,
-  presencePenalty: 0.25,
-  responseFormat: {
-    type: "json_schema",
-    name: "report",
-    description: "A weather report",
-    schema: REPORT_SCHEMA,
-    strict: true,
-  },
-  cachePrompt: true,
-};
+const KEY = "test-key-canary-123456";
+const SAMPLING = "the Messages API (version 2026-10-21) rejects sampling parameters";
 
 const UNSUPPORTED_WARNINGS = [
   { type: "unsupported_setting", setting: "temperature", details: SAMPLING },

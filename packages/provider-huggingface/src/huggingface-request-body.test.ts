@@ -1,50 +1,21 @@
-/**
- * The exact request body Hugging Face's chat router gets when every standard
- * option is set at once, and the exact warnings returned.
- */
-import { type ChatSettingsV1, Message } from "@ratatoskr/core";
-import { chatRequestFor, jsonReply } from "@ratatoskr/testing";
+import {
+  chatRequestFor,
+  everyChatOption,
+  jsonReply,
+  REPORT_SCHEMA,
+  WEATHER_MESSAGES,
+  WEATHER_PARAMETERS,
+} from "@ratatoskr/testing";
 import { useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { describe, expect, it } from "vitest";
 import { fixture, TEST_KEY } from "./huggingface-fixtures.test-helpers.ts";
 import { createHuggingFace } from "./huggingface-provider.ts";
 
+const messages = WEATHER_MESSAGES;
+const EVERY_OPTION = everyChatOption();
+
 const server = useOpenAIWireMockServer();
 const MODEL = "meta-llama/Llama-3.1-8B-Instruct";
-const messages = [Message.system("Be brief."), Message.user("Weather in Paris?")];
-const WEATHER_PARAMETERS = {
-  type: "object",
-  properties: { city: { type: "string" } },
-  required: ["city"],
-};
-const REPORT_SCHEMA = {
-  type: "object",
-  properties: { city: { type: "string" }, celsius: { type: "number" } },
-  required: ["city"],
-};
-
-const EVERY_OPTION: ChatSettingsV1 = {
-  tools: [{ name: "get_weather", description: "Weather by city", parameters: WEATHER_PARAMETERS }],
-  toolChoice: { name: "get_weather" },
-  parallelToolCalls: false,
-  temperature: 0.3,
-  topP: 0.9,
-  topK: 40,
-  maxTokens: 256,
-  stop: ["END"],
-  seed: 7,
-  frequencyPenalty: 0.5,
-  presencePenalty: 0.25,
-  responseFormat: {
-    type: "json_schema",
-    name: "report",
-    description: "A weather report",
-    schema: REPORT_SCHEMA,
-    strict: true,
-  },
-  reasoning: { effort: "high", maxTokens: 2048, exclude: true },
-  cachePrompt: true,
-};
 
 describe("huggingface chat router: every option at once", () => {
   it("sends this exact body and these exact warnings", async () => {

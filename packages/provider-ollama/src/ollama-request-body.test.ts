@@ -3,8 +3,15 @@
  * once (and a few alternates), on both transports, and the exact warnings
  * returned.
  */
-import { type ChatSettingsV1, Message } from "@ratatoskr/core";
-import { chatRequestFor, sseReply } from "@ratatoskr/testing";
+import type { ChatSettingsV1 } from "@ratatoskr/core";
+import {
+  chatRequestFor,
+  everyChatOption,
+  REPORT_SCHEMA,
+  sseReply,
+  WEATHER_MESSAGES,
+  WEATHER_PARAMETERS,
+} from "@ratatoskr/testing";
 import { drain, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { describe, expect, it } from "vitest";
 import { fixture, ndjsonReply } from "./ollama-fixtures.test-helpers.ts";
@@ -12,44 +19,12 @@ import { createOllama } from "./ollama-provider.ts";
 
 const server = useOpenAIWireMockServer();
 
-const messages = [Message.system("Be brief."), Message.user("Weather in Paris?")];
-const WEATHER_PARAMETERS = {
-  type: "object",
-  properties: { city: { type: "string" } },
-  required: ["city"],
-};
-const REPORT_SCHEMA = {
-  type: "object",
-  properties: { city: { type: "string" }, celsius: { type: "number" } },
-  required: ["city"],
-};
 const TOOLS = [
   { name: "get_weather", description: "Weather by city", parameters: WEATHER_PARAMETERS },
   { name: "get_time", parameters: { type: "object" } },
 ];
-
-const EVERY_OPTION: ChatSettingsV1 = {
-  tools: TOOLS,
-  toolChoice: { name: "get_weather" },
-  parallelToolCalls: false,
-  temperature: 0.3,
-  topP: 0.9,
-  topK: 40,
-  maxTokens: 256,
-  stop: ["END"],
-  seed: 7,
-  frequencyPenalty: 0.5,
-  presencePenalty: 0.25,
-  responseFormat: {
-    type: "json_schema",
-    name: "report",
-    description: "A weather report",
-    schema: REPORT_SCHEMA,
-    strict: true,
-  },
-  reasoning: { effort: "high", maxTokens: 2048, exclude: true },
-  cachePrompt: true,
-};
+const messages = WEATHER_MESSAGES;
+const EVERY_OPTION = everyChatOption({ tools: TOOLS });
 
 const WIRE_WEATHER = {
   type: "function",

@@ -2,52 +2,36 @@
  * The exact request body each OpenAI-wire preset sends when every standard
  * option is set at once, and the exact warnings it returns.
  */
-import { type ChatSettingsV1, Message } from "@ratatoskr/core";
-import { chatRequestFor, jsonReply, sseReply } from "@ratatoskr/testing";
+import type { ChatSettingsV1 } from "@ratatoskr/core";
+import {
+  chatRequestFor,
+  everyChatOption,
+  jsonReply,
+  REPORT_SCHEMA,
+  sseReply,
+  WEATHER_MESSAGES,
+  WEATHER_PARAMETERS,
+} from "@ratatoskr/testing";
 import { drain, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { describe, expect, it } from "vitest";
 import { createOpenAICompatible } from "./openai-compatible-provider.ts";
 import { fixture, TEST_API_KEY as KEY } from "./openai-fixtures.test-helpers.ts";
 import { createOpenAI } from "./openai-provider.ts";
 
-const server = useOpenAIWireMockServer();
-
-const messages = [Message.system("Be brief."), Message.user("Weather in Paris?")];
-const WEATHER_PARAMETERS = {
-  type: "object",
-  properties: { city: { type: "string" } },
-  required: ["city"],
-};
 /** A schema OpenAI's strict mode would refuse as is: open object, optional property, minLength. */
-const REPORT_SCHEMA = {
-  type: "object",
+const STRICT_REPORT_SCHEMA = {
+  ...REPORT_SCHEMA,
   properties: { city: { type: "string", minLength: 1 }, celsius: { type: "number" } },
-  required: ["city"],
 };
-
-/** Every standard chat setting, at once. */
-const EVERY_OPTION: ChatSettingsV1 = {
-  tools: [{ name: "get_weather", description: "Weather by city", parameters: WEATHER_PARAMETERS }],
-  toolChoice: { name: "get_weather" },
-  parallelToolCalls: false,
-  temperature: 0.3,
-  topP: 0.9,
-  topK: 40,
-  maxTokens: 256,
-  stop: ["END"],
-  seed: 7,
-  frequencyPenalty: 0.5,
-  presencePenalty: 0.25,
+const messages = WEATHER_MESSAGES;
+const EVERY_OPTION = everyChatOption({
   responseFormat: {
-    type: "json_schema",
-    name: "report",
-    description: "A weather report",
-    schema: REPORT_SCHEMA,
-    strict: true,
-  },
-  reasoning: { effort: "high", maxTokens: 2048, exclude: true },
-  cachePrompt: true,
-};
+    ...everyChatOption().responseFormat!,
+    schema: STRICT_REPORT_SCHEMA,
+  } as ChatSettingsV1["responseFormat"],
+});
+
+const server = useOpenAIWireMockServer();
 
 const WIRE_MESSAGES = [
   { role: "system", content: "Be brief." },
@@ -163,7 +147,7 @@ describe("openai: every option at once", () => {
     expect(first.warnings).toEqual([]);
     const second = await sent(openai(), {
       toolChoice: "none",
-      responseFormat: { type: "json_schema", name: "report", schema: REPORT_SCHEMA },
+      responseFormat: { type: "json_schema", name: "report", schema: STRICT_REPORT_SCHEMA },
     });
     expect(second.body).toEqual({
       model: "gpt-test",
@@ -171,7 +155,7 @@ describe("openai: every option at once", () => {
       tool_choice: "none",
       response_format: {
         type: "json_schema",
-        json_schema: { name: "report", schema: REPORT_SCHEMA },
+        json_schema: { name: "report", schema: STRICT_REPORT_SCHEMA },
       },
     });
     expect(second.warnings).toEqual([]);
@@ -204,7 +188,7 @@ describe("openai-compatible (defaults): every option at once", () => {
         json_schema: {
           name: "report",
           description: "A weather report",
-          schema: REPORT_SCHEMA,
+          schema: STRICT_REPORT_SCHEMA,
           strict: true,
         },
       },

@@ -3,49 +3,34 @@
  * at once (and a few alternates), and the exact warnings returned.
  */
 import { type ChatSettingsV1, Message } from "@ratatoskr/core";
-import { chatRequestFor, jsonReply } from "@ratatoskr/testing";
+import {
+  chatRequestFor,
+  everyChatOption,
+  jsonReply,
+  REPORT_SCHEMA,
+  WEATHER_MESSAGES,
+  WEATHER_PARAMETERS,
+} from "@ratatoskr/testing";
 import { useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { describe, expect, it } from "vitest";
 import { fixture, TEST_API_KEY as KEY } from "./openrouter-fixtures.test-helpers.ts";
 import { createOpenRouter } from "./openrouter-provider.ts";
 
+/** A schema OpenAI's strict mode would refuse as is: open object, optional property, minLength. */
+const STRICT_REPORT_SCHEMA = {
+  ...REPORT_SCHEMA,
+  properties: { city: { type: "string", minLength: 1 }, celsius: { type: "number" } },
+};
+const messages = WEATHER_MESSAGES;
+const EVERY_OPTION = everyChatOption({
+  responseFormat: {
+    ...everyChatOption().responseFormat!,
+    schema: STRICT_REPORT_SCHEMA,
+  } as ChatSettingsV1["responseFormat"],
+});
+
 const server = useOpenAIWireMockServer();
 const openrouter = () => createOpenRouter({ apiKey: KEY, baseURL: `${server.url}/api/v1` });
-
-const messages = [Message.system("Be brief."), Message.user("Weather in Paris?")];
-const WEATHER_PARAMETERS = {
-  type: "object",
-  properties: { city: { type: "string" } },
-  required: ["city"],
-};
-const REPORT_SCHEMA = {
-  type: "object",
-  properties: { city: { type: "string", minLength: 1 }, celsius: { type: "number" } },
-  required: ["city"],
-};
-
-const EVERY_OPTION: ChatSettingsV1 = {
-  tools: [{ name: "get_weather", description: "Weather by city", parameters: WEATHER_PARAMETERS }],
-  toolChoice: { name: "get_weather" },
-  parallelToolCalls: false,
-  temperature: 0.3,
-  topP: 0.9,
-  topK: 40,
-  maxTokens: 256,
-  stop: ["END"],
-  seed: 7,
-  frequencyPenalty: 0.5,
-  presencePenalty: 0.25,
-  responseFormat: {
-    type: "json_schema",
-    name: "report",
-    description: "A weather report",
-    schema: REPORT_SCHEMA,
-    strict: true,
-  },
-  reasoning: { effort: "high", maxTokens: 2048, exclude: true },
-  cachePrompt: true,
-};
 
 async function sent(settings: ChatSettingsV1, model = "openai/gpt-4o-mini") {
   server.reply(jsonReply(200, fixture("openrouter-chat-completion-reasoning.json")));
@@ -93,7 +78,7 @@ describe("openrouter: every option at once", () => {
         json_schema: {
           name: "report",
           description: "A weather report",
-          schema: REPORT_SCHEMA,
+          schema: STRICT_REPORT_SCHEMA,
           strict: true,
         },
       },
