@@ -37,7 +37,7 @@ import { ModelRegistry } from "@ratatoskr/models";
 import { normalizeError } from "./call-runner.ts";
 import { reportWarnings } from "./call-warnings.ts";
 import type { GatewayCore } from "./gateway-core.ts";
-import { ownProviderOptions } from "./provider-requests.ts";
+import { ownProviderOptions, tokenCountingBase } from "./provider-requests.ts";
 import type { RegisteredProvider } from "./registered-provider.ts";
 import { runUnary } from "./unary-call.ts";
 
@@ -98,13 +98,8 @@ export async function tokenize(
   assertCallOptions(options);
   return runUnary(core, "countTokens", model, options, {
     request: (target, signal) => ({
-      model: target.providerModel,
+      ...tokenCountingBase(options, target.provider, target.providerModel, signal),
       text,
-      ...(options?.allowApproximate === undefined
-        ? {}
-        : { allowApproximate: options.allowApproximate }),
-      providerOptions: ownProviderOptions(options?.providerOptions, target.provider),
-      signal,
     }),
     send: async (target, request) => {
       const tokenizeWith = target.provider.tokenize;
@@ -170,14 +165,9 @@ export async function fitsContext(
   const tools = options?.tools;
   const count = await runUnary(core, "countTokens", model, options, {
     request: (target, signal) => ({
-      model: target.providerModel,
+      ...tokenCountingBase(options, target.provider, target.providerModel, signal),
       messages,
       ...(tools === undefined ? {} : { tools }),
-      ...(options?.allowApproximate === undefined
-        ? {}
-        : { allowApproximate: options.allowApproximate }),
-      providerOptions: ownProviderOptions(options?.providerOptions, target.provider),
-      signal,
     }),
     send: async (target, request) => {
       const countWith = target.provider.countChatTokens;

@@ -6,8 +6,10 @@
  * reliability options (`retry`, `fallbacks`, deadlines).
  */
 import type {
+  CallRequestV1,
   ChatOptions,
   ChatSettingsV1,
+  CountTokensOptions,
   GenerateOptions,
   GenerationSettingsV1,
   ProviderOptions,
@@ -65,4 +67,25 @@ export function generationSettings(options: GenerateOptions): GenerationSettings
   if (options.seed !== undefined) settings.seed = options.seed;
   if (options.stopSequences !== undefined) settings.stopSequences = options.stopSequences;
   return settings;
+}
+
+/**
+ * The fields every token-counting request shares: the provider's model
+ * name, `allowApproximate` when the caller set it, this provider's own
+ * options and the attempt's signal.
+ */
+export function tokenCountingBase(
+  options: CountTokensOptions | undefined,
+  provider: RegisteredProvider,
+  providerModel: string,
+  signal: AbortSignal,
+): CallRequestV1 & { allowApproximate?: boolean } {
+  return {
+    model: providerModel,
+    ...(options?.allowApproximate === undefined
+      ? {}
+      : { allowApproximate: options.allowApproximate }),
+    providerOptions: ownProviderOptions(options?.providerOptions, provider),
+    signal,
+  };
 }

@@ -32,7 +32,12 @@ import { joinWarnings, prepareChat, prepareGenerate, withCost } from "./call-pre
 import type { CallTarget } from "./call-runner.ts";
 import { reportWarnings } from "./call-warnings.ts";
 import type { GatewayCore } from "./gateway-core.ts";
-import { chatSettings, generationSettings, ownProviderOptions } from "./provider-requests.ts";
+import {
+  chatSettings,
+  generationSettings,
+  ownProviderOptions,
+  tokenCountingBase,
+} from "./provider-requests.ts";
 import { runUnary } from "./unary-call.ts";
 
 /** The caller's chat response from the provider's result. */
@@ -240,13 +245,8 @@ export async function countTokens(
   assertCallOptions(options);
   return runUnary(core, "countTokens", model, options, {
     request: (target, signal) => ({
-      model: target.providerModel,
+      ...tokenCountingBase(options, target.provider, target.providerModel, signal),
       text,
-      ...(options?.allowApproximate === undefined
-        ? {}
-        : { allowApproximate: options.allowApproximate }),
-      providerOptions: ownProviderOptions(options?.providerOptions, target.provider),
-      signal,
     }),
     send: (target, request) => target.provider.tokenCounting!.call(request),
     warningsFor: (target, request) => target.provider.tokenCounting!.warningsFor?.(request),
