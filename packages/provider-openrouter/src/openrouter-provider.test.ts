@@ -306,6 +306,8 @@ describe("OpenRouter streams", () => {
       totalTokens: 55,
       reasoningTokens: 29,
       cacheReadTokens: 0,
+      // OpenRouter's usage accounting: the cost it billed, kept as the provider's.
+      cost: { usd: 7.39e-5, source: "provider" },
     });
     expect(response.reasoningDetails).toEqual([
       {
