@@ -6,8 +6,10 @@
 import { RatatoskrError } from "@ratatoskr/core";
 
 /**
- * A `configuration` error: `<file>: <key>: <problem>` (the key part left
- * out when the problem is the file's as a whole).
+ * A `configuration` error: `<file>: <key> — <problem>` (the key part left
+ * out when the problem is the file's as a whole). The dash, not a colon,
+ * follows the key: core's redaction would take `api_key: <word>` for a
+ * key and its value.
  */
 export function configError(
   file: string,
@@ -16,7 +18,7 @@ export function configError(
 ): RatatoskrError {
   return new RatatoskrError({
     code: "configuration",
-    message: key === undefined ? `${file}: ${problem}` : `${file}: ${key}: ${problem}`,
+    message: key === undefined ? `${file}: ${problem}` : `${file}: ${key} — ${problem}`,
     details: key === undefined ? { file } : { file, key },
   });
 }

@@ -188,7 +188,7 @@ describe("loadRatdConfig: errors name the file, the key and the problem", () => 
   it.each(cases)("%s", async (_name, text, key, problem) => {
     const path = await write(text);
     const error = await configurationError(load({ path }));
-    expect(error.message).toContain(`${path}: ${key}`);
+    expect(error.message).toContain(`${path}: ${key} — `);
     expect(error.message).toContain(problem);
     expect(error.details).toMatchObject({ file: path, key });
   });
