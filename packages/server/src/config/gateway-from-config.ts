@@ -131,7 +131,7 @@ export async function gatewayFromConfig(
     return await builder.build();
   } catch (error) {
     if (!RatatoskrError.isInstance(error, "configuration")) throw error;
-    const key = /fallbacks/.test(error.message)
+    const key = /fallback/i.test(error.message)
       ? "[routing.fallbacks]"
       : /preset/i.test(error.message)
         ? "[routing.presets]"

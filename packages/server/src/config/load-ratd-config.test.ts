@@ -17,7 +17,12 @@ describe("loadRatdConfig: which file", () => {
     const config = await load();
     expect(config.source).toBe("defaults");
     expect(config.file).toBeUndefined();
-    expect(config.server).toMatchObject({ address: "127.0.0.1:9741", host: "127.0.0.1", port: 9741, loopback: true });
+    expect(config.server).toMatchObject({
+      address: "127.0.0.1:9741",
+      host: "127.0.0.1",
+      port: 9741,
+      loopback: true,
+    });
     expect(config.server.token).toBeUndefined();
     expect(config.limits).toEqual(DEFAULT_LIMITS);
     expect(config.limits.maxConcurrentRequests).toBe(100);
@@ -29,7 +34,10 @@ describe("loadRatdConfig: which file", () => {
   it("reads ~/.ratatoskr/config.toml before /etc/ratatoskr/config.toml", async () => {
     await sandbox.write(join(sandbox.etc, "config.toml"), '[server]\naddress = "127.0.0.1:1"\n');
     expect((await load()).server.port).toBe(1);
-    const user = await sandbox.write(join(sandbox.user, "config.toml"), '[server]\naddress = "127.0.0.1:2"\n');
+    const user = await sandbox.write(
+      join(sandbox.user, "config.toml"),
+      '[server]\naddress = "127.0.0.1:2"\n',
+    );
     const config = await load();
     expect(config.file).toBe(user);
     expect(config.source).toBe("file");
@@ -38,7 +46,10 @@ describe("loadRatdConfig: which file", () => {
 
   it("lets --config win over both", async () => {
     await sandbox.write(join(sandbox.user, "config.toml"), '[server]\naddress = "127.0.0.1:2"\n');
-    const path = await sandbox.write(join(sandbox.other, "ratd.toml"), '[server]\naddress = "127.0.0.1:3"\n');
+    const path = await sandbox.write(
+      join(sandbox.other, "ratd.toml"),
+      '[server]\naddress = "127.0.0.1:3"\n',
+    );
     const config = await load({ path });
     expect(config.file).toBe(path);
     expect(config.server.port).toBe(3);
@@ -95,7 +106,7 @@ max_entries = 500
 [registry]
 remote_url = "https://example.com/registry.json"
 `);
-    const config = await load({ path });
+    const config = await load({ path, env: { OPENROUTER_API_KEY: "sk-or-fake-key-for-tests-01" } });
     expect(config.server).toMatchObject({
       address: "[::1]:9000",
       host: "::1",
@@ -116,8 +127,8 @@ remote_url = "https://example.com/registry.json"
       id: "openrouter",
       defaultModel: "anthropic/claude-sonnet-4",
       settings: { appName: "ratd" },
-      apiKey: undefined,
     });
+    expect(config.providers[0]?.apiKey?.origin).toBe("OPENROUTER_API_KEY");
     expect(config.providers[1]?.settings).toEqual({ baseURL: "http://127.0.0.1:1" });
     expect(config.routing).toEqual({
       preferred: { chat: "ollama" },
@@ -126,7 +137,10 @@ remote_url = "https://example.com/registry.json"
       parameterValidation: "error",
     });
     expect(config.discovery).toEqual({ enabled: false, ttlHours: 12, maxEntries: 500 });
-    expect(config.registry).toEqual({ remoteUrl: "https://example.com/registry.json", cachePath: undefined });
+    expect(config.registry).toEqual({
+      remoteUrl: "https://example.com/registry.json",
+      cachePath: undefined,
+    });
   });
 
   it("reads the original's [server.limits] too, and [providers.local] with its defaults", async () => {
@@ -163,26 +177,96 @@ ram_budget_mb = 2
 describe("loadRatdConfig: errors name the file, the key and the problem", () => {
   const write = (text: string) => sandbox.write(join(sandbox.other, "config.toml"), text);
   const cases: ReadonlyArray<readonly [string, string, string, string]> = [
-    ["wrong type", "[limits]\nmax_concurrent_requests = \"ten\"\n", "[limits].max_concurrent_requests", 'must be an integer from 1 to 1000000, got a string "ten"'],
-    ["out of range", "[limits]\nmax_concurrent_requests = 0\n", "[limits].max_concurrent_requests", "got 0"],
-    ["float", "[limits]\nrequest_timeout_secs = 1.5\n", "[limits].request_timeout_secs", "got a float"],
-    ["unknown key", "[limits]\nmax_concurent_requests = 5\n", "[limits].max_concurent_requests", "unknown key; known keys here: max_concurrent_requests"],
+    [
+      "wrong type",
+      '[limits]\nmax_concurrent_requests = "ten"\n',
+      "[limits].max_concurrent_requests",
+      'must be an integer from 1 to 1000000, got a string "ten"',
+    ],
+    [
+      "out of range",
+      "[limits]\nmax_concurrent_requests = 0\n",
+      "[limits].max_concurrent_requests",
+      "got 0",
+    ],
+    [
+      "float",
+      "[limits]\nrequest_timeout_secs = 1.5\n",
+      "[limits].request_timeout_secs",
+      "got a float",
+    ],
+    [
+      "unknown key",
+      "[limits]\nmax_concurent_requests = 5\n",
+      "[limits].max_concurent_requests",
+      "unknown key; known keys here: max_concurrent_requests",
+    ],
     ["unknown section", "[limit]\nx = 1\n", "limit", "unknown key"],
-    ["unknown provider", "[providers.openrouterr]\n", "[providers].openrouterr", "unknown provider"],
+    [
+      "unknown provider",
+      "[providers.openrouterr]\n",
+      "[providers].openrouterr",
+      "unknown provider",
+    ],
     ["unsupported provider", "[providers.google]\n", "[providers].google", "no Google provider"],
-    ["unknown provider key", "[providers.ollama]\nbaseurl = \"x\"\n", "[providers.ollama].baseurl", "unknown key"],
-    ["bad URL", "[providers.ollama]\nbase_url = \"not a url\"\n", "[providers.ollama].base_url", "must be a URL"],
-    ["bad address", "[server]\naddress = \"9741\"\n", "[server].address", 'must be "host:port"'],
-    ["port out of range", "[server]\naddress = \"127.0.0.1:70000\"\n", "[server].address", "port 0 to 65535"],
-    ["token in config", "[server]\ntoken = \"abcdefgh\"\n", "[server].token", "secrets.toml"],
-    ["api key in config", "[providers.ollama]\napi_key = \"abcdefgh\"\n", "[providers.ollama].api_key", "secrets.toml"],
+    [
+      "unknown provider key",
+      '[providers.ollama]\nbaseurl = "x"\n',
+      "[providers.ollama].baseurl",
+      "unknown key",
+    ],
+    [
+      "bad URL",
+      '[providers.ollama]\nbase_url = "not a url"\n',
+      "[providers.ollama].base_url",
+      "must be a URL",
+    ],
+    ["bad address", '[server]\naddress = "9741"\n', "[server].address", 'must be "host:port"'],
+    [
+      "port out of range",
+      '[server]\naddress = "127.0.0.1:70000"\n',
+      "[server].address",
+      "port 0 to 65535",
+    ],
+    ["token in config", '[server]\ntoken = "abcdefgh"\n', "[server].token", "secrets.toml"],
+    [
+      "api key in config",
+      '[providers.ollama]\napi_key = "abcdefgh"\n',
+      "[providers.ollama].api_key",
+      "secrets.toml",
+    ],
     ["missing key", "[providers.anthropic]\n", "[providers.anthropic]", "needs an API key"],
-    ["unconfigured routing target", "[providers.ollama]\n[routing]\nchat = \"anthropic\"\n", "[routing].chat", "configured: ollama"],
-    ["bad policy", "[routing]\nparameter_validation = \"loud\"\n", "[routing].parameter_validation", 'one of "warn"'],
-    ["tls half", "[server.tls]\ncert_file = \"/x\"\n", "[server.tls].key_file", "needs both"],
-    ["tls missing file", "[server.tls]\ncert_file = \"/nonexistent/c\"\nkey_file = \"/nonexistent/k\"\n", "[server.tls].cert_file", "does not exist"],
-    ["limit in both tables", "[limits]\nmax_concurrent_requests = 5\n[server.limits]\nmax_concurrent_requests = 6\n", "[limits].max_concurrent_requests", "also set in [server.limits]"],
-    ["per client over global", "[limits]\nmax_concurrent_requests = 5\nmax_concurrent_requests_per_client = 6\n", "[limits].max_concurrent_requests_per_client", "must not exceed"],
+    [
+      "unconfigured routing target",
+      '[providers.ollama]\n[routing]\nchat = "anthropic"\n',
+      "[routing].chat",
+      "configured: ollama",
+    ],
+    [
+      "bad policy",
+      '[routing]\nparameter_validation = "loud"\n',
+      "[routing].parameter_validation",
+      'one of "warn"',
+    ],
+    ["tls half", '[server.tls]\ncert_file = "/x"\n', "[server.tls].key_file", "needs both"],
+    [
+      "tls missing file",
+      '[server.tls]\ncert_file = "/nonexistent/c"\nkey_file = "/nonexistent/k"\n',
+      "[server.tls].cert_file",
+      "does not exist",
+    ],
+    [
+      "limit in both tables",
+      "[limits]\nmax_concurrent_requests = 5\n[server.limits]\nmax_concurrent_requests = 6\n",
+      "[limits].max_concurrent_requests",
+      "also set in [server.limits]",
+    ],
+    [
+      "per client over global",
+      "[limits]\nmax_concurrent_requests = 5\nmax_concurrent_requests_per_client = 6\n",
+      "[limits].max_concurrent_requests_per_client",
+      "must not exceed",
+    ],
     ["section not a table", "limits = 5\n", "limits", "must be a table"],
   ];
   it.each(cases)("%s", async (_name, text, key, problem) => {
@@ -196,6 +280,10 @@ describe("loadRatdConfig: errors name the file, the key and the problem", () => 
   it("gives the line and column of a TOML syntax error", async () => {
     const path = await write('[server]\naddress = "127.0.0.1:9741"\nport = = 3\n');
     const error = await configurationError(load({ path }));
-    expect(error.message).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: invalid TOML at line 3, column \\d+: `));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: invalid TOML at line 3, column \\d+: `,
+      ),
+    );
   });
 });

@@ -53,8 +53,9 @@ export const PROVIDER_SPECS: Readonly<Record<string, ProviderSpec>> = {
       { key: "app_name", setting: "appName", read: string },
       { key: "app_url", setting: "appUrl", read: url },
     ],
-    // The original registers OpenRouter without a key (its free tier).
-    apiKey: "optional",
+    // The original registered OpenRouter without a key (its free tier);
+    // this gateway's OpenRouter provider needs one, so it is refused early.
+    apiKey: "required",
     keyVariables: ["OPENROUTER_API_KEY"],
   },
   anthropic: {

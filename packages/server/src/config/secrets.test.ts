@@ -33,10 +33,13 @@ describe("secrets.toml", () => {
     },
   );
 
-  it.skipIf(process.platform === "win32")("is refused with mode 0640 (group may read)", async () => {
-    await writeSecrets(0o640);
-    await configurationError(load(await writeConfig()));
-  });
+  it.skipIf(process.platform === "win32")(
+    "is refused with mode 0640 (group may read)",
+    async () => {
+      await writeSecrets(0o640);
+      await configurationError(load(await writeConfig()));
+    },
+  );
 
   it.each([0o600, 0o400])("is accepted with mode %o", async (mode) => {
     const secrets = await writeSecrets(mode);
@@ -71,7 +74,10 @@ describe("secrets.toml", () => {
   it("wins over the environment, which is the fallback", async () => {
     const path = await writeConfig("[providers.openai]\n[providers.huggingface]\n");
     await writeSecrets(0o600);
-    const config = await load(path, { OPENAI_API_KEY: "sk-from-environment-1", HF_API_KEY: "hf_fromoriginalvar1" });
+    const config = await load(path, {
+      OPENAI_API_KEY: "sk-from-environment-1",
+      HF_API_KEY: "hf_fromoriginalvar1",
+    });
     expect(config.providers.map((p) => [p.name, p.apiKey?.reveal(), p.apiKey?.origin])).toEqual([
       ["openai", CANARY, expect.stringContaining("secrets.toml")],
       ["huggingface", "hf_fromoriginalvar1", "HF_API_KEY"],
@@ -87,7 +93,9 @@ describe("secrets.toml", () => {
   it("names the key of a wrong value without quoting it", async () => {
     const secrets = await writeSecrets(0o600, `[openai]\napi_key = ["${CANARY}"]\n`);
     const error = await configurationError(load(await writeConfig()));
-    expect(error.message).toContain(`${secrets}: [openai].api_key — must be a string, got an array`);
+    expect(error.message).toContain(
+      `${secrets}: [openai].api_key — must be a string, got an array`,
+    );
     expect(error.message).not.toContain(CANARY);
   });
 
