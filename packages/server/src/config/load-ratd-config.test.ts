@@ -201,7 +201,7 @@ describe("loadRatdConfig: errors name the file, the key and the problem", () => 
       "[limits].max_concurent_requests",
       "unknown key; known keys here: max_concurrent_requests",
     ],
-    ["unknown section", "[limit]\nx = 1\n", "limit", "unknown key"],
+    ["unknown section", "[limit]\nx = 1\n", "[limit]", "unknown key"],
     [
       "unknown provider",
       "[providers.openrouterr]\n",
@@ -267,7 +267,7 @@ describe("loadRatdConfig: errors name the file, the key and the problem", () => 
       "[limits].max_concurrent_requests_per_client",
       "must not exceed",
     ],
-    ["section not a table", "limits = 5\n", "limits", "must be a table"],
+    ["section not a table", "limits = 5\n", "[limits]", "must be a table"],
   ];
   it.each(cases)("%s", async (_name, text, key, problem) => {
     const path = await write(text);

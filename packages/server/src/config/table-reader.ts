@@ -51,9 +51,12 @@ export class TableReader {
     return this.#section;
   }
 
-  /** How `key` is named in errors: `[limits].max_concurrent_requests`, or `[limits]` for none. */
+  /**
+   * How `key` is named in errors: `[limits].max_concurrent_requests`,
+   * `[limits]` for none, and `[limits]` for a top-level key (a section).
+   */
   keyPath(key?: string): string {
-    if (this.#section === "") return key ?? "(top level)";
+    if (this.#section === "") return key === undefined ? "(top level)" : `[${key}]`;
     return key === undefined ? `[${this.#section}]` : `[${this.#section}].${key}`;
   }
 
