@@ -5,5 +5,6 @@
  *
  * @packageDocumentation
  */
+export * from "./config/index.ts";
 export * from "./defaults.ts";
 export * from "./openai-http/index.ts";
