@@ -134,7 +134,13 @@ describe("list models mapping", () => {
 
   it("reads a model without source (an original server's) as provider-listed", () => {
     const proto = create(pb.ListModelsResponseSchema, {
-      models: [{ id: "x", provider: "p", capabilities: [pb.ModelCapability.CHAT, 99] }],
+      models: [
+        {
+          id: "x",
+          provider: "p",
+          capabilities: [pb.ModelCapability.CHAT, 99 as pb.ModelCapability],
+        },
+      ],
     });
     expect(modelListingFromProto(proto).models).toEqual([
       { id: "x", provider: "p", capabilities: ["Chat"], source: "provider" },

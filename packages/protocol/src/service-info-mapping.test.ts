@@ -39,18 +39,19 @@ describe("preset mapping", () => {
   });
 
   it("round-trips a resolution: original fields and every parameter in parameters_json", () => {
+    const parameters = {
+      temperature: 0.3,
+      top_p: 0.95,
+      max_tokens: 1024,
+      seed: 7,
+      stop: ["END"],
+      reasoning: { effort: "low" },
+    };
     const resolution: WirePresetResolution = {
       tier: "budget",
       capability: "coding",
       model: "x/y",
-      parameters: {
-        temperature: 0.3,
-        top_p: 0.95,
-        max_tokens: 1024,
-        seed: 7,
-        stop: ["END"],
-        reasoning: { effort: "low" },
-      },
+      parameters,
       source: "registry",
     };
     const proto = throughWire(pb.ResolvePresetResponseSchema, presetResolutionToProto(resolution));

@@ -19,7 +19,11 @@ import {
 /** The prefix of a preset string (`ratatoskr:<tier>/<capability>`). */
 export const PRESET_URI_PREFIX = "ratatoskr:";
 
-/** A preset's default parameters, by their registry (snake_case) names. */
+/**
+ * A preset's default parameters, by their registry (snake_case) names: the
+ * ones the original's `ProtoPresetParameters` has a field for; any others
+ * the object holds travel in `parameters_json`.
+ */
 export interface WirePresetParameters {
   readonly temperature?: number;
   readonly top_p?: number;
@@ -29,8 +33,8 @@ export interface WirePresetParameters {
   readonly presence_penalty?: number;
   readonly seed?: number;
   readonly stop?: readonly string[];
-  /** Parameters without a field of their own (reasoning, tool_choice, …): in `parameters_json`. */
-  readonly [name: string]: unknown;
+  // Parameters without a field of their own (reasoning, tool_choice, …)
+  // travel in `parameters_json` only.
 }
 
 /** A resolved preset, as the gateway's `resolvePreset()` answers it. */
@@ -134,7 +138,11 @@ export function presetResolutionFromProto(
   if (!proto.found || proto.modelId === undefined) return undefined;
   let parameters: WirePresetParameters | undefined;
   if (proto.parametersJson !== undefined && proto.parametersJson !== "") {
-    parameters = fromJsonObject(proto.parametersJson, "response", "parameters_json");
+    parameters = fromJsonObject(
+      proto.parametersJson,
+      "response",
+      "parameters_json",
+    ) as WirePresetParameters;
   } else if (proto.parameters !== undefined) {
     const p = proto.parameters;
     parameters = {

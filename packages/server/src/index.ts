@@ -6,3 +6,7 @@
  * @packageDocumentation
  */
 export * from "./defaults.ts";
+export * from "./service/call-gate.ts";
+export * from "./service/ratatoskr-service.ts";
+export * from "./service/rpc-errors.ts";
+export * from "./service/served-gateway.ts";
