@@ -5,6 +5,12 @@
  *
  * @packageDocumentation
  */
+
+export * from "./daemon/bearer-auth.ts";
+export * from "./daemon/call-limiter.ts";
+export * from "./daemon/grpc-health.ts";
+export * from "./daemon/listen-address.ts";
+export * from "./daemon/start-ratd.ts";
 export * from "./defaults.ts";
 export * from "./service/call-gate.ts";
 export * from "./service/ratatoskr-service.ts";
