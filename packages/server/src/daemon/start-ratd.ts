@@ -222,6 +222,12 @@ export async function startRatd(options: RatdOptions): Promise<Ratd> {
     listener.http2.on("session", trackSession);
     listener.server.on("connection", trackSocket);
     server = listener.server;
+    // A keep-alive HTTP/1.1 connection ends once its answer is sent, when closing.
+    listener.http1.on("request", (_request, response: ServerResponse) => {
+      response.once("finish", () => {
+        if (!limiter.accepting) setImmediate(() => listener.http1.closeIdleConnections());
+      });
+    });
     closeInner = () => {
       listener.http1.close();
       listener.http1.closeIdleConnections();
@@ -262,15 +268,17 @@ export async function startRatd(options: RatdOptions): Promise<Ratd> {
   const close = async (closeOptions: RatdCloseOptions = {}): Promise<void> => {
     const graceMs = closeOptions.graceMs ?? DEFAULT_GRACE_MS;
     limiter.close();
+    // Resolves once every connection has ended.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     closeInner();
-    // Graceful: open HTTP/2 streams finish, new ones are refused (GOAWAY).
+    // Graceful: open HTTP/2 streams finish, new ones are refused (GOAWAY),
+    // and each session ends once its last stream has.
     for (const session of sessions) session.close();
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, Math.max(0, graceMs));
     });
-    await Promise.race([limiter.drained(), graceOver]);
+    await Promise.race([closed, graceOver]);
     clearTimeout(timer);
     limiter.abortAll(
       new RatatoskrError({ code: "aborted", message: "ratd shut down before the call finished" }),
