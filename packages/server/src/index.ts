@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 
+export * from "./bin/ratd-cli.ts";
 export * from "./daemon/bearer-auth.ts";
 export * from "./daemon/call-limiter.ts";
 export * from "./daemon/grpc-health.ts";
