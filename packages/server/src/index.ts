@@ -5,6 +5,16 @@
  *
  * @packageDocumentation
  */
+export * from "./bin/ratd-cli.ts";
 export * from "./config/index.ts";
+export * from "./daemon/bearer-auth.ts";
+export * from "./daemon/call-limiter.ts";
+export * from "./daemon/grpc-health.ts";
+export * from "./daemon/listen-address.ts";
+export * from "./daemon/start-ratd.ts";
 export * from "./defaults.ts";
 export * from "./openai-http/index.ts";
+export * from "./service/call-gate.ts";
+export * from "./service/ratatoskr-service.ts";
+export * from "./service/rpc-errors.ts";
+export * from "./service/served-gateway.ts";
