@@ -9,7 +9,14 @@ import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { Ratatoskr } from "@ratatoskr/protocol";
 import { describe, expect, it } from "vitest";
-import { parseRatdArgs, runRatd } from "../src/index.ts";
+import { configSandbox } from "../src/config/config.test-helpers.ts";
+import {
+  DEFAULT_GRACE_MS,
+  loadRatdConfig,
+  parseRatdArgs,
+  resolveRatdOptions,
+  runRatd,
+} from "../src/index.ts";
 
 function collect() {
   const lines: string[] = [];
@@ -17,14 +24,22 @@ function collect() {
 }
 
 describe("parseRatdArgs", () => {
-  it("defaults to loopback on 9741 without a token", () => {
-    expect(parseRatdArgs([])).toMatchObject({
-      help: false,
-      checkConfig: false,
-      mock: false,
-      options: { host: "127.0.0.1", port: 9741 },
-    });
-    expect(parseRatdArgs([]).options.token).toBeUndefined();
+  it("defaults to loopback on 9741 without a token", async () => {
+    const sandbox = await configSandbox();
+    try {
+      const command = parseRatdArgs([]);
+      expect(command).toMatchObject({ help: false, checkConfig: false, mock: false, options: {} });
+      const defaults = await loadRatdConfig({
+        home: sandbox.home,
+        etcDirectory: sandbox.etc,
+        env: {},
+      });
+      const { options, graceMs } = resolveRatdOptions(command, defaults);
+      expect(options).toEqual({ host: "127.0.0.1", port: 9741 });
+      expect(graceMs).toBe(DEFAULT_GRACE_MS);
+    } finally {
+      await sandbox.remove();
+    }
   });
 
   it("reads the flags, and the token from RATATOSKR_TOKEN unless --token is given", () => {
@@ -68,7 +83,7 @@ describe("runRatd", () => {
   it("--check-config accepts the mock provider and exits 0", async () => {
     const { lines, output } = collect();
     expect(await runRatd(["--check-config", "--mock"], {}, output)).toBe(0);
-    expect(lines).toContain("ratd: configuration OK");
+    expect(lines[0]).toMatch(/^ratd: configuration OK/);
   });
 
   it("--help prints the usage", async () => {
@@ -85,6 +100,116 @@ describe("runRatd", () => {
       expect(lines[0]).toBe(`ratd: listening on ${running.ratd.url}`);
       const client = createClient(Ratatoskr, createGrpcTransport({ baseUrl: running.ratd.url }));
       expect(await client.health({})).toMatchObject({ healthy: true, providers: ["mock"] });
+    } finally {
+      await running.stop();
+    }
+  });
+});
+
+describe("runRatd with a configuration file", () => {
+  const config = (port: number) => `[server]
+address = "127.0.0.1:${port}"
+
+[limits]
+max_concurrent_requests = 7
+shutdown_grace_secs = 2
+
+[providers.ollama]
+base_url = "http://127.0.0.1:9"
+`;
+
+  it("--check-config reads it, creates its providers and prints the summary", async () => {
+    const sandbox = await configSandbox();
+    try {
+      const file = await sandbox.write(`${sandbox.other}/ratd.toml`, config(9741));
+      const { lines, output } = collect();
+      expect(
+        await runRatd(["--check-config", "--config", file], { HOME: sandbox.home }, output),
+      ).toBe(0);
+      expect(lines[0]).toContain("ratd: configuration OK");
+      expect(lines[0]).toContain(file);
+      expect(lines[0]).toContain("ollama");
+    } finally {
+      await sandbox.remove();
+    }
+  });
+
+  it("takes [server] and [limits] from the file, and the flags win over them", async () => {
+    const sandbox = await configSandbox();
+    try {
+      const file = await sandbox.write(`${sandbox.other}/ratd.toml`, config(9741));
+      const loaded = await loadRatdConfig({
+        path: file,
+        home: sandbox.home,
+        etcDirectory: sandbox.etc,
+        env: {},
+      });
+      const fromFile = resolveRatdOptions(parseRatdArgs([]), loaded);
+      expect(fromFile.options).toMatchObject({
+        host: "127.0.0.1",
+        port: 9741,
+        maxConcurrentCalls: 7,
+      });
+      expect(fromFile.graceMs).toBe(2000);
+      const flags = resolveRatdOptions(
+        parseRatdArgs(["--port", "0", "--max-concurrent", "3", "--grace-ms", "5"]),
+        loaded,
+      );
+      expect(flags.options).toMatchObject({ port: 0, maxConcurrentCalls: 3 });
+      expect(flags.graceMs).toBe(5);
+    } finally {
+      await sandbox.remove();
+    }
+  });
+
+  it("a mistake in the file stops ratd with a configuration error naming the file and the key", async () => {
+    const sandbox = await configSandbox();
+    try {
+      const file = await sandbox.write(
+        `${sandbox.other}/ratd.toml`,
+        '[limits]\nmax_concurrent_requests = "many"\n',
+      );
+      const error = await runRatd(
+        ["--config", file, "--mock"],
+        { HOME: sandbox.home },
+        collect().output,
+      ).then(
+        () => undefined,
+        (caught: unknown) => caught as { code: string; message: string },
+      );
+      expect(error?.code).toBe("configuration");
+      expect(error?.message).toContain(file);
+      expect(error?.message).toContain("max_concurrent_requests");
+    } finally {
+      await sandbox.remove();
+    }
+  });
+});
+
+describe("the OpenAI-compatible API on ratd's port", () => {
+  it("answers GET /v1/models and POST /v1/chat/completions beside the RPCs", async () => {
+    const { output } = collect();
+    const running = await runRatd(["--mock", "--port", "0"], {}, output);
+    if (typeof running === "number") throw new Error("ratd did not start");
+    try {
+      const models = await fetch(`${running.ratd.url}/v1/models`);
+      expect(models.status).toBe(200);
+      expect(await models.json()).toMatchObject({ object: "list" });
+      const chat = await fetch(`${running.ratd.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          model: "mock-model",
+          messages: [{ role: "user", content: "hello there" }],
+        }),
+      });
+      expect(chat.status).toBe(200);
+      const body = (await chat.json()) as {
+        object: string;
+        choices: { message: { content: string } }[];
+      };
+      expect(body.object).toBe("chat.completion");
+      expect(body.choices[0]?.message.content.length).toBeGreaterThan(0);
     } finally {
       await running.stop();
     }

@@ -1,14 +1,19 @@
 /**
  * The `ratd` command line: flags → daemon options, the gateway it serves
  * (every configured first-party provider, or the mock provider with
- * `--mock`), `--check-config`, and graceful shutdown on SIGTERM / SIGINT.
- *
- * TODO: a TOML configuration file (providers, presets, limits) comes later.
+ * `--mock`), the TOML configuration (`--config`, else
+ * `~/.ratatoskr/config.toml`, else `/etc/ratatoskr/config.toml`; flags win
+ * over it), `--check-config`, the OpenAI-compatible HTTP API on the same
+ * port, and graceful shutdown on SIGTERM / SIGINT.
  */
 import { parseArgs } from "node:util";
 import type { ProviderV1 } from "@ratatoskr/core";
 import { RatatoskrError } from "@ratatoskr/core";
-import { loadConfiguredProviders, Ratatoskr } from "@ratatoskr/gateway";
+import { type Gateway, loadConfiguredProviders, Ratatoskr } from "@ratatoskr/gateway";
+import { summarizeConfig } from "../config/check-config.ts";
+import { gatewayFromConfig } from "../config/gateway-from-config.ts";
+import { loadRatdConfig } from "../config/load-ratd-config.ts";
+import type { RatdConfig } from "../config/ratd-config.ts";
 import {
   checkRatdOptions,
   DEFAULT_GRACE_MS,
@@ -17,6 +22,7 @@ import {
   startRatd,
 } from "../daemon/start-ratd.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../defaults.ts";
+import { createOpenAIHttpHandler } from "../openai-http/index.ts";
 
 /** What the flags ask for. */
 export interface RatdCommand {
@@ -28,8 +34,12 @@ export interface RatdCommand {
   mock: boolean;
   /** How long a shutdown lets calls in flight finish, in ms. */
   graceMs: number;
-  /** The daemon's options, without its gateway. */
+  /** `--config <file>`: the configuration file (else the default locations). */
+  configPath?: string;
+  /** The flags given, as daemon options (defaults and the configuration file fill the rest). */
   options: Omit<RatdOptions, "gateway">;
+  /** `--grace-ms` when given (else the configuration's, else the default). */
+  graceFlag?: number;
 }
 
 /** `ratd --help`. */
@@ -39,6 +49,8 @@ Serves one Ratatoskr gateway over ratatoskr.v1 gRPC (gRPC, gRPC-Web, Connect)
 and HTTP on one port.
 
 Options:
+  --config <file>           the TOML configuration (default ~/.ratatoskr/config.toml,
+                            then /etc/ratatoskr/config.toml; flags win over it)
   --host <host>             listen address (default ${DEFAULT_HOST}; anything but
                             loopback needs a token)
   --port <port>             port (default ${DEFAULT_PORT}; 0: a free port)
@@ -52,8 +64,12 @@ Options:
   --check-config            check options and providers, print the report, exit
   -h, --help                this help
 
-Providers come from the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...),
-as loadConfiguredProviders(process.env) reads it.
+Providers come from the configuration's [providers.*] tables (keys from
+secrets.toml beside it, mode 0600 or 0400, else the environment); without a
+configuration file, from the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY,
+...), as loadConfiguredProviders(process.env) reads it. The OpenAI-compatible
+HTTP API (/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models)
+is served on the same port.
 `;
 
 function configurationError(message: string, field: string): RatatoskrError {
@@ -89,10 +105,10 @@ export function parseRatdArgs(
   if ((values["tls-cert"] === undefined) !== (values["tls-key"] === undefined)) {
     throw configurationError("--tls-cert and --tls-key go together", "--tls-cert");
   }
-  const options: Omit<RatdOptions, "gateway"> = {
-    host: values.host ?? DEFAULT_HOST,
-    port: integerFlag(values.port, "--port") ?? DEFAULT_PORT,
-  };
+  const options: Omit<RatdOptions, "gateway"> = {};
+  if (values.host !== undefined) options.host = values.host;
+  const port = integerFlag(values.port, "--port");
+  if (port !== undefined) options.port = port;
   if (token !== undefined) options.token = token;
   if (values["tls-cert"] !== undefined && values["tls-key"] !== undefined) {
     options.tls = { certFile: values["tls-cert"], keyFile: values["tls-key"] };
@@ -101,11 +117,14 @@ export function parseRatdArgs(
   if (maxConcurrent !== undefined) options.maxConcurrentCalls = maxConcurrent;
   const readMaxBytes = integerFlag(values["read-max-bytes"], "--read-max-bytes");
   if (readMaxBytes !== undefined) options.readMaxBytes = readMaxBytes;
+  const graceFlag = integerFlag(values["grace-ms"], "--grace-ms");
   return {
     help: values.help ?? false,
     checkConfig: values["check-config"] ?? false,
     mock: values.mock ?? false,
-    graceMs: integerFlag(values["grace-ms"], "--grace-ms") ?? DEFAULT_GRACE_MS,
+    graceMs: graceFlag ?? DEFAULT_GRACE_MS,
+    ...(graceFlag === undefined ? {} : { graceFlag }),
+    ...(values.config === undefined ? {} : { configPath: values.config }),
     options,
   };
 }
@@ -116,6 +135,7 @@ function parse(argv: readonly string[]) {
     strict: true,
     allowPositionals: false,
     options: {
+      config: { type: "string" },
       host: { type: "string" },
       port: { type: "string" },
       token: { type: "string" },
@@ -139,7 +159,7 @@ export interface RatdOutput {
 
 /** A gateway `ratd` builds, and how to release it. */
 interface BuiltGateway {
-  gateway: RatdOptions["gateway"];
+  gateway: Gateway;
   dispose(): Promise<void>;
 }
 
@@ -157,20 +177,67 @@ async function mockProvider(): Promise<ProviderV1> {
 
 async function buildGateway(
   command: RatdCommand,
+  config: RatdConfig,
   env: Readonly<Record<string, string | undefined>>,
   output: RatdOutput,
 ): Promise<BuiltGateway> {
-  const builder = Ratatoskr.builder();
+  let gateway: Gateway;
   if (command.mock) {
-    builder.use(await mockProvider());
+    gateway = await Ratatoskr.builder()
+      .use(await mockProvider())
+      .build();
     output.err("ratd: serving the mock provider (--mock)");
+  } else if (config.source === "file") {
+    gateway = await gatewayFromConfig(config);
+    output.err(`ratd: ${summarizeConfig(config).split("\n").join("\nratd: ")}`);
   } else {
+    const builder = Ratatoskr.builder();
     const { providers, report } = await loadConfiguredProviders(env);
     for (const entry of report) output.err(`ratd: ${entry.id}: ${entry.state} (${entry.detail})`);
     for (const loaded of providers) builder.use(loaded);
+    gateway = await builder.build();
   }
-  const gateway = await builder.build();
   return { gateway, dispose: () => gateway.dispose() };
+}
+
+/**
+ * The daemon's options: the flags given, over the configuration file's
+ * `[server]` and `[limits]` (when a file was read), over the defaults.
+ */
+export function resolveRatdOptions(
+  command: RatdCommand,
+  config: RatdConfig,
+): { options: Omit<RatdOptions, "gateway">; graceMs: number } {
+  const fromFile = config.source === "file";
+  const options: Omit<RatdOptions, "gateway"> = {
+    host: command.options.host ?? (fromFile ? config.server.host : DEFAULT_HOST),
+    port: command.options.port ?? (fromFile ? config.server.port : DEFAULT_PORT),
+  };
+  const token = command.options.token ?? config.server.token?.reveal();
+  if (token !== undefined) options.token = token;
+  const tls = command.options.tls ?? config.server.tls;
+  if (tls !== undefined) options.tls = { ...tls };
+  const maxConcurrent =
+    command.options.maxConcurrentCalls ??
+    (fromFile ? config.limits.maxConcurrentRequests : undefined);
+  if (maxConcurrent !== undefined) options.maxConcurrentCalls = maxConcurrent;
+  const readMaxBytes =
+    command.options.readMaxBytes ?? (fromFile ? config.limits.maxMessageBytes : undefined);
+  if (readMaxBytes !== undefined) options.readMaxBytes = readMaxBytes;
+  const graceMs =
+    command.graceFlag ?? (fromFile ? config.limits.shutdownGraceSeconds * 1000 : DEFAULT_GRACE_MS);
+  return { options, graceMs };
+}
+
+/** The OpenAI-compatible API on the daemon's port, under the configuration's HTTP limits. */
+function openAIFallback(gateway: Gateway, config: RatdConfig): RatdOptions["httpFallback"] {
+  const fromFile = config.source === "file";
+  return createOpenAIHttpHandler(gateway, {
+    ...(fromFile ? { maxBodyBytes: config.limits.maxRequestBytes } : {}),
+    ...(fromFile && config.limits.maxConcurrentRequestsPerClient !== undefined
+      ? { maxConcurrentRequestsPerClient: config.limits.maxConcurrentRequestsPerClient }
+      : {}),
+  });
 }
 
 /** A started `ratd`, and how to stop it as SIGTERM does. */
@@ -195,27 +262,41 @@ export async function runRatd(
     output.out(RATD_USAGE);
     return 0;
   }
-  checkRatdOptions(command.options);
-  const built = await buildGateway(command, env, output);
+  const config = await loadRatdConfig({
+    ...(command.configPath === undefined ? {} : { path: command.configPath }),
+    env,
+    ...(env.HOME === undefined ? {} : { home: env.HOME }),
+  });
+  const { options, graceMs } = resolveRatdOptions(command, config);
+  checkRatdOptions(options);
+  const built = await buildGateway(command, config, env, output);
   if (command.checkConfig) {
     await built.dispose();
-    output.out("ratd: configuration OK");
+    output.out(
+      config.source === "file"
+        ? `ratd: configuration OK\n${summarizeConfig(config)}`
+        : "ratd: configuration OK (no configuration file; providers from the environment)",
+    );
     return 0;
   }
   let ratd: Ratd;
   try {
-    ratd = await startRatd({ ...command.options, gateway: built.gateway });
+    ratd = await startRatd({
+      ...options,
+      gateway: built.gateway,
+      httpFallback: openAIFallback(built.gateway, config),
+    });
   } catch (error) {
     await built.dispose();
     throw error;
   }
   output.out(
-    `ratd: listening on ${ratd.url}${command.options.token === undefined ? "" : " (bearer token required)"}`,
+    `ratd: listening on ${ratd.url}${options.token === undefined ? "" : " (bearer token required)"}`,
   );
   return {
     ratd,
     stop: async () => {
-      await ratd.close({ graceMs: command.graceMs });
+      await ratd.close({ graceMs });
       await built.dispose();
     },
   };
