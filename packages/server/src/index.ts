@@ -7,3 +7,7 @@
  */
 export * from "./defaults.ts";
 export * from "./openai-http/index.ts";
+export * from "./service/call-gate.ts";
+export * from "./service/ratatoskr-service.ts";
+export * from "./service/rpc-errors.ts";
+export * from "./service/served-gateway.ts";
