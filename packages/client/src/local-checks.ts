@@ -40,13 +40,14 @@ export function assertInfoOptions(options: unknown, extra: readonly string[] = [
     assertCallOptions({ providerOptions: given.providerOptions });
   }
   if (given.providers !== undefined) {
-    if (!Array.isArray(given.providers)) {
+    const providers = given.providers;
+    if (
+      !Array.isArray(providers) ||
+      providers.some((name) => typeof name !== "string" || name === "")
+    ) {
       throw invalidInput("options.providers must be an array of provider ids", {
         field: "options.providers",
       });
-    }
-    for (const [index, provider] of given.providers.entries()) {
-      assertModel(provider, `options.providers[${index}]`);
     }
   }
 }

@@ -15,9 +15,14 @@ import { type ServedService, serveGateway } from "./serve-gateway.ts";
 /** A listed mock model with a context window, for the model-information calls. */
 export const LISTED_MODEL = "mock-listed";
 
-/** A mock provider with a model catalog. */
+/** Models under this prefix are served by no provider (`no_provider`). */
+export const UNSERVED_PREFIX = "unserved/";
+
+/** A mock provider with a model catalog, serving every model but the unserved ones. */
 export function mockProvider(): MockProvider {
   return createMockProvider({
+    supports: (_capability, model) =>
+      model.startsWith(UNSERVED_PREFIX) ? { supported: false, reason: "unserved" } : true,
     models: { list: [{ id: LISTED_MODEL, context_window: 8192 }] },
   });
 }
