@@ -7,5 +7,5 @@
  * @packageDocumentation
  */
 export * from "./client-options.ts";
-export { isTransportUnavailable } from "./rpc-runner.ts";
+export { isTransportFailure } from "./rpc-runner.ts";
 export * from "./service-client.ts";

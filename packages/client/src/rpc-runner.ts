@@ -27,21 +27,35 @@ export interface AttemptOptions {
 }
 
 /**
- * Whether `error` is a transport failure: `UNAVAILABLE` that no Ratatoskr
- * server answered (no error code in its metadata, no error detail). A
- * daemon's own `UNAVAILABLE` answer (an upstream network error, which the
- * daemon's gateway already retried) is not retried again.
+ * Whether `error` is a transport failure: `UNAVAILABLE` (the daemon could
+ * not be reached) or `CANCELLED` (the connection went away; the caller's
+ * own abort is told apart before this is asked) that no Ratatoskr server
+ * answered: no error code in its metadata, no error detail. A daemon's own
+ * `UNAVAILABLE` answer (an upstream network error, which the daemon's
+ * gateway already retried) is not one.
  */
-export function isTransportUnavailable(error: unknown): boolean {
-  if (!(error instanceof ConnectError) || error.code !== Code.Unavailable) return false;
+export function isTransportFailure(error: unknown): error is ConnectError {
+  if (!(error instanceof ConnectError)) return false;
+  if (error.code !== Code.Unavailable && error.code !== Code.Canceled) return false;
   if (error.metadata.has(ERROR_CODE_METADATA_KEY)) return false;
   return error.findDetails(ErrorDetailSchema).length === 0;
 }
 
-/** The typed error of a failed attempt: the caller's abort, or the daemon's error rebuilt. */
+/**
+ * The typed error of a failed attempt: the caller's abort; a transport
+ * failure as `network`; else the daemon's error rebuilt.
+ */
 function typed(error: unknown, signal: AbortSignal | undefined): RatatoskrError {
   if (signal?.aborted) return abortedError(signal);
   if (RatatoskrError.isInstance(error)) return error;
+  if (isTransportFailure(error)) {
+    return errorFromConnectError(
+      new ConnectError(
+        `the daemon could not be reached or the connection was lost: ${error.rawMessage}`,
+        Code.Unavailable,
+      ),
+    );
+  }
   return errorFromConnectError(error);
 }
 
@@ -94,7 +108,7 @@ export class RpcRunner {
 
   /** Whether a failed attempt number `attempt` (0-based) may be retried. */
   #retryable(error: unknown, attempt: number, signal: AbortSignal | undefined): boolean {
-    return attempt < this.#retry.retries && !signal?.aborted && isTransportUnavailable(error);
+    return attempt < this.#retry.retries && !signal?.aborted && isTransportFailure(error);
   }
 
   /** Run a unary call. */
