@@ -5,6 +5,7 @@
  */
 import { type ChatEvent, Message } from "@ratatoskr/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createServiceClient } from "../src/index.ts";
 import { type RemoteSetup, remoteSetup } from "./support/gateways.ts";
 
 describe("remote streams", () => {
@@ -55,5 +56,23 @@ describe("remote streams", () => {
       expect(result).toEqual({ content: `mock: ${texts[index]}`, done: 1 });
     }
     expect(remote.mock.callsOf("chatStream")).toHaveLength(count);
+  });
+
+  it("the Connect protocol (transport: connect) answers like gRPC", async () => {
+    const connect = createServiceClient(remote.server.url, { transport: "connect" });
+    try {
+      const messages = [Message.user("over connect")];
+      expect((await connect.chat(messages, { model: "mock-1" })).content).toBe(
+        "mock: over connect",
+      );
+      let content = "";
+      for await (const event of connect.chatStream(messages, { model: "mock-1" })) {
+        if (event.type === "content") content += event.text;
+      }
+      expect(content).toBe("mock: over connect");
+      await expect(connect.embed("", "mock-1")).rejects.toMatchObject({ code: "invalid_input" });
+    } finally {
+      await connect.close();
+    }
   });
 });
