@@ -165,7 +165,7 @@ class RemoteGateway implements ServiceClient {
   readonly #protocol: "grpc" | "connect";
   readonly #connection: ClientTransport;
   readonly #rpc: Client<typeof Ratatoskr>;
-  readonly #runner: Runner;
+  readonly #runner: RpcRunner;
   readonly #metadata = new Map<string, ModelMetadata>();
   #capabilities: Capabilities | undefined;
   #closed = false;
