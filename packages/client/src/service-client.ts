@@ -80,7 +80,7 @@ import {
 } from "./client-options.ts";
 import { assertContextFit, assertInfoOptions } from "./local-checks.ts";
 import { decodeChatStream, decodeGenerateStream } from "./remote-streams.ts";
-import { RpcRunner, type RpcRunner as Runner, type RunOptions } from "./rpc-runner.ts";
+import { RpcRunner, type RunOptions } from "./rpc-runner.ts";
 import { type ClientTransport, createClientTransport } from "./transport.ts";
 
 /** A resolved preset, as the gateway's `resolvePreset()` answers it: the preset string, its model and parameters. */
