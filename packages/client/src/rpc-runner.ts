@@ -1,0 +1,171 @@
+/**
+ * How every RPC of the client runs: under the caller's signal and deadline,
+ * transport failures before anything was delivered retried with backoff,
+ * and every failure turned into the typed `RatatoskrError` the daemon had
+ * (`errorFromConnectError`).
+ */
+import { Code, ConnectError } from "@connectrpc/connect";
+import { abortedError, RatatoskrError } from "@ratatoskr/core";
+import {
+  ERROR_CODE_METADATA_KEY,
+  ErrorDetailSchema,
+  errorFromConnectError,
+} from "@ratatoskr/protocol";
+import type { ResolvedRetry } from "./client-options.ts";
+
+/** What a call hands the runner: its signal and deadline. */
+export interface RunOptions {
+  signal?: AbortSignal | undefined;
+  /** Deadline in ms; 0: none; default: the client's. */
+  timeout?: number | undefined;
+}
+
+/** What one attempt passes to Connect. */
+export interface AttemptOptions {
+  signal: AbortSignal;
+  timeoutMs?: number;
+}
+
+/**
+ * Whether `error` is a transport failure: `UNAVAILABLE` (the daemon could
+ * not be reached) or `CANCELLED` (the connection went away; the caller's
+ * own abort is told apart before this is asked) that no Ratatoskr server
+ * answered: no error code in its metadata, no error detail. A daemon's own
+ * `UNAVAILABLE` answer (an upstream network error, which the daemon's
+ * gateway already retried) is not one.
+ */
+export function isTransportFailure(error: unknown): error is ConnectError {
+  if (!(error instanceof ConnectError)) return false;
+  if (error.code !== Code.Unavailable && error.code !== Code.Canceled) return false;
+  if (error.metadata.has(ERROR_CODE_METADATA_KEY)) return false;
+  return error.findDetails(ErrorDetailSchema).length === 0;
+}
+
+/**
+ * The typed error of a failed attempt: the caller's abort; a transport
+ * failure as `network`; else the daemon's error rebuilt.
+ */
+function typed(error: unknown, signal: AbortSignal | undefined): RatatoskrError {
+  if (signal?.aborted) return abortedError(signal);
+  if (RatatoskrError.isInstance(error)) return error;
+  if (isTransportFailure(error)) {
+    return errorFromConnectError(
+      new ConnectError(
+        `the daemon could not be reached or the connection was lost: ${error.rawMessage}`,
+        Code.Unavailable,
+      ),
+    );
+  }
+  return errorFromConnectError(error);
+}
+
+/** Wait `ms`, or reject with the abort when `signal` fires first. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortedError(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortedError(signal));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Runs unary calls and server streams with one client's retry and deadline settings. */
+export class RpcRunner {
+  readonly #retry: ResolvedRetry;
+  readonly #timeout: number | undefined;
+
+  constructor(retry: ResolvedRetry, timeout: number | undefined) {
+    this.#retry = retry;
+    this.#timeout = timeout;
+  }
+
+  /** The wait before retry number `retry` (0-based). */
+  #delay(retry: number): number {
+    return Math.min(this.#retry.maxDelayMs, this.#retry.initialDelayMs * 2 ** retry);
+  }
+
+  /** The deadline (epoch ms) of a call, or undefined for none. */
+  #deadline(options: RunOptions): number | undefined {
+    const timeout = options.timeout ?? this.#timeout;
+    return timeout === undefined || timeout === 0 ? undefined : Date.now() + timeout;
+  }
+
+  /** One attempt's Connect options; a deadline already past is a `timeout` error. */
+  #attempt(signal: AbortSignal, deadline: number | undefined): AttemptOptions {
+    if (deadline === undefined) return { signal };
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw errorFromConnectError(new ConnectError("deadline exceeded", Code.DeadlineExceeded));
+    }
+    return { signal, timeoutMs: left };
+  }
+
+  /** Whether a failed attempt number `attempt` (0-based) may be retried. */
+  #retryable(error: unknown, attempt: number, signal: AbortSignal | undefined): boolean {
+    return attempt < this.#retry.retries && !signal?.aborted && isTransportFailure(error);
+  }
+
+  /** Run a unary call. */
+  async unary<T>(options: RunOptions, call: (attempt: AttemptOptions) => Promise<T>): Promise<T> {
+    const { signal } = options;
+    if (signal?.aborted) throw abortedError(signal);
+    const deadline = this.#deadline(options);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await call(this.#attempt(controller.signal, deadline));
+        } catch (error) {
+          if (!this.#retryable(error, attempt, signal)) throw typed(error, signal);
+          await pause(this.#delay(attempt), signal);
+        }
+      }
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /**
+   * Run a server stream. A transport failure before the first message is
+   * retried; after it, every failure ends the stream with its typed error.
+   * Leaving the loop early (or the caller's abort) cancels the RPC.
+   */
+  async *stream<T>(
+    options: RunOptions,
+    open: (attempt: AttemptOptions) => AsyncIterable<T>,
+  ): AsyncGenerator<T> {
+    const { signal } = options;
+    if (signal?.aborted) throw abortedError(signal);
+    const deadline = this.#deadline(options);
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let delivered = false;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          for await (const message of open(this.#attempt(controller.signal, deadline))) {
+            delivered = true;
+            yield message;
+          }
+          return;
+        } catch (error) {
+          if (delivered || !this.#retryable(error, attempt, signal)) throw typed(error, signal);
+          await pause(this.#delay(attempt), signal);
+        }
+      }
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      // Ends the RPC when the caller left early; a no-op once it completed.
+      controller.abort();
+    }
+  }
+}
