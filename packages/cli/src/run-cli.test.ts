@@ -9,13 +9,6 @@ beforeEach(() => {
   mock = listedMock();
 });
 
-function lines(text: string): unknown[] {
-  return text
-    .trim()
-    .split("\n")
-    .map((line) => JSON.parse(line));
-}
-
 describe("rat help and usage", () => {
   it("prints help with the exit codes and the environment, exit 0", async () => {
     const result = await runWith(mock, ["--help"]);

@@ -54,9 +54,9 @@ export function listedMock(): MockProvider {
   return createMockProvider({ models: { list: MOCK_MODELS } });
 }
 
-/** An embedded gateway on `provider`. */
+/** An embedded gateway on `provider`, without retries (an injected failure reaches the CLI). */
 export async function gatewayOn(provider: ProviderV1): Promise<CliGateway> {
-  return Ratatoskr.builder().use(provider).build();
+  return Ratatoskr.builder().retry(false).use(provider).build();
 }
 
 /** Deps whose local (and remote) gateway is the embedded one on `provider`. */
