@@ -90,9 +90,14 @@ describe("rat modes", () => {
     expect(received).toEqual({ env: {}, host: "0.0.0.0", port: 9000, token: "t" });
     await expect(
       startServer({ env: {}, mock: false }, async () =>
-        Promise.reject(new Error("Cannot find package")),
+        Promise.reject(new SyntaxError("broken build")),
       ),
-    ).rejects.toThrow(/install @ratatoskr\/server/);
+    ).rejects.toThrow(/@ratatoskr\/server, which failed to load/);
+    await expect(
+      startServer({ env: {}, mock: false }, async () => {
+        throw new Error("Cannot find package '@ratatoskr/server'");
+      }),
+    ).rejects.toThrow(/which is not installed: install @ratatoskr\/server/);
   });
 });
 

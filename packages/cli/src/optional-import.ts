@@ -1,8 +1,9 @@
 /**
- * Import an optional workspace package, turning "not installed" into a
- * typed `configuration` error that says what to install.
+ * Import an optional workspace package, turning "not installed" (or "fails
+ * to load") into a typed `configuration` error that says what to install.
  */
 import { RatatoskrError } from "@ratatoskr/core";
+import { isMissingPackage } from "@ratatoskr/gateway";
 
 /** A module importer (tests replace it). */
 export type Importer = (specifier: string) => Promise<unknown>;
@@ -22,11 +23,10 @@ export async function importOptional(
   try {
     return (await importer(specifier)) as Record<string, unknown>;
   } catch (cause) {
-    throw new RatatoskrError({
-      code: "configuration",
-      message: `${purpose} needs ${specifier}, which is not installed: install ${specifier} (npm install ${specifier})`,
-      cause,
-    });
+    const message = isMissingPackage(cause, specifier)
+      ? `${purpose} needs ${specifier}, which is not installed: install ${specifier} (npm install ${specifier})`
+      : `${purpose} needs ${specifier}, which failed to load (RATATOSKR_DEBUG=1 shows why): reinstall ${specifier}`;
+    throw new RatatoskrError({ code: "configuration", message, cause });
   }
 }
 
