@@ -61,6 +61,22 @@ describe("rat exit codes", () => {
     expect(JSON.parse(result.stderr)).toMatchObject({ error: { code: "usage", exitCode: 2 } });
   });
 
+  it("a usage error found by the parser is a JSON object under --json", async () => {
+    const result = await runWith(mock, ["--json", "bogus"]);
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stderr)).toEqual({
+      error: { code: "usage", message: "unknown command 'bogus'", exitCode: 2 },
+    });
+  });
+
+  it("--timeout bounds the call: a deadline that fires is a timeout (exit 6)", async () => {
+    mock.enqueueStream({ events: [{ type: "content", text: "late" }], delayMs: 600_000 });
+    const result = await runWith(mock, ["--timeout", "1", "chat", "-m", "demo-chat", "hi"]);
+    expect(result.code).toBe(6);
+    expect(result.stderr).toMatch(/^error \[timeout\]: /);
+    expect(result.stdout).toBe("");
+  });
+
   it("an unexpected error exits 1; the stack only shows with RATATOSKR_DEBUG=1", async () => {
     const boom = { createLocal: async () => Promise.reject(new TypeError("boom")) };
     const quiet = await runWith(mock, ["models"], { deps: boom });

@@ -28,6 +28,7 @@ otherwise, or with --local, it runs the gateway in this process (embedded).`;
 function buildProgram(
   ctx: CliContext,
   run: (body: () => Promise<number>) => Promise<void>,
+  json: boolean,
 ): Command {
   const program = new Command("rat")
     .description(
@@ -39,13 +40,20 @@ function buildProgram(
     .option("--json", "machine-readable output (one JSON document; NDJSON events when streaming)")
     .option("--timeout <ms>", "deadline of each call, in milliseconds")
     .addOption(new Option("--mock", "use the mock provider (demos, tests)").hideHelp())
-    .showHelpAfterError("(rat --help lists the commands and flags)")
+    .showHelpAfterError(json ? false : "(rat --help lists the commands and flags)")
     .addHelpText("after", `\n${MODE_HELP}\n\n${ENVIRONMENT_HELP}\n\n${EXIT_CODE_HELP}\n`)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => ctx.io.stdout.write(text),
       writeErr: (text) => ctx.io.stderr.write(text),
-      outputError: (text, write) => write(text.replace(/^error: /, "error [usage]: ")),
+      outputError: (text, write) => {
+        const message = text.replace(/^error: /, "").trimEnd();
+        write(
+          json
+            ? `${JSON.stringify({ error: { code: "usage", message, exitCode: EXIT_CODES.usage } })}\n`
+            : `error [usage]: ${message}\n`,
+        );
+      },
     });
   program.hook("preAction", (_program, action) => {
     ctx.setFlags(action.optsWithGlobals());
@@ -101,7 +109,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps):
 
   const main = (async (): Promise<number> => {
     try {
-      await buildProgram(ctx, run).parseAsync([...argv], { from: "user" });
+      await buildProgram(ctx, run, json).parseAsync([...argv], { from: "user" });
       return exitCode;
     } catch (error) {
       if (error instanceof CommanderError)

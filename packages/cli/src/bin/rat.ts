@@ -11,6 +11,11 @@ process.on("SIGINT", () => {
   controller.abort();
 });
 
+// A reader that went away (`rat chat … | head -1`) ends the run quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  process.exit(error.code === "EPIPE" ? 0 : 1);
+});
+
 const code = await runCli(
   process.argv.slice(2),
   {
