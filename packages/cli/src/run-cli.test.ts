@@ -19,6 +19,15 @@ describe("rat help and usage", () => {
     expect(result.stdout).not.toContain("--mock");
   });
 
+  it("`rat help chat` is help (exit 0); `rat` alone shows help on stderr with exit 2", async () => {
+    const help = await runWith(mock, ["help", "chat"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: rat chat");
+    const bare = await runWith(mock, []);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("Usage: rat");
+  });
+
   it("answers an unknown command, a bad flag value and a missing argument with exit 2", async () => {
     const unknown = await runWith(mock, ["bogus"]);
     expect(unknown.code).toBe(2);

@@ -112,12 +112,10 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps):
       await buildProgram(ctx, run, json).parseAsync([...argv], { from: "user" });
       return exitCode;
     } catch (error) {
+      // Help asked for (`--help`, `help`) is a success; help shown because
+      // no command was given is a usage error.
       if (error instanceof CommanderError)
-        return error.code === "commander.helpDisplayed" ||
-          error.code === "commander.help" ||
-          error.code === "commander.version"
-          ? EXIT_CODES.ok
-          : EXIT_CODES.usage;
+        return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
       if (controller.signal.aborted && !ctx.handlesInterrupt) return EXIT_CODES.interrupted;
       return fail(error);
     } finally {
