@@ -1,0 +1,45 @@
+/**
+ * How `rat` reports a failure: `error [code]: message` on stderr (a JSON
+ * object with `--json`), the matching exit code, and the stack only with
+ * `RATATOSKR_DEBUG=1`. Messages come from `RatatoskrError`, which redacts
+ * keys.
+ */
+import { inspect } from "node:util";
+import { RatatoskrError } from "@ratatoskr/core";
+import { EXIT_CODES, exitCodeForErrorCode } from "./exit-codes.ts";
+
+/** A bad flag or argument, found by the CLI itself (exit 2). */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** What a failure prints and returns. */
+export interface ReportedError {
+  /** A `RatatoskrError` code, `usage` or `unexpected`. */
+  code: string;
+  message: string;
+  exitCode: number;
+}
+
+/** Classify `error` for printing. */
+export function describeFailure(error: unknown): ReportedError {
+  if (error instanceof UsageError)
+    return { code: "usage", message: error.message, exitCode: EXIT_CODES.usage };
+  if (RatatoskrError.isInstance(error))
+    return { code: error.code, message: error.message, exitCode: exitCodeForErrorCode(error.code) };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: "unexpected", message, exitCode: EXIT_CODES.unexpected };
+}
+
+/** Print `error` to `write` and return its exit code. */
+export function reportFailure(
+  error: unknown,
+  write: (text: string) => void,
+  options: { json: boolean; debug: boolean },
+): number {
+  const failure = describeFailure(error);
+  if (options.json) write(`${JSON.stringify({ error: failure })}\n`);
+  else write(`error [${failure.code}]: ${failure.message}\n`);
+  if (options.debug) write(`${inspect(error, { depth: 6 })}\n`);
+  return failure.exitCode;
+}

@@ -1,0 +1,81 @@
+/**
+ * What `runCli` talks to: the process's streams and environment
+ * ({@link CliIo}) and the two ways to get a gateway ({@link CliDeps}), both
+ * passed in so tests run the whole CLI in memory.
+ */
+import type { ModelGateway } from "@ratatoskr/core";
+import type { PresetResolution } from "@ratatoskr/gateway";
+
+/** A writable text sink (`process.stdout`, or a string buffer in tests). */
+export interface CliWriter {
+  write(text: string): unknown;
+}
+
+/** The process around the CLI. */
+export interface CliIo {
+  stdout: CliWriter;
+  stderr: CliWriter;
+  /** Read when `chat`/`generate` get no prompt arguments and stdin is piped. */
+  stdin: AsyncIterable<string | Uint8Array>;
+  /** Whether stdin is a terminal (then it is never read for a prompt). */
+  stdinIsTTY?: boolean;
+  /** The environment (`RATATOSKR_URL`, `RATATOSKR_TOKEN`, `NO_COLOR`, provider keys, …). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Whether stdout is a terminal (reasoning is then shown, dimmed unless `NO_COLOR`). */
+  isTTY: boolean;
+  /** Aborted on Ctrl-C: the in-flight call is cancelled and `rat` exits 130. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The gateway the CLI drives: a `ModelGateway` with presets, plus what a
+ * daemon client adds (`health`, `close`).
+ */
+export interface CliGateway extends ModelGateway {
+  resolvePreset(uri: string): PresetResolution | Promise<PresetResolution>;
+  listPresets(): readonly PresetResolution[] | Promise<readonly PresetResolution[]>;
+  /** The daemon's health (remote gateways). */
+  health?(options?: { signal?: AbortSignal }): Promise<unknown>;
+  /** Release connections (remote gateways). */
+  close?(): unknown;
+}
+
+/** A gateway reached over the network (`@ratatoskr/client`'s `createServiceClient`). */
+export type RemoteGateway = CliGateway;
+/** An embedded gateway (`Ratatoskr.builder()` with the configured providers). */
+export type LocalGateway = CliGateway;
+
+/** Options of {@link CliDeps.createLocal}. */
+export interface CreateLocalOptions {
+  /** Use the mock provider instead of the configured ones (hidden `--mock` flag). */
+  mock: boolean;
+  /** Write a line to stderr (what the environment configures, what is missing). */
+  notice?: (line: string) => void;
+}
+
+/** Options of {@link CliDeps.serve} (`rat serve`). */
+export interface ServeOptions {
+  host?: string;
+  port?: number;
+  token?: string;
+  env: Readonly<Record<string, string | undefined>>;
+  mock: boolean;
+}
+
+/** A running daemon. */
+export interface RunningServer {
+  /** Where it listens, when known (printed on start). */
+  readonly url?: string;
+  close(): Promise<unknown> | unknown;
+}
+
+/** How the CLI gets its gateway and starts `ratd`. */
+export interface CliDeps {
+  connectRemote(url: string, token: string | undefined): Promise<RemoteGateway>;
+  createLocal(
+    env: Readonly<Record<string, string | undefined>>,
+    options: CreateLocalOptions,
+  ): Promise<LocalGateway>;
+  /** Start `ratd` (`rat serve`); default: `@ratatoskr/server`'s `startRatd`. */
+  serve?(options: ServeOptions): Promise<RunningServer>;
+}
