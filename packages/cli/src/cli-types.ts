@@ -76,6 +76,6 @@ export interface CliDeps {
     env: Readonly<Record<string, string | undefined>>,
     options: CreateLocalOptions,
   ): Promise<LocalGateway>;
-  /** Start `ratd` (`rat serve`); default: `@ratatoskr/server`'s `startRatd`. */
+  /** Start `ratd` (`rat serve`); default: `@ratatoskr/server`'s `runRatd` with these flags. */
   serve?(options: ServeOptions): Promise<RunningServer>;
 }

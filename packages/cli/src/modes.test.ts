@@ -1,4 +1,5 @@
 import { type ChatRequestV1, RatatoskrError } from "@ratatoskr/core";
+import { runRatd } from "@ratatoskr/server";
 import type { MockProvider } from "@ratatoskr/testing";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { CliDeps, ServeOptions } from "./cli-types.ts";
@@ -48,11 +49,38 @@ describe("rat modes", () => {
   });
 
   it("remote mode without @ratatoskr/client is a configuration error that says what to install", async () => {
+    const missing = async () => {
+      throw new Error("Cannot find package '@ratatoskr/client'");
+    };
     const result = await runWith(mock, ["--url", "http://a:1", "models"], {
-      deps: { connectRemote: (url, token) => connectRemote(url, token) },
+      deps: { connectRemote: (url, token) => connectRemote(url, token, missing) },
     });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error \[configuration\]: .*install @ratatoskr\/client/);
+  });
+
+  it("talks to a real ratd through @ratatoskr/client (--url)", async () => {
+    const running = await runRatd(["--mock", "--port", "0"], {}, { out: () => {}, err: () => {} });
+    if (typeof running === "number") throw new Error("ratd did not start");
+    try {
+      const deps = {
+        connectRemote: (url: string, token: string | undefined) => connectRemote(url, token),
+      };
+      const models = await runWith(mock, ["--url", running.ratd.url, "--json", "models"], { deps });
+      expect(models.code).toBe(0);
+      expect(JSON.parse(models.stdout)).toBeDefined();
+      const chat = await runWith(
+        mock,
+        ["--url", running.ratd.url, "chat", "-m", "mock-model", "hello", "remote"],
+        {
+          deps,
+        },
+      );
+      expect(chat.code).toBe(0);
+      expect(chat.stdout.length).toBeGreaterThan(0);
+    } finally {
+      await running.stop();
+    }
   });
 
   it("connectRemote hands the URL and token to createServiceClient", async () => {
@@ -74,20 +102,30 @@ describe("rat modes", () => {
     });
   });
 
-  it("startServer passes host, port and token to startRatd, or asks to install @ratatoskr/server", async () => {
+  it("startServer runs ratd's command line with host, port and token, or asks to install @ratatoskr/server", async () => {
     let received: unknown;
-    const server = { close: () => undefined };
+    let stopped = false;
     const started = await startServer(
-      { env: {}, mock: false, host: "0.0.0.0", port: 9000, token: "t" },
+      { env: { A: "1" }, mock: true, host: "0.0.0.0", port: 9000, token: "t" },
       async () => ({
-        startRatd: async (options: unknown) => {
-          received = options;
-          return server;
+        runRatd: async (argv: readonly string[], env: unknown) => {
+          received = [argv, env];
+          return {
+            ratd: { url: "http://0.0.0.0:9000" },
+            stop: async () => {
+              stopped = true;
+            },
+          };
         },
       }),
     );
-    expect(started).toBe(server);
-    expect(received).toEqual({ env: {}, host: "0.0.0.0", port: 9000, token: "t" });
+    expect(started.url).toBe("http://0.0.0.0:9000");
+    expect(received).toEqual([
+      ["--host", "0.0.0.0", "--port", "9000", "--token", "t", "--mock"],
+      { A: "1" },
+    ]);
+    await started.close();
+    expect(stopped).toBe(true);
     await expect(
       startServer({ env: {}, mock: false }, async () =>
         Promise.reject(new SyntaxError("broken build")),

@@ -3,6 +3,7 @@
  * `@ratatoskr/client` — loaded on demand, so the CLI works embedded
  * without it.
  */
+import { RatatoskrError } from "@ratatoskr/core";
 import type { RemoteGateway, RunningServer, ServeOptions } from "./cli-types.ts";
 import {
   dynamicImport,
@@ -12,7 +13,11 @@ import {
 } from "./optional-import.ts";
 
 type CreateServiceClient = (url: string, options: { token?: string }) => RemoteGateway;
-type StartRatd = (options: Record<string, unknown>) => Promise<RunningServer>;
+type RunRatd = (
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  output: { out(line: string): void; err(line: string): void },
+) => Promise<number | { ratd: { url: string }; stop(): Promise<void> }>;
 
 /**
  * Connect to the daemon at `url` with `@ratatoskr/client`'s
@@ -31,23 +36,30 @@ export async function connectRemote(
 }
 
 /**
- * Start `ratd` with `@ratatoskr/server`'s `startRatd`. Rejects with a
+ * Start `ratd` as its own command line would (`@ratatoskr/server`'s
+ * `runRatd`: the configuration file, the environment's providers, the
+ * OpenAI-compatible API on the same port), with these flags. Rejects with a
  * `configuration` error ("install @ratatoskr/server") when that package is
  * not installed.
  */
 export async function startServer(
   options: ServeOptions,
   importer: Importer = dynamicImport,
+  notice: (line: string) => void = () => {},
 ): Promise<RunningServer> {
   const specifier = "@ratatoskr/server";
   const module = await importOptional(specifier, "rat serve", importer);
-  const startRatd = exportedFunction<StartRatd>(module, specifier, "startRatd");
+  const runRatd = exportedFunction<RunRatd>(module, specifier, "runRatd");
   const { host, port, token, env, mock } = options;
-  return startRatd({
-    env,
-    ...(host === undefined ? {} : { host }),
-    ...(port === undefined ? {} : { port }),
-    ...(token === undefined ? {} : { token }),
-    ...(mock ? { mock: true } : {}),
-  });
+  const argv = [
+    ...(host === undefined ? [] : ["--host", host]),
+    ...(port === undefined ? [] : ["--port", String(port)]),
+    ...(token === undefined ? [] : ["--token", token]),
+    ...(mock ? ["--mock"] : []),
+  ];
+  const running = await runRatd(argv, env, { out: notice, err: notice });
+  if (typeof running === "number") {
+    throw new RatatoskrError({ code: "configuration", message: "ratd did not start" });
+  }
+  return { url: running.ratd.url, close: () => running.stop() };
 }

@@ -1,5 +1,5 @@
 /**
- * `serve`: run `ratd` (`@ratatoskr/server`'s `startRatd`) until Ctrl-C,
+ * `serve`: run `ratd` (`@ratatoskr/server`'s `runRatd`) until Ctrl-C,
  * which stops it cleanly (exit 0).
  */
 import type { Command } from "commander";
