@@ -30,6 +30,15 @@ const EXPECTED_EXPORTS = {
     "errorToConnectError",
   ],
   "@ratatoskr/models": ["shippedRegistry", "modelMetadata", "resolvePreset"],
+  "@ratatoskr/server": [
+    "startRatd",
+    "runRatd",
+    "createRatatoskrService",
+    "createOpenAIHttpHandler",
+    "loadRatdConfig",
+  ],
+  "@ratatoskr/client": ["createServiceClient"],
+  "@ratatoskr/cli": ["runCli", "EXIT_CODES"],
 };
 
 /** A loopback server speaking just enough of the OpenAI, Anthropic and HF Inference wires. */

@@ -1,5 +1,7 @@
 /** ESM consumer: `import` every package, then the shared checks. */
 import * as catalog from "@ratatoskr/catalog";
+import * as cli from "@ratatoskr/cli";
+import * as client from "@ratatoskr/client";
 import * as core from "@ratatoskr/core";
 import * as gateway from "@ratatoskr/gateway";
 import * as models from "@ratatoskr/models";
@@ -11,6 +13,7 @@ import * as ollama from "@ratatoskr/provider-ollama";
 import * as openaiCompat from "@ratatoskr/provider-openai-compat";
 import * as openrouter from "@ratatoskr/provider-openrouter";
 import * as providerUtils from "@ratatoskr/provider-utils";
+import * as server from "@ratatoskr/server";
 import * as testing from "@ratatoskr/testing";
 import * as tokenizers from "@ratatoskr/tokenizers";
 import checks from "./run-checks.cjs";
@@ -31,6 +34,9 @@ await checks.runChecks(
     "@ratatoskr/tokenizers": tokenizers,
     "@ratatoskr/protocol": protocol,
     "@ratatoskr/models": models,
+    "@ratatoskr/server": server,
+    "@ratatoskr/client": client,
+    "@ratatoskr/cli": cli,
   },
   { format: "esm", resolved: import.meta.resolve("@ratatoskr/gateway") },
 );

@@ -80,7 +80,7 @@ describe("the packed packages", () => {
     for (const { name, files } of packed) {
       const unexpected = files.filter(
         (file) =>
-          !/^(package\.json|README\.md|CHANGELOG\.md|dist\/[\w.-]+\.(c?js|d\.c?ts|c?js\.map))$/.test(
+          !/^(package\.json|README\.md|CHANGELOG\.md|dist\/(bin\/)?[\w.-]+\.(c?js|d\.c?ts|c?js\.map))$/.test(
             file,
           ),
       );
