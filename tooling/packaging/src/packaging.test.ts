@@ -54,6 +54,7 @@ beforeAll(async () => {
       "@ratatoskr/core",
       "@ratatoskr/provider-utils",
       "@ratatoskr/catalog",
+      "@ratatoskr/models",
       "@ratatoskr/gateway",
     ].map(tarballOf),
     [NODE_TYPES],

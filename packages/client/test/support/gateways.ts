@@ -1,16 +1,17 @@
 /**
  * The gateways the client's tests compare: an embedded `Gateway` over the
- * mock provider, and the same built a second time behind a loopback server
- * with a `ServiceClient` pointed at it.
+ * mock provider, and the same built a second time behind a real `ratd`
+ * (`startRatd` of `@ratatoskr/server`, on a free loopback port) with a
+ * `ServiceClient` pointed at it.
  */
 import { type Gateway, Ratatoskr } from "@ratatoskr/gateway";
+import { startRatd } from "@ratatoskr/server";
 import { createMockProvider, type MockProvider } from "@ratatoskr/testing";
 import {
   createServiceClient,
   type ServiceClient,
   type ServiceClientOptions,
 } from "../../src/index.ts";
-import { type ServedService, serveGateway } from "./serve-gateway.ts";
 
 /** A listed mock model with a context window, for the model-information calls. */
 export const LISTED_MODEL = "mock-listed";
@@ -32,11 +33,11 @@ export async function embeddedGateway(mock: MockProvider = mockProvider()): Prom
   return Ratatoskr.builder().use(mock).build();
 }
 
-/** A remote setup: the server's gateway and mock, the server, and a client pointed at it. */
+/** A remote setup: the server's gateway and mock, the daemon, and a client pointed at it. */
 export interface RemoteSetup {
   mock: MockProvider;
   gateway: Gateway;
-  server: ServedService;
+  server: { url: string };
   client: ServiceClient;
   close(): Promise<void>;
 }
@@ -48,10 +49,11 @@ export async function remoteSetup(
   const { serverToken, ...clientOptions } = options;
   const mock = mockProvider();
   const gateway = await embeddedGateway(mock);
-  const server = await serveGateway(
+  const server = await startRatd({
     gateway,
-    serverToken === undefined ? {} : { token: serverToken },
-  );
+    port: 0,
+    ...(serverToken === undefined ? {} : { token: serverToken }),
+  });
   const client = createServiceClient(server.url, clientOptions);
   return {
     mock,
@@ -60,7 +62,7 @@ export async function remoteSetup(
     client,
     close: async () => {
       await client.close();
-      await server.close();
+      await server.close({ graceMs: 0 });
     },
   };
 }

@@ -2,7 +2,9 @@
  * A loopback ratatoskr.v1 server for the client's tests: the server
  * package's `createRatatoskrService(gateway)` on `connectNodeAdapter` and a
  * plain HTTP/2 server on an ephemeral port, optionally checking a bearer
- * token. A small stand-in for `ratd`, which the real daemon replaces.
+ * token. The fault tests use it because they drop every connection at
+ * once, mid-call, as a crashed daemon would (`ratd` closes gracefully); the
+ * other tests run against the real daemon (`startRatd`, see gateways.ts).
  */
 import { createServer, type Http2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
