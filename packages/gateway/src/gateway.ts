@@ -35,7 +35,6 @@ import {
   type NliPair,
   type NliResult,
   type ProviderV1,
-  RatatoskrError,
   type StanceResult,
   type TokenCount,
   type Tokenization,
