@@ -54,7 +54,7 @@ import {
   tokenize,
 } from "./model-calls.ts";
 import { ModelKnowledge, type ModelKnowledgeSettings } from "./model-knowledge.ts";
-import { type CooldownOptions, ProviderHealth } from "./provider-health.ts";
+import { type CooldownOptions, type ProviderCooldown, ProviderHealth } from "./provider-health.ts";
 import type { ProviderRegistry } from "./provider-registry.ts";
 import { assertTimeout, DEFAULT_TIMEOUTS, type FallbackTarget } from "./reliability-options.ts";
 import { type RetryOptions, resolveRetry } from "./retry-policy.ts";
@@ -156,6 +156,21 @@ export class Gateway implements ModelGateway {
   /** The registered providers, in priority order. */
   providers(): readonly ProviderV1[] {
     return this.#registry.all().map((registered) => registered.provider);
+  }
+
+  /**
+   * The providers cooling down now after consecutive failures, in
+   * registration order: calls try them last until `until` (see the
+   * builder's `cooldown()`).
+   */
+  cooldowns(): ProviderCooldown[] {
+    const cooling: ProviderCooldown[] = [];
+    if (!this.#core.health.tracking) return cooling;
+    for (const { id } of this.#registry.all()) {
+      const cooldown = this.#core.health.cooldown(id);
+      if (cooldown !== undefined) cooling.push(cooldown);
+    }
+    return cooling;
   }
 
   /** The merge of every registered provider's capabilities. */

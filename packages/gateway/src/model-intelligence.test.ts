@@ -479,7 +479,11 @@ describe("modelStatus", () => {
       .retry(false)
       .cooldown({ failureThreshold: 1, cooldownMs: 60_000 })
       .build();
+    expect(gateway.cooldowns()).toEqual([]);
     await errorOf(gateway.chat(hello, { model: "m" }));
+    expect(gateway.cooldowns()).toMatchObject([
+      { provider: "flaky", failures: 1, lastError: "network" },
+    ]);
     const status = await gateway.modelStatus("m");
     expect(status.cooldown?.remainingMs).toBeGreaterThan(0);
     expect(status.cooldown?.remainingMs).toBeLessThanOrEqual(60_000);

@@ -102,4 +102,24 @@ describe("health mapping", () => {
       health,
     );
   });
+
+  it("round-trips the providers cooling down (extension field 101)", () => {
+    const health = {
+      healthy: true,
+      version: "1.2.3",
+      providers: ["mock", "ollama"],
+      cooling: [
+        {
+          provider: "ollama",
+          until: 1_765_000_000_000,
+          remainingMs: 12_500,
+          failures: 3,
+          lastError: "network",
+        },
+      ],
+    };
+    const proto = healthToProto(health);
+    expect(proto.cooling[0]?.cooldown?.remainingMs).toBe(12_500);
+    expect(healthFromProto(throughWire(pb.HealthResponseSchema, proto))).toEqual(health);
+  });
 });

@@ -198,6 +198,18 @@ export function presetListFromProto(
   );
 }
 
+/** A provider cooling down after consecutive failures (calls try it last until `until`). */
+export interface ServiceCooldown {
+  readonly provider: string;
+  /** When the cool-down ends (epoch ms). */
+  readonly until: number;
+  readonly remainingMs: number;
+  /** Consecutive failures that started it. */
+  readonly failures: number;
+  /** The error code of the last failure. */
+  readonly lastError: string;
+}
+
 /** A daemon's health: whether it can serve, its version, and its providers. */
 export interface ServiceHealth {
   readonly healthy: boolean;
@@ -205,6 +217,8 @@ export interface ServiceHealth {
   readonly gitSha?: string;
   /** The registered providers, in routing order (extension). */
   readonly providers: readonly string[];
+  /** The providers cooling down now (extension; absent or empty: none). */
+  readonly cooling?: readonly ServiceCooldown[];
 }
 
 /** `ServiceHealth` → `ratatoskr.v1.HealthResponse`. */
@@ -213,6 +227,17 @@ export function healthToProto(health: ServiceHealth): pb.HealthResponse {
     healthy: health.healthy,
     version: health.version,
     providers: [...health.providers],
+    cooling: (health.cooling ?? []).map((entry) =>
+      create(pb.CoolingProviderSchema, {
+        provider: entry.provider,
+        cooldown: create(pb.ProviderCooldownSchema, {
+          untilMs: entry.until,
+          remainingMs: entry.remainingMs,
+        }),
+        failures: entry.failures,
+        lastError: entry.lastError,
+      }),
+    ),
   });
   if (health.gitSha !== undefined) proto.gitSha = health.gitSha;
   return proto;
@@ -225,5 +250,16 @@ export function healthFromProto(proto: pb.HealthResponse): ServiceHealth {
     version: proto.version,
     ...(proto.gitSha === undefined ? {} : { gitSha: proto.gitSha }),
     providers: [...proto.providers],
+    ...(proto.cooling.length === 0
+      ? {}
+      : {
+          cooling: proto.cooling.map((entry) => ({
+            provider: entry.provider,
+            until: entry.cooldown?.untilMs ?? 0,
+            remainingMs: entry.cooldown?.remainingMs ?? 0,
+            failures: entry.failures,
+            lastError: entry.lastError,
+          })),
+        }),
   };
 }

@@ -6,7 +6,8 @@
  */
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { Message } from "@ratatoskr/core";
+import { Message, RatatoskrError } from "@ratatoskr/core";
+import { Ratatoskr as Gateway } from "@ratatoskr/gateway";
 import {
   ChatEventDecoder,
   capabilitiesFromProto,
@@ -44,6 +45,7 @@ import {
   tokenizationFromProto,
   tokenizeRequestToProto,
 } from "@ratatoskr/protocol";
+import { createMockProvider } from "@ratatoskr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Ratd, startRatd } from "../src/index.ts";
 import { createServedGateway, type ServedProvider } from "./support/served-provider.ts";
@@ -218,6 +220,37 @@ describe("every ratatoskr.v1 RPC over gRPC", () => {
     const capabilities = capabilitiesFromProto(await client.getCapabilities({}));
     expect(capabilities.chat).toBe(true);
     expect(capabilities.providers.chat).toEqual(["mock"]);
+  });
+});
+
+describe("Health reports real provider state", () => {
+  it("lists a provider cooling down after failures, and is unhealthy while every provider cools", async () => {
+    const mock = createMockProvider();
+    const gateway = await Gateway.builder()
+      .use(mock)
+      .retry(false)
+      .cooldown({ failureThreshold: 1, cooldownMs: 60_000 })
+      .build();
+    const daemon = await startRatd({ gateway, port: 0 });
+    try {
+      const health = createClient(Ratatoskr, createGrpcTransport({ baseUrl: daemon.url }));
+      expect(healthFromProto(await health.health({}))).toMatchObject({ healthy: true });
+      mock.failNext(
+        "chat",
+        new RatatoskrError({ code: "network", message: "down", isRetryable: true }),
+      );
+      await expect(gateway.chat([Message.user("hi")], { model: "m" })).rejects.toMatchObject({
+        code: "network",
+      });
+      const cooling = healthFromProto(await health.health({}));
+      expect(cooling.healthy).toBe(false);
+      expect(cooling.cooling).toMatchObject([
+        { provider: "mock", failures: 1, lastError: "network" },
+      ]);
+      expect(cooling.cooling?.[0]?.remainingMs).toBeGreaterThan(0);
+    } finally {
+      await daemon.close({ graceMs: 0 });
+    }
   });
 });
 

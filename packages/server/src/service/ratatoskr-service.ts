@@ -265,11 +265,23 @@ export function ratatoskrServiceImpl(
     health: () => {
       try {
         const providers = providerIds(gateway);
+        const now = Date.now();
+        const cooling = (gateway.cooldowns?.() ?? []).map((entry) => ({
+          provider: entry.provider,
+          until: entry.until,
+          remainingMs: Math.max(0, entry.until - now),
+          failures: entry.failures,
+          lastError: entry.lastError,
+        }));
+        // Unhealthy with no provider, while closing, or while every provider cools down.
+        const coolingIds = new Set(cooling.map((entry) => entry.provider));
+        const available = providers.filter((id) => !coolingIds.has(id));
         return healthToProto({
-          healthy: providers.length > 0 && (options.accepting?.() ?? true),
+          healthy: available.length > 0 && (options.accepting?.() ?? true),
           version: options.version ?? "0.0.0",
           ...(options.gitSha === undefined ? {} : { gitSha: options.gitSha }),
           providers,
+          ...(cooling.length === 0 ? {} : { cooling }),
         });
       } catch (error) {
         throw toConnectError(error);

@@ -34,6 +34,13 @@ export type ServedGateway = Pick<ModelGateway, RequiredMethods> &
     listPresets?(): readonly WirePresetResolution[];
     /** The registered providers, in routing order. */
     providers?(): readonly { readonly id: string }[];
+    /** The providers cooling down now after failures (`Gateway.cooldowns()`). */
+    cooldowns?(): readonly {
+      readonly provider: string;
+      readonly until: number;
+      readonly failures: number;
+      readonly lastError: string;
+    }[];
   };
 
 /**
