@@ -41,13 +41,37 @@ export function isTransportFailure(error: unknown): error is ConnectError {
   return error.findDetails(ErrorDetailSchema).length === 0;
 }
 
+/** Node's codes for a TLS handshake that refused the daemon's certificate. */
+const TLS_REFUSAL = /CERT|SELF_SIGNED|ERR_TLS|ERR_SSL/;
+
 /**
- * The typed error of a failed attempt: the caller's abort; a transport
- * failure as `network`; else the daemon's error rebuilt.
+ * The TLS reason when `error` is a handshake that refused the daemon's
+ * certificate (no daemon answered: no Ratatoskr code in its metadata).
+ */
+function tlsRefusal(error: unknown): string | undefined {
+  if (!(error instanceof ConnectError) || error.metadata.has(ERROR_CODE_METADATA_KEY)) {
+    return undefined;
+  }
+  const cause = error.cause as { code?: unknown } | undefined;
+  return typeof cause?.code === "string" && TLS_REFUSAL.test(cause.code) ? cause.code : undefined;
+}
+
+/**
+ * The typed error of a failed attempt: the caller's abort; a refused TLS
+ * certificate or a transport failure as `network`; else the daemon's error
+ * rebuilt.
  */
 function typed(error: unknown, signal: AbortSignal | undefined): RatatoskrError {
   if (signal?.aborted) return abortedError(signal);
   if (RatatoskrError.isInstance(error)) return error;
+  const refusal = tlsRefusal(error);
+  if (refusal !== undefined) {
+    return new RatatoskrError({
+      code: "network",
+      message: `TLS: the daemon's certificate was refused (${refusal}); trust its CA with options.tls.ca`,
+      isRetryable: false,
+    });
+  }
   if (isTransportFailure(error)) {
     return errorFromConnectError(
       new ConnectError(
