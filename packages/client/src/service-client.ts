@@ -7,7 +7,9 @@
 import { inspect } from "node:util";
 import { type Client, createClient } from "@connectrpc/connect";
 import {
+  assertContextFitRequest,
   assertModel,
+  assertModelInfoOptions,
   type CallOptions,
   type Capabilities,
   type ChatEvent,
@@ -78,7 +80,6 @@ import {
   resolveRetry,
   type ServiceClientOptions,
 } from "./client-options.ts";
-import { assertContextFit, assertInfoOptions } from "./local-checks.ts";
 import { decodeChatStream, decodeGenerateStream } from "./remote-streams.ts";
 import { RpcRunner, type RunOptions } from "./rpc-runner.ts";
 import { type ClientTransport, createClientTransport } from "./transport.ts";
@@ -319,7 +320,7 @@ class RemoteGateway implements ServiceClient {
     options?: ContextFitOptions,
   ): Promise<ContextFit> {
     return this.#guard(async () => {
-      assertContextFit(messages, model, options);
+      assertContextFitRequest(messages, model, options);
       throw new RatatoskrError({
         code: "not_implemented",
         message:
@@ -331,7 +332,7 @@ class RemoteGateway implements ServiceClient {
 
   listModels(options?: ListModelsOptions): Promise<ModelListing> {
     return this.#guard(async () => {
-      assertInfoOptions(options, ["providers"]);
+      assertModelInfoOptions(options, true);
       const request = listModelsRequestToProto(options);
       return modelListingFromProto(
         await this.#unary(options, (call) => this.#rpc.listModels(request, call)),
@@ -341,7 +342,7 @@ class RemoteGateway implements ServiceClient {
 
   modelStatus(model: string, options?: ModelInfoCallOptions): Promise<ModelStatus> {
     return this.#guard(async () => {
-      assertInfoOptions(options);
+      assertModelInfoOptions(options);
       const request = modelStatusRequestToProto(model);
       const response = await this.#unary(options, (call) => this.#rpc.modelStatus(request, call));
       return modelStatusFromProto(response, model);
@@ -358,7 +359,7 @@ class RemoteGateway implements ServiceClient {
     options?: ServiceCallOptions,
   ): Promise<ModelMetadata | undefined> {
     return this.#guard(async () => {
-      assertInfoOptions(options);
+      assertModelInfoOptions(options);
       const request = modelMetadataRequestToProto(model);
       const metadata = modelMetadataFromProto(
         await this.#unary(options, (call) => this.#rpc.getModelMetadata(request, call)),
@@ -370,7 +371,7 @@ class RemoteGateway implements ServiceClient {
 
   fetchModelMetadata(model: string, options?: ModelInfoCallOptions): Promise<ModelMetadata> {
     return this.#guard(async () => {
-      assertInfoOptions(options);
+      assertModelInfoOptions(options);
       const request = modelMetadataRequestToProto(model);
       const metadata = modelMetadataFromProto(
         await this.#unary(options, (call) => this.#rpc.fetchModelMetadata(request, call)),
@@ -383,7 +384,7 @@ class RemoteGateway implements ServiceClient {
 
   ready(options?: ServiceCallOptions): Promise<Capabilities> {
     return this.#guard(async () => {
-      assertInfoOptions(options);
+      assertModelInfoOptions(options);
       const response = await this.#unary(options, (call) => this.#rpc.getCapabilities({}, call));
       this.#capabilities = capabilitiesFromProto(response);
       return this.#capabilities;
@@ -403,7 +404,7 @@ class RemoteGateway implements ServiceClient {
 
   resolvePreset(uri: string, options?: ServiceCallOptions): Promise<RemotePresetResolution> {
     return this.#guard(async () => {
-      assertInfoOptions(options);
+      assertModelInfoOptions(options);
       const request = resolvePresetRequestToProto(uri);
       const response = await this.#unary(options, (call) => this.#rpc.resolvePreset(request, call));
       const resolution = presetResolutionFromProto(response, request.tier, request.capability);
@@ -420,7 +421,7 @@ class RemoteGateway implements ServiceClient {
 
   listPresets(options?: ServiceCallOptions): Promise<RemotePresetResolution[]> {
     return this.#guard(async () => {
-      assertInfoOptions(options);
+      assertModelInfoOptions(options);
       const list = presetListFromProto(
         await this.#unary(options, (call) => this.#rpc.listPresets({}, call)),
       );
@@ -434,7 +435,7 @@ class RemoteGateway implements ServiceClient {
 
   health(options?: ServiceCallOptions): Promise<ServiceHealth> {
     return this.#guard(async () => {
-      assertInfoOptions(options);
+      assertModelInfoOptions(options);
       return healthFromProto(await this.#unary(options, (call) => this.#rpc.health({}, call)));
     });
   }

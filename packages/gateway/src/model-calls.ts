@@ -8,18 +8,16 @@
 import {
   abortedError,
   assertCallOptions,
-  assertMessages,
-  assertMilliseconds,
+  assertContextFitRequest,
   assertModel,
+  assertModelInfoOptions,
   assertText,
-  assertTools,
   CAPABILITIES,
   type Capability,
   type ContextFit,
   type ContextFitOptions,
   type CountTokensOptions,
   invalidInput,
-  isAbortSignal,
   type ListedModel,
   type ListModelsOptions,
   type Message,
@@ -122,20 +120,6 @@ export async function tokenize(
   });
 }
 
-function assertPositiveInteger(value: unknown, field: string, allowZero: boolean): void {
-  if (
-    typeof value !== "number" ||
-    !Number.isSafeInteger(value) ||
-    value < 0 ||
-    (!allowZero && value === 0)
-  ) {
-    throw invalidInput(
-      `${field} must be a ${allowZero ? "non-negative" : "positive"} integer, got ${typeof value === "number" ? String(value) : typeof value}`,
-      { field },
-    );
-  }
-}
-
 /** `fitsContext()`: whether a chat request fits the model's context window. */
 export async function fitsContext(
   core: GatewayCore,
@@ -143,16 +127,7 @@ export async function fitsContext(
   model: string,
   options: ContextFitOptions | undefined,
 ): Promise<ContextFit> {
-  assertMessages(messages);
-  assertModel(model);
-  assertCallOptions(options);
-  if (options?.tools !== undefined) assertTools(options.tools);
-  if (options?.reserveOutput !== undefined) {
-    assertPositiveInteger(options.reserveOutput, "options.reserveOutput", true);
-  }
-  if (options?.contextWindow !== undefined) {
-    assertPositiveInteger(options.contextWindow, "options.contextWindow", false);
-  }
+  assertContextFitRequest(messages, model, options);
   const contextWindow =
     options?.contextWindow ?? core.knowledge.metadata(model)?.info.context_window;
   if (contextWindow === undefined || contextWindow === null) {
@@ -196,34 +171,6 @@ export async function fitsContext(
     approximate: count.approximate === true,
     source: String(count.source),
   };
-}
-
-/** Check the options of the model-information calls. */
-function assertInfoOptions(options: unknown, extra: readonly string[] = []): void {
-  if (options === undefined) return;
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw invalidInput(
-      `options must be an object, got ${options === null ? "null" : typeof options}`,
-      {
-        field: "options",
-      },
-    );
-  }
-  const given = options as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!["signal", "timeout", "providerOptions", ...extra].includes(key)) {
-      throw invalidInput(`options.${key.slice(0, 40)} is not an option of this call`, {
-        field: `options.${key.slice(0, 40)}`,
-      });
-    }
-  }
-  if (given.signal !== undefined && !isAbortSignal(given.signal)) {
-    throw invalidInput("options.signal must be an AbortSignal", { field: "options.signal" });
-  }
-  if (given.timeout !== undefined) assertMilliseconds(given.timeout, "options.timeout");
-  if (given.providerOptions !== undefined) {
-    assertCallOptions({ providerOptions: given.providerOptions });
-  }
 }
 
 /**
@@ -301,15 +248,10 @@ export async function listModels(
   core: GatewayCore,
   options: ListModelsOptions | undefined,
 ): Promise<ModelListing> {
-  assertInfoOptions(options, ["providers"]);
+  assertModelInfoOptions(options, true);
   const wanted = options?.providers;
   let selected = core.registry.all().filter((provider) => provider.models !== undefined);
   if (wanted !== undefined) {
-    if (!Array.isArray(wanted) || wanted.some((name) => typeof name !== "string")) {
-      throw invalidInput("options.providers must be an array of provider ids", {
-        field: "options.providers",
-      });
-    }
     const chosen = new Set<RegisteredProvider>();
     for (const name of wanted) {
       const provider = core.registry.get(name);
@@ -384,7 +326,7 @@ export async function modelStatus(
   options: ModelInfoCallOptions | undefined,
 ): Promise<ModelStatus> {
   assertModel(model);
-  assertInfoOptions(options);
+  assertModelInfoOptions(options);
   const concrete = core.knowledge.concreteModel(model);
   const home = homeOf(core, concrete);
   if (!("provider" in home)) {
@@ -440,7 +382,7 @@ export async function fetchModelMetadata(
   options: ModelInfoCallOptions | undefined,
 ): Promise<ModelMetadata> {
   assertModel(model);
-  assertInfoOptions(options);
+  assertModelInfoOptions(options);
   const concrete = core.knowledge.concreteModel(model);
   const home = homeOf(core, concrete);
   const fetchWith = "provider" in home ? home.provider.models?.fetchModelMetadata : undefined;
