@@ -5,8 +5,9 @@
  * so bad input fails the same way everywhere: `invalid_input` naming the
  * field, before anything is sent.
  */
-import { assertCallOptions, assertMilliseconds, isAbortSignal } from "./assert-options.ts";
+
 import { assertMessages } from "./assert-messages.ts";
+import { assertCallOptions, assertMilliseconds, isAbortSignal } from "./assert-options.ts";
 import { assertTools } from "./assert-tools.ts";
 import { invalidInput } from "./errors.ts";
 import type { ContextFitOptions } from "./model-intelligence.ts";
@@ -46,8 +47,7 @@ export function assertModelInfoOptions(options: unknown, withProviders = false):
   const providers = given.providers;
   if (
     providers !== undefined &&
-    (!Array.isArray(providers) ||
-      providers.some((name) => typeof name !== "string" || name === ""))
+    (!Array.isArray(providers) || providers.some((name) => typeof name !== "string" || name === ""))
   ) {
     throw invalidInput("options.providers must be an array of provider ids", {
       field: "options.providers",

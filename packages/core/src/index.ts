@@ -6,8 +6,8 @@
  * @packageDocumentation
  */
 export * from "./assert-messages.ts";
-export * from "./assert-options.ts";
 export * from "./assert-model-info.ts";
+export * from "./assert-options.ts";
 export * from "./assert-tools.ts";
 export * from "./capabilities.ts";
 export * from "./chat-stream-accumulator.ts";
