@@ -7,7 +7,7 @@ import {
   chatRequestFor,
   everyChatOption,
   jsonReply,
-  REPORT_SCHEMA,
+  STRICT_REFUSED_REPORT_SCHEMA,
   sseReply,
   WEATHER_MESSAGES,
   WEATHER_PARAMETERS,
@@ -18,18 +18,8 @@ import { createOpenAICompatible } from "./openai-compatible-provider.ts";
 import { fixture, TEST_API_KEY as KEY } from "./openai-fixtures.test-helpers.ts";
 import { createOpenAI } from "./openai-provider.ts";
 
-/** A schema OpenAI's strict mode would refuse as is: open object, optional property, minLength. */
-const STRICT_REPORT_SCHEMA = {
-  ...REPORT_SCHEMA,
-  properties: { city: { type: "string", minLength: 1 }, celsius: { type: "number" } },
-};
 const messages = WEATHER_MESSAGES;
-const EVERY_OPTION = everyChatOption({
-  responseFormat: {
-    ...everyChatOption().responseFormat!,
-    schema: STRICT_REPORT_SCHEMA,
-  } as ChatSettingsV1["responseFormat"],
-});
+const EVERY_OPTION = everyChatOption({}, STRICT_REFUSED_REPORT_SCHEMA);
 
 const server = useOpenAIWireMockServer();
 
@@ -147,7 +137,7 @@ describe("openai: every option at once", () => {
     expect(first.warnings).toEqual([]);
     const second = await sent(openai(), {
       toolChoice: "none",
-      responseFormat: { type: "json_schema", name: "report", schema: STRICT_REPORT_SCHEMA },
+      responseFormat: { type: "json_schema", name: "report", schema: STRICT_REFUSED_REPORT_SCHEMA },
     });
     expect(second.body).toEqual({
       model: "gpt-test",
@@ -155,7 +145,7 @@ describe("openai: every option at once", () => {
       tool_choice: "none",
       response_format: {
         type: "json_schema",
-        json_schema: { name: "report", schema: STRICT_REPORT_SCHEMA },
+        json_schema: { name: "report", schema: STRICT_REFUSED_REPORT_SCHEMA },
       },
     });
     expect(second.warnings).toEqual([]);
@@ -188,7 +178,7 @@ describe("openai-compatible (defaults): every option at once", () => {
         json_schema: {
           name: "report",
           description: "A weather report",
-          schema: STRICT_REPORT_SCHEMA,
+          schema: STRICT_REFUSED_REPORT_SCHEMA,
           strict: true,
         },
       },

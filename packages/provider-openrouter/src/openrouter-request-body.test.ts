@@ -7,7 +7,7 @@ import {
   chatRequestFor,
   everyChatOption,
   jsonReply,
-  REPORT_SCHEMA,
+  STRICT_REFUSED_REPORT_SCHEMA,
   WEATHER_MESSAGES,
   WEATHER_PARAMETERS,
 } from "@ratatoskr/testing";
@@ -16,18 +16,8 @@ import { describe, expect, it } from "vitest";
 import { fixture, TEST_API_KEY as KEY } from "./openrouter-fixtures.test-helpers.ts";
 import { createOpenRouter } from "./openrouter-provider.ts";
 
-/** A schema OpenAI's strict mode would refuse as is: open object, optional property, minLength. */
-const STRICT_REPORT_SCHEMA = {
-  ...REPORT_SCHEMA,
-  properties: { city: { type: "string", minLength: 1 }, celsius: { type: "number" } },
-};
 const messages = WEATHER_MESSAGES;
-const EVERY_OPTION = everyChatOption({
-  responseFormat: {
-    ...everyChatOption().responseFormat!,
-    schema: STRICT_REPORT_SCHEMA,
-  } as ChatSettingsV1["responseFormat"],
-});
+const EVERY_OPTION = everyChatOption({}, STRICT_REFUSED_REPORT_SCHEMA);
 
 const server = useOpenAIWireMockServer();
 const openrouter = () => createOpenRouter({ apiKey: KEY, baseURL: `${server.url}/api/v1` });
@@ -78,7 +68,7 @@ describe("openrouter: every option at once", () => {
         json_schema: {
           name: "report",
           description: "A weather report",
-          schema: STRICT_REPORT_SCHEMA,
+          schema: STRICT_REFUSED_REPORT_SCHEMA,
           strict: true,
         },
       },

