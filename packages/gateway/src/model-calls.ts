@@ -32,7 +32,9 @@ import {
   type Tokenization,
 } from "@ratatoskr/core";
 import { ModelRegistry } from "@ratatoskr/models";
+import { AttemptScope } from "./attempt-scope.ts";
 import { normalizeError } from "./call-runner.ts";
+import { CallScope } from "./call-scope.ts";
 import { reportWarnings } from "./call-warnings.ts";
 import type { GatewayCore } from "./gateway-core.ts";
 import { ownProviderOptions, tokenCountingBase } from "./provider-requests.ts";
@@ -174,8 +176,9 @@ export async function fitsContext(
 }
 
 /**
- * Run `work` under the call's signal and deadline; the call ends when
- * either fires even if the provider ignores its signal.
+ * Run `work` under the call's signal and total deadline: one
+ * {@link AttemptScope} without an attempt deadline, so the call ends when
+ * either fires even if a provider ignores its signal.
  */
 async function underDeadline<T>(
   core: GatewayCore,
@@ -184,36 +187,12 @@ async function underDeadline<T>(
 ): Promise<T> {
   const caller = options?.signal;
   if (caller?.aborted) throw abortedError(caller);
-  const controller = new AbortController();
-  const timeout = options?.timeout ?? core.timeout;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let fail: (error: RatatoskrError) => void = () => {};
-  const ended = new Promise<never>((_, reject) => {
-    fail = reject;
-  });
-  const onAbort = () => {
-    const error = abortedError(caller);
-    controller.abort(error);
-    fail(error);
-  };
-  caller?.addEventListener("abort", onAbort, { once: true });
-  if (timeout > 0 && Number.isFinite(timeout)) {
-    timer = setTimeout(() => {
-      const error = new RatatoskrError({
-        code: "timeout",
-        message: `The call did not finish within its ${timeout} ms deadline`,
-        timeoutKind: "total",
-        isRetryable: true,
-      });
-      controller.abort(error);
-      fail(error);
-    }, timeout);
-  }
+  const call = new CallScope(caller, options?.timeout ?? core.timeout);
+  const scope = new AttemptScope(call, caller, 0, "gateway");
   try {
-    return await Promise.race([work(controller.signal), ended]);
+    return await scope.race(work(scope.signal));
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    caller?.removeEventListener("abort", onAbort);
+    scope.dispose();
   }
 }
 

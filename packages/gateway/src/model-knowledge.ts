@@ -148,18 +148,12 @@ export class ModelKnowledge {
     return normalizeModel(model, this.#presetOptions())?.id;
   }
 
-  /** Keep `record` for `id` (and its own id): later lookups see it. */
+  /**
+   * Keep `record` (checked and frozen by a `ModelRegistry` read) for `id`
+   * and its own id: later lookups see it.
+   */
   learn(id: string, record: ModelMetadata): void {
-    const frozen = Object.isFrozen(record) ? record : deepFreeze(structuredClone(record));
-    this.#learned.set(id, frozen);
-    if (record.info.id !== id) this.#learned.set(record.info.id, frozen);
+    this.#learned.set(id, record);
+    if (record.info.id !== id) this.#learned.set(record.info.id, record);
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object") {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }
