@@ -9,6 +9,7 @@ export * from "./assert-messages.ts";
 export * from "./assert-model-info.ts";
 export * from "./assert-options.ts";
 export * from "./assert-tools.ts";
+export * from "./cache-store.ts";
 export * from "./capabilities.ts";
 export * from "./chat-stream-accumulator.ts";
 export * from "./chat-stream-parts.ts";

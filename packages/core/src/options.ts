@@ -71,6 +71,13 @@ export interface CallOptions {
    * `.strict()` sets the default).
    */
   strict?: boolean;
+  /**
+   * Use the gateway's response cache for this call (builder `.cache()`):
+   * `false` neither reads nor writes it. Default: the cache's own policy
+   * for the capability (chat and generate are cached only when the cache
+   * opts them in and the call is deterministic).
+   */
+  cache?: boolean;
 }
 
 /** How much the model should reason, for models that can. */

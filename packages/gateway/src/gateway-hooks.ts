@@ -97,6 +97,25 @@ export interface ErrorEvent extends HookEventBase {
   error: ErrorSummary;
 }
 
+/**
+ * The response cache (builder `.cache()`) was consulted for a call, once
+ * per call (a batch reports its entries together). Emitted before any
+ * upstream request for the misses.
+ */
+export interface CacheLookupEvent extends HookEventBase {
+  /** The provider and model the cache key was built for. */
+  provider: string;
+  providerModel: string;
+  /** The store's name (`"memory"`, `"redis"`, …). */
+  store: string;
+  /** Entries found (a batch counts each text or pair). */
+  hits: number;
+  /** Entries not found; these go upstream. */
+  misses: number;
+  /** The store failed: every entry counted as a miss and the call went upstream. */
+  error?: ErrorSummary;
+}
+
 /** A hook failed: it threw, or the promise it returned rejected. */
 export interface HookErrorEvent extends HookEventBase {
   /** The hook that failed. */
@@ -121,6 +140,7 @@ export interface GatewayHooks {
   onWarning?(event: WarningEvent): void;
   onComplete?(event: CompleteEvent): void;
   onError?(event: ErrorEvent): void;
+  onCacheLookup?(event: CacheLookupEvent): void;
   /**
    * A hook above failed. When this one fails too, that failure becomes a
    * process warning.
@@ -136,6 +156,7 @@ interface HookEvents {
   onWarning: WarningEvent;
   onComplete: CompleteEvent;
   onError: ErrorEvent;
+  onCacheLookup: CacheLookupEvent;
 }
 
 /** The name of a hook that observes calls (every hook but `onHookError`). */
@@ -148,6 +169,7 @@ const HOOK_NAMES: ReadonlySet<string> = new Set<keyof GatewayHooks>([
   "onWarning",
   "onComplete",
   "onError",
+  "onCacheLookup",
   "onHookError",
 ]);
 

@@ -25,6 +25,7 @@ export {
 } from "./chat-object.ts";
 export { DEFAULT_TIMEOUT_MS, Gateway, type GatewaySettings } from "./gateway.ts";
 export type {
+  CacheLookupEvent,
   CompleteEvent,
   ErrorEvent,
   ErrorSummary,
