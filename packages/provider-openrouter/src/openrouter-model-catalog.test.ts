@@ -1,7 +1,7 @@
 import { RatatoskrError } from "@ratatoskr/core";
 import { expectNoSecret, jsonReply } from "@ratatoskr/testing";
 import { useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { fixture, TEST_API_KEY as KEY } from "./openrouter-fixtures.test-helpers.ts";
 import { createOpenRouterModelCatalog } from "./openrouter-model-catalog.ts";
 import { createOpenRouter } from "./openrouter-provider.ts";
@@ -147,5 +147,63 @@ describe("OpenRouter's model catalog", () => {
     expect(network.message).toMatch(
       /^Could not reach openrouter at http:\/\/127\.0\.0\.1:9\/api\/v1/,
     );
+  });
+
+  describe("reuses a listing for listingTtlMs", () => {
+    const listing = () => jsonReply(200, fixture("openrouter-models.json"));
+    const fetchMetadata = (c: ReturnType<typeof catalog>, model: string) =>
+      c.fetchModelMetadata!(call(model));
+
+    it("looks up several models with one download, and downloads again once the listing expired", async () => {
+      vi.useFakeTimers({ toFake: ["Date"] });
+      try {
+        server.reply(listing(), listing());
+        const shared = createOpenRouterModelCatalog({
+          baseURL: `${server.url}/api/v1`,
+          listingTtlMs: 1_000,
+        });
+        expect((await fetchMetadata(shared, "openrouter/auto"))?.info.id).toBe("openrouter/auto");
+        expect((await fetchMetadata(shared, "minimax/minimax-m2.1"))?.info.id).toBe(
+          "minimax/minimax-m2.1",
+        );
+        expect((await shared.listModels({ signal: signal() })).models).toHaveLength(7);
+        expect(server.requests).toHaveLength(1);
+        vi.advanceTimersByTime(1_000);
+        await fetchMetadata(shared, "openrouter/auto");
+        expect(server.requests).toHaveLength(2);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it("never keeps a failure, and listingTtlMs 0 downloads every time", async () => {
+      server.reply(jsonReply(503, '{"error": {"message": "busy"}}'), listing(), listing());
+      const shared = createOpenRouterModelCatalog({ baseURL: `${server.url}/api/v1` });
+      expect((await rejection(fetchMetadata(shared, "openrouter/auto"))).status).toBe(503);
+      expect((await fetchMetadata(shared, "openrouter/auto"))?.info.id).toBe("openrouter/auto");
+      const uncached = createOpenRouterModelCatalog({
+        baseURL: `${server.url}/api/v1`,
+        listingTtlMs: 0,
+      });
+      server.reply(listing(), listing());
+      await fetchMetadata(uncached, "openrouter/auto");
+      await fetchMetadata(uncached, "openrouter/auto");
+      expect(server.requests).toHaveLength(4);
+    });
+
+    it("a kept listing still honours an aborted signal", async () => {
+      server.reply(listing());
+      const shared = createOpenRouterModelCatalog({ baseURL: `${server.url}/api/v1` });
+      await shared.listModels({ signal: signal() });
+      const aborted = new AbortController();
+      aborted.abort();
+      expect((await rejection(shared.listModels({ signal: aborted.signal }))).code).toBe("aborted");
+    });
+
+    it.each([-1, Number.NaN, "60"])("refuses listingTtlMs %s with a configuration error", (ttl) => {
+      const made = () => createOpenRouterModelCatalog({ listingTtlMs: ttl as number });
+      expect(made).toThrow(RatatoskrError);
+      expect(made).toThrow(/listingTtlMs must be a non-negative number of ms/);
+    });
   });
 });

@@ -4,7 +4,9 @@
  * registry record by `@ratatoskr/models`' converter (capabilities from the
  * output modalities and `tools`, context window, pricing per million
  * tokens, request parameters, longest output). `listModels` lists them;
- * `fetchModelMetadata` answers one model's record from the same list.
+ * `fetchModelMetadata` answers one model's record from the same list. A
+ * listing is reused for `listingTtlMs` (default one minute), so looking up
+ * several models one after another downloads the list (several MB) once.
  *
  * @see https://openrouter.ai/docs/api/api-reference/models/get-models
  */
@@ -30,7 +32,17 @@ export interface OpenRouterModelCatalogSettings {
   headers?: Record<string, string>;
   /** A `fetch` implementation (tests, proxies). */
   fetch?: typeof globalThis.fetch;
+  /**
+   * How long a downloaded listing is reused, in ms (default 60,000; `0`:
+   * every call downloads it). Only successful listings are kept; a failure
+   * is never cached, and calls in flight never share one download (each
+   * has its own signal).
+   */
+  listingTtlMs?: number;
 }
+
+/** The default of {@link OpenRouterModelCatalogSettings.listingTtlMs}. */
+const DEFAULT_LISTING_TTL_MS = 60_000;
 
 const PROVIDER = "openrouter";
 const DEFAULT_BASE_URL = "https://openrouter.ai/api/v1";
@@ -73,6 +85,32 @@ export function createOpenRouterModelCatalog(
     if (/^(?:proxy-)?authorization$|api[-_]?key/i.test(name)) registerSecret(value);
   }
   const url = `${baseURL}/models`;
+  const ttlMs = settings.listingTtlMs ?? DEFAULT_LISTING_TTL_MS;
+  if (typeof ttlMs !== "number" || !(ttlMs >= 0)) {
+    throw new RatatoskrError({
+      code: "configuration",
+      message: `listingTtlMs must be a non-negative number of ms, got ${String(ttlMs)}`,
+      provider: PROVIDER,
+    });
+  }
+  /** Listings by the extra request headers they were fetched with, with when they expire. */
+  const recent = new Map<string, { listing: OpenRouterListing; expires: number }>();
+
+  async function cachedListing(
+    signal: AbortSignal,
+    headers: Readonly<Record<string, string>> | undefined,
+  ): Promise<OpenRouterListing> {
+    if (ttlMs === 0) return fetchListing(signal, headers);
+    const key = headers === undefined ? "" : JSON.stringify(Object.entries(headers).sort());
+    const kept = recent.get(key);
+    if (kept !== undefined && kept.expires > Date.now()) {
+      if (signal.aborted) throw abortedError(signal);
+      return kept.listing;
+    }
+    const listing = await fetchListing(signal, headers);
+    recent.set(key, { listing, expires: Date.now() + ttlMs });
+    return listing;
+  }
 
   async function fetchListing(
     signal: AbortSignal,
@@ -143,7 +181,7 @@ export function createOpenRouterModelCatalog(
 
   return {
     async listModels(request): Promise<ListModelsResultV1> {
-      const { records, warnings } = await fetchListing(request.signal, request.headers);
+      const { records, warnings } = await cachedListing(request.signal, request.headers);
       const models: ListedModelV1[] = records.map((record) => ({
         ...record.info,
         source: "provider",
@@ -151,7 +189,7 @@ export function createOpenRouterModelCatalog(
       return warnings.length === 0 ? { models } : { models, warnings };
     },
     async fetchModelMetadata(request: CallRequestV1): Promise<ModelMetadata | undefined> {
-      const { records } = await fetchListing(request.signal, request.headers);
+      const { records } = await cachedListing(request.signal, request.headers);
       return records.find((record) => record.info.id === request.model);
     },
   };
