@@ -34,6 +34,14 @@ const SETTINGS: SamplingOptions[] = [
   { temperature: 0.9, topK: 1e9, topP: 0.8 },
 ];
 
+/** 1,003 tokens (not a multiple of four), a tenth of them masked to -∞, the largest logit at the end. */
+function masked(): Float32Array {
+  const logits = gaussianLogits(1003, 6, 3);
+  for (let index = 0; index < logits.length; index += 10) logits[index] = Number.NEGATIVE_INFINITY;
+  logits[1002] = 20;
+  return logits;
+}
+
 describe("selectToken: partial selection draws exactly what sorting the vocabulary draws", () => {
   const cases: Array<[string, Float32Array, number]> = [
     ["5 tokens", new Float32Array([1, 3, 2, 0.5, 3]), 400],
@@ -41,6 +49,7 @@ describe("selectToken: partial selection draws exactly what sorting the vocabula
     ["1,000 tokens rounded to 0.5 (many ties)", gaussianLogits(1000, 2, 3, 0.5), 150],
     ["1,000 tokens nearly flat", gaussianLogits(1000, 3, 0.05), 100],
     ["20,000 tokens, normal(0, 2.5)", gaussianLogits(20_000, 4, 2.5), 6],
+    ["1,003 tokens after a larger vocabulary, masked tokens, the best one last", masked(), 100],
   ];
   for (const [name, logits, draws] of cases) {
     it(`${name}: the same token for the same random numbers, every setting`, () => {

@@ -11,9 +11,9 @@
  *   accurate to about 1e-15, three times as fast as `Math.exp`) and drops it
  *   into a bucket by how far below the best it lies (1/16 nat wide); the
  *   top-p cut and the draw walk whole buckets by their mass and sort only
- *   the one bucket each lands in (its members found by one more pass that
- *   recomputes each token's bucket; the first pass stores nothing per
- *   token). Logits are scaled by 1/temperature (a multiplication, which
+ *   the one bucket each lands in (its members found by a scan of the
+ *   bucket numbers the first pass stored, two bytes per token in a
+ *   reused scratch array). Logits are scaled by 1/temperature (a multiplication, which
  *   differs from dividing by at most one unit in the last place). Sums
  *   differ from the sorted walk's only by rounding, so a draw could pick
  *   differently only within ~1e-15 of a boundary between two tokens.
@@ -75,6 +75,32 @@ export function argmax(logits: Float32Array): number {
     }
   }
   return best;
+}
+
+/**
+ * The largest logit (what `logits[argmax(logits)]` is, for logits that are
+ * not NaN): four independent running maxima, so the comparisons do not wait
+ * on each other.
+ */
+function maxOf(logits: Float32Array): number {
+  let a = Number.NEGATIVE_INFINITY;
+  let b = a;
+  let c = a;
+  let d = a;
+  const size = logits.length;
+  const whole = size - (size % 4);
+  for (let index = 0; index < whole; index += 4) {
+    const w = logits[index]!;
+    const x = logits[index + 1]!;
+    const y = logits[index + 2]!;
+    const z = logits[index + 3]!;
+    if (w > a) a = w;
+    if (x > b) b = x;
+    if (y > c) c = y;
+    if (z > d) d = z;
+  }
+  for (let index = whole; index < size; index++) if (logits[index]! > a) a = logits[index]!;
+  return Math.max(a, b, c, d);
 }
 
 /**
@@ -220,15 +246,21 @@ const LAST_BUCKET = 48 * BUCKETS_PER_NAT;
 const bucketMass = new Float64Array(LAST_BUCKET + 1);
 const occupied = new Uint8Array(LAST_BUCKET + 1);
 
-/** The bucket of a token `scaled` nats from the best (scaled ≤ 0); the same formula in both passes. */
+/** The bucket of a token `scaled` nats from the best (scaled ≤ 0). */
 function bucketOfScaled(scaled: number): number {
   const distance = -scaled * BUCKETS_PER_NAT;
   return distance < LAST_BUCKET ? distance | 0 : LAST_BUCKET;
 }
 
 /**
+ * Each token's bucket from the first pass (grown to the largest vocabulary
+ * seen; selection is synchronous, so calls never overlap).
+ */
+let bucketOf = new Uint16Array(0);
+
+/**
  * Members of `bucket`, best first, with their weights, recomputed exactly as
- * the first pass computed them (one more pass over the vocabulary, made
+ * the first pass computed them (one scan of the stored bucket numbers, made
  * once or twice per token drawn).
  */
 function bucketMembers(
@@ -238,8 +270,8 @@ function bucketMembers(
   max: number,
 ): { members: Int32Array; weights: Float64Array } {
   const found: number[] = [];
-  for (let index = 0; index < logits.length; index++)
-    if (bucketOfScaled(logits[index]! * inverse - max) === bucket) found.push(index);
+  const size = logits.length;
+  for (let index = 0; index < size; index++) if (bucketOf[index] === bucket) found.push(index);
   const members = Int32Array.from(found);
   members.sort((a, b) => logits[b]! - logits[a]! || a - b);
   const weights = new Float64Array(members.length);
@@ -257,7 +289,8 @@ function sampleVocabulary(
 ): number {
   const size = logits.length;
   const inverse = 1 / temperature;
-  const max = logits[argmax(logits)]! * inverse;
+  const max = maxOf(logits) * inverse;
+  if (bucketOf.length < size) bucketOf = new Uint16Array(size);
   bucketMass.fill(0);
   // Buckets that hold a token: its mass may underflow to 0 far below the best, so a flag, not the mass.
   occupied.fill(0);
@@ -267,6 +300,7 @@ function sampleVocabulary(
     const weight = exponentialOfNonPositive(scaled);
     total += weight;
     const bucket = bucketOfScaled(scaled);
+    bucketOf[index] = bucket;
     bucketMass[bucket]! += weight;
     occupied[bucket] = 1;
   }
