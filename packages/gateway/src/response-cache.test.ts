@@ -5,7 +5,7 @@
  */
 import { type CacheStore, type Embedding, Message } from "@ratatoskr/core";
 import { createMockProvider, type MockProvider } from "@ratatoskr/testing";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CacheOptions } from "./cache-options.ts";
 import type { CacheLookupEvent } from "./gateway-hooks.ts";
 import { MemoryCacheStore, Ratatoskr } from "./index.ts";
@@ -274,7 +274,40 @@ describe("the response cache: per-call cache option", () => {
   });
 });
 
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("the response cache: time to live", () => {
+  it("an entry past its kind's time to live is a miss (fake clock)", async () => {
+    let now = 0;
+    const store = new MemoryCacheStore({ now: () => now });
+    const mock = createMockProvider();
+    const { gateway } = await cachedGateway(mock, { store, ttlMs: { embed: 1_000 } });
+    await gateway.embed("a", "embedder");
+    now = 999;
+    await gateway.embed("a", "embedder");
+    expect(mock.calls).toHaveLength(1);
+    now = 1_000;
+    await gateway.embed("a", "embedder");
+    expect(mock.calls).toHaveLength(2);
+  });
+});
+
 describe("the response cache: without .cache()", () => {
+  it("calls hash nothing", async () => {
+    const digest = vi.spyOn(globalThis.crypto.subtle, "digest");
+    const mock = createMockProvider();
+    const plain = await Ratatoskr.builder().use(mock).build();
+    await plain.embed("a", "embedder");
+    await plain.embedBatch(["a", "b"], "embedder");
+    await plain.chat(hello, { model: "chatter", temperature: 0 });
+    expect(digest).not.toHaveBeenCalled();
+    const { gateway } = await cachedGateway(mock);
+    await gateway.embed("a", "embedder");
+    expect(digest).toHaveBeenCalledTimes(1);
+  });
+
   it("no store is consulted and the hook never fires", async () => {
     const mock = createMockProvider();
     const lookups: CacheLookupEvent[] = [];
