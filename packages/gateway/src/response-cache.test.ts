@@ -7,7 +7,7 @@ import { type CacheStore, type Embedding, Message } from "@ratatoskr/core";
 import { createMockProvider, type MockProvider } from "@ratatoskr/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CacheOptions } from "./cache-options.ts";
-import type { CacheLookupEvent } from "./gateway-hooks.ts";
+import type { CacheLookupEvent, CompleteEvent } from "./gateway-hooks.ts";
 import { MemoryCacheStore, Ratatoskr } from "./index.ts";
 import { errorOf, hello } from "./test-helpers.ts";
 
@@ -215,6 +215,21 @@ describe("the response cache: chat and generate", () => {
       responseFormat: { type: "json_object" },
     });
     expect(mock.calls).toHaveLength(8);
+  });
+
+  it("a hit is reported to onComplete with no attempt and no usage", async () => {
+    const mock = createMockProvider();
+    const completes: CompleteEvent[] = [];
+    const gateway = await Ratatoskr.builder()
+      .use(mock)
+      .cache({ chat: true })
+      .hooks({ onComplete: (event) => void completes.push(event) })
+      .build();
+    await gateway.chat(hello, { model: "chatter", temperature: 0 });
+    await gateway.chat(hello, { model: "chatter", temperature: 0 });
+    expect(completes[0]).toMatchObject({ attempts: 1, usage: expect.any(Object) });
+    expect(completes[1]).toMatchObject({ attempts: 0, provider: "mock", providerModel: "chatter" });
+    expect(completes[1]!.usage).toBeUndefined();
   });
 
   it("opted in, a deterministic generate is cached, equal to the first but for usage", async () => {
