@@ -162,6 +162,7 @@ function checkCallOptions(options: Record<string, unknown>): void {
   if (options.fallbacks !== undefined) assertFallbackTargets(options.fallbacks);
   if (options.providerOptions !== undefined) assertProviderOptions(options.providerOptions);
   boolean(options.strict, "options.strict");
+  boolean(options.cache, "options.cache");
   // The option of the previous contract, removed from the types: a JavaScript caller may still pass it.
   if ((options as { rawProviderOptions?: unknown }).rawProviderOptions !== undefined) {
     throw invalidField(

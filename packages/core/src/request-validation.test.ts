@@ -162,6 +162,7 @@ describe("assertChatOptions", () => {
     [{ model: "m", timeout: MAX_TIMEOUT_MS + 1 }, "options.timeout"],
     [{ model: "m", topK: 0 }, "options.topK"],
     [{ model: "m", strict: "yes" }, "options.strict"],
+    [{ model: "m", cache: "no" }, "options.cache"],
     [{ model: "m", providerOptions: [] }, "options.providerOptions"],
     [{ model: "m", providerOptions: { acme: "fast" } }, "options.providerOptions.acme"],
     [{ model: "m", providerOptions: { acme: null } }, "options.providerOptions.acme"],

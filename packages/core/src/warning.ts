@@ -13,9 +13,18 @@ import type { WarningV1 } from "./spec/warning-v1.ts";
  */
 export type Warning = WarningV1 & { readonly provider: string };
 
+/**
+ * The gateway's `cache_unavailable` warning: its response cache could not
+ * be read or written (see {@link WarningV1}); `provider` is the provider the
+ * cache key was built for.
+ */
+export type CacheUnavailableWarning = Extract<Warning, { type: "cache_unavailable" }>;
+
 /** A one-line description of a warning, for messages and logs. */
 export function describeWarning(warning: WarningV1): string {
   switch (warning.type) {
+    case "cache_unavailable":
+      return `the response cache "${warning.store}" is unavailable (${warning.details})`;
     case "unsupported_setting":
       return `setting ${warning.setting} is not supported${warning.details === undefined ? "" : ` (${warning.details})`}`;
     case "unsupported_tool":

@@ -20,12 +20,15 @@ import {
   type WarningV1,
 } from "@ratatoskr/core";
 import { checkCount, checkEmbedding, dataError } from "./answer-checks.ts";
+import { embedKey, nliKey } from "./cache-keys-of.ts";
+import { type BatchRun, runCachedBatch } from "./cached-batch.ts";
 import type { CallTarget } from "./call-runner.ts";
 import { reportWarnings } from "./call-warnings.ts";
 import { type ChunkedBatch, chunkSize, runChunkedBatch } from "./chunked-batch-runner.ts";
 import { type GatewayCore, isStrict, openCall } from "./gateway-core.ts";
 import { ownProviderOptions } from "./provider-requests.ts";
 import type { Batched } from "./registered-provider.ts";
+import type { CacheKeyMaterial } from "./response-cache.ts";
 import { reportComplete, reportError, strictCheck } from "./unary-call.ts";
 
 /** The v1 request of a batch call for `target`: its items and the target's own options. */
@@ -47,18 +50,33 @@ async function runBatch<I, R, Request>(
     request: BatchRequest<I, Request>;
     warningsFor: (target: CallTarget, request: Request) => readonly WarningV1[] | undefined;
   },
+  keyOf: (target: CallTarget, item: I) => CacheKeyMaterial,
 ): Promise<R[]> {
   const { context, targets } = openCall(core, capability, model, options, false);
-  // Strict mode asks each target about the whole batch, before its first chunk.
-  const check = strictCheck(isStrict(core, options), {
-    request: (target, signal) => preview.request(target, items, signal),
-    warningsFor: preview.warningsFor,
-  });
-  try {
-    const { value, target } = await runChunkedBatch(context, targets, items, batch, check);
+  const strict = isStrict(core, options);
+  // Strict mode asks each target about the whole batch (what is sent of it), before its first chunk.
+  const checkOf = (sent: readonly I[]) =>
+    strictCheck(strict, {
+      request: (target, signal) => preview.request(target, sent, signal),
+      warningsFor: preview.warningsFor,
+    });
+  const run: BatchRun<I, R> = async (sent) => {
+    const { value, target } = await runChunkedBatch(context, targets, sent, batch, checkOf(sent));
     reportWarnings(context, target, value.warnings);
+    return { items: value.items, target };
+  };
+  try {
+    const cache = core.cache;
+    if (cache?.applies(capability, options)) {
+      return await runCachedBatch(cache, context, targets[0]!, capability, items, {
+        keyOf,
+        run,
+        check: (target) => checkOf(items)?.(target),
+      });
+    }
+    const { items: results, target } = await run(items);
     reportComplete(context, target, undefined);
-    return value.items;
+    return results;
   } catch (error) {
     reportError(context, error);
     throw error;
@@ -119,6 +137,7 @@ export async function embedBatch(
       request,
       warningsFor: (target, preview) => target.provider.embedding!.warningsFor?.(preview),
     },
+    (target, text) => embedKey(text, options, target),
   );
 }
 
@@ -155,5 +174,6 @@ export async function inferNliBatch(
       },
     },
     { request, warningsFor: (target, preview) => target.provider.nli!.warningsFor?.(preview) },
+    (target, pair) => nliKey(pair, options, target),
   );
 }

@@ -12,6 +12,7 @@ import { emitHook, type GatewayHooks } from "./gateway-hooks.ts";
 import type { ModelKnowledge } from "./model-knowledge.ts";
 import type { ProviderHealth } from "./provider-health.ts";
 import type { ProviderRegistry } from "./provider-registry.ts";
+import type { ResponseCache } from "./response-cache.ts";
 import { mergeRetry } from "./retry-policy.ts";
 
 /** The state one gateway's calls share. */
@@ -27,6 +28,8 @@ export interface GatewayCore {
   readonly timeout: number;
   /** Default of the `strict` call option. */
   readonly strict: boolean;
+  /** The response cache (builder `.cache()`); undefined: none, and calls pay nothing for it. */
+  readonly cache: ResponseCache | undefined;
   /** The next call id (increasing). */
   nextCallId(): number;
 }

@@ -41,6 +41,7 @@ import {
 } from "@ratatoskr/core";
 import type { ModelRegistry, PresetResolution } from "@ratatoskr/models";
 import { embedBatch, inferNliBatch } from "./batch-calls.ts";
+import { type CacheOptions, resolveCacheOptions } from "./cache-options.ts";
 import { CallPlanner, type GatewayRouteDecision } from "./call-planner.ts";
 import { type ChatObjectOptions, chatObject, chatObjectStream } from "./chat-object.ts";
 import { gatewayCapabilities } from "./gateway-capabilities.ts";
@@ -57,6 +58,7 @@ import { ModelKnowledge, type ModelKnowledgeSettings } from "./model-knowledge.t
 import { type CooldownOptions, type ProviderCooldown, ProviderHealth } from "./provider-health.ts";
 import type { ProviderRegistry } from "./provider-registry.ts";
 import { assertTimeout, DEFAULT_TIMEOUTS, type FallbackTarget } from "./reliability-options.ts";
+import { ResponseCache } from "./response-cache.ts";
 import { type RetryOptions, resolveRetry } from "./retry-policy.ts";
 import { RoutedChatStream } from "./routed-chat-stream.ts";
 import { RoutedGenerationStream } from "./routed-generation-stream.ts";
@@ -83,6 +85,8 @@ export interface GatewaySettings extends ModelKnowledgeSettings {
   hooks?: GatewayHooks;
   /** Turn warnings into `invalid_input` before anything is sent, unless a call says otherwise (default false). */
   strict?: boolean;
+  /** The response cache (see `docs/cache.md`); absent or `false`: none. */
+  cache?: CacheOptions | false;
   /**
    * Providers that could be registered (the builder passes the catalog's):
    * a `provider:` prefix naming one that is not registered is a miss with
@@ -121,6 +125,10 @@ export class Gateway implements ModelGateway {
       hooks: settings.hooks,
       timeout: settings.timeout ?? DEFAULT_TIMEOUT_MS,
       strict: settings.strict ?? false,
+      cache:
+        settings.cache === undefined || settings.cache === false
+          ? undefined
+          : new ResponseCache(resolveCacheOptions(settings.cache)),
       knowledge: new ModelKnowledge(settings),
       nextCallId: () => ++callIds,
     };

@@ -8,6 +8,19 @@
  */
 import { type BuilderOptions, RatatoskrBuilder } from "./ratatoskr-builder.ts";
 
+export {
+  CACHE_FORMAT_VERSION,
+  type CacheKeyParts,
+  cacheKey,
+  canonicalJson,
+} from "./cache-key.ts";
+export {
+  CACHED_KINDS,
+  type CachedKind,
+  type CacheOptions,
+  DEFAULT_CACHE_STORE_TIMEOUT_MS,
+  DEFAULT_CACHE_TTL_MS,
+} from "./cache-options.ts";
 export type { GatewayRouteDecision } from "./call-planner.ts";
 export {
   type ChatObjectOptions,
@@ -38,6 +51,12 @@ export type {
   RetryEvent,
   WarningEvent,
 } from "./gateway-hooks.ts";
+export {
+  DEFAULT_MEMORY_CACHE_BYTES,
+  MemoryCacheStore,
+  type MemoryCacheStoreOptions,
+  memoryEntryBytes,
+} from "./memory-cache-store.ts";
 export {
   type ModelKnowledgeSettings,
   PARAMETER_VALIDATION_POLICIES,

@@ -33,6 +33,7 @@ import {
 } from "@ratatoskr/core";
 import { ModelRegistry } from "@ratatoskr/models";
 import { AttemptScope } from "./attempt-scope.ts";
+import { tokenCountingKey } from "./cache-keys-of.ts";
 import { normalizeError } from "./call-runner.ts";
 import { CallScope } from "./call-scope.ts";
 import { reportWarnings } from "./call-warnings.ts";
@@ -118,6 +119,10 @@ export async function tokenize(
         approximate: result.approximate === true,
         source: String(result.source),
       };
+    },
+    cache: {
+      kind: "tokenize",
+      keyOf: (target) => tokenCountingKey(text, options, target),
     },
   });
 }

@@ -33,6 +33,7 @@ import {
 } from "@ratatoskr/core";
 import type { ModelRegistry, PresetTableInput } from "@ratatoskr/models";
 import { asConfiguration } from "./as-configuration.ts";
+import { type CacheOptions, resolveCacheOptions } from "./cache-options.ts";
 import { Gateway, type GatewaySettings } from "./gateway.ts";
 import { assertHooks, type GatewayHooks } from "./gateway-hooks.ts";
 import {
@@ -288,6 +289,23 @@ export class RatatoskrBuilder {
   hooks(hooks: GatewayHooks): this {
     assertHooks(hooks);
     this.#settings = { ...this.#settings, hooks: { ...this.#settings.hooks, ...hooks } };
+    return this;
+  }
+
+  /**
+   * The response cache (see `docs/cache.md`): embeddings, NLI,
+   * classifications, token counts and tokenizations are cached per text or
+   * pair; deterministic chat and generation only when `chat` / `generate`
+   * opt them in. `store` defaults to a 64 MiB `MemoryCacheStore`; `false`
+   * turns the cache off. A bad option is a `configuration` error naming it.
+   */
+  cache(options: CacheOptions | false = {}): this {
+    if (options === false) {
+      this.#settings = { ...this.#settings, cache: false };
+      return this;
+    }
+    // Resolved now (defaults applied, one store), so a bad option fails here.
+    this.#settings = { ...this.#settings, cache: { ...resolveCacheOptions(options) } };
     return this;
   }
 

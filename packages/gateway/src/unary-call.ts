@@ -7,6 +7,7 @@
  */
 import type { CallOptions, Capability, Usage, WarningV1 } from "@ratatoskr/core";
 import { AttemptScope } from "./attempt-scope.ts";
+import { openUnaryCache, type UnaryCacheSlot, type UnaryCacheSpec } from "./cached-unary.ts";
 import {
   type CallContext,
   type CallTarget,
@@ -33,6 +34,8 @@ export interface UnaryCall<Request, Raw, Result> {
   finish(raw: Raw, target: CallTarget, context: CallContext): Result;
   /** The answer's usage, for `onComplete`. */
   usageOf?(result: Result): Usage | undefined;
+  /** How the call uses the response cache (when the gateway has one). */
+  cache?: UnaryCacheSpec<Result>;
 }
 
 /** One attempt on `target`: its own scope, raced, errors made typed. */
@@ -114,7 +117,23 @@ export async function runUnary<Request, Raw, Result>(
   const { context, targets } = openCall(core, capability, model, options, false);
   const parent = context.scope.caller;
   const check = strictCheck(isStrict(core, options), call);
+  const cache = core.cache;
+  const spec = call.cache;
   try {
+    let slot: UnaryCacheSlot<Result> | undefined;
+    if (
+      cache !== undefined &&
+      spec !== undefined &&
+      cache.applies(spec.kind, options, spec.deterministic)
+    ) {
+      const first = targets[0]!;
+      slot = await openUnaryCache(cache, context, first, spec);
+      if (slot.hit !== undefined) {
+        check?.(first); // strict mode holds for an answer from the cache too
+        reportComplete(context, first, undefined);
+        return slot.hit;
+      }
+    }
     const { value, target } = await runTargets(context, targets, {
       run: (candidate) =>
         retryTarget(
@@ -125,7 +144,8 @@ export async function runUnary<Request, Raw, Result>(
         ),
       ...(check === undefined ? {} : { check }),
     });
-    const result = call.finish(value, target, context);
+    let result = call.finish(value, target, context);
+    if (slot !== undefined) result = await slot.save(result, target);
     reportComplete(context, target, call.usageOf?.(result));
     return result;
   } catch (error) {

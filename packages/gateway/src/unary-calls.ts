@@ -28,6 +28,8 @@ import {
   type TokenCount,
 } from "@ratatoskr/core";
 import { checkCount, checkEmbedding } from "./answer-checks.ts";
+import { embedKey, nliKey, tokenCountingKey } from "./cache-keys-of.ts";
+import { answerWithCacheWarnings, isDeterministic, withoutUsage } from "./cached-answers.ts";
 import { joinWarnings, prepareChat, prepareGenerate, withCost } from "./call-preparation.ts";
 import type { CallTarget } from "./call-runner.ts";
 import { reportWarnings } from "./call-warnings.ts";
@@ -86,6 +88,19 @@ export async function chat(
         reportWarnings(context, target, joinWarnings(prepared.warnings, result.warnings)),
       ),
     usageOf: (response) => response.usage,
+    cache: {
+      kind: "chat",
+      deterministic: isDeterministic(resolved),
+      keyOf: (target) => ({
+        input: messages,
+        options: {
+          settings,
+          providerOptions: ownProviderOptions(resolved.providerOptions, target.provider),
+        },
+      }),
+      stored: withoutUsage,
+      withWarnings: answerWithCacheWarnings,
+    },
   });
 }
 
@@ -130,6 +145,19 @@ export async function generate(
       return response;
     },
     usageOf: (response) => response.usage,
+    cache: {
+      kind: "generate",
+      deterministic: isDeterministic(resolved),
+      keyOf: (target) => ({
+        input: prompt,
+        options: {
+          settings,
+          providerOptions: ownProviderOptions(resolved.providerOptions, target.provider),
+        },
+      }),
+      stored: withoutUsage,
+      withWarnings: answerWithCacheWarnings,
+    },
   });
 }
 
@@ -160,6 +188,10 @@ export async function embed(
     finish: (result, target, context) => {
       reportWarnings(context, target, result.warnings);
       return result.embeddings[0]!;
+    },
+    cache: {
+      kind: "embed",
+      keyOf: (target) => embedKey(text, options, target),
     },
   });
 }
@@ -193,6 +225,10 @@ export async function inferNli(
     finish: (result, target, context) => {
       reportWarnings(context, target, result.warnings);
       return result.results[0]!;
+    },
+    cache: {
+      kind: "nli",
+      keyOf: (target) => nliKey(pairs[0]!, options, target),
     },
   });
 }
@@ -230,6 +266,16 @@ export async function classifyZeroShot(
       reportWarnings(context, target, result.warnings);
       return { scores: result.scores, topLabel: result.topLabel, confidence: result.confidence };
     },
+    cache: {
+      kind: "classify",
+      keyOf: (target) => ({
+        input: { text, labels },
+        options: {
+          settings,
+          providerOptions: ownProviderOptions(options?.providerOptions, target.provider),
+        },
+      }),
+    },
   });
 }
 
@@ -253,6 +299,10 @@ export async function countTokens(
     finish: (result, target, context) => {
       reportWarnings(context, target, result.warnings);
       return { count: result.count, approximate: result.approximate, source: result.source };
+    },
+    cache: {
+      kind: "countTokens",
+      keyOf: (target) => tokenCountingKey(text, options, target),
     },
   });
 }

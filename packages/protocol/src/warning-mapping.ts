@@ -3,13 +3,17 @@
  * or could not honour, and what a request lost on its way in.
  */
 import { create } from "@bufbuild/protobuf";
-import type { WarningV1 } from "@ratatoskr/core";
+import { describeWarning, type WarningV1 } from "@ratatoskr/core";
 import * as pb from "./gen/ratatoskr/v1/ratatoskr_pb.ts";
 
-/** A warning as it crosses the wire: a {@link WarningV1}, with the provider that said so when known. */
+/**
+ * A warning as it crosses the wire: a {@link WarningV1}, with the provider
+ * that said so when known, or the gateway's `cache_unavailable` (sent as an
+ * `other` warning; it comes back as one).
+ */
 export type WireWarning = WarningV1 & { provider?: string };
 
-/** A warning → `ratatoskr.v1.Warning`. */
+/** A warning → `ratatoskr.v1.Warning` (the gateway's `cache_unavailable` goes as an `other` warning). */
 export function warningToProto(warning: WireWarning): pb.Warning {
   const proto = create(pb.WarningSchema);
   switch (warning.type) {
@@ -24,6 +28,12 @@ export function warningToProto(warning: WireWarning): pb.Warning {
     case "unknown_provider_option":
       proto.type = pb.WarningType.UNKNOWN_PROVIDER_OPTION;
       proto.subject = warning.option;
+      break;
+    case "cache_unavailable":
+      // No wire type of its own: an `other` warning naming the store.
+      proto.type = pb.WarningType.OTHER;
+      proto.subject = warning.store;
+      proto.message = describeWarning(warning);
       break;
     default:
       proto.type = pb.WarningType.OTHER;

@@ -14,4 +14,11 @@ export type WarningV1 =
   /** An entry of this provider's `providerOptions` that it does not know. */
   | { type: "unknown_provider_option"; option: string; details?: string }
   /** Anything else the caller should know (a value clamped, a feature degraded). */
-  | { type: "other"; message: string };
+  | { type: "other"; message: string }
+  /**
+   * The gateway's response cache (builder `.cache()`) could not be read or
+   * written: the call went upstream (a failed read counts every entry as a
+   * miss) or its answer was not stored. The gateway's own; providers never
+   * return it. Never fails the call, and strict mode ignores it.
+   */
+  | { type: "cache_unavailable"; store: string; details: string };
