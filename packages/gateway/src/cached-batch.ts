@@ -3,7 +3,9 @@
  * has its own key, built for the call's first routed target): one lookup
  * for the whole batch, only the misses sent upstream, the answers put back
  * in the caller's order, and the misses' answers stored when that target
- * answered them.
+ * answered them. When the misses were answered by a fallback while other
+ * entries were hits, the whole batch is sent again so that one answer never
+ * mixes two models (embeddings of two models are not comparable).
  */
 import type { CachedKind } from "./cache-options.ts";
 import { decodeCached } from "./cached-unary.ts";
@@ -47,6 +49,12 @@ export async function runCachedBatch<I, R>(
   }
   const sent = missing.map((index) => items[index]!);
   const { items: answers, target } = await batch.run(sent);
+  if (!isKeyTarget(first, target) && missing.length < items.length) {
+    // The hits are the first target's, the misses another's: ask the route again for everything.
+    const whole = await batch.run(items);
+    reportComplete(context, whole.target, undefined);
+    return whole.items;
+  }
   for (const [position, index] of missing.entries()) results[index] = answers[position];
   if (isKeyTarget(first, target)) {
     await cache.save(

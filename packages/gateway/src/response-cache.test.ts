@@ -3,7 +3,7 @@
  * per pair), what the keys take in, hits as fresh copies, the hook, and
  * the options.
  */
-import { type CacheStore, type Embedding, Message } from "@ratatoskr/core";
+import { type CacheStore, type Embedding, Message, RatatoskrError } from "@ratatoskr/core";
 import { createMockProvider, type MockProvider } from "@ratatoskr/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CacheOptions } from "./cache-options.ts";
@@ -66,6 +66,27 @@ describe("the response cache: embeddings", () => {
     );
     expect(mock.calls).toEqual([]);
     expect(lookups.at(-1)).toMatchObject({ hits: 4, misses: 0 });
+  });
+
+  it("a batch whose misses a fallback answered is asked again whole: one answer never mixes two models", async () => {
+    const primary = createMockProvider({ id: "primary", dimensions: 8 });
+    const backup = createMockProvider({ id: "backup", dimensions: 4 });
+    const gateway = await Ratatoskr.builder()
+      .use(primary)
+      .use(backup)
+      .cache()
+      .retry(false)
+      .fallbacks("embed", ["backup:embedder"])
+      .build();
+    await gateway.embedBatch(["a"], "primary:embedder");
+    primary.failNext(
+      "embed",
+      new RatatoskrError({ code: "provider", status: 503, message: "down", isRetryable: true }),
+      2,
+    );
+    const answer = await gateway.embedBatch(["a", "b"], "primary:embedder");
+    expect(answer.map((embedding) => embedding.values.length)).toEqual([4, 4]);
+    expect(backup.callsOf("embed").map((call) => call.request.values)).toEqual([["b"], ["a", "b"]]);
   });
 
   it("embed and embedBatch share entries (one per text)", async () => {
