@@ -7,7 +7,9 @@
  * (Connect's JSON form, which ratd serves on the same port, without a
  * token). A request whose instance is gone before answering is retried on
  * another (`retries`, `option redispatch`, `retry-on conn-failure
- * empty-response`). Readiness is read from the runtime API (`show stat`).
+ * empty-response junk-response`), and a server is marked down at its first
+ * refused connection (`observe layer4`), not only at the next health
+ * check. Readiness is read from the runtime API (`show stat`).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -27,7 +29,7 @@ export function haproxyConfig(port: number, backends: readonly HaproxyBackend[],
   const servers = backends
     .map(
       ({ name, port: backendPort }) =>
-        `  server ${name} 127.0.0.1:${backendPort} proto h2 check inter 100ms fastinter 50ms downinter 100ms fall 1 rise 1`,
+        `  server ${name} 127.0.0.1:${backendPort} proto h2 check inter 100ms fastinter 50ms downinter 100ms fall 1 rise 1 observe layer4 error-limit 1 on-error mark-down`,
     )
     .join("\n");
   return `global
@@ -43,9 +45,11 @@ defaults
   timeout check 5s
   # A request whose server refused the connection or closed it without an
   # answer goes to another server: nothing was delivered, so it is safe.
+  # (Each server line also has "observe layer4 ... on-error mark-down": the
+  # first refused connection takes a dead server out of the rotation.)
   retries 3
   option redispatch 1
-  retry-on conn-failure empty-response
+  retry-on conn-failure empty-response junk-response
 
 frontend ratd_grpc
   bind 127.0.0.1:${port} proto h2
