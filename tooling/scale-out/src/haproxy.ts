@@ -39,10 +39,10 @@ export function haproxyConfig(port: number, backends: readonly HaproxyBackend[],
 defaults
   mode http
   # Connection set-up only; these bound nothing a test measures.
-  timeout connect 5s
+  timeout connect 30s
   timeout client 10m
   timeout server 10m
-  timeout check 5s
+  timeout check 30s
   # A request whose server refused the connection or closed it without an
   # answer goes to another server: nothing was delivered, so it is safe.
   # (Each server line also has "observe layer4 ... on-error mark-down": the
