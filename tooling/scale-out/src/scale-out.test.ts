@@ -1,0 +1,180 @@
+/**
+ * Three real `ratd` processes behind a real HAProxy: 200 concurrent mixed
+ * calls through `createServiceClient(haproxy)`, one instance SIGKILLed
+ * while its streams are certainly in flight (the mock upstream holds that
+ * instance's streams after their first chunk until the kill), then
+ * restarted. Every call must end completed with exactly its own content,
+ * or with a typed `RatatoskrError`; nothing duplicated, nothing reported
+ * complete that was not. Bounded by the amount of work, never by time.
+ */
+import { randomBytes } from "node:crypto";
+import {
+  createServiceClient,
+  type ServiceClient,
+  type ServiceClientOptions,
+} from "@ratatoskr/client";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort, type Haproxy, startHaproxy } from "./haproxy.ts";
+import { type Outcome, sendMixedLoad, summarize, summaryLine } from "./mixed-load.ts";
+import { type MockUpstream, startMockUpstream } from "./mock-upstream.ts";
+import { type RatdProcess, startRatd } from "./ratd-process.ts";
+import { type RedisServer, startRedisServer } from "./redis-server.ts";
+
+const NAMES = ["r1", "r2", "r3"] as const;
+const CALLS = 200;
+/** Streams of the victim that must have reached the client before it is killed. */
+const IN_FLIGHT_AT_KILL = 3;
+
+/**
+ * Shared state for every instance, appended to each config.toml: where the
+ * Redis response cache and shared cool-downs are switched on once ratd has
+ * them (e.g. a `[cache]` table pointing at `redisUrl`). Empty: each instance
+ * keeps its state to itself.
+ */
+function sharedStateToml(_redisUrl: string): string {
+  return "";
+}
+
+/**
+ * The client's settings besides the token. Its default retry (3 retries of a
+ * transport failure before anything was delivered) turns most calls cut by
+ * the kill before their first event into completed ones; `retry: false`
+ * shows them as `error_before_events` (`SCALE_OUT_CLIENT_RETRY=off`).
+ */
+const CLIENT_OPTIONS: Omit<ServiceClientOptions, "token"> =
+  process.env.SCALE_OUT_CLIENT_RETRY === "off" ? { retry: false } : {};
+
+describe("three ratd instances behind HAProxy", () => {
+  let upstream: MockUpstream;
+  let redis: RedisServer | undefined;
+  let instances: RatdProcess[] = [];
+  let haproxy: Haproxy | undefined;
+  let client: ServiceClient | undefined;
+  // Built at run time: no key-shaped literal in the source.
+  const token = randomBytes(18).toString("base64url");
+  const upstreamKey = `sk-test-${randomBytes(12).toString("hex")}`;
+
+  beforeAll(async () => {
+    upstream = await startMockUpstream();
+    redis = await startRedisServer();
+    const extraToml = sharedStateToml(redis.url);
+    instances = await Promise.all(
+      NAMES.map((name) =>
+        startRatd({ name, upstreamUrl: upstream.url, token, upstreamKey, extraToml }),
+      ),
+    );
+    haproxy = await startHaproxy(
+      await freePort(),
+      instances.map(({ name, port }) => ({ name, port })),
+    );
+    await haproxy.waitUntilUp(NAMES);
+    client = createServiceClient(haproxy.url, { ...CLIENT_OPTIONS, token });
+  });
+
+  afterAll(async () => {
+    upstream?.release();
+    await client?.close();
+    await haproxy?.stop();
+    await Promise.all(instances.map((instance) => instance.stop()));
+    await upstream?.close();
+    await redis?.stop();
+  });
+
+  it("health answers through the balancer, and the bearer token is enforced there", async () => {
+    expect(await client!.health()).toMatchObject({ healthy: true });
+    const anonymous = createServiceClient(haproxy!.url, { retry: false });
+    try {
+      await expect(
+        anonymous.chat([{ role: "user", content: "x" }], { model: "openai:gpt-4o-mini" }),
+      ).rejects.toMatchObject({ code: "authentication" });
+    } finally {
+      await anonymous.close();
+    }
+  });
+
+  it("200 concurrent mixed calls survive a SIGKILLed instance: each ends complete and right, or with a typed error", async () => {
+    const victim = instances[0]!;
+    upstream.hold(victim.name);
+    const seenByClient = new Set<string>();
+    let killed: Promise<void> | undefined;
+    const maybeKill = () => {
+      if (killed !== undefined) return;
+      const inFlight = upstream.held().filter((prompt) => seenByClient.has(prompt));
+      if (inFlight.length < IN_FLIGHT_AT_KILL) return;
+      killed = (async () => {
+        await victim.kill();
+        upstream.release();
+        await victim.restart();
+      })();
+    };
+    upstream.onHeld(maybeKill);
+
+    const started = performance.now();
+    const outcomes: Outcome[] = await sendMixedLoad(client!, "kill", CALLS, {
+      onFirstContent(prompt) {
+        seenByClient.add(prompt);
+        maybeKill();
+      },
+    });
+    const wallMs = performance.now() - started;
+    const summary = summarize(outcomes, wallMs);
+    console.log(summaryLine("run with r1 SIGKILLed mid-run", summary));
+    const messages = new Set(outcomes.flatMap((outcome) => outcome.message ?? []));
+    console.log(`scale-out error messages: ${[...messages].join(" | ") || "none"}`);
+    // Failed chats by where the upstream saw them: on the victim, only on a survivor, nowhere.
+    const where = { victim: 0, survivorOnly: 0, nowhere: 0 };
+    for (const outcome of outcomes) {
+      if (outcome.call !== "chat" || outcome.kind === "completed") continue;
+      const seen = upstream.streams.filter((stream) => stream.prompt === outcome.input);
+      if (seen.some((stream) => stream.instance === victim.name)) where.victim += 1;
+      else if (seen.length > 0) where.survivorOnly += 1;
+      else where.nowhere += 1;
+    }
+    console.log(
+      `scale-out failed chats: on ${victim.name}=${where.victim} only on survivors=${where.survivorOnly} never upstream=${where.nowhere}`,
+    );
+
+    expect(killed, "the victim's streams reached the client, so it was killed").toBeDefined();
+    await killed;
+
+    // No defect: no wrong or partial content reported complete, no untyped error.
+    expect(outcomes.filter((outcome) => outcome.kind === "defect")).toEqual([]);
+    expect(summary.completed + summary.errorBeforeEvents + summary.errorAfterEvents).toBe(CALLS);
+    // The streams that had reached the client when their instance died failed, typed.
+    expect(summary.errorAfterEvents).toBeGreaterThanOrEqual(IN_FLIGHT_AT_KILL);
+    // The survivors served: calls completed through the balancer despite the kill.
+    expect(summary.completed).toBeGreaterThan(0);
+
+    // Nothing duplicated: each prompt was streamed to the end upstream at most once, and
+    // each completed chat exactly once.
+    const completedUpstream = new Map<string, number>();
+    for (const stream of upstream.streams) {
+      if (stream.completed) {
+        completedUpstream.set(stream.prompt, (completedUpstream.get(stream.prompt) ?? 0) + 1);
+      }
+    }
+    expect([...completedUpstream.values()].every((n) => n === 1)).toBe(true);
+    for (const outcome of outcomes) {
+      if (outcome.call !== "chat") continue;
+      if (outcome.kind === "completed") expect(completedUpstream.get(outcome.input)).toBe(1);
+      if (outcome.kind === "error_after_events") {
+        // Reported failed, and indeed never finished upstream.
+        expect(completedUpstream.get(outcome.input)).toBeUndefined();
+      }
+    }
+    expect(upstream.unexpected).toEqual([]);
+  });
+
+  it("the restarted instance rejoins the pool and serves again", async () => {
+    await haproxy!.waitUntilUp(NAMES);
+    const before = upstream.streams.filter((stream) => stream.instance === "r1").length;
+    const started = performance.now();
+    const outcomes = await sendMixedLoad(client!, "after", 60);
+    const summary = summarize(outcomes, performance.now() - started);
+    console.log(summaryLine("run after r1 restarted", summary));
+    expect(outcomes.filter((outcome) => outcome.kind !== "completed")).toEqual([]);
+    expect(upstream.streams.filter((stream) => stream.instance === "r1").length).toBeGreaterThan(
+      before,
+    );
+  });
+});
