@@ -4,7 +4,12 @@
  * configured in the environment.
  */
 
-import { loadConfiguredProviders, type ModelGateway, Ratatoskr } from "@ratatoskr/gateway";
+import {
+  loadConfiguredProviders,
+  type ModelGateway,
+  Ratatoskr,
+  RatatoskrError,
+} from "@ratatoskr/gateway";
 import { createOpenAICompatible } from "@ratatoskr/provider-openai-compat";
 import {
   type ScriptedModelServerOptions,
@@ -48,9 +53,15 @@ export async function configuredGateway(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<ChatGateway> {
   const { providers, report } = await loadConfiguredProviders(env, { only: [...REAL_PROVIDERS] });
+  if (providers.length === 0) {
+    throw new RatatoskrError({
+      code: "no_provider",
+      message: `--model needs a provider key: set one of OPENAI_API_KEY, OPENROUTER_API_KEY, ANTHROPIC_API_KEY (${report.map((entry) => `${entry.id}: ${entry.detail}`).join("; ")})`,
+    });
+  }
   const builder = Ratatoskr.builder();
   for (const loaded of providers) builder.use(loaded);
-  const gateway = await builder.build(); // no provider configured: a `no_provider` error that says what to set
+  const gateway = await builder.build();
   const ready = report.filter((entry) => entry.state === "ready").map((entry) => entry.id);
   return {
     gateway,

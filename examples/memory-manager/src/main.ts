@@ -151,7 +151,7 @@ const USAGE = `usage: memory-manager [--notes <file>] [--topic <text>] [--query 
   [--embedding-model m] [--nli-model m] [--stance-model m] [--chat-model m]
   [--context-window n] [--reserve n] [--threshold x]
   --notes: one note per line (default: a built-in set with a planted duplicate and contradiction)
-  models default to the in-process lexicon provider; e.g. --embedding-model hf:BAAI/bge-small-en-v1.5 with HF_TOKEN set`;
+  models default to the in-process lexicon provider; e.g. --embedding-model hf:sentence-transformers/all-MiniLM-L6-v2 with HF_TOKEN set`;
 
 /** Run the program with `argv`; resolves to the exit code. */
 export async function main(argv: readonly string[], io: MemoryIo): Promise<number> {
@@ -211,7 +211,10 @@ export async function main(argv: readonly string[], io: MemoryIo): Promise<numbe
       : error instanceof Error
         ? error.message
         : String(error);
-    io.stderr.write(`error: ${message}\n${USAGE}\n`);
+    const badArguments = (error as { code?: unknown }).code
+      ?.toString()
+      .startsWith("ERR_PARSE_ARGS");
+    io.stderr.write(`error: ${message}\n${badArguments ? `${USAGE}\n` : ""}`);
     return 1;
   }
 }
