@@ -57,7 +57,7 @@ export async function runAgentTurn(options: AgentTurnOptions): Promise<AgentTurn
     if (response.toolCalls.length === 0 || step >= maxSteps) {
       const stepLimitReached = response.toolCalls.length > 0;
       if (stepLimitReached)
-        printer.line(`[stopped: ${maxSteps} steps and the model still calls tools]`);
+        printer.line(`[stopped after ${maxSteps} step(s): the model still calls tools]`);
       return { final: response, toolRuns, steps: step, stepLimitReached };
     }
     for (const call of response.toolCalls) {

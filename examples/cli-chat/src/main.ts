@@ -134,8 +134,9 @@ async function repl(io: ChatIo, printer: LinePrinter, turn: (prompt: string) => 
       try {
         line = await rl.question("> ", { signal: io.interrupt });
       } catch (error) {
-        if (io.interrupt.aborted) throw error;
-        return; // end of input
+        if (io.interrupt.aborted) throw error; // Ctrl+C at the prompt (readline ends the line)
+        io.stdout.write("\n"); // end of input (Ctrl+D): end the prompt's line
+        return;
       }
       if (line.trim() !== "") await turn(line.trim());
     }

@@ -40,6 +40,16 @@ it("start runs the tool loop and exits 0", async () => {
   expect(output.stdout).toContain("From the tools: (17 + 25) * 3 = 126.");
 }, 120_000);
 
+it("start reads the prompt from piped stdin when none is given", async () => {
+  const child = startChat([]);
+  child.stdin!.end("Read recipe.txt please\n");
+  const { output, exited } = capture(child);
+  expect(await exited).toEqual({ code: 0, signal: null });
+  expect(output.stderr).toBe("");
+  expect(output.stdout).toContain('→ read_file({"path":"recipe.txt"})');
+  expect(output.stdout).toContain("read_file says: Sourdough starter");
+}, 120_000);
+
 it("Ctrl+C mid-answer aborts the stream and exits 130, with no stack trace and no cut-off line", async () => {
   // The scripted server sends one word of its answer, then stalls.
   const child = startChat(["--stall-after-first-content", "hello"]);
