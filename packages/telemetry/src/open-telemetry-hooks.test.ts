@@ -220,6 +220,19 @@ describe("openTelemetryHooks", () => {
     expect(span!.status.code).toBe(SpanStatusCode.UNSET);
   });
 
+  it("ends the span of a stream the consumer leaves early, as aborted", async () => {
+    const gateway = await gatewayOver(createMockProvider(), "left");
+    await underParent(async () => {
+      for await (const _event of gateway.chatStream(hello, { model: "m" })) break;
+    });
+    const [span, ...rest] = gatewaySpans();
+    expect(rest).toEqual([]);
+    expect(span!.name).toBe("chat m");
+    expect(span!.ended).toBe(true);
+    expect(span!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span!.attributes).toMatchObject({ "ratatoskr.stream": true, "error.type": "aborted" });
+  });
+
   it("names other operations by the conventions (embeddings) and records input tokens only", async () => {
     const gateway = await gatewayOver(createMockProvider(), "embed");
     await underParent(() => gateway.embed("x", "m"));
