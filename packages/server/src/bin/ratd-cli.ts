@@ -75,7 +75,8 @@ secrets.toml beside it, mode 0600 or 0400, else the environment); without a
 configuration file, from the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY,
 ...), as loadConfiguredProviders(process.env) reads it. The OpenAI-compatible
 HTTP API (/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models)
-is served on the same port.
+is served on the same port, and Prometheus metrics on /metrics (the
+configuration's [telemetry] section; OTLP traces too).
 `;
 
 function configurationError(message: string, field: string): RatatoskrError {
