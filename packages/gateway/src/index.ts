@@ -36,6 +36,7 @@ export {
   type ObjectPartialEvent,
   stripCodeFence,
 } from "./chat-object.ts";
+export { combineHooks } from "./combine-hooks.ts";
 export { DEFAULT_TIMEOUT_MS, Gateway, type GatewaySettings } from "./gateway.ts";
 export type {
   CacheLookupEvent,

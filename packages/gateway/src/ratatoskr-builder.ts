@@ -285,6 +285,9 @@ export class RatatoskrBuilder {
    * completion, error, and `onHookError` for a hook that throws or
    * rejects). Each must be a function; an unknown name is a
    * `configuration` error (a misspelt hook would otherwise never fire).
+   * Calling it again merges by hook name: a later hook replaces an earlier
+   * one of the same name. To keep several (your own beside a telemetry
+   * library's), pass `combineHooks(a, b)`.
    */
   hooks(hooks: GatewayHooks): this {
     assertHooks(hooks);

@@ -18,3 +18,4 @@ export * from "./service/call-gate.ts";
 export * from "./service/ratatoskr-service.ts";
 export * from "./service/rpc-errors.ts";
 export * from "./service/served-gateway.ts";
+export * from "./telemetry/index.ts";

@@ -39,6 +39,7 @@ const EXPECTED_EXPORTS = {
   ],
   "@ratatoskr/client": ["createServiceClient"],
   "@ratatoskr/cli": ["runCli", "EXIT_CODES"],
+  "@ratatoskr/telemetry": ["openTelemetryHooks", "GEN_AI_OPERATION_NAMES"],
 };
 
 /** A loopback server speaking just enough of the OpenAI, Anthropic and HF Inference wires. */

@@ -14,6 +14,7 @@ import * as openaiCompat from "@ratatoskr/provider-openai-compat";
 import * as openrouter from "@ratatoskr/provider-openrouter";
 import * as providerUtils from "@ratatoskr/provider-utils";
 import * as server from "@ratatoskr/server";
+import * as telemetry from "@ratatoskr/telemetry";
 import * as testing from "@ratatoskr/testing";
 import * as tokenizers from "@ratatoskr/tokenizers";
 import checks from "./run-checks.cjs";
@@ -37,6 +38,7 @@ await checks.runChecks(
     "@ratatoskr/server": server,
     "@ratatoskr/client": client,
     "@ratatoskr/cli": cli,
+    "@ratatoskr/telemetry": telemetry,
   },
   { format: "esm", resolved: import.meta.resolve("@ratatoskr/gateway") },
 );

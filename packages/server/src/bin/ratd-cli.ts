@@ -9,7 +9,12 @@
 import { parseArgs } from "node:util";
 import type { ProviderV1 } from "@ratatoskr/core";
 import { RatatoskrError } from "@ratatoskr/core";
-import { type Gateway, loadConfiguredProviders, Ratatoskr } from "@ratatoskr/gateway";
+import {
+  type Gateway,
+  type GatewayHooks,
+  loadConfiguredProviders,
+  Ratatoskr,
+} from "@ratatoskr/gateway";
 import { summarizeConfig } from "../config/check-config.ts";
 import { gatewayFromConfig } from "../config/gateway-from-config.ts";
 import { loadRatdConfig } from "../config/load-ratd-config.ts";
@@ -23,6 +28,7 @@ import {
 } from "../daemon/start-ratd.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../defaults.ts";
 import { createOpenAIHttpHandler } from "../openai-http/index.ts";
+import { startRatdTelemetry } from "../telemetry/ratd-telemetry.ts";
 
 /** What the flags ask for. */
 export interface RatdCommand {
@@ -69,7 +75,8 @@ secrets.toml beside it, mode 0600 or 0400, else the environment); without a
 configuration file, from the environment (OPENAI_API_KEY, ANTHROPIC_API_KEY,
 ...), as loadConfiguredProviders(process.env) reads it. The OpenAI-compatible
 HTTP API (/v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models)
-is served on the same port.
+is served on the same port, and Prometheus metrics on /metrics (the
+configuration's [telemetry] section; OTLP traces too).
 `;
 
 function configurationError(message: string, field: string): RatatoskrError {
@@ -180,22 +187,23 @@ async function buildGateway(
   config: RatdConfig,
   env: Readonly<Record<string, string | undefined>>,
   output: RatdOutput,
+  hooks: GatewayHooks | undefined,
 ): Promise<BuiltGateway> {
   let gateway: Gateway;
+  const withHooks = <B extends { hooks(hooks: GatewayHooks): B }>(builder: B): B =>
+    hooks === undefined ? builder : builder.hooks(hooks);
   if (command.mock) {
-    gateway = await Ratatoskr.builder()
-      .use(await mockProvider())
-      .build();
+    gateway = await withHooks(Ratatoskr.builder().use(await mockProvider())).build();
     output.err("ratd: serving the mock provider (--mock)");
   } else if (config.source === "file") {
-    gateway = await gatewayFromConfig(config);
+    gateway = await gatewayFromConfig(config, { configure: (builder) => withHooks(builder) });
     output.err(`ratd: ${summarizeConfig(config).split("\n").join("\nratd: ")}`);
   } else {
     const builder = Ratatoskr.builder();
     const { providers, report } = await loadConfiguredProviders(env);
     for (const entry of report) output.err(`ratd: ${entry.id}: ${entry.state} (${entry.detail})`);
     for (const loaded of providers) builder.use(loaded);
-    gateway = await builder.build();
+    gateway = await withHooks(builder).build();
   }
   return { gateway, dispose: () => gateway.dispose() };
 }
@@ -269,9 +277,17 @@ export async function runRatd(
   });
   const { options, graceMs } = resolveRatdOptions(command, config);
   checkRatdOptions(options);
-  const built = await buildGateway(command, config, env, output);
+  const telemetry = startRatdTelemetry(config.telemetry);
+  let built: BuiltGateway;
+  try {
+    built = await buildGateway(command, config, env, output, telemetry.hooks);
+  } catch (error) {
+    await telemetry.shutdown();
+    throw error;
+  }
   if (command.checkConfig) {
     await built.dispose();
+    await telemetry.shutdown();
     output.out(
       config.source === "file"
         ? `ratd: configuration OK\n${summarizeConfig(config)}`
@@ -285,9 +301,11 @@ export async function runRatd(
       ...options,
       gateway: built.gateway,
       httpFallback: openAIFallback(built.gateway, config),
+      ...(telemetry.metrics === undefined ? {} : { metrics: telemetry.metrics }),
     });
   } catch (error) {
     await built.dispose();
+    await telemetry.shutdown();
     throw error;
   }
   output.out(
@@ -298,6 +316,8 @@ export async function runRatd(
     stop: async () => {
       await ratd.close({ graceMs });
       await built.dispose();
+      // After the calls finished: their spans are exported before the pipeline stops.
+      await telemetry.shutdown();
     },
   };
 }

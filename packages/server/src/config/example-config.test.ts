@@ -26,6 +26,7 @@ describe("contrib/config.example.toml", () => {
     expect(config.providers.map((provider) => provider.name)).toEqual(["openrouter", "ollama"]);
     expect(config.routing.preferred).toEqual({ chat: "openrouter", embed: "ollama" });
     expect(summarizeConfig(config)).toContain("key from OPENROUTER_API_KEY");
+    expect(config.telemetry).toMatchObject({ metrics: true, otlpEndpoint: undefined });
   });
 
   it("loads with every commented-out table and key switched on", async () => {
@@ -63,5 +64,12 @@ describe("contrib/config.example.toml", () => {
       offline: false,
     });
     expect(config.registry?.remoteUrl).toBe("https://example.com/registry.json");
+    expect(config.telemetry).toEqual({
+      metrics: true,
+      metricsRequireToken: true,
+      maxModelLabels: 100,
+      otlpEndpoint: "http://localhost:4318/v1/traces",
+      serviceName: "ratd",
+    });
   });
 });

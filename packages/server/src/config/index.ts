@@ -20,6 +20,7 @@ export {
   registrationOrder,
 } from "./gateway-from-config.ts";
 export { type LoadRatdConfigOptions, loadRatdConfig } from "./load-ratd-config.ts";
+export { DEFAULT_TELEMETRY, readTelemetry, type TelemetryConfig } from "./parse-telemetry.ts";
 export {
   DEFAULT_ADDRESS,
   DEFAULT_LIMITS,

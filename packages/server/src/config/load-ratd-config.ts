@@ -13,6 +13,7 @@ import { readProviders } from "./parse-providers.ts";
 import { readRouting } from "./parse-routing.ts";
 import { NO_SECRETS, readSecrets } from "./parse-secrets.ts";
 import { readLimits, readServer } from "./parse-server.ts";
+import { readTelemetry } from "./parse-telemetry.ts";
 import type { DiscoveryConfig, RatdConfig, RegistryConfig } from "./ratd-config.ts";
 import { readTomlFile } from "./read-toml-file.ts";
 import { Secret } from "./secret.ts";
@@ -27,7 +28,7 @@ export interface LoadRatdConfigOptions extends ConfigLocations {
 }
 
 /** The top-level sections, the original's names. */
-const SECTIONS = ["server", "limits", "providers", "routing", "discovery", "registry"];
+const SECTIONS = ["server", "limits", "providers", "routing", "discovery", "registry", "telemetry"];
 
 /** Where the configuration came from: the file, or what stands in for it. */
 function where(file: string | undefined): string {
@@ -76,6 +77,7 @@ export async function loadRatdConfig(options: LoadRatdConfigOptions = {}): Promi
   const routing = readRouting(top.table("routing"), providers);
   const discovery = readDiscovery(top.table("discovery"));
   const registry = readRegistry(top.table("registry"));
+  const telemetry = readTelemetry(top.table("telemetry"));
   top.finish(SECTIONS);
 
   const tokenValue = env.RATD_TOKEN;
@@ -106,6 +108,7 @@ export async function loadRatdConfig(options: LoadRatdConfigOptions = {}): Promi
     routing,
     discovery,
     registry,
+    telemetry,
   });
 }
 

@@ -5,6 +5,7 @@
 import type { Capability } from "@ratatoskr/core";
 import type { ParameterValidationPolicy } from "@ratatoskr/gateway";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../defaults.ts";
+import type { TelemetryConfig } from "./parse-telemetry.ts";
 import type { Secret } from "./secret.ts";
 
 /** `[server]`. */
@@ -96,6 +97,8 @@ export interface RatdConfig {
   readonly routing: RoutingConfig;
   readonly discovery: DiscoveryConfig;
   readonly registry: RegistryConfig | undefined;
+  /** `[telemetry]`: `/metrics` and OTLP traces. */
+  readonly telemetry: TelemetryConfig;
 }
 
 /** `[limits]` defaults: the original's (100 requests, 30 s) and this daemon's own. */

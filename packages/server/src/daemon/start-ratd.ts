@@ -19,11 +19,13 @@ import { RatatoskrError } from "@ratatoskr/core";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../defaults.ts";
 import { createRatatoskrService } from "../service/ratatoskr-service.ts";
 import { providerIds, type ServedGateway } from "../service/served-gateway.ts";
+import type { MetricsCollector } from "../telemetry/metrics-collector.ts";
 import { bearerAuthInterceptor, bearerTokenMatches } from "./bearer-auth.ts";
 import { CallLimiter } from "./call-limiter.ts";
 import { createCleartextListener } from "./cleartext-listener.ts";
 import { createGrpcHealthService, GRPC_HEALTH_SERVICE } from "./grpc-health.ts";
 import { isLoopbackHost } from "./listen-address.ts";
+import { withMetricsRoute } from "./metrics-route.ts";
 
 /** The largest request message ratd reads unless configured otherwise: 16 MiB. */
 export const DEFAULT_READ_MAX_BYTES = 16 * 1024 * 1024;
@@ -69,6 +71,21 @@ export interface RatdOptions {
   httpFallback?: HttpFallbackHandler;
   /** The version the `Health` RPC reports. */
   version?: string;
+  /**
+   * Serve Prometheus metrics on `GET /metrics` (`createMetricsCollector()`;
+   * give the gateway its `hooks`). With `token` set, `/metrics` needs it
+   * too unless `requireToken` is false (a scraper inside the network
+   * without credentials).
+   */
+  metrics?: RatdMetricsOptions;
+}
+
+/** {@link RatdOptions.metrics}. */
+export interface RatdMetricsOptions {
+  /** The collector whose metrics are served. */
+  collector: MetricsCollector;
+  /** Whether `/metrics` needs the bearer token when one is set (default true). */
+  requireToken?: boolean;
 }
 
 /** Options of {@link Ratd.close}. */
@@ -200,9 +217,11 @@ export async function startRatd(options: RatdOptions): Promise<Ratd> {
     readMaxBytes: options.readMaxBytes ?? DEFAULT_READ_MAX_BYTES,
     interceptors: token === undefined ? [] : [bearerAuthInterceptor(token, [GRPC_HEALTH_SERVICE])],
     // The OpenAI-compatible HTTP API (packages/server/src/openai-http) mounts here.
-    fallback: guardedFallback(options.httpFallback ?? notFound, token) as NonNullable<
-      ConnectNodeAdapterOptions["fallback"]
-    >,
+    fallback: withMetricsRoute(
+      guardedFallback(options.httpFallback ?? notFound, token),
+      options.metrics,
+      (handler) => guardedFallback(handler, token),
+    ) as NonNullable<ConnectNodeAdapterOptions["fallback"]>,
   });
 
   const sessions = new Set<Http2Session>();
