@@ -1,1 +1,2 @@
-export {};
+export * from "./redis-cache-store.ts";
+export * from "./redis-connection.ts";
