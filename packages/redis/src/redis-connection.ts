@@ -6,10 +6,10 @@
  * no credential of the connection URL.
  */
 import { invalidInput, RatatoskrError, registerSecret } from "@ratatoskr/core";
-import { createClient } from "redis";
+import { createClient, type RedisClientType } from "redis";
 
 /** A client of the official `redis` package (`createClient()` from `redis`). */
-export type RedisClient = ReturnType<typeof createClient>;
+export type RedisClient = RedisClientType;
 
 /** How a store reaches Redis: a URL (the store owns its client) or a client of yours. */
 export interface RedisConnectionOptions {
