@@ -40,8 +40,8 @@ export type SharedProviderListener = (event: SharedProviderEvent) => void;
  * Cool-downs shared between gateway instances. Give each gateway its own
  * state object: an object delivers to its listeners the events of *other*
  * objects, not its own publications. Every method may reject (a store that
- * is unreachable) and none throws synchronously; the gateway ignores the
- * failures and keeps working on its local state.
+ * is unreachable) and none throws synchronously for such a failure; the
+ * gateway ignores the failures and keeps working on its local state.
  */
 export interface SharedProviderState {
   /** A short name for warnings and docs (`"redis"`). */

@@ -134,11 +134,23 @@ export function openConnection(options: RedisConnectionOptions, what: string): R
 /** Close the client when the store owns it. Never rejects. */
 export async function closeConnection(connection: RedisConnection): Promise<void> {
   if (!connection.owned) return;
+  const { client } = connection;
+  if (!client.isReady) {
+    client.destroy();
+    return;
+  }
+  // A graceful close waits for the replies in flight, at most one command timeout.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, connection.commandTimeoutMs);
+  });
   try {
-    if (connection.client.isReady) await connection.client.close();
-    else connection.client.destroy();
+    await Promise.race([client.close(), late]);
   } catch {
-    connection.client.destroy();
+    // Closing a broken connection: destroy it below.
+  } finally {
+    clearTimeout(timer);
+    if (client.isOpen) client.destroy();
   }
 }
 
