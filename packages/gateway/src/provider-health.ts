@@ -50,7 +50,7 @@ export function isProviderFailure(error: unknown): boolean {
  * path: it must return at once and never throw.
  */
 export interface HealthPublisher {
-  /** `cooldown.provider` has just been cooled down (or cooled again). */
+  /** `cooldown.provider` has just started cooling down (again, after a cool-down ended). */
   cooled(cooldown: ProviderCooldown): void;
   /** `provider` succeeded after having been cooled down. */
   recovered(provider: string): void;
@@ -106,7 +106,11 @@ export class ProviderHealth {
     health.lastError = RatatoskrError.isInstance(error) ? error.code : "provider";
     this.#health.set(provider, health);
     if (health.failures >= this.#threshold) {
-      health.until = this.#now() + this.#cooldownMs;
+      const now = this.#now();
+      const wasCooling = health.until > now;
+      health.until = now + this.#cooldownMs;
+      // Published when the provider starts cooling, not on every failure while it cools.
+      if (wasCooling) return;
       this.#publisher?.cooled({
         provider,
         until: health.until,

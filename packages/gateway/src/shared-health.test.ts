@@ -177,8 +177,16 @@ describe("ProviderHealth and shared cool-downs", () => {
     expect(heard).toEqual([]);
     health.failure("p", unavailable());
     health.failure("p", unavailable());
+    // A failure while it cools extends the local cool-down without publishing again.
+    now = 1_050;
+    health.failure("p", unavailable());
+    expect(health.cooldown("p")?.until).toBe(1_150);
+    // After the cool-down ended, the next failure cools it again (half-open) and publishes.
+    now = 1_200;
+    health.failure("p", unavailable());
     health.success("p");
-    expect(heard).toEqual(["cooled p until 1100", "recovered p"]);
+    expect(heard).toEqual(["cooled p until 1100", "cooled p until 1300", "recovered p"]);
+    now = 1_000;
 
     health.applyShared({ provider: "q", until: 1_500, failures: 4, lastError: "timeout" });
     expect(health.cooldown("q")).toEqual({
@@ -194,7 +202,7 @@ describe("ProviderHealth and shared cool-downs", () => {
     expect(health.cooldown("r")).toBeUndefined();
     health.applySharedRecovery("q");
     expect(health.cooldown("q")).toBeUndefined();
-    expect(heard).toHaveLength(2);
+    expect(heard).toHaveLength(3);
     now = 2_000;
 
     const off = new ProviderHealth(false, () => now);
