@@ -1,4 +1,12 @@
 import { defineConfig } from "tsup";
 import { libraryPreset } from "../../tooling/config/tsup.preset.ts";
 
-export default defineConfig(libraryPreset({ entry: ["src/index.ts", "src/conformance.ts"] }));
+export default defineConfig(
+  libraryPreset({
+    entry: {
+      index: "src/index.ts",
+      conformance: "src/conformance.ts",
+      "servers/index": "src/servers/index.ts",
+    },
+  }),
+);

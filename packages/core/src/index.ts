@@ -26,6 +26,7 @@ export * from "./options.ts";
 export * from "./responses.ts";
 export * from "./secrets.ts";
 export * from "./server-tools.ts";
+export * from "./shared-provider-state.ts";
 export type * from "./spec/index.ts";
 export * from "./tools.ts";
 export * from "./usage.ts";

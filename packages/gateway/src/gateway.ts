@@ -35,6 +35,7 @@ import {
   type NliPair,
   type NliResult,
   type ProviderV1,
+  type SharedProviderState,
   type StanceResult,
   type TokenCount,
   type Tokenization,
@@ -63,6 +64,7 @@ import { type RetryOptions, resolveRetry } from "./retry-policy.ts";
 import { RoutedChatStream } from "./routed-chat-stream.ts";
 import { RoutedGenerationStream } from "./routed-generation-stream.ts";
 import type { KnownProvider } from "./router.ts";
+import { linkSharedState, type SharedHealthLink } from "./shared-health.ts";
 import { classifyStance } from "./stance.ts";
 import type { StandardSchemaV1 } from "./standard-schema.ts";
 import { chat, classifyZeroShot, countTokens, embed, generate, inferNli } from "./unary-calls.ts";
@@ -81,6 +83,12 @@ export interface GatewaySettings extends ModelKnowledgeSettings {
   fallbacks?: Partial<Record<Capability, readonly FallbackTarget[]>>;
   /** Cool-down of failing providers (default `DEFAULT_COOLDOWN`); `false` disables. */
   cooldown?: CooldownOptions | false;
+  /**
+   * Provider cool-downs shared with the other gateway instances (see
+   * `SharedProviderState`): this gateway publishes its cool-downs and
+   * recoveries and applies theirs.
+   */
+  sharedState?: SharedProviderState;
   /** Observability hooks. */
   hooks?: GatewayHooks;
   /** Turn warnings into `invalid_input` before anything is sent, unless a call says otherwise (default false). */
@@ -93,6 +101,17 @@ export interface GatewaySettings extends ModelKnowledgeSettings {
    * a hint, instead of part of the model name.
    */
   knownProviders?: readonly KnownProvider[];
+}
+
+/** The link of each gateway built with a shared state (the builder awaits its snapshot). */
+const sharedLinks = new WeakMap<Gateway, SharedHealthLink>();
+
+/**
+ * Settles once the gateway has applied the cool-downs its shared state
+ * reported at start (at once without a shared state). Never rejects.
+ */
+export function sharedStateLoaded(gateway: Gateway): Promise<void> {
+  return sharedLinks.get(gateway)?.ready ?? Promise.resolve();
 }
 
 /** Default overall deadline per call: 120 s, as in the original design. */
@@ -132,6 +151,9 @@ export class Gateway implements ModelGateway {
       knowledge: new ModelKnowledge(settings),
       nextCallId: () => ++callIds,
     };
+    if (settings.sharedState !== undefined) {
+      sharedLinks.set(this, linkSharedState(this.#core.health, settings.sharedState));
+    }
   }
 
   /**
@@ -186,8 +208,12 @@ export class Gateway implements ModelGateway {
     return gatewayCapabilities(this.#registry);
   }
 
-  /** Release every provider's resources. */
+  /**
+   * Release every provider's resources, and stop publishing to and
+   * listening on the shared state (which stays open: it is yours to close).
+   */
   async dispose(): Promise<void> {
+    sharedLinks.get(this)?.disconnect();
     await Promise.all(this.#registry.all().map(({ provider }) => provider.dispose?.()));
   }
 

@@ -7,7 +7,7 @@
  * A success (for a stream: reaching `done`) resets the count; after the cool-down the next failure cools
  * it again at once (half-open).
  */
-import { type ErrorCode, errorTraits, RatatoskrError } from "@ratatoskr/core";
+import { type ErrorCode, errorTraits, RatatoskrError, type SharedCooldown } from "@ratatoskr/core";
 
 /** Cool-down settings (builder `.cooldown()`). */
 export interface CooldownOptions {
@@ -44,6 +44,18 @@ export function isProviderFailure(error: unknown): boolean {
   return errorTraits(error).cooldown;
 }
 
+/**
+ * Who hears of this gateway's cool-downs and recoveries (the shared
+ * provider state, see `shared-health.ts`). Called synchronously on the hot
+ * path: it must return at once and never throw.
+ */
+export interface HealthPublisher {
+  /** `cooldown.provider` has just started cooling down (again, after a cool-down ended). */
+  cooled(cooldown: ProviderCooldown): void;
+  /** `provider` succeeded after having been cooled down. */
+  recovered(provider: string): void;
+}
+
 interface Health {
   failures: number;
   until: number;
@@ -56,6 +68,7 @@ export class ProviderHealth {
   readonly #cooldownMs: number;
   readonly #now: () => number;
   readonly #health = new Map<string, Health>();
+  #publisher: HealthPublisher | undefined;
 
   constructor(options: CooldownOptions | false = {}, now: () => number = Date.now) {
     const settings = options === false ? { failureThreshold: 0, cooldownMs: 0 } : options;
@@ -91,13 +104,56 @@ export class ProviderHealth {
     const health = this.#health.get(provider) ?? { failures: 0, until: 0, lastError: "provider" };
     health.failures++;
     health.lastError = RatatoskrError.isInstance(error) ? error.code : "provider";
-    if (health.failures >= this.#threshold) health.until = this.#now() + this.#cooldownMs;
     this.#health.set(provider, health);
+    if (health.failures >= this.#threshold) {
+      const now = this.#now();
+      const wasCooling = health.until > now;
+      health.until = now + this.#cooldownMs;
+      // Published when the provider starts cooling, not on every failure while it cools.
+      if (wasCooling) return;
+      this.#publisher?.cooled({
+        provider,
+        until: health.until,
+        failures: health.failures,
+        lastError: health.lastError,
+      });
+    }
   }
 
   /** Record a successful attempt of `provider`. */
   success(provider: string): void {
-    if (this.#health.size !== 0) this.#health.delete(provider);
+    if (this.#health.size === 0) return;
+    const health = this.#health.get(provider);
+    if (health === undefined) return;
+    this.#health.delete(provider);
+    if (health.until > 0) this.#publisher?.recovered(provider);
+  }
+
+  /** Send every later cool-down and recovery to `publisher` (`undefined`: stop). */
+  publishTo(publisher: HealthPublisher | undefined): void {
+    this.#publisher = publisher;
+  }
+
+  /**
+   * Apply a cool-down another instance published: the provider cools until
+   * the later of its own and the published end. Nothing is published back.
+   */
+  applyShared(cooldown: SharedCooldown): void {
+    if (!this.enabled || !Number.isFinite(cooldown.until) || cooldown.until <= this.#now()) return;
+    const health = this.#health.get(cooldown.provider) ?? {
+      failures: 0,
+      until: 0,
+      lastError: cooldown.lastError,
+    };
+    health.until = Math.max(health.until, cooldown.until);
+    health.failures = Math.max(health.failures, cooldown.failures);
+    health.lastError = cooldown.lastError;
+    this.#health.set(cooldown.provider, health);
+  }
+
+  /** Apply a recovery another instance published: forget the provider's failures. */
+  applySharedRecovery(provider: string): void {
+    this.#health.delete(provider);
   }
 
   /** The cool-down of `provider`, when it is cooling now. */

@@ -30,11 +30,12 @@ import {
   type ProviderDescriptorV1,
   type ProviderV1,
   RatatoskrError,
+  type SharedProviderState,
 } from "@ratatoskr/core";
 import type { ModelRegistry, PresetTableInput } from "@ratatoskr/models";
 import { asConfiguration } from "./as-configuration.ts";
 import { type CacheOptions, resolveCacheOptions } from "./cache-options.ts";
-import { Gateway, type GatewaySettings } from "./gateway.ts";
+import { Gateway, type GatewaySettings, sharedStateLoaded } from "./gateway.ts";
 import { assertHooks, type GatewayHooks } from "./gateway-hooks.ts";
 import {
   PARAMETER_VALIDATION_POLICIES,
@@ -45,6 +46,7 @@ import { ProviderRegistry } from "./provider-registry.ts";
 import { assertTimeout, type FallbackTarget, type TimeoutOptions } from "./reliability-options.ts";
 import { type RetryOptions, resolveRetry } from "./retry-policy.ts";
 import type { KnownProvider } from "./router.ts";
+import { assertSharedState } from "./shared-health.ts";
 
 /** A provider created from its descriptor (what `loadConfiguredProviders()` returns). */
 export interface ProviderWithDescriptor {
@@ -226,6 +228,21 @@ export class RatatoskrBuilder {
   }
 
   /**
+   * Share provider cool-downs with the other gateway instances through
+   * `state` (e.g. `createRedisSharedState()` from `@ratatoskr/redis`): a
+   * cool-down one instance triggers is applied by all of them, and so is a
+   * recovery. Routing still reads local state only (no I/O on the hot
+   * path); a state that is unreachable leaves each gateway on its own
+   * cool-downs. `build()` loads the cool-downs already in force. The state
+   * stays yours to close after `gateway.dispose()`.
+   */
+  sharedState(state: SharedProviderState): this {
+    assertSharedState(state);
+    this.#settings = { ...this.#settings, sharedState: state };
+    return this;
+  }
+
+  /**
    * Strict mode by default: a setting, tool or provider option the routed
    * provider would ignore or not honour is an `invalid_input` error before
    * anything is sent (a call's `strict` option still decides for itself).
@@ -359,6 +376,8 @@ export class RatatoskrBuilder {
     const created = await Promise.all(this.#entries.map((entry) => this.#create(entry)));
     const registry = new ProviderRegistry();
     for (const { provider, descriptor } of created) registry.register(provider, descriptor);
-    return new Gateway(registry, { ...this.#settings, knownProviders: KNOWN_PROVIDERS });
+    const gateway = new Gateway(registry, { ...this.#settings, knownProviders: KNOWN_PROVIDERS });
+    await sharedStateLoaded(gateway);
+    return gateway;
   }
 }

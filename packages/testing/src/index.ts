@@ -5,7 +5,8 @@
  * (`expectNoSecret`, a key-echoing server, a script runner that captures output).
  * Safe to import at runtime (no test runner is loaded); the provider
  * conformance suite, which needs vitest, is the `@ratatoskr/testing/conformance`
- * entry.
+ * entry, and real servers spawned for tests (`startRedisServer`) are the
+ * node-only `@ratatoskr/testing/servers` entry.
  *
  * @packageDocumentation
  */

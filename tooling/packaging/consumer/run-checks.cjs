@@ -38,6 +38,7 @@ const EXPECTED_EXPORTS = {
     "loadRatdConfig",
   ],
   "@ratatoskr/client": ["createServiceClient"],
+  "@ratatoskr/redis": ["createRedisCacheStore", "createRedisSharedState"],
   "@ratatoskr/cli": ["runCli", "EXIT_CODES"],
   "@ratatoskr/telemetry": ["openTelemetryHooks", "GEN_AI_OPERATION_NAMES"],
 };

@@ -13,6 +13,7 @@ import * as ollama from "@ratatoskr/provider-ollama";
 import * as openaiCompat from "@ratatoskr/provider-openai-compat";
 import * as openrouter from "@ratatoskr/provider-openrouter";
 import * as providerUtils from "@ratatoskr/provider-utils";
+import * as redis from "@ratatoskr/redis";
 import * as server from "@ratatoskr/server";
 import * as telemetry from "@ratatoskr/telemetry";
 import * as testing from "@ratatoskr/testing";
@@ -37,6 +38,7 @@ await checks.runChecks(
     "@ratatoskr/models": models,
     "@ratatoskr/server": server,
     "@ratatoskr/client": client,
+    "@ratatoskr/redis": redis,
     "@ratatoskr/cli": cli,
     "@ratatoskr/telemetry": telemetry,
   },

@@ -1,0 +1,3 @@
+export * from "./redis-cache-store.ts";
+export * from "./redis-connection.ts";
+export * from "./redis-shared-state.ts";

@@ -1,0 +1,3 @@
+import { vitestPreset } from "../../tooling/config/vitest.preset.ts";
+
+export default vitestPreset();
