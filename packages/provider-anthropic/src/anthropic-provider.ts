@@ -277,7 +277,10 @@ class AnthropicProviderImplementation implements AnthropicProvider {
     const options: Anthropic.RequestOptions = { timeout: this.#timeout };
     if (signal !== undefined) options.signal = signal;
     // The inspector travels under a symbol key, which the SDK's type does not describe.
-    if (inspect !== undefined) options.fetchOptions = inspectorFetchOptions(inspect) as Anthropic.RequestOptions["fetchOptions"];
+    if (inspect !== undefined)
+      options.fetchOptions = inspectorFetchOptions(
+        inspect,
+      ) as Anthropic.RequestOptions["fetchOptions"];
     if (headers === undefined && (betas === undefined || betas.length === 0)) return options;
     registerHeaderSecrets(headers as Record<string, string> | undefined);
     const merged: Record<string, string> = {};
@@ -341,7 +344,9 @@ class AnthropicProviderImplementation implements AnthropicProvider {
       const client = await this.#getClient();
       const streaming: Anthropic.MessageCreateParamsStreaming = { ...built.body, stream: true };
       response = await client.messages
-        .create(streaming, this.#requestOptions(link.signal, request.headers, built.betas, request.inspect),
+        .create(
+          streaming,
+          this.#requestOptions(link.signal, request.headers, built.betas, request.inspect),
         )
         .asResponse();
     } catch (error) {

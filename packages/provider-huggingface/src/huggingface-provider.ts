@@ -47,10 +47,10 @@ import { createOpenAICompatible } from "@ratatoskr/provider-openai-compat";
 import {
   chunk,
   errorMessageExcerpt,
+  inspectExchanges,
   loadApiKey,
   networkError,
   readErrorBody,
-  inspectExchanges,
   registerHeaderSecrets,
   validateBaseURL,
 } from "@ratatoskr/provider-utils";

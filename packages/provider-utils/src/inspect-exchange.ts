@@ -77,7 +77,10 @@ export function inspectExchanges(
 }
 
 /** What is known of an exchange before its response. */
-type ExchangeRequest = Pick<ProviderExchangeV1, "method" | "url" | "requestHeaders" | "requestBody">;
+type ExchangeRequest = Pick<
+  ProviderExchangeV1,
+  "method" | "url" | "requestHeaders" | "requestBody"
+>;
 
 async function capture(
   send: typeof globalThis.fetch,
