@@ -1,6 +1,11 @@
 import { inspect } from "node:util";
-import { Message, type ProviderExchangeV1 } from "@ratatoskr/core";
-import { chatRequestFor, expectNoSecret } from "@ratatoskr/testing";
+import { Message } from "@ratatoskr/core";
+import {
+  chatRequestFor,
+  type ExchangeRecorder,
+  exchangeRecorder,
+  expectNoSecret,
+} from "@ratatoskr/testing";
 import { drain } from "@ratatoskr/testing/conformance";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAnthropic } from "../src/anthropic-provider.ts";
@@ -18,21 +23,19 @@ beforeAll(async () => {
 afterEach(() => mock.reset());
 afterAll(() => mock.close());
 
-let exchanges: ProviderExchangeV1[];
+let recorder: ExchangeRecorder;
 beforeEach(() => {
-  exchanges = [];
+  recorder = exchangeRecorder();
 });
-const record = (exchange: ProviderExchangeV1) => {
-  exchanges.push(exchange);
-};
 const provider = () => createAnthropic({ apiKey: CANARY, baseURL: mock.url });
-const request = () => ({ ...chatRequestFor(messages, { model }), inspect: record });
+const request = () => ({ ...chatRequestFor(messages, { model }), inspect: recorder.record });
 
 describe("the call's inspector", () => {
   it("gets the unary exchange: the body as the server received it, the answer as sent, no key", async () => {
     const answer = fixture("message-text.json");
     mock.enqueue({ json: answer });
     await provider().chat.complete(request());
+    const exchanges = await recorder.settled(1);
     expect(exchanges).toHaveLength(1);
     const [exchange] = exchanges;
     expect(exchange).toMatchObject({
@@ -57,6 +60,7 @@ describe("the call's inspector", () => {
     const sse = fixture("text.sse");
     mock.enqueue({ sse, chunkSize: 50 });
     await drain(provider().chat.stream(request()));
+    const exchanges = await recorder.settled(1);
     expect(exchanges).toHaveLength(1);
     expect(exchanges[0]).toMatchObject({
       requestBody: mock.requests.at(-1)!.body,
@@ -72,10 +76,11 @@ describe("the call's inspector", () => {
     mock.enqueue({ sseThenHang: head });
     const parts = provider().chat.stream(request())[Symbol.asyncIterator]();
     expect((await parts.next()).done).toBe(false);
-    expect(exchanges).toHaveLength(0);
+    expect(recorder.exchanges).toHaveLength(0);
     await parts.return?.();
+    const exchanges = await recorder.settled(1);
     expect(exchanges).toHaveLength(1);
-    expect(exchanges[0]!.error).toMatch(/^cancelled/);
+    expect(exchanges[0]!.error).toMatch(/^cancelled|AbortError/);
   });
 
   it("gets an error response and a token count", async () => {
@@ -89,8 +94,9 @@ describe("the call's inspector", () => {
       text: "Hi",
       providerOptions: {},
       signal: new AbortController().signal,
-      inspect: record,
+      inspect: recorder.record,
     });
+    const exchanges = await recorder.settled(2);
     expect(exchanges.map((exchange) => exchange.status)).toEqual([429, 200]);
     expect(exchanges[0]!.responseBody).toContain("rate_limit_error");
     expect(exchanges[1]!.url).toBe(`${mock.url}/v1/messages/count_tokens`);
@@ -100,6 +106,6 @@ describe("the call's inspector", () => {
   it("is not called for a call without one", async () => {
     mock.enqueue({ json: fixture("message-text.json") });
     await provider().chat.complete(chatRequestFor(messages, { model }));
-    expect(exchanges).toHaveLength(0);
+    expect(recorder.exchanges).toHaveLength(0);
   });
 });

@@ -1,10 +1,17 @@
 import { inspect } from "node:util";
-import { Message, type ProviderExchangeV1 } from "@ratatoskr/core";
-import { chatRequestFor, expectNoSecret, jsonReply, sseReply } from "@ratatoskr/testing";
+import { Message } from "@ratatoskr/core";
+import {
+  chatRequestFor,
+  type ExchangeRecorder,
+  exchangeRecorder,
+  expectNoSecret,
+  jsonReply,
+  sseReply,
+} from "@ratatoskr/testing";
 import { drain, useOpenAIWireMockServer } from "@ratatoskr/testing/conformance";
 import { beforeEach, describe, expect, it } from "vitest";
-import { fixture } from "./openai-fixtures.test-helpers.ts";
 import { createOpenAICompatible } from "./openai-compatible-provider.ts";
+import { fixture } from "./openai-fixtures.test-helpers.ts";
 import { createOpenAI } from "./openai-provider.ts";
 
 /** Key-shaped, built at run time (no key literal in the source). */
@@ -12,16 +19,13 @@ const CANARY = ["sk", "proj", "inspectcanary", "0123456789abcdef"].join("-");
 const messages = [Message.user("Hi")];
 const server = useOpenAIWireMockServer();
 
-let exchanges: ProviderExchangeV1[];
+let recorder: ExchangeRecorder;
 beforeEach(() => {
-  exchanges = [];
+  recorder = exchangeRecorder();
 });
-const record = (exchange: ProviderExchangeV1) => {
-  exchanges.push(exchange);
-};
 const request = () => ({
   ...chatRequestFor(messages, { model: "gpt-4o-mini" }),
-  inspect: record,
+  inspect: recorder.record,
 });
 
 describe.each([
@@ -36,6 +40,7 @@ describe.each([
     server.reply(jsonReply(200, answer));
     const result = await create().chat.complete(request());
     expect(result.content).not.toBe("");
+    const exchanges = await recorder.settled(1);
     expect(exchanges).toHaveLength(1);
     const [exchange] = exchanges;
     expect(exchange).toMatchObject({
@@ -56,6 +61,7 @@ describe.each([
     const sse = fixture("openai-chat-stream-text.sse");
     server.reply(sseReply(sse, { chunkSize: 64 }));
     await drain(create().chat.stream(request()));
+    const exchanges = await recorder.settled(1);
     expect(exchanges).toHaveLength(1);
     expect(exchanges[0]).toMatchObject({ status: 200, responseBody: sse, truncated: false });
     expect(JSON.parse(exchanges[0]!.requestBody!)).toMatchObject({ stream: true });
@@ -68,16 +74,18 @@ describe.each([
     const parts = create().chat.stream(request())[Symbol.asyncIterator]();
     const first = await parts.next();
     expect(first.done).toBe(false);
-    expect(exchanges).toHaveLength(0); // the exchange is still open
+    expect(recorder.exchanges).toHaveLength(0); // the exchange is still open
     await parts.return?.();
+    const exchanges = await recorder.settled(1);
     expect(exchanges).toHaveLength(1);
     expect(exchanges[0]!.responseBody).toBe(sse.slice(0, sse.indexOf("\n\n") + 2));
-    expect(exchanges[0]!.error).toMatch(/^cancelled/);
+    expect(exchanges[0]!.error).toMatch(/^cancelled|AbortError/);
   });
 
   it("gets an error response with its status and body", async () => {
     server.reply(jsonReply(429, { error: { message: "Rate limit reached", type: "requests" } }));
     await expect(create().chat.complete(request())).rejects.toMatchObject({ code: "rate_limited" });
+    const exchanges = await recorder.settled(1);
     expect(exchanges).toHaveLength(1);
     expect(exchanges[0]).toMatchObject({ status: 429 });
     expect(exchanges[0]!.responseBody).toContain("Rate limit reached");
@@ -87,6 +95,6 @@ describe.each([
   it("is not called, and nothing is captured, for a call without one", async () => {
     server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));
     await create().chat.complete(chatRequestFor(messages, { model: "gpt-4o-mini" }));
-    expect(exchanges).toHaveLength(0);
+    expect(recorder.exchanges).toHaveLength(0);
   });
 });

@@ -5,10 +5,12 @@
  * (an SDK's client-wide `fetch`, with the call's inspector travelling in the
  * SDK's per-request `fetchOptions`, see {@link inspectorFetchOptions}).
  *
- * Capturing never changes the call: the response body is passed on chunk by
- * chunk as the provider reads it (pulled, never buffered ahead), copied into
- * a bounded capture on the way, and the exchange is reported once the body
- * ends, fails or is cancelled. Without an inspector the provider's `fetch`
+ * Capturing never changes what the provider reads: the response body is
+ * teed, each chunk passed on the moment it arrives (never held back until
+ * the body ends) and copied into a bounded capture, and the exchange is
+ * reported once the body ends, fails or is cancelled. The capture side reads
+ * the body to its end even when the provider stops at its last event
+ * without cancelling, so every exchange is reported. Without an inspector the provider's `fetch`
  * is used as is: no wrapper, no copy.
  */
 import {
@@ -128,41 +130,55 @@ async function capture(
     });
   const reader = body.getReader();
   let finished = false;
-  const copy = new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        let chunk: ReadableStreamReadResult<Uint8Array>;
+  const settle = (error?: string) => {
+    if (finished) return;
+    finished = true;
+    finish(error);
+  };
+  // Each chunk is passed on the moment it arrives (a tee, not a buffer): the
+  // body is read to its end even when the provider stops reading at its last
+  // event without cancelling (so the exchange is still reported), and a
+  // cancel by the provider cancels the upstream body.
+  const pump = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        settle(describeError(error));
         try {
-          chunk = await reader.read();
-        } catch (error) {
-          if (!finished) {
-            finished = true;
-            finish(describeError(error));
-          }
           controller.error(error);
-          return;
+        } catch {
+          // Already cancelled by the provider.
         }
-        if (chunk.done) {
-          if (!finished) {
-            finished = true;
-            finish();
-          }
+        return;
+      }
+      if (chunk.done) {
+        settle();
+        try {
           controller.close();
-          return;
+        } catch {
+          // Already cancelled by the provider.
         }
-        captured.add(chunk.value);
+        return;
+      }
+      captured.add(chunk.value);
+      try {
         controller.enqueue(chunk.value);
-      },
-      cancel(reason) {
-        if (!finished) {
-          finished = true;
-          finish(`cancelled: ${describeError(reason)}`);
-        }
-        return reader.cancel(reason);
-      },
+      } catch {
+        return; // Cancelled by the provider: `cancel` reported it.
+      }
+    }
+  };
+  const copy = new ReadableStream<Uint8Array>({
+    start(controller) {
+      void pump(controller);
     },
-    { highWaterMark: 0 },
-  );
+    cancel(reason) {
+      settle(`cancelled: ${describeError(reason)}`);
+      return reader.cancel(reason);
+    },
+  });
   const passed = new Response(copy, {
     status: response.status,
     statusText: response.statusText,
