@@ -211,3 +211,17 @@ describe("inspectingFetch", () => {
     expect(exchanges).toHaveLength(0);
   });
 });
+
+describe("a request fetch itself refuses", () => {
+  it("fails as it would without the inspector, and is reported", async () => {
+    const bad = { method: "POST", headers: { "bad header": "x" }, body: "{}" };
+    const plain = await fetch(`${server.url}/json`, bad).catch((error: unknown) => error);
+    const recorded: ProviderExchangeV1[] = [];
+    const inspected = await inspectExchanges(fetch, (exchange) => {
+      recorded.push(exchange);
+    })(`${server.url}/json`, bad).catch((error: unknown) => error);
+    expect(inspected).toBeInstanceOf(TypeError);
+    expect((inspected as Error).message).toBe((plain as Error).message);
+    expect(recorded[0]).toMatchObject({ requestHeaders: {}, status: undefined });
+  });
+});

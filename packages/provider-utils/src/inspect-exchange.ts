@@ -198,9 +198,18 @@ function describeRequest(
   return {
     method: (init?.method ?? fromRequest?.method ?? "GET").toUpperCase(),
     url: redactUrl(url),
-    requestHeaders: redactHeaders(new Headers(init?.headers ?? fromRequest?.headers)),
+    requestHeaders: requestHeaders(init?.headers ?? fromRequest?.headers),
     requestBody: bodyText(init?.body),
   };
+}
+
+/** The request's headers, redacted; empty when they do not parse (then `fetch` itself will refuse them). */
+function requestHeaders(headers: HeadersInit | undefined): Record<string, string> {
+  try {
+    return redactHeaders(new Headers(headers));
+  } catch {
+    return {};
+  }
 }
 
 /** A request body as text: strings and bytes; undefined for none, streams and forms (not read, so not consumed). */
