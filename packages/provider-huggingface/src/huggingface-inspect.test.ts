@@ -102,4 +102,22 @@ describe("the call's inspector", () => {
     });
     expectNoToken();
   });
+
+  it("redacts a key carried in the URL's query (an endpoint URL with one)", async () => {
+    const endpoint = createHuggingFace({
+      apiKey: CANARY,
+      endpointUrl: `${server.url}/endpoint?api_key=${CANARY}`,
+    });
+    await endpoint.embedding.embed({
+      model: EMBEDDING_MODEL,
+      values: ["Hi"],
+      providerOptions: {},
+      signal: new AbortController().signal,
+      inspect: recorder.record,
+    });
+    const [exchange] = await recorder.settled(1);
+    expect(server.requests.at(-1)!.url).toContain(`api_key=${CANARY}`);
+    expect(exchange!.url).toContain("api_key=[REDACTED]");
+    expectNoToken();
+  });
 });
