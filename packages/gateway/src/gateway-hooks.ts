@@ -176,10 +176,11 @@ export interface GatewayHooks {
    *
    * It is a hook rather than a builder setting of its own so that its events
    * correlate with the others by `callId` and its failures are reported
-   * like theirs (`onHookError`). Covered: every HTTP provider (OpenAI
-   * compatible, OpenAI, OpenRouter, Anthropic, Ollama, Hugging Face).
-   * Not covered: model listings and model-information lookups (no call
-   * id), and local ONNX models (their only HTTP is the model download).
+   * like theirs (`onHookError`). Covered: every provider that implements
+   * `CallRequestV1.inspect` (all the bundled HTTP providers; see
+   * docs/debugging.md). Not covered: model listings and model-information
+   * lookups (no call id), and providers that run models in-process (no
+   * HTTP exchange per call).
    */
   onProviderExchange?(event: ProviderExchangeEvent): void;
   /**
