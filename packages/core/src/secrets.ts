@@ -105,3 +105,76 @@ function redactCutOffTail(text: string, secret: string): string {
   }
   return text;
 }
+
+/** Header names whose values are credentials, whatever they hold (compared lower-case). */
+const CREDENTIAL_HEADER_NAMES: ReadonlySet<string> = new Set([
+  "authorization",
+  "proxy-authorization",
+  "x-api-key",
+  "api-key",
+  "x-goog-api-key",
+  "cookie",
+  "set-cookie",
+]);
+
+/** Name parts that make a header or query parameter a credential (`x-hf-token`, `openrouter-key`, `access_token`). */
+const CREDENTIAL_NAME = /key|token|secret|passw|auth|cookie|session|signature|credential/i;
+
+/**
+ * Whether a header or query parameter named `name` carries a credential:
+ * `Authorization`, `Proxy-Authorization`, `x-api-key`, `api-key`,
+ * `Cookie`, `Set-Cookie`, and any name that holds `key`, `token`,
+ * `secret`, `passw`, `auth`, `cookie`, `session`, `signature` or
+ * `credential`.
+ */
+export function isCredentialName(name: string): boolean {
+  return CREDENTIAL_HEADER_NAMES.has(name.toLowerCase()) || CREDENTIAL_NAME.test(name);
+}
+
+/**
+ * A plain copy of `headers` (lower-case names) fit to show: the values of
+ * credential headers ({@link isCredentialName}) replaced by `[REDACTED]`,
+ * every other value passed through {@link redactSecrets}.
+ */
+export function redactHeaders(
+  headers: Headers | Iterable<readonly [string, string]> | Readonly<Record<string, string>>,
+): Record<string, string> {
+  const entries: Iterable<readonly [string, string]> =
+    Symbol.iterator in headers
+      ? (headers as Iterable<readonly [string, string]>)
+      : Object.entries(headers as Record<string, string>);
+  const out: Record<string, string> = {};
+  for (const [name, value] of entries) {
+    const lower = name.toLowerCase();
+    out[lower] = isCredentialName(lower) ? REDACTED : redactSecrets(String(value));
+  }
+  return out;
+}
+
+/**
+ * `url` fit to show: its user-info (as `REDACTED`) and the values of
+ * credential query parameters ({@link isCredentialName}: `key`, `api_key`,
+ * `token`, `sig`…) replaced by `[REDACTED]`, then {@link redactSecrets}.
+ * Text that is not a URL is only passed through {@link redactSecrets}.
+ */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return redactSecrets(url);
+  }
+  // User-info is a credential whole (a key is often given as the user name).
+  if (parsed.username !== "") parsed.username = "REDACTED";
+  if (parsed.password !== "") parsed.password = "REDACTED";
+  let changed = false;
+  const params = new URLSearchParams(parsed.search);
+  for (const [name] of params) {
+    if (isCredentialName(name) || name.toLowerCase() === "sig") {
+      params.set(name, REDACTED);
+      changed = true;
+    }
+  }
+  if (changed) parsed.search = params.toString().replaceAll("%5BREDACTED%5D", REDACTED);
+  return redactSecrets(parsed.toString());
+}

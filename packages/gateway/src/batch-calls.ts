@@ -12,6 +12,7 @@ import {
   assertNliPairs,
   assertTexts,
   type CallOptions,
+  type CallRequestV1,
   type Embedding,
   type EmbeddingRequestV1,
   type NliPair,
@@ -26,6 +27,7 @@ import type { CallTarget } from "./call-runner.ts";
 import { reportWarnings } from "./call-warnings.ts";
 import { type ChunkedBatch, chunkSize, runChunkedBatch } from "./chunked-batch-runner.ts";
 import { type GatewayCore, isStrict, openCall } from "./gateway-core.ts";
+import { withInspector } from "./provider-exchanges.ts";
 import { ownProviderOptions } from "./provider-requests.ts";
 import type { Batched } from "./registered-provider.ts";
 import type { CacheKeyMaterial } from "./response-cache.ts";
@@ -39,7 +41,7 @@ type BatchRequest<I, Request> = (
 ) => Request;
 
 /** Run a batch of `capability` (input validated) and report it to the hooks. */
-async function runBatch<I, R, Request>(
+async function runBatch<I, R, Request extends CallRequestV1>(
   core: GatewayCore,
   capability: "embed" | "nli",
   model: string,
@@ -115,8 +117,10 @@ export async function embedBatch(
     texts,
     {
       planFor: (target) => planOf(target, target.provider.embedding!),
-      attempt: async (target, values, signal) => {
-        const result = await target.provider.embedding!.call(request(target, values, signal));
+      attempt: async (target, values, signal, inspect) => {
+        const result = await target.provider.embedding!.call(
+          withInspector(request(target, values, signal), inspect),
+        );
         const embeddings = checkCount(result?.embeddings, values.length, target, "embeddings");
         for (const embedding of embeddings) checkEmbedding(embedding, target);
         return { items: embeddings, warnings: result.warnings };
@@ -165,8 +169,10 @@ export async function inferNliBatch(
     pairs,
     {
       planFor: (target) => planOf(target, target.provider.nli!),
-      attempt: async (target, chunk, signal) => {
-        const result = await target.provider.nli!.call(request(target, chunk, signal));
+      attempt: async (target, chunk, signal, inspect) => {
+        const result = await target.provider.nli!.call(
+          withInspector(request(target, chunk, signal), inspect),
+        );
         return {
           items: checkCount(result?.results, chunk.length, target, "results"),
           warnings: result.warnings,

@@ -10,7 +10,7 @@
  * target succeeded (nothing of the batch was produced yet); after that the
  * failure is final. Warnings of the chunks are collected once each.
  */
-import { RatatoskrError, type WarningV1 } from "@ratatoskr/core";
+import { type ExchangeInspectorV1, RatatoskrError, type WarningV1 } from "@ratatoskr/core";
 import { chunk, mapWithConcurrency } from "@ratatoskr/provider-utils";
 import { AttemptScope } from "./attempt-scope.ts";
 import {
@@ -21,6 +21,7 @@ import {
   retryTarget,
   runTargets,
 } from "./call-runner.ts";
+import { exchangeInspector } from "./provider-exchanges.ts";
 
 /** How a target takes a batch: items per upstream call (undefined: all at once) and calls at once. */
 export interface ChunkPlan {
@@ -38,8 +39,17 @@ export interface ChunkResult<R> {
 export interface ChunkedBatch<I, R> {
   /** How a target takes the batch. */
   planFor(target: CallTarget): ChunkPlan;
-  /** One upstream call for `chunk`; `signal` is the attempt's. Check the answer's shape here. */
-  attempt(target: CallTarget, chunk: readonly I[], signal: AbortSignal): Promise<ChunkResult<R>>;
+  /**
+   * One upstream call for `chunk`; `signal` is the attempt's, `inspect` the
+   * call's exchange inspector (for the request, when set). Check the
+   * answer's shape here.
+   */
+  attempt(
+    target: CallTarget,
+    chunk: readonly I[],
+    signal: AbortSignal,
+    inspect: ExchangeInspectorV1 | undefined,
+  ): Promise<ChunkResult<R>>;
   /** Checks the whole result of a target (throws a RatatoskrError, which may fall back). */
   check?(results: R[], target: CallTarget): void;
 }
@@ -87,7 +97,8 @@ async function attemptChunk<I, R>(
     target.provider.id,
   );
   try {
-    return await scope.race(batch.attempt(target, part, scope.signal));
+    const inspect = exchangeInspector(context, target);
+    return await scope.race(batch.attempt(target, part, scope.signal, inspect));
   } catch (error) {
     throw normalizeError(error, target.provider.id, scope.signal);
   } finally {

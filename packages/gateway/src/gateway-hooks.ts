@@ -4,9 +4,12 @@
  * library. Payloads hold no secret: errors arrive as an
  * {@link ErrorSummary} built from the already-redacted error, never the
  * error object with its `cause` (which may hold an SDK request).
+ * `onProviderExchange` (a debugging aid) is the one hook whose payload
+ * holds prompts and completions; credentials are redacted there too.
  */
 import {
   type Capability,
+  type ProviderExchangeV1,
   RatatoskrError,
   redactSecrets,
   type Usage,
@@ -116,6 +119,19 @@ export interface CacheLookupEvent extends HookEventBase {
   error?: ErrorSummary;
 }
 
+/**
+ * One HTTP exchange between a provider and its upstream ({@link
+ * GatewayHooks.onProviderExchange}): the request as sent and the response as
+ * the provider read it, credentials redacted. One event per HTTP request, so
+ * a retried attempt is a second event with the same `callId`.
+ */
+export interface ProviderExchangeEvent extends HookEventBase, ProviderExchangeV1 {
+  /** The provider that made the exchange (its registered id). */
+  provider: string;
+  /** The model name sent to it. */
+  providerModel: string;
+}
+
 /** A hook failed: it threw, or the promise it returned rejected. */
 export interface HookErrorEvent extends HookEventBase {
   /** The hook that failed. */
@@ -142,6 +158,32 @@ export interface GatewayHooks {
   onError?(event: ErrorEvent): void;
   onCacheLookup?(event: CacheLookupEvent): void;
   /**
+   * **A debugging aid; leave it unset in production.** Receives every HTTP
+   * exchange a provider makes for a call: method, URL, request headers and
+   * the final request body, response status, headers and body (for a
+   * stream, the raw SSE or NDJSON text, up to 1 MiB; `truncated` says when
+   * it was cut), or the `error` that ended it. Credentials are redacted
+   * (`Authorization`, `x-api-key`, `api-key`, cookies, any `*key*`/`*token*`
+   * header or query parameter, registered keys anywhere), but prompts and
+   * completions are not: the payload is the user's content.
+   *
+   * Off unless set: without it, providers send requests exactly as without
+   * inspection (no wrapper around `fetch`, no copy of any body). Set, the
+   * response body is copied chunk by chunk as the provider reads it, so
+   * what the provider reads and when is unchanged and a stream stays
+   * incremental; the event arrives when the body has been read to its end
+   * (or failed, or the provider stopped reading it).
+   *
+   * It is a hook rather than a builder setting of its own so that its events
+   * correlate with the others by `callId` and its failures are reported
+   * like theirs (`onHookError`). Covered: every provider that implements
+   * `CallRequestV1.inspect` (all the bundled HTTP providers; see
+   * docs/debugging.md). Not covered: model listings and model-information
+   * lookups (no call id), and providers that run models in-process (no
+   * HTTP exchange per call).
+   */
+  onProviderExchange?(event: ProviderExchangeEvent): void;
+  /**
    * A hook above failed. When this one fails too, that failure becomes a
    * process warning.
    */
@@ -157,6 +199,7 @@ interface HookEvents {
   onComplete: CompleteEvent;
   onError: ErrorEvent;
   onCacheLookup: CacheLookupEvent;
+  onProviderExchange: ProviderExchangeEvent;
 }
 
 /** The name of a hook that observes calls (every hook but `onHookError`). */
@@ -170,6 +213,7 @@ const HOOK_NAMES: ReadonlySet<string> = new Set<keyof GatewayHooks>([
   "onComplete",
   "onError",
   "onCacheLookup",
+  "onProviderExchange",
   "onHookError",
 ]);
 

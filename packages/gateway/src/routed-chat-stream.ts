@@ -11,6 +11,7 @@ import {
   ChatStreamAccumulator,
   type ChatStreamPartV1,
   type DoneEvent,
+  type ExchangeInspectorV1,
   type Message,
   type PartialOutput,
   type Usage,
@@ -20,6 +21,7 @@ import {
 import { joinWarnings, prepareChat, withCost } from "./call-preparation.ts";
 import type { CallTarget } from "./call-runner.ts";
 import type { GatewayCore } from "./gateway-core.ts";
+import { withInspector } from "./provider-exchanges.ts";
 import { chatSettings, ownProviderOptions } from "./provider-requests.ts";
 import { RoutedStream } from "./routed-stream.ts";
 
@@ -63,8 +65,12 @@ export class RoutedChatStream extends RoutedStream<ChatStreamPartV1, ChatEvent> 
     };
   }
 
-  protected open(target: CallTarget, signal: AbortSignal): AsyncIterable<ChatStreamPartV1> {
-    return target.provider.chat!.stream(this.#request(target, signal));
+  protected open(
+    target: CallTarget,
+    signal: AbortSignal,
+    inspect: ExchangeInspectorV1 | undefined,
+  ): AsyncIterable<ChatStreamPartV1> {
+    return target.provider.chat!.stream(withInspector(this.#request(target, signal), inspect));
   }
 
   protected warningsFor(target: CallTarget, signal: AbortSignal): readonly WarningV1[] | undefined {

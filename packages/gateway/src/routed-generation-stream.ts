@@ -5,6 +5,7 @@
 import {
   assertGenerateOptions,
   assertText,
+  type ExchangeInspectorV1,
   type GenerateDoneEvent,
   type GenerateEvent,
   type GenerateOptions,
@@ -19,6 +20,7 @@ import {
 import { joinWarnings, prepareGenerate, withCost } from "./call-preparation.ts";
 import type { CallTarget } from "./call-runner.ts";
 import type { GatewayCore } from "./gateway-core.ts";
+import { withInspector } from "./provider-exchanges.ts";
 import { generationSettings, ownProviderOptions } from "./provider-requests.ts";
 import { RoutedStream } from "./routed-stream.ts";
 
@@ -64,8 +66,14 @@ export class RoutedGenerationStream extends RoutedStream<GenerationStreamPartV1,
     };
   }
 
-  protected open(target: CallTarget, signal: AbortSignal): AsyncIterable<GenerationStreamPartV1> {
-    return target.provider.generation!.stream(this.#request(target, signal));
+  protected open(
+    target: CallTarget,
+    signal: AbortSignal,
+    inspect: ExchangeInspectorV1 | undefined,
+  ): AsyncIterable<GenerationStreamPartV1> {
+    return target.provider.generation!.stream(
+      withInspector(this.#request(target, signal), inspect),
+    );
   }
 
   protected warningsFor(target: CallTarget, signal: AbortSignal): readonly WarningV1[] | undefined {

@@ -22,6 +22,7 @@ import {
   abortedError,
   type CallOptions,
   type Capability,
+  type ExchangeInspectorV1,
   mergeMetadata,
   type PartialOutput,
   RatatoskrError,
@@ -43,6 +44,7 @@ import {
 import { assertNoWarnings, reportWarnings } from "./call-warnings.ts";
 import { type GatewayCore, isStrict, openCall } from "./gateway-core.ts";
 import { emitHook, summarizeError } from "./gateway-hooks.ts";
+import { exchangeInspector } from "./provider-exchanges.ts";
 
 /** The parts every provider stream may carry besides its content: warnings, metadata, one `done`. */
 type SpecialPart =
@@ -115,8 +117,12 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
   protected gatewayWarnings(): readonly WarningV1[] {
     return [];
   }
-  /** The provider's stream for `target`, with the attempt's `signal`. */
-  protected abstract open(target: CallTarget, signal: AbortSignal): AsyncIterable<Part>;
+  /** The provider's stream for `target`, with the attempt's `signal` and the call's exchange inspector (when set). */
+  protected abstract open(
+    target: CallTarget,
+    signal: AbortSignal,
+    inspect: ExchangeInspectorV1 | undefined,
+  ): AsyncIterable<Part>;
   /** Strict mode: the warnings `target`'s provider would give (undefined: none known). */
   protected abstract warningsFor(
     target: CallTarget,
@@ -237,7 +243,8 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
     const warnings: WarningV1[] = [];
     let metadata: ResponseMetadataV1 | undefined;
     try {
-      inner = this.open(target, attemptScope.signal)[Symbol.asyncIterator]();
+      const inspect = exchangeInspector(context, target);
+      inner = this.open(target, attemptScope.signal, inspect)[Symbol.asyncIterator]();
       for (;;) {
         const first = await attemptScope.race(inner.next());
         if (first.done === true) {

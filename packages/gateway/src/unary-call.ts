@@ -5,7 +5,7 @@
  * caller's signal) and raced against it, then finish the answer and report
  * the call to the hooks.
  */
-import type { CallOptions, Capability, Usage, WarningV1 } from "@ratatoskr/core";
+import type { CallOptions, CallRequestV1, Capability, Usage, WarningV1 } from "@ratatoskr/core";
 import { AttemptScope } from "./attempt-scope.ts";
 import { openUnaryCache, type UnaryCacheSlot, type UnaryCacheSpec } from "./cached-unary.ts";
 import {
@@ -18,12 +18,13 @@ import {
 import { assertNoWarnings } from "./call-warnings.ts";
 import { type GatewayCore, isStrict, openCall } from "./gateway-core.ts";
 import { emitHook, summarizeError } from "./gateway-hooks.ts";
+import { exchangeInspector, withInspector } from "./provider-exchanges.ts";
 
 /** A signal that never aborts, for requests built only to ask `warningsFor`. */
 const PREVIEW_SIGNAL = new AbortController().signal;
 
 /** One kind of unary call: how to build the provider's request, send it and finish the answer. */
-export interface UnaryCall<Request, Raw, Result> {
+export interface UnaryCall<Request extends CallRequestV1, Raw, Result> {
   /** The v1 request for `target`, with the attempt's `signal`. */
   request(target: CallTarget, signal: AbortSignal): Request;
   /** Send it; check the answer's shape here (a bad one may be retried or fall back). */
@@ -39,7 +40,7 @@ export interface UnaryCall<Request, Raw, Result> {
 }
 
 /** One attempt on `target`: its own scope, raced, errors made typed. */
-async function attemptOnce<Request, Raw>(
+async function attemptOnce<Request extends CallRequestV1, Raw>(
   context: CallContext,
   target: CallTarget,
   call: UnaryCall<Request, Raw, unknown>,
@@ -52,7 +53,9 @@ async function attemptOnce<Request, Raw>(
     target.provider.id,
   );
   try {
-    return await scope.race(call.send(target, call.request(target, scope.signal)));
+    const request = call.request(target, scope.signal);
+    const inspect = exchangeInspector(context, target);
+    return await scope.race(call.send(target, withInspector(request, inspect)));
   } catch (error) {
     throw normalizeError(error, target.provider.id, scope.signal);
   } finally {
@@ -61,7 +64,7 @@ async function attemptOnce<Request, Raw>(
 }
 
 /** The strict-mode check of `call` on a target, or undefined when the call is not strict. */
-export function strictCheck<Request>(
+export function strictCheck<Request extends CallRequestV1>(
   strict: boolean,
   call: Pick<UnaryCall<Request, unknown, unknown>, "request" | "warningsFor">,
 ): ((target: CallTarget) => void) | undefined {
@@ -107,7 +110,7 @@ export function reportError(context: CallContext, error: unknown): void {
 }
 
 /** Run a unary call of `capability` for `model` (input already validated). */
-export async function runUnary<Request, Raw, Result>(
+export async function runUnary<Request extends CallRequestV1, Raw, Result>(
   core: GatewayCore,
   capability: Capability,
   model: string,

@@ -17,6 +17,7 @@ import {
   type ChatResultV1,
   type ChatSettingsV1,
   type ChatStreamPartV1,
+  type ExchangeInspectorV1,
   type Message,
   type ModelCatalogV1,
   type ModelSupportV1,
@@ -29,6 +30,8 @@ import {
 } from "@ratatoskr/core";
 import {
   boundErrorBodies,
+  inspectingFetch,
+  inspectorFetchOptions,
   linkSignals,
   loadApiKey,
   registerHeaderSecrets,
@@ -90,6 +93,8 @@ export interface AnthropicChatTokensRequest {
   readonly providerOptions?: Readonly<Record<string, unknown>>;
   readonly signal?: AbortSignal;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Receives the HTTP exchange (a debugging aid; see `CallRequestV1.inspect`). */
+  readonly inspect?: ExchangeInspectorV1;
 }
 
 /** The Anthropic provider: a {@link ProviderV1} with chat and token counting, plus whole-request counts. */
@@ -231,7 +236,8 @@ class AnthropicProviderImplementation implements AnthropicProvider {
         ...(this.#baseURL === undefined ? {} : { baseURL: this.#baseURL }),
         ...(this.#settings.headers === undefined ? {} : { defaultHeaders: this.#settings.headers }),
         // The SDK reads a failed response's body whole: hand it a bounded prefix instead.
-        fetch: boundErrorBodies(this.#settings.fetch),
+        // Outside it: an inspector (set per request) sees the bounded body the SDK reads.
+        fetch: inspectingFetch(boundErrorBodies(this.#settings.fetch)),
         maxRetries: 0,
         timeout: this.#timeout,
       });
@@ -258,16 +264,23 @@ class AnthropicProviderImplementation implements AnthropicProvider {
   /**
    * The SDK's per-request options: the signal, the explicit timeout (which
    * also keeps the SDK's "streaming is required" guard for large
-   * `max_tokens` from refusing a non-streaming call), and the call's headers
-   * with its betas added to those of the settings.
+   * `max_tokens` from refusing a non-streaming call), the call's inspector
+   * when it has one (for the client's `inspectingFetch`), and the call's
+   * headers with its betas added to those of the settings.
    */
   #requestOptions(
     signal: AbortSignal | undefined,
     headers: Readonly<Record<string, string>> | undefined,
     betas: readonly string[] | undefined,
+    inspect?: ExchangeInspectorV1,
   ): Anthropic.RequestOptions {
     const options: Anthropic.RequestOptions = { timeout: this.#timeout };
     if (signal !== undefined) options.signal = signal;
+    // The inspector travels under a symbol key, which the SDK's type does not describe.
+    if (inspect !== undefined)
+      options.fetchOptions = inspectorFetchOptions(
+        inspect,
+      ) as Anthropic.RequestOptions["fetchOptions"];
     if (headers === undefined && (betas === undefined || betas.length === 0)) return options;
     registerHeaderSecrets(headers as Record<string, string> | undefined);
     const merged: Record<string, string> = {};
@@ -295,7 +308,7 @@ class AnthropicProviderImplementation implements AnthropicProvider {
       const client = await this.#getClient();
       const message = await client.messages.create(
         { ...body, stream: false },
-        this.#requestOptions(signal, request.headers, betas),
+        this.#requestOptions(signal, request.headers, betas, request.inspect),
       );
       const result = convertAnthropicMessage(message, {
         excludeReasoning: request.settings.reasoning?.exclude === true,
@@ -331,7 +344,10 @@ class AnthropicProviderImplementation implements AnthropicProvider {
       const client = await this.#getClient();
       const streaming: Anthropic.MessageCreateParamsStreaming = { ...built.body, stream: true };
       response = await client.messages
-        .create(streaming, this.#requestOptions(link.signal, request.headers, built.betas))
+        .create(
+          streaming,
+          this.#requestOptions(link.signal, request.headers, built.betas, request.inspect),
+        )
         .asResponse();
     } catch (error) {
       link.dispose();
@@ -441,7 +457,7 @@ class AnthropicProviderImplementation implements AnthropicProvider {
       const client = await this.#getClient();
       const result = await client.messages.countTokens(
         { model, messages: [{ role: "user", content: text }] },
-        this.#requestOptions(signal, request.headers, options.betas),
+        this.#requestOptions(signal, request.headers, options.betas, request.inspect),
       );
       return withWarnings(toTokenCount(result));
     } catch (error) {
@@ -477,7 +493,7 @@ class AnthropicProviderImplementation implements AnthropicProvider {
       const client = await this.#getClient();
       const result = await client.messages.countTokens(
         params,
-        this.#requestOptions(signal, request.headers, betas),
+        this.#requestOptions(signal, request.headers, betas, request.inspect),
       );
       const count = toTokenCount(result);
       return warnings.length === 0 ? count : { ...count, warnings };

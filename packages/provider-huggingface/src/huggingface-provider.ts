@@ -47,6 +47,7 @@ import { createOpenAICompatible } from "@ratatoskr/provider-openai-compat";
 import {
   chunk,
   errorMessageExcerpt,
+  inspectExchanges,
   loadApiKey,
   networkError,
   readErrorBody,
@@ -575,7 +576,10 @@ export class HuggingFaceProvider implements ProviderV1 {
     let helper: ReturnType<Sdk["getProviderHelper"]>;
     let url: string;
     let init: RequestInit;
-    const hubLookup = new HubLookupFetch(fetchImplementation);
+    // The Hub's provider-mapping lookups are exchanges of this call too.
+    const hubLookup = new HubLookupFetch(
+      inspectExchanges(fetchImplementation, request.request.inspect),
+    );
     try {
       helper = sdk.getProviderHelper(this.#inferenceProvider as never, task);
       const args = {
@@ -615,7 +619,8 @@ export class HuggingFaceProvider implements ProviderV1 {
     let response: Response;
     let text: string;
     try {
-      response = await fetchImplementation(url, {
+      // Without an inspector this is `fetchImplementation` itself.
+      response = await inspectExchanges(fetchImplementation, request.request.inspect)(url, {
         ...init,
         headers: {
           ...(init.headers as Record<string, string>),

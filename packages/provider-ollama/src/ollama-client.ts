@@ -8,8 +8,8 @@
  *
  * @see https://github.com/ollama/ollama-js
  */
-import { RatatoskrError } from "@ratatoskr/core";
-import { linkSignals } from "@ratatoskr/provider-utils";
+import { type ExchangeInspectorV1, RatatoskrError } from "@ratatoskr/core";
+import { inspectExchanges, linkSignals } from "@ratatoskr/provider-utils";
 import type { Ollama } from "ollama/browser";
 import { ollamaHttpError } from "./ollama-error.ts";
 import { guardOllamaNdjson } from "./ollama-ndjson-guard.ts";
@@ -66,10 +66,18 @@ function loadOllamaModule(): Promise<OllamaModule> {
  */
 export async function openOllamaRequest(
   context: OllamaClientContext,
-  options: { signal: AbortSignal | undefined; model?: string; stream: boolean },
+  options: {
+    signal: AbortSignal | undefined;
+    model?: string;
+    stream: boolean;
+    /** The call's inspector (a debugging aid): the request's exchange is captured for it. */
+    inspect?: ExchangeInspectorV1 | undefined;
+  },
 ): Promise<OllamaRequest> {
   const { Ollama } = await loadOllamaModule();
   const link = linkSignals(options.signal);
+  // Without an inspector this is `context.fetch` itself.
+  const send = inspectExchanges(context.fetch, options.inspect);
   const requestFetch: typeof globalThis.fetch = async (input, init = {}) => {
     // `inner` is the client's own controller for this one stream (ollama
     // creates one per streamed request), so the listener lives and dies with
@@ -80,7 +88,7 @@ export async function openOllamaRequest(
       if (inner.aborted) link.abort(inner.reason);
       else inner.addEventListener("abort", () => link.abort(inner.reason), { once: true });
     }
-    const response = await context.fetch(input, { ...init, signal: link.signal });
+    const response = await send(input, { ...init, signal: link.signal });
     if (!response.ok) {
       throw await ollamaHttpError(response, {
         provider: context.provider,

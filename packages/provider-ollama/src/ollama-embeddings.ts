@@ -101,7 +101,12 @@ export async function embedWithOllama(
   if (signal.aborted) throw abortedError(signal);
   const { body, warnings } = buildOllamaEmbedRequest(context, request);
   let parsed: OllamaEmbedResponse;
-  const upstream = await openOllamaRequest(context, { signal, model, stream: false });
+  const upstream = await openOllamaRequest(context, {
+    signal,
+    model,
+    stream: false,
+    inspect: request.inspect,
+  });
   try {
     parsed = (await upstream.client.embed(body)) as OllamaEmbedResponse;
   } catch (error) {

@@ -50,7 +50,12 @@ export async function* streamOllamaChat(
   try {
     if (signal.aborted) throw abortedError(signal);
     const { body, warnings } = buildOllamaChatRequest(request, context.defaults, true);
-    upstream = await openOllamaRequest(context, { signal, model: request.model, stream: true });
+    upstream = await openOllamaRequest(context, {
+      signal,
+      model: request.model,
+      stream: true,
+      inspect: request.inspect,
+    });
     const stream = await upstream.client.chat(body as unknown as ChatRequest & { stream: true });
     for (const warning of warnings) yield { type: "warning", warning };
     for await (const chunk of stream) {

@@ -23,6 +23,8 @@ import {
 } from "@ratatoskr/core";
 import {
   boundErrorBodies,
+  inspectingFetch,
+  inspectorFetchOptions,
   loadApiKey,
   registerHeaderSecrets,
   validateBaseURL,
@@ -156,14 +158,19 @@ function resolveApiKey(settings: OpenAICompatibleSettings, provider: string): st
 
 /**
  * The per-request options of the SDK: the call's signal, through `link`
- * (not the SDK's `signal` option; see call-signal-link.ts), and headers.
+ * (not the SDK's `signal` option; see call-signal-link.ts), the call's
+ * inspector when it has one (for the client's `inspectingFetch`), and headers.
  */
 function requestOptionsOf(
   request: ChatRequestV1,
   link: CallSignalLink,
 ): { fetchOptions: SdkFetchOptions; headers?: Record<string, string> } {
-  // The link travels under a symbol key, which the SDK's type does not describe.
-  const fetchOptions = link.fetchOptions as SdkFetchOptions;
+  // The link (and an inspector) travel under symbol keys, which the SDK's type does not describe.
+  const fetchOptions = (
+    request.inspect === undefined
+      ? link.fetchOptions
+      : { ...link.fetchOptions, ...inspectorFetchOptions(request.inspect) }
+  ) as SdkFetchOptions;
   return request.headers === undefined
     ? { fetchOptions }
     : { fetchOptions, headers: { ...request.headers } };
@@ -227,7 +234,8 @@ export function createOpenAICompatible(
     },
     // The SDK reads a failed response's body whole: hand it a bounded prefix
     // instead. Each request goes out with its call's signal linked in.
-    fetch: linkCallSignals(boundErrorBodies(settings.fetch), provider),
+    // Inside the link: an inspector sees the request as sent and the (bounded) body the SDK reads.
+    fetch: linkCallSignals(inspectingFetch(boundErrorBodies(settings.fetch)), provider),
   };
   let client: OpenAI | undefined;
   /** The client, created with the SDK on the first request. */

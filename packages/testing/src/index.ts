@@ -13,6 +13,7 @@
 
 export * from "./chat-request-for.ts";
 export * from "./every-chat-option.ts";
+export * from "./exchange-recorder.ts";
 export * from "./expect-base-url-rejected.ts";
 export * from "./expect-no-secret.ts";
 export * from "./huge-response-server.ts";

@@ -1,3 +1,5 @@
+import type { ExchangeInspectorV1 } from "./provider-exchange-v1.ts";
+
 /**
  * What every provider call receives. The gateway validates and normalises
  * the request before a provider sees it, and owns every retry, deadline and
@@ -21,4 +23,12 @@ export interface CallRequestV1 {
   readonly providerOptions: Readonly<Record<string, unknown>>;
   /** Extra HTTP headers for this call, set over the provider's own (never credentials of another provider). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Set only while the caller inspects calls (a debugging aid; see
+   * `ProviderExchangeV1`): report every HTTP exchange this call makes to it
+   * (`inspectExchanges`/`inspectingFetch` of `@ratatoskr/provider-utils` do
+   * the capture and the redaction). Absent, a provider must add nothing to
+   * its request path.
+   */
+  readonly inspect?: ExchangeInspectorV1;
 }

@@ -13,6 +13,7 @@ export type * from "./generation-model-v1.ts";
 export type * from "./model-catalog-v1.ts";
 export type * from "./nli-model-v1.ts";
 export type * from "./provider-descriptor-v1.ts";
+export type * from "./provider-exchange-v1.ts";
 export type * from "./provider-v1.ts";
 export type * from "./response-metadata-v1.ts";
 export type * from "./token-counting-model-v1.ts";
