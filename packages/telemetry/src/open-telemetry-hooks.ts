@@ -78,6 +78,8 @@ function warningSubject(event: WarningEvent): string {
       return warning.tool;
     case "unknown_provider_option":
       return warning.option;
+    case "cache_unavailable":
+      return warning.store;
     default:
       return warning.message;
   }
