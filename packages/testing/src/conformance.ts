@@ -320,6 +320,7 @@ export function assertWarning(warning: WarningV1): void {
     unsupported_tool: "tool",
     unknown_provider_option: "option",
     other: "message",
+    cache_unavailable: "store",
   };
   const field = fields[warning?.type];
   expect(field, `warning type ${JSON.stringify(warning?.type)}`).toBeDefined();
