@@ -9,6 +9,7 @@ export * from "./bin/ratd-cli.ts";
 export * from "./config/index.ts";
 export * from "./daemon/bearer-auth.ts";
 export * from "./daemon/call-limiter.ts";
+export * from "./daemon/client-identity.ts";
 export * from "./daemon/grpc-health.ts";
 export * from "./daemon/listen-address.ts";
 export * from "./daemon/start-ratd.ts";

@@ -58,6 +58,10 @@ Options:
   --tls-cert <file>         serve TLS with this PEM certificate chain (with --tls-key)
   --tls-key <file>          the PEM private key
   --max-concurrent <n>      most calls served at once (default 256)
+  --max-concurrent-per-client <n>
+                            most calls served at once for one client (peer
+                            address); more get RESOURCE_EXHAUSTED / 429 with
+                            retry-after (default: only the global limit)
   --read-max-bytes <n>      largest request message (default 16 MiB)
   --grace-ms <ms>           how long SIGTERM lets calls finish (default ${DEFAULT_GRACE_MS})
   --mock                    serve the mock provider (@ratatoskr/testing), for demos
@@ -115,6 +119,8 @@ export function parseRatdArgs(
   }
   const maxConcurrent = integerFlag(values["max-concurrent"], "--max-concurrent");
   if (maxConcurrent !== undefined) options.maxConcurrentCalls = maxConcurrent;
+  const perClient = integerFlag(values["max-concurrent-per-client"], "--max-concurrent-per-client");
+  if (perClient !== undefined) options.maxConcurrentCallsPerClient = perClient;
   const readMaxBytes = integerFlag(values["read-max-bytes"], "--read-max-bytes");
   if (readMaxBytes !== undefined) options.readMaxBytes = readMaxBytes;
   const graceFlag = integerFlag(values["grace-ms"], "--grace-ms");
@@ -142,6 +148,7 @@ function parse(argv: readonly string[]) {
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },
       "max-concurrent": { type: "string" },
+      "max-concurrent-per-client": { type: "string" },
       "read-max-bytes": { type: "string" },
       "grace-ms": { type: "string" },
       mock: { type: "boolean" },
@@ -221,6 +228,10 @@ export function resolveRatdOptions(
     command.options.maxConcurrentCalls ??
     (fromFile ? config.limits.maxConcurrentRequests : undefined);
   if (maxConcurrent !== undefined) options.maxConcurrentCalls = maxConcurrent;
+  const perClient =
+    command.options.maxConcurrentCallsPerClient ??
+    (fromFile ? config.limits.maxConcurrentRequestsPerClient : undefined);
+  if (perClient !== undefined) options.maxConcurrentCallsPerClient = perClient;
   const readMaxBytes =
     command.options.readMaxBytes ?? (fromFile ? config.limits.maxMessageBytes : undefined);
   if (readMaxBytes !== undefined) options.readMaxBytes = readMaxBytes;
@@ -229,14 +240,15 @@ export function resolveRatdOptions(
   return { options, graceMs };
 }
 
-/** The OpenAI-compatible API on the daemon's port, under the configuration's HTTP limits. */
+/**
+ * The OpenAI-compatible API on the daemon's port, under the configuration's
+ * body limit (its requests count against the daemon's concurrency limits,
+ * global and per client, with the RPCs).
+ */
 function openAIFallback(gateway: Gateway, config: RatdConfig): RatdOptions["httpFallback"] {
   const fromFile = config.source === "file";
   return createOpenAIHttpHandler(gateway, {
     ...(fromFile ? { maxBodyBytes: config.limits.maxRequestBytes } : {}),
-    ...(fromFile && config.limits.maxConcurrentRequestsPerClient !== undefined
-      ? { maxConcurrentRequestsPerClient: config.limits.maxConcurrentRequestsPerClient }
-      : {}),
   });
 }
 
