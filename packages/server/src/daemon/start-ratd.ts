@@ -23,7 +23,7 @@ import { bearerAuthInterceptor, bearerTokenMatches } from "./bearer-auth.ts";
 import { CallLimiter } from "./call-limiter.ts";
 import { createCleartextListener } from "./cleartext-listener.ts";
 import { CLIENT_KEY, clientKeyOf } from "./client-identity.ts";
-import { createGrpcHealthService, GRPC_HEALTH_SERVICE } from "./grpc-health.ts";
+import { createGrpcHealthService, GRPC_HEALTH_SERVICE, HealthChanges } from "./grpc-health.ts";
 import { limitedFallback } from "./limited-fallback.ts";
 import { isLoopbackHost } from "./listen-address.ts";
 
@@ -230,7 +230,8 @@ export async function startRatd(options: RatdOptions): Promise<Ratd> {
     accepting: () => limiter.accepting,
     ...(options.version === undefined ? {} : { version: options.version }),
   });
-  const health = createGrpcHealthService(serving);
+  const healthChanges = new HealthChanges();
+  const health = createGrpcHealthService(serving, healthChanges);
   const handler = connectNodeAdapter({
     routes: (router: ConnectRouter) => {
       ratatoskr(router);
@@ -311,6 +312,8 @@ export async function startRatd(options: RatdOptions): Promise<Ratd> {
   const close = async (closeOptions: RatdCloseOptions = {}): Promise<void> => {
     const graceMs = closeOptions.graceMs ?? DEFAULT_GRACE_MS;
     limiter.close();
+    // Watch streams send NOT_SERVING and end, so they hold no session open.
+    healthChanges.end();
     // Resolves once every connection has ended.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     closeInner();
