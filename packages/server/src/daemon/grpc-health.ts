@@ -7,11 +7,7 @@
  */
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
 import { Ratatoskr } from "@ratatoskr/protocol";
-import {
-  Health,
-  type HealthCheckResponse,
-  HealthCheckResponse_ServingStatus,
-} from "../gen/grpc/health/v1/health_pb.ts";
+import { Health, HealthCheckResponse_ServingStatus } from "../gen/grpc/health/v1/health_pb.ts";
 
 /** Tells `Watch` streams that the status may have changed, and when to end. */
 export class HealthChanges {
@@ -72,7 +68,7 @@ export function createGrpcHealthService(
         }
         return { status: status() };
       },
-      async *watch(request, context): AsyncGenerator<Partial<HealthCheckResponse>> {
+      async *watch(request, context) {
         if (!known(request.service)) {
           // The service may be registered later (the protocol): the stream stays open.
           yield { status: HealthCheckResponse_ServingStatus.SERVICE_UNKNOWN };
