@@ -13,6 +13,7 @@ export * from "./daemon/client-identity.ts";
 export * from "./daemon/grpc-health.ts";
 export * from "./daemon/listen-address.ts";
 export * from "./daemon/start-ratd.ts";
+export * from "./daemon/stream-deadlines.ts";
 export * from "./defaults.ts";
 export * from "./openai-http/index.ts";
 export * from "./service/call-gate.ts";

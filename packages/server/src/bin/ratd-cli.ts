@@ -21,6 +21,7 @@ import {
   type RatdOptions,
   startRatd,
 } from "../daemon/start-ratd.ts";
+import { withoutStreamTotalDeadline } from "../daemon/stream-deadlines.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../defaults.ts";
 import { createOpenAIHttpHandler } from "../openai-http/index.ts";
 
@@ -293,10 +294,12 @@ export async function runRatd(
   }
   let ratd: Ratd;
   try {
+    // Streams are bounded by their first-event and idle deadlines, not by their length.
+    const served = withoutStreamTotalDeadline(built.gateway);
     ratd = await startRatd({
       ...options,
-      gateway: built.gateway,
-      httpFallback: openAIFallback(built.gateway, config),
+      gateway: served,
+      httpFallback: openAIFallback(served, config),
     });
   } catch (error) {
     await built.dispose();
