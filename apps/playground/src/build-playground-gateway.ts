@@ -23,6 +23,7 @@ import {
 import {
   CAPABILITIES,
   type Capability,
+  type ModelGateway,
   type ProviderV1,
   redactSecrets,
   registerSecret,
@@ -71,13 +72,28 @@ export interface BuildPlaygroundOptions {
   probeTimeoutMs?: number;
 }
 
+/**
+ * The gateway the playground's routes call: any `ModelGateway` that can
+ * also explain a route and be released — the embedded `Gateway`, or the
+ * remote client of a running `ratd` (see `connect-remote-gateway.ts`).
+ */
+export type PlaygroundModelGateway = ModelGateway & Pick<Gateway, "route" | "dispose">;
+
 /** The built gateway and what the playground knows about its providers. */
 export interface PlaygroundGateway {
-  gateway: Gateway;
+  gateway: PlaygroundModelGateway;
+  /** `embedded`: built here; `remote`: a running ratd's (`RATATOSKR_URL`). */
+  mode: "embedded" | "remote";
   /** Registered providers by id (the server uses tokenizers' `encode`/`decode`, for instance). */
   providers: ReadonlyMap<string, ProviderV1>;
   /** Every provider the playground knows, registered or not, in priority order. */
   setup: ProviderSetup[];
+}
+
+/** {@link PlaygroundGateway} built here: the embedded `Gateway` itself. */
+export interface EmbeddedPlaygroundGateway extends PlaygroundGateway {
+  gateway: Gateway;
+  mode: "embedded";
 }
 
 /** How to configure each catalog provider, and the models the pickers suggest once it is ready. */
@@ -477,7 +493,7 @@ function demoSetup(on: boolean): ProviderSetup {
 export async function buildPlaygroundGateway(
   config: PlaygroundConfig,
   options: BuildPlaygroundOptions = {},
-): Promise<PlaygroundGateway> {
+): Promise<EmbeddedPlaygroundGateway> {
   const importModule = options.importModule ?? defaultImporter;
   // Keys of the config file's servers are redacted wherever a message reaches the browser
   // (the loader registers the catalog providers' own).
@@ -562,5 +578,5 @@ export async function buildPlaygroundGateway(
         .join("; ");
     }
   }
-  return { gateway, providers, setup };
+  return { gateway, mode: "embedded", providers, setup };
 }

@@ -6,19 +6,28 @@
 import { CAPABILITIES } from "@ratatoskr/core";
 import { buildPlaygroundGateway } from "./build-playground-gateway.ts";
 import { loadClientAssets } from "./client-assets.ts";
+import { connectRemoteGateway } from "./connect-remote-gateway.ts";
 import { loadPlaygroundConfig, PlaygroundConfigError } from "./playground-config.ts";
 import { startPlaygroundServer } from "./playground-server.ts";
 import { playgroundStatus } from "./server/playground-status.ts";
 
 async function main(): Promise<void> {
   const config = loadPlaygroundConfig();
-  const [built, assets] = await Promise.all([buildPlaygroundGateway(config), loadClientAssets()]);
+  const [built, assets] = await Promise.all([
+    config.remote === undefined ? buildPlaygroundGateway(config) : connectRemoteGateway(config),
+    loadClientAssets(),
+  ]);
   const context = { ...built, config, assets };
   const server = await startPlaygroundServer(context);
   const status = playgroundStatus(context);
 
   console.log("\nRatatoskr playground");
   if (config.configFile) console.log(`config file: ${config.configFile}`);
+  if (status.remote !== null) {
+    console.log(
+      `gateway: the ratd at ${status.remote.url} (RATATOSKR_URL${status.remote.token ? ", with RATATOSKR_TOKEN" : ""})`,
+    );
+  }
   console.log("\nproviders:");
   for (const provider of status.providers) {
     const mark = provider.state === "ready" ? "✓" : "·";

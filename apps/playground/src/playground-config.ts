@@ -73,6 +73,12 @@ export interface PlaygroundConfig extends PlaygroundConfigFile {
   env: Readonly<Record<string, string | undefined>>;
   models: Partial<Record<Capability, string[]>>;
   tokenModels: string[];
+  /**
+   * A running ratd to use as the gateway (`RATATOSKR_URL`, with
+   * `RATATOSKR_TOKEN` when it needs one) instead of building an embedded
+   * one; absent: embedded.
+   */
+  remote?: { url: string; token: string | undefined } | undefined;
 }
 
 /** The file read when `RATATOSKR_PLAYGROUND_CONFIG` is not set, if it exists in the working directory. */
@@ -216,5 +222,8 @@ export function loadPlaygroundConfig(
     models: file.models ?? {},
     tokenModels:
       list(env.RATATOSKR_PLAYGROUND_TOKEN_MODELS) ?? file.tokenModels ?? DEFAULT_TOKEN_MODELS,
+    remote: env.RATATOSKR_URL
+      ? { url: env.RATATOSKR_URL, token: env.RATATOSKR_TOKEN || undefined }
+      : undefined,
   };
 }

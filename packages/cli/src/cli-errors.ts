@@ -19,14 +19,25 @@ export interface ReportedError {
   code: string;
   message: string;
   exitCode: number;
+  /** How long the server asked to wait before retrying (a `rate_limited` error), in ms. */
+  retryAfterMs?: number;
 }
 
 /** Classify `error` for printing. */
 export function describeFailure(error: unknown): ReportedError {
   if (error instanceof UsageError)
     return { code: "usage", message: error.message, exitCode: EXIT_CODES.usage };
-  if (RatatoskrError.isInstance(error))
-    return { code: error.code, message: error.message, exitCode: exitCodeForErrorCode(error.code) };
+  if (RatatoskrError.isInstance(error)) {
+    const failure: ReportedError = {
+      code: error.code,
+      message: error.message,
+      exitCode: exitCodeForErrorCode(error.code),
+    };
+    if (error.retryAfterMs !== undefined && Number.isFinite(error.retryAfterMs)) {
+      failure.retryAfterMs = error.retryAfterMs;
+    }
+    return failure;
+  }
   const message = error instanceof Error ? error.message : String(error);
   return { code: "unexpected", message, exitCode: EXIT_CODES.unexpected };
 }
@@ -39,7 +50,13 @@ export function reportFailure(
 ): number {
   const failure = describeFailure(error);
   if (options.json) write(`${JSON.stringify({ error: failure })}\n`);
-  else write(`error [${failure.code}]: ${failure.message}\n`);
+  else {
+    const wait =
+      failure.retryAfterMs === undefined
+        ? ""
+        : ` (retry after ${Math.max(1, Math.ceil(failure.retryAfterMs / 1000))} s)`;
+    write(`error [${failure.code}]: ${failure.message}${wait}\n`);
+  }
   if (options.debug) write(`${inspect(error, { depth: 6 })}\n`);
   return failure.exitCode;
 }

@@ -47,6 +47,21 @@ describe("rat exit codes", () => {
     expect(result.stdout).toBe("");
   });
 
+  it("a rate_limited error tells the server's retry-after, in text and under --json", async () => {
+    const refused = () =>
+      new RatatoskrError({ code: "rate_limited", message: "busy", retryAfterMs: 2500 });
+    mock.failNext("embed", refused(), 3);
+    const text = await runWith(mock, ["embed", "-m", "demo-embed", "x"]);
+    expect(text.code).toBe(7);
+    expect(text.stderr).toContain("error [rate_limited]: busy (retry after 3 s)");
+    mock.reset();
+    mock.failNext("embed", refused(), 3);
+    const json = await runWith(mock, ["--json", "embed", "-m", "demo-embed", "x"]);
+    expect(JSON.parse(json.stderr)).toEqual({
+      error: { code: "rate_limited", message: "busy", exitCode: 7, retryAfterMs: 2500 },
+    });
+  });
+
   it("a usage error under --json is a JSON object too", async () => {
     const result = await runWith(mock, [
       "--json",

@@ -112,6 +112,7 @@ address = "127.0.0.1:${port}"
 
 [limits]
 max_concurrent_requests = 7
+max_concurrent_requests_per_client = 2
 shutdown_grace_secs = 2
 
 [providers.ollama]
@@ -149,13 +150,27 @@ base_url = "http://127.0.0.1:9"
         host: "127.0.0.1",
         port: 9741,
         maxConcurrentCalls: 7,
+        maxConcurrentCallsPerClient: 2,
       });
       expect(fromFile.graceMs).toBe(2000);
       const flags = resolveRatdOptions(
-        parseRatdArgs(["--port", "0", "--max-concurrent", "3", "--grace-ms", "5"]),
+        parseRatdArgs([
+          "--port",
+          "0",
+          "--max-concurrent",
+          "3",
+          "--max-concurrent-per-client",
+          "1",
+          "--grace-ms",
+          "5",
+        ]),
         loaded,
       );
-      expect(flags.options).toMatchObject({ port: 0, maxConcurrentCalls: 3 });
+      expect(flags.options).toMatchObject({
+        port: 0,
+        maxConcurrentCalls: 3,
+        maxConcurrentCallsPerClient: 1,
+      });
       expect(flags.graceMs).toBe(5);
     } finally {
       await sandbox.remove();

@@ -68,6 +68,7 @@ import {
 } from "./model-catalog-conformance.ts";
 
 export { drain, failure, replay } from "./chat-stream-test-helpers.ts";
+export * from "./gateway-conformance.ts";
 export * from "./model-catalog-conformance.ts";
 export { useOpenAIWireMockServer } from "./use-openai-wire-mock-server.ts";
 

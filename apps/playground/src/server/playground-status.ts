@@ -59,6 +59,13 @@ function availability(context: PlaygroundServerContext) {
 /** The `/api/status` body: providers, capabilities with their hints, and routed model suggestions. */
 export function playgroundStatus(context: PlaygroundServerContext) {
   return {
+    /** `embedded`, or `remote`: a running ratd is the gateway (`RATATOSKR_URL`). */
+    mode: context.mode,
+    /** The ratd in remote mode (its token is never shown), else null. */
+    remote:
+      context.mode === "remote" && context.config.remote !== undefined
+        ? { url: context.config.remote.url, token: context.config.remote.token !== undefined }
+        : null,
     demo: context.config.demo,
     configFile: context.config.configFile ?? null,
     providers: context.setup.map(

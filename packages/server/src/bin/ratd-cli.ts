@@ -26,6 +26,7 @@ import {
   type RatdOptions,
   startRatd,
 } from "../daemon/start-ratd.ts";
+import { withoutStreamTotalDeadline } from "../daemon/stream-deadlines.ts";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../defaults.ts";
 import { createOpenAIHttpHandler } from "../openai-http/index.ts";
 import { startRatdTelemetry } from "../telemetry/ratd-telemetry.ts";
@@ -64,6 +65,10 @@ Options:
   --tls-cert <file>         serve TLS with this PEM certificate chain (with --tls-key)
   --tls-key <file>          the PEM private key
   --max-concurrent <n>      most calls served at once (default 256)
+  --max-concurrent-per-client <n>
+                            most calls served at once for one client (peer
+                            address); more get RESOURCE_EXHAUSTED / 429 with
+                            retry-after (default: only the global limit)
   --read-max-bytes <n>      largest request message (default 16 MiB)
   --grace-ms <ms>           how long SIGTERM lets calls finish (default ${DEFAULT_GRACE_MS})
   --mock                    serve the mock provider (@ratatoskr/testing), for demos
@@ -122,6 +127,8 @@ export function parseRatdArgs(
   }
   const maxConcurrent = integerFlag(values["max-concurrent"], "--max-concurrent");
   if (maxConcurrent !== undefined) options.maxConcurrentCalls = maxConcurrent;
+  const perClient = integerFlag(values["max-concurrent-per-client"], "--max-concurrent-per-client");
+  if (perClient !== undefined) options.maxConcurrentCallsPerClient = perClient;
   const readMaxBytes = integerFlag(values["read-max-bytes"], "--read-max-bytes");
   if (readMaxBytes !== undefined) options.readMaxBytes = readMaxBytes;
   const graceFlag = integerFlag(values["grace-ms"], "--grace-ms");
@@ -149,6 +156,7 @@ function parse(argv: readonly string[]) {
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },
       "max-concurrent": { type: "string" },
+      "max-concurrent-per-client": { type: "string" },
       "read-max-bytes": { type: "string" },
       "grace-ms": { type: "string" },
       mock: { type: "boolean" },
@@ -229,6 +237,10 @@ export function resolveRatdOptions(
     command.options.maxConcurrentCalls ??
     (fromFile ? config.limits.maxConcurrentRequests : undefined);
   if (maxConcurrent !== undefined) options.maxConcurrentCalls = maxConcurrent;
+  const perClient =
+    command.options.maxConcurrentCallsPerClient ??
+    (fromFile ? config.limits.maxConcurrentRequestsPerClient : undefined);
+  if (perClient !== undefined) options.maxConcurrentCallsPerClient = perClient;
   const readMaxBytes =
     command.options.readMaxBytes ?? (fromFile ? config.limits.maxMessageBytes : undefined);
   if (readMaxBytes !== undefined) options.readMaxBytes = readMaxBytes;
@@ -237,14 +249,15 @@ export function resolveRatdOptions(
   return { options, graceMs };
 }
 
-/** The OpenAI-compatible API on the daemon's port, under the configuration's HTTP limits. */
+/**
+ * The OpenAI-compatible API on the daemon's port, under the configuration's
+ * body limit (its requests count against the daemon's concurrency limits,
+ * global and per client, with the RPCs).
+ */
 function openAIFallback(gateway: Gateway, config: RatdConfig): RatdOptions["httpFallback"] {
   const fromFile = config.source === "file";
   return createOpenAIHttpHandler(gateway, {
     ...(fromFile ? { maxBodyBytes: config.limits.maxRequestBytes } : {}),
-    ...(fromFile && config.limits.maxConcurrentRequestsPerClient !== undefined
-      ? { maxConcurrentRequestsPerClient: config.limits.maxConcurrentRequestsPerClient }
-      : {}),
   });
 }
 
@@ -297,10 +310,12 @@ export async function runRatd(
   }
   let ratd: Ratd;
   try {
+    // Streams are bounded by their first-event and idle deadlines, not by their length.
+    const served = withoutStreamTotalDeadline(built.gateway);
     ratd = await startRatd({
       ...options,
-      gateway: built.gateway,
-      httpFallback: openAIFallback(built.gateway, config),
+      gateway: served,
+      httpFallback: openAIFallback(served, config),
       ...(telemetry.metrics === undefined ? {} : { metrics: telemetry.metrics }),
     });
   } catch (error) {

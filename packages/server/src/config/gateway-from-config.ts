@@ -13,6 +13,7 @@ import {
   Ratatoskr,
   type RatatoskrBuilder,
 } from "@ratatoskr/gateway";
+import { requestTimeouts } from "../daemon/stream-deadlines.ts";
 import { configError } from "./config-error.ts";
 import { ROUTING_CAPABILITIES } from "./parse-routing.ts";
 import type { ProviderConfig, RatdConfig } from "./ratd-config.ts";
@@ -61,7 +62,8 @@ function applying(config: RatdConfig, key: string, apply: () => void): void {
  * Build the gateway `config` describes: its providers (settings from
  * `[providers.*]`, keys from the secrets file or environment), in
  * {@link registrationOrder}; `[limits].request_timeout_secs` as each
- * call's deadline; `[routing.fallbacks]`, `[routing.presets]` and
+ * call's total, first-event and idle deadlines (see `requestTimeouts`; ratd
+ * serves streams without the total one, see `withoutStreamTotalDeadline`); `[routing.fallbacks]`, `[routing.presets]` and
  * `[routing].parameter_validation`. Creating a provider makes no network
  * call. A provider that cannot be created, or no provider at all, is a
  * `configuration` error naming the file and the table.
@@ -111,7 +113,7 @@ export async function gatewayFromConfig(
   }
   const { limits, routing } = config;
   applying(config, "[limits].request_timeout_secs", () =>
-    builder.timeout(limits.requestTimeoutSeconds * 1000),
+    builder.timeouts(requestTimeouts(limits.requestTimeoutSeconds)),
   );
   for (const [capability, targets] of Object.entries(routing.fallbacks)) {
     applying(config, `[routing.fallbacks].${capability}`, () =>

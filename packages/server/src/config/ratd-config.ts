@@ -30,7 +30,12 @@ export interface LimitsConfig {
   readonly maxConcurrentRequests: number;
   /** `max_concurrent_requests_per_client`: in flight at once per client address (default: no own limit). */
   readonly maxConcurrentRequestsPerClient: number | undefined;
-  /** `request_timeout_secs`: each call's overall deadline in seconds, 0 for none (default 30). */
+  /**
+   * `request_timeout_secs`, 0 for none (default 30): a unary call's overall
+   * deadline; for a stream, the deadline of its first event and the longest
+   * silence between events, but not its total length (see
+   * `daemon/stream-deadlines.ts`).
+   */
   readonly requestTimeoutSeconds: number;
   /** `max_request_bytes`: largest HTTP request body (default 4 MiB). */
   readonly maxRequestBytes: number;

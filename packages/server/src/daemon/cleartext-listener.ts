@@ -7,9 +7,10 @@
  * HTTP/1.1 server. (With TLS, ALPN does this: `createSecureServer({allowHTTP1: true})`.)
  */
 import { createServer as createHttp1Server, type Server as Http1Server } from "node:http";
-import { createServer as createHttp2Server, type Http2Server } from "node:http2";
+import { createServer as createHttp2Server, type Http2Server, type Http2Session } from "node:http2";
 import { createServer as createNetServer, type Server, type Socket } from "node:net";
 import { Duplex } from "node:stream";
+import { rememberPeerAddress } from "./client-identity.ts";
 
 /** Both halves of the listener, and the listener itself. */
 export interface CleartextListener {
@@ -78,7 +79,14 @@ export function createCleartextListener(handler: Handler): CleartextListener {
       socket.off("data", onData);
       if (head.subarray(0, PREFACE_START.length).toString("latin1") === PREFACE_START) {
         socket.pause();
+        // The HTTP/2 session wraps the replaying stream, which hides the
+        // peer address from its requests: remember it per session (the
+        // session is created while "connection" is emitted).
+        const remember = (session: Http2Session) =>
+          rememberPeerAddress(session, socket.remoteAddress);
+        http2.once("session", remember);
         http2.emit("connection", replaying(socket, head));
+        http2.off("session", remember);
       } else {
         socket.unshift(head);
         http1.emit("connection", socket);

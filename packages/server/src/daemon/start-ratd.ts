@@ -13,7 +13,7 @@ import {
   type Http2Session,
 } from "node:http2";
 import type { AddressInfo, Server, Socket } from "node:net";
-import type { ConnectRouter } from "@connectrpc/connect";
+import { type ConnectRouter, createContextValues } from "@connectrpc/connect";
 import { type ConnectNodeAdapterOptions, connectNodeAdapter } from "@connectrpc/connect-node";
 import { RatatoskrError } from "@ratatoskr/core";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../defaults.ts";
@@ -23,7 +23,9 @@ import type { MetricsCollector } from "../telemetry/metrics-collector.ts";
 import { bearerAuthInterceptor, bearerTokenMatches } from "./bearer-auth.ts";
 import { CallLimiter } from "./call-limiter.ts";
 import { createCleartextListener } from "./cleartext-listener.ts";
-import { createGrpcHealthService, GRPC_HEALTH_SERVICE } from "./grpc-health.ts";
+import { CLIENT_KEY, clientKeyOf } from "./client-identity.ts";
+import { createGrpcHealthService, GRPC_HEALTH_SERVICE, HealthChanges } from "./grpc-health.ts";
+import { limitedFallback } from "./limited-fallback.ts";
 import { isLoopbackHost } from "./listen-address.ts";
 import { withMetricsRoute } from "./metrics-route.ts";
 
@@ -32,6 +34,9 @@ export const DEFAULT_READ_MAX_BYTES = 16 * 1024 * 1024;
 
 /** The most calls ratd serves at once unless configured otherwise. */
 export const DEFAULT_MAX_CONCURRENT_CALLS = 256;
+
+/** The `retry-after` a call refused by a concurrency limit is told, unless configured otherwise: 1 s. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 1;
 
 /** How long `close()` lets calls in flight finish unless told otherwise: 10 s. */
 export const DEFAULT_GRACE_MS = 10_000;
@@ -62,6 +67,20 @@ export interface RatdOptions {
   readMaxBytes?: number;
   /** The most calls served at once; more are `RESOURCE_EXHAUSTED` (default {@link DEFAULT_MAX_CONCURRENT_CALLS}). */
   maxConcurrentCalls?: number;
+  /**
+   * The most calls served at once for one client (its connection's peer
+   * address; see `client-identity.ts`), gRPC calls and HTTP `POST`s
+   * together; more are refused at once as `RESOURCE_EXHAUSTED` (HTTP 429).
+   * Default: only the global limit. Must not exceed `maxConcurrentCalls`.
+   */
+  maxConcurrentCallsPerClient?: number;
+  /**
+   * The wait a call refused by a concurrency limit is told to take, in
+   * seconds: the `retry-after` metadata (gRPC), `Retry-After` header (HTTP)
+   * and `retryAfterMs` of its `rate_limited` error (default
+   * {@link DEFAULT_RETRY_AFTER_SECONDS}).
+   */
+  retryAfterSeconds?: number;
   /**
    * Handles every request that is not an RPC (the OpenAI-compatible HTTP API
    * mounts here: `createOpenAIHttpHandler(gateway, options)`). Without one,
@@ -156,7 +175,23 @@ export function checkRatdOptions(options: Omit<RatdOptions, "gateway">): void {
     );
   }
   positiveInteger(options.readMaxBytes, DEFAULT_READ_MAX_BYTES, "readMaxBytes");
-  positiveInteger(options.maxConcurrentCalls, DEFAULT_MAX_CONCURRENT_CALLS, "maxConcurrentCalls");
+  const maxConcurrent = positiveInteger(
+    options.maxConcurrentCalls,
+    DEFAULT_MAX_CONCURRENT_CALLS,
+    "maxConcurrentCalls",
+  );
+  const perClient = positiveInteger(
+    options.maxConcurrentCallsPerClient,
+    maxConcurrent,
+    "maxConcurrentCallsPerClient",
+  );
+  if (perClient > maxConcurrent) {
+    throw configurationError(
+      `maxConcurrentCallsPerClient (${perClient}) must not exceed maxConcurrentCalls (${maxConcurrent})`,
+      "maxConcurrentCallsPerClient",
+    );
+  }
+  positiveInteger(options.retryAfterSeconds, DEFAULT_RETRY_AFTER_SECONDS, "retryAfterSeconds");
 }
 
 function notFound(
@@ -201,24 +236,35 @@ export async function startRatd(options: RatdOptions): Promise<Ratd> {
   checkRatdOptions(options);
   const host = options.host ?? DEFAULT_HOST;
   const { gateway, token } = options;
-  const limiter = new CallLimiter(options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS);
+  const limiter = new CallLimiter({
+    maxConcurrent: options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS,
+    maxConcurrentPerClient: options.maxConcurrentCallsPerClient,
+    retryAfterSeconds: options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS,
+  });
   const serving = () => limiter.accepting && providerIds(gateway).length > 0;
   const ratatoskr = createRatatoskrService(gateway, {
     gate: limiter,
     accepting: () => limiter.accepting,
     ...(options.version === undefined ? {} : { version: options.version }),
   });
-  const health = createGrpcHealthService(serving);
+  const healthChanges = new HealthChanges();
+  const health = createGrpcHealthService(serving, healthChanges);
   const handler = connectNodeAdapter({
     routes: (router: ConnectRouter) => {
       ratatoskr(router);
       health(router);
     },
     readMaxBytes: options.readMaxBytes ?? DEFAULT_READ_MAX_BYTES,
+    contextValues: (request) => createContextValues().set(CLIENT_KEY, clientKeyOf(request)),
     interceptors: token === undefined ? [] : [bearerAuthInterceptor(token, [GRPC_HEALTH_SERVICE])],
     // The OpenAI-compatible HTTP API (packages/server/src/openai-http) mounts here.
     fallback: withMetricsRoute(
-      guardedFallback(options.httpFallback ?? notFound, token),
+      guardedFallback(
+        options.httpFallback === undefined
+          ? notFound
+          : limitedFallback(options.httpFallback, limiter),
+        token,
+      ),
       options.metrics,
       (handler) => guardedFallback(handler, token),
     ) as NonNullable<ConnectNodeAdapterOptions["fallback"]>,
@@ -287,6 +333,8 @@ export async function startRatd(options: RatdOptions): Promise<Ratd> {
   const close = async (closeOptions: RatdCloseOptions = {}): Promise<void> => {
     const graceMs = closeOptions.graceMs ?? DEFAULT_GRACE_MS;
     limiter.close();
+    // Watch streams send NOT_SERVING and end, so they hold no session open.
+    healthChanges.end();
     // Resolves once every connection has ended.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     closeInner();
