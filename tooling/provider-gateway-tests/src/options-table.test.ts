@@ -215,6 +215,8 @@ function warningText(warning: WarningV1): string {
       return `warning: ${warning.details ?? `option ${warning.option}`}`;
     case "other":
       return `note: ${warning.message}`;
+    case "cache_unavailable":
+      return `warning: cache ${warning.store} unavailable (${warning.details})`;
   }
 }
 
