@@ -95,6 +95,8 @@ export interface GatewaySettings extends ModelKnowledgeSettings {
   strict?: boolean;
   /** The response cache (see `docs/cache.md`); absent or `false`: none. */
   cache?: CacheOptions | false;
+  /** Run by `dispose()` after the providers are released, in order (builder `.onDispose()`). */
+  onDispose?: readonly (() => unknown)[];
   /**
    * Providers that could be registered (the builder passes the catalog's):
    * a `provider:` prefix naming one that is not registered is a miss with
@@ -124,6 +126,7 @@ export const DEFAULT_TIMEOUT_MS = DEFAULT_TIMEOUTS.total;
 export class Gateway implements ModelGateway {
   readonly #registry: ProviderRegistry;
   readonly #core: GatewayCore;
+  readonly #onDispose: readonly (() => unknown)[];
 
   constructor(registry: ProviderRegistry, settings: GatewaySettings = {}) {
     for (const name of ["timeout", "attemptTimeout", "idleTimeout"] as const) {
@@ -132,6 +135,7 @@ export class Gateway implements ModelGateway {
     if (settings.hooks !== undefined) assertHooks(settings.hooks);
     let callIds = 0;
     this.#registry = registry;
+    this.#onDispose = [...(settings.onDispose ?? [])];
     this.#core = {
       registry,
       planner: new CallPlanner(registry, settings.fallbacks ?? {}, settings.knownProviders ?? []),
@@ -209,12 +213,23 @@ export class Gateway implements ModelGateway {
   }
 
   /**
-   * Release every provider's resources, and stop publishing to and
-   * listening on the shared state (which stays open: it is yours to close).
+   * Release every provider's resources, stop publishing to and listening on
+   * the shared state (which stays open: it is yours to close), then run the
+   * builder's `.onDispose()` functions in order (each runs even when an
+   * earlier one failed; the first failure is rethrown at the end).
    */
   async dispose(): Promise<void> {
     sharedLinks.get(this)?.disconnect();
     await Promise.all(this.#registry.all().map(({ provider }) => provider.dispose?.()));
+    let failure: { error: unknown } | undefined;
+    for (const release of this.#onDispose) {
+      try {
+        await release();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== undefined) throw failure.error;
   }
 
   chat(messages: readonly Message[], options: ChatOptions): Promise<ChatResponse> {

@@ -224,3 +224,31 @@ describe("Ratatoskr.builder()", () => {
     expect(route.explanation).toContain("not registered");
   });
 });
+
+describe("builder.onDispose()", () => {
+  it("runs after the providers are released, in order, each even when an earlier one failed", async () => {
+    const order: string[] = [];
+    const provider = createMockProvider();
+    provider.dispose = async () => void order.push("provider");
+    const gateway = await Ratatoskr.builder()
+      .use(provider)
+      .onDispose(() => {
+        order.push("first");
+        throw new Error("first failed");
+      })
+      .onDispose(async () => {
+        order.push("second");
+        throw new Error("second failed");
+      })
+      .onDispose(() => void order.push("third"))
+      .build();
+    await expect(gateway.dispose()).rejects.toThrow("first failed");
+    expect(order).toEqual(["provider", "first", "second", "third"]);
+  });
+
+  it.each([undefined, null, "close", {}])("refuses %s with a configuration error", (release) => {
+    const call = () => Ratatoskr.builder().onDispose(release as never);
+    expect(call).toThrow(RatatoskrError);
+    expect(call).toThrow(/onDispose\(release\) takes a function/);
+  });
+});

@@ -243,6 +243,26 @@ export class RatatoskrBuilder {
   }
 
   /**
+   * Run `release` when the gateway is disposed, after its providers were
+   * released: close what you created for it (a Redis cache store, a shared
+   * state). Several run in the order given; each runs even when an earlier
+   * one failed, and `dispose()` then rejects with the first failure.
+   */
+  onDispose(release: () => unknown): this {
+    if (typeof release !== "function") {
+      throw new RatatoskrError({
+        code: "configuration",
+        message: `onDispose(release) takes a function, got ${release === null ? "null" : typeof release}`,
+      });
+    }
+    this.#settings = {
+      ...this.#settings,
+      onDispose: [...(this.#settings.onDispose ?? []), release],
+    };
+    return this;
+  }
+
+  /**
    * Strict mode by default: a setting, tool or provider option the routed
    * provider would ignore or not honour is an `invalid_input` error before
    * anything is sent (a call's `strict` option still decides for itself).

@@ -77,5 +77,29 @@ export function summarizeConfig(config: RatdConfig): string {
   if (routing.parameterValidation !== undefined) {
     lines.push(`parameter validation: ${routing.parameterValidation}`);
   }
+  const { cache, redis } = config;
+  lines.push(
+    cache.enabled
+      ? `cache: ${cache.store === "redis" ? "redis" : `memory (${cache.maxBytes} bytes)`}, chat ${cache.chat ? "on" : "off"}, generate ${cache.generate ? "on" : "off"}`
+      : "cache: off",
+  );
+  if (redis !== undefined) {
+    lines.push(
+      `redis: ${redisServer(redis.url.reveal())} (URL from ${redis.url.origin}), key prefix ${redis.keyPrefix}, shared cool-downs ${redis.sharedState ? "on" : "off"}`,
+    );
+  }
+  lines.push(
+    `telemetry: metrics ${config.telemetry.metrics ? "on" : "off"}, traces ${config.telemetry.otlpEndpoint ?? "off"}`,
+  );
   return lines.join("\n");
+}
+
+/** `host:port` of a Redis URL: never its user or password. */
+function redisServer(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return "(unparsable URL)";
+  }
 }

@@ -27,6 +27,12 @@ describe("contrib/config.example.toml", () => {
     expect(config.routing.preferred).toEqual({ chat: "openrouter", embed: "ollama" });
     expect(summarizeConfig(config)).toContain("key from OPENROUTER_API_KEY");
     expect(config.telemetry).toMatchObject({ metrics: true, otlpEndpoint: undefined });
+    expect(config.cache).toMatchObject({
+      enabled: true,
+      store: "memory",
+      ttlSeconds: { embed: 86_400, nli: 86_400 },
+    });
+    expect(config.redis).toBeUndefined();
   });
 
   it("loads with every commented-out table and key switched on", async () => {
@@ -64,6 +70,8 @@ describe("contrib/config.example.toml", () => {
       offline: false,
     });
     expect(config.registry?.remoteUrl).toBe("https://example.com/registry.json");
+    expect(config.redis).toMatchObject({ keyPrefix: "ratatoskr:", sharedState: true });
+    expect(config.redis?.url.reveal()).toBe("redis://127.0.0.1:6379");
     expect(config.telemetry).toEqual({
       metrics: true,
       metricsRequireToken: true,

@@ -9,10 +9,12 @@ import {
   type Gateway,
   type LoadedProvider,
   loadConfiguredProviders,
+  MemoryCacheStore,
   type ModuleImporter,
   Ratatoskr,
   type RatatoskrBuilder,
 } from "@ratatoskr/gateway";
+import { createRedisCacheStore, createRedisSharedState } from "@ratatoskr/redis";
 import { requestTimeouts } from "../daemon/stream-deadlines.ts";
 import { configError } from "./config-error.ts";
 import { ROUTING_CAPABILITIES } from "./parse-routing.ts";
@@ -59,12 +61,60 @@ function applying(config: RatdConfig, key: string, apply: () => void): void {
 }
 
 /**
+ * `[cache]` and `[redis]`: the response cache (its store in memory or in
+ * Redis) and provider cool-downs shared through Redis. The Redis clients
+ * are the gateway's: `dispose()` closes them. Nothing connects here; the
+ * clients connect in the background and a Redis that is down only costs
+ * cache misses and local-only cool-downs.
+ */
+function applyCache(config: RatdConfig, builder: RatatoskrBuilder): void {
+  const { cache, redis } = config;
+  const connection =
+    redis === undefined
+      ? undefined
+      : { url: redis.url.reveal(), commandTimeoutMs: redis.commandTimeoutMs };
+  if (cache.enabled) {
+    const ttlMs = Object.fromEntries(
+      Object.entries(cache.ttlSeconds).map(([kind, seconds]) => [kind, seconds * 1000]),
+    );
+    const options = {
+      chat: cache.chat,
+      generate: cache.generate,
+      storeTimeoutMs: cache.storeTimeoutMs,
+      ttlMs,
+    };
+    if (cache.store === "redis" && connection !== undefined) {
+      const store = createRedisCacheStore({
+        ...connection,
+        keyPrefix: `${redis!.keyPrefix}cache:`,
+      });
+      builder.onDispose(() => store.close?.());
+      applying(config, "[cache]", () => builder.cache({ ...options, store }));
+    } else {
+      applying(config, "[cache]", () =>
+        builder.cache({ ...options, store: new MemoryCacheStore({ maxBytes: cache.maxBytes }) }),
+      );
+    }
+  }
+  if (redis?.sharedState === true && connection !== undefined) {
+    const state = createRedisSharedState({
+      ...connection,
+      keyPrefix: `${redis.keyPrefix}providers:`,
+    });
+    builder.onDispose(() => state.close?.());
+    builder.sharedState(state);
+  }
+}
+
+/**
  * Build the gateway `config` describes: its providers (settings from
  * `[providers.*]`, keys from the secrets file or environment), in
  * {@link registrationOrder}; `[limits].request_timeout_secs` as each
- * call's total, first-event and idle deadlines (see `requestTimeouts`; ratd
- * serves streams without the total one, see `withoutStreamTotalDeadline`); `[routing.fallbacks]`, `[routing.presets]` and
- * `[routing].parameter_validation`. Creating a provider makes no network
+ * call's total, first-event and idle deadlines (see `requestTimeouts`;
+ * ratd serves streams without the total one, see
+ * `withoutStreamTotalDeadline`); `[routing.fallbacks]`,
+ * `[routing.presets]`, `[routing].parameter_validation`, and `[cache]` /
+ * `[redis]` (see `applyCache`). Creating a provider makes no network
  * call. A provider that cannot be created, or no provider at all, is a
  * `configuration` error naming the file and the table.
  */
@@ -124,6 +174,7 @@ export async function gatewayFromConfig(
     const presets = routing.presets;
     applying(config, "[routing.presets]", () => builder.presets(presets as never));
   }
+  applyCache(config, builder);
   if (routing.parameterValidation !== undefined) {
     const policy = routing.parameterValidation;
     applying(config, "[routing].parameter_validation", () => builder.parameterValidation(policy));

@@ -20,6 +20,12 @@ export {
   registrationOrder,
 } from "./gateway-from-config.ts";
 export { type LoadRatdConfigOptions, loadRatdConfig } from "./load-ratd-config.ts";
+export {
+  type CacheConfig,
+  DEFAULT_CACHE,
+  DEFAULT_REDIS_KEY_PREFIX,
+  type RedisConfig,
+} from "./parse-cache.ts";
 export { DEFAULT_TELEMETRY, readTelemetry, type TelemetryConfig } from "./parse-telemetry.ts";
 export {
   DEFAULT_ADDRESS,

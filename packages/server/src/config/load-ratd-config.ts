@@ -9,6 +9,7 @@ import {
   findConfigFile,
   findSecretsFile,
 } from "./config-files.ts";
+import { readCache, readRedis } from "./parse-cache.ts";
 import { readProviders } from "./parse-providers.ts";
 import { readRouting } from "./parse-routing.ts";
 import { NO_SECRETS, readSecrets } from "./parse-secrets.ts";
@@ -28,7 +29,17 @@ export interface LoadRatdConfigOptions extends ConfigLocations {
 }
 
 /** The top-level sections, the original's names. */
-const SECTIONS = ["server", "limits", "providers", "routing", "discovery", "registry", "telemetry"];
+const SECTIONS = [
+  "server",
+  "limits",
+  "providers",
+  "routing",
+  "discovery",
+  "registry",
+  "telemetry",
+  "cache",
+  "redis",
+];
 
 /** Where the configuration came from: the file, or what stands in for it. */
 function where(file: string | undefined): string {
@@ -78,7 +89,15 @@ export async function loadRatdConfig(options: LoadRatdConfigOptions = {}): Promi
   const discovery = readDiscovery(top.table("discovery"));
   const registry = readRegistry(top.table("registry"));
   const telemetry = readTelemetry(top.table("telemetry"));
+  const cache = readCache(top.table("cache"));
+  const redis = readRedis(top.table("redis"), secrets.redisUrl, env);
   top.finish(SECTIONS);
+  if (cache.enabled && cache.store === "redis" && redis === undefined) {
+    throw new TableReader(where(file), "cache", {}).error(
+      "store",
+      'is "redis", which needs a [redis] table (url, or [redis] url in secrets.toml)',
+    );
+  }
 
   const tokenValue = env.RATD_TOKEN;
   const token =
@@ -109,6 +128,8 @@ export async function loadRatdConfig(options: LoadRatdConfigOptions = {}): Promi
     discovery,
     registry,
     telemetry,
+    cache,
+    redis,
   });
 }
 

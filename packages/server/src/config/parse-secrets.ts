@@ -1,7 +1,7 @@
 /**
  * `secrets.toml`, in the original's layout: one table per provider with
  * its `api_key` (`[openrouter] api_key = "…"`), plus this daemon's
- * `[server] token`. Values are wrapped in {@link Secret} at once, and
+ * `[server] token` and `[redis] url` (a Redis URL may hold a password). Values are wrapped in {@link Secret} at once, and
  * errors about this file describe values by type only.
  */
 import { Secret } from "./secret.ts";
@@ -23,10 +23,16 @@ export interface SecretsSection {
   readonly apiKeys: ReadonlyMap<string, Secret>;
   /** `[server].token`. */
   readonly token: Secret | undefined;
+  /** `[redis].url`. */
+  readonly redisUrl: Secret | undefined;
 }
 
 /** No secrets file. */
-export const NO_SECRETS: SecretsSection = { apiKeys: new Map(), token: undefined };
+export const NO_SECRETS: SecretsSection = {
+  apiKeys: new Map(),
+  token: undefined,
+  redisUrl: undefined,
+};
 
 /** Read the parsed `secrets.toml` at `file`. */
 export function readSecrets(file: string, parsed: Record<string, unknown>): SecretsSection {
@@ -42,9 +48,13 @@ export function readSecrets(file: string, parsed: Record<string, unknown>): Secr
   const server = top.table("server");
   const token = server?.string("token");
   server?.finish(["token"]);
-  top.finish([...SECRET_PROVIDER_NAMES, "server"]);
+  const redis = top.table("redis");
+  const redisUrl = redis?.string("url");
+  redis?.finish(["url"]);
+  top.finish([...SECRET_PROVIDER_NAMES, "server", "redis"]);
   return {
     apiKeys,
     token: token === undefined ? undefined : new Secret(token, `${file} [server].token`),
+    redisUrl: redisUrl === undefined ? undefined : new Secret(redisUrl, `${file} [redis].url`),
   };
 }

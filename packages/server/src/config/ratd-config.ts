@@ -5,6 +5,7 @@
 import type { Capability } from "@ratatoskr/core";
 import type { ParameterValidationPolicy } from "@ratatoskr/gateway";
 import { DEFAULT_HOST, DEFAULT_PORT } from "../defaults.ts";
+import type { CacheConfig, RedisConfig } from "./parse-cache.ts";
 import type { TelemetryConfig } from "./parse-telemetry.ts";
 import type { Secret } from "./secret.ts";
 
@@ -104,6 +105,10 @@ export interface RatdConfig {
   readonly registry: RegistryConfig | undefined;
   /** `[telemetry]`: `/metrics` and OTLP traces. */
   readonly telemetry: TelemetryConfig;
+  /** `[cache]`: the response cache. */
+  readonly cache: CacheConfig;
+  /** `[redis]`: the Redis server shared by instances (cache store, provider cool-downs); absent: none. */
+  readonly redis: RedisConfig | undefined;
 }
 
 /** `[limits]` defaults: the original's (100 requests, 30 s) and this daemon's own. */
