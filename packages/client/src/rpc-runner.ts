@@ -27,18 +27,47 @@ export interface AttemptOptions {
 }
 
 /**
- * Whether `error` is a transport failure: `UNAVAILABLE` (the daemon could
- * not be reached) or `CANCELLED` (the connection went away; the caller's
- * own abort is told apart before this is asked) that no Ratatoskr server
- * answered: no error code in its metadata, no error detail. A daemon's own
- * `UNAVAILABLE` answer (an upstream network error, which the daemon's
- * gateway already retried) is not one.
+ * A call cut in transit: an HTTP/2 stream that ended without gRPC's
+ * trailers (the daemon, or the connection to it through a proxy, died after
+ * the response headers), a stream the peer refused or reset, a connection
+ * reset. Connect reports these as `INTERNAL` or `ABORTED`; like grpc-go,
+ * which reads a stream closed without trailers as `UNAVAILABLE`, the
+ * client treats them as the transport failures they are.
+ */
+const CUT_IN_TRANSIT =
+  /protocol error: missing status|NGHTTP2_REFUSED_STREAM|ERR_HTTP2_STREAM_ERROR|ERR_HTTP2_STREAM_CANCEL|ERR_HTTP2_SESSION_ERROR|ECONNRESET|socket hang up/;
+
+/** The messages and Node error codes of `error` and its causes. */
+function describeChain(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && typeof current === "object" && current !== null; depth++) {
+    const { message, code } = current as { message?: unknown; code?: unknown };
+    if (typeof message === "string") parts.push(message);
+    if (typeof code === "string") parts.push(code);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return parts.join(" | ");
+}
+
+/**
+ * Whether `error` is a transport failure that no Ratatoskr server answered
+ * (no error code in its metadata, no error detail): `UNAVAILABLE` (the
+ * daemon could not be reached), `CANCELLED` (the connection went away; the
+ * caller's own abort is told apart before this is asked), or a call cut in
+ * transit (see `CUT_IN_TRANSIT`: no trailers, a refused or reset stream).
+ * A daemon's own `UNAVAILABLE` answer (an upstream network error, which
+ * the daemon's gateway already retried) is not one.
  */
 export function isTransportFailure(error: unknown): error is ConnectError {
   if (!(error instanceof ConnectError)) return false;
-  if (error.code !== Code.Unavailable && error.code !== Code.Canceled) return false;
   if (error.metadata.has(ERROR_CODE_METADATA_KEY)) return false;
-  return error.findDetails(ErrorDetailSchema).length === 0;
+  if (error.findDetails(ErrorDetailSchema).length > 0) return false;
+  if (error.code === Code.Unavailable || error.code === Code.Canceled) return true;
+  if (error.code !== Code.Internal && error.code !== Code.Aborted && error.code !== Code.Unknown) {
+    return false;
+  }
+  return CUT_IN_TRANSIT.test(describeChain(error));
 }
 
 /** Node's codes for a TLS handshake that refused the daemon's certificate. */

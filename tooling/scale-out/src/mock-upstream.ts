@@ -5,7 +5,8 @@
  * `base_url` carries its name as the first path segment
  * (`http://127.0.0.1:<port>/<instance>/v1`), so the upstream knows which
  * instance sent each request. Answers are deterministic functions of the
- * request ({@link expectedText}, {@link expectedVector}): a test checks that
+ * request ({@link expectedText}, {@link expectedVector}; a prompt starting
+ * with `fail:` is refused with 503): a test checks that
  * every client got the answer to its own prompt, not another's.
  */
 import type { ServerResponse } from "node:http";
@@ -51,6 +52,8 @@ export interface MockUpstream {
   readonly streams: readonly UpstreamStream[];
   /** Embedding requests answered, per instance. */
   readonly embeddings: ReadonlyMap<string, number>;
+  /** Chat requests refused with 503 (prompts starting with `fail:`), per instance. */
+  readonly refused: ReadonlyMap<string, number>;
   /** Requests to paths this mock does not serve (method and path): should stay empty. */
   readonly unexpected: readonly string[];
   /**
@@ -95,6 +98,7 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function startMockUpstream(): Promise<MockUpstream> {
   const streams: UpstreamStream[] = [];
   const embeddings = new Map<string, number>();
+  const refused = new Map<string, number>();
   const unexpected: string[] = [];
   const heldPrompts = new Set<string>();
   const heldListeners: (() => void)[] = [];
@@ -144,6 +148,13 @@ export async function startMockUpstream(): Promise<MockUpstream> {
         body = {};
       }
       if (request.method === "POST" && path === "/v1/chat/completions") {
+        if (lastUserText(body).startsWith("fail:")) {
+          // An overloaded upstream: a provider failure that counts towards a cool-down.
+          refused.set(instance, (refused.get(instance) ?? 0) + 1);
+          response.writeHead(503, { "content-type": "application/json" });
+          response.end(JSON.stringify({ error: { message: "overloaded", type: "server_error" } }));
+          return;
+        }
         await streamChat(instance, body, response);
         return;
       }
@@ -174,6 +185,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
     url: server.url,
     streams,
     embeddings,
+    refused,
     unexpected,
     hold(instance) {
       holding = instance;

@@ -15,10 +15,17 @@ import {
 } from "@ratatoskr/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, type Haproxy, startHaproxy } from "./haproxy.ts";
-import { type Outcome, sendMixedLoad, summarize, summaryLine } from "./mixed-load.ts";
+import {
+  CHAT_MODEL,
+  EMBED_MODEL,
+  type Outcome,
+  sendMixedLoad,
+  summarize,
+  summaryLine,
+} from "./mixed-load.ts";
 import { type MockUpstream, startMockUpstream } from "./mock-upstream.ts";
 import { type RatdProcess, startRatd } from "./ratd-process.ts";
-import { type RedisServer, startRedisServer } from "./redis-server.ts";
+import { type RedisTestServer, startRedisServer } from "@ratatoskr/testing/servers";
 
 const NAMES = ["r1", "r2", "r3"] as const;
 const CALLS = 200;
@@ -26,13 +33,20 @@ const CALLS = 200;
 const IN_FLIGHT_AT_KILL = 3;
 
 /**
- * Shared state for every instance, appended to each config.toml: where the
- * Redis response cache and shared cool-downs are switched on once ratd has
- * them (e.g. a `[cache]` table pointing at `redisUrl`). Empty: each instance
- * keeps its state to itself.
+ * Shared state for every instance, appended to each config.toml: the
+ * response cache in the one Redis, and provider cool-downs shared through
+ * it (`[redis] shared_state`, on by default).
  */
-function sharedStateToml(_redisUrl: string): string {
-  return "";
+function sharedStateToml(redisUrl: string): string {
+  return `
+[cache]
+enabled = true
+store = "redis"
+
+[redis]
+url = "${redisUrl}"
+key_prefix = "scale-out:"
+`;
 }
 
 /**
@@ -46,7 +60,7 @@ const CLIENT_OPTIONS: Omit<ServiceClientOptions, "token"> =
 
 describe("three ratd instances behind HAProxy", () => {
   let upstream: MockUpstream;
-  let redis: RedisServer | undefined;
+  let redis: RedisTestServer | undefined;
   let instances: RatdProcess[] = [];
   let haproxy: Haproxy | undefined;
   let client: ServiceClient | undefined;
@@ -176,5 +190,59 @@ describe("three ratd instances behind HAProxy", () => {
     expect(upstream.streams.filter((stream) => stream.instance === "r1").length).toBeGreaterThan(
       before,
     );
+  });
+
+  /** A client straight to one instance (no balancer), with no retry of its own. */
+  const direct = (instance: RatdProcess) =>
+    createServiceClient(instance.url, { token, retry: false });
+
+  it("a cache entry written through one instance is a hit on another", async () => {
+    const [, writer, reader] = instances;
+    const viaWriter = direct(writer!);
+    const viaReader = direct(reader!);
+    const total = () => [...upstream.embeddings.values()].reduce((sum, n) => sum + n, 0);
+    try {
+      const text = `shared entry ${randomBytes(6).toString("hex")}`;
+      const before = total();
+      const written = await viaWriter.embed(text, EMBED_MODEL);
+      expect(total()).toBe(before + 1);
+      const read = await viaReader.embed(text, EMBED_MODEL);
+      expect(read.values).toEqual(written.values);
+      expect(total(), "the reader answered from the shared cache").toBe(before + 1);
+      // The reader's own metrics count the hit.
+      const metrics = await fetch(`${reader!.url}/metrics`, {
+        headers: { authorization: `Bearer ${token}` },
+      }).then((response) => response.text());
+      expect(metrics).toMatch(/^ratatoskr_cache_hits_total\{[^}]*capability="embed"[^}]*\} [1-9]/m);
+    } finally {
+      await viaWriter.close();
+      await viaReader.close();
+    }
+  });
+
+  it("a cool-down set on one instance is honoured by all", async () => {
+    const [, failing, other] = instances;
+    const viaFailing = direct(failing!);
+    const viaOther = direct(other!);
+    try {
+      // Three failed attempts (the gateway's default retry) cool the provider on that instance.
+      await expect(
+        viaFailing.chat([{ role: "user", content: "fail: overloaded" }], { model: CHAT_MODEL }),
+      ).rejects.toMatchObject({ code: "provider" });
+      expect(upstream.refused.get(failing!.name)).toBe(3);
+      const cooling = (await viaFailing.health()).cooling ?? [];
+      expect(cooling.map((entry) => entry.provider)).toContain("openai");
+      // The other instance learns it through Redis without failing itself: wait for the event.
+      await expect
+        .poll(
+          async () => ((await viaOther.health()).cooling ?? []).map((entry) => entry.provider),
+          { timeout: 60_000, interval: 50 },
+        )
+        .toContain("openai");
+      expect(upstream.refused.get(other!.name)).toBeUndefined();
+    } finally {
+      await viaFailing.close();
+      await viaOther.close();
+    }
   });
 });
