@@ -26,6 +26,27 @@ describe("createMetricsCollector", () => {
     expect(await lines(collector, "ratatoskr_cache_misses_total")).toEqual([
       'ratatoskr_cache_misses_total{capability="embed",provider="mock",model="m"} 4',
     ]);
+    expect(await lines(collector, "ratatoskr_cache_errors_total")).toEqual([]);
+  });
+
+  it("counts a lookup whose store failed as an error beside its misses", async () => {
+    const collector = createMetricsCollector();
+    collector.hooks.onCacheLookup!({
+      ...base,
+      callId: 1,
+      provider: "mock",
+      providerModel: "m",
+      store: "redis",
+      hits: 0,
+      misses: 2,
+      error: { code: "network", message: "redis is down", isRetryable: true },
+    });
+    expect(await lines(collector, "ratatoskr_cache_errors_total")).toEqual([
+      'ratatoskr_cache_errors_total{capability="embed",provider="mock",model="m"} 1',
+    ]);
+    expect(await lines(collector, "ratatoskr_cache_misses_total")).toEqual([
+      'ratatoskr_cache_misses_total{capability="embed",provider="mock",model="m"} 2',
+    ]);
   });
 
   it('labels a call that failed before any attempt with provider "none"', async () => {

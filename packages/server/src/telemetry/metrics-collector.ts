@@ -51,7 +51,9 @@ export interface MetricsCollector {
  * - `ratatoskr_retries_total` (counter: attempts retried, not counting the first);
  * - `ratatoskr_tokens_total` (counter, plus `direction`: `prompt` / `completion`);
  * - `ratatoskr_cache_hits_total`, `ratatoskr_cache_misses_total` (counters
- *   of response-cache entries).
+ *   of response-cache entries);
+ * - `ratatoskr_cache_errors_total` (counter: lookups whose store failed, so
+ *   a Redis outage shows as errors beside the misses it causes).
  */
 export function createMetricsCollector(options: MetricsCollectorOptions = {}): MetricsCollector {
   const registry = options.registry ?? new Registry();
@@ -94,6 +96,12 @@ export function createMetricsCollector(options: MetricsCollectorOptions = {}): M
     labelNames: [...base],
     registers: [registry],
   });
+  const cacheErrors = new Counter({
+    name: "ratatoskr_cache_errors_total",
+    help: "Response-cache lookups whose store failed or timed out (every entry counted a miss).",
+    labelNames: [...base],
+    registers: [registry],
+  });
   const labels = (event: { capability: string; model: string }, provider: string | undefined) => ({
     capability: event.capability,
     provider: provider ?? NO_PROVIDER_LABEL,
@@ -124,6 +132,7 @@ export function createMetricsCollector(options: MetricsCollectorOptions = {}): M
       const common = labels(event, event.provider);
       if (event.hits > 0) cacheHits.inc(common, event.hits);
       if (event.misses > 0) cacheMisses.inc(common, event.misses);
+      if (event.error !== undefined) cacheErrors.inc(common);
     },
   };
   return {
