@@ -6,7 +6,7 @@ export default defineConfig(
     entry: {
       index: "src/index.ts",
       conformance: "src/conformance.ts",
-      "servers/index": "src/servers/index.ts",
+      servers: "src/servers/index.ts",
     },
   }),
 );

@@ -126,7 +126,7 @@ describe("the playground over a running ratd", () => {
     await expect(
       connectRemoteGateway({ ...config, remote: { url, token: undefined } }),
     ).rejects.toMatchObject({ code: "network" });
-  }, 30_000);
+  });
 });
 
 it("without RATATOSKR_URL the configuration has no remote (embedded mode)", () => {

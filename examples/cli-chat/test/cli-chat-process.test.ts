@@ -38,7 +38,7 @@ it("start runs the tool loop and exits 0", async () => {
   expect(await exited).toEqual({ code: 0, signal: null });
   expect(output.stderr).toBe("");
   expect(output.stdout).toContain("From the tools: (17 + 25) * 3 = 126.");
-}, 120_000);
+});
 
 it("start reads the prompt from piped stdin when none is given", async () => {
   const child = startChat([]);
@@ -48,7 +48,7 @@ it("start reads the prompt from piped stdin when none is given", async () => {
   expect(output.stderr).toBe("");
   expect(output.stdout).toContain('→ read_file({"path":"recipe.txt"})');
   expect(output.stdout).toContain("read_file says: Sourdough starter");
-}, 120_000);
+});
 
 it("Ctrl+C mid-answer aborts the stream and exits 130, with no stack trace and no cut-off line", async () => {
   // The scripted server sends one word of its answer, then stalls.
@@ -69,4 +69,4 @@ it("Ctrl+C mid-answer aborts the stream and exits 130, with no stack trace and n
   expect(await exited).toEqual({ code: 130, signal: null });
   expect(output.stderr).toBe("");
   expect(output.stdout).toMatch(/You \n\[interrupted\]\n$/);
-}, 120_000);
+});

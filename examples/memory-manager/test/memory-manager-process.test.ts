@@ -30,4 +30,4 @@ it("start prints the memory report and exits 0", async () => {
   const budget = stdout.match(/(\d+) prompt tokens \+ (\d+) reserved = (\d+) of (\d+)/);
   expect(budget).not.toBeNull();
   expect(Number(budget![3])).toBeLessThanOrEqual(Number(budget![4]));
-}, 120_000);
+});

@@ -130,4 +130,4 @@ it("SIGKILL mid-run: undelivered calls retried after the restart, the started st
       .map((request) => request.stream)
       .sort(),
   ).toEqual([false, true]);
-}, 120_000);
+});

@@ -156,3 +156,26 @@ service_name = "ratd-test"
     }
   });
 });
+
+describe("tracing without the OpenTelemetry SDK installed", () => {
+  it("is a configuration error naming the packages to install, not a crash", async () => {
+    const { startRatdTelemetry, OTLP_TRACING_PACKAGES } = await import("../src/telemetry/index.ts");
+    const { DEFAULT_TELEMETRY } = await import("../src/config/index.ts");
+    const missing = async (specifier: string) => {
+      throw Object.assign(new Error(`Cannot find package '${specifier}'`), {
+        code: "ERR_MODULE_NOT_FOUND",
+      });
+    };
+    const attempt = startRatdTelemetry(
+      { ...DEFAULT_TELEMETRY, otlpEndpoint: "http://127.0.0.1:9/v1/traces" },
+      { importModule: missing },
+    );
+    await expect(attempt).rejects.toMatchObject({ code: "configuration" });
+    await expect(attempt).rejects.toThrow(`npm install ${OTLP_TRACING_PACKAGES.join(" ")}`);
+    // Metrics alone need no SDK.
+    const metricsOnly = await startRatdTelemetry(DEFAULT_TELEMETRY, { importModule: missing });
+    expect(metricsOnly.metrics).toBeDefined();
+    expect(metricsOnly.tracing).toBeUndefined();
+    await metricsOnly.shutdown();
+  });
+});

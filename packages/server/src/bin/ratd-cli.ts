@@ -290,7 +290,7 @@ export async function runRatd(
   });
   const { options, graceMs } = resolveRatdOptions(command, config);
   checkRatdOptions(options);
-  const telemetry = startRatdTelemetry(config.telemetry);
+  const telemetry = await startRatdTelemetry(config.telemetry);
   let built: BuiltGateway;
   try {
     built = await buildGateway(command, config, env, output, telemetry.hooks);

@@ -11,8 +11,10 @@ export {
 export { isMetricsRequest, METRICS_PATH, metricsHandler } from "./metrics-endpoint.ts";
 export {
   DEFAULT_SERVICE_NAME,
+  OTLP_TRACING_PACKAGES,
   type OtlpTracing,
   type OtlpTracingOptions,
+  type PackageImporter,
   startOtlpTracing,
 } from "./otlp-tracing.ts";
 export { type RatdTelemetry, startRatdTelemetry } from "./ratd-telemetry.ts";

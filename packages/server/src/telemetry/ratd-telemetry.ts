@@ -6,7 +6,7 @@ import { combineHooks, type GatewayHooks } from "@ratatoskr/gateway";
 import type { TelemetryConfig } from "../config/parse-telemetry.ts";
 import type { RatdMetricsOptions } from "../daemon/start-ratd.ts";
 import { createMetricsCollector } from "./metrics-collector.ts";
-import { type OtlpTracing, startOtlpTracing } from "./otlp-tracing.ts";
+import { type OtlpTracing, type PackageImporter, startOtlpTracing } from "./otlp-tracing.ts";
 
 /** The daemon's telemetry. */
 export interface RatdTelemetry {
@@ -20,24 +20,31 @@ export interface RatdTelemetry {
   shutdown(): Promise<void>;
 }
 
-/** Start what `config` asks for (no network is touched until a span is exported). */
-export function startRatdTelemetry(
+/**
+ * Start what `config` asks for (no network is touched until a span is
+ * exported). Rejects with a `configuration` error when `otlp_endpoint` is
+ * set but the OpenTelemetry SDK is not installed.
+ */
+export async function startRatdTelemetry(
   config: TelemetryConfig,
-  options: { serviceVersion?: string } = {},
-): RatdTelemetry {
+  options: { serviceVersion?: string; importModule?: PackageImporter } = {},
+): Promise<RatdTelemetry> {
   const collector = config.metrics
     ? createMetricsCollector({ maxModelLabels: config.maxModelLabels })
     : undefined;
   const tracing =
     config.otlpEndpoint === undefined
       ? undefined
-      : startOtlpTracing({
-          endpoint: config.otlpEndpoint,
-          serviceName: config.serviceName,
-          ...(options.serviceVersion === undefined
-            ? {}
-            : { serviceVersion: options.serviceVersion }),
-        });
+      : await startOtlpTracing(
+          {
+            endpoint: config.otlpEndpoint,
+            serviceName: config.serviceName,
+            ...(options.serviceVersion === undefined
+              ? {}
+              : { serviceVersion: options.serviceVersion }),
+          },
+          ...(options.importModule === undefined ? [] : [options.importModule]),
+        );
   const hookSets = [collector?.hooks, tracing?.hooks].filter(
     (hooks): hooks is GatewayHooks => hooks !== undefined,
   );
