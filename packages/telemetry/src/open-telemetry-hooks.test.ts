@@ -317,3 +317,16 @@ describe("openTelemetryHooks", () => {
     expect(gatewaySpans().map((span) => span.name)).toEqual(["chat m"]);
   });
 });
+
+describe("openTelemetryHooks: bad options", () => {
+  it.each([
+    ["options 5", 5, /options must be an object, got number/],
+    ["options null", null, /options must be an object, got null/],
+    ["a tracer that is not one", { tracer: 5 }, /tracer must be an OpenTelemetry Tracer/],
+    ["a meter that is not one", { meter: {} }, /meter must be an OpenTelemetry Meter/],
+  ])("%s is a configuration error naming the problem", (_name, options, message) => {
+    const make = () => openTelemetryHooks(options as never);
+    expect(make).toThrow(RatatoskrError);
+    expect(make).toThrow(message);
+  });
+});

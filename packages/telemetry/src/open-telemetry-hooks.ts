@@ -5,6 +5,7 @@
  * client metrics. Uses `@opentelemetry/api` only: without an SDK
  * installed, everything is a no-op.
  */
+
 import {
   type Attributes,
   context,
@@ -28,6 +29,7 @@ import type {
   RetryEvent,
   WarningEvent,
 } from "@ratatoskr/gateway";
+import { RatatoskrError } from "@ratatoskr/gateway";
 import {
   ATTR,
   CAPABILITIES_WITH_OUTPUT,
@@ -47,6 +49,29 @@ export interface OpenTelemetryHooksOptions {
   readonly tracer?: Tracer;
   /** The meter (default: the global meter provider's, scope {@link INSTRUMENTATION_SCOPE}). */
   readonly meter?: Meter;
+}
+
+/** Throw a `configuration` error unless `options` holds a usable tracer and meter (when given). */
+function assertOptions(options: unknown): asserts options is OpenTelemetryHooksOptions {
+  const fail = (message: string) => {
+    throw new RatatoskrError({ code: "configuration", message: `openTelemetryHooks: ${message}` });
+  };
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    fail(`options must be an object, got ${options === null ? "null" : typeof options}`);
+  }
+  const { tracer, meter } = options as { tracer?: unknown; meter?: unknown };
+  const has = (value: unknown, method: string) =>
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Record<string, unknown>)[method] === "function";
+  if (tracer !== undefined && !has(tracer, "startSpan")) {
+    fail("tracer must be an OpenTelemetry Tracer (with startSpan), e.g. trace.getTracer(name)");
+  }
+  if (meter !== undefined && !has(meter, "createHistogram")) {
+    fail(
+      "meter must be an OpenTelemetry Meter (with createHistogram), e.g. metrics.getMeter(name)",
+    );
+  }
 }
 
 /** What is kept of a call between its start and its end. */
@@ -122,6 +147,7 @@ function warningSubject(event: WarningEvent): string {
  * ```
  */
 export function openTelemetryHooks(options: OpenTelemetryHooksOptions = {}): GatewayHooks {
+  assertOptions(options);
   const tracer = options.tracer ?? trace.getTracer(INSTRUMENTATION_SCOPE);
   const meter = options.meter ?? metrics.getMeter(INSTRUMENTATION_SCOPE);
   const duration: Histogram = meter.createHistogram(METRICS.OPERATION_DURATION, {
