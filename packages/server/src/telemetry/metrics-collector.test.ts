@@ -82,6 +82,40 @@ describe("createMetricsCollector", () => {
     ]);
   });
 
+  it("records the GenAI client metrics under their Prometheus names", async () => {
+    const collector = createMetricsCollector();
+    collector.hooks.onComplete!({
+      ...base,
+      capability: "chat",
+      callId: 1,
+      provider: "mock",
+      providerModel: "m",
+      attempts: 1,
+      latencyMs: 300,
+      usage: { promptTokens: 20, completionTokens: 7, totalTokens: 27 },
+    });
+    collector.hooks.onError!({
+      ...base,
+      callId: 2,
+      provider: "mock",
+      attempts: 1,
+      latencyMs: 50,
+      error: { code: "rate_limited", message: "slow down", isRetryable: true },
+    });
+    expect(await lines(collector, "gen_ai_client_token_usage_sum")).toEqual([
+      'gen_ai_client_token_usage_sum{gen_ai_operation_name="chat",gen_ai_provider_name="mock",gen_ai_request_model="m",gen_ai_token_type="input"} 20',
+      'gen_ai_client_token_usage_sum{gen_ai_operation_name="chat",gen_ai_provider_name="mock",gen_ai_request_model="m",gen_ai_token_type="output"} 7',
+    ]);
+    expect(await lines(collector, "gen_ai_client_operation_duration_seconds_count")).toEqual([
+      'gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name="chat",gen_ai_provider_name="mock",gen_ai_request_model="m"} 1',
+      'gen_ai_client_operation_duration_seconds_count{gen_ai_operation_name="embeddings",gen_ai_provider_name="mock",gen_ai_request_model="m",error_type="rate_limited"} 1',
+    ]);
+    // The conventions' buckets: 0.32 s is the first bound at or above 0.3 s.
+    expect(await lines(collector, "gen_ai_client_operation_duration_seconds_bucket")).toContain(
+      'gen_ai_client_operation_duration_seconds_bucket{le="0.32",gen_ai_operation_name="chat",gen_ai_provider_name="mock",gen_ai_request_model="m"} 1',
+    );
+  });
+
   it("keeps a registry per collector", async () => {
     const first = createMetricsCollector();
     const second = createMetricsCollector();

@@ -4,9 +4,16 @@
  * global one, so two daemons in one process do not mix their counts).
  * The names are the original daemon's (`ratatoskr_requests_total`, …).
  */
-import type { GatewayHooks } from "@ratatoskr/gateway";
+import type { GatewayHooks, HookEventBase } from "@ratatoskr/gateway";
+import {
+  GEN_AI_OPERATION_NAMES,
+  OPERATION_DURATION_BUCKETS,
+  TOKEN_USAGE_BUCKETS,
+} from "@ratatoskr/telemetry";
 import { Counter, Histogram, Registry } from "prom-client";
 import { BoundedLabel } from "./bounded-label.ts";
+
+type HookCapability = HookEventBase["capability"];
 
 /** Distinct `model` label values kept unless configured otherwise. */
 export const DEFAULT_MAX_MODEL_LABELS = 100;
@@ -53,7 +60,13 @@ export interface MetricsCollector {
  * - `ratatoskr_cache_hits_total`, `ratatoskr_cache_misses_total` (counters
  *   of response-cache entries);
  * - `ratatoskr_cache_errors_total` (counter: lookups whose store failed, so
- *   a Redis outage shows as errors beside the misses it causes).
+ *   a Redis outage shows as errors beside the misses it causes);
+ * - the OpenTelemetry GenAI client metrics under their Prometheus names:
+ *   `gen_ai_client_operation_duration_seconds` (histogram; labels
+ *   `gen_ai_operation_name`, `gen_ai_provider_name`, `gen_ai_request_model`,
+ *   and `error_type` on failures) and `gen_ai_client_token_usage`
+ *   (histogram; plus `gen_ai_token_type`: `input` / `output`), with the
+ *   conventions' bucket boundaries.
  */
 export function createMetricsCollector(options: MetricsCollectorOptions = {}): MetricsCollector {
   const registry = options.registry ?? new Registry();
@@ -102,6 +115,35 @@ export function createMetricsCollector(options: MetricsCollectorOptions = {}): M
     labelNames: [...base],
     registers: [registry],
   });
+  const genAiDuration = new Histogram({
+    name: "gen_ai_client_operation_duration_seconds",
+    help: "GenAI operation duration (gen_ai.client.operation.duration).",
+    labelNames: [
+      "gen_ai_operation_name",
+      "gen_ai_provider_name",
+      "gen_ai_request_model",
+      "error_type",
+    ],
+    buckets: [...OPERATION_DURATION_BUCKETS],
+    registers: [registry],
+  });
+  const genAiTokens = new Histogram({
+    name: "gen_ai_client_token_usage",
+    help: "Number of input and output tokens used (gen_ai.client.token.usage).",
+    labelNames: [
+      "gen_ai_operation_name",
+      "gen_ai_provider_name",
+      "gen_ai_request_model",
+      "gen_ai_token_type",
+    ],
+    buckets: [...TOKEN_USAGE_BUCKETS],
+    registers: [registry],
+  });
+  const genAi = (event: { capability: HookCapability; model: string }, provider: string) => ({
+    gen_ai_operation_name: GEN_AI_OPERATION_NAMES[event.capability] ?? event.capability,
+    gen_ai_provider_name: provider,
+    gen_ai_request_model: models.value(event.model),
+  });
   const labels = (event: { capability: string; model: string }, provider: string | undefined) => ({
     capability: event.capability,
     provider: provider ?? NO_PROVIDER_LABEL,
@@ -113,10 +155,17 @@ export function createMetricsCollector(options: MetricsCollectorOptions = {}): M
       const common = labels(event, event.provider);
       requests.inc({ ...common, outcome: "ok" });
       duration.observe({ ...common, outcome: "ok" }, event.latencyMs / 1000);
+      const semantic = genAi(event, event.provider);
+      genAiDuration.observe(semantic, event.latencyMs / 1000);
       if (event.usage !== undefined) {
         tokens.inc({ ...common, direction: "prompt" }, event.usage.promptTokens);
+        genAiTokens.observe({ ...semantic, gen_ai_token_type: "input" }, event.usage.promptTokens);
         if (event.usage.completionTokens > 0) {
           tokens.inc({ ...common, direction: "completion" }, event.usage.completionTokens);
+          genAiTokens.observe(
+            { ...semantic, gen_ai_token_type: "output" },
+            event.usage.completionTokens,
+          );
         }
       }
     },
@@ -124,6 +173,10 @@ export function createMetricsCollector(options: MetricsCollectorOptions = {}): M
       const common = labels(event, event.provider);
       requests.inc({ ...common, outcome: event.error.code });
       duration.observe({ ...common, outcome: event.error.code }, event.latencyMs / 1000);
+      genAiDuration.observe(
+        { ...genAi(event, event.provider ?? NO_PROVIDER_LABEL), error_type: event.error.code },
+        event.latencyMs / 1000,
+      );
     },
     onRetry(event) {
       retries.inc(labels(event, event.provider));
