@@ -20,6 +20,7 @@ import {
   type ProviderLoadReport,
   type ProviderLoadState,
 } from "@ratatoskr/catalog";
+import type { RemoteRouteDecision } from "@ratatoskr/client";
 import {
   CAPABILITIES,
   type Capability,
@@ -28,7 +29,12 @@ import {
   redactSecrets,
   registerSecret,
 } from "@ratatoskr/core";
-import { Gateway, type ProviderWithDescriptor, Ratatoskr } from "@ratatoskr/gateway";
+import {
+  Gateway,
+  type GatewayRouteDecision,
+  type ProviderWithDescriptor,
+  Ratatoskr,
+} from "@ratatoskr/gateway";
 import { ProviderRegistry } from "@ratatoskr/gateway/internal";
 import { createDemoProvider, DEMO_MODELS } from "./demo-provider.ts";
 import type { LocalModelSetting, PlaygroundConfig } from "./playground-config.ts";
@@ -73,11 +79,24 @@ export interface BuildPlaygroundOptions {
 }
 
 /**
- * The gateway the playground's routes call: any `ModelGateway` that can
- * also explain a route and be released — the embedded `Gateway`, or the
- * remote client of a running `ratd` (see `connect-remote-gateway.ts`).
+ * A routing decision as the playground shows it: the embedded gateway's
+ * own, or the one a running `ratd` answers over the `Route` RPC.
  */
-export type PlaygroundModelGateway = ModelGateway & Pick<Gateway, "route" | "dispose">;
+export type PlaygroundRouteDecision = GatewayRouteDecision | RemoteRouteDecision;
+
+/**
+ * The gateway the playground's routes call: any `ModelGateway` that can
+ * also explain a route and be released — the embedded `Gateway` (which
+ * routes synchronously), or the remote client of a running `ratd` (whose
+ * route is an RPC; see `connect-remote-gateway.ts`).
+ */
+export type PlaygroundModelGateway = ModelGateway &
+  Pick<Gateway, "dispose"> & {
+    route(
+      capability: Capability,
+      model: string,
+    ): PlaygroundRouteDecision | Promise<PlaygroundRouteDecision>;
+  };
 
 /** The built gateway and what the playground knows about its providers. */
 export interface PlaygroundGateway {

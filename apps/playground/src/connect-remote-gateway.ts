@@ -4,32 +4,34 @@
  * gateway: `createServiceClient` from `@ratatoskr/client`, ready before the
  * server starts (the daemon's capabilities are fetched once).
  *
- * What degrades, and how: the daemon routes; ratatoskr.v1 has no RPC that
- * explains a route, so `route()` answers the daemon's providers of the
- * capability with an explanation saying so (or a miss, with the usual
- * hints, when the daemon serves none); the provider list is the daemon's
- * providers, without the playground's configuration advice; token pieces
- * (which need a tokenizer in this process) are not shown; `fitsContext` is
- * not available remotely (the client answers `not_implemented`). Keys live
+ * The daemon routes, and explains its routing: `route()` asks it over the
+ * `Route` RPC (rule, hint, candidates, fallbacks, cool-downs, preset and
+ * explanation, as the embedded gateway tells them). Only a daemon without
+ * that RPC (the original one: `not_implemented`) gets the degraded answer:
+ * the daemon's providers of the capability, with an explanation saying the
+ * routing cannot be explained (or a miss, with the usual hints, when the
+ * daemon serves none). What else degrades: the provider list is the
+ * daemon's providers, without the playground's configuration advice; token
+ * pieces (which need a tokenizer in this process) are not shown. Keys live
  * in the daemon only.
  */
 import { createServiceClient, type ServiceClient } from "@ratatoskr/client";
-import { CAPABILITIES, type Capability, type ProviderV1 } from "@ratatoskr/core";
-import type { GatewayRouteDecision } from "@ratatoskr/gateway";
+import { CAPABILITIES, type Capability, type ProviderV1, RatatoskrError } from "@ratatoskr/core";
 import type {
   PlaygroundGateway,
   PlaygroundModelGateway,
+  PlaygroundRouteDecision,
   ProviderSetup,
 } from "./build-playground-gateway.ts";
 import type { PlaygroundConfig } from "./playground-config.ts";
 
-/** The route of `model` as the playground can tell it without the daemon's router. */
-function remoteRoute(
+/** The route of `model` as the playground can tell it without the daemon's router (a daemon without the `Route` RPC). */
+function unexplainedRoute(
   client: ServiceClient,
   url: string,
   capability: Capability,
   model: string,
-): GatewayRouteDecision {
+): PlaygroundRouteDecision {
   const providers = client.capabilities().providers[capability] ?? [];
   const served = providers.length > 0;
   return {
@@ -41,9 +43,29 @@ function remoteRoute(
     providers,
     candidates: [],
     explanation: served
-      ? `Routed by the ratd at ${url}, which serves ${capability} with ${providers.join(", ")}. The remote client cannot explain the daemon's routing (ratatoskr.v1 has no route RPC); the provider shown is the daemon's first for ${capability}.`
+      ? `Routed by the ratd at ${url}, which serves ${capability} with ${providers.join(", ")}. This daemon cannot explain its routing (it has no Route RPC); the provider shown is its first for ${capability}.`
       : `The ratd at ${url} serves no provider for ${capability}: configure one in the daemon's configuration.`,
   };
+}
+
+/**
+ * The daemon's own routing decision (`Route` RPC); the degraded answer only
+ * when the daemon has no such RPC.
+ */
+async function remoteRoute(
+  client: ServiceClient,
+  url: string,
+  capability: Capability,
+  model: string,
+): Promise<PlaygroundRouteDecision> {
+  try {
+    return await client.route(capability, model);
+  } catch (error) {
+    if (RatatoskrError.isInstance(error) && error.code === "not_implemented") {
+      return unexplainedRoute(client, url, capability, model);
+    }
+    throw error;
+  }
 }
 
 /** `client` with `route()` and `dispose()` (closing it), as the playground's routes call it. */

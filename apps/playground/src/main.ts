@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   ]);
   const context = { ...built, config, assets };
   const server = await startPlaygroundServer(context);
-  const status = playgroundStatus(context);
+  const status = await playgroundStatus(context);
 
   console.log("\nRatatoskr playground");
   if (config.configFile) console.log(`config file: ${config.configFile}`);

@@ -3,10 +3,12 @@
  * uses a running `ratd` (a real `startRatd` here, serving the mock
  * provider behind a bearer token) instead of an embedded gateway. Its API
  * answers through the daemon, `/api/status` says which mode it is in (never
- * the token), routes degrade to the daemon's providers with an explanation,
- * and a wrong token or an absent daemon fails at start with a typed error.
+ * the token), routes are the daemon's own decisions (the `Route` RPC: its
+ * rule and explanation), degrading to the daemon's providers only for a
+ * daemon without that RPC, and a wrong token or an absent daemon fails at
+ * start with a typed error.
  */
-import { Ratatoskr } from "@ratatoskr/gateway";
+import { type Gateway, Ratatoskr } from "@ratatoskr/gateway";
 import { type Ratd, startRatd } from "@ratatoskr/server";
 import { createMockProvider, type MockProvider } from "@ratatoskr/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,13 +40,14 @@ function remoteConfig(url: string, token?: string): PlaygroundConfig {
 
 describe("the playground over a running ratd", () => {
   let mock: MockProvider;
+  let served: Gateway;
   let ratd: Ratd;
   let built: PlaygroundGateway;
   let app: ReturnType<typeof createPlaygroundApp>;
 
   beforeAll(async () => {
     mock = createMockProvider();
-    const served = await Ratatoskr.builder().use(mock).build();
+    served = await Ratatoskr.builder().use(mock).build();
     ratd = await startRatd({ gateway: served, port: 0, token: TOKEN });
     const config = remoteConfig(ratd.url, TOKEN);
     built = await connectRemoteGateway(config);
@@ -76,8 +79,15 @@ describe("the playground over a running ratd", () => {
     );
     const events: ChatStreamEvent[] = [];
     await readChatStream(response.body!, (event) => events.push(event));
-    expect(events[0]).toMatchObject({ type: "route", provider: "mock", rule: null });
-    expect((events[0] as { explanation: string }).explanation).toContain("ratd");
+    // The daemon's own decision, over the Route RPC.
+    const decision = served.route("chat", "mock-1");
+    expect(events[0]).toEqual({
+      type: "route",
+      provider: "mock",
+      rule: decision.rule,
+      providerModel: "mock-1",
+      explanation: decision.explanation,
+    });
     expect(events.some((event) => event.type === "content")).toBe(true);
     expect(events.some((event) => event.type === "done")).toBe(true);
     expect(events.some((event) => event.type === "error")).toBe(false);
@@ -101,13 +111,28 @@ describe("the playground over a running ratd", () => {
     expect(typeof body.results[0]!.count).toBe("number");
   });
 
-  it("/api/route explains that the daemon routes, without configuration hints", async () => {
-    const response = await app.request("/api/route?capability=chat&model=mock-1", {
+  it("/api/route is the daemon's routing decision: rule, candidates and explanation", async () => {
+    const response = await app.request("/api/route?capability=chat&model=mock:mock-1", {
       headers: HOST,
     });
     const route = (await response.json()) as Record<string, unknown>;
-    expect(route).toMatchObject({ provider: "mock", hints: [] });
-    expect(route.explanation).toContain(ratd.url);
+    const decision = served.route("chat", "mock:mock-1");
+    expect(route).toMatchObject({
+      provider: "mock",
+      rule: "explicit-prefix",
+      providerModel: "mock-1",
+      candidates: decision.candidates,
+      explanation: decision.explanation,
+      hints: [],
+    });
+    expect(route.explanation).not.toContain("cannot explain");
+    const preset = (await (
+      await app.request("/api/route?capability=chat&model=ratatoskr:budget/coding", {
+        headers: HOST,
+      })
+    ).json()) as Record<string, unknown>;
+    expect(preset.explanation).toBe(served.route("chat", "ratatoskr:budget/coding").explanation);
+    expect(preset.preset).toMatchObject({ uri: "ratatoskr:budget/coding", source: "registry" });
   });
 
   it("a wrong token fails at start as authentication; no daemon as network", async () => {
@@ -126,6 +151,37 @@ describe("the playground over a running ratd", () => {
     await expect(
       connectRemoteGateway({ ...config, remote: { url, token: undefined } }),
     ).rejects.toMatchObject({ code: "network" });
+  });
+});
+
+describe("a ratd without the Route RPC (an original daemon)", () => {
+  it("/api/route degrades to the daemon's providers, saying it cannot explain the routing", async () => {
+    const served = await Ratatoskr.builder().use(createMockProvider()).build();
+    // The served gateway without route(): the daemon answers Route with UNIMPLEMENTED.
+    const withoutRoute = new Proxy(served, {
+      get: (target, property) => {
+        if (property === "route") return undefined;
+        const value = Reflect.get(target, property, target) as unknown;
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const ratd = await startRatd({ gateway: withoutRoute, port: 0 });
+    const config = remoteConfig(ratd.url);
+    const built = await connectRemoteGateway(config);
+    try {
+      const app = createPlaygroundApp({ ...built, config, assets: { script: "", style: "" } });
+      const route = (await (
+        await app.request("/api/route?capability=chat&model=mock-1", { headers: HOST })
+      ).json()) as Record<string, unknown>;
+      expect(route).toMatchObject({ provider: "mock", candidates: [], hints: [] });
+      expect(route.rule).toBeUndefined();
+      expect(route.explanation).toContain(ratd.url);
+      expect(route.explanation).toContain("cannot explain");
+    } finally {
+      await built.gateway.dispose();
+      await ratd.close({ graceMs: 0 });
+      await served.dispose();
+    }
   });
 });
 

@@ -7,11 +7,11 @@
 import { inspect } from "node:util";
 import { type Client, createClient } from "@connectrpc/connect";
 import {
-  assertContextFitRequest,
   assertModel,
   assertModelInfoOptions,
   type CallOptions,
   type Capabilities,
+  type Capability,
   type ChatEvent,
   type ChatOptions,
   type ChatResponse,
@@ -45,10 +45,12 @@ import {
   chatResponseFromProto,
   classifyRequestToProto,
   classifyResultFromProto,
+  contextFitFromProto,
   embedBatchRequestToProto,
   embedBatchResponseFromProto,
   embeddingFromProto,
   embedRequestToProto,
+  fitsContextRequestToProto,
   generateRequestToProto,
   generateResponseFromProto,
   healthFromProto,
@@ -66,6 +68,8 @@ import {
   presetResolutionFromProto,
   Ratatoskr,
   resolvePresetRequestToProto,
+  routeDecisionFromProto,
+  routeRequestToProto,
   type ServiceHealth,
   stanceRequestToProto,
   stanceResultFromProto,
@@ -74,6 +78,7 @@ import {
   tokenizationFromProto,
   tokenizeRequestToProto,
   type WirePresetResolution,
+  type WireRouteDecision,
 } from "@ratatoskr/protocol";
 import {
   assertServiceClientOptions,
@@ -90,13 +95,21 @@ export type RemotePresetResolution = WirePresetResolution & {
   readonly uri: string;
 };
 
-/** Options of the calls without options of their own in `ModelGateway` (`health`, presets, `ready`). */
+/**
+ * A routing decision of the daemon's gateway, as `Gateway.route()` answers
+ * it: the providers to try and why, the rule and hint that chose them, the
+ * candidates asked, the configured fallbacks, the providers cooling down,
+ * the preset the model string named, and the explanation text.
+ */
+export type RemoteRouteDecision = WireRouteDecision;
+
+/** Options of the calls without options of their own in `ModelGateway` (`health`, presets, `ready`, `route`). */
 export type ServiceCallOptions = Pick<CallOptions, "signal" | "timeout">;
 
 /**
  * A `ModelGateway` served by a daemon, plus what only a remote gateway
  * needs: `ready()` (capabilities), `getModelMetadata`, presets, `health()`
- * and `close()`.
+ * and `close()`, and `route()` as the `Gateway` class has it.
  */
 export interface ServiceClient extends ModelGateway {
   /** The daemon's URL. */
@@ -124,16 +137,27 @@ export interface ServiceClient extends ModelGateway {
    */
   modelMetadata(model: string): ModelMetadata | undefined;
   /**
-   * Always rejects with `not_implemented` (after checking the input as the
-   * gateway does): the protocol has no RPC that counts a chat request's
-   * tokens the way the daemon sends it (chat template, tools, provider
-   * accounting), and counting it here would not be faithful.
+   * Whether a chat request (messages and tools) plus the output kept free
+   * fits `model`'s context window, counted by the daemon's gateway as it
+   * would send the request (the `FitsContext` extension RPC; an original
+   * daemon answers `not_implemented`).
    */
   fitsContext(
     messages: readonly Message[],
     model: string,
     options?: ContextFitOptions,
   ): Promise<ContextFit>;
+  /**
+   * Where the daemon would send a call for `capability` and `model`, and
+   * why: its gateway's `route()` decision (the `Route` extension RPC), the
+   * explanation, fallbacks, cool-downs and preset included. Bad input is
+   * `invalid_input`; an original daemon answers `not_implemented`.
+   */
+  route(
+    capability: Capability,
+    model: string,
+    options?: ServiceCallOptions,
+  ): Promise<RemoteRouteDecision>;
   /** Resolve a `ratatoskr:<tier>/<capability>` preset on the daemon; `invalid_input` for an unknown one. */
   resolvePreset(uri: string, options?: ServiceCallOptions): Promise<RemotePresetResolution>;
   /** Every preset of the daemon, resolved. */
@@ -320,13 +344,24 @@ class RemoteGateway implements ServiceClient {
     options?: ContextFitOptions,
   ): Promise<ContextFit> {
     return this.#guard(async () => {
-      assertContextFitRequest(messages, model, options);
-      throw new RatatoskrError({
-        code: "not_implemented",
-        message:
-          "fitsContext is not available over the ratatoskr.v1 protocol: it has no RPC that counts a chat request's tokens as the daemon sends it; use countTokens on the text, or an embedded gateway",
-        details: { method: "fitsContext" },
-      });
+      const request = fitsContextRequestToProto(messages, model, options);
+      return contextFitFromProto(
+        await this.#unary(options, (call) => this.#rpc.fitsContext(request, call)),
+      );
+    });
+  }
+
+  route(
+    capability: Capability,
+    model: string,
+    options?: ServiceCallOptions,
+  ): Promise<RemoteRouteDecision> {
+    return this.#guard(async () => {
+      assertModelInfoOptions(options);
+      const request = routeRequestToProto(capability, model);
+      return routeDecisionFromProto(
+        await this.#unary(options, (call) => this.#rpc.route(request, call)),
+      );
     });
   }
 

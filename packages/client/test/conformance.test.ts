@@ -71,6 +71,12 @@ const calls: Record<string, (gateway: AnyGateway) => Promise<unknown>> = {
   modelStatus: (g) => g.modelStatus(LISTED_MODEL),
   modelStatusUnknown: (g) => g.modelStatus("nobody/serves-this"),
   fetchModelMetadata: (g) => g.fetchModelMetadata(LISTED_MODEL),
+  fitsContext: (g) =>
+    g.fitsContext(messages, LISTED_MODEL, {
+      tools: [{ name: "lookup", description: "Look up", parameters: { type: "object" } }],
+      reserveOutput: 64,
+    }),
+  fitsContextOverflow: (g) => g.fitsContext(messages, "mock-1", { contextWindow: 2 }),
 };
 
 describe("a ServiceClient answers like the embedded gateway", () => {
@@ -136,12 +142,29 @@ describe("a ServiceClient answers like the embedded gateway", () => {
     });
   });
 
-  it("fitsContext checks its input, then answers not_implemented", async () => {
+  it("fitsContext checks its input locally, as the gateway does", async () => {
     await expect(remote.client.fitsContext([], "mock-1")).rejects.toMatchObject({
       code: "invalid_input",
     });
-    await expect(remote.client.fitsContext(messages, LISTED_MODEL)).rejects.toMatchObject({
-      code: "not_implemented",
+    await expect(
+      remote.client.fitsContext(messages, "mock-1", { reserveOutput: -1 }),
+    ).rejects.toMatchObject({ code: "invalid_input", details: { field: "options.reserveOutput" } });
+  });
+
+  it("route answers the served gateway's decision, explanation included", async () => {
+    for (const [capability, model] of [
+      ["chat", "mock-1"],
+      ["embed", "mock:mock-embed"],
+      ["chat", "ratatoskr:budget/coding"],
+      ["chat", "nobody:serves-this"],
+    ] as const) {
+      const remoteDecision = await remote.client.route(capability, model);
+      expect(remoteDecision).toEqual(JSON.parse(JSON.stringify(embedded.route(capability, model))));
+      expect(remoteDecision.explanation.length).toBeGreaterThan(0);
+    }
+    await expect(remote.client.route("speak" as "chat", "mock-1")).rejects.toMatchObject({
+      code: "invalid_input",
+      details: { field: "capability" },
     });
   });
 });

@@ -82,7 +82,8 @@ export function chatRequestToProto(
   return request;
 }
 
-function toolToProto(tool: ToolDefinition, index: number): pb.ToolDefinition {
+/** A tool definition → `ratatoskr.v1.ToolDefinition` (`index`: its place in `options.tools`, for errors). */
+export function toolToProto(tool: ToolDefinition, index: number): pb.ToolDefinition {
   return create(pb.ToolDefinitionSchema, {
     name: tool.name,
     description: tool.description ?? "",
@@ -231,7 +232,11 @@ export function chatRequestFromProto(request: pb.ChatRequest): DecodedChatReques
   return { messages, options, warnings };
 }
 
-function toolFromProto(
+/**
+ * `ratatoskr.v1.ToolDefinition` → a tool definition; a cache directive
+ * (which Ratatoskr does not take per tool) becomes a warning in `warnings`.
+ */
+export function toolFromProto(
   tool: pb.ToolDefinition,
   index: number,
   warnings: WireWarning[],

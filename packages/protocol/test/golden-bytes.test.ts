@@ -39,6 +39,7 @@ import {
   message,
   packedFloats,
   packedVarints,
+  sint,
   string,
   uint,
 } from "./support/wire-writer.ts";
@@ -505,6 +506,113 @@ const cases: GoldenCase[] = [
       protocol.ModelCapability.EMBED,
     ],
   }),
+  // Extension RPCs (FitsContext, Route): this project's own messages, numbered from 1.
+  golden(
+    protocol.FitsContextRequestSchema,
+    bytes(
+      message(1, uint(1, 2), string(2, "Hi")), // USER
+      string(2, "gpt-4o"),
+      message(3, string(1, "lookup"), string(3, '{"type":"object"}')),
+      uint(4, 256), // reserve_output
+      uint(5, 8192), // context_window
+      bool(7, true), // allow_approximate
+    ),
+    {
+      messages: [{ role: protocol.Role.USER, content: "Hi" }],
+      model: "gpt-4o",
+      tools: [{ name: "lookup", parametersJson: '{"type":"object"}' }],
+      reserveOutput: 256,
+      contextWindow: 8192,
+      allowApproximate: true,
+    },
+  ),
+  golden(
+    protocol.FitsContextResponseSchema,
+    bytes(
+      uint(2, 9000), // prompt_tokens (fits false: the default, not sent)
+      uint(3, 256),
+      uint(4, 8192),
+      sint(5, -1064), // margin: ZigZag 2127
+      uint(6, 1064), // overflow
+      string(8, "tiktoken:o200k_base"),
+    ),
+    {
+      promptTokens: 9000,
+      reserveOutput: 256,
+      contextWindow: 8192,
+      margin: -1064n,
+      overflow: 1064n,
+      source: "tiktoken:o200k_base",
+    },
+  ),
+  golden(protocol.RouteRequestSchema, bytes(string(1, "chat"), string(2, "acme:model-1")), {
+    capability: "chat",
+    model: "acme:model-1",
+  }),
+  golden(
+    protocol.RouteResponseSchema,
+    bytes(
+      string(1, "chat"),
+      string(2, "ft:x"),
+      string(3, "ft:x"),
+      string(4, "acme"),
+      string(5, "routing-hint"),
+      message(6, string(1, "acme"), string(2, "/^ft:/"), double(3, 10), string(4, "fine-tunes")),
+      string(7, "acme"),
+      string(7, "beta"),
+      message(8, string(1, "acme"), bool(2, true)),
+      message(8, string(1, "beta"), string(3, "no fine-tunes")),
+      string(9, "acme serves ft:x"),
+      string(10, "beta:base"),
+      message(
+        11,
+        string(1, "beta"),
+        message(2, double(1, 1_700_000_030_000), double(2, 30_000)),
+        uint(3, 3),
+        string(4, "server"),
+      ),
+      message(
+        12,
+        string(1, "ratatoskr:fast/chat"),
+        string(2, "fast"),
+        string(3, "chat"),
+        string(4, "ft:x"),
+        string(5, '{"temperature":0.2}'),
+        string(6, "user"),
+      ),
+    ),
+    {
+      capability: "chat",
+      model: "ft:x",
+      providerModel: "ft:x",
+      provider: "acme",
+      rule: "routing-hint",
+      hint: { provider: "acme", pattern: "/^ft:/", priority: 10, reason: "fine-tunes" },
+      providers: ["acme", "beta"],
+      candidates: [
+        { provider: "acme", accepted: true },
+        { provider: "beta", accepted: false, reason: "no fine-tunes" },
+      ],
+      explanation: "acme serves ft:x",
+      fallbacks: ["beta:base"],
+      cooldowns: [
+        {
+          provider: "beta",
+          cooldown: { untilMs: 1_700_000_030_000, remainingMs: 30_000 },
+          failures: 3,
+          lastError: "server",
+        },
+      ],
+      preset: {
+        uri: "ratatoskr:fast/chat",
+        tier: "fast",
+        capability: "chat",
+        model: "ft:x",
+        parametersJson: '{"temperature":0.2}',
+        source: "user",
+      },
+    },
+  ),
 ];
 
 describe("golden bytes of the original protocol", () => {

@@ -320,6 +320,34 @@ describe("@grpc/grpc-js calling every RPC of a Connect-ES server", () => {
     ]);
   });
 
+  it("FitsContext and Route (extension RPCs)", async () => {
+    expect(
+      await unary("FitsContext", {
+        messages: [{ role: "ROLE_USER", content: "one two three" }],
+        model: "mock-1",
+        reserve_output: 2,
+        context_window: 4,
+      }),
+    ).toMatchObject({
+      fits: false,
+      prompt_tokens: 3,
+      reserve_output: 2,
+      context_window: 4,
+      margin: "-1",
+      overflow: "1",
+      approximate: true,
+      source: "words",
+    });
+    expect(await unary("Route", { capability: "embed", model: "mock-1" })).toMatchObject({
+      capability: "embed",
+      provider: "mock",
+      rule: "first-accepting",
+      providers: ["mock"],
+      candidates: [{ provider: "mock", accepted: true }],
+      explanation: "mock is the first provider that accepts mock-1 for embed",
+    });
+  });
+
   it("Health and GetCapabilities", async () => {
     expect(await unary("Health", {})).toMatchObject({ healthy: true, version: "0.0.0-test" });
     const capabilities = await unary("GetCapabilities", {});

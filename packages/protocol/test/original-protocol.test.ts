@@ -43,6 +43,9 @@ const facts = JSON.parse(
 
 const EXTENSIONS_FROM = 100;
 
+/** The RPCs this project adds to the original service, in order (the package README lists them). */
+const EXTENSION_RPCS = ["FitsContext", "Route"];
+
 function scalarName(scalar: ScalarType): string {
   return ScalarType[scalar].toLowerCase();
 }
@@ -98,7 +101,7 @@ describe("the original protocol's facts", () => {
     expect(Object.keys(facts.enums)).toContain("FinishReason");
   });
 
-  it("same package and service: every RPC with the same name, types and streaming, and no other", () => {
+  it("same package and service: every RPC with the same name, types and streaming, then only the extension RPCs", () => {
     expect(file_ratatoskr_v1_ratatoskr.proto.package).toBe(facts.package);
     expect(Ratatoskr.typeName).toBe("ratatoskr.v1.Ratatoskr");
     const methods = Ratatoskr.methods.map((method) => ({
@@ -108,7 +111,10 @@ describe("the original protocol's facts", () => {
       serverStreaming: method.methodKind === "server_streaming",
       clientStreaming: method.methodKind === "client_streaming",
     }));
-    expect(methods).toEqual(facts.services.Ratatoskr);
+    const original = facts.services.Ratatoskr ?? [];
+    expect(methods.slice(0, original.length)).toEqual(original);
+    // Extension RPCs (new names, new messages) come after the original's.
+    expect(methods.slice(original.length).map((method) => method.name)).toEqual(EXTENSION_RPCS);
   });
 
   it.each(Object.entries(facts.messages))(

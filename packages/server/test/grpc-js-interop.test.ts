@@ -1,8 +1,8 @@
 /**
  * An independent stack calls the daemon: @grpc/proto-loader (protobufjs)
  * reads the ratatoskr.v1 .proto and @grpc/grpc-js calls Chat, ChatStream,
- * Embed, Tokenize, ListModels and Health over h2c, with the bearer token in
- * its metadata.
+ * Embed, Tokenize, ListModels, Health and the extension RPCs FitsContext and
+ * Route over h2c, with the bearer token in its metadata.
  */
 import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
@@ -120,6 +120,46 @@ describe("grpc-js calls ratd", () => {
       healthy: true,
       version: "1.0.0",
       providers: ["mock"],
+    });
+  });
+
+  it("FitsContext (extension): every field of the fit, a negative margin included", async () => {
+    const request = {
+      messages: [userMessage("two words")],
+      model: "mock-1",
+      reserve_output: 4,
+      context_window: 4,
+      allow_approximate: true,
+    };
+    const response = await unary("FitsContext", request);
+    expect(response).toMatchObject({
+      fits: false,
+      reserve_output: 4,
+      context_window: 4,
+      approximate: true,
+      source: expect.any(String),
+    });
+    const promptTokens = response.prompt_tokens as number;
+    expect(promptTokens).toBeGreaterThan(0);
+    expect(response.margin).toBe(String(4 - promptTokens - 4));
+    expect(response.overflow).toBe(String(promptTokens));
+    const bad = (await unary("FitsContext", { ...request, context_window: 0 }).catch(
+      (failure: grpc.ServiceError) => failure,
+    )) as grpc.ServiceError;
+    expect(bad.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(bad.metadata.get("ratatoskr-error-code")).toEqual(["invalid_input"]);
+  });
+
+  it("Route (extension): the decision and its explanation", async () => {
+    const response = await unary("Route", { capability: "chat", model: "mock:mock-1" });
+    expect(response).toMatchObject({
+      capability: "chat",
+      model: "mock:mock-1",
+      provider_model: "mock-1",
+      provider: "mock",
+      rule: "explicit-prefix",
+      providers: ["mock"],
+      explanation: expect.stringContaining("mock"),
     });
   });
 

@@ -15,12 +15,14 @@ import {
   chatResponseFromProto,
   classifyRequestToProto,
   classifyResultFromProto,
+  contextFitFromProto,
   ERROR_CODE_METADATA_KEY,
   embedBatchRequestToProto,
   embedBatchResponseFromProto,
   embeddingFromProto,
   embedRequestToProto,
   errorFromConnectError,
+  fitsContextRequestToProto,
   GenerateEventDecoder,
   generateRequestToProto,
   generateResponseFromProto,
@@ -38,6 +40,8 @@ import {
   presetResolutionFromProto,
   Ratatoskr,
   resolvePresetRequestToProto,
+  routeDecisionFromProto,
+  routeRequestToProto,
   stanceRequestToProto,
   stanceResultFromProto,
   tokenCountFromProto,
@@ -52,11 +56,13 @@ import { createServedGateway, type ServedProvider } from "./support/served-provi
 
 let ratd: Ratd;
 let served: ServedProvider;
+let servedGateway: Awaited<ReturnType<typeof createServedGateway>>["gateway"];
 let client: ReturnType<typeof createClient<typeof Ratatoskr>>;
 
 beforeAll(async () => {
   const created = await createServedGateway();
   served = created.served;
+  servedGateway = created.gateway;
   ratd = await startRatd({ gateway: created.gateway, port: 0, version: "9.9.9" });
   client = createClient(Ratatoskr, createGrpcTransport({ baseUrl: ratd.url }));
 });
@@ -179,6 +185,52 @@ describe("every ratatoskr.v1 RPC over gRPC", () => {
     });
   });
 
+  it("FitsContext (extension): the gateway's own count and every field of its answer", async () => {
+    const messages = [Message.system("be brief"), Message.user("two words")];
+    const options = { reserveOutput: 10, contextWindow: 64, allowApproximate: true };
+    const expected = await servedGateway.fitsContext(messages, "mock-1", options);
+    const fit = contextFitFromProto(
+      await client.fitsContext(fitsContextRequestToProto(messages, "mock-1", options)),
+    );
+    expect(fit).toEqual(expected);
+    expect(fit).toMatchObject({ fits: true, reserveOutput: 10, contextWindow: 64 });
+    expect(fit.promptTokens).toBeGreaterThan(0);
+    const over = contextFitFromProto(
+      await client.fitsContext(
+        fitsContextRequestToProto(messages, "mock-1", { ...options, contextWindow: 1 }),
+      ),
+    );
+    expect(over).toMatchObject({ fits: false, contextWindow: 1 });
+    expect(over.margin).toBeLessThan(0);
+    expect(over.overflow).toBe(-over.margin);
+  });
+
+  it("Route (extension): the gateway's decision, explanation included", async () => {
+    const decision = routeDecisionFromProto(
+      await client.route(routeRequestToProto("chat", "mock:mock-1")),
+    );
+    expect(decision).toEqual(
+      JSON.parse(JSON.stringify(servedGateway.route("chat", "mock:mock-1"))),
+    );
+    expect(decision).toMatchObject({
+      capability: "chat",
+      provider: "mock",
+      providerModel: "mock-1",
+      rule: "explicit-prefix",
+    });
+    expect(decision.explanation).toMatch(/mock/);
+    const preset = routeDecisionFromProto(
+      await client.route(routeRequestToProto("chat", "ratatoskr:budget/coding")),
+    );
+    expect(preset.preset).toMatchObject({
+      uri: "ratatoskr:budget/coding",
+      tier: "budget",
+      capability: "coding",
+      source: "registry",
+    });
+    expect(preset.explanation).toContain("ratatoskr:budget/coding is the registry's preset");
+  });
+
   it("ListModels, ModelStatus, GetModelMetadata and FetchModelMetadata", async () => {
     const listing = modelListingFromProto(await client.listModels({}));
     expect(listing.models).toEqual([
@@ -278,6 +330,27 @@ describe("errors", () => {
     const error = await connectError(stream);
     expect(error.code).toBe(Code.InvalidArgument);
     expect(error.metadata.get(ERROR_CODE_METADATA_KEY)).toBe("invalid_input");
+  });
+
+  it("FitsContext and Route refuse bad input as invalid_input naming the field", async () => {
+    const fit = await connectError(
+      client.fitsContext({
+        messages: [{ role: 2, content: "hi" }],
+        model: "mock-1",
+        contextWindow: 0,
+      }),
+    );
+    expect(fit.code).toBe(Code.InvalidArgument);
+    expect(errorFromConnectError(fit)).toMatchObject({
+      code: "invalid_input",
+      details: { field: "options.contextWindow" },
+    });
+    const route = await connectError(client.route({ capability: "speak", model: "mock-1" }));
+    expect(route.code).toBe(Code.InvalidArgument);
+    expect(errorFromConnectError(route)).toMatchObject({
+      code: "invalid_input",
+      details: { field: "capability" },
+    });
   });
 
   it("a decoding error keeps its Ratatoskr code and field (a preset tier with a slash)", async () => {

@@ -13,6 +13,7 @@ import {
   chatRequestToProto,
   ERROR_CODE_METADATA_KEY,
   Ratatoskr,
+  Role,
 } from "@ratatoskr/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { Health, HealthCheckResponse_ServingStatus } from "../src/gen/grpc/health/v1/health_pb.ts";
@@ -222,6 +223,12 @@ describe("health", () => {
       client.fetchModelMetadata({ model: "m" }),
       client.resolvePreset({ tier: "budget", capability: "coding" }),
       client.listPresets({}),
+      client.fitsContext({
+        messages: [{ role: Role.USER, content: "hi" }],
+        model: "m",
+        contextWindow: 100,
+      }),
+      client.route({ capability: "chat", model: "m" }),
     ]) {
       const error = await connectError(call);
       expect(error.code).toBe(Code.Unimplemented);

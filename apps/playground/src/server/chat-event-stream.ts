@@ -6,9 +6,9 @@
  * signal aborts, which cancels the upstream request.
  */
 import { RatatoskrError } from "@ratatoskr/core";
-import type { Gateway } from "@ratatoskr/gateway";
 import type { Context } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
+import type { PlaygroundModelGateway } from "../build-playground-gateway.ts";
 import { CAPABILITY_HINTS, type CapabilityHint } from "../capability-hints.ts";
 import { type ChatTurnRequest, type PlaygroundChatEvent, runChatTurn } from "../chat-tool-loop.ts";
 
@@ -31,7 +31,7 @@ export interface ChatHintsEvent {
 export type ChatStreamEvent = ChatRouteEvent | ChatHintsEvent | PlaygroundChatEvent;
 
 /** The gateway methods a chat turn uses. */
-type ChatGateway = Pick<Gateway, "chatStream" | "route">;
+type ChatGateway = Pick<PlaygroundModelGateway, "chatStream" | "route">;
 
 function send(stream: SSEStreamingApi, event: ChatStreamEvent): Promise<void> {
   return stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
@@ -41,13 +41,13 @@ function send(stream: SSEStreamingApi, event: ChatStreamEvent): Promise<void> {
  * Stream one turn as SSE. `onEnd` runs once, when the turn is over or the
  * browser has gone.
  */
-export function streamChatTurn(
+export async function streamChatTurn(
   c: Context,
   gateway: ChatGateway,
   request: ChatTurnRequest,
   onEnd: () => void,
-): Response {
-  const route = gateway.route("chat", request.model);
+): Promise<Response> {
+  const route = await gateway.route("chat", request.model);
   return streamSSE(c, async (stream) => {
     const upstream = new AbortController();
     const browserLeft = () =>

@@ -15,7 +15,7 @@ import { validJson } from "./validate-request.ts";
 export function chatRoutes(context: PlaygroundServerContext) {
   let openStreams = 0;
   return new Hono()
-    .post("/chat", validJson(chatRequest), (c) => {
+    .post("/chat", validJson(chatRequest), async (c) => {
       if (openStreams >= LIMITS.concurrentChats) {
         return c.json(
           {
@@ -28,9 +28,15 @@ export function chatRoutes(context: PlaygroundServerContext) {
         );
       }
       openStreams++;
-      return streamChatTurn(c, context.gateway, c.req.valid("json"), () => {
+      try {
+        return await streamChatTurn(c, context.gateway, c.req.valid("json"), () => {
+          openStreams--;
+        });
+      } catch (error) {
+        // The route failed before the stream opened: onEnd never runs.
         openStreams--;
-      });
+        throw error;
+      }
     })
     .onError(errorHandlerFor("chat"));
 }

@@ -14,7 +14,7 @@ export function embeddingsRoutes(context: PlaygroundServerContext) {
   return new Hono()
     .post("/embeddings", validJson(embeddingsRequest), async (c) => {
       const { texts, model } = c.req.valid("json");
-      const route = routeSummary(context, "embed", model);
+      const route = await routeSummary(context, "embed", model);
       const started = performance.now();
       const embeddings = await context.gateway.embedBatch(texts, model, {
         signal: c.req.raw.signal,

@@ -14,7 +14,7 @@ function nliRoute(context: PlaygroundServerContext) {
   return new Hono()
     .post("/nli", validJson(nliRequest), async (c) => {
       const { premise, hypothesis, model } = c.req.valid("json");
-      const route = routeSummary(context, "nli", model);
+      const route = await routeSummary(context, "nli", model);
       const started = performance.now();
       const result = await context.gateway.inferNli(premise, hypothesis, model, {
         signal: c.req.raw.signal,
@@ -34,7 +34,7 @@ function classifyRoute(context: PlaygroundServerContext) {
         multiLabel: multiLabel === true,
       };
       if (hypothesisTemplate) options.hypothesisTemplate = hypothesisTemplate;
-      const route = routeSummary(context, "classify", model);
+      const route = await routeSummary(context, "classify", model);
       const started = performance.now();
       const result = await context.gateway.classifyZeroShot(text, labels, model, options);
       const ranked = Object.entries(result.scores)

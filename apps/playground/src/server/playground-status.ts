@@ -23,7 +23,7 @@ interface CapabilityAvailability {
 }
 
 /** The configured and provider-suggested models of each capability that route somewhere. */
-function routedSuggestions(context: PlaygroundServerContext) {
+async function routedSuggestions(context: PlaygroundServerContext) {
   const ready = context.setup.filter((provider) => provider.state === "ready");
   const models = {} as Record<Capability, ModelSuggestion[]>;
   for (const capability of CAPABILITIES) {
@@ -31,12 +31,17 @@ function routedSuggestions(context: PlaygroundServerContext) {
       ...(context.config.models[capability] ?? []),
       ...ready.flatMap((provider) => provider.models[capability] ?? []),
     ]);
-    models[capability] = [...names].flatMap((name) => {
-      const decision = context.gateway.route(capability, name);
-      return decision.provider === undefined
+    const decisions = await Promise.all(
+      [...names].map(async (name) => ({
+        name,
+        decision: await context.gateway.route(capability, name),
+      })),
+    );
+    models[capability] = decisions.flatMap(({ name, decision }) =>
+      decision.provider === undefined
         ? []
-        : [{ model: name, provider: decision.provider, rule: decision.rule }];
-    });
+        : [{ model: name, provider: decision.provider, rule: decision.rule }],
+    );
   }
   return models;
 }
@@ -57,7 +62,7 @@ function availability(context: PlaygroundServerContext) {
 }
 
 /** The `/api/status` body: providers, capabilities with their hints, and routed model suggestions. */
-export function playgroundStatus(context: PlaygroundServerContext) {
+export async function playgroundStatus(context: PlaygroundServerContext) {
   return {
     /** `embedded`, or `remote`: a running ratd is the gateway (`RATATOSKR_URL`). */
     mode: context.mode,
@@ -82,7 +87,7 @@ export function playgroundStatus(context: PlaygroundServerContext) {
       }),
     ),
     capabilities: availability(context),
-    models: routedSuggestions(context),
+    models: await routedSuggestions(context),
     tokenModels: context.config.tokenModels,
     tools: Object.values(DEMO_TOOLS).map((tool) => tool.definition),
   };

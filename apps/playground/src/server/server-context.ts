@@ -14,12 +14,12 @@ export interface PlaygroundServerContext extends PlaygroundGateway {
 }
 
 /** Where the gateway sends `model` for `capability`, as the browser shows it. */
-export function routeSummary(
+export async function routeSummary(
   context: PlaygroundServerContext,
   capability: Capability,
   model: string,
 ) {
-  const decision = context.gateway.route(capability, model);
+  const decision = await context.gateway.route(capability, model);
   return {
     provider: decision.provider,
     rule: decision.rule,

@@ -50,10 +50,10 @@ export function modelFacts(metadata: ModelMetadata | undefined): ModelFacts | nu
 /** `GET /status` and `GET /route?capability=&model=` (with the model's registry facts). */
 export function statusRoutes(context: PlaygroundServerContext) {
   return new Hono()
-    .get("/status", (c) => c.json(playgroundStatus(context)))
-    .get("/route", validQuery(routeQuery), (c) => {
+    .get("/status", async (c) => c.json(await playgroundStatus(context)))
+    .get("/route", validQuery(routeQuery), async (c) => {
       const { capability, model } = c.req.valid("query");
-      const decision = context.gateway.route(capability, model);
+      const decision = await context.gateway.route(capability, model);
       return c.json({
         ...decision,
         hints: decision.provider === undefined ? CAPABILITY_HINTS[capability] : [],

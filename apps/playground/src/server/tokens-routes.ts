@@ -17,7 +17,7 @@ async function countFor(
   model: string,
   signal: AbortSignal,
 ) {
-  const route = routeSummary(context, "countTokens", model);
+  const route = await routeSummary(context, "countTokens", model);
   const started = performance.now();
   try {
     const count = await context.gateway.countTokens(text, model, { signal });

@@ -23,11 +23,13 @@ import {
   chatResponseToProto,
   classifyRequestFromProto,
   classifyResultToProto,
+  contextFitToProto,
   embedBatchRequestFromProto,
   embedBatchResponseToProto,
   embeddingToProto,
   embedRequestFromProto,
   errorToConnectError,
+  fitsContextRequestFromProto,
   GenerateEventEncoder,
   generateRequestFromProto,
   generateResponseToProto,
@@ -38,6 +40,8 @@ import {
   nliRequestFromProto,
   nliResultToProto,
   Ratatoskr,
+  routeDecisionToProto,
+  routeRequestFromProto,
   stanceRequestFromProto,
   stanceResultToProto,
   tokenCountRequestFromProto,
@@ -243,6 +247,40 @@ const implementation: ServiceImpl<typeof Ratatoskr> = {
       : {}),
   }),
   listPresets: () => ({ tiers: [{ tier: "fast", capabilities: ["chat"] }] }),
+  fitsContext: typed((request) => {
+    const { messages, model, options } = fitsContextRequestFromProto(request);
+    failIfAsked(model);
+    const promptTokens = messages.reduce(
+      (sum, message) => sum + message.content.split(" ").length,
+      0,
+    );
+    const reserveOutput = options.reserveOutput ?? 0;
+    const contextWindow = options.contextWindow ?? 8192;
+    const margin = contextWindow - promptTokens - reserveOutput;
+    return contextFitToProto({
+      fits: margin >= 0,
+      promptTokens,
+      reserveOutput,
+      contextWindow,
+      margin,
+      overflow: margin < 0 ? -margin : 0,
+      approximate: true,
+      source: "words",
+    });
+  }),
+  route: typed((request) => {
+    const { capability, model } = routeRequestFromProto(request);
+    return routeDecisionToProto({
+      capability,
+      model,
+      providerModel: model,
+      provider: "mock",
+      rule: "first-accepting",
+      providers: ["mock"],
+      candidates: [{ provider: "mock", accepted: true }],
+      explanation: `mock is the first provider that accepts ${model} for ${capability}`,
+    });
+  }),
   health: () => ({ healthy: true, version: "0.0.0-test" }),
   getCapabilities: () =>
     capabilitiesToProto({

@@ -38,6 +38,12 @@ export function uint(field: number, value: number | bigint): Bytes {
   return [...tag(field, VARINT), ...varint(value)];
 }
 
+/** sint32, sint64 fields: ZigZag-encoded (n << 1 for n ≥ 0, -2n − 1 for n < 0). */
+export function sint(field: number, value: number | bigint): Bytes {
+  const n = BigInt(value);
+  return uint(field, n >= 0n ? n << 1n : -2n * n - 1n);
+}
+
 /** A bool field. */
 export function bool(field: number, value: boolean): Bytes {
   return uint(field, value ? 1 : 0);

@@ -1,6 +1,6 @@
 /**
- * The `ratatoskr.v1.Ratatoskr` service over a gateway: every one of its 20
- * RPCs decodes its request with `@ratatoskr/protocol`'s mappings (bad input
+ * The `ratatoskr.v1.Ratatoskr` service over a gateway: every one of its 22
+ * RPCs (the original's 20, and the extensions `FitsContext` and `Route`) decodes its request with `@ratatoskr/protocol`'s mappings (bad input
  * is `INVALID_ARGUMENT` with the `invalid_input` code), calls the gateway
  * under the call's signal (a client that goes away aborts the gateway call)
  * and encodes the answer. Errors answer with the status of the error-trait
@@ -15,10 +15,12 @@ import {
   chatResponseToProto,
   classifyRequestFromProto,
   classifyResultToProto,
+  contextFitToProto,
   embedBatchRequestFromProto,
   embedBatchResponseToProto,
   embeddingToProto,
   embedRequestFromProto,
+  fitsContextRequestFromProto,
   GenerateEventEncoder,
   generateRequestFromProto,
   generateResponseToProto,
@@ -36,6 +38,8 @@ import {
   presetResolutionToProto,
   Ratatoskr,
   resolvePresetRequestFromProto,
+  routeDecisionToProto,
+  routeRequestFromProto,
   stanceRequestFromProto,
   stanceResultToProto,
   tokenCountRequestFromProto,
@@ -213,6 +217,18 @@ export function ratatoskrServiceImpl(
         const tokenize = required(gateway.tokenize?.bind(gateway), "Tokenize");
         const { text, model, options: countOptions } = tokenizeRequestFromProto(request);
         return tokenizationToProto(await tokenize(text, model, { ...countOptions, signal }), text);
+      }),
+    fitsContext: (request, context) =>
+      unary(gate, context, async (signal) => {
+        const fitsContext = required(gateway.fitsContext?.bind(gateway), "FitsContext");
+        const { messages, model, options: fitOptions } = fitsContextRequestFromProto(request);
+        return contextFitToProto(await fitsContext(messages, model, { ...fitOptions, signal }));
+      }),
+    route: (request, context) =>
+      unary(gate, context, () => {
+        const route = required(gateway.route?.bind(gateway), "Route");
+        const { capability, model } = routeRequestFromProto(request);
+        return routeDecisionToProto(route(capability, model));
       }),
     listModels: (request, context) =>
       unary(gate, context, async (signal) => {

@@ -1,10 +1,11 @@
 /**
  * The gateway a service serves: a `ModelGateway`, of which the model
  * information methods may be missing (their RPCs answer `UNIMPLEMENTED`),
- * and optionally the composed `Gateway`'s presets and provider list.
+ * and optionally the composed `Gateway`'s presets, provider list and
+ * routing decisions.
  */
-import type { ModelGateway } from "@ratatoskr/core";
-import type { WirePresetResolution } from "@ratatoskr/protocol";
+import type { Capability, ModelGateway } from "@ratatoskr/core";
+import type { WirePresetResolution, WireRouteDecision } from "@ratatoskr/protocol";
 
 /** The `ModelGateway` methods every served gateway has. */
 type RequiredMethods =
@@ -34,6 +35,8 @@ export type ServedGateway = Pick<ModelGateway, RequiredMethods> &
     listPresets?(): readonly WirePresetResolution[];
     /** The registered providers, in routing order. */
     providers?(): readonly { readonly id: string }[];
+    /** Where a call for `capability` and `model` would go, and why (`Gateway.route()`). */
+    route?(capability: Capability, model: string): WireRouteDecision;
     /** The providers cooling down now after failures (`Gateway.cooldowns()`). */
     cooldowns?(): readonly {
       readonly provider: string;
