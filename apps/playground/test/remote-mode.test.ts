@@ -62,13 +62,18 @@ describe("the playground over a running ratd", () => {
     const response = await app.request("/api/status", { headers: HOST });
     const text = await response.text();
     expect(text).not.toContain(TOKEN);
-    const status = JSON.parse(text) as Record<string, any>;
+    const status = JSON.parse(text) as {
+      mode: string;
+      remote: unknown;
+      providers: unknown[];
+      capabilities: Record<string, unknown>;
+    };
     expect(status.mode).toBe("remote");
     expect(status.remote).toEqual({ url: ratd.url, token: true });
     expect(status.providers).toEqual([
       expect.objectContaining({ id: "mock", state: "ready", packageName: "(served by ratd)" }),
     ]);
-    expect(status.capabilities.chat).toMatchObject({ available: true, providers: ["mock"] });
+    expect(status.capabilities["chat"]).toMatchObject({ available: true, providers: ["mock"] });
   });
 
   it("chat streams through the daemon, with the daemon's provider as the route", async () => {
