@@ -3,7 +3,7 @@
  * ({@link CliIo}) and the two ways to get a gateway ({@link CliDeps}), both
  * passed in so tests run the whole CLI in memory.
  */
-import type { ModelGateway } from "@ratatoskr/core";
+import type { Capability, ModelGateway } from "@ratatoskr/core";
 import type { PresetResolution } from "@ratatoskr/gateway";
 
 /** A writable text sink (`process.stdout`, or a string buffer in tests). */
@@ -36,8 +36,20 @@ export interface CliGateway extends ModelGateway {
   listPresets(): readonly PresetResolution[] | Promise<readonly PresetResolution[]>;
   /** The daemon's health (remote gateways). */
   health?(options?: { signal?: AbortSignal }): Promise<unknown>;
+  /** How a call would be routed (the embedded gateway's decision, or the daemon's). */
+  route?(capability: Capability, model: string): RouteExplanation | Promise<RouteExplanation>;
   /** Release connections (remote gateways). */
   close?(): unknown;
+}
+
+/** What `rat route` prints of a routing decision (a subset both gateways give). */
+export interface RouteExplanation {
+  /** The provider chosen, when one was. */
+  readonly provider?: string;
+  /** The model sent to it. */
+  readonly providerModel?: string;
+  /** One paragraph on why. */
+  readonly explanation: string;
 }
 
 /** A gateway reached over the network (`@ratatoskr/client`'s `createServiceClient`). */

@@ -135,4 +135,25 @@ describe("rat information commands", () => {
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/^error \[invalid_input\]: /);
   });
+
+  it("route explains where a call would go without sending it; a bad capability is exit 3", async () => {
+    const before = mock.calls.length;
+    const text = await runWith(mock, ["route", "chat", "mock:demo-chat"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split("\n")[0]).toBe("mock:demo-chat");
+    expect(text.stdout).toContain("mock");
+    const json = await runWith(mock, ["route", "chat", "mock:demo-chat", "--json"]);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      provider: "mock",
+      providerModel: "demo-chat",
+      explanation: expect.any(String),
+    });
+    expect(mock.calls.length).toBe(before);
+    const unknown = await runWith(mock, ["route", "chat", "anthropic:claude-x"]);
+    expect(unknown.code).toBe(6);
+    expect(unknown.stdout.split("\n")[0]).toBe("no provider");
+    const bad = await runWith(mock, ["route", "teleport", "mock:demo-chat"]);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toMatch(/^error \[invalid_input\]: capability must be one of chat, /);
+  });
 });

@@ -8,7 +8,7 @@ import { reportFailure } from "./cli-errors.ts";
 import type { CliDeps, CliIo } from "./cli-types.ts";
 import { registerAnalysisCommands } from "./commands/analysis-commands.ts";
 import { registerChatCommands } from "./commands/chat-commands.ts";
-import { registerInfoCommands } from "./commands/info-commands.ts";
+import { registerInfoCommands, registerRouteCommand } from "./commands/info-commands.ts";
 import { registerServeCommand } from "./commands/serve-command.ts";
 import { EXIT_CODE_HELP, EXIT_CODES } from "./exit-codes.ts";
 
@@ -59,6 +59,7 @@ function buildProgram(
     ctx.setFlags(action.optsWithGlobals());
   });
   registerInfoCommands(program, ctx, run);
+  registerRouteCommand(program, ctx, run);
   registerChatCommands(program, ctx, run);
   registerAnalysisCommands(program, ctx, run);
   registerServeCommand(program, ctx, run);

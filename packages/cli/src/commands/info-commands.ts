@@ -2,7 +2,7 @@
  * `health`, `models`, `status`, `metadata`, `presets`: what the gateway
  * knows and how it is doing.
  */
-import { RatatoskrError } from "@ratatoskr/core";
+import { type Capability, RatatoskrError } from "@ratatoskr/core";
 import type { Command } from "commander";
 import type { CliContext } from "../cli-context.ts";
 import { describeFailure } from "../cli-errors.ts";
@@ -163,6 +163,52 @@ export function registerInfoCommands(program: Command, ctx: CliContext, run: Run
           );
         }
         return EXIT_CODES.ok;
+      }),
+    );
+}
+
+/** The capabilities `rat route` accepts. */
+const ROUTE_CAPABILITIES: readonly Capability[] = [
+  "chat",
+  "generate",
+  "embed",
+  "nli",
+  "classify",
+  "countTokens",
+];
+
+/** Register `route` on `program`. */
+export function registerRouteCommand(program: Command, ctx: CliContext, run: Runner): void {
+  program
+    .command("route")
+    .description("which provider and model a call would go to, and why (nothing is sent)")
+    .argument("<capability>", `one of ${ROUTE_CAPABILITIES.join(", ")}`)
+    .argument("<model>", "the model as a call would name it (provider:model, a preset, …)")
+    .action((capability: string, model: string) =>
+      run(async () => {
+        if (!ROUTE_CAPABILITIES.includes(capability as Capability)) {
+          throw new RatatoskrError({
+            code: "invalid_input",
+            message: `capability must be one of ${ROUTE_CAPABILITIES.join(", ")}, got ${JSON.stringify(capability)}`,
+          });
+        }
+        const gateway = await ctx.gateway();
+        if (gateway.route === undefined) {
+          throw new RatatoskrError({
+            code: "not_implemented",
+            message: "this gateway cannot explain its routing",
+          });
+        }
+        const decision = await gateway.route(capability as Capability, model);
+        ctx.output(decision, () =>
+          [
+            decision.provider === undefined
+              ? "no provider"
+              : `${decision.provider}:${decision.providerModel ?? model}`,
+            decision.explanation,
+          ].join("\n"),
+        );
+        return decision.provider === undefined ? EXIT_CODES.unavailable : EXIT_CODES.ok;
       }),
     );
 }
