@@ -23,6 +23,7 @@ export * from "./model-intelligence.ts";
 export * from "./model-metadata.ts";
 export * from "./model-support.ts";
 export * from "./options.ts";
+export * from "./provider-budget-store.ts";
 export * from "./responses.ts";
 export * from "./secrets.ts";
 export * from "./server-tools.ts";

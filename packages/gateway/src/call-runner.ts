@@ -17,6 +17,7 @@ import {
 import { sleep } from "@ratatoskr/provider-utils";
 import type { CallScope } from "./call-scope.ts";
 import { emitHook, type GatewayHooks, summarizeError } from "./gateway-hooks.ts";
+import { type BudgetSlot, isBudgetRefusal, type ProviderBudgets } from "./provider-budgets.ts";
 import type { ProviderHealth } from "./provider-health.ts";
 import type { RegisteredProvider } from "./registered-provider.ts";
 import { decideRetry, type ResolvedRetry } from "./retry-policy.ts";
@@ -50,6 +51,8 @@ export interface CallContext {
   policy: ReliabilityPolicy;
   hooks: GatewayHooks | undefined;
   health: ProviderHealth;
+  /** The providers' budgets (builder `.providerLimits()`); undefined: none, and attempts pay nothing for them. */
+  budgets?: ProviderBudgets | undefined;
   /** Upstream attempts so far, across every target. */
   attempts: number;
   /** The provider of the latest attempt (undefined before the first). */
@@ -148,10 +151,16 @@ export async function runTargets<T>(
   let failedGroups: Set<number> | undefined;
   // Targets that failed or declined: a fallback never tries one again.
   let failedTargets: CallTarget[] | undefined;
+  // The last budget refusal: the call's error only when no target was tried.
+  let refused: RatatoskrError | undefined;
   for (const target of ordered(targets, health)) {
     if (failedGroups?.has(target.group)) continue;
     if (failedTargets !== undefined && isSameTarget(failedTargets, target)) continue;
-    if (previous !== undefined && lastError !== undefined && context.hooks?.onFallback) {
+    if (
+      previous !== undefined &&
+      (lastError ?? refused) !== undefined &&
+      context.hooks?.onFallback
+    ) {
       emitHook(context.hooks, "onFallback", {
         callId: context.callId,
         capability: context.capability,
@@ -159,7 +168,7 @@ export async function runTargets<T>(
         stream: context.stream,
         from: { provider: previous.provider.id, model: previous.providerModel },
         to: { provider: target.provider.id, model: target.providerModel },
-        reason: summarizeError(lastError),
+        reason: summarizeError((lastError ?? refused)!),
       });
     }
     previous = target;
@@ -173,9 +182,14 @@ export async function runTargets<T>(
     }
     // The call is over (caller abort or total deadline): final.
     if (scope.over) throw scope.abortError();
-    lastError = error;
     failedTargets ??= [];
     failedTargets.push(target);
+    // The gateway's own budget is spent: nothing was sent; like a decline, try the next target.
+    if (isBudgetRefusal(error)) {
+      refused = error;
+      continue;
+    }
+    lastError = error;
     if (error.code === "model_not_available") continue; // a decline: next target
     if (!isFallbackEligible(error)) throw error;
     failedGroups ??= new Set();
@@ -183,6 +197,7 @@ export async function runTargets<T>(
   }
   if (lastError === undefined) {
     if (scope.over) throw scope.abortError();
+    if (refused !== undefined) throw refused;
     throw new RatatoskrError({
       code: "no_provider",
       message: `No provider left to try for ${context.capability} with model "${context.model}"`,
@@ -206,12 +221,16 @@ function endOf(context: CallContext, parent: AbortSignal | undefined): Ratatoskr
  * which a failing sibling chunk aborts). Throws the final RatatoskrError:
  * the abort's when the call or batch is over, else the last attempt's.
  * `chunk` (0-based) is reported in the retry hook when the attempt is one
- * chunk of a batch.
+ * chunk of a batch. With budgets (builder `.providerLimits()`), each attempt
+ * first takes a slot of its provider's budget and `attempt` gets it: it is
+ * released here when the attempt fails or a unary attempt settles; a
+ * stream's successful attempt hands it to the stream, which releases it
+ * when it ends. A spent budget throws its refusal before any attempt.
  */
 export async function retryTarget<T>(
   context: CallContext,
   target: CallTarget,
-  attempt: () => Promise<T>,
+  attempt: (slot: BudgetSlot | undefined) => Promise<T>,
   parent: AbortSignal | undefined,
   chunk?: number,
 ): Promise<T> {
@@ -220,15 +239,27 @@ export async function retryTarget<T>(
   for (let attemptNumber = 1; ; attemptNumber++) {
     const ended = endOf(context, parent);
     if (ended !== undefined) throw ended;
+    // A slot of the provider's budget before anything is sent (a refusal throws:
+    // no attempt, no retry, no cool-down). Without budgets: no await.
+    let slot: BudgetSlot | undefined;
+    if (context.budgets !== undefined) {
+      const taken = context.budgets.acquire(context, target);
+      slot = taken instanceof Promise ? await taken : taken;
+    }
     context.attempts++;
     context.lastProvider = provider;
     let error: RatatoskrError;
     try {
-      const value = await attempt();
-      // A stream's attempt succeeds only when it completes (the routed stream records it).
-      if (!context.stream) health.success(provider);
+      const value = await attempt(slot);
+      // A stream's attempt succeeds only when it completes (the routed stream records it
+      // and holds the slot until the stream ends).
+      if (!context.stream) {
+        slot?.release();
+        health.success(provider);
+      }
       return value;
     } catch (raw) {
+      slot?.release();
       error = RatatoskrError.isInstance(raw) ? raw : normalizeError(raw, provider, parent);
     }
     // The call (or the batch) is over: final, no retry.

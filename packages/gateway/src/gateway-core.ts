@@ -10,6 +10,7 @@ import type { CallContext, CallTarget, ReliabilityPolicy } from "./call-runner.t
 import { CallScope } from "./call-scope.ts";
 import { emitHook, type GatewayHooks } from "./gateway-hooks.ts";
 import type { ModelKnowledge } from "./model-knowledge.ts";
+import type { ProviderBudgets } from "./provider-budgets.ts";
 import type { ProviderHealth } from "./provider-health.ts";
 import type { ProviderRegistry } from "./provider-registry.ts";
 import type { ResponseCache } from "./response-cache.ts";
@@ -30,6 +31,8 @@ export interface GatewayCore {
   readonly strict: boolean;
   /** The response cache (builder `.cache()`); undefined: none, and calls pay nothing for it. */
   readonly cache: ResponseCache | undefined;
+  /** The providers' budgets (builder `.providerLimits()`); undefined: none, and calls pay nothing for them. */
+  readonly budgets: ProviderBudgets | undefined;
   /** The next call id (increasing). */
   nextCallId(): number;
 }
@@ -88,6 +91,7 @@ export function openCall(
     policy: policyFor(core, options),
     hooks: core.hooks,
     health: core.health,
+    budgets: core.budgets,
     attempts: 0,
   };
   if (core.hooks?.onRequestStart && !stream) {

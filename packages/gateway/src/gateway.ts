@@ -34,6 +34,7 @@ import {
   type ModelStatus,
   type NliPair,
   type NliResult,
+  type ProviderBudgetStore,
   type ProviderV1,
   type SharedProviderState,
   type StanceResult,
@@ -56,6 +57,11 @@ import {
   tokenize,
 } from "./model-calls.ts";
 import { ModelKnowledge, type ModelKnowledgeSettings } from "./model-knowledge.ts";
+import {
+  ProviderBudgets,
+  type ProviderLimitsMap,
+  resolveProviderLimits,
+} from "./provider-budgets.ts";
 import { type CooldownOptions, type ProviderCooldown, ProviderHealth } from "./provider-health.ts";
 import type { ProviderRegistry } from "./provider-registry.ts";
 import { assertTimeout, DEFAULT_TIMEOUTS, type FallbackTarget } from "./reliability-options.ts";
@@ -89,6 +95,17 @@ export interface GatewaySettings extends ModelKnowledgeSettings {
    * recoveries and applies theirs.
    */
   sharedState?: SharedProviderState;
+  /**
+   * Per-provider budgets (builder `.providerLimits()`): most requests in
+   * flight and most requests started per minute, by provider id.
+   */
+  providerLimits?: ProviderLimitsMap;
+  /**
+   * Where the budgets are kept (builder `.budgetStore()`); absent: in this
+   * gateway's memory. `budgetStoreTimeoutMs` bounds one `acquire` (default 1,000).
+   */
+  budgetStore?: ProviderBudgetStore;
+  budgetStoreTimeoutMs?: number;
   /** Observability hooks. */
   hooks?: GatewayHooks;
   /** Turn warnings into `invalid_input` before anything is sent, unless a call says otherwise (default false). */
@@ -114,6 +131,22 @@ const sharedLinks = new WeakMap<Gateway, SharedHealthLink>();
  */
 export function sharedStateLoaded(gateway: Gateway): Promise<void> {
   return sharedLinks.get(gateway)?.ready ?? Promise.resolve();
+}
+
+/** The gateway's budgets, or undefined when no provider has limits (calls then pay nothing). */
+function budgetsOf(
+  registry: ProviderRegistry,
+  settings: GatewaySettings,
+): ProviderBudgets | undefined {
+  if (settings.providerLimits === undefined) return undefined;
+  const limits = resolveProviderLimits(settings.providerLimits);
+  if (Object.keys(limits).length === 0) return undefined;
+  return new ProviderBudgets(
+    limits,
+    registry.all().map((provider) => provider.id),
+    settings.budgetStore,
+    settings.budgetStoreTimeoutMs,
+  );
 }
 
 /** Default overall deadline per call: 120 s, as in the original design. */
@@ -152,6 +185,7 @@ export class Gateway implements ModelGateway {
         settings.cache === undefined || settings.cache === false
           ? undefined
           : new ResponseCache(resolveCacheOptions(settings.cache)),
+      budgets: budgetsOf(registry, settings),
       knowledge: new ModelKnowledge(settings),
       nextCallId: () => ++callIds,
     };

@@ -52,6 +52,7 @@ export type {
   RetryEvent,
   WarningEvent,
 } from "./gateway-hooks.ts";
+export { MemoryBudgetStore, RATE_WINDOW_MS } from "./memory-budget-store.ts";
 export {
   DEFAULT_MEMORY_CACHE_BYTES,
   MemoryCacheStore,
@@ -70,6 +71,12 @@ export {
   parameterFindings,
 } from "./parameter-validation.ts";
 export { PartialJsonParser, parsePartialJson } from "./partial-json.ts";
+export {
+  type BudgetStoreOptions,
+  DEFAULT_BUDGET_STORE_TIMEOUT_MS,
+  isBudgetRefusal,
+  type ProviderLimitsMap,
+} from "./provider-budgets.ts";
 export {
   type CooldownOptions,
   DEFAULT_COOLDOWN,

@@ -27,7 +27,9 @@ import {
   assertFallbackTargets,
   CAPABILITIES,
   type Capability,
+  type ProviderBudgetStore,
   type ProviderDescriptorV1,
+  type ProviderLimits,
   type ProviderV1,
   RatatoskrError,
   type SharedProviderState,
@@ -41,6 +43,12 @@ import {
   PARAMETER_VALIDATION_POLICIES,
   type ParameterValidationPolicy,
 } from "./model-knowledge.ts";
+import {
+  assertBudgetStore,
+  type BudgetStoreOptions,
+  resolveBudgetStoreTimeout,
+  resolveProviderLimits,
+} from "./provider-budgets.ts";
 import type { CooldownOptions } from "./provider-health.ts";
 import { ProviderRegistry } from "./provider-registry.ts";
 import { assertTimeout, type FallbackTarget, type TimeoutOptions } from "./reliability-options.ts";
@@ -239,6 +247,46 @@ export class RatatoskrBuilder {
   sharedState(state: SharedProviderState): this {
     assertSharedState(state);
     this.#settings = { ...this.#settings, sharedState: state };
+    return this;
+  }
+
+  /**
+   * Budgets per provider id: `maxInFlight` (most requests in flight to it
+   * at once) and `requestsPerMinute` (most requests started per clock
+   * minute), each a positive integer or absent (no limit). Every attempt
+   * (retries included) takes a slot before its request is sent and gives it
+   * back when it ends (a stream: when it ends, fails or its consumer
+   * leaves). A provider whose budget is spent is skipped like a declining
+   * one: the call goes to its other targets (other accepting providers,
+   * fallbacks), and fails at once with a `rate_limited` error of the
+   * gateway's own (`provider` unset, `details.gatewayBudget`, `retryAfterMs`
+   * for the rate window) when none can take it; no waiting queue. Budgets
+   * are per gateway unless `.budgetStore()` shares them. Throws
+   * `configuration` for a bad limit; `build()` throws it for an id that
+   * names no registered provider. Calling it again replaces the limits.
+   */
+  providerLimits(limits: Readonly<Record<string, ProviderLimits>>): this {
+    this.#settings = { ...this.#settings, providerLimits: resolveProviderLimits(limits) };
+    return this;
+  }
+
+  /**
+   * Keep the `.providerLimits()` budgets in `store` (e.g.
+   * `createRedisProviderBudgets()` from `@ratatoskr/redis`), shared by every
+   * gateway instance that uses the same storage, so that together they hold
+   * each provider to one budget. A store that rejects or does not answer
+   * within `options.timeoutMs` (default 1,000) never fails a call: that
+   * attempt uses this gateway's in-memory budget, and an `other` warning
+   * naming the store goes to `onWarning`. The store stays yours to close
+   * after `gateway.dispose()` (or register its `close` with `.onDispose()`).
+   */
+  budgetStore(store: ProviderBudgetStore, options?: BudgetStoreOptions): this {
+    assertBudgetStore(store);
+    this.#settings = {
+      ...this.#settings,
+      budgetStore: store,
+      budgetStoreTimeoutMs: resolveBudgetStoreTimeout(options),
+    };
     return this;
   }
 

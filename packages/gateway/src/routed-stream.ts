@@ -44,6 +44,7 @@ import {
 import { assertNoWarnings, reportWarnings } from "./call-warnings.ts";
 import { type GatewayCore, isStrict, openCall } from "./gateway-core.ts";
 import { emitHook, summarizeError } from "./gateway-hooks.ts";
+import type { BudgetSlot } from "./provider-budgets.ts";
 import { exchangeInspector } from "./provider-exchanges.ts";
 
 /** The parts every provider stream may carry besides its content: warnings, metadata, one `done`. */
@@ -60,6 +61,8 @@ interface Started<Part> {
   /** Warnings and metadata that came before the first content part. */
   warnings: WarningV1[];
   metadata: ResponseMetadataV1 | undefined;
+  /** The attempt's slot of its provider's budget, when it has one. */
+  slot: BudgetSlot | undefined;
 }
 
 /** A never-aborting signal, for requests built only to ask `warningsFor`. */
@@ -82,6 +85,8 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
   /** The scope of the attempt being started (aborted if the consumer leaves meanwhile). */
   #pending: AttemptScope | undefined;
   #target: CallTarget | undefined;
+  /** The answering attempt's budget slot, released when the stream ends. */
+  #slot: BudgetSlot | undefined;
   #provider = "";
   #finished = false;
   #doneSeen = false;
@@ -190,7 +195,12 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
     try {
       ({ value: started, target } = await runTargets(context, targets, {
         run: (candidate) =>
-          retryTarget(context, candidate, () => this.#attempt(candidate, context), parent),
+          retryTarget(
+            context,
+            candidate,
+            (slot) => this.#attempt(candidate, context, slot),
+            parent,
+          ),
         ...(isStrict(this.#core, this.#options)
           ? {
               check: (candidate: CallTarget) =>
@@ -207,11 +217,13 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
     if (this.#finished) {
       // The consumer left (return()) while the first event was on its way.
       started.attemptScope.dispose();
+      started.slot?.release();
       closeQuietly(started.inner);
       throw this.#report(this.#decorate(undefined, started.attemptScope.signal));
     }
     this.#inner = started.inner;
     this.#attemptScope = started.attemptScope;
+    this.#slot = started.slot;
     this.#target = target;
     this.#provider = target.provider.id;
     this.#metadata = started.metadata;
@@ -230,7 +242,11 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
    * One attempt: start the provider's stream and wait for its first content
    * part (attempt timeout), keeping the warnings and metadata before it.
    */
-  async #attempt(target: CallTarget, context: CallContext): Promise<Started<Part>> {
+  async #attempt(
+    target: CallTarget,
+    context: CallContext,
+    slot: BudgetSlot | undefined,
+  ): Promise<Started<Part>> {
     const provider = target.provider.id;
     const attemptScope = new AttemptScope(
       context.scope,
@@ -261,7 +277,12 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
         else if (part.type === "response_metadata") metadata = mergeMetadata(metadata, part);
         else {
           attemptScope.started();
-          return { inner, first, attemptScope, warnings, metadata };
+          // The provider's request ends when the attempt aborts (caller, deadline, idle,
+          // consumer gone), even if the consumer never calls next() again: so does the slot.
+          if (slot !== undefined) {
+            attemptScope.signal.addEventListener("abort", () => slot.release(), { once: true });
+          }
+          return { inner, first, attemptScope, warnings, metadata, slot };
         }
       }
     } catch (error) {
@@ -406,6 +427,7 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
     this.#finished = true;
     this.#stopWatchdog();
     this.#attemptScope?.dispose();
+    this.#slot?.release();
   }
 
   #complete(): void {

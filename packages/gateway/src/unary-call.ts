@@ -142,6 +142,7 @@ export async function runUnary<Request extends CallRequestV1, Raw, Result>(
         retryTarget(
           context,
           candidate,
+          // The attempt's budget slot (if any) is released by retryTarget when it settles.
           () => attemptOnce(context, candidate, call, parent),
           parent,
         ),
