@@ -175,14 +175,30 @@ export function createRedisSharedState(options: RedisSharedStateOptions): Shared
     if (event !== undefined) emit(event);
   };
 
-  /** On every (re)connection of the subscriber: subscribe, then replay the cool-downs in force. */
+  /** Replay the cool-downs in force to the listeners (a failure waits for the next `ready`). */
+  const replay = async () => {
+    try {
+      for (const cooldown of await snapshot()) emit({ type: "cooldown", cooldown });
+    } catch {
+      // The main client is not ready yet: its own `ready` replays again.
+    }
+  };
+
+  /**
+   * On every (re)connection of the subscriber: subscribe, then replay the
+   * cool-downs in force. The snapshot goes through the main client, which
+   * may reconnect later than the subscriber after an outage; its own
+   * `ready` replays once more, so a cool-down published while this
+   * instance was not yet listening is still learnt from its key.
+   */
   const resync = async (client: RedisClient) => {
     try {
       await client.subscribe(channel, onMessage);
-      for (const cooldown of await snapshot()) emit({ type: "cooldown", cooldown });
     } catch {
       // Redis went away again; the next `ready` retries.
+      return;
     }
+    await replay();
   };
 
   const startSubscriber = () => {
@@ -192,6 +208,9 @@ export function createRedisSharedState(options: RedisSharedStateOptions): Shared
     client.on("error", ignore);
     client.on("ready", () => void resync(client));
     client.connect().catch(ignore);
+    connection.client.on("ready", () => {
+      if (closed === undefined && listeners.size > 0) void replay();
+    });
   };
 
   return {
