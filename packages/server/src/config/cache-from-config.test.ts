@@ -89,3 +89,39 @@ describe("[cache] through gatewayFromConfig", () => {
     }
   });
 });
+
+describe("[providers.*] budgets through gatewayFromConfig", () => {
+  it("requests_per_minute is the gateway's own budget: the next call fails rate_limited, not blamed on the provider", async () => {
+    upstream.reply(embedding([1, 2]));
+    const gateway = await gatewayFromConfig(
+      await configFrom(
+        `[providers.ollama]\nbase_url = "${upstream.url}"\nrequests_per_minute = 1\n`,
+      ),
+    );
+    try {
+      await gateway.embed("one", "ollama:nomic-embed-text");
+      const error = await gateway.embed("two", "ollama:nomic-embed-text").catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "rate_limited", provider: undefined });
+      expect(upstream.requests).toHaveLength(1);
+    } finally {
+      await gateway.dispose();
+    }
+  });
+
+  it("two gateways on one redis-server share one budget (shared_budgets, on by default)", async () => {
+    upstream.reply(embedding([1, 2]));
+    const text = `[providers.ollama]\nbase_url = "${upstream.url}"\nrequests_per_minute = 1\n[redis]\nurl = "${redis.url}"\nkey_prefix = "b${process.pid}:"\nshared_state = false\n`;
+    const one = await gatewayFromConfig(await configFrom(text));
+    const two = await gatewayFromConfig(await configFrom(text));
+    try {
+      await one.embed("one", "ollama:nomic-embed-text");
+      await expect(two.embed("two", "ollama:nomic-embed-text")).rejects.toMatchObject({
+        code: "rate_limited",
+      });
+      expect(upstream.requests).toHaveLength(1);
+    } finally {
+      await one.dispose();
+      await two.dispose();
+    }
+  });
+});

@@ -14,7 +14,11 @@ import {
   Ratatoskr,
   type RatatoskrBuilder,
 } from "@ratatoskr/gateway";
-import { createRedisCacheStore, createRedisSharedState } from "@ratatoskr/redis";
+import {
+  createRedisCacheStore,
+  createRedisProviderBudgets,
+  createRedisSharedState,
+} from "@ratatoskr/redis";
 import { requestTimeouts } from "../daemon/stream-deadlines.ts";
 import { configError } from "./config-error.ts";
 import { ROUTING_CAPABILITIES } from "./parse-routing.ts";
@@ -107,14 +111,40 @@ function applyCache(config: RatdConfig, builder: RatatoskrBuilder): void {
 }
 
 /**
+ * `[providers.<name>] max_in_flight` and `requests_per_minute`: the
+ * gateway's own budget per provider, counted across every instance on the
+ * same Redis when `[redis] shared_budgets` (else in this process).
+ */
+function applyLimits(config: RatdConfig, builder: RatatoskrBuilder): void {
+  const limited = config.providers.filter((provider) => provider.limits !== undefined);
+  if (limited.length === 0) return;
+  applying(config, "[providers]", () =>
+    builder.providerLimits(
+      Object.fromEntries(limited.map((provider) => [provider.id, { ...provider.limits }])),
+    ),
+  );
+  const { redis } = config;
+  if (redis?.sharedBudgets === true) {
+    const budgets = createRedisProviderBudgets({
+      url: redis.url.reveal(),
+      commandTimeoutMs: redis.commandTimeoutMs,
+      keyPrefix: `${redis.keyPrefix}budgets:`,
+    });
+    builder.onDispose(() => budgets.close?.());
+    builder.budgetStore(budgets);
+  }
+}
+
+/**
  * Build the gateway `config` describes: its providers (settings from
  * `[providers.*]`, keys from the secrets file or environment), in
  * {@link registrationOrder}; `[limits].request_timeout_secs` as each
  * call's total, first-event and idle deadlines (see `requestTimeouts`;
  * ratd serves streams without the total one, see
  * `withoutStreamTotalDeadline`); `[routing.fallbacks]`,
- * `[routing.presets]`, `[routing].parameter_validation`, and `[cache]` /
- * `[redis]` (see `applyCache`). Creating a provider makes no network
+ * `[routing.presets]`, `[routing].parameter_validation`, `[cache]` /
+ * `[redis]` (see `applyCache`) and the providers' budgets (see
+ * `applyLimits`). Creating a provider makes no network
  * call. A provider that cannot be created, or no provider at all, is a
  * `configuration` error naming the file and the table.
  */
@@ -175,6 +205,7 @@ export async function gatewayFromConfig(
     applying(config, "[routing.presets]", () => builder.presets(presets as never));
   }
   applyCache(config, builder);
+  applyLimits(config, builder);
   if (routing.parameterValidation !== undefined) {
     const policy = routing.parameterValidation;
     applying(config, "[routing].parameter_validation", () => builder.parameterValidation(policy));

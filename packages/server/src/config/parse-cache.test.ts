@@ -91,6 +91,9 @@ shared_state = false
     ['[redis]\nkey_prefix = "x"\n', "[redis].url"],
     ['[redis]\nurl = "http://127.0.0.1:6379"\n', "[redis].url"],
     ['[redis]\nurl = "redis://127.0.0.1"\nshared_state = "yes"\n', "[redis].shared_state"],
+    ['[redis]\nurl = "redis://127.0.0.1"\nshared_budgets = 0\n', "[redis].shared_budgets"],
+    ["[providers.ollama]\nmax_in_flight = 0\n", "[providers.ollama].max_in_flight"],
+    ["[providers.ollama]\nrequests_per_minute = 1.5\n", "[providers.ollama].requests_per_minute"],
   ])("refuses %j naming %s", async (text, key) => {
     const path = join(sandbox.other, "config.toml");
     const error = await configurationError(load(text));

@@ -43,6 +43,8 @@ export interface RedisConfig {
   readonly commandTimeoutMs: number;
   /** `shared_state`: share provider cool-downs with every instance on this server (default true). */
   readonly sharedState: boolean;
+  /** `shared_budgets`: count `[providers.*]` budgets across every instance on this server (default true). */
+  readonly sharedBudgets: boolean;
 }
 
 /** `[cache]` by default: off. */
@@ -146,7 +148,8 @@ export function readRedis(
     keyPrefix: redis.string("key_prefix") ?? DEFAULT_REDIS_KEY_PREFIX,
     commandTimeoutMs: redis.integer("command_timeout_ms", { min: 1, max: 60_000 }) ?? 1000,
     sharedState: redis.boolean("shared_state") ?? true,
+    sharedBudgets: redis.boolean("shared_budgets") ?? true,
   };
-  redis.finish(["url", "key_prefix", "command_timeout_ms", "shared_state"]);
+  redis.finish(["url", "key_prefix", "command_timeout_ms", "shared_state", "shared_budgets"]);
   return Object.freeze(config);
 }

@@ -165,6 +165,12 @@ export function readProviders(
       const value = read(table, key);
       if (value !== undefined) settings[setting] = value;
     }
+    const maxInFlight = table.integer("max_in_flight", { min: 1, max: 1_000_000 });
+    const requestsPerMinute = table.integer("requests_per_minute", { min: 1, max: 100_000_000 });
+    const limits = {
+      ...(maxInFlight === undefined ? {} : { maxInFlight }),
+      ...(requestsPerMinute === undefined ? {} : { requestsPerMinute }),
+    };
     if (table.has("api_key")) {
       throw table.error(
         "api_key",
@@ -174,6 +180,8 @@ export function readProviders(
     table.finish([
       ...(spec.apiKey === "none" ? [] : ["default_model"]),
       ...spec.settings.map((setting) => setting.key),
+      "max_in_flight",
+      "requests_per_minute",
     ]);
     const apiKey = spec.apiKey === "none" ? undefined : resolveKey(name, spec, secrets, env);
     if (spec.apiKey === "required" && apiKey === undefined) {
@@ -182,7 +190,14 @@ export function readProviders(
         `needs an API key: set api_key under [${name}] in ${secretsFile ?? "secrets.toml"}${spec.keyVariables.length === 0 ? "" : `, or ${spec.keyVariables.join(" or ")}`}`,
       );
     }
-    configured.push({ name, id: spec.id, defaultModel, settings: Object.freeze(settings), apiKey });
+    configured.push({
+      name,
+      id: spec.id,
+      defaultModel,
+      settings: Object.freeze(settings),
+      apiKey,
+      ...(Object.keys(limits).length === 0 ? {} : { limits: Object.freeze(limits) }),
+    });
   }
   providers.finish(known);
   return configured;

@@ -58,6 +58,11 @@ export interface ProviderConfig {
   readonly settings: Readonly<Record<string, unknown>>;
   /** Its API key: `secrets.toml` `[<name>].api_key`, else its environment variable. */
   readonly apiKey: Secret | undefined;
+  /**
+   * `max_in_flight` and `requests_per_minute`: the gateway's own budget for
+   * this provider (shared by every instance when `[redis] shared_budgets`).
+   */
+  readonly limits?: { readonly maxInFlight?: number; readonly requestsPerMinute?: number };
 }
 
 /** The capabilities the original's `[routing]` names a preferred provider for. */
