@@ -3,6 +3,9 @@
  * against loopback mock providers: streamed chat with a tool call, abort,
  * token counts equal to the library's, the heatmap and the NLI bars.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type ChatStreamPartV1, createUsage, type NliResult } from "@ratatoskr/core";
 import { createMockProvider, hashEmbedding } from "@ratatoskr/testing";
 import { createTokenizers } from "@ratatoskr/tokenizers";
@@ -338,8 +341,14 @@ describe("playground in Chromium", () => {
   });
 
   it("says what to configure on each page whose capability has no provider", async () => {
-    // A second playground with nothing but the bundled providers: no keys, no network.
-    const config = testConfig();
+    // A second playground with nothing but the bundled providers: no keys, offline
+    // (HF_HUB_OFFLINE) with an empty model cache, so the default local models are not there either.
+    const cacheDir = mkdtempSync(join(tmpdir(), "playground-offline-"));
+    const base = testConfig();
+    const config = testConfig({
+      env: { ...base.env, HF_HUB_OFFLINE: "1" },
+      providers: { ollama: { probe: false }, local: { detectCached: false, cacheDir } },
+    });
     const [built, assets] = await Promise.all([
       buildPlaygroundGateway(config),
       buildClientAssets({ minify: false }),
@@ -348,6 +357,19 @@ describe("playground in Chromium", () => {
     const page = await harness.browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(240_000);
     try {
+      // With no hash, the first page that works opens: tokens (chat, embeddings and NLI need a provider).
+      await page.goto(bare.url);
+      await expect
+        .poll(() => page.getByTestId("nav-tokens").getAttribute("class"))
+        .toContain("active");
+      expect(page.url()).toContain("#/tokens");
+      // Pages that need a provider are marked, never struck through.
+      expect(await page.getByTestId("nav-chat").textContent()).toContain("setup");
+      expect(
+        await page
+          .getByTestId("nav-chat")
+          .evaluate((element) => getComputedStyle(element).textDecorationLine),
+      ).toBe("none");
       await page.goto(`${bare.url}#/chat`);
       const chat = page.getByTestId("unavailable-chat");
       await expect.poll(() => chat.count()).toBe(1);
@@ -357,6 +379,8 @@ describe("playground in Chromium", () => {
         "@ratatoskr/provider-openrouter",
         "ANTHROPIC_API_KEY",
         "OLLAMA_HOST",
+        "ollama pull llama3.2",
+        "RATATOSKR_URL=http://127.0.0.1:9741",
         "RATATOSKR_PLAYGROUND_DEMO=1",
       ]) {
         expect(chatText).toContain(needed);
@@ -365,12 +389,13 @@ describe("playground in Chromium", () => {
       expect(await page.getByTestId("nav-tokens").getAttribute("class")).not.toContain("off");
       await page.goto(`${bare.url}#/embeddings`);
       expect(await page.getByTestId("unavailable-embed").textContent()).toContain(
-        "RATATOSKR_LOCAL_EMBEDDINGS=all-MiniLM-L6-v2",
+        "all-MiniLM-L6-v2 is the default (unset HF_HUB_OFFLINE",
       );
       await page.goto(`${bare.url}#/nli`);
       expect(await page.getByTestId("unavailable-nli").textContent()).toContain(
-        "RATATOSKR_LOCAL_NLI=nli-deberta-v3-small",
+        "nli-deberta-v3-xsmall is the default",
       );
+      expect(await page.getByTestId("unavailable-nli").textContent()).not.toContain("((");
       expect(await page.getByTestId("unavailable-classify").textContent()).toContain("HF_TOKEN");
       await page.goto(`${bare.url}#/tokens`);
       expect(await page.getByTestId("unavailable-countTokens").count()).toBe(0);
@@ -379,6 +404,7 @@ describe("playground in Chromium", () => {
       await screenshot(page, "no-keys");
     } finally {
       await page.close();
+      rmSync(cacheDir, { recursive: true, force: true });
       await bare.close();
       await built.gateway.dispose();
     }
