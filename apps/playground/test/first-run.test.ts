@@ -7,20 +7,18 @@
  * bytes, rate and time left on `/api/status` while it runs. Offline with an
  * empty cache, it says how to get them instead.
  */
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { MINILM_L6_SHAPE, testModelFiles, writeMiniLmModel } from "@ratatoskr/onnx-test-models";
-import { startFakeHub } from "@ratatoskr/provider-local-onnx/internal/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   buildPlaygroundGateway,
   DEFAULT_LOCAL_NLI_MODEL,
-  type PlaygroundGateway,
 } from "../src/build-playground-gateway.ts";
-import { createDownloadTracker, type DownloadProgress } from "../src/download-progress.ts";
+import type { DownloadProgress } from "../src/download-progress.ts";
 import { loadPlaygroundConfig } from "../src/playground-config.ts";
 import { createPlaygroundApp } from "../src/playground-server.ts";
+import { type FirstRun, startFirstRun } from "./first-run-fixture.ts";
 
 const HOST = { host: "localhost:4173" };
 
@@ -31,52 +29,9 @@ interface StatusBody {
   downloads: DownloadProgress | null;
 }
 
-/** A promise and its resolve function. */
-function signal() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
-
 describe("first run with no keys: default local models from a loopback Hub mirror", () => {
-  const files = testModelFiles();
-  const { "onnx/model.onnx": nliModel, ...nliRest } = files.nli;
-  /** all-MiniLM-L6-v2's repository files, shrunk: 384 dimensions as the preset checks, one small layer. */
-  let miniLm: Record<string, Uint8Array>;
-  let hub: Awaited<ReturnType<typeof startFakeHub>>;
-  let cacheDir: string;
-  let built: PlaygroundGateway;
+  let run: FirstRun;
   let app: ReturnType<typeof createPlaygroundApp>;
-  let clock = 0;
-  // The embedding model's body stops after its first half until `release` (an event, not a delay).
-  const halfway = signal();
-  const release = signal();
-
-  /** `fetch` whose answer for the embedding model's ONNX file pauses halfway. */
-  const gatedFetch: typeof globalThis.fetch = async (input, init) => {
-    const response = await globalThis.fetch(input, init);
-    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    if (!url.includes("/cdn/") || !url.endsWith("/model.onnx") || response.body === null) {
-      return response;
-    }
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    const half = Math.floor(bytes.length / 2);
-    let step = 0;
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        step += 1;
-        if (step === 1) controller.enqueue(bytes.subarray(0, half));
-        else if (step === 2) {
-          halfway.resolve();
-          await release.promise;
-          controller.enqueue(bytes.subarray(half));
-        } else controller.close();
-      },
-    });
-    return new Response(body, { status: response.status, headers: response.headers });
-  };
 
   const status = async () =>
     (await (await app.request("/api/status", { headers: HOST })).json()) as StatusBody;
@@ -88,41 +43,16 @@ describe("first run with no keys: default local models from a loopback Hub mirro
     });
 
   beforeAll(async () => {
-    cacheDir = await mkdtemp(join(tmpdir(), "playground-first-run-"));
-    const repository = await writeMiniLmModel(join(cacheDir, "generated"), {
-      ...MINILM_L6_SHAPE,
-      layers: 1,
-      intermediateSize: 32,
-      vocabularySize: 200,
-      maxPositions: 64,
+    run = await startFirstRun();
+    app = createPlaygroundApp({
+      ...run.built,
+      config: run.config,
+      assets: { script: "", style: "" },
     });
-    miniLm = {};
-    for (const entry of await readdir(repository, { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile()) continue;
-      const path = join(entry.parentPath, entry.name);
-      miniLm[path.slice(repository.length + 1)] = await readFile(path);
-    }
-    hub = await startFakeHub({
-      // The preset's repository, with a generated MiniLM-shaped encoder in place of the real model.
-      "Qdrant/all-MiniLM-L6-v2-onnx": miniLm,
-      [DEFAULT_LOCAL_NLI_MODEL.repo]: { ...nliRest, [DEFAULT_LOCAL_NLI_MODEL.file]: nliModel! },
-    });
-    const config = loadPlaygroundConfig({
-      env: { PORT: "0", RATATOSKR_CACHE_DIR: cacheDir, HF_ENDPOINT: hub.url },
-      cwd: cacheDir,
-    });
-    config.providers = { ...config.providers, ollama: { probe: false } };
-    built = await buildPlaygroundGateway(config, {
-      downloads: createDownloadTracker({ fetch: gatedFetch, now: () => clock }),
-    });
-    app = createPlaygroundApp({ ...built, config, assets: { script: "", style: "" } });
   });
 
   afterAll(async () => {
-    release.resolve();
-    await built?.gateway.dispose();
-    await hub?.close();
-    await rm(cacheDir, { recursive: true, force: true });
+    await run?.close();
   });
 
   it("registers the default models before any download, and every page but chat works", async () => {
@@ -146,17 +76,17 @@ describe("first run with no keys: default local models from a loopback Hub mirro
       etaSeconds: null,
       files: [],
     });
-    expect(hub.requests).toHaveLength(0); // nothing downloads before first use
+    expect(run.hub.requests).toHaveLength(0); // nothing downloads before first use
   });
 
   it("downloads on first use, with bytes, rate and time left on /api/status while it runs", async () => {
-    const size = miniLm["model.onnx"]!.length;
+    const size = run.miniLm["model.onnx"]!.length;
     const embedding = post("/api/embeddings", {
       texts: ["hello world", "hello world", "the end"],
       model: "local:all-MiniLM-L6-v2",
     });
-    await halfway.promise;
-    clock = 2000; // two seconds after the file's first byte
+    await run.halfway;
+    run.clock.now = 2000; // two seconds after the file's first byte
     const during = (await status()).downloads!;
     expect(during.active).toBe(true);
     const file = during.files.find((entry) => entry.path === "model.onnx")!;
@@ -172,7 +102,7 @@ describe("first run with no keys: default local models from a loopback Hub mirro
       6,
     );
 
-    release.resolve();
+    run.release();
     const response = await embedding;
     expect(response.status).toBe(200);
     const answer = (await response.json()) as { matrix: number[][]; route: { provider: string } };
