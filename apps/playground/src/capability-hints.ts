@@ -39,7 +39,7 @@ export const CAPABILITY_HINTS: Readonly<Record<Capability, CapabilityHint[]>> = 
     },
     {
       setting:
-        "`ollama pull llama3.2`, then `ollama serve` (localhost:11434 is detected at startup; or OLLAMA_HOST)",
+        "ollama pull llama3.2, then ollama serve (localhost:11434 is detected at startup; or OLLAMA_HOST)",
       packageName: "@ratatoskr/provider-ollama",
       note: "local models, no key",
     },
@@ -84,7 +84,7 @@ export const CAPABILITY_HINTS: Readonly<Record<Capability, CapabilityHint[]>> = 
       note: "Hugging Face Inference feature extraction",
     },
     {
-      setting: "`ollama pull nomic-embed-text`, then `ollama serve` (or OLLAMA_HOST)",
+      setting: "ollama pull nomic-embed-text, then ollama serve (or OLLAMA_HOST)",
       packageName: "@ratatoskr/provider-ollama",
       note: "local Ollama embeddings",
     },

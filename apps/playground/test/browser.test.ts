@@ -21,6 +21,7 @@ import {
   startBrowserHarness,
   testConfig,
 } from "./browser-harness.ts";
+import { startFirstRun } from "./first-run-fixture.ts";
 
 const TOKEN_MODELS = ["gpt-4o", "llama-3.1-8b-instruct", "qwen3-8b", "gemma-3-4b-it"];
 const TOKEN_TEXT =
@@ -338,6 +339,41 @@ describe("playground in Chromium", () => {
       "OPENROUTER_API_KEY",
     );
     await screenshot(page, "routes");
+  });
+
+  it("first run: shows a model download's progress while the first embedding waits for it", async () => {
+    // No keys; the default local models come from a loopback Hub mirror.
+    const run = await startFirstRun();
+    const assets = await buildClientAssets({ minify: false });
+    const server = await startPlaygroundServer({ ...run.built, config: run.config, assets });
+    const page = await harness.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(240_000);
+    try {
+      // Chat has no provider, so the app opens on the first page that works: embeddings.
+      await page.goto(server.url);
+      await expect.poll(() => page.url()).toContain("#/embeddings");
+      await expect
+        .poll(() => page.getByTestId("embed-model").inputValue())
+        .toBe("local:all-MiniLM-L6-v2");
+      await page.getByTestId("embed-texts").fill("hello world\nhello world\nthe end");
+      await page.getByTestId("embed-run").click();
+      await run.halfway;
+      run.clock.now = 2000;
+      const banner = page.getByTestId("downloads");
+      await expect
+        .poll(async () => (await banner.count()) > 0 && ((await banner.textContent()) ?? ""))
+        .toContain("Qdrant/all-MiniLM-L6-v2-onnx model.onnx");
+      const during = (await banner.textContent()) ?? "";
+      expect(during).toMatch(/downloading models: .+ of .+ \(\d+%\), .+\/s, about \d+ s left/);
+      await screenshot(page, "first-run-download");
+      run.release();
+      await expect.poll(() => page.getByTestId("heatmap-cell").count()).toBe(9);
+      await expect.poll(() => banner.textContent()).toContain("models downloaded");
+    } finally {
+      await page.close();
+      await server.close();
+      await run.close();
+    }
   });
 
   it("says what to configure on each page whose capability has no provider", async () => {
