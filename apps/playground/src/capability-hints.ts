@@ -38,9 +38,10 @@ export const CAPABILITY_HINTS: Readonly<Record<Capability, CapabilityHint[]>> = 
       note: "Hugging Face inference providers (org/model ids)",
     },
     {
-      setting: "OLLAMA_HOST (or run `ollama serve` on localhost:11434)",
+      setting:
+        "ollama pull llama3.2, then ollama serve (localhost:11434 is detected at startup; or OLLAMA_HOST)",
       packageName: "@ratatoskr/provider-ollama",
-      note: "local models; detected at startup",
+      note: "local models, no key",
     },
     {
       setting: "providers.openaiCompatible in ratatoskr.playground.json",
@@ -48,9 +49,14 @@ export const CAPABILITY_HINTS: Readonly<Record<Capability, CapabilityHint[]>> = 
       note: "any OpenAI-compatible server (vLLM, LM Studio, llama.cpp)",
     },
     {
+      setting: "RATATOSKR_URL=http://127.0.0.1:9741",
+      packageName: "@ratatoskr/server",
+      note: "use a running ratd (its providers and keys) as the gateway",
+    },
+    {
       setting: "RATATOSKR_PLAYGROUND_DEMO=1",
-      packageName: "(built in)",
-      note: "a scripted offline stand-in, to try the UI",
+      packageName: "@ratatoskr/playground",
+      note: "last resort: a scripted offline stand-in (not a model), to try the UI",
     },
   ],
   generate: [
@@ -59,12 +65,18 @@ export const CAPABILITY_HINTS: Readonly<Record<Capability, CapabilityHint[]>> = 
       packageName: "@ratatoskr/provider-local-onnx",
       note: "a causal LM exported to ONNX",
     },
+    {
+      setting: "RATATOSKR_URL=http://127.0.0.1:9741",
+      packageName: "@ratatoskr/server",
+      note: "use a running ratd (its providers and keys) as the gateway",
+    },
   ],
   embed: [
     {
-      setting: "RATATOSKR_LOCAL_EMBEDDINGS=all-MiniLM-L6-v2",
+      setting:
+        "nothing: all-MiniLM-L6-v2 is the default (unset HF_HUB_OFFLINE for its first download; RATATOSKR_LOCAL_EMBEDDINGS picks another)",
       packageName: "@ratatoskr/provider-local-onnx",
-      note: "local ONNX on CPU/CUDA; downloads the model once from the Hugging Face Hub (or set a directory), then runs offline",
+      note: "local ONNX on CPU/CUDA; downloads the model once from the Hugging Face Hub (or HF_ENDPOINT's mirror), then runs offline",
     },
     {
       setting: "HF_TOKEN",
@@ -72,19 +84,25 @@ export const CAPABILITY_HINTS: Readonly<Record<Capability, CapabilityHint[]>> = 
       note: "Hugging Face Inference feature extraction",
     },
     {
-      setting: "OLLAMA_HOST with an embedding model (`ollama pull nomic-embed-text`)",
+      setting: "ollama pull nomic-embed-text, then ollama serve (or OLLAMA_HOST)",
       packageName: "@ratatoskr/provider-ollama",
       note: "local Ollama embeddings",
     },
     {
+      setting: "RATATOSKR_URL=http://127.0.0.1:9741",
+      packageName: "@ratatoskr/server",
+      note: "use a running ratd (its providers and keys) as the gateway",
+    },
+    {
       setting: "RATATOSKR_PLAYGROUND_DEMO=1",
-      packageName: "(built in)",
-      note: "deterministic hash vectors, to try the UI",
+      packageName: "@ratatoskr/playground",
+      note: "last resort: deterministic hash vectors (not a model), to try the UI",
     },
   ],
   nli: [
     {
-      setting: "RATATOSKR_LOCAL_NLI=nli-deberta-v3-small",
+      setting:
+        "nothing: nli-deberta-v3-xsmall is the default (unset HF_HUB_OFFLINE for its first download; RATATOSKR_LOCAL_NLI picks another)",
       packageName: "@ratatoskr/provider-local-onnx",
       note: "local NLI cross-encoder; downloads once, then runs offline",
     },
@@ -94,14 +112,20 @@ export const CAPABILITY_HINTS: Readonly<Record<Capability, CapabilityHint[]>> = 
       note: "Hugging Face Inference text classification",
     },
     {
+      setting: "RATATOSKR_URL=http://127.0.0.1:9741",
+      packageName: "@ratatoskr/server",
+      note: "use a running ratd (its providers and keys) as the gateway",
+    },
+    {
       setting: "RATATOSKR_PLAYGROUND_DEMO=1",
-      packageName: "(built in)",
-      note: "keyword-based scores, to try the UI",
+      packageName: "@ratatoskr/playground",
+      note: "last resort: lexical-overlap scores (not a model), to try the UI",
     },
   ],
   classify: [
     {
-      setting: "RATATOSKR_LOCAL_NLI=nli-deberta-v3-small",
+      setting:
+        "nothing: nli-deberta-v3-xsmall is the default (unset HF_HUB_OFFLINE for its first download; RATATOSKR_LOCAL_NLI picks another)",
       packageName: "@ratatoskr/provider-local-onnx",
       note: "zero-shot on the local NLI model",
     },
@@ -111,9 +135,14 @@ export const CAPABILITY_HINTS: Readonly<Record<Capability, CapabilityHint[]>> = 
       note: "Hugging Face zero-shot classification (facebook/bart-large-mnli)",
     },
     {
+      setting: "RATATOSKR_URL=http://127.0.0.1:9741",
+      packageName: "@ratatoskr/server",
+      note: "use a running ratd (its providers and keys) as the gateway",
+    },
+    {
       setting: "RATATOSKR_PLAYGROUND_DEMO=1",
-      packageName: "(built in)",
-      note: "keyword-based scores, to try the UI",
+      packageName: "@ratatoskr/playground",
+      note: "last resort: lexical-overlap scores (not a model), to try the UI",
     },
   ],
   countTokens: [
@@ -126,6 +155,11 @@ export const CAPABILITY_HINTS: Readonly<Record<Capability, CapabilityHint[]>> = 
       setting: "ANTHROPIC_API_KEY",
       packageName: "@ratatoskr/provider-anthropic",
       note: "exact Claude counts from Anthropic's count_tokens endpoint",
+    },
+    {
+      setting: "RATATOSKR_URL=http://127.0.0.1:9741",
+      packageName: "@ratatoskr/server",
+      note: "use a running ratd (its providers and keys) as the gateway",
     },
   ],
 };

@@ -2,21 +2,26 @@
  * The demo provider: a scripted, offline stand-in so the UI can be tried
  * with no keys (`RATATOSKR_PLAYGROUND_DEMO=1`). Chat streams reasoning,
  * calls the demo tools when asked for arithmetic or the time, and answers
- * from their results; embeddings, NLI, zero-shot and token counts are the
- * deterministic ones of `@ratatoskr/testing`'s mock provider. Its answers are
- * labelled as such: nothing here is a language model.
+ * from their results; embeddings and token counts are the deterministic
+ * ones of `@ratatoskr/testing`'s mock provider, NLI and zero-shot scores
+ * come from lexical overlap (`demo-scores.ts`), so related labels win and
+ * unrelated ones do not tie. Its answers are labelled as such: nothing here
+ * is a language model.
  */
 import {
   type ChatEvent,
   type ChatRequestV1,
   type ChatStreamPartV1,
+  type ClassificationModelV1,
   createUsage,
   type Message,
+  type NliModelV1,
   type ProviderV1,
   toolCallEndEvent,
 } from "@ratatoskr/core";
 import { sleep } from "@ratatoskr/provider-utils";
 import { createMockProvider } from "@ratatoskr/testing";
+import { lexicalNli, lexicalZeroShot } from "./demo-scores.ts";
 
 /** The demo provider's id (`demo:…` models). */
 export const DEMO_PROVIDER_ID = "demo";
@@ -102,6 +107,39 @@ function script(messages: readonly Message[], hasTools: boolean): ChatEvent[] {
   return events;
 }
 
+/** The mock's NLI with lexical-overlap scores (its metadata and warnings kept). */
+function lexicalNliModel(mock: NliModelV1): NliModelV1 {
+  return {
+    ...mock,
+    async infer(request) {
+      const base = await mock.infer(request);
+      return {
+        ...base,
+        results: request.pairs.map((pair) => lexicalNli(pair.premise, pair.hypothesis)),
+      };
+    },
+  };
+}
+
+/** The mock's zero-shot with lexical-overlap scores (its metadata and warnings kept). */
+function lexicalClassification(mock: ClassificationModelV1): ClassificationModelV1 {
+  return {
+    ...mock,
+    async classifyZeroShot(request) {
+      const base = await mock.classifyZeroShot(request);
+      const scores = lexicalZeroShot(
+        request.text,
+        request.labels,
+        request.settings.multiLabel === true,
+      );
+      const topLabel = request.labels.reduce((best, label) =>
+        scores[label]! > scores[best]! ? label : best,
+      );
+      return { ...base, scores, topLabel, confidence: scores[topLabel]! };
+    },
+  };
+}
+
 /** Options of {@link createDemoProvider}. */
 export interface DemoProviderOptions {
   /** Milliseconds between streamed events (default 25), so streaming is visible. */
@@ -138,8 +176,10 @@ export function createDemoProvider(options: DemoProviderOptions = {}): ProviderV
     localInference: true,
     chat: { toolUse: true, stream },
     ...(mock.embedding === undefined ? {} : { embedding: mock.embedding }),
-    ...(mock.nli === undefined ? {} : { nli: mock.nli }),
-    ...(mock.classification === undefined ? {} : { classification: mock.classification }),
+    ...(mock.nli === undefined ? {} : { nli: lexicalNliModel(mock.nli) }),
+    ...(mock.classification === undefined
+      ? {}
+      : { classification: lexicalClassification(mock.classification) }),
     ...(mock.tokenCounting === undefined ? {} : { tokenCounting: mock.tokenCounting }),
   };
 }

@@ -7,6 +7,7 @@ import { CAPABILITIES } from "@ratatoskr/core";
 import { buildPlaygroundGateway } from "./build-playground-gateway.ts";
 import { loadClientAssets } from "./client-assets.ts";
 import { connectRemoteGateway } from "./connect-remote-gateway.ts";
+import { formatProgress } from "./download-progress.ts";
 import { loadPlaygroundConfig, PlaygroundConfigError } from "./playground-config.ts";
 import { startPlaygroundServer } from "./playground-server.ts";
 import { playgroundStatus } from "./server/playground-status.ts";
@@ -50,16 +51,33 @@ async function main(): Promise<void> {
   }
   if (!config.demo && !status.capabilities.chat.available) {
     console.log(
-      "\nTo try every page offline with a scripted stand-in: RATATOSKR_PLAYGROUND_DEMO=1 npx -y pnpm@12.4.2 playground",
+      "\nChat needs a model: set OPENROUTER_API_KEY (or ANTHROPIC_API_KEY, OPENAI_API_KEY, HF_TOKEN), run Ollama (`ollama pull llama3.2`), or point RATATOSKR_URL at a running ratd.\nLast resort, a scripted stand-in (not a model): RATATOSKR_PLAYGROUND_DEMO=1 npx -y pnpm@12.4.2 playground",
     );
   }
   const url = config.token ? `${server.url}?token=<RATATOSKR_PLAYGROUND_TOKEN>` : server.url;
   console.log(`\nPlayground running at ${url}\n(Ctrl+C to stop)\n`);
 
+  // Model downloads: a line every 2 seconds while they run, and one when a file ends.
+  let lastLine = 0;
+  built.downloads?.subscribe((file) => {
+    const now = Date.now();
+    if (!file.done && !file.failed && now - lastLine < 2000) return;
+    lastLine = now;
+    const progress = built.downloads!.progress();
+    console.log(
+      file.failed
+        ? `download of ${file.repo ?? ""} ${file.path} failed; the next request retries`
+        : formatProgress(progress),
+    );
+  });
+
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    console.log("\nStopping the playground…");
+    // A second Ctrl+C, or a close that hangs, still ends the process cleanly.
+    setTimeout(() => process.exit(0), 3000).unref();
     await server.close();
     await built.gateway.dispose();
     process.exit(0);

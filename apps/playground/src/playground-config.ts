@@ -51,6 +51,12 @@ export interface PlaygroundConfigFile {
       cacheDir?: string;
       /** Register presets already in the model cache (default true). */
       detectCached?: boolean;
+      /**
+       * Register the default models (all-MiniLM-L6-v2, nli-deberta-v3-xsmall)
+       * for a kind nothing configured or cached covers, downloaded from the Hub
+       * on first use (default true).
+       */
+      defaultModels?: boolean;
     };
     tokenizers?: { enabled?: boolean; mappings?: Array<{ pattern: string; source: string }> };
   };

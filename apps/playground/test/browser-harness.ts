@@ -40,7 +40,7 @@ export function assertChromiumInstalled(): void {
   }
 }
 
-/** A test configuration: no keys, no probing, no cached-model detection. */
+/** A test configuration: no keys, no probing, no cached-model detection, no default local models. */
 export function testConfig(overrides: Partial<PlaygroundConfig> = {}): PlaygroundConfig {
   const base = loadPlaygroundConfig({
     env: { PORT: "0" },
@@ -48,7 +48,7 @@ export function testConfig(overrides: Partial<PlaygroundConfig> = {}): Playgroun
   });
   return {
     ...base,
-    providers: { ollama: { probe: false }, local: { detectCached: false } },
+    providers: { ollama: { probe: false }, local: { detectCached: false, defaultModels: false } },
     ...overrides,
   };
 }

@@ -3,6 +3,9 @@
  * against loopback mock providers: streamed chat with a tool call, abort,
  * token counts equal to the library's, the heatmap and the NLI bars.
  */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type ChatStreamPartV1, createUsage, type NliResult } from "@ratatoskr/core";
 import { createMockProvider, hashEmbedding } from "@ratatoskr/testing";
 import { createTokenizers } from "@ratatoskr/tokenizers";
@@ -18,6 +21,7 @@ import {
   startBrowserHarness,
   testConfig,
 } from "./browser-harness.ts";
+import { startFirstRun } from "./first-run-fixture.ts";
 
 const TOKEN_MODELS = ["gpt-4o", "llama-3.1-8b-instruct", "qwen3-8b", "gemma-3-4b-it"];
 const TOKEN_TEXT =
@@ -337,9 +341,50 @@ describe("playground in Chromium", () => {
     await screenshot(page, "routes");
   });
 
+  it("first run: shows a model download's progress while the first embedding waits for it", async () => {
+    // No keys; the default local models come from a loopback Hub mirror.
+    const run = await startFirstRun();
+    const assets = await buildClientAssets({ minify: false });
+    const server = await startPlaygroundServer({ ...run.built, config: run.config, assets });
+    const page = await harness.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(240_000);
+    try {
+      // Chat has no provider, so the app opens on the first page that works: embeddings.
+      await page.goto(server.url);
+      await expect.poll(() => page.url()).toContain("#/embeddings");
+      await expect
+        .poll(() => page.getByTestId("embed-model").inputValue())
+        .toBe("local:all-MiniLM-L6-v2");
+      await page.getByTestId("embed-texts").fill("hello world\nhello world\nthe end");
+      await page.getByTestId("embed-run").click();
+      await run.halfway;
+      run.clock.now = 2000;
+      const banner = page.getByTestId("downloads");
+      await expect
+        .poll(async () => (await banner.count()) > 0 && ((await banner.textContent()) ?? ""))
+        .toContain("Qdrant/all-MiniLM-L6-v2-onnx model.onnx");
+      const during = (await banner.textContent()) ?? "";
+      expect(during).toMatch(/downloading models: .+ of .+ \(\d+%\), .+\/s, about \d+ s left/);
+      await screenshot(page, "first-run-download");
+      run.release();
+      await expect.poll(() => page.getByTestId("heatmap-cell").count()).toBe(9);
+      await expect.poll(() => banner.textContent()).toContain("models downloaded");
+    } finally {
+      await page.close();
+      await server.close();
+      await run.close();
+    }
+  });
+
   it("says what to configure on each page whose capability has no provider", async () => {
-    // A second playground with nothing but the bundled providers: no keys, no network.
-    const config = testConfig();
+    // A second playground with nothing but the bundled providers: no keys, offline
+    // (HF_HUB_OFFLINE) with an empty model cache, so the default local models are not there either.
+    const cacheDir = mkdtempSync(join(tmpdir(), "playground-offline-"));
+    const base = testConfig();
+    const config = testConfig({
+      env: { ...base.env, HF_HUB_OFFLINE: "1" },
+      providers: { ollama: { probe: false }, local: { detectCached: false, cacheDir } },
+    });
     const [built, assets] = await Promise.all([
       buildPlaygroundGateway(config),
       buildClientAssets({ minify: false }),
@@ -348,6 +393,19 @@ describe("playground in Chromium", () => {
     const page = await harness.browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(240_000);
     try {
+      // With no hash, the first page that works opens: tokens (chat, embeddings and NLI need a provider).
+      await page.goto(bare.url);
+      await expect
+        .poll(() => page.getByTestId("nav-tokens").getAttribute("class"))
+        .toContain("active");
+      expect(page.url()).toContain("#/tokens");
+      // Pages that need a provider are marked, never struck through.
+      expect(await page.getByTestId("nav-chat").textContent()).toContain("setup");
+      expect(
+        await page
+          .getByTestId("nav-chat")
+          .evaluate((element) => getComputedStyle(element).textDecorationLine),
+      ).toBe("none");
       await page.goto(`${bare.url}#/chat`);
       const chat = page.getByTestId("unavailable-chat");
       await expect.poll(() => chat.count()).toBe(1);
@@ -357,6 +415,8 @@ describe("playground in Chromium", () => {
         "@ratatoskr/provider-openrouter",
         "ANTHROPIC_API_KEY",
         "OLLAMA_HOST",
+        "ollama pull llama3.2",
+        "RATATOSKR_URL=http://127.0.0.1:9741",
         "RATATOSKR_PLAYGROUND_DEMO=1",
       ]) {
         expect(chatText).toContain(needed);
@@ -365,12 +425,13 @@ describe("playground in Chromium", () => {
       expect(await page.getByTestId("nav-tokens").getAttribute("class")).not.toContain("off");
       await page.goto(`${bare.url}#/embeddings`);
       expect(await page.getByTestId("unavailable-embed").textContent()).toContain(
-        "RATATOSKR_LOCAL_EMBEDDINGS=all-MiniLM-L6-v2",
+        "all-MiniLM-L6-v2 is the default (unset HF_HUB_OFFLINE",
       );
       await page.goto(`${bare.url}#/nli`);
       expect(await page.getByTestId("unavailable-nli").textContent()).toContain(
-        "RATATOSKR_LOCAL_NLI=nli-deberta-v3-small",
+        "nli-deberta-v3-xsmall is the default",
       );
+      expect(await page.getByTestId("unavailable-nli").textContent()).not.toContain("((");
       expect(await page.getByTestId("unavailable-classify").textContent()).toContain("HF_TOKEN");
       await page.goto(`${bare.url}#/tokens`);
       expect(await page.getByTestId("unavailable-countTokens").count()).toBe(0);
@@ -379,6 +440,7 @@ describe("playground in Chromium", () => {
       await screenshot(page, "no-keys");
     } finally {
       await page.close();
+      rmSync(cacheDir, { recursive: true, force: true });
       await bare.close();
       await built.gateway.dispose();
     }

@@ -20,7 +20,7 @@ function config(
     providers: {
       ...base.providers,
       ollama: { probe: false, ...base.providers?.ollama },
-      local: { detectCached: false, ...base.providers?.local },
+      local: { detectCached: false, defaultModels: false, ...base.providers?.local },
       ...providers,
     },
   };
@@ -154,14 +154,18 @@ describe("buildPlaygroundGateway", () => {
     mkdirSync(snapshot, { recursive: true });
     writeFileSync(join(snapshot, "model.onnx"), "not really a model");
     writeFileSync(join(snapshot, "tokenizer.json"), "{}");
-    const built = await buildPlaygroundGateway(config({}, { local: { cacheDir } }));
+    const built = await buildPlaygroundGateway(
+      config({}, { local: { cacheDir, defaultModels: false } }),
+    );
     const local = built.setup.find((provider) => provider.id === "local")!;
     expect(local.state).toBe("ready");
     expect(local.models.embed).toEqual(["local:all-MiniLM-L6-v2"]);
     expect(built.gateway.route("embed", "local:all-MiniLM-L6-v2").provider).toBe("local");
 
     const empty = mkdtempSync(join(tmpdir(), "playground-cache-"));
-    const none = await buildPlaygroundGateway(config({}, { local: { cacheDir: empty } }));
+    const none = await buildPlaygroundGateway(
+      config({}, { local: { cacheDir: empty, defaultModels: false } }),
+    );
     expect(none.setup.find((provider) => provider.id === "local")).toMatchObject({
       state: "not-configured",
       detail: "no local model configured, and none in the model cache",

@@ -24,7 +24,7 @@ function config(
 ): PlaygroundConfig {
   return {
     ...loadPlaygroundConfig({ env: { PORT: "0", ...env }, cwd: "/nonexistent" }),
-    providers: { ollama: { probe: false }, local: { detectCached: false } },
+    providers: { ollama: { probe: false }, local: { detectCached: false, defaultModels: false } },
     ...overrides,
   };
 }
@@ -136,9 +136,18 @@ describe("with no keys and no providers but the bundled ones", () => {
       ]),
     );
     expect(status.capabilities.embed!.hints[0]).toMatchObject({
-      setting: "RATATOSKR_LOCAL_EMBEDDINGS=all-MiniLM-L6-v2",
+      setting: expect.stringContaining("all-MiniLM-L6-v2 is the default"),
       packageName: "@ratatoskr/provider-local-onnx",
     });
+    // Every missing capability names a running ratd as one way, and no hint wraps a package in parentheses.
+    for (const capability of ["chat", "embed", "nli", "classify"]) {
+      const hints = status.capabilities[capability]!.hints;
+      expect(hints.map((hint) => hint.setting)).toContain("RATATOSKR_URL=http://127.0.0.1:9741");
+      expect(hints.every((hint) => !hint.packageName.startsWith("("))).toBe(true);
+    }
+    expect(status.capabilities.chat!.hints.map((hint) => hint.setting).join(" ")).toContain(
+      "ollama pull",
+    );
     expect(
       status.capabilities.nli!.hints.some(
         (hint) => hint.packageName === "@ratatoskr/provider-huggingface",

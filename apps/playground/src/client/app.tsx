@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { ApiCallError, type ApiError, api, resultOf, type Status } from "./api.ts";
+import { DownloadBanner } from "./download-banner.tsx";
 import { ChatPage } from "./pages/chat-page.tsx";
 import { EmbeddingsPage } from "./pages/embeddings-page.tsx";
 import { NliPage } from "./pages/nli-page.tsx";
@@ -18,22 +19,43 @@ const PAGES = [
   { path: "routes", title: "Routes", capability: undefined, view: RoutesPage },
 ] as const;
 
-function currentPath(): string {
+/** The page the hash names, or undefined (then the first page that works opens). */
+function currentPath(): string | undefined {
   const path = location.hash.replace(/^#\/?/, "");
-  return PAGES.some((page) => page.path === path) ? path : "chat";
+  return PAGES.some((page) => page.path === path) ? path : undefined;
+}
+
+/** Whether a page's capability is served (the routes page always is). */
+function pageWorks(status: Status, capability: string | undefined): boolean {
+  return (
+    capability === undefined ||
+    ((status.capabilities as Record<string, { available: boolean }>)[capability]?.available ??
+      false)
+  );
+}
+
+/** The first page that works with this status: chat when a model is there, else the next. */
+function firstWorkingPage(status: Status): string {
+  return (PAGES.find((page) => pageWorks(status, page.capability)) ?? PAGES.at(-1)!).path;
 }
 
 /** The app. */
 export function App() {
   const [status, setStatus] = useState<Status>();
   const [error, setError] = useState<ApiError>();
-  const [path, setPath] = useState(currentPath());
+  const [hashPath, setPath] = useState(currentPath());
 
   useEffect(() => {
     const onHash = () => setPath(currentPath());
     addEventListener("hashchange", onHash);
     resultOf(api.status.$get())
-      .then(setStatus)
+      .then((loaded) => {
+        setStatus(loaded);
+        if (currentPath() === undefined) {
+          history.replaceState(null, "", `#/${firstWorkingPage(loaded)}`);
+          setPath(currentPath());
+        }
+      })
       .catch((caught) =>
         setError(
           caught instanceof ApiCallError
@@ -44,6 +66,7 @@ export function App() {
     return () => removeEventListener("hashchange", onHash);
   }, []);
 
+  const path = hashPath ?? (status ? firstWorkingPage(status) : undefined);
   const page = PAGES.find((candidate) => candidate.path === path) ?? PAGES[0];
   const View = page.view;
   return (
@@ -54,27 +77,27 @@ export function App() {
         </h1>
         <nav>
           {PAGES.map((candidate) => {
-            const available =
-              !candidate.capability ||
-              !status ||
-              (status.capabilities as Record<string, { available: boolean }>)[candidate.capability]
-                ?.available;
+            const available = !status || pageWorks(status, candidate.capability);
             return (
               <a
                 key={candidate.path}
                 href={`#/${candidate.path}`}
                 data-testid={`nav-${candidate.path}`}
                 class={`${candidate.path === path ? "active" : ""} ${available ? "" : "off"}`}
-                title={available ? "" : "not configured: see the page for what to set"}
+                title={available ? "" : "needs a provider: the page says what to set"}
               >
                 {candidate.title}
+                {!available && <small class="needs-setup"> · setup</small>}
               </a>
             );
           })}
         </nav>
         {status?.demo && (
-          <span class="badge warn" title="RATATOSKR_PLAYGROUND_DEMO is on">
-            demo provider on
+          <span
+            class="badge warn"
+            title="RATATOSKR_PLAYGROUND_DEMO is on: demo:… models are a scripted stand-in and lexical-overlap scores, not a model"
+          >
+            demo provider on (not a model)
           </span>
         )}
       </header>
@@ -85,6 +108,7 @@ export function App() {
           </div>
         )}
         {!status && !error && <p class="loading">Loading…</p>}
+        {status && <DownloadBanner initial={status.downloads} />}
         {status && <View status={status} />}
       </main>
       <footer>

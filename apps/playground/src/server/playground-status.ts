@@ -1,7 +1,8 @@
 /**
  * The `/api/status` answer: every provider the playground knows and its
  * state, each capability's availability with what to configure when it is
- * missing, and model suggestions that the gateway routes somewhere.
+ * missing, model suggestions that the gateway routes somewhere, and the
+ * progress of the local models' downloads.
  */
 import { CAPABILITIES, type Capability } from "@ratatoskr/core";
 import { CAPABILITY_HINTS, type CapabilityHint } from "../capability-hints.ts";
@@ -90,5 +91,7 @@ export async function playgroundStatus(context: PlaygroundServerContext) {
     models: await routedSuggestions(context),
     tokenModels: context.config.tokenModels,
     tools: Object.values(DEMO_TOOLS).map((tool) => tool.definition),
+    /** The local provider's model downloads (bytes, rate, time left); null in remote mode. */
+    downloads: context.downloads?.progress() ?? null,
   };
 }
