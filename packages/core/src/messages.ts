@@ -64,18 +64,26 @@ export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessa
 
 /** Constructors for each kind of {@link Message}. */
 export const Message = {
+  /** A system message: instructions for the model. */
   system(content: string): SystemMessage {
     return { role: "system", content };
   },
+  /** A user turn; `name` (the participant's name) is set only when given. */
   user(content: string, name?: string): UserMessage {
     return name === undefined ? { role: "user", content } : { role: "user", content, name };
   },
+  /** A model turn with text only (an earlier reply, replayed as history). */
   assistant(content: string): AssistantMessage {
     return { role: "assistant", content };
   },
+  /** A model turn that called tools; answer each call with {@link Message.toolResult}. */
   assistantWithToolCalls(content: string, toolCalls: ToolCall[]): AssistantMessage {
     return { role: "assistant", content, toolCalls };
   },
+  /**
+   * The result of the tool call `toolCallId` (the {@link ToolCall}'s `id`);
+   * `name`, the tool's name, is set only when given.
+   */
   toolResult(toolCallId: string, content: string, name?: string): ToolMessage {
     return name === undefined
       ? { role: "tool", content, toolCallId }

@@ -44,6 +44,7 @@ export interface HubDownloaderOptions {
   /** An http(s) URL without credentials; anything else is an `invalid_input` error here. */
   hubUrl: string;
   offline: boolean;
+  /** The `fetch` that downloads (an injected one in tests). */
   fetch: typeof globalThis.fetch;
   /** Sent as `authorization: Bearer …` to the Hub host only (never to a redirect target). */
   token?: string;

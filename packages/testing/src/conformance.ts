@@ -74,6 +74,7 @@ export { useOpenAIWireMockServer } from "./use-openai-wire-mock-server.ts";
 
 /** Common part of a scenario: `prepare` arranges the upstream (nock, fake server) for one call. */
 export interface ScenarioBase {
+  /** Arrange the upstream for the call; runs after the provider is created, before the call. */
   prepare?: () => void | Promise<void>;
   /** Checked after the call (e.g. that every nock interceptor was used). */
   verify?: () => void | Promise<void>;
@@ -139,6 +140,7 @@ export interface OptionWarningScenario extends RequestScenario {
 
 /** An error scenario: any call that must reject (or whose stream must fail) with `code`. */
 export interface ErrorScenario extends ScenarioBase {
+  /** Make the call (a promise, or a stream the suite drains) that must fail. */
   call: (provider: ProviderV1, signal: AbortSignal) => Promise<unknown> | AsyncIterable<unknown>;
   code: ErrorCode;
   /**
@@ -190,6 +192,7 @@ export type ConformanceCheck = Exclude<keyof ConformanceScenarios, "errors"> | "
 /** Options of {@link runProviderConformance}. */
 export interface ConformanceOptions {
   name: string;
+  /** A fresh provider for each check, pointed at the upstream the scenarios arrange. */
   createProvider: () => ProviderV1 | Promise<ProviderV1>;
   /** The package's descriptor, checked against the provider (required unless skipped with a reason). */
   descriptor?: ProviderDescriptorV1<never>;

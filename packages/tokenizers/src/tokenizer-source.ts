@@ -161,9 +161,16 @@ function resolvePackageTokenizerDirectory(name: string): string | undefined {
  * and `load()` reads the table (several MB of JavaScript, so only when the
  * compact cache misses). Undefined when `gpt-tokenizer` is not installed.
  */
-export function findTiktokenRanks(
-  encoding: TiktokenEncoding,
-): { root: string; version: string; load: () => RankEntry[] } | undefined {
+export function findTiktokenRanks(encoding: TiktokenEncoding):
+  | {
+      /** The installed package's directory. */
+      root: string;
+      /** `gpt-tokenizer@x.y.z`. */
+      version: string;
+      /** Read the rank table (several MB of JavaScript). */
+      load: () => RankEntry[];
+    }
+  | undefined {
   for (const require of packageRequires()) {
     let manifest: string;
     try {

@@ -37,6 +37,12 @@ const app = await Application.bootstrapWithPlugins({
   // `notDocumented` checks only the declarations of these packages (the
   // default is the root package, which declares nothing).
   packagesRequiringDocumentation: publishedPackageNames(),
+  // Every exported declaration and member function needs a comment; the
+  // properties of interfaces and object types are not required yet (over a
+  // thousand, mostly self-describing fields) — see docs/README.md.
+  requiredToBeDocumented: OptionDefaults.requiredToBeDocumented.filter(
+    (kind) => kind !== "Property",
+  ),
   logLevel: LogLevel.Info,
 });
 

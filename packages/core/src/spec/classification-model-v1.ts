@@ -21,6 +21,7 @@ export interface ClassificationResultV1 extends ResultMetadataV1, ClassifyResult
 
 /** The zero-shot classification capability. */
 export interface ClassificationModelV1 {
+  /** Score every label against `request.text`; labels come back highest score first. */
   classifyZeroShot(request: ClassificationRequestV1): Promise<ClassificationResultV1>;
   /** Warnings the request would produce, without sending it (strict mode). */
   warningsFor?(request: ClassificationRequestV1): readonly WarningV1[];

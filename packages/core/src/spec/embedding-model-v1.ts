@@ -22,6 +22,7 @@ export interface EmbeddingResultV1 extends ResultMetadataV1 {
  * retries a failed chunk alone; `embed` is a chunk of one.
  */
 export interface EmbeddingModelV1 {
+  /** One upstream request: a vector for each of `request.values`, in input order. */
   embed(request: EmbeddingRequestV1): Promise<EmbeddingResultV1>;
   /** Texts one request may carry for `model` (default: unlimited). */
   maxEmbeddingsPerCall?(model: string): number | undefined;

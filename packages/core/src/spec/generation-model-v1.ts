@@ -37,6 +37,7 @@ export type GenerationStreamPartV1 =
 
 /** The generation capability: `complete`, `stream` or both (the gateway derives the other). */
 export interface GenerationModelV1 {
+  /** The whole generation for `request.prompt`, in one result. */
   complete?(request: GenerationRequestV1): Promise<GenerationResultV1>;
   /** Must not throw synchronously; failures go through the iterator. */
   stream?(request: GenerationRequestV1): AsyncIterable<GenerationStreamPartV1>;

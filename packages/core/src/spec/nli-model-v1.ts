@@ -15,6 +15,7 @@ export interface NliResultV1 extends ResultMetadataV1 {
 
 /** The NLI capability; the gateway chunks batches by `maxPairsPerCall`. */
 export interface NliModelV1 {
+  /** One upstream request: a result for each of `request.pairs`, in input order. */
   infer(request: NliRequestV1): Promise<NliResultV1>;
   /** Pairs one request may carry for `model` (default: unlimited). */
   maxPairsPerCall?(model: string): number | undefined;

@@ -32,6 +32,10 @@ export interface TokenizeResultV1 extends ResultMetadataV1 {
 
 /** The token-counting capability. Long texts must yield to the event loop and honour `signal`. */
 export interface TokenCountingModelV1 {
+  /**
+   * The number of tokens `request.text` takes for `request.model`, marked
+   * `approximate` when the tokenizer that counted is not the model's own.
+   */
   countTokens(request: TokenCountingRequestV1): Promise<TokenCountingResultV1>;
   /**
    * The warnings this request would produce, without sending anything (pure:
