@@ -6,6 +6,7 @@
  *
  * Run with `pnpm docs:api` at the repository root; `pnpm test` runs it too.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Application, LogLevel, OptionDefaults, type ProjectReflection } from "typedoc";
 import {
@@ -37,12 +38,11 @@ const app = await Application.bootstrapWithPlugins({
   // `notDocumented` checks only the declarations of these packages (the
   // default is the root package, which declares nothing).
   packagesRequiringDocumentation: publishedPackageNames(),
-  // Every exported declaration and member function needs a comment; the
-  // properties of interfaces and object types are not required yet (over a
-  // thousand, mostly self-describing fields) — see docs/README.md.
-  requiredToBeDocumented: OptionDefaults.requiredToBeDocumented.filter(
-    (kind) => kind !== "Property",
-  ),
+  // The properties that had no comment when the reference was introduced
+  // (over a thousand, mostly self-describing fields), by full name. A
+  // baseline that only shrinks: a new property without a comment is a
+  // warning, and so is a name here that is documented or gone (remove it).
+  intentionallyNotDocumented: undocumentedBaseline(),
   logLevel: LogLevel.Info,
 });
 
@@ -75,4 +75,10 @@ function nameModulesBySpecifier(converted: ProjectReflection): void {
     if (specifier) module.name = specifier;
     else app.logger.error(`API reference: no import specifier for the module ${module.name}`);
   }
+}
+
+/** The names in `undocumented-properties.json`. */
+function undocumentedBaseline(): string[] {
+  const file = new URL("../undocumented-properties.json", import.meta.url);
+  return JSON.parse(readFileSync(file, "utf8")) as string[];
 }
