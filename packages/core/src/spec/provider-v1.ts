@@ -29,11 +29,17 @@ export interface ProviderV1 {
   readonly aliases?: readonly string[];
   /** Whether inference runs on this machine (no network). */
   readonly localInference?: boolean;
+  /** Chat (`chat`, `chatStream`); present when the provider offers it. */
   readonly chat?: ChatModelV1;
+  /** Text generation from a prompt (`generate`, `generateStream`). */
   readonly generation?: GenerationModelV1;
+  /** Embeddings (`embed`, `embedBatch`). */
   readonly embedding?: EmbeddingModelV1;
+  /** Natural-language inference over premise/hypothesis pairs (`inferNli`, `inferNliBatch`). */
   readonly nli?: NliModelV1;
+  /** Zero-shot classification (`classifyZeroShot`, `classifyStance`). */
   readonly classification?: ClassificationModelV1;
+  /** Token counting (`countTokens`, `tokenize`, `fitsContext`). */
   readonly tokenCounting?: TokenCountingModelV1;
   /** The models it serves, their live metadata and status (absent: the gateway answers from the registry). */
   readonly models?: ModelCatalogV1;
