@@ -15,21 +15,48 @@ export type Role = "system" | "user" | "assistant" | "tool";
  */
 export type ReasoningDetail =
   /** Readable reasoning text; `signature` is the provider's integrity token, if any. */
-  | { type: "text"; text: string; signature?: string; provider?: string }
+  | {
+      /** Readable reasoning. */
+      type: "text";
+      /** The reasoning text. */
+      text: string;
+      /** The provider's integrity token for the text, when it gave one. */
+      signature?: string;
+      /** The provider that produced it. */
+      provider?: string;
+    }
   /** Reasoning the provider returned encrypted/redacted; `data` is opaque. */
-  | { type: "redacted"; data: string; provider?: string }
+  | {
+      /** Encrypted or redacted reasoning. */
+      type: "redacted";
+      /** The opaque payload, sent back as is. */
+      data: string;
+      /** The provider that produced it. */
+      provider?: string;
+    }
   /** A provider-specific record kept verbatim (e.g. one OpenRouter `reasoning_details` entry). */
-  | { type: "opaque"; provider: string; value: unknown };
+  | {
+      /** A provider-specific record. */
+      type: "opaque";
+      /** The provider whose record it is (only that provider is sent it back). */
+      provider: string;
+      /** The record, verbatim. */
+      value: unknown;
+    };
 
 /** Instructions for the model. Several are allowed; providers keep all of them, in order. */
 export interface SystemMessage {
+  /** Always `"system"`. */
   role: "system";
+  /** The instructions. */
   content: string;
 }
 
 /** A user turn. */
 export interface UserMessage {
+  /** Always `"user"`. */
   role: "user";
+  /** What the user wrote. */
   content: string;
   /** Optional participant name, for providers that accept one. */
   name?: string;
@@ -37,8 +64,11 @@ export interface UserMessage {
 
 /** A model turn: text, tool calls, and the reasoning that produced them. */
 export interface AssistantMessage {
+  /** Always `"assistant"`. */
   role: "assistant";
+  /** The model's text (empty when the turn is only tool calls). */
   content: string;
+  /** The client tool calls the model made; each is answered by a {@link ToolMessage}. */
   toolCalls?: ToolCall[];
   /** Tools the provider ran itself in this turn; sent back to the provider that ran them. */
   serverToolCalls?: ServerToolCall[];
@@ -52,8 +82,11 @@ export interface AssistantMessage {
 
 /** The result of a tool call, answering the assistant's call with `toolCallId`. */
 export interface ToolMessage {
+  /** Always `"tool"`. */
   role: "tool";
+  /** The tool's output, as text (JSON or plain). */
   content: string;
+  /** The `id` of the {@link ToolCall} it answers. */
   toolCallId: string;
   /** The tool's name, for providers that want it. */
   name?: string;
