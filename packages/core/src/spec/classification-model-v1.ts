@@ -5,9 +5,11 @@ import type { WarningV1 } from "./warning-v1.ts";
 
 /** A zero-shot classification call. */
 export interface ClassificationRequestV1 extends CallRequestV1 {
+  /** The text to classify. */
   readonly text: string;
   /** Distinct, non-empty candidate labels. */
   readonly labels: readonly string[];
+  /** The classification settings the caller set (only those). */
   readonly settings: {
     /** NLI hypothesis with `{}` where the label goes (provider default when absent). */
     readonly hypothesisTemplate?: string;

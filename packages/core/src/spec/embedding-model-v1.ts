@@ -12,7 +12,9 @@ export interface EmbeddingRequestV1 extends CallRequestV1 {
 
 /** One vector per input text, in input order. */
 export interface EmbeddingResultV1 extends ResultMetadataV1 {
+  /** One per input text, in input order. */
   readonly embeddings: readonly Embedding[];
+  /** Undefined when the provider did not report usage. */
   readonly usage?: Usage;
 }
 

@@ -5,11 +5,13 @@ import type { WarningV1 } from "./warning-v1.ts";
 
 /** A natural-language-inference call over premise/hypothesis pairs. */
 export interface NliRequestV1 extends CallRequestV1 {
+  /** The premise/hypothesis pairs, in order. */
   readonly pairs: readonly NliPair[];
 }
 
 /** One result per pair, in input order. */
 export interface NliResultV1 extends ResultMetadataV1 {
+  /** One per pair, in input order. */
   readonly results: readonly NliResult[];
 }
 

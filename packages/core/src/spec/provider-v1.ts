@@ -8,7 +8,14 @@ import type { NliModelV1 } from "./nli-model-v1.ts";
 import type { TokenCountingModelV1 } from "./token-counting-model-v1.ts";
 
 /** A provider's answer to "do you serve this model for this capability?". */
-export type ModelSupportV1 = boolean | { readonly supported: boolean; readonly reason?: string };
+export type ModelSupportV1 =
+  | boolean
+  | {
+      /** Whether the provider serves the model. */
+      readonly supported: boolean;
+      /** Why not (shown by `gateway.route()`). */
+      readonly reason?: string;
+    };
 
 /**
  * A provider, version 1 of the contract. It offers one object per
