@@ -14,7 +14,9 @@ export interface CliWriter {
 
 /** The process around the CLI. */
 export interface CliIo {
+  /** Where answers go. */
   stdout: CliWriter;
+  /** Where errors, warnings and progress go. */
   stderr: CliWriter;
   /** Read when `chat`/`generate` get no prompt arguments and stdin is piped. */
   stdin: AsyncIterable<string | Uint8Array>;
@@ -61,10 +63,15 @@ export interface CreateLocalOptions {
 
 /** Options of {@link CliDeps.serve} (`rat serve`). */
 export interface ServeOptions {
+  /** The address to listen on (`--host`; default `127.0.0.1`). */
   host?: string;
+  /** The port to listen on (`--port`; default 9741). */
   port?: number;
+  /** The bearer token clients must send (`--token`). */
   token?: string;
+  /** The environment `ratd` reads its configuration and providers from. */
   env: Readonly<Record<string, string | undefined>>;
+  /** Serve the mock provider instead of the configured ones (`--mock`). */
   mock: boolean;
 }
 
