@@ -54,6 +54,13 @@ describe("the API reference", () => {
     expect(conformance).toContain("runProviderConformance");
   });
 
+  it("keeps the baseline of undocumented properties sorted, without duplicates", () => {
+    const baseline = JSON.parse(
+      readFileSync(new URL("../undocumented-properties.json", import.meta.url), "utf8"),
+    ) as string[];
+    expect(baseline).toEqual([...new Set(baseline)].sort());
+  });
+
   it("writes no page for an internal subpath", () => {
     const pages = readdirSync(join(OUTPUT_DIRECTORY, "modules"));
     expect(pages.filter((page) => page.includes("internal"))).toEqual([]);
