@@ -38,19 +38,20 @@ const app = await Application.bootstrapWithPlugins({
   // `notDocumented` checks only the declarations of these packages (the
   // default is the root package, which declares nothing).
   packagesRequiringDocumentation: publishedPackageNames(),
-  // The properties that had no comment when the reference was introduced
-  // (over a thousand, mostly self-describing fields), by full name. A
-  // baseline that only shrinks: a new property without a comment is a
-  // warning, and so is a name here that is documented or gone (remove it).
+  // The properties still without a comment when the reference was
+  // introduced (mostly the protocol's generated wire types, core's call
+  // options and the gateway's hook events), by full name. A baseline that
+  // only shrinks: a new property without a comment is a warning, and so is
+  // a name here that is documented or gone (remove it).
   intentionallyNotDocumented: undocumentedBaseline(),
   logLevel: LogLevel.Info,
 });
 
 const project = await app.convert();
-if (project) nameModulesBySpecifier(project);
 if (!project) {
   process.exitCode = 1;
 } else {
+  nameModulesBySpecifier(project);
   app.validate(project);
   if (app.logger.hasErrors() || app.logger.hasWarnings()) {
     process.exitCode = 1;
