@@ -25,9 +25,13 @@ export type ProviderLoadState = "ready" | "not-configured" | "missing-package" |
 
 /** What happened to one catalog entry. Never holds a key. */
 export interface ProviderLoadReport {
+  /** The provider's id (`openrouter`, `ollama`, …). */
   id: string;
+  /** Its name for people (`OpenRouter`). */
   displayName: string;
+  /** The npm package that implements it. */
   packageName: string;
+  /** Whether it was created, and if not, why not. */
   state: ProviderLoadState;
   /** What happened, or what is missing (redacted, at most 400 characters). */
   detail: string;
@@ -41,7 +45,9 @@ export interface ProviderLoadReport {
 export interface LoadedProvider {
   /** The catalog entry it came from; absent for a third-party descriptor. */
   entry?: CatalogEntry;
+  /** The descriptor that created it. */
   descriptor: ProviderDescriptorV1<Record<string, unknown>>;
+  /** The provider, created with the settings the environment gives. */
   provider: ProviderV1;
 }
 

@@ -10,6 +10,7 @@ import { EXIT_CODES, exitCodeForErrorCode } from "./exit-codes.ts";
 
 /** A bad flag or argument, found by the CLI itself (exit 2). */
 export class UsageError extends Error {
+  /** Always `"UsageError"`. */
   override readonly name = "UsageError";
 }
 
@@ -17,7 +18,9 @@ export class UsageError extends Error {
 export interface ReportedError {
   /** A `RatatoskrError` code, `usage` or `unexpected`. */
   code: string;
+  /** The error's message, as printed. */
   message: string;
+  /** The process exit code for it. */
   exitCode: number;
   /** How long the server asked to wait before retrying (a `rate_limited` error), in ms. */
   retryAfterMs?: number;

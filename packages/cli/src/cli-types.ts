@@ -8,12 +8,15 @@ import type { PresetResolution } from "@ratatoskr/gateway";
 
 /** A writable text sink (`process.stdout`, or a string buffer in tests). */
 export interface CliWriter {
+  /** Write `text` as is (no newline is added). */
   write(text: string): unknown;
 }
 
 /** The process around the CLI. */
 export interface CliIo {
+  /** Where answers go. */
   stdout: CliWriter;
+  /** Where errors, warnings and progress go. */
   stderr: CliWriter;
   /** Read when `chat`/`generate` get no prompt arguments and stdin is piped. */
   stdin: AsyncIterable<string | Uint8Array>;
@@ -32,7 +35,12 @@ export interface CliIo {
  * daemon client adds (`health`, `close`).
  */
 export interface CliGateway extends ModelGateway {
+  /**
+   * The model and default parameters a `ratatoskr:<tier>/<capability>`
+   * preset stands for (`rat presets <uri>`); `invalid_input` for an unknown one.
+   */
   resolvePreset(uri: string): PresetResolution | Promise<PresetResolution>;
+  /** Every preset the gateway knows (`rat presets`). */
   listPresets(): readonly PresetResolution[] | Promise<readonly PresetResolution[]>;
   /** The daemon's health (remote gateways). */
   health?(options?: { signal?: AbortSignal }): Promise<unknown>;
@@ -67,10 +75,15 @@ export interface CreateLocalOptions {
 
 /** Options of {@link CliDeps.serve} (`rat serve`). */
 export interface ServeOptions {
+  /** The address to listen on (`--host`; default `127.0.0.1`). */
   host?: string;
+  /** The port to listen on (`--port`; default 9741). */
   port?: number;
+  /** The bearer token clients must send (`--token`). */
   token?: string;
+  /** The environment `ratd` reads its configuration and providers from. */
   env: Readonly<Record<string, string | undefined>>;
+  /** Serve the mock provider instead of the configured ones (`--mock`). */
   mock: boolean;
 }
 
@@ -78,12 +91,15 @@ export interface ServeOptions {
 export interface RunningServer {
   /** Where it listens, when known (printed on start). */
   readonly url?: string;
+  /** Stop the daemon (`rat serve` calls it when interrupted, Ctrl-C). */
   close(): Promise<unknown> | unknown;
 }
 
 /** How the CLI gets its gateway and starts `ratd`. */
 export interface CliDeps {
+  /** Connect to the daemon at `url` (`--url`), with its bearer `token` when given. */
   connectRemote(url: string, token: string | undefined): Promise<RemoteGateway>;
+  /** Build the embedded gateway from the environment's providers (`--local`, or no `--url`). */
   createLocal(
     env: Readonly<Record<string, string | undefined>>,
     options: CreateLocalOptions,

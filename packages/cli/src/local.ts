@@ -16,9 +16,17 @@ export const MOCK_MODELS: readonly MockListedModel[] = [
 
 /** What a local gateway's `health()` answers. */
 export interface LocalHealth {
+  /** Always `"local"`: an embedded gateway. */
   mode: "local";
   /** The providers registered, in routing order. */
-  providers: readonly { id: string; state: string; detail: string }[];
+  providers: readonly {
+    /** The provider's id. */
+    id: string;
+    /** How it loaded (`ready`, `failed`, `missing-package`). */
+    state: string;
+    /** What happened, or what is missing. */
+    detail: string;
+  }[];
 }
 
 /** Add `health()` (what was configured) to an embedded gateway. */

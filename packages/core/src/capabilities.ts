@@ -21,14 +21,23 @@ export const CAPABILITIES: readonly Capability[] = [
 
 /** What can be done, as flags (the original design's `Capabilities`). */
 export interface Capabilities {
+  /** `chat` is served. */
   chat: boolean;
+  /** `chatStream` is served. */
   chatStreaming: boolean;
+  /** `generate` and `generateStream` are served. */
   generate: boolean;
+  /** Chat takes tools. */
   toolUse: boolean;
+  /** `embed` and `embedBatch` are served. */
   embeddings: boolean;
+  /** `inferNli` and `inferNliBatch` are served. */
   nli: boolean;
+  /** `classifyZeroShot` (and `classifyStance`) are served. */
   classification: boolean;
+  /** `countTokens` is served. */
   tokenCounting: boolean;
+  /** Some inference runs on this machine. */
   localInference: boolean;
   /** Which providers serve each capability, in routing priority order. */
   providers: Record<Capability, string[]>;

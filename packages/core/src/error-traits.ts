@@ -10,22 +10,39 @@ import type { ErrorCode } from "./errors.ts";
 
 /** gRPC status codes (`google.rpc.Code`), by name. */
 export const GRPC_STATUS = {
+  /** Not an error: success. */
   OK: 0,
+  /** The operation was cancelled, typically by the caller. */
   CANCELLED: 1,
+  /** An unknown error. */
   UNKNOWN: 2,
+  /** The client gave an invalid argument. */
   INVALID_ARGUMENT: 3,
+  /** The deadline expired before the operation completed. */
   DEADLINE_EXCEEDED: 4,
+  /** A requested entity was not found. */
   NOT_FOUND: 5,
+  /** The entity to create already exists. */
   ALREADY_EXISTS: 6,
+  /** The caller may not run the operation. */
   PERMISSION_DENIED: 7,
+  /** A resource is exhausted (a quota, a rate limit). */
   RESOURCE_EXHAUSTED: 8,
+  /** The system is not in the state the operation requires. */
   FAILED_PRECONDITION: 9,
+  /** The operation was aborted (a concurrency conflict). */
   ABORTED: 10,
+  /** The operation went past the valid range. */
   OUT_OF_RANGE: 11,
+  /** The operation is not implemented or not supported. */
   UNIMPLEMENTED: 12,
+  /** An internal error. */
   INTERNAL: 13,
+  /** The service is unavailable for now (transient; retry). */
   UNAVAILABLE: 14,
+  /** Unrecoverable data loss or corruption. */
   DATA_LOSS: 15,
+  /** The request has no valid credentials. */
   UNAUTHENTICATED: 16,
 } as const;
 

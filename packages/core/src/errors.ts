@@ -90,12 +90,23 @@ export interface PartialOutput {
   /** Reasoning text delivered so far. */
   reasoning?: string;
   /** Tool calls begun so far; `arguments` is the raw (possibly incomplete) buffer. */
-  toolCalls?: Array<{ id: string; name: string; arguments: string; complete: boolean }>;
+  toolCalls?: Array<{
+    /** The call's id. */
+    id: string;
+    /** The tool's name. */
+    name: string;
+    /** The argument text received so far (possibly incomplete JSON). */
+    arguments: string;
+    /** Whether the call had ended before the failure. */
+    complete: boolean;
+  }>;
 }
 
 /** Constructor options of {@link RatatoskrError}. */
 export interface RatatoskrErrorOptions {
+  /** The kind of failure; what to switch on. */
   code: ErrorCode;
+  /** What happened, for people (secrets are redacted from it). */
   message: string;
   /**
    * The underlying failure. The error keeps a redacted copy (see
@@ -155,18 +166,31 @@ export class RatatoskrError extends Error {
   declare cause: unknown;
   /** Brand checked by {@link RatatoskrError.isInstance}; a global symbol survives package duplication. */
   readonly [MARKER] = true;
+  /** Always `"RatatoskrError"`. */
   override readonly name = "RatatoskrError";
+  /** The kind of failure; what to switch on (traits per code: {@link errorTraits}). */
   readonly code: ErrorCode;
+  /** The provider plugin id involved, when known (redacted). */
   readonly provider: string | undefined;
+  /** The model involved, when known (redacted). */
   readonly model: string | undefined;
+  /** HTTP status of the failed response, when there was one. */
   readonly status: number | undefined;
+  /** Response body, redacted and truncated to 4 KiB. */
   readonly body: string | undefined;
+  /** Milliseconds the provider asked to wait before retrying. */
   readonly retryAfterMs: number | undefined;
+  /** Whether retrying the same request may succeed (given, else the code's default). */
   readonly isRetryable: boolean;
+  /** Context window limit in tokens, for `context_length_exceeded`, when known. */
   readonly limit: number | undefined;
+  /** Filter reason, for `content_filtered` (redacted). */
   readonly reason: string | undefined;
+  /** Which deadline fired, for `timeout`. */
   readonly timeoutKind: TimeoutKind | undefined;
+  /** What a broken stream had delivered before failing (redacted). */
   readonly partial: PartialOutput | undefined;
+  /** Extra non-secret facts (e.g. the providers a router asked), redacted. */
   readonly details: Record<string, unknown> | undefined;
 
   constructor(options: RatatoskrErrorOptions) {

@@ -10,30 +10,43 @@ import type { Warning } from "./warning.ts";
 
 /** A piece of answer text. */
 export interface ContentEvent {
+  /** Always `"content"`. */
   type: "content";
+  /** The next piece of the answer, in order. */
   text: string;
 }
 /** A piece of reasoning text. */
 export interface ReasoningEvent {
+  /** Always `"reasoning"`. */
   type: "reasoning";
+  /** The next piece of the reasoning, in order. */
   text: string;
 }
 /** A complete reasoning record to keep for the next turn (signature, encrypted block, …). */
 export interface ReasoningDetailEvent {
+  /** Always `"reasoning_detail"`. */
   type: "reasoning_detail";
+  /** The record, to send back unchanged in the assistant message's `reasoningDetails`. */
   detail: ReasoningDetail;
 }
 /** A tool call begins; `index` identifies it among this turn's calls. */
 export interface ToolCallStartEvent {
+  /** Always `"tool_call_start"`. */
   type: "tool_call_start";
+  /** Which call of this turn (0-based); its deltas and end carry the same index. */
   index: number;
+  /** The call's id, to answer with a tool message's `toolCallId`. */
   id: string;
+  /** The name of the tool called. */
   name: string;
 }
 /** A fragment of a tool call's JSON arguments, in order. */
 export interface ToolCallDeltaEvent {
+  /** Always `"tool_call_delta"`. */
   type: "tool_call_delta";
+  /** The call the fragment belongs to (as in its `tool_call_start`). */
   index: number;
+  /** The next fragment of the JSON argument text. */
   arguments: string;
 }
 /**
@@ -42,7 +55,9 @@ export interface ToolCallDeltaEvent {
  * a tool loop can run the call from this one event without bookkeeping.
  */
 export interface ToolCallEndEvent {
+  /** Always `"tool_call_end"`. */
   type: "tool_call_end";
+  /** The call that is complete (as in its `tool_call_start`). */
   index: number;
   /** The call's id, as in its `tool_call_start`. */
   id: string;
@@ -59,26 +74,36 @@ export interface ToolCallEndEvent {
  * nothing for the caller to run, and it never produces `tool_call_*` events.
  */
 export interface ServerToolCallEvent {
+  /** Always `"server_tool_call"`. */
   type: "server_tool_call";
+  /** The tool the provider ran, and its input. */
   call: ServerToolCall;
 }
 /** The result of a server tool call, as the provider reported it. */
 export interface ServerToolResultEvent {
+  /** Always `"server_tool_result"`. */
   type: "server_tool_result";
+  /** The result, as the provider reported it. */
   result: ServerToolResult;
 }
 /** Usage for this request, when the provider reports it. */
 export interface UsageEvent {
+  /** Always `"usage"`. */
   type: "usage";
+  /** The tokens the request used. */
   usage: Usage;
 }
 /** The stream completed after the provider's finish marker. */
 export interface DoneEvent {
+  /** Always `"done"`. */
   type: "done";
+  /** Why the model stopped. */
   finishReason: FinishReason;
+  /** The provider's own finish reason string, when it had one. */
   rawFinishReason?: string;
   /** Undefined when the provider did not report usage. */
   usage?: Usage;
+  /** The model that answered, as the provider named it. */
   model?: string;
   /** The id of the provider that answered (set by the gateway). */
   provider?: string;
@@ -106,16 +131,21 @@ export type ChatEventType = ChatEvent["type"];
 
 /** A piece of generated text. */
 export interface TextEvent {
+  /** Always `"text"`. */
   type: "text";
+  /** The next piece of the text, in order. */
   text: string;
 }
 
 /** A generation stream completed after the provider's finish marker. */
 export interface GenerateDoneEvent {
+  /** Always `"done"`. */
   type: "done";
+  /** Why the model stopped. */
   finishReason: FinishReason;
   /** Undefined when the provider did not report usage. */
   usage?: Usage;
+  /** The model that answered, as the provider named it. */
   model?: string;
   /** The id of the provider that answered (set by the gateway). */
   provider?: string;

@@ -15,21 +15,48 @@ export type Role = "system" | "user" | "assistant" | "tool";
  */
 export type ReasoningDetail =
   /** Readable reasoning text; `signature` is the provider's integrity token, if any. */
-  | { type: "text"; text: string; signature?: string; provider?: string }
+  | {
+      /** Readable reasoning. */
+      type: "text";
+      /** The reasoning text. */
+      text: string;
+      /** The provider's integrity token for the text, when it gave one. */
+      signature?: string;
+      /** The provider that produced it. */
+      provider?: string;
+    }
   /** Reasoning the provider returned encrypted/redacted; `data` is opaque. */
-  | { type: "redacted"; data: string; provider?: string }
+  | {
+      /** Encrypted or redacted reasoning. */
+      type: "redacted";
+      /** The opaque payload, sent back as is. */
+      data: string;
+      /** The provider that produced it. */
+      provider?: string;
+    }
   /** A provider-specific record kept verbatim (e.g. one OpenRouter `reasoning_details` entry). */
-  | { type: "opaque"; provider: string; value: unknown };
+  | {
+      /** A provider-specific record. */
+      type: "opaque";
+      /** The provider whose record it is (only that provider is sent it back). */
+      provider: string;
+      /** The record, verbatim. */
+      value: unknown;
+    };
 
 /** Instructions for the model. Several are allowed; providers keep all of them, in order. */
 export interface SystemMessage {
+  /** Always `"system"`. */
   role: "system";
+  /** The instructions. */
   content: string;
 }
 
 /** A user turn. */
 export interface UserMessage {
+  /** Always `"user"`. */
   role: "user";
+  /** What the user wrote. */
   content: string;
   /** Optional participant name, for providers that accept one. */
   name?: string;
@@ -37,8 +64,11 @@ export interface UserMessage {
 
 /** A model turn: text, tool calls, and the reasoning that produced them. */
 export interface AssistantMessage {
+  /** Always `"assistant"`. */
   role: "assistant";
+  /** The model's text (empty when the turn is only tool calls). */
   content: string;
+  /** The client tool calls the model made; each is answered by a {@link ToolMessage}. */
   toolCalls?: ToolCall[];
   /** Tools the provider ran itself in this turn; sent back to the provider that ran them. */
   serverToolCalls?: ServerToolCall[];
@@ -52,8 +82,11 @@ export interface AssistantMessage {
 
 /** The result of a tool call, answering the assistant's call with `toolCallId`. */
 export interface ToolMessage {
+  /** Always `"tool"`. */
   role: "tool";
+  /** The tool's output, as text (JSON or plain). */
   content: string;
+  /** The `id` of the {@link ToolCall} it answers. */
   toolCallId: string;
   /** The tool's name, for providers that want it. */
   name?: string;
@@ -64,18 +97,26 @@ export type Message = SystemMessage | UserMessage | AssistantMessage | ToolMessa
 
 /** Constructors for each kind of {@link Message}. */
 export const Message = {
+  /** A system message: instructions for the model. */
   system(content: string): SystemMessage {
     return { role: "system", content };
   },
+  /** A user turn; `name` (the participant's name) is set only when given. */
   user(content: string, name?: string): UserMessage {
     return name === undefined ? { role: "user", content } : { role: "user", content, name };
   },
+  /** A model turn with text only (an earlier reply, replayed as history). */
   assistant(content: string): AssistantMessage {
     return { role: "assistant", content };
   },
+  /** A model turn that called tools; answer each call with {@link Message.toolResult}. */
   assistantWithToolCalls(content: string, toolCalls: ToolCall[]): AssistantMessage {
     return { role: "assistant", content, toolCalls };
   },
+  /**
+   * The result of the tool call `toolCallId` (the {@link ToolCall}'s `id`);
+   * `name`, the tool's name, is set only when given.
+   */
   toolResult(toolCallId: string, content: string, name?: string): ToolMessage {
     return name === undefined
       ? { role: "tool", content, toolCallId }

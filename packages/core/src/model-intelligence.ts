@@ -44,6 +44,7 @@ export interface ModelCooldown {
 export interface ModelStatus {
   /** The model as asked. */
   readonly model: string;
+  /** Where the model is: available, downloading, loading, ready or unavailable. */
   readonly state: ModelState;
   /** The provider that would serve it (absent when none would). */
   readonly provider?: string;
@@ -54,7 +55,12 @@ export interface ModelStatus {
   /** Bytes a loaded local model's files take (absent when unknown). */
   readonly memoryBytes?: number;
   /** A download in progress: bytes received and, when known, the total. */
-  readonly progress?: { readonly receivedBytes: number; readonly totalBytes?: number };
+  readonly progress?: {
+    /** Bytes received so far. */
+    readonly receivedBytes: number;
+    /** Bytes in all, when known. */
+    readonly totalBytes?: number;
+  };
   /** Set while the serving provider cools down after failures. */
   readonly cooldown?: ModelCooldown;
 }
@@ -71,7 +77,9 @@ export interface ListedModel extends ModelInfo {
 
 /** A provider whose listing failed, and why. */
 export interface ModelListingFailure {
+  /** The provider's id. */
   readonly provider: string;
+  /** Why its listing failed. */
   readonly error: RatatoskrError;
 }
 
@@ -81,7 +89,9 @@ export interface ModelListingFailure {
  * provider down does not hide the others' models).
  */
 export interface ModelListing {
+  /** The models, by provider in routing order. */
   readonly models: readonly ListedModel[];
+  /** The providers whose listing failed (empty: none). */
   readonly failures: readonly ModelListingFailure[];
 }
 
@@ -103,17 +113,23 @@ export interface ListModelsOptions {
  * character's span with its neighbours.
  */
 export interface Token {
+  /** The token's id in the tokenizer's vocabulary. */
   readonly id: number;
+  /** The token's text. */
   readonly text: string;
+  /** Where it starts in the text (UTF-16 offset, inclusive). */
   readonly start: number;
+  /** Where it ends in the text (UTF-16 offset, exclusive). */
   readonly end: number;
 }
 
 /** The answer of `tokenize(text, model)`. */
 export interface Tokenization {
+  /** The tokens, in order. */
   readonly tokens: readonly Token[];
   /** The provider that tokenized and the model it tokenized for. */
   readonly provider: string;
+  /** The model it tokenized for. */
   readonly model: string;
   /** Whether the tokenizer is a stand-in for the model's own. */
   readonly approximate: boolean;
@@ -143,6 +159,7 @@ export interface ContextFit {
   readonly promptTokens: number;
   /** Tokens kept free for the answer. */
   readonly reserveOutput: number;
+  /** The context window fitted, in tokens. */
   readonly contextWindow: number;
   /** Tokens left over (`contextWindow - promptTokens - reserveOutput`; 0 or more when it fits). */
   readonly margin: number;

@@ -46,6 +46,7 @@ export interface ModelInfo {
   readonly id: string;
   /** The provider the record describes it for (`openrouter`, `huggingface`). */
   readonly provider: string;
+  /** What the model does (`chat`, `embed`, …). */
   readonly capabilities: readonly ModelCapability[];
   /** Context window in tokens; `null` or absent when unknown. */
   readonly context_window?: number | null;
@@ -55,8 +56,11 @@ export interface ModelInfo {
 
 /** Numeric bounds of a parameter (inclusive), and its default, each when known. */
 export interface ParameterRange {
+  /** The smallest value accepted. */
   readonly min?: number;
+  /** The largest value accepted. */
   readonly max?: number;
+  /** The value used when the parameter is not sent. */
   readonly default?: number;
 }
 
@@ -69,14 +73,32 @@ export interface ParameterRange {
  * - `unsupported`: not accepted.
  */
 export type ParameterAvailability =
-  | { readonly availability: "mutable"; readonly range?: ParameterRange }
-  | { readonly availability: "read_only"; readonly value: unknown }
-  | { readonly availability: "opaque" }
-  | { readonly availability: "unsupported" };
+  | {
+      /** The caller may set it. */
+      readonly availability: "mutable";
+      /** Its bounds and default, when known. */
+      readonly range?: ParameterRange;
+    }
+  | {
+      /** Fixed by the provider or model. */
+      readonly availability: "read_only";
+      /** The fixed value. */
+      readonly value: unknown;
+    }
+  | {
+      /** Accepted, limits unknown. */
+      readonly availability: "opaque";
+    }
+  | {
+      /** Not accepted. */
+      readonly availability: "unsupported";
+    };
 
 /** Prices in US dollars per million tokens, each when known. */
 export interface PricingInfo {
+  /** US dollars per million prompt (input) tokens. */
   readonly prompt_cost_per_mtok?: number;
+  /** US dollars per million completion (output) tokens. */
   readonly completion_cost_per_mtok?: number;
 }
 
@@ -86,8 +108,11 @@ export interface PricingInfo {
  * and its longest output. Records handed out by a registry are frozen.
  */
 export interface ModelMetadata {
+  /** The model: id, provider, capabilities, context window, dimensions. */
   readonly info: ModelInfo;
+  /** How it takes each request parameter, by wire name. */
   readonly parameters: Readonly<Record<string, ParameterAvailability>>;
+  /** Its prices, when known. */
   readonly pricing?: PricingInfo;
   /** Most tokens one response may hold (distinct from the context window). */
   readonly max_output_tokens?: number;

@@ -17,8 +17,11 @@ export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" |
 
 /** A complete chat answer. */
 export interface ChatResponse {
+  /** The answer text (empty when the turn is only tool calls). */
   content: string;
+  /** The reasoning text, for display, when the model reported it. */
   reasoning?: string;
+  /** Reasoning records to send back verbatim on the next turn (signatures, encrypted blocks). */
   reasoningDetails?: ReasoningDetail[];
   /** Client tool calls: the caller runs them and answers with tool messages. */
   toolCalls: ToolCall[];
@@ -32,6 +35,7 @@ export interface ChatResponse {
   model?: string;
   /** The id of the provider that answered (set by the gateway). */
   provider?: string;
+  /** Why the model stopped. */
   finishReason: FinishReason;
   /** The provider's own finish reason string, when it had one. */
   rawFinishReason?: string;
@@ -77,11 +81,15 @@ export function toAssistantMessage(response: AssistantTurn): AssistantMessage {
 
 /** A complete text generation. */
 export interface GenerateResponse {
+  /** The generated text. */
   text: string;
+  /** Undefined when the provider did not report usage (unknown, not zero). */
   usage?: Usage;
+  /** The model that answered. */
   model: string;
   /** The id of the provider that answered (set by the gateway). */
   provider?: string;
+  /** Why the model stopped. */
   finishReason: FinishReason;
   /** The provider's id of the request or response, when it gave one. */
   requestId?: string;
@@ -91,8 +99,11 @@ export interface GenerateResponse {
 
 /** One embedding vector. */
 export interface Embedding {
+  /** The vector. */
   values: number[];
+  /** The model that computed it. */
   model: string;
+  /** The vector's length (`values.length`). */
   dimensions: number;
 }
 
@@ -101,8 +112,11 @@ export type NliLabel = "entailment" | "neutral" | "contradiction";
 
 /** Natural-language-inference scores for one (premise, hypothesis) pair; scores sum to ~1. */
 export interface NliResult {
+  /** How likely the premise entails the hypothesis (0–1). */
   entailment: number;
+  /** How likely the premise contradicts the hypothesis (0–1). */
   contradiction: number;
+  /** How likely neither holds (0–1). */
   neutral: number;
   /** The label with the highest score. */
   label: NliLabel;
@@ -110,7 +124,9 @@ export interface NliResult {
 
 /** One (premise, hypothesis) pair for `inferNliBatch`. */
 export interface NliPair {
+  /** The text taken as true. */
   premise: string;
+  /** The statement judged against the premise. */
   hypothesis: string;
 }
 
@@ -118,7 +134,9 @@ export interface NliPair {
 export interface ClassifyResult {
   /** Score for every candidate label. */
   scores: Record<string, number>;
+  /** The label with the highest score. */
   topLabel: string;
+  /** The score of `topLabel`. */
   confidence: number;
 }
 
@@ -144,8 +162,11 @@ export function stanceLabelOf(scores: {
 
 /** The stance of a text toward a target (`classifyStance`); the three scores sum to ~1. */
 export interface StanceResult {
+  /** Score for "This text supports ‹target›." */
   favor: number;
+  /** Score for "This text opposes ‹target›." */
   against: number;
+  /** Score for "This text is neutral about ‹target›." */
   neutral: number;
   /** The label with the highest score; a tie goes to favor, then against, then neutral. */
   label: StanceLabel;
@@ -155,6 +176,7 @@ export interface StanceResult {
 
 /** A token count. */
 export interface TokenCount {
+  /** The number of tokens. */
   count: number;
   /** True when the tokenizer is not the model's own (e.g. the public pre-Claude-3 tokenizer). */
   approximate: boolean;

@@ -29,9 +29,19 @@ export interface SharedCooldown {
 /** What another instance published. */
 export type SharedProviderEvent =
   /** A provider cools down until `cooldown.until`. */
-  | { readonly type: "cooldown"; readonly cooldown: SharedCooldown }
+  | {
+      /** A cool-down began. */
+      readonly type: "cooldown";
+      /** The provider, and until when it cools down. */
+      readonly cooldown: SharedCooldown;
+    }
   /** A provider answered again: its cool-down (if any) ends now. */
-  | { readonly type: "recovery"; readonly provider: string };
+  | {
+      /** A provider recovered. */
+      readonly type: "recovery";
+      /** The provider's id. */
+      readonly provider: string;
+    };
 
 /** A listener of {@link SharedProviderState.subscribe}. It must not throw. */
 export type SharedProviderListener = (event: SharedProviderEvent) => void;

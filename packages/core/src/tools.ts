@@ -13,7 +13,9 @@ export type JsonSchema = Record<string, unknown>;
  * own wire format.
  */
 export interface ToolDefinition {
+  /** The name the model calls it by. */
   name: string;
+  /** What the tool does, for the model. */
   description?: string;
   /** JSON Schema of the arguments object. */
   parameters: JsonSchema;
@@ -21,8 +23,11 @@ export interface ToolDefinition {
 
 /** A call the model made: `arguments` is the JSON text exactly as the model produced it. */
 export interface ToolCall {
+  /** The call's id; the tool message answering it carries it as `toolCallId`. */
   id: string;
+  /** The name of the tool called. */
   name: string;
+  /** The JSON argument text, exactly as the model produced it. */
   arguments: string;
 }
 
@@ -30,7 +35,12 @@ export interface ToolCall {
  * Parse a complete tool-call argument buffer (an empty buffer is `{}`).
  * Returns undefined when the text is not valid JSON: such a call is not final.
  */
-export function parseToolArguments(text: string): { value: unknown } | undefined {
+export function parseToolArguments(text: string):
+  | {
+      /** The parsed arguments. */
+      value: unknown;
+    }
+  | undefined {
   try {
     return { value: JSON.parse(text === "" ? "{}" : text) };
   } catch {
@@ -66,4 +76,11 @@ export function toolCallEndEvent(index: number, call: ToolCall): ToolCallEndEven
  * How the model may use tools: `auto` (its choice), `none`, `required`
  * (must call one), or a named tool it must call.
  */
-export type ToolChoice = "auto" | "none" | "required" | { name: string };
+export type ToolChoice =
+  | "auto"
+  | "none"
+  | "required"
+  | {
+      /** The tool the model must call. */
+      name: string;
+    };

@@ -5,8 +5,11 @@
 
 /** Tokens used by one request, as the provider reported them. */
 export interface Usage {
+  /** Input tokens (cache reads and writes included). */
   promptTokens: number;
+  /** Output tokens (reasoning included). */
   completionTokens: number;
+  /** Prompt plus completion tokens, unless the provider reported its own total. */
   totalTokens: number;
   /** Reasoning tokens, when the provider reports them separately (included in completionTokens). */
   reasoningTokens?: number;
@@ -29,7 +32,9 @@ export interface Usage {
  * registry's prices per million tokens, which may lag the provider's.
  */
 export interface UsageCost {
+  /** The price, in US dollars. */
   readonly usd: number;
+  /** Where the price came from: the provider's report, or the model registry's prices. */
   readonly source: "provider" | "registry";
 }
 

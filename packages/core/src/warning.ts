@@ -11,14 +11,23 @@ import type { WarningV1 } from "./spec/warning-v1.ts";
  * `strict` mode turns them into `invalid_input` errors before any request
  * is sent.
  */
-export type Warning = WarningV1 & { readonly provider: string };
+export type Warning = WarningV1 & {
+  /** The id of the provider that returned it (stamped by the gateway). */
+  readonly provider: string;
+};
 
 /**
  * The gateway's `cache_unavailable` warning: its response cache could not
  * be read or written (see {@link WarningV1}); `provider` is the provider the
  * cache key was built for.
  */
-export type CacheUnavailableWarning = Extract<Warning, { type: "cache_unavailable" }>;
+export type CacheUnavailableWarning = Extract<
+  Warning,
+  {
+    /** The gateway's response cache failed. */
+    type: "cache_unavailable";
+  }
+>;
 
 /** A one-line description of a warning, for messages and logs. */
 export function describeWarning(warning: WarningV1): string {

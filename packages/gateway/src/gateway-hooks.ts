@@ -150,12 +150,19 @@ export interface HookErrorEvent extends HookEventBase {
  * returned promise is observed all the same.)
  */
 export interface GatewayHooks {
+  /** A call began, after input validation and routing. */
   onRequestStart?(event: RequestStartEvent): void;
+  /** An attempt failed and will be retried after `event.waitMs`. */
   onRetry?(event: RetryEvent): void;
+  /** A target failed before delivering anything; the next one is tried. */
   onFallback?(event: FallbackEvent): void;
+  /** The answering provider ignored or could not honour something (one event per warning). */
   onWarning?(event: WarningEvent): void;
+  /** A call completed: attempts, latency and usage. */
   onComplete?(event: CompleteEvent): void;
+  /** A call failed or was aborted; the error arrives redacted ({@link ErrorSummary}). */
   onError?(event: ErrorEvent): void;
+  /** The response cache was consulted for a call (once per call, before any upstream request). */
   onCacheLookup?(event: CacheLookupEvent): void;
   /**
    * **A debugging aid; leave it unset in production.** Receives every HTTP

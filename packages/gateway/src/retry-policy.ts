@@ -31,6 +31,10 @@ export interface ResolvedRetry {
   multiplier: number;
   jitter: number;
   maxRetryAfterMs: number;
+  /**
+   * Whether a failed attempt may be retried (default: the error code's retry
+   * trait, docs/reliability.md).
+   */
   shouldRetry: (error: RatatoskrError) => boolean;
 }
 

@@ -22,12 +22,15 @@ import type { PresetResolution } from "./resolve-preset.ts";
 export interface IgnoredPresetParameter {
   /** The parameter's name in the preset (`top_k`, `reasoning.effort`). */
   readonly parameter: string;
+  /** Why it was not applied. */
   readonly reason: string;
 }
 
 /** Options with a preset applied, and what of the preset could not be. */
 export interface AppliedPreset<Options> {
+  /** New options: the caller's, with the preset's model and defaults filled in. */
   readonly options: Options;
+  /** The preset parameters that could not be applied (empty: none). */
   readonly ignored: readonly IgnoredPresetParameter[];
 }
 

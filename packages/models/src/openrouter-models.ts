@@ -36,41 +36,64 @@ import { REGISTRY_FORMAT_VERSION } from "./registry-payload.ts";
 
 /** One model of OpenRouter's list, as much of it as the mapping reads. */
 export interface OpenRouterModel {
+  /** The model id (`anthropic/claude-sonnet-4`). */
   id: string;
+  /** The model's permanent slug (it never changes). */
   canonical_slug?: string;
+  /** Its display name. */
   name?: string;
+  /** Context window in tokens. */
   context_length?: number | null;
+  /** What goes in and out. */
   architecture?: {
+    /** Input and output, in one string (`text+image->text`). */
     modality?: string;
+    /** What it takes (`text`, `image`, `file`, …). */
     input_modalities?: string[];
+    /** What it produces (`text`, `image`, …). */
     output_modalities?: string[];
+    /** The tokenizer family (`Claude`, `GPT`, `Llama3`, …). */
     tokenizer?: string;
+    /** The instruction format, for open models (`llama3`, `chatml`, …). */
     instruct_type?: string | null;
   };
   /** US dollars per token (or per request, image, …) as decimal strings. */
   pricing?: Record<string, string | undefined>;
+  /** What OpenRouter's primary provider for the model offers. */
   top_provider?: {
+    /** Its context window in tokens. */
     context_length?: number | null;
+    /** Most tokens one response may hold there. */
     max_completion_tokens?: number | null;
+    /** Whether it moderates requests. */
     is_moderated?: boolean;
   };
+  /** The request parameters the model takes (`temperature`, `tools`, …). */
   supported_parameters?: string[];
+  /** The model's default sampling parameters, when OpenRouter lists them. */
   default_parameters?: Record<string, number | null> | null;
 }
 
 /** A model of the list that was not mapped, and why. */
 export interface SkippedOpenRouterModel {
+  /** The model id. */
   readonly id: string;
+  /** Why it was not mapped. */
   readonly reason: string;
 }
 
 /** A registry document built from OpenRouter's list. */
 export interface OpenRouterRegistryDocument {
+  /** The registry document, ready to write as JSON. */
   readonly document: {
+    /** The format version. */
     readonly version: number;
+    /** Every model record. */
     readonly models: readonly ModelMetadata[];
+    /** The presets carried over. */
     readonly presets: PresetTableInput;
   };
+  /** The models of the list that were not mapped. */
   readonly skipped: readonly SkippedOpenRouterModel[];
 }
 

@@ -35,8 +35,11 @@ const REASONING_EFFORTS: readonly PresetReasoningEffort[] = [
 
 /** A preset's reasoning defaults. */
 export interface PresetReasoning {
+  /** Reasoning effort (`reasoning.effort`). */
   readonly effort?: PresetReasoningEffort;
+  /** Reasoning token budget (`reasoning.maxTokens`). */
   readonly max_tokens?: number;
+  /** Reason without returning the reasoning (`reasoning.exclude`). */
   readonly exclude_from_output?: boolean;
 }
 
@@ -45,13 +48,25 @@ export type PresetToolChoice =
   | "auto"
   | "none"
   | "required"
-  | { readonly function: { readonly name: string } };
+  | {
+      /** The function the model must call. */
+      readonly function: {
+        /** Its name. */
+        readonly name: string;
+      };
+    };
 
 /** A preset's response format. */
 export type PresetResponseFormat =
   | "text"
   | "json_object"
-  | { readonly json_schema: { readonly schema: Readonly<Record<string, unknown>> } };
+  | {
+      /** JSON matching a schema. */
+      readonly json_schema: {
+        /** The JSON Schema. */
+        readonly schema: Readonly<Record<string, unknown>>;
+      };
+    };
 
 /**
  * Default request parameters of a preset. Each fills a setting the caller
@@ -59,19 +74,33 @@ export type PresetResponseFormat =
  * `applyPresetToChatOptions`).
  */
 export interface PresetParameters {
+  /** Fills `temperature`. */
   readonly temperature?: number;
+  /** Fills `topP`. */
   readonly top_p?: number;
+  /** Fills `topK`. */
   readonly top_k?: number;
+  /** Fills `maxTokens`. */
   readonly max_tokens?: number;
+  /** Fills `frequencyPenalty`. */
   readonly frequency_penalty?: number;
+  /** Fills `presencePenalty`. */
   readonly presence_penalty?: number;
+  /** Fills `seed`. */
   readonly seed?: number;
+  /** Fills `stop` (chat) or `stopSequences` (generate). */
   readonly stop?: readonly string[];
+  /** Fills `reasoning`. */
   readonly reasoning?: PresetReasoning;
+  /** Fills `toolChoice`. */
   readonly tool_choice?: PresetToolChoice;
+  /** Fills `parallelToolCalls`. */
   readonly parallel_tool_calls?: boolean;
+  /** Fills `responseFormat`. */
   readonly response_format?: PresetResponseFormat;
+  /** Fills `cachePrompt`. */
   readonly cache_prompt?: boolean;
+  /** OpenRouter request fields: fill the `openrouter` entry of `providerOptions` unless the caller gave one. */
   readonly raw_provider_options?: Readonly<Record<string, unknown>>;
 }
 
@@ -94,14 +123,23 @@ export const PRESET_PARAMETER_NAMES: readonly (keyof PresetParameters)[] = [
 ];
 
 /** One preset as written: a bare model id, or a model with default parameters. */
-export type PresetEntryInput = string | { model: string; parameters?: PresetParameters };
+export type PresetEntryInput =
+  | string
+  | {
+      /** The model id the preset resolves to. */
+      model: string;
+      /** Its default parameters. */
+      parameters?: PresetParameters;
+    };
 
 /** A preset table as written (the registry's `presets`, or user presets from configuration). */
 export type PresetTableInput = Readonly<Record<string, Readonly<Record<string, PresetEntryInput>>>>;
 
 /** One preset, read and frozen: the model it resolves to and its default parameters, if any. */
 export interface PresetEntry {
+  /** The model id the preset resolves to. */
   readonly model: string;
+  /** Its default parameters. */
   readonly parameters?: PresetParameters;
 }
 

@@ -36,7 +36,9 @@ export const PRESET_CAPABILITIES: readonly PresetCapability[] = [
 export interface PresetUri {
   /** The string as given (`ratatoskr:free/agentic`). */
   readonly uri: string;
+  /** The tier (`free`, `budget`, …). */
   readonly tier: string;
+  /** The capability (`agentic`, `coding`, …). */
   readonly capability: string;
 }
 

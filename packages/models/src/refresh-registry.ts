@@ -39,7 +39,9 @@ export interface RegistryStatus {
   readonly error?: RatatoskrError;
   /** Why the fetched copy could not be cached (it still serves). */
   readonly cacheError?: RatatoskrError;
+  /** The remote registry's URL (absent for the shipped copy). */
   readonly url?: string;
+  /** The `ETag` of the copy serving, when the server sent one. */
   readonly etag?: string;
   /** When the copy serving was fetched (ISO 8601); absent for the shipped copy. */
   readonly fetchedAt?: string;
@@ -49,7 +51,9 @@ export interface RegistryStatus {
 
 /** A registry, and where it came from. */
 export interface LoadedRegistry {
+  /** The registry. */
   readonly registry: ModelRegistry;
+  /** Which copy serves, and why. */
   readonly status: RegistryStatus;
 }
 

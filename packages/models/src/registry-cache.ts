@@ -17,12 +17,15 @@ const CACHE_FORMAT = "ratatoskr-model-registry-cache";
 
 /** A remote registry copy read from disk. */
 export interface CachedRegistry {
+  /** The registry read from the copy. */
   readonly registry: ModelRegistry;
+  /** The remote URL it is a copy of. */
   readonly url: string;
   /** The `ETag` the server sent with it, for `If-None-Match`. */
   readonly etag?: string;
   /** When it was fetched (ISO 8601). */
   readonly fetchedAt: string;
+  /** The file it was read from. */
   readonly path: string;
 }
 

@@ -36,8 +36,11 @@ export const REGISTRY_FORMAT_VERSION = 1;
 
 /** A registry document, read and frozen. */
 export interface RegistryPayload {
+  /** The format version (1). */
   readonly version: number;
+  /** Every model record. */
   readonly models: readonly ModelMetadata[];
+  /** The presets, `tier → capability → entry`. */
   readonly presets: PresetTable;
 }
 

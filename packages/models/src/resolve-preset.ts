@@ -35,7 +35,9 @@ export interface PresetOptions {
 export interface PresetResolution {
   /** The preset string (`ratatoskr:budget/coding`). */
   readonly uri: string;
+  /** The tier (`free`, `budget`, …). */
   readonly tier: string;
+  /** The capability (`agentic`, `coding`, …). */
   readonly capability: string;
   /** The concrete model it stands for. */
   readonly model: string;

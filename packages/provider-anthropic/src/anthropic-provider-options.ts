@@ -22,7 +22,13 @@ import type { AnthropicStructuredOutputMode } from "./anthropic-structured-outpu
  */
 export type AnthropicToolParam =
   | Anthropic.ToolUnion
-  | { readonly type?: string; readonly name: string; readonly [field: string]: unknown };
+  | {
+      /** A server tool's versioned type (`web_search_20250305`, …); absent or `custom` for a client tool. */
+      readonly type?: string;
+      /** The tool's name. */
+      readonly name: string;
+      readonly [field: string]: unknown;
+    };
 
 /**
  * A remote MCP server for the MCP connector (`mcp_servers`; needs the
@@ -32,9 +38,13 @@ export type AnthropicToolParam =
  * @see https://platform.claude.com/docs/en/agents-and-tools/mcp-connector
  */
 export interface AnthropicMcpServer {
+  /** Always `"url"`: a server reached over HTTP. */
   readonly type: "url";
+  /** The server's URL. */
   readonly url: string;
+  /** A name for the server, unique in the request. */
   readonly name: string;
+  /** The OAuth authorization token the server requires, if any (registered for redaction). */
   readonly authorization_token?: string;
   readonly [field: string]: unknown;
 }
@@ -86,9 +96,15 @@ export interface AnthropicProviderOptions {
    *
    * @see https://platform.claude.com/docs/en/build-with-claude/prompt-caching
    */
-  readonly cacheControl?: { readonly ttl?: "5m" | "1h" };
+  readonly cacheControl?: {
+    /** How long the cached prefix lives: `5m` (Anthropic's default) or `1h`. */
+    readonly ttl?: "5m" | "1h";
+  };
   /** Request metadata (`metadata`), e.g. `{user_id}` for abuse detection. */
-  readonly metadata?: { readonly user_id?: string | null };
+  readonly metadata?: {
+    /** An opaque id of your end user (never a name or an e-mail address). */
+    readonly user_id?: string | null;
+  };
   /** `service_tier`: `auto` (priority capacity when available) or `standard_only`. */
   readonly serviceTier?: "auto" | "standard_only";
   /** A code execution container id to reuse (`container`). */

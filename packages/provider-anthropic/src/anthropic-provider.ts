@@ -85,13 +85,17 @@ export interface AnthropicChatModel extends ChatModelV1 {
 
 /** A whole chat request to count ({@link AnthropicProvider.countChatTokens}). */
 export interface AnthropicChatTokensRequest {
+  /** The model to count for (without the `anthropic:` prefix). */
   readonly model: string;
+  /** The conversation to count. */
   readonly messages: readonly Message[];
   /** The chat settings that shape the prompt: tools, tool choice, reasoning, response format. */
   readonly settings?: ChatSettingsV1;
   /** The `anthropic` provider options ({@link AnthropicProviderOptions}): server tools, thinking, betas. */
   readonly providerOptions?: Readonly<Record<string, unknown>>;
+  /** Cancels the count. */
   readonly signal?: AbortSignal;
+  /** Extra HTTP headers for the count request. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Receives the HTTP exchange (a debugging aid; see `CallRequestV1.inspect`). */
   readonly inspect?: ExchangeInspectorV1;

@@ -17,10 +17,13 @@ export const HUGGING_FACE_PROVIDER_ID = "huggingface";
 
 /** What is known about one failed response. */
 export interface HuggingFaceFailure {
+  /** The HTTP status code. */
   status: number;
+  /** The response headers (`retry-after` is read from them). */
   headers?: HeaderSource;
   /** Response body as text. */
   body: string;
+  /** The model the request was for. */
   model: string;
 }
 

@@ -17,6 +17,7 @@ export type HuggingFacePooling = "mean" | "cls";
 
 /** Options of {@link toEmbeddingVectors}. */
 export interface EmbeddingMappingOptions {
+  /** The model the vectors came from, named in errors. */
   model: string;
   /** Number of texts sent. */
   count: number;

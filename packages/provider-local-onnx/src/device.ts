@@ -25,7 +25,12 @@ export type DeviceSetting =
   | `cuda:${number}`
   | "auto"
   | { type: "cpu" }
-  | { type: "cuda"; deviceId?: number }
+  | {
+      /** Run on a CUDA GPU. */
+      type: "cuda";
+      /** The GPU (default 0). */
+      deviceId?: number;
+    }
   | { type: "auto" };
 
 /** What the machine offers for CUDA. */
@@ -44,7 +49,10 @@ export interface CudaProbe {
    * WSL is there. The GPUs cannot be counted, so device ids are checked when
    * the session starts.
    */
-  wsl?: { cudaLibrary: boolean };
+  wsl?: {
+    /** Whether `/usr/lib/wsl/lib/libcuda.so.1` is there. */
+    cudaLibrary: boolean;
+  };
 }
 
 /** The file-system questions {@link probeCuda} asks (tests answer them for other machines). */
@@ -75,12 +83,22 @@ const nodeFileSystem: CudaProbeFileSystem = {
 export interface DeviceSelection {
   /** The setting as given (normalised to a string). */
   requested: string;
+  /** The device sessions run on. */
   device: "cpu" | "cuda";
+  /** The CUDA device, for `cuda`. */
   deviceId?: number;
   /** Why this device was chosen (always set; names what was missing for an `auto` → CPU fallback). */
   reason: string;
   /** The onnxruntime execution providers to create sessions with, in priority order. */
-  executionProviders: Array<"cpu" | { name: "cuda"; deviceId: number }>;
+  executionProviders: Array<
+    | "cpu"
+    | {
+        /** The CUDA execution provider. */
+        name: "cuda";
+        /** The CUDA device. */
+        deviceId: number;
+      }
+  >;
 }
 
 function configurationError(message: string, details?: Record<string, unknown>): RatatoskrError {
@@ -94,7 +112,9 @@ function configurationError(message: string, details?: Record<string, unknown>):
 
 /** Parse a {@link DeviceSetting}; throws a `configuration` error on anything else. */
 export function parseDevice(setting: DeviceSetting | undefined): {
+  /** The device asked for (`auto`: CUDA when available). */
   type: "cpu" | "cuda" | "auto";
+  /** The CUDA device, for `cuda` (default 0). */
   deviceId?: number;
 } {
   if (setting === undefined) return { type: "cpu" };

@@ -40,10 +40,13 @@ export function offlineFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
 
 /** Options of {@link HubDownloader}. */
 export interface HubDownloaderOptions {
+  /** The Hub cache directory (huggingface_hub's layout). */
   cacheDir: string;
   /** An http(s) URL without credentials; anything else is an `invalid_input` error here. */
   hubUrl: string;
+  /** Use only files already in the cache; never download. */
   offline: boolean;
+  /** The `fetch` that downloads (an injected one in tests). */
   fetch: typeof globalThis.fetch;
   /** Sent as `authorization: Bearer …` to the Hub host only (never to a redirect target). */
   token?: string;
@@ -51,8 +54,11 @@ export interface HubDownloaderOptions {
 
 /** One Hub file to fetch. */
 export interface HubFile {
+  /** The repository (`org/name`). */
   repo: string;
+  /** A branch, tag or commit. */
   revision: string;
+  /** The file's path in the repository. */
   path: string;
   /** A missing optional file (404) resolves to undefined instead of failing. */
   optional?: boolean;

@@ -72,14 +72,28 @@ export type ModelSetting = string | CustomModelSettings;
 
 /** Where a model's files come from. */
 export type ModelSource =
-  | { type: "directory"; path: string }
-  | { type: "hub"; repo: string; revision: string };
+  | {
+      /** Files in a directory on this machine. */
+      type: "directory";
+      /** The directory. */
+      path: string;
+    }
+  | {
+      /** Files of a Hugging Face Hub repository, downloaded into the cache. */
+      type: "hub";
+      /** The repository (`org/name`). */
+      repo: string;
+      /** A branch, tag or commit. */
+      revision: string;
+    };
 
 /** A model setting resolved to everything the provider needs. */
 export interface ResolvedModel {
   /** Canonical name (the preset name, or the custom `name`). */
   name: string;
+  /** What the model is used for. */
   kind: ModelKind;
+  /** Where its files come from. */
   source: ModelSource;
   /** ONNX files to try, in order (relative to the model directory). */
   files: string[];
@@ -89,22 +103,31 @@ export interface ResolvedModel {
   normalize?: boolean;
   /** What the preset's model card says, for a repository without `modules.json`. */
   presetPooling?: Pooling;
+  /** Maximum tokens per input; longer inputs are truncated. */
   maxLength: number;
+  /** Embeddings: the vector size, when known. */
   dimensions?: number;
+  /** Other names that select this model. */
   aliases: string[];
 }
 
 /** A built-in model preset (ORIGINAL-API.md "Local models"). */
 export interface ModelPreset {
+  /** The preset's name (what a call's `model` says). */
   name: string;
+  /** What the model is used for. */
   kind: ModelKind;
+  /** The Hugging Face Hub repository (`org/name`). */
   repo: string;
+  /** The ONNX file in the repository. */
   file: string;
   /** The model card's pooling: used only when the repository has no `modules.json` / `1_Pooling/config.json`. */
   pooling: Pooling;
+  /** Embeddings: the vector size. */
   dimensions?: number;
   /** Token limit the model was trained with (sentence-transformers `max_seq_length`). */
   maxLength: number;
+  /** Other names that select this preset. */
   aliases: string[];
 }
 

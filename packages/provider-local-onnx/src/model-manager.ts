@@ -11,6 +11,10 @@
 export interface ManagedModel {
   /** Approximate memory it holds (bytes); the ONNX file sizes are a good estimate. */
   readonly approximateBytes: number;
+  /**
+   * Free what the model holds (its ONNX sessions). The manager calls it once,
+   * after eviction or unload, when no call is using the model any more.
+   */
   dispose(): void | Promise<void>;
 }
 

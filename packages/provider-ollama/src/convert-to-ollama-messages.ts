@@ -11,17 +11,32 @@ import { invalidInput, type Message } from "@ratatoskr/core";
 
 /** A tool call as `/api/chat` takes and returns it. */
 export interface OllamaWireToolCall {
+  /** The call's id. */
   id?: string;
-  function: { index?: number; name: string; arguments: Record<string, unknown> };
+  /** The function called. */
+  function: {
+    /** The call's position in the message. */
+    index?: number;
+    /** The tool's name. */
+    name: string;
+    /** The arguments, as an object (not JSON text). */
+    arguments: Record<string, unknown>;
+  };
 }
 
 /** One message of an `/api/chat` request. */
 export interface OllamaWireMessage {
+  /** Who wrote it. */
   role: "system" | "user" | "assistant" | "tool";
+  /** The text. */
   content: string;
+  /** An assistant turn's thinking text. */
   thinking?: string;
+  /** An assistant turn's tool calls. */
   tool_calls?: OllamaWireToolCall[];
+  /** A tool message: the tool's name. */
   tool_name?: string;
+  /** A tool message: the id of the call it answers. */
   tool_call_id?: string;
 }
 

@@ -54,13 +54,21 @@ const CHAT_PROVIDER_OPTIONS: ReadonlySet<string> = new Set(["keep_alive", "optio
 
 /** The `/api/chat` request body this provider sends. */
 export interface OllamaChatRequestBody {
+  /** The model (`llama3.2`), without the `ollama:` prefix. */
   model: string;
+  /** The conversation. */
   messages: OllamaWireMessage[];
+  /** The tools, as OpenAI-style `{type: "function", function}` objects. */
   tools?: Array<Record<string, unknown>>;
+  /** `json`, or a JSON Schema the answer must match. */
   format?: "json" | Record<string, unknown>;
+  /** Model options (`temperature`, `top_k`, `num_ctx`, `stop`, …). */
   options?: Record<string, unknown>;
+  /** Whether (or how hard) a thinking model thinks. */
   think?: OllamaThink;
+  /** How long the model stays loaded after the request (`"5m"`, seconds, `-1`). */
   keep_alive?: string | number;
+  /** Whether the answer streams (NDJSON). */
   stream: boolean;
 }
 
@@ -221,7 +229,12 @@ export function buildOllamaChatRequest(
   request: ChatRequestV1,
   defaults: OllamaChatDefaults,
   stream: boolean,
-): { body: OllamaChatRequestBody; warnings: WarningV1[] } {
+): {
+  /** The request body. */
+  body: OllamaChatRequestBody;
+  /** What the request cannot honour. */
+  warnings: WarningV1[];
+} {
   const settings = request.settings;
   const warnings: WarningV1[] = [];
   const body: OllamaChatRequestBody = {

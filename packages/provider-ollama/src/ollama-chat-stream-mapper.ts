@@ -24,22 +24,41 @@ import { mapOllamaDoneReason } from "./map-ollama-done-reason.ts";
 
 /** A tool call as the stream carries it (older servers send neither `id` nor `index`). */
 export interface OllamaWireStreamToolCall {
+  /** The call's id (newer servers). */
   id?: string | null;
-  function?: { index?: number; name?: string | null; arguments?: unknown } | null;
+  /** The function called. */
+  function?: {
+    /** The call's position in the message (newer servers). */
+    index?: number;
+    /** The tool's name. */
+    name?: string | null;
+    /** The arguments, as an object. */
+    arguments?: unknown;
+  } | null;
 }
 
 /** One object of an `/api/chat` stream (the fields this mapping reads). */
 export interface OllamaWireChatChunk {
+  /** The model that answered. */
   model?: string;
+  /** The piece of the assistant message this object carries. */
   message?: {
+    /** `assistant`. */
     role?: string;
+    /** A piece of the answer text. */
     content?: string | null;
+    /** A piece of the thinking text. */
     thinking?: string | null;
+    /** Tool calls, each complete in one object. */
     tool_calls?: OllamaWireStreamToolCall[] | null;
   } | null;
+  /** True on the last object. */
   done?: boolean;
+  /** Why the answer ended (`stop`, `length`, …), on the last object. */
   done_reason?: string | null;
+  /** Prompt tokens, on the last object. */
   prompt_eval_count?: number | null;
+  /** Completion tokens, on the last object. */
   eval_count?: number | null;
   [field: string]: unknown;
 }

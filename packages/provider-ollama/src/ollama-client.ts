@@ -22,6 +22,7 @@ export interface OllamaClientContext {
   baseURL: string;
   /** Extra headers (Authorization for a proxy included). */
   headers: Record<string, string>;
+  /** The `fetch` every request goes through (the provider's `fetch` setting, or the global). */
   fetch: typeof globalThis.fetch;
   /** Appended to connection errors: how to start Ollama or point at it. */
   networkErrorHint: string;

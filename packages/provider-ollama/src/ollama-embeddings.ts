@@ -32,10 +32,15 @@ export interface OllamaEmbeddingContext extends OllamaClientContext {
 
 /** The `/api/embed` response body. */
 export interface OllamaEmbedResponse {
+  /** The model that embedded. */
   model?: string;
+  /** One vector per input, in input order. */
   embeddings?: number[][];
+  /** Time spent on the request, in nanoseconds. */
   total_duration?: number;
+  /** Time spent loading the model, in nanoseconds. */
   load_duration?: number;
+  /** Input tokens. */
   prompt_eval_count?: number;
 }
 
@@ -55,7 +60,12 @@ const EMBEDDING_PROVIDER_OPTIONS: ReadonlySet<string> = new Set([
 export function buildOllamaEmbedRequest(
   context: OllamaEmbeddingContext,
   request: EmbeddingRequestV1,
-): { body: EmbedRequest; warnings: WarningV1[] } {
+): {
+  /** The request body. */
+  body: EmbedRequest;
+  /** What the request cannot honour. */
+  warnings: WarningV1[];
+} {
   const warnings: WarningV1[] = [];
   const body: EmbedRequest = { model: request.model, input: [...request.values] };
   if (context.truncate !== undefined) body.truncate = context.truncate;

@@ -10,10 +10,13 @@ import { httpError, networkError, readErrorBody } from "@ratatoskr/provider-util
 
 /** What the mapping needs to know about the call that failed. */
 export interface OllamaErrorContext {
+  /** The provider's id, named in errors. */
   provider: string;
+  /** The model the request was for. */
   model?: string;
   /** The server URL, named in connection errors. */
   baseURL: string;
+  /** The call's signal: when it has fired, the failure is an `aborted` error. */
   signal?: AbortSignal;
   /** Appended to connection errors. */
   networkErrorHint: string;

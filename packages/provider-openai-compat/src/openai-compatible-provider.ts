@@ -88,8 +88,8 @@ export interface OpenAICompatibleSettings {
   /**
    * The provider options (`providerOptions[id]`) this server knows; any other
    * key is an `unknown_provider_option` warning and is not sent. Omitted:
-   * every key is a body field sent as given (see
-   * {@link OpenAICompatibleProviderOptions}).
+   * every key is a body field sent as given, merged over the fields mapped
+   * from the standard settings (a plain object field by field).
    */
   knownProviderOptions?: readonly string[];
   /**

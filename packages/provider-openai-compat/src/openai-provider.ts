@@ -53,7 +53,12 @@ export interface OpenAIProviderOptions {
   /** Token id → bias (-100 to 100). */
   readonly logit_bias?: Readonly<Record<string, number>>;
   /** Predicted output, to speed up a regeneration that changes little. */
-  readonly prediction?: { readonly type: "content"; readonly content: unknown };
+  readonly prediction?: {
+    /** The only kind of prediction: the expected content. */
+    readonly type: "content";
+    /** The text (or content parts) the answer is expected to largely repeat. */
+    readonly content: unknown;
+  };
   /** How long the answer should be: `low`, `medium`, `high` (GPT-5 models). */
   readonly verbosity?: string;
   /** The raw effort (`none`, `minimal`, … `xhigh`), over the one `settings.reasoning.effort` maps to. */

@@ -10,6 +10,7 @@ import type { JsonSchema } from "@ratatoskr/core";
 
 /** A schema made strict, and what was changed to get there (empty: sent as given). */
 export interface OpenAIStrictSchema {
+  /** The strict schema, to send with `strict: true`. */
   readonly schema: JsonSchema;
   /** One line per change, each starting with the JSON pointer of the node changed (`#` is the root). */
   readonly changes: readonly string[];

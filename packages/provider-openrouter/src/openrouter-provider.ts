@@ -49,7 +49,16 @@ export interface OpenRouterProviderPreferences {
   /** Sort providers by `price`, `throughput` or `latency`. */
   sort?: "price" | "throughput" | "latency";
   /** Highest price to pay, per million tokens. */
-  max_price?: { prompt?: number; completion?: number; request?: number; image?: number };
+  max_price?: {
+    /** Per million prompt tokens. */
+    prompt?: number;
+    /** Per million completion tokens. */
+    completion?: number;
+    /** Per request. */
+    request?: number;
+    /** Per image. */
+    image?: number;
+  };
   [field: string]: unknown;
 }
 
@@ -60,8 +69,11 @@ export interface OpenRouterProviderPreferences {
  * @see https://openrouter.ai/docs/use-cases/reasoning-tokens
  */
 export interface OpenRouterReasoning {
+  /** How hard the model reasons (OpenAI-style effort levels). */
   effort?: "minimal" | "low" | "medium" | "high";
+  /** A reasoning token budget (Anthropic-style), instead of `effort`. */
   max_tokens?: number;
+  /** Reason, but leave the reasoning out of the answer. */
   exclude?: boolean;
   /** Reason with the model's default effort (models that reason only when asked). */
   enabled?: boolean;
@@ -90,7 +102,10 @@ export interface OpenRouterProviderOptions {
   /** The reasoning object, merged over `settings.reasoning`. */
   readonly reasoning?: OpenRouterReasoning;
   /** `{include: true}`: usage accounting (cost, cached tokens) in the answer. */
-  readonly usage?: { readonly include?: boolean };
+  readonly usage?: {
+    /** Add usage accounting to the answer. */
+    readonly include?: boolean;
+  };
   /** Plugins (`[{id: "web"}]` for web search, `file-parser`, …). */
   readonly plugins?: readonly Readonly<Record<string, unknown>>[];
   /** A stable id of your end user. */
@@ -106,7 +121,12 @@ export interface OpenRouterProviderOptions {
   /** Answer length for models that take one (`low`, `medium`, `high`). */
   readonly verbosity?: string;
   /** Predicted output, to speed up a regeneration that changes little. */
-  readonly prediction?: { readonly type: "content"; readonly content: string };
+  readonly prediction?: {
+    /** The only kind of prediction: the expected content. */
+    readonly type: "content";
+    /** The text the answer is expected to largely repeat. */
+    readonly content: string;
+  };
 }
 
 /** Every key of {@link OpenRouterProviderOptions} (the provider warns about any other). */

@@ -6,6 +6,7 @@ import { RatatoskrError, registerSecret } from "@ratatoskr/core";
 
 /** Options of {@link loadApiKey}. */
 export interface LoadApiKeyOptions {
+  /** The key given in the settings; when undefined, the environment variable is read. */
   apiKey: string | undefined;
   /** Environment variable to fall back to (e.g. `OPENROUTER_API_KEY`). */
   environmentVariable: string;

@@ -8,7 +8,9 @@ import { type HeaderSource, parseRetryAfterMs } from "./retry-after.ts";
 
 /** What is known about a failed HTTP response. */
 export interface HttpFailure {
+  /** The HTTP status code. */
   status: number;
+  /** The response headers (the error's `retryAfterMs` comes from `retry-after`). */
   headers?: HeaderSource;
   /**
    * The response body as text (redacted and truncated by the error). Read it
@@ -20,8 +22,11 @@ export interface HttpFailure {
    * error's message keeps a bounded excerpt of it ({@link errorMessageExcerpt}).
    */
   message?: string;
+  /** The provider's id, named in the error. */
   provider: string;
+  /** The model the request was for. */
   model?: string;
+  /** The error's `cause` (e.g. the SDK's error). */
   cause?: unknown;
   /**
    * Refine the code from the body: return e.g. `context_length_exceeded` for

@@ -85,7 +85,9 @@ export interface HubFileDownloaderSettings {
 
 /** One Hub file to fetch. */
 export interface HubFileRequest {
+  /** The Hub repository (`owner/name`). */
   repository: string;
+  /** A branch, tag or commit (`main`). */
   revision: string;
   /** Path inside the repository (`/`-separated, relative). */
   path: string;

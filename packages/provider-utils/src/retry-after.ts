@@ -7,7 +7,10 @@
 
 /** Anything with a case-insensitive `get`, or a plain header record. */
 export type HeaderSource =
-  | { get(name: string): string | null | undefined }
+  | {
+      /** The header's value (`null` or `undefined` when absent); `name` in any case. */
+      get(name: string): string | null | undefined;
+    }
   | Record<string, string | string[] | undefined>
   | undefined
   | null;

@@ -9,8 +9,11 @@ import { abortedError } from "@ratatoskr/core";
  * done so the listeners on long-lived parent signals are removed.
  */
 export function linkSignals(...signals: Array<AbortSignal | undefined>): {
+  /** Aborts when any of `signals` does (with its reason), or on `abort()`. */
   signal: AbortSignal;
+  /** Abort `signal` directly, with `reason`. */
   abort: (reason?: unknown) => void;
+  /** Remove the listeners on the parent signals (idempotent). */
   dispose: () => void;
 } {
   const controller = new AbortController();

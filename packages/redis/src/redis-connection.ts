@@ -43,9 +43,11 @@ export function reconnectDelay(retries: number): number {
 
 /** A connection as a store holds it. */
 export interface RedisConnection {
+  /** The client every command goes through. */
   readonly client: RedisClient;
   /** Whether the store created the client (and so closes it). */
   readonly owned: boolean;
+  /** Longest wait for one command or pipeline, in ms. */
   readonly commandTimeoutMs: number;
   /** Strings that must never appear in an error (the URL's password and user info). */
   readonly secrets: readonly string[];

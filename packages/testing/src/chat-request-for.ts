@@ -13,6 +13,7 @@ export type ChatRequestOptions = ChatSettingsV1 & {
   signal?: AbortSignal;
   /** This provider's own options entry (default `{}`). */
   providerOptions?: Readonly<Record<string, unknown>>;
+  /** Extra HTTP headers for the call (default none). */
   headers?: Readonly<Record<string, string>>;
 };
 

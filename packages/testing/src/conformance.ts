@@ -74,6 +74,7 @@ export { useOpenAIWireMockServer } from "./use-openai-wire-mock-server.ts";
 
 /** Common part of a scenario: `prepare` arranges the upstream (nock, fake server) for one call. */
 export interface ScenarioBase {
+  /** Arrange the upstream for the call; runs after the provider is created, before the call. */
   prepare?: () => void | Promise<void>;
   /** Checked after the call (e.g. that every nock interceptor was used). */
   verify?: () => void | Promise<void>;
@@ -89,7 +90,9 @@ export interface RequestScenario extends ScenarioBase {
 
 /** A chat scenario: the request, and what the answer must contain. */
 export interface ChatScenario extends RequestScenario {
+  /** The conversation sent. */
   messages: Message[];
+  /** The standard settings sent (default none). */
   settings?: ChatSettingsV1;
   /** Exact expected content, when the fixture fixes it. */
   expectContent?: string;
@@ -101,8 +104,11 @@ export interface ChatScenario extends RequestScenario {
 
 /** A generation scenario. */
 export interface GenerationScenario extends RequestScenario {
+  /** The prompt sent. */
   prompt: string;
+  /** The standard settings sent (default none). */
   settings?: GenerationSettingsV1;
+  /** Exact expected text, when the fixture fixes it. */
   expectText?: string;
 }
 
@@ -114,6 +120,7 @@ export interface GenerationScenario extends RequestScenario {
  * warning before anything is sent, and report nothing the call does not.
  */
 export interface ChatWarningScenario extends ChatScenario {
+  /** The settings the provider does not support, with a value to send for each. */
   unsupportedSettings: Partial<ChatSettingsV1>;
   /** A provider option the provider does not know: must come back as an `unknown_provider_option` warning. */
   unknownProviderOption?: string;
@@ -121,7 +128,9 @@ export interface ChatWarningScenario extends ChatScenario {
 
 /** {@link ChatWarningScenario} for the generation capability. */
 export interface GenerationWarningScenario extends GenerationScenario {
+  /** The settings the provider does not support, with a value to send for each. */
   unsupportedSettings: Partial<GenerationSettingsV1>;
+  /** A provider option the provider does not know: must come back as an `unknown_provider_option` warning. */
   unknownProviderOption?: string;
 }
 
@@ -134,12 +143,15 @@ export interface GenerationWarningScenario extends GenerationScenario {
  * (when present) before anything is sent.
  */
 export interface OptionWarningScenario extends RequestScenario {
+  /** A provider option the provider does not know: must come back as an `unknown_provider_option` warning. */
   unknownProviderOption?: string;
 }
 
 /** An error scenario: any call that must reject (or whose stream must fail) with `code`. */
 export interface ErrorScenario extends ScenarioBase {
+  /** Make the call (a promise, or a stream the suite drains) that must fail. */
   call: (provider: ProviderV1, signal: AbortSignal) => Promise<unknown> | AsyncIterable<unknown>;
+  /** The code the error must have. */
   code: ErrorCode;
   /**
    * A secret that must appear nowhere in the error: no rendering of it or of
@@ -155,6 +167,7 @@ export interface ConformanceScenarios {
   chat?: ChatScenario;
   /** `chat.stream` follows the stream protocol. */
   chatStream?: ChatScenario;
+  /** A chat whose answer calls tools (`expectToolCalls`): the calls' events and arguments are checked. */
   toolCalls?: ChatScenario;
   /**
    * A stream in which the provider runs tools itself (web search, code
@@ -165,15 +178,40 @@ export interface ConformanceScenarios {
   abort?: ChatScenario;
   /** Unsupported chat settings come back as warnings. */
   warnings?: ChatWarningScenario;
+  /** `generation.complete` (or the collected stream). */
   generate?: GenerationScenario;
+  /** `generation.stream` follows the stream protocol. */
   generateStream?: GenerationScenario;
+  /** Unsupported generation settings come back as warnings. */
   generationWarnings?: GenerationWarningScenario;
   /** One `embedding.embed` call for several texts. */
-  embed?: OptionWarningScenario & { values: string[]; dimensions?: number };
+  embed?: OptionWarningScenario & {
+    /** The texts. */
+    values: string[];
+    /** The vector size every embedding must have (default: the first one's). */
+    dimensions?: number;
+  };
   /** One `nli.infer` call for several pairs. */
-  nli?: OptionWarningScenario & { pairs: NliPair[] };
-  classify?: OptionWarningScenario & { text: string; labels: string[]; multiLabel?: boolean };
-  countTokens?: OptionWarningScenario & { text: string; expectCount?: number };
+  nli?: OptionWarningScenario & {
+    /** The premise/hypothesis pairs. */
+    pairs: NliPair[];
+  };
+  /** One `classification.classifyZeroShot` call. */
+  classify?: OptionWarningScenario & {
+    /** The text. */
+    text: string;
+    /** The candidate labels. */
+    labels: string[];
+    /** Score each label on its own (then scores need not sum to 1). */
+    multiLabel?: boolean;
+  };
+  /** One `tokenCounting.countTokens` call. */
+  countTokens?: OptionWarningScenario & {
+    /** The text. */
+    text: string;
+    /** Exact expected count, when the fixture fixes it. */
+    expectCount?: number;
+  };
   /**
    * The model catalog (`provider.models`): the listing, and a metadata and a
    * status call where the catalog has those methods. Required when the
@@ -189,10 +227,13 @@ export type ConformanceCheck = Exclude<keyof ConformanceScenarios, "errors"> | "
 
 /** Options of {@link runProviderConformance}. */
 export interface ConformanceOptions {
+  /** The suite's name in the test report (`provider conformance: <name>`). */
   name: string;
+  /** A fresh provider for each check, pointed at the upstream the scenarios arrange. */
   createProvider: () => ProviderV1 | Promise<ProviderV1>;
   /** The package's descriptor, checked against the provider (required unless skipped with a reason). */
   descriptor?: ProviderDescriptorV1<never>;
+  /** The scenarios, by check; a capability the provider offers needs its checks' scenarios unless `skip` gives a reason. */
   scenarios: ConformanceScenarios;
   /** Checks that do not apply, each with the reason. */
   skip?: Partial<Record<ConformanceCheck, string>>;
@@ -351,6 +392,7 @@ export interface CheckedChatStream {
   response: ChatResponse;
   /** The content events, as the gateway would deliver them. */
   events: ChatEvent[];
+  /** The `warning` parts of the stream. */
   warnings: WarningV1[];
 }
 

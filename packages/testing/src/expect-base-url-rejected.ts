@@ -8,7 +8,9 @@ import { RatatoskrError } from "@ratatoskr/core";
 
 /** A base URL a provider must refuse, and the parts its error must not show. */
 export interface BadBaseURL {
+  /** What is wrong with it, for the test's name. */
   title: string;
+  /** The base URL that must be rejected. */
   url: string;
   /** Credentials in `url` that no message may echo. */
   hidden: readonly string[];

@@ -49,7 +49,9 @@ export function createGatewayConformanceMock(): MockProvider {
 
 /** A gateway serving the suite's mock, and how to release it. */
 export interface GatewayUnderTest {
+  /** The gateway the suite calls. */
   readonly gateway: ModelGateway;
+  /** Release the gateway (servers, connections); the suite calls it after each check. */
   close?(): Promise<void>;
 }
 

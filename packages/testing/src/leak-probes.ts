@@ -8,7 +8,10 @@ import { runNodeScript } from "./run-node-script.ts";
  * added minus removed, from now on). For "no listener left on a long-lived
  * signal" tests.
  */
-export function trackAbortListeners(signal: AbortSignal): { readonly count: number } {
+export function trackAbortListeners(signal: AbortSignal): {
+  /** The listeners registered now (added minus removed since the call). */
+  readonly count: number;
+} {
   let live = 0;
   const add = signal.addEventListener.bind(signal);
   const remove = signal.removeEventListener.bind(signal);

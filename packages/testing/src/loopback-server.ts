@@ -10,6 +10,7 @@ import type { Socket } from "node:net";
 export interface LoopbackServer {
   /** Base URL, e.g. `http://127.0.0.1:43123`. */
   readonly url: string;
+  /** The Node.js HTTP server. */
   readonly server: Server;
   /** Requests received so far (method, url, headers, body), in order. */
   readonly requests: RecordedRequest[];
@@ -21,9 +22,13 @@ export interface LoopbackServer {
 
 /** One request as the server saw it. */
 export interface RecordedRequest {
+  /** The HTTP method. */
   method: string;
+  /** The path and query (`/v1/chat/completions?x=1`). */
   url: string;
+  /** The request headers, lower-cased. */
   headers: IncomingMessage["headers"];
+  /** The whole body, as text. */
   body: string;
 }
 

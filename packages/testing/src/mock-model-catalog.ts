@@ -16,10 +16,15 @@ import type {
 
 /** One model the mock lists: `provider` defaults to the mock's id, `source` to `provider`, `capabilities` to chat. */
 export interface MockListedModel {
+  /** The model id. */
   id: string;
+  /** What it does (default chat). */
   capabilities?: readonly ModelCapability[];
+  /** Where the listing learned of it (default `provider`). */
   source?: ListedModelV1["source"];
+  /** Context window in tokens, when known. */
   context_window?: number | null;
+  /** Embedding dimensions, for embedding models. */
   dimensions?: number | null;
 }
 

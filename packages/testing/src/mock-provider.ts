@@ -57,28 +57,41 @@ export type MockCatalogMethod = "listModels" | "fetchModelMetadata" | "modelStat
 
 /** One recorded call of the mock's model catalog. */
 export interface MockCatalogCall {
+  /** The catalog method called. */
   method: MockCatalogMethod;
   /** A listing's request (signal, headers), or a call's about one model. */
   request: ListModelsRequestV1 | CallRequestV1;
+  /** The signal the catalog received. */
   signal: AbortSignal;
 }
 
 /** The request each method receives. */
 export interface MockRequests {
+  /** `chat.complete`. */
   chat: ChatRequestV1;
+  /** `chat.stream`. */
   chatStream: ChatRequestV1;
+  /** `generation.complete`. */
   generate: GenerationRequestV1;
+  /** `generation.stream`. */
   generateStream: GenerationRequestV1;
+  /** `embedding.embed`. */
   embed: EmbeddingRequestV1;
+  /** `nli.infer`. */
   nli: NliRequestV1;
+  /** `classification.classifyZeroShot`. */
   classify: ClassificationRequestV1;
+  /** `tokenCounting.countTokens`. */
   countTokens: TokenCountingRequestV1;
+  /** `tokenCounting.tokenize`. */
   tokenize: TokenCountingRequestV1;
+  /** `tokenCounting.countChatTokens`. */
   countChatTokens: ChatTokenCountingRequestV1;
 }
 
 /** One recorded call of `method`. */
 export interface MockCallOf<M extends MockMethod> {
+  /** The method called. */
   method: M;
   /** The v1 request as received: model without prefix, settings, this provider's options, signal. */
   request: MockRequests[M];
@@ -91,6 +104,7 @@ export type MockCall = { [M in MockMethod]: MockCallOf<M> }[MockMethod];
 
 /** A scripted stream: its parts, then optionally an error thrown after them. */
 export interface ScriptedStream {
+  /** The stream parts, in order. */
   events: ChatStreamPartV1[];
   /** Thrown after `events` (instead of ending normally). */
   error?: Error;
@@ -105,6 +119,7 @@ export type MockHalves = "complete" | "stream" | "both";
 export interface MockProviderOptions {
   /** Provider id (default `mock`): the routing prefix and the `providerOptions` key. */
   id?: string;
+  /** Other prefixes that select the mock (default none). */
   aliases?: string[];
   /** Offered capabilities (default: all). */
   capabilities?: Capability[];
@@ -116,6 +131,7 @@ export interface MockProviderOptions {
   supports?: (capability: Capability, model: string) => ModelSupportV1;
   /** Dimensions of default embeddings (default 8). */
   dimensions?: number;
+  /** Report the mock as local inference (default false). */
   localInference?: boolean;
   /** Whether chat sends tools (default true). */
   toolUse?: boolean;
@@ -607,7 +623,9 @@ export interface MockDescriptorOptions extends MockProviderOptions {
   routing?: readonly RoutingHintV1[];
   /** The package named in messages (default `@ratatoskr/testing`). */
   packageName?: string;
+  /** Human name (default `Mock (<id>)`). */
   displayName?: string;
+  /** Environment variables by setting name; the descriptor is configured when all are set. */
   environment?: Readonly<Record<string, string>>;
   /** Called with what `create()` made, e.g. to keep a handle on the mock. */
   onCreate?: (provider: MockProvider) => void;

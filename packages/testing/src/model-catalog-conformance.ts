@@ -19,7 +19,9 @@ import { expect } from "vitest";
 
 /** Common part of a scenario (the same shape as the suite's `ScenarioBase`). */
 interface CatalogScenarioBase {
+  /** Arrange the upstream for the call, before it is made. */
   prepare?: () => void | Promise<void>;
+  /** Checked after the call (e.g. that every nock interceptor was used). */
   verify?: () => void | Promise<void>;
 }
 

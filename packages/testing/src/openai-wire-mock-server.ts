@@ -10,7 +10,9 @@ import { type LoopbackServer, startLoopbackServer } from "./loopback-server.ts";
 
 /** One scripted answer of an {@link OpenAIWireMockServer}. */
 export interface OpenAIWireMockReply {
+  /** The HTTP status (default 200). */
   status?: number;
+  /** The response headers (default none). */
   headers?: Record<string, string>;
   /** The body, sent byte for byte. */
   body?: string;
@@ -28,8 +30,11 @@ export interface OpenAIWireMockReply {
 
 /** A request as an {@link OpenAIWireMockServer} saw it, with its JSON body parsed. */
 export interface OpenAIWireMockRequest {
+  /** The HTTP method. */
   method: string;
+  /** The path and query (`/v1/chat/completions`). */
   path: string;
+  /** The request headers, lower-cased. */
   headers: Record<string, string | string[] | undefined>;
   /** The JSON body parsed; the raw text when it is not JSON; `undefined` when empty. */
   body: unknown;

@@ -23,7 +23,9 @@ export interface RunNodeScriptOptions {
 export interface NodeScriptResult {
   /** Exit code (null when killed). */
   status: number | null;
+  /** What the script wrote to standard output. */
   stdout: string;
+  /** What the script wrote to standard error. */
   stderr: string;
 }
 

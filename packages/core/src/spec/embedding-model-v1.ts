@@ -12,7 +12,9 @@ export interface EmbeddingRequestV1 extends CallRequestV1 {
 
 /** One vector per input text, in input order. */
 export interface EmbeddingResultV1 extends ResultMetadataV1 {
+  /** One per input text, in input order. */
   readonly embeddings: readonly Embedding[];
+  /** Undefined when the provider did not report usage. */
   readonly usage?: Usage;
 }
 
@@ -22,6 +24,7 @@ export interface EmbeddingResultV1 extends ResultMetadataV1 {
  * retries a failed chunk alone; `embed` is a chunk of one.
  */
 export interface EmbeddingModelV1 {
+  /** One upstream request: a vector for each of `request.values`, in input order. */
   embed(request: EmbeddingRequestV1): Promise<EmbeddingResultV1>;
   /** Texts one request may carry for `model` (default: unlimited). */
   maxEmbeddingsPerCall?(model: string): number | undefined;

@@ -5,7 +5,9 @@ import type { WarningV1 } from "./warning-v1.ts";
 
 /** A listing call: no model, one signal. */
 export interface ListModelsRequestV1 {
+  /** Aborts the listing (the caller's signal, or a deadline). */
   readonly signal: AbortSignal;
+  /** Extra HTTP headers for the provider's request. */
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -17,17 +19,29 @@ export interface ListedModelV1 extends ModelInfo {
 
 /** The models a provider lists. */
 export interface ListModelsResultV1 {
+  /** The models. */
   readonly models: readonly ListedModelV1[];
+  /** What the listing could not do as asked (absent: nothing). */
   readonly warnings?: readonly WarningV1[];
 }
 
 /** A model's status as its provider knows it (the gateway adds the cool-down). */
 export interface ModelStatusResultV1 {
+  /** Where the model is: available, downloading, loading, ready or unavailable. */
   readonly state: ModelState;
+  /** Why the model is in this state (for `unavailable`: what is wrong). */
   readonly reason?: string;
+  /** Where a local model runs (`cpu`, `cuda:0`). */
   readonly device?: string;
+  /** Approximate memory a loaded local model holds, in bytes. */
   readonly memoryBytes?: number;
-  readonly progress?: { readonly receivedBytes: number; readonly totalBytes?: number };
+  /** How far a download is. */
+  readonly progress?: {
+    /** Bytes received so far. */
+    readonly receivedBytes: number;
+    /** Bytes in all, when known. */
+    readonly totalBytes?: number;
+  };
 }
 
 /**

@@ -5,16 +5,19 @@ import type { WarningV1 } from "./warning-v1.ts";
 
 /** A natural-language-inference call over premise/hypothesis pairs. */
 export interface NliRequestV1 extends CallRequestV1 {
+  /** The premise/hypothesis pairs, in order. */
   readonly pairs: readonly NliPair[];
 }
 
 /** One result per pair, in input order. */
 export interface NliResultV1 extends ResultMetadataV1 {
+  /** One per pair, in input order. */
   readonly results: readonly NliResult[];
 }
 
 /** The NLI capability; the gateway chunks batches by `maxPairsPerCall`. */
 export interface NliModelV1 {
+  /** One upstream request: a result for each of `request.pairs`, in input order. */
   infer(request: NliRequestV1): Promise<NliResultV1>;
   /** Pairs one request may carry for `model` (default: unlimited). */
   maxPairsPerCall?(model: string): number | undefined;

@@ -25,8 +25,11 @@ export interface RoutingHintV1 {
  * no provider.
  */
 export interface ProviderDescriptorV1<Settings extends object = Record<string, unknown>> {
+  /** Contract version; the catalog's loaders refuse descriptors of another version. */
   readonly specificationVersion: "v1";
+  /** The id of the providers it creates (their routing prefix and `providerOptions` key). */
   readonly id: string;
+  /** Other prefixes that select those providers (`hf` for `huggingface`). */
   readonly aliases?: readonly string[];
   /** Human name for UIs and messages ("OpenRouter"). */
   readonly displayName: string;

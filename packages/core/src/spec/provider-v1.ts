@@ -8,7 +8,14 @@ import type { NliModelV1 } from "./nli-model-v1.ts";
 import type { TokenCountingModelV1 } from "./token-counting-model-v1.ts";
 
 /** A provider's answer to "do you serve this model for this capability?". */
-export type ModelSupportV1 = boolean | { readonly supported: boolean; readonly reason?: string };
+export type ModelSupportV1 =
+  | boolean
+  | {
+      /** Whether the provider serves the model. */
+      readonly supported: boolean;
+      /** Why not (shown by `gateway.route()`). */
+      readonly reason?: string;
+    };
 
 /**
  * A provider, version 1 of the contract. It offers one object per
@@ -29,11 +36,17 @@ export interface ProviderV1 {
   readonly aliases?: readonly string[];
   /** Whether inference runs on this machine (no network). */
   readonly localInference?: boolean;
+  /** Chat (`chat`, `chatStream`); present when the provider offers it. */
   readonly chat?: ChatModelV1;
+  /** Text generation from a prompt (`generate`, `generateStream`). */
   readonly generation?: GenerationModelV1;
+  /** Embeddings (`embed`, `embedBatch`). */
   readonly embedding?: EmbeddingModelV1;
+  /** Natural-language inference over premise/hypothesis pairs (`inferNli`, `inferNliBatch`). */
   readonly nli?: NliModelV1;
+  /** Zero-shot classification (`classifyZeroShot`, `classifyStance`). */
   readonly classification?: ClassificationModelV1;
+  /** Token counting (`countTokens`, `tokenize`, `fitsContext`). */
   readonly tokenCounting?: TokenCountingModelV1;
   /** The models it serves, their live metadata and status (absent: the gateway answers from the registry). */
   readonly models?: ModelCatalogV1;

@@ -10,6 +10,7 @@ export interface ResponseMetadataV1 {
 
 /** Fields every provider result carries besides its payload. */
 export interface ResultMetadataV1 {
+  /** The answering model and the request id, when the provider reported them. */
   readonly response?: ResponseMetadataV1;
   /** Settings the provider ignored or could not honour (empty or absent: none). */
   readonly warnings?: readonly WarningV1[];

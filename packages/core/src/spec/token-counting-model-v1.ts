@@ -8,6 +8,7 @@ import type { WarningV1 } from "./warning-v1.ts";
 
 /** A token-counting call. */
 export interface TokenCountingRequestV1 extends CallRequestV1 {
+  /** The text to count. */
   readonly text: string;
   /** Accept a count marked approximate (a tokenizer of a related model) instead of failing. */
   readonly allowApproximate?: boolean;
@@ -18,20 +19,30 @@ export interface TokenCountingResultV1 extends ResultMetadataV1, TokenCount {}
 
 /** Counting a whole chat request: messages, and the tools it carries. */
 export interface ChatTokenCountingRequestV1 extends CallRequestV1 {
+  /** The conversation to count. */
   readonly messages: readonly Message[];
+  /** The tools the request carries (their definitions take tokens too). */
   readonly tools?: readonly ToolDefinition[];
+  /** Accept a count marked approximate (a tokenizer of a related model) instead of failing. */
   readonly allowApproximate?: boolean;
 }
 
 /** The tokens of a text, with their offsets. */
 export interface TokenizeResultV1 extends ResultMetadataV1 {
+  /** The tokens, in order, with their UTF-16 offsets into the text. */
   readonly tokens: readonly Token[];
+  /** True when the tokenizer is not the model's own. */
   readonly approximate: boolean;
+  /** What tokenized: a tokenizer name or a provider endpoint. */
   readonly source: string;
 }
 
 /** The token-counting capability. Long texts must yield to the event loop and honour `signal`. */
 export interface TokenCountingModelV1 {
+  /**
+   * The number of tokens `request.text` takes for `request.model`, marked
+   * `approximate` when the tokenizer that counted is not the model's own.
+   */
   countTokens(request: TokenCountingRequestV1): Promise<TokenCountingResultV1>;
   /**
    * The warnings this request would produce, without sending anything (pure:

@@ -168,7 +168,9 @@ function parse(argv: readonly string[]) {
 
 /** Where `ratd` writes. */
 export interface RatdOutput {
+  /** Standard output: the usage text, the configuration check's verdict, the listening URL. */
   out(line: string): void;
+  /** Standard error: diagnostics (the configuration summary, provider states, shutdown). */
   err(line: string): void;
 }
 

@@ -15,6 +15,11 @@ export interface CallSlot {
 
 /** Admits served calls; throws a `RatatoskrError` to refuse one. */
 export interface CallGate {
+  /**
+   * Admit the call of `context` (before it runs); the service calls the
+   * slot's `leave` once the call has ended. Throws a `RatatoskrError` to
+   * refuse it.
+   */
   enter(context: HandlerContext): CallSlot;
 }
 

@@ -20,10 +20,30 @@ import type { RankTable } from "./rank-table.ts";
 
 /** A normaliser step the compiled engine runs. */
 export type NormalizerStep =
-  | { type: "unicode"; form: "NFC" | "NFD" | "NFKC" | "NFKD" }
-  | { type: "replace"; pattern: string; content: string }
-  | { type: "prepend"; prepend: string }
-  | { type: "lowercase" };
+  | {
+      /** Unicode normalisation. */
+      type: "unicode";
+      /** The normalisation form. */
+      form: "NFC" | "NFD" | "NFKC" | "NFKD";
+    }
+  | {
+      /** Replace every match of `pattern` with `content`. */
+      type: "replace";
+      /** The text to find. */
+      pattern: string;
+      /** Its replacement. */
+      content: string;
+    }
+  | {
+      /** Put `prepend` before the text (when it is not empty). */
+      type: "prepend";
+      /** The text put before. */
+      prepend: string;
+    }
+  | {
+      /** Lower-case the text. */
+      type: "lowercase";
+    };
 
 /** How a split keeps its delimiters (the `tokenizers` SplitDelimiterBehavior). */
 export type SplitBehavior =
@@ -35,27 +55,77 @@ export type SplitBehavior =
 
 /** A pre-tokenizer step the compiled engine runs. */
 export type PreTokenizerStep =
-  | { type: "split"; regex?: string; string?: string; behavior: SplitBehavior; invert: boolean }
   | {
+      /** Split on a pattern. */
+      type: "split";
+      /** The pattern as a regular expression (translated from Oniguruma). */
+      regex?: string;
+      /** The pattern as a literal string. */
+      string?: string;
+      /** What happens to the matches. */
+      behavior: SplitBehavior;
+      /** Split on what does not match instead. */
+      invert: boolean;
+    }
+  | {
+      /** Replace spaces with a marker (SentencePiece's `▁`). */
       type: "metaspace";
+      /** The marker. */
       replacement: string;
+      /** When a marker goes before the text: always, first piece only, or never. */
       prependScheme: "always" | "first" | "never";
+      /** Also split the text at each marker. */
       split: boolean;
     };
 
 /** A decoder step the compiled engine runs. */
 export type DecoderStep =
-  | { type: "byteLevel" }
-  | { type: "replace"; pattern: string; content: string }
-  | { type: "byteFallback" }
-  | { type: "fuse" }
-  | { type: "strip"; content: string; start: number; stop: number }
-  | { type: "metaspace"; replacement: string; prependScheme: "always" | "first" | "never" };
+  | {
+      /** Map the GPT-2 byte alphabet back to bytes. */
+      type: "byteLevel";
+    }
+  | {
+      /** Replace every occurrence of `pattern` with `content`. */
+      type: "replace";
+      /** The text to find. */
+      pattern: string;
+      /** Its replacement. */
+      content: string;
+    }
+  | {
+      /** Turn `<0xNN>` byte tokens back into bytes. */
+      type: "byteFallback";
+    }
+  | {
+      /** Join every token into one string. */
+      type: "fuse";
+    }
+  | {
+      /** Remove `content` from the start and end of each token. */
+      type: "strip";
+      /** The character removed. */
+      content: string;
+      /** How many to remove from the start. */
+      start: number;
+      /** How many to remove from the end. */
+      stop: number;
+    }
+  | {
+      /** Turn the metaspace marker back into spaces. */
+      type: "metaspace";
+      /** The marker. */
+      replacement: string;
+      /** Whether a leading space was added (and is removed): always, first piece only, or never. */
+      prependScheme: "always" | "first" | "never";
+    };
 
 /** An added token (special or not) of the tokenizer. */
 export interface CompiledAddedToken {
+  /** Its id. */
   id: number;
+  /** Its text. */
   content: string;
+  /** Whether it is a special token (`<s>`, `<|im_start|>`, …). */
   special: boolean;
 }
 
@@ -63,7 +133,9 @@ export interface CompiledAddedToken {
 export interface CompiledTokenizerSpec {
   /** Version of this format; bumped when the engine's interpretation changes. */
   format: number;
+  /** The normaliser steps, in order. */
   normalizers: NormalizerStep[];
+  /** The pre-tokenizer steps, in order. */
   preTokenizers: PreTokenizerStep[];
   /** Byte-level BPE (GPT-2 byte alphabet) rather than characters with byte fallback. */
   byteLevel: boolean;
@@ -73,20 +145,35 @@ export interface CompiledTokenizerSpec {
    * character is not in `unsafeBefore`. Safe because no vocabulary token spans
    * such a boundary, so no merge can cross it.
    */
-  wordBoundary?: { marker: string; unsafeBefore: string };
+  wordBoundary?: {
+    /** The word marker (`▁`). */
+    marker: string;
+    /** The characters after which a split is not safe. */
+    unsafeBefore: string;
+  };
+  /** BPE `ignore_merges`: a word that is in the vocabulary is one token, without merges. */
   ignoreMerges: boolean;
+  /** BPE `byte_fallback`: an unknown character becomes its `<0xNN>` byte tokens. */
   byteFallback: boolean;
+  /** BPE `fuse_unk`: consecutive unknown tokens become one. */
   fuseUnknown: boolean;
+  /** The id of the unknown token (-1 when there is none). */
   unknownId: number;
+  /** The added tokens, matched in the text before the model runs. */
   addedTokens: CompiledAddedToken[];
   /** Ids added before/after a single sequence when special tokens are requested. */
   prefixIds: number[];
+  /** Ids added after a single sequence when special tokens are requested. */
   suffixIds: number[];
+  /** The decoder steps, in order. */
   decoders: DecoderStep[];
   /** `clean_up_tokenization_spaces` from the tokenizer config. */
   cleanUpTokenizationSpaces: boolean;
+  /** The Jinja chat template from the tokenizer config. */
   chatTemplate?: string;
+  /** The beginning-of-sequence token from the tokenizer config. */
   bosToken?: string;
+  /** The end-of-sequence token from the tokenizer config. */
   eosToken?: string;
 }
 
@@ -99,15 +186,19 @@ export type CompiledTokenizerData = ListedTokenizerData | RankedTokenizerData;
 
 /** A compiled `tokenizer.json`: vocabulary and merges listed. */
 export interface ListedTokenizerData {
+  /** The header. */
   spec: CompiledTokenizerSpec;
   /** Token string by id ("" for unused ids). */
   vocabulary: string[];
+  /** The merge rules as `[left, right, merged]` id triples, by priority. */
   merges: Int32Array;
 }
 
 /** A tiktoken encoding held as its rank table (see `RankTable`); added tokens are in the spec. */
 export interface RankedTokenizerData {
+  /** The header. */
   spec: CompiledTokenizerSpec;
+  /** The tiktoken rank table. */
   ranks: RankTable;
 }
 
@@ -115,7 +206,19 @@ export interface RankedTokenizerData {
 export const COMPILED_FORMAT = 2;
 
 /** Result of {@link compileTokenizer}: the data, or why the engine cannot run this tokenizer exactly. */
-export type CompileResult = { ok: true; data: ListedTokenizerData } | { ok: false; reason: string };
+export type CompileResult =
+  | {
+      /** Compiled. */
+      ok: true;
+      /** The compiled tokenizer. */
+      data: ListedTokenizerData;
+    }
+  | {
+      /** Not compiled. */
+      ok: false;
+      /** Why the engine cannot run the tokenizer exactly. */
+      reason: string;
+    };
 
 type Json = Record<string, unknown>;
 
@@ -346,7 +449,9 @@ function compileMerges(raw: unknown[] | undefined, toId: Map<string, number>): I
 
 /** The ids a post-processor adds around a single sequence (`TemplateProcessing`, `BertProcessing`, `RobertaProcessing`). */
 export function compilePostProcessor(processor: Json | null | undefined): {
+  /** The ids added before the sequence. */
   prefixIds: number[];
+  /** The ids added after the sequence. */
   suffixIds: number[];
 } {
   const prefixIds: number[] = [];

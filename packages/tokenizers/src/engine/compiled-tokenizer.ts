@@ -68,6 +68,7 @@ export interface EngineDecodeOptions {
  * (`input.slice(start, end)`).
  */
 export interface EngineToken {
+  /** The token's id. */
   id: number;
   /**
    * The token decoded on its own: byte-level tokens as the UTF-8 of their
@@ -76,7 +77,9 @@ export interface EngineToken {
    * decoded, added tokens as their content.
    */
   text: string;
+  /** Where its span starts in the input (UTF-16 offset, inclusive). */
   start: number;
+  /** Where its span ends in the input (UTF-16 offset, exclusive). */
   end: number;
 }
 
@@ -141,6 +144,7 @@ const MAX_NORMALIZE_CHUNK = 65_536;
 
 /** A loaded tokenizer on the fast engine. */
 export class CompiledTokenizer {
+  /** The compiled header: normalisers, pre-tokenizers, added tokens, decoders. */
   readonly spec: CompiledTokenizerSpec;
   /** The token strings by id, when listed (`tokenizer.json`); made on first need from a rank table. */
   #vocabulary: string[] | undefined;

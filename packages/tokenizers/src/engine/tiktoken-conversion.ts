@@ -21,9 +21,12 @@ import { type RankEntry, RankTable } from "./rank-table.ts";
 
 /** The tiktoken encodings this package can convert, with their split patterns and special tokens. */
 export const TIKTOKEN_ENCODINGS = {
+  /** GPT-4 and GPT-3.5's encoding. */
   cl100k_base: {
+    /** The pre-tokenizer split pattern. */
     pattern:
       "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+    /** The special tokens, by text, with their ids. */
     special: {
       "<|endoftext|>": 100257,
       "<|fim_prefix|>": 100258,
@@ -35,9 +38,12 @@ export const TIKTOKEN_ENCODINGS = {
       "<|endofprompt|>": 100276,
     } as Record<string, number>,
   },
+  /** GPT-4o's (and later models') encoding. */
   o200k_base: {
+    /** The pre-tokenizer split pattern. */
     pattern:
       "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+    /** The special tokens, by text, with their ids. */
     special: { "<|endoftext|>": 199999, "<|endofprompt|>": 200018 } as Record<string, number>,
   },
 } as const;
