@@ -34,14 +34,25 @@ export interface ProviderLease {
 export type BudgetLimit = "maxInFlight" | "requestsPerMinute";
 
 /** What {@link ProviderBudgetStore.acquire} answers. */
-export type BudgetDecision =
-  /** A slot is taken: release `lease` when the attempt ends. */
-  | { readonly granted: true; readonly lease: ProviderLease }
-  /**
-   * No slot: `limit` is reached. `retryAfterMs`, when known (the rate
-   * window), is how long until the budget has room again.
-   */
-  | { readonly granted: false; readonly limit: BudgetLimit; readonly retryAfterMs?: number };
+export type BudgetDecision = BudgetGranted | BudgetRefused;
+
+/** A slot is taken: release `lease` when the attempt ends. */
+export interface BudgetGranted {
+  /** Always true: the attempt may be sent. */
+  readonly granted: true;
+  /** The slot, to give back with `release()` when the attempt ends. */
+  readonly lease: ProviderLease;
+}
+
+/** No slot: a limit is reached. */
+export interface BudgetRefused {
+  /** Always false: the attempt must not be sent. */
+  readonly granted: false;
+  /** Which limit is reached. */
+  readonly limit: BudgetLimit;
+  /** When known (the rate window): how long until the budget has room again, in ms. */
+  readonly retryAfterMs?: number;
+}
 
 /**
  * Where a gateway keeps its providers' budgets. Both methods may reject (a

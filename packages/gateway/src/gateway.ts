@@ -105,6 +105,7 @@ export interface GatewaySettings extends ModelKnowledgeSettings {
    * gateway's memory. `budgetStoreTimeoutMs` bounds one `acquire` (default 1,000).
    */
   budgetStore?: ProviderBudgetStore;
+  /** How long one `acquire` of `budgetStore` may take, in ms, before the attempt uses the in-memory budget (default 1,000). */
   budgetStoreTimeoutMs?: number;
   /** Observability hooks. */
   hooks?: GatewayHooks;

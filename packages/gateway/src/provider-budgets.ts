@@ -117,7 +117,7 @@ export function resolveBudgetStoreTimeout(options: BudgetStoreOptions | undefine
 /** Errors that are a budget's refusal (never a provider's answer). */
 const refusals = new WeakSet<RatatoskrError>();
 
-/** Whether `error` is the gateway's own budget refusal (see {@link ProviderBudgets}). */
+/** Whether `error` is the gateway's own budget refusal (a `rate_limited` error no provider sent; see `docs/reliability.md`, "Provider budgets"). */
 export function isBudgetRefusal(error: RatatoskrError): boolean {
   return refusals.has(error);
 }

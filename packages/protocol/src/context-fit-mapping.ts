@@ -23,8 +23,11 @@ import { fromUint64, toUint32, toUint64, wireError } from "./wire-values.ts";
 
 /** A `fitsContext` request read from the wire. */
 export interface DecodedFitsContextRequest {
+  /** The conversation to count, checked. */
   messages: Message[];
+  /** The model the count is for. */
   model: string;
+  /** Tools, output reserve and context window, as `fitsContext` takes them. */
   options: ContextFitOptions;
 }
 

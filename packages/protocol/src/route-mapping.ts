@@ -18,7 +18,9 @@ const RULES: readonly WireRouteRule[] = ["explicit-prefix", "routing-hint", "fir
 
 /** What one provider said when asked. */
 export interface WireRouteCandidate {
+  /** The provider asked. */
   readonly provider: string;
+  /** Whether it would take the call. */
   readonly accepted: boolean;
   /** Why it declined. */
   readonly reason?: string;
@@ -26,9 +28,11 @@ export interface WireRouteCandidate {
 
 /** The routing hint that chose a provider. */
 export interface WireRouteHint {
+  /** The provider the hint names. */
   readonly provider: string;
   /** The hint's pattern, as source text (`/^ft:/`). */
   readonly pattern: string;
+  /** The hint's priority (higher wins). */
   readonly priority: number;
   /** Why the provider is the natural home for the model. */
   readonly reason: string;
@@ -36,6 +40,7 @@ export interface WireRouteHint {
 
 /** A provider of the route cooling down now (tried last until `until`). */
 export interface WireRouteCooldown {
+  /** The provider cooling down. */
   readonly provider: string;
   /** When the cool-down ends (epoch ms). */
   readonly until: number;
@@ -49,7 +54,9 @@ export interface WireRouteCooldown {
 export interface WireRoutePreset {
   /** The preset string (`ratatoskr:budget/coding`). */
   readonly uri: string;
+  /** The preset's tier (`budget`, `premium`, …). */
   readonly tier: string;
+  /** The preset's capability part (`coding`, `embedding`, …). */
   readonly capability: string;
   /** The concrete model it stands for (what was routed). */
   readonly model: string;
@@ -61,6 +68,7 @@ export interface WireRoutePreset {
 
 /** A routing decision, as the gateway's `route()` answers it. */
 export interface WireRouteDecision {
+  /** The capability routed. */
   readonly capability: Capability;
   /** The model string as given. */
   readonly model: string;
@@ -88,7 +96,9 @@ export interface WireRouteDecision {
 
 /** A route request read from the wire. */
 export interface DecodedRouteRequest {
+  /** The capability to route, checked. */
   capability: Capability;
+  /** The model as a call would name it. */
   model: string;
 }
 

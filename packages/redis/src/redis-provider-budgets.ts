@@ -29,6 +29,12 @@ import {
   runCommand,
 } from "./redis-connection.ts";
 
+/** The Redis budget store: a `ProviderBudgetStore` whose `close()` is always there. */
+export interface RedisProviderBudgets extends ProviderBudgetStore {
+  /** Stop renewing the leases held (they expire by themselves) and close the client the store created. */
+  close(): Promise<void>;
+}
+
 /** Options of {@link createRedisProviderBudgets}. */
 export interface RedisProviderBudgetsOptions extends RedisConnectionOptions {
   /**
@@ -123,7 +129,7 @@ function limitArgument(value: number | undefined): string {
  */
 export function createRedisProviderBudgets(
   options: RedisProviderBudgetsOptions,
-): ProviderBudgetStore & { close(): Promise<void> } {
+): RedisProviderBudgets {
   // Checked before the connection opens, so a bad option leaves no client behind.
   const prefix = options?.keyPrefix ?? DEFAULT_BUDGET_KEY_PREFIX;
   if (typeof prefix !== "string") throw invalidOption("keyPrefix", "must be a string");

@@ -7,7 +7,7 @@
  * Run with `pnpm docs:api` at the repository root; `pnpm test` runs it too.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { Application, LogLevel, OptionDefaults, type ProjectReflection } from "typedoc";
 import {
   apiEntryPoints,
@@ -34,6 +34,10 @@ const app = await Application.bootstrapWithPlugins({
   // wire types) with `@generated from message ratatoskr.v1.…`.
   blockTags: [...OptionDefaults.blockTags, "@generated"],
   treatWarningsAsErrors: true,
+  // No links to source files: they would need a git remote, which a fresh
+  // clone (CI's) may not have in a form TypeDoc understands — a warning,
+  // hence a failed build.
+  disableSources: true,
   validation: { notExported: true, invalidLink: true, rewrittenLink: true, notDocumented: true },
   // `notDocumented` checks only the declarations of these packages (the
   // default is the root package, which declares nothing).
@@ -69,10 +73,18 @@ if (process.exitCode === 1) {
  * import it as `@ratatoskr/testing/conformance`, so that is its name here.
  */
 function nameModulesBySpecifier(converted: ProjectReflection): void {
-  const specifierOf = new Map(entryPoints.map((entry) => [entry.sourceFile, entry.specifier]));
+  // Sources are off (see `disableSources`), so modules are matched by the
+  // name TypeDoc derives from the entry file: its path under packages/,
+  // without the extension and a trailing `/index`.
+  const derivedName = (file: string) =>
+    relative(join(REPOSITORY_ROOT, "packages"), file)
+      .replace(/\.tsx?$/, "")
+      .replace(/\/index$/, "");
+  const specifierOf = new Map(
+    entryPoints.map((entry) => [derivedName(entry.sourceFile), entry.specifier]),
+  );
   for (const module of converted.children ?? []) {
-    const file = module.sources?.[0]?.fullFileName;
-    const specifier = file && specifierOf.get(file);
+    const specifier = specifierOf.get(module.name);
     if (specifier) module.name = specifier;
     else app.logger.error(`API reference: no import specifier for the module ${module.name}`);
   }

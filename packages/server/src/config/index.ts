@@ -33,6 +33,7 @@ export {
   DEFAULT_OLLAMA_BASE_URL,
   type DiscoveryConfig,
   type LimitsConfig,
+  type ProviderBudgetConfig,
   type ProviderConfig,
   type RatdConfig,
   type RegistryConfig,

@@ -46,6 +46,14 @@ export interface LimitsConfig {
   readonly shutdownGraceSeconds: number;
 }
 
+/** `[providers.<name>] max_in_flight` and `requests_per_minute`. */
+export interface ProviderBudgetConfig {
+  /** `max_in_flight`: requests to this provider at once. */
+  readonly maxInFlight?: number;
+  /** `requests_per_minute`: requests to this provider per clock minute. */
+  readonly requestsPerMinute?: number;
+}
+
 /** One `[providers.<name>]` table, mapped to its catalog provider. */
 export interface ProviderConfig {
   /** The table's name (`huggingface`). */
@@ -62,7 +70,7 @@ export interface ProviderConfig {
    * `max_in_flight` and `requests_per_minute`: the gateway's own budget for
    * this provider (shared by every instance when `[redis] shared_budgets`).
    */
-  readonly limits?: { readonly maxInFlight?: number; readonly requestsPerMinute?: number };
+  readonly limits?: ProviderBudgetConfig;
 }
 
 /** The capabilities the original's `[routing]` names a preferred provider for. */
