@@ -420,6 +420,9 @@ describe("builder.budgetStore()", () => {
       .build();
     expect((await gateway.chat(hello, { model: "primary:m" })).provider).toBe("primary");
     grant({ granted: true, lease: { provider: "primary", id: "late" } });
-    await vi.waitFor(() => expect(store.released.map((lease) => lease.id)).toEqual(["late"]));
+    await vi.waitFor(() => expect(store.released.map((lease) => lease.id)).toEqual(["late"]), {
+      timeout: 240_000,
+      interval: 5,
+    });
   });
 });

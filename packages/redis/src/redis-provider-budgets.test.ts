@@ -100,7 +100,7 @@ describe("two gateways sharing one real redis-server", () => {
   it("hold one combined requestsPerMinute, refusing with the time left in the window", async () => {
     // Start early in a clock minute, so the four calls share one window.
     await expect
-      .poll(() => minuteLeft(redis.url), { timeout: 20_000, interval: 250 })
+      .poll(() => minuteLeft(redis.url), { timeout: 240_000, interval: 250 })
       .toBeGreaterThan(15_000);
     const prefix = nextPrefix();
     const a = await instance(redis.url, prefix, { requestsPerMinute: 3 });
@@ -136,26 +136,30 @@ describe("createRedisProviderBudgets", () => {
       limit: "maxInFlight",
     });
     await expect
-      .poll(async () => (await survivor.acquire("primary", limits)).granted, { timeout: 10_000 })
+      .poll(async () => (await survivor.acquire("primary", limits)).granted, { timeout: 240_000 })
       .toBe(true);
   });
 
   it("renews the leases it holds, so a request longer than the time to live keeps its slot", async () => {
     const prefix = nextPrefix();
-    const holder = store(redis.url, prefix, 150);
+    // A time to live long enough that a busy machine's late timer cannot let the lease lapse
+    // between two renewals (every third of it), short enough to see a renewal soon.
+    const holder = store(redis.url, prefix, 1_500);
     const other = store(redis.url, prefix);
     const limits = { maxInFlight: 1 };
-    const decision = await holder.acquire("primary", limits);
-    expect(decision.granted).toBe(true);
     const raw = createClient({ url: redis.url });
     await raw.connect();
     cleanups.push(() => raw.close());
+    const decision = await holder.acquire("primary", limits);
+    expect(decision.granted).toBe(true);
     // Wait for a renewal: the lease's expiry moves forward.
     const key = `${prefix}inflight:primary`;
-    const firstExpiry = (await raw.zRangeWithScores(key, 0, -1))[0]!.score;
+    const leases = await raw.zRangeWithScores(key, 0, -1);
+    expect(leases).toHaveLength(1);
+    const firstExpiry = leases[0]!.score;
     await expect
       .poll(async () => (await raw.zRangeWithScores(key, 0, -1))[0]?.score ?? 0, {
-        timeout: 10_000,
+        timeout: 240_000,
       })
       .toBeGreaterThan(firstExpiry);
     expect((await other.acquire("primary", limits)).granted).toBe(false);
