@@ -2,7 +2,7 @@
  * The response cache's options (builder `.cache()`), their defaults and
  * their check: a bad option is a `configuration` error naming the field.
  */
-import { type CacheStore, RatatoskrError } from "@ratatoskr/core";
+import { CAPABILITIES, type CacheStore, RatatoskrError } from "@ratatoskr/core";
 import { MemoryCacheStore } from "./memory-cache-store.ts";
 
 /**
@@ -20,15 +20,7 @@ export type CachedKind =
   | "tokenize";
 
 /** Every {@link CachedKind}. */
-export const CACHED_KINDS: readonly CachedKind[] = [
-  "chat",
-  "generate",
-  "embed",
-  "nli",
-  "classify",
-  "countTokens",
-  "tokenize",
-];
+export const CACHED_KINDS: readonly CachedKind[] = [...CAPABILITIES, "tokenize"];
 
 const HOUR_MS = 60 * 60 * 1000;
 

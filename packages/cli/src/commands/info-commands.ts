@@ -2,7 +2,7 @@
  * `health`, `models`, `status`, `metadata`, `presets`: what the gateway
  * knows and how it is doing.
  */
-import { type Capability, RatatoskrError } from "@ratatoskr/core";
+import { CAPABILITIES, type Capability, RatatoskrError } from "@ratatoskr/core";
 import type { Command } from "commander";
 import type { CliContext } from "../cli-context.ts";
 import { describeFailure } from "../cli-errors.ts";
@@ -167,15 +167,8 @@ export function registerInfoCommands(program: Command, ctx: CliContext, run: Run
     );
 }
 
-/** The capabilities `rat route` accepts. */
-const ROUTE_CAPABILITIES: readonly Capability[] = [
-  "chat",
-  "generate",
-  "embed",
-  "nli",
-  "classify",
-  "countTokens",
-];
+/** The capabilities `rat route` accepts: every one. */
+const ROUTE_CAPABILITIES = CAPABILITIES;
 
 /** Register `route` on `program`. */
 export function registerRouteCommand(program: Command, ctx: CliContext, run: Runner): void {
