@@ -54,6 +54,21 @@ async function main(): Promise<void> {
       "\nChat needs a model: set OPENROUTER_API_KEY (or ANTHROPIC_API_KEY, OPENAI_API_KEY, HF_TOKEN), run Ollama (`ollama pull llama3.2`), or point RATATOSKR_URL at a running ratd.\nLast resort, a scripted stand-in (not a model): RATATOSKR_PLAYGROUND_DEMO=1 npx -y pnpm@12.4.2 playground",
     );
   }
+  // Before the URL is printed: whoever reads it may press Ctrl+C (or send SIGINT) at once.
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nStopping the playground…");
+    // A second Ctrl+C, or a close that hangs, still ends the process cleanly.
+    setTimeout(() => process.exit(0), 3000).unref();
+    await server.close();
+    await built.gateway.dispose();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+
   const url = config.token ? `${server.url}?token=<RATATOSKR_PLAYGROUND_TOKEN>` : server.url;
   console.log(`\nPlayground running at ${url}\n(Ctrl+C to stop)\n`);
 
@@ -70,20 +85,6 @@ async function main(): Promise<void> {
         : formatProgress(progress),
     );
   });
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log("\nStopping the playground…");
-    // A second Ctrl+C, or a close that hangs, still ends the process cleanly.
-    setTimeout(() => process.exit(0), 3000).unref();
-    await server.close();
-    await built.gateway.dispose();
-    process.exit(0);
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
 }
 
 main().catch((error: unknown) => {
