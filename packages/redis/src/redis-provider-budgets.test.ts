@@ -1,26 +1,16 @@
 import { type ProviderLimits, RatatoskrError } from "@ratatoskr/core";
 import { type GatewayHooks, Ratatoskr } from "@ratatoskr/gateway";
 import { createMockProvider } from "@ratatoskr/testing";
-import { type RedisTestServer, startRedisServer } from "@ratatoskr/testing/servers";
+import { startRedisServer } from "@ratatoskr/testing/servers";
 import { createClient } from "redis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useRedisServer } from "./redis.test-helpers.ts";
 import { createRedisProviderBudgets } from "./redis-provider-budgets.ts";
 
 const hello = [{ role: "user" as const, content: "hello" }];
 
-let redis: RedisTestServer;
-const cleanups: Array<() => Promise<unknown>> = [];
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
-});
-afterAll(() => redis.stop());
-
-let prefixes = 0;
-/** A fresh key prefix per test, so tests on the one server do not share budgets. */
-const nextPrefix = () => `b${++prefixes}:`;
+const context = useRedisServer("b");
+const nextPrefix = context.nextPrefix;
 
 function store(url: string, keyPrefix: string, leaseTtlMs?: number) {
   const created = createRedisProviderBudgets({
@@ -28,7 +18,7 @@ function store(url: string, keyPrefix: string, leaseTtlMs?: number) {
     keyPrefix,
     ...(leaseTtlMs === undefined ? {} : { leaseTtlMs }),
   });
-  cleanups.push(() => created.close());
+  context.afterTest(() => created.close());
   return created;
 }
 
@@ -46,7 +36,7 @@ async function instance(
     .budgetStore(store(url, keyPrefix));
   if (hooks) builder.hooks(hooks);
   const gateway = await builder.build();
-  cleanups.push(() => gateway.dispose());
+  context.afterTest(() => gateway.dispose());
   return gateway;
 }
 
@@ -84,8 +74,8 @@ async function minuteLeft(url: string): Promise<number> {
 describe("two gateways sharing one real redis-server", () => {
   it("hold one combined maxInFlight", async () => {
     const prefix = nextPrefix();
-    const a = await instance(redis.url, prefix, { maxInFlight: 2 });
-    const b = await instance(redis.url, prefix, { maxInFlight: 2 });
+    const a = await instance(context.server().url, prefix, { maxInFlight: 2 });
+    const b = await instance(context.server().url, prefix, { maxInFlight: 2 });
     const onA = await heldStream(a);
     const onB = await heldStream(b);
     expect(await outcome(a)).toBe("rate_limited");
@@ -100,11 +90,11 @@ describe("two gateways sharing one real redis-server", () => {
   it("hold one combined requestsPerMinute, refusing with the time left in the window", async () => {
     // Start early in a clock minute, so the four calls share one window.
     await expect
-      .poll(() => minuteLeft(redis.url), { timeout: 240_000, interval: 250 })
+      .poll(() => minuteLeft(context.server().url), { timeout: 240_000, interval: 250 })
       .toBeGreaterThan(15_000);
     const prefix = nextPrefix();
-    const a = await instance(redis.url, prefix, { requestsPerMinute: 3 });
-    const b = await instance(redis.url, prefix, { requestsPerMinute: 3 });
+    const a = await instance(context.server().url, prefix, { requestsPerMinute: 3 });
+    const b = await instance(context.server().url, prefix, { requestsPerMinute: 3 });
     expect([await outcome(a), await outcome(b), await outcome(a)]).toEqual([
       "primary",
       "primary",
@@ -122,11 +112,11 @@ describe("createRedisProviderBudgets", () => {
   it("reclaims the lease of a killed instance after its time to live", async () => {
     const prefix = nextPrefix();
     const killed = createRedisProviderBudgets({
-      url: redis.url,
+      url: context.server().url,
       keyPrefix: prefix,
       leaseTtlMs: 300,
     });
-    const survivor = store(redis.url, prefix);
+    const survivor = store(context.server().url, prefix);
     const limits = { maxInFlight: 1 };
     expect((await killed.acquire("primary", limits)).granted).toBe(true);
     // The instance dies with its slot held: no release, no more renewals.
@@ -144,12 +134,12 @@ describe("createRedisProviderBudgets", () => {
     const prefix = nextPrefix();
     // A time to live long enough that a busy machine's late timer cannot let the lease lapse
     // between two renewals (every third of it), short enough to see a renewal soon.
-    const holder = store(redis.url, prefix, 1_500);
-    const other = store(redis.url, prefix);
+    const holder = store(context.server().url, prefix, 1_500);
+    const other = store(context.server().url, prefix);
     const limits = { maxInFlight: 1 };
-    const raw = createClient({ url: redis.url });
+    const raw = createClient({ url: context.server().url });
     await raw.connect();
-    cleanups.push(() => raw.close());
+    context.afterTest(() => raw.close());
     const decision = await holder.acquire("primary", limits);
     expect(decision.granted).toBe(true);
     // Wait for a renewal: the lease's expiry moves forward.
@@ -170,7 +160,7 @@ describe("createRedisProviderBudgets", () => {
 
   it("while Redis is down, calls work on the gateway's in-memory budget, with a warning", async () => {
     const outage = await startRedisServer();
-    cleanups.push(() => outage.stop());
+    context.afterTest(() => outage.stop());
     const warnings: string[] = [];
     const gateway = await instance(
       outage.url,

@@ -1,32 +1,22 @@
 import { RatatoskrError, type SharedProviderEvent } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
 import { createMockProvider } from "@ratatoskr/testing";
-import { type RedisTestServer, startRedisServer } from "@ratatoskr/testing/servers";
+import { startRedisServer } from "@ratatoskr/testing/servers";
 import { createClient } from "redis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useRedisServer } from "./redis.test-helpers.ts";
 import { createRedisSharedState } from "./redis-shared-state.ts";
 
 const hello = [{ role: "user" as const, content: "hello" }];
 const unavailable = () =>
   new RatatoskrError({ code: "provider", message: "unavailable", status: 503, isRetryable: true });
 
-let redis: RedisTestServer;
-const cleanups: Array<() => Promise<unknown>> = [];
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
-});
-afterAll(() => redis.stop());
-
-let prefixes = 0;
-/** A fresh key prefix per test, so tests on the one server do not see each other's cool-downs. */
-const nextPrefix = () => `t${++prefixes}:`;
+const context = useRedisServer("t");
+const nextPrefix = context.nextPrefix;
 
 function state(url: string, keyPrefix: string) {
   const created = createRedisSharedState({ url, keyPrefix });
-  cleanups.push(() => created.close?.() ?? Promise.resolve());
+  context.afterTest(() => created.close?.() ?? Promise.resolve());
   return created;
 }
 
@@ -41,7 +31,7 @@ async function instance(url: string, keyPrefix: string, failures = 0, backup = t
     .sharedState(state(url, keyPrefix));
   if (backup) builder.use(createMockProvider({ id: "backup" })).fallbacks("chat", ["backup:m"]);
   const gateway = await builder.build();
-  cleanups.push(() => gateway.dispose());
+  context.afterTest(() => gateway.dispose());
   return { gateway, primary };
 }
 
@@ -51,8 +41,8 @@ const cooling = (gateway: { cooldowns(): Array<{ provider: string }> }) =>
 describe("two gateways sharing one real redis-server", () => {
   it("a cool-down on A reaches B, which routes around the provider without failing itself; a recovery on A reaches B", async () => {
     const prefix = nextPrefix();
-    const a = await instance(redis.url, prefix, 3, false);
-    const b = await instance(redis.url, prefix);
+    const a = await instance(context.server().url, prefix, 3, false);
+    const b = await instance(context.server().url, prefix);
     expect(cooling(b.gateway)).toEqual([]);
 
     expect((await a.gateway.chat(hello, { model: "primary:m" }).catch((error) => error)).code).toBe(
@@ -74,25 +64,25 @@ describe("two gateways sharing one real redis-server", () => {
 
   it("a gateway started later loads the cool-downs in force, with the key's remaining TTL", async () => {
     const prefix = nextPrefix();
-    const a = await instance(redis.url, prefix, 3);
+    const a = await instance(context.server().url, prefix, 3);
     await a.gateway.chat(hello, { model: "primary:m" });
-    const raw = createClient({ url: redis.url });
+    const raw = createClient({ url: context.server().url });
     await raw.connect();
-    cleanups.push(() => raw.close());
+    context.afterTest(() => raw.close());
     const ttl = await raw.pTTL(`${prefix}cooldown:primary`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60_000);
 
-    const late = await instance(redis.url, prefix);
+    const late = await instance(context.server().url, prefix);
     expect(cooling(late.gateway)).toEqual(["primary"]);
     // Another prefix is another deployment.
-    const other = await instance(redis.url, nextPrefix());
+    const other = await instance(context.server().url, nextPrefix());
     expect(cooling(other.gateway)).toEqual([]);
   });
 
   it("a Redis outage leaves both gateways working on local state, and sharing resumes after the restart", async () => {
     const outage = await startRedisServer();
-    cleanups.push(() => outage.stop());
+    context.afterTest(() => outage.stop());
     const prefix = nextPrefix();
     const a = await instance(outage.url, prefix, 6);
     const b = await instance(outage.url, prefix);
@@ -118,8 +108,8 @@ describe("two gateways sharing one real redis-server", () => {
 describe("createRedisSharedState", () => {
   it("delivers other instances' events, not its own, and ignores malformed messages", async () => {
     const prefix = nextPrefix();
-    const first = state(redis.url, prefix);
-    const second = state(redis.url, prefix);
+    const first = state(context.server().url, prefix);
+    const second = state(context.server().url, prefix);
     const heardByFirst: SharedProviderEvent[] = [];
     const heardBySecond: SharedProviderEvent[] = [];
     first.subscribe((event) => heardByFirst.push(event));
@@ -132,9 +122,9 @@ describe("createRedisSharedState", () => {
       })
       .toBe(true);
 
-    const raw = createClient({ url: redis.url });
+    const raw = createClient({ url: context.server().url });
     await raw.connect();
-    cleanups.push(() => raw.close());
+    context.afterTest(() => raw.close());
     for (const junk of [
       "not json",
       "{}",
@@ -174,7 +164,7 @@ describe("createRedisSharedState", () => {
 
   it("rejects with a network error while Redis is down (never a synchronous throw)", async () => {
     const outage = await startRedisServer();
-    cleanups.push(() => outage.stop());
+    context.afterTest(() => outage.stop());
     const shared = state(outage.url, nextPrefix());
     await expect.poll(() => shared.snapshot().catch(() => "down")).toEqual([]);
     await outage.kill();
