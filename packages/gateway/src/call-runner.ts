@@ -16,7 +16,7 @@ import {
 } from "@ratatoskr/core";
 import { sleep } from "@ratatoskr/provider-utils";
 import type { CallScope } from "./call-scope.ts";
-import { emitHook, type GatewayHooks, summarizeError } from "./gateway-hooks.ts";
+import { emitHook, type GatewayHooks, hookBase, summarizeError } from "./gateway-hooks.ts";
 import { type BudgetSlot, isBudgetRefusal, type ProviderBudgets } from "./provider-budgets.ts";
 import type { ProviderHealth } from "./provider-health.ts";
 import type { RegisteredProvider } from "./registered-provider.ts";
@@ -162,10 +162,7 @@ export async function runTargets<T>(
       context.hooks?.onFallback
     ) {
       emitHook(context.hooks, "onFallback", {
-        callId: context.callId,
-        capability: context.capability,
-        model: context.model,
-        stream: context.stream,
+        ...hookBase(context),
         from: { provider: previous.provider.id, model: previous.providerModel },
         to: { provider: target.provider.id, model: target.providerModel },
         reason: summarizeError((lastError ?? refused)!),
@@ -271,10 +268,7 @@ export async function retryTarget<T>(
     if (!decision.retry || decision.waitMs >= scope.remainingMs()) throw error;
     if (context.hooks?.onRetry) {
       emitHook(context.hooks, "onRetry", {
-        callId: context.callId,
-        capability: context.capability,
-        model: context.model,
-        stream: context.stream,
+        ...hookBase(context),
         provider,
         providerModel: target.providerModel,
         attempt: attemptNumber,

@@ -5,7 +5,7 @@
  */
 import { describeWarning, invalidInput, type Warning, type WarningV1 } from "@ratatoskr/core";
 import type { CallContext, CallTarget } from "./call-runner.ts";
-import { emitHook } from "./gateway-hooks.ts";
+import { emitHook, hookBase } from "./gateway-hooks.ts";
 
 /**
  * `warnings` stamped with the target's provider id, each reported to the
@@ -23,10 +23,7 @@ export function reportWarnings(
   if (context.hooks?.onWarning) {
     for (const warning of stamped) {
       emitHook(context.hooks, "onWarning", {
-        callId: context.callId,
-        capability: context.capability,
-        model: context.model,
-        stream: context.stream,
+        ...hookBase(context),
         provider,
         providerModel: target.providerModel,
         warning,

@@ -8,7 +8,7 @@ import type { CallOptions, Capability } from "@ratatoskr/core";
 import type { CallPlanner } from "./call-planner.ts";
 import type { CallContext, CallTarget, ReliabilityPolicy } from "./call-runner.ts";
 import { CallScope } from "./call-scope.ts";
-import { emitHook, type GatewayHooks } from "./gateway-hooks.ts";
+import { emitHook, type GatewayHooks, hookBase } from "./gateway-hooks.ts";
 import type { ModelKnowledge } from "./model-knowledge.ts";
 import type { ProviderBudgets } from "./provider-budgets.ts";
 import type { ProviderHealth } from "./provider-health.ts";
@@ -96,10 +96,7 @@ export function openCall(
   };
   if (core.hooks?.onRequestStart && !stream) {
     emitHook(core.hooks, "onRequestStart", {
-      callId: context.callId,
-      capability,
-      model,
-      stream,
+      ...hookBase(context),
       timestamp: Date.now(),
     });
   }

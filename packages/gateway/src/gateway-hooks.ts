@@ -38,6 +38,16 @@ export interface HookEventBase {
   stream: boolean;
 }
 
+/** The fields every event of a call carries, from its call context. */
+export function hookBase(context: HookEventBase): HookEventBase {
+  return {
+    callId: context.callId,
+    capability: context.capability,
+    model: context.model,
+    stream: context.stream,
+  };
+}
+
 /** A call began (after input validation and routing). */
 export interface RequestStartEvent extends HookEventBase {
   /** `Date.now()` at the start. */

@@ -6,7 +6,7 @@
  */
 import type { CallRequestV1, ExchangeInspectorV1 } from "@ratatoskr/core";
 import type { CallContext, CallTarget } from "./call-runner.ts";
-import { emitHook } from "./gateway-hooks.ts";
+import { emitHook, hookBase } from "./gateway-hooks.ts";
 
 /** The inspector for `target`'s requests of this call, or undefined when nobody inspects. */
 export function exchangeInspector(
@@ -17,10 +17,7 @@ export function exchangeInspector(
   if (hooks?.onProviderExchange === undefined) return undefined;
   return (exchange) =>
     emitHook(hooks, "onProviderExchange", {
-      callId: context.callId,
-      capability: context.capability,
-      model: context.model,
-      stream: context.stream,
+      ...hookBase(context),
       provider: target.provider.id,
       providerModel: target.providerModel,
       ...exchange,

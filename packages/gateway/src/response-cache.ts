@@ -19,7 +19,7 @@ import { cacheKey } from "./cache-key.ts";
 import type { CachedKind, ResolvedCacheOptions } from "./cache-options.ts";
 import type { CallContext, CallTarget } from "./call-runner.ts";
 import { reportWarnings } from "./call-warnings.ts";
-import { emitHook, summarizeError } from "./gateway-hooks.ts";
+import { emitHook, hookBase, summarizeError } from "./gateway-hooks.ts";
 
 /** What decides one entry's answer besides its kind and target. */
 export interface CacheKeyMaterial {
@@ -141,10 +141,7 @@ export class ResponseCache {
     for (const value of values) if (value !== undefined) hits++;
     if (context.hooks?.onCacheLookup) {
       emitHook(context.hooks, "onCacheLookup", {
-        callId: context.callId,
-        capability: context.capability,
-        model: context.model,
-        stream: context.stream,
+        ...hookBase(context),
         provider: target.provider.id,
         providerModel: target.providerModel,
         store: store.name,

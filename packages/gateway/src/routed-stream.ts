@@ -43,7 +43,7 @@ import {
 } from "./call-runner.ts";
 import { assertNoWarnings, reportWarnings } from "./call-warnings.ts";
 import { type GatewayCore, isStrict, openCall } from "./gateway-core.ts";
-import { emitHook, summarizeError } from "./gateway-hooks.ts";
+import { emitHook, hookBase, summarizeError } from "./gateway-hooks.ts";
 import type { BudgetSlot } from "./provider-budgets.ts";
 import { exchangeInspector } from "./provider-exchanges.ts";
 
@@ -182,10 +182,7 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
     this.#context = context;
     if (context.hooks?.onRequestStart) {
       emitHook(context.hooks, "onRequestStart", {
-        callId: context.callId,
-        capability: context.capability,
-        model: context.model,
-        stream: true,
+        ...hookBase(context),
         timestamp: Date.now(),
       });
     }
@@ -438,10 +435,7 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
     if (context.hooks?.onComplete === undefined) return;
     const usage = this.usage();
     emitHook(context.hooks, "onComplete", {
-      callId: context.callId,
-      capability: context.capability,
-      model: context.model,
-      stream: true,
+      ...hookBase(context),
       provider: this.#provider,
       providerModel: this.#target?.providerModel ?? "",
       attempts: context.attempts,
@@ -461,10 +455,7 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
     if (this.#inner !== undefined) context.health.failure(this.#provider, error);
     if (context.hooks?.onError) {
       emitHook(context.hooks, "onError", {
-        callId: context.callId,
-        capability: context.capability,
-        model: context.model,
-        stream: true,
+        ...hookBase(context),
         ...(context.lastProvider === undefined ? {} : { provider: context.lastProvider }),
         attempts: context.attempts,
         latencyMs: performance.now() - context.startedAt,

@@ -17,7 +17,7 @@ import {
 } from "./call-runner.ts";
 import { assertNoWarnings } from "./call-warnings.ts";
 import { type GatewayCore, isStrict, openCall } from "./gateway-core.ts";
-import { emitHook, summarizeError } from "./gateway-hooks.ts";
+import { emitHook, hookBase, summarizeError } from "./gateway-hooks.ts";
 import { exchangeInspector, withInspector } from "./provider-exchanges.ts";
 
 /** A signal that never aborts, for requests built only to ask `warningsFor`. */
@@ -82,10 +82,7 @@ export function reportComplete(
 ): void {
   if (!context.hooks?.onComplete) return;
   emitHook(context.hooks, "onComplete", {
-    callId: context.callId,
-    capability: context.capability,
-    model: context.model,
-    stream: false,
+    ...hookBase(context),
     provider: target.provider.id,
     providerModel: target.providerModel,
     attempts: context.attempts,
@@ -98,10 +95,7 @@ export function reportComplete(
 export function reportError(context: CallContext, error: unknown): void {
   if (!context.hooks?.onError) return;
   emitHook(context.hooks, "onError", {
-    callId: context.callId,
-    capability: context.capability,
-    model: context.model,
-    stream: false,
+    ...hookBase(context),
     attempts: context.attempts,
     latencyMs: performance.now() - context.startedAt,
     error: summarizeError(error),
