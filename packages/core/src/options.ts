@@ -54,7 +54,12 @@ export interface CallOptions {
   retry?: RetryOptions | false;
   /** Per-attempt deadline in ms: until a stream's first event, or a unary call's response headers. */
   attemptTimeout?: number;
-  /** Longest silence between two stream events in ms; keep-alive comments do not reset it. */
+  /**
+   * Longest silence between two stream events in ms; keep-alive comments do
+   * not reset it. The gateway ends the stream after at least this much
+   * silence and at most one watchdog tick more (a tick is an eighth of the
+   * timeout, between 1 ms and 1 s).
+   */
   idleTimeout?: number;
   /**
    * Fallback targets for this call (`"provider:model"` strings), replacing the

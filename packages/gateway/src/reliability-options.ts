@@ -20,6 +20,8 @@ export interface TimeoutOptions {
   /**
    * Streams: the longest silence between two events after the first.
    * Keep-alive comments are not events and do not reset it. Default 30,000.
+   * It fires after at least this much silence and at most one watchdog tick
+   * more (an eighth of it, between 1 ms and 1 s).
    */
   idle?: number;
 }

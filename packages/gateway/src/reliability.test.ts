@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { Ratatoskr } from "./index.ts";
 import { ProviderHealth } from "./provider-health.ts";
 import { backoffDelay, DEFAULT_RETRY, decideRetry, resolveRetry } from "./retry-policy.ts";
+import { idleTick } from "./routed-stream.ts";
 import { drain, errorOf, hello } from "./test-helpers.ts";
 
 const fast = { initialDelayMs: 1, maxDelayMs: 2 };
@@ -305,7 +306,8 @@ describe("timeouts", () => {
     const gateway = await Ratatoskr.builder().use(plugin).timeouts({ idle: 40 }).build();
     vi.useFakeTimers();
     const pending = errorOf(drain(gateway.chatStream(hello, { model: "m" })));
-    await vi.advanceTimersByTimeAsync(40);
+    // At most one watchdog tick after the configured silence.
+    await vi.advanceTimersByTimeAsync(40 + idleTick(40));
     const error = await pending;
     expect(error).toMatchObject({
       code: "timeout",
@@ -316,8 +318,8 @@ describe("timeouts", () => {
     expect(plugin.calls).toBe(1);
   });
 
-  describe("the idle timeout fires within the configured value plus a bounded slack (fake clock)", () => {
-    /** How late the idle timeout may fire, in ms of fake time (timer granularity). */
+  describe("the idle timeout fires after the configured silence, at most one watchdog tick late (fake clock)", () => {
+    /** How late the idle timeout may fire beyond one tick, in ms of fake time (timer granularity). */
     const SLACK_MS = 2;
 
     /** A stream that sends its events after the given pauses (ms), then stalls. */
@@ -347,6 +349,8 @@ describe("timeouts", () => {
       ["the default, after events at uneven times", undefined, [0, 10_001, 3_333, 29_999]],
       ["a configured 1 s", 1_000, [0, 999, 1]],
       ["a configured 7 ms", 7, [0, 5]],
+      ["a configured 800 ms, the last event between two ticks", 800, [0, 150]],
+      ["a configured 60 s (the tick is capped at 1 s)", 60_000, [0, 59_999]],
     ])("%s", async (_name, idle, pauses) => {
       vi.useFakeTimers();
       try {
@@ -363,7 +367,7 @@ describe("timeouts", () => {
         await vi.advanceTimersByTimeAsync(lastEventAt);
         await vi.advanceTimersByTimeAsync(idleMs - 1);
         expect(outcome).toBeUndefined();
-        await vi.advanceTimersByTimeAsync(1 + SLACK_MS);
+        await vi.advanceTimersByTimeAsync(1 + idleTick(idleMs) + SLACK_MS);
         expect(outcome).toMatchObject({
           code: "timeout",
           timeoutKind: "idle",

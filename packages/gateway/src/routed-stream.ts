@@ -12,9 +12,10 @@
  * protocol, folds `warning` parts (reported to `onWarning` as they come)
  * and `response_metadata` parts into `done`, stamps the answering provider
  * and model on `done`, ends a silent upstream with an idle timeout (one
- * timer per stream that re-arms itself for the rest of the current wait, so
- * it fires at the configured silence plus timer granularity; per part only
- * a clock read and two field writes), turns a missing `done` into a
+ * timer per stream that looks at the current wait at least every
+ * `idleTick(idle)` ms; per part only two field writes and no clock read,
+ * so it fires after between `idle` and `idle + idleTick(idle)` of silence,
+ * plus timer lateness), turns a missing `done` into a
  * `stream` error that keeps the partial output, and aborts the provider
  * when the consumer leaves the loop early.
  */
@@ -97,8 +98,12 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
   // Idle watchdog state: written once per next() (cheap), read by one timer.
   /** Whether the consumer waits on a `next()` of the provider's stream. */
   #waiting = false;
-  /** `performance.now()` when that wait began. */
-  #waitingSince = 0;
+  /** How many waits on the provider have begun (identifies the current one without a clock read). */
+  #waits = 0;
+  /** The wait the watchdog saw at its last tick while the consumer waited (-1: none). */
+  #watchedWait = -1;
+  /** `performance.now()` at the tick that first saw that wait: no earlier than the wait's start. */
+  #watchedSince = 0;
   #watchdog: ReturnType<typeof setTimeout> | undefined;
   /** The first `next()`, while the stream is being started. */
   #starting: Promise<IteratorResult<Event>> | undefined;
@@ -164,8 +169,7 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
 
   #pull(): Promise<IteratorResult<Event>> {
     this.#waiting = true;
-    // The one clock read per part, and only with an idle timeout (its timer is armed then).
-    if (this.#watchdog !== undefined) this.#waitingSince = performance.now();
+    this.#waits++;
     return this.#inner!.next().then(this.#onResult, this.#onError);
   }
 
@@ -231,7 +235,7 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
     );
     this.#firstEventMs = performance.now() - context.startedAt;
     const idle = context.policy.idleTimeout;
-    if (idle > 0 && Number.isFinite(idle)) this.#armWatchdog(idle);
+    if (idle > 0 && Number.isFinite(idle)) this.#armWatchdog(idleTick(idle));
     return this.#onResult(started.first);
   }
 
@@ -297,23 +301,34 @@ export abstract class RoutedStream<Part extends { readonly type: string }, Event
   }
 
   /**
-   * The idle timer fired. The silence that counts is the consumer's current
-   * wait on the provider (a slow consumer is never the provider's silence):
-   * when it has lasted the idle timeout, abort the attempt; otherwise sleep
-   * exactly until it would (or a whole timeout when nobody waits). A wait
-   * begins after the timer was armed, so the timer is never late for it.
+   * The idle watchdog looks at the stream. The silence that counts is the
+   * consumer's current wait on the provider (a slow consumer is never the
+   * provider's silence). The watchdog looks at least every tick, so a wait
+   * it sees for the first time began at most a tick ago: its silence is
+   * counted from now, and the timeout never fires early and at most a tick
+   * late. A wait seen before is checked again a tick later, or exactly when
+   * its idle timeout is due, and aborts the attempt once it has lasted that.
    */
   #onWatchdog = (): void => {
     this.#watchdog = undefined;
     if (this.#finished) return;
     const idle = this.#context!.policy.idleTimeout;
+    const tick = idleTick(idle);
     if (!this.#waiting) {
-      this.#armWatchdog(idle);
+      this.#watchedWait = -1;
+      this.#armWatchdog(tick);
       return;
     }
-    const silent = performance.now() - this.#waitingSince;
+    const now = performance.now();
+    if (this.#watchedWait !== this.#waits) {
+      this.#watchedWait = this.#waits;
+      this.#watchedSince = now;
+      this.#armWatchdog(tick);
+      return;
+    }
+    const silent = now - this.#watchedSince;
     if (silent < idle) {
-      this.#armWatchdog(Math.ceil(idle - silent));
+      this.#armWatchdog(Math.min(tick, Math.ceil(idle - silent)));
       return;
     }
     this.#attemptScope?.abort(timeoutError("idle", idle, this.#provider));
@@ -519,4 +534,14 @@ function consumerLeft(): RatatoskrError {
     code: "aborted",
     message: "The consumer stopped reading the stream",
   });
+}
+
+/**
+ * How often, at least, the idle watchdog looks at a stream, in ms: an
+ * eighth of the idle timeout, between 1 ms and 1 s. The timeout fires after between
+ * `idle` and `idle + idleTick(idle)` of silence (plus timer lateness): the
+ * price of keeping clock reads off the per-part path.
+ */
+export function idleTick(idle: number): number {
+  return Math.min(1_000, Math.max(1, Math.ceil(idle / 8)));
 }

@@ -8,7 +8,7 @@ import { Ratatoskr } from "@ratatoskr/gateway";
 import { createAnthropic } from "@ratatoskr/provider-anthropic";
 import { createOpenAICompatible } from "@ratatoskr/provider-openai-compat";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { expectWaitOf, IDLE_SLACK_MS, useFakeClock } from "./fake-clock.ts";
+import { expectWaitOf, idleSlackMs, useFakeClock } from "./fake-clock.ts";
 import { type FaultPlan, type FaultServer, startFaultServer } from "./fault-server.ts";
 import {
   CANARY_KEY,
@@ -190,7 +190,7 @@ describe("Anthropic: faults after the first event are final", () => {
     useFakeClock();
     const live = consumeLive(gateway.chatStream(hello, { model: MODEL }));
     await live.when(({ text }) => text === "Hello");
-    await expectWaitOf(120, live.done, IDLE_SLACK_MS);
+    await expectWaitOf(120, live.done, idleSlackMs(120));
     const outcome = await live.done;
     expect(outcome.error).toMatchObject({ code: "timeout", timeoutKind: "idle" });
     expect(outcome.error?.partial?.content).toBe("Hello");

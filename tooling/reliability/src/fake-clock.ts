@@ -22,9 +22,12 @@ export function useFakeClock(): void {
 
 /**
  * How late past its configured value the gateway's idle timeout may fire on
- * the fake clock (the watchdog's bounded slack).
+ * the fake clock: one watchdog tick (the documented eighth of the timeout,
+ * between 1 ms and 1 s) plus 2 ms of timer granularity.
  */
-export const IDLE_SLACK_MS = 2;
+export function idleSlackMs(idle: number): number {
+  return Math.min(1_000, Math.max(1, Math.ceil(idle / 8))) + 2;
+}
 
 /**
  * On the fake clock: `pending` (an event the test waits for) has not

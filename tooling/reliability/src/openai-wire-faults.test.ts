@@ -7,7 +7,7 @@ import { Message } from "@ratatoskr/core";
 import { Ratatoskr } from "@ratatoskr/gateway";
 import { createOpenAI, createOpenAICompatible } from "@ratatoskr/provider-openai-compat";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { expectWaitOf, IDLE_SLACK_MS, useFakeClock } from "./fake-clock.ts";
+import { expectWaitOf, idleSlackMs, useFakeClock } from "./fake-clock.ts";
 import { type FaultPlan, type FaultServer, startFaultServer } from "./fault-server.ts";
 import { createFaultyFetch } from "./faulty-fetch.ts";
 import {
@@ -258,7 +258,7 @@ describe("silence", () => {
     useFakeClock();
     const live = consumeLive(gateway.chatStream(hello, { model: "gpt-4o-mini" }));
     await live.when(({ text }) => text === "Hello");
-    await expectWaitOf(150, live.done, IDLE_SLACK_MS);
+    await expectWaitOf(150, live.done, idleSlackMs(150));
     const outcome = await live.done;
     expect(outcome.error).toMatchObject({ code: "timeout", timeoutKind: "idle" });
     expect(outcome.error?.partial?.content).toBe("Hello");

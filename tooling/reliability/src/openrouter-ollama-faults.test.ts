@@ -9,7 +9,7 @@ import { Ratatoskr } from "@ratatoskr/gateway";
 import { createOllama } from "@ratatoskr/provider-ollama";
 import { createOpenRouter } from "@ratatoskr/provider-openrouter";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from "vitest";
-import { expectWaitOf, IDLE_SLACK_MS, useFakeClock } from "./fake-clock.ts";
+import { expectWaitOf, idleSlackMs, useFakeClock } from "./fake-clock.ts";
 import { type FaultServer, startFaultServer } from "./fault-server.ts";
 import {
   CANARY_KEY,
@@ -96,7 +96,7 @@ it("OpenRouter: processing comments between events do not reset the idle timeout
   useFakeClock();
   const live = consumeLive(gateway.chatStream(hello, { model: MODEL }));
   await live.when(({ text }) => text === "Routed ");
-  await expectWaitOf(100, live.done, IDLE_SLACK_MS);
+  await expectWaitOf(100, live.done, idleSlackMs(100));
   const outcome = await live.done;
   expect(outcome.error).toMatchObject({ code: "timeout", timeoutKind: "idle" });
   expect(outcome.error?.partial?.content).toBe("Routed ");
