@@ -1,0 +1,159 @@
+/**
+ * Every page of the playground has no axe-core violations of WCAG 2.0/2.1
+ * A and AA, in two states: with mock providers serving every capability, and
+ * with no providers at all (the "no keys" state, where pages say what to set).
+ * The pages come from `src/client/pages.ts`, so a page added there is checked
+ * here without editing this file.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { createMockProvider } from "@ratatoskr/testing";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PAGE_PATHS } from "../src/client/pages.ts";
+import { type BrowserHarness, startBrowserHarness, testConfig } from "./browser-harness.ts";
+
+/** The axe rule tags the pages must pass: WCAG 2.0 and 2.1, levels A and AA. */
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/** One axe violation, as the failure message lists it. */
+interface Violation {
+  id: string;
+  impact?: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/** The violations as lines: rule id, impact, what it asks for, and each element's selector. */
+function describeViolations(violations: readonly Violation[]): string {
+  return violations
+    .map(
+      (violation) =>
+        `${violation.id} (${violation.impact ?? "unknown impact"}): ${violation.help}\n` +
+        violation.nodes.map((node) => `    at ${node.target.map(String).join(" >> ")}`).join("\n"),
+    )
+    .join("\n");
+}
+
+/**
+ * Open `#/<path>` in a fresh page, wait until the page has rendered with the
+ * server's status, and return axe's violations there as text ("" when none).
+ */
+async function violationsOn(browser: Browser, baseUrl: string, path: string): Promise<string> {
+  // axe needs a page of an explicit context (it opens a second page in it to combine frame results).
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(240_000);
+  page.setDefaultNavigationTimeout(240_000);
+  try {
+    await page.goto(`${baseUrl}#/${path}`);
+    await expect
+      .poll(() => page.getByTestId(`nav-${path}`).getAttribute("class"))
+      .toContain("active");
+    await expect.poll(() => page.locator(".loading").count()).toBe(0);
+    await page.waitForLoadState("networkidle");
+    const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+    return describeViolations(results.violations);
+  } finally {
+    await context.close();
+  }
+}
+
+it("describes a violation by its id, impact and the selectors of its elements", () => {
+  const text = describeViolations([
+    {
+      id: "color-contrast",
+      impact: "serious",
+      help: "Elements must meet minimum color contrast ratio thresholds",
+      nodes: [{ target: ["nav > a.off"] }, { target: ["iframe", "button"] }],
+    },
+  ]);
+  expect(text).toContain("color-contrast (serious)");
+  expect(text).toContain("at nav > a.off");
+  expect(text).toContain("at iframe >> button");
+});
+
+it("has pages to check", () => {
+  expect(PAGE_PATHS.length).toBeGreaterThan(0);
+});
+
+describe("accessibility with providers serving everything", () => {
+  const mock = createMockProvider({
+    id: "mock",
+    capabilities: ["chat", "embed", "nli", "classify"],
+    dimensions: 16,
+  });
+  let harness: BrowserHarness;
+
+  beforeAll(async () => {
+    harness = await startBrowserHarness(
+      [
+        {
+          provider: mock,
+          label: "Mock (scripted)",
+          models: {
+            chat: ["mock:scripted"],
+            embed: ["mock:embed"],
+            nli: ["mock:nli"],
+            classify: ["mock:zero-shot"],
+          },
+        },
+      ],
+      testConfig({ tokenModels: ["gpt-4o", "llama-3.1-8b-instruct"] }),
+    );
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it("lists in its navigation exactly the pages of pages.ts", async () => {
+    const { page, server } = harness;
+    await page.goto(server.url);
+    await expect.poll(() => page.locator("nav a.active").count()).toBe(1);
+    const navigation = await page
+      .locator("nav a")
+      .evaluateAll((links) => links.map((link) => link.getAttribute("href")));
+    expect(navigation).toEqual(PAGE_PATHS.map((path) => `#/${path}`));
+  });
+
+  it.each(PAGE_PATHS)("#/%s has no WCAG A/AA violations", async (path) => {
+    expect(await violationsOn(harness.browser, harness.server.url, path)).toBe("");
+  });
+});
+
+describe("accessibility with no providers (no keys)", () => {
+  let harness: BrowserHarness;
+  let cacheDir: string;
+
+  beforeAll(async () => {
+    // Nothing but the bundled providers: no keys, offline (HF_HUB_OFFLINE) with an
+    // empty model cache, so the default local models are not there either.
+    cacheDir = mkdtempSync(join(tmpdir(), "playground-a11y-"));
+    const base = testConfig();
+    harness = await startBrowserHarness(
+      [],
+      testConfig({
+        env: { ...base.env, HF_HUB_OFFLINE: "1" },
+        providers: { ollama: { probe: false }, local: { detectCached: false, cacheDir } },
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  it("offers no page that needs a provider", async () => {
+    const { page, server } = harness;
+    await page.goto(`${server.url}#/chat`);
+    await expect.poll(() => page.getByTestId("unavailable-chat").count()).toBe(1);
+  });
+
+  it.each(PAGE_PATHS)("#/%s has no WCAG A/AA violations", async (path) => {
+    expect(await violationsOn(harness.browser, harness.server.url, path)).toBe("");
+  });
+});
