@@ -8,34 +8,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import { createMockProvider } from "@ratatoskr/testing";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGE_PATHS } from "../src/client/pages.ts";
-import { type BrowserHarness, startBrowserHarness, testConfig } from "./browser-harness.ts";
-
-/** The axe rule tags the pages must pass: WCAG 2.0 and 2.1, levels A and AA. */
-const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
-
-/** One axe violation, as the failure message lists it. */
-interface Violation {
-  id: string;
-  impact?: string | null;
-  help: string;
-  nodes: { target: unknown[] }[];
-}
-
-/** The violations as lines: rule id, impact, what it asks for, and each element's selector. */
-function describeViolations(violations: readonly Violation[]): string {
-  return violations
-    .map(
-      (violation) =>
-        `${violation.id} (${violation.impact ?? "unknown impact"}): ${violation.help}\n` +
-        violation.nodes.map((node) => `    at ${node.target.map(String).join(" >> ")}`).join("\n"),
-    )
-    .join("\n");
-}
+import {
+  axeViolations,
+  type BrowserHarness,
+  describeViolations,
+  startBrowserHarness,
+  testConfig,
+} from "./browser-harness.ts";
 
 /**
  * Open `#/<path>` in a fresh page, wait until the page has rendered with the
@@ -54,8 +37,7 @@ async function violationsOn(browser: Browser, baseUrl: string, path: string): Pr
       .toContain("active");
     await expect.poll(() => page.locator(".loading").count()).toBe(0);
     await page.waitForLoadState("networkidle");
-    const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
-    return describeViolations(results.violations);
+    return await axeViolations(page);
   } finally {
     await context.close();
   }
