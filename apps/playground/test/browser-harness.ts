@@ -26,9 +26,15 @@ export const CHROMIUM_ARGS = [
   "--disable-dev-shm-usage",
 ];
 
-/** Where screenshots go: test artifacts (gitignored) and, with UPDATE_SCREENSHOTS=1, the README's. */
+/** Where every test run saves its screenshots: test artifacts, gitignored (`artifacts/`). */
 export const ARTIFACTS_DIR = fileURLToPath(new URL("../artifacts/", import.meta.url));
-export const DOCS_SCREENSHOTS_DIR = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
+
+/**
+ * The repository's documentation images (`<repo>/docs/images/`), which the
+ * READMEs show as `playground-<name>.png`. Tests write there only with
+ * UPDATE_SCREENSHOTS=1, so a test run never changes tracked files.
+ */
+export const DOCS_IMAGES_DIR = fileURLToPath(new URL("../../../docs/images/", import.meta.url));
 
 /** Fail (never skip) with instructions when Chromium is missing. */
 export function assertChromiumInstalled(): void {
@@ -105,12 +111,15 @@ export async function startBrowserHarness(
   };
 }
 
-/** Save a screenshot as a test artifact (and as the README's screenshot when UPDATE_SCREENSHOTS=1). */
+/**
+ * Save a screenshot as a test artifact (`artifacts/<name>.png`), and with
+ * UPDATE_SCREENSHOTS=1 as the documentation's `docs/images/playground-<name>.png`.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${ARTIFACTS_DIR}${name}.png`, fullPage: true });
   if (process.env.UPDATE_SCREENSHOTS === "1") {
-    await mkdir(DOCS_SCREENSHOTS_DIR, { recursive: true });
-    await page.screenshot({ path: `${DOCS_SCREENSHOTS_DIR}${name}.png`, fullPage: false });
+    await mkdir(DOCS_IMAGES_DIR, { recursive: true });
+    await page.screenshot({ path: `${DOCS_IMAGES_DIR}playground-${name}.png`, fullPage: false });
   }
 }
 
