@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
+import AxeBuilder from "@axe-core/playwright";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { buildPlaygroundGateway, type ExtraProvider } from "../src/build-playground-gateway.ts";
 import { buildClientAssets } from "../src/client-assets.ts";
@@ -25,9 +26,15 @@ export const CHROMIUM_ARGS = [
   "--disable-dev-shm-usage",
 ];
 
-/** Where screenshots go: test artifacts (gitignored) and, with UPDATE_SCREENSHOTS=1, the README's. */
+/** Where every test run saves its screenshots: test artifacts, gitignored (`artifacts/`). */
 export const ARTIFACTS_DIR = fileURLToPath(new URL("../artifacts/", import.meta.url));
-export const DOCS_SCREENSHOTS_DIR = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
+
+/**
+ * The repository's documentation images (`<repo>/docs/images/`), which the
+ * READMEs show as `playground-<name>.png`. Tests write there only with
+ * UPDATE_SCREENSHOTS=1, so a test run never changes tracked files.
+ */
+export const DOCS_IMAGES_DIR = fileURLToPath(new URL("../../../docs/images/", import.meta.url));
 
 /** Fail (never skip) with instructions when Chromium is missing. */
 export function assertChromiumInstalled(): void {
@@ -78,7 +85,9 @@ export async function startBrowserHarness(
     headless: true,
     args: CHROMIUM_ARGS,
   });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // A page of an explicit context: axe opens a second page in it (see axeViolations).
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
   // Hang guards only (a busy 2-core CI machine is slow, not broken): actions wait for their element.
   page.setDefaultTimeout(240_000);
   page.setDefaultNavigationTimeout(240_000);
@@ -102,11 +111,45 @@ export async function startBrowserHarness(
   };
 }
 
-/** Save a screenshot as a test artifact (and as the README's screenshot when UPDATE_SCREENSHOTS=1). */
+/**
+ * Save a screenshot as a test artifact (`artifacts/<name>.png`), and with
+ * UPDATE_SCREENSHOTS=1 as the documentation's `docs/images/playground-<name>.png`.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${ARTIFACTS_DIR}${name}.png`, fullPage: true });
   if (process.env.UPDATE_SCREENSHOTS === "1") {
-    await mkdir(DOCS_SCREENSHOTS_DIR, { recursive: true });
-    await page.screenshot({ path: `${DOCS_SCREENSHOTS_DIR}${name}.png`, fullPage: false });
+    await mkdir(DOCS_IMAGES_DIR, { recursive: true });
+    await page.screenshot({ path: `${DOCS_IMAGES_DIR}playground-${name}.png`, fullPage: false });
   }
+}
+
+/** The axe rule tags the pages must pass: WCAG 2.0 and 2.1, levels A and AA. */
+export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+
+/** One axe violation, as the failure message lists it. */
+export interface AxeViolation {
+  id: string;
+  impact?: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/** The violations as lines: rule id, impact, what it asks for, and each element's selector. */
+export function describeViolations(violations: readonly AxeViolation[]): string {
+  return violations
+    .map(
+      (violation) =>
+        `${violation.id} (${violation.impact ?? "unknown impact"}): ${violation.help}\n` +
+        violation.nodes.map((node) => `    at ${node.target.map(String).join(" >> ")}`).join("\n"),
+    )
+    .join("\n");
+}
+
+/**
+ * axe-core's WCAG A/AA violations on the page as it is now, as text ("" when
+ * none). The page must belong to a context opened with `browser.newContext()`.
+ */
+export async function axeViolations(page: Page): Promise<string> {
+  const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+  return describeViolations(results.violations);
 }

@@ -16,6 +16,7 @@ import { startPlaygroundServer } from "../src/playground-server.ts";
 import { similarityMatrix } from "../src/similarity.ts";
 import {
   assertChromiumInstalled,
+  axeViolations,
   type BrowserHarness,
   screenshot,
   startBrowserHarness,
@@ -193,6 +194,7 @@ describe("playground in Chromium", () => {
       name: "calculator",
     });
     await screenshot(page, "chat");
+    expect(await axeViolations(page)).toBe("");
   });
 
   it("stops a streaming answer: the page shows it aborted and the provider's request is cancelled", async () => {
@@ -239,6 +241,7 @@ describe("playground in Chromium", () => {
       expect(pieces.length, model).toBeGreaterThan(expected.count / 2);
     }
     await screenshot(page, "tokens");
+    expect(await axeViolations(page)).toBe("");
   });
 
   it("draws the embeddings similarity matrix as a heatmap", async () => {
@@ -265,6 +268,7 @@ describe("playground in Chromium", () => {
     expect(colours.every((colour) => colour !== "rgba(0, 0, 0, 0)")).toBe(true);
     expect(await page.getByTestId("provenance").textContent()).toContain("mock");
     await screenshot(page, "embeddings");
+    expect(await axeViolations(page)).toBe("");
   });
 
   it("shows NLI scores as three bars and zero-shot labels ranked", async () => {
@@ -319,6 +323,7 @@ describe("playground in Chromium", () => {
         .sort(),
     ).toEqual(["mythology", "squirrel"]);
     await screenshot(page, "nli");
+    expect(await axeViolations(page)).toBe("");
   });
 
   it("lists providers and capabilities, and explains route() for any model", async () => {
@@ -339,6 +344,7 @@ describe("playground in Chromium", () => {
       "OPENROUTER_API_KEY",
     );
     await screenshot(page, "routes");
+    expect(await axeViolations(page)).toBe("");
   });
 
   it("first run: shows a model download's progress while the first embedding waits for it", async () => {
@@ -346,7 +352,8 @@ describe("playground in Chromium", () => {
     const run = await startFirstRun();
     const assets = await buildClientAssets({ minify: false });
     const server = await startPlaygroundServer({ ...run.built, config: run.config, assets });
-    const page = await harness.browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const context = await harness.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
     page.setDefaultTimeout(240_000);
     try {
       // Chat has no provider, so the app opens on the first page that works: embeddings.
@@ -366,11 +373,14 @@ describe("playground in Chromium", () => {
       const during = (await banner.textContent()) ?? "";
       expect(during).toMatch(/downloading models: .+ of .+ \(\d+%\), .+\/s, about \d+ s left/);
       await screenshot(page, "first-run-download");
+      const duringViolations = await axeViolations(page);
       run.release();
       await expect.poll(() => page.getByTestId("heatmap-cell").count()).toBe(9);
       await expect.poll(() => banner.textContent()).toContain("models downloaded");
+      expect(duringViolations).toBe("");
+      expect(await axeViolations(page)).toBe("");
     } finally {
-      await page.close();
+      await context.close();
       await server.close();
       await run.close();
     }

@@ -2,6 +2,7 @@
  * The playground shell: navigation between the pages (hash routes), and the
  * server status every page reads.
  */
+import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ApiCallError, type ApiError, api, resultOf, type Status } from "./api.ts";
 import { DownloadBanner } from "./download-banner.tsx";
@@ -10,14 +11,18 @@ import { EmbeddingsPage } from "./pages/embeddings-page.tsx";
 import { NliPage } from "./pages/nli-page.tsx";
 import { RoutesPage } from "./pages/routes-page.tsx";
 import { TokensPage } from "./pages/tokens-page.tsx";
+import { PAGES as PAGE_INFO, type PagePath } from "./pages.ts";
 
-const PAGES = [
-  { path: "chat", title: "Chat", capability: "chat", view: ChatPage },
-  { path: "embeddings", title: "Embeddings", capability: "embed", view: EmbeddingsPage },
-  { path: "nli", title: "NLI & zero-shot", capability: "nli", view: NliPage },
-  { path: "tokens", title: "Tokens", capability: "countTokens", view: TokensPage },
-  { path: "routes", title: "Routes", capability: undefined, view: RoutesPage },
-] as const;
+/** Each page's view; `pages.ts` lists the pages (a page missing here is a type error). */
+const VIEWS: Record<PagePath, ComponentType<{ status: Status }>> = {
+  chat: ChatPage,
+  embeddings: EmbeddingsPage,
+  nli: NliPage,
+  tokens: TokensPage,
+  routes: RoutesPage,
+};
+
+const PAGES = PAGE_INFO.map((page) => ({ ...page, view: VIEWS[page.path] }));
 
 /** The page the hash names, or undefined (then the first page that works opens). */
 function currentPath(): string | undefined {
@@ -67,7 +72,7 @@ export function App() {
   }, []);
 
   const path = hashPath ?? (status ? firstWorkingPage(status) : undefined);
-  const page = PAGES.find((candidate) => candidate.path === path) ?? PAGES[0];
+  const page = PAGES.find((candidate) => candidate.path === path) ?? PAGES[0]!;
   const View = page.view;
   return (
     <div class="shell">

@@ -410,6 +410,7 @@ export function ChatPage(props: { status: Status }) {
       <form class="composer" onSubmit={send}>
         <textarea
           data-testid="chat-input"
+          aria-label="Message"
           value={input}
           rows={2}
           placeholder="Message"

@@ -45,6 +45,7 @@ export function RoutesPage(props: { status: Status }) {
         <form class="row" onSubmit={explain}>
           <select
             data-testid="route-capability"
+            aria-label="Capability"
             value={capability}
             onChange={(event) =>
               setCapability((event.target as HTMLSelectElement).value as Capability)
@@ -58,6 +59,7 @@ export function RoutesPage(props: { status: Status }) {
           </select>
           <input
             data-testid="route-model"
+            aria-label="Model"
             value={model}
             onInput={(event) => setModel((event.target as HTMLInputElement).value)}
           />
