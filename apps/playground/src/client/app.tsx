@@ -7,14 +7,19 @@ import { ApiCallError, type ApiError, api, resultOf, type Status } from "./api.t
 import { DownloadBanner } from "./download-banner.tsx";
 import { ChatPage } from "./pages/chat-page.tsx";
 import { EmbeddingsPage } from "./pages/embeddings-page.tsx";
+import { GeneratePage } from "./pages/generate-page.tsx";
 import { NliPage } from "./pages/nli-page.tsx";
 import { RoutesPage } from "./pages/routes-page.tsx";
+import { StancePage } from "./pages/stance-page.tsx";
 import { TokensPage } from "./pages/tokens-page.tsx";
 
 const PAGES = [
   { path: "chat", title: "Chat", capability: "chat", view: ChatPage },
+  { path: "generate", title: "Generate", capability: "generate", view: GeneratePage },
   { path: "embeddings", title: "Embeddings", capability: "embed", view: EmbeddingsPage },
   { path: "nli", title: "NLI & zero-shot", capability: "nli", view: NliPage },
+  // Stance is one zero-shot classification: served wherever `classify` is.
+  { path: "stance", title: "Stance", capability: "classify", view: StancePage },
   { path: "tokens", title: "Tokens", capability: "countTokens", view: TokensPage },
   { path: "routes", title: "Routes", capability: undefined, view: RoutesPage },
 ] as const;
