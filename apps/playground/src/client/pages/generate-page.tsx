@@ -213,7 +213,12 @@ export function GeneratePage(props: { status: Status }) {
               type="button"
               class="stop"
               data-testid="generate-stop"
-              onClick={() => controller.current?.abort()}
+              onClick={(event) => {
+                // The abort re-renders this button as the submit button before the click's
+                // default action runs: without this, Stop would start a new generation.
+                event.preventDefault();
+                controller.current?.abort();
+              }}
             >
               Stop
             </button>
