@@ -318,6 +318,8 @@ async function discoverLocalModels(
     embedding: [...(local.embeddingModels ?? [])],
     nli: [...(local.nliModels ?? [])],
   };
+  // Causal LMs only from the config file: no preset is cached or downloaded by default.
+  const generation: LocalModelSetting[] = [...(local.generationModels ?? [])];
   let cached = { embedding: [] as string[], nli: [] as string[] };
   let module: Record<string, unknown> | undefined;
   try {
@@ -384,7 +386,7 @@ async function discoverLocalModels(
       }
     }
   }
-  if (embedding.length + nli.length === 0) {
+  if (embedding.length + nli.length + generation.length === 0) {
     discovery.off.set(
       "local",
       missingDefaults.length > 0
@@ -397,12 +399,14 @@ async function discoverLocalModels(
   }
   // Only cached presets (no defaults, nothing configured): never download.
   const offline =
-    (configured.embedding.length + configured.nli.length === 0 && defaults.length === 0) ||
+    (configured.embedding.length + configured.nli.length + generation.length === 0 &&
+      defaults.length === 0) ||
     offlineEnv;
   const hubUrl = config.env.HF_ENDPOINT?.trim();
   discovery.settings.local = {
     embeddingModels: embedding,
     nliModels: nli,
+    ...(generation.length === 0 ? {} : { generationModels: generation }),
     offline,
     ...(local.device === undefined ? {} : { device: local.device }),
     ...(local.cacheDir === undefined ? {} : { cacheDir: local.cacheDir }),
@@ -410,8 +414,8 @@ async function discoverLocalModels(
     fetch: downloads.fetch,
   };
   const parts = [
-    configured.embedding.length + configured.nli.length > 0
-      ? `configured: ${[...configured.embedding, ...configured.nli].map(modelName).join(", ")}`
+    configured.embedding.length + configured.nli.length + generation.length > 0
+      ? `configured: ${[...configured.embedding, ...configured.nli, ...generation].map(modelName).join(", ")}`
       : undefined,
     cached.embedding.length + cached.nli.length > 0
       ? `found in the cache: ${[...cached.embedding, ...cached.nli].join(", ")}`
@@ -431,7 +435,12 @@ async function discoverLocalModels(
     settings.map((setting) => `local:${modelName(setting)}`);
   discovery.ready.set("local", {
     detail: parts.filter((part) => part !== undefined).join("; "),
-    models: { embed: names(embedding), nli: names(nli), classify: names(nli) },
+    models: {
+      embed: names(embedding),
+      nli: names(nli),
+      classify: names(nli),
+      ...(generation.length === 0 ? {} : { generate: names(generation) }),
+    },
   });
 }
 

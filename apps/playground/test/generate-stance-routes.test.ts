@@ -5,7 +5,8 @@
  * provider serves `generate`, a failure before and after the first words,
  * abort and the stream limit) and `POST /api/stance` (the mock's scores,
  * bad inputs, no provider, and the two keyless back-ends: the demo
- * provider's cue words and the local ONNX NLI model).
+ * provider's cue words and the local ONNX NLI model), and generation on a
+ * local causal LM named in the config file.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -366,11 +367,11 @@ describe("stance with no keys", () => {
     expect(against.against).toBeGreaterThan(0.5);
   });
 
-  describe("on the local ONNX NLI model", () => {
+  describe("on the local ONNX models of the config file", () => {
     let root: string;
     let served: App;
     beforeAll(async () => {
-      root = await mkdtemp(join(tmpdir(), "playground-stance-"));
+      root = await mkdtemp(join(tmpdir(), "playground-local-"));
       const directories = await writeTestModels(root);
       served = await app(
         [],
@@ -381,6 +382,7 @@ describe("stance with no keys", () => {
               detectCached: false,
               defaultModels: false,
               nliModels: [{ name: "tiny-nli", path: directories.nli }],
+              generationModels: [{ name: "tiny-gpt", path: directories.decoder }],
             },
           },
         }),
@@ -388,6 +390,32 @@ describe("stance with no keys", () => {
     });
     afterAll(async () => {
       await rm(root, { recursive: true, force: true });
+    });
+
+    it("generates with a causal LM from providers.local.generationModels (what the Generate page's hint says)", async () => {
+      const status = (await (await served.request("/api/status", { headers: HOST })).json()) as {
+        capabilities: Record<string, { available: boolean; providers: string[] }>;
+        models: Record<string, Array<{ model: string; provider: string }>>;
+      };
+      expect(status.capabilities.generate).toMatchObject({ available: true, providers: ["local"] });
+      expect(status.models.generate).toEqual([
+        { model: "local:tiny-gpt", provider: "local", rule: "explicit-prefix" },
+      ]);
+      const events = await readEvents(
+        await served.request(
+          "/api/generate",
+          post({ prompt: ">", model: "local:tiny-gpt", maxTokens: 5, temperature: 0 }),
+        ),
+      );
+      expect(events[0]).toMatchObject({ type: "route", provider: "local" });
+      const text = events.flatMap((event) => (event.type === "text" ? [event.text] : [])).join("");
+      expect(text).toBe("Hello");
+      expect(events.at(-1)).toMatchObject({
+        type: "stats",
+        finishReason: "length",
+        provider: "local",
+        usage: { completionTokens: 5 },
+      });
     });
 
     it("classifies stance through zero-shot on the cross-encoder", async () => {
