@@ -58,6 +58,12 @@ export interface ProviderSetup {
   configure: string;
   /** Models to suggest in the pickers, per capability. */
   models: Partial<Record<Capability, string[]>>;
+  /**
+   * Capabilities the provider's object offers but has no model for in this
+   * setup (the local provider's generation when the config file names no
+   * causal LM): reported as not served, so the pages say what to configure.
+   */
+  unserved?: Capability[];
 }
 
 /** A provider registered ahead of the configured ones (tests register mocks this way). */
@@ -682,7 +688,13 @@ export async function buildPlaygroundGateway(
   const offered = gateway.capabilities().providers;
   for (const row of setup) {
     if (row.state !== "ready" || !providers.has(row.id)) continue;
-    row.capabilities = CAPABILITIES.filter((capability) => offered[capability].includes(row.id));
+    // The local provider's object always offers generation, but it serves only the causal LMs
+    // the config file names (there is no generation preset): with none, generate is not served.
+    if (row.id === "local" && (row.models.generate ?? []).length === 0) row.unserved = ["generate"];
+    row.capabilities = CAPABILITIES.filter(
+      (capability) =>
+        offered[capability].includes(row.id) && !(row.unserved ?? []).includes(capability),
+    );
     const selection = (
       providers.get(row.id) as { deviceSelection?: () => { device: string; reason: string } }
     ).deviceSelection?.();

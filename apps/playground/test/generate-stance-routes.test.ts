@@ -436,4 +436,37 @@ describe("stance with no keys", () => {
       expect(answer.result[label as "favor" | "against" | "neutral"]).toBe(best);
     });
   });
+
+  it("does not offer generate on the local provider when the config file names no causal LM", async () => {
+    const root = await mkdtemp(join(tmpdir(), "playground-local-nli-"));
+    try {
+      const directories = await writeTestModels(root);
+      const served = await app(
+        [],
+        config({
+          providers: {
+            ollama: { probe: false },
+            local: {
+              detectCached: false,
+              defaultModels: false,
+              nliModels: [{ name: "tiny-nli", path: directories.nli }],
+            },
+          },
+        }),
+      );
+      const status = (await (await served.request("/api/status", { headers: HOST })).json()) as {
+        capabilities: Record<string, { available: boolean; providers: string[]; hints: unknown[] }>;
+        providers: Array<{ id: string; capabilities: string[] }>;
+      };
+      // The local provider serves stance (zero-shot) but not generate, and the Generate page says so.
+      expect(status.capabilities.classify).toMatchObject({ available: true, providers: ["local"] });
+      expect(status.capabilities.generate).toMatchObject({ available: false, providers: [] });
+      expect(status.capabilities.generate!.hints.length).toBeGreaterThan(0);
+      const local = status.providers.find((provider) => provider.id === "local")!;
+      expect(local.capabilities).toContain("classify");
+      expect(local.capabilities).not.toContain("generate");
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 });
