@@ -58,6 +58,12 @@ export interface ProviderSetup {
   configure: string;
   /** Models to suggest in the pickers, per capability. */
   models: Partial<Record<Capability, string[]>>;
+  /**
+   * Capabilities the provider's object offers but has no model for in this
+   * setup (the local provider's generation when the config file names no
+   * causal LM): reported as not served, so the pages say what to configure.
+   */
+  unserved?: Capability[];
 }
 
 /** A provider registered ahead of the configured ones (tests register mocks this way). */
@@ -318,6 +324,8 @@ async function discoverLocalModels(
     embedding: [...(local.embeddingModels ?? [])],
     nli: [...(local.nliModels ?? [])],
   };
+  // Causal LMs only from the config file: no preset is cached or downloaded by default.
+  const generation: LocalModelSetting[] = [...(local.generationModels ?? [])];
   let cached = { embedding: [] as string[], nli: [] as string[] };
   let module: Record<string, unknown> | undefined;
   try {
@@ -384,7 +392,7 @@ async function discoverLocalModels(
       }
     }
   }
-  if (embedding.length + nli.length === 0) {
+  if (embedding.length + nli.length + generation.length === 0) {
     discovery.off.set(
       "local",
       missingDefaults.length > 0
@@ -397,12 +405,14 @@ async function discoverLocalModels(
   }
   // Only cached presets (no defaults, nothing configured): never download.
   const offline =
-    (configured.embedding.length + configured.nli.length === 0 && defaults.length === 0) ||
+    (configured.embedding.length + configured.nli.length + generation.length === 0 &&
+      defaults.length === 0) ||
     offlineEnv;
   const hubUrl = config.env.HF_ENDPOINT?.trim();
   discovery.settings.local = {
     embeddingModels: embedding,
     nliModels: nli,
+    ...(generation.length === 0 ? {} : { generationModels: generation }),
     offline,
     ...(local.device === undefined ? {} : { device: local.device }),
     ...(local.cacheDir === undefined ? {} : { cacheDir: local.cacheDir }),
@@ -410,8 +420,8 @@ async function discoverLocalModels(
     fetch: downloads.fetch,
   };
   const parts = [
-    configured.embedding.length + configured.nli.length > 0
-      ? `configured: ${[...configured.embedding, ...configured.nli].map(modelName).join(", ")}`
+    configured.embedding.length + configured.nli.length + generation.length > 0
+      ? `configured: ${[...configured.embedding, ...configured.nli, ...generation].map(modelName).join(", ")}`
       : undefined,
     cached.embedding.length + cached.nli.length > 0
       ? `found in the cache: ${[...cached.embedding, ...cached.nli].join(", ")}`
@@ -431,7 +441,12 @@ async function discoverLocalModels(
     settings.map((setting) => `local:${modelName(setting)}`);
   discovery.ready.set("local", {
     detail: parts.filter((part) => part !== undefined).join("; "),
-    models: { embed: names(embedding), nli: names(nli), classify: names(nli) },
+    models: {
+      embed: names(embedding),
+      nli: names(nli),
+      classify: names(nli),
+      ...(generation.length === 0 ? {} : { generate: names(generation) }),
+    },
   });
 }
 
@@ -673,7 +688,13 @@ export async function buildPlaygroundGateway(
   const offered = gateway.capabilities().providers;
   for (const row of setup) {
     if (row.state !== "ready" || !providers.has(row.id)) continue;
-    row.capabilities = CAPABILITIES.filter((capability) => offered[capability].includes(row.id));
+    // The local provider's object always offers generation, but it serves only the causal LMs
+    // the config file names (there is no generation preset): with none, generate is not served.
+    if (row.id === "local" && (row.models.generate ?? []).length === 0) row.unserved = ["generate"];
+    row.capabilities = CAPABILITIES.filter(
+      (capability) =>
+        offered[capability].includes(row.id) && !(row.unserved ?? []).includes(capability),
+    );
     const selection = (
       providers.get(row.id) as { deviceSelection?: () => { device: string; reason: string } }
     ).deviceSelection?.();

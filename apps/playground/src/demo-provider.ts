@@ -5,7 +5,8 @@
  * from their results; embeddings and token counts are the deterministic
  * ones of `@ratatoskr/testing`'s mock provider, NLI and zero-shot scores
  * come from lexical overlap (`demo-scores.ts`), so related labels win and
- * unrelated ones do not tie. Its answers are labelled as such: nothing here
+ * unrelated ones do not tie; a stance call is scored from cue words
+ * ("support", "oppose", …). Its answers are labelled as such: nothing here
  * is a language model.
  */
 import {
@@ -21,7 +22,7 @@ import {
 } from "@ratatoskr/core";
 import { sleep } from "@ratatoskr/provider-utils";
 import { createMockProvider } from "@ratatoskr/testing";
-import { lexicalNli, lexicalZeroShot } from "./demo-scores.ts";
+import { lexicalNli, lexicalStance, lexicalZeroShot, stanceTarget } from "./demo-scores.ts";
 
 /** The demo provider's id (`demo:…` models). */
 export const DEMO_PROVIDER_ID = "demo";
@@ -121,17 +122,26 @@ function lexicalNliModel(mock: NliModelV1): NliModelV1 {
   };
 }
 
+/** The demo's scores of `labels` for `text`: stance cues for a stance call, else lexical overlap. */
+function demoScores(
+  text: string,
+  labels: readonly string[],
+  multiLabel: boolean,
+): Record<string, number> {
+  const target = stanceTarget(labels);
+  if (target === undefined) return lexicalZeroShot(text, labels, multiLabel);
+  const { favor, against, neutral } = lexicalStance(text, target);
+  const [favorLabel, againstLabel, neutralLabel] = labels as [string, string, string];
+  return { [favorLabel]: favor, [againstLabel]: against, [neutralLabel]: neutral };
+}
+
 /** The mock's zero-shot with lexical-overlap scores (its metadata and warnings kept). */
 function lexicalClassification(mock: ClassificationModelV1): ClassificationModelV1 {
   return {
     ...mock,
     async classifyZeroShot(request) {
       const base = await mock.classifyZeroShot(request);
-      const scores = lexicalZeroShot(
-        request.text,
-        request.labels,
-        request.settings.multiLabel === true,
-      );
+      const scores = demoScores(request.text, request.labels, request.settings.multiLabel === true);
       const topLabel = request.labels.reduce((best, label) =>
         scores[label]! > scores[best]! ? label : best,
       );

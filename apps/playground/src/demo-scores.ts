@@ -125,3 +125,95 @@ export function lexicalZeroShot(
   });
   return scores;
 }
+
+/** Words that argue for something (as {@link stems} leaves them: "opposes" → "oppos"). */
+const FAVOR_CUES = new Set([
+  "support",
+  "favor",
+  "favour",
+  "love",
+  "lov",
+  "like",
+  "lik",
+  "great",
+  "best",
+  "good",
+  "agree",
+  "agre",
+  "pro",
+  "benefit",
+  "back",
+  "welcome",
+  "welcom",
+  "excellent",
+  "wonderful",
+  "endorse",
+  "endors",
+  "need",
+  "should",
+  "must",
+]);
+
+/** Words that argue against something (as {@link stems} leaves them: "opposes" → "oppos"). */
+const AGAINST_CUES = new Set([
+  "oppose",
+  "oppos",
+  "against",
+  "hate",
+  "hat",
+  "bad",
+  "worst",
+  "terrible",
+  "awful",
+  "reject",
+  "ban",
+  "bans",
+  "harm",
+  "harmful",
+  "dangerou",
+  "waste",
+  "wast",
+  "disagree",
+  "disagre",
+  "stop",
+  "wrong",
+  "fail",
+  "useles",
+]);
+
+/**
+ * The target of a stance call (`gateway.classifyStance`), when `labels` are
+ * its three candidate labels (`supports ‹target›`, `opposes ‹target›`,
+ * `is neutral about ‹target›`, as the gateway documents them); else undefined.
+ */
+export function stanceTarget(labels: readonly string[]): string | undefined {
+  const [favor, against, neutral] = labels;
+  if (labels.length !== 3 || !favor?.startsWith("supports ")) return undefined;
+  const target = favor.slice("supports ".length);
+  return against === `opposes ${target}` && neutral === `is neutral about ${target}`
+    ? target
+    : undefined;
+}
+
+/**
+ * Favor, against and neutral (summing to 1) of `text` toward `target`, from
+ * cue words ("support", "best" … "oppose", "ban" …; a negation swaps them)
+ * weighed by how much the text talks about the target ({@link coverage}).
+ * No cue, or a text about something else, leans neutral.
+ */
+export function lexicalStance(
+  text: string,
+  target: string,
+): { favor: number; against: number; neutral: number } {
+  const words = stems(text);
+  let favorCues = words.filter((word) => FAVOR_CUES.has(word)).length;
+  let againstCues = words.filter((word) => AGAINST_CUES.has(word)).length;
+  if (negated(text)) [favorCues, againstCues] = [againstCues, favorCues];
+  const cues = favorCues + againstCues + 0.5;
+  const about = 0.2 + 0.8 * coverage(text, target);
+  const favor = 0.05 + (about * favorCues) / cues;
+  const against = 0.05 + (about * againstCues) / cues;
+  const neutral = 0.05 + 0.25 / cues + 0.3 * (1 - about);
+  const sum = favor + against + neutral;
+  return { favor: favor / sum, against: against / sum, neutral: neutral / sum };
+}

@@ -47,6 +47,8 @@ export interface PlaygroundConfigFile {
       /** Preset names, Hub repos, or `{ name, path }` model directories (see @ratatoskr/provider-local-onnx). */
       embeddingModels?: LocalModelSetting[];
       nliModels?: LocalModelSetting[];
+      /** Causal LMs exported to ONNX with a KV cache (`{ name, path }` or a Hub repo), for the Generate page. */
+      generationModels?: LocalModelSetting[];
       device?: string;
       cacheDir?: string;
       /** Register presets already in the model cache (default true). */

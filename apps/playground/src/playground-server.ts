@@ -11,11 +11,13 @@ import { accessGuard } from "./server/access-guard.ts";
 import { chatRoutes } from "./server/chat-routes.ts";
 import { embeddingsRoutes } from "./server/embeddings-routes.ts";
 import { errorHandlerFor } from "./server/error-response.ts";
+import { generateRoutes } from "./server/generate-routes.ts";
 import { nliRoutes } from "./server/nli-routes.ts";
 import { pageRoutes } from "./server/page-routes.ts";
 import { jsonBodiesOnly, limitBodySize, refuseCrossSite } from "./server/request-guards.ts";
 import { securityHeaders } from "./server/security-headers.ts";
 import type { PlaygroundServerContext } from "./server/server-context.ts";
+import { stanceRoutes } from "./server/stance-routes.ts";
 import { statusRoutes } from "./server/status-routes.ts";
 import { tokensRoutes } from "./server/tokens-routes.ts";
 
@@ -31,8 +33,10 @@ export function createPlaygroundApp(context: PlaygroundServerContext) {
     .route("/", pageRoutes(context.assets))
     .route("/api", statusRoutes(context))
     .route("/api", chatRoutes(context))
+    .route("/api", generateRoutes(context))
     .route("/api", embeddingsRoutes(context))
     .route("/api", nliRoutes(context))
+    .route("/api", stanceRoutes(context))
     .route("/api", tokensRoutes(context))
     .notFound((c) => c.json({ error: { code: "not_found", message: "No such page" } }, 404))
     .onError(errorHandlerFor());

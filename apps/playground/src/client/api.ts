@@ -1,8 +1,8 @@
 /**
  * The browser's side of the playground API, through Hono's typed client
  * (`hono/client`): request and answer types come from the server's route
- * definitions, so the two cannot drift apart. The chat turn arrives as
- * Server-Sent Events, parsed by `eventsource-parser`.
+ * definitions, so the two cannot drift apart. The chat turn and the
+ * generation arrive as Server-Sent Events, parsed by `eventsource-parser`.
  */
 import type { Capability, Message } from "@ratatoskr/core";
 import { EventSourceParserStream } from "eventsource-parser/stream";
@@ -17,9 +17,11 @@ import {
 import type { CapabilityHint } from "../capability-hints.ts";
 import type { PlaygroundApp } from "../playground-server.ts";
 import type { ChatStreamEvent } from "../server/chat-event-stream.ts";
+import type { GenerateStreamEvent } from "../server/generate-event-stream.ts";
 import type { ModelFacts } from "../server/status-routes.ts";
 
 export type { ChatStreamEvent } from "../server/chat-event-stream.ts";
+export type { GenerateStreamEvent } from "../server/generate-event-stream.ts";
 export type { ModelFacts } from "../server/status-routes.ts";
 
 /** The typed client of `/api`, on the page's own origin. */
@@ -39,6 +41,12 @@ export type NliAnswer = InferResponseType<typeof api.nli.$post, 200>;
 
 /** `/api/classify`. */
 export type ClassifyAnswer = InferResponseType<typeof api.classify.$post, 200>;
+
+/** `/api/stance`. */
+export type StanceAnswer = InferResponseType<typeof api.stance.$post, 200>;
+
+/** The body of `/api/generate`. */
+export type GenerateRequest = InferRequestType<typeof api.generate.$post>["json"];
 
 /** `/api/tokens`: one result per model. */
 export type TokenResult = InferResponseType<typeof api.tokens.$post, 200>["results"][number];
@@ -109,10 +117,10 @@ export function capabilityStatus(status: Status, capability: Capability): Capabi
   return (status.capabilities as Record<Capability, CapabilityStatus>)[capability];
 }
 
-/** Hand each SSE event of a chat stream to `onEvent` as it arrives. */
-export async function readChatStream(
+/** Hand each SSE event of a stream (its data as JSON) to `onEvent` as it arrives. */
+async function readEventStream<T>(
   body: ReadableStream<Uint8Array<ArrayBuffer>>,
-  onEvent: (event: ChatStreamEvent) => void,
+  onEvent: (event: T) => void,
 ): Promise<void> {
   const reader = body
     .pipeThrough(new TextDecoderStream())
@@ -121,8 +129,24 @@ export async function readChatStream(
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
-    onEvent(JSON.parse(value.data) as ChatStreamEvent);
+    onEvent(JSON.parse(value.data) as T);
   }
+}
+
+/** Hand each SSE event of a chat stream to `onEvent` as it arrives. */
+export function readChatStream(
+  body: ReadableStream<Uint8Array<ArrayBuffer>>,
+  onEvent: (event: ChatStreamEvent) => void,
+): Promise<void> {
+  return readEventStream(body, onEvent);
+}
+
+/** Hand each SSE event of a generation stream to `onEvent` as it arrives. */
+export function readGenerateStream(
+  body: ReadableStream<Uint8Array<ArrayBuffer>>,
+  onEvent: (event: GenerateStreamEvent) => void,
+): Promise<void> {
+  return readEventStream(body, onEvent);
 }
 
 /** Stream one chat turn; `onEvent` sees each event as it arrives. Rejects with an AbortError when `signal` fires. */
@@ -141,4 +165,21 @@ export async function streamChat(
     throw new ApiCallError(apiError(await response.json().catch(() => undefined), response.status));
   }
   await readChatStream(response.body, onEvent);
+}
+
+/**
+ * Stream one generation; `onEvent` sees each event as it arrives. Rejects
+ * with an {@link ApiCallError} when it cannot start (no provider serves the
+ * model, a refused body), and with an AbortError when `signal` fires.
+ */
+export async function streamGenerate(
+  body: GenerateRequest,
+  onEvent: (event: GenerateStreamEvent) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const response = await api.generate.$post({ json: body }, { init: { signal } });
+  if (!response.ok || response.body === null) {
+    throw new ApiCallError(apiError(await response.json().catch(() => undefined), response.status));
+  }
+  await readGenerateStream(response.body, onEvent);
 }

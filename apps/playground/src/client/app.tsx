@@ -8,16 +8,20 @@ import { ApiCallError, type ApiError, api, resultOf, type Status } from "./api.t
 import { DownloadBanner } from "./download-banner.tsx";
 import { ChatPage } from "./pages/chat-page.tsx";
 import { EmbeddingsPage } from "./pages/embeddings-page.tsx";
+import { GeneratePage } from "./pages/generate-page.tsx";
 import { NliPage } from "./pages/nli-page.tsx";
 import { RoutesPage } from "./pages/routes-page.tsx";
+import { StancePage } from "./pages/stance-page.tsx";
 import { TokensPage } from "./pages/tokens-page.tsx";
 import { PAGES as PAGE_INFO, type PagePath } from "./pages.ts";
 
 /** Each page's view; `pages.ts` lists the pages (a page missing here is a type error). */
 const VIEWS: Record<PagePath, ComponentType<{ status: Status }>> = {
   chat: ChatPage,
+  generate: GeneratePage,
   embeddings: EmbeddingsPage,
   nli: NliPage,
+  stance: StancePage,
   tokens: TokensPage,
   routes: RoutesPage,
 };

@@ -18,8 +18,11 @@ export interface PageInfo {
 /** Every page, in navigation order; the first that works opens when the URL names none. */
 export const PAGES = [
   { path: "chat", title: "Chat", capability: "chat" },
+  { path: "generate", title: "Generate", capability: "generate" },
   { path: "embeddings", title: "Embeddings", capability: "embed" },
   { path: "nli", title: "NLI & zero-shot", capability: "nli" },
+  // Stance is one zero-shot classification: served wherever `classify` is.
+  { path: "stance", title: "Stance", capability: "classify" },
   { path: "tokens", title: "Tokens", capability: "countTokens" },
   { path: "routes", title: "Routes", capability: undefined },
 ] as const satisfies readonly PageInfo[];

@@ -47,12 +47,19 @@ async function routedSuggestions(context: PlaygroundServerContext) {
   return models;
 }
 
-/** Each capability's providers, or the hints to get one. */
+/**
+ * Each capability's providers, or the hints to get one. A provider whose
+ * setup has no model for a capability its object offers (`unserved`) does
+ * not count.
+ */
 function availability(context: PlaygroundServerContext) {
   const capabilities = context.gateway.capabilities();
+  const unserved = new Map(context.setup.map((row) => [row.id, row.unserved ?? []]));
   const entries = {} as Record<Capability, CapabilityAvailability>;
   for (const capability of CAPABILITIES) {
-    const providers = capabilities.providers[capability];
+    const providers = capabilities.providers[capability].filter(
+      (id) => !(unserved.get(id) ?? []).includes(capability),
+    );
     entries[capability] = {
       available: providers.length > 0,
       providers,

@@ -23,4 +23,10 @@ export const LIMITS = {
   templateChars: 500,
   /** Most chat streams open at once. */
   concurrentChats: 8,
+  /** Most generation streams open at once. */
+  concurrentGenerations: 8,
+  /** Most tokens one generation may ask for. */
+  maxTokens: 32_768,
+  /** Longest stance target, in characters. */
+  targetChars: 500,
 } as const;

@@ -28,6 +28,13 @@ function names(max: number, what: string) {
 
 const model = text(LIMITS.modelChars).trim().min(1, "must not be empty");
 
+/** A sampling temperature, optional. */
+const temperature = z
+  .number({ error: "must be a number" })
+  .min(0, "must be a number from 0 to 2")
+  .max(2, "must be a number from 0 to 2")
+  .optional();
+
 /**
  * A chat message: role and text are checked here; everything else (tool
  * calls, reasoning records to send back verbatim) passes through to the
@@ -86,11 +93,33 @@ export const chatRequest = z.object(
         error: "must be minimal, low, medium or high",
       })
       .optional(),
-    temperature: z
+    temperature,
+  },
+  OBJECT_BODY,
+);
+
+/** `POST /api/generate`. */
+export const generateRequest = z.object(
+  {
+    prompt: text().min(1, "must not be empty"),
+    model,
+    maxTokens: z
       .number({ error: "must be a number" })
-      .min(0, "must be a number from 0 to 2")
-      .max(2, "must be a number from 0 to 2")
+      .int("must be a whole number")
+      .min(1, `must be a whole number from 1 to ${LIMITS.maxTokens}`)
+      .max(LIMITS.maxTokens, `must be a whole number from 1 to ${LIMITS.maxTokens}`)
       .optional(),
+    temperature,
+  },
+  OBJECT_BODY,
+);
+
+/** `POST /api/stance`. */
+export const stanceRequest = z.object(
+  {
+    text: text().min(1, "must not be empty"),
+    target: text(LIMITS.targetChars).trim().min(1, "must not be empty"),
+    model,
   },
   OBJECT_BODY,
 );
