@@ -36,8 +36,7 @@ function readLabels(rest: string): { labels: Record<string, string>; after: stri
     const name = LABEL_NAME.exec(text)?.[0];
     if (name === undefined) return undefined;
     text = text.slice(name.length).trimStart();
-    if (!text.startsWith('="')) return undefined;
-    const value = /^="((?:[^"\\]|\\.)*)"/.exec(text);
+    const value = /^=\s*"((?:[^"\\]|\\.)*)"/.exec(text);
     if (value === null) return undefined;
     labels[name] = unescapeLabel(value[1] ?? "");
     text = text.slice(value[0].length).trimStart();
@@ -61,7 +60,7 @@ function readSample(line: string): PrometheusSample | undefined {
   if (trimmed === "" || trimmed.startsWith("#")) return undefined;
   const name = NAME.exec(trimmed)?.[0];
   if (name === undefined) return undefined;
-  let rest = trimmed.slice(name.length);
+  let rest = trimmed.slice(name.length).trimStart();
   let labels: Record<string, string> = {};
   if (rest.startsWith("{")) {
     const read = readLabels(rest.slice(1));
