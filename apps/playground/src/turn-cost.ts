@@ -57,3 +57,29 @@ export function turnCost(
   const [only] = sources;
   return { usd, source: sources.size === 1 && only !== undefined ? only : "mixed" };
 }
+
+const SMALL = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  maximumSignificantDigits: 2,
+});
+const LARGE = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 4,
+});
+
+const SOURCE_LABEL: Readonly<Record<TurnCost["source"], string>> = {
+  provider: "reported by the provider",
+  registry: "at registry prices",
+  mixed: "provider reports + registry prices",
+};
+
+/** A turn's cost as the chat page shows it (`$0.0021 at registry prices`, or `price unknown`). */
+export function formatTurnCost(cost: TurnCost | null): string {
+  if (cost === null) return "price unknown";
+  const amount =
+    cost.usd !== 0 && cost.usd < 0.01 ? SMALL.format(cost.usd) : LARGE.format(cost.usd);
+  return `${amount} ${SOURCE_LABEL[cost.source]}`;
+}

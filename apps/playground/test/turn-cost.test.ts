@@ -5,7 +5,7 @@
  */
 import { createUsage } from "@ratatoskr/core";
 import { describe, expect, it } from "vitest";
-import { turnCost } from "../src/turn-cost.ts";
+import { formatTurnCost, turnCost } from "../src/turn-cost.ts";
 
 const PRICES = { prompt_cost_per_mtok: 3, completion_cost_per_mtok: 15 };
 
@@ -37,5 +37,21 @@ describe("turnCost", () => {
     expect(
       turnCost([createUsage(10, 10)], { prompt_cost_per_mtok: 0, completion_cost_per_mtok: 0 }),
     ).toEqual({ usd: 0, source: "registry" });
+  });
+});
+
+describe("formatTurnCost", () => {
+  it("shows small prices to two significant digits, larger ones in cents and below, and unknown", () => {
+    expect(formatTurnCost({ usd: 0.000_123_4, source: "registry" })).toBe(
+      "$0.00012 at registry prices",
+    );
+    expect(formatTurnCost({ usd: 0.0123, source: "provider" })).toBe(
+      "$0.0123 reported by the provider",
+    );
+    expect(formatTurnCost({ usd: 2, source: "mixed" })).toBe(
+      "$2.00 provider reports + registry prices",
+    );
+    expect(formatTurnCost({ usd: 0, source: "registry" })).toBe("$0.00 at registry prices");
+    expect(formatTurnCost(null)).toBe("price unknown");
   });
 });

@@ -7,8 +7,10 @@ import { ApiCallError, type ApiError, api, resultOf, type Status } from "./api.t
 import { DownloadBanner } from "./download-banner.tsx";
 import { ChatPage } from "./pages/chat-page.tsx";
 import { EmbeddingsPage } from "./pages/embeddings-page.tsx";
+import { ModelsPage } from "./pages/models-page.tsx";
 import { NliPage } from "./pages/nli-page.tsx";
 import { RoutesPage } from "./pages/routes-page.tsx";
+import { ServicePage } from "./pages/service-page.tsx";
 import { TokensPage } from "./pages/tokens-page.tsx";
 
 const PAGES = [
@@ -17,6 +19,9 @@ const PAGES = [
   { path: "nli", title: "NLI & zero-shot", capability: "nli", view: NliPage },
   { path: "tokens", title: "Tokens", capability: "countTokens", view: TokensPage },
   { path: "routes", title: "Routes", capability: undefined, view: RoutesPage },
+  { path: "models", title: "Models", capability: undefined, view: ModelsPage },
+  // Works in remote mode only: it shows the connected ratd (else how to connect one).
+  { path: "service", title: "Service", capability: "remote", view: ServicePage },
 ] as const;
 
 /** The page the hash names, or undefined (then the first page that works opens). */
@@ -25,8 +30,12 @@ function currentPath(): string | undefined {
   return PAGES.some((page) => page.path === path) ? path : undefined;
 }
 
-/** Whether a page's capability is served (the routes page always is). */
+/**
+ * Whether a page's capability is served (the routes and models pages always
+ * are; the service page, `remote`, when a ratd is the gateway).
+ */
 function pageWorks(status: Status, capability: string | undefined): boolean {
+  if (capability === "remote") return status.mode === "remote";
   return (
     capability === undefined ||
     ((status.capabilities as Record<string, { available: boolean }>)[capability]?.available ??
@@ -84,7 +93,13 @@ export function App() {
                 href={`#/${candidate.path}`}
                 data-testid={`nav-${candidate.path}`}
                 class={`${candidate.path === path ? "active" : ""} ${available ? "" : "off"}`}
-                title={available ? "" : "needs a provider: the page says what to set"}
+                title={
+                  available
+                    ? ""
+                    : candidate.capability === "remote"
+                      ? "needs a running ratd: the page says how to connect one"
+                      : "needs a provider: the page says what to set"
+                }
               >
                 {candidate.title}
                 {!available && <small class="needs-setup"> · setup</small>}
