@@ -134,12 +134,13 @@ export function ServicePage() {
   useEffect(load, []);
   return (
     <section class="page">
-      <h2>
-        Service{" "}
+      <h2>Service</h2>
+      <p class="row hint">
+        The ratd behind the playground: its health and its metrics, as of now.
         <button type="button" data-testid="service-refresh" onClick={load}>
           refresh
         </button>
-      </h2>
+      </p>
       <ErrorBox error={error} />
       {!answer && !error && <p class="loading">Asking the daemon…</p>}
       {answer && !answer.connected && <HowToConnect answer={answer} />}
