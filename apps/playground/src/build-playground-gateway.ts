@@ -20,11 +20,12 @@ import {
   type ProviderLoadReport,
   type ProviderLoadState,
 } from "@ratatoskr/catalog";
-import type { RemoteRouteDecision } from "@ratatoskr/client";
+import type { RemotePresetResolution, RemoteRouteDecision } from "@ratatoskr/client";
 import {
   CAPABILITIES,
   type Capability,
   type ModelGateway,
+  type ModelMetadata,
   type ProviderV1,
   redactSecrets,
   registerSecret,
@@ -32,6 +33,7 @@ import {
 import {
   Gateway,
   type GatewayRouteDecision,
+  type PresetResolution,
   type ProviderWithDescriptor,
   Ratatoskr,
 } from "@ratatoskr/gateway";
@@ -39,6 +41,7 @@ import { ProviderRegistry } from "@ratatoskr/gateway/internal";
 import { createDemoProvider, DEMO_MODELS } from "./demo-provider.ts";
 import { createDownloadTracker, type DownloadTracker } from "./download-progress.ts";
 import type { LocalModelSetting, PlaygroundConfig } from "./playground-config.ts";
+import type { RemoteService } from "./remote-service.ts";
 
 /** Where a provider stands. */
 export type ProviderState = ProviderLoadState;
@@ -123,7 +126,17 @@ export type PlaygroundModelGateway = ModelGateway &
       capability: Capability,
       model: string,
     ): PlaygroundRouteDecision | Promise<PlaygroundRouteDecision>;
+    /** Every `ratatoskr:<tier>/<capability>` preset, resolved (the daemon's over RPC in remote mode). */
+    listPresets(): readonly PlaygroundPreset[] | Promise<readonly PlaygroundPreset[]>;
+    /**
+     * The registry's record of `model` fetched from the daemon (remote mode
+     * only: there `modelMetadata` knows only what was fetched before).
+     */
+    getModelMetadata?(model: string): Promise<ModelMetadata | undefined>;
   };
+
+/** A resolved preset: the embedded gateway's, or the daemon's. */
+export type PlaygroundPreset = PresetResolution | RemotePresetResolution;
 
 /** The built gateway and what the playground knows about its providers. */
 export interface PlaygroundGateway {
@@ -136,6 +149,8 @@ export interface PlaygroundGateway {
   setup: ProviderSetup[];
   /** The local provider's model downloads (embedded mode). */
   downloads?: DownloadTracker;
+  /** The running ratd's health and metrics (remote mode; absent when embedded). */
+  service?: RemoteService;
 }
 
 /** {@link PlaygroundGateway} built here: the embedded `Gateway` itself. */

@@ -163,3 +163,30 @@ export const CAPABILITY_HINTS: Readonly<Record<Capability, CapabilityHint[]>> = 
     },
   ],
 };
+
+/**
+ * How to connect the playground to a running `ratd` (the Service page's
+ * steps when it is not connected), in order.
+ */
+export const SERVICE_HINTS: readonly CapabilityHint[] = [
+  {
+    setting: "npx -y pnpm@12.4.2 ratd --config ~/.ratatoskr/config.toml (or ratd --mock to try it)",
+    packageName: "@ratatoskr/server",
+    note: "start the daemon; it listens on 127.0.0.1:9741 and serves its metrics on GET /metrics there ([telemetry] metrics, on by default)",
+  },
+  {
+    setting: "RATATOSKR_URL=http://127.0.0.1:9741",
+    packageName: "@ratatoskr/client",
+    note: "restart the playground with the daemon's URL: every page then calls the daemon",
+  },
+  {
+    setting: "RATATOSKR_TOKEN=<the daemon's token>",
+    packageName: "@ratatoskr/client",
+    note: "when the daemon requires a bearer token (it is sent to /metrics too)",
+  },
+  {
+    setting: "RATATOSKR_METRICS_URL=http://host:port/metrics",
+    packageName: "@ratatoskr/playground",
+    note: "only when the metrics are scraped elsewhere than /metrics on RATATOSKR_URL (a proxy)",
+  },
+];

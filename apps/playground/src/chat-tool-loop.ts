@@ -12,12 +12,14 @@ import {
   ChatStreamAccumulator,
   Message,
   type ModelGateway,
+  type PricingInfo,
   RatatoskrError,
   type ReasoningEffort,
   toAssistantMessage,
   type Usage,
 } from "@ratatoskr/core";
 import { DEMO_TOOLS, executeTool, type PlaygroundTool } from "./demo-tools.ts";
+import { type TurnCost, turnCost } from "./turn-cost.ts";
 
 /** What the browser asks for. */
 export interface ChatTurnRequest {
@@ -48,13 +50,15 @@ export type PlaygroundChatEvent =
     }
   /** Messages to append to the conversation (assistant turns and tool results), in order. */
   | { type: "messages"; messages: Message[] }
-  /** Timing and summed usage of the whole turn. */
+  /** Timing, summed usage and cost of the whole turn. */
   | {
       type: "stats";
       latencyMs: number;
       firstTokenMs: number | undefined;
       rounds: number;
       usage: Usage | undefined;
+      /** What the turn cost (see `turnCost`); null when the price is unknown. */
+      cost: TurnCost | null;
       provider: string | undefined;
       model: string | undefined;
     }
@@ -68,6 +72,8 @@ export interface ChatTurnOptions {
   maxRounds?: number;
   tools?: Readonly<Record<string, PlaygroundTool>>;
   now?: () => Date;
+  /** The model's registry prices, for rounds whose usage carries no cost of its own. */
+  pricing?: PricingInfo | undefined;
 }
 
 function addUsage(total: Usage | undefined, next: Usage | undefined): Usage | undefined {
@@ -107,6 +113,7 @@ export async function* runChatTurn(
   const started = performance.now();
   let firstTokenMs: number | undefined;
   let usage: Usage | undefined;
+  const roundUsages: Array<Usage | undefined> = [];
   let provider: string | undefined;
   let answeredModel: string | undefined;
   const conversation: Message[] = [...request.messages];
@@ -141,6 +148,7 @@ export async function* runChatTurn(
           provider = event.provider ?? provider;
           answeredModel = event.model ?? answeredModel;
           usage = addUsage(usage, event.usage);
+          roundUsages.push(event.usage);
         }
         yield event;
       }
@@ -206,6 +214,7 @@ export async function* runChatTurn(
     firstTokenMs,
     rounds: round,
     usage,
+    cost: turnCost(roundUsages, options.pricing),
     provider,
     model: answeredModel,
   };

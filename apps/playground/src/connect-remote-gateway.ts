@@ -13,7 +13,8 @@
  * daemon serves none). What else degrades: the provider list is the
  * daemon's providers, without the playground's configuration advice; token
  * pieces (which need a tokenizer in this process) are not shown. Keys live
- * in the daemon only.
+ * in the daemon only. The daemon's health and metrics (the Service page)
+ * come through `service`.
  */
 import { createServiceClient, type ServiceClient } from "@ratatoskr/client";
 import { CAPABILITIES, type Capability, type ProviderV1, RatatoskrError } from "@ratatoskr/core";
@@ -24,6 +25,7 @@ import type {
   ProviderSetup,
 } from "./build-playground-gateway.ts";
 import type { PlaygroundConfig } from "./playground-config.ts";
+import { createRemoteService } from "./remote-service.ts";
 
 /** The route of `model` as the playground can tell it without the daemon's router (a daemon without the `Route` RPC). */
 function unexplainedRoute(
@@ -90,7 +92,7 @@ function asPlaygroundGateway(client: ServiceClient, url: string): PlaygroundMode
  */
 export async function connectRemoteGateway(config: PlaygroundConfig): Promise<PlaygroundGateway> {
   if (config.remote === undefined) throw new Error("connectRemoteGateway needs config.remote");
-  const { url, token } = config.remote;
+  const { url, token, metricsUrl } = config.remote;
   const client = createServiceClient(url, token === undefined ? {} : { token });
   let capabilities: Awaited<ReturnType<ServiceClient["ready"]>>;
   try {
@@ -119,5 +121,6 @@ export async function connectRemoteGateway(config: PlaygroundConfig): Promise<Pl
     mode: "remote",
     providers: new Map<string, ProviderV1>(),
     setup,
+    service: createRemoteService(client, { url, token, metricsUrl }),
   };
 }

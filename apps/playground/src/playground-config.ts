@@ -84,9 +84,26 @@ export interface PlaygroundConfig extends PlaygroundConfigFile {
   /**
    * A running ratd to use as the gateway (`RATATOSKR_URL`, with
    * `RATATOSKR_TOKEN` when it needs one) instead of building an embedded
-   * one; absent: embedded.
+   * one; absent: embedded. `metricsUrl` is where the Service page scrapes
+   * the daemon's Prometheus metrics: `RATATOSKR_METRICS_URL`, else
+   * `/metrics` on the daemon's own URL (ratd serves it on its port, behind
+   * the same bearer token; absent: derived so, see {@link metricsUrlOf}).
    */
-  remote?: { url: string; token: string | undefined } | undefined;
+  remote?: { url: string; token: string | undefined; metricsUrl?: string } | undefined;
+}
+
+/**
+ * Where a ratd at `url` serves its metrics: `/metrics` on the same origin
+ * (`http://127.0.0.1:9741` → `http://127.0.0.1:9741/metrics`). A URL that
+ * cannot be read gets `/metrics` appended as text; connecting fails on it
+ * with the client's own typed error anyway.
+ */
+export function metricsUrlOf(url: string): string {
+  try {
+    return new URL("/metrics", url).href;
+  } catch {
+    return `${url.replace(/\/+$/, "")}/metrics`;
+  }
 }
 
 /** The file read when `RATATOSKR_PLAYGROUND_CONFIG` is not set, if it exists in the working directory. */
@@ -231,7 +248,11 @@ export function loadPlaygroundConfig(
     tokenModels:
       list(env.RATATOSKR_PLAYGROUND_TOKEN_MODELS) ?? file.tokenModels ?? DEFAULT_TOKEN_MODELS,
     remote: env.RATATOSKR_URL
-      ? { url: env.RATATOSKR_URL, token: env.RATATOSKR_TOKEN || undefined }
+      ? {
+          url: env.RATATOSKR_URL,
+          token: env.RATATOSKR_TOKEN || undefined,
+          metricsUrl: env.RATATOSKR_METRICS_URL || metricsUrlOf(env.RATATOSKR_URL),
+        }
       : undefined,
   };
 }

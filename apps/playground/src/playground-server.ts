@@ -12,11 +12,13 @@ import { chatRoutes } from "./server/chat-routes.ts";
 import { embeddingsRoutes } from "./server/embeddings-routes.ts";
 import { errorHandlerFor } from "./server/error-response.ts";
 import { generateRoutes } from "./server/generate-routes.ts";
+import { modelsRoutes } from "./server/models-routes.ts";
 import { nliRoutes } from "./server/nli-routes.ts";
 import { pageRoutes } from "./server/page-routes.ts";
 import { jsonBodiesOnly, limitBodySize, refuseCrossSite } from "./server/request-guards.ts";
 import { securityHeaders } from "./server/security-headers.ts";
 import type { PlaygroundServerContext } from "./server/server-context.ts";
+import { serviceRoutes } from "./server/service-routes.ts";
 import { stanceRoutes } from "./server/stance-routes.ts";
 import { statusRoutes } from "./server/status-routes.ts";
 import { tokensRoutes } from "./server/tokens-routes.ts";
@@ -38,6 +40,8 @@ export function createPlaygroundApp(context: PlaygroundServerContext) {
     .route("/api", nliRoutes(context))
     .route("/api", stanceRoutes(context))
     .route("/api", tokensRoutes(context))
+    .route("/api", modelsRoutes(context))
+    .route("/api", serviceRoutes(context))
     .notFound((c) => c.json({ error: { code: "not_found", message: "No such page" } }, 404))
     .onError(errorHandlerFor());
 }

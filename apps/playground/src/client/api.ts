@@ -51,6 +51,15 @@ export type GenerateRequest = InferRequestType<typeof api.generate.$post>["json"
 /** `/api/tokens`: one result per model. */
 export type TokenResult = InferResponseType<typeof api.tokens.$post, 200>["results"][number];
 
+/** `/api/models`: the models table, the failed listings and the presets. */
+export type ModelsAnswer = InferResponseType<typeof api.models.$get, 200>;
+
+/** `/api/model`: one model's registry record and status. */
+export type ModelDetail = InferResponseType<typeof api.model.$get, 200>;
+
+/** `/api/service`: the connected ratd's health and metrics, or how to connect one. */
+export type ServiceAnswer = InferResponseType<typeof api.service.$get, 200>;
+
 /** The body of `/api/chat`. */
 export type ChatRequest = InferRequestType<typeof api.chat.$post>["json"];
 

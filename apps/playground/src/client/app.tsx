@@ -9,8 +9,10 @@ import { DownloadBanner } from "./download-banner.tsx";
 import { ChatPage } from "./pages/chat-page.tsx";
 import { EmbeddingsPage } from "./pages/embeddings-page.tsx";
 import { GeneratePage } from "./pages/generate-page.tsx";
+import { ModelsPage } from "./pages/models-page.tsx";
 import { NliPage } from "./pages/nli-page.tsx";
 import { RoutesPage } from "./pages/routes-page.tsx";
+import { ServicePage } from "./pages/service-page.tsx";
 import { StancePage } from "./pages/stance-page.tsx";
 import { TokensPage } from "./pages/tokens-page.tsx";
 import { PAGES as PAGE_INFO, type PagePath } from "./pages.ts";
@@ -24,6 +26,8 @@ const VIEWS: Record<PagePath, ComponentType<{ status: Status }>> = {
   stance: StancePage,
   tokens: TokensPage,
   routes: RoutesPage,
+  models: ModelsPage,
+  service: ServicePage,
 };
 
 const PAGES = PAGE_INFO.map((page) => ({ ...page, view: VIEWS[page.path] }));
@@ -34,8 +38,12 @@ function currentPath(): string | undefined {
   return PAGES.some((page) => page.path === path) ? path : undefined;
 }
 
-/** Whether a page's capability is served (the routes page always is). */
+/**
+ * Whether a page's capability is served (the routes and models pages always
+ * are; the service page, `remote`, when a ratd is the gateway).
+ */
 function pageWorks(status: Status, capability: string | undefined): boolean {
+  if (capability === "remote") return status.mode === "remote";
   return (
     capability === undefined ||
     ((status.capabilities as Record<string, { available: boolean }>)[capability]?.available ??
@@ -93,7 +101,13 @@ export function App() {
                 href={`#/${candidate.path}`}
                 data-testid={`nav-${candidate.path}`}
                 class={`${candidate.path === path ? "active" : ""} ${available ? "" : "off"}`}
-                title={available ? "" : "needs a provider: the page says what to set"}
+                title={
+                  available
+                    ? ""
+                    : candidate.capability === "remote"
+                      ? "needs a running ratd: the page says how to connect one"
+                      : "needs a provider: the page says what to set"
+                }
               >
                 {candidate.title}
                 {!available && <small class="needs-setup"> · setup</small>}

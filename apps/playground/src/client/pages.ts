@@ -25,6 +25,9 @@ export const PAGES = [
   { path: "stance", title: "Stance", capability: "classify" },
   { path: "tokens", title: "Tokens", capability: "countTokens" },
   { path: "routes", title: "Routes", capability: undefined },
+  { path: "models", title: "Models", capability: undefined },
+  // Works in remote mode only: it shows the connected ratd (else how to connect one).
+  { path: "service", title: "Service", capability: "remote" },
 ] as const satisfies readonly PageInfo[];
 
 /** A page's hash path. */

@@ -2,7 +2,8 @@
  * One chat turn streamed to the browser as Server-Sent Events (Hono's
  * `streamSSE()`): first where the model routes, then every event of the
  * tool loop, each as an SSE event named after its `type` with the event as
- * JSON data. When the browser goes away (Stop, a closed tab), the turn's
+ * JSON data (its closing `stats` with the turn's cost, priced from the
+ * model's registry record where the gateway put no cost on the usage). When the browser goes away (Stop, a closed tab), the turn's
  * signal aborts, which cancels the upstream request.
  */
 import { RatatoskrError } from "@ratatoskr/core";
@@ -11,6 +12,7 @@ import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import type { PlaygroundModelGateway } from "../build-playground-gateway.ts";
 import { CAPABILITY_HINTS, type CapabilityHint } from "../capability-hints.ts";
 import { type ChatTurnRequest, type PlaygroundChatEvent, runChatTurn } from "../chat-tool-loop.ts";
+import { type RecordGateway, registryRecord } from "./model-records.ts";
 
 /** Sent first: where the gateway routes the model (provider null on a miss). */
 export interface ChatRouteEvent {
@@ -30,8 +32,8 @@ export interface ChatHintsEvent {
 /** An event of the chat stream: the route and hints, then the tool loop's events. */
 export type ChatStreamEvent = ChatRouteEvent | ChatHintsEvent | PlaygroundChatEvent;
 
-/** The gateway methods a chat turn uses. */
-type ChatGateway = Pick<PlaygroundModelGateway, "chatStream" | "route">;
+/** The gateway methods a chat turn uses (the registry's record for the turn's cost). */
+type ChatGateway = Pick<PlaygroundModelGateway, "chatStream" | "route"> & RecordGateway;
 
 function send(stream: SSEStreamingApi, event: ChatStreamEvent): Promise<void> {
   return stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
@@ -48,6 +50,7 @@ export async function streamChatTurn(
   onEnd: () => void,
 ): Promise<Response> {
   const route = await gateway.route("chat", request.model);
+  const pricing = (await registryRecord(gateway, request.model))?.pricing;
   return streamSSE(c, async (stream) => {
     const upstream = new AbortController();
     const browserLeft = () =>
@@ -68,7 +71,10 @@ export async function streamChatTurn(
       });
       if (route.provider === undefined)
         await send(stream, { type: "hints", hints: CAPABILITY_HINTS.chat });
-      for await (const event of runChatTurn(gateway, request, { signal: upstream.signal })) {
+      for await (const event of runChatTurn(gateway, request, {
+        signal: upstream.signal,
+        pricing,
+      })) {
         await send(stream, event);
         // The browser has gone: pull nothing more (leaving the loop ends the upstream call too).
         if (stream.aborted) break;

@@ -129,3 +129,11 @@ export const routeQuery = z.object({
   capability: z.enum(CAPABILITIES, { error: `must be one of ${CAPABILITIES.join(", ")}` }),
   model,
 });
+
+/** `GET /api/models?provider=`: every listed model, or one provider's. */
+export const modelsQuery = z.object({
+  provider: text(LIMITS.modelChars).trim().min(1, "must not be empty").optional(),
+});
+
+/** `GET /api/model?model=`: one model's record and status. */
+export const modelQuery = z.object({ model });

@@ -1,9 +1,10 @@
 /**
  * Chat: a streamed conversation with reasoning, tool calls executed on the
- * server, usage, latency and the answering provider; Stop aborts the request.
+ * server, usage and its cost, latency and the answering provider; Stop aborts the request.
  */
 import type { Message, Usage } from "@ratatoskr/core";
 import { useRef, useState } from "preact/hooks";
+import { formatTurnCost, type TurnCost } from "../../turn-cost.ts";
 import {
   ApiCallError,
   type ApiError,
@@ -49,6 +50,7 @@ interface AssistantTurn {
   model?: string | undefined;
   finishReason?: string;
   usage?: Usage | undefined;
+  cost?: TurnCost | null;
   latencyMs?: number;
   firstTokenMs?: number | undefined;
   rounds?: number;
@@ -163,6 +165,7 @@ export function applyChatEvent(
         firstTokenMs: event.firstTokenMs,
         rounds: event.rounds,
         usage: event.usage,
+        cost: event.cost,
         provider: event.provider ?? turn.provider,
         model: event.model ?? turn.model,
         state: turn.state === "streaming" ? "done" : turn.state,
@@ -279,6 +282,14 @@ function AssistantView(props: { turn: AssistantTurn }) {
             {turn.usage
               ? `${turn.usage.promptTokens} in / ${turn.usage.completionTokens} out${turn.usage.reasoningTokens ? ` (${turn.usage.reasoningTokens} reasoning)` : ""}`
               : "usage not reported"}
+          </span>
+        )}
+        {turn.state === "done" && (
+          <span
+            data-testid="cost"
+            title="the provider's reported price, or the model registry's prices per million tokens"
+          >
+            {formatTurnCost(turn.cost ?? null)}
           </span>
         )}
       </div>
