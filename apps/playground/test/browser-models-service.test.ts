@@ -20,6 +20,7 @@ import { type RunningPlayground, startPlaygroundServer } from "../src/playground
 import { formatTurnCost } from "../src/turn-cost.ts";
 import {
   assertChromiumInstalled,
+  axeViolations,
   type BrowserHarness,
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
@@ -171,7 +172,7 @@ describe("the Service page over a real ratd (remote mode)", () => {
       headless: true,
       args: CHROMIUM_ARGS,
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     page.setDefaultTimeout(240_000);
     page.setDefaultNavigationTimeout(240_000);
     page.on("pageerror", (error) => browserErrors.push(error.message));
@@ -205,6 +206,8 @@ describe("the Service page over a real ratd (remote mode)", () => {
     expect(await page.getByTestId("service-requests").textContent()).toContain("embed");
     expect(await page.getByTestId("nav-service").getAttribute("class")).not.toContain("off");
     expect(await page.content()).not.toContain(TOKEN);
+    // The connected state has no WCAG A/AA violations (accessibility.test.ts checks the rest).
+    expect(await axeViolations(page)).toBe("");
     await screenshot(page, "service");
     expect(browserErrors).toEqual([]);
   });
