@@ -154,6 +154,43 @@ const floor = await compare(
   { rounds: 10, iterations: 10, warmup: 5, interleave: "round" },
 );
 printComparison("floor of any observing wrapper (context for the ratio above)", floor);
+
+// The idle watchdog on a stream whose parts arrive on separate event-loop
+// turns (as from a socket): the default 30 s idle timeout against none. The
+// watchdog reads no clock per part, so the two should match within noise.
+const TURN_PARTS: ChatStreamPartV1[] = [
+  ...Array.from({ length: 50 }, (): ChatStreamPartV1 => ({ type: "content", text: "tok " })),
+  { type: "done", finishReason: "stop" },
+];
+function turnByTurnProvider() {
+  const provider = createMockProvider({ id: "turns" });
+  provider.chat!.stream = async function* () {
+    for (const part of TURN_PARTS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      yield part;
+    }
+  };
+  return provider;
+}
+const idleOn = await Ratatoskr.builder().use(turnByTurnProvider()).build();
+const idleOff = await Ratatoskr.builder().use(turnByTurnProvider()).timeouts({ idle: 0 }).build();
+const watchdog = await compare(
+  {
+    name: "chatStream, idle timeout off",
+    run: () => consume(idleOff.chatStream(messages, { model: "m" }), TURN_PARTS.length),
+  },
+  {
+    name: "chatStream, default idle timeout",
+    run: () => consume(idleOn.chatStream(messages, { model: "m" }), TURN_PARTS.length),
+  },
+  { rounds: 20, iterations: 300, warmup: 3_000 },
+);
+printComparison(
+  "idle watchdog cost: 50 parts, one event-loop turn each",
+  watchdog,
+  "1.00× (no per-part cost)",
+);
+
 console.log(
   `\nper event: direct ${(stream.reference.meanNs / STREAM_EVENTS).toFixed(1)} ns, gateway ${(stream.candidate.meanNs / STREAM_EVENTS).toFixed(1)} ns; peak RSS ${peakRssMiB().toFixed(0)} MiB; node ${process.version}`,
 );
