@@ -296,29 +296,47 @@ function bucketOfScaled(scaled: number): number {
   return stepsBelow(Math.max(scaled, -FAR_NATS));
 }
 
+/** The logits within `halfWidth` of `centre`. */
+interface LogitWindow {
+  centre: number;
+  halfWidth: number;
+}
+
 /**
- * Ids of the tokens in `bucket`, in id order. Bucket n holds the scaled
- * logits within half a step of −n steps, so one scan of the logits tests
- * |logit − centre| ≤ half-width of that window scaled back by the
- * temperature (one comparison, the cheapest test measured), widened by a
- * billionth of the logits' scale (far more than rounding can move a bound);
- * the few tokens that pass have their bucket computed with the weighing
- * pass's own arithmetic, so membership is decided exactly as there. The last
- * bucket has no lower bound: its scan tests every token.
+ * The logits that can fall in buckets `first`…`last`: bucket n holds the
+ * scaled logits within half a step of −n steps, scaled back here by the
+ * temperature, and widened by a billionth of the logits' scale (far more
+ * than rounding can move a bound).
  */
-function bucketIds(logits: Float32Array, bucket: number, inverse: number, max: number): number[] {
+function windowOf(first: number, last: number, inverse: number, max: number): LogitWindow {
+  return {
+    centre: (max - (first + last) / 2 / STEPS_PER_NAT) / inverse,
+    halfWidth:
+      ((last - first + 1) / 2 / STEPS_PER_NAT + 1e-9 * (Math.abs(max) + FAR_NATS + 1)) / inverse,
+  };
+}
+
+/**
+ * Ids, in id order, of the tokens whose logit lies in window `a` (or `b`):
+ * one scan, one comparison per window (|logit − centre| ≤ half-width, the
+ * cheapest test measured).
+ */
+function idsInWindows(logits: Float32Array, a: LogitWindow, b?: LogitWindow): number[] {
   const found: number[] = [];
   const size = logits.length;
-  if (bucket === LAST_BUCKET) {
+  const { centre, halfWidth } = a;
+  if (b === undefined) {
     for (let index = 0; index < size; index++)
-      if (bucketOfScaled(logits[index]! * inverse - max) === bucket) found.push(index);
+      if (Math.abs(logits[index]! - centre) <= halfWidth) found.push(index);
     return found;
   }
-  const centre = (max - bucket / STEPS_PER_NAT) / inverse;
-  const halfWidth = (0.5 / STEPS_PER_NAT + 1e-9 * (Math.abs(max) + FAR_NATS + 1)) / inverse;
-  for (let index = 0; index < size; index++)
-    if (Math.abs(logits[index]! - centre) <= halfWidth) found.push(index);
-  return found.filter((index) => bucketOfScaled(logits[index]! * inverse - max) === bucket);
+  const { centre: otherCentre, halfWidth: otherHalfWidth } = b;
+  for (let index = 0; index < size; index++) {
+    const logit = logits[index]!;
+    if (Math.abs(logit - centre) <= halfWidth || Math.abs(logit - otherCentre) <= otherHalfWidth)
+      found.push(index);
+  }
+  return found;
 }
 
 /** A bucket's members, best first (higher logit, then lower id), with their weights. */
@@ -327,19 +345,59 @@ interface BucketMembers {
   weights: Float64Array;
 }
 
-/** Members of `bucket`, best first, with their weights e^(scaled). */
-function bucketMembers(
-  logits: Float32Array,
-  bucket: number,
-  inverse: number,
-  max: number,
-): BucketMembers {
-  const members = Int32Array.from(bucketIds(logits, bucket, inverse, max));
-  members.sort((a, b) => logits[b]! - logits[a]! || a - b);
-  const weights = new Float64Array(members.length);
-  for (let index = 0; index < members.length; index++)
-    weights[index] = exponentialOfNonPositive(logits[members[index]!]! * inverse - max);
-  return { members, weights };
+/**
+ * The members of the buckets one selection looks into, found by scans of the
+ * logits and kept. A scan finds the tokens whose logit lies in the buckets'
+ * window, then computes each one's bucket with the weighing pass's own
+ * arithmetic, so membership is decided exactly as there. The last bucket has
+ * no lower bound (it holds everything below −64 nats): a search that
+ * includes it tests every token.
+ */
+class BucketSearch {
+  private readonly found = new Map<number, BucketMembers>();
+  private readonly logits: Float32Array;
+  private readonly inverse: number;
+  private readonly max: number;
+
+  constructor(logits: Float32Array, inverse: number, max: number) {
+    this.logits = logits;
+    this.inverse = inverse;
+    this.max = max;
+  }
+
+  /** The members of `bucket`, from a scan of its own unless an earlier scan found them. */
+  of(bucket: number): BucketMembers {
+    if (!this.found.has(bucket)) this.fetch(bucket, bucket);
+    return this.found.get(bucket)!;
+  }
+
+  /** Finds the members of buckets `first`…`last`, and of bucket `also` if given, in one scan. */
+  fetch(first: number, last: number, also?: number): void {
+    const { logits, inverse, max } = this;
+    const wanted = new Map<number, number[]>();
+    for (let bucket = first; bucket <= last; bucket++) wanted.set(bucket, []);
+    if (also !== undefined) wanted.set(also, []);
+    let ids: number[];
+    if (last === LAST_BUCKET || also === LAST_BUCKET) ids = Array.from(logits.keys());
+    else
+      ids = idsInWindows(
+        logits,
+        windowOf(first, last, inverse, max),
+        also === undefined || (also >= first && also <= last)
+          ? undefined
+          : windowOf(also, also, inverse, max),
+      );
+    for (const index of ids)
+      wanted.get(bucketOfScaled(logits[index]! * inverse - max))?.push(index);
+    for (const [bucket, list] of wanted) {
+      const members = Int32Array.from(list);
+      members.sort((a, b) => logits[b]! - logits[a]! || a - b);
+      const weights = new Float64Array(members.length);
+      for (let index = 0; index < members.length; index++)
+        weights[index] = exponentialOfNonPositive(logits[members[index]!]! * inverse - max);
+      this.found.set(bucket, { members, weights });
+    }
+  }
 }
 
 /** Whether a walk can skip `bucket`: no token in it (every token weighs at least e^-64 here). */
@@ -373,7 +431,9 @@ function sampleVocabulary(
     bucketMass[bucket]! *= BUCKET_SCALE[bucket]!;
     total += bucketMass[bucket]!;
   }
-  const membersOf = (bucket: number) => bucketMembers(logits, bucket, inverse, max);
+  const search = new BucketSearch(logits, inverse, max);
+  // Drawn before the top-p cut (still one draw per token) so that the cut's scan can also fetch the draw's bucket.
+  let threshold = random();
 
   // Top-p: whole buckets while they stay below p, then token by token in the bucket that reaches it.
   let cutBucket = LAST_BUCKET + 1;
@@ -382,6 +442,7 @@ function sampleVocabulary(
   let kept = 1;
   if (topP < 1) {
     let cumulative = 0;
+    let fetched = false;
     for (let bucket = 0; bucket <= LAST_BUCKET; bucket++) {
       if (isEmpty(bucket)) continue;
       const mass = bucketMass[bucket]! / total;
@@ -389,7 +450,9 @@ function sampleVocabulary(
         cumulative += mass;
         continue;
       }
-      const crossing = membersOf(bucket);
+      if (!fetched) fetchCutAndDraw(search, bucket, cumulative, mass, threshold, total);
+      fetched = true;
+      const crossing = search.of(bucket);
       let keep = 0;
       while (keep < crossing.members.length) {
         cumulative += crossing.weights[keep]! / total;
@@ -407,7 +470,6 @@ function sampleVocabulary(
   }
 
   // The draw: whole buckets while the threshold stays above zero, then token by token.
-  let threshold = random();
   let last = -1;
   for (let bucket = 0; bucket <= Math.min(cutBucket, LAST_BUCKET); bucket++) {
     if (isEmpty(bucket)) continue;
@@ -424,7 +486,7 @@ function sampleVocabulary(
       last = bucket;
       continue;
     }
-    const { members, weights } = membersOf(bucket);
+    const { members, weights } = search.of(bucket);
     for (let index = 0; index < members.length; index++) {
       threshold -= weights[index]! / total / kept;
       if (threshold < 0) return members[index]!;
@@ -432,6 +494,44 @@ function sampleVocabulary(
     last = bucket;
   }
   // Rounding left the threshold a hair above zero: the last kept token, as the full walk would.
-  const { members } = membersOf(last);
-  return members[members.length - 1]!;
+  // (Only NaN logits leave no bucket at all: then the argmax of the rest.)
+  if (last < 0) return argmax(logits);
+  const { members } = search.of(last);
+  return members[members.length - 1] ?? argmax(logits);
+}
+
+/**
+ * Top-p and the draw each look into one bucket: the one where the cut falls
+ * (`cut`, after `before` of the probability, holding `mass` of it) and the one
+ * the draw lands in. The kept probability will lie in (before, before +
+ * mass], and the draw lands where the running probability passes `threshold`
+ * × kept, so in a bucket whose probability overlaps (threshold × before,
+ * threshold × (before + mass)] (widened by a billionth for rounding): those
+ * buckets and the cut's are fetched in one scan. This only saves a scan: a
+ * bucket missed is fetched when the walk reaches it.
+ */
+function fetchCutAndDraw(
+  search: BucketSearch,
+  cut: number,
+  before: number,
+  mass: number,
+  threshold: number,
+  total: number,
+): void {
+  const low = threshold * before * (1 - 1e-9);
+  const high = threshold * (before + mass) * (1 + 1e-9);
+  let first = -1;
+  let last = -1;
+  let cumulative = 0;
+  for (let bucket = 0; bucket < cut && cumulative <= high; bucket++) {
+    if (isEmpty(bucket)) continue;
+    const next = cumulative + bucketMass[bucket]! / total;
+    if (next > low) {
+      if (first < 0) first = bucket;
+      last = bucket;
+    }
+    cumulative = next;
+  }
+  if (first < 0) search.fetch(cut, cut);
+  else search.fetch(first, last, cut);
 }
