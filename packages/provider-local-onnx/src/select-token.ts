@@ -274,17 +274,36 @@ const FAR_NATS = 64;
  * 23.6k buckets); the last also holds everything further down.
  */
 const LAST_BUCKET = stepsBelow(-FAR_NATS);
+/** Buckets allocated: a multiple of four (the ones past the last stay empty), for four-way sums. */
+const BUCKET_COUNT = (LAST_BUCKET + 4) & ~3;
 /** 2^(−n/256), the factor common to bucket n's tokens, taken out of the weighing pass. */
-const BUCKET_SCALE = Float64Array.from({ length: LAST_BUCKET + 1 }, (_, bucket) =>
-  exp2Steps(bucket),
-);
+const BUCKET_SCALE = Float64Array.from({ length: BUCKET_COUNT }, (_, bucket) => exp2Steps(bucket));
 
 /**
  * Each bucket's mass: the sum of its tokens' e^r during the weighing pass,
  * then times the bucket's factor (scratch reused across calls: selection is
  * synchronous, so calls never overlap).
  */
-const bucketMass = new Float64Array(LAST_BUCKET + 1);
+const bucketMass = new Float64Array(BUCKET_COUNT);
+
+/**
+ * Multiplies each bucket's sum by its factor and returns the total weight.
+ * Four running sums: one alone waits on each addition before the next, and
+ * cost a sixth of the selection (measured) over the ~23.6k buckets.
+ */
+function scaleBuckets(): number {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  for (let bucket = 0; bucket < BUCKET_COUNT; bucket += 4) {
+    a += bucketMass[bucket]! *= BUCKET_SCALE[bucket]!;
+    b += bucketMass[bucket + 1]! *= BUCKET_SCALE[bucket + 1]!;
+    c += bucketMass[bucket + 2]! *= BUCKET_SCALE[bucket + 2]!;
+    d += bucketMass[bucket + 3]! *= BUCKET_SCALE[bucket + 3]!;
+  }
+  return a + b + (c + d);
+}
 
 /**
  * The bucket of a token `scaled` nats from the best (scaled ≤ 0), anything
@@ -425,12 +444,7 @@ function sampleVocabulary(
     const steps = stepsBelow(scaled);
     bucketMass[steps | 0]! += expRest(scaled, steps);
   }
-  // Summed best first, as the sorted walk sums.
-  let total = 0;
-  for (let bucket = 0; bucket <= LAST_BUCKET; bucket++) {
-    bucketMass[bucket]! *= BUCKET_SCALE[bucket]!;
-    total += bucketMass[bucket]!;
-  }
+  const total = scaleBuckets();
   const search = new BucketSearch(logits, inverse, max);
   // Drawn before the top-p cut (still one draw per token) so that the cut's scan can also fetch the draw's bucket.
   let threshold = random();
