@@ -7,16 +7,22 @@
  *
  * - Top-k: a bounded heap keeps the k best in one pass (O(V log k), almost
  *   always one comparison per token), then only those k are sorted.
- * - No top-k: one pass computes each token's weight (with an exponential
- *   accurate to about 1e-15, three times as fast as `Math.exp`) and drops it
- *   into a bucket by how far below the best it lies (1/16 nat wide); the
- *   top-p cut and the draw walk whole buckets by their mass and sort only
- *   the one bucket each lands in (its members found by a scan of the
- *   bucket numbers the first pass stored, two bytes per token in a
- *   reused scratch array). Logits are scaled by 1/temperature (a multiplication, which
- *   differs from dividing by at most one unit in the last place). Sums
- *   differ from the sorted walk's only by rounding, so a draw could pick
- *   differently only within ~1e-15 of a boundary between two tokens.
+ * - No top-k: one pass weighs every token, e^(scaled logit − best), with an
+ *   exponential accurate to about 1e-16 (x = −n·ln2/256 + r, e^x = 2^(−n/256)
+ *   · e^r, a table and a degree-4 polynomial), and adds e^r to bucket n: the
+ *   buckets are the exponential's own steps, ln 2/256 nat wide, so each
+ *   bucket's common factor 2^(−n/256) (a power of two times a table entry)
+ *   multiplies its sum once afterwards, one rounding. The pass
+ *   stores nothing per token. The top-p cut and the draw walk whole buckets by
+ *   their mass and look into only the bucket each lands in, found by one
+ *   scan of the logits for those in its narrow logit window (top-p fetches
+ *   the cut's bucket and the draw's in the same scan). Tokens more than 64
+ *   nats below the best are weighed as if 64 nats below (e^-64 ≈ 1.6e-28:
+ *   below one rounding of the total for any vocabulary under 500 billion).
+ *   Logits are scaled by 1/temperature (a multiplication, which differs from
+ *   dividing by at most one unit in the last place). Sums differ from the
+ *   sorted walk's only by rounding, so a draw could pick differently only
+ *   within ~1e-15 of a boundary between two tokens.
  *
  * @see https://huggingface.co/docs/transformers/generation_strategies#multinomial-sampling
  */
@@ -264,8 +270,8 @@ export function exponentialOfNonPositive(x: number): number {
 
 /**
  * Tokens further than this below the best are weighed as if exactly this far:
- * e^-64 ≈ 1.6e-28, so even a trillion of them move the total (at least 1, the
- * best token's weight) by less than 2^-53 of itself, below one rounding.
+ * e^-64 ≈ 1.6e-28, so even 500 billion of them move the total (at least 1,
+ * the best token's weight) by less than 2^-53 of itself, below one rounding.
  */
 const FAR_NATS = 64;
 /**
