@@ -102,7 +102,10 @@ function referenceBoundaries(logits: Float32Array, temperature: number, topP = 1
   const kept = weights.slice(0, keep).reduce((sum, weight) => sum + weight, 0);
   const boundaries: number[] = [];
   let cumulative = 0;
-  for (const weight of weights.slice(0, keep)) boundaries.push((cumulative += weight / kept));
+  for (const weight of weights.slice(0, keep)) {
+    cumulative += weight / kept;
+    boundaries.push(cumulative);
+  }
   return boundaries;
 }
 
