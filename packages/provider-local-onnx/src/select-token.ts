@@ -7,16 +7,22 @@
  *
  * - Top-k: a bounded heap keeps the k best in one pass (O(V log k), almost
  *   always one comparison per token), then only those k are sorted.
- * - No top-k: one pass computes each token's weight (with an exponential
- *   accurate to about 1e-15, three times as fast as `Math.exp`) and drops it
- *   into a bucket by how far below the best it lies (1/16 nat wide); the
- *   top-p cut and the draw walk whole buckets by their mass and sort only
- *   the one bucket each lands in (its members found by a scan of the
- *   bucket numbers the first pass stored, two bytes per token in a
- *   reused scratch array). Logits are scaled by 1/temperature (a multiplication, which
- *   differs from dividing by at most one unit in the last place). Sums
- *   differ from the sorted walk's only by rounding, so a draw could pick
- *   differently only within ~1e-15 of a boundary between two tokens.
+ * - No top-k: one pass weighs every token, e^(scaled logit − best), with an
+ *   exponential accurate to about 1e-16 (x = −n·ln2/256 + r, e^x = 2^(−n/256)
+ *   · e^r, a table and a degree-4 polynomial), and adds e^r to bucket n: the
+ *   buckets are the exponential's own steps, ln 2/256 nat wide, so each
+ *   bucket's common factor 2^(−n/256) (a power of two times a table entry)
+ *   multiplies its sum once afterwards, one rounding. The pass
+ *   stores nothing per token. The top-p cut and the draw walk whole buckets by
+ *   their mass and look into only the bucket each lands in, found by one
+ *   scan of the logits for those in its narrow logit window (top-p fetches
+ *   the cut's bucket and the draw's in the same scan). Tokens more than 64
+ *   nats below the best are weighed as if 64 nats below (e^-64 ≈ 1.6e-28:
+ *   below one rounding of the total for any vocabulary under 500 billion).
+ *   Logits are scaled by 1/temperature (a multiplication, which differs from
+ *   dividing by at most one unit in the last place). Sums differ from the
+ *   sorted walk's only by rounding, so a draw could pick differently only
+ *   within ~1e-15 of a boundary between two tokens.
  *
  * @see https://huggingface.co/docs/transformers/generation_strategies#multinomial-sampling
  */
@@ -222,62 +228,206 @@ const EXP2_NEGATIVE = Float64Array.from({ length: 1076 }, (_, k) => 2 ** -k);
 const LN2_BY_256_HIGH = Math.fround(Math.LN2 / 256);
 const LN2_BY_256_LOW = Math.LN2 / 256 - LN2_BY_256_HIGH + 2.3190468138462996e-17 / 256;
 
+/** Steps of ln(2)/256 per nat. */
+const STEPS_PER_NAT = Math.LOG2E * 256;
+
+/** 2^(−n/256) for a whole n ≥ 0, from the two tables (a power of two times a table entry, so exact). */
+function exp2Steps(n: number): number {
+  return EXP2_NEGATIVE[(n + 255) >> 8]! * EXP2_FRACTION[-n & 255]!;
+}
+
+/**
+ * The nearest whole number of steps below zero for x ≤ 0, n = ⌊−x·256/ln2 +
+ * ½⌋ (a whole double: V8 compiled the weighing pass faster with it than with
+ * an int32). It never decreases as x decreases, each operation rounding
+ * monotonically.
+ */
+function stepsBelow(x: number): number {
+  return Math.floor(x * -STEPS_PER_NAT + 0.5);
+}
+
+/**
+ * e^r for x = −n·ln2/256 + r: r is within ln2/512 of zero, so a degree-4
+ * polynomial leaves a remainder below 4e-17 of the result.
+ */
+function expRest(x: number, n: number): number {
+  const rest = x + n * LN2_BY_256_HIGH + n * LN2_BY_256_LOW;
+  return 1 + rest * (1 + rest * (0.5 + rest * (1 / 6 + rest * (1 / 24))));
+}
+
 /**
  * e^x for x ≤ 0 within a few units in the last place of `Math.exp`, at a
- * third of its cost in V8 (which calls out to C for `Math.exp`): x = n·ln2/256
- * + r, e^x = 2^(n/256) · e^r, the first from two tables, the second a
- * degree-5 polynomial (0 ≤ r < ln2/256, so the series' remainder is below
- * 1e-18). Underflow and -∞ give 0; NaN stays NaN.
+ * third of its cost in V8 (which calls out to C for `Math.exp`): x =
+ * −n·ln2/256 + r with n the nearest whole step, e^x = 2^(−n/256) · e^r, the
+ * first from two tables, the second a short polynomial. Underflow and -∞ give
+ * 0; NaN stays NaN.
  */
 export function exponentialOfNonPositive(x: number): number {
   if (!(x > -745)) return Number.isNaN(x) ? x : 0;
-  const whole = Math.floor(x * (Math.LOG2E * 256));
-  const rest = x - whole * LN2_BY_256_HIGH - whole * LN2_BY_256_LOW;
-  const series =
-    1 + rest * (1 + rest * (0.5 + rest * (1 / 6 + rest * (1 / 24 + rest * (1 / 120)))));
-  return EXP2_NEGATIVE[-(whole >> 8)]! * EXP2_FRACTION[whole & 255]! * series;
+  const n = stepsBelow(x);
+  return exp2Steps(n) * expRest(x, n);
 }
 
-const BUCKETS_PER_NAT = 16;
-/** Buckets cover 48 nats below the best token; the last one holds everything further down. */
-const LAST_BUCKET = 48 * BUCKETS_PER_NAT;
+/**
+ * Tokens further than this below the best are weighed as if exactly this far:
+ * e^-64 ≈ 1.6e-28, so even 500 billion of them move the total (at least 1,
+ * the best token's weight) by less than 2^-53 of itself, below one rounding.
+ */
+const FAR_NATS = 64;
+/**
+ * Buckets are the exponential's own steps, ln(2)/256 nat wide: bucket n holds
+ * the tokens whose nearest step is n below the best, down to 64 nats (about
+ * 23.6k buckets); the last also holds everything further down.
+ */
+const LAST_BUCKET = stepsBelow(-FAR_NATS);
+/** Buckets allocated: a multiple of four (the ones past the last stay empty), for four-way sums. */
+const BUCKET_COUNT = (LAST_BUCKET + 4) & ~3;
+/** 2^(−n/256), the factor common to bucket n's tokens, taken out of the weighing pass. */
+const BUCKET_SCALE = Float64Array.from({ length: BUCKET_COUNT }, (_, bucket) => exp2Steps(bucket));
 
-/** Scratch reused across calls (selection is synchronous, so calls never overlap). */
-const bucketMass = new Float64Array(LAST_BUCKET + 1);
-const occupied = new Uint8Array(LAST_BUCKET + 1);
+/**
+ * Each bucket's mass: the sum of its tokens' e^r during the weighing pass,
+ * then times the bucket's factor (scratch reused across calls: selection is
+ * synchronous, so calls never overlap).
+ */
+const bucketMass = new Float64Array(BUCKET_COUNT);
 
-/** The bucket of a token `scaled` nats from the best (scaled ≤ 0). */
+/**
+ * Multiplies each bucket's sum by its factor and returns the total weight.
+ * Four running sums: one alone waits on each addition before the next, and
+ * cost a sixth of the selection (measured) over the ~23.6k buckets.
+ */
+function scaleBuckets(): number {
+  let a = 0;
+  let b = 0;
+  let c = 0;
+  let d = 0;
+  for (let bucket = 0; bucket < BUCKET_COUNT; bucket += 4) {
+    a += bucketMass[bucket]! *= BUCKET_SCALE[bucket]!;
+    b += bucketMass[bucket + 1]! *= BUCKET_SCALE[bucket + 1]!;
+    c += bucketMass[bucket + 2]! *= BUCKET_SCALE[bucket + 2]!;
+    d += bucketMass[bucket + 3]! *= BUCKET_SCALE[bucket + 3]!;
+  }
+  return a + b + (c + d);
+}
+
+/**
+ * The bucket of a token `scaled` nats from the best (scaled ≤ 0), anything
+ * below −64 nats (−∞ included) counted as −64. The best token is in bucket 0,
+ * and a lower logit is never in an earlier bucket, so whole buckets can be
+ * walked in the sorted order.
+ */
 function bucketOfScaled(scaled: number): number {
-  const distance = -scaled * BUCKETS_PER_NAT;
-  return distance < LAST_BUCKET ? distance | 0 : LAST_BUCKET;
+  return stepsBelow(Math.max(scaled, -FAR_NATS));
+}
+
+/** The logits within `halfWidth` of `centre`. */
+interface LogitWindow {
+  centre: number;
+  halfWidth: number;
 }
 
 /**
- * Each token's bucket from the first pass (grown to the largest vocabulary
- * seen; selection is synchronous, so calls never overlap).
+ * The logits that can fall in buckets `first`…`last`: bucket n holds the
+ * scaled logits within half a step of −n steps, scaled back here by the
+ * temperature, and widened by a billionth of the logits' scale (far more
+ * than rounding can move a bound).
  */
-let bucketOf = new Uint16Array(0);
+function windowOf(first: number, last: number, inverse: number, max: number): LogitWindow {
+  return {
+    centre: (max - (first + last) / 2 / STEPS_PER_NAT) / inverse,
+    halfWidth:
+      ((last - first + 1) / 2 / STEPS_PER_NAT + 1e-9 * (Math.abs(max) + FAR_NATS + 1)) / inverse,
+  };
+}
 
 /**
- * Members of `bucket`, best first, with their weights, recomputed exactly as
- * the first pass computed them (one scan of the stored bucket numbers, made
- * once or twice per token drawn).
+ * Ids, in id order, of the tokens whose logit lies in window `a` (or `b`):
+ * one scan, one comparison per window (|logit − centre| ≤ half-width, the
+ * cheapest test measured).
  */
-function bucketMembers(
-  logits: Float32Array,
-  bucket: number,
-  inverse: number,
-  max: number,
-): { members: Int32Array; weights: Float64Array } {
+function idsInWindows(logits: Float32Array, a: LogitWindow, b?: LogitWindow): number[] {
   const found: number[] = [];
   const size = logits.length;
-  for (let index = 0; index < size; index++) if (bucketOf[index] === bucket) found.push(index);
-  const members = Int32Array.from(found);
-  members.sort((a, b) => logits[b]! - logits[a]! || a - b);
-  const weights = new Float64Array(members.length);
-  for (let index = 0; index < members.length; index++)
-    weights[index] = exponentialOfNonPositive(logits[members[index]!]! * inverse - max);
-  return { members, weights };
+  const { centre, halfWidth } = a;
+  if (b === undefined) {
+    for (let index = 0; index < size; index++)
+      if (Math.abs(logits[index]! - centre) <= halfWidth) found.push(index);
+    return found;
+  }
+  const { centre: otherCentre, halfWidth: otherHalfWidth } = b;
+  for (let index = 0; index < size; index++) {
+    const logit = logits[index]!;
+    if (Math.abs(logit - centre) <= halfWidth || Math.abs(logit - otherCentre) <= otherHalfWidth)
+      found.push(index);
+  }
+  return found;
+}
+
+/** A bucket's members, best first (higher logit, then lower id), with their weights. */
+interface BucketMembers {
+  members: Int32Array;
+  weights: Float64Array;
+}
+
+/**
+ * The members of the buckets one selection looks into, found by scans of the
+ * logits and kept. A scan finds the tokens whose logit lies in the buckets'
+ * window, then computes each one's bucket with the weighing pass's own
+ * arithmetic, so membership is decided exactly as there. The last bucket has
+ * no lower bound (it holds everything below −64 nats): a search that
+ * includes it tests every token.
+ */
+class BucketSearch {
+  private readonly found = new Map<number, BucketMembers>();
+  private readonly logits: Float32Array;
+  private readonly inverse: number;
+  private readonly max: number;
+
+  constructor(logits: Float32Array, inverse: number, max: number) {
+    this.logits = logits;
+    this.inverse = inverse;
+    this.max = max;
+  }
+
+  /** The members of `bucket`, from a scan of its own unless an earlier scan found them. */
+  of(bucket: number): BucketMembers {
+    if (!this.found.has(bucket)) this.fetch(bucket, bucket);
+    return this.found.get(bucket)!;
+  }
+
+  /** Finds the members of buckets `first`…`last`, and of bucket `also` if given, in one scan. */
+  fetch(first: number, last: number, also?: number): void {
+    const { logits, inverse, max } = this;
+    const wanted = new Map<number, number[]>();
+    for (let bucket = first; bucket <= last; bucket++) wanted.set(bucket, []);
+    if (also !== undefined) wanted.set(also, []);
+    let ids: number[];
+    if (last === LAST_BUCKET || also === LAST_BUCKET) ids = Array.from(logits.keys());
+    else
+      ids = idsInWindows(
+        logits,
+        windowOf(first, last, inverse, max),
+        also === undefined || (also >= first && also <= last)
+          ? undefined
+          : windowOf(also, also, inverse, max),
+      );
+    for (const index of ids)
+      wanted.get(bucketOfScaled(logits[index]! * inverse - max))?.push(index);
+    for (const [bucket, list] of wanted) {
+      const members = Int32Array.from(list);
+      members.sort((a, b) => logits[b]! - logits[a]! || a - b);
+      const weights = new Float64Array(members.length);
+      for (let index = 0; index < members.length; index++)
+        weights[index] = exponentialOfNonPositive(logits[members[index]!]! * inverse - max);
+      this.found.set(bucket, { members, weights });
+    }
+  }
+}
+
+/** Whether a walk can skip `bucket`: no token in it (every token weighs at least e^-64 here). */
+function isEmpty(bucket: number): boolean {
+  return !(bucketMass[bucket]! > 0);
 }
 
 /** Sampling over the whole vocabulary without sorting it (see the module comment). */
@@ -287,39 +437,42 @@ function sampleVocabulary(
   topP: number,
   random: () => number,
 ): number {
-  const size = logits.length;
   const inverse = 1 / temperature;
   const max = maxOf(logits) * inverse;
-  if (bucketOf.length < size) bucketOf = new Uint16Array(size);
+  // The one pass over the vocabulary (kept in this function: V8 compiled it
+  // slower as a function of its own). Each token adds e^rest to its bucket;
+  // the bucket's common factor 2^(−b/256) multiplies the sum once afterwards.
+  // No per-token store, count or running total: each cost a tenth of the pass.
   bucketMass.fill(0);
-  // Buckets that hold a token: its mass may underflow to 0 far below the best, so a flag, not the mass.
-  occupied.fill(0);
-  let total = 0;
+  const size = logits.length;
   for (let index = 0; index < size; index++) {
-    const scaled = logits[index]! * inverse - max;
-    const weight = exponentialOfNonPositive(scaled);
-    total += weight;
-    const bucket = bucketOfScaled(scaled);
-    bucketOf[index] = bucket;
-    bucketMass[bucket]! += weight;
-    occupied[bucket] = 1;
+    const scaled = Math.max(logits[index]! * inverse - max, -FAR_NATS);
+    const steps = stepsBelow(scaled);
+    bucketMass[steps | 0]! += expRest(scaled, steps);
   }
+  const total = scaleBuckets();
+  const search = new BucketSearch(logits, inverse, max);
+  // Drawn before the top-p cut (still one draw per token) so that the cut's scan can also fetch the draw's bucket.
+  let threshold = random();
 
   // Top-p: whole buckets while they stay below p, then token by token in the bucket that reaches it.
   let cutBucket = LAST_BUCKET + 1;
-  let cut: { members: Int32Array; weights: Float64Array } | undefined;
+  let cut: BucketMembers | undefined;
   let cutKeep = 0;
   let kept = 1;
   if (topP < 1) {
     let cumulative = 0;
+    let fetched = false;
     for (let bucket = 0; bucket <= LAST_BUCKET; bucket++) {
-      if (occupied[bucket] === 0) continue;
+      if (isEmpty(bucket)) continue;
       const mass = bucketMass[bucket]! / total;
       if (cumulative + mass < topP) {
         cumulative += mass;
         continue;
       }
-      const crossing = bucketMembers(logits, bucket, inverse, max);
+      if (!fetched) fetchCutAndDraw(search, bucket, cumulative, mass, threshold, total);
+      fetched = true;
+      const crossing = search.of(bucket);
       let keep = 0;
       while (keep < crossing.members.length) {
         cumulative += crossing.weights[keep]! / total;
@@ -337,10 +490,9 @@ function sampleVocabulary(
   }
 
   // The draw: whole buckets while the threshold stays above zero, then token by token.
-  let threshold = random();
   let last = -1;
   for (let bucket = 0; bucket <= Math.min(cutBucket, LAST_BUCKET); bucket++) {
-    if (occupied[bucket] === 0) continue;
+    if (isEmpty(bucket)) continue;
     if (bucket === cutBucket) {
       for (let index = 0; index < cutKeep; index++) {
         threshold -= cut!.weights[index]! / total / kept;
@@ -354,7 +506,7 @@ function sampleVocabulary(
       last = bucket;
       continue;
     }
-    const { members, weights } = bucketMembers(logits, bucket, inverse, max);
+    const { members, weights } = search.of(bucket);
     for (let index = 0; index < members.length; index++) {
       threshold -= weights[index]! / total / kept;
       if (threshold < 0) return members[index]!;
@@ -362,6 +514,44 @@ function sampleVocabulary(
     last = bucket;
   }
   // Rounding left the threshold a hair above zero: the last kept token, as the full walk would.
-  const { members } = bucketMembers(logits, last, inverse, max);
-  return members[members.length - 1]!;
+  // (Only NaN logits leave no bucket at all: then the argmax of the rest.)
+  if (last < 0) return argmax(logits);
+  const { members } = search.of(last);
+  return members[members.length - 1] ?? argmax(logits);
+}
+
+/**
+ * Top-p and the draw each look into one bucket: the one where the cut falls
+ * (`cut`, after `before` of the probability, holding `mass` of it) and the one
+ * the draw lands in. The kept probability will lie in (before, before +
+ * mass], and the draw lands where the running probability passes `threshold`
+ * × kept, so in a bucket whose probability overlaps (threshold × before,
+ * threshold × (before + mass)] (widened by a billionth for rounding): those
+ * buckets and the cut's are fetched in one scan. This only saves a scan: a
+ * bucket missed is fetched when the walk reaches it.
+ */
+function fetchCutAndDraw(
+  search: BucketSearch,
+  cut: number,
+  before: number,
+  mass: number,
+  threshold: number,
+  total: number,
+): void {
+  const low = threshold * before * (1 - 1e-9);
+  const high = threshold * (before + mass) * (1 + 1e-9);
+  let first = -1;
+  let last = -1;
+  let cumulative = 0;
+  for (let bucket = 0; bucket < cut && cumulative <= high; bucket++) {
+    if (isEmpty(bucket)) continue;
+    const next = cumulative + bucketMass[bucket]! / total;
+    if (next > low) {
+      if (first < 0) first = bucket;
+      last = bucket;
+    }
+    cumulative = next;
+  }
+  if (first < 0) search.fetch(cut, cut);
+  else search.fetch(first, last, cut);
 }
