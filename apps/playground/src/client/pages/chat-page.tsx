@@ -3,7 +3,7 @@
  * server, usage and its cost, latency and the answering provider; Stop aborts the request.
  */
 import type { Message, Usage } from "@ratatoskr/core";
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { formatTurnCost, type TurnCost } from "../../turn-cost.ts";
 import {
   ApiCallError,
@@ -297,6 +297,26 @@ function AssistantView(props: { turn: AssistantTurn }) {
   );
 }
 
+/** How close to the page's bottom (px) still counts as reading the newest text. */
+const BOTTOM_SLACK_PX = 96;
+
+/**
+ * Whether the reader is at the bottom of the page (updated on every scroll;
+ * true until they scroll away): the chat follows new text only then.
+ */
+function useFollowBottom(): { current: boolean } {
+  const following = useRef(true);
+  useEffect(() => {
+    const onScroll = () => {
+      const bottom = window.scrollY + window.innerHeight;
+      following.current = bottom >= document.documentElement.scrollHeight - BOTTOM_SLACK_PX;
+    };
+    addEventListener("scroll", onScroll, { passive: true });
+    return () => removeEventListener("scroll", onScroll);
+  }, []);
+  return following;
+}
+
 /** The chat page. */
 export function ChatPage(props: { status: Status }) {
   const { status } = props;
@@ -308,6 +328,15 @@ export function ChatPage(props: { status: Status }) {
   const [conversation, setConversation] = useState<Message[]>([]);
   const [busy, setBusy] = useState(false);
   const controller = useRef<AbortController | undefined>(undefined);
+  const transcriptEnd = useRef<HTMLDivElement>(null);
+  const following = useFollowBottom();
+
+  // Auto-scroll: while the reader is at the bottom, each update brings the
+  // newest text into view above the (sticky) message box; scrolling up stops it.
+  useLayoutEffect(() => {
+    if (following.current && turns.length > 0)
+      transcriptEnd.current?.scrollIntoView({ block: "end" });
+  }, [turns]);
 
   const send = async (event: Event) => {
     event.preventDefault();
@@ -417,6 +446,7 @@ export function ChatPage(props: { status: Status }) {
             <AssistantView turn={turn} key={index} />
           ),
         )}
+        <div class="transcript-end" ref={transcriptEnd} />
       </div>
       <form class="composer" onSubmit={send}>
         <textarea

@@ -30,6 +30,27 @@ export function heatColor(value: number): string {
   return `hsl(${hue.toFixed(0)} 80% ${lightness.toFixed(0)}%)`;
 }
 
+/** The legend's stops: similarity values, left to right. */
+const LEGEND_STOPS = [-1, -0.5, 0, 0.5, 1];
+
+/** The heatmap's colour scale, from -1 (opposite) through 0 (unrelated) to 1 (same meaning). */
+function HeatLegend() {
+  const gradient = LEGEND_STOPS.map(
+    (value, index) => `${heatColor(value)} ${(index / (LEGEND_STOPS.length - 1)) * 100}%`,
+  ).join(", ");
+  return (
+    <figure class="heat-legend" data-testid="heatmap-legend">
+      <figcaption>Cosine similarity</figcaption>
+      <div class="heat-scale" style={{ background: `linear-gradient(to right, ${gradient})` }} />
+      <div class="heat-ticks">
+        <span>−1 opposite</span>
+        <span>0 unrelated</span>
+        <span>1 same meaning</span>
+      </div>
+    </figure>
+  );
+}
+
 /** The embeddings page. */
 export function EmbeddingsPage(props: { status: Status }) {
   const { status } = props;
@@ -91,6 +112,7 @@ export function EmbeddingsPage(props: { status: Status }) {
           <p class="hint">
             {answer.texts.length} vectors of {answer.dimensions} dimensions; cosine similarity:
           </p>
+          <HeatLegend />
           <div
             class="heatmap"
             data-testid="heatmap"
@@ -98,7 +120,9 @@ export function EmbeddingsPage(props: { status: Status }) {
               gridTemplateColumns: `minmax(8rem, 16rem) repeat(${answer.texts.length}, minmax(3.5rem, 1fr))`,
             }}
           >
-            <span />
+            <span class="heat-corner" data-testid="heatmap-axes">
+              text ↓ · compared with →
+            </span>
             {answer.texts.map((_, column) => (
               <span class="heat-head" key={`h${column}`}>
                 #{column + 1}
