@@ -98,6 +98,13 @@ export class ApiCallError extends Error {
   }
 }
 
+/** What a page shows for a failed call: the server's error, or a `network` one for anything else. */
+export function apiErrorOf(caught: unknown): ApiError {
+  return caught instanceof ApiCallError
+    ? caught.body
+    : { code: "network", message: String(caught) };
+}
+
 /** The server's error body from a failed call's answer, or a generic one. */
 function apiError(data: unknown, status: number | undefined): ApiError {
   const error = (data as { error?: ApiError } | undefined)?.error;

@@ -4,7 +4,7 @@
  */
 import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { ApiCallError, type ApiError, api, resultOf, type Status } from "./api.ts";
+import { type ApiError, api, apiErrorOf, resultOf, type Status } from "./api.ts";
 import { DownloadBanner } from "./download-banner.tsx";
 import { ChatPage } from "./pages/chat-page.tsx";
 import { EmbeddingsPage } from "./pages/embeddings-page.tsx";
@@ -73,13 +73,7 @@ export function App() {
           setPath(currentPath());
         }
       })
-      .catch((caught) =>
-        setError(
-          caught instanceof ApiCallError
-            ? caught.body
-            : { code: "network", message: String(caught) },
-        ),
-      );
+      .catch((caught) => setError(apiErrorOf(caught)));
     return () => removeEventListener("hashchange", onHash);
   }, []);
 

@@ -5,9 +5,9 @@
 import { Fragment } from "preact";
 import { useState } from "preact/hooks";
 import {
-  ApiCallError,
   type ApiError,
   api,
+  apiErrorOf,
   type EmbeddingsAnswer,
   resultOf,
   type Status,
@@ -72,9 +72,7 @@ export function EmbeddingsPage(props: { status: Status }) {
       const result = await resultOf(api.embeddings.$post({ json: { texts, model: model.trim() } }));
       setAnswer({ ...result, texts });
     } catch (caught) {
-      setError(
-        caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) },
-      );
+      setError(apiErrorOf(caught));
     } finally {
       setBusy(false);
     }

@@ -7,9 +7,9 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import {
-  ApiCallError,
   type ApiError,
   api,
+  apiErrorOf,
   type ModelDetail,
   type ModelsAnswer,
   resultOf,
@@ -31,13 +31,6 @@ function count(value: number | null): string {
 /** A price per million tokens, or a dash when unknown. */
 function price(value: number | null | undefined): string {
   return value === null || value === undefined ? "—" : perMillion.format(value);
-}
-
-/** The API error of a failed call. */
-function apiErrorOf(caught: unknown): ApiError {
-  return caught instanceof ApiCallError
-    ? caught.body
-    : { code: "network", message: String(caught) };
 }
 
 /** One model's record: context, prices, status and every request parameter. */

@@ -4,9 +4,9 @@
  */
 import { useState } from "preact/hooks";
 import {
-  ApiCallError,
   type ApiError,
   api,
+  apiErrorOf,
   type ClassifyAnswer,
   type NliAnswer,
   resultOf,
@@ -33,9 +33,7 @@ function useCall<T>() {
       setResult(await request());
     } catch (caught) {
       setResult(undefined);
-      setError(
-        caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) },
-      );
+      setError(apiErrorOf(caught));
     } finally {
       setBusy(false);
     }

@@ -5,9 +5,9 @@
 import type { Capability } from "@ratatoskr/core";
 import { useState } from "preact/hooks";
 import {
-  ApiCallError,
   type ApiError,
   api,
+  apiErrorOf,
   capabilityStatus,
   type RouteAnswer,
   resultOf,
@@ -31,9 +31,7 @@ export function RoutesPage(props: { status: Status }) {
     try {
       setDecision(await resultOf(api.route.$get({ query: { capability, model: model.trim() } })));
     } catch (caught) {
-      setError(
-        caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) },
-      );
+      setError(apiErrorOf(caught));
     }
   };
 

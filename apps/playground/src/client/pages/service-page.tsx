@@ -5,7 +5,7 @@
  * says how to connect one.
  */
 import { useEffect, useState } from "preact/hooks";
-import { ApiCallError, type ApiError, api, resultOf, type ServiceAnswer } from "../api.ts";
+import { type ApiError, api, apiErrorOf, resultOf, type ServiceAnswer } from "../api.ts";
 import { ErrorBox } from "../components.tsx";
 
 const integer = new Intl.NumberFormat("en-US");
@@ -123,13 +123,7 @@ export function ServicePage() {
     setError(undefined);
     resultOf(api.service.$get())
       .then(setAnswer)
-      .catch((caught) =>
-        setError(
-          caught instanceof ApiCallError
-            ? caught.body
-            : { code: "network", message: String(caught) },
-        ),
-      );
+      .catch((caught) => setError(apiErrorOf(caught)));
   };
   useEffect(load, []);
   return (

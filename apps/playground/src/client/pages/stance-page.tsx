@@ -5,9 +5,9 @@
  */
 import { useState } from "preact/hooks";
 import {
-  ApiCallError,
   type ApiError,
   api,
+  apiErrorOf,
   resultOf,
   type StanceAnswer,
   type Status,
@@ -48,9 +48,7 @@ export function StancePage(props: { status: Status }) {
       setAnswer(await resultOf(api.stance.$post({ json: { text, target, model: model.trim() } })));
     } catch (caught) {
       setAnswer(undefined);
-      setError(
-        caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) },
-      );
+      setError(apiErrorOf(caught));
     } finally {
       setBusy(false);
     }

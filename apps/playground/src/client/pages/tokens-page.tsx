@@ -3,14 +3,7 @@
  * with its tokens highlighted.
  */
 import { useState } from "preact/hooks";
-import {
-  ApiCallError,
-  type ApiError,
-  api,
-  resultOf,
-  type Status,
-  type TokenResult,
-} from "../api.ts";
+import { type ApiError, api, apiErrorOf, resultOf, type Status, type TokenResult } from "../api.ts";
 import { ErrorBox, Unavailable } from "../components.tsx";
 
 const SAMPLE =
@@ -110,9 +103,7 @@ export function TokensPage(props: { status: Status }) {
       );
       setResults(counted.results);
     } catch (caught) {
-      setError(
-        caught instanceof ApiCallError ? caught.body : { code: "network", message: String(caught) },
-      );
+      setError(apiErrorOf(caught));
     } finally {
       setBusy(false);
     }
