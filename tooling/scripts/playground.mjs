@@ -1,13 +1,21 @@
 /**
- * `pnpm playground`: build the playground and the packages it uses (turbo,
- * one line per package: cache hit or building), then run the server in
- * this same process, so Ctrl+C reaches it directly: it stops cleanly and
- * exits 0, with no package-manager noise. A Ctrl+C during the build ends
- * it quietly too.
+ * `pnpm playground`: build the playground and only the packages it runs on
+ * (turbo, one line per package: cache hit or building), then run the
+ * server in this same process, so Ctrl+C reaches it directly: it stops
+ * cleanly and exits 0, with no package-manager noise. A Ctrl+C during the
+ * build ends it quietly too.
+ *
+ * "Only the packages it runs on": turbo's `^build` follows devDependencies
+ * too, which would build the daemon, Redis and telemetry packages the
+ * playground's tests use. So this script walks the workspace's runtime
+ * `dependencies` (and `optionalDependencies`) from the playground and asks
+ * turbo for exactly those builds (`--only`: in dependency order among
+ * themselves, nothing else).
  */
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { runtimeClosure, turboBuildArguments } from "./runtime-closure.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const app = join(root, "apps", "playground");
@@ -24,7 +32,10 @@ console.log(
 );
 const turbo = spawnSync(
   "turbo",
-  ["run", "build", "--filter=@ratatoskr/playground...", "--output-logs=hash-only"],
+  [
+    ...turboBuildArguments(runtimeClosure(root, "@ratatoskr/playground")),
+    "--output-logs=hash-only",
+  ],
   {
     cwd: root,
     stdio: "inherit",
