@@ -3,7 +3,8 @@
  * page sees it: its health (the `Health` RPC of `@ratatoskr/client`) and
  * its Prometheus metrics, scraped from `GET /metrics` on its HTTP port
  * with the same bearer token. The token stays in here: neither the URL
- * nor any error carries it.
+ * nor any error carries it, and it is sent only to the daemon's own origin
+ * (a `RATATOSKR_METRICS_URL` elsewhere is scraped without it).
  */
 import type { ServiceClient } from "@ratatoskr/client";
 import { RatatoskrError } from "@ratatoskr/core";
@@ -45,6 +46,15 @@ function scrapeError(metricsUrl: string, status: number): RatatoskrError {
   });
 }
 
+/** Whether two URLs share scheme, host and port (false when either does not parse). */
+function sameOrigin(first: string, second: string): boolean {
+  try {
+    return new URL(first).origin === new URL(second).origin;
+  } catch {
+    return false;
+  }
+}
+
 /** Options of {@link createRemoteService}. */
 export interface RemoteServiceOptions {
   url: string;
@@ -61,7 +71,8 @@ export function createRemoteService(
 ): RemoteService {
   const metricsUrl = options.metricsUrl ?? metricsUrlOf(options.url);
   const fetcher = options.fetch ?? globalThis.fetch;
-  const { token } = options;
+  // The daemon's token goes to the daemon only, never to another origin.
+  const token = sameOrigin(metricsUrl, options.url) ? options.token : undefined;
   return {
     url: options.url,
     metricsUrl,
