@@ -6,22 +6,16 @@
  * model's registry record where the gateway put no cost on the usage). When the browser goes away (Stop, a closed tab), the turn's
  * signal aborts, which cancels the upstream request.
  */
-import { RatatoskrError } from "@ratatoskr/core";
 import type { Context } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import type { PlaygroundModelGateway } from "../build-playground-gateway.ts";
 import { CAPABILITY_HINTS, type CapabilityHint } from "../capability-hints.ts";
 import { type ChatTurnRequest, type PlaygroundChatEvent, runChatTurn } from "../chat-tool-loop.ts";
 import { type RecordGateway, registryRecord } from "./model-records.ts";
+import { abortWhenBrowserLeaves, type RouteEvent, routeEvent, sendEvent } from "./sse-events.ts";
 
 /** Sent first: where the gateway routes the model (provider null on a miss). */
-export interface ChatRouteEvent {
-  type: "route";
-  provider: string | null;
-  rule: string | null;
-  providerModel: string;
-  explanation: string;
-}
+export type ChatRouteEvent = RouteEvent;
 
 /** Sent after the route on a miss: what to configure to get chat. */
 export interface ChatHintsEvent {
@@ -36,7 +30,7 @@ export type ChatStreamEvent = ChatRouteEvent | ChatHintsEvent | PlaygroundChatEv
 type ChatGateway = Pick<PlaygroundModelGateway, "chatStream" | "route"> & RecordGateway;
 
 function send(stream: SSEStreamingApi, event: ChatStreamEvent): Promise<void> {
-  return stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+  return sendEvent(stream, event);
 }
 
 /**
@@ -52,23 +46,10 @@ export async function streamChatTurn(
   const route = await gateway.route("chat", request.model);
   const pricing = (await registryRecord(gateway, request.model))?.pricing;
   return streamSSE(c, async (stream) => {
-    const upstream = new AbortController();
-    const browserLeft = () =>
-      upstream.abort(
-        new RatatoskrError({ code: "aborted", message: "The browser closed the request" }),
-      );
-    const requestSignal = c.req.raw.signal;
-    stream.onAbort(browserLeft);
-    requestSignal.addEventListener("abort", browserLeft, { once: true });
-    if (requestSignal.aborted) browserLeft();
+    const upstream = abortWhenBrowserLeaves(c.req.raw);
+    stream.onAbort(upstream.abort);
     try {
-      await send(stream, {
-        type: "route",
-        provider: route.provider ?? null,
-        rule: route.rule ?? null,
-        providerModel: route.providerModel,
-        explanation: route.explanation,
-      });
+      await send(stream, routeEvent(route));
       if (route.provider === undefined)
         await send(stream, { type: "hints", hints: CAPABILITY_HINTS.chat });
       for await (const event of runChatTurn(gateway, request, {
@@ -80,7 +61,7 @@ export async function streamChatTurn(
         if (stream.aborted) break;
       }
     } finally {
-      requestSignal.removeEventListener("abort", browserLeft);
+      upstream.release();
       onEnd();
     }
   });

@@ -17,6 +17,7 @@ import {
 import type { Context } from "hono";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import type { PlaygroundModelGateway } from "../build-playground-gateway.ts";
+import { abortWhenBrowserLeaves, type RouteEvent, routeEvent, sendEvent } from "./sse-events.ts";
 
 /** What the browser asks for. */
 export interface GenerateRunRequest {
@@ -27,13 +28,7 @@ export interface GenerateRunRequest {
 }
 
 /** Sent first: where the gateway routes the model. */
-export interface GenerateRouteEvent {
-  type: "route";
-  provider: string | null;
-  rule: string | null;
-  providerModel: string;
-  explanation: string;
-}
+export type GenerateRouteEvent = RouteEvent;
 
 /** Sent last: the timing of the whole generation, and who answered. */
 export interface GenerateStatsEvent {
@@ -66,7 +61,7 @@ export type GenerateStreamEvent =
 type GenerateGateway = Pick<PlaygroundModelGateway, "generateStream" | "route">;
 
 function send(stream: SSEStreamingApi, event: GenerateStreamEvent): Promise<void> {
-  return stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+  return sendEvent(stream, event);
 }
 
 /** The gateway's options for `request`, tied to `signal`. */
@@ -113,16 +108,9 @@ export async function streamGeneration(
   onEnd: () => void,
 ): Promise<Response> {
   const started = performance.now();
-  const upstream = new AbortController();
-  const browserLeft = () =>
-    upstream.abort(
-      new RatatoskrError({ code: "aborted", message: "The browser closed the request" }),
-    );
-  const requestSignal = c.req.raw.signal;
-  requestSignal.addEventListener("abort", browserLeft, { once: true });
-  if (requestSignal.aborted) browserLeft();
+  const upstream = abortWhenBrowserLeaves(c.req.raw);
   const finish = () => {
-    requestSignal.removeEventListener("abort", browserLeft);
+    upstream.release();
     onEnd();
   };
   let generation: Awaited<ReturnType<typeof startGeneration>>;
@@ -134,18 +122,12 @@ export async function streamGeneration(
   }
   const { route, events, first } = generation;
   return streamSSE(c, async (stream) => {
-    stream.onAbort(browserLeft);
+    stream.onAbort(upstream.abort);
     let firstTokenMs: number | undefined;
     let done: Extract<GenerateEvent, { type: "done" }> | undefined;
     let next = first;
     try {
-      await send(stream, {
-        type: "route",
-        provider: route.provider ?? null,
-        rule: route.rule ?? null,
-        providerModel: route.providerModel,
-        explanation: route.explanation,
-      });
+      await send(stream, routeEvent(route));
       while (next.done !== true) {
         const event = next.value;
         if (event.type === "text" && firstTokenMs === undefined)
