@@ -35,6 +35,7 @@ import {
   linkSignals,
   loadApiKey,
   registerHeaderSecrets,
+  SseDecoder,
   validateBaseURL,
 } from "@ratatoskr/provider-utils";
 import { mapAnthropicError } from "./anthropic-error.ts";
@@ -46,7 +47,7 @@ import {
 } from "./anthropic-provider-options.ts";
 import { anthropicRequestWarnings, buildAnthropicRequest } from "./anthropic-request.ts";
 import { convertAnthropicMessage } from "./anthropic-response.ts";
-import { SseDecoder } from "./anthropic-sse-decoder.ts";
+
 import { AnthropicStreamMapper } from "./anthropic-stream-mapper.ts";
 import { ANTHROPIC_PROVIDER_ID } from "./convert-to-anthropic-messages.ts";
 

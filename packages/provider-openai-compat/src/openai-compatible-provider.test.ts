@@ -121,6 +121,67 @@ describe("chatStream: plain text", () => {
     expect(response.content).toBe("Hello! How can I help you today?");
   });
 
+  it("decodes multi-byte characters split across network reads", async () => {
+    const text = fixture("openai-chat-stream-text.sse").replace(
+      '"content":"Hello"',
+      '"content":"Héllo ✓ 👋"',
+    );
+    server.reply(sseReply(text, { chunkSize: 1 }));
+    const response = await collectChatStreamParts(
+      provider().chat.stream(chatRequestFor(messages, options)),
+    );
+    expect(response.content).toBe("Héllo ✓ 👋! How can I help you today?");
+  });
+
+  it("ends at [DONE] without waiting for the body's end, ignores what follows and closes the request", async () => {
+    const text = `${fixture("openai-chat-stream-text.sse")}data: {"choices":[{"index":0,"delta":{"content":"after"}}]}\n\n`;
+    expect(text.indexOf("[DONE]")).toBeLessThan(text.indexOf("after"));
+    // The server keeps the connection open after its last byte.
+    server.reply(sseReply(text, { hang: true }));
+    const events = await drain(provider().chat.stream(chatRequestFor(messages, options)));
+    expect(events.at(-1)?.type).toBe("done");
+    expect(events.some((event) => event.type === "content" && event.text === "after")).toBe(false);
+    await expect.poll(() => server.requests[0]?.clientClosedEarly).toBe(true);
+  });
+
+  it("completes a stream whose body ends after the finish reason without [DONE]", async () => {
+    const text = fixture("openai-chat-stream-text.sse").replace("data: [DONE]\n\n", "");
+    expect(text).not.toContain("[DONE]");
+    server.reply(sseReply(text));
+    const response = await collectChatStreamParts(
+      provider().chat.stream(chatRequestFor(messages, options)),
+    );
+    expect(response.content).toBe("Hello! How can I help you today?");
+  });
+
+  it("fails on an `error` event with the server's message, keeping the text before it", async () => {
+    // The error object bare or under `error`, as the `openai` SDK reads it.
+    for (const data of [
+      '{"error":{"message":"upstream overloaded","code":503}}',
+      '{"message":"upstream overloaded","code":503}',
+    ]) {
+      server.reply(
+        sseReply(`${fixture("openai-chat-stream-cut.sse")}event: error\ndata: ${data}\n\n`),
+      );
+      const error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));
+      expect(error.code).toBe("provider");
+      expect(error.isRetryable).toBe(true);
+      expect(error.message).toContain("upstream overloaded");
+      expect(error.partial?.content).toBe("The answer is");
+    }
+  });
+
+  it("fails on event data that is not a JSON object without quoting it", async () => {
+    for (const data of ["42", "[1,2]", "null", '"secret-looking text"']) {
+      server.reply(sseReply(`${fixture("openai-chat-stream-cut.sse")}data: ${data}\n\n`));
+      const error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));
+      expect(error.code).toBe("stream");
+      expect(error.message).toContain("not a JSON object");
+      expect(error.message).not.toContain("secret-looking");
+      expect(error.partial?.content).toBe("The answer is");
+    }
+  });
+
   it("turns a stream cut before the finish reason into a stream error that keeps the text", async () => {
     server.reply(sseReply(fixture("openai-chat-stream-cut.sse")));
     const error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));

@@ -27,12 +27,17 @@ import {
   inspectorFetchOptions,
   loadApiKey,
   registerHeaderSecrets,
+  SseDecoder,
   validateBaseURL,
 } from "@ratatoskr/provider-utils";
 import type OpenAI from "openai";
 import { CallSignalLink, linkCallSignals } from "./call-signal-link.ts";
 import { mapOpenAIChatResponse, type OpenAIWireCompletion } from "./map-openai-chat-response.ts";
-import { mapOpenAIError, type OpenAIErrorContext } from "./map-openai-error.ts";
+import {
+  mapOpenAIError,
+  mapOpenAIStreamError,
+  type OpenAIErrorContext,
+} from "./map-openai-error.ts";
 import {
   buildOpenAIChatRequest,
   type OpenAIChatRequestStyle,
@@ -176,6 +181,38 @@ function requestOptionsOf(
     : { fetchOptions, headers: { ...request.headers } };
 }
 
+/**
+ * One SSE event of a chat completion stream as a wire chunk. An `error`
+ * event fails the stream (what the `openai` SDK does with it); data that is
+ * not a JSON object is a `stream` error that quotes none of it.
+ */
+function parseWireChunk(
+  name: string | undefined,
+  data: string,
+  provider: string,
+  model: string,
+): OpenAIWireChunk {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    parsed = undefined;
+  }
+  if (name === "error") {
+    const payload = parsed as { error?: unknown } | undefined;
+    throw mapOpenAIStreamError(payload?.error ?? payload ?? data, { provider, model });
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new RatatoskrError({
+      code: "stream",
+      message: `${provider} sent a malformed stream event: its data is not a JSON object (${data.length} characters)`,
+      provider,
+      model,
+    });
+  }
+  return parsed as OpenAIWireChunk;
+}
+
 /** The SDK's per-request `fetchOptions`. */
 type SdkFetchOptions = NonNullable<
   NonNullable<Parameters<OpenAI["chat"]["completions"]["create"]>[1]>["fetchOptions"]
@@ -290,31 +327,72 @@ export function createOpenAICompatible(
     }
   }
 
+  /**
+   * The request goes through the SDK (URL, headers, auth, HTTP errors); the
+   * SSE body is read here, one network read at a time, by the shared
+   * {@link SseDecoder}: no async layer sits between the socket and the
+   * caller, and nothing is mapped ahead of what the caller has consumed.
+   * Events after `[DONE]` are ignored, as the SDK does; an `error` event or
+   * a chunk holding an `error` object fails the stream with what came before
+   * it kept as the partial answer.
+   */
   async function* stream(request: ChatRequestV1): AsyncGenerator<ChatStreamPartV1> {
     const signal = request.signal;
     const link = new CallSignalLink(signal);
     let mapper: OpenAIChatStreamMapper | undefined;
+    let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+    let drained = false;
     try {
       if (signal.aborted) throw abortedError(signal);
       const { body, warnings } = buildOpenAIChatRequest(request, style, true);
-      // `post` rather than `chat.completions.create`: the same request and
-      // SSE parsing, without the SDK's per-chunk normalising copy (~10 % of
-      // stream time); the mapper reads wire chunks as they are.
       const sdkClient = client ?? (await createClient());
-      const { data: chunks, response } = await sdkClient
-        .post<AsyncIterable<OpenAIWireChunk>>("/chat/completions", {
-          body,
-          stream: true,
-          ...requestOptionsOf(request, link),
-        })
-        .withResponse();
+      const response = await sdkClient
+        .post("/chat/completions", { body, stream: true, ...requestOptionsOf(request, link) })
+        .asResponse();
       mapper = new OpenAIChatStreamMapper(provider, response.headers.get("x-request-id"));
       for (const warning of warnings) yield { type: "warning", warning };
-      for await (const chunk of chunks) {
-        const parts = mapper.push(chunk);
-        for (let position = 0; position < parts.length; position++) yield parts[position]!;
+      if (response.body === null) {
+        throw new RatatoskrError({
+          code: "empty_response",
+          message: `${provider} sent no stream body`,
+          provider,
+          model: request.model,
+        });
       }
-      // The SDK ends its loop silently when the signal aborts mid-stream.
+      reader = response.body.getReader();
+      const text = new TextDecoder();
+      const sse = new SseDecoder();
+      const names: Array<string | undefined> = [];
+      const payloads: string[] = [];
+      const collect = (name: string | undefined, data: string): void => {
+        names.push(name);
+        payloads.push(data);
+      };
+      let sawDone = false;
+      while (!sawDone) {
+        const read = await reader.read();
+        if (read.done) {
+          drained = true;
+          sse.push(text.decode(), collect);
+          sse.flush(collect);
+        } else {
+          sse.push(text.decode(read.value, { stream: true }), collect);
+        }
+        for (let index = 0; index < payloads.length; index++) {
+          const data = payloads[index]!;
+          if (data === "[DONE]") {
+            sawDone = true;
+            break;
+          }
+          // Events already received when the signal fired are not delivered.
+          if (signal.aborted) throw abortedError(signal, mapper.partial());
+          const parts = mapper.push(parseWireChunk(names[index], data, provider, request.model));
+          for (let position = 0; position < parts.length; position++) yield parts[position]!;
+        }
+        names.length = 0;
+        payloads.length = 0;
+        if (drained) break;
+      }
       if (signal.aborted) throw abortedError(signal, mapper.partial());
       const closing = mapper.finish();
       for (let position = 0; position < closing.length; position++) yield closing[position]!;
@@ -322,6 +400,8 @@ export function createOpenAICompatible(
       const mapped = mapOpenAIError(error, contextOf(request));
       throw mapper === undefined ? mapped : withPartial(mapped, mapper.partial(), signal);
     } finally {
+      // Stopped before the body's end (`[DONE]`, break, abort, error): close the upstream request.
+      if (reader !== undefined && !drained) reader.cancel().catch(() => {});
       link.release();
     }
   }

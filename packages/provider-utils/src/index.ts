@@ -3,7 +3,8 @@
  * error mapping, bounded error bodies, retry-after parsing, API keys,
  * base-URL validation, AbortSignal linking, chunked batches with bounded
  * concurrency, warnings for unknown provider options, an abortable sleep,
- * the capture of HTTP exchanges for a call's inspector).
+ * the capture of HTTP exchanges for a call's inspector, an incremental
+ * Server-Sent Events decoder).
  * The Hugging Face Hub downloader and the cache-directory and offline rules
  * are in the `@ratatoskr/provider-utils/hub` subpath.
  *
@@ -19,3 +20,4 @@ export * from "./read-error-body.ts";
 export * from "./retry-after.ts";
 export * from "./signals.ts";
 export * from "./sleep.ts";
+export * from "./sse-decoder.ts";

@@ -84,21 +84,33 @@ export function boundErrorBodies(
   fetchImplementation?: typeof globalThis.fetch,
   options: Omit<ReadErrorBodyOptions, "signal"> = {},
 ): typeof globalThis.fetch {
-  return async (input, init) => {
-    const response = await (fetchImplementation ?? globalThis.fetch)(input, init);
-    if (response.status < 400 || response.body === null) return response;
-    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
-    const text = await readErrorBody(response, { ...options, signal });
-    const headers = new Headers(response.headers);
-    // The replacement body is decoded text of another length.
-    for (const name of ["content-length", "content-encoding", "transfer-encoding"])
-      headers.delete(name);
-    const bounded = new Response(text, {
-      status: response.status,
-      statusText: response.statusText,
-      headers,
-    });
-    Object.defineProperty(bounded, "url", { value: response.url });
-    return bounded;
-  };
+  // A successful response passes through without another async layer.
+  return (input, init) =>
+    (fetchImplementation ?? globalThis.fetch)(input, init).then((response) =>
+      response.status < 400 || response.body === null
+        ? response
+        : boundedErrorResponse(response, input, init, options),
+    );
+}
+
+/** A failed `response` with its body replaced by the bounded, redacted prefix. */
+async function boundedErrorResponse(
+  response: Response,
+  input: Parameters<typeof globalThis.fetch>[0],
+  init: RequestInit | undefined,
+  options: Omit<ReadErrorBodyOptions, "signal">,
+): Promise<Response> {
+  const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+  const text = await readErrorBody(response, { ...options, signal });
+  const headers = new Headers(response.headers);
+  // The replacement body is decoded text of another length.
+  for (const name of ["content-length", "content-encoding", "transfer-encoding"])
+    headers.delete(name);
+  const bounded = new Response(text, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
+  Object.defineProperty(bounded, "url", { value: response.url });
+  return bounded;
 }

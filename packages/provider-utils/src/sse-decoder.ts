@@ -1,14 +1,18 @@
 /**
  * An incremental Server-Sent Events decoder: text in (any split), complete
  * events out, synchronously. Lines end with LF, CRLF or CR (also split across
- * chunks); `data:` lines are joined with "\n"; comments (`:`) and unknown
- * fields are skipped; a final event without its blank line is delivered by
- * {@link SseDecoder.flush}.
+ * chunks); `data:` lines are joined with "\n" (a bare `data` line adds an
+ * empty one); comments (`:`) and unknown fields are skipped; a final event
+ * without its blank line is delivered by {@link SseDecoder.flush}. Decode
+ * bytes with a streaming `TextDecoder` first: it keeps a character split
+ * between reads whole and drops a leading byte-order mark. Shared by the
+ * providers that read an SSE body themselves instead of through an SDK's
+ * iterator (one layer between the socket and the caller).
  *
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
 
-/** One decoded event: `event` is undefined when the server named none. */
+/** One decoded event: `event` is undefined when the server named none (or an empty name). */
 export type SseEventHandler = (event: string | undefined, data: string) => void;
 
 /** See the module comment. */
@@ -68,7 +72,13 @@ export class SseDecoder {
     if (line.startsWith("data:")) {
       this.#data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
     } else if (line.startsWith("event:")) {
-      this.#event = line.charCodeAt(6) === 32 ? line.slice(7) : line.slice(6);
+      // An empty name is the default event type, as if none was named.
+      this.#event = (line.charCodeAt(6) === 32 ? line.slice(7) : line.slice(6)) || undefined;
+    } else if (line === "data") {
+      // A field name without a colon has the empty string as its value.
+      this.#data.push("");
+    } else if (line === "event") {
+      this.#event = undefined;
     }
     // ":" comments, "id:", "retry:" and unknown fields are ignored.
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SseDecoder } from "./anthropic-sse-decoder.ts";
+import { SseDecoder } from "./sse-decoder.ts";
 
 function decode(chunks: string[]): Array<[string | undefined, string]> {
   const events: Array<[string | undefined, string]> = [];
@@ -58,5 +58,11 @@ describe("SseDecoder", () => {
 
   it("reports events without an event name as undefined and drops events without data", () => {
     expect(decode(["data: x\n\nevent: empty\n\n"])).toEqual([[undefined, "x"]]);
+  });
+
+  it("reads a field name without a colon as an empty value", () => {
+    expect(decode(["data\ndata: x\n\n"])).toEqual([[undefined, "\nx"]]);
+    expect(decode(["event: a\nevent\ndata\n\n"])).toEqual([[undefined, ""]]);
+    expect(decode(["event:\ndata: y\n\n"])).toEqual([[undefined, "y"]]);
   });
 });
