@@ -12,9 +12,9 @@ export interface TimeoutOptions {
   /** Overall deadline of the call, retries and fallbacks included. Default 120,000. */
   total?: number;
   /**
-   * Per attempt: streams must deliver their first event within it; unary
-   * calls pass it to the provider as its request timeout (the SDKs apply it
-   * until the response headers). Default 60,000.
+   * Per attempt: a stream must deliver its first event within it, a unary
+   * attempt its whole answer. It aborts the attempt's signal (providers never
+   * see a timeout), and the attempt may be retried. Default 60,000.
    */
   attempt?: number;
   /**
