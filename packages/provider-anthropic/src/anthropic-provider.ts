@@ -380,38 +380,32 @@ class AnthropicProviderImplementation implements AnthropicProvider {
       }
       const text = new TextDecoder();
       const sse = new SseDecoder();
-      const names: Array<string | undefined> = [];
-      const payloads: string[] = [];
-      const collect = (name: string | undefined, data: string) => {
-        names.push(name);
-        payloads.push(data);
-      };
       for (;;) {
-        const chunk = await reader.read();
-        if (chunk.done) {
-          sse.push(text.decode(), collect);
-          sse.flush(collect);
-        } else {
-          sse.push(text.decode(chunk.value, { stream: true }), collect);
-        }
-        for (let index = 0; index < payloads.length; index++) {
-          // Events already received when the signal fired are not delivered.
-          if (signal?.aborted) throw abortedError(signal, mapper.partial());
-          const name = names[index];
-          if (name === undefined || name === "ping") continue;
-          if (name === "error") throw streamErrorEvent(payloads[index]!, response.headers);
-          // Checked against the protocol before anything it produces is delivered.
-          const mapped = mapper.handleSse(name, payloads[index]!);
-          if (mapped === undefined) continue;
-          if (Array.isArray(mapped)) {
-            for (const item of mapped) yield item;
+        const event = sse.next();
+        if (event === undefined) {
+          if (sse.ended) break;
+          const chunk = await reader.read();
+          if (chunk.done) {
+            sse.push(text.decode());
+            sse.end();
           } else {
-            yield mapped;
+            sse.push(text.decode(chunk.value, { stream: true }));
           }
+          continue;
         }
-        names.length = 0;
-        payloads.length = 0;
-        if (chunk.done) break;
+        // Events already received when the signal fired are not delivered.
+        if (signal?.aborted) throw abortedError(signal, mapper.partial());
+        const name = event.event;
+        if (name === undefined || name === "ping") continue;
+        if (name === "error") throw streamErrorEvent(event.data, response.headers);
+        // Checked against the protocol before anything it produces is delivered.
+        const mapped = mapper.handleSse(name, event.data);
+        if (mapped === undefined) continue;
+        if (Array.isArray(mapped)) {
+          for (const item of mapped) yield item;
+        } else {
+          yield mapped;
+        }
       }
       completed = true;
     } catch (error) {

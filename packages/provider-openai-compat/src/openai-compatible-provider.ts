@@ -329,9 +329,9 @@ export function createOpenAICompatible(
 
   /**
    * The request goes through the SDK (URL, headers, auth, HTTP errors); the
-   * SSE body is read here, one network read at a time, by the shared
-   * {@link SseDecoder}: no async layer sits between the socket and the
-   * caller, and nothing is mapped ahead of what the caller has consumed.
+   * SSE body is read here with the shared {@link SseDecoder}, one event at a
+   * time: no async layer sits between the socket and the caller, and nothing
+   * is decoded or mapped ahead of what the caller has consumed.
    * Events after `[DONE]` are ignored, as the SDK does; an `error` event or
    * a chunk holding an `error` object fails the stream with what came before
    * it kept as the partial answer.
@@ -362,36 +362,25 @@ export function createOpenAICompatible(
       reader = response.body.getReader();
       const text = new TextDecoder();
       const sse = new SseDecoder();
-      const names: Array<string | undefined> = [];
-      const payloads: string[] = [];
-      const collect = (name: string | undefined, data: string): void => {
-        names.push(name);
-        payloads.push(data);
-      };
-      let sawDone = false;
-      while (!sawDone) {
-        const read = await reader.read();
-        if (read.done) {
-          drained = true;
-          sse.push(text.decode(), collect);
-          sse.flush(collect);
-        } else {
-          sse.push(text.decode(read.value, { stream: true }), collect);
-        }
-        for (let index = 0; index < payloads.length; index++) {
-          const data = payloads[index]!;
-          if (data === "[DONE]") {
-            sawDone = true;
-            break;
+      for (;;) {
+        const event = sse.next();
+        if (event === undefined) {
+          if (drained) break;
+          const read = await reader.read();
+          if (read.done) {
+            drained = true;
+            sse.push(text.decode());
+            sse.end();
+          } else {
+            sse.push(text.decode(read.value, { stream: true }));
           }
-          // Events already received when the signal fired are not delivered.
-          if (signal.aborted) throw abortedError(signal, mapper.partial());
-          const parts = mapper.push(parseWireChunk(names[index], data, provider, request.model));
-          for (let position = 0; position < parts.length; position++) yield parts[position]!;
+          continue;
         }
-        names.length = 0;
-        payloads.length = 0;
-        if (drained) break;
+        if (event.data === "[DONE]") break;
+        // Events already received when the signal fired are not delivered.
+        if (signal.aborted) throw abortedError(signal, mapper.partial());
+        const parts = mapper.push(parseWireChunk(event.event, event.data, provider, request.model));
+        for (let position = 0; position < parts.length; position++) yield parts[position]!;
       }
       if (signal.aborted) throw abortedError(signal, mapper.partial());
       const closing = mapper.finish();

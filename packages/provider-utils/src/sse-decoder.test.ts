@@ -1,12 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { SseDecoder } from "./sse-decoder.ts";
 
+function drain(decoder: SseDecoder, into: Array<[string | undefined, string]>): void {
+  for (let event = decoder.next(); event !== undefined; event = decoder.next()) {
+    into.push([event.event, event.data]);
+  }
+}
+
 function decode(chunks: string[]): Array<[string | undefined, string]> {
   const events: Array<[string | undefined, string]> = [];
   const decoder = new SseDecoder();
-  const onEvent = (name: string | undefined, data: string) => events.push([name, data]);
-  for (const chunk of chunks) decoder.push(chunk, onEvent);
-  decoder.flush(onEvent);
+  for (const chunk of chunks) {
+    decoder.push(chunk);
+    drain(decoder, events);
+  }
+  decoder.end();
+  drain(decoder, events);
   return events;
 }
 
@@ -64,5 +73,32 @@ describe("SseDecoder", () => {
     expect(decode(["data\ndata: x\n\n"])).toEqual([[undefined, "\nx"]]);
     expect(decode(["event: a\nevent\ndata\n\n"])).toEqual([[undefined, ""]]);
     expect(decode(["event:\ndata: y\n\n"])).toEqual([[undefined, "y"]]);
+  });
+
+  it("hands out one event per next(), decoding no further than asked", () => {
+    const decoder = new SseDecoder();
+    decoder.push("data: 1\n\ndata: 2\n\ndata: 3\n\ndata: 4");
+    expect(decoder.next()).toEqual({ event: undefined, data: "1" });
+    // Text pushed now comes after what is still buffered.
+    decoder.push("\n\nevent: e\ndata: 5\n\n");
+    expect([decoder.next()?.data, decoder.next()?.data, decoder.next()?.data]).toEqual([
+      "2",
+      "3",
+      "4",
+    ]);
+    expect(decoder.next()).toEqual({ event: "e", data: "5" });
+    expect(decoder.next()).toBeUndefined();
+    expect(decoder.ended).toBe(false);
+  });
+
+  it("keeps an event without its blank line until end(), then delivers it once", () => {
+    const decoder = new SseDecoder();
+    decoder.push("data: last");
+    expect(decoder.next()).toBeUndefined();
+    decoder.end();
+    expect(decoder.ended).toBe(true);
+    expect(decoder.next()).toEqual({ event: undefined, data: "last" });
+    expect(decoder.next()).toBeUndefined();
+    expect(() => decoder.push("data: more\n\n")).toThrow(/push\(\) after end\(\)/);
   });
 });

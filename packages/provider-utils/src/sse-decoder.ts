@@ -1,82 +1,141 @@
 /**
- * An incremental Server-Sent Events decoder: text in (any split), complete
- * events out, synchronously. Lines end with LF, CRLF or CR (also split across
- * chunks); `data:` lines are joined with "\n" (a bare `data` line adds an
- * empty one); comments (`:`) and unknown fields are skipped; a final event
- * without its blank line is delivered by {@link SseDecoder.flush}. Decode
- * bytes with a streaming `TextDecoder` first: it keeps a character split
- * between reads whole and drops a leading byte-order mark. Shared by the
- * providers that read an SSE body themselves instead of through an SDK's
- * iterator (one layer between the socket and the caller).
+ * An incremental Server-Sent Events decoder that hands out one event at a
+ * time: {@link SseDecoder.push} text as it arrives (any split), then call
+ * {@link SseDecoder.next} until it returns undefined (no complete event is
+ * buffered), and again after the next push. Events are decoded only when
+ * asked for, so the first event of a large network read reaches the caller
+ * without the rest of the read being split first.
  *
+ * Lines end with LF, CRLF or CR (a CRLF may be split between pushes);
+ * `data:` lines are joined with "\n" (a bare `data` line adds an empty one);
+ * comments (`:`) and unknown fields are skipped; an empty event name counts
+ * as none. After {@link SseDecoder.end}, a last event without its blank line
+ * is delivered too. Decode bytes with a streaming `TextDecoder` first: it
+ * keeps a character split between reads whole and drops a leading
+ * byte-order mark.
+ *
+ * Shared by the providers that read an SSE body themselves instead of
+ * through an SDK's iterator (one layer between the socket and the caller).
+ *
+ * @example
+ * ```ts
+ * const sse = new SseDecoder();
+ * const text = new TextDecoder();
+ * for (;;) {
+ *   const event = sse.next();
+ *   if (event !== undefined) { handle(event.event, event.data); continue; }
+ *   if (sse.ended) break;
+ *   const read = await reader.read();
+ *   if (read.done) { sse.push(text.decode()); sse.end(); }
+ *   else sse.push(text.decode(read.value, { stream: true }));
+ * }
+ * ```
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
 
-/** One decoded event: `event` is undefined when the server named none (or an empty name). */
-export type SseEventHandler = (event: string | undefined, data: string) => void;
+/** One decoded event. */
+export interface SseEvent {
+  /** The event's name; undefined when the server named none (or an empty name). */
+  readonly event: string | undefined;
+  /** Its `data` lines, joined with "\n". */
+  readonly data: string;
+}
+
+const LINE_FEED = 10;
+const SPACE = 32;
 
 /** See the module comment. */
 export class SseDecoder {
+  /** Text not yet decoded starts at {@link #position}. */
   #buffer = "";
+  #position = 0;
   #pendingCarriageReturn = false;
+  #ended = false;
   #event: string | undefined;
-  #data: string[] = [];
+  /** The event's first data line, and any more (rare). */
+  #data: string | undefined;
+  #moreData: string[] | undefined;
 
-  /** Decode `text`, calling `onEvent` for every event it completes. */
-  push(text: string, onEvent: SseEventHandler): void {
+  /** Whether {@link end} was called: no more input will come. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Add decoded text. Throws after {@link end}. */
+  push(text: string): void {
+    if (this.#ended) throw new Error("SseDecoder: push() after end()");
     if (text === "") return;
     let chunk = text;
     if (this.#pendingCarriageReturn) {
       this.#pendingCarriageReturn = false;
-      if (chunk.startsWith("\n")) chunk = chunk.slice(1);
+      if (chunk.charCodeAt(0) === LINE_FEED) chunk = chunk.slice(1);
     }
     if (chunk.includes("\r")) {
-      if (chunk.endsWith("\r")) {
-        this.#pendingCarriageReturn = true;
-      }
+      if (chunk.endsWith("\r")) this.#pendingCarriageReturn = true;
       chunk = chunk.replace(/\r\n?/g, "\n");
     }
-    const input = this.#buffer === "" ? chunk : this.#buffer + chunk;
-    let start = 0;
-    let end = input.indexOf("\n", start);
-    while (end !== -1) {
-      this.#line(input.slice(start, end), onEvent);
-      start = end + 1;
-      end = input.indexOf("\n", start);
-    }
-    this.#buffer = start === 0 ? input : input.slice(start);
+    this.#buffer =
+      this.#position >= this.#buffer.length ? chunk : this.#buffer.slice(this.#position) + chunk;
+    this.#position = 0;
   }
 
-  /** End of input: deliver a last event that had no blank line after it. */
-  flush(onEvent: SseEventHandler): void {
-    if (this.#buffer !== "") {
-      this.#line(this.#buffer, onEvent);
-      this.#buffer = "";
-    }
-    this.#line("", onEvent);
+  /** The input is complete: {@link next} also delivers a last event that had no blank line after it. */
+  end(): void {
+    this.#ended = true;
   }
 
-  #line(line: string, onEvent: SseEventHandler): void {
-    if (line === "") {
-      if (this.#data.length > 0) {
-        const data = this.#data.length === 1 ? this.#data[0]! : this.#data.join("\n");
-        const event = this.#event;
-        this.#data = [];
-        this.#event = undefined;
-        onEvent(event, data);
+  /** The next complete event, or undefined until more text is pushed (or, after {@link end}, for good). */
+  next(): SseEvent | undefined {
+    const buffer = this.#buffer;
+    for (;;) {
+      const start = this.#position;
+      const end = buffer.indexOf("\n", start);
+      let line: string;
+      if (end !== -1) {
+        line = buffer.slice(start, end);
+        this.#position = end + 1;
+      } else if (!this.#ended) {
+        return undefined;
+      } else if (start < buffer.length) {
+        line = buffer.slice(start);
+        this.#position = buffer.length;
       } else {
-        this.#event = undefined;
+        // End of input: the pending event is dispatched as if a blank line followed.
+        return this.#dispatch();
       }
-      return;
+      if (line === "") {
+        const event = this.#dispatch();
+        if (event !== undefined) return event;
+      } else {
+        this.#field(line);
+      }
     }
+  }
+
+  #dispatch(): SseEvent | undefined {
+    const first = this.#data;
+    const event = this.#event;
+    this.#event = undefined;
+    if (first === undefined) return undefined;
+    const more = this.#moreData;
+    this.#data = undefined;
+    this.#moreData = undefined;
+    return { event, data: more === undefined ? first : `${first}\n${more.join("\n")}` };
+  }
+
+  #addData(value: string): void {
+    if (this.#data === undefined) this.#data = value;
+    else (this.#moreData ??= []).push(value);
+  }
+
+  #field(line: string): void {
     if (line.startsWith("data:")) {
-      this.#data.push(line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5));
+      this.#addData(line.charCodeAt(5) === SPACE ? line.slice(6) : line.slice(5));
     } else if (line.startsWith("event:")) {
-      // An empty name is the default event type, as if none was named.
-      this.#event = (line.charCodeAt(6) === 32 ? line.slice(7) : line.slice(6)) || undefined;
+      this.#event = (line.charCodeAt(6) === SPACE ? line.slice(7) : line.slice(6)) || undefined;
     } else if (line === "data") {
       // A field name without a colon has the empty string as its value.
-      this.#data.push("");
+      this.#addData("");
     } else if (line === "event") {
       this.#event = undefined;
     }
