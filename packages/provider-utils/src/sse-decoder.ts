@@ -125,7 +125,8 @@ export class SseDecoder {
 
   #addData(value: string): void {
     if (this.#data === undefined) this.#data = value;
-    else (this.#moreData ??= []).push(value);
+    else if (this.#moreData === undefined) this.#moreData = [value];
+    else this.#moreData.push(value);
   }
 
   #field(line: string): void {
