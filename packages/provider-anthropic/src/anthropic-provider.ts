@@ -379,7 +379,7 @@ class AnthropicProviderImplementation implements AnthropicProvider {
         });
       }
       const text = new TextDecoder();
-      const sse = new SseDecoder();
+      const sse = new SseDecoder({ provider: this.id });
       for (;;) {
         const event = sse.next();
         if (event === undefined) {

@@ -467,6 +467,26 @@ describe("chatStream failures", () => {
     expect(error.partial?.content).toBe("Hello! How can I help you today?");
   });
 
+  it("an endless line is a stream error naming the provider, not an unbounded buffer", async () => {
+    const own = await startAnthropicMock();
+    try {
+      const [head] = fixture("text.sse").split("event: content_block_stop");
+      // 17 Mi characters without a line end (the shared decoder's bound is 16 Mi), then silence.
+      own.enqueue({ sseThenHang: `${head!}data: ${"x".repeat(17 * 1024 * 1024)}` });
+      const plugin = createAnthropic({ apiKey: KEY, baseURL: own.url });
+      const error = await failure(() =>
+        drain(plugin.chat.stream(chatRequestFor(user, { model: MODEL }))),
+      );
+      expect(error.code).toBe("stream");
+      expect(error.provider).toBe("anthropic");
+      expect(error.message).toContain("longer than 16777216 characters");
+      expect(error.partial?.content).toBe("Hello! How can I help you today?");
+      await expect.poll(() => own.openSockets()).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
+
   it("a spliced second message_start ends the stream before its tool call is delivered", async () => {
     mock.enqueue({ sse: fixture("spliced-message-start.sse") });
     const seen: ChatEvent[] = [];

@@ -171,6 +171,18 @@ describe("chatStream: plain text", () => {
     }
   });
 
+  it("fails on an endless line with a stream error instead of buffering it without bound", async () => {
+    // 17 Mi characters without a line end, past the decoder's 16 Mi bound; the server then stalls.
+    const endless = `data: {"choices":[{"index":0,"delta":{"content":"${"x".repeat(17 * 1024 * 1024)}`;
+    server.reply(sseReply(`${fixture("openai-chat-stream-cut.sse")}${endless}`, { hang: true }));
+    const error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));
+    expect(error.code).toBe("stream");
+    expect(error.provider).toBe("compat");
+    expect(error.message).toContain("longer than 16777216 characters");
+    expect(error.partial?.content).toBe("The answer is");
+    await expect.poll(() => server.requests[0]?.clientClosedEarly).toBe(true);
+  });
+
   it("fails on event data that is not a JSON object without quoting it", async () => {
     for (const data of ["42", "[1,2]", "null", '"secret-looking text"']) {
       server.reply(sseReply(`${fixture("openai-chat-stream-cut.sse")}data: ${data}\n\n`));

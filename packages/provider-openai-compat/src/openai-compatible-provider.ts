@@ -361,7 +361,7 @@ export function createOpenAICompatible(
       }
       reader = response.body.getReader();
       const text = new TextDecoder();
-      const sse = new SseDecoder();
+      const sse = new SseDecoder({ provider });
       for (;;) {
         const event = sse.next();
         if (event === undefined) {

@@ -1,3 +1,4 @@
+import { RatatoskrError } from "@ratatoskr/core";
 import { describe, expect, it } from "vitest";
 import { SseDecoder } from "./sse-decoder.ts";
 
@@ -100,5 +101,36 @@ describe("SseDecoder", () => {
     expect(decoder.next()).toEqual({ event: undefined, data: "last" });
     expect(decoder.next()).toBeUndefined();
     expect(() => decoder.push("data: more\n\n")).toThrow(/push\(\) after end\(\)/);
+  });
+
+  it("fails with a typed stream error naming the provider when one event outgrows the bound", () => {
+    const endless = new SseDecoder({ provider: "acme", maxEventLength: 64 });
+    endless.push(`data: ${"x".repeat(40)}`);
+    expect(endless.next()).toBeUndefined();
+    endless.push("x".repeat(40)); // still no line end: 86 characters pending
+    const error = (() => {
+      try {
+        endless.next();
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(RatatoskrError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: "stream", provider: "acme" });
+    expect((error as Error).message).toBe("acme sent a stream event longer than 64 characters");
+
+    // Many short data lines of one event count together; the blank line starts the count anew.
+    const lines = new SseDecoder({ maxEventLength: 64 });
+    lines.push("data: 0123456789\n".repeat(3));
+    lines.push("\n");
+    expect(lines.next()?.data).toBe("0123456789\n0123456789\n0123456789");
+    lines.push("data: 0123456789\n".repeat(5));
+    expect(() => lines.next()).toThrow("The server sent a stream event longer than 64 characters");
+
+    // Exactly at the bound is fine.
+    const exact = new SseDecoder({ maxEventLength: 10 });
+    exact.push("data: 123\n\n");
+    expect(exact.next()?.data).toBe("123");
   });
 });

@@ -10,7 +10,9 @@
  * `data:` lines are joined with "\n" (a bare `data` line adds an empty one);
  * comments (`:`) and unknown fields are skipped; an empty event name counts
  * as none. After {@link SseDecoder.end}, a last event without its blank line
- * is delivered too. Decode bytes with a streaming `TextDecoder` first: it
+ * is delivered too. An event longer than a bound (16 Mi characters by
+ * default) is a `stream` error, so a server sending an endless line cannot
+ * make it buffer without limit. Decode bytes with a streaming `TextDecoder` first: it
  * keeps a character split between reads whole and drops a leading
  * byte-order mark.
  *
@@ -33,6 +35,24 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
 
+import { RatatoskrError } from "@ratatoskr/core";
+
+/** The most characters one event may hold by default (16 Mi), its lines and their ends included. */
+export const DEFAULT_MAX_SSE_EVENT_LENGTH = 16 * 1024 * 1024;
+
+/** Options of {@link SseDecoder}. */
+export interface SseDecoderOptions {
+  /** Named in the error about an oversized event (the provider whose stream it is). */
+  provider?: string;
+  /**
+   * The most characters one event may hold, its lines and their ends
+   * included (default {@link DEFAULT_MAX_SSE_EVENT_LENGTH}). A stream that
+   * sends more (an endless line, endless `data:` lines) fails with a
+   * `stream` error instead of buffering without bound.
+   */
+  maxEventLength?: number;
+}
+
 /** One decoded event. */
 export interface SseEvent {
   /** The event's name; undefined when the server named none (or an empty name). */
@@ -46,6 +66,10 @@ const SPACE = 32;
 
 /** See the module comment. */
 export class SseDecoder {
+  readonly #provider: string | undefined;
+  readonly #maxEventLength: number;
+  /** Characters of the event being read so far (its lines and their ends). */
+  #eventLength = 0;
   /** Text not yet decoded starts at {@link #position}. */
   #buffer = "";
   #position = 0;
@@ -55,6 +79,12 @@ export class SseDecoder {
   /** The event's first data line, and any more (rare). */
   #data: string | undefined;
   #moreData: string[] | undefined;
+
+  constructor(options: SseDecoderOptions = {}) {
+    this.#provider = options.provider;
+    const max = options.maxEventLength;
+    this.#maxEventLength = typeof max === "number" && max > 0 ? max : DEFAULT_MAX_SSE_EVENT_LENGTH;
+  }
 
   /** Whether {@link end} was called: no more input will come. */
   get ended(): boolean {
@@ -79,6 +109,16 @@ export class SseDecoder {
     this.#position = 0;
   }
 
+  /** Throw when the event being read would exceed the bound. */
+  #checkLength(length: number): void {
+    if (length <= this.#maxEventLength) return;
+    throw new RatatoskrError({
+      code: "stream",
+      message: `${this.#provider ?? "The server"} sent a stream event longer than ${this.#maxEventLength} characters`,
+      ...(this.#provider === undefined ? {} : { provider: this.#provider }),
+    });
+  }
+
   /** The input is complete: {@link next} also delivers a last event that had no blank line after it. */
   end(): void {
     this.#ended = true;
@@ -92,11 +132,20 @@ export class SseDecoder {
       const end = buffer.indexOf("\n", start);
       let line: string;
       if (end !== -1) {
+        if (end > start) {
+          // The blank line that ends an event is not counted in it.
+          this.#eventLength += end + 1 - start;
+          this.#checkLength(this.#eventLength);
+        }
         line = buffer.slice(start, end);
         this.#position = end + 1;
       } else if (!this.#ended) {
+        // An unfinished line: more text is needed, unless it is already too long.
+        this.#checkLength(this.#eventLength + buffer.length - start);
         return undefined;
       } else if (start < buffer.length) {
+        this.#eventLength += buffer.length - start;
+        this.#checkLength(this.#eventLength);
         line = buffer.slice(start);
         this.#position = buffer.length;
       } else {
@@ -113,6 +162,7 @@ export class SseDecoder {
   }
 
   #dispatch(): SseEvent | undefined {
+    this.#eventLength = 0;
     const first = this.#data;
     const event = this.#event;
     this.#event = undefined;
