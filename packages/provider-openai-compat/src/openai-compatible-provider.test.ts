@@ -183,6 +183,19 @@ describe("chatStream: plain text", () => {
     await expect.poll(() => server.requests[0]?.clientClosedEarly).toBe(true);
   });
 
+  it("names a body without any event: not an event stream, or an event stream that ended at once", async () => {
+    server.reply(jsonReply(200, fixture("openai-chat-completion-text.json")));
+    let error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));
+    expect(error.code).toBe("stream");
+    expect(error.message).toBe(
+      'compat answered the stream request with "application/json", not an event stream',
+    );
+    server.reply(sseReply(""));
+    error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));
+    expect(error.code).toBe("stream");
+    expect(error.message).toBe("compat ended the stream before any event");
+  });
+
   it("fails on event data that is not a JSON object without quoting it", async () => {
     for (const data of ["42", "[1,2]", "null", '"secret-looking text"']) {
       server.reply(sseReply(`${fixture("openai-chat-stream-cut.sse")}data: ${data}\n\n`));

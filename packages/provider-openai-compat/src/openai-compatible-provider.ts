@@ -213,6 +213,24 @@ function parseWireChunk(
   return parsed as OpenAIWireChunk;
 }
 
+/**
+ * A stream request answered with a body that held no event at all: named
+ * by its content type when that is not `text/event-stream` (a server that
+ * ignored `stream: true`, an HTML error page behind a 200).
+ */
+function notAnEventStream(response: Response, provider: string, model: string): RatatoskrError {
+  const type = response.headers.get("content-type") ?? "";
+  const isEventStream = type.toLowerCase().startsWith("text/event-stream");
+  return new RatatoskrError({
+    code: "stream",
+    message: isEventStream
+      ? `${provider} ended the stream before any event`
+      : `${provider} answered the stream request with ${type === "" ? "no content type" : JSON.stringify(type.slice(0, 100))}, not an event stream`,
+    provider,
+    model,
+  });
+}
+
 /** The SDK's per-request `fetchOptions`. */
 type SdkFetchOptions = NonNullable<
   NonNullable<Parameters<OpenAI["chat"]["completions"]["create"]>[1]>["fetchOptions"]
@@ -362,6 +380,7 @@ export function createOpenAICompatible(
       reader = response.body.getReader();
       const text = new TextDecoder();
       const sse = new SseDecoder({ provider });
+      let events = 0;
       for (;;) {
         const event = sse.next();
         if (event === undefined) {
@@ -376,6 +395,7 @@ export function createOpenAICompatible(
           }
           continue;
         }
+        events++;
         if (event.data === "[DONE]") break;
         // Events already received when the signal fired are not delivered.
         if (signal.aborted) throw abortedError(signal, mapper.partial());
@@ -383,6 +403,7 @@ export function createOpenAICompatible(
         for (let position = 0; position < parts.length; position++) yield parts[position]!;
       }
       if (signal.aborted) throw abortedError(signal, mapper.partial());
+      if (events === 0) throw notAnEventStream(response, provider, request.model);
       const closing = mapper.finish();
       for (let position = 0; position < closing.length; position++) yield closing[position]!;
     } catch (error) {
