@@ -332,10 +332,11 @@ export function createOpenAICompatible(
       if (request.signal.aborted) throw abortedError(request.signal);
       const { body, warnings } = buildOpenAIChatRequest(request, style, false);
       const sdkClient = client ?? (await createClient());
-      const completion = (await sdkClient.chat.completions.create(
-        body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming,
-        requestOptionsOf(request, link),
-      )) as unknown as OpenAIWireCompletion & { _request_id?: string | null };
+      // `post` rather than `chat.completions.create`: the same request, without
+      // the resource method's extra promise layers; the mapping reads the wire JSON.
+      const completion = await sdkClient.post<
+        OpenAIWireCompletion & { _request_id?: string | null }
+      >("/chat/completions", { body, ...requestOptionsOf(request, link) });
       const result = mapOpenAIChatResponse(completion, contextOf(request), completion._request_id);
       return warnings.length === 0 ? result : { ...result, warnings };
     } catch (error) {
