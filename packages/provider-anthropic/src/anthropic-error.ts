@@ -12,6 +12,7 @@ import {
 } from "@anthropic-ai/sdk/error";
 import { abortedError, type ErrorCode, type PartialOutput, RatatoskrError } from "@ratatoskr/core";
 import {
+  errorMessageExcerpt,
   httpError,
   isContextLengthMessage,
   networkError,
@@ -128,9 +129,10 @@ function fromHttpError(error: APIError, context: AnthropicErrorContext): Ratatos
 }
 
 function fromStreamErrorEvent(error: APIError, context: AnthropicErrorContext): RatatoskrError {
-  const type = error.type ?? readType(error.error) ?? "unknown";
+  const type = errorMessageExcerpt(error.type ?? readType(error.error) ?? "unknown", 100);
   const known = ERROR_TYPES[type];
-  const apiMessage = error.apiMessage ?? "no message";
+  // The server's text is bounded in the message (an event can be megabytes); `body` keeps 4 KiB.
+  const apiMessage = errorMessageExcerpt(error.apiMessage ?? "no message");
   let code: ErrorCode = known?.code ?? "stream";
   if (code === "invalid_input" && isContextLengthMessage(apiMessage))
     code = "context_length_exceeded";

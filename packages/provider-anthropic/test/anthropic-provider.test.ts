@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import {
   type ChatEvent,
   type ChatSettingsV1,
@@ -485,6 +486,24 @@ describe("chatStream failures", () => {
     } finally {
       await own.close();
     }
+  });
+
+  it("a mid-stream error event with megabytes of text is bounded in the message", async () => {
+    const [head] = fixture("text.sse").split("event: content_block_stop");
+    const huge = "overloaded ".repeat(100_000);
+    mock.enqueue({
+      sse: `${head!}event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"${huge}"}}\n\n`,
+    });
+    const error = await failure(() =>
+      drain(provider().chat.stream(chatRequestFor(user, { model: MODEL }))),
+    );
+    expect(error.code).toBe("provider");
+    expect(error.message).toContain("overloaded");
+    expect(error.message.length).toBeLessThan(700);
+    expect(error.body?.length ?? 0).toBeLessThanOrEqual(4096);
+    // Nothing in the error, its cause chain included, holds the whole text.
+    expect(inspect(error, { depth: Number.POSITIVE_INFINITY }).length).toBeLessThan(100_000);
+    expect(error.partial?.content).toBe("Hello! How can I help you today?");
   });
 
   it("a spliced second message_start ends the stream before its tool call is delivered", async () => {

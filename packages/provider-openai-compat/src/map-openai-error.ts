@@ -8,6 +8,7 @@
 import { abortedError, type ErrorCode, errorTraits, RatatoskrError } from "@ratatoskr/core";
 import {
   codeForStatus,
+  errorMessageExcerpt,
   httpError,
   isRetryableStatus,
   networkError,
@@ -125,7 +126,10 @@ export function mapOpenAIStreamError(
       isRetryable = errorTraits({ code: named }).retryableWhenMarked;
     }
   }
-  const message = wire.message ?? "unknown error";
+  // The server's text is bounded in the message (a stream event can be megabytes); `body` keeps 4 KiB.
+  const message = errorMessageExcerpt(
+    typeof wire.message === "string" ? wire.message : "unknown error",
+  );
   return new RatatoskrError({
     code,
     message: `${context.provider} reported an error mid-stream: ${message}`,

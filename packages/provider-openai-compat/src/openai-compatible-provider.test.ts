@@ -1,4 +1,5 @@
 import { getEventListeners } from "node:events";
+import { inspect } from "node:util";
 import {
   type ChatStreamPartV1,
   collectChatStreamParts,
@@ -194,6 +195,21 @@ describe("chatStream: plain text", () => {
     error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));
     expect(error.code).toBe("stream");
     expect(error.message).toBe("compat ended the stream before any event");
+  });
+
+  it("bounds the server's text of a mid-stream error in the message", async () => {
+    const huge = "overloaded ".repeat(100_000); // 1.1 MB of text in one error event
+    server.reply(
+      sseReply(`${fixture("openai-chat-stream-cut.sse")}event: error\ndata: ${huge}\n\n`),
+    );
+    const error = await failure(drain(provider().chat.stream(chatRequestFor(messages, options))));
+    expect(error.message.startsWith("compat reported an error mid-stream: overloaded")).toBe(true);
+    expect(error.message.length).toBeLessThan(600);
+    expect(error.message.endsWith("…")).toBe(true);
+    expect(error.body?.length).toBeLessThanOrEqual(4096);
+    // Nothing in the error, its cause chain included, holds the whole text.
+    expect(inspect(error, { depth: Number.POSITIVE_INFINITY }).length).toBeLessThan(100_000);
+    expect(error.partial?.content).toBe("The answer is");
   });
 
   it("fails on event data that is not a JSON object without quoting it", async () => {
