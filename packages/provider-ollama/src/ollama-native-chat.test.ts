@@ -406,6 +406,33 @@ describe("native NDJSON framing", () => {
     expect(error.partial?.content).toBe("That's");
   });
 
+  it("fails an endless line with a stream error instead of buffering it without bound", async () => {
+    const lines = fixture("ollama-chat-stream-text.ndjson").split("\n").slice(0, 3);
+    // 17 Mi characters without a line end (the bound is 16 Mi), then the server stalls.
+    const endless = `{"message":{"role":"assistant","content":"${"x".repeat(17 * 1024 * 1024)}`;
+    server.reply(ndjsonReply(`${lines.join("\n")}\n${endless}`, { hang: true }));
+    const error = await failure(
+      drain(ollama().chat.stream(chatRequestFor(hi, { model: "llama3.2" }))),
+    );
+    expect(error.code).toBe("stream");
+    expect(error.message).toContain("longer than 16777216 characters");
+    expect(error.partial?.content).toBe("That's");
+    await expect.poll(() => server.requests[0]?.clientClosedEarly).toBe(true);
+  });
+
+  it("bounds the server's text of a mid-stream error line in the message", async () => {
+    const lines = fixture("ollama-chat-stream-text.ndjson").split("\n").slice(0, 3);
+    const huge = "model runner failed ".repeat(60_000); // 1.2 MB
+    server.reply(ndjsonReply(`${lines.join("\n")}\n${JSON.stringify({ error: huge })}\n`));
+    const error = await failure(
+      drain(ollama().chat.stream(chatRequestFor(hi, { model: "llama3.2" }))),
+    );
+    expect(error.message).toContain("reported an error mid-stream: model runner failed");
+    expect(error.message.length).toBeLessThan(600);
+    expect(inspect(error, { depth: Number.POSITIVE_INFINITY }).length).toBeLessThan(100_000);
+    expect(error.partial?.content).toBe("That's");
+  });
+
   it("ends at the final object: what a server sends after it is not read", async () => {
     const text = fixture("ollama-chat-stream-length.ndjson");
     server.reply(ndjsonReply(`${text}${text.split("\n")[0]}\n`));

@@ -11,6 +11,7 @@
  * @see https://docs.ollama.com/api/errors#errors-that-occur-while-streaming
  */
 import { RatatoskrError } from "@ratatoskr/core";
+import { DEFAULT_MAX_SSE_EVENT_LENGTH, errorMessageExcerpt } from "@ratatoskr/provider-utils";
 import { classifyOllamaMessage } from "./ollama-error.ts";
 
 /** Who is answering, for the errors the guard raises. */
@@ -20,6 +21,13 @@ export interface OllamaNdjsonGuardContext {
 }
 
 const LINE_EXCERPT = 200;
+
+/**
+ * The most characters one line may hold (16 Mi, the bound of one SSE event
+ * in the other providers): a server sending an endless line gets a `stream`
+ * error instead of a buffer that grows without limit.
+ */
+const MAX_LINE_LENGTH = DEFAULT_MAX_SSE_EVENT_LENGTH;
 
 /**
  * The typed error for one bad line, or undefined when the line is a valid,
@@ -61,7 +69,8 @@ function checkLine(
   const message = typeof reported === "string" ? reported : JSON.stringify(reported);
   return new RatatoskrError({
     code: classifyOllamaMessage(message) ?? "stream",
-    message: `${context.provider} reported an error mid-stream: ${message}`,
+    // The server's text is bounded in the message (a line can be megabytes); `body` keeps 4 KiB.
+    message: `${context.provider} reported an error mid-stream: ${errorMessageExcerpt(message)}`,
     ...about,
   });
 }
@@ -124,7 +133,19 @@ export function guardOllamaNdjson(
           }
           buffer += decoder.decode(chunk.value, { stream: true });
           const end = buffer.lastIndexOf("\n");
-          if (end === -1) continue;
+          if (end === -1) {
+            if (buffer.length > MAX_LINE_LENGTH) {
+              failure = new RatatoskrError({
+                code: "stream",
+                message: `${context.provider} sent a stream line longer than ${MAX_LINE_LENGTH} characters`,
+                provider: context.provider,
+                ...(context.model === undefined ? {} : { model: context.model }),
+              });
+              buffer = "";
+              return fail(controller, failure);
+            }
+            continue;
+          }
           const lines = buffer.slice(0, end).split("\n");
           buffer = buffer.slice(end + 1);
           const queued = queue(lines, false, controller);
