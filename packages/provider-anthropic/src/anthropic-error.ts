@@ -157,7 +157,8 @@ function readType(body: unknown): string | undefined {
 }
 
 function parseLimit(text: string): number | undefined {
-  const match = PROMPT_TOO_LONG_LIMIT.exec(text);
+  // A bounded prefix: the pattern backtracks over long runs of digits.
+  const match = PROMPT_TOO_LONG_LIMIT.exec(text.length > 1024 ? text.slice(0, 1024) : text);
   return match === null ? undefined : Number(match[2]);
 }
 

@@ -22,16 +22,22 @@ export interface OllamaErrorContext {
   networkErrorHint: string;
 }
 
+/** Characters of a server's message that {@link classifyOllamaMessage} reads. */
+const CLASSIFIED_LENGTH = 4096;
+
 /**
  * The code an Ollama error message implies, if any: a model that is not
  * pulled, a prompt over the context length, a feature the model lacks
  * (`"x" does not support thinking` / `tools`).
  */
 export function classifyOllamaMessage(message: string): ErrorCode | undefined {
-  if (/model .* not found|not found, try pulling/i.test(message)) return "model_not_found";
-  if (/context length|input length exceeds|exceeds the (?:maximum )?context/i.test(message))
+  // A bounded prefix and bounded patterns: a megabyte of text from a server costs
+  // what a short message does (`model .* not found` backtracked quadratically).
+  const text = message.length > CLASSIFIED_LENGTH ? message.slice(0, CLASSIFIED_LENGTH) : message;
+  if (/model [^\n]{0,256}? not found|not found, try pulling/i.test(text)) return "model_not_found";
+  if (/context length|input length exceeds|exceeds the (?:maximum )?context/i.test(text))
     return "context_length_exceeded";
-  if (/does not support (?:thinking|tools|embeddings|insert|vision|completion)/i.test(message))
+  if (/does not support (?:thinking|tools|embeddings|insert|vision|completion)/i.test(text))
     return "unsupported";
   return undefined;
 }
