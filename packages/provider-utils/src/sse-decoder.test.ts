@@ -133,4 +133,18 @@ describe("SseDecoder", () => {
     exact.push("data: 123\n\n");
     expect(exact.next()?.data).toBe("123");
   });
+
+  it("refuses a bad bound or non-text input with invalid_input naming it", () => {
+    for (const maxEventLength of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "64"]) {
+      expect(() => new SseDecoder({ maxEventLength: maxEventLength as number })).toThrow(
+        expect.objectContaining({ code: "invalid_input", details: { field: "maxEventLength" } }),
+      );
+    }
+    const decoder = new SseDecoder();
+    for (const bad of [42, new Uint8Array([100]), null, undefined]) {
+      expect(() => decoder.push(bad as unknown as string)).toThrow(
+        expect.objectContaining({ code: "invalid_input", details: { field: "text" } }),
+      );
+    }
+  });
 });

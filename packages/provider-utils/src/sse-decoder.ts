@@ -35,7 +35,7 @@
  * @see https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation
  */
 
-import { RatatoskrError } from "@ratatoskr/core";
+import { invalidInput, RatatoskrError } from "@ratatoskr/core";
 
 /** The most characters one event may hold by default (16 Mi), its lines and their ends included. */
 export const DEFAULT_MAX_SSE_EVENT_LENGTH = 16 * 1024 * 1024;
@@ -83,7 +83,13 @@ export class SseDecoder {
   constructor(options: SseDecoderOptions = {}) {
     this.#provider = options.provider;
     const max = options.maxEventLength;
-    this.#maxEventLength = typeof max === "number" && max > 0 ? max : DEFAULT_MAX_SSE_EVENT_LENGTH;
+    if (max !== undefined && !(typeof max === "number" && Number.isInteger(max) && max > 0)) {
+      throw invalidInput(
+        `maxEventLength must be a positive integer number of characters, got ${typeof max === "number" ? max : typeof max}`,
+        { field: "maxEventLength" },
+      );
+    }
+    this.#maxEventLength = max ?? DEFAULT_MAX_SSE_EVENT_LENGTH;
   }
 
   /** Whether {@link end} was called: no more input will come. */
@@ -91,9 +97,14 @@ export class SseDecoder {
     return this.#ended;
   }
 
-  /** Add decoded text. Throws after {@link end}. */
+  /** Add decoded text (`invalid_input` for anything else). Throws after {@link end}. */
   push(text: string): void {
     if (this.#ended) throw new Error("SseDecoder: push() after end()");
+    if (typeof text !== "string") {
+      throw invalidInput(`SseDecoder.push() takes decoded text, got ${typeof text}`, {
+        field: "text",
+      });
+    }
     if (text === "") return;
     let chunk = text;
     if (this.#pendingCarriageReturn) {
